@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Cohort",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cohort", targets: ["cohort"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The only C boundary: ncursesw through a module map. Only the terminal front end imports it.
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses", providers: [.apt(["libncurses-dev"])]),
+        // Pure domain: protocols, schedules, windows, scales, scoring, flags, day lists, summaries. No I/O.
+        .target(name: "CohortDomain"),
+        // Scale definitions and protocol templates shipped as data (the top-level Resources/ folder).
+        .target(name: "CohortResources", dependencies: ["CohortDomain"], path: "Resources",
+                resources: [.copy("scales"), .copy("protocols")]),
+        // The JSON-file store: durable saves, checksums, locking, hash-chained audit trail.
+        .target(name: "CohortStore", dependencies: ["CohortDomain"]),
+        // A realistic, seeded demo site, made through the same engine as real edits.
+        .target(name: "CohortDemo", dependencies: ["CohortDomain", "CohortStore"]),
+        .executableTarget(name: "cohort", dependencies: [
+            "CohortDomain", "CohortResources", "CohortStore", "CohortDemo",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain", "CohortResources"]),
+        .testTarget(name: "CohortStoreTests", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortDemo"]),
+        .testTarget(name: "CohortCLITests", dependencies: ["cohort"]),
+    ]
+)

@@ -1,0 +1,94 @@
+/// The end-of-day summary (§2.3, §3.5). Property names are the binding JSON keys.
+public struct DaySummary: Sendable, Equatable, Codable {
+    /// A flag raised that day.
+    public struct Flag: Sendable, Equatable, Codable, Hashable {
+        /// Subject ID.
+        public let subject: String
+        /// Visit code.
+        public let visit: String
+        /// Flag name.
+        public let flag: String
+    }
+
+    /// A draft deviation of a visit completed that day.
+    public struct Deviation: Sendable, Equatable, Codable, Hashable {
+        /// Subject ID.
+        public let subject: String
+        /// Visit code.
+        public let visit: String
+        /// Days outside the window: negative early, positive late.
+        public let days: Int
+    }
+
+    /// The day.
+    public let date: CivilDate
+    /// Visits scheduled on the day, not cancelled.
+    public let planned: Int
+    /// Visits completed on the day, whatever their scheduled date.
+    public let completed: Int
+    /// Of those, completed early or late.
+    public let completedOutOfWindow: Int
+    /// Visits marked missed on the day.
+    public let missed: Int
+    /// Visits scheduled on the day still scheduled.
+    public let pending: Int
+    /// Visits still scheduled whose window ended before the day.
+    public let overdue: Int
+    /// Administrations dated the day.
+    public let scoresEntered: Int
+    /// Visits completed on the day lacking a required scale or with an unscored item.
+    public let incompleteVisits: Int
+    /// Flags raised by administrations dated the day.
+    public let flags: [Flag]
+    /// Draft deviations of visits completed on the day.
+    public let deviations: [Deviation]
+    /// Participants whose consent date is the day.
+    public let enrolled: Int
+    /// Participants withdrawn on the day.
+    public let withdrawn: Int
+    /// Visits scheduled the next day still scheduled.
+    public let tomorrow: Int
+
+    /// Computes the summary of `date` from the data as it stands.
+    public init(date: CivilDate, participants: [Participant], context: StudyContext) {
+        self.date = date
+        let review = DayReview(date: date, participants: participants, context: context)
+        let tomorrowDate = date.adding(days: 1)
+        var completed = 0, outOfWindow = 0, missed = 0, pending = 0, scores = 0, incomplete = 0, tomorrow = 0
+        var flags: [Flag] = [], deviations: [Deviation] = []
+        for participant in participants {
+            guard let studyProtocol = context.protocols[participant.study] else { continue }
+            for visit in participant.plannedVisits(studyProtocol) {
+                if visit.status == .completed, visit.record.completedDate == date {
+                    completed += 1
+                    if let days = visit.deviationDays {
+                        outOfWindow += 1
+                        deviations.append(Deviation(subject: participant.subject, visit: visit.code, days: days))
+                    }
+                    if !participant.incompleteScales(of: visit).isEmpty { incomplete += 1 }
+                }
+                if visit.status == .missed, visit.record.missedDate == date { missed += 1 }
+                if visit.status == .scheduled, visit.scheduled == date { pending += 1 }
+                if visit.status == .scheduled, visit.scheduled == tomorrowDate { tomorrow += 1 }
+            }
+            scores += participant.administrations.filter { $0.date == date }.count
+            for raised in participant.raisedFlags(on: date, context: context) {
+                let flag = Flag(subject: raised.subject, visit: raised.visit, flag: raised.flag)
+                if !flags.contains(flag) { flags.append(flag) }
+            }
+        }
+        planned = review.today.count
+        self.completed = completed
+        completedOutOfWindow = outOfWindow
+        self.missed = missed
+        self.pending = pending
+        overdue = review.overdue.count
+        scoresEntered = scores
+        incompleteVisits = incomplete
+        self.flags = flags
+        self.deviations = deviations
+        enrolled = participants.filter { $0.consentDate == date }.count
+        withdrawn = participants.filter { $0.status == .withdrawn && $0.exit?.date == date }.count
+        self.tomorrow = tomorrow
+    }
+}

@@ -1,0 +1,123 @@
+/// What the enrollment form (or `cohort enroll`) collects, before it becomes a participant.
+public struct EnrollmentRequest: Sendable, Equatable {
+    /// Proposed subject ID.
+    public var subject: String
+    /// Initials as typed.
+    public var initials: String
+    /// Birth year as typed.
+    public var birthYear: String
+    /// Sex as typed (`F`, `M`, `X`).
+    public var sex: String
+    /// Protocol id.
+    public var study: String
+    /// Arm (may be empty when the protocol has one arm).
+    public var arm: String
+    /// Consent date as typed.
+    public var consentDate: String
+    /// Baseline (Day 1) date as typed.
+    public var baselineDate: String
+
+    /// Creates a request from typed values.
+    public init(subject: String, initials: String, birthYear: String, sex: String, study: String, arm: String,
+                consentDate: String, baselineDate: String) {
+        self.subject = subject; self.initials = initials; self.birthYear = birthYear; self.sex = sex
+        self.study = study; self.arm = arm; self.consentDate = consentDate; self.baselineDate = baselineDate
+    }
+
+    /// The form's fields, in tab order.
+    public enum Field: String, CaseIterable, Sendable {
+        case subject, initials, birthYear, sex, study, arm, consentDate, baselineDate
+    }
+
+    /// Every field problem, keyed by field, each a short sentence for display beside the field.
+    public func problems(protocols: [StudyProtocol], takenSubjects: Set<String>, today: CivilDate) -> [Field: String] {
+        var found: [Field: String] = [:]
+        if let problem = SubjectID.problem(subject) { found[.subject] = problem }
+        else if takenSubjects.contains(subject) { found[.subject] = "\(subject) is already enrolled; the next free ID is suggested" }
+        let letters = initials.uppercased()
+        if !(2...3).contains(letters.count) || !letters.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            found[.initials] = "initials are 2 or 3 letters"
+        }
+        let year = Int(birthYear)
+        if year == nil || birthYear.count != 4 { found[.birthYear] = "birth year is four digits, e.g. 1984" }
+        if Sex(rawValue: sex.uppercased()) == nil { found[.sex] = "sex is F, M or X" }
+        let studyProtocol = protocols.first { $0.id == study }
+        if studyProtocol == nil {
+            found[.study] = "unknown study; choose one of " + protocols.map(\.id).joined(separator: ", ")
+        }
+        if let studyProtocol, resolvedArm(studyProtocol) == nil {
+            found[.arm] = "choose an arm: " + studyProtocol.arms.joined(separator: ", ")
+        }
+        let consent = CivilDate(consentDate)
+        let baseline = CivilDate(baselineDate)
+        if consent == nil { found[.consentDate] = "consent date must be a real date, YYYY-MM-DD" }
+        else if let consent, consent > today { found[.consentDate] = "consent date \(consent) is after today (\(today))" }
+        if baseline == nil { found[.baselineDate] = "baseline date must be a real date, YYYY-MM-DD" }
+        else if let consent, let baseline, baseline < consent { found[.baselineDate] = "baseline \(baseline) is before consent \(consent)" }
+        if let year, found[.birthYear] == nil, let consent {
+            // Only the birth year is kept, so the age at consent is one of two values; refuse only if both are out.
+            let ages = (consent.year - year - 1)...(consent.year - year)
+            if year > consent.year || year < 1900 {
+                found[.birthYear] = "birth year \(year) is not possible"
+            } else if let low = studyProtocol?.minAge, ages.upperBound < low {
+                found[.birthYear] = "age at consent (\(ages.upperBound)) is below the protocol's minimum \(low)"
+            } else if let high = studyProtocol?.maxAge, ages.lowerBound > high {
+                found[.birthYear] = "age at consent (\(ages.lowerBound)) is above the protocol's maximum \(high)"
+            }
+        }
+        return found
+    }
+
+    /// The arm to use: the one typed (matched without regard to case), or the only arm.
+    public func resolvedArm(_ studyProtocol: StudyProtocol) -> String? {
+        if arm.isEmpty { return studyProtocol.arms.count == 1 ? studyProtocol.arms[0] : nil }
+        return studyProtocol.arms.first { $0.lowercased() == arm.lowercased() }
+    }
+
+    /// Validates and builds the participant with its full schedule; the changes are its audit records.
+    public func enroll(protocols: [StudyProtocol], takenSubjects: Set<String>, today: CivilDate) throws -> (Participant, Mutation) {
+        let problems = problems(protocols: protocols, takenSubjects: takenSubjects, today: today)
+        guard problems.isEmpty else {
+            let lines = Field.allCases.compactMap { field in problems[field].map { "\(field.rawValue): \($0)" } }
+            throw DomainError("Cannot enroll \(subject): " + lines.joined(separator: "; ") + ".")
+        }
+        // Every force-unwrap below was checked by `problems` above.
+        let studyProtocol = protocols.first { $0.id == study }!
+        let baseline = CivilDate(baselineDate)!
+        let participant = Participant(
+            subject: subject, initials: initials.uppercased(), birthYear: Int(birthYear)!, sex: Sex(rawValue: sex.uppercased())!,
+            study: study, arm: resolvedArm(studyProtocol)!, consentDate: CivilDate(consentDate)!, baselineDate: baseline,
+            status: .screening, visits: studyProtocol.visits.map { VisitRecord(code: $0.code) })
+        var changes = [FieldChange(entity: "participant", field: "*", old: nil,
+                                   new: "\(participant.initials) \(participant.birthYear) \(participant.sex.rawValue) \(study)/\(participant.arm) consent \(participant.consentDate) baseline \(baseline)")]
+        for planned in participant.plannedVisits(studyProtocol) {
+            changes.append(FieldChange(entity: "visit \(planned.code)", field: "*", old: nil,
+                                       new: "scheduled \(planned.target) window \(planned.window.start)..\(planned.window.end)"))
+        }
+        return (participant, Mutation(changes: changes, reason: nil))
+    }
+}
+
+/// Subject IDs: the store's file names derive from them, so they are short and plain.
+public enum SubjectID {
+    /// Why `text` is not a usable subject ID, or nil when it is.
+    public static func problem(_ text: String) -> String? {
+        guard !text.isEmpty else { return "subject ID is empty" }
+        guard text.count <= 20 else { return "subject ID is longer than 20 characters" }
+        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }), text.first != "-" else {
+            return "subject ID '\(text.filter { !$0.isNewline })' may hold only letters, digits and '-', e.g. 101-0007"
+        }
+        return nil
+    }
+
+    /// The next free ID following the site pattern `SSS-NNNN`: one past the highest number used at `site`.
+    public static func next(after taken: some Sequence<String>, site: String) -> String {
+        var highest = 0
+        for subject in taken {
+            let parts = subject.split(separator: "-")
+            if parts.count == 2, parts[0] == site, let number = Int(parts[1]) { highest = max(highest, number) }
+        }
+        let number = String(highest + 1)
+        return site + "-" + String(repeating: "0", count: max(0, 4 - number.count)) + number
+    }
+}

@@ -1,0 +1,146 @@
+/// One enrolled participant: coded identity only (no names, no full birth dates), visits and scores.
+public struct Participant: Codable, Sendable, Equatable {
+    /// Subject ID, unique in the store (`101-0007`).
+    public var subject: String
+    /// Two or three capital letters.
+    public var initials: String
+    /// Year of birth (never the full date).
+    public var birthYear: Int
+    /// Sex as recorded.
+    public var sex: Sex
+    /// Protocol id.
+    public var study: String
+    /// Treatment arm.
+    public var arm: String
+    /// Date informed consent was signed (the enrollment date).
+    public var consentDate: CivilDate
+    /// Day 1.
+    public var baselineDate: CivilDate
+    /// Where the participant is in the study.
+    public var status: ParticipantStatus
+    /// Date and reason for leaving (withdrawn or screen-failed).
+    public var exit: ExitRecord?
+    /// One record per protocol visit, in protocol order.
+    public var visits: [VisitRecord]
+    /// Rating-scale administrations.
+    public var administrations: [Administration]
+    /// Urgent flags the lead has acknowledged.
+    public var acknowledgements: [FlagAcknowledgement]
+    /// The lead's notes on draft protocol deviations.
+    public var deviationNotes: [DeviationNote]
+
+    /// Creates a participant record.
+    public init(subject: String, initials: String, birthYear: Int, sex: Sex, study: String, arm: String,
+                consentDate: CivilDate, baselineDate: CivilDate, status: ParticipantStatus, exit: ExitRecord? = nil,
+                visits: [VisitRecord], administrations: [Administration] = [],
+                acknowledgements: [FlagAcknowledgement] = [], deviationNotes: [DeviationNote] = []) {
+        self.subject = subject; self.initials = initials; self.birthYear = birthYear; self.sex = sex
+        self.study = study; self.arm = arm; self.consentDate = consentDate; self.baselineDate = baselineDate
+        self.status = status; self.exit = exit; self.visits = visits; self.administrations = administrations
+        self.acknowledgements = acknowledgements; self.deviationNotes = deviationNotes
+    }
+
+    /// The record of a visit by code.
+    public func visit(_ code: String) -> VisitRecord? { visits.first { $0.code == code } }
+
+    /// The administration of a scale at a visit, if entered.
+    public func administration(visit: String, scale: String) -> Administration? {
+        administrations.first { $0.visit == visit && $0.scale == scale }
+    }
+}
+
+/// Sex as recorded on the enrollment form.
+public enum Sex: String, Codable, Sendable, CaseIterable {
+    case female = "F", male = "M", unspecified = "X"
+}
+
+/// Participant status (§3.3): screening → active → completed, or withdrawn / screen-failed.
+public enum ParticipantStatus: String, Codable, Sendable, CaseIterable {
+    case screening, active, completed, withdrawn
+    case screenFailed = "screen-failed"
+
+    /// True once the participant has left the study for good.
+    public var hasLeft: Bool { self == .withdrawn || self == .screenFailed }
+}
+
+/// When and why a participant left.
+public struct ExitRecord: Codable, Sendable, Equatable {
+    /// Date of withdrawal or screen failure.
+    public var date: CivilDate
+    /// The stated reason.
+    public var reason: String
+}
+
+/// A visit's state for one participant.
+public struct VisitRecord: Codable, Sendable, Equatable {
+    /// The protocol visit code.
+    public var code: String
+    /// Current status.
+    public var status: VisitStatus
+    /// A date set by hand; while nil the visit is scheduled on its target date.
+    public var rescheduledDate: CivilDate?
+    /// Why it was moved, when moved outside its window.
+    public var rescheduleReason: String?
+    /// Completion date, when completed.
+    public var completedDate: CivilDate?
+    /// Date it was marked missed.
+    public var missedDate: CivilDate?
+    /// Why it was missed.
+    public var missedReason: String?
+
+    /// A freshly scheduled visit.
+    public init(code: String) {
+        self.code = code
+        status = .scheduled
+    }
+}
+
+/// Visit status (§3.3).
+public enum VisitStatus: String, Codable, Sendable, CaseIterable {
+    case scheduled, completed, missed, cancelled
+}
+
+/// One scale administered at one visit.
+public struct Administration: Codable, Sendable, Equatable {
+    /// The visit code.
+    public var visit: String
+    /// The scale code.
+    public var scale: String
+    /// The date the scale was administered.
+    public var date: CivilDate
+    /// Item scores in entry order; nil marks an item not assessed.
+    public var items: [Int?]
+    /// Rater initials, if given.
+    public var rater: String?
+
+    /// Creates an administration.
+    public init(visit: String, scale: String, date: CivilDate, items: [Int?], rater: String? = nil) {
+        self.visit = visit; self.scale = scale; self.date = date; self.items = items; self.rater = rater
+    }
+
+    /// The scores as typed: one character per item, `x` for not assessed (multi-digit scores space-separated).
+    public var scoreText: String {
+        let tokens = items.map { $0.map(String.init) ?? "x" }
+        return tokens.allSatisfy { $0.count == 1 } ? tokens.joined() : tokens.joined(separator: " ")
+    }
+}
+
+/// The lead's acknowledgement of an urgent flag.
+public struct FlagAcknowledgement: Codable, Sendable, Equatable {
+    /// The visit whose administration raised it.
+    public var visit: String
+    /// The flag name.
+    public var flag: String
+    /// When acknowledged.
+    public var date: CivilDate
+    /// Who acknowledged it.
+    public var user: String
+}
+
+/// A note on a draft protocol deviation.
+public struct DeviationNote: Codable, Sendable, Equatable {
+    /// The visit the deviation concerns.
+    public var visit: String
+    /// The lead's note.
+    public var note: String
+}

@@ -1,0 +1,76 @@
+/// A participant's visit with everything derived from the protocol: target, window, scheduled date.
+public struct PlannedVisit: Sendable, Equatable {
+    /// The protocol's definition.
+    public let definition: VisitDefinition
+    /// The participant's record of it.
+    public let record: VisitRecord
+    /// The target date (follows the anchor visit's completion).
+    public let target: CivilDate
+    /// The window around the target.
+    public let window: VisitWindow
+    /// The day it is planned for: the hand-set date, else the target.
+    public var scheduled: CivilDate { record.rescheduledDate ?? target }
+    /// Visit code.
+    public var code: String { definition.code }
+    /// Status.
+    public var status: VisitStatus { record.status }
+
+    /// The window state on `day` (§3.3).
+    public func windowState(on day: CivilDate) -> WindowState {
+        switch record.status {
+        case .cancelled: return .cancelled
+        case .missed: return .missed
+        case .completed:
+            let done = record.completedDate ?? scheduled
+            let distance = window.distance(to: done)
+            return distance < 0 ? .early : distance > 0 ? .late : .inWindow
+        case .scheduled:
+            if day < window.start { return .upcoming }
+            return day > window.end ? .overdue : .open
+        }
+    }
+
+    /// Days outside the window for a completed visit (negative early, positive late); nil when in window or not done.
+    public var deviationDays: Int? {
+        guard record.status == .completed, let done = record.completedDate else { return nil }
+        let distance = window.distance(to: done)
+        return distance == 0 ? nil : distance
+    }
+}
+
+extension Participant {
+    /// Every visit with its target date and window, in protocol order.
+    /// Anchored visits follow the anchor's completion date, or its target while it is not completed.
+    public func plannedVisits(_ studyProtocol: StudyProtocol) -> [PlannedVisit] {
+        var targets: [String: CivilDate] = [:]
+        func target(of definition: VisitDefinition) -> CivilDate {
+            if let known = targets[definition.code] { return known }
+            let date: CivilDate
+            if let day = definition.day {
+                date = StudyDay.date(ofDay: day, baseline: baselineDate)
+            } else if let anchorCode = definition.anchor, let anchor = studyProtocol.visit(anchorCode) {
+                let anchorRecord = visit(anchorCode)
+                let from = anchorRecord?.status == .completed ? (anchorRecord?.completedDate ?? target(of: anchor)) : target(of: anchor)
+                date = from.adding(days: definition.offset ?? 0)
+            } else {
+                date = baselineDate // unreachable for a validated protocol
+            }
+            targets[definition.code] = date
+            return date
+        }
+        return studyProtocol.visits.compactMap { definition in
+            guard let record = visit(definition.code) else { return nil }
+            let date = target(of: definition)
+            return PlannedVisit(definition: definition, record: record, target: date,
+                                window: VisitWindow(target: date, minus: definition.minus, plus: definition.plus))
+        }
+    }
+
+    /// One visit with its derived dates, or an error naming the protocol's visit codes.
+    public func plannedVisit(_ code: String, _ studyProtocol: StudyProtocol) throws -> PlannedVisit {
+        guard let found = plannedVisits(studyProtocol).first(where: { $0.code == code }) else {
+            throw DomainError("\(subject) has no visit '\(code)'. Visits in \(studyProtocol.id): \(studyProtocol.visits.map(\.code).joined(separator: ", ")).")
+        }
+        return found
+    }
+}

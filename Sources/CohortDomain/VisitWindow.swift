@@ -1,0 +1,68 @@
+/// The days a visit may be done on: `[target − minus, target + plus]`, both ends inclusive.
+public struct VisitWindow: Hashable, Sendable {
+    /// First day of the window.
+    public let start: CivilDate
+    /// Last day of the window.
+    public let end: CivilDate
+
+    /// The window around `target`.
+    public init(target: CivilDate, minus: Int, plus: Int) {
+        start = target.adding(days: -minus)
+        end = target.adding(days: plus)
+    }
+
+    /// True when `date` falls inside the window.
+    public func contains(_ date: CivilDate) -> Bool { start <= date && date <= end }
+
+    /// Signed distance from the window: negative days before it, positive after, 0 inside.
+    public func distance(to date: CivilDate) -> Int {
+        if date < start { return date.days(since: start) }
+        if date > end { return date.days(since: end) }
+        return 0
+    }
+
+    /// Compact display, e.g. `Nov 23–27` or `Nov 30–Dec 2`.
+    public var shortDescription: String {
+        if start == end { return start.shortDescription }
+        let (_, startMonth, _) = start.parts
+        let (_, endMonth, endDay) = end.parts
+        return start.shortDescription + "–" + (startMonth == endMonth ? String(endDay) : end.shortDescription)
+    }
+}
+
+/// Where a visit stands against its window (§3.3).
+public enum WindowState: String, Sendable, Codable, CaseIterable {
+    /// Scheduled, and the day is before the window.
+    case upcoming
+    /// Scheduled, and the day is inside the window.
+    case open
+    /// Scheduled, and the window has closed.
+    case overdue
+    /// Completed inside the window.
+    case inWindow = "in-window"
+    /// Completed before the window.
+    case early
+    /// Completed after the window.
+    case late
+    /// Marked missed.
+    case missed
+    /// Cancelled (the participant left).
+    case cancelled
+
+    /// True for states that are a protocol-deviation risk or fact.
+    public var isProblem: Bool { self == .overdue || self == .early || self == .late || self == .missed }
+}
+
+/// CDISC study-day arithmetic: Day 1 is the baseline date and there is no Day 0.
+public enum StudyDay {
+    /// The calendar date of study day `day` (`day` ≠ 0).
+    public static func date(ofDay day: Int, baseline: CivilDate) -> CivilDate {
+        baseline.adding(days: day >= 1 ? day - 1 : day)
+    }
+
+    /// The study day on which `date` falls.
+    public static func day(of date: CivilDate, baseline: CivilDate) -> Int {
+        let offset = date.days(since: baseline)
+        return offset >= 0 ? offset + 1 : offset
+    }
+}

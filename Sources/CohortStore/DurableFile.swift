@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Durable file operations: nothing is reported saved until it would survive a power cut.
+public enum DurableFile {
+    /// Owner read/write only: clinical data is never readable by others.
+    public static let fileMode: mode_t = 0o600
+    /// Owner only.
+    public static let directoryMode: mode_t = 0o700
+
+    /// Replaces `path` atomically: temp file in the same directory, write, fsync, rename, fsync the directory.
+    /// A crash at any instant leaves either the old or the new bytes; on failure the old file is untouched.
+    public static func replace(_ path: String, with bytes: [UInt8]) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = directory + "/." + (path as NSString).lastPathComponent + ".tmp"
+        unlink(temporary)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
+        guard descriptor >= 0 else { throw failure("create a temporary file in", directory) }
+        do {
+            try writeAll(descriptor, bytes, path: temporary)
+            guard fsync(descriptor) == 0 else { throw failure("flush to disk", temporary) }
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        guard close(descriptor) == 0 else {
+            unlink(temporary)
+            throw failure("close", temporary)
+        }
+        guard rename(temporary, path) == 0 else {
+            let error = failure("rename into place", path)
+            unlink(temporary)
+            throw error
+        }
+        try syncDirectory(directory)
+    }
+
+    /// Appends `bytes` to `path` (created 0600 if absent) and flushes them to disk before returning.
+    public static func append(_ path: String, _ bytes: [UInt8]) throws {
+        let existed = access(path, F_OK) == 0
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, fileMode)
+        guard descriptor >= 0 else { throw failure("open for appending", path) }
+        defer { close(descriptor) }
+        try writeAll(descriptor, bytes, path: path)
+        guard fsync(descriptor) == 0 else { throw failure("flush to disk", path) }
+        if !existed { try syncDirectory((path as NSString).deletingLastPathComponent) }
+    }
+
+    /// Cuts `path` back to `length` bytes and flushes (used only to drop a torn, never-committed tail).
+    public static func truncate(_ path: String, to length: Int) throws {
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure("open", path) }
+        defer { close(descriptor) }
+        guard ftruncate(descriptor, off_t(length)) == 0, fsync(descriptor) == 0 else { throw failure("truncate", path) }
+    }
+
+    /// Creates a directory (and parents) with mode 0700, flushing the parent so the entry survives a crash.
+    public static func makeDirectory(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw StoreError(.io, "\(path) exists and is not a directory.") }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != path { try makeDirectory(parent) }
+        guard mkdir(path, directoryMode) == 0 || errno == EEXIST else { throw failure("create the directory", path) }
+        chmod(path, directoryMode)
+        if !parent.isEmpty { try syncDirectory(parent) }
+    }
+
+    /// Reads a whole file, or nil when it does not exist.
+    public static func read(_ path: String) throws -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw failure("read", path)
+        }
+        defer { close(descriptor) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failure("read", path)
+            }
+            if count == 0 { return result }
+            result.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    private static func syncDirectory(_ directory: String) throws {
+        let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure("open the directory", directory) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw failure("flush the directory", directory) }
+    }
+
+    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure("write", path)
+            }
+            offset += written
+        }
+    }
+
+    /// An I/O error naming the operation, the path and the system's reason, with advice for the common ones.
+    static func failure(_ operation: String, _ path: String) -> StoreError {
+        let code = errno
+        let reason = String(cString: strerror(code))
+        let advice: String
+        switch code {
+        case ENOSPC, EDQUOT: advice = " The disk is full: free some space and try again; nothing was saved."
+        case EROFS: advice = " The file system is read-only; nothing was saved."
+        case EACCES, EPERM: advice = " Check that you own the store and its permissions; nothing was saved."
+        case EFBIG: advice = " The file size limit was reached; nothing was saved."
+        default: advice = " Nothing was saved."
+        }
+        return StoreError(.io, "Could not \(operation) \(path): \(reason).\(advice)")
+    }
+}

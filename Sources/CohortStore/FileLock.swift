@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// An exclusive lock on the store, held for one read-modify-write. Backed by flock(2), so the kernel
+/// releases it when the holder dies (even by kill -9): a crashed copy never leaves the store blocked.
+public final class FileLock {
+    private let descriptor: Int32
+
+    private init(descriptor: Int32) { self.descriptor = descriptor }
+
+    /// Takes the lock at `path`, waiting up to `timeout` seconds; then refuses naming the holder's PID.
+    public static func acquire(_ path: String, timeout: Double = 3) throws -> FileLock {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, DurableFile.fileMode)
+        guard descriptor >= 0 else { throw DurableFile.failure("open the lock file", path) }
+        let deadline = Date().addingTimeInterval(timeout)
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR, Date() < deadline else {
+                let holder = (try? DurableFile.read(path)).flatMap { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+                close(descriptor)
+                throw StoreError(.locked, "The store is in use by PID \(holder.isEmpty ? "?" : holder) (lock \(path)); try again when it has finished.")
+            }
+            usleep(20_000)
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        return FileLock(descriptor: descriptor)
+    }
+
+    /// Releases the lock.
+    public func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+
+    /// Runs `body` while holding the lock at `path`.
+    public static func withLock<T>(_ path: String, timeout: Double = 3, _ body: () throws -> T) throws -> T {
+        let lock = try acquire(path, timeout: timeout)
+        defer { lock.release() }
+        return try body()
+    }
+}

@@ -1,0 +1,249 @@
+import CohortDomain
+import Foundation
+
+/// The store on disk: one sealed JSON file per participant and per protocol, one audit chain per
+/// participant, one lock. An edit to one participant reads and writes only that participant's files, so
+/// saving costs the same at any store size and two people editing different participants never conflict.
+///
+/// Layout: `cohort-store.json`, `protocols/ID.json`, `participants/SUBJECT.json`, `audit/SUBJECT.jsonl`,
+/// `audit/_store.jsonl` (store-wide records), `.lock`.
+public final class JSONFileStore: ParticipantStore {
+    /// The format this version writes; older ones are migrated on open.
+    public static let formatVersion = 1
+
+    /// The store directory.
+    public let directory: String
+    public private(set) var context: StudyContext
+    public private(set) var site: SiteInfo
+    private let user: String
+    private let clock: () -> Date
+
+    private var siteFile: String { directory + "/cohort-store.json" }
+    private var lockFile: String { directory + "/.lock" }
+    private var participantsDirectory: String { directory + "/participants" }
+    private var protocolsDirectory: String { directory + "/protocols" }
+    private var auditDirectory: String { directory + "/audit" }
+    private func participantFile(_ subject: String) -> String { participantsDirectory + "/" + subject + ".json" }
+    private func auditLog(_ subject: String?) -> AuditLog { AuditLog(path: auditDirectory + "/" + (subject ?? "_store") + ".jsonl") }
+
+    /// Opens an existing store, verifying its site and protocol files.
+    public init(directory: String, scales: ScaleCatalog, user: String, clock: @escaping () -> Date = Date.init) throws {
+        self.directory = directory
+        self.user = user
+        self.clock = clock
+        guard let bytes = try DurableFile.read(directory + "/cohort-store.json") else {
+            throw StoreError(.missing, "No Cohort store at \(directory). Create one with `cohort init --protocol NAME` (see `cohort protocols`), or try `cohort --demo`.")
+        }
+        site = try CanonicalJSON.unseal(bytes, as: SiteInfo.self, path: directory + "/cohort-store.json", currentVersion: Self.formatVersion)
+        context = StudyContext(protocols: [], scales: scales)
+        context = StudyContext(protocols: try readProtocols(), scales: scales)
+    }
+
+    /// Creates a new store with its first protocol. Refuses a directory that already holds a store.
+    @discardableResult
+    public static func create(directory: String, siteName: String, siteNumber: String, studyProtocol: StudyProtocol,
+                              scales: ScaleCatalog, user: String, clock: @escaping () -> Date = Date.init) throws -> JSONFileStore {
+        guard siteNumber.count == 3, siteNumber.allSatisfy(\.isNumber) else {
+            throw DomainError("The site number '\(siteNumber)' must be three digits, e.g. 101 (subject IDs look like 101-0007).")
+        }
+        _ = try FreeText.required(siteName, what: "site name")
+        if (try DurableFile.read(directory + "/cohort-store.json")) != nil {
+            throw DomainError("\(directory) already holds a Cohort store; add a protocol with `cohort init --protocol NAME --store \(directory)`.")
+        }
+        try DurableFile.makeDirectory(directory)
+        return try FileLock.withLock(directory + "/.lock") {
+            for folder in ["participants", "protocols", "audit"] { try DurableFile.makeDirectory(directory + "/" + folder) }
+            let created = UTCTimestamp.string(from: clock())
+            let info = SiteInfo(name: siteName, number: siteNumber, created: created, audit: .empty)
+            try DurableFile.replace(directory + "/cohort-store.json", with: try CanonicalJSON.seal(info, formatVersion: formatVersion))
+            let store = try JSONFileStore(directory: directory, scales: scales, user: user, clock: clock)
+            try store.saveProtocolLocked(studyProtocol, storeCreated: "\(siteName) (site \(siteNumber))")
+            return store
+        }
+    }
+
+    /// Adds a protocol to the store (refused when one with the same id is already there).
+    public func addProtocol(_ studyProtocol: StudyProtocol) throws {
+        try FileLock.withLock(lockFile) {
+            site = try readSite()
+            context = StudyContext(protocols: try readProtocols(), scales: context.scales)
+            guard context.protocols[studyProtocol.id] == nil else {
+                throw DomainError("The store already has protocol \(studyProtocol.id); a protocol in use is never replaced.")
+            }
+            try saveProtocolLocked(studyProtocol, storeCreated: nil)
+        }
+    }
+
+    private func saveProtocolLocked(_ studyProtocol: StudyProtocol, storeCreated: String?) throws {
+        let problems = studyProtocol.problems(scales: context.scales)
+        guard problems.isEmpty else { throw DomainError("Protocol \(studyProtocol.id) is refused: " + problems.joined(separator: "; ") + ".") }
+        var changes: [FieldChange] = []
+        if let storeCreated { changes.append(FieldChange(entity: "store", field: "*", old: nil, new: storeCreated)) }
+        changes.append(FieldChange(entity: "protocol \(studyProtocol.id)", field: "*", old: nil,
+                                   new: String(decoding: try CanonicalJSON.compact(studyProtocol), as: UTF8.self)))
+        let log = auditLog(nil)
+        let head = try log.append(Mutation(changes: changes, reason: nil), subject: nil, user: user,
+                                  time: UTCTimestamp.string(from: clock()), after: try log.prepareTail())
+        try DurableFile.replace(protocolsDirectory + "/" + studyProtocol.id + ".json",
+                                with: try CanonicalJSON.seal(studyProtocol, formatVersion: Self.formatVersion))
+        site.audit = head
+        try DurableFile.replace(siteFile, with: try CanonicalJSON.seal(site, formatVersion: Self.formatVersion))
+        context = StudyContext(protocols: context.sortedProtocols + [studyProtocol], scales: context.scales)
+    }
+
+    // MARK: Reading
+
+    public func subjects() throws -> [String] {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: participantsDirectory) } catch {
+            throw StoreError(.damaged, "The folder \(participantsDirectory) cannot be read: the store is incomplete. Restore it from a backup.")
+        }
+        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    public func participant(_ subject: String) throws -> Participant {
+        try readParticipant(subject).participant
+    }
+
+    public func loadParticipants() -> LoadedParticipants {
+        var result = LoadedParticipants(participants: [], problems: [])
+        do {
+            for subject in try subjects() {
+                do { result.participants.append(try readParticipant(subject).participant) }
+                catch let error as StoreError { result.problems.append(error) }
+                catch { result.problems.append(StoreError(.damaged, "\(participantFile(subject)): \(error)")) }
+            }
+        } catch let error as StoreError {
+            result.problems.append(error)
+        } catch {
+            result.problems.append(StoreError(.damaged, "\(error)"))
+        }
+        return result
+    }
+
+    private func readParticipant(_ subject: String) throws -> ParticipantFile {
+        if let problem = SubjectID.problem(subject) { throw DomainError("Unknown subject: \(problem).") }
+        let path = participantFile(subject)
+        guard let bytes = try DurableFile.read(path) else {
+            throw DomainError("No participant \(subject) in this store. `cohort visits` or `cohort audit` list the subjects here.")
+        }
+        let file = try CanonicalJSON.unseal(bytes, as: ParticipantFile.self, path: path, currentVersion: Self.formatVersion)
+        guard file.participant.subject == subject else {
+            throw StoreError(.damaged, "\(path) holds subject \(file.participant.subject), not \(subject): the file was renamed or copied by hand. It was not changed.")
+        }
+        return file
+    }
+
+    private func readSite() throws -> SiteInfo {
+        guard let bytes = try DurableFile.read(siteFile) else { throw StoreError(.missing, "\(siteFile) has disappeared.") }
+        return try CanonicalJSON.unseal(bytes, as: SiteInfo.self, path: siteFile, currentVersion: Self.formatVersion)
+    }
+
+    private func readProtocols() throws -> [StudyProtocol] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: protocolsDirectory)) ?? []
+        return try names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { name in
+            let path = protocolsDirectory + "/" + name
+            guard let bytes = try DurableFile.read(path) else { throw StoreError(.damaged, "\(path) disappeared while reading.") }
+            return try CanonicalJSON.unseal(bytes, as: StudyProtocol.self, path: path, currentVersion: Self.formatVersion)
+        }
+    }
+
+    // MARK: Writing
+
+    public func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant {
+        try FileLock.withLock(lockFile) {
+            removeLeftoverTemporaryFiles()
+            let (participant, mutation) = try request.enroll(protocols: context.sortedProtocols,
+                                                             takenSubjects: Set(try subjects()), today: today)
+            try save(participant, mutation: mutation)
+            return participant
+        }
+    }
+
+    @discardableResult
+    public func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> Mutation) throws -> Participant {
+        try FileLock.withLock(lockFile) {
+            removeLeftoverTemporaryFiles()
+            let file = try readParticipant(subject)
+            var participant = file.participant
+            let mutation = try change(&participant, try context.studyProtocol(for: participant))
+            guard !mutation.changes.isEmpty else { return participant }
+            try save(participant, mutation: mutation, committed: file.audit)
+            return participant
+        }
+    }
+
+    /// Audit first (flushed), then the data file atomically: a crash between leaves the old data and an
+    /// audit record past the saved head, which `verify` reports as an interrupted save.
+    private func save(_ participant: Participant, mutation: Mutation, committed: AuditHead = .empty) throws {
+        let log = auditLog(participant.subject)
+        let tail = try log.prepareTail()
+        guard tail.seq >= committed.seq else {
+            throw StoreError(.damaged, "\(log.path) ends at record \(tail.seq) but \(participantFile(participant.subject)) refers to record \(committed.seq): records were removed. Nothing was changed; run cohort verify.")
+        }
+        let head = try log.append(mutation, subject: participant.subject, user: user,
+                                  time: UTCTimestamp.string(from: clock()), after: tail)
+        let file = ParticipantFile(participant: participant, audit: head)
+        try DurableFile.replace(participantFile(participant.subject), with: try CanonicalJSON.seal(file, formatVersion: Self.formatVersion))
+    }
+
+    /// Temp files are only ever written under the lock, so any found while holding it are from a crashed save.
+    private func removeLeftoverTemporaryFiles() {
+        for folder in [participantsDirectory, protocolsDirectory, directory] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+                unlink(folder + "/" + name)
+            }
+        }
+    }
+
+    // MARK: Audit and verification
+
+    public func auditRecords(subject: String?) throws -> [AuditRecord] {
+        if let subject {
+            _ = try readParticipant(subject)
+            return try auditLog(subject).records()
+        }
+        var records = try auditLog(nil).records()
+        for subject in try subjects() { records += try auditLog(subject).records() }
+        return records
+    }
+
+    /// Checks every file's checksum and every audit chain; returns problems (damage, tampering) and notes.
+    public func verify() -> (problems: [String], notes: [String]) {
+        var problems: [String] = [], notes: [String] = []
+        func check(_ outcome: (problems: [String], notes: [String])) { problems += outcome.problems; notes += outcome.notes }
+        do {
+            let info = try readSite()
+            check(auditLog(nil).verify(head: info.audit))
+        } catch { problems.append("\(error)") }
+        do { _ = try readProtocols() } catch { problems.append("\(error)") }
+        let allSubjects: [String]
+        do { allSubjects = try subjects() } catch { return (problems + ["\(error)"], notes) }
+        for subject in allSubjects {
+            do {
+                let file = try readParticipant(subject)
+                if context.protocols[file.participant.study] == nil {
+                    problems.append("\(participantFile(subject)) follows study \(file.participant.study), which is not in this store")
+                }
+                check(auditLog(subject).verify(head: file.audit))
+            } catch {
+                problems.append("\(error)")
+            }
+        }
+        let logs = (try? FileManager.default.contentsOfDirectory(atPath: auditDirectory)) ?? []
+        for name in logs where name.hasSuffix(".jsonl") && name != "_store.jsonl" && !allSubjects.contains(String(name.dropLast(6))) {
+            problems.append("\(auditDirectory)/\(name) has no participant file: the participant's data was deleted")
+        }
+        return (problems, notes)
+    }
+}
+
+/// A participant file's content: the participant and the audit record its saved state corresponds to.
+struct ParticipantFile: Codable {
+    var participant: Participant
+    var audit: AuditHead
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
