@@ -20,13 +20,15 @@ let package = Package(
                 resources: [.copy("scales"), .copy("protocols")]),
         // The JSON-file store: durable saves, checksums, locking, hash-chained audit trail.
         .target(name: "CohortStore", dependencies: ["CohortDomain"]),
+        // Domain → documents: plain-text, Markdown, JSON, CSV and SDTM renderings shared by the CLI and the screens.
+        .target(name: "CohortReports", dependencies: ["CohortDomain"]),
         // A realistic, seeded demo site, made through the same engine as real edits.
-        .target(name: "CohortDemo", dependencies: ["CohortDomain", "CohortStore"]),
+        .target(name: "CohortDemo", dependencies: ["CohortDomain", "CohortResources", "CohortStore"]),
         .executableTarget(name: "cohort", dependencies: [
-            "CohortDomain", "CohortResources", "CohortStore", "CohortDemo",
+            "CohortDomain", "CohortResources", "CohortStore", "CohortDemo", "CohortReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain", "CohortResources"]),
+        .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain", "CohortResources", "CohortReports"]),
         .testTarget(name: "CohortStoreTests", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortDemo"]),
         .testTarget(name: "CohortCLITests", dependencies: ["cohort"]),
     ]

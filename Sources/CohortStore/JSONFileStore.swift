@@ -173,6 +173,24 @@ public final class JSONFileStore: ParticipantStore {
         }
     }
 
+    /// Saves a participant made elsewhere with its whole history (the demo site): every mutation is audited
+    /// with its own time, in one append, then the file is written. Refuses a subject already present.
+    public func saveNew(_ participant: Participant, history: [(mutation: Mutation, time: Date)]) throws {
+        try FileLock.withLock(lockFile) {
+            if let problem = SubjectID.problem(participant.subject) { throw DomainError("Cannot save: \(problem).") }
+            guard try DurableFile.read(participantFile(participant.subject)) == nil else {
+                throw DomainError("\(participant.subject) is already enrolled.")
+            }
+            let log = auditLog(participant.subject)
+            var head = try log.prepareTail()
+            for (mutation, time) in history {
+                head = try log.append(mutation, subject: participant.subject, user: user, time: UTCTimestamp.string(from: time), after: head)
+            }
+            let file = ParticipantFile(participant: participant, audit: head)
+            try DurableFile.replace(participantFile(participant.subject), with: try CanonicalJSON.seal(file, formatVersion: Self.formatVersion))
+        }
+    }
+
     /// Audit first (flushed), then the data file atomically: a crash between leaves the old data and an
     /// audit record past the saved head, which `verify` reports as an interrupted save.
     private func save(_ participant: Participant, mutation: Mutation, committed: AuditHead = .empty) throws {

@@ -1,0 +1,109 @@
+import CohortDomain
+import Foundation
+
+/// Makes one demo participant's history through the domain actions, as a site would have lived it.
+struct ParticipantMaker {
+    let subject: String
+    let studyProtocol: StudyProtocol
+    let context: StudyContext
+    let today: CivilDate
+    let clock: SimulatedClock
+
+    /// How a participant's symptoms move over the study.
+    enum Course { case responder, partial, worsening }
+
+    mutating func make(_ random: inout SplitMix64) throws -> (Participant, [(mutation: Mutation, time: Date)]) {
+        let lastDay = studyProtocol.visits.compactMap(\.day).max() ?? 28
+        let baseline = today.adding(days: -random.int(-8...(lastDay + 20)))
+        let consent = min(today, baseline.adding(days: -random.int(9...13)))
+        let request = EnrollmentRequest(subject: subject, initials: Self.initials(&random), birthYear: String(random.int(1958...2003)),
+                                        sex: ["F", "M", "F", "M", "X"][random.int(0...4)], study: studyProtocol.id,
+                                        arm: studyProtocol.arms[random.int(0...(studyProtocol.arms.count - 1))],
+                                        consentDate: consent.description, baselineDate: baseline.description)
+        var history: [(mutation: Mutation, time: Date)] = []
+        var minutes = random.int(0...400)
+        func at(_ date: CivilDate) -> Date {
+            minutes += random.int(1...9)
+            return SimulatedClock.morning(of: date, minutes: minutes % 480)
+        }
+        var (participant, enrollment) = try request.enroll(protocols: [studyProtocol], takenSubjects: [], today: today)
+        history.append((enrollment, at(consent)))
+
+        let roll = random.unit()
+        let course: Course = roll < 0.6 ? .responder : roll < 0.85 ? .partial : .worsening
+        let severity = random.unit()
+        let withdrawAfter: Int? = random.chance(0.08) ? random.int(2...5) : nil
+        var completedCount = 0
+        for definition in studyProtocol.visits {
+            let planned = try participant.plannedVisit(definition.code, studyProtocol)
+            guard planned.target <= today, participant.visit(definition.code)?.status == .scheduled else { break }
+            if planned.target == today && random.chance(0.6) { break } // still to come today
+            if planned.target < today && planned.window.end >= today && random.chance(0.5) { break } // window closing soon
+            let outcome = random.unit()
+            let hasWindowClosed = planned.window.end < today
+            if hasWindowClosed && completedCount >= 2 && outcome < 0.05 { continue } // forgotten: overdue
+            if hasWindowClosed && !definition.isBaseline && definition.code != studyProtocol.visits.first?.code && outcome < 0.1 {
+                let reason = ["participant unreachable", "transport fell through", "hospitalised elsewhere", "declined this visit"][random.int(0...3)]
+                history.append((try participant.miss(definition.code, on: planned.window.end, reason: reason,
+                                                     studyProtocol: studyProtocol, today: today), at(planned.window.end)))
+                continue
+            }
+            var shift = definition.minus + definition.plus == 0 ? 0 : random.int(-definition.minus...definition.plus)
+            if !definition.isBaseline && random.chance(0.08) { shift = random.chance(0.5) ? -definition.minus - random.int(1...2) : definition.plus + random.int(1...3) }
+            let date = max(consent, min(today, planned.target.adding(days: shift)))
+            history.append((try participant.complete(definition.code, on: date, reason: nil, studyProtocol: studyProtocol, today: today), at(date)))
+            completedCount += 1
+            let progress = Double(max(0, (definition.day ?? lastDay) - 1)) / Double(max(1, lastDay - 1))
+            for scaleCode in definition.scales {
+                guard let scale = context.scales[scaleCode], !random.chance(0.03) else { continue } // now and then a form is forgotten
+                var items = scoreItems(scale, course: course, severity: severity, progress: definition.isBaseline || definition.day.map { $0 < 1 } == true ? 0 : progress, &random)
+                if scale.total && random.chance(0.02) { items[random.int(0...(items.count - 1))] = nil }
+                history.append((try participant.score(definition.code, scale: scale, items: items, date: nil, rater: "DM", reason: nil,
+                                                      studyProtocol: studyProtocol, today: today), at(date)))
+            }
+            if let stop = withdrawAfter, completedCount >= stop {
+                let when = min(today, date.adding(days: random.int(1...4)))
+                let reason = ["withdrew consent", "adverse event", "lost to follow-up", "lack of efficacy"][random.int(0...3)]
+                history.append((try participant.withdraw(on: when, reason: reason, screenFailure: false, today: today), at(when)))
+                break
+            }
+        }
+        return (participant, history)
+    }
+
+    /// Item scores whose total follows the participant's course: baseline severity, then improvement or worsening.
+    private func scoreItems(_ scale: ScaleDefinition, course: Course, severity: Double, progress: Double,
+                            _ random: inout SplitMix64) -> [Int?] {
+        switch scale.code {
+        case "CSSRS":
+            let roll = random.unit()
+            if roll < 0.015 { return [1, 1, 1, 1, 0, 0] }
+            if roll < 0.06 { return [1, random.chance(0.5) ? 1 : 0, 0, 0, 0, 0] }
+            return [0, 0, 0, 0, 0, 0]
+        case "CGI-I":
+            let base = course == .responder ? 2 : course == .partial ? 3 : 5
+            return [min(7, max(1, base + random.int(-1...1) + (course == .worsening && progress > 0.5 ? 1 : 0)))]
+        default:
+            break
+        }
+        let improvement: Double
+        switch course {
+        case .responder: improvement = 0.55 * progress
+        case .partial: improvement = 0.2 * progress
+        case .worsening: improvement = -0.3 * progress
+        }
+        // Severity places the baseline in the upper-middle of the scale's range, as trial entry criteria do.
+        let levels = scale.items.map { item -> Int in
+            let span = Double(item.max - item.min)
+            let start = Double(item.min) + span * (0.3 + 0.25 * severity)
+            let value = start - (start - Double(item.min)) * improvement + Double(random.int(-1...1))
+            return min(item.max, max(item.min, Int(value.rounded())))
+        }
+        return levels.map(Optional.some)
+    }
+
+    private static func initials(_ random: inout SplitMix64) -> String {
+        let letters = Array("ABCDEFGHIJKLMNOPRSTVW")
+        return String((0..<(random.chance(0.2) ? 3 : 2)).map { _ in letters[random.int(0...(letters.count - 1))] })
+    }
+}

@@ -1,0 +1,114 @@
+import CohortDomain
+
+/// `cohort show --format json`: the participant as stored plus everything derived from it.
+public struct ParticipantJSON: Encodable {
+    struct Visit: Encodable {
+        let visit: String
+        let name: String
+        let status: VisitStatus
+        let target: CivilDate
+        let windowStart: CivilDate
+        let windowEnd: CivilDate
+        let scheduled: CivilDate
+        let windowState: WindowState
+        let completed: CivilDate?
+        let missed: CivilDate?
+        let missedReason: String?
+        let deviationDays: Int?
+    }
+
+    struct Score: Encodable {
+        let visit: String
+        let scale: String
+        let date: CivilDate
+        let scores: String
+        let rater: String?
+        let total: Int?
+        let subscales: [String: Int]?
+        let changeFromBaseline: Int?
+        let improvementPercent: Double?
+        let responder: Bool?
+        let flags: [String]
+    }
+
+    let subject: String
+    let initials: String
+    let birthYear: Int
+    let sex: Sex
+    let study: String
+    let arm: String
+    let consentDate: CivilDate
+    let baselineDate: CivilDate
+    let status: ParticipantStatus
+    let exit: ExitRecord?
+    let visits: [Visit]
+    let scores: [Score]
+    let unacknowledgedUrgentFlags: [VisitFlag]
+
+    /// The document for `participant` as of `today`.
+    public init(_ participant: Participant, context: StudyContext, today: CivilDate) {
+        subject = participant.subject; initials = participant.initials; birthYear = participant.birthYear
+        sex = participant.sex; study = participant.study; arm = participant.arm
+        consentDate = participant.consentDate; baselineDate = participant.baselineDate
+        status = participant.status; exit = participant.exit
+        let planned = context.protocols[participant.study].map(participant.plannedVisits) ?? []
+        visits = planned.map { v in
+            Visit(visit: v.code, name: v.definition.name, status: v.status, target: v.target, windowStart: v.window.start,
+                  windowEnd: v.window.end, scheduled: v.scheduled, windowState: v.windowState(on: today),
+                  completed: v.record.completedDate, missed: v.record.missedDate, missedReason: v.record.missedReason,
+                  deviationDays: v.deviationDays)
+        }
+        let order = planned.map(\.code)
+        scores = participant.administrations
+            .sorted { (order.firstIndex(of: $0.visit) ?? 0, $0.scale) < (order.firstIndex(of: $1.visit) ?? 0, $1.scale) }
+            .map { a in
+                let result = participant.result(of: a, context: context)
+                let subscales = result.map { Dictionary($0.subscales.compactMap { s in s.value.map { (s.code, $0) } }, uniquingKeysWith: { x, _ in x }) }
+                return Score(visit: a.visit, scale: a.scale, date: a.date, scores: a.scoreText, rater: a.rater, total: result?.total,
+                             subscales: subscales?.isEmpty == false ? subscales : nil, changeFromBaseline: result?.change,
+                             improvementPercent: result?.improvementPercent.map(ScoreText.oneDecimal),
+                             responder: result?.isResponder, flags: result?.flags.map(\.flag) ?? [])
+            }
+        unacknowledgedUrgentFlags = participant.unacknowledgedUrgentFlags(context: context)
+    }
+}
+
+/// `cohort show`: the participant as readable text.
+public enum ParticipantText {
+    /// Details, visit timeline, scores and open urgent flags.
+    public static func render(_ participant: Participant, context: StudyContext, today: CivilDate) -> String {
+        var lines = ["\(participant.subject)  \(participant.initials)  born \(participant.birthYear)  sex \(participant.sex.rawValue)  \(participant.study) / \(participant.arm)",
+                     "Consent \(participant.consentDate)  Baseline \(participant.baselineDate)  Status \(participant.status.rawValue)"
+                        + (participant.exit.map { " on \($0.date) (\($0.reason))" } ?? "")]
+        for flag in participant.unacknowledgedUrgentFlags(context: context) {
+            lines.append("⚠ URGENT \(flag.flag) at \(flag.visit) (\(flag.date)) — not yet acknowledged")
+        }
+        guard let studyProtocol = context.protocols[participant.study] else {
+            return (lines + ["Study \(participant.study) is not in this store."]).joined(separator: "\n")
+        }
+        var rows = [["VISIT", "NAME", "SCHEDULED", "WINDOW", "STATUS", "STATE", "DONE", "SCALES"]]
+        for visit in participant.plannedVisits(studyProtocol) {
+            let done = visit.record.completedDate?.description ?? visit.record.missedDate.map { "\($0) missed: \(visit.record.missedReason ?? "")" } ?? ""
+            let deviation = visit.deviationDays.map { " (\($0 < 0 ? "\(-$0)d early" : "\($0)d late"))" } ?? ""
+            let entered = visit.definition.scales.filter { participant.administration(visit: visit.code, scale: $0) != nil }.count
+            rows.append([visit.code, visit.definition.name, visit.scheduled.description,
+                         "\(visit.window.start)..\(visit.window.end)", visit.status.rawValue,
+                         visit.windowState(on: today).rawValue + deviation, done, "\(entered)/\(visit.definition.scales.count)"])
+        }
+        lines += ["", Columns.render(rows)]
+        let scored = participant.administrations.sorted {
+            (studyProtocol.order(of: $0.visit) ?? 0, $0.scale) < (studyProtocol.order(of: $1.visit) ?? 0, $1.scale)
+        }
+        if !scored.isEmpty {
+            lines += ["", "Scores"]
+            for administration in scored {
+                guard let scale = context.scales[administration.scale],
+                      let result = participant.result(of: administration, context: context) else { continue }
+                let flags = result.flags.isEmpty ? "" : "  FLAGS: " + result.flags.map(\.flag).joined(separator: ", ")
+                lines.append("  \(administration.visit)  \(administration.scale)  \(administration.date)  \(administration.scoreText)  "
+                             + ScoreText.summary(items: administration.items, result: result, scale: scale) + flags)
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,70 @@
+import CohortDomain
+
+/// One visit as the review shows it: every column already turned into text.
+public struct ReviewRow: Equatable, Sendable {
+    /// Subject ID.
+    public let subject: String
+    /// Participant initials.
+    public let initials: String
+    /// Visit code and name, e.g. `W1 Week 1`.
+    public let visit: String
+    /// Visit code alone.
+    public let visitCode: String
+    /// Study day of the scheduled date, e.g. `D8`.
+    public let studyDay: String
+    /// Scheduled date.
+    public let scheduled: String
+    /// Window, e.g. `Nov 23–27`.
+    public let window: String
+    /// Window state in words.
+    public let state: WindowState
+    /// Required scales entered, e.g. `2/3`.
+    public let scales: String
+    /// Latest primary score with change, e.g. `PANSS 74 −12`.
+    public let primary: String
+    /// Urgent unacknowledged safety flags of the participant.
+    public let urgentFlags: [String]
+
+    /// Presents `entry` as of `day`.
+    public init(entry: ReviewEntry, on day: CivilDate, context: StudyContext) {
+        let participant = entry.participant
+        let visit = entry.visit
+        subject = participant.subject
+        initials = participant.initials
+        visitCode = visit.code
+        self.visit = visit.code + " " + visit.definition.name
+        studyDay = "D" + String(StudyDay.day(of: visit.scheduled, baseline: participant.baselineDate))
+        scheduled = visit.scheduled.description
+        window = visit.window.shortDescription
+        state = visit.windowState(on: day)
+        let required = visit.definition.scales
+        let entered = required.filter { participant.administration(visit: visit.code, scale: $0) != nil }.count
+        scales = "\(entered)/\(required.count)"
+        if let (administration, result) = participant.latestPrimaryScore(context: context), let total = result.total {
+            primary = "\(administration.scale) \(total)" + (result.change.map { " " + ScoreText.signed($0) } ?? "")
+        } else {
+            primary = "—"
+        }
+        urgentFlags = participant.unacknowledgedUrgentFlags(context: context).map { "\($0.flag) \($0.visit)" }
+    }
+
+    /// The columns in display order.
+    public var cells: [String] {
+        [subject, initials, visit, studyDay, scheduled, window, state.rawValue, scales, primary + (urgentFlags.isEmpty ? "" : " ⚠ URGENT")]
+    }
+}
+
+/// Aligned columns by display width (the last column is not padded).
+public enum Columns {
+    /// Renders rows of cells.
+    public static func render(_ rows: [[String]]) -> String {
+        guard let columns = rows.map(\.count).max() else { return "" }
+        var widths = [Int](repeating: 0, count: columns)
+        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

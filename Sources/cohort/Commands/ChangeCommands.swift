@@ -1,0 +1,190 @@
+import ArgumentParser
+import CohortDomain
+import CohortStore
+import CohortReports
+import Foundation
+
+/// `cohort enroll`: a new participant with the full schedule generated from the protocol.
+struct EnrollCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "enroll", abstract: "Enroll a participant and generate the visit schedule.")
+
+    @Argument(help: "Subject ID, e.g. 101-0007 (`cohort enroll next` takes the next free ID).")
+    var subject: String
+    @Option(help: "2 or 3 letters.") var initials: String
+    @Option(name: .customLong("birth-year"), help: "Year of birth (never the full date).") var birthYear: String
+    @Option(help: "F, M or X.") var sex: String
+    @Option(help: ArgumentHelp("Consent date (default today).", valueName: "DATE")) var consent: String?
+    @Option(help: ArgumentHelp("Baseline (Day 1) date.", valueName: "DATE")) var baseline: String
+    @Option(help: "Treatment arm (default the protocol's only arm).") var arm: String?
+    @Option(help: ArgumentHelp("Protocol id (default the store's only protocol).", valueName: "ID")) var study: String?
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let store = try session.openStore()
+        let studies = store.context.sortedProtocols
+        guard let studyID = study ?? (studies.count == 1 ? studies[0].id : nil) else {
+            throw DomainError("This store has several studies; choose one with --study (\(studies.map(\.id).joined(separator: ", "))).")
+        }
+        let subjectID = subject == "next" ? try store.nextSubjectID() : subject
+        let request = EnrollmentRequest(subject: subjectID, initials: initials, birthYear: birthYear, sex: sex, study: studyID,
+                                        arm: arm ?? "", consentDate: consent ?? session.today.description, baselineDate: baseline)
+        let participant = try store.enroll(request, today: session.today)
+        let studyProtocol = try store.context.studyProtocol(for: participant)
+        var rows = [["VISIT", "NAME", "DAY", "TARGET", "WINDOW"]]
+        for visit in participant.plannedVisits(studyProtocol) {
+            let day = visit.definition.day.map(String.init) ?? "\(visit.definition.anchor ?? "")+\(visit.definition.offset ?? 0)"
+            rows.append([visit.code, visit.definition.name, day, visit.target.description,
+                         "\(visit.window.start)..\(visit.window.end)"])
+        }
+        Session.print("Enrolled \(participant.subject) (\(participant.initials)) in \(participant.study), arm \(participant.arm). Schedule:\n" + Columns.render(rows))
+    }
+}
+
+/// `cohort complete`.
+struct CompleteCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "complete", abstract: "Complete a visit (today by default).")
+    @Argument(help: "Subject ID.") var subject: String
+    @Argument(help: "Visit code, e.g. W1.") var visit: String
+    @Option(help: ArgumentHelp("Completion date (default today).", valueName: "DATE")) var date: String?
+    @Option(help: "Reason (required to change a saved completion or complete a missed visit).") var reason: String?
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let when = try session.date(date, option: "--date") ?? session.today
+        let store = try session.openStore()
+        let participant = try store.update(subject) { participant, studyProtocol in
+            try participant.complete(visit, on: when, reason: reason, studyProtocol: studyProtocol, today: session.today)
+        }
+        let planned = try participant.plannedVisit(visit, try store.context.studyProtocol(for: participant))
+        var line = "Saved: \(subject) \(visit) completed on \(when) (\(planned.windowState(on: when).rawValue))."
+        if let days = planned.deviationDays {
+            line += " Draft protocol deviation: \(abs(days)) day(s) \(days < 0 ? "early" : "late"); add a note with `cohort note`."
+        }
+        Session.print(line)
+    }
+}
+
+/// `cohort miss`.
+struct MissCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "miss", abstract: "Mark a visit missed, with the reason.")
+    @Argument(help: "Subject ID.") var subject: String
+    @Argument(help: "Visit code.") var visit: String
+    @Option(help: "Why the visit was missed.") var reason: String
+    @Option(help: ArgumentHelp("Date (default today).", valueName: "DATE")) var date: String?
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let when = try session.date(date, option: "--date") ?? session.today
+        try session.openStore().update(subject) { participant, studyProtocol in
+            try participant.miss(visit, on: when, reason: reason, studyProtocol: studyProtocol, today: session.today)
+        }
+        Session.print("Saved: \(subject) \(visit) marked missed on \(when).")
+    }
+}
+
+/// `cohort reschedule`.
+struct RescheduleCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "reschedule", abstract: "Move a scheduled visit to another date.")
+    @Argument(help: "Subject ID.") var subject: String
+    @Argument(help: "Visit code.") var visit: String
+    @Argument(help: "The new date, YYYY-MM-DD.") var newDate: String
+    @Option(help: "Reason (required outside the visit window).") var reason: String?
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        guard let when = try session.date(newDate, option: "DATE") else { return }
+        try session.openStore().update(subject) { participant, studyProtocol in
+            try participant.reschedule(visit, to: when, reason: reason, studyProtocol: studyProtocol)
+        }
+        Session.print("Saved: \(subject) \(visit) rescheduled to \(when).")
+    }
+}
+
+/// `cohort score`.
+struct ScoreCommand: SessionCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score", abstract: "Enter a scale's item scores for a completed visit.",
+        discussion: "SCORES are the items in entry order: one digit per item (3425…) or space-separated; x marks an item not assessed.")
+    @Argument(help: "Subject ID.") var subject: String
+    @Argument(help: "Visit code.") var visit: String
+    @Argument(help: "Scale code, e.g. PANSS.") var scale: String
+    @Argument(help: "Item scores.") var scores: [String]
+    @Option(help: ArgumentHelp("Administration date (default the visit's completion date).", valueName: "DATE")) var date: String?
+    @Option(help: "Rater initials.") var rater: String?
+    @Option(help: "Reason (required to change saved scores).") var reason: String?
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let when = try session.date(date, option: "--date")
+        let definition = try session.scales.definition(scale)
+        let items = try Scoring.parseScores(scores.joined(separator: " "), scale: definition)
+        let store = try session.openStore()
+        let participant = try store.update(subject) { participant, studyProtocol in
+            try participant.score(visit, scale: definition, items: items, date: when, rater: rater, reason: reason,
+                                  studyProtocol: studyProtocol, today: session.today)
+        }
+        guard let administration = participant.administration(visit: visit, scale: definition.code),
+              let result = participant.result(of: administration, context: store.context) else { return }
+        Session.print("Saved: \(subject) \(visit) \(definition.code) \(ScoreText.summary(items: items, result: result, scale: definition))")
+        for flag in result.flags {
+            Session.warn(flag.urgent ? "URGENT SAFETY FLAG \(flag.flag) for \(subject) at \(visit): act now and acknowledge it with `cohort acknowledge \(subject) \(visit) \(flag.flag)`."
+                                     : "flag \(flag.flag) raised for \(subject) at \(visit).")
+        }
+    }
+}
+
+/// `cohort withdraw`.
+struct WithdrawCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Withdraw a participant; scheduled visits are cancelled.")
+    @Argument(help: "Subject ID.") var subject: String
+    @Option(help: "Why the participant leaves.") var reason: String
+    @Option(help: ArgumentHelp("Date (default today).", valueName: "DATE")) var date: String?
+    @Flag(name: .customLong("screen-fail"), help: "Record a screen failure instead (participants still in screening).")
+    var screenFail = false
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let when = try session.date(date, option: "--date") ?? session.today
+        let participant = try session.openStore().update(subject) { participant, _ in
+            try participant.withdraw(on: when, reason: reason, screenFailure: screenFail, today: session.today)
+        }
+        let cancelled = participant.visits.filter { $0.status == .cancelled }.count
+        Session.print("Saved: \(subject) \(participant.status.rawValue) on \(when); \(cancelled) scheduled visit(s) cancelled.")
+    }
+}
+
+/// `cohort acknowledge`: the lead has seen an urgent safety flag.
+struct AcknowledgeCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "acknowledge", abstract: "Acknowledge an urgent safety flag (audited).")
+    @Argument(help: "Subject ID.") var subject: String
+    @Argument(help: "Visit code.") var visit: String
+    @Argument(help: "Flag name, e.g. cssrs-urgent.") var flag: String
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let store = try session.openStore()
+        try store.update(subject) { participant, _ in
+            guard participant.unacknowledgedUrgentFlags(context: store.context).contains(where: { $0.visit == visit && $0.flag == flag }) else {
+                throw DomainError("\(subject) has no unacknowledged urgent flag \(flag) at \(visit).")
+            }
+            return try participant.acknowledge(flag: flag, visit: visit, on: session.today, user: session.user)
+        }
+        Session.print("Saved: \(subject) \(visit) \(flag) acknowledged by \(session.user).")
+    }
+}
+
+/// `cohort note`: the lead's note on a draft protocol deviation.
+struct NoteCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "note", abstract: "Add a note to a draft protocol deviation.")
+    @Argument(help: "Subject ID.") var subject: String
+    @Argument(help: "Visit code.") var visit: String
+    @Argument(help: "The note.") var note: String
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        try session.openStore().update(subject) { participant, studyProtocol in
+            try participant.noteDeviation(visit: visit, note: note, studyProtocol: studyProtocol)
+        }
+        Session.print("Saved: note on \(subject) \(visit) deviation.")
+    }
+}

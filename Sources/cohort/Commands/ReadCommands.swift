@@ -1,0 +1,120 @@
+import ArgumentParser
+import CohortDomain
+import CohortStore
+import CohortReports
+import Foundation
+
+/// `cohort visits`: the day's review lists.
+struct VisitsCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "visits", abstract: "The day's review: today, overdue, windows closing.")
+    @Option(help: ArgumentHelp("The day (default today).", valueName: "DATE")) var date: String?
+    @Option(help: "text or json.") var format: ListFormat = .text
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let day = try session.date(date, option: "--date") ?? session.today
+        let store = try session.openStore()
+        try session.withAllParticipants(store) { participants in
+            let review = DayReview(date: day, participants: participants, context: store.context)
+            switch format {
+            case .json: Session.print(try Session.json(ReviewJSON(review)))
+            case .text: Session.print(ReviewText.render(review, context: store.context))
+            }
+        }
+    }
+}
+
+/// `cohort show`: one participant.
+struct ShowCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "A participant's details, visits and scores.")
+    @Argument(help: "Subject ID.") var subject: String
+    @Option(help: "text or json.") var format: ListFormat = .text
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let store = try session.openStore()
+        let participant = try store.participant(subject)
+        switch format {
+        case .json: Session.print(try Session.json(ParticipantJSON(participant, context: store.context, today: session.today)))
+        case .text: Session.print(ParticipantText.render(participant, context: store.context, today: session.today))
+        }
+    }
+}
+
+/// `cohort summary`: the end-of-day summary.
+struct SummaryCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "summary", abstract: "The end-of-day summary for the PI.")
+    @Option(help: ArgumentHelp("The day (default today).", valueName: "DATE")) var date: String?
+    @Option(help: "text, markdown or json.") var format: ReportFormat = .text
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let day = try session.date(date, option: "--date") ?? session.today
+        let store = try session.openStore()
+        try session.withAllParticipants(store) { participants in
+            let summary = DaySummary(date: day, participants: participants, context: store.context)
+            switch format {
+            case .json: Session.print(try Session.json(summary))
+            case .text, .markdown:
+                let report = SummaryReport(summary: summary, participants: participants, context: store.context, site: store.site.name)
+                Session.print(format == .markdown ? report.markdown() : report.text())
+            }
+        }
+    }
+}
+
+/// `cohort export`: every item score, as CSV or an SDTM QS-style table.
+struct ExportCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export item scores as CSV or a CDISC SDTM QS-style table.")
+    @Option(help: "csv or sdtm.") var format: ExportFormat = .csv
+    @Option(help: ArgumentHelp("Write to this file (0600) instead of standard output.", valueName: "FILE")) var out: String?
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let store = try session.openStore()
+        try session.withAllParticipants(store) { participants in
+            let text = format == .csv ? ScoreExport.csv(participants, context: store.context)
+                                      : ScoreExport.sdtm(participants, context: store.context)
+            if let out {
+                try DurableFile.replace(out, with: Array(text.utf8))
+                Session.print("Wrote \(out).")
+            } else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+        }
+    }
+}
+
+/// `cohort audit`: the audit trail, newest last.
+struct AuditCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit trail, newest last.")
+    @Argument(help: "Only this participant.") var subject: String?
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let records = try session.openStore().auditRecords(subject: subject).sorted { ($0.time, $0.subject ?? "", $0.seq) < ($1.time, $1.subject ?? "", $1.seq) }
+        var rows = [["TIME (UTC)", "USER", "SUBJECT", "SEQ", "ENTITY", "FIELD", "OLD", "NEW", "REASON"]]
+        for record in records {
+            rows.append([record.time, record.user, record.subject ?? "-", String(record.seq), record.entity, record.field,
+                         record.old ?? "", record.new ?? "", record.reason ?? ""].map { $0.count > 60 ? String($0.prefix(57)) + "..." : $0 })
+        }
+        Session.print(Columns.render(rows))
+    }
+}
+
+/// `cohort verify`: every checksum and the audit chains.
+struct VerifyCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check every file and the audit chain.")
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let store = try session.openStore()
+        let (problems, notes) = store.verify()
+        for note in notes { Session.warn("note: " + note) }
+        guard problems.isEmpty else {
+            for problem in problems { Session.print("FAIL " + problem) }
+            throw StoreError(.damaged, "\(problems.count) problem(s) found in \(session.storeDirectory); nothing was changed.")
+        }
+        Session.print("OK: \(try store.subjects().count) participant files, \(store.context.protocols.count) protocols and every audit chain verified.")
+    }
+}

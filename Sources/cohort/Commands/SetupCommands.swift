@@ -1,0 +1,92 @@
+import ArgumentParser
+import CohortDemo
+import CohortDomain
+import CohortResources
+import CohortStore
+import CohortReports
+import Foundation
+
+/// `cohort init`: create a store with a protocol, or add a protocol to an existing store.
+struct InitCommand: SessionCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init", abstract: "Create a store (or add a protocol to an existing one).")
+
+    @Option(help: ArgumentHelp("A bundled protocol name (see `cohort protocols`) or a protocol JSON file.", valueName: "NAME|FILE"))
+    var `protocol`: String?
+    @Option(help: "The site's name.")
+    var site: String = "Site 101"
+    @Option(name: .customLong("site-number"), help: "The three-digit site number that starts every subject ID.")
+    var siteNumber: String = "101"
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let studyProtocol = try ProtocolSource.load(self.protocol ?? "SCZ-5W-INPT", scales: session.scales)
+        if let store = try? session.openStore() {
+            guard self.protocol != nil else {
+                throw DomainError("\(session.storeDirectory) already holds a Cohort store; to add a study give --protocol NAME|FILE.")
+            }
+            try store.addProtocol(studyProtocol)
+            Session.print("Added protocol \(studyProtocol.id) to the store at \(session.storeDirectory).")
+            return
+        }
+        try JSONFileStore.create(directory: session.storeDirectory, siteName: site, siteNumber: siteNumber,
+                                 studyProtocol: studyProtocol, scales: session.scales, user: session.user)
+        Session.print("Created a store at \(session.storeDirectory) for \(site) with protocol \(studyProtocol.id).")
+    }
+}
+
+/// Reads a protocol from a bundled template name or a file path.
+enum ProtocolSource {
+    static func load(_ nameOrPath: String, scales: ScaleCatalog) throws -> StudyProtocol {
+        let data: Data
+        if let bundled = BundledResources.protocolData(named: nameOrPath) {
+            data = bundled
+        } else if FileManager.default.fileExists(atPath: nameOrPath) {
+            guard let read = FileManager.default.contents(atPath: nameOrPath) else {
+                throw DomainError("The protocol file \(nameOrPath) cannot be read; check its permissions.")
+            }
+            data = read
+        } else {
+            let names = (try? BundledResources.protocolNames()) ?? []
+            throw DomainError("No bundled protocol or file named '\(nameOrPath)'. Bundled protocols: \(names.joined(separator: ", ")).")
+        }
+        return try StudyProtocol.parse(data, scales: scales)
+    }
+}
+
+/// `cohort demo`: fill a new store with a realistic, seeded demo site.
+struct DemoCommand: SessionCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Fill a new store with a realistic demo study (same seed, same store).")
+
+    @Option(help: "How many participants to enroll.")
+    var participants: Int = 24
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+    @OptionGroup var globals: GlobalOptions
+
+    func validate() throws {
+        guard (1...20_000).contains(participants) else { throw ValidationError("--participants must be 1 to 20000.") }
+    }
+
+    func execute(_ session: Session) throws {
+        let store = try DemoSite.build(directory: session.storeDirectory, participants: participants, seed: seed,
+                                       today: session.today, scales: session.scales)
+        Session.print("Made a demo site at \(session.storeDirectory): \(try store.subjects().count) participants in \(store.context.protocols.count) studies, as of \(session.today).")
+    }
+}
+
+/// `cohort protocols`: the bundled protocol templates.
+struct ProtocolsCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "protocols", abstract: "List bundled protocol templates.")
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        var rows: [[String]] = [["NAME", "PRIMARY", "VISITS", "TITLE"]]
+        for name in try BundledResources.protocolNames() {
+            let studyProtocol = try ProtocolSource.load(name, scales: session.scales)
+            rows.append([name, studyProtocol.primaryScale, String(studyProtocol.visits.count), studyProtocol.title])
+        }
+        Session.print(Columns.render(rows))
+    }
+}

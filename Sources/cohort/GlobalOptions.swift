@@ -1,0 +1,87 @@
+import ArgumentParser
+import CohortDomain
+import Foundation
+
+/// `--store`, `--today` and `--user`, accepted by every command, before or after its own arguments.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store directory (default $COHORT_STORE, else $XDG_DATA_HOME/cohort or ~/.local/share/cohort).", valueName: "DIR"))
+    var store: String?
+
+    @Option(name: .long, help: ArgumentHelp("The date to act as today, YYYY-MM-DD (default $COHORT_TODAY, else the system date).", valueName: "DATE"))
+    var today: String?
+
+    @Option(name: .long, help: ArgumentHelp("Who is making changes, for the audit trail (default $COHORT_USER, else the login name).", valueName: "NAME"))
+    var user: String?
+
+    private static let names: Set<String> = ["--store", "--today", "--user"]
+
+    /// Moves global options written before the command name to after it, so `cohort --store D visits` works.
+    static func movedAfterCommand(_ arguments: [String], commands: [String]) -> [String] {
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if names.contains(argument), index + 1 < arguments.count {
+                leading += [argument, arguments[index + 1]]
+                index += 2
+            } else if let name = argument.split(separator: "=", maxSplits: 1).first, names.contains(String(name)), argument.contains("=") {
+                leading.append(argument)
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard index < arguments.count, commands.contains(arguments[index]) else { return arguments }
+        return [arguments[index]] + Array(arguments[(index + 1)...]) + leading
+    }
+
+    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The store directory to use.
+    var storeDirectory: String {
+        if let store, !store.isEmpty { return store }
+        if let value = environment["COHORT_STORE"], !value.isEmpty { return value }
+        if let value = environment["XDG_DATA_HOME"], !value.isEmpty { return value + "/cohort" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share/cohort"
+    }
+
+    /// The day to act as today.
+    func todayDate() throws -> CivilDate {
+        if let text = today ?? environment["COHORT_TODAY"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let date = CivilDate(text) else {
+                throw DomainError("--today '\(text)' is not a real date; write it as YYYY-MM-DD, e.g. 2026-11-25.")
+            }
+            return date
+        }
+        return SystemClock.localToday()
+    }
+
+    /// The user recorded in the audit trail.
+    func userName() throws -> String {
+        let name = user ?? environment["COHORT_USER"] ?? environment["USER"] ?? environment["LOGNAME"] ?? SystemClock.loginName()
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 64,
+              !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw DomainError("The user name '\(trimmed.filter { !$0.isNewline })' is not usable; give --user with a short plain name.")
+        }
+        return trimmed
+    }
+}
+
+/// The system's notion of today and of who is logged in.
+enum SystemClock {
+    /// Today's date in the machine's time zone.
+    static func localToday() -> CivilDate {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        return CivilDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
+            ?? CivilDate(dayNumber: Int(now) / 86_400)
+    }
+
+    /// The login name from the password database.
+    static func loginName() -> String {
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return "unknown" }
+        return String(cString: name)
+    }
+}

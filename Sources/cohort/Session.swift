@@ -1,0 +1,100 @@
+import ArgumentParser
+import CohortDomain
+import CohortResources
+import CohortStore
+import Foundation
+
+/// A subcommand that runs against the store with the global options resolved.
+protocol SessionCommand: ParsableCommand {
+    /// `--store`, `--today`, `--user`.
+    var globals: GlobalOptions { get }
+    /// The command's work; errors are turned into the §5 exit statuses by `run`.
+    func execute(_ session: Session) throws
+}
+
+extension SessionCommand {
+    func run() throws { try Session.run(globals) { try execute($0) } }
+}
+
+/// The resolved environment of one command: store path, today, user, scales, and the output streams.
+struct Session {
+    let storeDirectory: String
+    let today: CivilDate
+    let user: String
+    let scales: ScaleCatalog
+
+    /// Resolves `globals` and runs `body`, mapping refusals to exit 1 and store trouble to exit 2;
+    /// the message goes to standard error.
+    static func run(_ globals: GlobalOptions, _ body: (Session) throws -> Void) throws {
+        do {
+            let session = Session(storeDirectory: globals.storeDirectory, today: try globals.todayDate(),
+                                  user: try globals.userName(), scales: try BundledResources.scales())
+            try body(session)
+        } catch let error as DomainError {
+            Session.warn(error.message)
+            throw ExitCode(1)
+        } catch let error as StoreError {
+            Session.warn(error.message)
+            throw ExitCode(2)
+        }
+    }
+
+    /// Opens the store at `storeDirectory`.
+    func openStore() throws -> JSONFileStore {
+        try JSONFileStore(directory: storeDirectory, scales: scales, user: user)
+    }
+
+    /// Loads every participant; the unreadable ones are reported on standard error after `body` runs,
+    /// and then the command exits 2 so a script never mistakes a partial answer for a whole one.
+    func withAllParticipants(_ store: JSONFileStore, _ body: ([Participant]) throws -> Void) throws {
+        let loaded = store.loadParticipants()
+        try body(loaded.participants)
+        guard loaded.problems.isEmpty else {
+            for problem in loaded.problems { Session.warn(problem.message) }
+            throw StoreError(.damaged, "\(loaded.problems.count) participant file(s) could not be read and are left out above; they were not changed.")
+        }
+    }
+
+    /// Parses a date argument, or refuses it naming the option.
+    func date(_ text: String?, option: String) throws -> CivilDate? {
+        guard let text else { return nil }
+        guard let date = CivilDate(text) else {
+            throw DomainError("\(option) '\(text.filter { !$0.isNewline })' is not a real date; write it as YYYY-MM-DD, e.g. \(today).")
+        }
+        return date
+    }
+
+    /// Writes a result to standard output.
+    static func print(_ text: String) {
+        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    /// Writes a message to standard error.
+    static func warn(_ text: String) {
+        FileHandle.standardError.write(Data(("cohort: " + text + "\n").utf8))
+    }
+
+    /// Whether colour may be used on standard output.
+    static var colourOnStandardOutput: Bool {
+        isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    }
+
+    /// Stable, pretty JSON for results.
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+
+extension ExpressibleByArgument where Self: CaseIterable & RawRepresentable, RawValue == String {
+    static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+/// `text` or `json`.
+enum ListFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+/// `text`, `markdown` or `json`.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
+/// `csv` or `sdtm`.
+enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, sdtm }

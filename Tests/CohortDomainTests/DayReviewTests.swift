@@ -1,0 +1,74 @@
+@testable import CohortDomain
+import Testing
+
+/// A hand-built site whose lists and summary figures are worked out by hand in the comments.
+struct DayReviewTests {
+    let scz = Fixture.schizophrenia
+    let day = Fixture.date("2026-11-09")
+    let today = Fixture.date("2026-11-09")
+
+    /// Everyone but E has screening (on its target) and baseline done.
+    /// - A (baseline 11-02): W1 target 11-09 [11-07..11-11] → today; completed today in window, PANSS + CSSRS urgent entered, CGI-S missing.
+    /// - B (baseline 10-26): W1 target 11-02 [10-31..11-04] still scheduled → overdue; W2 target 11-09 → today, pending.
+    /// - C (baseline 11-01): W1 target 11-08 [11-06..11-10] scheduled, not today → closing (ends 11-10).
+    ///   D1 completed 11-01. SCR completed today (late: window 10-19..10-31 → +9 days).
+    /// - D (baseline 11-03): W1 target 11-10 → tomorrow. Consent is 10 days before baseline, so nobody enrolled today.
+    /// - E (baseline 11-02): withdrawn today; its W1 (scheduled today) is cancelled, so not in today's list.
+    func started(_ subject: String, baseline: String, screening: Bool = true) throws -> Participant {
+        var participant = Fixture.participant(subject, baseline: baseline, today: "2026-11-09")
+        if screening {
+            _ = try participant.complete("SCR", on: try participant.plannedVisit("SCR", scz).target, reason: nil, studyProtocol: scz, today: today)
+        }
+        _ = try participant.complete("D1", on: participant.baselineDate, reason: nil, studyProtocol: scz, today: today)
+        return participant
+    }
+
+    func site() throws -> [Participant] {
+        var a = try started("101-0001", baseline: "2026-11-02")
+        _ = try a.complete("W1", on: day, reason: nil, studyProtocol: scz, today: today)
+        _ = try a.score("W1", scale: Fixture.scales["PANSS"]!, items: Fixture.panss(total: 80), date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today)
+        _ = try a.score("W1", scale: Fixture.scales["CSSRS"]!, items: [1, 1, 0, 1, 0, 0], date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today)
+        let b = try started("101-0002", baseline: "2026-10-26")
+        var c = try started("101-0003", baseline: "2026-11-01", screening: false)
+        _ = try c.complete("SCR", on: day, reason: nil, studyProtocol: scz, today: today)
+        let d = try started("101-0004", baseline: "2026-11-03")
+        var e = Fixture.participant("101-0005", baseline: "2026-11-02", today: "2026-11-09")
+        _ = try e.withdraw(on: day, reason: "withdrew consent", screenFailure: false, today: today)
+        return [a, b, c, d, e]
+    }
+
+    @Test func listsFollowTheRules() throws {
+        let review = DayReview(date: day, participants: try site(), context: Fixture.context)
+        #expect(review.today.map { "\($0.subject) \($0.visit.code)" } == ["101-0001 W1", "101-0002 W2"])
+        #expect(review.overdue.map { "\($0.subject) \($0.visit.code)" } == ["101-0002 W1"])
+        #expect(review.closing.map { "\($0.subject) \($0.visit.code)" } == ["101-0003 W1"])
+    }
+
+    @Test func summaryFiguresMatchTheHandCount() throws {
+        let participants = try site()
+        let summary = DaySummary(date: day, participants: participants, context: Fixture.context)
+        #expect(summary.planned == 2)
+        #expect(summary.completed == 2) // A W1, C SCR
+        #expect(summary.completedOutOfWindow == 1)
+        #expect(summary.deviations == [DaySummary.Deviation(subject: "101-0003", visit: "SCR", days: 9)])
+        #expect(summary.missed == 0)
+        #expect(summary.pending == 1) // B W2
+        #expect(summary.overdue == 1)
+        #expect(summary.scoresEntered == 2)
+        #expect(summary.incompleteVisits == 2) // A lacks CGI-S; C's SCR has no scales at all
+        #expect(summary.flags == [DaySummary.Flag(subject: "101-0001", visit: "W1", flag: "cssrs-urgent")])
+        #expect(summary.enrolled == 0)
+        #expect(summary.withdrawn == 1)
+        #expect(summary.tomorrow == 1) // D W1 on 11-10; C's W1 is scheduled 11-08
+    }
+
+    @Test func urgentFlagsStayUntilAcknowledged() throws {
+        var a = try site()[0]
+        #expect(a.unacknowledgedUrgentFlags(context: Fixture.context).map(\.flag) == ["cssrs-urgent"])
+        let later = DaySummary(date: day.adding(days: 3), participants: [a], context: Fixture.context)
+        #expect(later.flags.isEmpty) // the JSON list holds only the day's flags
+        _ = try a.acknowledge(flag: "cssrs-urgent", visit: "W1", on: day, user: "lead")
+        #expect(a.unacknowledgedUrgentFlags(context: Fixture.context).isEmpty)
+        #expect(throws: DomainError.self) { try a.acknowledge(flag: "cssrs-urgent", visit: "W1", on: day, user: "lead") }
+    }
+}

@@ -1,0 +1,61 @@
+@testable import CohortDomain
+import Testing
+
+struct EnrollmentTests {
+    let today = Fixture.date("2026-11-25")
+    func request(_ edit: (inout EnrollmentRequest) -> Void = { _ in }) -> EnrollmentRequest {
+        var request = EnrollmentRequest(subject: "101-0007", initials: "ab", birthYear: "1984", sex: "f", study: "SCZ-5W-INPT",
+                                        arm: "", consentDate: "2026-11-25", baselineDate: "2026-12-02")
+        edit(&request)
+        return request
+    }
+    func problems(_ request: EnrollmentRequest) -> [EnrollmentRequest.Field: String] {
+        request.problems(protocols: Fixture.context.sortedProtocols, takenSubjects: ["101-0001"], today: today)
+    }
+
+    @Test func aGoodRequestEnrollsWithTheWholeSchedule() throws {
+        let (participant, mutation) = try request().enroll(protocols: Fixture.context.sortedProtocols, takenSubjects: [], today: today)
+        #expect(participant.initials == "AB" && participant.sex == .female && participant.arm == "Blinded")
+        #expect(participant.status == .screening)
+        #expect(participant.visits.map(\.code) == Fixture.schizophrenia.visits.map(\.code))
+        #expect(participant.visits.allSatisfy { $0.status == .scheduled })
+        #expect(mutation.changes.count == 1 + Fixture.schizophrenia.visits.count)
+    }
+
+    @Test(arguments: [
+        (EnrollmentRequest.Field.subject, "101-0001", "already enrolled"), (.subject, "../etc", "may hold only"), (.subject, "", "empty"),
+        (.initials, "A", "2 or 3 letters"), (.initials, "ABCD", "2 or 3 letters"), (.initials, "A1", "2 or 3 letters"),
+        (.birthYear, "84", "four digits"), (.birthYear, "2020", "below the protocol's minimum"), (.birthYear, "1940", "above the protocol's maximum"),
+        (.birthYear, "2030", "not possible"), (.sex, "Q", "F, M or X"), (.study, "NOPE", "unknown study"),
+        (.consentDate, "2026-11-31", "real date"), (.consentDate, "2026-11-26", "after today"),
+        (.baselineDate, "2026-11-20", "before consent"), (.baselineDate, "soon", "real date"),
+    ])
+    func eachFieldIsCheckedOnItsOwn(field: EnrollmentRequest.Field, value: String, fragment: String) {
+        let bad = request { request in
+            switch field {
+            case .subject: request.subject = value
+            case .initials: request.initials = value
+            case .birthYear: request.birthYear = value
+            case .sex: request.sex = value
+            case .study: request.study = value
+            case .arm: request.arm = value
+            case .consentDate: request.consentDate = value
+            case .baselineDate: request.baselineDate = value
+            }
+        }
+        let found = problems(bad)
+        #expect(Array(found.keys) == [field], "\(found)")
+        #expect(found[field]?.contains(fragment) == true, "\(found)")
+    }
+
+    @Test func armIsRequiredWhenTheProtocolHasSeveral() {
+        let several = request { $0.study = "TRD-8W-OUTPT" }
+        #expect(problems(several)[.arm] != nil)
+        #expect(problems(request { $0.study = "TRD-8W-OUTPT"; $0.arm = "placebo" }).isEmpty)
+    }
+
+    @Test func nextSubjectIDFollowsTheSitePattern() {
+        #expect(SubjectID.next(after: [], site: "101") == "101-0001")
+        #expect(SubjectID.next(after: ["101-0001", "101-0012", "102-0099", "X"], site: "101") == "101-0013")
+    }
+}
