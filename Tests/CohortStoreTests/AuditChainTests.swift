@@ -1,0 +1,90 @@
+import CohortDomain
+@testable import CohortStore
+import Foundation
+import Testing
+
+struct AuditChainTests {
+    /// A store with one participant and a few edits, so the chain has records to tamper with.
+    func fixtureWithHistory() throws -> StoreFixture {
+        let fixture = try StoreFixture()
+        try fixture.enroll("101-0001")
+        for (code, date) in [("SCR", "2026-11-12"), ("D1", "2026-11-18")] {
+            try fixture.store.update("101-0001") { participant, studyProtocol in
+                try participant.complete(code, on: CivilDate(date)!, reason: nil, studyProtocol: studyProtocol, today: StoreFixture.today)
+            }
+        }
+        #expect(fixture.store.verify().problems.isEmpty)
+        return fixture
+    }
+
+    func lines(_ fixture: StoreFixture) -> [String] {
+        String(decoding: fixture.bytes("audit/101-0001.jsonl"), as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    func tamper(_ fixture: StoreFixture, _ edit: (inout [String]) -> Void) -> [String] {
+        var all = lines(fixture)
+        edit(&all)
+        fixture.write("audit/101-0001.jsonl", Array((all.joined(separator: "\n") + "\n").utf8))
+        return fixture.store.verify().problems
+    }
+
+    @Test func editingARecordIsDetectedAtThatLine() throws {
+        let fixture = try fixtureWithHistory()
+        defer { fixture.remove() }
+        let problems = tamper(fixture) { $0[2] = $0[2].replacingOccurrences(of: "\"user\":\"tester\"", with: "\"user\":\"someone\"") }
+        #expect(problems.count == 1)
+        #expect(problems.first?.contains("line 3") == true && problems.first?.contains("altered") == true)
+    }
+
+    @Test func deletingReorderingDuplicatingOrTruncatingIsDetected() throws {
+        let cases: [(String, (inout [String]) -> Void)] = [
+            ("delete", { $0.remove(at: 4) }),
+            ("reorder", { $0.swapAt(3, 4) }),
+            ("duplicate", { $0.insert($0[2], at: 3) }),
+            ("cut the end", { $0.removeLast(2) }),
+            ("truncate a record", { $0[5] = String($0[5].prefix(20)) }),
+            ("empty", { $0 = [] }),
+        ]
+        for (name, edit) in cases {
+            let fixture = try fixtureWithHistory()
+            defer { fixture.remove() }
+            #expect(!tamper(fixture, edit).isEmpty, "\(name)")
+        }
+    }
+
+    @Test func anInterruptedSaveIsANoteNotTampering() throws {
+        let fixture = try fixtureWithHistory()
+        defer { fixture.remove() }
+        // Audit appended, then the process died before the data file was replaced.
+        let log = AuditLog(path: fixture.path("audit/101-0001.jsonl"))
+        _ = try log.append(Mutation(changes: [FieldChange(entity: "visit W1", field: "status", old: "scheduled", new: "completed")], reason: nil),
+                           subject: "101-0001", user: "tester", time: "2026-11-25T10:00:00.000Z", after: try log.prepareTail())
+        let outcome = fixture.store.verify()
+        #expect(outcome.problems.isEmpty)
+        #expect(outcome.notes.count == 1)
+        // The next save continues the chain and the store verifies clean again.
+        try fixture.store.update("101-0001") { participant, studyProtocol in
+            try participant.reschedule("W1", to: CivilDate("2026-11-26")!, reason: nil, studyProtocol: studyProtocol)
+        }
+        #expect(fixture.store.verify().problems.isEmpty)
+    }
+
+    @Test func aTornLastLineIsCutBeforeTheNextAppend() throws {
+        let fixture = try fixtureWithHistory()
+        defer { fixture.remove() }
+        let bytes = fixture.bytes("audit/101-0001.jsonl")
+        fixture.write("audit/101-0001.jsonl", bytes + Array("{\"seq\":99,\"ti".utf8))
+        #expect(fixture.store.verify().problems.isEmpty)
+        try fixture.store.update("101-0001") { participant, studyProtocol in
+            try participant.reschedule("W1", to: CivilDate("2026-11-26")!, reason: nil, studyProtocol: studyProtocol)
+        }
+        #expect(fixture.store.verify() == ([], []))
+    }
+
+    @Test func deletingAParticipantFileIsDetected() throws {
+        let fixture = try fixtureWithHistory()
+        defer { fixture.remove() }
+        try FileManager.default.removeItem(atPath: fixture.path("participants/101-0001.json"))
+        #expect(fixture.store.verify().problems.contains { $0.contains("has no participant file") })
+    }
+}

@@ -1,0 +1,49 @@
+import CohortDomain
+import CohortResources
+@testable import CohortStore
+import Foundation
+
+/// A fresh store in a temporary directory for each test.
+struct StoreFixture {
+    static let scales: ScaleCatalog = try! BundledResources.scales()
+    static let schizophrenia = try! StudyProtocol.parse(BundledResources.protocolData(named: "SCZ-5W-INPT")!, scales: scales)
+    static let today = CivilDate("2026-11-25")!
+
+    let directory: String
+    let store: JSONFileStore
+
+    init(user: String = "tester") throws {
+        directory = NSTemporaryDirectory() + "cohort-test-" + UUID().uuidString
+        store = try JSONFileStore.create(directory: directory, siteName: "Test Site", siteNumber: "101",
+                                         studyProtocol: Self.schizophrenia, scales: Self.scales, user: user)
+    }
+
+    func reopen(user: String = "tester") throws -> JSONFileStore {
+        try JSONFileStore(directory: directory, scales: Self.scales, user: user)
+    }
+
+    @discardableResult
+    func enroll(_ subject: String, baseline: String = "2026-11-18") throws -> Participant {
+        try store.enroll(EnrollmentRequest(subject: subject, initials: "AB", birthYear: "1980", sex: "F", study: "SCZ-5W-INPT",
+                                           arm: "", consentDate: "2026-11-08", baselineDate: baseline), today: Self.today)
+    }
+
+    func path(_ relative: String) -> String { directory + "/" + relative }
+
+    func bytes(_ relative: String) -> [UInt8] { Array(FileManager.default.contents(atPath: path(relative)) ?? Data()) }
+
+    func write(_ relative: String, _ bytes: [UInt8]) { _ = FileManager.default.createFile(atPath: path(relative), contents: Data(bytes)) }
+
+    /// Every file's bytes, by path, to prove that a refused action touched nothing.
+    func snapshot() -> [String: Data] {
+        var result: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: directory)
+        while let name = enumerator?.nextObject() as? String {
+            if name == ".lock" { continue }
+            if let data = FileManager.default.contents(atPath: path(name)) { result[name] = data }
+        }
+        return result
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: directory) }
+}
