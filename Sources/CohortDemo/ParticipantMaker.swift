@@ -16,7 +16,7 @@ struct ParticipantMaker {
         let lastDay = studyProtocol.visits.compactMap(\.day).max() ?? 28
         let baseline = today.adding(days: -random.int(-8...(lastDay + 20)))
         let consent = min(today, baseline.adding(days: -random.int(9...13)))
-        let request = EnrollmentRequest(subject: subject, initials: Self.initials(&random), birthYear: String(random.int(1958...2003)),
+        let request = EnrollmentRequest(subject: subject, initials: Self.initials(&random), birthYear: String(consent.year - random.int(20...60)),
                                         sex: ["F", "M", "F", "M", "X"][random.int(0...4)], study: studyProtocol.id,
                                         arm: studyProtocol.arms[random.int(0...(studyProtocol.arms.count - 1))],
                                         consentDate: consent.description, baselineDate: baseline.description)

@@ -102,8 +102,8 @@ extension Participant {
         let new = Administration(visit: code, scale: scale.code, date: when, items: items, rater: raterInitials)
         if let index = administrations.firstIndex(where: { $0.visit == code && $0.scale == scale.code }) {
             let old = administrations[index]
-            let why = try FreeText.required(reason, what: "reason to change \(scale.code) scores already saved for \(code)")
             guard old != new else { throw DomainError("\(subject) \(code) \(scale.code) already holds these scores.") }
+            let why = try FreeText.required(reason, what: "reason to change \(scale.code) scores already saved for \(code)")
             administrations[index] = new
             var changes: [FieldChange] = []
             if old.items != new.items { changes.append(FieldChange(entity: entity, field: "items", old: old.scoreText, new: new.scoreText)) }

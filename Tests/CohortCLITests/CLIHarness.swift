@@ -1,0 +1,74 @@
+import Foundation
+
+/// Runs the real `cohort` binary in a temporary store and captures what it prints.
+struct CLIHarness {
+    struct Outcome {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static let binary: String = {
+        if let override = ProcessInfo.processInfo.environment["COHORT_BINARY"] { return override }
+        let bundle = Bundle.main.bundleURL
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [bundle.appendingPathComponent("cohort"), bundle.deletingLastPathComponent().appendingPathComponent("cohort"),
+                          root.appendingPathComponent(".build/debug/cohort")]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }?.path ?? candidates.last!.path
+    }()
+
+    let store: String
+    var environment: [String: String]
+
+    init(today: String = "2026-11-25") {
+        store = NSTemporaryDirectory() + "cohort-cli-" + UUID().uuidString
+        environment = ProcessInfo.processInfo.environment
+        environment["COHORT_STORE"] = store
+        environment["COHORT_TODAY"] = today
+        environment["COHORT_USER"] = "tester"
+        environment.removeValue(forKey: "NO_COLOR")
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.environment = environment.merging(extra) { _, new in new }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { return Outcome(status: -1, stdout: "", stderr: "\(error)") }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Runs `arguments` and insists it succeeds.
+    @discardableResult
+    func ok(_ arguments: [String]) -> Outcome {
+        let outcome = run(arguments)
+        if outcome.status != 0 { FileHandle.standardError.write(Data("command \(arguments) failed: \(outcome.stderr)\n".utf8)) }
+        return outcome
+    }
+
+    /// Every file's bytes (except the lock), to prove a refused command touched nothing.
+    func snapshot() -> [String: Data] {
+        var result: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: store)
+        while let name = enumerator?.nextObject() as? String {
+            if name == ".lock" { continue }
+            if let data = FileManager.default.contents(atPath: store + "/" + name) { result[name] = data }
+        }
+        return result
+    }
+
+    func json(_ text: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: store) }
+}

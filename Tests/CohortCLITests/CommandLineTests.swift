@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// The binding command line of PRODUCT.md §5, run as a user or a script would run it.
+struct CommandLineTests {
+    /// A store with one schizophrenia participant, baseline 2026-11-18 (W1 target 11-25, window 11-23..11-27).
+    func enrolledStore() -> CLIHarness {
+        let cli = CLIHarness()
+        cli.ok(["init", "--protocol", "SCZ-5W-INPT"])
+        cli.ok(["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-08", "--baseline", "2026-11-18"])
+        return cli
+    }
+
+    @Test func aFullDayThroughTheCommands() throws {
+        let cli = enrolledStore()
+        defer { cli.remove() }
+        #expect(cli.ok(["complete", "101-0001", "SCR", "--date", "2026-11-12"]).status == 0)
+        #expect(cli.ok(["complete", "101-0001", "D1", "--date", "2026-11-18"]).status == 0)
+        #expect(cli.ok(["score", "101-0001", "D1", "PANSS", "444444444444444444444444444444"]).status == 0)
+        #expect(cli.ok(["complete", "101-0001", "W1"]).status == 0)
+        let scored = cli.ok(["score", "101-0001", "W1", "PANSS", "3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3", "--rater", "dm"])
+        #expect(scored.stdout.contains("total 90") && scored.stdout.contains("change −30") && scored.stdout.contains("33% improved, responder"))
+        let urgent = cli.ok(["score", "101-0001", "W1", "CSSRS", "000100"])
+        #expect(urgent.stderr.contains("URGENT SAFETY FLAG cssrs-urgent"))
+
+        let summary = cli.json(cli.ok(["summary", "--format", "json"]).stdout)
+        #expect(Set(summary.keys) == ["date", "planned", "completed", "completedOutOfWindow", "missed", "pending", "overdue",
+                                      "scoresEntered", "incompleteVisits", "flags", "deviations", "enrolled", "withdrawn", "tomorrow"])
+        #expect(summary["date"] as? String == "2026-11-25")
+        #expect(summary["completed"] as? Int == 1 && summary["planned"] as? Int == 1 && summary["scoresEntered"] as? Int == 2)
+        #expect(summary["incompleteVisits"] as? Int == 1) // CGI-S not entered
+        #expect((summary["flags"] as? [[String: String]]) == [["subject": "101-0001", "visit": "W1", "flag": "cssrs-urgent"]])
+
+        let text = cli.ok(["summary"]).stdout
+        #expect(text.contains("URGENT — not yet acknowledged") && text.contains("101-0001 W1: cssrs-urgent"))
+        cli.ok(["acknowledge", "101-0001", "W1", "cssrs-urgent"])
+        #expect(!cli.ok(["summary", "--date", "2026-11-26"]).stdout.contains("URGENT"))
+        #expect(cli.ok(["summary", "--format", "markdown"]).stdout.hasPrefix("# End-of-day summary"))
+        #expect(cli.ok(["verify"]).stdout.hasPrefix("OK"))
+    }
+
+    @Test func visitsJSONFollowsTheBindingShape() throws {
+        let cli = enrolledStore()
+        defer { cli.remove() }
+        let review = cli.json(cli.ok(["visits", "--date", "2026-11-25", "--format", "json"]).stdout)
+        #expect(Set(review.keys) == ["date", "today", "overdue", "closing"])
+        let today = review["today"] as? [[String: String]]
+        #expect(today == [["subject": "101-0001", "visit": "W1", "target": "2026-11-25", "windowStart": "2026-11-23",
+                           "windowEnd": "2026-11-27", "scheduled": "2026-11-25", "status": "scheduled"]])
+        let overdue = (review["overdue"] as? [[String: String]])?.map { $0["visit"] ?? "" }
+        #expect(overdue == ["SCR", "D1"])
+        let later = cli.json(cli.ok(["visits", "--date", "2026-11-26", "--format", "json"]).stdout)
+        #expect((later["closing"] as? [[String: String]])?.map { $0["visit"] ?? "" } == ["W1"])
+    }
+
+    @Test func globalOptionsWorkBeforeAfterAndFromTheEnvironment() throws {
+        let cli = enrolledStore()
+        defer { cli.remove() }
+        let other = CLIHarness(today: "2026-01-01")
+        for arguments in [["visits", "--format", "json", "--store", cli.store, "--today", "2026-11-25"],
+                          ["--store", cli.store, "--today", "2026-11-25", "visits", "--format", "json"],
+                          ["--store=\(cli.store)", "visits", "--today=2026-11-25", "--format", "json"]] {
+            let outcome = other.run(arguments)
+            #expect(outcome.status == 0, "\(arguments): \(outcome.stderr)")
+            #expect((other.json(outcome.stdout)["today"] as? [Any])?.count == 1, "\(arguments)")
+        }
+        cli.ok(["complete", "101-0001", "SCR", "--date", "2026-11-12", "--user", "dr.who"])
+        #expect(cli.ok(["audit", "101-0001"]).stdout.contains("dr.who"))
+    }
+
+    @Test func everyWriteIsAuditedAndWithdrawalCancelsVisits() throws {
+        let cli = enrolledStore()
+        defer { cli.remove() }
+        cli.ok(["miss", "101-0001", "SCR", "--reason", "no show", "--date", "2026-11-17"])
+        cli.ok(["reschedule", "101-0001", "W1", "2026-11-26"])
+        cli.ok(["withdraw", "101-0001", "--reason", "withdrew consent"])
+        let shown = cli.json(cli.ok(["show", "101-0001", "--format", "json"]).stdout)
+        #expect(shown["status"] as? String == "withdrawn")
+        let statuses = (shown["visits"] as? [[String: Any]])?.map { $0["status"] as? String ?? "" }
+        #expect(statuses == ["missed", "cancelled", "cancelled", "cancelled", "cancelled", "cancelled", "cancelled", "cancelled"])
+        let summary = cli.json(cli.ok(["summary", "--format", "json"]).stdout)
+        #expect(summary["withdrawn"] as? Int == 1)
+        let audit = cli.ok(["audit"]).stdout
+        #expect(audit.contains("withdrew consent") && audit.contains("rescheduledDate") && audit.contains("no show"))
+    }
+
+    @Test func exportsOneRowPerItem() throws {
+        let cli = enrolledStore()
+        defer { cli.remove() }
+        cli.ok(["complete", "101-0001", "D1", "--date", "2026-11-18"])
+        cli.ok(["score", "101-0001", "D1", "CSSRS", "0x0000"])
+        let csv = cli.ok(["export"]).stdout.split(separator: "\n")
+        #expect(csv.first == "subject,visit,date,scale,item,score")
+        #expect(csv.count == 7 && csv[2] == "101-0001,D1,2026-11-18,CSSRS,THOUGHTS,")
+        let sdtm = cli.ok(["export", "--format", "sdtm"]).stdout.split(separator: "\n")
+        #expect(sdtm.first == "STUDYID,DOMAIN,USUBJID,QSSEQ,QSTESTCD,QSTEST,QSCAT,QSORRES,QSSTRESN,VISIT,QSDTC")
+        #expect(sdtm[1].hasPrefix("SCZ-5W-INPT,QS,SCZ-5W-INPT-101-0001,1,WISH,Wish to be dead,"))
+        let file = cli.store + "/export.csv"
+        cli.ok(["export", "--out", file])
+        let mode = (try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int) ?? 0
+        #expect(mode == 0o600)
+    }
+
+    @Test func demoIsReproducibleAndHasSomethingToShow() throws {
+        let first = CLIHarness(), second = CLIHarness()
+        defer { first.remove(); second.remove() }
+        first.ok(["demo", "--participants", "30", "--seed", "7"])
+        second.ok(["demo", "--participants", "30", "--seed", "7"])
+        let a = first.snapshot(), b = second.snapshot()
+        #expect(a.count > 60)
+        #expect(a == b) // same seed, same day: the same store, byte for byte
+        let review = first.json(first.ok(["visits", "--format", "json"]).stdout)
+        #expect(!((review["today"] as? [Any]) ?? []).isEmpty)
+        #expect(!((review["overdue"] as? [Any]) ?? []).isEmpty)
+        #expect(first.ok(["verify"]).status == 0)
+        #expect(first.ok(["audit"]).stdout.contains("cssrs-") == false) // flags are derived, never stored
+    }
+}

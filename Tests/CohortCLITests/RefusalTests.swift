@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+/// Every refused command exits with the §5 status, says why on standard error, and leaves every file byte-identical.
+struct RefusalTests {
+    static let refusals: [(arguments: [String], status: Int32, message: String)] = [
+        (["complete", "101-9999", "W1"], 1, "No participant 101-9999"),
+        (["complete", "101-0001", "W9"], 1, "has no visit 'W9'"),
+        (["complete", "101-0001", "W1", "--date", "2026-02-30"], 1, "not a real date"),
+        (["complete", "101-0001", "W1", "--date", "yesterday"], 1, "not a real date"),
+        (["complete", "101-0001", "W1", "--date", "2026-12-01"], 1, "after today"),
+        (["complete", "101-0001", "W1", "--today", "2026-13-01"], 1, "--today '2026-13-01' is not a real date"),
+        (["score", "101-0001", "D1", "PANSS", "444444444444444444444444444444"], 1, "complete it before"),
+        (["score", "101-0001", "SCR", "PANSS", "4444"], 1, "takes 30 item scores"),
+        (["score", "101-0001", "SCR", "PANSS", "844444444444444444444444444444"], 1, "must be 1–7"),
+        (["score", "101-0001", "SCR", "NOPE", "1"], 1, "Unknown scale 'NOPE'"),
+        (["score", "101-0001", "SCR", "CSSRS", "000000"], 1, "already holds"),
+        (["score", "101-0001", "SCR", "CSSRS", "100000"], 1, "reason to change CSSRS"),
+        (["complete", "101-0002", "W1"], 1, "is withdrawn"),
+        (["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--baseline", "2026-11-30"], 1, "already enrolled"),
+        (["enroll", "101-0003", "--initials", "A", "--birth-year", "1980", "--sex", "Q", "--baseline", "2026-11-30"], 1, "initials: initials are 2 or 3 letters; sex: sex is F, M or X"),
+        (["enroll", "bad/id", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--baseline", "2026-11-30"], 1, "may hold only"),
+        (["miss", "101-0001", "W1", "--reason", ""], 1, "reason the visit was missed is required"),
+        (["miss", "101-0001", "W1", "--reason", "bell\u{7}"], 1, "control characters"),
+        (["miss", "101-0001", "W1", "--reason", String(repeating: "x", count: 5000)], 1, "keep it to 500"),
+        (["reschedule", "101-0001", "W1", "2026-12-20"], 1, "outside its window"),
+        (["withdraw", "101-0002", "--reason", "again"], 1, "already left"),
+        (["acknowledge", "101-0001", "SCR", "cssrs-urgent"], 1, "no unacknowledged urgent flag"),
+        (["init", "--protocol", "NOPE"], 1, "No bundled protocol or file named 'NOPE'"),
+        (["init"], 1, "already holds a Cohort store"),
+        (["show", "\u{1b}[31m"], 1, "Unknown subject"),
+        (["complete", "101-0001"], 64, "Missing expected argument"),
+        (["visits", "--format", "xml"], 64, "format"),
+        (["visits", "--bogus"], 64, "Unknown option"),
+        (["frobnicate"], 64, "Unexpected argument"),
+        (["demo", "--participants", "0"], 64, "--participants"),
+    ]
+
+    /// 101-0001: screening done with a CSSRS; 101-0002: withdrawn.
+    func preparedStore() -> CLIHarness {
+        let cli = CLIHarness()
+        cli.ok(["init"])
+        for subject in ["101-0001", "101-0002"] {
+            cli.ok(["enroll", subject, "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-08", "--baseline", "2026-11-18"])
+        }
+        cli.ok(["complete", "101-0001", "SCR", "--date", "2026-11-12"])
+        cli.ok(["score", "101-0001", "SCR", "CSSRS", "000000"])
+        cli.ok(["withdraw", "101-0002", "--reason", "moved away"])
+        return cli
+    }
+
+    @Test func refusedCommandsExplainAndTouchNothing() throws {
+        let cli = preparedStore()
+        defer { cli.remove() }
+        let before = cli.snapshot()
+        for (arguments, status, message) in Self.refusals {
+            let outcome = cli.run(arguments)
+            #expect(outcome.status == status, "\(arguments): \(outcome.stderr)")
+            #expect(outcome.stderr.contains(message), "\(arguments): \(outcome.stderr)")
+            #expect(outcome.stdout.isEmpty || status == 64, "\(arguments)")
+            #expect(cli.snapshot() == before, "\(arguments) changed the store")
+        }
+    }
+
+    @Test func storeTroubleExitsTwo() throws {
+        let missing = CLIHarness()
+        let outcome = missing.run(["visits"])
+        #expect(outcome.status == 2 && outcome.stderr.contains("No Cohort store at") && outcome.stderr.contains("cohort init"))
+
+        let cli = preparedStore()
+        defer { cli.remove() }
+        let path = cli.store + "/participants/101-0002.json"
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        try original.replacingOccurrences(of: "\"initials\" : \"AB\"", with: "\"initials\" : \"ZZ\"").write(toFile: path, atomically: false, encoding: .utf8)
+        let before = cli.snapshot()
+        let damaged = cli.run(["complete", "101-0002", "W1"])
+        #expect(damaged.status == 2 && damaged.stderr.contains("participants/101-0002.json"))
+        let listing = cli.run(["visits", "--format", "json"])
+        #expect(listing.status == 2 && listing.stderr.contains("101-0002.json") && !listing.stdout.isEmpty)
+        let verify = cli.run(["verify"])
+        #expect(verify.status == 2 && verify.stdout.contains("FAIL") && verify.stdout.contains("101-0002.json"))
+        #expect(cli.run(["complete", "101-0001", "D1", "--date", "2026-11-18"]).status == 0) // other participants stay usable
+        #expect(cli.snapshot().filter { $0.key.contains("0002") } == before.filter { $0.key.contains("0002") })
+    }
+
+    @Test func aLockedStoreIsRefusedNamingTheHolder() throws {
+        let cli = preparedStore()
+        defer { cli.remove() }
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", "import fcntl, os, sys, time; f = open(sys.argv[1], 'a+'); fcntl.flock(f, fcntl.LOCK_EX); f.truncate(0); f.write(str(os.getpid())); f.flush(); print('locked', flush=True); time.sleep(20)", cli.store + "/.lock"]
+        let out = Pipe()
+        holder.standardOutput = out
+        try holder.run()
+        _ = out.fileHandleForReading.availableData // "locked"
+        defer { kill(holder.processIdentifier, SIGKILL); holder.waitUntilExit() }
+        let outcome = cli.run(["complete", "101-0001", "D1", "--date", "2026-11-18"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("in use by PID \(holder.processIdentifier)"))
+    }
+
+    @Test func concurrentCopiesNeverLoseAnUpdate() throws {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        cli.ok(["init"])
+        cli.ok(["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-01", "--baseline", "2026-11-04"])
+        // Eight processes at once, each changing a different field of the same participant.
+        let visits = ["SCR", "D1", "W1", "W2", "W3"]
+        let group = DispatchGroup()
+        let statuses = Statuses()
+        for visit in visits {
+            group.enter()
+            DispatchQueue.global().async {
+                statuses.add(cli.run(["miss", "101-0001", visit, "--reason", "test \(visit)", "--date", "2026-11-25"]).status)
+                group.leave()
+            }
+        }
+        group.wait()
+        #expect(statuses.all == Array(repeating: 0, count: visits.count))
+        let shown = cli.json(cli.ok(["show", "101-0001", "--format", "json"]).stdout)
+        let missed = (shown["visits"] as? [[String: Any]])?.filter { $0["status"] as? String == "missed" }.count
+        #expect(missed == visits.count)
+        #expect(cli.ok(["verify"]).status == 0)
+    }
+}
+
+/// Thread-safe collection of exit statuses.
+final class Statuses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int32] = []
+    func add(_ value: Int32) { lock.lock(); values.append(value); lock.unlock() }
+    var all: [Int32] { lock.lock(); defer { lock.unlock() }; return values }
+}
