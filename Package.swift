@@ -22,14 +22,24 @@ let package = Package(
         .target(name: "CohortStore", dependencies: ["CohortDomain"]),
         // Domain → documents: plain-text, Markdown, JSON, CSV and SDTM renderings shared by the CLI and the screens.
         .target(name: "CohortReports", dependencies: ["CohortDomain"]),
+        // Pure view models: state + action → new state + effects; the key table.
+        .target(name: "CohortViewModels", dependencies: ["CohortDomain", "CohortStore", "CohortReports"]),
+        // Pure screens: view state → cell grid; widgets, layout, display width.
+        .target(name: "CohortScreens", dependencies: ["CohortDomain", "CohortReports", "CohortViewModels"]),
+        // The only importer of CNCurses: flushes cell grids, decodes keys; plus a fake terminal for tests.
+        .target(name: "CohortTerminal", dependencies: ["CNCurses", "CohortScreens", "CohortViewModels"]),
         // A realistic, seeded demo site, made through the same engine as real edits.
         .target(name: "CohortDemo", dependencies: ["CohortDomain", "CohortResources", "CohortStore"]),
         .executableTarget(name: "cohort", dependencies: [
             "CohortDomain", "CohortResources", "CohortStore", "CohortDemo", "CohortReports",
+            "CohortViewModels", "CohortScreens", "CohortTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain", "CohortResources", "CohortReports"]),
         .testTarget(name: "CohortStoreTests", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortDemo"]),
+        .testTarget(name: "CohortViewModelsTests", dependencies: ["CohortViewModels", "CohortStore", "CohortResources", "CohortDomain"]),
+        .testTarget(name: "CohortScreensTests", dependencies: ["CohortScreens", "CohortViewModels", "CohortStore", "CohortResources", "CohortDomain"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "CohortCLITests", dependencies: ["cohort"]),
     ]
 )

@@ -188,10 +188,16 @@ extension Participant {
         guard let index = visits.firstIndex(where: { $0.code == code }) else { return [] }
         let old = visits[index]
         edit(&visits[index])
-        let new = visits[index]
+        return old.changes(to: visits[index])
+    }
+}
+
+extension VisitRecord {
+    /// One change per field that differs between `self` and `new`.
+    public func changes(to new: VisitRecord) -> [FieldChange] {
         let entity = "visit \(code)"
         func compare(_ field: String, _ get: (VisitRecord) -> String?) -> FieldChange? {
-            let before = get(old), after = get(new)
+            let before = get(self), after = get(new)
             return before == after ? nil : FieldChange(entity: entity, field: field, old: before, new: after)
         }
         return [

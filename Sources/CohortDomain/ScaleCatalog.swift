@@ -1,5 +1,5 @@
 /// The known rating scales, by code.
-public struct ScaleCatalog: Sendable {
+public struct ScaleCatalog: Sendable, Equatable {
     private let byCode: [String: ScaleDefinition]
     /// Every definition, sorted by code.
     public let all: [ScaleDefinition]
@@ -18,6 +18,8 @@ public struct ScaleCatalog: Sendable {
         self.byCode = byCode
         all = byCode.values.sorted { $0.code < $1.code }
     }
+
+    public static func == (lhs: ScaleCatalog, rhs: ScaleCatalog) -> Bool { lhs.all == rhs.all }
 
     /// The definition for a code, or nil.
     public subscript(code: String) -> ScaleDefinition? { byCode[code] }

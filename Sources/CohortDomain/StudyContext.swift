@@ -1,5 +1,5 @@
 /// What the rules need besides a participant: the store's protocols and the known scales.
-public struct StudyContext: Sendable {
+public struct StudyContext: Sendable, Equatable {
     /// Protocols by id.
     public let protocols: [String: StudyProtocol]
     /// Known rating scales.

@@ -23,15 +23,13 @@ struct CohortCommand: ParsableCommand {
 
     func run() throws {
         try Session.run(globals) { session in
-            var session = session
-            if demo {
-                let directory = NSTemporaryDirectory() + "cohort-demo-\(getpid())"
-                try? FileManager.default.removeItem(atPath: directory)
-                _ = try DemoSite.build(directory: directory, participants: 24, seed: 1, today: session.today, scales: session.scales)
-                session = Session(storeDirectory: directory, today: session.today, user: session.user, scales: session.scales)
-                Session.warn("demo store at \(directory)")
-            }
-            try FrontEnd.run(session)
+            guard demo else { return try FrontEnd.run(session) }
+            // A fresh demo store in a temporary folder, removed when the screens close.
+            let directory = NSTemporaryDirectory() + "cohort-demo-\(getpid())"
+            try? FileManager.default.removeItem(atPath: directory)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            _ = try DemoSite.build(directory: directory, participants: 24, seed: 1, today: session.today, scales: session.scales)
+            try FrontEnd.run(Session(storeDirectory: directory, today: session.today, user: session.user, scales: session.scales))
         }
     }
 }

@@ -1,13 +1,29 @@
+import ArgumentParser
 import CohortDomain
-import CohortReports
+import CohortScreens
 import CohortStore
+import CohortTerminal
+import CohortViewModels
+import Foundation
 
-/// The daily review. (The ncurses screens replace this plain listing in the front-end issue.)
+/// Composition of the interactive screens: store → effect runner, state, ncurses terminal, run loop.
 enum FrontEnd {
+    /// Opens the daily review on `session`'s store. The store is opened first, so a missing or damaged
+    /// store is explained on a normal terminal, never inside a half-started screen.
     static func run(_ session: Session) throws {
         let store = try session.openStore()
-        try session.withAllParticipants(store) { participants in
-            Session.print(ReviewText.render(DayReview(date: session.today, participants: participants, context: store.context), context: store.context))
+        try MainActor.assumeIsolated {
+            let terminal: NCursesTerminal
+            do {
+                terminal = try NCursesTerminal.start(environment: ProcessInfo.processInfo.environment)
+            } catch let error as NCursesTerminal.Unavailable {
+                Session.warn(error.description)
+                throw ExitCode(64)
+            }
+            defer { terminal.stop() }
+            let runner = EffectRunner(store: store, today: session.today, user: session.user)
+            InteractiveSession.run(AppState(today: session.today, user: session.user), runner: runner, terminal: terminal,
+                                   screen: AppScreen(glyphs: terminal.isUTF8 ? .unicode : .ascii))
         }
     }
 }

@@ -1,0 +1,108 @@
+import CohortDomain
+import CohortViewModels
+
+/// Draws the whole application state into a grid: the current screen, then any overlay, then the
+/// status and key-hint lines. Every frame is drawn from state alone; nothing remembers the last frame.
+public struct AppScreen {
+    /// Smallest usable size.
+    public static let minimumWidth = 40, minimumHeight = 12
+
+    /// Symbols (Unicode or ASCII).
+    public let glyphs: Glyphs
+    /// The key table (footer hints and help).
+    public let keys: KeyTable
+
+    /// Creates a renderer.
+    public init(glyphs: Glyphs = .unicode, keys: KeyTable = .defaults) { self.glyphs = glyphs; self.keys = keys }
+
+    /// Rows the review list can show at this height (the view model pages by it).
+    public static func listRows(height: Int) -> Int { max(1, height - 8) }
+
+    /// The frame for `state` at `width` × `height`.
+    public func render(_ state: AppState, width: Int, height: Int) -> CellGrid {
+        var grid = CellGrid(width: width, height: height)
+        guard width >= Self.minimumWidth, height >= Self.minimumHeight else {
+            let lines = ["Terminal too small: \(width)×\(height).", "Cohort needs at least \(Self.minimumWidth)×\(Self.minimumHeight).", "Enlarge the window, or q to quit."]
+            for (index, line) in lines.enumerated() {
+                let y = height / 2 - 1 + index
+                grid.put(DisplayWidth.truncate(line, to: width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: index == 0 ? Style(.warning, bold: true) : .plain)
+            }
+            return grid
+        }
+        guard let data = state.data else {
+            grid.put("Loading the store…", x: 1, y: 1)
+            return grid
+        }
+        let body = Area(top: 0, bottom: height - 2, width: width)
+        switch state.screen {
+        case .review: ReviewScreen(glyphs: glyphs).draw(state, data: data, in: body, on: &grid)
+        case .participant(let page): ParticipantScreen(glyphs: glyphs).draw(page, state: state, data: data, in: body, on: &grid)
+        case .scoreEntry(let entry): ScoreEntryScreen(glyphs: glyphs).draw(entry, state: state, data: data, in: body, on: &grid)
+        case .enrollment(let form): EnrollmentScreen(glyphs: glyphs).draw(form, state: state, data: data, in: body, on: &grid)
+        case .summary(let page): SummaryScreen(glyphs: glyphs).draw(page, state: state, data: data, in: body, on: &grid)
+        }
+        switch state.overlay {
+        case .prompt(let prompt)?: PromptOverlay(glyphs: glyphs).draw(prompt, width: width, height: height, on: &grid)
+        case .help(let context)?: HelpOverlay(keys: keys).draw(context, width: width, height: height, on: &grid)
+        case nil: break
+        }
+        drawStatus(state.status, y: height - 2, on: &grid)
+        drawFooter(state.keyContext, y: height - 1, on: &grid)
+        return grid
+    }
+
+    private func drawStatus(_ status: StatusLine?, y: Int, on grid: inout CellGrid) {
+        guard let status else { return }
+        let style: Style
+        switch status.kind {
+        case .info: style = .plain
+        case .saved: style = Style(.good)
+        case .error: style = Style(.danger, bold: true)
+        case .urgent: style = Style(.urgent, bold: true, reverse: true)
+        }
+        if status.kind == .urgent { grid.fill(y: y, style: style) }
+        grid.put(DisplayWidth.truncate(" " + status.text, to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: style)
+    }
+
+    private func drawFooter(_ context: KeyContext, y: Int, on grid: inout CellGrid) {
+        var x = 1
+        for (keys, help) in keys.footer(for: context) {
+            let keyWidth = DisplayWidth.of(keys), helpWidth = DisplayWidth.of(help)
+            guard x + keyWidth + 1 + helpWidth <= grid.width else { break }
+            grid.put(keys, x: x, y: y, style: Style(.accent, bold: true))
+            grid.put(help, x: x + keyWidth + 1, y: y, style: Style(.muted))
+            x += keyWidth + helpWidth + 3
+        }
+    }
+}
+
+/// A band of rows for a screen's body.
+struct Area {
+    let top: Int
+    let bottom: Int
+    let width: Int
+    var height: Int { bottom - top }
+}
+
+/// Title bar: reverse video across the width, left and right text.
+func drawTitleBar(_ left: String, right: String = "", y: Int, on grid: inout CellGrid, glyphs: Glyphs) {
+    grid.fill(y: y, style: .title)
+    let rightWidth = DisplayWidth.of(right)
+    grid.put(DisplayWidth.truncate(" " + left, to: grid.width - rightWidth - 2, ellipsis: glyphs.ellipsis), x: 0, y: y, style: .title)
+    if rightWidth > 0 { grid.put(right, x: grid.width - rightWidth - 1, y: y, style: .title) }
+}
+
+/// The tone a window state is shown in.
+func tone(of state: WindowState) -> Style.Tone {
+    switch state {
+    case .overdue, .missed, .late, .early: return .danger
+    case .open: return .warning
+    case .inWindow: return .good
+    case .upcoming, .cancelled: return .muted
+    }
+}
+
+/// Weekday name of a date (1970-01-01 was a Thursday).
+func weekday(_ date: CivilDate) -> String {
+    ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((date.dayNumber % 7) + 7) % 7]
+}

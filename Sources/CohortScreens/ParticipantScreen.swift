@@ -1,0 +1,90 @@
+import CohortDomain
+import CohortReports
+import CohortViewModels
+
+/// One participant: details, urgent flags, the visit timeline, each scale across visits with a
+/// sparkline and change from baseline, and the audit trail.
+struct ParticipantScreen {
+    let glyphs: Glyphs
+
+    func draw(_ page: ParticipantPage, state: AppState, data: Snapshot, in area: Area, on grid: inout CellGrid) {
+        guard let participant = data.participants[page.subject], let studyProtocol = data.context.protocols[participant.study] else { return }
+        drawTitleBar("\(participant.subject) \(participant.initials) \(glyphs.dot) born \(participant.birthYear) \(glyphs.dot) \(participant.sex.rawValue) \(glyphs.dot) \(participant.study) / \(participant.arm)",
+                     right: participant.status.rawValue, y: area.top, on: &grid, glyphs: glyphs)
+        var y = area.top + 1
+        var details = "Consent \(participant.consentDate)  Baseline \(participant.baselineDate)"
+        if let exit = participant.exit { details += "  Left \(exit.date): \(exit.reason)" }
+        grid.put(details, x: 1, y: y, style: Style(.muted))
+        y += 1
+        for flag in participant.unacknowledgedUrgentFlags(context: data.context) where y < area.bottom {
+            grid.fill(y: y, style: Style(.urgent, bold: true, reverse: true))
+            grid.put(" \(glyphs.warning) URGENT \(flag.flag) at \(flag.visit) (\(flag.date)) \(glyphs.dot) a acknowledges", x: 0, y: y, style: Style(.urgent, bold: true, reverse: true))
+            y += 1
+        }
+        y += 1
+        // Timeline.
+        let visits = participant.plannedVisits(studyProtocol)
+        let wide = grid.width >= 90
+        grid.put(wide ? "VISIT  NAME                 SCHEDULED   WINDOW        STATUS     STATE      SCALES" : "VISIT  SCHEDULED   STATE      SCALES",
+                 x: 1, y: y, style: Style(.muted, bold: true))
+        y += 1
+        for (index, visit) in visits.enumerated() where y < area.bottom {
+            let selected = index == page.selection
+            if selected { grid.fill(y: y, style: .selected) }
+            let base = selected ? Style.selected : Style.plain
+            let entered = visit.definition.scales.filter { participant.administration(visit: visit.code, scale: $0) != nil }.count
+            let state = visit.windowState(on: state.day)
+            var stateText = state.rawValue
+            if let days = visit.deviationDays { stateText += days < 0 ? " \(-days)d" : " +\(days)d" }
+            var x = 1
+            x += grid.put(DisplayWidth.pad(visit.code, to: 6), x: x, y: y, style: base) + 1
+            if wide { x += grid.put(DisplayWidth.pad(visit.definition.name, to: 20), x: x, y: y, style: base) + 1 }
+            x += grid.put(visit.scheduled.description, x: x, y: y, style: base) + 2
+            if wide { x += grid.put(DisplayWidth.pad(visit.window.shortDescription, to: 13), x: x, y: y, style: base) + 1 }
+            if wide { x += grid.put(DisplayWidth.pad(visit.status.rawValue, to: 10), x: x, y: y, style: base) + 1 }
+            var stateStyle = base
+            stateStyle.tone = tone(of: state)
+            x += grid.put(DisplayWidth.pad(stateText, to: 10), x: x, y: y, style: stateStyle) + 1
+            grid.put("\(entered)/\(visit.definition.scales.count)", x: x, y: y, style: base)
+            y += 1
+        }
+        y += 1
+        // Scales across visits.
+        let scales = studyProtocol.visits.flatMap(\.scales).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        for code in scales where y < area.bottom {
+            guard let scale = data.context.scales[code], scale.total || scale.items.count == 1 else { continue }
+            let points: [(String, Int)] = visits.compactMap { visit in
+                guard let administration = participant.administration(visit: visit.code, scale: code) else { return nil }
+                let value = scale.total ? participant.result(of: administration, context: data.context)?.total : administration.items.first ?? nil
+                return value.map { (visit.code, $0) }
+            }
+            guard !points.isEmpty else { continue }
+            let range = scale.totalRange ?? (scale.items[0].min...scale.items[0].max)
+            let spark = points.map { _, value in
+                let step = Double(value - range.lowerBound) / Double(max(1, range.upperBound - range.lowerBound))
+                return glyphs.bars[min(glyphs.bars.count - 1, max(0, Int(step * Double(glyphs.bars.count - 1) + 0.5)))]
+            }.joined()
+            var line = "\(DisplayWidth.pad(code, to: 7)) \(spark)  " + points.map { "\($0.0) \($0.1)" }.joined(separator: "  ")
+            if scale.total, let last = participant.administrations.filter({ $0.scale == code })
+                .max(by: { (studyProtocol.order(of: $0.visit) ?? 0) < (studyProtocol.order(of: $1.visit) ?? 0) }),
+               let result = participant.result(of: last, context: data.context), let change = result.change {
+                line += "  \(glyphs.dot) change \(ScoreText.signed(change))"
+                if let percent = result.improvementPercent { line += " (\(ScoreText.percentText(percent)))" }
+                if result.isResponder == true { line += " responder" }
+            }
+            grid.put(DisplayWidth.truncate(line, to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y)
+            y += 1
+        }
+        // Audit trail, newest last, as much as fits.
+        guard y + 2 < area.bottom else { return }
+        y += 1
+        grid.put("Audit trail", x: 0, y: y, style: .heading)
+        y += 1
+        let lines = page.audit ?? []
+        for line in lines.suffix(area.bottom - y) {
+            let text = "\(line.time.prefix(16).replacingOccurrences(of: "T", with: " ")) \(line.user): \(line.text)"
+            grid.put(DisplayWidth.truncate(text, to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y, style: Style(.muted))
+            y += 1
+        }
+    }
+}

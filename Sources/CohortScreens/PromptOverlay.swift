@@ -1,0 +1,58 @@
+import CohortViewModels
+
+/// A question box over the screen: title, fields with the focused one marked, and the inline error.
+struct PromptOverlay {
+    let glyphs: Glyphs
+
+    func draw(_ prompt: Prompt, width: Int, height: Int, on grid: inout CellGrid) {
+        let boxWidth = min(width - 2, 76)
+        let rows = 3 + prompt.fields.count + (prompt.error == nil ? 0 : 2)
+        let left = (width - boxWidth) / 2
+        let top = max(1, (height - rows) / 2)
+        for y in top..<(top + rows) { grid.fill(y: y, from: left, to: left + boxWidth, style: Style(.normal, reverse: true)) }
+        let box = Style(.normal, reverse: true)
+        grid.put(DisplayWidth.truncate(" " + prompt.title, to: boxWidth, ellipsis: glyphs.ellipsis), x: left, y: top, style: Style(.normal, bold: true, reverse: true))
+        let labelWidth = (prompt.fields.map { DisplayWidth.of($0.label) }.max() ?? 0) + 2
+        for (index, field) in prompt.fields.enumerated() {
+            let y = top + 2 + index
+            grid.put(" " + field.label + ":", x: left, y: y, style: box)
+            let focused = index == prompt.focus
+            let room = boxWidth - labelWidth - 3
+            let shown = DisplayWidth.of(field.text) >= room ? String(field.text.suffix(max(1, room - 2))) : field.text
+            let used = grid.put(shown + (focused ? "_" : ""), x: left + labelWidth + 1, y: y, style: focused ? Style(.accent, bold: true) : .plain)
+            if !field.hint.isEmpty && used + DisplayWidth.of(field.hint) + 2 < room {
+                grid.put(field.hint, x: left + labelWidth + 3 + used, y: y, style: Style(.muted, reverse: true))
+            }
+        }
+        if let error = prompt.error {
+            grid.put(DisplayWidth.truncate(" " + error, to: boxWidth, ellipsis: glyphs.ellipsis), x: left, y: top + 3 + prompt.fields.count,
+                     style: Style(.danger, bold: true, reverse: true))
+        }
+    }
+}
+
+/// The `?` screen, generated from the key table: this context's keys, then the review's.
+struct HelpOverlay {
+    let keys: KeyTable
+
+    func draw(_ context: KeyContext, width: Int, height: Int, on grid: inout CellGrid) {
+        for y in 0..<(height - 1) { grid.fill(y: y, style: .plain) }
+        grid.fill(y: 0, style: .title)
+        grid.put(" Keys \(context == .review ? "" : "— \(context.title)")  (any key closes)", x: 0, y: 0, style: .title)
+        var y = 2
+        var contexts = [context]
+        if context != .review { contexts.append(.review) }
+        for shown in contexts {
+            guard y < height - 2 else { break }
+            grid.put(shown.title, x: 1, y: y, style: .heading)
+            y += 1
+            for binding in keys.bindings(in: shown) {
+                guard y < height - 2 else { break }
+                grid.put(KeyTable.label(binding.keys), x: 3, y: y, style: Style(.accent, bold: true), limit: 16)
+                grid.put(binding.help, x: 20, y: y, limit: width - 21)
+                y += 1
+            }
+            y += 1
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import CohortDomain
+import CohortReports
+import CohortViewModels
+
+/// The home screen: today's visits, the overdue backlog and windows closing, with the day's header.
+struct ReviewScreen {
+    let glyphs: Glyphs
+
+    /// A list column; narrow terminals drop columns with the lowest `keep` first.
+    struct Column: Sendable {
+        let title: String
+        let width: Int
+        let keep: Int
+        let value: @Sendable (ReviewRow) -> String
+    }
+
+    static let columns: [Column] = [
+        Column(title: "SUBJECT", width: 8, keep: 9) { $0.subject },
+        Column(title: "INIT", width: 4, keep: 3) { $0.initials },
+        Column(title: "VISIT", width: 18, keep: 8) { $0.visit },
+        Column(title: "DAY", width: 4, keep: 2) { $0.studyDay },
+        Column(title: "WINDOW", width: 12, keep: 5) { $0.window },
+        Column(title: "STATE", width: 9, keep: 7) { $0.state.rawValue },
+        Column(title: "SCALES", width: 6, keep: 6) { $0.scales },
+        Column(title: "PRIMARY", width: 14, keep: 4) { $0.primary },
+    ]
+
+    /// The columns that fit in `width`, in display order.
+    static func fitting(_ width: Int) -> [Column] {
+        var chosen = columns
+        while chosen.reduce(0, { $0 + $1.width + 1 }) + 2 > width, let weakest = chosen.min(by: { $0.keep < $1.keep }) {
+            chosen.removeAll { $0.title == weakest.title }
+        }
+        return chosen
+    }
+
+    func draw(_ state: AppState, data: Snapshot, in area: Area, on grid: inout CellGrid) {
+        let dayNote = state.day == state.today ? "today" : "\(state.day.days(since: state.today) > 0 ? "+" : "")\(state.day.days(since: state.today)) days"
+        drawTitleBar("Cohort \(glyphs.dot) \(data.site) \(glyphs.dot) \(weekday(state.day)) \(state.day) (\(dayNote))",
+                     right: state.filter.isEmpty ? "" : "filter: \(state.filter)", y: area.top, on: &grid, glyphs: glyphs)
+        var y = area.top + 1
+        let urgent = data.participants.values.sorted { $0.subject < $1.subject }.flatMap { $0.unacknowledgedUrgentFlags(context: data.context) }
+        if let first = urgent.first {
+            let more = urgent.count > 1 ? " (+\(urgent.count - 1) more)" : ""
+            grid.fill(y: y, style: Style(.urgent, bold: true, reverse: true))
+            grid.put(DisplayWidth.truncate(" \(glyphs.warning) URGENT \(first.flag): \(first.subject) \(first.visit) not yet acknowledged\(more) \(glyphs.dot) S summary", to: grid.width, ellipsis: glyphs.ellipsis),
+                     x: 0, y: y, style: Style(.urgent, bold: true, reverse: true))
+            y += 1
+        }
+        let columns = Self.fitting(grid.width)
+        var x = 1
+        for column in columns {
+            grid.put(column.title, x: x, y: y, style: Style(.muted, bold: true), limit: column.width)
+            x += column.width + 1
+        }
+        y += 1
+
+        enum Line { case header(String, Int), row(Int, ReviewEntry), none }
+        var lines: [Line] = []
+        var index = 0
+        for (title, entries) in [("Today", state.review.today), ("Overdue", state.review.overdue), ("Window closing", state.review.closing)] {
+            lines.append(.header(title, entries.count))
+            if entries.isEmpty { lines.append(.none) }
+            for entry in entries {
+                lines.append(.row(index, entry))
+                index += 1
+            }
+        }
+        let visible = area.bottom - y
+        let selectedLine = lines.firstIndex { if case .row(let i, _) = $0 { return i == state.selection } else { return false } } ?? 0
+        let offset = max(0, min(selectedLine - visible + 2, lines.count - visible))
+        for line in lines.dropFirst(offset).prefix(visible) {
+            switch line {
+            case .header(let title, let count):
+                grid.put("\(title) (\(count))", x: 0, y: y, style: .heading)
+            case .none:
+                grid.put("  none", x: 0, y: y, style: Style(.muted))
+            case .row(let rowIndex, let entry):
+                let row = ReviewRow(entry: entry, on: state.day, context: data.context)
+                let selected = rowIndex == state.selection
+                if selected { grid.fill(y: y, style: .selected) }
+                var column = 1
+                for spec in columns {
+                    var style = selected ? Style.selected : .plain
+                    if spec.title == "STATE" { style.tone = tone(of: row.state); style.bold = row.state.isProblem }
+                    let isLast = spec.title == columns.last?.title
+                    let text = spec.title == "PRIMARY" && !row.urgentFlags.isEmpty ? "\(glyphs.warning) " + spec.value(row) : spec.value(row)
+                    if spec.title == "PRIMARY" && !row.urgentFlags.isEmpty { style.tone = .danger; style.bold = true }
+                    let room = isLast ? grid.width - column : spec.width
+                    grid.put(DisplayWidth.truncate(text, to: room, ellipsis: glyphs.ellipsis), x: column, y: y, style: style, limit: room)
+                    column += spec.width + 1
+                }
+            }
+            y += 1
+        }
+        if offset + visible < lines.count {
+            grid.put("\(glyphs.arrow) more below", x: max(0, grid.width - 14), y: area.bottom - 1, style: Style(.muted))
+        }
+    }
+}

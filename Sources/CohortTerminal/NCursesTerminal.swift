@@ -1,0 +1,181 @@
+import CNCurses
+import CohortScreens
+import CohortViewModels
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real terminal, through ncursesw. The only code in Cohort that talks to ncurses.
+@MainActor
+public final class NCursesTerminal: Terminal {
+    /// Why the screens cannot start; the message points to the plain commands.
+    public struct Unavailable: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Whether the locale can show Unicode (otherwise screens use ASCII glyphs).
+    public let isUTF8: Bool
+    private let colourPairs: Bool
+    private var previous: CellGrid?
+
+    /// Refuses a non-terminal or TERM=dumb, sets the locale (falling back to C.UTF-8), starts ncurses,
+    /// and makes sure the terminal is restored on every exit path, signals and crashes included.
+    public static func start(environment: [String: String]) throws -> NCursesTerminal {
+        let plain = "Use the plain commands instead: cohort visits, cohort summary, cohort show SUBJECT (cohort --help lists them)."
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            throw Unavailable(description: "Cohort's screens need an interactive terminal, and standard input or output is not one. \(plain)")
+        }
+        let term = environment["TERM"] ?? ""
+        guard !term.isEmpty, term != "dumb" else {
+            throw Unavailable(description: "Cohort's screens need a terminal that can move the cursor, and TERM is '\(term.isEmpty ? "unset" : term)'. \(plain)")
+        }
+        setlocale(LC_ALL, "")
+        var utf8 = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
+        if !utf8, setlocale(LC_ALL, "C.UTF-8") != nil { utf8 = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8" }
+        guard cohort_newterm() != nil else {
+            throw Unavailable(description: "The terminal type '\(term)' is unknown to ncurses. \(plain)")
+        }
+        installRestoreHandlers()
+        raw()  // Ctrl-C arrives as a key and quits cleanly
+        noecho()
+        nonl()
+        keypad(cohort_stdscr(), true)
+        set_escdelay(25)
+        curs_set(0)
+        var pairs = false
+        if environment["NO_COLOR"] == nil, has_colors() {
+            start_color()
+            use_default_colors()
+            init_pair(1, Int16(COLOR_CYAN), -1)
+            init_pair(2, Int16(COLOR_GREEN), -1)
+            init_pair(3, Int16(COLOR_YELLOW), -1)
+            init_pair(4, Int16(COLOR_RED), -1)
+            init_pair(5, Int16(COLOR_WHITE), Int16(COLOR_RED))
+            pairs = true
+        }
+        return NCursesTerminal(isUTF8: utf8, colourPairs: pairs)
+    }
+
+    private init(isUTF8: Bool, colourPairs: Bool) {
+        self.isUTF8 = isUTF8
+        self.colourPairs = colourPairs
+    }
+
+    /// Restores the terminal.
+    public func stop() { endwin() }
+
+    public var size: (width: Int, height: Int) { (Int(cohort_cols()), Int(cohort_lines())) }
+
+    public func draw(_ grid: CellGrid) {
+        if previous?.width != grid.width || previous?.height != grid.height {
+            previous = nil
+            erase()
+        }
+        for y in 0..<grid.height {
+            // Redraw the changed span of each row, widened to whole wide characters.
+            var first = -1, last = -1
+            for x in 0..<grid.width where previous == nil || previous![x, y] != grid[x, y] {
+                if first < 0 { first = x }
+                last = x
+            }
+            guard first >= 0 else { continue }
+            while first > 0 && grid[first, y].text.isEmpty { first -= 1 }
+            var x = first
+            while x <= last {
+                let style = grid[x, y].style
+                var characters: [wchar_t] = []
+                let start = x
+                while x <= last || (x < grid.width && grid[x, y].text.isEmpty) {
+                    guard x < grid.width, grid[x, y].style == style else { break }
+                    characters += grid[x, y].text.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+                    x += 1
+                }
+                attrset(Int32(bitPattern: attributes(for: style)))
+                characters.append(0)
+                _ = mvaddnwstr(Int32(y), Int32(start), characters, Int32(characters.count - 1))
+            }
+        }
+        attrset(Int32(bitPattern: cohort_normal()))
+        refresh()
+        previous = grid
+    }
+
+    public func readKey() -> Key? {
+        while true {
+            var code: wint_t = 0
+            let kind = wget_wch(cohort_stdscr(), &code)
+            if kind == ERR { return nil }
+            if kind == KEY_CODE_YES {
+                switch Int32(code) {
+                case KEY_UP: return .up
+                case KEY_DOWN: return .down
+                case KEY_LEFT: return .left
+                case KEY_RIGHT: return .right
+                case KEY_NPAGE: return .pageDown
+                case KEY_PPAGE: return .pageUp
+                case KEY_HOME: return .home
+                case KEY_END: return .end
+                case KEY_BACKSPACE: return .backspace
+                case KEY_ENTER: return .enter
+                case KEY_BTAB: return .backTab
+                case KEY_DC: return .delete
+                case cohort_key_resize():
+                    previous = nil
+                    return .resize
+                default: continue
+                }
+            }
+            switch code {
+            case 10, 13: return .enter
+            case 27: return .escape
+            case 127, 8: return .backspace
+            case 9: return .tab
+            case 1...26: return .control(Character(Unicode.Scalar(code + 96)!))
+            default:
+                guard let scalar = Unicode.Scalar(code) else { continue }
+                return .character(Character(scalar))
+            }
+        }
+    }
+
+    private func attributes(for style: Style) -> attr_t {
+        var attributes = cohort_normal()
+        if style.bold { attributes |= cohort_bold() }
+        if style.reverse { attributes |= cohort_reverse() }
+        let pair: Int16
+        switch style.tone {
+        case .normal, .muted: pair = 0
+        case .accent: pair = 1
+        case .good: pair = 2
+        case .warning: pair = 3
+        case .danger: pair = 4
+        case .urgent: pair = 5
+        }
+        if colourPairs {
+            if pair > 0 { attributes |= cohort_color_pair(pair) }
+        } else {
+            // Monochrome: meaning by emphasis. Danger and urgent stay visible without colour.
+            if style.tone == .danger || style.tone == .warning { attributes |= cohort_bold() }
+            if style.tone == .urgent { attributes |= cohort_bold() | cohort_reverse() }
+            if style.tone == .accent { attributes |= cohort_underline() }
+        }
+        return attributes
+    }
+
+    /// Terminal restored on SIGTERM/SIGHUP (then exit) and on crashes (then the default action, for a core).
+    private static func installRestoreHandlers() {
+        for signal in [SIGTERM, SIGHUP, SIGQUIT] {
+            Glibc.signal(signal) { number in
+                endwin()
+                _exit(128 + number)
+            }
+        }
+        for signal in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
+            Glibc.signal(signal) { number in
+                endwin()
+                Glibc.signal(number, SIG_DFL)
+                raise(number)
+            }
+        }
+    }
+}

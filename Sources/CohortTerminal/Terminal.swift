@@ -1,0 +1,72 @@
+import CohortScreens
+import CohortViewModels
+
+/// What the run loop needs from a terminal: its size, a way to show a frame, and keys.
+@MainActor
+public protocol Terminal: AnyObject {
+    /// Columns and rows.
+    var size: (width: Int, height: Int) { get }
+    /// Shows `grid`, writing only what changed since the last frame.
+    func draw(_ grid: CellGrid)
+    /// The next key, waiting for one; nil when input has ended.
+    func readKey() -> Key?
+}
+
+/// A terminal in memory for tests: keys go in, the last frame comes out.
+@MainActor
+public final class FakeTerminal: Terminal {
+    public var size: (width: Int, height: Int)
+    /// Keys still to be read.
+    public var keys: [Key]
+    /// The last frame drawn.
+    public private(set) var lastFrame: CellGrid?
+    /// How many frames were drawn.
+    public private(set) var frames = 0
+
+    /// A terminal of `width` × `height` that will read `keys`.
+    public init(width: Int = 100, height: Int = 30, keys: [Key] = []) {
+        size = (width, height)
+        self.keys = keys
+    }
+
+    public func draw(_ grid: CellGrid) {
+        lastFrame = grid
+        frames += 1
+    }
+
+    public func readKey() -> Key? { keys.isEmpty ? nil : keys.removeFirst() }
+}
+
+/// The interactive loop: draw the state, read a key, update, run the effects, repeat until quit.
+@MainActor
+public enum InteractiveSession {
+    /// Runs until `quit` or the end of input; returns the final state.
+    @discardableResult
+    public static func run(_ initial: AppState, runner: EffectRunner, terminal: Terminal, screen: AppScreen = AppScreen()) -> AppState {
+        var state = initial
+        func execute(_ effects: [Effect]) -> Bool {
+            var pending = effects
+            while !pending.isEmpty {
+                let effect = pending.removeFirst()
+                if effect == .quit { return false }
+                if let outcome = runner.run(effect) { pending += state.handle(outcome) }
+            }
+            return true
+        }
+        var running = execute([.load])
+        while running {
+            let (width, height) = terminal.size
+            _ = state.handle(.resized(rows: AppScreen.listRows(height: height)))
+            terminal.draw(screen.render(state, width: width, height: height))
+            guard let key = terminal.readKey() else { break }
+            if key == .resize { continue }
+            // Too small to use: only quitting works, so nothing happens unseen.
+            if width < AppScreen.minimumWidth || height < AppScreen.minimumHeight {
+                if key == .character("q") || key == .control("c") { break }
+                continue
+            }
+            running = execute(state.handle(key: key, table: screen.keys))
+        }
+        return state
+    }
+}

@@ -1,0 +1,140 @@
+import CohortDomain
+
+/// Score entry and the enrollment form.
+extension AppState {
+    mutating func typeScore(_ character: Character, _ entry: ScoreEntry) -> [Effect] {
+        var entry = entry
+        guard let scale = data?.context.scales[entry.scale] else { return [] }
+        guard let digit = character.wholeNumberValue, character.isASCII else {
+            entry.error = "Type a digit per item, x for not assessed, Backspace to go back."
+            replaceTop(.scoreEntry(entry))
+            return []
+        }
+        guard entry.cursor < entry.items.count else {
+            entry.error = "All \(entry.items.count) items are entered: Enter saves, Backspace goes back."
+            replaceTop(.scoreEntry(entry))
+            return []
+        }
+        let item = scale.items[entry.cursor]
+        guard (item.min...item.max).contains(digit) else {
+            entry.error = "\(item.code) \(item.name) is \(item.min)–\(item.max); \(digit) is out of range."
+            replaceTop(.scoreEntry(entry))
+            return []
+        }
+        entry.items[entry.cursor] = .score(digit)
+        entry.cursor += 1
+        entry.error = nil
+        replaceTop(.scoreEntry(entry))
+        return []
+    }
+
+    mutating func scoreIntent(_ intent: Intent, _ entry: ScoreEntry) -> [Effect] {
+        var entry = entry
+        switch intent {
+        case .markNotAssessed:
+            guard entry.cursor < entry.items.count else { break }
+            entry.items[entry.cursor] = .notAssessed
+            entry.cursor += 1
+            entry.error = nil
+        case .deleteBackward:
+            guard entry.cursor > 0 else { break }
+            entry.cursor -= 1
+            entry.items[entry.cursor] = .pending
+            entry.error = nil
+        case .submit:
+            guard entry.pendingCount == 0 else {
+                entry.error = "\(entry.pendingCount) item(s) still to enter (x marks an item not assessed)."
+                break
+            }
+            let saved = data?.participants[entry.subject]?.administration(visit: entry.visit, scale: entry.scale)
+            if let saved {
+                if saved.items == entry.values {
+                    status = StatusLine("\(entry.scale) unchanged.", .info)
+                    if let participant = data?.participants[entry.subject] { advanceScale(entry, participant: participant) }
+                    return []
+                }
+                overlay = .prompt(Prompt(.scoreReason(entry), title: "\(entry.scale) for \(entry.subject) \(entry.visit) is already saved: why change it?",
+                                         fields: [Prompt.Field("Reason")]))
+                return []
+            }
+            let change = Change.score(subject: entry.subject, visit: entry.visit, scale: entry.scale, items: entry.values, reason: nil)
+            if let refusal = dryRun(change) {
+                entry.error = refusal
+                break
+            }
+            return [.apply(change)]
+        case .nextField:
+            if let participant = data?.participants[entry.subject] { advanceScale(entry, participant: participant) }
+            return []
+        case .cancel:
+            screens.removeLast()
+            status = StatusLine("Left score entry; items not saved with Enter were dropped.", .info)
+            return []
+        default:
+            break
+        }
+        replaceTop(.scoreEntry(entry))
+        return []
+    }
+
+    /// Moves to the visit's next scale, or back to where entry started after the last one.
+    mutating func advanceScale(_ entry: ScoreEntry, participant: Participant) {
+        guard let catalog = data?.context.scales else { return }
+        let next = entry.scaleIndex + 1
+        if next < entry.scales.count {
+            replaceTop(.scoreEntry(ScoreEntry.start(subject: entry.subject, visit: entry.visit, scales: entry.scales, index: next,
+                                                    participant: participant, catalog: catalog)))
+        } else {
+            screens.removeLast()
+            let missing = participant.plannedVisits(data!.context.protocols[participant.study]!).first { $0.code == entry.visit }
+                .map { participant.incompleteScales(of: $0) } ?? []
+            if status?.kind != .urgent {
+                status = missing.isEmpty ? StatusLine("Saved: every scale of \(entry.subject) \(entry.visit) is entered.", .saved)
+                                         : StatusLine("\(entry.subject) \(entry.visit) still lacks: \(missing.joined(separator: ", ")).", .info)
+            }
+        }
+    }
+
+    mutating func enrollmentIntent(_ intent: Intent, _ form: EnrollmentForm) -> [Effect] {
+        var form = form
+        if form.enrolled != nil {
+            if intent == .submit || intent == .cancel { screens.removeLast() }
+            return []
+        }
+        let fields = EnrollmentRequest.Field.allCases
+        let index = fields.firstIndex(of: form.focus) ?? 0
+        switch intent {
+        case .nextField:
+            form.touched.insert(form.focus)
+            form.focus = fields[(index + 1) % fields.count]
+        case .previousField:
+            form.touched.insert(form.focus)
+            form.focus = fields[(index + fields.count - 1) % fields.count]
+        case .deleteBackward:
+            if form.values[form.focus]?.isEmpty == false { form.values[form.focus]?.removeLast() }
+            form.touched.insert(form.focus)
+        case .submit:
+            let problems = enrollmentProblems(form)
+            if let first = fields.first(where: { problems[$0] != nil }) {
+                form.touched = Set(fields)
+                form.focus = first
+                break
+            }
+            return [.enroll(form.request)]
+        case .cancel:
+            screens.removeLast()
+            status = StatusLine("Enrollment cancelled; nothing was saved.", .info)
+            return []
+        default:
+            break
+        }
+        replaceTop(.enrollment(form))
+        return []
+    }
+
+    /// The form's problems as the domain sees them (shown inline for touched fields).
+    public func enrollmentProblems(_ form: EnrollmentForm) -> [EnrollmentRequest.Field: String] {
+        guard let data else { return [:] }
+        return form.request.problems(protocols: data.context.sortedProtocols, takenSubjects: Set(data.participants.keys), today: today)
+    }
+}

@@ -1,0 +1,376 @@
+import CohortDomain
+import Foundation
+
+/// The update function: (state, action) → new state + effects. Pure: the run loop executes the effects
+/// and feeds their outcomes back as actions.
+extension AppState {
+    /// Turns a key into an action through the key table and handles it.
+    public mutating func handle(key: Key, table: KeyTable = .defaults) -> [Effect] {
+        let context = keyContext
+        if let intent = table.intent(for: key, in: context) { return handle(.intent(intent)) }
+        if case .character(let character) = key, context.takesText { return handle(.type(character)) }
+        if case .resize = key { return [] }
+        if context == .help { return handle(.intent(.back)) }
+        status = StatusLine("\(key.label) does nothing here; ? lists the keys.", .info)
+        return []
+    }
+
+    /// Handles one action.
+    public mutating func handle(_ action: Action) -> [Effect] {
+        switch action {
+        case .loaded(let snapshot):
+            data = snapshot
+            refreshReview()
+            if !snapshot.problems.isEmpty {
+                status = StatusLine("\(snapshot.problems.count) participant file(s) could not be read and are not shown: \(snapshot.problems[0]) Run `cohort verify`.", .error)
+            }
+            return []
+        case .saved(let change, let participant, let before, let undoable):
+            return saved(change, participant: participant, before: before, undoable: undoable)
+        case .failed(let message):
+            status = StatusLine(message, .error)
+            if case .enrollment(var form) = screen {
+                form.error = message
+                replaceTop(.enrollment(form))
+            }
+            return []
+        case .auditLoaded(let subject, let records):
+            if case .participant(var page) = screen, page.subject == subject {
+                page.audit = records
+                replaceTop(.participant(page))
+            }
+            return []
+        case .resized(let rows):
+            pageRows = max(1, rows)
+            return []
+        case .type(let character):
+            return type(character)
+        case .intent(let intent):
+            return perform(intent)
+        }
+    }
+
+    // MARK: - Intents by context
+
+    private mutating func perform(_ intent: Intent) -> [Effect] {
+        switch overlay {
+        case .help?:
+            overlay = nil
+            return []
+        case .prompt(let prompt)?:
+            return promptIntent(intent, prompt)
+        case nil:
+            break
+        }
+        status = nil
+        switch screen {
+        case .review: return reviewIntent(intent)
+        case .participant(let page): return participantIntent(intent, page)
+        case .scoreEntry(let entry): return scoreIntent(intent, entry)
+        case .enrollment(let form): return enrollmentIntent(intent, form)
+        case .summary(let page): return summaryIntent(intent, page)
+        }
+    }
+
+    private mutating func reviewIntent(_ intent: Intent) -> [Effect] {
+        let count = review.all.count
+        switch intent {
+        case .moveDown: selection = min(selection + 1, max(0, count - 1))
+        case .moveUp: selection = max(selection - 1, 0)
+        case .pageDown: selection = min(selection + pageRows, max(0, count - 1))
+        case .pageUp: selection = max(selection - pageRows, 0)
+        case .moveTop: selection = 0
+        case .moveBottom: selection = max(0, count - 1)
+        case .previousDay: changeDay(to: day.adding(days: -1))
+        case .nextDay: changeDay(to: day.adding(days: 1))
+        case .backToToday: changeDay(to: today)
+        case .openParticipant:
+            guard let entry = selectedEntry else { return nothingSelected() }
+            var page = ParticipantPage(subject: entry.subject)
+            page.selection = entry.participant.visits.firstIndex { $0.code == entry.visit.code } ?? 0
+            screens.append(.participant(page))
+            return [.loadAudit(subject: entry.subject)]
+        case .completeVisit, .markMissed, .rescheduleVisit, .enterScores:
+            guard let entry = selectedEntry else { return nothingSelected() }
+            return visitIntent(intent, participant: entry.participant, visit: entry.visit)
+        case .filterSubjects:
+            overlay = .prompt(Prompt(.filter, title: "Filter by subject ID or initials (Esc clears)", fields: [Prompt.Field("Subject", filter)]))
+        case .enroll:
+            guard let data else { return [] }
+            let subject = SubjectID.next(after: data.participants.keys, site: data.siteNumber)
+            screens.append(.enrollment(EnrollmentForm(nextSubject: subject, today: today, protocols: data.context.sortedProtocols)))
+        case .showSummary:
+            screens.append(.summary(SummaryPage(day: day)))
+        case .showHelp:
+            overlay = .help(.review)
+        case .undo:
+            return undo()
+        case .quit:
+            return [.quit]
+        default:
+            break
+        }
+        return []
+    }
+
+    private mutating func participantIntent(_ intent: Intent, _ page: ParticipantPage) -> [Effect] {
+        guard let data, let participant = data.participants[page.subject],
+              let studyProtocol = data.context.protocols[participant.study] else {
+            screens.removeLast()
+            return []
+        }
+        let visits = participant.plannedVisits(studyProtocol)
+        var page = page
+        switch intent {
+        case .moveDown: page.selection = min(page.selection + 1, max(0, visits.count - 1))
+        case .moveUp: page.selection = max(page.selection - 1, 0)
+        case .completeVisit, .markMissed, .rescheduleVisit, .enterScores:
+            guard visits.indices.contains(page.selection) else { return nothingSelected() }
+            return visitIntent(intent, participant: participant, visit: visits[page.selection])
+        case .acknowledgeFlag:
+            guard let flag = participant.unacknowledgedUrgentFlags(context: data.context).first else {
+                status = StatusLine("\(participant.subject) has no urgent flag waiting for acknowledgement.", .info)
+                return []
+            }
+            return [.apply(.acknowledge(subject: participant.subject, visit: flag.visit, flag: flag.flag))]
+        case .noteDeviation:
+            guard visits.indices.contains(page.selection), visits[page.selection].deviationDays != nil else {
+                status = StatusLine("The selected visit has no protocol deviation to note.", .info)
+                return []
+            }
+            let visit = visits[page.selection]
+            let existing = participant.deviationNotes.first { $0.visit == visit.code }?.note ?? ""
+            overlay = .prompt(Prompt(.note(subject: participant.subject, visit: visit.code),
+                                     title: "Note on the \(visit.code) deviation for the PI",
+                                     fields: [Prompt.Field("Note", existing)]))
+        case .withdrawParticipant:
+            overlay = .prompt(Prompt(.withdraw(subject: participant.subject), title: "Withdraw \(participant.subject): every scheduled visit will be cancelled",
+                                     fields: [Prompt.Field("Reason"), Prompt.Field("Date", today.description, hint: "YYYY-MM-DD")]))
+        case .undo: return undo()
+        case .back: screens.removeLast()
+        case .showHelp: overlay = .help(.participant)
+        default: break
+        }
+        if case .participant = screen { replaceTop(.participant(page)) }
+        return []
+    }
+
+    /// Complete, missed, reschedule and scores work the same from the review and the participant view.
+    private mutating func visitIntent(_ intent: Intent, participant: Participant, visit: PlannedVisit) -> [Effect] {
+        let subject = participant.subject
+        let name = "\(subject) \(visit.code) \(visit.definition.name)"
+        switch intent {
+        case .completeVisit:
+            overlay = .prompt(Prompt(.complete(subject: subject, visit: visit.code), title: "Complete \(name) (window \(visit.window.shortDescription))",
+                                     fields: [Prompt.Field("Date", today.description, hint: "YYYY-MM-DD"),
+                                              Prompt.Field("Reason", hint: "only to change a saved date or a missed visit")]))
+        case .markMissed:
+            overlay = .prompt(Prompt(.miss(subject: subject, visit: visit.code), title: "Mark \(name) missed",
+                                     fields: [Prompt.Field("Reason"), Prompt.Field("Date", today.description, hint: "YYYY-MM-DD")]))
+        case .rescheduleVisit:
+            overlay = .prompt(Prompt(.reschedule(subject: subject, visit: visit.code), title: "Reschedule \(name) (window \(visit.window.shortDescription))",
+                                     fields: [Prompt.Field("New date", visit.scheduled.description, hint: "YYYY-MM-DD"),
+                                              Prompt.Field("Reason", hint: "required outside the window")]))
+        case .enterScores:
+            guard visit.status == .completed else {
+                status = StatusLine("\(subject) \(visit.code) is \(visit.status.rawValue): complete it first (c), then enter scores.", .error)
+                return []
+            }
+            guard !visit.definition.scales.isEmpty, let catalog = data?.context.scales else { return [] }
+            screens.append(.scoreEntry(ScoreEntry.start(subject: subject, visit: visit.code, scales: visit.definition.scales,
+                                                        index: 0, participant: participant, catalog: catalog)))
+        default:
+            break
+        }
+        return []
+    }
+
+    private mutating func summaryIntent(_ intent: Intent, _ page: SummaryPage) -> [Effect] {
+        var page = page
+        let items = summary(for: page.day)?.1 ?? []
+        switch intent {
+        case .moveDown: page.selection = min(page.selection + 1, max(0, items.count - 1))
+        case .moveUp: page.selection = max(page.selection - 1, 0)
+        case .previousDay: page.day = page.day.adding(days: -1); page.selection = 0
+        case .nextDay: page.day = page.day.adding(days: 1); page.selection = 0
+        case .acknowledgeFlag:
+            guard items.indices.contains(page.selection), case .urgentFlag(let flag) = items[page.selection] else {
+                status = StatusLine("Select an urgent flag (j/k) to acknowledge it.", .info)
+                return []
+            }
+            return [.apply(.acknowledge(subject: flag.subject, visit: flag.visit, flag: flag.flag))]
+        case .noteDeviation:
+            guard items.indices.contains(page.selection), case .deviation(let deviation, let note) = items[page.selection] else {
+                status = StatusLine("Select a deviation (j/k) to add a note.", .info)
+                return []
+            }
+            overlay = .prompt(Prompt(.note(subject: deviation.subject, visit: deviation.visit),
+                                     title: "Note on the \(deviation.subject) \(deviation.visit) deviation for the PI",
+                                     fields: [Prompt.Field("Note", note ?? "")]))
+        case .back:
+            screens.removeLast()
+            return []
+        default: break
+        }
+        replaceTop(.summary(page))
+        return []
+    }
+
+    // MARK: - Prompts
+
+    private mutating func promptIntent(_ intent: Intent, _ prompt: Prompt) -> [Effect] {
+        var prompt = prompt
+        switch intent {
+        case .cancel:
+            if prompt.purpose == .filter { filter = ""; refreshReview() }
+            overlay = nil
+            return []
+        case .nextField: prompt.focus = (prompt.focus + 1) % prompt.fields.count
+        case .previousField: prompt.focus = (prompt.focus + prompt.fields.count - 1) % prompt.fields.count
+        case .deleteBackward:
+            if !prompt.fields[prompt.focus].text.isEmpty { prompt.fields[prompt.focus].text.removeLast() }
+            if prompt.purpose == .filter { filter = prompt.fields[0].text; refreshReview() }
+        case .submit:
+            return submit(prompt)
+        default:
+            break
+        }
+        overlay = .prompt(prompt)
+        return []
+    }
+
+    private mutating func submit(_ prompt: Prompt) -> [Effect] {
+        var prompt = prompt
+        func date(_ index: Int) -> CivilDate? {
+            guard let parsed = CivilDate(prompt.value(index)) else {
+                prompt.error = "\(prompt.fields[index].label) '\(prompt.value(index))' is not a real date; write YYYY-MM-DD."
+                prompt.focus = index
+                return nil
+            }
+            return parsed
+        }
+        func optional(_ index: Int) -> String? { prompt.value(index).isEmpty ? nil : prompt.value(index) }
+        let change: Change?
+        switch prompt.purpose {
+        case .filter:
+            overlay = nil
+            return []
+        case .complete(let subject, let visit):
+            change = date(0).map { .complete(subject: subject, visit: visit, date: $0, reason: optional(1)) }
+        case .miss(let subject, let visit):
+            change = date(1).map { .miss(subject: subject, visit: visit, date: $0, reason: prompt.value(0)) }
+        case .reschedule(let subject, let visit):
+            change = date(0).map { .reschedule(subject: subject, visit: visit, date: $0, reason: optional(1)) }
+        case .withdraw(let subject):
+            change = date(1).map { .withdraw(subject: subject, date: $0, reason: prompt.value(0)) }
+        case .note(let subject, let visit):
+            change = .noteDeviation(subject: subject, visit: visit, note: prompt.value(0))
+        case .scoreReason(let entry):
+            change = .score(subject: entry.subject, visit: entry.visit, scale: entry.scale, items: entry.values, reason: prompt.value(0))
+        }
+        guard let change else {
+            overlay = .prompt(prompt)
+            return []
+        }
+        if let refusal = dryRun(change) {
+            prompt.error = refusal
+            overlay = .prompt(prompt)
+            return []
+        }
+        overlay = nil
+        return [.apply(change)]
+    }
+
+    /// Checks a change against the domain rules on a copy, so a prompt can say what is wrong before anything
+    /// is sent to the store (which applies the same rules again under its lock).
+    func dryRun(_ change: Change) -> String? {
+        guard let data, var participant = data.participants[change.subject],
+              let studyProtocol = data.context.protocols[participant.study] else { return "\(change.subject) is not loaded." }
+        do {
+            _ = try change.apply(to: &participant, studyProtocol: studyProtocol, context: data.context, today: today, user: user)
+            return nil
+        } catch let error as DomainError {
+            return error.message
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    // MARK: - Typing
+
+    private mutating func type(_ character: Character) -> [Effect] {
+        if case .prompt(var prompt)? = overlay {
+            guard !character.isNewline, character.unicodeScalars.allSatisfy({ $0.properties.generalCategory != .control }) else { return [] }
+            prompt.fields[prompt.focus].text.append(character)
+            prompt.error = nil
+            overlay = .prompt(prompt)
+            if prompt.purpose == .filter { filter = prompt.fields[0].text; refreshReview() }
+            return []
+        }
+        switch screen {
+        case .scoreEntry(let entry): return typeScore(character, entry)
+        case .enrollment(var form):
+            guard form.enrolled == nil, !character.isNewline else { return [] }
+            form.values[form.focus, default: ""].append(character)
+            form.touched.insert(form.focus)
+            form.error = nil
+            replaceTop(.enrollment(form))
+        default: break
+        }
+        return []
+    }
+
+    // MARK: - Results
+
+    private mutating func saved(_ change: String, participant: Participant, before: Participant?, undoable: Bool) -> [Effect] {
+        data?.participants[participant.subject] = participant
+        refreshReview()
+        let urgent = data.map { participant.unacknowledgedUrgentFlags(context: $0.context) } ?? []
+        if let flag = urgent.first, before.map({ $0.unacknowledgedUrgentFlags(context: data!.context).contains(flag) }) != true {
+            status = StatusLine("Saved. URGENT: \(flag.flag) for \(flag.subject) at \(flag.visit) — act now, then acknowledge it (a in the participant view).", .urgent)
+        } else {
+            status = StatusLine("Saved: \(change).", .saved)
+        }
+        if let before, undoable, before != participant {
+            undoStack.append(UndoEntry(description: change, before: before, after: participant))
+        }
+        switch screen {
+        case .scoreEntry(let entry) where entry.subject == participant.subject:
+            advanceScale(entry, participant: participant)
+        case .enrollment(var form) where before == nil:
+            form.enrolled = participant
+            replaceTop(.enrollment(form))
+        case .participant(let page) where page.subject == participant.subject:
+            return [.loadAudit(subject: page.subject)]
+        default:
+            break
+        }
+        return []
+    }
+
+    private mutating func undo() -> [Effect] {
+        guard let last = undoStack.popLast() else {
+            status = StatusLine("Nothing to undo.", .info)
+            return []
+        }
+        return [.apply(.revert(subject: last.after.subject, to: last.before, expected: last.after, description: last.description))]
+    }
+
+    // MARK: - Helpers
+
+    private mutating func changeDay(to new: CivilDate) {
+        day = new
+        selection = 0
+        refreshReview()
+    }
+
+    private mutating func nothingSelected() -> [Effect] {
+        status = StatusLine("No visit is selected.", .info)
+        return []
+    }
+
+    /// Replaces the screen on top.
+    mutating func replaceTop(_ screen: Screen) {
+        screens[screens.count - 1] = screen
+    }
+}

@@ -1,0 +1,137 @@
+import CohortDomain
+
+/// Everything the screens show, as a value. `handle(_:)` is the only way it changes.
+public struct AppState: Equatable, Sendable {
+    /// The real today (for `t` and default dates).
+    public let today: CivilDate
+    /// Who is at the keyboard (for acknowledgements).
+    public let user: String
+    /// The day under review.
+    public var day: CivilDate
+    /// What was read from the store; nil until the first load.
+    public var data: Snapshot?
+    /// Subject filter typed after `/` (empty: everyone).
+    public var filter: String = ""
+    /// The day's review rows for `day`, after the filter: today, overdue, closing.
+    public private(set) var review = ReviewSections()
+    /// Index of the selected row in `review.all`.
+    public var selection = 0
+    /// Rows a page holds (set from the terminal size).
+    public var pageRows = 10
+    /// Screens, the current one last; the review is always at the bottom.
+    public var screens: [Screen] = [.review]
+    /// A question or the help screen over the current screen.
+    public var overlay: Overlay?
+    /// The status line.
+    public var status: StatusLine?
+    /// Changes `u` can take back, newest last.
+    public var undoStack: [UndoEntry] = []
+
+    /// A fresh state for `today` (and the day under review).
+    public init(today: CivilDate, day: CivilDate? = nil, user: String) {
+        self.today = today
+        self.day = day ?? today
+        self.user = user
+    }
+
+    /// The screen on top.
+    public var screen: Screen { screens.last ?? .review }
+
+    /// The key context of what is on top.
+    public var keyContext: KeyContext {
+        switch overlay {
+        case .prompt?: return .prompt
+        case .help?: return .help
+        case nil:
+            switch screen {
+            case .review: return .review
+            case .participant: return .participant
+            case .scoreEntry: return .scoreEntry
+            case .enrollment: return .enrollment
+            case .summary: return .summary
+            }
+        }
+    }
+
+    /// The selected review row, if any.
+    public var selectedEntry: ReviewEntry? {
+        review.all.indices.contains(selection) ? review.all[selection] : nil
+    }
+
+    /// Recomputes the review rows after the data, the day or the filter changed; keeps the selection on the same visit.
+    mutating func refreshReview() {
+        let kept = selectedEntry.map { ($0.subject, $0.visit.code) }
+        guard let data else { review = ReviewSections(); return }
+        let needle = filter.lowercased()
+        let participants = data.participants.values.filter { needle.isEmpty || $0.subject.lowercased().contains(needle) || $0.initials.lowercased().contains(needle) }
+        let dayReview = DayReview(date: day, participants: Array(participants), context: data.context)
+        review = ReviewSections(today: dayReview.today, overdue: dayReview.overdue, closing: dayReview.closing)
+        if let kept, let index = review.all.firstIndex(where: { $0.subject == kept.0 && $0.visit.code == kept.1 }) {
+            selection = index
+        }
+        selection = min(max(0, selection), max(0, review.all.count - 1))
+    }
+}
+
+/// The day's lists, and all of them in display order for the cursor.
+public struct ReviewSections: Equatable, Sendable {
+    /// Scheduled on the day.
+    public var today: [ReviewEntry] = []
+    /// Window closed, not done.
+    public var overdue: [ReviewEntry] = []
+    /// Window closing within two days.
+    public var closing: [ReviewEntry] = []
+    /// Every row in display order.
+    public var all: [ReviewEntry] { today + overdue + closing }
+}
+
+/// A full screen.
+public enum Screen: Equatable, Sendable {
+    case review
+    case participant(ParticipantPage)
+    case scoreEntry(ScoreEntry)
+    case enrollment(EnrollmentForm)
+    case summary(SummaryPage)
+}
+
+/// Something drawn over the current screen.
+public enum Overlay: Equatable, Sendable {
+    case prompt(Prompt)
+    case help(KeyContext)
+}
+
+/// The line at the bottom that says what just happened.
+public struct StatusLine: Equatable, Sendable {
+    /// What kind of news it is (drives colour).
+    public enum Kind: Sendable { case info, saved, error, urgent }
+    /// The words.
+    public let text: String
+    /// Its kind.
+    public let kind: Kind
+
+    /// Creates a status line.
+    public init(_ text: String, _ kind: Kind) { self.text = text; self.kind = kind }
+}
+
+/// A change that `u` can take back.
+public struct UndoEntry: Equatable, Sendable {
+    /// What was done, in words.
+    public let description: String
+    /// The participant before.
+    public let before: Participant
+    /// The participant after (undo refuses if it changed since).
+    public let after: Participant
+}
+
+/// The participant view: which visit is selected, and the audit trail once read.
+public struct ParticipantPage: Equatable, Sendable {
+    /// Subject ID.
+    public let subject: String
+    /// Index of the selected visit in protocol order.
+    public var selection = 0
+    /// The participant's audit trail, newest last (nil until read).
+    public var audit: [AuditLine]?
+
+    /// A page for `subject`.
+    public init(subject: String) { self.subject = subject }
+}

@@ -1,0 +1,53 @@
+import CohortDomain
+import CohortStore
+
+/// Executes effects against a store and reports their outcome as actions. The only place the view
+/// models touch the store, through the `ParticipantStore` protocol.
+public final class EffectRunner {
+    private let store: ParticipantStore
+    private let today: CivilDate
+    private let user: String
+
+    /// A runner over `store`.
+    public init(store: ParticipantStore, today: CivilDate, user: String) {
+        self.store = store; self.today = today; self.user = user
+    }
+
+    /// Runs one effect; nil for `quit`, which the run loop handles.
+    public func run(_ effect: Effect) -> Action? {
+        do {
+            switch effect {
+            case .quit:
+                return nil
+            case .load:
+                let loaded = store.loadParticipants()
+                return .loaded(Snapshot(participants: loaded.participants, problems: loaded.problems.map(\.message),
+                                        context: store.context, site: store.site.name, siteNumber: store.site.number))
+            case .apply(let change):
+                var before: Participant?
+                let context = store.context
+                let after = try store.update(change.subject) { participant, studyProtocol in
+                    before = participant
+                    return try change.apply(to: &participant, studyProtocol: studyProtocol, context: context, today: today, user: user)
+                }
+                return .saved(change: change.description, participant: after, before: before, undoable: change.isUndoable)
+            case .enroll(let request):
+                let participant = try store.enroll(request, today: today)
+                return .saved(change: "\(participant.subject) enrolled in \(participant.study)", participant: participant, before: nil, undoable: false)
+            case .loadAudit(let subject):
+                let records = try store.auditRecords(subject: subject)
+                return .auditLoaded(subject: subject, records: records.map { record in
+                    let change = record.field == "*" ? "created: \(record.new ?? "")" : "\(record.field): \(record.old ?? "—") → \(record.new ?? "—")"
+                    return AuditLine(time: record.time, user: record.user,
+                                     text: "\(record.entity) \(change)" + (record.reason.map { " (\($0))" } ?? ""))
+                })
+            }
+        } catch let error as DomainError {
+            return .failed(error.message)
+        } catch let error as StoreError {
+            return .failed(error.message)
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// A key press, decoded from the terminal by the front end.
+public enum Key: Hashable, Sendable {
+    /// A printable character.
+    case character(Character)
+    /// Ctrl with a letter (lowercase), e.g. `.control("c")`.
+    case control(Character)
+    case up, down, left, right, pageUp, pageDown, home, end
+    case enter, escape, backspace, tab, backTab, delete
+    /// The terminal was resized.
+    case resize
+
+    /// How the key is written in help and footers (`j`, `↓`, `Enter`).
+    public var label: String {
+        switch self {
+        case .character(" "): return "Space"
+        case .character(let c): return String(c)
+        case .control(let c): return "Ctrl-" + c.uppercased()
+        case .up: return "↑"
+        case .down: return "↓"
+        case .left: return "←"
+        case .right: return "→"
+        case .pageUp: return "PgUp"
+        case .pageDown: return "PgDn"
+        case .home: return "Home"
+        case .end: return "End"
+        case .enter: return "Enter"
+        case .escape: return "Esc"
+        case .backspace: return "Backspace"
+        case .tab: return "Tab"
+        case .backTab: return "Shift-Tab"
+        case .delete: return "Del"
+        case .resize: return "resize"
+        }
+    }
+}

@@ -1,0 +1,141 @@
+/// Where a key is pressed: each screen or overlay has its own bindings.
+public enum KeyContext: String, CaseIterable, Sendable {
+    case review, participant, scoreEntry = "score-entry", prompt, enrollment, summary, help
+
+    /// Title used in the help screen.
+    public var title: String {
+        switch self {
+        case .review: return "Daily review"
+        case .participant: return "Participant"
+        case .scoreEntry: return "Score entry"
+        case .prompt: return "Questions"
+        case .enrollment: return "Enrollment form"
+        case .summary: return "End-of-day summary"
+        case .help: return "Help"
+        }
+    }
+
+    /// Contexts where printable characters are typed text rather than commands.
+    public var takesText: Bool { self == .prompt || self == .enrollment || self == .scoreEntry }
+}
+
+/// One binding: in `context`, any of `keys` asks for `intent`; `help` explains it.
+public struct KeyBinding: Sendable, Equatable {
+    /// Where it applies.
+    public let context: KeyContext
+    /// The keys, first one shown in footers.
+    public let keys: [Key]
+    /// What they ask for.
+    public let intent: Intent
+    /// A short explanation (help screen, footer).
+    public let help: String
+    /// Whether the footer shows it.
+    public let inFooter: Bool
+}
+
+/// The key table: data that drives dispatch, the footer hints, the `?` help screen and docs/keybindings.md.
+public struct KeyTable: Sendable {
+    /// Every binding, in display order.
+    public let bindings: [KeyBinding]
+
+    /// Creates a table.
+    public init(_ bindings: [KeyBinding]) { self.bindings = bindings }
+
+    /// The intent bound to `key` in `context`, if any.
+    public func intent(for key: Key, in context: KeyContext) -> Intent? {
+        bindings.first { $0.context == context && $0.keys.contains(key) }?.intent
+    }
+
+    /// The bindings of a context, in order.
+    public func bindings(in context: KeyContext) -> [KeyBinding] { bindings.filter { $0.context == context } }
+
+    /// Footer hints for a context: `j/k move  Enter open …`.
+    public func footer(for context: KeyContext) -> [(keys: String, help: String)] {
+        bindings(in: context).filter(\.inFooter).map { (Self.label($0.keys), $0.help) }
+    }
+
+    /// `j/↓`.
+    public static func label(_ keys: [Key]) -> String { keys.map(\.label).joined(separator: "/") }
+
+    /// The key table as Markdown (docs/keybindings.md is this text).
+    public func markdown() -> String {
+        var lines = ["# Cohort key bindings", "", "Generated from the key table (`KeyTable.defaults`); do not edit by hand.", ""]
+        for context in KeyContext.allCases {
+            let rows = bindings(in: context)
+            guard !rows.isEmpty else { continue }
+            lines += ["## \(context.title)", "", "| keys | action | name |", "|---|---|---|"]
+            lines += rows.map { "| \(Self.label($0.keys).replacingOccurrences(of: "|", with: "\\|")) | \($0.help) | `\($0.intent.rawValue)` |" }
+            lines.append("")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The default bindings: vim keys and arrows both work.
+    public static let defaults = KeyTable([
+        b(.review, [.character("j"), .down], .moveDown, "next visit", footer: false),
+        b(.review, [.character("k"), .up], .moveUp, "previous visit", footer: false),
+        b(.review, [.pageDown, .control("d")], .pageDown, "page down", footer: false),
+        b(.review, [.pageUp, .control("u")], .pageUp, "page up", footer: false),
+        b(.review, [.character("g"), .home], .moveTop, "first visit", footer: false),
+        b(.review, [.character("G"), .end], .moveBottom, "last visit", footer: false),
+        b(.review, [.enter], .openParticipant, "participant"),
+        b(.review, [.character("c")], .completeVisit, "complete"),
+        b(.review, [.character("m")], .markMissed, "missed"),
+        b(.review, [.character("r")], .rescheduleVisit, "reschedule"),
+        b(.review, [.character("s")], .enterScores, "scores"),
+        b(.review, [.character("["), .left], .previousDay, "previous day", footer: false),
+        b(.review, [.character("]"), .right], .nextDay, "next day", footer: false),
+        b(.review, [.character("t")], .backToToday, "today", footer: false),
+        b(.review, [.character("/")], .filterSubjects, "filter"),
+        b(.review, [.character("e")], .enroll, "enroll"),
+        b(.review, [.character("S")], .showSummary, "summary"),
+        b(.review, [.character("u")], .undo, "undo"),
+        b(.review, [.character("?")], .showHelp, "help"),
+        b(.review, [.character("q"), .control("c")], .quit, "quit"),
+
+        b(.participant, [.character("j"), .down], .moveDown, "next visit", footer: false),
+        b(.participant, [.character("k"), .up], .moveUp, "previous visit", footer: false),
+        b(.participant, [.character("c")], .completeVisit, "complete"),
+        b(.participant, [.character("m")], .markMissed, "missed"),
+        b(.participant, [.character("r")], .rescheduleVisit, "reschedule"),
+        b(.participant, [.character("s")], .enterScores, "scores"),
+        b(.participant, [.character("a")], .acknowledgeFlag, "acknowledge flag"),
+        b(.participant, [.character("n")], .noteDeviation, "deviation note"),
+        b(.participant, [.character("w")], .withdrawParticipant, "withdraw"),
+        b(.participant, [.character("u")], .undo, "undo"),
+        b(.participant, [.escape, .character("q")], .back, "back"),
+        b(.participant, [.character("?")], .showHelp, "help"),
+
+        b(.scoreEntry, [.backspace], .deleteBackward, "back one item"),
+        b(.scoreEntry, [.character("x"), .character("X")], .markNotAssessed, "not assessed"),
+        b(.scoreEntry, [.enter], .submit, "save scale"),
+        b(.scoreEntry, [.tab], .nextField, "skip scale"),
+        b(.scoreEntry, [.escape], .cancel, "leave (unsaved items are dropped)"),
+
+        b(.prompt, [.enter], .submit, "confirm"),
+        b(.prompt, [.tab, .down], .nextField, "next field", footer: false),
+        b(.prompt, [.backTab, .up], .previousField, "previous field", footer: false),
+        b(.prompt, [.backspace], .deleteBackward, "delete", footer: false),
+        b(.prompt, [.escape], .cancel, "cancel"),
+
+        b(.enrollment, [.tab, .down], .nextField, "next field"),
+        b(.enrollment, [.backTab, .up], .previousField, "previous field"),
+        b(.enrollment, [.backspace], .deleteBackward, "delete", footer: false),
+        b(.enrollment, [.enter], .submit, "save"),
+        b(.enrollment, [.escape], .cancel, "cancel, nothing saved"),
+
+        b(.summary, [.character("j"), .down], .moveDown, "next item", footer: false),
+        b(.summary, [.character("k"), .up], .moveUp, "previous item", footer: false),
+        b(.summary, [.character("a")], .acknowledgeFlag, "acknowledge flag"),
+        b(.summary, [.character("n")], .noteDeviation, "deviation note"),
+        b(.summary, [.character("["), .left], .previousDay, "previous day"),
+        b(.summary, [.character("]"), .right], .nextDay, "next day"),
+        b(.summary, [.escape, .character("q")], .back, "back"),
+
+        b(.help, [.escape, .character("q"), .character("?"), .enter], .back, "close help"),
+    ])
+
+    private static func b(_ context: KeyContext, _ keys: [Key], _ intent: Intent, _ help: String, footer: Bool = true) -> KeyBinding {
+        KeyBinding(context: context, keys: keys, intent: intent, help: help, inFooter: footer)
+    }
+}

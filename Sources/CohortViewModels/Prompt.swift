@@ -1,0 +1,49 @@
+import CohortDomain
+
+/// A small form over the current screen: a title, one or more text fields, an inline error.
+public struct Prompt: Equatable, Sendable {
+    /// What the answer is for.
+    public enum Purpose: Equatable, Sendable {
+        case complete(subject: String, visit: String)
+        case miss(subject: String, visit: String)
+        case reschedule(subject: String, visit: String)
+        case withdraw(subject: String)
+        case note(subject: String, visit: String)
+        case scoreReason(ScoreEntry)
+        case filter
+    }
+
+    /// One text field.
+    public struct Field: Equatable, Sendable {
+        /// Label shown before it.
+        public let label: String
+        /// The text typed (pre-filled with the default).
+        public var text: String
+        /// A hint shown after it.
+        public let hint: String
+
+        /// Creates a field.
+        public init(_ label: String, _ text: String = "", hint: String = "") { self.label = label; self.text = text; self.hint = hint }
+    }
+
+    /// What the answer is for.
+    public let purpose: Purpose
+    /// The question.
+    public let title: String
+    /// The fields.
+    public var fields: [Field]
+    /// The focused field.
+    public var focus = 0
+    /// Why the last submit was refused.
+    public var error: String?
+
+    /// Creates a prompt.
+    public init(_ purpose: Purpose, title: String, fields: [Field]) {
+        self.purpose = purpose; self.title = title; self.fields = fields
+    }
+
+    /// The text of field `index`, trimmed.
+    func value(_ index: Int) -> String { fields[index].text.trimmingCharacters(in: .whitespaces) }
+}
+
+import Foundation
