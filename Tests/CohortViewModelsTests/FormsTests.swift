@@ -1,0 +1,82 @@
+import CohortDomain
+@testable import CohortViewModels
+import Testing
+
+struct FormsTests {
+    var form: (ViewModelFixture) -> EnrollmentForm? {
+        { if case .enrollment(let form) = $0.state.screen { return form } else { return nil } }
+    }
+
+    @Test func enrollsWithTypedDataTabAndEnterOnly() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.character("e"))
+        #expect(form(fixture)?.values[.subject] == "101-0003")
+        #expect(form(fixture)?.values[.consentDate] == "2026-11-25")
+        #expect(form(fixture)?.values[.study] == "SCZ-5W-INPT" && form(fixture)?.values[.arm] == "Blinded")
+        #expect(form(fixture)?.focus == .initials)
+        fixture.type("cd")
+        fixture.press(.tab)
+        fixture.type("1990")
+        fixture.press(.tab)
+        fixture.type("m")
+        for _ in 0..<4 { fixture.press(.tab) }
+        fixture.type("2026-12-02")
+        fixture.press(.enter)
+        let enrolled = try fixture.store.participant("101-0003")
+        #expect(enrolled.initials == "CD" && enrolled.sex == .male && enrolled.baselineDate.description == "2026-12-02")
+        #expect(form(fixture)?.enrolled?.subject == "101-0003")
+        fixture.press(.enter)
+        #expect(fixture.state.screen == .review)
+    }
+
+    @Test func errorsShowPerFieldAndEscapeWritesNothing() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.character("e"))
+        fixture.type("c")
+        #expect(fixture.state.enrollmentProblems(form(fixture)!)[.initials] == "initials are 2 or 3 letters")
+        fixture.press(.enter)
+        #expect(form(fixture)?.focus == .initials)
+        #expect(form(fixture)?.touched.count == EnrollmentRequest.Field.allCases.count)
+        fixture.press(.escape)
+        #expect(fixture.state.screen == .review)
+        #expect(try fixture.store.subjects() == ["101-0001", "101-0002"])
+        #expect(fixture.state.status?.text == "Enrollment cancelled; nothing was saved.")
+    }
+
+    @Test func summaryAcknowledgesUrgentFlags() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.character("c"), .enter, .character("s"), .tab, .tab)
+        fixture.type("000010")
+        fixture.press(.enter)
+        fixture.press(.character("S"))
+        guard case .summary(let page) = fixture.state.screen else { Issue.record("no summary"); return }
+        let (summary, items) = fixture.state.summary(for: page.day)!
+        #expect(summary.flags.map(\.flag) == ["cssrs-urgent"])
+        #expect(items.count == 1)
+        fixture.press(.character("a"))
+        #expect(try fixture.store.participant("101-0001").acknowledgements.map(\.flag) == ["cssrs-urgent"])
+        #expect(fixture.state.summary(for: page.day)!.1.isEmpty)
+        fixture.press(.escape)
+        #expect(fixture.state.screen == .review)
+    }
+
+    @Test func keyTableIsDataAndDrivesTheDocs() throws {
+        let table = KeyTable.defaults
+        #expect(table.intent(for: .character("j"), in: .review) == .moveDown)
+        #expect(table.intent(for: .down, in: .review) == .moveDown)
+        #expect(table.intent(for: .character("j"), in: .prompt) == nil)
+        // No key is bound twice in one context.
+        for context in KeyContext.allCases {
+            let keys = table.bindings(in: context).flatMap(\.keys)
+            #expect(Set(keys).count == keys.count, "\(context)")
+        }
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/keybindings.md")
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
+            try table.markdown().write(to: docs, atomically: true, encoding: .utf8)
+        }
+        #expect(try String(contentsOf: docs, encoding: .utf8) == table.markdown(), "docs/keybindings.md is stale: run RECORD_SNAPSHOTS=1 swift test")
+    }
+}
+
+import Foundation

@@ -1,0 +1,140 @@
+import CohortDomain
+import CohortStore
+@testable import CohortViewModels
+import Foundation
+import Testing
+
+struct ReviewModelTests {
+    func rows(_ entries: [ReviewEntry]) -> [String] { entries.map { "\($0.subject) \($0.visit.code)" } }
+
+    @Test func loadsTheDaysLists() throws {
+        let fixture = try ViewModelFixture()
+        #expect(rows(fixture.state.review.today) == ["101-0001 W1", "101-0002 W3"])
+        #expect(rows(fixture.state.review.overdue) == ["101-0002 W1", "101-0002 W2"])
+        #expect(fixture.state.review.closing.isEmpty)
+        #expect(fixture.state.selection == 0 && fixture.state.keyContext == .review)
+    }
+
+    @Test func movesWithVimKeysAndArrowsWithinBounds() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.character("k"))
+        #expect(fixture.state.selection == 0)
+        fixture.press(.character("j"), .down)
+        #expect(fixture.state.selection == 2)
+        fixture.press(.character("G"))
+        #expect(fixture.state.selection == 3)
+        fixture.press(.down)
+        #expect(fixture.state.selection == 3)
+        fixture.press(.up, .character("g"))
+        #expect(fixture.state.selection == 0)
+    }
+
+    @Test func changesDayAndComesBackToToday() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.character("]"))
+        #expect(fixture.state.day.description == "2026-11-26")
+        #expect(fixture.state.review.today.isEmpty)
+        #expect(rows(fixture.state.review.closing) == ["101-0001 W1", "101-0002 W3"])
+        fixture.press(.character("["), .character("["))
+        #expect(fixture.state.day.description == "2026-11-24")
+        fixture.press(.character("t"))
+        #expect(fixture.state.day == ViewModelFixture.today)
+    }
+
+    @Test func completeSavesThroughTheStoreAndUndoRevertsIt() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.character("c"))
+        guard case .prompt(let prompt)? = fixture.state.overlay else { Issue.record("no prompt"); return }
+        #expect(prompt.fields[0].text == "2026-11-25")
+        fixture.press(.enter)
+        #expect(fixture.state.overlay == nil)
+        #expect(try fixture.store.participant("101-0001").visit("W1")?.status == .completed)
+        #expect(fixture.state.status?.kind == .saved)
+        #expect(fixture.state.undoStack.count == 1)
+        // Completed today, still in today's list, now completed.
+        #expect(fixture.state.review.today.first?.visit.status == .completed)
+
+        fixture.press(.character("u"))
+        #expect(try fixture.store.participant("101-0001").visit("W1")?.status == .scheduled)
+        #expect(fixture.state.undoStack.isEmpty)
+        let last = try fixture.store.auditRecords(subject: "101-0001").last
+        #expect(last?.reason == "undo: 101-0001 W1 completed on 2026-11-25")
+        fixture.press(.character("u"))
+        #expect(fixture.state.status == StatusLine("Nothing to undo.", .info))
+    }
+
+    @Test func promptsRefuseBadInputInlineAndSaveNothing() throws {
+        var fixture = try ViewModelFixture()
+        let before = try fixture.store.auditRecords(subject: nil).count
+        fixture.press(.character("c"), .backspace, .backspace)
+        fixture.type("99")
+        fixture.press(.enter)
+        guard case .prompt(let prompt)? = fixture.state.overlay else { Issue.record("prompt closed"); return }
+        #expect(prompt.error?.contains("not a real date") == true)
+        fixture.press(.escape)
+        fixture.press(.character("m"), .enter)
+        guard case .prompt(let miss)? = fixture.state.overlay else { Issue.record("prompt closed"); return }
+        #expect(miss.error?.contains("reason the visit was missed is required") == true)
+        fixture.press(.escape, .character("r"), .tab)
+        fixture.press(.backTab)
+        for _ in 0..<10 { fixture.press(.backspace) }
+        fixture.type("2026-12-20")
+        fixture.press(.enter)
+        guard case .prompt(let reschedule)? = fixture.state.overlay else { Issue.record("prompt closed"); return }
+        #expect(reschedule.error?.contains("outside its window") == true)
+        fixture.press(.tab)
+        fixture.type("participant abroad")
+        fixture.press(.enter)
+        #expect(fixture.state.overlay == nil)
+        #expect(try fixture.store.participant("101-0001").visit("W1")?.rescheduledDate?.description == "2026-12-20")
+        #expect(try fixture.store.auditRecords(subject: nil).count == before + 2)
+    }
+
+    @Test func filterNarrowsTheListsLiveAndEscapeClearsIt() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.character("/"))
+        fixture.type("0002")
+        #expect(rows(fixture.state.review.today) == ["101-0002 W3"])
+        fixture.press(.enter)
+        #expect(fixture.state.filter == "0002" && fixture.state.overlay == nil)
+        fixture.press(.character("/"), .escape)
+        #expect(fixture.state.filter.isEmpty && fixture.state.review.today.count == 2)
+    }
+
+    @Test func helpQuitAndUnboundKeys() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.character("?"))
+        #expect(fixture.state.overlay == .help(.review) && fixture.state.keyContext == .help)
+        fixture.press(.character("z"))
+        #expect(fixture.state.overlay == nil)
+        fixture.press(.character("z"))
+        #expect(fixture.state.status?.text.contains("does nothing here") == true)
+        #expect(fixture.state.handle(key: .character("q")) == [.quit])
+        #expect(fixture.state.handle(key: .control("c")) == [.quit])
+    }
+
+    @Test func aFailedSaveIsReportedAndChangesNothing() throws {
+        var fixture = try ViewModelFixture()
+        fixture.store.failNextChange = StoreError(.io, "Could not write: disk full. Nothing was saved.")
+        fixture.press(.character("c"), .enter)
+        #expect(fixture.state.status == StatusLine("Could not write: disk full. Nothing was saved.", .error))
+        #expect(try fixture.store.participant("101-0001").visit("W1")?.status == .scheduled)
+        #expect(fixture.state.review.today.first?.visit.status == .scheduled)
+        #expect(fixture.state.undoStack.isEmpty)
+    }
+
+    @Test func participantViewOpensOnTheSelectedVisitWithItsAuditTrail() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.down, .enter)
+        guard case .participant(let page) = fixture.state.screen else { Issue.record("not opened"); return }
+        #expect(page.subject == "101-0002" && page.selection == 4) // W3
+        #expect(page.audit?.isEmpty == false)
+        fixture.press(.character("w"))
+        fixture.type("withdrew consent")
+        fixture.press(.enter)
+        #expect(try fixture.store.participant("101-0002").status == .withdrawn)
+        fixture.press(.escape)
+        #expect(fixture.state.screen == .review)
+        #expect(fixture.state.review.today.map(\.subject) == ["101-0001"])
+    }
+}

@@ -1,0 +1,77 @@
+import CohortDomain
+@testable import CohortViewModels
+import Testing
+
+struct ScoreEntryTests {
+    /// The review with 101-0001 W1 completed today and score entry open on it.
+    func entering() throws -> ViewModelFixture {
+        var fixture = try ViewModelFixture()
+        fixture.press(.character("s"))
+        #expect(fixture.state.status?.text.contains("complete it first") == true)
+        fixture.press(.character("c"), .enter, .character("s"))
+        return fixture
+    }
+
+    var entry: (ViewModelFixture) -> ScoreEntry? {
+        { if case .scoreEntry(let entry) = $0.state.screen { return entry } else { return nil } }
+    }
+
+    @Test func oneDigitPerItemWithBackspaceAndNotAssessed() throws {
+        var fixture = try entering()
+        #expect(entry(fixture)?.scale == "PANSS" && entry(fixture)?.cursor == 0)
+        fixture.type("34")
+        #expect(entry(fixture)?.values.prefix(2) == [3, 4])
+        fixture.press(.backspace)
+        #expect(entry(fixture)?.cursor == 1 && entry(fixture)?.items[1] == .pending)
+        fixture.type("8")
+        #expect(entry(fixture)?.error?.contains("1–7") == true && entry(fixture)?.cursor == 1)
+        fixture.press(.character("x"))
+        #expect(entry(fixture)?.items[1] == .notAssessed && entry(fixture)?.cursor == 2)
+        fixture.press(.enter)
+        #expect(entry(fixture)?.error?.contains("28 item(s) still to enter") == true)
+    }
+
+    @Test func aFullPANSSSavesAndMovesToTheNextScale() throws {
+        var fixture = try entering()
+        fixture.type(String(repeating: "3", count: 30))
+        fixture.press(.enter)
+        let saved = try fixture.store.participant("101-0001").administration(visit: "W1", scale: "PANSS")
+        #expect(saved?.items == Array(repeating: 3, count: 30))
+        #expect(entry(fixture)?.scale == "CGI-S")
+        fixture.type("4")
+        fixture.press(.enter)
+        #expect(entry(fixture)?.scale == "CSSRS")
+        fixture.type("000100")
+        fixture.press(.enter)
+        #expect(fixture.state.screen == .review)
+        #expect(fixture.state.status?.kind == .urgent)
+        #expect(fixture.state.status?.text.contains("cssrs-urgent") == true)
+        #expect(fixture.state.undoStack.count == 4)
+    }
+
+    @Test func changingSavedScoresAsksForAReason() throws {
+        var fixture = try entering()
+        fixture.type(String(repeating: "3", count: 30))
+        fixture.press(.enter, .escape, .character("s"))
+        #expect(entry(fixture)?.cursor == 30) // pre-filled with the saved scores
+        fixture.press(.backspace)
+        fixture.type("4")
+        fixture.press(.enter)
+        guard case .prompt(let prompt)? = fixture.state.overlay, case .scoreReason = prompt.purpose else { Issue.record("no reason asked"); return }
+        fixture.press(.enter)
+        guard case .prompt(let refused)? = fixture.state.overlay else { Issue.record("prompt closed"); return }
+        #expect(refused.error?.contains("reason to change PANSS") == true)
+        fixture.type("transcription error")
+        fixture.press(.enter)
+        #expect(try fixture.store.participant("101-0001").administration(visit: "W1", scale: "PANSS")?.items.last == 4)
+        #expect(try fixture.store.auditRecords(subject: "101-0001").last?.reason == "transcription error")
+    }
+
+    @Test func escapeLeavesWithoutSaving() throws {
+        var fixture = try entering()
+        fixture.type("3333")
+        fixture.press(.escape)
+        #expect(fixture.state.screen == .review)
+        #expect(try fixture.store.participant("101-0001").administrations.isEmpty)
+    }
+}
