@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain", "CohortResources", "CohortReports"]),
         .testTarget(name: "CohortStoreTests", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortDemo"]),
         .testTarget(name: "CohortViewModelsTests", dependencies: ["CohortViewModels", "CohortStore", "CohortResources", "CohortDomain"]),
-        .testTarget(name: "CohortScreensTests", dependencies: ["CohortScreens", "CohortViewModels", "CohortStore", "CohortResources", "CohortDomain"],
+        .testTarget(name: "CohortScreensTests", dependencies: ["CohortScreens", "CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortDemo"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "CohortCLITests", dependencies: ["cohort"]),
     ]

@@ -50,7 +50,8 @@ struct ParticipantMaker {
             }
             var shift = definition.minus + definition.plus == 0 ? 0 : random.int(-definition.minus...definition.plus)
             if !definition.isBaseline && random.chance(0.08) { shift = random.chance(0.5) ? -definition.minus - random.int(1...2) : definition.plus + random.int(1...3) }
-            let date = max(consent, min(today, planned.target.adding(days: shift)))
+            // A visit due today that is done was done today, so the day's summary has something to show.
+            let date = planned.target == today ? today : max(consent, min(today, planned.target.adding(days: shift)))
             history.append((try participant.complete(definition.code, on: date, reason: nil, studyProtocol: studyProtocol, today: today), at(date)))
             completedCount += 1
             let progress = Double(max(0, (definition.day ?? lastDay) - 1)) / Double(max(1, lastDay - 1))

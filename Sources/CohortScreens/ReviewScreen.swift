@@ -66,7 +66,8 @@ struct ReviewScreen {
                 index += 1
             }
         }
-        let visible = area.bottom - y
+        let overflows = lines.count > area.bottom - y
+        let visible = area.bottom - y - (overflows ? 1 : 0)
         let selectedLine = lines.firstIndex { if case .row(let i, _) = $0 { return i == state.selection } else { return false } } ?? 0
         let offset = max(0, min(selectedLine - visible + 2, lines.count - visible))
         for line in lines.dropFirst(offset).prefix(visible) {
@@ -93,8 +94,10 @@ struct ReviewScreen {
             }
             y += 1
         }
-        if offset + visible < lines.count {
-            grid.put("\(glyphs.arrow) more below", x: max(0, grid.width - 14), y: area.bottom - 1, style: Style(.muted))
+        if overflows {
+            let above = offset > 0 ? "\(offset) line(s) above" : ""
+            let below = offset + visible < lines.count ? "\(lines.count - offset - visible) line(s) below" : ""
+            grid.put([above, below].filter { !$0.isEmpty }.joined(separator: " \(glyphs.dot) "), x: 1, y: area.bottom - 1, style: Style(.muted))
         }
     }
 }

@@ -54,8 +54,11 @@ struct ScoreEntryScreen {
         } else if scale.total {
             live += "  \(glyphs.dot)  running sum \(entry.values.compactMap { $0 }.reduce(0, +))"
         }
-        grid.put(DisplayWidth.truncate(live, to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y, style: Style(.accent, bold: true))
-        y += 1
+        // Totals on one line, change from baseline on the next, so neither is cut on an 80-column terminal.
+        for part in live.components(separatedBy: "; ") where y < area.bottom {
+            grid.put(DisplayWidth.truncate(part, to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y, style: Style(.accent, bold: true))
+            y += 1
+        }
         if !result.flags.isEmpty {
             grid.put("Flags: " + result.flags.map(\.flag).joined(separator: ", "), x: 1, y: y, style: Style(.danger, bold: true))
             y += 1

@@ -1,0 +1,138 @@
+import CohortDemo
+import CohortDomain
+import CohortResources
+@testable import CohortScreens
+import CohortStore
+import CohortViewModels
+import Foundation
+import Testing
+
+/// Every screen as text, on the seeded demo site as of a pinned day.
+struct ScreenTests {
+    static let today = CivilDate("2026-11-25")!
+
+    /// A demo store in a temporary folder, loaded into a fresh state.
+    struct Scene {
+        let directory: String
+        let runner: EffectRunner
+        var state: AppState
+
+        init() throws {
+            directory = NSTemporaryDirectory() + "cohort-screens-" + UUID().uuidString
+            let store = try DemoSite.build(directory: directory, participants: 24, seed: 1, today: ScreenTests.today,
+                                           scales: try BundledResources.scales())
+            runner = EffectRunner(store: store, today: ScreenTests.today, user: "tester")
+            state = AppState(today: ScreenTests.today, user: "tester")
+            run([.load])
+        }
+
+        mutating func run(_ effects: [Effect]) {
+            var pending = effects
+            while let effect = pending.first {
+                pending.removeFirst()
+                if let outcome = runner.run(effect) { pending += state.handle(outcome) }
+            }
+        }
+
+        mutating func press(_ keys: Key...) { for key in keys { run(state.handle(key: key)) } }
+        mutating func type(_ text: String) { for c in text { press(.character(c)) } }
+
+        func frame(_ width: Int = 100, _ height: Int = 30, glyphs: Glyphs = .unicode) -> CellGrid {
+            AppScreen(glyphs: glyphs).render(state, width: width, height: height)
+        }
+
+        func remove() { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
+    @Test func reviewAtCommonSizes() throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        GoldenFile.check(scene.frame(100, 30).text, named: "review-100x30")
+        GoldenFile.check(scene.frame(80, 24).text, named: "review-80x24")
+        GoldenFile.check(scene.frame(40, 12).text, named: "review-40x12")
+        GoldenFile.check(scene.frame(80, 24, glyphs: .ascii).text, named: "review-80x24-ascii")
+    }
+
+    @Test func tooSmallSaysSo() throws {
+        let scene = try Scene()
+        defer { scene.remove() }
+        let text = scene.frame(39, 12).text
+        #expect(text.contains("Terminal too small: 39×12."))
+        #expect(text.contains("at least 40×12"))
+        #expect(scene.frame(20, 5).lines.count == 5)
+    }
+
+    @Test func participantView() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        scene.press(.down, .down, .enter)
+        GoldenFile.check(scene.frame(100, 34).text, named: "participant-100x34")
+    }
+
+    @Test func scoreEntryWithLiveTotalsAndUrgentFlag() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        scene.press(.down, .down, .character("c"), .enter, .character("s"))
+        scene.type("3425")
+        GoldenFile.check(scene.frame(100, 30).text, named: "score-entry-partial")
+        scene.type(String(repeating: "3", count: 26))
+        GoldenFile.check(scene.frame(100, 30).text, named: "score-entry-complete")
+        scene.press(.enter, .enter, .tab)
+        scene.type("00010")
+        #expect(scene.frame(100, 30).text.contains("URGENT cssrs-urgent"))
+        GoldenFile.check(scene.frame(100, 30).text, named: "score-entry-cssrs-urgent")
+    }
+
+    @Test func promptAndHelpOverlays() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        scene.press(.character("m"))
+        scene.press(.enter)
+        GoldenFile.check(scene.frame(100, 30).text, named: "prompt-missed-error")
+        scene.press(.escape, .character("?"))
+        let help = scene.frame(100, 30).text
+        for binding in KeyTable.defaults.bindings(in: .review) { #expect(help.contains(binding.help), "\(binding.help)") }
+        GoldenFile.check(help, named: "help-review")
+    }
+
+    @Test func enrollmentFormAndSchedule() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        scene.press(.character("e"))
+        scene.type("a")
+        scene.press(.tab)
+        scene.type("19")
+        GoldenFile.check(scene.frame(100, 24).text, named: "enrollment-errors")
+        scene.press(.backTab)
+        scene.type("b")
+        scene.press(.tab)
+        scene.type("84")
+        scene.press(.tab)
+        scene.type("F")
+        scene.press(.tab)
+        scene.type("SCZ-5W-INPT")
+        scene.press(.tab, .tab, .tab)
+        scene.type("2026-12-01")
+        scene.press(.enter)
+        GoldenFile.check(scene.frame(100, 24).text, named: "enrollment-schedule")
+    }
+
+    @Test func endOfDaySummary() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        scene.press(.character("S"))
+        GoldenFile.check(scene.frame(100, 30).text, named: "summary-100x30")
+        GoldenFile.check(scene.frame(120, 24).text, named: "summary-120x24")
+    }
+
+    @Test func wideCharactersTakeTwoColumns() {
+        var grid = CellGrid(width: 10, height: 1)
+        #expect(grid.put("東京ab", x: 0, y: 0) == 6)
+        #expect(grid.lines == ["東京ab"])
+        #expect(DisplayWidth.of("e\u{301}") == 1)
+        #expect(DisplayWidth.truncate("Lack of spontaneity", to: 8) == "Lack of…")
+        var narrow = CellGrid(width: 3, height: 1)
+        narrow.put("a東京", x: 0, y: 0)
+        #expect(narrow.lines == ["a東"])
+    }
+}
