@@ -36,6 +36,12 @@ public final class NCursesTerminal: Terminal {
             throw Unavailable(description: "The terminal type '\(term)' is unknown to ncurses. \(plain)")
         }
         installRestoreHandlers()
+        // A parent may have started us with signals blocked (a test runner's thread, some launchers);
+        // ncurses learns of a resize only through SIGWINCH, so make sure it can arrive.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signal in [SIGWINCH, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&unblock, signal) }
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
         raw()  // Ctrl-C arrives as a key and quits cleanly
         noecho()
         nonl()

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+/// The real `cohort` binary in tmux: the daily jobs end to end, then the store and audit trail checked.
+@Suite(.serialized)
+struct TerminalEndToEndTests {
+    /// A demo store (24 participants, seed 1, today 2026-11-25) and a tmux session running Cohort on it.
+    func open(width: Int = 100, height: Int = 30) throws -> (CLIHarness, TmuxSession) {
+        let cli = CLIHarness()
+        cli.ok(["demo"])
+        let session = try TmuxSession(CLIHarness.binary, width: width, height: height,
+                                      environment: ["COHORT_STORE": cli.store, "COHORT_TODAY": "2026-11-25", "COHORT_USER": "lead", "TERM": "xterm-256color"])
+        #expect(session.waitFor("Today (4)"), "\(session.screen())")
+        return (cli, session)
+    }
+
+    @Test func moveCompleteScoreUndoQuit() throws {
+        let (cli, session) = try open()
+        defer { cli.remove() }
+        session.send("j", "j", "c")
+        #expect(session.waitFor("Complete 101-0010 W2 Week 2"), "\(session.screen())")
+        session.send("Enter")
+        #expect(session.waitFor("Saved: 101-0010 W2 completed on 2026-11-25."), "\(session.screen())")
+        session.send("s")
+        #expect(session.waitFor("PANSS (1/3)"))
+        session.send(String(repeating: "4", count: 30), literal: true)
+        #expect(session.waitFor("total 120 (positive 28, negative 28, general psychopathology 64)"), "\(session.screen())")
+        session.send("Enter")
+        #expect(session.waitFor("CGI-S (2/3)"), "\(session.screen())")
+        session.send("Escape")
+        #expect(session.waitFor("Left score entry"))
+        session.send("u")
+        #expect(session.waitFor("Saved: undid 101-0010 W2 PANSS scores."), "\(session.screen())")
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"), "\(session.screen())")
+
+        let shown = cli.json(cli.ok(["show", "101-0010", "--format", "json"]).stdout)
+        let w2 = (shown["visits"] as? [[String: Any]])?.first { $0["visit"] as? String == "W2" }
+        #expect(w2?["status"] as? String == "completed" && w2?["completed"] as? String == "2026-11-25")
+        let scores = (shown["scores"] as? [[String: Any]]) ?? []
+        #expect(!scores.contains { $0["visit"] as? String == "W2" })
+        let audit = cli.ok(["audit", "101-0010"]).stdout
+        #expect(audit.contains("lead") && audit.contains("undo: 101-0010 W2 PANSS scores"))
+        #expect(audit.contains("44444444444444444444444444444"))
+        #expect(cli.ok(["verify"]).status == 0)
+    }
+
+    @Test func enrollAParticipantWithTypedDataTabAndEnter() throws {
+        let (cli, session) = try open()
+        defer { cli.remove() }
+        session.send("e")
+        #expect(session.waitFor("Enroll a participant"))
+        session.send("JD", literal: true)
+        session.send("Tab")
+        session.send("1979", literal: true)
+        session.send("Tab")
+        session.send("F", literal: true)
+        session.send("Tab")
+        session.send("TRD-8W-OUTPT", literal: true)
+        session.send("Tab")
+        session.send("Drug", literal: true)
+        session.send("Tab", "Tab")
+        session.send("2026-12-07", literal: true)
+        session.send("Enter")
+        #expect(session.waitFor("Enrolled 101-0025 JD"), "\(session.screen())")
+        #expect(session.screen().contains("FU     Follow-up"))
+        session.send("Enter", "S")
+        #expect(session.waitFor("End-of-day summary"), "\(session.screen())")
+        #expect(session.screen().contains("enrolled 1"))
+        session.send("Escape", "q")
+        #expect(session.waitFor("EXIT=0"))
+        let shown = cli.json(cli.ok(["show", "101-0025", "--format", "json"]).stdout)
+        #expect(shown["study"] as? String == "TRD-8W-OUTPT" && shown["arm"] as? String == "Drug" && shown["initials"] as? String == "JD")
+    }
+
+    @Test func controlCQuitsCleanlyAndResizeIsHandled() throws {
+        let (cli, session) = try open()
+        defer { cli.remove() }
+        session.resize(width: 30, height: 10)
+        #expect(session.waitFor("Terminal too small"), "\(session.screen()) \((try? session.tmux(["display", "-p", "-t", session.name, "#{window_width}x#{window_height}"], capture: true)) ?? "")")
+        session.resize(width: 100, height: 30)
+        #expect(session.waitFor("Today (4)"))
+        session.send("C-c")
+        #expect(session.waitFor("EXIT=0"), "\(session.screen())")
+    }
+
+    @Test func dumbTerminalsAndPipesAreRefusedWithAPointerToThePlainCommands() throws {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        cli.ok(["demo", "--participants", "3"])
+        let session = try TmuxSession(CLIHarness.binary, environment: ["COHORT_STORE": cli.store, "TERM": "dumb"])
+        #expect(session.waitFor("EXIT=64"), "\(session.screen())")
+        #expect(session.screen().contains("cohort visits"))
+        let piped = cli.run([])
+        #expect(piped.status == 64 && piped.stderr.contains("interactive terminal") && piped.stderr.contains("cohort visits"))
+        let missing = CLIHarness().run([])
+        #expect(missing.status == 2 && missing.stderr.contains("cohort init"))
+    }
+}
