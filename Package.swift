@@ -35,11 +35,13 @@ let package = Package(
             "CohortViewModels", "CohortScreens", "CohortTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Test tool for the store attack suite: read-modify-write loops to kill and to race.
+        .executableTarget(name: "cohort-stress", dependencies: ["CohortDomain", "CohortResources", "CohortStore"]),
         .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain", "CohortResources", "CohortReports"]),
         .testTarget(name: "CohortStoreTests", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortDemo"]),
         .testTarget(name: "CohortViewModelsTests", dependencies: ["CohortViewModels", "CohortStore", "CohortResources", "CohortDomain"]),
         .testTarget(name: "CohortScreensTests", dependencies: ["CohortScreens", "CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortDemo"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "CohortCLITests", dependencies: ["cohort"]),
+        .testTarget(name: "CohortCLITests", dependencies: ["cohort", "cohort-stress", "CohortStore", "CohortResources", "CohortDomain"]),
     ]
 )

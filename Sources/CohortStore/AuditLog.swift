@@ -1,5 +1,8 @@
 import CohortDomain
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An append-only, hash-chained audit log: one JSON record per line, flushed to disk before the data it
 /// describes is saved. Records after the owner file's `AuditHead` belong to a save that was interrupted.
@@ -39,6 +42,22 @@ struct AuditLog {
         }
         if !lines.isEmpty { try DurableFile.append(path, lines) }
         return head
+    }
+
+    /// The log's size in bytes, or nil when it does not exist yet.
+    func length() throws -> Int? {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            if errno == ENOENT { return nil }
+            throw DurableFile.failure("inspect", path)
+        }
+        return Int(status.st_size)
+    }
+
+    /// Undoes appends that were never committed: cuts the log back to `length`, or removes it when it did
+    /// not exist. Best effort: a failure leaves records that verify reports as an interrupted save.
+    func rollBack(to length: Int?) {
+        if let length { try? DurableFile.truncate(path, to: length) } else { unlink(path) }
     }
 
     /// Every record, in file order; a line that cannot be read is reported by `verify`, skipped here.

@@ -199,10 +199,18 @@ public final class JSONFileStore: ParticipantStore {
         guard tail.seq >= committed.seq else {
             throw StoreError(.damaged, "\(log.path) ends at record \(tail.seq) but \(participantFile(participant.subject)) refers to record \(committed.seq): records were removed. Nothing was changed; run cohort verify.")
         }
-        let head = try log.append(mutation, subject: participant.subject, user: user,
-                                  time: UTCTimestamp.string(from: clock()), after: tail)
-        let file = ParticipantFile(participant: participant, audit: head)
-        try DurableFile.replace(participantFile(participant.subject), with: try CanonicalJSON.seal(file, formatVersion: Self.formatVersion))
+        let length = try log.length()
+        do {
+            let head = try log.append(mutation, subject: participant.subject, user: user,
+                                      time: UTCTimestamp.string(from: clock()), after: tail)
+            let file = ParticipantFile(participant: participant, audit: head)
+            try DurableFile.replace(participantFile(participant.subject), with: try CanonicalJSON.seal(file, formatVersion: Self.formatVersion))
+        } catch {
+            // The save failed (full disk, I/O error): take back the uncommitted audit records so the store is
+            // byte for byte as it was. If even that fails, verify reports them as an interrupted save.
+            log.rollBack(to: length)
+            throw error
+        }
     }
 
     /// Temp files are only ever written under the lock, so any found while holding it are from a crashed save.

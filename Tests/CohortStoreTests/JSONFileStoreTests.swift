@@ -178,8 +178,11 @@ struct JSONFileStoreTests {
         }
         let fixture = try StoreFixture()
         defer { fixture.remove() }
-        let text = String(decoding: fixture.bytes("cohort-store.json"), as: UTF8.self)
-        fixture.write("cohort-store.json", Array(text.replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 9").utf8))
+        // A file sealed by a newer format is refused as too new; a version digit changed by hand is damage.
+        fixture.write("cohort-store.json", try CanonicalJSON.seal(fixture.store.site, formatVersion: 9))
         #expect { try fixture.reopen() } throws: { ($0 as? StoreError)?.kind == .tooNew }
+        let newer = String(decoding: fixture.bytes("cohort-store.json"), as: UTF8.self)
+        fixture.write("cohort-store.json", Array(newer.replacingOccurrences(of: "\"formatVersion\" : 9", with: "\"formatVersion\" : 1").utf8))
+        #expect { try fixture.reopen() } throws: { ($0 as? StoreError)?.kind == .damaged }
     }
 }
