@@ -32,12 +32,24 @@ public enum DurableFile {
             unlink(temporary)
             throw failure("close", temporary)
         }
+        // Keep the old file reachable until the new one is known durable, so a failure after the rename
+        // (the directory fsync) can put the old bytes back instead of leaving an unconfirmed change visible.
+        let previous = directory + "/." + (path as NSString).lastPathComponent + ".old"
+        unlink(previous)
+        let hadPrevious = link(path, previous) == 0
         guard rename(temporary, path) == 0 else {
             let error = failure("rename into place", path)
             unlink(temporary)
+            if hadPrevious { unlink(previous) }
             throw error
         }
-        try syncDirectory(directory)
+        do {
+            try syncDirectory(directory)
+        } catch {
+            if hadPrevious { rename(previous, path) } else { unlink(path) }
+            throw error
+        }
+        if hadPrevious { unlink(previous) }
     }
 
     /// Appends `bytes` to `path` (created 0600 if absent) and flushes them to disk before returning.

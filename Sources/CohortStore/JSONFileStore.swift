@@ -213,10 +213,12 @@ public final class JSONFileStore: ParticipantStore {
         }
     }
 
-    /// Temp files are only ever written under the lock, so any found while holding it are from a crashed save.
+    /// Temp files (and the previous version kept during a save) are only ever written under the lock, so any
+    /// found while holding it are from a crashed save.
     private func removeLeftoverTemporaryFiles() {
         for folder in [participantsDirectory, protocolsDirectory, directory] {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            where name.hasPrefix(".") && (name.hasSuffix(".tmp") || name.hasSuffix(".old")) {
                 unlink(folder + "/" + name)
             }
         }

@@ -10,14 +10,14 @@ import Foundation
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 4, let scales = try? BundledResources.scales() else {
-    FileHandle.standardError.write(Data("usage: cohort-stress increment|save-loop STORE SUBJECT [COUNT]\n".utf8))
+    try? FileHandle.standardError.write(contentsOf: Data("usage: cohort-stress increment|save-loop STORE SUBJECT [COUNT]\n".utf8))
     exit(64)
 }
 let store: JSONFileStore
 do {
     store = try JSONFileStore(directory: arguments[2], scales: scales, user: "stress-\(getpid())")
 } catch {
-    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    try? FileHandle.standardError.write(contentsOf: Data("\(error)\n".utf8))
     exit(2)
 }
 
@@ -44,12 +44,12 @@ do {
         while true {
             // Unbuffered: a line is out before the next save starts, so the parent knows what was reported saved.
             let saved = try increment(store, subject: arguments[3])
-            FileHandle.standardOutput.write(Data("saved \(saved)\n".utf8))
+            try FileHandle.standardOutput.write(contentsOf: Data("saved \(saved)\n".utf8))
         }
     default:
         exit(64)
     }
 } catch {
-    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    try? FileHandle.standardError.write(contentsOf: Data("\(error)\n".utf8))
     exit(1)
 }

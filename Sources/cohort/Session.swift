@@ -66,12 +66,23 @@ struct Session {
 
     /// Writes a result to standard output.
     static func print(_ text: String) {
-        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        write(text.hasSuffix("\n") ? text : text + "\n")
     }
 
-    /// Writes a message to standard error.
+    /// Writes raw text to standard output; if that fails (a full disk behind a redirect) says so and exits 2,
+    /// so a script never takes a cut-off result for a whole one.
+    static func write(_ text: String) {
+        do {
+            try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+        } catch {
+            warn("Could not write the result to standard output: \(error.localizedDescription).")
+            exit(2)
+        }
+    }
+
+    /// Writes a message to standard error (a failure to do so is ignored: there is nowhere left to report it).
     static func warn(_ text: String) {
-        FileHandle.standardError.write(Data(("cohort: " + text + "\n").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data(("cohort: " + text + "\n").utf8))
     }
 
     /// Whether colour may be used on standard output.

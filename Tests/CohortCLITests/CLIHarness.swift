@@ -27,6 +27,8 @@ struct CLIHarness {
         environment["COHORT_TODAY"] = today
         environment["COHORT_USER"] = "tester"
         environment.removeValue(forKey: "NO_COLOR")
+        // A crash must show as a crash, not wait on the backtracer (which can hang under strace).
+        environment["SWIFT_BACKTRACE"] = "enable=no"
     }
 
     @discardableResult
@@ -51,7 +53,7 @@ struct CLIHarness {
     @discardableResult
     func ok(_ arguments: [String]) -> Outcome {
         let outcome = run(arguments)
-        if outcome.status != 0 { FileHandle.standardError.write(Data("command \(arguments) failed: \(outcome.stderr)\n".utf8)) }
+        if outcome.status != 0 { try? FileHandle.standardError.write(contentsOf: Data("command \(arguments) failed: \(outcome.stderr)\n".utf8)) }
         return outcome
     }
 

@@ -79,7 +79,7 @@ struct ExportCommand: SessionCommand {
                 try DurableFile.replace(out, with: Array(text.utf8))
                 Session.print("Wrote \(out).")
             } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
+                Session.write(text)
             }
         }
     }
