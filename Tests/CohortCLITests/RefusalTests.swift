@@ -34,6 +34,27 @@ struct RefusalTests {
         (["visits", "--bogus"], 64, "Unknown option"),
         (["frobnicate"], 64, "Unexpected argument"),
         (["demo", "--participants", "0"], 64, "--participants"),
+        // Empty, huge and control-character values.
+        (["enroll", "", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--baseline", "2026-11-30"], 1, "subject ID is empty"),
+        (["enroll", "101-0009", "--initials", String(repeating: "A", count: 100_000), "--birth-year", "1980", "--sex", "F", "--baseline", "2026-11-30"], 1, "2 or 3 letters"),
+        (["enroll", "101-0009", "--initials", "AB", "--birth-year", "", "--sex", "F", "--baseline", "2026-11-30"], 1, "four digits"),
+        (["enroll", "101-0009", "--initials", "AB", "--birth-year", "1980", "--sex", "", "--baseline", ""], 1, "sex is F, M or X"),
+        (["score", "101-0001", "SCR", "CSSRS", ""], 1, "takes 6 item scores"),
+        (["score", "101-0001", "SCR", "CSSRS", "0\u{0}0000"], 1, "CSSRS"),
+        (["score", "101-0001", "SCR", "CSSRS", String(repeating: "0", count: 100_000)], 1, "takes 6 item scores"),
+        (["reschedule", "101-0001", "W1", ""], 1, "not a real date"),
+        (["miss", "101-0001", "W1", "--reason", "\n\t "], 1, "is required"),
+        (["visits", "--date", ""], 1, "not a real date"),
+        (["summary", "--date", "2026-02-29"], 1, "not a real date"),
+        (["show", ""], 1, "subject ID is empty"),
+        (["show", String(repeating: "9", count: 100_000)], 1, "longer than 20"),
+        (["audit", "101-0404"], 1, "No participant 101-0404"),
+        (["note", "101-0001", "SCR", "late because of snow"], 1, "no protocol deviation"),
+        (["acknowledge", "101-0001", "SCR", "nonsense"], 1, "no unacknowledged urgent flag"),
+        (["complete", "101-0001", "D1", "--user", "bad\u{1b}name"], 1, "user name"),
+        (["complete", "101-0001", "D1", "--today", ""], 1, "not a real date"),
+        (["export", "--format", "pdf"], 64, "format"),
+        (["score", "101-0001", "SCR"], 64, "Missing expected argument"),
     ]
 
     /// 101-0001: screening done with a CSSRS; 101-0002: withdrawn.
@@ -59,6 +80,47 @@ struct RefusalTests {
             #expect(outcome.stderr.contains(message), "\(arguments): \(outcome.stderr)")
             #expect(outcome.stdout.isEmpty || status == 64, "\(arguments)")
             #expect(cli.snapshot() == before, "\(arguments) changed the store")
+        }
+    }
+
+    @Test func nonUTF8BytesAndBrokenProtocolFilesAreRefused() throws {
+        let cli = preparedStore()
+        defer { cli.remove() }
+        let before = cli.snapshot()
+        for arguments in [["show", "\u{FF}\u{FE}"], ["complete", "101-0001", "D1", "--reason", "\u{FF}"]] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            // printf turns \\xff into a raw byte that is not UTF-8.
+            process.arguments = ["-c", "exec \"$0\" \(arguments[0]) " + arguments.dropFirst().map { "\"$(printf '\($0.unicodeScalars.map { $0.value > 0x7f ? "\\x" + String($0.value, radix: 16) : String($0) }.joined())')\"" }.joined(separator: " "), CLIHarness.binary]
+            process.environment = cli.environment
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect([1, 64].contains(process.terminationStatus), "\(arguments): \(stderr)")
+            #expect(!stderr.isEmpty)
+        }
+        #expect(cli.snapshot() == before)
+
+        let fresh = CLIHarness()
+        defer { fresh.remove() }
+        let folder = NSTemporaryDirectory() + "protocols-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let files: [(String, Data, String)] = [
+            ("garbage.json", Data("not json".utf8), "not valid JSON"),
+            ("binary.json", Data([0xFF, 0xFE, 0x00, 0x7B]), "not valid JSON"),
+            ("empty.json", Data(), "not valid JSON"),
+            ("huge.json", Data(("{\"id\": \"" + String(repeating: "x", count: 2_000_000) + "\"}").utf8), "missing"),
+            ("cycle.json", Data(#"{"id":"C","title":"t","arms":["A"],"primaryScale":"PANSS","visits":[{"code":"D1","name":"B","day":1,"minus":0,"plus":0,"scales":[],"baseline":true},{"code":"X","name":"X","anchor":"Y","offset":1,"minus":0,"plus":0,"scales":[]},{"code":"Y","name":"Y","anchor":"X","offset":1,"minus":0,"plus":0,"scales":[]}]}"#.utf8), "anchors form a cycle"),
+        ]
+        for (name, data, message) in files {
+            FileManager.default.createFile(atPath: folder + "/" + name, contents: data)
+            let outcome = fresh.run(["init", "--protocol", folder + "/" + name])
+            #expect(outcome.status == 1 && outcome.stderr.contains(message), "\(name): \(outcome.stderr.prefix(300))")
+            #expect(!FileManager.default.fileExists(atPath: fresh.store), "\(name) created a store")
         }
     }
 
