@@ -31,10 +31,11 @@ struct CLIHarness {
         environment["SWIFT_BACKTRACE"] = "enable=no"
     }
 
+    /// Runs `cohort` (or `executable`, e.g. bash or strace around it) in this store's environment.
     @discardableResult
-    func run(_ arguments: [String], environment extra: [String: String] = [:]) -> Outcome {
+    func run(_ arguments: [String], environment extra: [String: String] = [:], executable: String = binary) -> Outcome {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment.merging(extra) { _, new in new }
         let out = Pipe(), err = Pipe()

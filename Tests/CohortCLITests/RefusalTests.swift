@@ -88,18 +88,11 @@ struct RefusalTests {
         defer { cli.remove() }
         let before = cli.snapshot()
         for arguments in [["show", "\u{FF}\u{FE}"], ["complete", "101-0001", "D1", "--reason", "\u{FF}"]] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
             // printf turns \\xff into a raw byte that is not UTF-8.
-            process.arguments = ["-c", "exec \"$0\" \(arguments[0]) " + arguments.dropFirst().map { "\"$(printf '\($0.unicodeScalars.map { $0.value > 0x7f ? "\\x" + String($0.value, radix: 16) : String($0) }.joined())')\"" }.joined(separator: " "), CLIHarness.binary]
-            process.environment = cli.environment
-            let err = Pipe()
-            process.standardError = err
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect([1, 64].contains(process.terminationStatus), "\(arguments): \(stderr)")
+            let script = "exec \"$0\" \(arguments[0]) " + arguments.dropFirst().map { "\"$(printf '\($0.unicodeScalars.map { $0.value > 0x7f ? "\\x" + String($0.value, radix: 16) : String($0) }.joined())')\"" }.joined(separator: " ")
+            let outcome = cli.run(["-c", script, CLIHarness.binary], executable: "/bin/bash")
+            let stderr = outcome.stderr
+            #expect([1, 64].contains(outcome.status), "\(arguments): \(stderr)")
             #expect(!stderr.isEmpty)
         }
         #expect(cli.snapshot() == before)

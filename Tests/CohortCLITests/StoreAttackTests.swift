@@ -112,27 +112,19 @@ struct StoreAttackTests {
         var failedSomewhere = false
         for occurrence in 1...40 {
             let before = cli.snapshot()
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["strace", "-f", "-qq", "-o", "/dev/null"] + only + ["-e", "trace=\(syscall)", "-e", "inject=\(syscall):error=\(error):when=\(occurrence)",
-                                 CLIHarness.binary, "reschedule", "101-0001", "W1", occurrence % 2 == 0 ? "2026-11-18" : "2026-11-16", "--reason", "try \(occurrence)"]
-            process.environment = cli.environment
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            if process.terminationStatus == 0 { continue }
+            let outcome = cli.run(["strace", "-f", "-qq", "-o", "/dev/null"] + only + ["-e", "trace=\(syscall)", "-e", "inject=\(syscall):error=\(error):when=\(occurrence)",
+                                   CLIHarness.binary, "reschedule", "101-0001", "W1", occurrence % 2 == 0 ? "2026-11-18" : "2026-11-16", "--reason", "try \(occurrence)"],
+                                  executable: "/usr/bin/env")
+            let (status, stdout, stderr) = (outcome.status, outcome.stdout, outcome.stderr)
+            if status == 0 { continue }
             if stderr.contains("Could not write the result") {
                 // The save itself succeeded; only printing the confirmation failed, and that is said.
-                #expect(process.terminationStatus == 2 && !stdout.contains("Saved"))
+                #expect(status == 2 && !stdout.contains("Saved"))
                 #expect(try verify(cli).isEmpty)
                 continue
             }
             failedSomewhere = true
-            #expect(process.terminationStatus == 2, "\(syscall)#\(occurrence): \(stderr)")
+            #expect(status == 2, "\(syscall)#\(occurrence): \(stderr)")
             #expect(!stdout.contains("Saved"), "\(syscall)#\(occurrence) reported saved")
             if !message.isEmpty && stderr.contains("Could not") { #expect(stderr.contains(message), "\(stderr)") }
             #expect(cli.snapshot() == before, "\(syscall)#\(occurrence) changed the store: \(stderr)")
@@ -145,18 +137,9 @@ struct StoreAttackTests {
         let cli = store()
         defer { cli.remove() }
         let before = cli.snapshot()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "ulimit -f 1; exec \"$0\" reschedule 101-0001 W1 2026-11-18", CLIHarness.binary]
-        process.environment = cli.environment
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2, "\(stderr)")
-        #expect(stderr.contains("file size limit"), "\(stderr)")
+        let outcome = cli.run(["-c", "ulimit -f 1; exec \"$0\" reschedule 101-0001 W1 2026-11-18", CLIHarness.binary], executable: "/bin/bash")
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("file size limit"), "\(outcome.stderr)")
         #expect(cli.snapshot() == before)
     }
 
