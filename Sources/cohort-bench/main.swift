@@ -1,0 +1,124 @@
+// cohort-bench: how Cohort's speed and memory grow with the store. Run it release-built:
+//   swift run -c release cohort-bench [--sizes 100,1000,10000] [--runs 7]
+// For each size it makes (or reuses) a seeded demo store under $TMPDIR, measures each operation in a
+// child process of its own (so peak memory is per size), and prints medians in a table.
+import CohortDemo
+import CohortDomain
+import CohortReports
+import CohortResources
+import CohortScreens
+import CohortStore
+import CohortViewModels
+import Foundation
+
+let today = CivilDate("2026-11-25")!
+let arguments = CommandLine.arguments
+func option(_ name: String) -> String? {
+    arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+}
+let runs = Int(option("--runs") ?? "") ?? 7
+let scales = try BundledResources.scales()
+
+/// Seconds taken by `body`.
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+/// A demo store of `size` participants, made once and reused.
+func storeDirectory(size: Int) throws -> String {
+    let directory = NSTemporaryDirectory() + "cohort-bench-\(size)"
+    if FileManager.default.fileExists(atPath: directory + "/cohort-store.json") { return directory }
+    try? FileManager.default.removeItem(atPath: directory)
+    FileHandle.standardError.write(Data("making a demo store of \(size) participants…\n".utf8))
+    try DemoSite.build(directory: directory, participants: size, seed: 1, today: today, scales: scales)
+    return directory
+}
+
+/// Child mode: measure one size, print one tab-separated line of milliseconds and the peak RSS in MB.
+func measure(size: Int) throws {
+    let directory = try storeDirectory(size: size)
+    let screen = AppScreen()
+    var state = AppState(today: today, user: "bench")
+    var store = try JSONFileStore(directory: directory, scales: scales, user: "bench")
+    var runner = EffectRunner(store: store, today: today, user: "bench")
+    func open() throws {
+        store = try JSONFileStore(directory: directory, scales: scales, user: "bench")
+        runner = EffectRunner(store: store, today: today, user: "bench")
+        state = AppState(today: today, user: "bench")
+        if let loaded = runner.run(.load) { _ = state.handle(loaded) }
+        _ = screen.render(state, width: 120, height: 40)
+    }
+    let firstFrame = median(try (0..<runs).map { _ in try seconds(open) })
+    func press(_ key: Key) -> Double {
+        seconds {
+            _ = state.handle(key: key)
+            _ = screen.render(state, width: 120, height: 40)
+        }
+    }
+    let moveDown = median((0..<runs * 5).map { _ in press(.down) })
+    let changeDay = median((0..<runs).flatMap { _ in [press(.character("]")), press(.character("["))] })
+    let subject = try store.subjects()[0]
+    var flip = false
+    let save = median(try (0..<runs * 3).map { _ in
+        try seconds {
+            flip.toggle()
+            try store.update(subject) { participant, _ in
+                guard let index = participant.visits.firstIndex(where: { $0.status == .scheduled }) else { return Mutation(changes: [], reason: nil) }
+                let old = participant.visits[index].rescheduleReason
+                participant.visits[index].rescheduleReason = flip ? "bench a" : "bench b"
+                return Mutation(changes: [FieldChange(entity: "visit", field: "rescheduleReason", old: old, new: participant.visits[index].rescheduleReason)], reason: "benchmark")
+            }
+        }
+    })
+    let context = store.context
+    let summary = median(try (0..<runs).map { _ in
+        try seconds {
+            let all = try JSONFileStore(directory: directory, scales: scales, user: "bench").loadParticipants().participants
+            let report = SummaryReport(summary: DaySummary(date: today, participants: all, context: context), participants: all, context: context, site: "bench")
+            _ = report.text()
+        }
+    })
+    let visits = median(try (0..<runs).map { _ in
+        try seconds {
+            let all = try JSONFileStore(directory: directory, scales: scales, user: "bench").loadParticipants().participants
+            _ = ReviewText.render(DayReview(date: today, participants: all, context: context), context: context)
+        }
+    })
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let values = [firstFrame, moveDown, changeDay, save, summary, visits].map { String(format: "%.3f", $0 * 1000) }
+    print(([String(size)] + values + [String(format: "%.1f", Double(usage.ru_maxrss) / 1024)]).joined(separator: "\t"))
+}
+
+if let size = option("--measure").flatMap(Int.init) {
+    try measure(size: size)
+    exit(0)
+}
+
+let sizes = (option("--sizes") ?? "100,1000,10000").split(separator: ",").compactMap { Int($0) }
+var rows: [[String]] = []
+for size in sizes {
+    _ = try storeDirectory(size: size)
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    child.arguments = ["--measure", String(size), "--runs", String(runs)]
+    let pipe = Pipe()
+    child.standardOutput = pipe
+    try child.run()
+    let line = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    child.waitUntilExit()
+    rows.append(line.split(separator: "\t").map(String.init))
+}
+let header = ["participants", "first frame ms", "key: move ms", "key: day ms", "save ms", "summary ms", "visits ms", "peak MB"]
+func cell(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+let widths = header.indices.map { column in ([header[column]] + rows.map { $0.indices.contains(column) ? $0[column] : "" }).map(\.count).max() ?? 0 }
+print(header.enumerated().map { cell($0.element, widths[$0.offset]) }.joined(separator: "  "))
+for row in rows { print(row.enumerated().map { cell($0.element, widths[$0.offset]) }.joined(separator: "  ")) }
+if let small = rows.first, let large = rows.last, small.count == header.count, large.count == header.count, rows.count > 1 {
+    func ratio(_ column: Int) -> String { String(format: "%.2f", (Double(large[column]) ?? 0) / max(0.001, Double(small[column]) ?? 1)) }
+    print("ratios \(large[0]) vs \(small[0]): first frame \(ratio(1))× (target ≤ 3), move \(ratio(2))× and day \(ratio(3))× (target ≤ 1.5, under 5 ms), save \(ratio(4))× (target ≤ 1.3)")
+}
