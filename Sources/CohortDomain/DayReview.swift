@@ -25,7 +25,6 @@ public struct DayReview: Sendable, Equatable {
 
     /// Builds the lists for `date`.
     public init(date: CivilDate, participants: [Participant], context: StudyContext) {
-        self.date = date
         var today: [ReviewEntry] = [], overdue: [ReviewEntry] = [], closing: [ReviewEntry] = []
         for participant in participants {
             guard let studyProtocol = context.protocols[participant.study] else { continue }
@@ -41,11 +40,17 @@ public struct DayReview: Sendable, Equatable {
                 }
             }
         }
-        func byOrder(_ key: @escaping (ReviewEntry) -> CivilDate) -> (ReviewEntry, ReviewEntry) -> Bool {
-            { a, b in (key(a), a.subject, a.visit.target) < (key(b), b.subject, b.visit.target) }
+        self.init(date: date, today: today, overdue: overdue, closing: closing)
+    }
+
+    /// Orders lists gathered in any order (§5: today by subject, overdue and closing by window end).
+    init(date: CivilDate, today: [ReviewEntry], overdue: [ReviewEntry], closing: [ReviewEntry]) {
+        self.date = date
+        func byWindowEnd(_ a: ReviewEntry, _ b: ReviewEntry) -> Bool {
+            (a.visit.window.end, a.subject, a.visit.target) < (b.visit.window.end, b.subject, b.visit.target)
         }
         self.today = today.sorted { ($0.subject, $0.visit.target) < ($1.subject, $1.visit.target) }
-        self.overdue = overdue.sorted(by: byOrder { $0.visit.window.end })
-        self.closing = closing.sorted(by: byOrder { $0.visit.window.end })
+        self.overdue = overdue.sorted(by: byWindowEnd)
+        self.closing = closing.sorted(by: byWindowEnd)
     }
 }

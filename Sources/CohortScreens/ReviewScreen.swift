@@ -39,7 +39,7 @@ struct ReviewScreen {
         drawTitleBar("Cohort \(glyphs.dot) \(data.site) \(glyphs.dot) \(weekday(state.day)) \(state.day) (\(dayNote))",
                      right: state.filter.isEmpty ? "" : "filter: \(state.filter)", y: area.top, on: &grid, glyphs: glyphs)
         var y = area.top + 1
-        let urgent = data.participants.values.sorted { $0.subject < $1.subject }.flatMap { $0.unacknowledgedUrgentFlags(context: data.context) }
+        let urgent = state.urgentFlags
         if let first = urgent.first {
             let more = urgent.count > 1 ? " (+\(urgent.count - 1) more)" : ""
             grid.fill(y: y, style: Style(.urgent, bold: true, reverse: true))

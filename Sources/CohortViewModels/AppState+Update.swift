@@ -19,8 +19,7 @@ extension AppState {
     public mutating func handle(_ action: Action) -> [Effect] {
         switch action {
         case .loaded(let snapshot):
-            data = snapshot
-            refreshReview()
+            load(snapshot)
             if !snapshot.problems.isEmpty {
                 status = StatusLine("\(snapshot.problems.count) participant file(s) could not be read and are not shown: \(snapshot.problems[0]) Run `cohort verify`.", .error)
             }
@@ -323,8 +322,7 @@ extension AppState {
     // MARK: - Results
 
     private mutating func saved(_ change: String, participant: Participant, before: Participant?, undoable: Bool) -> [Effect] {
-        data?.participants[participant.subject] = participant
-        refreshReview()
+        replace(participant)
         let urgent = data.map { participant.unacknowledgedUrgentFlags(context: $0.context) } ?? []
         if let flag = urgent.first, before.map({ $0.unacknowledgedUrgentFlags(context: data!.context).contains(flag) }) != true {
             status = StatusLine("Saved. URGENT: \(flag.flag) for \(flag.subject) at \(flag.visit) — act now, then acknowledge it (a in the participant view).", .urgent)

@@ -26,6 +26,10 @@ public struct AppState: Equatable, Sendable {
     public var status: StatusLine?
     /// Changes `u` can take back, newest last.
     public var undoStack: [UndoEntry] = []
+    /// The visits bucketed by date, so moving between days does not walk the whole store.
+    private var index: ReviewIndex?
+    /// Urgent flags not yet acknowledged, by subject, kept up to date so no frame rescans the store.
+    private var urgentBySubject: [String: [VisitFlag]] = [:]
 
     /// A fresh state for `today` (and the day under review).
     public init(today: CivilDate, day: CivilDate? = nil, user: String) {
@@ -58,13 +62,40 @@ public struct AppState: Equatable, Sendable {
         review.all.indices.contains(selection) ? review.all[selection] : nil
     }
 
+    /// Every urgent flag not yet acknowledged, by subject.
+    public var urgentFlags: [VisitFlag] { urgentBySubject.keys.sorted().flatMap { urgentBySubject[$0] ?? [] } }
+
+    /// Takes in a fresh snapshot: indexes it and recomputes the review.
+    mutating func load(_ snapshot: Snapshot) {
+        data = snapshot
+        index = ReviewIndex(participants: Array(snapshot.participants.values), context: snapshot.context)
+        urgentBySubject = [:]
+        for participant in snapshot.participants.values { noteUrgentFlags(of: participant) }
+        refreshReview()
+    }
+
+    /// Takes in one saved participant: only its entries are recomputed.
+    mutating func replace(_ participant: Participant) {
+        data?.participants[participant.subject] = participant
+        index?.update(participant)
+        noteUrgentFlags(of: participant)
+        refreshReview()
+    }
+
+    private mutating func noteUrgentFlags(of participant: Participant) {
+        guard let context = data?.context else { return }
+        let flags = participant.unacknowledgedUrgentFlags(context: context)
+        urgentBySubject[participant.subject] = flags.isEmpty ? nil : flags
+    }
+
     /// Recomputes the review rows after the data, the day or the filter changed; keeps the selection on the same visit.
     mutating func refreshReview() {
         let kept = selectedEntry.map { ($0.subject, $0.visit.code) }
-        guard let data else { review = ReviewSections(); return }
+        guard let index else { review = ReviewSections(); return }
         let needle = filter.lowercased()
-        let participants = data.participants.values.filter { needle.isEmpty || $0.subject.lowercased().contains(needle) || $0.initials.lowercased().contains(needle) }
-        let dayReview = DayReview(date: day, participants: Array(participants), context: data.context)
+        let dayReview = index.review(on: day, matching: needle.isEmpty ? nil : { participant in
+            participant.subject.lowercased().contains(needle) || participant.initials.lowercased().contains(needle)
+        })
         review = ReviewSections(today: dayReview.today, overdue: dayReview.overdue, closing: dayReview.closing)
         if let kept, let index = review.all.firstIndex(where: { $0.subject == kept.0 && $0.visit.code == kept.1 }) {
             selection = index

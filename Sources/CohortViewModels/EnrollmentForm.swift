@@ -61,7 +61,7 @@ extension AppState {
         guard let data else { return nil }
         let participants = Array(data.participants.values)
         let summary = DaySummary(date: day, participants: participants, context: data.context)
-        let urgent = participants.sorted { $0.subject < $1.subject }.flatMap { $0.unacknowledgedUrgentFlags(context: data.context) }
+        let urgent = urgentFlags
         let deviations = summary.deviations.map { deviation in
             SummaryItem.deviation(deviation, note: data.participants[deviation.subject]?.deviationNotes.first { $0.visit == deviation.visit }?.note)
         }

@@ -62,6 +62,22 @@ struct DayReviewTests {
         #expect(summary.tomorrow == 1) // D W1 on 11-10; C's W1 is scheduled 11-08
     }
 
+    @Test func theIndexGivesTheSameListsAsAFullScanOnEveryDayAndAfterUpdates() throws {
+        var participants = try site()
+        var index = ReviewIndex(participants: participants, context: Fixture.context)
+        func same() {
+            for offset in -30...60 {
+                let date = day.adding(days: offset)
+                #expect(index.review(on: date) == DayReview(date: date, participants: participants, context: Fixture.context), "\(date)")
+            }
+        }
+        same()
+        _ = try participants[1].complete("W1", on: day, reason: nil, studyProtocol: scz, today: today)
+        _ = try participants[1].reschedule("W2", to: day.adding(days: 2), reason: nil, studyProtocol: scz)
+        index.update(participants[1])
+        same()
+    }
+
     @Test func urgentFlagsStayUntilAcknowledged() throws {
         var a = try site()[0]
         #expect(a.unacknowledgedUrgentFlags(context: Fixture.context).map(\.flag) == ["cssrs-urgent"])
