@@ -15,6 +15,27 @@ public enum DemoSite {
     @discardableResult
     public static func build(directory: String, participants count: Int, seed: UInt64, today: CivilDate,
                              scales: ScaleCatalog) throws -> JSONFileStore {
+        // Built beside the destination and moved into place whole, so a failure never leaves half a demo.
+        if FileManager.default.fileExists(atPath: directory + "/cohort-store.json") {
+            throw DomainError("\(directory) already holds a Cohort store; choose another --store for the demo.")
+        }
+        let building = directory + ".building-\(getpid())"
+        try? FileManager.default.removeItem(atPath: building)
+        defer { try? FileManager.default.removeItem(atPath: building) }
+        try fill(building, participants: count, seed: seed, today: today, scales: scales)
+        if FileManager.default.fileExists(atPath: directory) {
+            // An empty folder (e.g. made by mktemp) is replaced; anything else is left alone.
+            guard (try? FileManager.default.contentsOfDirectory(atPath: directory))?.isEmpty == true else {
+                throw DomainError("\(directory) exists and is not empty; choose another --store for the demo.")
+            }
+            try FileManager.default.removeItem(atPath: directory)
+        }
+        try FileManager.default.moveItem(atPath: building, toPath: directory)
+        return try JSONFileStore(directory: directory, scales: scales, user: "demo")
+    }
+
+    private static func fill(_ directory: String, participants count: Int, seed: UInt64, today: CivilDate,
+                             scales: ScaleCatalog) throws {
         func protocols(_ id: String) throws -> StudyProtocol {
             guard let data = BundledResources.protocolData(named: id) else { throw DomainError("The bundled protocol \(id) is missing; reinstall Cohort.") }
             return try StudyProtocol.parse(data, scales: scales)
@@ -35,7 +56,6 @@ public enum DemoSite {
             let (participant, history) = try maker.make(&random)
             try store.saveNew(participant, history: history)
         }
-        return store
     }
 
     private static func fourDigits(_ value: Int) -> String {

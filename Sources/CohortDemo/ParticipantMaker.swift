@@ -62,7 +62,7 @@ struct ParticipantMaker {
                 history.append((try participant.score(definition.code, scale: scale, items: items, date: nil, rater: "DM", reason: nil,
                                                       studyProtocol: studyProtocol, today: today), at(date)))
             }
-            if let stop = withdrawAfter, completedCount >= stop {
+            if let stop = withdrawAfter, completedCount >= stop, !participant.status.hasLeft, participant.status != .completed {
                 let when = min(today, date.adding(days: random.int(1...4)))
                 let reason = ["withdrew consent", "adverse event", "lost to follow-up", "lack of efficacy"][random.int(0...3)]
                 history.append((try participant.withdraw(on: when, reason: reason, screenFailure: false, today: today), at(when)))
