@@ -152,7 +152,7 @@ public final class JSONFileStore: ParticipantStore {
 
     public func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant {
         try FileLock.withLock(lockFile) {
-            removeLeftoverTemporaryFiles()
+            removeLeftovers(of: request.subject)
             let (participant, mutation) = try request.enroll(protocols: context.sortedProtocols,
                                                              takenSubjects: Set(try subjects()), today: today)
             try save(participant, mutation: mutation)
@@ -163,7 +163,7 @@ public final class JSONFileStore: ParticipantStore {
     @discardableResult
     public func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> Mutation) throws -> Participant {
         try FileLock.withLock(lockFile) {
-            removeLeftoverTemporaryFiles()
+            if SubjectID.problem(subject) == nil { removeLeftovers(of: subject) }
             let file = try readParticipant(subject)
             var participant = file.participant
             let mutation = try change(&participant, try context.studyProtocol(for: participant))
@@ -214,14 +214,10 @@ public final class JSONFileStore: ParticipantStore {
     }
 
     /// Temp files (and the previous version kept during a save) are only ever written under the lock, so any
-    /// found while holding it are from a crashed save.
-    private func removeLeftoverTemporaryFiles() {
-        for folder in [participantsDirectory, protocolsDirectory, directory] {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-            where name.hasPrefix(".") && (name.hasSuffix(".tmp") || name.hasSuffix(".old")) {
-                unlink(folder + "/" + name)
-            }
-        }
+    /// found while holding it are from a crashed save. Only the files of the participant about to be saved
+    /// are looked for: cleaning must not cost more as the store grows.
+    private func removeLeftovers(of subject: String) {
+        for suffix in [".tmp", ".old"] { unlink(participantsDirectory + "/." + subject + ".json" + suffix) }
     }
 
     // MARK: Audit and verification

@@ -107,13 +107,19 @@ public struct AppState: Equatable, Sendable {
 /// The day's lists, and all of them in display order for the cursor.
 public struct ReviewSections: Equatable, Sendable {
     /// Scheduled on the day.
-    public var today: [ReviewEntry] = []
+    public let today: [ReviewEntry]
     /// Window closed, not done.
-    public var overdue: [ReviewEntry] = []
+    public let overdue: [ReviewEntry]
     /// Window closing within two days.
-    public var closing: [ReviewEntry] = []
-    /// Every row in display order.
-    public var all: [ReviewEntry] { today + overdue + closing }
+    public let closing: [ReviewEntry]
+    /// Every row in display order (kept, not recomputed on each key press).
+    public let all: [ReviewEntry]
+
+    /// The sections of a day's review.
+    public init(today: [ReviewEntry] = [], overdue: [ReviewEntry] = [], closing: [ReviewEntry] = []) {
+        self.today = today; self.overdue = overdue; self.closing = closing
+        all = today + overdue + closing
+    }
 }
 
 /// A full screen.

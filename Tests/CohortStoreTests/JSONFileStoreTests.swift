@@ -168,8 +168,13 @@ struct JSONFileStoreTests {
         try fixture.enroll("101-0001")
         fixture.write("participants/.101-0001.json.tmp", Array("{\"half\":".utf8))
         #expect(try fixture.store.subjects() == ["101-0001"])
-        try fixture.enroll("101-0002")
+        fixture.write("participants/.101-0001.json.old", Array("{}".utf8))
+        try fixture.store.update("101-0001") { participant, studyProtocol in
+            try participant.reschedule("W1", to: CivilDate("2026-11-26")!, reason: nil, studyProtocol: studyProtocol)
+        }
         #expect(!FileManager.default.fileExists(atPath: fixture.path("participants/.101-0001.json.tmp")))
+        #expect(!FileManager.default.fileExists(atPath: fixture.path("participants/.101-0001.json.old")))
+        #expect(fixture.store.verify().problems.isEmpty)
     }
 
     @Test func storeMissingOrTooNewIsRefused() throws {
