@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain", "CohortResources", "CohortReports"]),
         .testTarget(name: "CohortStoreTests", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortDemo"]),
         .testTarget(name: "CohortViewModelsTests", dependencies: ["CohortViewModels", "CohortStore", "CohortResources", "CohortDomain"]),
-        .testTarget(name: "CohortScreensTests", dependencies: ["CohortScreens", "CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortDemo"],
+        .testTarget(name: "CohortScreensTests", dependencies: ["CohortScreens", "CohortTerminal", "CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortDemo"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "CohortCLITests", dependencies: ["cohort", "cohort-stress", "CohortStore", "CohortResources", "CohortDomain"]),
     ]

@@ -16,7 +16,6 @@ static inline attr_t cohort_reverse(void) { return A_REVERSE; }
 static inline attr_t cohort_underline(void) { return A_UNDERLINE; }
 static inline attr_t cohort_color_pair(short pair) { return COLOR_PAIR(pair); }
 static inline int cohort_key_resize(void) { return KEY_RESIZE; }
-static inline int cohort_wcwidth(wchar_t c) { return wcwidth(c); }
 static inline SCREEN *cohort_newterm(void) { return newterm(NULL, stdout, stdin); }
 static inline attr_t cohort_normal(void) { return A_NORMAL; }
 #endif

@@ -8,15 +8,7 @@ public struct Glyphs: Equatable, Sendable {
     public let dot: String
     /// Ellipsis.
     public let ellipsis: String
-    /// Arrow for changes.
-    public let arrow: String
-    /// Horizontal rule.
-    public let rule: String
-    /// Marker of a missing value.
-    public let none: String
 
-    public static let unicode = Glyphs(bars: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], warning: "⚠", dot: "·", ellipsis: "…",
-                                       arrow: "→", rule: "─", none: "—")
-    public static let ascii = Glyphs(bars: ["_", ".", "-", "=", "+", "*", "#", "@"], warning: "!", dot: "|", ellipsis: "~",
-                                     arrow: "->", rule: "-", none: "-")
+    public static let unicode = Glyphs(bars: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], warning: "⚠", dot: "·", ellipsis: "…")
+    public static let ascii = Glyphs(bars: ["_", ".", "-", "=", "+", "*", "#", "@"], warning: "!", dot: "|", ellipsis: "~")
 }

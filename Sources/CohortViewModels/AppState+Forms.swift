@@ -5,6 +5,11 @@ extension AppState {
     mutating func typeScore(_ character: Character, _ entry: ScoreEntry) -> [Effect] {
         var entry = entry
         guard let scale = data?.context.scales[entry.scale] else { return [] }
+        guard scale.isDigitEntry else {
+            entry.error = "\(scale.code) has scores above 9, which one keypress cannot hold: enter it with `cohort score`."
+            replaceTop(.scoreEntry(entry))
+            return []
+        }
         guard let digit = character.wholeNumberValue, character.isASCII else {
             entry.error = "Type a digit per item, x for not assessed, Backspace to go back."
             replaceTop(.scoreEntry(entry))
