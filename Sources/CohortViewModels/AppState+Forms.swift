@@ -91,7 +91,8 @@ extension AppState {
                                                     participant: participant, catalog: catalog)))
         } else {
             screens.removeLast()
-            let missing = participant.plannedVisits(data!.context.protocols[participant.study]!).first { $0.code == entry.visit }
+            let studyProtocol = data?.context.protocols[participant.study]
+            let missing = studyProtocol.flatMap { participant.plannedVisits($0).first { $0.code == entry.visit } }
                 .map { participant.incompleteScales(of: $0) } ?? []
             if status?.kind != .urgent {
                 status = missing.isEmpty ? StatusLine("Saved: every scale of \(entry.subject) \(entry.visit) is entered.", .saved)

@@ -323,8 +323,10 @@ extension AppState {
 
     private mutating func saved(_ change: String, participant: Participant, before: Participant?, undoable: Bool) -> [Effect] {
         replace(participant)
-        let urgent = data.map { participant.unacknowledgedUrgentFlags(context: $0.context) } ?? []
-        if let flag = urgent.first, before.map({ $0.unacknowledgedUrgentFlags(context: data!.context).contains(flag) }) != true {
+        let context = data?.context
+        let urgent = context.map { participant.unacknowledgedUrgentFlags(context: $0) } ?? []
+        let wasRaised = { (flag: VisitFlag) in context.flatMap { c in before?.unacknowledgedUrgentFlags(context: c).contains(flag) } ?? false }
+        if let flag = urgent.first(where: { !wasRaised($0) }) {
             status = StatusLine("Saved. URGENT: \(flag.flag) for \(flag.subject) at \(flag.visit) — act now, then acknowledge it (a in the participant view).", .urgent)
         } else {
             status = StatusLine("Saved: \(change).", .saved)
