@@ -105,29 +105,54 @@ public final class JSONFileStore: ParticipantStore {
         try readParticipant(subject).participant
     }
 
+    /// Reads every participant, on all cores: files are independent, and decoding and checking them is
+    /// what opening a large store costs.
     public func loadParticipants() -> LoadedParticipants {
-        var result = LoadedParticipants(participants: [], problems: [])
-        do {
-            for subject in try subjects() {
-                do { result.participants.append(try readParticipant(subject).participant) }
-                catch let error as StoreError { result.problems.append(error) }
-                catch { result.problems.append(StoreError(.damaged, "\(participantFile(subject)): \(error)")) }
-            }
-        } catch let error as StoreError {
-            result.problems.append(error)
+        let names: [String]
+        do { names = try subjects() } catch let error as StoreError {
+            return LoadedParticipants(participants: [], problems: [error])
         } catch {
-            result.problems.append(StoreError(.damaged, "\(error)"))
+            return LoadedParticipants(participants: [], problems: [StoreError(.damaged, "\(error)")])
+        }
+        let folder = participantsDirectory
+        let outcomes = Outcomes(count: names.count)
+        let chunks = max(1, min(names.count, ProcessInfo.processInfo.activeProcessorCount * 4))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            for index in stride(from: chunk, to: names.count, by: chunks) {
+                let outcome: Result<Participant, StoreError>
+                do {
+                    outcome = .success(try Self.readParticipant(names[index], folder: folder).participant)
+                } catch let error as StoreError {
+                    outcome = .failure(error)
+                } catch {
+                    outcome = .failure(StoreError(.damaged, "\(folder)/\(names[index]).json: \(error)"))
+                }
+                outcomes.set(index, outcome)
+            }
+        }
+        var result = LoadedParticipants(participants: [], problems: [])
+        for outcome in outcomes.all {
+            switch outcome {
+            case .success(let participant): result.participants.append(participant)
+            case .failure(let error): result.problems.append(error)
+            case nil: break
+            }
         }
         return result
     }
 
     private func readParticipant(_ subject: String) throws -> ParticipantFile {
+        try Self.readParticipant(subject, folder: participantsDirectory)
+    }
+
+    /// Reads and checks one participant file in `folder`.
+    private static func readParticipant(_ subject: String, folder: String) throws -> ParticipantFile {
         if let problem = SubjectID.problem(subject) { throw DomainError("Unknown subject: \(problem).") }
-        let path = participantFile(subject)
+        let path = folder + "/" + subject + ".json"
         guard let bytes = try DurableFile.read(path) else {
             throw DomainError("No participant \(subject) in this store. `cohort visits` or `cohort audit` list the subjects here.")
         }
-        let file = try CanonicalJSON.unseal(bytes, as: ParticipantFile.self, path: path, currentVersion: Self.formatVersion)
+        let file = try CanonicalJSON.unseal(bytes, as: ParticipantFile.self, path: path, currentVersion: formatVersion)
         guard file.participant.subject == subject else {
             throw StoreError(.damaged, "\(path) holds subject \(file.participant.subject), not \(subject): the file was renamed or copied by hand. It was not changed.")
         }
@@ -260,6 +285,15 @@ public final class JSONFileStore: ParticipantStore {
         }
         return (problems, notes)
     }
+}
+
+/// Results written from several threads at distinct indexes, read after they have all finished.
+private final class Outcomes: @unchecked Sendable {
+    private var values: [Result<Participant, StoreError>?]
+    private let lock = NSLock()
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Result<Participant, StoreError>) { lock.lock(); values[index] = value; lock.unlock() }
+    var all: [Result<Participant, StoreError>?] { lock.lock(); defer { lock.unlock() }; return values }
 }
 
 /// A participant file's content: the participant and the audit record its saved state corresponds to.
