@@ -1,15 +1,15 @@
 import Foundation
 
-/// The on-disk envelope of every store file: the content, the format version and a SHA-256 of the content,
-/// so that a damaged or hand-edited file is detected even when it is still valid JSON.
+/// The on-disk envelope of every store file: the content, the format version and a SHA-256 of the file's
+/// bytes, so that a damaged or hand-edited file is detected even when it is still valid JSON.
 struct SealedFile<Content: Codable>: Codable {
     var checksum: String
     var formatVersion: Int
     var content: Content
 }
 
-/// Stable JSON encodings: pretty, sorted keys for files (a diff shows one change as one change),
-/// compact sorted keys for hashing.
+/// Stable JSON encodings: pretty, sorted keys for files (a diff shows one change as one change), compact
+/// sorted keys for audit lines; and the sealing of files.
 enum CanonicalJSON {
     static func pretty<T: Encodable>(_ value: T) throws -> [UInt8] {
         let encoder = JSONEncoder()
@@ -23,30 +23,41 @@ enum CanonicalJSON {
         return Array(try encoder.encode(value))
     }
 
-    /// SHA-256 of the content and the format version together, so neither can change unnoticed.
-    static func checksum<T: Encodable>(_ content: T, formatVersion: Int) throws -> String {
-        "sha256:" + SHA256.hex(Array("\(formatVersion)\n".utf8) + (try compact(content)))
+    /// How every sealed file begins; the 64 hex digits of the checksum follow it. `checksum` is the first
+    /// key in sorted order, so its place in the file is fixed.
+    static let checksumPrefix = Array("{\n  \"checksum\" : \"sha256:".utf8)
+    static let checksumRange = checksumPrefix.count..<(checksumPrefix.count + 64)
+
+    /// The file's SHA-256 with its own checksum digits read as zeros: every byte but those is covered,
+    /// and checking a file needs no re-encoding.
+    static func checksum(of bytes: [UInt8]) -> String {
+        var blanked = bytes
+        blanked.replaceSubrange(checksumRange, with: repeatElement(UInt8(ascii: "0"), count: 64))
+        return SHA256.hex(blanked)
     }
 
     /// Seals `content` into file bytes.
     static func seal<T: Codable>(_ content: T, formatVersion: Int) throws -> [UInt8] {
-        try pretty(SealedFile(checksum: try checksum(content, formatVersion: formatVersion), formatVersion: formatVersion, content: content))
+        var bytes = try pretty(SealedFile(checksum: "sha256:" + String(repeating: "0", count: 64), formatVersion: formatVersion, content: content))
+        bytes.replaceSubrange(checksumRange, with: Array(checksum(of: bytes).utf8))
+        return bytes
     }
 
     /// Opens file bytes, refusing (naming `path`) anything that is not an intact file of this kind.
     static func unseal<T: Codable>(_ bytes: [UInt8], as type: T.Type, path: String, currentVersion: Int) throws -> T {
         // Every file Cohort writes ends with a newline: without it the file was cut short.
-        guard bytes.last == UInt8(ascii: "\n") else {
-            throw StoreError(.damaged, "\(path) is damaged: it is empty or cut short. It was not changed; restore it from a backup (cohort verify lists every damaged file).")
+        guard bytes.last == UInt8(ascii: "\n"), bytes.count > checksumRange.upperBound,
+              bytes.starts(with: checksumPrefix) else {
+            throw StoreError(.damaged, "\(path) is damaged: it is empty, cut short, or not a Cohort file. It was not changed; restore it from a backup (cohort verify lists every damaged file).")
+        }
+        guard checksum(of: bytes).utf8.elementsEqual(bytes[checksumRange]) else {
+            throw StoreError(.damaged, "\(path) is damaged or was edited by hand: its checksum does not match its content. It was not changed; restore it from a backup (cohort verify lists every damaged file).")
         }
         let sealed: SealedFile<T>
         do {
             sealed = try JSONDecoder().decode(SealedFile<T>.self, from: Data(bytes))
         } catch let error as DecodingError {
             throw StoreError(.damaged, "\(path) is damaged: \(error.plainDescription). It was not changed; restore it from a backup (cohort verify lists every damaged file).")
-        }
-        guard try checksum(sealed.content, formatVersion: sealed.formatVersion) == sealed.checksum else {
-            throw StoreError(.damaged, "\(path) is damaged or was edited by hand: its checksum does not match its content. It was not changed; restore it from a backup (cohort verify lists every damaged file).")
         }
         guard sealed.formatVersion <= currentVersion else {
             throw StoreError(.tooNew, "\(path) was written by a newer Cohort (format \(sealed.formatVersion); this one reads up to \(currentVersion)). Update Cohort.")
