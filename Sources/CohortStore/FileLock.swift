@@ -13,7 +13,7 @@ public final class FileLock {
     private init(descriptor: Int32) { self.descriptor = descriptor }
 
     /// Takes the lock at `path`, waiting up to `timeout` seconds; then refuses naming the holder's PID.
-    public static func acquire(_ path: String, timeout: Double = 3) throws -> FileLock {
+    public static func acquire(_ path: String, timeout: Double = 5) throws -> FileLock {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, DurableFile.fileMode)
         guard descriptor >= 0 else { throw DurableFile.failure("open the lock file", path) }
         let deadline = Date().addingTimeInterval(timeout)
@@ -23,7 +23,9 @@ public final class FileLock {
                 close(descriptor)
                 throw StoreError(.locked, "The store is in use by PID \(holder.isEmpty ? "?" : holder) (lock \(path)); try again when it has finished.")
             }
-            usleep(20_000)
+            // A save holds the lock for a millisecond or two: poll often, with jitter, so a waiter is not
+            // starved by a copy that saves in a tight loop.
+            usleep(UInt32.random(in: 500...1_500))
         }
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(descriptor, 0)
@@ -38,7 +40,7 @@ public final class FileLock {
     }
 
     /// Runs `body` while holding the lock at `path`.
-    public static func withLock<T>(_ path: String, timeout: Double = 3, _ body: () throws -> T) throws -> T {
+    public static func withLock<T>(_ path: String, timeout: Double = 5, _ body: () throws -> T) throws -> T {
         let lock = try acquire(path, timeout: timeout)
         defer { lock.release() }
         return try body()
