@@ -43,6 +43,14 @@ public struct DayReview: Sendable, Equatable {
         self.init(date: date, today: today, overdue: overdue, closing: closing)
     }
 
+    /// Lists already in §5 order (the index keeps them so).
+    init(date: CivilDate, inOrder today: [ReviewEntry], overdue: [ReviewEntry], closing: [ReviewEntry]) {
+        self.date = date
+        self.today = today
+        self.overdue = overdue
+        self.closing = closing
+    }
+
     /// Orders lists gathered in any order (§5: today by subject, overdue and closing by window end).
     init(date: CivilDate, today: [ReviewEntry], overdue: [ReviewEntry], closing: [ReviewEntry]) {
         self.date = date

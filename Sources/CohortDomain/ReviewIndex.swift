@@ -36,17 +36,22 @@ public struct ReviewIndex: Sendable, Equatable {
                 return ReviewEntry(participant: participant, visit: slot.visit)
             }
         }
+        // Buckets are kept in list order (subject, then target), and taken in date order, so the lists come
+        // out in §5 order without sorting the whole backlog on every change of day.
         let today = (byScheduled[date] ?? []).filter { $0.visit.status != .cancelled }
         var overdue: [Slot] = [], closing: [Slot] = []
-        for (end, found) in openByWindowEnd {
+        for end in openByWindowEnd.keys.sorted() {
+            guard let found = openByWindowEnd[end] else { continue }
             if end < date {
                 overdue += found
             } else if end <= date.adding(days: DayReview.closingHorizon) {
                 closing += found.filter { $0.visit.window.start <= date && $0.visit.scheduled != date }
             }
         }
-        return DayReview(date: date, today: entries(today), overdue: entries(overdue), closing: entries(closing))
+        return DayReview(date: date, inOrder: entries(today), overdue: entries(overdue), closing: entries(closing))
     }
+
+    private static func listOrder(_ a: Slot, _ b: Slot) -> Bool { (a.subject, a.visit.target) < (b.subject, b.visit.target) }
 
     private mutating func insert(_ participant: Participant) {
         guard let studyProtocol = context.protocols[participant.study] else { return }
@@ -54,9 +59,15 @@ public struct ReviewIndex: Sendable, Equatable {
         let planned = participant.plannedVisits(studyProtocol).map { Slot(subject: participant.subject, visit: $0) }
         slots[participant.subject] = planned
         for slot in planned {
-            if slot.visit.status != .cancelled { byScheduled[slot.visit.scheduled, default: []].append(slot) }
-            if slot.visit.status == .scheduled { openByWindowEnd[slot.visit.window.end, default: []].append(slot) }
+            if slot.visit.status != .cancelled { Self.insert(slot, into: &byScheduled[slot.visit.scheduled, default: []]) }
+            if slot.visit.status == .scheduled { Self.insert(slot, into: &openByWindowEnd[slot.visit.window.end, default: []]) }
         }
+    }
+
+    /// Inserts keeping the bucket in list order.
+    private static func insert(_ slot: Slot, into bucket: inout [Slot]) {
+        let index = bucket.firstIndex { listOrder(slot, $0) } ?? bucket.endIndex
+        bucket.insert(slot, at: index)
     }
 
     private mutating func remove(_ subject: String) {

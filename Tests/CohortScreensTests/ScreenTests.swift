@@ -136,3 +136,18 @@ struct ScreenTests {
         #expect(narrow.lines == ["a東"])
     }
 }
+
+/// The index behind key presses against the full scan, on a realistic site.
+struct ReviewIndexOnDemoTests {
+    @Test func indexAndFullScanAgreeOnEveryDay() throws {
+        let directory = NSTemporaryDirectory() + "cohort-index-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try DemoSite.build(directory: directory, participants: 80, seed: 3, today: ScreenTests.today, scales: try BundledResources.scales())
+        let participants = store.loadParticipants().participants
+        let index = ReviewIndex(participants: participants, context: store.context)
+        for offset in -60...60 {
+            let date = ScreenTests.today.adding(days: offset)
+            #expect(index.review(on: date) == DayReview(date: date, participants: participants, context: store.context), "\(date)")
+        }
+    }
+}
