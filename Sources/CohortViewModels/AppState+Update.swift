@@ -100,6 +100,7 @@ extension AppState {
             screens.append(.enrollment(EnrollmentForm(nextSubject: subject, today: today, protocols: data.context.sortedProtocols)))
         case .showSummary:
             screens.append(.summary(SummaryPage(day: day)))
+            refreshSummary()
         case .showHelp:
             overlay = .help(.review)
         case .undo:
@@ -208,10 +209,12 @@ extension AppState {
                                      fields: [Prompt.Field("Note", note ?? "")]))
         case .back:
             screens.removeLast()
+            refreshSummary()
             return []
         default: break
         }
         replaceTop(.summary(page))
+        if summaryCache?.summary.date != page.day { refreshSummary() }
         return []
     }
 

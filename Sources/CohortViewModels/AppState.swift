@@ -30,6 +30,8 @@ public struct AppState: Equatable, Sendable {
     private var index: ReviewIndex?
     /// Urgent flags not yet acknowledged, by subject, kept up to date so no frame rescans the store.
     private var urgentBySubject: [String: [VisitFlag]] = [:]
+    /// The open summary screen's figures, recomputed only when its day or the data changes.
+    private(set) var summaryCache: SummaryFigures?
 
     /// A fresh state for `today` (and the day under review).
     public init(today: CivilDate, day: CivilDate? = nil, user: String) {
@@ -72,6 +74,7 @@ public struct AppState: Equatable, Sendable {
         urgentBySubject = [:]
         for participant in snapshot.participants.values { noteUrgentFlags(of: participant) }
         refreshReview()
+        refreshSummary()
     }
 
     /// Takes in one saved participant: only its entries are recomputed.
@@ -80,12 +83,21 @@ public struct AppState: Equatable, Sendable {
         index?.update(participant)
         noteUrgentFlags(of: participant)
         refreshReview()
+        refreshSummary()
     }
 
     private mutating func noteUrgentFlags(of participant: Participant) {
         guard let context = data?.context else { return }
         let flags = participant.unacknowledgedUrgentFlags(context: context)
         urgentBySubject[participant.subject] = flags.isEmpty ? nil : flags
+    }
+
+    /// Recomputes the summary figures if a summary screen is open (after its day or the data changed).
+    mutating func refreshSummary() {
+        let page = screens.lazy.compactMap { screen -> SummaryPage? in
+            if case .summary(let page) = screen { return page } else { return nil }
+        }.last
+        summaryCache = page.flatMap { computeSummary(for: $0.day) }.map { SummaryFigures(summary: $0.0, items: $0.1) }
     }
 
     /// Recomputes the review rows after the data, the day or the filter changed; keeps the selection on the same visit.
@@ -102,6 +114,12 @@ public struct AppState: Equatable, Sendable {
         }
         selection = min(max(0, selection), max(0, review.all.count - 1))
     }
+}
+
+/// A day's summary figures with the lines the lead can act on.
+struct SummaryFigures: Equatable, Sendable {
+    let summary: DaySummary
+    let items: [SummaryItem]
 }
 
 /// The day's lists, and all of them in display order for the cursor.

@@ -56,15 +56,20 @@ public enum SummaryItem: Equatable, Sendable {
 }
 
 extension AppState {
-    /// The summary figures and actionable items for `day`.
+    /// The summary figures and actionable items for `day` (kept while the summary screen is open, so a key
+    /// press there does not recount the whole store).
     public func summary(for day: CivilDate) -> (DaySummary, [SummaryItem])? {
+        if let cached = summaryCache, cached.summary.date == day { return (cached.summary, cached.items) }
+        return computeSummary(for: day)
+    }
+
+    func computeSummary(for day: CivilDate) -> (DaySummary, [SummaryItem])? {
         guard let data else { return nil }
         let participants = Array(data.participants.values)
         let summary = DaySummary(date: day, participants: participants, context: data.context)
-        let urgent = urgentFlags
         let deviations = summary.deviations.map { deviation in
             SummaryItem.deviation(deviation, note: data.participants[deviation.subject]?.deviationNotes.first { $0.visit == deviation.visit }?.note)
         }
-        return (summary, urgent.map(SummaryItem.urgentFlag) + deviations)
+        return (summary, urgentFlags.map(SummaryItem.urgentFlag) + deviations)
     }
 }

@@ -56,6 +56,10 @@ struct FormsTests {
         fixture.press(.character("a"))
         #expect(try fixture.store.participant("101-0001").acknowledgements.map(\.flag) == ["cssrs-urgent"])
         #expect(fixture.state.summary(for: page.day)!.1.isEmpty)
+        fixture.press(.character("]"))
+        guard case .summary(let next) = fixture.state.screen else { Issue.record("summary closed"); return }
+        #expect(next.day == page.day.adding(days: 1))
+        #expect(fixture.state.summary(for: next.day)?.0 == DaySummary(date: next.day, participants: try fixture.store.loadParticipants().participants, context: fixture.store.context))
         fixture.press(.escape)
         #expect(fixture.state.screen == .review)
     }
