@@ -47,11 +47,7 @@ public struct AppScreen {
         case nil: break
         }
         drawStatus(state.status, y: height - 2, on: &grid)
-        if case .enrollment(let form) = state.screen, form.enrolled != nil, state.overlay == nil {
-            grid.put(" Enter/Esc back to the review", x: 0, y: height - 1, style: Style(.accent, bold: true))
-        } else {
-            drawFooter(state.keyContext, y: height - 1, on: &grid)
-        }
+        drawFooter(state.keyContext, y: height - 1, on: &grid)
         return grid
     }
 

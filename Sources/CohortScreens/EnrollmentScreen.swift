@@ -43,7 +43,7 @@ struct EnrollmentScreen {
 
     private func drawSchedule(_ participant: Participant, data: Snapshot, in area: Area, on grid: inout CellGrid) {
         drawTitleBar("Enrolled \(participant.subject) \(participant.initials) \(glyphs.dot) \(participant.study) / \(participant.arm)",
-                     right: "Enter or Esc returns", y: area.top, on: &grid, glyphs: glyphs)
+                     right: "", y: area.top, on: &grid, glyphs: glyphs)
         guard let studyProtocol = data.context.protocols[participant.study] else { return }
         var y = area.top + 2
         grid.put("VISIT  NAME                       DAY   TARGET      WINDOW", x: 1, y: y, style: Style(.muted, bold: true))

@@ -104,7 +104,7 @@ extension AppState {
     mutating func enrollmentIntent(_ intent: Intent, _ form: EnrollmentForm) -> [Effect] {
         var form = form
         if form.enrolled != nil {
-            if intent == .submit || intent == .cancel { screens.removeLast() }
+            if intent == .back { screens.removeLast() }
             return []
         }
         let fields = EnrollmentRequest.Field.allCases

@@ -53,7 +53,7 @@ public struct AppState: Equatable, Sendable {
             case .review: return .review
             case .participant: return .participant
             case .scoreEntry: return .scoreEntry
-            case .enrollment: return .enrollment
+            case .enrollment(let form): return form.enrolled == nil ? .enrollment : .enrolled
             case .summary: return .summary
             }
         }

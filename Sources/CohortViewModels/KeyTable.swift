@@ -1,6 +1,6 @@
 /// Where a key is pressed: each screen or overlay has its own bindings.
 public enum KeyContext: String, CaseIterable, Sendable {
-    case review, participant, scoreEntry = "score-entry", prompt, enrollment, summary, help
+    case review, participant, scoreEntry = "score-entry", prompt, enrollment, enrolled, summary, help
 
     /// Title used in the help screen.
     public var title: String {
@@ -10,6 +10,7 @@ public enum KeyContext: String, CaseIterable, Sendable {
         case .scoreEntry: return "Score entry"
         case .prompt: return "Questions"
         case .enrollment: return "Enrollment form"
+        case .enrolled: return "Enrollment saved (schedule shown)"
         case .summary: return "End-of-day summary"
         case .help: return "Help"
         }
@@ -123,6 +124,8 @@ public struct KeyTable: Sendable {
         b(.enrollment, [.backspace], .deleteBackward, "delete", footer: false),
         b(.enrollment, [.enter], .submit, "save"),
         b(.enrollment, [.escape], .cancel, "cancel, nothing saved"),
+
+        b(.enrolled, [.enter, .escape], .back, "back to the review"),
 
         b(.summary, [.character("j"), .down], .moveDown, "next item", footer: false),
         b(.summary, [.character("k"), .up], .moveUp, "previous item", footer: false),

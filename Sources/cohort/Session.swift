@@ -85,12 +85,6 @@ struct Session {
         try? FileHandle.standardError.write(contentsOf: Data(("cohort: " + text + "\n").utf8))
     }
 
-    /// Whether colour may be used on standard output.
-    static var colourOnStandardOutput: Bool {
-        isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-    }
-
     /// Stable, pretty JSON for results.
     static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
