@@ -1,9 +1,9 @@
 /// A participant's visit as it appears in the day's lists.
 public struct ReviewEntry: Sendable, Equatable {
-    /// The participant (for initials, scores, flags).
-    public let participant: Participant
+    /// The participant's digest (for initials, scores, flags).
+    public let participant: ParticipantDigest
     /// The visit with its derived dates.
-    public let visit: PlannedVisit
+    public let visit: VisitDigest
 
     /// Subject ID.
     public var subject: String { participant.subject }
@@ -14,51 +14,25 @@ public struct DayReview: Sendable, Equatable {
     /// The day reviewed.
     public let date: CivilDate
     /// Visits scheduled on the day, any status but cancelled, by subject.
-    public let today: [ReviewEntry]
+    public let today: ReviewList
     /// Visits still scheduled whose window ended before the day, oldest window end first.
-    public let overdue: [ReviewEntry]
+    public let overdue: ReviewList
     /// Visits still scheduled, not on the day, whose window is open and ends within two days.
-    public let closing: [ReviewEntry]
+    public let closing: ReviewList
 
     /// How many days ahead a closing window is shown.
     public static let closingHorizon = 2
 
-    /// Builds the lists for `date`.
+    /// Builds the lists for `date` from whole participants.
     public init(date: CivilDate, participants: [Participant], context: StudyContext) {
-        var today: [ReviewEntry] = [], overdue: [ReviewEntry] = [], closing: [ReviewEntry] = []
-        for participant in participants {
-            guard let studyProtocol = context.protocols[participant.study] else { continue }
-            for visit in participant.plannedVisits(studyProtocol) {
-                let entry = ReviewEntry(participant: participant, visit: visit)
-                if visit.scheduled == date && visit.status != .cancelled { today.append(entry) }
-                guard visit.status == .scheduled else { continue }
-                if visit.window.end < date {
-                    overdue.append(entry)
-                } else if visit.scheduled != date, visit.window.start <= date,
-                          visit.window.end <= date.adding(days: DayReview.closingHorizon) {
-                    closing.append(entry)
-                }
-            }
-        }
-        self.init(date: date, today: today, overdue: overdue, closing: closing)
+        self = ReviewTable(participants: participants, context: context).review(on: date)
     }
 
-    /// Lists already in §5 order (the index keeps them so).
-    init(date: CivilDate, inOrder today: [ReviewEntry], overdue: [ReviewEntry], closing: [ReviewEntry]) {
+    /// Lists already in §5 order (the table keeps them so).
+    init(date: CivilDate, today: ReviewList, overdue: ReviewList, closing: ReviewList) {
         self.date = date
         self.today = today
         self.overdue = overdue
         self.closing = closing
-    }
-
-    /// Orders lists gathered in any order (§5: today by subject, overdue and closing by window end).
-    init(date: CivilDate, today: [ReviewEntry], overdue: [ReviewEntry], closing: [ReviewEntry]) {
-        self.date = date
-        func byWindowEnd(_ a: ReviewEntry, _ b: ReviewEntry) -> Bool {
-            (a.visit.window.end, a.subject, a.visit.target) < (b.visit.window.end, b.subject, b.visit.target)
-        }
-        self.today = today.sorted { ($0.subject, $0.visit.target) < ($1.subject, $1.visit.target) }
-        self.overdue = overdue.sorted(by: byWindowEnd)
-        self.closing = closing.sorted(by: byWindowEnd)
     }
 }

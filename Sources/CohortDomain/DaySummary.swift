@@ -51,44 +51,47 @@ public struct DaySummary: Sendable, Equatable, Codable {
 
     /// Computes the summary of `date` from the data as it stands.
     public init(date: CivilDate, participants: [Participant], context: StudyContext) {
+        self.init(date: date, table: ReviewTable(participants: participants, context: context))
+    }
+
+    /// Computes the summary of `date` from every participant's digest.
+    public init(date: CivilDate, table: ReviewTable) {
         self.date = date
-        let review = DayReview(date: date, participants: participants, context: context)
-        let tomorrowDate = date.adding(days: 1)
-        var completed = 0, outOfWindow = 0, missed = 0, pending = 0, scores = 0, incomplete = 0, tomorrow = 0
+        let review = table.review(on: date)
+        var completed = 0, outOfWindow = 0, missed = 0, scores = 0, incomplete = 0, enrolled = 0, withdrawn = 0
         var flags: [Flag] = [], deviations: [Deviation] = []
-        for participant in participants {
-            guard let studyProtocol = context.protocols[participant.study] else { continue }
-            for visit in participant.plannedVisits(studyProtocol) {
-                if visit.status == .completed, visit.record.completedDate == date {
+        for participant in table.people {
+            for visit in participant.visits {
+                if visit.status == .completed, visit.completedDate == date {
                     completed += 1
                     if let days = visit.deviationDays {
                         outOfWindow += 1
                         deviations.append(Deviation(subject: participant.subject, visit: visit.code, days: days))
                     }
-                    if !participant.incompleteScales(of: visit).isEmpty { incomplete += 1 }
+                    if visit.isIncomplete { incomplete += 1 }
                 }
-                if visit.status == .missed, visit.record.missedDate == date { missed += 1 }
-                if visit.status == .scheduled, visit.scheduled == date { pending += 1 }
-                if visit.status == .scheduled, visit.scheduled == tomorrowDate { tomorrow += 1 }
+                if visit.status == .missed, visit.missedDate == date { missed += 1 }
             }
-            scores += participant.administrations.filter { $0.date == date }.count
-            for raised in participant.raisedFlags(on: date, context: context) {
+            scores += participant.scoreDates.filter { $0 == date }.count
+            for raised in participant.flags(raisedOn: date) {
                 let flag = Flag(subject: raised.subject, visit: raised.visit, flag: raised.flag)
                 if !flags.contains(flag) { flags.append(flag) }
             }
+            if participant.consentDate == date { enrolled += 1 }
+            if participant.status == .withdrawn, participant.exitDate == date { withdrawn += 1 }
         }
         planned = review.today.count
         self.completed = completed
         completedOutOfWindow = outOfWindow
         self.missed = missed
-        self.pending = pending
+        pending = review.today.filter { $0.visit.status == .scheduled }.count
         overdue = review.overdue.count
         scoresEntered = scores
         incompleteVisits = incomplete
         self.flags = flags
         self.deviations = deviations
-        enrolled = participants.filter { $0.consentDate == date }.count
-        withdrawn = participants.filter { $0.status == .withdrawn && $0.exit?.date == date }.count
-        self.tomorrow = tomorrow
+        self.enrolled = enrolled
+        self.withdrawn = withdrawn
+        tomorrow = table.review(on: date.adding(days: 1)).today.filter { $0.visit.status == .scheduled }.count
     }
 }

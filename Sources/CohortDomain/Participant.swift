@@ -143,4 +143,7 @@ public struct DeviationNote: Codable, Sendable, Equatable {
     public var visit: String
     /// The lead's note.
     public var note: String
+
+    /// Creates a note.
+    public init(visit: String, note: String) { self.visit = visit; self.note = note }
 }

@@ -17,25 +17,11 @@ public struct PlannedVisit: Sendable, Equatable {
 
     /// The window state on `day` (§3.3).
     public func windowState(on day: CivilDate) -> WindowState {
-        switch record.status {
-        case .cancelled: return .cancelled
-        case .missed: return .missed
-        case .completed:
-            let done = record.completedDate ?? scheduled
-            let distance = window.distance(to: done)
-            return distance < 0 ? .early : distance > 0 ? .late : .inWindow
-        case .scheduled:
-            if day < window.start { return .upcoming }
-            return day > window.end ? .overdue : .open
-        }
+        WindowState(status: record.status, window: window, done: record.completedDate ?? scheduled, on: day)
     }
 
     /// Days outside the window for a completed visit (negative early, positive late); nil when in window or not done.
-    public var deviationDays: Int? {
-        guard record.status == .completed, let done = record.completedDate else { return nil }
-        let distance = window.distance(to: done)
-        return distance == 0 ? nil : distance
-    }
+    public var deviationDays: Int? { window.deviationDays(status: record.status, completedDate: record.completedDate) }
 }
 
 extension Participant {

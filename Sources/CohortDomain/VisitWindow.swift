@@ -21,6 +21,14 @@ public struct VisitWindow: Hashable, Sendable {
         return 0
     }
 
+    /// Days outside the window of a visit completed on `completedDate` (negative early, positive late); nil
+    /// when in the window or not completed.
+    public func deviationDays(status: VisitStatus, completedDate: CivilDate?) -> Int? {
+        guard status == .completed, let done = completedDate else { return nil }
+        let distance = distance(to: done)
+        return distance == 0 ? nil : distance
+    }
+
     /// Compact display, e.g. `Nov 23–27` or `Nov 30–Dec 2`.
     public var shortDescription: String {
         if start == end { return start.shortDescription }
@@ -51,6 +59,19 @@ public enum WindowState: String, Sendable, Codable, CaseIterable {
 
     /// True for states that are a protocol-deviation risk or fact.
     public var isProblem: Bool { self == .overdue || self == .early || self == .late || self == .missed }
+
+    /// The state of a visit with `status` and `window` on `day`; `done` is when a completed visit was done.
+    public init(status: VisitStatus, window: VisitWindow, done: CivilDate, on day: CivilDate) {
+        switch status {
+        case .cancelled: self = .cancelled
+        case .missed: self = .missed
+        case .completed:
+            let distance = window.distance(to: done)
+            self = distance < 0 ? .early : distance > 0 ? .late : .inWindow
+        case .scheduled:
+            self = day < window.start ? .upcoming : day > window.end ? .overdue : .open
+        }
+    }
 }
 
 /// CDISC study-day arithmetic: Day 1 is the baseline date and there is no Day 0.

@@ -41,7 +41,7 @@ public struct ReviewJSON: Encodable {
 public enum ReviewText {
     /// Three titled sections with aligned columns.
     public static func render(_ review: DayReview, context: StudyContext) -> String {
-        func section(_ title: String, _ entries: [ReviewEntry]) -> String {
+        func section(_ title: String, _ entries: ReviewList) -> String {
             guard !entries.isEmpty else { return "\(title): none" }
             let rows = [["SUBJECT", "INIT", "VISIT", "DAY", "SCHEDULED", "WINDOW", "STATE", "SCALES", "PRIMARY"]]
                 + entries.map { ReviewRow(entry: $0, on: review.date, context: context).cells }

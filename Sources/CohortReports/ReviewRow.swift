@@ -32,20 +32,15 @@ public struct ReviewRow: Equatable, Sendable {
         subject = participant.subject
         initials = participant.initials
         visitCode = visit.code
-        self.visit = visit.code + " " + visit.definition.name
+        let definition = context.protocols[participant.study].flatMap { $0.visits.indices.contains(visit.order) ? $0.visits[visit.order] : nil }
+        self.visit = visit.code + (definition.map { " " + $0.name } ?? "")
         studyDay = "D" + String(StudyDay.day(of: visit.scheduled, baseline: participant.baselineDate))
         scheduled = visit.scheduled.description
         window = visit.window.shortDescription
         state = visit.windowState(on: day)
-        let required = visit.definition.scales
-        let entered = required.filter { participant.administration(visit: visit.code, scale: $0) != nil }.count
-        scales = "\(entered)/\(required.count)"
-        if let (administration, result) = participant.latestPrimaryScore(context: context), let total = result.total {
-            primary = "\(administration.scale) \(total)" + (result.change.map { " " + ScoreText.signed($0) } ?? "")
-        } else {
-            primary = "—"
-        }
-        urgentFlags = participant.unacknowledgedUrgentFlags(context: context).map { "\($0.flag) \($0.visit)" }
+        scales = "\(visit.enteredScales)/\(visit.requiredScales)"
+        primary = participant.primary.map { "\($0.scale) \($0.total)" + ($0.change.map { " " + ScoreText.signed($0) } ?? "") } ?? "—"
+        urgentFlags = participant.urgentFlags.map { "\($0.flag) \($0.visit)" }
     }
 
     /// The columns in display order.

@@ -20,12 +20,12 @@ public struct SummaryReport {
     /// Sections in reading order.
     public let sections: [Section]
 
-    /// Builds the sections from the day's figures and the participants (for urgent flags still open).
-    public init(summary: DaySummary, participants: [Participant], context: StudyContext, site: String) {
+    /// Builds the sections from the day's figures and the table (for urgent flags still open and deviation notes).
+    public init(summary: DaySummary, table: ReviewTable, site: String) {
         self.summary = summary
         self.site = site
         var sections: [Section] = []
-        let urgent = participants.flatMap { $0.unacknowledgedUrgentFlags(context: context) }
+        let urgent = table.urgentFlags
         if !urgent.isEmpty {
             sections.append(Section(title: "URGENT — not yet acknowledged",
                                     lines: urgent.map { "\($0.subject) \($0.visit): \($0.flag) (raised \($0.date))" }, isSafety: true))
@@ -45,11 +45,9 @@ public struct SummaryReport {
             "administrations entered \(summary.scoresEntered)",
             "visits with incomplete forms \(summary.incompleteVisits)",
         ], isSafety: false))
-        let notes = Dictionary(participants.flatMap { p in p.deviationNotes.map { ("\(p.subject) \($0.visit)", $0.note) } },
-                               uniquingKeysWith: { a, _ in a })
         sections.append(Section(title: "Protocol deviations (draft)", lines: summary.deviations.isEmpty ? ["none"] : summary.deviations.map { d in
-            let key = "\(d.subject) \(d.visit)"
-            return "\(key): \(abs(d.days)) day(s) \(d.days < 0 ? "early" : "late") — " + (notes[key].map { "note: \($0)" } ?? "waiting for a note")
+            let note = table.digest(d.subject)?.deviationNotes.first { $0.visit == d.visit }?.note
+            return "\(d.subject) \(d.visit): \(abs(d.days)) day(s) \(d.days < 0 ? "early" : "late") — " + (note.map { "note: \($0)" } ?? "waiting for a note")
         }, isSafety: false))
         sections.append(Section(title: "Enrollment", lines: ["enrolled \(summary.enrolled)", "withdrawn \(summary.withdrawn)"], isSafety: false))
         sections.append(Section(title: "Tomorrow", lines: ["\(summary.tomorrow) visit(s) scheduled"], isSafety: false))

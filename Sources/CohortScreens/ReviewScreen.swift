@@ -55,23 +55,14 @@ struct ReviewScreen {
         }
         y += 1
 
-        enum Line { case header(String, Int), row(Int, ReviewEntry), none }
-        var lines: [Line] = []
-        var index = 0
-        for (title, entries) in [("Today", state.review.today), ("Overdue", state.review.overdue), ("Window closing", state.review.closing)] {
-            lines.append(.header(title, entries.count))
-            if entries.isEmpty { lines.append(.none) }
-            for entry in entries {
-                lines.append(.row(index, entry))
-                index += 1
-            }
-        }
+        // Lines are worked out by position, never listed: a day with thousands of rows costs what a page shows.
+        let lines = ReviewLines(sections: [("Today", state.review.today), ("Overdue", state.review.overdue), ("Window closing", state.review.closing)])
         let overflows = lines.count > area.bottom - y
         let visible = area.bottom - y - (overflows ? 1 : 0)
-        let selectedLine = lines.firstIndex { if case .row(let i, _) = $0 { return i == state.selection } else { return false } } ?? 0
+        let selectedLine = lines.lineIndex(ofRow: state.selection)
         let offset = max(0, min(selectedLine - visible + 2, lines.count - visible))
-        for line in lines.dropFirst(offset).prefix(visible) {
-            switch line {
+        for lineIndex in offset..<min(lines.count, offset + max(0, visible)) {
+            switch lines.line(at: lineIndex) {
             case .header(let title, let count):
                 grid.put("\(title) (\(count))", x: 0, y: y, style: .heading)
             case .none:
@@ -99,5 +90,46 @@ struct ReviewScreen {
             let below = offset + visible < lines.count ? "\(lines.count - offset - visible) line(s) below" : ""
             grid.put([above, below].filter { !$0.isEmpty }.joined(separator: " \(glyphs.dot) "), x: 1, y: area.bottom - 1, style: Style(.muted))
         }
+    }
+}
+
+/// The review's lines — per section a heading, then its rows or "none" — found by position.
+struct ReviewLines {
+    /// One line of the list.
+    enum Line { case header(String, Int), row(Int, ReviewEntry), none }
+
+    let sections: [(title: String, entries: ReviewList)]
+
+    /// Every line, headings included.
+    var count: Int { sections.reduce(0) { $0 + 1 + max($1.entries.count, 1) } }
+
+    /// The line at `index` (0 ..< count).
+    func line(at index: Int) -> Line {
+        var index = index, rowsBefore = 0
+        for section in sections {
+            if index == 0 { return .header(section.title, section.entries.count) }
+            index -= 1
+            if section.entries.isEmpty {
+                if index == 0 { return .none }
+                index -= 1
+            } else {
+                if index < section.entries.count { return .row(rowsBefore + index, section.entries[index]) }
+                index -= section.entries.count
+                rowsBefore += section.entries.count
+            }
+        }
+        return .none
+    }
+
+    /// The line showing row `row` (rows count across sections, headings not included).
+    func lineIndex(ofRow row: Int) -> Int {
+        var line = 0, row = row
+        for section in sections {
+            line += 1
+            if row < section.entries.count { return line + row }
+            row -= section.entries.count
+            line += max(section.entries.count, 1)
+        }
+        return 0
     }
 }

@@ -9,8 +9,7 @@ struct SummaryScreen {
 
     func draw(_ page: SummaryPage, state: AppState, data: Snapshot, in area: Area, on grid: inout CellGrid) {
         guard let (summary, items) = state.summary(for: page.day) else { return }
-        let participants = data.participants.values.sorted { $0.subject < $1.subject }
-        let report = SummaryReport(summary: summary, participants: participants, context: data.context, site: data.site)
+        let report = SummaryReport(summary: summary, table: data.table, site: data.site)
         drawTitleBar(report.heading, right: weekday(page.day), y: area.top, on: &grid, glyphs: glyphs)
         var y = area.top + 1
         var actionable = 0

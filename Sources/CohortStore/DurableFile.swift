@@ -93,16 +93,24 @@ public enum DurableFile {
             throw failure("read", path)
         }
         defer { close(descriptor) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
+        // Read straight into a buffer of the file's size (plus one byte to see the end), growing only if the
+        // file grew meanwhile: large files are read without repeated copying.
+        var info = stat()
+        let expected = fstat(descriptor, &info) == 0 ? max(0, Int(info.st_size)) : 0
+        var result = [UInt8](repeating: 0, count: expected + 1)
+        var filled = 0
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if filled == result.count { result += [UInt8](repeating: 0, count: max(65_536, result.count)) }
+            let count = result.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw failure("read", path)
             }
-            if count == 0 { return result }
-            result.append(contentsOf: chunk[0..<count])
+            if count == 0 {
+                result.removeSubrange(filled...)
+                return result
+            }
+            filled += count
         }
     }
 

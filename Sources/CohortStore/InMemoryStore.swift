@@ -30,6 +30,10 @@ public final class InMemoryStore: ParticipantStore {
         LoadedParticipants(participants: participants.values.sorted { $0.subject < $1.subject }, problems: [])
     }
 
+    public func loadTable(_ check: TableCheck) -> LoadedTable {
+        LoadedTable(table: ReviewTable(participants: Array(participants.values), context: context), problems: [], isFullyChecked: true)
+    }
+
     public func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant {
         try failIfAsked()
         let (participant, mutation) = try request.enroll(protocols: context.sortedProtocols, takenSubjects: Set(participants.keys), today: today)

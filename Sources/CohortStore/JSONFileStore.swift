@@ -17,10 +17,24 @@ public final class JSONFileStore: ParticipantStore {
     public private(set) var site: SiteInfo
     private let user: String
     private let clock: () -> Date
+    /// The review table as last read or checked, with its files' stamps (see `loadTable`).
+    var knownTable: ReviewTableCodec.Contents?
+    /// The fingerprint of the context it was computed for (see `contextFingerprint`).
+    private var fingerprintMemo: (context: StudyContext, value: String)?
+
+    /// Identifies the protocols and scales digests are derived with: a cache made with others is rebuilt.
+    func contextFingerprint() -> String {
+        if let memo = fingerprintMemo, memo.context == context { return memo.value }
+        var bytes = (try? CanonicalJSON.compact(context.sortedProtocols)) ?? []
+        bytes += (try? CanonicalJSON.compact(context.scales.all)) ?? []
+        let value = SHA256.hex(bytes)
+        fingerprintMemo = (context, value)
+        return value
+    }
 
     private var siteFile: String { directory + "/cohort-store.json" }
     private var lockFile: String { directory + "/.lock" }
-    private var participantsDirectory: String { directory + "/participants" }
+    var participantsDirectory: String { directory + "/participants" }
     private var protocolsDirectory: String { directory + "/protocols" }
     private var auditDirectory: String { directory + "/audit" }
     private func participantFile(_ subject: String) -> String { participantsDirectory + "/" + subject + ".json" }
@@ -115,7 +129,7 @@ public final class JSONFileStore: ParticipantStore {
             return LoadedParticipants(participants: [], problems: [StoreError(.damaged, "\(error)")])
         }
         let folder = participantsDirectory
-        let outcomes = Outcomes(count: names.count)
+        let outcomes = ParallelResults<Result<Participant, StoreError>>(count: names.count)
         let chunks = max(1, min(names.count, ProcessInfo.processInfo.activeProcessorCount * 4))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             for index in stride(from: chunk, to: names.count, by: chunks) {
@@ -146,7 +160,7 @@ public final class JSONFileStore: ParticipantStore {
     }
 
     /// Reads and checks one participant file in `folder`.
-    private static func readParticipant(_ subject: String, folder: String) throws -> ParticipantFile {
+    static func readParticipant(_ subject: String, folder: String) throws -> ParticipantFile {
         if let problem = SubjectID.problem(subject) { throw DomainError("Unknown subject: \(problem).") }
         let path = folder + "/" + subject + ".json"
         guard let bytes = try DurableFile.read(path) else {
@@ -230,6 +244,7 @@ public final class JSONFileStore: ParticipantStore {
                                       time: UTCTimestamp.string(from: clock()), after: tail)
             let file = ParticipantFile(participant: participant, audit: head)
             try DurableFile.replace(participantFile(participant.subject), with: try CanonicalJSON.seal(file, formatVersion: Self.formatVersion))
+            noteSaved(participant)
         } catch {
             // The save failed (full disk, I/O error): take back the uncommitted audit records so the store is
             // byte for byte as it was. If even that fails, verify reports them as an interrupted save.
@@ -288,12 +303,12 @@ public final class JSONFileStore: ParticipantStore {
 }
 
 /// Results written from several threads at distinct indexes, read after they have all finished.
-private final class Outcomes: @unchecked Sendable {
-    private var values: [Result<Participant, StoreError>?]
+final class ParallelResults<Value>: @unchecked Sendable {
+    private var values: [Value?]
     private let lock = NSLock()
     init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Result<Participant, StoreError>) { lock.lock(); values[index] = value; lock.unlock() }
-    var all: [Result<Participant, StoreError>?] { lock.lock(); defer { lock.unlock() }; return values }
+    func set(_ index: Int, _ value: Value) { lock.lock(); values[index] = value; lock.unlock() }
+    var all: [Value?] { lock.lock(); defer { lock.unlock() }; return values }
 }
 
 /// A participant file's content: the participant and the audit record its saved state corresponds to.

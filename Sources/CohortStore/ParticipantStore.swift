@@ -13,6 +13,8 @@ public protocol ParticipantStore: AnyObject {
     func participant(_ subject: String) throws -> Participant
     /// Every readable participant, with the problems of those that are not.
     func loadParticipants() -> LoadedParticipants
+    /// Every readable participant's digest in a review table, with the problems of those that are not.
+    func loadTable(_ check: TableCheck) -> LoadedTable
     /// Validates and saves a new participant with its schedule.
     func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant
     /// Applies `change` to the latest saved participant under the lock; audits and saves it. Returns the result.
@@ -32,6 +34,30 @@ public struct LoadedParticipants: Sendable {
     /// Creates a result.
     public init(participants: [Participant], problems: [StoreError]) {
         self.participants = participants; self.problems = problems
+    }
+}
+
+/// How closely `loadTable` looks at the files.
+public enum TableCheck: Sendable {
+    /// May answer from the review cache when the participants folder is unchanged since the cache was
+    /// written, without looking at each file: for the first frame, which a `.full` check follows.
+    case quick
+    /// Looks at every file's stamp and reads again those that changed.
+    case full
+}
+
+/// A review table and the files that could not be read into it.
+public struct LoadedTable: Sendable {
+    /// The digests of every readable participant.
+    public var table: ReviewTable
+    /// One message per unreadable file, naming it.
+    public var problems: [StoreError]
+    /// False when the table came from the cache on the folder's word alone (a `.quick` load).
+    public var isFullyChecked: Bool
+
+    /// Creates a result.
+    public init(table: ReviewTable, problems: [StoreError], isFullyChecked: Bool) {
+        self.table = table; self.problems = problems; self.isFullyChecked = isFullyChecked
     }
 }
 

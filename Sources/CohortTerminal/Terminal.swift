@@ -44,11 +44,13 @@ public enum InteractiveSession {
     @discardableResult
     public static func run(_ initial: AppState, runner: EffectRunner, terminal: Terminal, screen: AppScreen = AppScreen()) -> AppState {
         var state = initial
+        var afterFrame: [Effect] = []
         func execute(_ effects: [Effect]) -> Bool {
             var pending = effects
             while !pending.isEmpty {
                 let effect = pending.removeFirst()
                 if effect == .quit { return false }
+                if effect.waitsForFrame { afterFrame.append(effect); continue }
                 if let outcome = runner.run(effect) { pending += state.handle(outcome) }
             }
             return true
@@ -58,6 +60,12 @@ public enum InteractiveSession {
             let (width, height) = terminal.size
             _ = state.handle(.resized(rows: AppScreen.listRows(height: height)))
             terminal.draw(screen.render(state, width: width, height: height))
+            if !afterFrame.isEmpty {
+                let waiting = afterFrame
+                afterFrame = []
+                running = execute(waiting.compactMap { runner.run($0) }.flatMap { state.handle($0) })
+                continue
+            }
             guard let key = terminal.readKey() else { break }
             if key == .resize { continue }
             // Too small to use: only quitting works, so nothing happens unseen.

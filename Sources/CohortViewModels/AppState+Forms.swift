@@ -141,6 +141,9 @@ extension AppState {
     /// The form's problems as the domain sees them (shown inline for touched fields).
     public func enrollmentProblems(_ form: EnrollmentForm) -> [EnrollmentRequest.Field: String] {
         guard let data else { return [:] }
-        return form.request.problems(protocols: data.context.sortedProtocols, takenSubjects: Set(data.participants.keys), today: today)
+        // Only the form's own subject can clash, so only it is looked up (not a set of the whole site per key press).
+        let subject = form.request.subject
+        let taken: Set<String> = data.table.digest(subject) == nil ? [] : [subject]
+        return form.request.problems(protocols: data.context.sortedProtocols, takenSubjects: taken, today: today)
     }
 }

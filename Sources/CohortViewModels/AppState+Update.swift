@@ -20,10 +20,15 @@ extension AppState {
         switch action {
         case .loaded(let snapshot):
             load(snapshot)
-            if !snapshot.problems.isEmpty {
-                status = StatusLine("\(snapshot.problems.count) participant file(s) could not be read and are not shown: \(snapshot.problems[0]) Run `cohort verify`.", .error)
-            }
+            reportUnreadable(snapshot.problems)
+            return snapshot.isFullyChecked ? [] : [.checkFiles]
+        case .checked(let table, let problems):
+            takeChecked(table)
+            reportUnreadable(problems)
             return []
+        case .fetched(let participant, let intent):
+            replace(participant)
+            return handle(.intent(intent))
         case .saved(let change, let participant, let before, let undoable):
             return saved(change, participant: participant, before: before, undoable: undoable)
         case .failed(let message):
@@ -72,7 +77,7 @@ extension AppState {
     }
 
     private mutating func reviewIntent(_ intent: Intent) -> [Effect] {
-        let count = review.all.count
+        let count = review.count
         switch intent {
         case .moveDown: selection = min(selection + 1, max(0, count - 1))
         case .moveUp: selection = max(selection - 1, 0)
@@ -85,18 +90,22 @@ extension AppState {
         case .backToToday: changeDay(to: today)
         case .openParticipant:
             guard let entry = selectedEntry else { return nothingSelected() }
+            guard data?.participants[entry.subject] != nil else { return [.fetch(subject: entry.subject, then: intent)] }
             var page = ParticipantPage(subject: entry.subject)
-            page.selection = entry.participant.visits.firstIndex { $0.code == entry.visit.code } ?? 0
+            page.selection = entry.visit.order
             screens.append(.participant(page))
             return [.loadAudit(subject: entry.subject)]
         case .completeVisit, .markMissed, .rescheduleVisit, .enterScores:
             guard let entry = selectedEntry else { return nothingSelected() }
-            return visitIntent(intent, participant: entry.participant, visit: entry.visit)
+            guard let participant = data?.participants[entry.subject] else { return [.fetch(subject: entry.subject, then: intent)] }
+            guard let studyProtocol = data?.context.protocols[participant.study],
+                  let visit = try? participant.plannedVisit(entry.visit.code, studyProtocol) else { return nothingSelected() }
+            return visitIntent(intent, participant: participant, visit: visit)
         case .filterSubjects:
             overlay = .prompt(Prompt(.filter, title: "Filter by subject ID or initials (Esc clears)", fields: [Prompt.Field("Subject", filter)]))
         case .enroll:
             guard let data else { return [] }
-            let subject = SubjectID.next(after: data.participants.keys, site: data.siteNumber)
+            let subject = SubjectID.next(after: data.table.subjects, site: data.siteNumber)
             screens.append(.enrollment(EnrollmentForm(nextSubject: subject, today: today, protocols: data.context.sortedProtocols)))
         case .showSummary:
             screens.append(.summary(SummaryPage(day: day)))
@@ -204,6 +213,8 @@ extension AppState {
                 status = StatusLine("Select a deviation (j/k) to add a note.", .info)
                 return []
             }
+            // The note is checked against the whole participant before it is sent, as from the participant view.
+            guard data?.participants[deviation.subject] != nil else { return [.fetch(subject: deviation.subject, then: intent)] }
             overlay = .prompt(Prompt(.note(subject: deviation.subject, visit: deviation.visit),
                                      title: "Note on the \(deviation.subject) \(deviation.visit) deviation for the PI",
                                      fields: [Prompt.Field("Note", note ?? "")]))
@@ -364,7 +375,12 @@ extension AppState {
     private mutating func changeDay(to new: CivilDate) {
         day = new
         selection = 0
-        refreshReview()
+        refreshReview(keepingSelection: false)
+    }
+
+    private mutating func reportUnreadable(_ problems: [String]) {
+        guard let first = problems.first else { return }
+        status = StatusLine("\(problems.count) participant file(s) could not be read and are not shown: \(first) Run `cohort verify`.", .error)
     }
 
     private mutating func nothingSelected() -> [Effect] {

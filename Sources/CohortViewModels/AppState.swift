@@ -14,7 +14,7 @@ public struct AppState: Equatable, Sendable {
     public var filter: String = ""
     /// The day's review rows for `day`, after the filter: today, overdue, closing.
     public private(set) var review = ReviewSections()
-    /// Index of the selected row in `review.all`.
+    /// Index of the selected row across the review's lists, in display order.
     public var selection = 0
     /// Rows a page holds (set from the terminal size).
     public var pageRows = 10
@@ -26,10 +26,6 @@ public struct AppState: Equatable, Sendable {
     public var status: StatusLine?
     /// Changes `u` can take back, newest last.
     public var undoStack: [UndoEntry] = []
-    /// The visits bucketed by date, so moving between days does not walk the whole store.
-    private var index: ReviewIndex?
-    /// Urgent flags not yet acknowledged, by subject, kept up to date so no frame rescans the store.
-    private var urgentBySubject: [String: [VisitFlag]] = [:]
     /// The open summary screen's figures, recomputed only when its day or the data changes.
     private(set) var summaryCache: SummaryFigures?
 
@@ -60,36 +56,49 @@ public struct AppState: Equatable, Sendable {
     }
 
     /// The selected review row, if any.
-    public var selectedEntry: ReviewEntry? {
-        review.all.indices.contains(selection) ? review.all[selection] : nil
-    }
+    public var selectedEntry: ReviewEntry? { review.entry(at: selection) }
 
     /// Every urgent flag not yet acknowledged, by subject.
-    public var urgentFlags: [VisitFlag] { urgentBySubject.keys.sorted().flatMap { urgentBySubject[$0] ?? [] } }
+    public var urgentFlags: [VisitFlag] { data?.table.urgentFlags ?? [] }
 
-    /// Takes in a fresh snapshot: indexes it and recomputes the review.
+    /// Takes in a fresh snapshot and recomputes the review.
     mutating func load(_ snapshot: Snapshot) {
         data = snapshot
-        index = ReviewIndex(participants: Array(snapshot.participants.values), context: snapshot.context)
-        urgentBySubject = [:]
-        for participant in snapshot.participants.values { noteUrgentFlags(of: participant) }
         refreshReview()
         refreshSummary()
     }
 
-    /// Takes in one saved participant: only its entries are recomputed.
+    /// Takes in the table as every file now says (after the check that follows the first frame). Full
+    /// participants whose digest moved are dropped, to be read again when next needed.
+    mutating func takeChecked(_ table: ReviewTable) {
+        guard var snapshot = data, snapshot.table != table else {
+            data?.isFullyChecked = true
+            return
+        }
+        review = ReviewSections()
+        for (subject, participant) in snapshot.participants where ParticipantDigest(participant, context: snapshot.context) != table.digest(subject) {
+            snapshot.participants[subject] = nil
+        }
+        snapshot.table = table
+        snapshot.isFullyChecked = true
+        data = snapshot
+        refreshReview()
+        refreshSummary()
+    }
+
+    /// Takes in one participant read in full (saved or fetched): only its digest moves in the table.
     mutating func replace(_ participant: Participant) {
-        data?.participants[participant.subject] = participant
-        index?.update(participant)
-        noteUrgentFlags(of: participant)
+        guard var snapshot = data else { return }
+        snapshot.participants[participant.subject] = participant
+        if let digest = ParticipantDigest(participant, context: snapshot.context), snapshot.table.digest(participant.subject) != digest {
+            // Let go of the lists (which share the table's storage) so the table is changed in place, not copied.
+            review = ReviewSections()
+            data = nil
+            snapshot.table.replace(digest)
+        }
+        data = snapshot
         refreshReview()
         refreshSummary()
-    }
-
-    private mutating func noteUrgentFlags(of participant: Participant) {
-        guard let context = data?.context else { return }
-        let flags = participant.unacknowledgedUrgentFlags(context: context)
-        urgentBySubject[participant.subject] = flags.isEmpty ? nil : flags
     }
 
     /// Recomputes the summary figures if a summary screen is open (after its day or the data changed).
@@ -100,19 +109,23 @@ public struct AppState: Equatable, Sendable {
         summaryCache = page.flatMap { computeSummary(for: $0.day) }.map { SummaryFigures(summary: $0.0, items: $0.1) }
     }
 
-    /// Recomputes the review rows after the data, the day or the filter changed; keeps the selection on the same visit.
-    mutating func refreshReview() {
-        let kept = selectedEntry.map { ($0.subject, $0.visit.code) }
-        guard let index else { review = ReviewSections(); return }
+    /// Recomputes the review rows after the data, the day or the filter changed; keeps the selection on the
+    /// same visit unless asked not to (a new day starts at the top).
+    mutating func refreshReview(keepingSelection: Bool = true) {
+        let kept = keepingSelection ? selectedEntry.map { ($0.subject, $0.visit.code) } : nil
+        review = ReviewSections()
+        guard let table = data?.table else { return }
         let needle = filter.lowercased()
-        let dayReview = index.review(on: day, matching: needle.isEmpty ? nil : { participant in
+        let dayReview = table.review(on: day, matching: needle.isEmpty ? nil : { participant in
             participant.subject.lowercased().contains(needle) || participant.initials.lowercased().contains(needle)
         })
         review = ReviewSections(today: dayReview.today, overdue: dayReview.overdue, closing: dayReview.closing)
-        if let kept, let index = review.all.firstIndex(where: { $0.subject == kept.0 && $0.visit.code == kept.1 }) {
-            selection = index
+        // Keep the cursor on the same visit: it can only have moved a few rows, so look near it first.
+        if let kept, review.entry(at: selection).map({ ($0.subject, $0.visit.code) != kept }) ?? true,
+           let found = review.index(near: selection, where: { $0.subject == kept.0 && $0.visit.code == kept.1 }) {
+            selection = found
         }
-        selection = min(max(0, selection), max(0, review.all.count - 1))
+        selection = min(max(0, selection), max(0, review.count - 1))
     }
 }
 
@@ -122,21 +135,43 @@ struct SummaryFigures: Equatable, Sendable {
     let items: [SummaryItem]
 }
 
-/// The day's lists, and all of them in display order for the cursor.
+/// The day's lists; the cursor runs through them in display order.
 public struct ReviewSections: Equatable, Sendable {
     /// Scheduled on the day.
-    public let today: [ReviewEntry]
+    public let today: ReviewList
     /// Window closed, not done.
-    public let overdue: [ReviewEntry]
+    public let overdue: ReviewList
     /// Window closing within two days.
-    public let closing: [ReviewEntry]
-    /// Every row in display order (kept, not recomputed on each key press).
-    public let all: [ReviewEntry]
+    public let closing: ReviewList
 
     /// The sections of a day's review.
-    public init(today: [ReviewEntry] = [], overdue: [ReviewEntry] = [], closing: [ReviewEntry] = []) {
+    public init(today: ReviewList = ReviewList(), overdue: ReviewList = ReviewList(), closing: ReviewList = ReviewList()) {
         self.today = today; self.overdue = overdue; self.closing = closing
-        all = today + overdue + closing
+    }
+
+    /// Rows in all three lists.
+    public var count: Int { today.count + overdue.count + closing.count }
+
+    /// The row at `position` in display order.
+    public func entry(at position: Int) -> ReviewEntry? {
+        var position = position
+        guard position >= 0 else { return nil }
+        for list in [today, overdue, closing] {
+            if position < list.count { return list[position] }
+            position -= list.count
+        }
+        return nil
+    }
+
+    /// The position of the row nearest to `start` that satisfies `matches`.
+    func index(near start: Int, where matches: (ReviewEntry) -> Bool) -> Int? {
+        for distance in 0..<max(count, 1) {
+            for position in [start - distance, start + distance] where position >= 0 && position < count {
+                if let entry = entry(at: position), matches(entry) { return position }
+            }
+            if start - distance < 0 && start + distance >= count { break }
+        }
+        return nil
     }
 }
 

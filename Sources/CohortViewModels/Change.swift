@@ -65,8 +65,12 @@ public enum Change: Equatable, Sendable {
 
 /// Work the run loop does for the view model; its outcome comes back as an `Action`.
 public enum Effect: Equatable, Sendable {
-    /// Read every participant (start-up, after a failed save).
+    /// Read the review table (start-up): from the cache when the store says it is current.
     case load
+    /// Check every file against the table shown, once the first frame is on screen.
+    case checkFiles
+    /// Read one participant in full, then carry on with `then`.
+    case fetch(subject: String, then: Intent)
     /// Save a change through the store.
     case apply(Change)
     /// Save a new participant.
@@ -75,14 +79,21 @@ public enum Effect: Equatable, Sendable {
     case loadAudit(subject: String)
     /// Leave the program.
     case quit
+
+    /// Effects that wait until the frame in hand is drawn: the screen first, then the slower check.
+    public var waitsForFrame: Bool { self == .checkFiles }
 }
 
 /// What was read from the store.
 public struct Snapshot: Equatable, Sendable {
-    /// Readable participants, by subject.
-    public var participants: [String: Participant]
+    /// Every readable participant's digest, ordered for the day's lists.
+    public var table: ReviewTable
+    /// Participants read in full so far (the ones opened or changed), by subject.
+    public var participants: [String: Participant] = [:]
     /// One message per unreadable file.
     public var problems: [String]
+    /// False when the table was taken from the cache without looking at each file (a check follows).
+    public var isFullyChecked: Bool
     /// Protocols and scales.
     public var context: StudyContext
     /// Site name.
@@ -91,9 +102,9 @@ public struct Snapshot: Equatable, Sendable {
     public var siteNumber: String
 
     /// Creates a snapshot.
-    public init(participants: [Participant], problems: [String], context: StudyContext, site: String, siteNumber: String) {
-        self.participants = Dictionary(participants.map { ($0.subject, $0) }, uniquingKeysWith: { a, _ in a })
-        self.problems = problems; self.context = context; self.site = site; self.siteNumber = siteNumber
+    public init(table: ReviewTable, problems: [String], isFullyChecked: Bool = true, context: StudyContext, site: String, siteNumber: String) {
+        self.table = table; self.problems = problems; self.isFullyChecked = isFullyChecked
+        self.context = context; self.site = site; self.siteNumber = siteNumber
     }
 }
 
@@ -107,6 +118,10 @@ public enum Action: Equatable, Sendable {
     case resized(rows: Int)
     /// The store was read.
     case loaded(Snapshot)
+    /// Every file was checked against the table shown; the table as it stands, and unreadable files.
+    case checked(ReviewTable, problems: [String])
+    /// A participant was read in full, so `then` can go ahead.
+    case fetched(Participant, then: Intent)
     /// A change was saved; `before` is the participant as it was (nil for an enrollment).
     case saved(change: String, participant: Participant, before: Participant?, undoable: Bool)
     /// An effect failed; the message says why and nothing was written.

@@ -20,9 +20,14 @@ public final class EffectRunner {
             case .quit:
                 return nil
             case .load:
-                let loaded = store.loadParticipants()
-                return .loaded(Snapshot(participants: loaded.participants, problems: loaded.problems.map(\.message),
+                let loaded = store.loadTable(.quick)
+                return .loaded(Snapshot(table: loaded.table, problems: loaded.problems.map(\.message), isFullyChecked: loaded.isFullyChecked,
                                         context: store.context, site: store.site.name, siteNumber: store.site.number))
+            case .checkFiles:
+                let loaded = store.loadTable(.full)
+                return .checked(loaded.table, problems: loaded.problems.map(\.message))
+            case .fetch(let subject, let intent):
+                return .fetched(try store.participant(subject), then: intent)
             case .apply(let change):
                 var before: Participant?
                 let context = store.context

@@ -65,10 +65,9 @@ extension AppState {
 
     func computeSummary(for day: CivilDate) -> (DaySummary, [SummaryItem])? {
         guard let data else { return nil }
-        let participants = Array(data.participants.values)
-        let summary = DaySummary(date: day, participants: participants, context: data.context)
+        let summary = DaySummary(date: day, table: data.table)
         let deviations = summary.deviations.map { deviation in
-            SummaryItem.deviation(deviation, note: data.participants[deviation.subject]?.deviationNotes.first { $0.visit == deviation.visit }?.note)
+            SummaryItem.deviation(deviation, note: data.table.digest(deviation.subject)?.deviationNotes.first { $0.visit == deviation.visit }?.note)
         }
         return (summary, urgentFlags.map(SummaryItem.urgentFlag) + deviations)
     }

@@ -24,6 +24,8 @@ enum FrontEnd {
             let runner = EffectRunner(store: store, today: session.today, user: session.user)
             InteractiveSession.run(AppState(today: session.today, user: session.user), runner: runner, terminal: terminal,
                                    screen: AppScreen(glyphs: terminal.isUTF8 ? .unicode : .ascii))
+            // Bring the review cache up to date with this session's saves, so the next start is quick.
+            _ = store.loadTable(.full)
         }
     }
 }

@@ -49,9 +49,20 @@ struct Session {
     func withAllParticipants(_ store: JSONFileStore, _ body: ([Participant]) throws -> Void) throws {
         let loaded = store.loadParticipants()
         try body(loaded.participants)
-        guard loaded.problems.isEmpty else {
-            for problem in loaded.problems { Session.warn(problem.message) }
-            throw StoreError(.damaged, "\(loaded.problems.count) participant file(s) could not be read and are left out above; they were not changed.")
+        try Self.refuseIfUnreadable(loaded.problems)
+    }
+
+    /// Like `withAllParticipants`, with every participant's digest (checked file by file against the review cache).
+    func withReviewTable(_ store: JSONFileStore, _ body: (ReviewTable) throws -> Void) throws {
+        let loaded = store.loadTable(.full)
+        try body(loaded.table)
+        try Self.refuseIfUnreadable(loaded.problems)
+    }
+
+    private static func refuseIfUnreadable(_ problems: [StoreError]) throws {
+        guard problems.isEmpty else {
+            for problem in problems { Session.warn(problem.message) }
+            throw StoreError(.damaged, "\(problems.count) participant file(s) could not be read and are left out above; they were not changed.")
         }
     }
 

@@ -62,20 +62,41 @@ struct DayReviewTests {
         #expect(summary.tomorrow == 1) // D W1 on 11-10; C's W1 is scheduled 11-08
     }
 
-    @Test func theIndexGivesTheSameListsAsAFullScanOnEveryDayAndAfterUpdates() throws {
+    @Test func theTableGivesTheListsOfAPlainScanOnEveryDayAndAfterReplacements() throws {
         var participants = try site()
-        var index = ReviewIndex(participants: participants, context: Fixture.context)
+        var table = ReviewTable(participants: participants, context: Fixture.context)
         func same() {
             for offset in -30...60 {
                 let date = day.adding(days: offset)
-                #expect(index.review(on: date) == DayReview(date: date, participants: participants, context: Fixture.context), "\(date)")
+                let lists = table.review(on: date)
+                let expected = ReferenceLists(date: date, participants: participants, context: Fixture.context)
+                #expect(lists.today.map(\.key) == expected.today, "\(date)")
+                #expect(lists.overdue.map(\.key) == expected.overdue, "\(date)")
+                #expect(lists.closing.map(\.key) == expected.closing, "\(date)")
             }
         }
         same()
         _ = try participants[1].complete("W1", on: day, reason: nil, studyProtocol: scz, today: today)
         _ = try participants[1].reschedule("W2", to: day.adding(days: 2), reason: nil, studyProtocol: scz)
-        index.update(participants[1])
+        table.replace(try #require(ParticipantDigest(participants[1], context: Fixture.context)))
         same()
+        _ = try participants[0].withdraw(on: day, reason: "moved away", screenFailure: false, today: today)
+        table.replace(try #require(ParticipantDigest(participants[0], context: Fixture.context)))
+        var late = Fixture.participant("101-0000", baseline: "2026-10-20", today: "2026-11-09")
+        _ = try late.reschedule("W1", to: day, reason: "came back", studyProtocol: scz)
+        participants.append(late)
+        table.replace(try #require(ParticipantDigest(late, context: Fixture.context)))
+        same()
+        #expect(table.digest("101-0000")?.subject == "101-0000" && table.digest("101-0009") == nil)
+    }
+
+    @Test func urgentFlagsFollowScoresAndAcknowledgements() throws {
+        var participants = try site()
+        var table = ReviewTable(participants: participants, context: Fixture.context)
+        #expect(table.urgentFlags.map { "\($0.subject) \($0.visit) \($0.flag)" } == ["101-0001 W1 cssrs-urgent"])
+        _ = try participants[0].acknowledge(flag: "cssrs-urgent", visit: "W1", on: day, user: "lead")
+        table.replace(try #require(ParticipantDigest(participants[0], context: Fixture.context)))
+        #expect(table.urgentFlags.isEmpty)
     }
 
     @Test func urgentFlagsStayUntilAcknowledged() throws {
@@ -87,4 +108,32 @@ struct DayReviewTests {
         #expect(a.unacknowledgedUrgentFlags(context: Fixture.context).isEmpty)
         #expect(throws: DomainError.self) { try a.acknowledge(flag: "cssrs-urgent", visit: "W1", on: day, user: "lead") }
     }
+}
+
+/// The §3.5 lists worked out the plain way, straight from the rules, to check the table against.
+struct ReferenceLists {
+    var today: [String] = [], overdue: [String] = [], closing: [String] = []
+
+    init(date: CivilDate, participants: [Participant], context: StudyContext) {
+        var today: [(String, CivilDate, String)] = [], overdue: [(CivilDate, String, CivilDate, String)] = [], closing: [(CivilDate, String, CivilDate, String)] = []
+        for participant in participants {
+            for visit in participant.plannedVisits(context.protocols[participant.study]!) {
+                let key = "\(participant.subject) \(visit.code)"
+                if visit.scheduled == date && visit.status != .cancelled { today.append((participant.subject, visit.target, key)) }
+                guard visit.status == .scheduled else { continue }
+                if visit.window.end < date { overdue.append((visit.window.end, participant.subject, visit.target, key)) }
+                if visit.scheduled != date && visit.window.contains(date) && visit.window.end <= date.adding(days: 2) {
+                    closing.append((visit.window.end, participant.subject, visit.target, key))
+                }
+            }
+        }
+        self.today = today.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+        self.overdue = overdue.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map(\.3)
+        self.closing = closing.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map(\.3)
+    }
+}
+
+extension ReviewEntry {
+    /// `SUBJECT VISIT`.
+    var key: String { "\(subject) \(visit.code)" }
 }

@@ -137,17 +137,25 @@ struct ScreenTests {
     }
 }
 
-/// The index behind key presses against the full scan, on a realistic site.
-struct ReviewIndexOnDemoTests {
-    @Test func indexAndFullScanAgreeOnEveryDay() throws {
+/// The review cache against the files, on a realistic site.
+struct ReviewCacheOnDemoTests {
+    @Test func theCachedTableIsTheTableOfTheFilesAndGivesTheSameListsEveryDay() throws {
         let directory = NSTemporaryDirectory() + "cohort-index-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try DemoSite.build(directory: directory, participants: 80, seed: 3, today: ScreenTests.today, scales: try BundledResources.scales())
+        let scales = try BundledResources.scales()
+        let store = try DemoSite.build(directory: directory, participants: 80, seed: 3, today: ScreenTests.today, scales: scales)
         let participants = store.loadParticipants().participants
-        let index = ReviewIndex(participants: participants, context: store.context)
+        let fromFiles = ReviewTable(participants: participants, context: store.context)
+        _ = store.loadTable(.full) // writes the cache
+        usleep(100_000) // past the margin within which a file's stamp is not trusted
+        _ = try JSONFileStore(directory: directory, scales: scales, user: "t").loadTable(.full)
+        let cached = try JSONFileStore(directory: directory, scales: scales, user: "t").loadTable(.quick)
+        #expect(!cached.isFullyChecked, "the second start should come from the cache")
+        #expect(cached.table == fromFiles)
         for offset in -60...60 {
             let date = ScreenTests.today.adding(days: offset)
-            #expect(index.review(on: date) == DayReview(date: date, participants: participants, context: store.context), "\(date)")
+            #expect(cached.table.review(on: date) == fromFiles.review(on: date), "\(date)")
+            #expect(DaySummary(date: date, table: cached.table) == DaySummary(date: date, participants: participants, context: store.context))
         }
     }
 }

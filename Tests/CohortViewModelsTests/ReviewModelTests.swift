@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 struct ReviewModelTests {
-    func rows(_ entries: [ReviewEntry]) -> [String] { entries.map { "\($0.subject) \($0.visit.code)" } }
+    func rows(_ entries: ReviewList) -> [String] { entries.map { "\($0.subject) \($0.visit.code)" } }
 
     @Test func loadsTheDaysLists() throws {
         let fixture = try ViewModelFixture()

@@ -14,8 +14,8 @@ struct VisitsCommand: SessionCommand {
     func execute(_ session: Session) throws {
         let day = try session.date(date, option: "--date") ?? session.today
         let store = try session.openStore()
-        try session.withAllParticipants(store) { participants in
-            let review = DayReview(date: day, participants: participants, context: store.context)
+        try session.withReviewTable(store) { table in
+            let review = table.review(on: day)
             switch format {
             case .json: Session.print(try Session.json(ReviewJSON(review)))
             case .text: Session.print(ReviewText.render(review, context: store.context))
@@ -51,12 +51,12 @@ struct SummaryCommand: SessionCommand {
     func execute(_ session: Session) throws {
         let day = try session.date(date, option: "--date") ?? session.today
         let store = try session.openStore()
-        try session.withAllParticipants(store) { participants in
-            let summary = DaySummary(date: day, participants: participants, context: store.context)
+        try session.withReviewTable(store) { table in
+            let summary = DaySummary(date: day, table: table)
             switch format {
             case .json: Session.print(try Session.json(summary))
             case .text, .markdown:
-                let report = SummaryReport(summary: summary, participants: participants, context: store.context, site: store.site.name)
+                let report = SummaryReport(summary: summary, table: table, site: store.site.name)
                 Session.print(format == .markdown ? report.markdown() : report.text())
             }
         }

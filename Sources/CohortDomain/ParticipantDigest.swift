@@ -1,0 +1,159 @@
+/// What the day's lists and the day's summary need of one participant, derived from the participant and
+/// its protocol: visits with their dates, how much of each is scored, the latest primary score, flags.
+/// Small enough to keep for every participant of a large site, and to cache between runs.
+public struct ParticipantDigest: Sendable, Equatable {
+    /// Subject ID.
+    public var subject: String
+    /// Initials.
+    public var initials: String
+    /// Protocol id.
+    public var study: String
+    /// Where the participant is in the study.
+    public var status: ParticipantStatus
+    /// Consent (enrollment) date.
+    public var consentDate: CivilDate
+    /// Day 1.
+    public var baselineDate: CivilDate
+    /// Date the participant left (withdrawn or screen-failed).
+    public var exitDate: CivilDate?
+    /// The latest primary-scale total, with change from baseline.
+    public var primary: PrimaryScore?
+    /// Every visit in protocol order.
+    public var visits: [VisitDigest]
+    /// The date of every administration.
+    public var scoreDates: [CivilDate]
+    /// Every flag raised, with whether it was acknowledged.
+    public var flags: [DigestFlag]
+    /// The lead's notes on deviations.
+    public var deviationNotes: [DeviationNote]
+
+    /// Creates a digest from its parts (the cache reads them back this way).
+    public init(subject: String, initials: String, study: String, status: ParticipantStatus, consentDate: CivilDate,
+                baselineDate: CivilDate, exitDate: CivilDate?, primary: PrimaryScore?, visits: [VisitDigest],
+                scoreDates: [CivilDate], flags: [DigestFlag], deviationNotes: [DeviationNote]) {
+        self.subject = subject; self.initials = initials; self.study = study; self.status = status
+        self.consentDate = consentDate; self.baselineDate = baselineDate; self.exitDate = exitDate
+        self.primary = primary; self.visits = visits; self.scoreDates = scoreDates; self.flags = flags
+        self.deviationNotes = deviationNotes
+    }
+
+    /// The digest of `participant`; nil when its protocol is not in `context`.
+    public init?(_ participant: Participant, context: StudyContext) {
+        guard let studyProtocol = context.protocols[participant.study] else { return nil }
+        let order = Dictionary(studyProtocol.visits.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let acknowledged = Set(participant.acknowledgements.map { $0.visit + "\u{0}" + $0.flag })
+        self.init(
+            subject: participant.subject, initials: participant.initials, study: participant.study,
+            status: participant.status, consentDate: participant.consentDate, baselineDate: participant.baselineDate,
+            exitDate: participant.exit?.date,
+            primary: participant.latestPrimaryScore(context: context).flatMap { administration, result in
+                result.total.map { PrimaryScore(scale: administration.scale, total: $0, change: result.change) }
+            },
+            visits: participant.plannedVisits(studyProtocol).map { planned in
+                let required = planned.definition.scales
+                return VisitDigest(code: planned.code, order: order[planned.code] ?? 0, status: planned.status,
+                                   target: planned.target, window: planned.window, scheduled: planned.scheduled,
+                                   completedDate: planned.record.completedDate, missedDate: planned.record.missedDate,
+                                   enteredScales: required.filter { participant.administration(visit: planned.code, scale: $0) != nil }.count,
+                                   requiredScales: required.count,
+                                   isIncomplete: !participant.incompleteScales(of: planned).isEmpty)
+            },
+            scoreDates: participant.administrations.map(\.date),
+            flags: participant.raisedFlags(context: context).map { flag in
+                DigestFlag(visit: flag.visit, flag: flag.flag, date: flag.date, isUrgent: flag.urgent,
+                           isAcknowledged: acknowledged.contains(flag.visit + "\u{0}" + flag.flag))
+            },
+            deviationNotes: participant.deviationNotes)
+    }
+
+    /// Urgent flags the lead has not acknowledged yet.
+    public var urgentFlags: [VisitFlag] {
+        flags.filter { $0.isUrgent && !$0.isAcknowledged }.map { visitFlag($0) }
+    }
+
+    /// True when an urgent flag waits for acknowledgement.
+    public var hasUrgentFlag: Bool { flags.contains { $0.isUrgent && !$0.isAcknowledged } }
+
+    /// Flags raised by administrations dated `date`.
+    public func flags(raisedOn date: CivilDate) -> [VisitFlag] {
+        flags.filter { $0.date == date }.map { visitFlag($0) }
+    }
+
+    private func visitFlag(_ flag: DigestFlag) -> VisitFlag {
+        VisitFlag(subject: subject, visit: flag.visit, flag: flag.flag, urgent: flag.isUrgent, date: flag.date)
+    }
+}
+
+/// A participant's visit with its derived dates and how far its scales are entered.
+public struct VisitDigest: Sendable, Equatable {
+    /// Visit code.
+    public var code: String
+    /// Position in the protocol's visit list.
+    public var order: Int
+    /// Status.
+    public var status: VisitStatus
+    /// Target date.
+    public var target: CivilDate
+    /// Window around the target.
+    public var window: VisitWindow
+    /// The day it is planned for.
+    public var scheduled: CivilDate
+    /// Completion date, when completed.
+    public var completedDate: CivilDate?
+    /// Date marked missed.
+    public var missedDate: CivilDate?
+    /// Required scales with an administration.
+    public var enteredScales: Int
+    /// Scales the protocol requires at this visit.
+    public var requiredScales: Int
+    /// A required scale is missing or has an unscored item.
+    public var isIncomplete: Bool
+
+    /// Creates a visit digest.
+    public init(code: String, order: Int, status: VisitStatus, target: CivilDate, window: VisitWindow, scheduled: CivilDate,
+                completedDate: CivilDate?, missedDate: CivilDate?, enteredScales: Int, requiredScales: Int, isIncomplete: Bool) {
+        self.code = code; self.order = order; self.status = status; self.target = target; self.window = window
+        self.scheduled = scheduled; self.completedDate = completedDate; self.missedDate = missedDate
+        self.enteredScales = enteredScales; self.requiredScales = requiredScales; self.isIncomplete = isIncomplete
+    }
+
+    /// The window state on `day` (§3.3).
+    public func windowState(on day: CivilDate) -> WindowState {
+        WindowState(status: status, window: window, done: completedDate ?? scheduled, on: day)
+    }
+
+    /// Days outside the window for a completed visit (negative early, positive late); nil when in window or not done.
+    public var deviationDays: Int? { window.deviationDays(status: status, completedDate: completedDate) }
+}
+
+/// The latest total of the protocol's primary scale.
+public struct PrimaryScore: Sendable, Equatable {
+    /// Scale code.
+    public var scale: String
+    /// Total.
+    public var total: Int
+    /// Total minus the baseline total, where change from baseline applies.
+    public var change: Int?
+
+    /// Creates a primary score.
+    public init(scale: String, total: Int, change: Int?) { self.scale = scale; self.total = total; self.change = change }
+}
+
+/// A flag raised by one administration, and whether the lead has acknowledged it.
+public struct DigestFlag: Sendable, Equatable {
+    /// Visit code.
+    public var visit: String
+    /// Flag name.
+    public var flag: String
+    /// Date of the administration that raised it.
+    public var date: CivilDate
+    /// Urgent flags wait for an acknowledgement.
+    public var isUrgent: Bool
+    /// Acknowledged by the lead.
+    public var isAcknowledged: Bool
+
+    /// Creates a flag.
+    public init(visit: String, flag: String, date: CivilDate, isUrgent: Bool, isAcknowledged: Bool) {
+        self.visit = visit; self.flag = flag; self.date = date; self.isUrgent = isUrgent; self.isAcknowledged = isAcknowledged
+    }
+}

@@ -1,0 +1,154 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CohortDomain
+import Foundation
+
+/// The review cache, `.cache/review-table`: every participant's digest with the stamp of the file it came
+/// from. It is derived data, never the record: it is checked against the files (the folder's stamp for a
+/// quick first frame, every file's stamp for a full check), files that disagree are read again (and their
+/// checksums verified), and a cache that is damaged, from another version or for other protocols is
+/// rebuilt from the files. It lives beside the data but is never synced, audited or verified as data.
+extension JSONFileStore {
+    var cacheDirectory: String { directory + "/.cache" }
+    var cacheFile: String { cacheDirectory + "/review-table" }
+
+    public func loadTable(_ check: TableCheck) -> LoadedTable {
+        let fingerprint = contextFingerprint()
+        if knownTable?.fingerprint != fingerprint { knownTable = nil }
+        if knownTable == nil, let bytes = try? DurableFile.read(cacheFile),
+           let cached = ReviewTableCodec.decode(bytes), cached.fingerprint == fingerprint {
+            knownTable = cached
+        }
+        if check == .quick, let known = knownTable, known.folder != .unknown, FileStamp.of(participantsDirectory) == known.folder {
+            return LoadedTable(table: known.table, problems: [], isFullyChecked: false)
+        }
+        return checkEveryFile(fingerprint: fingerprint)
+    }
+
+    /// Stats every participant file; reads again (verifying it) each one whose stamp differs from the
+    /// known table's; updates the table and writes the cache when anything differed.
+    private func checkEveryFile(fingerprint: String) -> LoadedTable {
+        let lookedAt = FileStamp.now()
+        let folderStamp = FileStamp.of(participantsDirectory) ?? .unknown
+        let names: [String]
+        do { names = try subjects() } catch let error as StoreError {
+            return LoadedTable(table: ReviewTable([]), problems: [error], isFullyChecked: true)
+        } catch {
+            return LoadedTable(table: ReviewTable([]), problems: [StoreError(.damaged, "\(error)")], isFullyChecked: true)
+        }
+        let known = knownTable
+        let folder = participantsDirectory
+        let context = context
+        let outcomes = ParallelResults<FileOutcome>(count: names.count)
+        let chunks = max(1, min(names.count, ProcessInfo.processInfo.activeProcessorCount * 4))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            for index in stride(from: chunk, to: names.count, by: chunks) {
+                let path = folder + "/" + names[index] + ".json"
+                let stamp = FileStamp.of(path) ?? .unknown
+                if stamp != .unknown, let known, let person = known.table.index(of: names[index]), known.stamps[person] == stamp {
+                    outcomes.set(index, .unchanged(person))
+                    continue
+                }
+                do {
+                    let participant = try Self.readParticipant(names[index], folder: folder).participant
+                    guard let digest = ParticipantDigest(participant, context: context) else {
+                        throw StoreError(.damaged, "\(path) follows study \(participant.study), which is not in this store.")
+                    }
+                    outcomes.set(index, .read(digest, stamp.trusted(lookedAt: lookedAt)))
+                } catch let error as StoreError {
+                    outcomes.set(index, .unreadable(error))
+                } catch let error as DomainError {
+                    outcomes.set(index, .unreadable(StoreError(.damaged, error.message)))
+                } catch {
+                    outcomes.set(index, .unreadable(StoreError(.damaged, "\(path): \(error)")))
+                }
+            }
+        }
+        var problems: [StoreError] = [], changed: [(ParticipantDigest, FileStamp)] = []
+        var unchanged = 0
+        for outcome in outcomes.all {
+            switch outcome {
+            case .unchanged?: unchanged += 1
+            case .read(let digest, let stamp)?: changed.append((digest, stamp))
+            case .unreadable(let error)?: problems.append(error)
+            case nil: break
+            }
+        }
+        // A folder with unreadable files is never trusted on its stamp alone: they must be reported each time.
+        let trustedFolder = problems.isEmpty ? folderStamp.trusted(lookedAt: lookedAt) : .unknown
+        var contents: ReviewTableCodec.Contents
+        let stillKnown = unchanged + changed.filter { known?.table.index(of: $0.0.subject) != nil }.count
+        if let known, stillKnown == known.table.people.count {
+            // Every known participant is still readable: move only what changed (usually a few saved ones).
+            contents = known
+            for (digest, stamp) in changed {
+                contents.table.replace(digest)
+                let person = contents.table.index(of: digest.subject) ?? contents.stamps.count
+                if person < contents.stamps.count { contents.stamps[person] = stamp } else { contents.stamps.append(stamp) }
+            }
+        } else {
+            var stampBySubject: [String: FileStamp] = [:]
+            for (digest, stamp) in changed { stampBySubject[digest.subject] = stamp }
+            var digests = changed.map(\.0)
+            if let known {
+                for case .unchanged(let person)? in outcomes.all {
+                    digests.append(known.table.people[person])
+                    stampBySubject[known.table.people[person].subject] = known.stamps[person]
+                }
+            }
+            let table = ReviewTable(digests)
+            contents = ReviewTableCodec.Contents(table: table, stamps: table.people.map { stampBySubject[$0.subject] ?? .unknown },
+                                                 folder: trustedFolder, fingerprint: fingerprint)
+        }
+        contents.folder = trustedFolder
+        let needsWriting = known == nil || !changed.isEmpty || known?.folder != trustedFolder || stillKnown != known?.table.people.count
+        knownTable = contents
+        if needsWriting { writeCache(contents) }
+        return LoadedTable(table: contents.table, problems: problems, isFullyChecked: true)
+    }
+
+    /// Writes the cache atomically (a reader sees the old or the new file, never a mix). Not flushed and
+    /// failures are ignored: losing it costs one slower start, never data.
+    private func writeCache(_ contents: ReviewTableCodec.Contents) {
+        guard (try? DurableFile.makeDirectory(cacheDirectory)) != nil else { return }
+        let temporary = cacheDirectory + "/.review-table.\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, DurableFile.fileMode)
+        guard descriptor >= 0 else { return }
+        let bytes = ReviewTableCodec.encode(contents)
+        let written = bytes.withUnsafeBytes { raw -> Bool in
+            var offset = 0
+            while offset < raw.count {
+                let count = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if count <= 0 { return false }
+                offset += count
+            }
+            return true
+        }
+        close(descriptor)
+        if !written || rename(temporary, cacheFile) != 0 { unlink(temporary) }
+    }
+
+    /// After a save through this store: the saved file is read again at the next check (its stamp is
+    /// forgotten), and the folder is no longer vouched for. Constant cost, so saving does not grow with the store.
+    func noteSaved(_ participant: Participant) {
+        guard let person = knownTable?.table.index(of: participant.subject) else {
+            knownTable?.folder = .unknown
+            return
+        }
+        knownTable?.stamps[person] = .unknown
+        knownTable?.folder = .unknown
+    }
+}
+
+/// What a full check found for one participant file.
+private enum FileOutcome: Sendable {
+    /// Its stamp matches the known table's entry at this index.
+    case unchanged(Int)
+    /// Read again (verified), with the stamp it was read at.
+    case read(ParticipantDigest, FileStamp)
+    /// Could not be read.
+    case unreadable(StoreError)
+}
