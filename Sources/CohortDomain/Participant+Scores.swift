@@ -67,4 +67,9 @@ public struct VisitFlag: Sendable, Hashable, Codable {
     public let urgent: Bool
     /// Date of the administration that raised it.
     public let date: CivilDate
+
+    /// Creates a flag.
+    public init(subject: String, visit: String, flag: String, urgent: Bool, date: CivilDate) {
+        self.subject = subject; self.visit = visit; self.flag = flag; self.urgent = urgent; self.date = date
+    }
 }

@@ -1,48 +1,86 @@
-/// Every participant's digest, with the visits kept in two orders — by scheduled date, and (still
-/// scheduled ones) by window end — so a day's lists are ranges found by binary search: what a day costs
-/// is what the screen shows, not what the store holds. One participant is replaced after each save.
-public struct ReviewTable: Sendable, Equatable {
-    /// A visit of a participant: indexes into `people` and its `visits`.
-    public struct SlotRef: Sendable, Hashable {
-        /// Index in `people`.
-        public let person: Int32
-        /// Index in that participant's visits.
-        public let visit: Int32
+/// Every participant's digest, laid out for the day's lists: each visit is a fixed-size `Slot` in one
+/// flat array, kept in two orders — by scheduled date, and (still-scheduled ones) by window end — so a
+/// day's lists are ranges found by binary search. A participant's other facts (initials, scores, flags)
+/// are read only when a row shows them, from `facts`, which may still be encoded (the store's cache): a
+/// table of thousands opens at about the cost of copying its visits, and a day costs what it shows.
+public struct ReviewTable: Sendable {
+    /// One visit: everything the lists and the summary read, in fixed-size fields (dates as day numbers).
+    public struct Slot: Sendable, Equatable {
+        /// Index of the participant; −1 once replaced by a newer digest.
+        public var person: Int32
+        /// Index of the visit code in `codes`.
+        public var code: Int16
+        /// Position in the protocol's visit list.
+        public var order: Int16
+        /// `VisitStatus.allCases` index.
+        public var status: UInt8
+        /// Required scales entered.
+        public var entered: UInt8
+        /// Scales required.
+        public var required: UInt8
+        /// 1 when a required scale is missing or has an unscored item.
+        public var incomplete: UInt8
+        /// Target, window start and end, scheduled, completed and missed dates (`Slot.none` when absent).
+        public var target, windowStart, windowEnd, scheduled, completed, missed: Int32
 
-        /// Creates a reference.
-        public init(person: Int32, visit: Int32) { self.person = person; self.visit = visit }
+        /// The day number standing for "no date".
+        public static let none = Int32.min
     }
 
-    /// Every participant's digest; the first `sortedCount` are in subject order, later additions follow.
-    public private(set) var people: [ParticipantDigest]
-    /// Not-cancelled visits ordered by (scheduled date, subject, target).
-    public private(set) var byScheduled: [SlotRef]
-    /// Still-scheduled visits ordered by (window end, subject, target).
-    public private(set) var openByWindowEnd: [SlotRef]
-    /// Every urgent flag not yet acknowledged, in subject order (kept, so no frame scans the site for them).
-    public private(set) var urgentFlags: [VisitFlag]
+    /// The table's arrays, as the cache stores them.
+    public struct Parts: Sendable, Equatable {
+        /// Every visit.
+        public var slots: [Slot]
+        /// Per participant, the first slot and one past the last.
+        public var slotStart: [Int32], slotEnd: [Int32]
+        /// Per participant, the subject ID.
+        public var subjects: [String]
+        /// Visit codes by index.
+        public var codes: [String]
+        /// Slot indexes by (scheduled, subject, target), cancelled visits left out.
+        public var byScheduled: [Int32]
+        /// Slot indexes by (window end, subject, target), still-scheduled visits only.
+        public var openByWindowEnd: [Int32]
+        /// Every urgent flag not yet acknowledged, in subject order.
+        public var urgentFlags: [VisitFlag]
+
+        /// Creates parts.
+        public init(slots: [Slot], slotStart: [Int32], slotEnd: [Int32], subjects: [String], codes: [String],
+                    byScheduled: [Int32], openByWindowEnd: [Int32], urgentFlags: [VisitFlag]) {
+            self.slots = slots; self.slotStart = slotStart; self.slotEnd = slotEnd; self.subjects = subjects
+            self.codes = codes; self.byScheduled = byScheduled; self.openByWindowEnd = openByWindowEnd; self.urgentFlags = urgentFlags
+        }
+    }
+
+    /// The arrays; `parts.subjects` has one entry per participant, the first `sortedCount` in order.
+    public private(set) var parts: Parts
+    /// Participants' facts other than visits, by index (possibly still encoded).
+    private let facts: any DigestFacts
+    /// Facts of participants replaced or added since `facts` was made.
+    private var replacedFacts: [Int: ParticipantDigest] = [:]
+    private var codeIndex: [String: Int16]
     private var sortedCount: Int
 
     /// Builds the table from digests (in any order).
     public init(_ digests: [ParticipantDigest]) {
-        people = digests.sorted { $0.subject < $1.subject }
+        let people = digests.sorted { $0.subject < $1.subject }
+        facts = StoredFacts(people.map { var facts = $0; facts.visits = []; return facts })
+        parts = Parts(slots: [], slotStart: [], slotEnd: [], subjects: people.map(\.subject), codes: [],
+                      byScheduled: [], openByWindowEnd: [], urgentFlags: [])
+        codeIndex = [:]
         sortedCount = people.count
-        var scheduled: [SlotRef] = [], open: [SlotRef] = []
         for (person, digest) in people.enumerated() {
-            for (index, visit) in digest.visits.enumerated() {
-                let ref = SlotRef(person: Int32(person), visit: Int32(index))
-                if visit.status != .cancelled { scheduled.append(ref) }
-                if visit.status == .scheduled { open.append(ref) }
-            }
+            parts.slotStart.append(Int32(parts.slots.count))
+            for visit in digest.visits { parts.slots.append(slot(of: visit, person: person)) }
+            parts.slotEnd.append(Int32(parts.slots.count))
         }
-        byScheduled = []
-        openByWindowEnd = []
-        urgentFlags = []
+        var scheduled = parts.slots.indices.filter { parts.slots[$0].status != Self.cancelled }.map(Int32.init)
+        var open = parts.slots.indices.filter { parts.slots[$0].status == Self.scheduled }.map(Int32.init)
         scheduled.sort { scheduledKey($0) < scheduledKey($1) }
         open.sort { windowEndKey($0) < windowEndKey($1) }
-        byScheduled = scheduled
-        openByWindowEnd = open
-        urgentFlags = people.filter(\.hasUrgentFlag).flatMap(\.urgentFlags)
+        parts.byScheduled = scheduled
+        parts.openByWindowEnd = open
+        parts.urgentFlags = people.flatMap(\.urgentFlags)
     }
 
     /// The table of `participants` (those whose protocol is unknown are left out).
@@ -50,154 +88,241 @@ public struct ReviewTable: Sendable, Equatable {
         self.init(participants.compactMap { ParticipantDigest($0, context: context) })
     }
 
-    /// Reassembles a table saved by `parts` (the cache); nil when the parts do not fit together.
-    public init?(people: [ParticipantDigest], byScheduled: [SlotRef], openByWindowEnd: [SlotRef]) {
-        var visitCounts: [Int32] = []
-        visitCounts.reserveCapacity(people.count)
-        for index in people.indices { visitCounts.append(Int32(people[index].visits.count)) }
-        let valid = { (ref: SlotRef) in
-            ref.person >= 0 && Int(ref.person) < visitCounts.count && ref.visit >= 0 && ref.visit < visitCounts[Int(ref.person)]
-        }
-        guard byScheduled.allSatisfy(valid), openByWindowEnd.allSatisfy(valid) else { return nil }
-        self.people = people
-        self.byScheduled = byScheduled
-        self.openByWindowEnd = openByWindowEnd
-        var sorted = min(1, people.count)
-        while sorted < people.count, people[sorted - 1].subject < people[sorted].subject { sorted += 1 }
+    /// Reassembles a table from the cache's parts and facts; nil when they do not fit together.
+    public init?(parts: Parts, facts: any DigestFacts) {
+        let people = parts.subjects.count, slotCount = Int32(parts.slots.count), codeCount = Int16(clamping: parts.codes.count)
+        guard facts.count == people, parts.slotStart.count == people, parts.slotEnd.count == people,
+              zip(parts.slotStart, parts.slotEnd).allSatisfy({ 0 <= $0 && $0 <= $1 && $1 <= slotCount }),
+              parts.slots.allSatisfy({ $0.person >= -1 && $0.person < Int32(people) && 0 <= $0.code && $0.code < codeCount && Int($0.status) < VisitStatus.allCases.count }),
+              parts.byScheduled.allSatisfy({ 0 <= $0 && $0 < slotCount }),
+              parts.openByWindowEnd.allSatisfy({ 0 <= $0 && $0 < slotCount }) else { return nil }
+        self.parts = parts
+        self.facts = facts
+        codeIndex = Dictionary(parts.codes.enumerated().map { ($1, Int16($0)) }, uniquingKeysWith: { a, _ in a })
+        var sorted = min(1, people)
+        while sorted < people, parts.subjects[sorted - 1] < parts.subjects[sorted] { sorted += 1 }
         sortedCount = sorted
-        urgentFlags = people.filter(\.hasUrgentFlag).sorted { $0.subject < $1.subject }.flatMap(\.urgentFlags)
     }
 
-    /// The digest of `subject`, if present.
-    public func digest(_ subject: String) -> ParticipantDigest? { index(of: subject).map { people[$0] } }
+    // MARK: - Reading
 
-    /// The position of `subject` in `people`.
+    /// How many participants.
+    public var count: Int { parts.subjects.count }
+
+    /// Every subject ID, sorted.
+    public var subjects: [String] { sortedCount == count ? parts.subjects : parts.subjects.sorted() }
+
+    /// Every urgent flag not yet acknowledged, in subject order.
+    public var urgentFlags: [VisitFlag] { parts.urgentFlags }
+
+    /// The position of `subject`.
     public func index(of subject: String) -> Int? {
         var low = 0, high = sortedCount
         while low < high {
             let middle = (low + high) / 2
-            if people[middle].subject < subject { low = middle + 1 } else { high = middle }
+            if parts.subjects[middle] < subject { low = middle + 1 } else { high = middle }
         }
-        if low < sortedCount, people[low].subject == subject { return low }
-        return people[sortedCount...].firstIndex { $0.subject == subject }
+        if low < sortedCount, parts.subjects[low] == subject { return low }
+        return parts.subjects[sortedCount...].firstIndex(of: subject)
     }
 
-    /// Every subject ID, sorted.
-    public var subjects: [String] { people.map(\.subject).sorted() }
+    /// The digest of `subject`, if present.
+    public func digest(_ subject: String) -> ParticipantDigest? { index(of: subject).map(person) }
 
+    /// The whole digest of the participant at `index`.
+    public func person(_ index: Int) -> ParticipantDigest {
+        var digest = personFacts(index)
+        digest.visits = (Int(parts.slotStart[index])..<Int(parts.slotEnd[index])).map { visit(at: $0) }
+        return digest
+    }
+
+    /// Every participant's digest, in table order (reads every one: for the summary and the cache).
+    public var people: [ParticipantDigest] { (0..<count).map(person) }
+
+    /// The participant's facts without its visits (cheaper when only initials or scores are wanted).
+    public func personFacts(_ index: Int) -> ParticipantDigest {
+        replacedFacts[index] ?? facts.digestWithoutVisits(at: index)
+    }
+
+    /// The visit in slot `index`.
+    public func visit(at index: Int) -> VisitDigest {
+        let slot = parts.slots[index]
+        func date(_ value: Int32) -> CivilDate? { value == Slot.none ? nil : CivilDate(dayNumber: Int(value)) }
+        let target = CivilDate(dayNumber: Int(slot.target))
+        return VisitDigest(code: parts.codes[Int(slot.code)], order: Int(slot.order), status: VisitStatus.allCases[Int(slot.status)],
+                           target: target, window: VisitWindow(start: CivilDate(dayNumber: Int(slot.windowStart)), end: CivilDate(dayNumber: Int(slot.windowEnd))),
+                           scheduled: CivilDate(dayNumber: Int(slot.scheduled)), completedDate: date(slot.completed), missedDate: date(slot.missed),
+                           enteredScales: Int(slot.entered), requiredScales: Int(slot.required), isIncomplete: slot.incomplete != 0)
+    }
+
+    /// The entry for slot `index`.
+    public func entry(_ index: Int32) -> ReviewEntry {
+        let person = Int(parts.slots[Int(index)].person)
+        var participant = personFacts(person)
+        participant.visits = (Int(parts.slotStart[person])..<Int(parts.slotEnd[person])).map { visit(at: $0) }
+        return ReviewEntry(participant: participant, visit: visit(at: Int(index)))
+    }
+
+    /// The day's lists (§3.5), optionally only for participants `matching` (given facts without visits).
+    public func review(on date: CivilDate, matching: ((ParticipantDigest) -> Bool)? = nil) -> DayReview {
+        let day = Int32(date.dayNumber)
+        let today = parts.byScheduled[range(in: parts.byScheduled, from: day, to: day + 1, \.scheduled)]
+        let overdueEnd = range(in: parts.openByWindowEnd, from: Int32.min, to: day, \.windowEnd).upperBound
+        let closingEnd = range(in: parts.openByWindowEnd, from: day, to: day + Int32(DayReview.closingHorizon) + 1, \.windowEnd).upperBound
+        let closing = parts.openByWindowEnd[overdueEnd..<closingEnd].filter { index in
+            let slot = parts.slots[Int(index)]
+            return slot.windowStart <= day && slot.scheduled != day
+        }
+        func list<S: Collection>(_ slots: S) -> ReviewList where S.Element == Int32 {
+            guard let matching else { return ReviewList(table: self, slots: Array(slots)) }
+            return ReviewList(table: self, slots: slots.filter { matching(personFacts(Int(parts.slots[Int($0)].person))) })
+        }
+        return DayReview(date: date, today: list(today), overdue: list(parts.openByWindowEnd[..<overdueEnd]), closing: list(closing))
+    }
+
+    // MARK: - Changing
 
     /// Replaces (or adds) one participant's digest, moving only its visits in the two orders.
     public mutating func replace(_ digest: ParticipantDigest) {
         let person: Int
         if let found = index(of: digest.subject) {
             person = found
-            for index in people[person].visits.indices {
-                let ref = SlotRef(person: Int32(person), visit: Int32(index))
-                remove(ref, from: \.byScheduled, key: scheduledKey)
-                remove(ref, from: \.openByWindowEnd, key: windowEndKey)
+            for index in Int(parts.slotStart[person])..<Int(parts.slotEnd[person]) {
+                remove(Int32(index), from: \.byScheduled, key: scheduledKey)
+                remove(Int32(index), from: \.openByWindowEnd, key: windowEndKey)
+                parts.slots[index].person = -1
             }
-            people[person] = digest
         } else {
-            person = people.count
-            people.append(digest)
+            person = count
+            parts.subjects.append(digest.subject)
+            parts.slotStart.append(0)
+            parts.slotEnd.append(0)
         }
-        for (index, visit) in digest.visits.enumerated() {
-            let ref = SlotRef(person: Int32(person), visit: Int32(index))
-            if visit.status != .cancelled { insert(ref, into: \.byScheduled, key: scheduledKey) }
-            if visit.status == .scheduled { insert(ref, into: \.openByWindowEnd, key: windowEndKey) }
+        var facts = digest
+        facts.visits = []
+        replacedFacts[person] = facts
+        parts.slotStart[person] = Int32(parts.slots.count)
+        for visit in digest.visits {
+            parts.slots.append(slot(of: visit, person: person))
+            let index = Int32(parts.slots.count - 1)
+            if visit.status != .cancelled { insert(index, into: \.byScheduled, key: scheduledKey) }
+            if visit.status == .scheduled { insert(index, into: \.openByWindowEnd, key: windowEndKey) }
         }
-        urgentFlags.removeAll { $0.subject == digest.subject }
-        urgentFlags.insert(contentsOf: digest.urgentFlags, at: urgentFlags.firstIndex { $0.subject > digest.subject } ?? urgentFlags.endIndex)
-    }
-
-    /// The entry a reference points at.
-    public func entry(_ ref: SlotRef) -> ReviewEntry {
-        let digest = people[Int(ref.person)]
-        return ReviewEntry(participant: digest, visit: digest.visits[Int(ref.visit)])
-    }
-
-    /// The day's lists (§3.5), optionally only for participants `matching`.
-    public func review(on date: CivilDate, matching: ((ParticipantDigest) -> Bool)? = nil) -> DayReview {
-        let today = byScheduled[range(in: byScheduled, from: date, to: date.adding(days: 1)) { visit(at: $0).scheduled }]
-        let overdueEnd = range(in: openByWindowEnd, from: CivilDate(dayNumber: Int.min / 2), to: date) { visit(at: $0).window.end }.upperBound
-        let closingRange = overdueEnd..<range(in: openByWindowEnd, from: date, to: date.adding(days: DayReview.closingHorizon + 1)) { visit(at: $0).window.end }.upperBound
-        let closing = openByWindowEnd[closingRange].filter { ref in
-            let visit = visit(at: ref)
-            return visit.window.start <= date && visit.scheduled != date
-        }
-        func list<S: Collection>(_ refs: S) -> ReviewList where S.Element == SlotRef {
-            guard let matching else { return ReviewList(table: self, refs: Array(refs)) }
-            return ReviewList(table: self, refs: refs.filter { matching(people[Int($0.person)]) })
-        }
-        return DayReview(date: date, today: list(today), overdue: list(openByWindowEnd[..<overdueEnd]), closing: list(closing))
+        parts.slotEnd[person] = Int32(parts.slots.count)
+        parts.urgentFlags.removeAll { $0.subject == digest.subject }
+        parts.urgentFlags.insert(contentsOf: digest.urgentFlags,
+                                 at: parts.urgentFlags.firstIndex { $0.subject > digest.subject } ?? parts.urgentFlags.endIndex)
     }
 
     // MARK: - Ordering
 
-    private func visit(at ref: SlotRef) -> VisitDigest { people[Int(ref.person)].visits[Int(ref.visit)] }
+    private static let scheduled = UInt8(VisitStatus.allCases.firstIndex(of: .scheduled) ?? 0)
+    private static let cancelled = UInt8(VisitStatus.allCases.firstIndex(of: .cancelled) ?? 0)
 
-    private func scheduledKey(_ ref: SlotRef) -> (Int, String, Int) {
-        let visit = visit(at: ref)
-        return (visit.scheduled.dayNumber, people[Int(ref.person)].subject, visit.target.dayNumber)
+    private mutating func slot(of visit: VisitDigest, person: Int) -> Slot {
+        let code: Int16
+        if let known = codeIndex[visit.code] {
+            code = known
+        } else {
+            code = Int16(parts.codes.count)
+            parts.codes.append(visit.code)
+            codeIndex[visit.code] = code
+        }
+        func day(_ date: CivilDate?) -> Int32 { date.map { Int32(clamping: $0.dayNumber) } ?? Slot.none }
+        return Slot(person: Int32(person), code: code, order: Int16(clamping: visit.order),
+                    status: UInt8(VisitStatus.allCases.firstIndex(of: visit.status) ?? 0),
+                    entered: UInt8(clamping: visit.enteredScales), required: UInt8(clamping: visit.requiredScales),
+                    incomplete: visit.isIncomplete ? 1 : 0, target: day(visit.target), windowStart: day(visit.window.start),
+                    windowEnd: day(visit.window.end), scheduled: day(visit.scheduled), completed: day(visit.completedDate),
+                    missed: day(visit.missedDate))
     }
 
-    private func windowEndKey(_ ref: SlotRef) -> (Int, String, Int) {
-        let visit = visit(at: ref)
-        return (visit.window.end.dayNumber, people[Int(ref.person)].subject, visit.target.dayNumber)
+    private func scheduledKey(_ index: Int32) -> (Int32, String, Int32) {
+        let slot = parts.slots[Int(index)]
+        return (slot.scheduled, parts.subjects[Int(slot.person)], slot.target)
     }
 
-    /// The indexes of `refs` (ordered by `date` first) whose date is in `from..<to`.
-    private func range(in refs: [SlotRef], from: CivilDate, to: CivilDate, date: (SlotRef) -> CivilDate) -> Range<Int> {
-        func firstIndex(notBefore bound: CivilDate) -> Int {
-            var low = 0, high = refs.count
+    private func windowEndKey(_ index: Int32) -> (Int32, String, Int32) {
+        let slot = parts.slots[Int(index)]
+        return (slot.windowEnd, parts.subjects[Int(slot.person)], slot.target)
+    }
+
+    /// The positions in `order` (sorted by `date` first) whose date is in `from..<to`.
+    private func range(in order: [Int32], from: Int32, to: Int32, _ date: KeyPath<Slot, Int32>) -> Range<Int> {
+        func firstPosition(notBefore bound: Int32) -> Int {
+            var low = 0, high = order.count
             while low < high {
                 let middle = (low + high) / 2
-                if date(refs[middle]) < bound { low = middle + 1 } else { high = middle }
+                if parts.slots[Int(order[middle])][keyPath: date] < bound { low = middle + 1 } else { high = middle }
             }
             return low
         }
-        return firstIndex(notBefore: from)..<firstIndex(notBefore: to)
+        return firstPosition(notBefore: from)..<firstPosition(notBefore: to)
     }
 
-    private func firstIndex(in refs: [SlotRef], notBefore key: (Int, String, Int), _ keyOf: (SlotRef) -> (Int, String, Int)) -> Int {
-        var low = 0, high = refs.count
+    private func firstPosition(in order: [Int32], notBefore key: (Int32, String, Int32), _ keyOf: (Int32) -> (Int32, String, Int32)) -> Int {
+        var low = 0, high = order.count
         while low < high {
             let middle = (low + high) / 2
-            if keyOf(refs[middle]) < key { low = middle + 1 } else { high = middle }
+            if keyOf(order[middle]) < key { low = middle + 1 } else { high = middle }
         }
         return low
     }
 
-    private mutating func insert(_ ref: SlotRef, into list: WritableKeyPath<ReviewTable, [SlotRef]>, key: (SlotRef) -> (Int, String, Int)) {
-        let index = firstIndex(in: self[keyPath: list], notBefore: key(ref), key)
-        self[keyPath: list].insert(ref, at: index)
+    private mutating func insert(_ index: Int32, into order: WritableKeyPath<Parts, [Int32]>, key: (Int32) -> (Int32, String, Int32)) {
+        let position = firstPosition(in: parts[keyPath: order], notBefore: key(index), key)
+        parts[keyPath: order].insert(index, at: position)
     }
 
-    private mutating func remove(_ ref: SlotRef, from list: WritableKeyPath<ReviewTable, [SlotRef]>, key: (SlotRef) -> (Int, String, Int)) {
-        let refs = self[keyPath: list]
-        var index = firstIndex(in: refs, notBefore: key(ref), key)
-        // Equal keys can only belong to the same participant; look through them for this exact visit.
-        while index < refs.count, key(refs[index]) == key(ref) {
-            if refs[index] == ref { self[keyPath: list].remove(at: index); return }
-            index += 1
+    private mutating func remove(_ index: Int32, from order: WritableKeyPath<Parts, [Int32]>, key: (Int32) -> (Int32, String, Int32)) {
+        let list = parts[keyPath: order]
+        var position = firstPosition(in: list, notBefore: key(index), key)
+        // Equal keys can only belong to the same participant; look through them for this exact slot.
+        while position < list.count, key(list[position]) == key(index) {
+            if list[position] == index { parts[keyPath: order].remove(at: position); return }
+            position += 1
         }
     }
 }
 
-/// One of a day's lists: references into the table, turned into entries only when read, so a list of
+extension ReviewTable: Equatable {
+    /// Tables are equal when they hold the same digests (the orders follow from them).
+    public static func == (a: ReviewTable, b: ReviewTable) -> Bool {
+        a.count == b.count && a.parts.subjects == b.parts.subjects && a.urgentFlags == b.urgentFlags
+            && (0..<a.count).allSatisfy { a.person($0) == b.person($0) }
+    }
+}
+
+/// Participants' facts other than visits, by index: in memory, or still encoded in the store's cache.
+public protocol DigestFacts: Sendable {
+    /// How many participants.
+    var count: Int { get }
+    /// The digest at `index` with no visits (the table keeps those).
+    func digestWithoutVisits(at index: Int) -> ParticipantDigest
+}
+
+/// Facts held in memory.
+struct StoredFacts: DigestFacts {
+    let digests: [ParticipantDigest]
+    init(_ digests: [ParticipantDigest]) { self.digests = digests }
+    var count: Int { digests.count }
+    func digestWithoutVisits(at index: Int) -> ParticipantDigest { digests[index] }
+}
+
+/// One of a day's lists: slot indexes into the table, turned into entries only when read, so a list of
 /// thousands costs nothing until its rows are drawn.
 public struct ReviewList: RandomAccessCollection, Sendable, Equatable {
     private let table: ReviewTable
-    private let refs: [ReviewTable.SlotRef]
+    private let slots: [Int32]
 
     /// An empty list.
-    public init() { table = ReviewTable([]); refs = [] }
+    public init() { table = ReviewTable([]); slots = [] }
 
-    init(table: ReviewTable, refs: [ReviewTable.SlotRef]) { self.table = table; self.refs = refs }
+    init(table: ReviewTable, slots: [Int32]) { self.table = table; self.slots = slots }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { refs.count }
-    public subscript(position: Int) -> ReviewEntry { table.entry(refs[position]) }
+    public var endIndex: Int { slots.count }
+    public subscript(position: Int) -> ReviewEntry { table.entry(slots[position]) }
 
     public static func == (a: ReviewList, b: ReviewList) -> Bool { a.elementsEqual(b) }
 }

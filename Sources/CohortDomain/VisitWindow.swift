@@ -11,6 +11,12 @@ public struct VisitWindow: Hashable, Sendable {
         end = target.adding(days: plus)
     }
 
+    /// The window from `start` to `end`.
+    public init(start: CivilDate, end: CivilDate) {
+        self.start = start
+        self.end = end
+    }
+
     /// True when `date` falls inside the window.
     public func contains(_ date: CivilDate) -> Bool { start <= date && date <= end }
 

@@ -23,7 +23,7 @@ extension JSONFileStore {
             knownTable = cached
         }
         if check == .quick, let known = knownTable, known.folder != .unknown, FileStamp.of(participantsDirectory) == known.folder {
-            return LoadedTable(table: known.table, problems: [], isFullyChecked: false)
+            return LoadedTable(table: known.table, problems: [], isFullyChecked: false, differsFromLastLoad: true)
         }
         return checkEveryFile(fingerprint: fingerprint)
     }
@@ -81,7 +81,7 @@ extension JSONFileStore {
         let trustedFolder = problems.isEmpty ? folderStamp.trusted(lookedAt: lookedAt) : .unknown
         var contents: ReviewTableCodec.Contents
         let stillKnown = unchanged + changed.filter { known?.table.index(of: $0.0.subject) != nil }.count
-        if let known, stillKnown == known.table.people.count {
+        if let known, stillKnown == known.table.count {
             // Every known participant is still readable: move only what changed (usually a few saved ones).
             contents = known
             for (digest, stamp) in changed {
@@ -95,19 +95,21 @@ extension JSONFileStore {
             var digests = changed.map(\.0)
             if let known {
                 for case .unchanged(let person)? in outcomes.all {
-                    digests.append(known.table.people[person])
-                    stampBySubject[known.table.people[person].subject] = known.stamps[person]
+                    digests.append(known.table.person(person))
+                    stampBySubject[known.table.parts.subjects[person]] = known.stamps[person]
                 }
             }
             let table = ReviewTable(digests)
-            contents = ReviewTableCodec.Contents(table: table, stamps: table.people.map { stampBySubject[$0.subject] ?? .unknown },
+            contents = ReviewTableCodec.Contents(table: table, stamps: table.parts.subjects.map { stampBySubject[$0] ?? .unknown },
                                                  folder: trustedFolder, fingerprint: fingerprint)
         }
         contents.folder = trustedFolder
-        let needsWriting = known == nil || !changed.isEmpty || known?.folder != trustedFolder || stillKnown != known?.table.people.count
+        let needsWriting = known == nil || !changed.isEmpty || known?.folder != trustedFolder || stillKnown != known?.table.count
         knownTable = contents
         if needsWriting { writeCache(contents) }
-        return LoadedTable(table: contents.table, problems: problems, isFullyChecked: true)
+        let differs = known == nil || stillKnown != known?.table.count
+            || changed.contains { known?.table.digest($0.0.subject) != $0.0 }
+        return LoadedTable(table: contents.table, problems: problems, isFullyChecked: true, differsFromLastLoad: differs)
     }
 
     /// Writes the cache atomically (a reader sees the old or the new file, never a mix). Not flushed and

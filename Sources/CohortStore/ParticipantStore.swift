@@ -54,10 +54,13 @@ public struct LoadedTable: Sendable {
     public var problems: [StoreError]
     /// False when the table came from the cache on the folder's word alone (a `.quick` load).
     public var isFullyChecked: Bool
+    /// False when the files said exactly what the table this store last gave out says.
+    public var differsFromLastLoad: Bool
 
     /// Creates a result.
-    public init(table: ReviewTable, problems: [StoreError], isFullyChecked: Bool) {
+    public init(table: ReviewTable, problems: [StoreError], isFullyChecked: Bool, differsFromLastLoad: Bool = true) {
         self.table = table; self.problems = problems; self.isFullyChecked = isFullyChecked
+        self.differsFromLastLoad = differsFromLastLoad
     }
 }
 

@@ -70,8 +70,8 @@ public struct AppState: Equatable, Sendable {
 
     /// Takes in the table as every file now says (after the check that follows the first frame). Full
     /// participants whose digest moved are dropped, to be read again when next needed.
-    mutating func takeChecked(_ table: ReviewTable) {
-        guard var snapshot = data, snapshot.table != table else {
+    mutating func takeChecked(_ table: ReviewTable?) {
+        guard var snapshot = data, let table else {
             data?.isFullyChecked = true
             return
         }

@@ -118,8 +118,9 @@ public enum Action: Equatable, Sendable {
     case resized(rows: Int)
     /// The store was read.
     case loaded(Snapshot)
-    /// Every file was checked against the table shown; the table as it stands, and unreadable files.
-    case checked(ReviewTable, problems: [String])
+    /// Every file was checked against the table shown: the table as the files have it (nil when it is the
+    /// one shown), and the files that could not be read.
+    case checked(ReviewTable?, problems: [String])
     /// A participant was read in full, so `then` can go ahead.
     case fetched(Participant, then: Intent)
     /// A change was saved; `before` is the participant as it was (nil for an enrollment).

@@ -25,7 +25,7 @@ public final class EffectRunner {
                                         context: store.context, site: store.site.name, siteNumber: store.site.number))
             case .checkFiles:
                 let loaded = store.loadTable(.full)
-                return .checked(loaded.table, problems: loaded.problems.map(\.message))
+                return .checked(loaded.differsFromLastLoad ? loaded.table : nil, problems: loaded.problems.map(\.message))
             case .fetch(let subject, let intent):
                 return .fetched(try store.participant(subject), then: intent)
             case .apply(let change):
