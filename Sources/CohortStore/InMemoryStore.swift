@@ -31,7 +31,7 @@ public final class InMemoryStore: ParticipantStore {
     }
 
     public func loadTable(_ check: TableCheck) -> LoadedTable {
-        LoadedTable(table: ReviewTable(participants: Array(participants.values), context: context), problems: [], isFullyChecked: true)
+        LoadedTable(table: ReviewTable(participants: Array(participants.values), context: context), isFullyChecked: true)
     }
 
     public func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant {

@@ -23,7 +23,7 @@ extension JSONFileStore {
             knownTable = cached
         }
         if check == .quick, let known = knownTable, known.folder != .unknown, FileStamp.of(participantsDirectory) == known.folder {
-            return LoadedTable(table: known.table, problems: [], isFullyChecked: false, differsFromLastLoad: true)
+            return LoadedTable(table: known.table, isFullyChecked: false)
         }
         return checkEveryFile(fingerprint: fingerprint)
     }
@@ -35,9 +35,9 @@ extension JSONFileStore {
         let folderStamp = FileStamp.of(participantsDirectory) ?? .unknown
         let names: [String]
         do { names = try subjects() } catch let error as StoreError {
-            return LoadedTable(table: ReviewTable([]), problems: [error], isFullyChecked: true)
+            return LoadedTable(table: ReviewTable([]), problems: [error], unreadable: ["every participant"], isFullyChecked: true)
         } catch {
-            return LoadedTable(table: ReviewTable([]), problems: [StoreError(.damaged, "\(error)")], isFullyChecked: true)
+            return LoadedTable(table: ReviewTable([]), problems: [StoreError(.damaged, "\(error)")], unreadable: ["every participant"], isFullyChecked: true)
         }
         let known = knownTable
         let folder = participantsDirectory
@@ -59,21 +59,23 @@ extension JSONFileStore {
                     }
                     outcomes.set(index, .read(digest, stamp.trusted(lookedAt: lookedAt)))
                 } catch let error as StoreError {
-                    outcomes.set(index, .unreadable(error))
+                    outcomes.set(index, .unreadable(names[index], error))
                 } catch let error as DomainError {
-                    outcomes.set(index, .unreadable(StoreError(.damaged, error.message)))
+                    outcomes.set(index, .unreadable(names[index], StoreError(.damaged, error.message)))
                 } catch {
-                    outcomes.set(index, .unreadable(StoreError(.damaged, "\(path): \(error)")))
+                    outcomes.set(index, .unreadable(names[index], StoreError(.damaged, "\(path): \(error)")))
                 }
             }
         }
-        var problems: [StoreError] = [], changed: [(ParticipantDigest, FileStamp)] = []
+        var problems: [StoreError] = [], unreadable: [String] = [], changed: [(ParticipantDigest, FileStamp)] = []
         var unchanged = 0
         for outcome in outcomes.all {
             switch outcome {
             case .unchanged?: unchanged += 1
             case .read(let digest, let stamp)?: changed.append((digest, stamp))
-            case .unreadable(let error)?: problems.append(error)
+            case .unreadable(let subject, let error)?:
+                problems.append(error)
+                unreadable.append(subject)
             case nil: break
             }
         }
@@ -109,7 +111,7 @@ extension JSONFileStore {
         if needsWriting { writeCache(contents) }
         let differs = known == nil || stillKnown != known?.table.count
             || changed.contains { known?.table.digest($0.0.subject) != $0.0 }
-        return LoadedTable(table: contents.table, problems: problems, isFullyChecked: true, differsFromLastLoad: differs)
+        return LoadedTable(table: contents.table, problems: problems, unreadable: unreadable, isFullyChecked: true, differsFromLastLoad: differs)
     }
 
     /// Writes the cache atomically (a reader sees the old or the new file, never a mix). Not flushed and
@@ -152,5 +154,5 @@ private enum FileOutcome: Sendable {
     /// Read again (verified), with the stamp it was read at.
     case read(ParticipantDigest, FileStamp)
     /// Could not be read.
-    case unreadable(StoreError)
+    case unreadable(String, StoreError)
 }

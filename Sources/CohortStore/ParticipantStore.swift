@@ -52,14 +52,16 @@ public struct LoadedTable: Sendable {
     public var table: ReviewTable
     /// One message per unreadable file, naming it.
     public var problems: [StoreError]
+    /// The subjects whose files could not be read (for a status line; `problems` says what is wrong).
+    public var unreadable: [String]
     /// False when the table came from the cache on the folder's word alone (a `.quick` load).
     public var isFullyChecked: Bool
     /// False when the files said exactly what the table this store last gave out says.
     public var differsFromLastLoad: Bool
 
     /// Creates a result.
-    public init(table: ReviewTable, problems: [StoreError], isFullyChecked: Bool, differsFromLastLoad: Bool = true) {
-        self.table = table; self.problems = problems; self.isFullyChecked = isFullyChecked
+    public init(table: ReviewTable, problems: [StoreError] = [], unreadable: [String] = [], isFullyChecked: Bool, differsFromLastLoad: Bool = true) {
+        self.table = table; self.problems = problems; self.unreadable = unreadable; self.isFullyChecked = isFullyChecked
         self.differsFromLastLoad = differsFromLastLoad
     }
 }

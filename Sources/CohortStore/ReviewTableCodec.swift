@@ -92,30 +92,18 @@ enum ReviewTableCodec {
         return bytes.withUnsafeBytes { raw -> Contents? in
             var input = ByteReader(raw: UnsafeRawBufferPointer(rebasing: raw[..<body]), offset: magic.count)
             guard input.u32() == version, layout.allSatisfy({ input.u32() == $0 }),
-                  let fingerprint = input.text(), let folder = input.stamp(), let people = input.count() else { return nil }
-            var subjects: [String] = []
-            subjects.reserveCapacity(people)
-            for _ in 0..<people {
-                guard let subject = input.text() else { return nil }
-                subjects.append(subject)
-            }
-            guard let codeCount = input.count() else { return nil }
-            var codes: [String] = []
-            for _ in 0..<codeCount {
-                guard let code = input.text() else { return nil }
-                codes.append(code)
-            }
-            guard let stamps = input.raw(FileStamp.self), let slotStart = input.raw(Int32.self), let slotEnd = input.raw(Int32.self),
+                  let fingerprint = input.text(), let folder = input.stamp(),
+                  let subjects = input.list({ $0.text() }), let codes = input.list({ $0.text() }),
+                  let stamps = input.raw(FileStamp.self), let slotStart = input.raw(Int32.self), let slotEnd = input.raw(Int32.self),
                   let slots = input.raw(ReviewTable.Slot.self), let byScheduled = input.raw(Int32.self),
-                  let openByWindowEnd = input.raw(Int32.self), let flagCount = input.count() else { return nil }
-            var urgentFlags: [VisitFlag] = []
-            for _ in 0..<flagCount {
-                guard let subject = input.text(), let visit = input.text(), let flag = input.text(), let date = input.date(),
-                      let urgent = input.u8() else { return nil }
-                urgentFlags.append(VisitFlag(subject: subject, visit: visit, flag: flag, urgent: urgent == 1, date: date))
-            }
-            guard let offsets = input.raw(Int32.self), let recordsLength = input.count(),
-                  stamps.count == people, offsets.count == people,
+                  let openByWindowEnd = input.raw(Int32.self),
+                  let urgentFlags = input.list({ input -> VisitFlag? in
+                      guard let subject = input.text(), let visit = input.text(), let flag = input.text(), let date = input.date(),
+                            let urgent = input.u8() else { return nil }
+                      return VisitFlag(subject: subject, visit: visit, flag: flag, urgent: urgent == 1, date: date)
+                  }),
+                  let offsets = input.raw(Int32.self), let recordsLength = input.count(),
+                  stamps.count == subjects.count, offsets.count == subjects.count,
                   offsets.allSatisfy({ 0 <= $0 && Int($0) < recordsLength }) else { return nil }
             let recordsStart = input.offset
             input.offset += recordsLength
@@ -138,25 +126,15 @@ enum ReviewTableCodec {
             guard let scale = input.text(), let total = input.i32(), let hasChange = input.u8(), let change = input.i32() else { return nil }
             primary = PrimaryScore(scale: scale, total: total, change: hasChange == 1 ? change : nil)
         }
-        guard let dateCount = input.count() else { return nil }
-        var scoreDates: [CivilDate] = []
-        scoreDates.reserveCapacity(dateCount)
-        for _ in 0..<dateCount {
-            guard let date = input.date() else { return nil }
-            scoreDates.append(date)
-        }
-        guard let flagCount = input.count() else { return nil }
-        var flags: [DigestFlag] = []
-        for _ in 0..<flagCount {
-            guard let visit = input.text(), let flag = input.text(), let date = input.date(), let bits = input.u8() else { return nil }
-            flags.append(DigestFlag(visit: visit, flag: flag, date: date, isUrgent: bits & 1 != 0, isAcknowledged: bits & 2 != 0))
-        }
-        guard let noteCount = input.count() else { return nil }
-        var notes: [DeviationNote] = []
-        for _ in 0..<noteCount {
-            guard let visit = input.text(), let note = input.text() else { return nil }
-            notes.append(DeviationNote(visit: visit, note: note))
-        }
+        guard let scoreDates = input.list({ $0.date() }),
+              let flags = input.list({ input -> DigestFlag? in
+                  guard let visit = input.text(), let flag = input.text(), let date = input.date(), let bits = input.u8() else { return nil }
+                  return DigestFlag(visit: visit, flag: flag, date: date, isUrgent: bits & 1 != 0, isAcknowledged: bits & 2 != 0)
+              }),
+              let notes = input.list({ input -> DeviationNote? in
+                  guard let visit = input.text(), let note = input.text() else { return nil }
+                  return DeviationNote(visit: visit, note: note)
+              }) else { return nil }
         return ParticipantDigest(subject: subject, initials: initials, study: study, status: status, consentDate: consent,
                                  baselineDate: baseline, exitDate: exit, primary: primary, visits: [],
                                  scoreDates: scoreDates, flags: flags, deviationNotes: notes)
@@ -246,6 +224,17 @@ private struct ByteReader {
         guard let length = count() else { return nil }
         defer { offset += length }
         return String(decoding: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + length)]), as: UTF8.self)
+    }
+    /// A count, then that many elements each read by `element`; nil if any is missing.
+    mutating func list<T>(_ element: (inout ByteReader) -> T?) -> [T]? {
+        guard let count = count() else { return nil }
+        var values: [T] = []
+        values.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let value = element(&self) else { return nil }
+            values.append(value)
+        }
+        return values
     }
     /// An array written by `ByteWriter.raw`, copied in one go.
     mutating func raw<T>(_ type: T.Type) -> [T]? {

@@ -20,11 +20,11 @@ extension AppState {
         switch action {
         case .loaded(let snapshot):
             load(snapshot)
-            reportUnreadable(snapshot.problems)
+            reportUnreadable(snapshot.unreadable)
             return snapshot.isFullyChecked ? [] : [.checkFiles]
-        case .checked(let table, let problems):
+        case .checked(let table, let unreadable):
             takeChecked(table)
-            reportUnreadable(problems)
+            reportUnreadable(unreadable)
             return []
         case .fetched(let participant, let intent):
             replace(participant)
@@ -378,9 +378,10 @@ extension AppState {
         refreshReview(keepingSelection: false)
     }
 
-    private mutating func reportUnreadable(_ problems: [String]) {
-        guard let first = problems.first else { return }
-        status = StatusLine("\(problems.count) participant file(s) could not be read and are not shown: \(first) Run `cohort verify`.", .error)
+    private mutating func reportUnreadable(_ subjects: [String]) {
+        guard !subjects.isEmpty else { return }
+        let named = subjects.prefix(5).joined(separator: ", ") + (subjects.count > 5 ? " and \(subjects.count - 5) more" : "")
+        status = StatusLine("Not shown, their files could not be read: \(named). `cohort verify` says what is wrong; nothing was changed.", .error)
     }
 
     private mutating func nothingSelected() -> [Effect] {

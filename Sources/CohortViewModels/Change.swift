@@ -90,8 +90,8 @@ public struct Snapshot: Equatable, Sendable {
     public var table: ReviewTable
     /// Participants read in full so far (the ones opened or changed), by subject.
     public var participants: [String: Participant] = [:]
-    /// One message per unreadable file.
-    public var problems: [String]
+    /// Subjects whose files could not be read (`cohort verify` says what is wrong with each).
+    public var unreadable: [String]
     /// False when the table was taken from the cache without looking at each file (a check follows).
     public var isFullyChecked: Bool
     /// Protocols and scales.
@@ -102,8 +102,8 @@ public struct Snapshot: Equatable, Sendable {
     public var siteNumber: String
 
     /// Creates a snapshot.
-    public init(table: ReviewTable, problems: [String], isFullyChecked: Bool = true, context: StudyContext, site: String, siteNumber: String) {
-        self.table = table; self.problems = problems; self.isFullyChecked = isFullyChecked
+    public init(table: ReviewTable, unreadable: [String] = [], isFullyChecked: Bool = true, context: StudyContext, site: String, siteNumber: String) {
+        self.table = table; self.unreadable = unreadable; self.isFullyChecked = isFullyChecked
         self.context = context; self.site = site; self.siteNumber = siteNumber
     }
 }
@@ -119,8 +119,8 @@ public enum Action: Equatable, Sendable {
     /// The store was read.
     case loaded(Snapshot)
     /// Every file was checked against the table shown: the table as the files have it (nil when it is the
-    /// one shown), and the files that could not be read.
-    case checked(ReviewTable?, problems: [String])
+    /// one shown), and the subjects whose files could not be read.
+    case checked(ReviewTable?, unreadable: [String])
     /// A participant was read in full, so `then` can go ahead.
     case fetched(Participant, then: Intent)
     /// A change was saved; `before` is the participant as it was (nil for an enrollment).

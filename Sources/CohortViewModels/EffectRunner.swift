@@ -21,11 +21,11 @@ public final class EffectRunner {
                 return nil
             case .load:
                 let loaded = store.loadTable(.quick)
-                return .loaded(Snapshot(table: loaded.table, problems: loaded.problems.map(\.message), isFullyChecked: loaded.isFullyChecked,
+                return .loaded(Snapshot(table: loaded.table, unreadable: loaded.unreadable, isFullyChecked: loaded.isFullyChecked,
                                         context: store.context, site: store.site.name, siteNumber: store.site.number))
             case .checkFiles:
                 let loaded = store.loadTable(.full)
-                return .checked(loaded.differsFromLastLoad ? loaded.table : nil, problems: loaded.problems.map(\.message))
+                return .checked(loaded.differsFromLastLoad ? loaded.table : nil, unreadable: loaded.unreadable)
             case .fetch(let subject, let intent):
                 return .fetched(try store.participant(subject), then: intent)
             case .apply(let change):

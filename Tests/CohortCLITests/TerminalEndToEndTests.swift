@@ -45,6 +45,30 @@ struct TerminalEndToEndTests {
         #expect(cli.ok(["verify"]).status == 0)
     }
 
+    @Test func aFileDamagedInPlaceBehindTheCacheIsReportedRightAfterTheFirstFrame() throws {
+        let (cli, session) = try open()
+        defer { cli.remove() }
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"), "\(session.screen())")
+        #expect(FileManager.default.fileExists(atPath: cli.store + "/.cache/review-table"), "quitting leaves the cache up to date")
+        usleep(200_000)
+        // Flip one character inside 101-0010's file without touching the folder (no rename, same inode).
+        let path = cli.store + "/participants/101-0010.json"
+        var bytes = Array(FileManager.default.contents(atPath: path) ?? Data())
+        let at = try #require(bytes.indices.dropFirst(200).first { bytes[$0] == UInt8(ascii: "1") })
+        bytes[at] = UInt8(ascii: "2")
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.write(contentsOf: Data(bytes))
+        try handle.close()
+        let again = try TmuxSession(CLIHarness.binary, width: 100, height: 30,
+                                    environment: ["COHORT_STORE": cli.store, "COHORT_TODAY": "2026-11-25", "TERM": "xterm-256color"])
+        #expect(again.waitFor("their files could not be read: 101-0010."), "\(again.screen())")
+        #expect(!again.screen().contains("101-0010 "), "the damaged participant is no longer listed: \(again.screen())")
+        again.send("q")
+        #expect(again.waitFor("EXIT=0"), "\(again.screen())")
+        #expect(cli.run(["visits"]).status == 2)
+    }
+
     @Test func enrollAParticipantWithTypedDataTabAndEnter() throws {
         let (cli, session) = try open()
         defer { cli.remove() }

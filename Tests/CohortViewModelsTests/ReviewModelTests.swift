@@ -138,3 +138,49 @@ struct ReviewModelTests {
         #expect(fixture.state.review.today.map(\.subject) == ["101-0001"])
     }
 }
+
+/// The review opens on digests; whole participants are read only when an action needs one.
+struct LazyParticipantTests {
+    @Test func anActionOnAVisitFirstReadsItsParticipantThenCarriesOn() throws {
+        var fixture = try ViewModelFixture()
+        #expect(fixture.state.data?.participants.isEmpty == true, "the first frame needs no whole participant")
+        let effects = fixture.state.handle(key: .character("c"))
+        #expect(effects == [.fetch(subject: "101-0001", then: .completeVisit)])
+        #expect(fixture.state.overlay == nil)
+        fixture.run(effects)
+        #expect(fixture.state.data?.participants["101-0001"] != nil)
+        guard case .prompt(let prompt)? = fixture.state.overlay else { Issue.record("no prompt after the fetch"); return }
+        #expect(prompt.title.hasPrefix("Complete 101-0001 W1"))
+        // Read once: the next action on the same participant needs no fetch.
+        fixture.press(.escape)
+        #expect(fixture.state.handle(key: .character("m")).isEmpty)
+    }
+
+    @Test func aParticipantThatCannotBeReadIsReportedAndNothingOpens() throws {
+        var fixture = try ViewModelFixture()
+        fixture.run([.fetch(subject: "101-0077", then: .openParticipant)])
+        #expect(fixture.state.screen == .review)
+        #expect(fixture.state.status?.kind == .error)
+        #expect(fixture.state.status?.text.contains("101-0077") == true)
+    }
+
+    @Test func aTableFromTheCacheIsCheckedAfterTheFirstFrame() throws {
+        let fixture = try ViewModelFixture()
+        var state = AppState(today: ViewModelFixture.today, user: "tester")
+        let table = try #require(fixture.state.data?.table)
+        let cached = Snapshot(table: table, isFullyChecked: false, context: fixture.store.context, site: "S", siteNumber: "101")
+        #expect(state.handle(.loaded(cached)) == [.checkFiles])
+        #expect(state.data?.isFullyChecked == false)
+        // The files agree: the table stays as it is.
+        #expect(state.handle(.checked(nil, unreadable: [])).isEmpty)
+        #expect(state.data?.isFullyChecked == true && state.review.count == 4)
+        // The files disagree (someone else completed a visit): the lists follow them and a bad file is reported.
+        try fixture.store.update("101-0001") { participant, studyProtocol in
+            try participant.complete("W1", on: ViewModelFixture.today, reason: nil, studyProtocol: studyProtocol, today: ViewModelFixture.today)
+        }
+        let checked = fixture.store.loadTable(.full).table
+        _ = state.handle(.checked(checked, unreadable: ["101-0003"]))
+        #expect(state.review.today.first?.visit.status == .completed)
+        #expect(state.status?.kind == .error && state.status?.text.contains("101-0003") == true)
+    }
+}
