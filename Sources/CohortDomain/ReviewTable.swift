@@ -163,6 +163,12 @@ public struct ReviewTable: Sendable {
         return ReviewEntry(participant: participant, visit: visit(at: Int(index)))
     }
 
+    /// Subject and visit code of slot `index`.
+    public func visitKey(_ index: Int32) -> (String, String) {
+        let slot = parts.slots[Int(index)]
+        return (parts.subjects[Int(slot.person)], parts.codes[Int(slot.code)])
+    }
+
     /// The day's lists (§3.5), optionally only for participants `matching` (given facts without visits).
     public func review(on date: CivilDate, matching: ((ParticipantDigest) -> Bool)? = nil) -> DayReview {
         let day = Int32(date.dayNumber)
@@ -323,6 +329,9 @@ public struct ReviewList: RandomAccessCollection, Sendable, Equatable {
     public var startIndex: Int { 0 }
     public var endIndex: Int { slots.count }
     public subscript(position: Int) -> ReviewEntry { table.entry(slots[position]) }
+
+    /// Subject and visit code at `position`, without reading the participant's other facts.
+    public func visitKey(at position: Int) -> (String, String) { table.visitKey(slots[position]) }
 
     public static func == (a: ReviewList, b: ReviewList) -> Bool { a.elementsEqual(b) }
 }

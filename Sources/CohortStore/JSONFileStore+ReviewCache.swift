@@ -43,28 +43,20 @@ extension JSONFileStore {
         let folder = participantsDirectory
         let context = context
         let outcomes = ParallelResults<FileOutcome>(count: names.count)
-        let chunks = max(1, min(names.count, ProcessInfo.processInfo.activeProcessorCount * 4))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            for index in stride(from: chunk, to: names.count, by: chunks) {
-                let path = folder + "/" + names[index] + ".json"
-                let stamp = FileStamp.of(path) ?? .unknown
-                if stamp != .unknown, let known, let person = known.table.index(of: names[index]), known.stamps[person] == stamp {
-                    outcomes.set(index, .unchanged(person))
-                    continue
+        outcomes.fill { index -> FileOutcome in
+            let path = folder + "/" + names[index] + ".json"
+            let stamp = FileStamp.of(path) ?? .unknown
+            if stamp != .unknown, let known, let person = known.table.index(of: names[index]), known.stamps[person] == stamp {
+                return .unchanged(person)
+            }
+            switch Self.readParticipantResult(names[index], folder: folder) {
+            case .success(let participant):
+                guard let digest = ParticipantDigest(participant, context: context) else {
+                    return .unreadable(names[index], StoreError(.damaged, "\(path) follows study \(participant.study), which is not in this store."))
                 }
-                do {
-                    let participant = try Self.readParticipant(names[index], folder: folder).participant
-                    guard let digest = ParticipantDigest(participant, context: context) else {
-                        throw StoreError(.damaged, "\(path) follows study \(participant.study), which is not in this store.")
-                    }
-                    outcomes.set(index, .read(digest, stamp.trusted(lookedAt: lookedAt)))
-                } catch let error as StoreError {
-                    outcomes.set(index, .unreadable(names[index], error))
-                } catch let error as DomainError {
-                    outcomes.set(index, .unreadable(names[index], StoreError(.damaged, error.message)))
-                } catch {
-                    outcomes.set(index, .unreadable(names[index], StoreError(.damaged, "\(path): \(error)")))
-                }
+                return .read(digest, stamp.trusted(lookedAt: lookedAt))
+            case .failure(let error):
+                return .unreadable(names[index], error)
             }
         }
         var problems: [StoreError] = [], unreadable: [String] = [], changed: [(ParticipantDigest, FileStamp)] = []

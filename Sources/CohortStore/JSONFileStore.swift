@@ -130,20 +130,7 @@ public final class JSONFileStore: ParticipantStore {
         }
         let folder = participantsDirectory
         let outcomes = ParallelResults<Result<Participant, StoreError>>(count: names.count)
-        let chunks = max(1, min(names.count, ProcessInfo.processInfo.activeProcessorCount * 4))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            for index in stride(from: chunk, to: names.count, by: chunks) {
-                let outcome: Result<Participant, StoreError>
-                do {
-                    outcome = .success(try Self.readParticipant(names[index], folder: folder).participant)
-                } catch let error as StoreError {
-                    outcome = .failure(error)
-                } catch {
-                    outcome = .failure(StoreError(.damaged, "\(folder)/\(names[index]).json: \(error)"))
-                }
-                outcomes.set(index, outcome)
-            }
-        }
+        outcomes.fill { index in Self.readParticipantResult(names[index], folder: folder) }
         var result = LoadedParticipants(participants: [], problems: [])
         for outcome in outcomes.all {
             switch outcome {
@@ -157,6 +144,19 @@ public final class JSONFileStore: ParticipantStore {
 
     private func readParticipant(_ subject: String) throws -> ParticipantFile {
         try Self.readParticipant(subject, folder: participantsDirectory)
+    }
+
+    /// Like `readParticipant`, with every failure as the store error that names the file.
+    static func readParticipantResult(_ subject: String, folder: String) -> Result<Participant, StoreError> {
+        do {
+            return .success(try readParticipant(subject, folder: folder).participant)
+        } catch let error as StoreError {
+            return .failure(error)
+        } catch let error as DomainError {
+            return .failure(StoreError(.damaged, error.message))
+        } catch {
+            return .failure(StoreError(.damaged, "\(folder)/\(subject).json: \(error)"))
+        }
     }
 
     /// Reads and checks one participant file in `folder`.
@@ -302,13 +302,26 @@ public final class JSONFileStore: ParticipantStore {
     }
 }
 
-/// Results written from several threads at distinct indexes, read after they have all finished.
+/// Results worked out on all cores, one per index, read after they have all finished.
 final class ParallelResults<Value>: @unchecked Sendable {
     private var values: [Value?]
     private let lock = NSLock()
     init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Value) { lock.lock(); values[index] = value; lock.unlock() }
     var all: [Value?] { lock.lock(); defer { lock.unlock() }; return values }
+
+    /// Sets every index to `value(index)`, spreading the indexes over all cores in interleaved runs.
+    func fill(_ value: @Sendable (Int) -> Value) {
+        let count = values.count
+        let runs = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount * 4))
+        DispatchQueue.concurrentPerform(iterations: runs) { run in
+            for index in stride(from: run, to: count, by: runs) {
+                let result = value(index)
+                lock.lock()
+                values[index] = result
+                lock.unlock()
+            }
+        }
+    }
 }
 
 /// A participant file's content: the participant and the audit record its saved state corresponds to.

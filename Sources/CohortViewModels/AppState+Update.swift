@@ -90,9 +90,9 @@ extension AppState {
         case .backToToday: changeDay(to: today)
         case .openParticipant:
             guard let entry = selectedEntry else { return nothingSelected() }
-            guard data?.participants[entry.subject] != nil else { return [.fetch(subject: entry.subject, then: intent)] }
+            guard let participant = data?.participants[entry.subject] else { return [.fetch(subject: entry.subject, then: intent)] }
             var page = ParticipantPage(subject: entry.subject)
-            page.selection = entry.visit.order
+            page.selection = participant.visits.firstIndex { $0.code == entry.visit.code } ?? 0
             screens.append(.participant(page))
             return [.loadAudit(subject: entry.subject)]
         case .completeVisit, .markMissed, .rescheduleVisit, .enterScores:

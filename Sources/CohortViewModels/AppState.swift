@@ -120,11 +120,9 @@ public struct AppState: Equatable, Sendable {
             participant.subject.lowercased().contains(needle) || participant.initials.lowercased().contains(needle)
         })
         review = ReviewSections(today: dayReview.today, overdue: dayReview.overdue, closing: dayReview.closing)
-        // Keep the cursor on the same visit: it can only have moved a few rows, so look near it first.
-        if let kept, review.entry(at: selection).map({ ($0.subject, $0.visit.code) != kept }) ?? true,
-           let found = review.index(near: selection, where: { $0.subject == kept.0 && $0.visit.code == kept.1 }) {
-            selection = found
-        }
+        // Keep the cursor on the same visit if it is still nearby; if it left the lists (done, moved to
+        // another day), the cursor stays at the same place, on the row that took its place.
+        if let kept, let found = review.position(of: kept, near: selection) { selection = found }
         selection = min(max(0, selection), max(0, review.count - 1))
     }
 }
@@ -154,22 +152,28 @@ public struct ReviewSections: Equatable, Sendable {
 
     /// The row at `position` in display order.
     public func entry(at position: Int) -> ReviewEntry? {
-        var position = position
-        guard position >= 0 else { return nil }
-        for list in [today, overdue, closing] {
-            if position < list.count { return list[position] }
-            position -= list.count
+        locate(position).map { $0.list[$0.index] }
+    }
+
+    /// How far `position(of:near:)` looks: a change moves a visit within a few pages at most.
+    static let searchRadius = 256
+
+    /// The position of the row showing `visit` (subject, visit code), looking outward from `start`.
+    func position(of visit: (String, String), near start: Int) -> Int? {
+        for distance in 0...Self.searchRadius {
+            for position in [start - distance, start + distance] {
+                if let (list, index) = locate(position), list.visitKey(at: index) == visit { return position }
+            }
         }
         return nil
     }
 
-    /// The position of the row nearest to `start` that satisfies `matches`.
-    func index(near start: Int, where matches: (ReviewEntry) -> Bool) -> Int? {
-        for distance in 0..<max(count, 1) {
-            for position in [start - distance, start + distance] where position >= 0 && position < count {
-                if let entry = entry(at: position), matches(entry) { return position }
-            }
-            if start - distance < 0 && start + distance >= count { break }
+    private func locate(_ position: Int) -> (list: ReviewList, index: Int)? {
+        var position = position
+        guard position >= 0 else { return nil }
+        for list in [today, overdue, closing] {
+            if position < list.count { return (list, position) }
+            position -= list.count
         }
         return nil
     }
