@@ -121,7 +121,8 @@ public enum DurableFile {
         guard fsync(descriptor) == 0 else { throw failure("flush the directory", directory) }
     }
 
-    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
+    /// Writes every byte of `bytes` to `descriptor` (retrying interrupted writes), or throws naming `path`.
+    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }

@@ -110,21 +110,26 @@ extension JSONFileStore {
     /// failures are ignored: losing it costs one slower start, never data.
     private func writeCache(_ contents: ReviewTableCodec.Contents) {
         guard (try? DurableFile.makeDirectory(cacheDirectory)) != nil else { return }
-        let temporary = cacheDirectory + "/.review-table.\(getpid()).tmp"
+        removeAbandonedCacheFiles()
+        let temporary = cacheDirectory + "/" + Self.cacheTemporaryPrefix + "\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, DurableFile.fileMode)
         guard descriptor >= 0 else { return }
-        let bytes = ReviewTableCodec.encode(contents)
-        let written = bytes.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let count = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if count <= 0 { return false }
-                offset += count
-            }
-            return true
-        }
+        let written = (try? DurableFile.writeAll(descriptor, ReviewTableCodec.encode(contents), path: temporary)) != nil
         close(descriptor)
         if !written || rename(temporary, cacheFile) != 0 { unlink(temporary) }
+    }
+
+    private static let cacheTemporaryPrefix = ".review-table."
+
+    /// Temporary cache files left by a copy that was killed while writing one (each copy names its own by
+    /// process id, as copies write without the lock). One untouched for a minute is abandoned.
+    private func removeAbandonedCacheFiles() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory)) ?? []
+        let minuteAgo = FileStamp.now() - 60_000_000_000
+        for name in names where name.hasPrefix(Self.cacheTemporaryPrefix) && name.hasSuffix(".tmp") {
+            let path = cacheDirectory + "/" + name
+            if let stamp = FileStamp.of(path), stamp.modified < minuteAgo { unlink(path) }
+        }
     }
 
     /// After a save through this store: the saved file is read again at the next check (its stamp is

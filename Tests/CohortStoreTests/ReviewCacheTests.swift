@@ -156,6 +156,18 @@ struct ReviewCacheTests {
         #expect(try fixture.reopen().loadTable(.quick).table == (try tableFromFiles(fixture)))
     }
 
+    @Test func cacheFilesAbandonedByAKilledCopyAreRemovedWhenTheCacheIsNextWritten() throws {
+        let fixture = try cachedStore(2)
+        defer { fixture.remove() }
+        fixture.write(".cache/.review-table.99999.tmp", Array("half a cache".utf8))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -120)], ofItemAtPath: fixture.path(".cache/.review-table.99999.tmp"))
+        fixture.write(".cache/.review-table.99998.tmp", Array("being written now".utf8))
+        try fixture.enroll("101-0005")
+        _ = try fixture.reopen().loadTable(.full)
+        let left = try FileManager.default.contentsOfDirectory(atPath: fixture.path(".cache")).sorted()
+        #expect(left == [".review-table.99998.tmp", "review-table"])
+    }
+
     @Test func aStampTakenTooSoonAfterAChangeIsNotTrusted() {
         let stamp = FileStamp(inode: 7, size: 100, modified: 1_000_000_000, changed: 1_000_000_000)
         #expect(stamp.trusted(lookedAt: 1_000_000_000 + FileStamp.racyMargin + 1) == stamp)
