@@ -13,6 +13,7 @@ enum ReviewTableCodec {
     private static let layout: [UInt32] = [
         UInt32(MemoryLayout<ReviewTable.Slot>.stride), UInt32(MemoryLayout<ReviewTable.Slot>.offset(of: \.target) ?? 0),
         UInt32(MemoryLayout<ReviewTable.Slot>.offset(of: \.missed) ?? 0), UInt32(MemoryLayout<FileStamp>.stride),
+        UInt32(0x0102_0304).littleEndian == 0x0102_0304 ? 1 : 2, // byte order of the copied arrays
     ]
 
     /// What one cache file holds.
