@@ -15,13 +15,19 @@ public enum DurableFile {
     /// Replaces `path` atomically: temp file in the same directory, write, fsync, rename, fsync the directory.
     /// A crash at any instant leaves either the old or the new bytes; on failure the old file is untouched.
     public static func replace(_ path: String, with bytes: [UInt8]) throws {
+        try replace(path) { write in try write(bytes) }
+    }
+
+    /// Like `replace(_:with:)`, with the bytes handed over in pieces by `produce` (for output too large to
+    /// hold in memory at once). Nothing is visible at `path` until every piece is written and flushed.
+    public static func replace(_ path: String, producing produce: (_ write: ([UInt8]) throws -> Void) throws -> Void) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = directory + "/." + (path as NSString).lastPathComponent + ".tmp"
         unlink(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
         guard descriptor >= 0 else { throw failure("create a temporary file in", directory) }
         do {
-            try writeAll(descriptor, bytes, path: temporary)
+            try produce { bytes in try writeAll(descriptor, bytes, path: temporary) }
             guard fsync(descriptor) == 0 else { throw failure("flush to disk", temporary) }
         } catch {
             close(descriptor)

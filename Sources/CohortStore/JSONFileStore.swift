@@ -119,27 +119,41 @@ public final class JSONFileStore: ParticipantStore {
         try readParticipant(subject).participant
     }
 
-    /// Reads every participant, on all cores: files are independent, and decoding and checking them is
-    /// what opening a large store costs.
     public func loadParticipants() -> LoadedParticipants {
+        var participants: [Participant] = []
+        let problems = forEachParticipant({ $0 }) { participants.append($0) }
+        return LoadedParticipants(participants: participants, problems: problems)
+    }
+
+    /// Hands `body` what `transform` makes of every readable participant, in subject order. Participants are
+    /// read and transformed a batch at a time on all cores (files are independent; decoding and checking
+    /// them is what it costs), and each batch is let go, so going through a large store needs the memory
+    /// of one batch. Returns the unreadable files.
+    @discardableResult
+    public func forEachParticipant<Value>(batch: Int = 512, _ transform: @escaping @Sendable (Participant) -> Value,
+                                          _ body: (Value) throws -> Void) rethrows -> [StoreError] {
         let names: [String]
         do { names = try subjects() } catch let error as StoreError {
-            return LoadedParticipants(participants: [], problems: [error])
+            return [error]
         } catch {
-            return LoadedParticipants(participants: [], problems: [StoreError(.damaged, "\(error)")])
+            return [StoreError(.damaged, "\(error)")]
         }
         let folder = participantsDirectory
-        let outcomes = ParallelResults<Result<Participant, StoreError>>(count: names.count)
-        outcomes.fill { index in Self.readParticipantResult(names[index], folder: folder) }
-        var result = LoadedParticipants(participants: [], problems: [])
-        for outcome in outcomes.all {
-            switch outcome {
-            case .success(let participant): result.participants.append(participant)
-            case .failure(let error): result.problems.append(error)
-            case nil: break
+        var problems: [StoreError] = []
+        let batch = max(1, batch)
+        for start in stride(from: 0, to: names.count, by: batch) {
+            let batchNames = Array(names[start..<min(start + batch, names.count)])
+            let outcomes = ParallelResults<Result<Value, StoreError>>(count: batchNames.count)
+            outcomes.fill { index in Self.readParticipantResult(batchNames[index], folder: folder).map(transform) }
+            for outcome in outcomes.all {
+                switch outcome {
+                case .success(let value)?: try body(value)
+                case .failure(let error)?: problems.append(error)
+                case nil: break
+                }
             }
         }
-        return result
+        return problems
     }
 
     private func readParticipant(_ subject: String) throws -> ParticipantFile {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CohortDomain
+import CohortReports
 import CohortResources
 import CohortStore
 import Foundation
@@ -44,22 +45,17 @@ struct Session {
         try JSONFileStore(directory: storeDirectory, scales: scales, user: user)
     }
 
-    /// Loads every participant; the unreadable ones are reported on standard error after `body` runs,
-    /// and then the command exits 2 so a script never mistakes a partial answer for a whole one.
-    func withAllParticipants(_ store: JSONFileStore, _ body: ([Participant]) throws -> Void) throws {
-        let loaded = store.loadParticipants()
-        try body(loaded.participants)
-        try Self.refuseIfUnreadable(loaded.problems)
-    }
-
-    /// Like `withAllParticipants`, with every participant's digest (checked file by file against the review cache).
+    /// Hands `body` every participant's digest (checked file by file against the review cache); the
+    /// unreadable ones are reported on standard error after `body` runs, and then the command exits 2 so
+    /// a script never mistakes a partial answer for a whole one.
     func withReviewTable(_ store: JSONFileStore, _ body: (ReviewTable) throws -> Void) throws {
         let loaded = store.loadTable(.full)
         try body(loaded.table)
         try Self.refuseIfUnreadable(loaded.problems)
     }
 
-    private static func refuseIfUnreadable(_ problems: [StoreError]) throws {
+    /// Reports unreadable participant files and exits 2 (after a partial result was written).
+    static func refuseIfUnreadable(_ problems: [StoreError]) throws {
         guard problems.isEmpty else {
             for problem in problems { Session.warn(problem.message) }
             throw StoreError(.damaged, "\(problems.count) participant file(s) could not be read and are left out above; they were not changed.")
@@ -106,11 +102,11 @@ struct Session {
 
 
 extension ExpressibleByArgument where Self: CaseIterable & RawRepresentable, RawValue == String {
-    static var allValueStrings: [String] { allCases.map(\.rawValue) }
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 /// `text` or `json`.
 enum ListFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 /// `text`, `markdown` or `json`.
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
 /// `csv` or `sdtm`.
-enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, sdtm }
+extension ScoreExport.Format: ExpressibleByArgument {}

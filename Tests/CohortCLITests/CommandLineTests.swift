@@ -101,6 +101,28 @@ struct CommandLineTests {
         #expect(mode == 0o600)
     }
 
+    @Test func exportQuotesWhatASpreadsheetWouldMisreadAndStreamsEveryParticipantInOrder() throws {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        let protocolFile = cli.store + "-protocol.json"
+        defer { try? FileManager.default.removeItem(atPath: protocolFile) }
+        let definition = """
+        {"id": "T-1", "title": "Test", "arms": ["A"], "primaryScale": "CGI-S", "responderPercent": 30, "visits": [
+          {"code": "D1", "name": "=Day, \\"one\\"", "day": 1, "minus": 0, "plus": 0, "scales": ["CGI-S"], "baseline": true}]}
+        """
+        try Data(definition.utf8).write(to: URL(fileURLWithPath: protocolFile))
+        cli.ok(["init", "--protocol", protocolFile])
+        for subject in ["101-0003", "101-0001", "101-0002"] {
+            cli.ok(["enroll", subject, "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-18", "--baseline", "2026-11-18"])
+            cli.ok(["complete", subject, "D1", "--date", "2026-11-18"])
+            cli.ok(["score", subject, "D1", "CGI-S", "4"])
+        }
+        let sdtm = cli.ok(["export", "--format", "sdtm"]).stdout.split(separator: "\n").map(String.init)
+        #expect(sdtm.count == 4)
+        #expect(sdtm.dropFirst().map { $0.split(separator: ",")[2] } == ["T-1-101-0001", "T-1-101-0002", "T-1-101-0003"])
+        #expect(sdtm[1].hasSuffix(",4,4,\"'=Day, \"\"one\"\"\",2026-11-18"), "\(sdtm[1])")
+    }
+
     @Test func demoIsReproducibleAndHasSomethingToShow() throws {
         let first = CLIHarness(), second = CLIHarness()
         defer { first.remove(); second.remove() }

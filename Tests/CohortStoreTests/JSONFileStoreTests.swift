@@ -191,3 +191,17 @@ struct JSONFileStoreTests {
         #expect { try fixture.reopen() } throws: { ($0 as? StoreError)?.kind == .damaged }
     }
 }
+
+/// Going through every participant a batch at a time.
+struct ForEachParticipantTests {
+    @Test func everyReadableParticipantInSubjectOrderAcrossBatchesWithTheUnreadableNamed() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        for number in [5, 1, 4, 2, 3] { try fixture.enroll("101-000\(number)") }
+        fixture.write("participants/101-0004.json", Array("{}\n".utf8))
+        var seen: [String] = []
+        let problems = try fixture.reopen().forEachParticipant(batch: 2, { $0.subject }) { seen.append($0) }
+        #expect(seen == ["101-0001", "101-0002", "101-0003", "101-0005"])
+        #expect(problems.count == 1 && problems[0].message.contains("101-0004.json"))
+    }
+}

@@ -66,22 +66,26 @@ struct SummaryCommand: SessionCommand {
 /// `cohort export`: every item score, as CSV or an SDTM QS-style table.
 struct ExportCommand: SessionCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Export item scores as CSV or a CDISC SDTM QS-style table.")
-    @Option(help: "csv or sdtm.") var format: ExportFormat = .csv
+    @Option(help: "csv or sdtm.") var format: ScoreExport.Format = .csv
     @Option(help: ArgumentHelp("Write to this file (0600) instead of standard output.", valueName: "FILE")) var out: String?
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
         let store = try session.openStore()
-        try session.withAllParticipants(store) { participants in
-            let text = format == .csv ? ScoreExport.csv(participants, context: store.context)
-                                      : ScoreExport.sdtm(participants, context: store.context)
-            if let out {
-                try DurableFile.replace(out, with: Array(text.utf8))
-                Session.print("Wrote \(out).")
-            } else {
-                Session.write(text)
-            }
+        // One participant at a time: a large site's export is written as it is read, never held whole.
+        var problems: [StoreError] = []
+        func export(_ write: (String) throws -> Void) throws {
+            try write(format.header)
+            let context = store.context, format = format
+            problems = try store.forEachParticipant({ ScoreExport.rows($0, format: format, context: context) }) { try write($0) }
         }
+        if let out {
+            try DurableFile.replace(out) { write in try export { try write(Array($0.utf8)) } }
+            Session.print("Wrote \(out).")
+        } else {
+            try export { Session.write($0) }
+        }
+        try Session.refuseIfUnreadable(problems)
     }
 }
 
