@@ -297,19 +297,26 @@ public final class JSONFileStore: ParticipantStore {
         do { _ = try readProtocols() } catch { problems.append("\(error)") }
         let allSubjects: [String]
         do { allSubjects = try subjects() } catch { return (problems + ["\(error)"], notes) }
-        for subject in allSubjects {
+        // Participants are independent: check them on all cores, then report in subject order.
+        let folder = participantsDirectory, audits = auditDirectory, context = context
+        let outcomes = ParallelResults<(problems: [String], notes: [String])>(count: allSubjects.count)
+        outcomes.fill { index in
+            let subject = allSubjects[index]
             do {
-                let file = try readParticipant(subject)
+                let file = try Self.readParticipant(subject, folder: folder)
+                var outcome = AuditLog(path: audits + "/" + subject + ".jsonl").verify(head: file.audit)
                 if context.protocols[file.participant.study] == nil {
-                    problems.append("\(participantFile(subject)) follows study \(file.participant.study), which is not in this store")
+                    outcome.problems.insert("\(folder)/\(subject).json follows study \(file.participant.study), which is not in this store", at: 0)
                 }
-                check(auditLog(subject).verify(head: file.audit))
+                return outcome
             } catch {
-                problems.append("\(error)")
+                return (["\(error)"], [])
             }
         }
+        for outcome in outcomes.all { if let outcome { check(outcome) } }
+        let known = Set(allSubjects)
         let logs = (try? FileManager.default.contentsOfDirectory(atPath: auditDirectory)) ?? []
-        for name in logs where name.hasSuffix(".jsonl") && name != "_store.jsonl" && !allSubjects.contains(String(name.dropLast(6))) {
+        for name in logs.sorted() where name.hasSuffix(".jsonl") && name != "_store.jsonl" && !known.contains(String(name.dropLast(6))) {
             problems.append("\(auditDirectory)/\(name) has no participant file: the participant's data was deleted")
         }
         return (problems, notes)
