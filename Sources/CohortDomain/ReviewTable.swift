@@ -220,6 +220,27 @@ public struct ReviewTable: Sendable {
                                  at: parts.urgentFlags.firstIndex { $0.subject > digest.subject } ?? parts.urgentFlags.endIndex)
     }
 
+    /// The table without the slots left behind by replaced participants (so a cache written after many
+    /// saves does not carry them forever).
+    public func compacted() -> ReviewTable {
+        guard parts.slots.contains(where: { $0.person < 0 }) else { return self }
+        var table = self
+        var newIndex = [Int32](repeating: -1, count: parts.slots.count)
+        table.parts.slots = []
+        table.parts.slots.reserveCapacity(parts.slots.count)
+        for person in 0..<count {
+            table.parts.slotStart[person] = Int32(table.parts.slots.count)
+            for index in Int(parts.slotStart[person])..<Int(parts.slotEnd[person]) {
+                newIndex[index] = Int32(table.parts.slots.count)
+                table.parts.slots.append(parts.slots[index])
+            }
+            table.parts.slotEnd[person] = Int32(table.parts.slots.count)
+        }
+        table.parts.byScheduled = parts.byScheduled.map { newIndex[Int($0)] }
+        table.parts.openByWindowEnd = parts.openByWindowEnd.map { newIndex[Int($0)] }
+        return table
+    }
+
     // MARK: - Ordering
 
     private static let scheduled = UInt8(VisitStatus.allCases.firstIndex(of: .scheduled) ?? 0)

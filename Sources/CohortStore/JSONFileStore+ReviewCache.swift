@@ -114,7 +114,9 @@ extension JSONFileStore {
         let temporary = cacheDirectory + "/" + Self.cacheTemporaryPrefix + "\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, DurableFile.fileMode)
         guard descriptor >= 0 else { return }
-        let written = (try? DurableFile.writeAll(descriptor, ReviewTableCodec.encode(contents), path: temporary)) != nil
+        var compact = contents
+        compact.table = contents.table.compacted()
+        let written = (try? DurableFile.writeAll(descriptor, ReviewTableCodec.encode(compact), path: temporary)) != nil
         close(descriptor)
         if !written || rename(temporary, cacheFile) != 0 { unlink(temporary) }
     }
