@@ -157,10 +157,7 @@ public struct ReviewTable: Sendable {
 
     /// The entry for slot `index`.
     public func entry(_ index: Int32) -> ReviewEntry {
-        let person = Int(parts.slots[Int(index)].person)
-        var participant = personFacts(person)
-        participant.visits = (Int(parts.slotStart[person])..<Int(parts.slotEnd[person])).map { visit(at: $0) }
-        return ReviewEntry(participant: participant, visit: visit(at: Int(index)))
+        ReviewEntry(participant: person(Int(parts.slots[Int(index)].person)), visit: visit(at: Int(index)))
     }
 
     /// Subject and visit code of slot `index`.

@@ -1,7 +1,8 @@
 // cohort-bench: how Cohort's speed and memory grow with the store. Run it release-built:
-//   swift run -c release cohort-bench [--sizes 100,1000,10000] [--runs 7]
-// For each size it makes (or reuses) a seeded demo store under $TMPDIR, measures each operation in a
-// child process of its own (so peak memory is per size), and prints medians in a table.
+//   swift run -c release cohort-bench [--sizes 100,1000,10000] [--runs 7] [--rounds 5]
+// For each size it makes (or reuses) a seeded demo store under $TMPDIR and measures each operation in a
+// child process of its own (so peak memory is per size). Rounds take the sizes in turn, so a noisy spell
+// on the machine falls on every size alike; the table shows the medians of all rounds' samples.
 import CohortDemo
 import CohortDomain
 import CohortReports
@@ -17,6 +18,7 @@ func option(_ name: String) -> String? {
     arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 }
 let runs = max(1, Int(option("--runs") ?? "") ?? 7)
+let rounds = max(1, Int(option("--rounds") ?? "") ?? 5)
 let scales = try BundledResources.scales()
 
 /// Seconds taken by `body`.
@@ -68,13 +70,13 @@ func measure(size: Int) throws {
     }
     // Without a cache: the first start on a store, or after the protocols changed.
     let cacheFile = directory + "/.cache/review-table"
-    let rebuild = median(try (0..<max(3, runs / 2)).map { _ in
+    let rebuild = try (0..<max(1, runs / 3)).map { _ in
         unlink(cacheFile)
         try reset()
         return try seconds { try start(); check() }
-    })
+    }
     // After an edit made elsewhere (the command line, another copy): the folder changed, so every file is looked at.
-    let afterEdit = median(try (0..<runs).map { _ in
+    let afterEdit = try (0..<runs).map { _ in
         try JSONFileStore(directory: directory, scales: scales, user: "bench").update(try store.subjects()[1]) { participant, _ in
             guard let index = participant.visits.firstIndex(where: { $0.status == .scheduled }) else { return Mutation(changes: [], reason: nil) }
             let old = participant.visits[index].rescheduleReason
@@ -84,25 +86,26 @@ func measure(size: Int) throws {
         usleep(100_000) // past the racy-stamp margin, as a real restart would be
         try reset()
         return try seconds(start)
-    })
+    }
     var fullCheck: [Double] = []
-    let firstFrame = median(try (0..<runs).map { _ in
+    let firstFrame = try (0..<runs).map { _ in
         try reset()
         let time = try seconds(start)
         fullCheck.append(seconds(check))
         return time
-    })
+    }
     func press(_ key: Key) -> Double {
         seconds {
             _ = state.handle(key: key)
             _ = screen.render(state, width: 120, height: 40)
         }
     }
-    let moveDown = median((0..<runs * 5).map { _ in press(.down) })
-    let changeDay = median((0..<runs).flatMap { _ in [press(.character("]")), press(.character("["))] })
+    let moveDown = (0..<runs * 5).map { _ in press(.down) }
+    let changeDay = (0..<runs).flatMap { _ in [press(.character("]")), press(.character("["))] }
     let subject = try store.subjects()[0]
     var flip = false
-    let save = median(try (0..<runs * 3).map { _ in
+    // A durable save is mostly the disk's flush, whose time varies more than anything else here: take many.
+    let save = try (0..<runs * 10).map { _ in
         try seconds {
             flip.toggle()
             try store.update(subject) { participant, _ in
@@ -112,24 +115,27 @@ func measure(size: Int) throws {
                 return Mutation(changes: [FieldChange(entity: "visit", field: "rescheduleReason", old: old, new: participant.visits[index].rescheduleReason)], reason: "benchmark")
             }
         }
-    })
+    }
     // The commands check every file against the cache (as `cohort summary` and `cohort visits` do).
-    let summary = median(try (0..<runs).map { _ in
+    let summary = try (0..<runs).map { _ in
         try seconds {
             let table = try JSONFileStore(directory: directory, scales: scales, user: "bench").loadTable(.full).table
             _ = SummaryReport(summary: DaySummary(date: today, table: table), table: table, site: "bench").text()
         }
-    })
-    let visits = median(try (0..<runs).map { _ in
+    }
+    let visits = try (0..<runs).map { _ in
         try seconds {
             let opened = try JSONFileStore(directory: directory, scales: scales, user: "bench")
             _ = ReviewText.render(opened.loadTable(.full).table.review(on: today), context: opened.context)
         }
-    })
+    }
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    let values = [firstFrame, moveDown, changeDay, save, summary, visits, median(fullCheck), afterEdit, rebuild].map { String(format: "%.3f", $0 * 1000) }
-    print(([String(size)] + values + [String(format: "%.1f", Double(usage.ru_maxrss) / 1024)]).joined(separator: "\t"))
+    // One line per column of the table: its samples (milliseconds; megabytes for memory).
+    for samples in [firstFrame, moveDown, changeDay, save, summary, visits, fullCheck, afterEdit, rebuild] {
+        print(samples.map { String(format: "%.4f", $0 * 1000) }.joined(separator: ","))
+    }
+    print(String(format: "%.1f", Double(usage.ru_maxrss) / 1024))
 }
 
 if let size = option("--measure").flatMap(Int.init) {
@@ -138,21 +144,33 @@ if let size = option("--measure").flatMap(Int.init) {
 }
 
 let sizes = (option("--sizes") ?? "100,1000,10000").split(separator: ",").compactMap { Int($0) }.filter { (1...20_000).contains($0) }
-var rows: [[String]] = []
-for size in sizes {
-    _ = try storeDirectory(size: size)
-    let child = Process()
-    child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-    child.arguments = ["--measure", String(size), "--runs", String(runs)]
-    let pipe = Pipe()
-    child.standardOutput = pipe
-    try child.run()
-    let line = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    child.waitUntilExit()
-    rows.append(line.split(separator: "\t").map(String.init))
+for size in sizes { _ = try storeDirectory(size: size) }
+// A store just made is still being written back to disk, which would slow the first sizes' flushes.
+sync()
+/// Per size, per column, every round's samples.
+var samples: [Int: [[Double]]] = [:]
+for _ in 0..<rounds {
+    for size in sizes {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        child.arguments = ["--measure", String(size), "--runs", String(runs)]
+        let pipe = Pipe()
+        child.standardOutput = pipe
+        try child.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        let columns = output.split(separator: "\n").map { $0.split(separator: ",").compactMap { Double($0) } }
+        samples[size] = zip(samples[size] ?? Array(repeating: [], count: columns.count), columns).map { $0 + $1 }
+    }
 }
 let header = ["participants", "first frame ms", "key: move ms", "key: day ms", "save ms", "summary ms", "visits ms",
               "check after frame ms", "first frame after edit ms", "first frame, no cache ms", "peak MB"]
+let rows = sizes.map { size in
+    [String(size)] + (samples[size] ?? []).enumerated().map { column, values in
+        // Peak memory is the largest of the rounds; times are medians.
+        column == header.count - 2 ? String(format: "%.1f", values.max() ?? 0) : String(format: "%.3f", values.isEmpty ? 0 : median(values))
+    }
+}
 func cell(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
 let widths = header.indices.map { column in ([header[column]] + rows.map { $0.indices.contains(column) ? $0[column] : "" }).map(\.count).max() ?? 0 }
 print(header.enumerated().map { cell($0.element, widths[$0.offset]) }.joined(separator: "  "))
