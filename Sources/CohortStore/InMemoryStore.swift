@@ -26,10 +26,6 @@ public final class InMemoryStore: ParticipantStore {
         return found
     }
 
-    public func loadParticipants() -> LoadedParticipants {
-        LoadedParticipants(participants: participants.values.sorted { $0.subject < $1.subject }, problems: [])
-    }
-
     public func loadTable(_ check: TableCheck) -> LoadedTable {
         LoadedTable(table: ReviewTable(participants: Array(participants.values), context: context), isFullyChecked: true)
     }

@@ -119,12 +119,6 @@ public final class JSONFileStore: ParticipantStore {
         try readParticipant(subject).participant
     }
 
-    public func loadParticipants() -> LoadedParticipants {
-        var participants: [Participant] = []
-        let problems = forEachParticipant({ $0 }) { participants.append($0) }
-        return LoadedParticipants(participants: participants, problems: problems)
-    }
-
     /// Hands `body` what `transform` makes of every readable participant, in subject order. Participants are
     /// read and transformed a batch at a time on all cores (files are independent; decoding and checking
     /// them is what it costs), and each batch is let go, so going through a large store needs the memory

@@ -11,8 +11,6 @@ public protocol ParticipantStore: AnyObject {
     func subjects() throws -> [String]
     /// One participant, verified; unknown subjects are refused.
     func participant(_ subject: String) throws -> Participant
-    /// Every readable participant, with the problems of those that are not.
-    func loadParticipants() -> LoadedParticipants
     /// Every readable participant's digest in a review table, with the problems of those that are not.
     func loadTable(_ check: TableCheck) -> LoadedTable
     /// Validates and saves a new participant with its schedule.
@@ -22,19 +20,6 @@ public protocol ParticipantStore: AnyObject {
     func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> Mutation) throws -> Participant
     /// The audit trail of one participant, or of the whole store (store records first, then by subject), oldest first.
     func auditRecords(subject: String?) throws -> [AuditRecord]
-}
-
-/// Participants that could be read, and a message for each file that could not.
-public struct LoadedParticipants: Sendable {
-    /// Readable participants, by subject ID.
-    public var participants: [Participant]
-    /// One message per unreadable file, naming it.
-    public var problems: [StoreError]
-
-    /// Creates a result.
-    public init(participants: [Participant], problems: [StoreError]) {
-        self.participants = participants; self.problems = problems
-    }
 }
 
 /// How closely `loadTable` looks at the files.

@@ -144,7 +144,8 @@ struct ReviewCacheOnDemoTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let scales = try BundledResources.scales()
         let store = try DemoSite.build(directory: directory, participants: 80, seed: 3, today: ScreenTests.today, scales: scales)
-        let participants = store.loadParticipants().participants
+        var participants: [Participant] = []
+        store.forEachParticipant({ $0 }) { participants.append($0) }
         let fromFiles = ReviewTable(participants: participants, context: store.context)
         _ = store.loadTable(.full) // writes the cache
         usleep(100_000) // past the margin within which a file's stamp is not trusted

@@ -31,9 +31,9 @@ struct DamageAndTamperTests {
         let update = (try? fixture.store.update("101-0001") { participant, studyProtocol in
             try participant.reschedule("W1", to: CivilDate("2026-11-26")!, reason: nil, studyProtocol: studyProtocol)
         }) == nil
-        let loaded = fixture.store.loadParticipants()
+        let loaded = fixture.store.loadTable(.full)
         return refused && update && fixture.bytes(path) == bytes
-            && loaded.participants.map(\.subject) == ["101-0002"] && loaded.problems.count == 1
+            && loaded.table.subjects == ["101-0002"] && loaded.problems.count == 1
     }
 
     @Test func truncationAtEveryLengthIsDetected() throws {

@@ -110,9 +110,9 @@ struct JSONFileStoreTests {
         }
         #expect(fixture.snapshot() == before)
         // The rest of the store stays readable, and the damage is listed.
-        let loaded = fixture.store.loadParticipants()
-        #expect(loaded.participants.map(\.subject) == ["101-0002"])
-        #expect(loaded.problems.count == 1)
+        let loaded = fixture.store.loadTable(.full)
+        #expect(loaded.table.subjects == ["101-0002"])
+        #expect(loaded.problems.count == 1 && loaded.unreadable == ["101-0001"])
         #expect(fixture.store.verify().problems.count == 1)
     }
 

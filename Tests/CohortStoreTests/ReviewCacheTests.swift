@@ -26,7 +26,9 @@ struct ReviewCacheTests {
 
     func tableFromFiles(_ fixture: StoreFixture) throws -> ReviewTable {
         let store = try fixture.reopen()
-        return ReviewTable(participants: store.loadParticipants().participants, context: store.context)
+        var participants: [Participant] = []
+        store.forEachParticipant({ $0 }) { participants.append($0) }
+        return ReviewTable(participants: participants, context: store.context)
     }
 
     /// Rewrites a file in place (same inode, the folder untouched), as an editor or a disk fault might.
