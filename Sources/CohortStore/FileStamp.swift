@@ -37,10 +37,22 @@ struct FileStamp: Equatable, Sendable {
     /// Wider than any file-system clock tick.
     static let racyMargin: Int64 = 50_000_000
 
+    /// The stamp as one word of the saves journal: `inode.size.modified.changed`.
+    var journal: String { "\(inode).\(size).\(modified).\(changed)" }
+
     /// Now, in the same units (the wall clock, as file times are).
     static func now() -> Int64 {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+    }
+}
+
+extension FileStamp {
+    /// Reads a stamp written by `journal`.
+    init?(journal word: String) {
+        let parts = word.split(separator: ".").compactMap { Int64($0) }
+        guard parts.count == 4 else { return nil }
+        self.init(inode: parts[0], size: parts[1], modified: parts[2], changed: parts[3])
     }
 }

@@ -22,10 +22,49 @@ extension JSONFileStore {
            let cached = ReviewTableCodec.decode(bytes), cached.fingerprint == fingerprint {
             knownTable = cached
         }
-        if check == .quick, let known = knownTable, known.folder != .unknown, FileStamp.of(participantsDirectory) == known.folder {
-            return LoadedTable(table: known.table, isFullyChecked: false)
+        if check == .quick, let known = knownTable, known.folder != .unknown, let folder = FileStamp.of(participantsDirectory) {
+            if folder == known.folder { return LoadedTable(table: known.table, isFullyChecked: false) }
+            if let saved = savesSince(known.folder, upTo: folder), let table = readAgain(saved) {
+                return LoadedTable(table: table, isFullyChecked: false)
+            }
         }
         return checkEveryFile(fingerprint: fingerprint)
+    }
+
+    // MARK: The journal of saves
+
+    var savesJournal: String { cacheDirectory + "/saves" }
+
+    /// The subjects saved by Cohort since the folder had stamp `start`, if the journal accounts for every
+    /// change of the folder from `start` to `end` (each save's stamp before follows the one after the last);
+    /// nil when it does not (a change made some other way, a lost line), and every file must be looked at.
+    private func savesSince(_ start: FileStamp, upTo end: FileStamp) -> [String]? {
+        guard let bytes = try? DurableFile.read(savesJournal) else { return nil }
+        var reached = start, subjects: [String] = []
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: " ").map(String.init)
+            guard fields.count == 3, let before = FileStamp(journal: fields[1]), let after = FileStamp(journal: fields[2]),
+                  before == reached else { continue }
+            subjects.append(fields[0])
+            reached = after
+            if reached == end { return subjects }
+        }
+        return nil
+    }
+
+    /// The known table with `subjects` read again (verified); nil if any cannot be read. (What was read
+    /// before a failure stays in the known table, with its stamp unknown: it is true, just not vouched for.)
+    private func readAgain(_ subjects: [String]) -> ReviewTable? {
+        for subject in Set(subjects) {
+            guard case .success(let participant) = Self.readParticipantResult(subject, folder: participantsDirectory),
+                  let digest = ParticipantDigest(participant, context: context) else { return nil }
+            knownTable?.table.replace(digest)
+            if let known = knownTable, known.stamps.count < known.table.count { knownTable?.stamps.append(.unknown) }
+            if let person = knownTable?.table.index(of: subject) { knownTable?.stamps[person] = .unknown }
+        }
+        // The check that follows the first frame looks at every file and writes a fresh cache.
+        knownTable?.folder = .unknown
+        return knownTable?.table
     }
 
     /// Stats every participant file; reads again (verifying it) each one whose stamp differs from the
@@ -118,7 +157,13 @@ extension JSONFileStore {
         compact.table = contents.table.compacted()
         let written = (try? DurableFile.writeAll(descriptor, ReviewTableCodec.encode(compact), path: temporary)) != nil
         close(descriptor)
-        if !written || rename(temporary, cacheFile) != 0 { unlink(temporary) }
+        if !written || rename(temporary, cacheFile) != 0 {
+            unlink(temporary)
+        } else {
+            // The new cache accounts for every save so far: start the journal afresh. A save journaled by
+            // another copy meanwhile is lost with it, which only costs that copy's next start a full check.
+            truncate(savesJournal, 0)
+        }
     }
 
     private static let cacheTemporaryPrefix = ".review-table."
@@ -135,8 +180,18 @@ extension JSONFileStore {
     }
 
     /// After a save through this store: the saved file is read again at the next check (its stamp is
-    /// forgotten), and the folder is no longer vouched for. Constant cost, so saving does not grow with the store.
-    func noteSaved(_ participant: Participant) {
+    /// forgotten), and the folder is no longer vouched for. The save goes into the journal with the folder's
+    /// stamps before and after it, so the next start can trust the cache plus this one file. Constant cost,
+    /// so saving does not grow with the store; not flushed (a lost line only costs a full check).
+    func noteSaved(_ participant: Participant, folderBefore: FileStamp?) {
+        if let before = folderBefore, let after = FileStamp.of(participantsDirectory), (try? DurableFile.makeDirectory(cacheDirectory)) != nil {
+            let line = "\(participant.subject) \(before.journal) \(after.journal)\n"
+            let descriptor = open(savesJournal, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, DurableFile.fileMode)
+            if descriptor >= 0 {
+                _ = try? DurableFile.writeAll(descriptor, Array(line.utf8), path: savesJournal)
+                close(descriptor)
+            }
+        }
         guard let person = knownTable?.table.index(of: participant.subject) else {
             knownTable?.folder = .unknown
             return

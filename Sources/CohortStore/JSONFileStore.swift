@@ -251,8 +251,9 @@ public final class JSONFileStore: ParticipantStore {
             let head = try log.append(mutation, subject: participant.subject, user: user,
                                       time: UTCTimestamp.string(from: clock()), after: tail)
             let file = ParticipantFile(participant: participant, audit: head)
+            let folderBefore = FileStamp.of(participantsDirectory)
             try DurableFile.replace(participantFile(participant.subject), with: try CanonicalJSON.seal(file, formatVersion: Self.formatVersion))
-            noteSaved(participant)
+            noteSaved(participant, folderBefore: folderBefore)
         } catch {
             // The save failed (full disk, I/O error): take back the uncommitted audit records so the store is
             // byte for byte as it was. If even that fails, verify reports them as an interrupted save.

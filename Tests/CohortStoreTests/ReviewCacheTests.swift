@@ -60,12 +60,41 @@ struct ReviewCacheTests {
             try participant.reschedule("W1", to: CivilDate("2026-11-27")!, reason: nil, studyProtocol: studyProtocol)
         }
         try fixture.enroll("101-0009")
-        // The folder changed, so even a quick load looks at every file.
+        // The folder changed, but the journal accounts for every change: the cache plus those two files.
         let loaded = try fixture.reopen().loadTable(.quick)
-        #expect(loaded.isFullyChecked)
+        #expect(!loaded.isFullyChecked)
         #expect(loaded.table == (try tableFromFiles(fixture)))
         #expect(loaded.table.digest("101-0002")?.visits.first { $0.code == "W1" }?.scheduled == CivilDate("2026-11-27"))
         #expect(loaded.table.subjects == ["101-0001", "101-0002", "101-0003", "101-0009"])
+    }
+
+    @Test func aChangeTheJournalDoesNotAccountForMeansEveryFileIsLookedAt() throws {
+        let fixture = try cachedStore()
+        defer { fixture.remove() }
+        try fixture.reopen().update("101-0002") { participant, studyProtocol in
+            try participant.reschedule("W1", to: CivilDate("2026-11-27")!, reason: nil, studyProtocol: studyProtocol)
+        }
+        // A file copied in by hand (a restore, another tool): the folder moved past the journal's last line.
+        fixture.write("participants/101-0007.json", fixture.bytes("participants/101-0003.json"))
+        let loaded = try fixture.reopen().loadTable(.quick)
+        #expect(loaded.isFullyChecked)
+        #expect(loaded.unreadable == ["101-0007"], "a copy under another name is refused")
+        #expect(loaded.table.digest("101-0002")?.visits.first { $0.code == "W1" }?.scheduled == CivilDate("2026-11-27"))
+    }
+
+    @Test func theJournalStartsAfreshWithEachCacheAndADamagedOneOnlyCostsAFullCheck() throws {
+        let fixture = try cachedStore()
+        defer { fixture.remove() }
+        #expect(fixture.bytes(".cache/saves").isEmpty, "the cache written last accounts for every save")
+        try fixture.reopen().update("101-0003") { participant, studyProtocol in
+            try participant.reschedule("W1", to: CivilDate("2026-11-26")!, reason: nil, studyProtocol: studyProtocol)
+        }
+        let journal = String(decoding: fixture.bytes(".cache/saves"), as: UTF8.self)
+        #expect(journal.hasPrefix("101-0003 ") && journal.split(separator: "\n").count == 1)
+        try overwriteInPlace(fixture, ".cache/saves", Array("101-0003 garbage\n".utf8))
+        let loaded = try fixture.reopen().loadTable(.quick)
+        #expect(loaded.isFullyChecked)
+        #expect(loaded.table == (try tableFromFiles(fixture)))
     }
 
     @Test func aFileEditedInPlaceIsCaughtByTheFullCheckAndRefused() throws {
@@ -167,7 +196,7 @@ struct ReviewCacheTests {
         try fixture.enroll("101-0005")
         _ = try fixture.reopen().loadTable(.full)
         let left = try FileManager.default.contentsOfDirectory(atPath: fixture.path(".cache")).sorted()
-        #expect(left == [".review-table.99998.tmp", "review-table"])
+        #expect(left == [".review-table.99998.tmp", "review-table", "saves"])
     }
 
     @Test func aStampTakenTooSoonAfterAChangeIsNotTrusted() {
