@@ -191,8 +191,8 @@ public struct ReviewTable: Sendable {
         if let found = index(of: digest.subject) {
             person = found
             for index in Int(parts.slotStart[person])..<Int(parts.slotEnd[person]) {
-                remove(Int32(index), from: \.byScheduled, key: scheduledKey)
-                remove(Int32(index), from: \.openByWindowEnd, key: windowEndKey)
+                remove(Int32(index), from: .byScheduled)
+                remove(Int32(index), from: .openByWindowEnd)
                 parts.slots[index].person = -1
             }
         } else {
@@ -208,8 +208,8 @@ public struct ReviewTable: Sendable {
         for visit in digest.visits {
             parts.slots.append(slot(of: visit, person: person))
             let index = Int32(parts.slots.count - 1)
-            if visit.status != .cancelled { insert(index, into: \.byScheduled, key: scheduledKey) }
-            if visit.status == .scheduled { insert(index, into: \.openByWindowEnd, key: windowEndKey) }
+            if visit.status != .cancelled { insert(index, into: .byScheduled) }
+            if visit.status == .scheduled { insert(index, into: .openByWindowEnd) }
         }
         parts.slotEnd[person] = Int32(parts.slots.count)
         parts.urgentFlags.removeAll { $0.subject == digest.subject }
@@ -284,28 +284,49 @@ public struct ReviewTable: Sendable {
         return firstPosition(notBefore: from)..<firstPosition(notBefore: to)
     }
 
-    private func firstPosition(in order: [Int32], notBefore key: (Int32, String, Int32), _ keyOf: (Int32) -> (Int32, String, Int32)) -> Int {
-        var low = 0, high = order.count
+    /// The two orders the table keeps.
+    private enum Order {
+        case byScheduled, openByWindowEnd
+
+        var path: WritableKeyPath<Parts, [Int32]> { self == .byScheduled ? \.byScheduled : \.openByWindowEnd }
+    }
+
+    private func key(_ index: Int32, in order: Order) -> (Int32, String, Int32) {
+        order == .byScheduled ? scheduledKey(index) : windowEndKey(index)
+    }
+
+    /// Where slot `index` goes in `order` (the first position whose key is not smaller).
+    private func insertionPoint(of index: Int32, in order: Order) -> Int {
+        let list = parts[keyPath: order.path], wanted = key(index, in: order)
+        var low = 0, high = list.count
         while low < high {
             let middle = (low + high) / 2
-            if keyOf(order[middle]) < key { low = middle + 1 } else { high = middle }
+            if key(list[middle], in: order) < wanted { low = middle + 1 } else { high = middle }
         }
         return low
     }
 
-    private mutating func insert(_ index: Int32, into order: WritableKeyPath<Parts, [Int32]>, key: (Int32) -> (Int32, String, Int32)) {
-        let position = firstPosition(in: parts[keyPath: order], notBefore: key(index), key)
-        parts[keyPath: order].insert(index, at: position)
-    }
-
-    private mutating func remove(_ index: Int32, from order: WritableKeyPath<Parts, [Int32]>, key: (Int32) -> (Int32, String, Int32)) {
-        let list = parts[keyPath: order]
-        var position = firstPosition(in: list, notBefore: key(index), key)
-        // Equal keys can only belong to the same participant; look through them for this exact slot.
-        while position < list.count, key(list[position]) == key(index) {
-            if list[position] == index { parts[keyPath: order].remove(at: position); return }
+    /// Where slot `index` is in `order`. Equal keys can only belong to one participant: look through them.
+    private func position(of index: Int32, in order: Order) -> Int? {
+        let list = parts[keyPath: order.path], wanted = key(index, in: order)
+        var position = insertionPoint(of: index, in: order)
+        while position < list.count, key(list[position], in: order) == wanted {
+            if list[position] == index { return position }
             position += 1
         }
+        return nil
+    }
+
+    // Positions are found first and the array changed after, so no copy of it is alive while it changes
+    // (that would copy the whole order on every save).
+    private mutating func insert(_ index: Int32, into order: Order) {
+        let position = insertionPoint(of: index, in: order)
+        parts[keyPath: order.path].insert(index, at: position)
+    }
+
+    private mutating func remove(_ index: Int32, from order: Order) {
+        guard let position = position(of: index, in: order) else { return }
+        parts[keyPath: order.path].remove(at: position)
     }
 }
 

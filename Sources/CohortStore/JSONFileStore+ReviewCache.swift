@@ -22,9 +22,10 @@ extension JSONFileStore {
            let cached = ReviewTableCodec.decode(bytes), cached.fingerprint == fingerprint {
             knownTable = cached
         }
-        if check == .quick, let known = knownTable, known.folder != .unknown, let folder = FileStamp.of(participantsDirectory) {
-            if folder == known.folder { return LoadedTable(table: known.table, isFullyChecked: false) }
-            if let saved = savesSince(known.folder, upTo: folder), let table = readAgain(saved) {
+        // (No local copy of the known table is held here: `readAgain` changes it in place.)
+        if check == .quick, let cached = knownTable?.folder, cached != .unknown, let folder = FileStamp.of(participantsDirectory) {
+            if folder == cached, let table = knownTable?.table { return LoadedTable(table: table, isFullyChecked: false) }
+            if let saved = savesSince(cached, upTo: folder), let table = readAgain(saved) {
                 return LoadedTable(table: table, isFullyChecked: false)
             }
         }
@@ -59,7 +60,7 @@ extension JSONFileStore {
             guard case .success(let participant) = Self.readParticipantResult(subject, folder: participantsDirectory),
                   let digest = ParticipantDigest(participant, context: context) else { return nil }
             knownTable?.table.replace(digest)
-            if let known = knownTable, known.stamps.count < known.table.count { knownTable?.stamps.append(.unknown) }
+            if let stamps = knownTable?.stamps.count, let people = knownTable?.table.count, stamps < people { knownTable?.stamps.append(.unknown) }
             if let person = knownTable?.table.index(of: subject) { knownTable?.stamps[person] = .unknown }
         }
         // The check that follows the first frame looks at every file and writes a fresh cache.

@@ -94,9 +94,10 @@ enum ReviewTableCodec {
             guard input.u32() == version, layout.allSatisfy({ input.u32() == $0 }),
                   let fingerprint = input.text(), let folder = input.stamp(),
                   let subjects = input.list({ $0.text() }), let codes = input.list({ $0.text() }),
+                  // Room to grow: a save replaces a participant by appending its visits, which should not copy them all.
                   let stamps = input.raw(FileStamp.self), let slotStart = input.raw(Int32.self), let slotEnd = input.raw(Int32.self),
-                  let slots = input.raw(ReviewTable.Slot.self), let byScheduled = input.raw(Int32.self),
-                  let openByWindowEnd = input.raw(Int32.self),
+                  let slots = input.raw(ReviewTable.Slot.self, room: 1024), let byScheduled = input.raw(Int32.self, room: 1024),
+                  let openByWindowEnd = input.raw(Int32.self, room: 1024),
                   let urgentFlags = input.list({ input -> VisitFlag? in
                       guard let subject = input.text(), let visit = input.text(), let flag = input.text(), let date = input.date(),
                             let urgent = input.u8() else { return nil }
@@ -236,11 +237,11 @@ private struct ByteReader {
         }
         return values
     }
-    /// An array written by `ByteWriter.raw`, copied in one go.
-    mutating func raw<T>(_ type: T.Type) -> [T]? {
+    /// An array written by `ByteWriter.raw`, copied in one go (with capacity for `room` more).
+    mutating func raw<T>(_ type: T.Type, room: Int = 0) -> [T]? {
         guard let count = count(), count <= (raw.count - offset) / MemoryLayout<T>.stride else { return nil }
         let length = count * MemoryLayout<T>.stride
-        let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let values = [T](unsafeUninitializedCapacity: count + room) { buffer, initialized in
             UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + length)]))
             initialized = count
         }
