@@ -55,11 +55,19 @@ public enum Columns {
     public static func render(_ rows: [[String]]) -> String {
         guard let columns = rows.map(\.count).max() else { return "" }
         var widths = [Int](repeating: 0, count: columns)
-        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-        return rows.map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        for row in rows { widen(&widths, toFit: row) }
+        return rows.map { line($0, widths: widths) }.joined(separator: "\n")
+    }
+
+    /// Widens `widths` so that `row` fits (for rows that come one at a time).
+    public static func widen(_ widths: inout [Int], toFit row: [String]) {
+        for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+    }
+
+    /// One row padded to `widths`.
+    public static func line(_ row: [String], widths: [Int]) -> String {
+        row.enumerated().map { index, cell in
+            index == row.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[index] - cell.count))
+        }.joined(separator: "  ")
     }
 }

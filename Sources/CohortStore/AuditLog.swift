@@ -62,9 +62,17 @@ struct AuditLog {
 
     /// Every record, in file order; a line that cannot be read is reported by `verify`, skipped here.
     func records() throws -> [AuditRecord] {
-        guard let bytes = try DurableFile.read(path) else { return [] }
-        let decoder = JSONDecoder()
-        return bytes.split(separator: UInt8(ascii: "\n")).compactMap { try? decoder.decode(AuditRecord.self, from: Data($0)) }
+        Self.records(in: try DurableFile.read(path) ?? []).map(\.record)
+    }
+
+    /// The readable records of a log's bytes, each with its line.
+    static func records(in bytes: [UInt8]) -> [(record: AuditRecord, line: [UInt8])] {
+        bytes.split(separator: UInt8(ascii: "\n")).compactMap { line in record(Array(line)).map { ($0, Array(line)) } }
+    }
+
+    /// The record on one line, or nil when the line is not one.
+    static func record(_ line: [UInt8]) -> AuditRecord? {
+        try? JSONDecoder().decode(AuditRecord.self, from: Data(line))
     }
 
     /// Checks the chain and that it reaches `head`. Returns problems (tampering) and notes (interrupted saves).

@@ -26,6 +26,12 @@ public struct AuditRecord: Codable, Sendable, Equatable {
     /// SHA-256 of this record without `hash`, chained through `prev`.
     public var hash: String?
 
+    /// What orders the whole store's trail: time, then subject (store-wide records first), then sequence.
+    public typealias TimeKey = (time: String, subject: String, seq: Int)
+
+    /// This record's place in the whole store's trail.
+    public var timeKey: TimeKey { (time, subject ?? "", seq) }
+
     /// The hash this record should carry.
     func computedHash() throws -> String {
         var body = self

@@ -169,12 +169,12 @@ extension JSONFileStore {
 
     private static let cacheTemporaryPrefix = ".review-table."
 
-    /// Temporary cache files left by a copy that was killed while writing one (each copy names its own by
-    /// process id, as copies write without the lock). One untouched for a minute is abandoned.
+    /// Temporary cache files and audit runs left by a copy that was killed while writing one (each copy
+    /// names its own by process id, as copies write without the lock). One untouched for a minute is abandoned.
     private func removeAbandonedCacheFiles() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory)) ?? []
         let minuteAgo = FileStamp.now() - 60_000_000_000
-        for name in names where name.hasPrefix(Self.cacheTemporaryPrefix) && name.hasSuffix(".tmp") {
+        for name in names where (name.hasPrefix(Self.cacheTemporaryPrefix) && name.hasSuffix(".tmp")) || name.hasPrefix(Self.auditRunPrefix) {
             let path = cacheDirectory + "/" + name
             if let stamp = FileStamp.of(path), stamp.modified < minuteAgo { unlink(path) }
         }

@@ -95,14 +95,38 @@ struct AuditCommand: SessionCommand {
     @Argument(help: "Only this participant.") var subject: String?
     @OptionGroup var globals: GlobalOptions
 
+    static let header = ["TIME (UTC)", "USER", "SUBJECT", "SEQ", "ENTITY", "FIELD", "OLD", "NEW", "REASON"]
+
     func execute(_ session: Session) throws {
-        let records = try session.openStore().auditRecords(subject: subject).sorted { ($0.time, $0.subject ?? "", $0.seq) < ($1.time, $1.subject ?? "", $1.seq) }
-        var rows = [["TIME (UTC)", "USER", "SUBJECT", "SEQ", "ENTITY", "FIELD", "OLD", "NEW", "REASON"]]
-        for record in records {
-            rows.append([record.time, record.user, record.subject ?? "-", String(record.seq), record.entity, record.field,
-                         record.old ?? "", record.new ?? "", record.reason ?? ""].map { $0.count > 60 ? String($0.prefix(57)) + "..." : $0 })
+        let store = try session.openStore()
+        var widths = Self.header.map(\.count)
+        guard subject == nil else {
+            let records = try store.auditRecords(subject: subject).sorted { $0.timeKey < $1.timeKey }
+            for record in records { Columns.widen(&widths, toFit: Self.cells(record)) }
+            Session.print(([Self.header] + records.map(Self.cells)).map { Columns.line($0, widths: widths) }.joined(separator: "\n"))
+            return
         }
-        Session.print(Columns.render(rows))
+        // The whole store's trail can be hundreds of thousands of lines: it is merged in time order from
+        // runs on disk and written as it comes, a buffer at a time.
+        // The header's widths are known once every record was observed, i.e. by the first record in order.
+        var output: String?
+        try store.forEachAuditRecordInTimeOrder(observe: { Columns.widen(&widths, toFit: Self.cells($0)) }) { record in
+            var text = output ?? Columns.line(Self.header, widths: widths) + "\n"
+            output = nil // so `text` is the only reference and grows in place
+            text += Columns.line(Self.cells(record), widths: widths) + "\n"
+            if text.utf8.count >= 1 << 16 {
+                Session.write(text)
+                text = ""
+            }
+            output = text
+        }
+        Session.write(output ?? Columns.line(Self.header, widths: widths) + "\n")
+    }
+
+    /// One record as the listing shows it; long values are cut to 60 characters.
+    private static func cells(_ record: AuditRecord) -> [String] {
+        [record.time, record.user, record.subject ?? "-", String(record.seq), record.entity, record.field,
+         record.old ?? "", record.new ?? "", record.reason ?? ""].map { $0.count > 60 ? String($0.prefix(57)) + "..." : $0 }
     }
 }
 

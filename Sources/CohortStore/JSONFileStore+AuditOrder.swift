@@ -1,0 +1,112 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The whole store's audit trail in time order, in the memory of one run of records whatever the store's
+/// size (a site network's trail is hundreds of thousands of records): the logs are read a batch at a time,
+/// cut into sorted runs spilled under `.cache/`, and the runs merged.
+extension JSONFileStore {
+    /// Calls `observe` with every record (in no particular order), then `body` with every record in time
+    /// order (time, subject, sequence; store-wide records before participants' at the same instant).
+    /// Logs are read `logsPerBatch` at a time on all cores; `runLength` records are kept in memory before a
+    /// run is sorted and spilled. Lines of a log that cannot be read are skipped, as in `auditRecords`
+    /// (`verify` reports them).
+    public func forEachAuditRecordInTimeOrder(logsPerBatch: Int = 256, runLength: Int = 65_536, observe: (AuditRecord) -> Void,
+                                              _ body: (AuditRecord) throws -> Void) throws {
+        let logs = [nil] + (try subjects()).map { Optional($0) }
+        let folder = directory + "/audit"
+        var run: [(key: AuditRecord.TimeKey, line: [UInt8])] = []
+        var runFiles: [String] = []
+        defer { for file in runFiles { unlink(file) } }
+        func spill() throws {
+            run.sort { $0.key < $1.key }
+            try DurableFile.makeDirectory(cacheDirectory)
+            let path = cacheDirectory + "/" + Self.auditRunPrefix + "\(getpid())-\(runFiles.count)"
+            runFiles.append(path)
+            try DurableFile.replace(path) { write in
+                for entry in run { try write(entry.line + [UInt8(ascii: "\n")]) }
+            }
+            run.removeAll(keepingCapacity: true)
+        }
+        let logsPerBatch = max(1, logsPerBatch)
+        for start in stride(from: 0, to: logs.count, by: logsPerBatch) {
+            let batch = Array(logs[start..<min(start + logsPerBatch, logs.count)])
+            let read = ParallelResults<Result<[(AuditRecord, [UInt8])], StoreError>>(count: batch.count)
+            read.fill { index in
+                let path = folder + "/" + (batch[index] ?? "_store") + ".jsonl"
+                do {
+                    return .success(AuditLog.records(in: try DurableFile.read(path) ?? []))
+                } catch let error as StoreError {
+                    return .failure(error)
+                } catch {
+                    return .failure(StoreError(.io, "\(path): \(error)"))
+                }
+            }
+            for outcome in read.all {
+                guard let outcome else { continue }
+                for (record, line) in try outcome.get() {
+                    observe(record)
+                    run.append((record.timeKey, line))
+                }
+            }
+            if run.count >= runLength { try spill() }
+        }
+        guard !runFiles.isEmpty else {
+            run.sort { $0.key < $1.key }
+            for entry in run { if let record = AuditLog.record(entry.line) { try body(record) } }
+            return
+        }
+        if !run.isEmpty { try spill() }
+        // Merge: each run is sorted; take the earliest head each time.
+        var readers = try runFiles.map { try LineReader(path: $0) }
+        var heads = readers.indices.map { readers[$0].next().flatMap(AuditLog.record) }
+        while let earliest = heads.indices.filter({ heads[$0] != nil }).min(by: { heads[$0]!.timeKey < heads[$1]!.timeKey }) {
+            try body(heads[earliest]!)
+            heads[earliest] = readers[earliest].next().flatMap(AuditLog.record)
+        }
+    }
+
+    static let auditRunPrefix = "audit-run-"
+}
+
+/// Reads a file a line at a time through a buffer (the runs are too large to read whole by design).
+private struct LineReader {
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+
+    init(path: String) throws {
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw DurableFile.failure("read", path) }
+    }
+
+    /// The next line without its newline; nil at the end (the descriptor is then closed).
+    mutating func next() -> [UInt8]? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                defer { start = newline + 1 }
+                return Array(buffer[start..<newline])
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                defer { start = buffer.count }
+                return Array(buffer[start...])
+            }
+            buffer.removeSubrange(..<start)
+            start = 0
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 {
+                atEnd = true
+                close(descriptor)
+            } else {
+                buffer += chunk[..<count]
+            }
+        }
+    }
+}
