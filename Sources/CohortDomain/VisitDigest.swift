@@ -1,0 +1,41 @@
+/// A participant's visit with its derived dates and how far its scales are entered.
+public struct VisitDigest: Sendable, Equatable {
+    /// Visit code.
+    public var code: String
+    /// Position in the protocol's visit list.
+    public var order: Int
+    /// Status.
+    public var status: VisitStatus
+    /// Target date.
+    public var target: CivilDate
+    /// Window around the target.
+    public var window: VisitWindow
+    /// The day it is planned for.
+    public var scheduled: CivilDate
+    /// Completion date, when completed.
+    public var completedDate: CivilDate?
+    /// Date marked missed.
+    public var missedDate: CivilDate?
+    /// Required scales with an administration.
+    public var enteredScales: Int
+    /// Scales the protocol requires at this visit.
+    public var requiredScales: Int
+    /// A required scale is missing or has an unscored item.
+    public var isIncomplete: Bool
+
+    /// Creates a visit digest.
+    public init(code: String, order: Int, status: VisitStatus, target: CivilDate, window: VisitWindow, scheduled: CivilDate,
+                completedDate: CivilDate?, missedDate: CivilDate?, enteredScales: Int, requiredScales: Int, isIncomplete: Bool) {
+        self.code = code; self.order = order; self.status = status; self.target = target; self.window = window
+        self.scheduled = scheduled; self.completedDate = completedDate; self.missedDate = missedDate
+        self.enteredScales = enteredScales; self.requiredScales = requiredScales; self.isIncomplete = isIncomplete
+    }
+
+    /// The window state on `day` (§3.3).
+    public func windowState(on day: CivilDate) -> WindowState {
+        WindowState(status: status, window: window, done: completedDate ?? scheduled, on: day)
+    }
+
+    /// Days outside the window for a completed visit (negative early, positive late); nil when in window or not done.
+    public var deviationDays: Int? { window.deviationDays(status: status, completedDate: completedDate) }
+}

@@ -1,0 +1,29 @@
+import CohortDomain
+
+/// Little-endian output, for the review cache.
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    mutating func u8(_ value: UInt8) { bytes.append(value) }
+    mutating func u32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+    mutating func u64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+    mutating func i32(_ value: Int) { u32(UInt32(bitPattern: Int32(clamping: value))) }
+    mutating func i64(_ value: Int64) { u64(UInt64(bitPattern: value)) }
+    mutating func date(_ value: CivilDate) { i32(value.dayNumber) }
+    /// Absent dates are written as `Int32.min`, a day no real date has.
+    mutating func date(_ value: CivilDate?) { i32(value?.dayNumber ?? Int(Int32.min)) }
+    /// A string written out in full: length, then UTF-8.
+    mutating func text(_ value: String) {
+        let utf8 = Array(value.utf8)
+        u32(UInt32(utf8.count))
+        bytes += utf8
+    }
+    mutating func stamp(_ value: FileStamp) {
+        for part in [value.inode, value.size, value.modified, value.changed] { i64(part) }
+    }
+    /// An array of fixed-size values as their bytes in memory, after its count.
+    mutating func raw<T>(_ values: [T]) {
+        u32(UInt32(values.count))
+        values.withUnsafeBytes { bytes += $0 }
+    }
+}
