@@ -20,6 +20,12 @@ public struct AppScreen {
 
     /// The frame for `state` at `width` × `height`.
     public func render(_ state: AppState, width: Int, height: Int) -> CellGrid {
+        let grid = draw(state, width: width, height: height)
+        // The ASCII glyph set means the terminal cannot show anything else: text from the data included.
+        return glyphs == .ascii ? grid.inASCII() : grid
+    }
+
+    private func draw(_ state: AppState, width: Int, height: Int) -> CellGrid {
         var grid = CellGrid(width: width, height: height)
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else {
             let lines = ["Terminal too small: \(width)×\(height).", "Cohort needs at least \(Self.minimumWidth)×\(Self.minimumHeight).", "Enlarge the window, or q to quit."]

@@ -50,6 +50,23 @@ public struct CellGrid: Equatable, Sendable {
     /// The cell at (x, y).
     public subscript(x: Int, y: Int) -> Cell { cells[y * width + x] }
 
+    /// The grid for a terminal without UTF-8: every cell's text in plain ASCII, column for column (dashes,
+    /// arrows and minus signs as `-` and `>`, anything else outside ASCII — names typed in other scripts —
+    /// as `?`, one per column it takes).
+    public func inASCII() -> CellGrid {
+        var grid = self
+        for index in grid.cells.indices where !grid.cells[index].text.allSatisfy(\.isASCII) || grid.cells[index].text.isEmpty {
+            let text = grid.cells[index].text
+            grid.cells[index].text = text.isEmpty ? "?" : (Self.asciiFallbacks[text] ?? "?")
+        }
+        return grid
+    }
+
+    private static let asciiFallbacks: [String: String] = [
+        "–": "-", "—": "-", "−": "-", "→": ">", "←": "<", "·": "|", "…": "~", "⚠": "!", "✓": "v", "×": "x",
+        "“": "\"", "”": "\"", "‘": "'", "’": "'",
+    ]
+
     /// Writes `text` from (x, y), clipped at `limit` columns (default: the right edge). Returns columns used.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, limit: Int? = nil) -> Int {

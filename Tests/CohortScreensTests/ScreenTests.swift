@@ -125,6 +125,13 @@ struct ScreenTests {
         GoldenFile.check(scene.frame(120, 24).text, named: "summary-120x24")
     }
 
+    @Test func withoutUTF8EveryCellIsASCIIColumnForColumn() {
+        var grid = CellGrid(width: 24, height: 1)
+        grid.put("Nov 23–27 −5 → 東é…", x: 0, y: 0)
+        #expect(grid.inASCII().lines == ["Nov 23-27 -5 > ???~"])
+        #expect(grid.inASCII().lines[0].count == grid.lines[0].count + 1, "東 takes two columns, so two marks")
+    }
+
     @Test func wideCharactersTakeTwoColumns() {
         var grid = CellGrid(width: 10, height: 1)
         #expect(grid.put("東京ab", x: 0, y: 0) == 6)
