@@ -1,6 +1,7 @@
 /// A participant's visit as it appears in the day's lists.
 public struct ReviewEntry: Sendable, Equatable {
-    /// The participant's digest (for initials, scores, flags).
+    /// The participant's digest (for initials, scores, flags), without its visits: a row needs only
+    /// `visit`, and filling in the rest for every row drawn would be wasted work in every frame.
     public let participant: ParticipantDigest
     /// The visit with its derived dates.
     public let visit: VisitDigest

@@ -157,7 +157,7 @@ public struct ReviewTable: Sendable {
 
     /// The entry for slot `index`.
     public func entry(_ index: Int32) -> ReviewEntry {
-        ReviewEntry(participant: person(Int(parts.slots[Int(index)].person)), visit: visit(at: Int(index)))
+        ReviewEntry(participant: personFacts(Int(parts.slots[Int(index)].person)), visit: visit(at: Int(index)))
     }
 
     /// Subject and visit code of slot `index`.

@@ -30,6 +30,16 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
+/// The edit the benchmark saves: a scheduled visit's reschedule reason, alternating, so every save changes
+/// one field of one participant.
+func benchmarkEdit(_ participant: inout Participant, _ studyProtocol: StudyProtocol) -> Mutation {
+    guard let index = participant.visits.firstIndex(where: { $0.status == .scheduled }) else { return Mutation(changes: [], reason: nil) }
+    let old = participant.visits[index].rescheduleReason
+    participant.visits[index].rescheduleReason = old == "bench a" ? "bench b" : "bench a"
+    return Mutation(changes: [FieldChange(entity: "visit", field: "rescheduleReason", old: old, new: participant.visits[index].rescheduleReason)],
+                    reason: "benchmark")
+}
+
 /// A demo store of `size` participants, made once and reused.
 func storeDirectory(size: Int) throws -> String {
     let directory = NSTemporaryDirectory() + "cohort-bench-\(size)"
@@ -75,14 +85,9 @@ func measure(size: Int) throws {
         try reset()
         return try seconds { try start(); check() }
     }
-    // After an edit made elsewhere (the command line, another copy): the folder changed, so every file is looked at.
+    // After an edit made elsewhere (the command line, another copy): the cache plus the journal of saves.
     let afterEdit = try (0..<runs).map { _ in
-        try JSONFileStore(directory: directory, scales: scales, user: "bench").update(try store.subjects()[1]) { participant, _ in
-            guard let index = participant.visits.firstIndex(where: { $0.status == .scheduled }) else { return Mutation(changes: [], reason: nil) }
-            let old = participant.visits[index].rescheduleReason
-            participant.visits[index].rescheduleReason = old == "bench a" ? "bench b" : "bench a"
-            return Mutation(changes: [FieldChange(entity: "visit", field: "rescheduleReason", old: old, new: participant.visits[index].rescheduleReason)], reason: "benchmark")
-        }
+        try JSONFileStore(directory: directory, scales: scales, user: "bench").update(try store.subjects()[1], benchmarkEdit)
         usleep(100_000) // past the racy-stamp margin, as a real restart would be
         try reset()
         return try seconds(start)
@@ -103,19 +108,8 @@ func measure(size: Int) throws {
     let moveDown = (0..<runs * 5).map { _ in press(.down) }
     let changeDay = (0..<runs).flatMap { _ in [press(.character("]")), press(.character("["))] }
     let subject = try store.subjects()[0]
-    var flip = false
     // A durable save is mostly the disk's flush, whose time varies more than anything else here: take many.
-    let save = try (0..<runs * 10).map { _ in
-        try seconds {
-            flip.toggle()
-            try store.update(subject) { participant, _ in
-                guard let index = participant.visits.firstIndex(where: { $0.status == .scheduled }) else { return Mutation(changes: [], reason: nil) }
-                let old = participant.visits[index].rescheduleReason
-                participant.visits[index].rescheduleReason = flip ? "bench a" : "bench b"
-                return Mutation(changes: [FieldChange(entity: "visit", field: "rescheduleReason", old: old, new: participant.visits[index].rescheduleReason)], reason: "benchmark")
-            }
-        }
-    }
+    let save = try (0..<runs * 10).map { _ in try seconds { try store.update(subject, benchmarkEdit) } }
     // The commands check every file against the cache (as `cohort summary` and `cohort visits` do).
     let summary = try (0..<runs).map { _ in
         try seconds {
