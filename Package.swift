@@ -41,7 +41,8 @@ let package = Package(
         // Test tool for the store attack suite: read-modify-write loops to kill and to race.
         .executableTarget(name: "cohort-stress", dependencies: ["CohortDomain", "CohortResources", "CohortStore"]),
         .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain", "CohortResources", "CohortReports"]),
-        .testTarget(name: "CohortStoreTests", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortDemo"]),
+        .testTarget(name: "CohortStoreTests", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortDemo"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "CohortViewModelsTests", dependencies: ["CohortViewModels", "CohortStore", "CohortResources", "CohortDomain"]),
         .testTarget(name: "CohortScreensTests", dependencies: ["CohortScreens", "CohortTerminal", "CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortDemo"],
                     exclude: ["Snapshots"]),
