@@ -53,8 +53,7 @@ public enum DemoSite {
             let studyProtocol = try store.context.studyProtocol(studyID)
             var maker = ParticipantMaker(subject: "101-" + fourDigits(index),
                                          studyProtocol: studyProtocol, context: store.context, today: today, clock: clock)
-            let (participant, history) = try maker.make(&random)
-            try store.saveNew(participant, history: history)
+            try store.saveNew(history: try maker.make(&random))
         }
     }
 

@@ -12,7 +12,8 @@ struct ParticipantMaker {
     /// How a participant's symptoms move over the study.
     enum Course { case responder, partial, worsening }
 
-    mutating func make(_ random: inout SplitMix64) throws -> (Participant, [(mutation: Mutation, time: Date)]) {
+    /// The participant's states from enrollment on, each with the reason and time it was saved.
+    mutating func make(_ random: inout SplitMix64) throws -> [(participant: Participant, reason: String?, time: Date)] {
         let lastDay = studyProtocol.visits.compactMap(\.day).max() ?? 28
         let baseline = today.adding(days: -random.int(-8...(lastDay + 20)))
         let consent = min(today, baseline.adding(days: -random.int(9...13)))
@@ -20,14 +21,15 @@ struct ParticipantMaker {
                                         sex: ["F", "M", "F", "M", "X"][random.int(0...4)], study: studyProtocol.id,
                                         arm: studyProtocol.arms[random.int(0...(studyProtocol.arms.count - 1))],
                                         consentDate: consent.description, baselineDate: baseline.description)
-        var history: [(mutation: Mutation, time: Date)] = []
+        var history: [(participant: Participant, reason: String?, time: Date)] = []
         var minutes = random.int(0...400)
         func at(_ date: CivilDate) -> Date {
             minutes += random.int(1...9)
             return SimulatedClock.morning(of: date, minutes: minutes % 480)
         }
-        var (participant, enrollment) = try request.enroll(protocols: [studyProtocol], takenSubjects: [], today: today)
-        history.append((enrollment, at(consent)))
+        var participant = try request.enroll(protocols: [studyProtocol], takenSubjects: [], today: today)
+        func record(_ reason: String?, _ time: Date) { history.append((participant, reason, time)) }
+        record(nil, at(consent))
 
         let roll = random.unit()
         let course: Course = roll < 0.6 ? .responder : roll < 0.85 ? .partial : .worsening
@@ -44,32 +46,32 @@ struct ParticipantMaker {
             if hasWindowClosed && completedCount >= 2 && outcome < 0.05 { continue } // forgotten: overdue
             if hasWindowClosed && !definition.isBaseline && definition.code != studyProtocol.visits.first?.code && outcome < 0.1 {
                 let reason = ["participant unreachable", "transport fell through", "hospitalised elsewhere", "declined this visit"][random.int(0...3)]
-                history.append((try participant.miss(definition.code, on: planned.window.end, reason: reason,
-                                                     studyProtocol: studyProtocol, today: today), at(planned.window.end)))
+                record(try participant.miss(definition.code, on: planned.window.end, reason: reason,
+                                            studyProtocol: studyProtocol, today: today), at(planned.window.end))
                 continue
             }
             var shift = definition.minus + definition.plus == 0 ? 0 : random.int(-definition.minus...definition.plus)
             if !definition.isBaseline && random.chance(0.08) { shift = random.chance(0.5) ? -definition.minus - random.int(1...2) : definition.plus + random.int(1...3) }
             // A visit due today that is done was done today, so the day's summary has something to show.
             let date = planned.target == today ? today : max(consent, min(today, planned.target.adding(days: shift)))
-            history.append((try participant.complete(definition.code, on: date, reason: nil, studyProtocol: studyProtocol, today: today), at(date)))
+            record(try participant.complete(definition.code, on: date, reason: nil, studyProtocol: studyProtocol, today: today), at(date))
             completedCount += 1
             let progress = Double(max(0, (definition.day ?? lastDay) - 1)) / Double(max(1, lastDay - 1))
             for scaleCode in definition.scales {
                 guard let scale = context.scales[scaleCode], !random.chance(0.03) else { continue } // now and then a form is forgotten
                 var items = scoreItems(scale, course: course, severity: severity, progress: definition.isBaseline || definition.day.map { $0 < 1 } == true ? 0 : progress, &random)
                 if scale.total && random.chance(0.02) { items[random.int(0...(items.count - 1))] = nil }
-                history.append((try participant.score(definition.code, scale: scale, items: items, date: nil, rater: "DM", reason: nil,
-                                                      studyProtocol: studyProtocol, today: today), at(date)))
+                record(try participant.score(definition.code, scale: scale, items: items, date: nil, rater: "DM", reason: nil,
+                                             studyProtocol: studyProtocol, today: today), at(date))
             }
             if let stop = withdrawAfter, completedCount >= stop, !participant.status.hasLeft, participant.status != .completed {
                 let when = min(today, date.adding(days: random.int(1...4)))
                 let reason = ["withdrew consent", "adverse event", "lost to follow-up", "lack of efficacy"][random.int(0...3)]
-                history.append((try participant.withdraw(on: when, reason: reason, screenFailure: false, today: today), at(when)))
+                record(try participant.withdraw(on: when, reason: reason, screenFailure: false, today: today), at(when))
                 break
             }
         }
-        return (participant, history)
+        return history
     }
 
     /// Item scores whose total follows the participant's course: baseline severity, then improvement or worsening.

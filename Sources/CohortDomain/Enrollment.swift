@@ -74,8 +74,8 @@ public struct EnrollmentRequest: Sendable, Equatable {
         return studyProtocol.arms.first { $0.lowercased() == arm.lowercased() }
     }
 
-    /// Validates and builds the participant with its full schedule; the changes are its audit records.
-    public func enroll(protocols: [StudyProtocol], takenSubjects: Set<String>, today: CivilDate) throws -> (Participant, Mutation) {
+    /// Validates and builds the participant with its full schedule.
+    public func enroll(protocols: [StudyProtocol], takenSubjects: Set<String>, today: CivilDate) throws -> Participant {
         let problems = problems(protocols: protocols, takenSubjects: takenSubjects, today: today)
         guard problems.isEmpty else {
             let lines = Field.allCases.compactMap { field in problems[field].map { "\(field.rawValue): \($0)" } }
@@ -84,28 +84,24 @@ public struct EnrollmentRequest: Sendable, Equatable {
         // Every force-unwrap below was checked by `problems` above.
         let studyProtocol = protocols.first { $0.id == study }!
         let baseline = CivilDate(baselineDate)!
-        let participant = Participant(
+        return Participant(
             subject: subject, initials: initials.uppercased(), birthYear: Int(birthYear)!, sex: Sex(rawValue: sex.uppercased())!,
             study: study, arm: resolvedArm(studyProtocol)!, consentDate: CivilDate(consentDate)!, baselineDate: baseline,
             status: .screening, visits: studyProtocol.visits.map { VisitRecord(code: $0.code) })
-        var changes = [FieldChange(entity: "participant", field: "*", old: nil,
-                                   new: "\(participant.initials) \(participant.birthYear) \(participant.sex.rawValue) \(study)/\(participant.arm) consent \(participant.consentDate) baseline \(baseline)")]
-        for planned in participant.plannedVisits(studyProtocol) {
-            changes.append(FieldChange(entity: "visit \(planned.code)", field: "*", old: nil,
-                                       new: "scheduled \(planned.target) window \(planned.window.start)..\(planned.window.end)"))
-        }
-        return (participant, Mutation(changes: changes, reason: nil))
     }
 }
 
 /// Subject IDs: the store's file names derive from them, so they are short and plain.
 public enum SubjectID {
-    /// Why `text` is not a usable subject ID, or nil when it is.
+    /// Why `text` is not a usable subject ID, or nil when it is. A subject ID is coded: the site number
+    /// (3–4 ASCII digits), `-`, and a 4-digit number (`101-0007`); never a name or a birth date.
     public static func problem(_ text: String) -> String? {
         guard !text.isEmpty else { return "subject ID is empty" }
-        guard text.count <= 20 else { return "subject ID is longer than 20 characters" }
-        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }), text.first != "-" else {
-            return "subject ID '\(text.filter { !$0.isNewline })' may hold only letters, digits and '-', e.g. 101-0007"
+        let parts = text.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        let isDigits = { (part: Substring.UTF8View.SubSequence) in part.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }
+        guard parts.count == 2, (3...4).contains(parts[0].count), isDigits(parts[0]), parts[1].count == 4, isDigits(parts[1]) else {
+            let shown = String(text.unicodeScalars.filter { $0.isASCII && !$0.properties.isWhitespace && $0.value >= 0x20 }.prefix(24).map(Character.init))
+            return "subject ID '\(shown)' is not a coded ID: the site number (3 or 4 digits), '-', then 4 digits, e.g. 101-0007"
         }
         return nil
     }

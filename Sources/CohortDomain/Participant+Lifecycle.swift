@@ -1,10 +1,13 @@
-/// The participant and visit lifecycle of §3.3. Each action changes the participant in place and returns
-/// its audit changes; a refused action throws before changing anything.
+/// The participant and visit lifecycle of §3.3 (docs/RULES.md). Each action changes the participant in
+/// place and returns the reason to record with it (nil when none was needed); a refused action throws
+/// before changing anything. What changed is not reported: the store derives the audit records from the
+/// participant before and after.
 extension Participant {
     /// Completes a visit on `date`. A missed visit, or a completed one given a new date, needs a reason.
     /// Completion outside the window is never blocked: it becomes a draft deviation.
+    @discardableResult
     public mutating func complete(_ code: String, on date: CivilDate, reason: String?, studyProtocol: StudyProtocol,
-                                  today: CivilDate) throws -> Mutation {
+                                  today: CivilDate) throws -> String? {
         let planned = try plannedVisit(code, studyProtocol)
         try requireInStudy(toChange: "complete \(code)")
         try requirePlausible(date, what: "completion date", today: today)
@@ -22,20 +25,21 @@ extension Participant {
         case .scheduled:
             break
         }
-        var changes = updateVisit(code) { visit in
+        updateVisit(code) { visit in
             visit.status = .completed
             visit.completedDate = date
             visit.missedDate = nil
             visit.missedReason = nil
         }
-        if planned.definition.isBaseline && status == .screening { changes += setStatus(.active) }
-        changes += completeIfNothingLeft()
-        return Mutation(changes: changes, reason: reasonGiven)
+        if planned.definition.isBaseline && status == .screening { status = .active }
+        completeIfNothingLeft()
+        return reasonGiven
     }
 
     /// Marks a scheduled visit missed on `date`, with the reason it was missed.
+    @discardableResult
     public mutating func miss(_ code: String, on date: CivilDate, reason: String?, studyProtocol: StudyProtocol,
-                              today: CivilDate) throws -> Mutation {
+                              today: CivilDate) throws -> String? {
         let planned = try plannedVisit(code, studyProtocol)
         try requireInStudy(toChange: "mark \(code) missed")
         let why = try FreeText.required(reason, what: "reason the visit was missed")
@@ -43,18 +47,19 @@ extension Participant {
         guard planned.status == .scheduled else {
             throw DomainError("\(subject) visit \(code) is \(planned.status.rawValue); only a scheduled visit can be marked missed.")
         }
-        var changes = updateVisit(code) { visit in
+        updateVisit(code) { visit in
             visit.status = .missed
             visit.missedDate = date
             visit.missedReason = why
         }
-        changes += completeIfNothingLeft()
-        return Mutation(changes: changes, reason: why)
+        completeIfNothingLeft()
+        return why
     }
 
     /// Moves a scheduled visit to `date`; a date outside the window needs a reason.
+    @discardableResult
     public mutating func reschedule(_ code: String, to date: CivilDate, reason: String?,
-                                    studyProtocol: StudyProtocol) throws -> Mutation {
+                                    studyProtocol: StudyProtocol) throws -> String? {
         let planned = try plannedVisit(code, studyProtocol)
         try requireInStudy(toChange: "reschedule \(code)")
         guard planned.status == .scheduled else {
@@ -67,17 +72,18 @@ extension Participant {
         } else {
             why = try FreeText.required(reason, what: "reason to schedule \(code) on \(date), outside its window \(planned.window.start)..\(planned.window.end)")
         }
-        let changes = updateVisit(code) { visit in
+        updateVisit(code) { visit in
             visit.rescheduledDate = date
             visit.rescheduleReason = why
         }
-        return Mutation(changes: changes, reason: why)
+        return why
     }
 
     /// Records a scale at a completed visit, dated by default with the completion date.
     /// Replacing scores already saved needs a reason.
+    @discardableResult
     public mutating func score(_ code: String, scale: ScaleDefinition, items: [Int?], date: CivilDate?, rater: String?,
-                               reason: String?, studyProtocol: StudyProtocol, today: CivilDate) throws -> Mutation {
+                               reason: String?, studyProtocol: StudyProtocol, today: CivilDate) throws -> String? {
         let planned = try plannedVisit(code, studyProtocol)
         guard planned.status == .completed, let completed = planned.record.completedDate else {
             throw DomainError("\(subject) visit \(code) is \(planned.status.rawValue); complete it before entering scores.")
@@ -89,8 +95,6 @@ extension Participant {
             throw DomainError("\(scale.code) takes \(scale.items.count) item scores; \(items.count) were given.")
         }
         for (value, item) in zip(items, scale.items) { if let value { try Scoring.validate(value, item: item, scale: scale) } }
-        let when = date ?? completed
-        try requirePlausible(when, what: "score date", today: today)
         let raterInitials = try rater.map { text -> String in
             let letters = text.uppercased()
             guard (2...3).contains(letters.count), letters.allSatisfy({ $0.isASCII && $0.isLetter }) else {
@@ -98,28 +102,26 @@ extension Participant {
             }
             return letters
         }
-        let entity = "score \(code) \(scale.code)"
-        let new = Administration(visit: code, scale: scale.code, date: when, items: items, rater: raterInitials)
-        if let index = administrations.firstIndex(where: { $0.visit == code && $0.scale == scale.code }) {
-            let old = administrations[index]
-            guard old != new else { throw DomainError("\(subject) \(code) \(scale.code) already holds these scores.") }
+        let existing = administrations.firstIndex { $0.visit == code && $0.scale == scale.code }
+        // A correction changes only what it corrects: the date and rater stay unless given anew.
+        let kept = existing.map { administrations[$0] }
+        let when = date ?? kept?.date ?? completed
+        try requirePlausible(when, what: "score date", today: today)
+        let new = Administration(visit: code, scale: scale.code, date: when, items: items, rater: raterInitials ?? kept?.rater)
+        if let existing, let kept {
+            guard kept != new else { throw DomainError("\(subject) \(code) \(scale.code) already holds these scores.") }
             let why = try FreeText.required(reason, what: "reason to change \(scale.code) scores already saved for \(code)")
-            administrations[index] = new
-            var changes: [FieldChange] = []
-            if old.items != new.items { changes.append(FieldChange(entity: entity, field: "items", old: old.scoreText, new: new.scoreText)) }
-            if old.date != new.date { changes.append(FieldChange(entity: entity, field: "date", old: old.date.description, new: new.date.description)) }
-            if old.rater != new.rater { changes.append(FieldChange(entity: entity, field: "rater", old: old.rater, new: new.rater)) }
-            return Mutation(changes: changes, reason: why)
+            administrations[existing] = new
+            return why
         }
+        let why = try FreeText.optional(reason, what: "reason")
         administrations.append(new)
-        var changes = [FieldChange(entity: entity, field: "items", old: nil, new: new.scoreText),
-                       FieldChange(entity: entity, field: "date", old: nil, new: when.description)]
-        if let raterInitials { changes.append(FieldChange(entity: entity, field: "rater", old: nil, new: raterInitials)) }
-        return Mutation(changes: changes, reason: try FreeText.optional(reason, what: "reason"))
+        return why
     }
 
     /// Ends participation: withdrawn (or screen-failed), and every still-scheduled visit cancelled.
-    public mutating func withdraw(on date: CivilDate, reason: String?, screenFailure: Bool, today: CivilDate) throws -> Mutation {
+    @discardableResult
+    public mutating func withdraw(on date: CivilDate, reason: String?, screenFailure: Bool, today: CivilDate) throws -> String? {
         let why = try FreeText.required(reason, what: "reason for withdrawal")
         guard !status.hasLeft else {
             throw DomainError("\(subject) already left the study (\(status.rawValue) on \(exit?.date.description ?? "?")).")
@@ -129,34 +131,39 @@ extension Participant {
             throw DomainError("\(subject) is \(status.rawValue); only a participant in screening can screen-fail.")
         }
         try requirePlausible(date, what: "withdrawal date", today: today)
-        var changes = setStatus(screenFailure ? .screenFailed : .withdrawn)
+        status = screenFailure ? .screenFailed : .withdrawn
         exit = ExitRecord(date: date, reason: why)
-        changes.append(FieldChange(entity: "participant", field: "exit", old: nil, new: "\(date) \(why)"))
-        for visit in visits where visit.status == .scheduled {
-            changes += updateVisit(visit.code) { $0.status = .cancelled }
-        }
-        return Mutation(changes: changes, reason: why)
+        for index in visits.indices where visits[index].status == .scheduled { visits[index].status = .cancelled }
+        return why
     }
 
-    /// Records that the lead has seen an urgent flag raised at `code`.
-    public mutating func acknowledge(flag: String, visit code: String, on date: CivilDate, user: String) throws -> Mutation {
+    /// Records that the lead has seen an urgent flag raised at `code`; refused for a flag that is not (or no
+    /// longer) raised, or already acknowledged.
+    @discardableResult
+    public mutating func acknowledge(flag: String, visit code: String, on date: CivilDate, user: String,
+                                     context: StudyContext) throws -> String? {
         guard !acknowledgements.contains(where: { $0.visit == code && $0.flag == flag }) else {
             throw DomainError("\(subject) \(code) \(flag) is already acknowledged.")
         }
+        guard unacknowledgedUrgentFlags(context: context).contains(where: { $0.visit == code && $0.flag == flag }) else {
+            throw DomainError("\(subject) has no unacknowledged urgent flag \(flag) at \(code).")
+        }
         acknowledgements.append(FlagAcknowledgement(visit: code, flag: flag, date: date, user: user))
-        return Mutation(changes: [FieldChange(entity: "flag \(code) \(flag)", field: "acknowledged", old: nil, new: "\(date) by \(user)")],
-                        reason: nil)
+        return nil
     }
 
     /// Sets (or replaces) the lead's note on the draft deviation of visit `code`.
-    public mutating func noteDeviation(visit code: String, note: String, studyProtocol: StudyProtocol) throws -> Mutation {
+    @discardableResult
+    public mutating func noteDeviation(visit code: String, note: String, studyProtocol: StudyProtocol) throws -> String? {
         let planned = try plannedVisit(code, studyProtocol)
         guard planned.deviationDays != nil else { throw DomainError("\(subject) visit \(code) has no protocol deviation to note.") }
         let text = try FreeText.required(note, what: "deviation note")
-        let old = deviationNotes.first { $0.visit == code }?.note
-        deviationNotes.removeAll { $0.visit == code }
-        deviationNotes.append(DeviationNote(visit: code, note: text))
-        return Mutation(changes: [FieldChange(entity: "deviation \(code)", field: "note", old: old, new: text)], reason: nil)
+        if let index = deviationNotes.firstIndex(where: { $0.visit == code }) {
+            deviationNotes[index].note = text
+        } else {
+            deviationNotes.append(DeviationNote(visit: code, note: text))
+        }
+        return nil
     }
 
     // MARK: - Helpers
@@ -172,43 +179,11 @@ extension Participant {
         if date < consentDate { throw DomainError("The \(what) \(date) is before \(subject)'s consent date \(consentDate).") }
     }
 
-    private mutating func setStatus(_ new: ParticipantStatus) -> [FieldChange] {
-        guard status != new else { return [] }
-        defer { status = new }
-        return [FieldChange(entity: "participant", field: "status", old: status.rawValue, new: new.rawValue)]
+    private mutating func completeIfNothingLeft() {
+        if status == .active && !visits.contains(where: { $0.status == .scheduled }) { status = .completed }
     }
 
-    private mutating func completeIfNothingLeft() -> [FieldChange] {
-        guard status == .active, !visits.contains(where: { $0.status == .scheduled }) else { return [] }
-        return setStatus(.completed)
-    }
-
-    /// Applies `edit` to one visit and returns a change per field that differs.
-    private mutating func updateVisit(_ code: String, _ edit: (inout VisitRecord) -> Void) -> [FieldChange] {
-        guard let index = visits.firstIndex(where: { $0.code == code }) else { return [] }
-        let old = visits[index]
-        edit(&visits[index])
-        return old.changes(to: visits[index])
+    private mutating func updateVisit(_ code: String, _ edit: (inout VisitRecord) -> Void) {
+        if let index = visits.firstIndex(where: { $0.code == code }) { edit(&visits[index]) }
     }
 }
-
-extension VisitRecord {
-    /// One change per field that differs between `self` and `new`.
-    public func changes(to new: VisitRecord) -> [FieldChange] {
-        let entity = "visit \(code)"
-        func compare(_ field: String, _ get: (VisitRecord) -> String?) -> FieldChange? {
-            let before = get(self), after = get(new)
-            return before == after ? nil : FieldChange(entity: entity, field: field, old: before, new: after)
-        }
-        return [
-            compare("status") { $0.status.rawValue },
-            compare("rescheduledDate") { $0.rescheduledDate?.description },
-            compare("rescheduleReason") { $0.rescheduleReason },
-            compare("completedDate") { $0.completedDate?.description },
-            compare("missedDate") { $0.missedDate?.description },
-            compare("missedReason") { $0.missedReason },
-        ].compactMap { $0 }
-    }
-}
-
-import Foundation

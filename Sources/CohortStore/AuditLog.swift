@@ -5,113 +5,180 @@ import Glibc
 #endif
 
 /// An append-only, hash-chained audit log: one JSON record per line, flushed to disk before the data it
-/// describes is saved. Records after the owner file's `AuditHead` belong to a save that was interrupted.
+/// describes is saved. The owner file's `AuditHead` is the commit point: records up to it happened; records
+/// after it belong to a save that did not finish, and are set aside (never adopted) before the next write.
+/// A committed record is never cut or rewritten, whatever the state of the file's last byte.
 struct AuditLog {
     let path: String
 
-    /// The last complete record's position and hash. A torn last line (a crash mid-append, never
-    /// committed) is cut off first, so the chain always continues from a whole record.
-    func prepareTail() throws -> AuditHead {
-        guard var bytes = try DurableFile.read(path), !bytes.isEmpty else { return .empty }
-        if bytes.last != UInt8(ascii: "\n") {
-            let keep = (bytes.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }) ?? 0
-            try DurableFile.truncate(path, to: keep)
-            bytes.removeSubrange(keep...)
-            if bytes.isEmpty { return .empty }
-        }
-        let lastLineStart = (bytes.dropLast().lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }) ?? 0
-        guard let record = try? JSONDecoder().decode(AuditRecord.self, from: Data(bytes[lastLineStart..<(bytes.count - 1)])),
-              let hash = record.hash else {
-            throw StoreError(.damaged, "\(path) is damaged: its last record cannot be read. Nothing was changed; run cohort verify.")
-        }
-        return AuditHead(seq: record.seq, hash: hash)
+    /// Where records of saves that did not finish are moved, one file per chain, append-only.
+    var asidePath: String {
+        let folder = (path as NSString).deletingLastPathComponent
+        return folder + "/interrupted/" + (path as NSString).lastPathComponent
     }
 
-    /// Appends one record per change, chained after `tail`, and flushes them. Returns the new head.
-    func append(_ mutation: Mutation, subject: String?, user: String, time: String, after tail: AuditHead) throws -> AuditHead {
-        var head = tail
-        var lines: [UInt8] = []
-        for change in mutation.changes {
-            var record = AuditRecord(seq: head.seq + 1, time: time, user: user, subject: subject, entity: change.entity,
-                                     field: change.field, old: change.old, new: change.new, reason: mutation.reason,
-                                     prev: head.hash, hash: nil)
-            let hash = try record.computedHash()
-            record.hash = hash
-            lines += try CanonicalJSON.compact(record) + [UInt8(ascii: "\n")]
-            head = AuditHead(seq: record.seq, hash: hash)
+    /// The byte ranges of the log's lines, without their newlines; the last may lack one.
+    static func lineRanges(_ bytes: [UInt8]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            for index in 0..<buffer.count where buffer[index] == UInt8(ascii: "\n") {
+                ranges.append(start..<index)
+                start = index + 1
+            }
         }
+        if start < bytes.count { ranges.append(start..<bytes.count) }
+        return ranges
+    }
+
+    /// Makes the log agree with the data whose saved head is `head`, under the store lock, before anything
+    /// is appended: a committed last record without its newline gets one; records after the head (a save
+    /// that did not finish) are moved to `asidePath` — unless `confirmed`, the head this machine's ledger
+    /// recorded, lies beyond the data's head: then the data file is older than its trail (restored or
+    /// replaced by hand) and nothing is written. Returns the head to chain after.
+    func prepare(committed head: AuditHead, confirmed: () throws -> AuditHead?, dataFile: String) throws -> AuditHead {
+        guard let bytes = try DurableFile.read(path), !bytes.isEmpty else {
+            guard head.seq == 0 else {
+                throw StoreError(.damaged, "\(path) is missing or empty but \(dataFile) refers to its record \(head.seq): the trail was deleted. Nothing was changed; restore the store from a backup (cohort verify lists every problem).")
+            }
+            return head
+        }
+        let ranges = Self.lineRanges(bytes)
+        var committedEnd = 0
+        if head.seq > 0 {
+            let found = ranges.reversed().first { range in
+                guard let record = try? AuditRecord(line: bytes[range]) else { return false }
+                return record.seq == head.seq && record.hash == head.hash
+            }
+            guard let found else {
+                throw StoreError(.damaged, "\(path) does not hold record \(head.seq), which \(dataFile) refers to: the trail or the data was replaced. Nothing was changed; restore the store from a backup (cohort verify lists every problem).")
+            }
+            committedEnd = found.upperBound
+        }
+        if committedEnd == bytes.count {
+            if committedEnd > 0 { try DurableFile.append(path, [UInt8(ascii: "\n")]) }
+            return head
+        }
+        let uncommittedStart = committedEnd == 0 ? 0 : committedEnd + 1
+        if uncommittedStart == bytes.count { return head }
+        if let confirmed = try confirmed(), confirmed.seq > head.seq {
+            throw StoreError(.damaged, "\(dataFile) is older than its trail: records up to \(confirmed.seq) were saved on this machine, but the file refers to record \(head.seq). It was restored or replaced by hand. Nothing was changed; restore the store from a backup (cohort verify lists every problem).")
+        }
+        var aside = Array(bytes[uncommittedStart...])
+        if aside.last != UInt8(ascii: "\n") { aside.append(UInt8(ascii: "\n")) }
+        try DurableFile.makeDirectory((asidePath as NSString).deletingLastPathComponent)
+        try DurableFile.append(asidePath, aside)
+        try DurableFile.truncate(path, to: uncommittedStart)
+        return head
+    }
+
+    /// Appends one record per operation, chained after `tail`, and flushes them. Returns the new head.
+    func append(_ operations: [PatchOperation], subject: String?, user: String, reason: String?, time: String,
+                after tail: AuditHead) throws -> AuditHead {
+        let (lines, head) = Self.lines(operations, subject: subject, user: user, reason: reason, time: time, after: tail)
         if !lines.isEmpty { try DurableFile.append(path, lines) }
         return head
+    }
+
+    /// The log lines of one record per operation, chained after `tail`, and the head they end at.
+    static func lines(_ operations: [PatchOperation], subject: String?, user: String, reason: String?, time: String,
+                      after tail: AuditHead) -> (bytes: [UInt8], head: AuditHead) {
+        var head = tail
+        var lines: [UInt8] = []
+        for operation in operations {
+            var record = AuditRecord(seq: head.seq + 1, time: time, user: user, subject: subject, reason: reason,
+                                     operation: operation, prev: head.hash)
+            lines += record.line() + [UInt8(ascii: "\n")]
+            head = AuditHead(seq: record.seq, hash: record.hash)
+        }
+        return (lines, head)
     }
 
     /// The log's size in bytes, or nil when it does not exist yet.
     func length() throws -> Int? {
         var status = stat()
-        guard stat(path, &status) == 0 else {
+        guard lstat(path, &status) == 0 else {
             if errno == ENOENT { return nil }
             throw DurableFile.failure("inspect", path)
         }
         return Int(status.st_size)
     }
 
-    /// Undoes appends that were never committed: cuts the log back to `length`, or removes it when it did
-    /// not exist. Best effort: a failure leaves records that verify reports as an interrupted save.
+    /// Undoes appends of a save that failed before its data was written: cuts the log back to `length`, or
+    /// removes it when it did not exist. Best effort: what is left is set aside before the next write.
     func rollBack(to length: Int?) {
         if let length { try? DurableFile.truncate(path, to: length) } else { unlink(path) }
     }
 
-    /// Every record, in file order; a line that cannot be read is reported by `verify`, skipped here.
-    func records() throws -> [AuditRecord] {
-        Self.records(in: try DurableFile.read(path) ?? []).map(\.record)
-    }
-
-    /// The readable records of a log's bytes, each with its line.
-    static func records(in bytes: [UInt8]) -> [(record: AuditRecord, line: [UInt8])] {
-        bytes.split(separator: UInt8(ascii: "\n")).compactMap { line in record(Array(line)).map { ($0, Array(line)) } }
-    }
-
-    /// The record on one line, or nil when the line is not one.
-    static func record(_ line: [UInt8]) -> AuditRecord? {
-        try? JSONDecoder().decode(AuditRecord.self, from: Data(line))
-    }
-
-    /// Checks the chain and that it reaches `head`. Returns problems (tampering) and notes (interrupted saves).
-    func verify(head: AuditHead) -> (problems: [String], notes: [String]) {
+    /// The log checked from its first line to its last; with no head, every readable record counts.
+    func verify(head: AuditHead?) -> VerifiedLog {
         let bytes: [UInt8]
-        do { bytes = try DurableFile.read(path) ?? [] } catch { return (["\(path): \(error)"], []) }
-        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        var previous = AuditHead.empty
-        var reachedHead = head.seq == 0
-        let decoder = JSONDecoder()
-        for (index, line) in lines.enumerated() {
-            let number = index + 1
-            if line.isEmpty && index == lines.count - 1 { break }
-            let isTornTail = index == lines.count - 1 && previous.seq >= head.seq
-            guard let record = try? decoder.decode(AuditRecord.self, from: Data(line)) else {
-                if isTornTail { return ([], ["\(path) line \(number): an unfinished record from an interrupted save (ignored; removed at the next save)"]) }
-                return (["\(path) line \(number): not a readable audit record (edited or damaged)"], [])
-            }
-            guard record.seq == previous.seq + 1 else {
-                return (["\(path) line \(number): record \(record.seq) follows record \(previous.seq) (records were deleted, duplicated or reordered)"], [])
-            }
-            guard record.prev == previous.hash else {
-                return (["\(path) line \(number): record \(record.seq) does not chain to the record before it (a record was removed, replaced or reordered)"], [])
-            }
-            guard let hash = record.hash, (try? record.computedHash()) == hash else {
-                return (["\(path) line \(number): record \(record.seq) was altered (its hash does not match its content)"], [])
-            }
-            previous = AuditHead(seq: record.seq, hash: hash)
-            if record.seq == head.seq {
-                guard hash == head.hash else {
-                    return (["\(path) line \(number): record \(record.seq) is not the one the saved data refers to (the log was rewritten)"], [])
-                }
-                reachedHead = true
-            }
-        }
-        guard reachedHead else {
-            return (["\(path): the log ends at record \(previous.seq) but the saved data refers to record \(head.seq) (records were removed from the end)"], [])
-        }
-        let extra = previous.seq - head.seq
-        return ([], extra > 0 ? ["\(path): \(extra) record(s) after the last save describe a save that was interrupted and did not happen"] : [])
+        do { bytes = try DurableFile.read(path) ?? [] } catch { return VerifiedLog(problems: ["\(error)"]) }
+        return Self.verify(bytes, head: head, path: path)
     }
+
+    /// Checks every line: each an intact record, numbered and chained after the one before, reaching `head`.
+    /// Every problem is reported, not only the first; after a broken line the chain is picked up again
+    /// from the next readable record. Records up to the head are returned for replay.
+    static func verify(_ bytes: [UInt8], head: AuditHead?, path: String) -> VerifiedLog {
+        var result = VerifiedLog()
+        var previous: AuditHead? = .empty
+        var reachedHead = head?.seq == 0
+        for (index, range) in lineRanges(bytes).enumerated() {
+            let number = index + 1
+            let isCommitted = !reachedHead
+            let record: AuditRecord
+            do {
+                record = try AuditRecord(line: bytes[range])
+            } catch AuditRecord.LineProblem.altered {
+                result.problems.append("\(path) line \(number): the record was altered (its hash does not match its content)")
+                previous = nil
+                continue
+            } catch {
+                if isCommitted {
+                    result.problems.append("\(path) line \(number): not a readable audit record (edited or damaged)")
+                } else {
+                    result.uncommitted += 1
+                }
+                previous = nil
+                continue
+            }
+            if let previous {
+                if record.seq != previous.seq + 1 {
+                    result.problems.append("\(path) line \(number): record \(record.seq) follows record \(previous.seq) (records were deleted, duplicated or reordered)")
+                } else if record.prev != previous.hash {
+                    result.problems.append("\(path) line \(number): record \(record.seq) does not chain to the record before it (a record was removed, replaced or reordered)")
+                }
+            }
+            previous = AuditHead(seq: record.seq, hash: record.hash)
+            if isCommitted {
+                result.records.append(record)
+                result.lines.append(range)
+                if let head, record.seq == head.seq {
+                    if record.hash != head.hash {
+                        result.problems.append("\(path) line \(number): record \(record.seq) is not the one the saved data refers to (the trail was rewritten)")
+                    }
+                    reachedHead = true
+                }
+            } else {
+                result.uncommitted += 1
+            }
+        }
+        if let head, !reachedHead {
+            result.problems.append("\(path): the trail ends before record \(head.seq), which the saved data refers to (records were removed from the end)")
+        }
+        return result
+    }
+}
+
+/// What checking one log found.
+struct VerifiedLog {
+    /// Tampering and damage, each naming the file and line.
+    var problems: [String] = []
+    /// The committed records, in order, for replay.
+    var records: [AuditRecord] = []
+    /// Each committed record's line in the log's bytes.
+    var lines: [Range<Int>] = []
+    /// Records after the saved head: a save that did not finish (set aside at the next write).
+    var uncommitted = 0
 }

@@ -91,14 +91,23 @@ public enum DurableFile {
         if !parent.isEmpty { try syncDirectory(parent) }
     }
 
-    /// Reads a whole file, or nil when it does not exist.
+    /// Reads a whole regular file, or nil when it does not exist. A symbolic link or a special file (FIFO,
+    /// device, socket) is refused, naming it, without blocking: a store never holds one.
     public static func read(_ path: String) throws -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else {
             if errno == ENOENT { return nil }
+            if errno == ELOOP {
+                throw StoreError(.damaged, "\(path) is a symbolic link: Cohort never follows links in a store. Put the real file there (from a backup).")
+            }
             throw failure("read", path)
         }
         defer { close(descriptor) }
+        var kind = stat()
+        guard fstat(descriptor, &kind) == 0 else { throw failure("inspect", path) }
+        guard kind.st_mode & S_IFMT == S_IFREG else {
+            throw StoreError(.damaged, "\(path) is not a regular file (a folder, FIFO, socket or device): remove it and restore the real file from a backup.")
+        }
         // Read straight into a buffer of the file's size (plus one byte to see the end), growing only if the
         // file grew meanwhile: large files are read without repeated copying.
         var info = stat()
@@ -120,7 +129,24 @@ public enum DurableFile {
         }
     }
 
-    private static func syncDirectory(_ directory: String) throws {
+    /// The names in a directory (not `.` and `..`), or none when it does not exist. Links are not followed.
+    public static func entries(of directory: String) throws -> [String] {
+        guard let stream = opendir(directory) else {
+            if errno == ENOENT { return [] }
+            throw failure("list", directory)
+        }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    static func syncDirectory(_ directory: String) throws {
         let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure("open the directory", directory) }
         defer { close(descriptor) }

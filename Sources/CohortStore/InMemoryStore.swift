@@ -1,8 +1,8 @@
 import CohortDomain
 import Foundation
 
-/// A store in memory with the same rules as the file store (enroll, update, audit), for view-model tests
-/// and previews. Nothing is durable.
+/// A store in memory with the same rules as the file store (enroll, update, audit records derived from the
+/// data before and after), for view-model tests and previews. Nothing is durable.
 public final class InMemoryStore: ParticipantStore {
     public let context: StudyContext
     public let site: SiteInfo
@@ -15,11 +15,14 @@ public final class InMemoryStore: ParticipantStore {
     /// An empty store with `protocols`.
     public init(protocols: [StudyProtocol], scales: ScaleCatalog, user: String = "tester", siteNumber: String = "101") {
         context = StudyContext(protocols: protocols, scales: scales)
-        site = SiteInfo(name: "Test Site", number: siteNumber, created: "2026-01-01T00:00:00.000Z", audit: .empty)
+        site = SiteInfo(name: "Test Site", number: siteNumber, created: "2026-01-01T00:00:00.000Z", audit: .empty,
+                        protocols: protocols.map(\.id).sorted())
         self.user = user
     }
 
     public func subjects() throws -> [String] { participants.keys.sorted() }
+
+    public func nextSubjectID() throws -> String { SubjectID.next(after: participants.keys, site: site.number) }
 
     public func participant(_ subject: String) throws -> Participant {
         guard let found = participants[subject] else { throw DomainError("No participant \(subject) in this store.") }
@@ -32,25 +35,24 @@ public final class InMemoryStore: ParticipantStore {
 
     public func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant {
         try failIfAsked()
-        let (participant, mutation) = try request.enroll(protocols: context.sortedProtocols, takenSubjects: Set(participants.keys), today: today)
-        participants[participant.subject] = participant
-        audit(mutation, subject: participant.subject)
+        let participant = try request.enroll(protocols: context.sortedProtocols, takenSubjects: Set(participants.keys), today: today)
+        try save(participant, before: nil, reason: nil)
         return participant
     }
 
     @discardableResult
-    public func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> Mutation) throws -> Participant {
-        var participant = try self.participant(subject)
-        let mutation = try change(&participant, try context.studyProtocol(for: participant))
+    public func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant {
+        let before = try self.participant(subject)
+        var participant = before
+        let reason = try change(&participant, try context.studyProtocol(for: participant))
         try failIfAsked()
-        participants[subject] = participant
-        audit(mutation, subject: subject)
+        try save(participant, before: before, reason: reason)
         return participant
     }
 
-    public func auditRecords(subject: String?) throws -> [AuditRecord] {
-        if let subject { return records[subject] ?? [] }
-        return records.keys.sorted().flatMap { records[$0] ?? [] }
+    public func auditTrail(subject: String) throws -> AuditTrail {
+        _ = try participant(subject)
+        return AuditTrail(records: records[subject] ?? [])
     }
 
     private func failIfAsked() throws {
@@ -60,13 +62,18 @@ public final class InMemoryStore: ParticipantStore {
         }
     }
 
-    private func audit(_ mutation: Mutation, subject: String) {
-        var chain = records[subject] ?? []
-        for change in mutation.changes {
-            chain.append(AuditRecord(seq: chain.count + 1, time: "2026-01-01T00:00:00.000Z", user: user, subject: subject,
-                                     entity: change.entity, field: change.field, old: change.old, new: change.new,
-                                     reason: mutation.reason, prev: chain.last?.hash ?? "genesis", hash: "memory"))
+    private func save(_ participant: Participant, before: Participant?, reason: String?) throws {
+        let operations = JSONPatch.diff(from: try before.map { try JSONValue(encoding: $0) } ?? .emptyObject,
+                                        to: try JSONValue(encoding: participant))
+        guard !operations.isEmpty else { return }
+        var chain = records[participant.subject] ?? []
+        for operation in operations {
+            var record = AuditRecord(seq: chain.count + 1, time: "2026-01-01T00:00:00.000Z", user: user, subject: participant.subject,
+                                     reason: reason, operation: operation, prev: chain.last?.hash ?? AuditHead.empty.hash)
+            _ = record.line()
+            chain.append(record)
         }
-        records[subject] = chain
+        records[participant.subject] = chain
+        participants[participant.subject] = participant
     }
 }

@@ -12,10 +12,12 @@ extension JSONFileStore {
     /// Calls `observe` with every record (in no particular order), then `body` with every record in time
     /// order (time, subject, sequence; store-wide records before participants' at the same instant).
     /// Logs are read `logsPerBatch` at a time on all cores; `runLength` records are kept in memory before a
-    /// run is sorted and spilled. Lines of a log that cannot be read are skipped, as in `auditRecords`
-    /// (`verify` reports them).
+    /// run is sorted and spilled. Each chain is checked as it is read; lines that are not intact records
+    /// are left out, and what is wrong is returned (`verify` says more).
+    @discardableResult
     public func forEachAuditRecordInTimeOrder(logsPerBatch: Int = 256, runLength: Int = 65_536, observe: (AuditRecord) -> Void,
-                                              _ body: (AuditRecord) throws -> Void) throws {
+                                              _ body: (AuditRecord) throws -> Void) throws -> [String] {
+        var problems: [String] = []
         let logs = [nil] + (try subjects()).map { Optional($0) }
         let folder = directory + "/audit"
         var run: [(key: AuditRecord.TimeKey, line: [UInt8])] = []
@@ -34,11 +36,12 @@ extension JSONFileStore {
         let logsPerBatch = max(1, logsPerBatch)
         for start in stride(from: 0, to: logs.count, by: logsPerBatch) {
             let batch = Array(logs[start..<min(start + logsPerBatch, logs.count)])
-            let read = ParallelResults<Result<[(AuditRecord, [UInt8])], StoreError>>(count: batch.count)
+            let read = ParallelResults<Result<(VerifiedLog, [UInt8]), StoreError>>(count: batch.count)
             read.fill { index in
-                let path = folder + "/" + (batch[index] ?? "_store") + ".jsonl"
+                let path = folder + "/" + (batch[index] ?? Ledger.storeChain) + ".jsonl"
                 do {
-                    return .success(AuditLog.records(in: try DurableFile.read(path) ?? []))
+                    let bytes = try DurableFile.read(path) ?? []
+                    return .success((AuditLog.verify(bytes, head: nil, path: path), bytes))
                 } catch let error as StoreError {
                     return .failure(error)
                 } catch {
@@ -47,26 +50,30 @@ extension JSONFileStore {
             }
             for outcome in read.all {
                 guard let outcome else { continue }
-                for (record, line) in try outcome.get() {
+                let (verified, bytes) = try outcome.get()
+                problems += verified.problems
+                for (record, line) in zip(verified.records, verified.lines) {
                     observe(record)
-                    run.append((record.timeKey, line))
+                    run.append((record.timeKey, Array(bytes[line])))
                 }
             }
             if run.count >= runLength { try spill() }
         }
         guard !runFiles.isEmpty else {
             run.sort { $0.key < $1.key }
-            for entry in run { if let record = AuditLog.record(entry.line) { try body(record) } }
-            return
+            for entry in run { if let record = try? AuditRecord(line: entry.line) { try body(record) } }
+            return problems
         }
         if !run.isEmpty { try spill() }
         // Merge: each run is sorted; take the earliest head each time.
         var readers = try runFiles.map { try LineReader(path: $0) }
-        var heads = readers.indices.map { readers[$0].next().flatMap(AuditLog.record) }
+        func record(_ line: [UInt8]?) -> AuditRecord? { line.flatMap { try? AuditRecord(line: $0) } }
+        var heads = readers.indices.map { record(readers[$0].next()) }
         while let earliest = heads.indices.filter({ heads[$0] != nil }).min(by: { heads[$0]!.timeKey < heads[$1]!.timeKey }) {
             try body(heads[earliest]!)
-            heads[earliest] = readers[earliest].next().flatMap(AuditLog.record)
+            heads[earliest] = record(readers[earliest].next())
         }
+        return problems
     }
 
     static let auditRunPrefix = "audit-run-"

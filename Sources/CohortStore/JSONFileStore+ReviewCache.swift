@@ -57,7 +57,7 @@ extension JSONFileStore {
     /// before a failure stays in the known table, with its stamp unknown: it is true, just not vouched for.)
     private func readAgain(_ subjects: [String]) -> ReviewTable? {
         for subject in Set(subjects) {
-            guard case .success(let participant) = Self.readParticipantResult(subject, folder: participantsDirectory),
+            guard case .success(let participant) = Self.readParticipantResult(subject, folder: participantsDirectory, context: context),
                   let digest = ParticipantDigest(participant, context: context) else { return nil }
             knownTable?.table.replace(digest)
             if let stamps = knownTable?.stamps.count, let people = knownTable?.table.count, stamps < people { knownTable?.stamps.append(.unknown) }
@@ -89,7 +89,7 @@ extension JSONFileStore {
             if stamp != .unknown, let known, let person = known.table.index(of: names[index]), known.stamps[person] == stamp {
                 return .unchanged(person)
             }
-            switch Self.readParticipantResult(names[index], folder: folder) {
+            switch Self.readParticipantResult(names[index], folder: folder, context: context) {
             case .success(let participant):
                 guard let digest = ParticipantDigest(participant, context: context) else {
                     return .unreadable(names[index], StoreError(.damaged, "\(path) follows study \(participant.study), which is not in this store."))

@@ -1,22 +1,31 @@
 import CohortDomain
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The store on disk: one sealed JSON file per participant and per protocol, one audit chain per
-/// participant, one lock. An edit to one participant reads and writes only that participant's files, so
-/// saving costs the same at any store size and two people editing different participants never conflict.
+/// participant, one ledger per machine, one lock. An edit to one participant reads and writes only that
+/// participant's files (and appends a line to this machine's ledger), so saving costs the same at any store
+/// size and two people editing different participants never conflict.
 ///
-/// Layout: `cohort-store.json`, `protocols/ID.json`, `participants/SUBJECT.json`, `audit/SUBJECT.jsonl`,
-/// `audit/_store.jsonl` (store-wide records), `.lock`.
+/// Layout: `cohort-store.json` (site, protocol ids, head of the store-wide chain), `protocols/ID.json`,
+/// `participants/SUBJECT.json`, `audit/SUBJECT.jsonl`, `audit/_store.jsonl` (store-wide records),
+/// `audit/interrupted/` (records of saves that did not finish, set aside), `ledger/MACHINE.jsonl`, `.lock`.
+///
+/// Every write follows one path: under the lock, make the chain agree with its data (`AuditLog.prepare`),
+/// derive the records from the data before and after (`JSONPatch.diff`), append them, write the data file
+/// (the commit point), then note the new head in the ledger.
 public final class JSONFileStore: ParticipantStore {
-    /// The format this version writes; older ones are migrated on open.
-    public static let formatVersion = 1
+    /// The format this version writes; older ones are migrated on open, with a backup kept.
+    public static let formatVersion = 2
 
     /// The store directory.
     public let directory: String
     public private(set) var context: StudyContext
     public private(set) var site: SiteInfo
-    private let user: String
-    private let clock: () -> Date
+    let user: String
+    let clock: () -> Date
     /// The review table as last read or checked, with its files' stamps (see `loadTable`).
     var knownTable: ReviewTableCodec.Contents?
     /// The fingerprint of the context it was computed for (see `contextFingerprint`).
@@ -32,48 +41,86 @@ public final class JSONFileStore: ParticipantStore {
         return value
     }
 
-    private var siteFile: String { directory + "/cohort-store.json" }
-    private var lockFile: String { directory + "/.lock" }
+    var siteFile: String { directory + "/cohort-store.json" }
+    var lockFile: String { directory + "/.lock" }
     var participantsDirectory: String { directory + "/participants" }
-    private var protocolsDirectory: String { directory + "/protocols" }
-    private var auditDirectory: String { directory + "/audit" }
-    private func participantFile(_ subject: String) -> String { participantsDirectory + "/" + subject + ".json" }
-    private func auditLog(_ subject: String?) -> AuditLog { AuditLog(path: auditDirectory + "/" + (subject ?? "_store") + ".jsonl") }
+    var protocolsDirectory: String { directory + "/protocols" }
+    var auditDirectory: String { directory + "/audit" }
+    var ledger: Ledger { Ledger(directory: directory + "/ledger") }
+    func participantFile(_ subject: String) -> String { participantsDirectory + "/" + subject + ".json" }
+    func protocolFile(_ id: String) -> String { protocolsDirectory + "/" + id + ".json" }
+    func auditLog(_ subject: String?) -> AuditLog { AuditLog(path: auditDirectory + "/" + (subject ?? Ledger.storeChain) + ".jsonl") }
 
-    /// Opens an existing store, verifying its site and protocol files.
+    /// The folders a store holds.
+    static let folders = ["participants", "protocols", "audit", "ledger"]
+
+    /// Opens an existing store, migrating an older format first, and verifying its site and protocol files.
     public init(directory: String, scales: ScaleCatalog, user: String, clock: @escaping () -> Date = Date.init) throws {
         self.directory = directory
         self.user = user
         self.clock = clock
-        guard let bytes = try DurableFile.read(directory + "/cohort-store.json") else {
-            throw StoreError(.missing, "No Cohort store at \(directory). Create one with `cohort init --protocol NAME` (see `cohort protocols`), or try `cohort --demo`.")
-        }
-        site = try CanonicalJSON.unseal(bytes, as: SiteInfo.self, path: directory + "/cohort-store.json", currentVersion: Self.formatVersion)
+        guard let bytes = try DurableFile.read(directory + "/cohort-store.json") else { throw Self.noStore(at: directory) }
         context = StudyContext(protocols: [], scales: scales)
+        site = SiteInfo(name: "", number: "", created: "", audit: .empty, protocols: [])
+        if try CanonicalJSON.formatVersion(of: bytes, path: siteFile) < Self.formatVersion {
+            try FileLock.withLock(lockFile) { try migrateLocked() }
+        }
+        site = try readSite()
         context = StudyContext(protocols: try readProtocols(), scales: scales)
     }
 
-    /// Creates a new store with its first protocol. Refuses a directory that already holds a store.
+    /// Why there is no store at `directory`: nothing there yet, or a store that lost its site file.
+    static func noStore(at directory: String) -> StoreError {
+        let names = (try? DurableFile.entries(of: directory)) ?? []
+        if names.contains(where: folders.contains) {
+            return StoreError(.damaged, "\(directory) holds Cohort data but no cohort-store.json: the store is damaged. Restore the whole folder from a backup (see the README); `cohort init` never creates a store over it.")
+        }
+        if names.isEmpty {
+            return StoreError(.missing, "No Cohort store at \(directory). Create one with `cohort init --protocol NAME` (see `cohort protocols`), or try `cohort --demo`.")
+        }
+        return StoreError(.missing, "No Cohort store at \(directory): the folder holds other files. Give `cohort init` an empty or new folder.")
+    }
+
+    /// Creates a new store with its first protocol, in a folder that is new or empty. If it fails, what it
+    /// made is removed again.
     @discardableResult
     public static func create(directory: String, siteName: String, siteNumber: String, studyProtocol: StudyProtocol,
                               scales: ScaleCatalog, user: String, clock: @escaping () -> Date = Date.init) throws -> JSONFileStore {
-        guard siteNumber.count == 3, siteNumber.allSatisfy(\.isNumber) else {
-            throw DomainError("The site number '\(siteNumber)' must be three digits, e.g. 101 (subject IDs look like 101-0007).")
+        guard (3...4).contains(siteNumber.utf8.count), siteNumber.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            throw DomainError("The site number '\(siteNumber.prefix(12))' must be 3 or 4 digits 0-9, e.g. 101 (subject IDs look like 101-0007).")
         }
-        _ = try FreeText.required(siteName, what: "site name")
-        if (try DurableFile.read(directory + "/cohort-store.json")) != nil {
-            throw DomainError("\(directory) already holds a Cohort store; add a protocol with `cohort init --protocol NAME --store \(directory)`.")
+        let name = try FreeText.required(siteName, what: "site name")
+        let problems = studyProtocol.problems(scales: scales)
+        guard problems.isEmpty else { throw DomainError("Protocol \(studyProtocol.id) is refused: " + problems.joined(separator: "; ") + ".") }
+        let existing = try DurableFile.entries(of: directory)
+        guard existing.isEmpty else {
+            if existing.contains("cohort-store.json") {
+                throw DomainError("\(directory) already holds a Cohort store; add a protocol with `cohort init --protocol NAME --store \(directory)`.")
+            }
+            throw StoreError(.damaged, "\(directory) is not empty (\(existing.sorted().prefix(3).joined(separator: ", "))…): a store is created only in an empty or new folder. Nothing was written.")
         }
         try DurableFile.makeDirectory(directory)
-        return try FileLock.withLock(directory + "/.lock") {
-            for folder in ["participants", "protocols", "audit"] { try DurableFile.makeDirectory(directory + "/" + folder) }
-            let created = UTCTimestamp.string(from: clock())
-            let info = SiteInfo(name: siteName, number: siteNumber, created: created, audit: .empty)
-            try DurableFile.replace(directory + "/cohort-store.json", with: try CanonicalJSON.seal(info, formatVersion: formatVersion))
-            let store = try JSONFileStore(directory: directory, scales: scales, user: user, clock: clock)
-            try store.saveProtocolLocked(studyProtocol, storeCreated: "\(siteName) (site \(siteNumber))")
-            return store
+        do {
+            return try FileLock.withLock(directory + "/.lock") {
+                for folder in folders { try DurableFile.makeDirectory(directory + "/" + folder) }
+                let store = try JSONFileStore(unopened: directory, scales: scales, user: user, clock: clock)
+                let info = SiteInfo(name: name, number: siteNumber, created: UTCTimestamp.string(from: clock()), audit: .empty, protocols: [])
+                try store.saveStoreLocked(site: info, protocols: [studyProtocol], adding: studyProtocol, before: nil)
+                return store
+            }
+        } catch {
+            // Nothing was committed: take the half-made store away so the folder is as it was.
+            try? FileManager.default.removeItem(atPath: directory)
+            try? DurableFile.makeDirectory(directory)
+            throw error
         }
+    }
+
+    /// A store being created: no site file yet.
+    private init(unopened directory: String, scales: ScaleCatalog, user: String, clock: @escaping () -> Date) throws {
+        self.directory = directory; self.user = user; self.clock = clock
+        context = StudyContext(protocols: [], scales: scales)
+        site = SiteInfo(name: "", number: "", created: "", audit: .empty, protocols: [])
     }
 
     /// Adds a protocol to the store (refused when one with the same id is already there).
@@ -82,38 +129,66 @@ public final class JSONFileStore: ParticipantStore {
             site = try readSite()
             context = StudyContext(protocols: try readProtocols(), scales: context.scales)
             guard context.protocols[studyProtocol.id] == nil else {
-                throw DomainError("The store already has protocol \(studyProtocol.id); a protocol in use is never replaced.")
+                throw DomainError("The store already has protocol \(studyProtocol.id); a protocol in use is never replaced (an amended protocol takes a new id, e.g. \(studyProtocol.id)-A1).")
             }
-            try saveProtocolLocked(studyProtocol, storeCreated: nil)
+            let problems = studyProtocol.problems(scales: context.scales)
+            guard problems.isEmpty else { throw DomainError("Protocol \(studyProtocol.id) is refused: " + problems.joined(separator: "; ") + ".") }
+            try saveStoreLocked(site: site, protocols: context.sortedProtocols + [studyProtocol], adding: studyProtocol, before: site)
         }
     }
 
-    private func saveProtocolLocked(_ studyProtocol: StudyProtocol, storeCreated: String?) throws {
-        let problems = studyProtocol.problems(scales: context.scales)
-        guard problems.isEmpty else { throw DomainError("Protocol \(studyProtocol.id) is refused: " + problems.joined(separator: "; ") + ".") }
-        var changes: [FieldChange] = []
-        if let storeCreated { changes.append(FieldChange(entity: "store", field: "*", old: nil, new: storeCreated)) }
-        changes.append(FieldChange(entity: "protocol \(studyProtocol.id)", field: "*", old: nil,
-                                   new: String(decoding: try CanonicalJSON.compact(studyProtocol), as: UTF8.self)))
+    /// What the store-wide trail records: the site's facts and every protocol, by id.
+    static func storeState(site: SiteInfo, protocols: [StudyProtocol]) throws -> JSONValue {
+        .object([
+            "site": .object(["name": .string(site.name), "number": .string(site.number), "created": .string(site.created)]),
+            "protocols": .object(Dictionary(uniqueKeysWithValues: try protocols.map { ($0.id, try JSONValue(encoding: $0)) })),
+        ])
+    }
+
+    /// The store-wide save: records derived from the state before and after, the new protocol's file, then
+    /// the site file (the commit point, listing the protocols); a failure takes the records back.
+    private func saveStoreLocked(site newSite: SiteInfo, protocols: [StudyProtocol], adding: StudyProtocol, before: SiteInfo?) throws {
         let log = auditLog(nil)
-        let head = try log.append(Mutation(changes: changes, reason: nil), subject: nil, user: user,
-                                  time: UTCTimestamp.string(from: clock()), after: try log.prepareTail())
-        try DurableFile.replace(protocolsDirectory + "/" + studyProtocol.id + ".json",
-                                with: try CanonicalJSON.seal(studyProtocol, formatVersion: Self.formatVersion))
-        site.audit = head
-        try DurableFile.replace(siteFile, with: try CanonicalJSON.seal(site, formatVersion: Self.formatVersion))
-        context = StudyContext(protocols: context.sortedProtocols + [studyProtocol], scales: context.scales)
+        let ledger = ledger
+        let tail = try log.prepare(committed: before?.audit ?? .empty, confirmed: { try ledger.furthest(Ledger.storeChain) }, dataFile: siteFile)
+        let old = try before.map { try Self.storeState(site: $0, protocols: context.sortedProtocols) } ?? .emptyObject
+        let operations = JSONPatch.diff(from: old, to: try Self.storeState(site: newSite, protocols: protocols))
+        let length = try log.length()
+        let path = protocolFile(adding.id)
+        do {
+            let head = try log.append(operations, subject: nil, user: user, reason: nil, time: UTCTimestamp.string(from: clock()), after: tail)
+            try DurableFile.replace(path, with: try CanonicalJSON.seal(adding, formatVersion: Self.formatVersion))
+            var committed = newSite
+            committed.audit = head
+            committed.protocols = protocols.map(\.id).sorted()
+            try DurableFile.replace(siteFile, with: try CanonicalJSON.seal(committed, formatVersion: Self.formatVersion))
+            site = committed
+            context = StudyContext(protocols: protocols, scales: context.scales)
+            try? ledger.record(Ledger.storeChain, head: head)
+        } catch {
+            log.rollBack(to: length)
+            unlink(path)
+            throw error
+        }
     }
 
     // MARK: Reading
 
     public func subjects() throws -> [String] {
         let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: participantsDirectory) } catch {
+        do { names = try DurableFile.entries(of: participantsDirectory) } catch {
             throw StoreError(.damaged, "The folder \(participantsDirectory) cannot be read: the store is incomplete. Restore it from a backup.")
         }
         return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }.sorted()
     }
+
+    /// Every subject ID this store has ever used: those with a file, and those this machine's ledger (or
+    /// another's) mentions, so a deleted participant's ID is never given again.
+    func usedSubjects() throws -> Set<String> {
+        Set(try subjects()).union(try ledger.subjects())
+    }
+
+    public func nextSubjectID() throws -> String { SubjectID.next(after: try usedSubjects(), site: site.number) }
 
     public func participant(_ subject: String) throws -> Participant {
         try readParticipant(subject).participant
@@ -132,13 +207,13 @@ public final class JSONFileStore: ParticipantStore {
         } catch {
             return [StoreError(.damaged, "\(error)")]
         }
-        let folder = participantsDirectory
+        let folder = participantsDirectory, context = context
         var problems: [StoreError] = []
         let batch = max(1, batch)
         for start in stride(from: 0, to: names.count, by: batch) {
             let batchNames = Array(names[start..<min(start + batch, names.count)])
             let outcomes = ParallelResults<Result<Value, StoreError>>(count: batchNames.count)
-            outcomes.fill { index in Self.readParticipantResult(batchNames[index], folder: folder).map(transform) }
+            outcomes.fill { index in Self.readParticipantResult(batchNames[index], folder: folder, context: context).map(transform) }
             for outcome in outcomes.all {
                 switch outcome {
                 case .success(let value)?: try body(value)
@@ -150,14 +225,14 @@ public final class JSONFileStore: ParticipantStore {
         return problems
     }
 
-    private func readParticipant(_ subject: String) throws -> ParticipantFile {
-        try Self.readParticipant(subject, folder: participantsDirectory)
+    func readParticipant(_ subject: String) throws -> ParticipantFile {
+        try Self.readParticipant(subject, folder: participantsDirectory, context: context).file
     }
 
     /// Like `readParticipant`, with every failure as the store error that names the file.
-    static func readParticipantResult(_ subject: String, folder: String) -> Result<Participant, StoreError> {
+    static func readParticipantResult(_ subject: String, folder: String, context: StudyContext) -> Result<Participant, StoreError> {
         do {
-            return .success(try readParticipant(subject, folder: folder).participant)
+            return .success(try readParticipant(subject, folder: folder, context: context).file.participant)
         } catch let error as StoreError {
             return .failure(error)
         } catch let error as DomainError {
@@ -167,31 +242,41 @@ public final class JSONFileStore: ParticipantStore {
         }
     }
 
-    /// Reads and checks one participant file in `folder`.
-    static func readParticipant(_ subject: String, folder: String) throws -> ParticipantFile {
+    /// Reads and checks one participant file in `folder`: intact, of this format, named for its subject,
+    /// every value within its definition. Returns it with its bytes.
+    static func readParticipant(_ subject: String, folder: String, context: StudyContext) throws -> (file: ParticipantFile, bytes: [UInt8]) {
         if let problem = SubjectID.problem(subject) { throw DomainError("Unknown subject: \(problem).") }
         let path = folder + "/" + subject + ".json"
         guard let bytes = try DurableFile.read(path) else {
             throw DomainError("No participant \(subject) in this store. `cohort visits` or `cohort audit` list the subjects here.")
         }
-        let file = try CanonicalJSON.unseal(bytes, as: ParticipantFile.self, path: path, currentVersion: formatVersion)
+        let file = try CanonicalJSON.unseal(bytes, as: ParticipantFile.self, path: path, version: formatVersion)
         guard file.participant.subject == subject else {
-            throw StoreError(.damaged, "\(path) holds subject \(file.participant.subject), not \(subject): the file was renamed or copied by hand. It was not changed.")
+            throw StoreError(.damaged, "\(path) holds subject \(file.participant.subject.prefix(24)), not \(subject): the file was renamed or copied by hand. It was not changed.")
         }
-        return file
+        let problems = file.participant.problems(context: context)
+        guard problems.isEmpty else {
+            throw StoreError(.damaged, "\(path) holds values no action could have saved (\(problems.prefix(3).joined(separator: "; "))): it was edited by hand. It was not changed; restore it from a backup (cohort verify lists every problem).")
+        }
+        return (file, bytes)
     }
 
-    private func readSite() throws -> SiteInfo {
-        guard let bytes = try DurableFile.read(siteFile) else { throw StoreError(.missing, "\(siteFile) has disappeared.") }
-        return try CanonicalJSON.unseal(bytes, as: SiteInfo.self, path: siteFile, currentVersion: Self.formatVersion)
+    func readSite() throws -> SiteInfo {
+        guard let bytes = try DurableFile.read(siteFile) else { throw Self.noStore(at: directory) }
+        return try CanonicalJSON.unseal(bytes, as: SiteInfo.self, path: siteFile, version: Self.formatVersion)
     }
 
-    private func readProtocols() throws -> [StudyProtocol] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: protocolsDirectory)) ?? []
-        return try names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { name in
-            let path = protocolsDirectory + "/" + name
-            guard let bytes = try DurableFile.read(path) else { throw StoreError(.damaged, "\(path) disappeared while reading.") }
-            return try CanonicalJSON.unseal(bytes, as: StudyProtocol.self, path: path, currentVersion: Self.formatVersion)
+    /// The protocols the site file lists (a protocol file it does not list is the leftover of an add that
+    /// did not finish, and is not part of the store).
+    func readProtocols() throws -> [StudyProtocol] {
+        try site.protocols.map { id in
+            let path = protocolFile(id)
+            guard let bytes = try DurableFile.read(path) else {
+                throw StoreError(.damaged, "\(path) is missing: the store lists protocol \(id). Restore the store from a backup.")
+            }
+            let studyProtocol = try CanonicalJSON.unseal(bytes, as: StudyProtocol.self, path: path, version: Self.formatVersion)
+            guard studyProtocol.id == id else { throw StoreError(.damaged, "\(path) holds protocol \(studyProtocol.id.prefix(32)), not \(id). Restore it from a backup.") }
+            return studyProtocol
         }
     }
 
@@ -199,67 +284,76 @@ public final class JSONFileStore: ParticipantStore {
 
     public func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant {
         try FileLock.withLock(lockFile) {
-            removeLeftovers(of: request.subject)
-            let (participant, mutation) = try request.enroll(protocols: context.sortedProtocols,
-                                                             takenSubjects: Set(try subjects()), today: today)
-            try save(participant, mutation: mutation)
+            let participant = try request.enroll(protocols: context.sortedProtocols, takenSubjects: try usedSubjects(), today: today)
+            removeLeftovers(of: participant.subject)
+            try save(participant, before: nil, committed: .empty, reason: nil, time: clock())
             return participant
         }
     }
 
     @discardableResult
-    public func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> Mutation) throws -> Participant {
+    public func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant {
         try FileLock.withLock(lockFile) {
             if SubjectID.problem(subject) == nil { removeLeftovers(of: subject) }
             let file = try readParticipant(subject)
             var participant = file.participant
-            let mutation = try change(&participant, try context.studyProtocol(for: participant))
-            guard !mutation.changes.isEmpty else { return participant }
-            try save(participant, mutation: mutation, committed: file.audit)
+            let reason = try change(&participant, try context.studyProtocol(for: participant))
+            try save(participant, before: file.participant, committed: file.audit, reason: reason, time: clock())
             return participant
         }
     }
 
-    /// Saves a participant made elsewhere with its whole history (the demo site): every mutation is audited
-    /// with its own time, in one append, then the file is written. Refuses a subject already present.
-    public func saveNew(_ participant: Participant, history: [(mutation: Mutation, time: Date)]) throws {
+    /// Saves a participant made elsewhere with its whole history (the demo site): each state is audited
+    /// against the one before with its own reason and time, then the file is written. Refuses a subject
+    /// already used.
+    public func saveNew(history: [(participant: Participant, reason: String?, time: Date)]) throws {
+        guard let last = history.last?.participant else { return }
         try FileLock.withLock(lockFile) {
-            if let problem = SubjectID.problem(participant.subject) { throw DomainError("Cannot save: \(problem).") }
-            guard try DurableFile.read(participantFile(participant.subject)) == nil else {
-                throw DomainError("\(participant.subject) is already enrolled.")
+            if let problem = SubjectID.problem(last.subject) { throw DomainError("Cannot save: \(problem).") }
+            guard try !usedSubjects().contains(last.subject) else { throw DomainError("\(last.subject) is already enrolled.") }
+            let log = auditLog(last.subject)
+            var head = try log.prepare(committed: .empty, confirmed: { nil }, dataFile: participantFile(last.subject))
+            var previous = JSONValue.emptyObject
+            for step in history {
+                let state = try JSONValue(encoding: step.participant)
+                head = try log.append(JSONPatch.diff(from: previous, to: state), subject: last.subject, user: user, reason: step.reason,
+                                      time: UTCTimestamp.string(from: step.time), after: head)
+                previous = state
             }
-            let log = auditLog(participant.subject)
-            var head = try log.prepareTail()
-            for (mutation, time) in history {
-                head = try log.append(mutation, subject: participant.subject, user: user, time: UTCTimestamp.string(from: time), after: head)
-            }
-            let file = ParticipantFile(participant: participant, audit: head)
-            try DurableFile.replace(participantFile(participant.subject), with: try CanonicalJSON.seal(file, formatVersion: Self.formatVersion))
+            try DurableFile.replace(participantFile(last.subject), with: try CanonicalJSON.seal(ParticipantFile(participant: last, audit: head), formatVersion: Self.formatVersion))
+            try ledger.record(last.subject, head: head)
         }
     }
 
-    /// Audit first (flushed), then the data file atomically: a crash between leaves the old data and an
-    /// audit record past the saved head, which `verify` reports as an interrupted save.
-    private func save(_ participant: Participant, mutation: Mutation, committed: AuditHead = .empty) throws {
-        let log = auditLog(participant.subject)
-        let tail = try log.prepareTail()
-        guard tail.seq >= committed.seq else {
-            throw StoreError(.damaged, "\(log.path) ends at record \(tail.seq) but \(participantFile(participant.subject)) refers to record \(committed.seq): records were removed. Nothing was changed; run cohort verify.")
-        }
+    /// The one write path for a participant (under the lock): the chain made to agree with the data, the
+    /// records derived from `before` → `participant` and flushed, then the data file replaced atomically
+    /// (the commit point), then the ledger. A failure before the commit takes the records back; a crash
+    /// leaves them after the saved head, to be set aside by the next write. Nothing is written when
+    /// nothing changed.
+    private func save(_ participant: Participant, before: Participant?, committed: AuditHead, reason: String?, time: Date) throws {
+        let operations = JSONPatch.diff(from: try before.map { try JSONValue(encoding: $0) } ?? .emptyObject,
+                                        to: try JSONValue(encoding: participant))
+        guard !operations.isEmpty else { return }
+        let subject = participant.subject
+        let log = auditLog(subject)
+        let ledger = ledger
+        let tail = try log.prepare(committed: committed, confirmed: { try ledger.furthest(subject) }, dataFile: participantFile(subject))
         let length = try log.length()
+        let head: AuditHead
         do {
-            let head = try log.append(mutation, subject: participant.subject, user: user,
-                                      time: UTCTimestamp.string(from: clock()), after: tail)
-            let file = ParticipantFile(participant: participant, audit: head)
+            head = try log.append(operations, subject: subject, user: user, reason: reason, time: UTCTimestamp.string(from: time), after: tail)
             let folderBefore = FileStamp.of(participantsDirectory)
-            try DurableFile.replace(participantFile(participant.subject), with: try CanonicalJSON.seal(file, formatVersion: Self.formatVersion))
+            try DurableFile.replace(participantFile(subject), with: try CanonicalJSON.seal(ParticipantFile(participant: participant, audit: head),
+                                                                                           formatVersion: Self.formatVersion))
             noteSaved(participant, folderBefore: folderBefore)
         } catch {
-            // The save failed (full disk, I/O error): take back the uncommitted audit records so the store is
-            // byte for byte as it was. If even that fails, verify reports them as an interrupted save.
+            // The save failed (full disk, I/O error): take back its records so the store is byte for byte as
+            // it was. If even that fails, they lie after the saved head and are set aside before the next write.
             log.rollBack(to: length)
             throw error
         }
+        // Committed. The ledger may lag one save behind after a crash here; `verify` allows that.
+        try? ledger.record(subject, head: head)
     }
 
     /// Temp files (and the previous version kept during a save) are only ever written under the lock, so any
@@ -267,54 +361,6 @@ public final class JSONFileStore: ParticipantStore {
     /// are looked for: cleaning must not cost more as the store grows.
     private func removeLeftovers(of subject: String) {
         for suffix in [".tmp", ".old"] { unlink(participantsDirectory + "/." + subject + ".json" + suffix) }
-    }
-
-    // MARK: Audit and verification
-
-    public func auditRecords(subject: String?) throws -> [AuditRecord] {
-        if let subject {
-            _ = try readParticipant(subject)
-            return try auditLog(subject).records()
-        }
-        var records = try auditLog(nil).records()
-        for subject in try subjects() { records += try auditLog(subject).records() }
-        return records
-    }
-
-    /// Checks every file's checksum and every audit chain; returns problems (damage, tampering) and notes.
-    public func verify() -> (problems: [String], notes: [String]) {
-        var problems: [String] = [], notes: [String] = []
-        func check(_ outcome: (problems: [String], notes: [String])) { problems += outcome.problems; notes += outcome.notes }
-        do {
-            let info = try readSite()
-            check(auditLog(nil).verify(head: info.audit))
-        } catch { problems.append("\(error)") }
-        do { _ = try readProtocols() } catch { problems.append("\(error)") }
-        let allSubjects: [String]
-        do { allSubjects = try subjects() } catch { return (problems + ["\(error)"], notes) }
-        // Participants are independent: check them on all cores, then report in subject order.
-        let folder = participantsDirectory, audits = auditDirectory, context = context
-        let outcomes = ParallelResults<(problems: [String], notes: [String])>(count: allSubjects.count)
-        outcomes.fill { index in
-            let subject = allSubjects[index]
-            do {
-                let file = try Self.readParticipant(subject, folder: folder)
-                var outcome = AuditLog(path: audits + "/" + subject + ".jsonl").verify(head: file.audit)
-                if context.protocols[file.participant.study] == nil {
-                    outcome.problems.insert("\(folder)/\(subject).json follows study \(file.participant.study), which is not in this store", at: 0)
-                }
-                return outcome
-            } catch {
-                return (["\(error)"], [])
-            }
-        }
-        for outcome in outcomes.all { if let outcome { check(outcome) } }
-        let known = Set(allSubjects)
-        let logs = (try? FileManager.default.contentsOfDirectory(atPath: auditDirectory)) ?? []
-        for name in logs.sorted() where name.hasSuffix(".jsonl") && name != "_store.jsonl" && !known.contains(String(name.dropLast(6))) {
-            problems.append("\(auditDirectory)/\(name) has no participant file: the participant's data was deleted")
-        }
-        return (problems, notes)
     }
 }
 
@@ -345,7 +391,3 @@ struct ParticipantFile: Codable {
     var participant: Participant
     var audit: AuditHead
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -15,11 +15,26 @@ public protocol ParticipantStore: AnyObject {
     func loadTable(_ check: TableCheck) -> LoadedTable
     /// Validates and saves a new participant with its schedule.
     func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant
-    /// Applies `change` to the latest saved participant under the lock; audits and saves it. Returns the result.
+    /// Applies `change` (which returns the reason to record) to the latest saved participant under the lock;
+    /// derives the audit records from the participant before and after, and saves both. Returns the result.
     @discardableResult
-    func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> Mutation) throws -> Participant
-    /// The audit trail of one participant, or of the whole store (store records first, then by subject), oldest first.
-    func auditRecords(subject: String?) throws -> [AuditRecord]
+    func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant
+    /// The committed audit trail of one participant, oldest first, with every problem found in it.
+    func auditTrail(subject: String) throws -> AuditTrail
+    /// The subject ID the enrollment form suggests: the next free number of the site's pattern, never one
+    /// used before.
+    func nextSubjectID() throws -> String
+}
+
+/// A participant's audit trail as read, and whether it proves the data.
+public struct AuditTrail: Sendable {
+    /// The committed records, oldest first.
+    public var records: [AuditRecord]
+    /// Why the trail does not verify (tampering, damage, a replay that does not give the data); empty when it does.
+    public var problems: [String]
+
+    /// Creates a trail.
+    public init(records: [AuditRecord], problems: [String] = []) { self.records = records; self.problems = problems }
 }
 
 /// How closely `loadTable` looks at the files.
@@ -55,20 +70,32 @@ public struct LoadedTable: Sendable {
 public struct SiteInfo: Codable, Sendable, Equatable {
     /// Site name.
     public var name: String
-    /// Three-digit site number, the first part of subject IDs (`101`).
+    /// Site number (3–4 digits), the first part of subject IDs (`101`).
     public var number: String
     /// When the store was created (UTC).
     public var created: String
     /// End of the store-wide audit chain.
     public var audit: AuditHead
+    /// The ids of the store's protocols (a protocol file not listed here is not part of the store).
+    public var protocols: [String]
 
     /// Creates site facts.
-    public init(name: String, number: String, created: String, audit: AuditHead) {
-        self.name = name; self.number = number; self.created = created; self.audit = audit
+    public init(name: String, number: String, created: String, audit: AuditHead, protocols: [String]) {
+        self.name = name; self.number = number; self.created = created; self.audit = audit; self.protocols = protocols
     }
 }
 
 extension ParticipantStore {
-    /// The subject ID the enrollment form suggests: the next free number of the site's pattern.
-    public func nextSubjectID() throws -> String { SubjectID.next(after: try subjects(), site: site.number) }
+    /// Applies a change value under the store's lock with the domain's rules: the one way the command line
+    /// and the screens change a participant. Returns the participant before and after.
+    @discardableResult
+    public func apply(_ change: Change, today: CivilDate, user: String) throws -> (before: Participant, after: Participant) {
+        var before: Participant?
+        let context = context
+        let after = try update(change.subject) { participant, _ in
+            before = participant
+            return try change.apply(to: &participant, context: context, today: today, user: user)
+        }
+        return (before ?? after, after)
+    }
 }

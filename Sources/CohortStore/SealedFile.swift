@@ -43,8 +43,17 @@ enum CanonicalJSON {
         return bytes
     }
 
-    /// Opens file bytes, refusing (naming `path`) anything that is not an intact file of this kind.
-    static func unseal<T: Codable>(_ bytes: [UInt8], as type: T.Type, path: String, currentVersion: Int) throws -> T {
+    /// The format version a sealed file says it has (its checksum checked first).
+    static func formatVersion(of bytes: [UInt8], path: String) throws -> Int {
+        try checkSeal(bytes, path: path)
+        struct Version: Decodable { var formatVersion: Int }
+        guard let version = try? JSONDecoder().decode(Version.self, from: Data(bytes)) else {
+            throw StoreError(.damaged, "\(path) is damaged: it has no format version. It was not changed; restore it from a backup.")
+        }
+        return version.formatVersion
+    }
+
+    private static func checkSeal(_ bytes: [UInt8], path: String) throws {
         // Every file Cohort writes ends with a newline: without it the file was cut short.
         guard bytes.last == UInt8(ascii: "\n"), bytes.count > checksumRange.upperBound,
               bytes.starts(with: checksumPrefix) else {
@@ -53,17 +62,24 @@ enum CanonicalJSON {
         guard checksum(of: bytes).utf8.elementsEqual(bytes[checksumRange]) else {
             throw StoreError(.damaged, "\(path) is damaged or was edited by hand: its checksum does not match its content. It was not changed; restore it from a backup (cohort verify lists every damaged file).")
         }
+    }
+
+    /// Opens file bytes, refusing (naming `path`) anything that is not an intact file of this kind and
+    /// of format `version` exactly.
+    static func unseal<T: Codable>(_ bytes: [UInt8], as type: T.Type, path: String, version: Int) throws -> T {
+        try checkSeal(bytes, path: path)
         let sealed: SealedFile<T>
         do {
             sealed = try JSONDecoder().decode(SealedFile<T>.self, from: Data(bytes))
         } catch let error as DecodingError {
             throw StoreError(.damaged, "\(path) is damaged: \(error.plainDescription). It was not changed; restore it from a backup (cohort verify lists every damaged file).")
         }
-        guard sealed.formatVersion <= currentVersion else {
-            throw StoreError(.tooNew, "\(path) was written by a newer Cohort (format \(sealed.formatVersion); this one reads up to \(currentVersion)). Update Cohort.")
+        guard sealed.formatVersion <= version else {
+            throw StoreError(.tooNew, "\(path) was written by a newer Cohort (format \(sealed.formatVersion); this one reads up to \(version)). Update Cohort.")
+        }
+        guard sealed.formatVersion == version else {
+            throw StoreError(.damaged, "\(path) is in store format \(sealed.formatVersion), older than the rest of the store (\(version)): it was copied back from a backup made before the store was migrated. It was not changed; restore it from a backup of the same format.")
         }
         return sealed.content
     }
 }
-
-import CohortDomain

@@ -62,7 +62,7 @@ extension AppState {
                                          fields: [Prompt.Field("Reason")]))
                 return []
             }
-            let change = Change.score(subject: entry.subject, visit: entry.visit, scale: entry.scale, items: entry.values, reason: nil)
+            let change = Change.score(subject: entry.subject, visit: entry.visit, scale: entry.scale, items: entry.values, date: nil, rater: nil, reason: nil)
             if let refusal = dryRun(change) {
                 entry.error = refusal
                 break

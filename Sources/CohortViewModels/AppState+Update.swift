@@ -38,10 +38,13 @@ extension AppState {
                 replaceTop(.enrollment(form))
             }
             return []
-        case .auditLoaded(let subject, let records):
+        case .auditLoaded(let subject, let records, let problems):
             if case .participant(var page) = screen, page.subject == subject {
                 page.audit = records
                 replaceTop(.participant(page))
+            }
+            if let problem = problems.first {
+                status = StatusLine("\(subject)'s audit trail does not verify: \(problem) (cohort verify lists every problem)", .error)
             }
             return []
         case .resized(let rows):
@@ -275,11 +278,11 @@ extension AppState {
         case .reschedule(let subject, let visit):
             change = date(0).map { .reschedule(subject: subject, visit: visit, date: $0, reason: optional(1)) }
         case .withdraw(let subject):
-            change = date(1).map { .withdraw(subject: subject, date: $0, reason: prompt.value(0)) }
+            change = date(1).map { .withdraw(subject: subject, date: $0, reason: prompt.value(0), screenFailure: false) }
         case .note(let subject, let visit):
             change = .noteDeviation(subject: subject, visit: visit, note: prompt.value(0))
         case .scoreReason(let entry):
-            change = .score(subject: entry.subject, visit: entry.visit, scale: entry.scale, items: entry.values, reason: prompt.value(0))
+            change = .score(subject: entry.subject, visit: entry.visit, scale: entry.scale, items: entry.values, date: nil, rater: nil, reason: prompt.value(0))
         }
         guard let change else {
             overlay = .prompt(prompt)
@@ -297,10 +300,9 @@ extension AppState {
     /// Checks a change against the domain rules on a copy, so a prompt can say what is wrong before anything
     /// is sent to the store (which applies the same rules again under its lock).
     func dryRun(_ change: Change) -> String? {
-        guard let data, var participant = data.participants[change.subject],
-              let studyProtocol = data.context.protocols[participant.study] else { return "\(change.subject) is not loaded." }
+        guard let data, var participant = data.participants[change.subject] else { return "\(change.subject) is not loaded." }
         do {
-            _ = try change.apply(to: &participant, studyProtocol: studyProtocol, context: data.context, today: today, user: user)
+            _ = try change.apply(to: &participant, context: data.context, today: today, user: user)
             return nil
         } catch let error as DomainError {
             return error.message

@@ -29,23 +29,14 @@ public final class EffectRunner {
             case .fetch(let subject, let intent):
                 return .fetched(try store.participant(subject), then: intent)
             case .apply(let change):
-                var before: Participant?
-                let context = store.context
-                let after = try store.update(change.subject) { participant, studyProtocol in
-                    before = participant
-                    return try change.apply(to: &participant, studyProtocol: studyProtocol, context: context, today: today, user: user)
-                }
+                let (before, after) = try store.apply(change, today: today, user: user)
                 return .saved(change: change.description, participant: after, before: before, undoable: change.isUndoable)
             case .enroll(let request):
                 let participant = try store.enroll(request, today: today)
                 return .saved(change: "\(participant.subject) enrolled in \(participant.study)", participant: participant, before: nil, undoable: false)
             case .loadAudit(let subject):
-                let records = try store.auditRecords(subject: subject)
-                return .auditLoaded(subject: subject, records: records.map { record in
-                    let change = record.field == "*" ? "created: \(record.new ?? "")" : "\(record.field): \(record.old ?? "—") → \(record.new ?? "—")"
-                    return AuditLine(time: record.time, user: record.user,
-                                     text: "\(record.entity) \(change)" + (record.reason.map { " (\($0))" } ?? ""))
-                })
+                let trail = try store.auditTrail(subject: subject)
+                return .auditLoaded(subject: subject, records: trail.records.map(AuditLine.init), problems: trail.problems)
             }
         } catch let error as DomainError {
             return .failed(error.message)

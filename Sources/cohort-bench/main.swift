@@ -32,12 +32,11 @@ func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 /// The edit the benchmark saves: a scheduled visit's reschedule reason, alternating, so every save changes
 /// one field of one participant.
-func benchmarkEdit(_ participant: inout Participant, _ studyProtocol: StudyProtocol) -> Mutation {
-    guard let index = participant.visits.firstIndex(where: { $0.status == .scheduled }) else { return Mutation(changes: [], reason: nil) }
+func benchmarkEdit(_ participant: inout Participant, _ studyProtocol: StudyProtocol) -> String? {
+    guard let index = participant.visits.firstIndex(where: { $0.status == .scheduled }) else { return nil }
     let old = participant.visits[index].rescheduleReason
     participant.visits[index].rescheduleReason = old == "bench a" ? "bench b" : "bench a"
-    return Mutation(changes: [FieldChange(entity: "visit", field: "rescheduleReason", old: old, new: participant.visits[index].rescheduleReason)],
-                    reason: "benchmark")
+    return "benchmark"
 }
 
 /// A demo store of `size` participants, made once and reused.

@@ -52,9 +52,8 @@ struct CompleteCommand: SessionCommand {
     func execute(_ session: Session) throws {
         let when = try session.date(date, option: "--date") ?? session.today
         let store = try session.openStore()
-        let participant = try store.update(subject) { participant, studyProtocol in
-            try participant.complete(visit, on: when, reason: reason, studyProtocol: studyProtocol, today: session.today)
-        }
+        let participant = try store.apply(.complete(subject: subject, visit: visit, date: when, reason: reason),
+                                          today: session.today, user: session.user).after
         let planned = try participant.plannedVisit(visit, try store.context.studyProtocol(for: participant))
         var line = "Saved: \(subject) \(visit) completed on \(when) (\(planned.windowState(on: when).rawValue))."
         if let days = planned.deviationDays {
@@ -75,9 +74,7 @@ struct MissCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let when = try session.date(date, option: "--date") ?? session.today
-        try session.openStore().update(subject) { participant, studyProtocol in
-            try participant.miss(visit, on: when, reason: reason, studyProtocol: studyProtocol, today: session.today)
-        }
+        try session.openStore().apply(.miss(subject: subject, visit: visit, date: when, reason: reason), today: session.today, user: session.user)
         Session.print("Saved: \(subject) \(visit) marked missed on \(when).")
     }
 }
@@ -93,9 +90,7 @@ struct RescheduleCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         guard let when = try session.date(newDate, option: "DATE") else { return }
-        try session.openStore().update(subject) { participant, studyProtocol in
-            try participant.reschedule(visit, to: when, reason: reason, studyProtocol: studyProtocol)
-        }
+        try session.openStore().apply(.reschedule(subject: subject, visit: visit, date: when, reason: reason), today: session.today, user: session.user)
         Session.print("Saved: \(subject) \(visit) rescheduled to \(when).")
     }
 }
@@ -119,10 +114,8 @@ struct ScoreCommand: SessionCommand {
         let definition = try session.scales.definition(scale)
         let items = try Scoring.parseScores(scores.joined(separator: " "), scale: definition)
         let store = try session.openStore()
-        let participant = try store.update(subject) { participant, studyProtocol in
-            try participant.score(visit, scale: definition, items: items, date: when, rater: rater, reason: reason,
-                                  studyProtocol: studyProtocol, today: session.today)
-        }
+        let participant = try store.apply(.score(subject: subject, visit: visit, scale: definition.code, items: items, date: when,
+                                                 rater: rater, reason: reason), today: session.today, user: session.user).after
         guard let administration = participant.administration(visit: visit, scale: definition.code),
               let result = participant.result(of: administration, context: store.context) else { return }
         Session.print("Saved: \(subject) \(visit) \(definition.code) \(ScoreText.summary(items: items, result: result, scale: definition))")
@@ -145,9 +138,8 @@ struct WithdrawCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let when = try session.date(date, option: "--date") ?? session.today
-        let participant = try session.openStore().update(subject) { participant, _ in
-            try participant.withdraw(on: when, reason: reason, screenFailure: screenFail, today: session.today)
-        }
+        let participant = try session.openStore().apply(.withdraw(subject: subject, date: when, reason: reason, screenFailure: screenFail),
+                                                        today: session.today, user: session.user).after
         let cancelled = participant.visits.filter { $0.status == .cancelled }.count
         Session.print("Saved: \(subject) \(participant.status.rawValue) on \(when); \(cancelled) scheduled visit(s) cancelled.")
     }
@@ -162,13 +154,7 @@ struct AcknowledgeCommand: SessionCommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
-        let store = try session.openStore()
-        try store.update(subject) { participant, _ in
-            guard participant.unacknowledgedUrgentFlags(context: store.context).contains(where: { $0.visit == visit && $0.flag == flag }) else {
-                throw DomainError("\(subject) has no unacknowledged urgent flag \(flag) at \(visit).")
-            }
-            return try participant.acknowledge(flag: flag, visit: visit, on: session.today, user: session.user)
-        }
+        try session.openStore().apply(.acknowledge(subject: subject, visit: visit, flag: flag), today: session.today, user: session.user)
         Session.print("Saved: \(subject) \(visit) \(flag) acknowledged by \(session.user).")
     }
 }
@@ -182,9 +168,7 @@ struct NoteCommand: SessionCommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
-        try session.openStore().update(subject) { participant, studyProtocol in
-            try participant.noteDeviation(visit: visit, note: note, studyProtocol: studyProtocol)
-        }
+        try session.openStore().apply(.noteDeviation(subject: subject, visit: visit, note: note), today: session.today, user: session.user)
         Session.print("Saved: note on \(subject) \(visit) deviation.")
     }
 }

@@ -89,44 +89,73 @@ struct ExportCommand: SessionCommand {
     }
 }
 
-/// `cohort audit`: the audit trail, newest last.
+/// `cohort audit`: the audit trail, newest last; a trail that does not verify is said so (exit 2).
 struct AuditCommand: SessionCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit trail, newest last.")
     @Argument(help: "Only this participant.") var subject: String?
+    @Option(help: "text or json.") var format: ListFormat = .text
     @OptionGroup var globals: GlobalOptions
 
-    static let header = ["TIME (UTC)", "USER", "SUBJECT", "SEQ", "ENTITY", "FIELD", "OLD", "NEW", "REASON"]
+    static let header = ["TIME (UTC)", "USER", "SUBJECT", "SEQ", "OP", "PATH", "OLD", "VALUE", "REASON"]
 
     func execute(_ session: Session) throws {
         let store = try session.openStore()
         var widths = Self.header.map(\.count)
-        guard subject == nil else {
-            let records = try store.auditRecords(subject: subject).sorted { $0.timeKey < $1.timeKey }
-            for record in records { Columns.widen(&widths, toFit: Self.cells(record)) }
-            Session.print(([Self.header] + records.map(Self.cells)).map { Columns.line($0, widths: widths) }.joined(separator: "\n"))
-            return
+        let problems: [String]
+        if let subject {
+            let trail = try store.auditTrail(subject: subject)
+            switch format {
+            case .json:
+                Session.print(String(decoding: JSONValue.object(["records": .array(trail.records.map(\.exported))]).canonicalBytes(), as: UTF8.self))
+            case .text:
+                for record in trail.records { Columns.widen(&widths, toFit: Self.cells(record)) }
+                Session.print(([Self.header] + trail.records.map(Self.cells)).map { Columns.line($0, widths: widths) }.joined(separator: "\n"))
+            }
+            problems = trail.problems
+        } else {
+            problems = try printWholeStore(store)
         }
-        // The whole store's trail can be hundreds of thousands of lines: it is merged in time order from
-        // runs on disk and written as it comes, a buffer at a time.
-        // The header's widths are known once every record was observed, i.e. by the first record in order.
+        guard problems.isEmpty else {
+            for problem in problems { Session.warn("FAIL " + problem) }
+            throw StoreError(.damaged, "The trail printed above does not verify (\(problems.count) problem(s)); run `cohort verify`.")
+        }
+    }
+
+    /// The whole store's trail can be hundreds of thousands of records: it is merged in time order from runs
+    /// on disk and written as it comes, a buffer at a time. Returns what is wrong with the chains read.
+    private func printWholeStore(_ store: JSONFileStore) throws -> [String] {
+        var widths = Self.header.map(\.count)
         var output: String?
-        try store.forEachAuditRecordInTimeOrder(observe: { Columns.widen(&widths, toFit: Self.cells($0)) }) { record in
-            var text = output ?? Columns.line(Self.header, widths: widths) + "\n"
+        var first = true
+        // The text header's widths are known once every record was observed, i.e. by the first record in order.
+        let problems = try store.forEachAuditRecordInTimeOrder(observe: { record in
+            if format == .text { Columns.widen(&widths, toFit: Self.cells(record)) }
+        }) { record in
+            var text = output ?? (format == .json ? "{\"records\":[" : Columns.line(Self.header, widths: widths) + "\n")
             output = nil // so `text` is the only reference and grows in place
-            text += Columns.line(Self.cells(record), widths: widths) + "\n"
+            switch format {
+            case .json:
+                text += (first ? "" : ",") + String(decoding: record.exported.canonicalBytes(), as: UTF8.self)
+            case .text:
+                text += Columns.line(Self.cells(record), widths: widths) + "\n"
+            }
+            first = false
             if text.utf8.count >= 1 << 16 {
                 Session.write(text)
                 text = ""
             }
             output = text
         }
-        Session.write(output ?? Columns.line(Self.header, widths: widths) + "\n")
+        let start = format == .json ? "{\"records\":[" : Columns.line(Self.header, widths: widths) + "\n"
+        Session.write((output ?? start) + (format == .json ? "]}\n" : ""))
+        return problems
     }
 
     /// One record as the listing shows it; long values are cut to 60 characters.
     private static func cells(_ record: AuditRecord) -> [String] {
-        [record.time, record.user, record.subject ?? "-", String(record.seq), record.entity, record.field,
-         record.old ?? "", record.new ?? "", record.reason ?? ""].map { $0.count > 60 ? String($0.prefix(57)) + "..." : $0 }
+        func show(_ value: JSONValue?) -> String { value.map { $0.stringValue ?? String(decoding: $0.canonicalBytes(), as: UTF8.self) } ?? "" }
+        return [record.time, record.user, record.subject ?? "-", String(record.seq), record.operation.op.rawValue, record.operation.path,
+                show(record.operation.old), show(record.operation.value), record.reason ?? ""].map { $0.count > 60 ? String($0.prefix(57)) + "..." : $0 }
     }
 }
 

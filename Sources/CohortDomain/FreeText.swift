@@ -1,31 +1,3 @@
-/// One audited change: which entity, which field, the value before and after (nil: absent).
-public struct FieldChange: Codable, Sendable, Equatable {
-    /// What changed: `participant`, `visit W1`, `score W1 PANSS`, `flag W1 cssrs-urgent`.
-    public var entity: String
-    /// The field, or `*` for a whole entity created or deleted.
-    public var field: String
-    /// Value before the change (nil when the entity or field did not exist).
-    public var old: String?
-    /// Value after the change (nil when removed).
-    public var new: String?
-
-    /// Creates a change record.
-    public init(entity: String, field: String, old: String?, new: String?) {
-        self.entity = entity; self.field = field; self.old = old; self.new = new
-    }
-}
-
-/// The result of applying one user action to a participant: the changes to audit and the reason given.
-public struct Mutation: Sendable, Equatable {
-    /// Field changes, in the order they were made.
-    public var changes: [FieldChange]
-    /// The user's reason, when one was given or required.
-    public var reason: String?
-
-    /// Creates a mutation.
-    public init(changes: [FieldChange], reason: String?) { self.changes = changes; self.reason = reason }
-}
-
 /// Rules for free text the user types (reasons, notes).
 public enum FreeText {
     /// The longest reason or note accepted.

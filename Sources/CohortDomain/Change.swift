@@ -1,0 +1,66 @@
+/// A change to one participant's data that a user asked for, as a value: the command line and the screens
+/// build the same values, and the store applies them under its lock to the latest saved participant with
+/// `apply`. The audit records are not part of it: the store derives them from the participant before and
+/// after, so a new kind of change needs a domain function, a case here, its key and its command.
+public enum Change: Equatable, Sendable {
+    case complete(subject: String, visit: String, date: CivilDate, reason: String?)
+    case miss(subject: String, visit: String, date: CivilDate, reason: String)
+    case reschedule(subject: String, visit: String, date: CivilDate, reason: String?)
+    /// Item scores; `date` and `rater` nil keep what a correction does not give anew.
+    case score(subject: String, visit: String, scale: String, items: [Int?], date: CivilDate?, rater: String?, reason: String?)
+    case withdraw(subject: String, date: CivilDate, reason: String, screenFailure: Bool)
+    case acknowledge(subject: String, visit: String, flag: String)
+    case noteDeviation(subject: String, visit: String, note: String)
+    case revert(subject: String, to: Participant, expected: Participant, description: String)
+
+    /// The participant it changes.
+    public var subject: String {
+        switch self {
+        case .complete(let s, _, _, _), .miss(let s, _, _, _), .reschedule(let s, _, _, _), .score(let s, _, _, _, _, _, _),
+             .withdraw(let s, _, _, _), .acknowledge(let s, _, _), .noteDeviation(let s, _, _), .revert(let s, _, _, _):
+            return s
+        }
+    }
+
+    /// What the status line says once it is saved.
+    public var description: String {
+        switch self {
+        case .complete(let s, let v, let d, _): return "\(s) \(v) completed on \(d)"
+        case .miss(let s, let v, let d, _): return "\(s) \(v) marked missed on \(d)"
+        case .reschedule(let s, let v, let d, _): return "\(s) \(v) rescheduled to \(d)"
+        case .score(let s, let v, let scale, _, _, _, _): return "\(s) \(v) \(scale) scores"
+        case .withdraw(let s, let d, _, let screenFailure): return "\(s) \(screenFailure ? "screen-failed" : "withdrawn") on \(d)"
+        case .acknowledge(let s, let v, let f): return "\(s) \(v) \(f) acknowledged"
+        case .noteDeviation(let s, let v, _): return "note on \(s) \(v) deviation"
+        case .revert(_, _, _, let d): return "undid " + d
+        }
+    }
+
+    /// Whether `u` can take it back (an undo itself is not undone again).
+    public var isUndoable: Bool { if case .revert = self { return false } else { return true } }
+
+    /// Applies the change to `participant` (the latest saved one) with the domain's rules; returns the
+    /// reason to record. Throws, changing nothing, when a rule refuses it.
+    public func apply(to participant: inout Participant, context: StudyContext, today: CivilDate, user: String) throws -> String? {
+        let studyProtocol = try context.studyProtocol(for: participant)
+        switch self {
+        case .complete(_, let visit, let date, let reason):
+            return try participant.complete(visit, on: date, reason: reason, studyProtocol: studyProtocol, today: today)
+        case .miss(_, let visit, let date, let reason):
+            return try participant.miss(visit, on: date, reason: reason, studyProtocol: studyProtocol, today: today)
+        case .reschedule(_, let visit, let date, let reason):
+            return try participant.reschedule(visit, to: date, reason: reason, studyProtocol: studyProtocol)
+        case .score(_, let visit, let scale, let items, let date, let rater, let reason):
+            return try participant.score(visit, scale: try context.scales.definition(scale), items: items, date: date, rater: rater,
+                                         reason: reason, studyProtocol: studyProtocol, today: today)
+        case .withdraw(_, let date, let reason, let screenFailure):
+            return try participant.withdraw(on: date, reason: reason, screenFailure: screenFailure, today: today)
+        case .acknowledge(_, let visit, let flag):
+            return try participant.acknowledge(flag: flag, visit: visit, on: today, user: user, context: context)
+        case .noteDeviation(_, let visit, let note):
+            return try participant.noteDeviation(visit: visit, note: note, studyProtocol: studyProtocol)
+        case .revert(_, let earlier, let expected, let description):
+            return try participant.revert(to: earlier, expected: expected, description: description)
+        }
+    }
+}

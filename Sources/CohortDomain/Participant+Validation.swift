@@ -1,0 +1,49 @@
+/// Checking a participant read from a file against its definitions: a value that no action could have
+/// written (a forged score of 10¹⁸, a visit the protocol does not have) makes the file unusable, so no
+/// screen or command computes with it and `verify` names it.
+extension Participant {
+    /// Every value outside its definition, each a short sentence; empty when the participant is sound.
+    public func problems(context: StudyContext) -> [String] {
+        var found: [String] = []
+        if let problem = SubjectID.problem(subject) { found.append(problem) }
+        if !((2...3).contains(initials.count) && initials.allSatisfy({ $0.isASCII && $0.isUppercase })) {
+            found.append("initials '\(initials.prefix(8))' are not 2 or 3 capital letters")
+        }
+        if !(1900...9999).contains(birthYear) { found.append("birth year \(birthYear) is not possible") }
+        guard let studyProtocol = context.protocols[study] else {
+            return found + ["it follows study \(study.prefix(40)), which is not in this store"]
+        }
+        let codes = Set(studyProtocol.visits.map(\.code))
+        var seen = Set<String>()
+        for visit in visits {
+            if !codes.contains(visit.code) { found.append("visit \(visit.code.prefix(16)) is not in protocol \(study)") }
+            if !seen.insert(visit.code).inserted { found.append("visit \(visit.code.prefix(16)) is listed twice") }
+        }
+        var administered = Set<String>()
+        for administration in administrations {
+            let key = "\(administration.visit) \(administration.scale)"
+            if !administered.insert(key).inserted { found.append("\(key.prefix(40)) is recorded twice") }
+            if !codes.contains(administration.visit) { found.append("scores at visit \(administration.visit.prefix(16)), which is not in protocol \(study)") }
+            guard let scale = context.scales[administration.scale] else {
+                found.append("scale \(administration.scale.prefix(16)) is unknown")
+                continue
+            }
+            guard administration.items.count == scale.items.count else {
+                found.append("\(key) has \(administration.items.count) item scores; \(scale.code) has \(scale.items.count) items")
+                continue
+            }
+            for (value, item) in zip(administration.items, scale.items) {
+                if let value, !(item.min...item.max).contains(value) {
+                    found.append("\(key) item \(item.code) is \(value); it must be \(item.min)–\(item.max)")
+                }
+            }
+        }
+        for acknowledgement in acknowledgements where !codes.contains(acknowledgement.visit) {
+            found.append("an acknowledgement refers to visit \(acknowledgement.visit.prefix(16)), which is not in protocol \(study)")
+        }
+        for note in deviationNotes where !codes.contains(note.visit) {
+            found.append("a deviation note refers to visit \(note.visit.prefix(16)), which is not in protocol \(study)")
+        }
+        return found
+    }
+}

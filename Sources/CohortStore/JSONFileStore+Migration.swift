@@ -1,0 +1,90 @@
+import CohortDomain
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Store format 1 → 2. Format 1 audited hand-written field changes that cannot be replayed into the
+/// data; format 2 records JSON Patch operations derived from the data. Migration first copies the whole
+/// store to `backup-format-1/` (the format-1 trail stays there, intact and verifiable by the format-1
+/// rules), then gives each chain a first set of records that rebuild the data as it stands, saying where
+/// the earlier history is kept. The site file is written last: until then the store is still format 1
+/// and an interrupted migration simply runs again.
+extension JSONFileStore {
+    /// The folder the format-1 store is copied to before it is migrated.
+    public static let formatOneBackup = "backup-format-1"
+
+    private struct FormatOneSite: Codable {
+        var name: String
+        var number: String
+        var created: String
+        var audit: AuditHead
+    }
+
+    /// Migrates a format-1 store in place (under the lock).
+    func migrateLocked() throws {
+        guard let siteBytes = try DurableFile.read(siteFile) else { throw Self.noStore(at: directory) }
+        guard try CanonicalJSON.formatVersion(of: siteBytes, path: siteFile) == 1 else { return }
+        let old = try CanonicalJSON.unseal(siteBytes, as: FormatOneSite.self, path: siteFile, version: 1)
+        try backUpFormatOne()
+        let time = UTCTimestamp.string(from: clock())
+        func reason(_ log: String) -> String {
+            "store format 1 migrated to 2; the history before this is kept in \(Self.formatOneBackup)/audit/\(log).jsonl"
+        }
+        for subject in try subjects() {
+            let path = participantFile(subject)
+            guard let bytes = try DurableFile.read(path), try CanonicalJSON.formatVersion(of: bytes, path: path) == 1 else { continue }
+            let file = try CanonicalJSON.unseal(bytes, as: ParticipantFile.self, path: path, version: 1)
+            let operations = JSONPatch.diff(from: .emptyObject, to: try JSONValue(encoding: file.participant))
+            let (lines, head) = AuditLog.lines(operations, subject: subject, user: user, reason: reason(subject), time: time, after: .empty)
+            try DurableFile.replace(auditLog(subject).path, with: lines)
+            try DurableFile.replace(path, with: try CanonicalJSON.seal(ParticipantFile(participant: file.participant, audit: head),
+                                                                       formatVersion: Self.formatVersion))
+            try ledger.record(subject, head: head)
+        }
+        var protocols: [StudyProtocol] = []
+        for name in try DurableFile.entries(of: protocolsDirectory).sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
+            let path = protocolsDirectory + "/" + name
+            guard let bytes = try DurableFile.read(path) else { continue }
+            let version = try CanonicalJSON.formatVersion(of: bytes, path: path)
+            let studyProtocol = try CanonicalJSON.unseal(bytes, as: StudyProtocol.self, path: path, version: min(version, Self.formatVersion))
+            if version == 1 { try DurableFile.replace(path, with: try CanonicalJSON.seal(studyProtocol, formatVersion: Self.formatVersion)) }
+            protocols.append(studyProtocol)
+        }
+        var site = SiteInfo(name: old.name, number: old.number, created: old.created, audit: .empty, protocols: protocols.map(\.id))
+        let operations = JSONPatch.diff(from: .emptyObject, to: try Self.storeState(site: site, protocols: protocols))
+        let (lines, head) = AuditLog.lines(operations, subject: nil, user: user, reason: reason(Ledger.storeChain), time: time, after: .empty)
+        try DurableFile.replace(auditLog(nil).path, with: lines)
+        site.audit = head
+        try DurableFile.replace(siteFile, with: try CanonicalJSON.seal(site, formatVersion: Self.formatVersion))
+        try ledger.record(Ledger.storeChain, head: head)
+    }
+
+    /// Copies the site file, protocols, participants and audit trails to `backup-format-1/`, whole or not
+    /// at all (built under a temporary name, then renamed). Kept if it is already there.
+    private func backUpFormatOne() throws {
+        let backup = directory + "/" + Self.formatOneBackup
+        if access(backup, F_OK) == 0 { return }
+        let partial = directory + "/." + Self.formatOneBackup + ".partial"
+        try? FileManager.default.removeItem(atPath: partial)
+        try DurableFile.makeDirectory(partial)
+        func copy(_ relative: String) throws {
+            let source = directory + "/" + relative
+            var info = stat()
+            guard lstat(source, &info) == 0 else { return }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                try DurableFile.makeDirectory(partial + "/" + relative)
+                for name in try DurableFile.entries(of: source).sorted() { try copy(relative + "/" + name) }
+            case S_IFREG:
+                guard let bytes = try DurableFile.read(source) else { return }
+                try DurableFile.replace(partial + "/" + relative, with: bytes)
+            default:
+                throw StoreError(.damaged, "\(source) is not a regular file or folder; the store was not migrated. Remove it and open the store again.")
+            }
+        }
+        for item in ["cohort-store.json", "protocols", "participants", "audit"] { try copy(item) }
+        guard rename(partial, backup) == 0 else { throw DurableFile.failure("rename into place", backup) }
+        try DurableFile.syncDirectory(directory)
+    }
+}

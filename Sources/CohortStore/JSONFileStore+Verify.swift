@@ -1,0 +1,187 @@
+import CohortDomain
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `cohort verify` and the trails `cohort audit` prints: what the store proves (README, "What verify
+/// proves"). Everything is read under the store lock, so a save in progress is never taken for damage.
+extension JSONFileStore {
+    /// Checks the whole store and names every problem: each file intact, of a plain kind and owner-only
+    /// mode; each chain unbroken and reaching its data's head; each participant equal to the replay of its
+    /// trail and within its definitions; the protocols equal to the store-wide trail's record of them; no
+    /// participant deleted or rolled back behind what a machine's ledger saw committed. Notes are not
+    /// failures (a save that did not finish, records set aside).
+    public func verify() -> (problems: [String], notes: [String]) {
+        do {
+            return try FileLock.withLock(lockFile, timeout: 30) { verifyLocked() }
+        } catch {
+            return (["\(error)"], [])
+        }
+    }
+
+    private func verifyLocked() -> (problems: [String], notes: [String]) {
+        var problems = Self.entryProblems(directory), notes: [String] = []
+        let (ledgerHeads, ledgerProblems) = (try? ledger.entries()) ?? ([:], ["\(directory)/ledger cannot be read"])
+        problems += ledgerProblems
+        let storeLog = auditLog(nil)
+        do {
+            let site = try readSite()
+            let verified = storeLog.verify(head: site.audit)
+            problems += verified.problems
+            if verified.uncommitted > 0 { notes.append(Self.uncommittedNote(verified.uncommitted, storeLog)) }
+            problems += Self.ledgerProblems(ledgerHeads[Ledger.storeChain] ?? [], head: site.audit, records: verified.records, file: siteFile)
+            let protocols = try readProtocols()
+            let replayed = Self.replay(verified.records, path: storeLog.path)
+            problems += replayed.problems
+            if replayed.problems.isEmpty {
+                problems += Self.differences(replayed.document, try Self.storeState(site: site, protocols: protocols),
+                                             what: "\(siteFile) and \(protocolsDirectory)", trail: storeLog.path)
+            }
+            for name in try DurableFile.entries(of: protocolsDirectory).sorted()
+            where name.hasSuffix(".json") && !name.hasPrefix(".") && !site.protocols.contains(String(name.dropLast(5))) {
+                notes.append("\(protocolsDirectory)/\(name) is not one of the store's protocols (left by an add that did not finish; ignored)")
+            }
+        } catch {
+            problems.append("\(error)")
+        }
+        let allSubjects: [String]
+        do { allSubjects = try subjects() } catch { return (problems + ["\(error)"], notes) }
+        // Participants are independent: check them on all cores, then report in subject order.
+        let folder = participantsDirectory, audits = auditDirectory, context = context
+        let outcomes = ParallelResults<(problems: [String], notes: [String])>(count: allSubjects.count)
+        outcomes.fill { index in
+            let subject = allSubjects[index]
+            let trail = Self.checkParticipant(subject, folder: folder, audits: audits, context: context, ledgerHeads: ledgerHeads[subject] ?? [])
+            return (trail.problems, trail.notes)
+        }
+        for outcome in outcomes.all { if let outcome { problems += outcome.problems; notes += outcome.notes } }
+        let known = Set(allSubjects)
+        for name in ((try? DurableFile.entries(of: auditDirectory)) ?? []).sorted() where name.hasSuffix(".jsonl") {
+            let subject = String(name.dropLast(6))
+            if subject != Ledger.storeChain && !known.contains(subject) {
+                problems.append("\(auditDirectory)/\(name) has no participant file: \(subject)'s data was deleted. Restore it from a backup.")
+            }
+        }
+        for subject in ledgerHeads.keys.sorted() where subject != Ledger.storeChain && !known.contains(subject)
+            && access(auditLog(subject).path, F_OK) != 0 {
+            problems.append("\(subject) was saved on this site (the ledger records it) but both its files are gone: the participant was deleted. Restore it from a backup.")
+        }
+        let aside = auditDirectory + "/interrupted"
+        for name in ((try? DurableFile.entries(of: aside)) ?? []).sorted() {
+            notes.append("\(aside)/\(name) holds records of saves that did not finish, set aside (they never changed the data)")
+        }
+        return (problems, notes)
+    }
+
+    public func auditTrail(subject: String) throws -> AuditTrail {
+        if let problem = SubjectID.problem(subject) { throw DomainError("Unknown subject: \(problem).") }
+        return try FileLock.withLock(lockFile, timeout: 30) {
+            guard access(participantFile(subject), F_OK) == 0 || access(auditLog(subject).path, F_OK) == 0 else {
+                throw DomainError("No participant \(subject) in this store. `cohort visits` or `cohort audit` list the subjects here.")
+            }
+            let heads = try ledger.entries().heads[subject] ?? []
+            let trail = Self.checkParticipant(subject, folder: participantsDirectory, audits: auditDirectory, context: context, ledgerHeads: heads)
+            return AuditTrail(records: trail.records, problems: trail.problems)
+        }
+    }
+
+    /// One participant: its file, its chain, the replay of the chain against the file, the ledger's heads.
+    static func checkParticipant(_ subject: String, folder: String, audits: String, context: StudyContext,
+                                 ledgerHeads: [AuditHead]) -> (problems: [String], notes: [String], records: [AuditRecord]) {
+        let log = AuditLog(path: audits + "/" + subject + ".jsonl")
+        let path = folder + "/" + subject + ".json"
+        let file: ParticipantFile, bytes: [UInt8]
+        do {
+            (file, bytes) = try readParticipant(subject, folder: folder, context: context)
+        } catch {
+            // The chain is still checked and shown on its own.
+            let verified = log.verify(head: nil)
+            return (["\(error)"] + verified.problems, [], verified.records)
+        }
+        let verified = log.verify(head: file.audit)
+        var problems = verified.problems, notes: [String] = []
+        if verified.uncommitted > 0 { notes.append(uncommittedNote(verified.uncommitted, log)) }
+        problems += ledgerProblems(ledgerHeads, head: file.audit, records: verified.records, file: path)
+        if problems.isEmpty {
+            let replayed = replay(verified.records, path: log.path)
+            problems += replayed.problems
+            if replayed.problems.isEmpty {
+                do {
+                    guard let stored = try JSONValue.parse(bytes)["content"]?["participant"] else { throw StoreError(.damaged, "no participant") }
+                    problems += differences(replayed.document, stored, what: path, trail: log.path)
+                } catch {
+                    problems.append("\(path) cannot be read as JSON: \(error)")
+                }
+            }
+        }
+        return (problems, notes, verified.records)
+    }
+
+    /// Applies `records` in order to `{}`; stops at the first record that does not fit.
+    static func replay(_ records: [AuditRecord], path: String) -> (document: JSONValue, problems: [String]) {
+        var document = JSONValue.emptyObject
+        for record in records {
+            do {
+                try JSONPatch.apply(record.operation, to: &document)
+            } catch {
+                return (document, ["\(path) record \(record.seq) does not fit the data before it (\(error)): the trail was edited or does not belong to this data"])
+            }
+        }
+        return (document, [])
+    }
+
+    /// A problem when the stored data is not what the trail rebuilds, naming the first difference.
+    static func differences(_ replayed: JSONValue, _ stored: JSONValue, what: String, trail: String) -> [String] {
+        let found = JSONPatch.diff(from: replayed, to: stored)
+        guard let first = found.first else { return [] }
+        func show(_ value: JSONValue?) -> String {
+            guard let value else { return "nothing" }
+            let text = String(decoding: value.canonicalBytes(), as: UTF8.self)
+            return text.count > 60 ? String(text.prefix(57)) + "..." : text
+        }
+        return ["\(what) differs from the replay of \(trail) in \(found.count) place(s), first at \(first.path.isEmpty ? "/" : first.path) (trail: \(show(first.old)), file: \(show(first.value))): the data was edited by hand or replaced"]
+    }
+
+    /// Problems when a ledger saw this chain reach further than its data, or saw a record the chain no longer holds.
+    static func ledgerProblems(_ heads: [AuditHead], head: AuditHead, records: [AuditRecord], file: String) -> [String] {
+        guard let furthest = heads.max(by: { $0.seq < $1.seq }) else { return [] }
+        if furthest.seq > head.seq {
+            return ["\(file) was rolled back: record \(furthest.seq) was committed on this site, but the file refers to record \(head.seq). Restore the latest backup."]
+        }
+        let hashes = Dictionary(records.map { ($0.seq, $0.hash) }, uniquingKeysWith: { first, _ in first })
+        if let rewritten = heads.first(where: { entry in hashes[entry.seq].map { $0 != entry.hash } ?? false }) {
+            return ["\(file)'s trail was rewritten: record \(rewritten.seq) is not the one committed on this site (the ledger holds another). Restore the latest backup."]
+        }
+        return []
+    }
+
+    static func uncommittedNote(_ count: Int, _ log: AuditLog) -> String {
+        "\(log.path): \(count) record(s) after the saved data belong to a save that did not finish; they never changed the data and are set aside in \(log.asidePath) at the next change"
+    }
+
+    /// Every link, special file and mode looser than owner-only in the store, folders included.
+    static func entryProblems(_ root: String) -> [String] {
+        var problems: [String] = []
+        func visit(_ path: String, depth: Int) {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { problems.append("\(path) cannot be inspected: \(String(cString: strerror(errno)))"); return }
+            let kind = info.st_mode & S_IFMT
+            let loose = info.st_mode & 0o077
+            switch kind {
+            case S_IFDIR:
+                if loose != 0 { problems.append("\(path) is open to other users (mode \(String(info.st_mode & 0o777, radix: 8))): chmod 700 it") }
+                guard depth < 4 else { return }
+                for name in ((try? DurableFile.entries(of: path)) ?? []).sorted() { visit(path + "/" + name, depth: depth + 1) }
+            case S_IFREG:
+                if loose != 0 { problems.append("\(path) is open to other users (mode \(String(info.st_mode & 0o777, radix: 8))): chmod 600 it") }
+            case S_IFLNK:
+                problems.append("\(path) is a symbolic link: Cohort never follows links in a store. Put the real file there (from a backup).")
+            default:
+                problems.append("\(path) is not a regular file or folder (a FIFO, socket or device): remove it and restore the real file from a backup.")
+            }
+        }
+        visit(root, depth: 0)
+        return problems
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+
+/// One operation of an RFC 6902 JSON Patch, with the value it replaced or removed kept beside it, so the
+/// trail reads forwards (replay) and says what was there before.
+public struct PatchOperation: Equatable, Sendable {
+    /// The kinds of operation the trail uses.
+    public enum Op: String, Sendable, Codable {
+        case add, replace, remove
+    }
+
+    /// What the operation does.
+    public var op: Op
+    /// A JSON Pointer (RFC 6901) into the document.
+    public var path: String
+    /// The new value (`add`, `replace`).
+    public var value: JSONValue?
+    /// The value before (`replace`, `remove`).
+    public var old: JSONValue?
+
+    /// Creates an operation.
+    public init(op: Op, path: String, value: JSONValue? = nil, old: JSONValue? = nil) {
+        self.op = op; self.path = path; self.value = value; self.old = old
+    }
+}
+
+/// Differences between two documents as patch operations, and their replay.
+public enum JSONPatch {
+    /// Why an operation cannot be applied: the trail does not fit the document it is replayed onto.
+    public struct Mismatch: Error, CustomStringConvertible {
+        /// What does not fit.
+        public let description: String
+    }
+
+    /// The operations that turn `old` into `new`. Objects are compared member by member (sorted keys),
+    /// arrays element by element, with elements added or removed at the end; anything else is replaced.
+    public static func diff(from old: JSONValue, to new: JSONValue) -> [PatchOperation] {
+        var operations: [PatchOperation] = []
+        diff(old, new, path: "", into: &operations)
+        return operations
+    }
+
+    private static func diff(_ old: JSONValue, _ new: JSONValue, path: String, into operations: inout [PatchOperation]) {
+        guard old != new else { return }
+        switch (old, new) {
+        case (.object(let before), .object(let after)):
+            for key in Set(before.keys).union(after.keys).sorted() {
+                let child = path + "/" + escape(key)
+                switch (before[key], after[key]) {
+                case (let was?, let now?): diff(was, now, path: child, into: &operations)
+                case (let was?, nil): operations.append(PatchOperation(op: .remove, path: child, old: was))
+                case (nil, let now?): operations.append(PatchOperation(op: .add, path: child, value: now))
+                case (nil, nil): break
+                }
+            }
+        case (.array(let before), .array(let after)):
+            let common = min(before.count, after.count)
+            for index in 0..<common { diff(before[index], after[index], path: path + "/\(index)", into: &operations) }
+            for index in common..<after.count { operations.append(PatchOperation(op: .add, path: path + "/\(index)", value: after[index])) }
+            // Removed from the end backwards, so each index is valid when its operation is applied.
+            for index in (common..<before.count).reversed() {
+                operations.append(PatchOperation(op: .remove, path: path + "/\(index)", old: before[index]))
+            }
+        default:
+            operations.append(PatchOperation(op: .replace, path: path, value: new, old: old))
+        }
+    }
+
+    /// Applies `operation` to `document`. `replace` and `remove` require the value there to equal the
+    /// operation's `old`, so a trail that does not match the data it claims to describe is caught.
+    public static func apply(_ operation: PatchOperation, to document: inout JSONValue) throws {
+        let tokens = try pointerTokens(operation.path)
+        try apply(operation, tokens: tokens[...], to: &document)
+    }
+
+    private static func apply(_ operation: PatchOperation, tokens: ArraySlice<String>, to node: inout JSONValue) throws {
+        guard let token = tokens.first else {
+            // The whole document.
+            switch operation.op {
+            case .add: node = try required(operation.value, operation)
+            case .replace:
+                try requireOld(node, operation)
+                node = try required(operation.value, operation)
+            case .remove: throw Mismatch(description: "\(operation.path): the whole document cannot be removed")
+            }
+            return
+        }
+        let isLast = tokens.count == 1
+        switch node {
+        case .object(var members):
+            node = .null // so `members` is the only reference and changes in place
+            defer { node = .object(members) }
+            if isLast {
+                switch operation.op {
+                case .add:
+                    members[token] = try required(operation.value, operation)
+                case .replace:
+                    guard let current = members[token] else { throw Mismatch(description: "\(operation.path): nothing to replace") }
+                    try requireOld(current, operation)
+                    members[token] = try required(operation.value, operation)
+                case .remove:
+                    guard let current = members[token] else { throw Mismatch(description: "\(operation.path): nothing to remove") }
+                    try requireOld(current, operation)
+                    members[token] = nil
+                }
+            } else {
+                guard var child = members[token] else { throw Mismatch(description: "\(operation.path): no member \(token)") }
+                members[token] = nil
+                defer { members[token] = child }
+                try apply(operation, tokens: tokens.dropFirst(), to: &child)
+            }
+        case .array(var elements):
+            node = .null
+            defer { node = .array(elements) }
+            let index: Int
+            if token == "-" && isLast && operation.op == .add {
+                index = elements.count
+            } else {
+                guard let parsed = Int(token), parsed >= 0, String(parsed) == token else {
+                    throw Mismatch(description: "\(operation.path): '\(token)' is not an array index")
+                }
+                index = parsed
+            }
+            if isLast {
+                switch operation.op {
+                case .add:
+                    guard index <= elements.count else { throw Mismatch(description: "\(operation.path): index past the end") }
+                    elements.insert(try required(operation.value, operation), at: index)
+                case .replace:
+                    guard index < elements.count else { throw Mismatch(description: "\(operation.path): nothing to replace") }
+                    try requireOld(elements[index], operation)
+                    elements[index] = try required(operation.value, operation)
+                case .remove:
+                    guard index < elements.count else { throw Mismatch(description: "\(operation.path): nothing to remove") }
+                    try requireOld(elements[index], operation)
+                    elements.remove(at: index)
+                }
+            } else {
+                guard index < elements.count else { throw Mismatch(description: "\(operation.path): no element \(index)") }
+                var child = elements[index]
+                elements[index] = .null
+                defer { elements[index] = child }
+                try apply(operation, tokens: tokens.dropFirst(), to: &child)
+            }
+        default:
+            throw Mismatch(description: "\(operation.path): \(token) is inside a value that is neither an object nor an array")
+        }
+    }
+
+    private static func required(_ value: JSONValue?, _ operation: PatchOperation) throws -> JSONValue {
+        guard let value else { throw Mismatch(description: "\(operation.path): \(operation.op.rawValue) without a value") }
+        return value
+    }
+
+    private static func requireOld(_ current: JSONValue, _ operation: PatchOperation) throws {
+        guard let old = operation.old else { throw Mismatch(description: "\(operation.path): \(operation.op.rawValue) without the old value") }
+        guard old == current else {
+            throw Mismatch(description: "\(operation.path): the record says it held \(String(decoding: old.canonicalBytes(), as: UTF8.self)) but it held \(String(decoding: current.canonicalBytes(), as: UTF8.self))")
+        }
+    }
+
+    /// The reference tokens of a JSON Pointer (`~1` is `/`, `~0` is `~`).
+    static func pointerTokens(_ pointer: String) throws -> [String] {
+        guard !pointer.isEmpty else { return [] }
+        guard pointer.hasPrefix("/") else { throw Mismatch(description: "'\(pointer)' is not a JSON Pointer") }
+        return pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
+            $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+        }
+    }
+
+    /// A member name as a pointer token.
+    static func escape(_ key: String) -> String {
+        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+}

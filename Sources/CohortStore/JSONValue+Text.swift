@@ -1,0 +1,262 @@
+/// Reading and writing JSON text by hand: `verify` replays every trail in the store, and Foundation's
+/// decoders are several times slower on the many small records it reads. The writer is canonical (sorted
+/// keys, no spaces), so a record's bytes, and so its hash, depend on its content only.
+extension JSONValue {
+    /// Why some bytes are not one JSON document.
+    public struct SyntaxError: Error, CustomStringConvertible {
+        /// Where the problem was found.
+        public let offset: Int
+        /// What was expected.
+        public let expected: String
+        public var description: String { "not JSON at byte \(offset): expected \(expected)" }
+    }
+
+    /// Deepest nesting accepted: stored documents are a few levels deep; a hostile file must not exhaust the stack.
+    static let maximumDepth = 64
+
+    /// Parses one JSON document filling the whole of `bytes` (white space around it allowed).
+    public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
+        let array = bytes as? [UInt8] ?? Array(bytes)
+        return try array.withUnsafeBufferPointer { buffer in
+            var parser = Parser(bytes: buffer)
+            let value = try parser.value(depth: 0)
+            parser.skipSpace()
+            guard parser.offset == buffer.count else { throw parser.error("the end of the document") }
+            return value
+        }
+    }
+
+    /// The canonical compact text: object members in sorted key order, no white space.
+    public func canonicalBytes() -> [UInt8] {
+        var output: [UInt8] = []
+        write(to: &output)
+        return output
+    }
+
+    /// Appends the canonical text to `output`.
+    func write(to output: inout [UInt8]) {
+        switch self {
+        case .null: output += Array("null".utf8)
+        case .bool(let value): output += Array((value ? "true" : "false").utf8)
+        case .int(let value): output += Array(String(value).utf8)
+        case .double(let value): output += Array((value.isFinite ? "\(value)" : "null").utf8)
+        case .string(let value): Self.writeString(value, to: &output)
+        case .array(let values):
+            output.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                value.write(to: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                Self.writeString(key, to: &output)
+                output.append(UInt8(ascii: ":"))
+                members[key]!.write(to: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    static func writeString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\t"): output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case UInt8(ascii: "\r"): output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}
+
+/// A recursive-descent reader over a byte buffer; every read is bounds-checked.
+private struct Parser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var offset = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    func error(_ expected: String) -> JSONValue.SyntaxError { JSONValue.SyntaxError(offset: offset, expected: expected) }
+
+    mutating func skipSpace() {
+        while offset < bytes.count {
+            switch bytes[offset] {
+            case 0x20, 0x09, 0x0A, 0x0D: offset += 1
+            default: return
+            }
+        }
+    }
+
+    mutating func value(depth: Int) throws -> JSONValue {
+        guard depth < JSONValue.maximumDepth else { throw error("at most \(JSONValue.maximumDepth) levels of nesting") }
+        skipSpace()
+        guard offset < bytes.count else { throw error("a value") }
+        switch bytes[offset] {
+        case UInt8(ascii: "{"):
+            offset += 1
+            var members: [String: JSONValue] = [:]
+            skipSpace()
+            if offset < bytes.count && bytes[offset] == UInt8(ascii: "}") { offset += 1; return .object(members) }
+            while true {
+                skipSpace()
+                guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw error("a member name") }
+                let key = try string()
+                skipSpace()
+                guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw error("':'") }
+                offset += 1
+                guard members.updateValue(try value(depth: depth + 1), forKey: key) == nil else {
+                    throw error("no second member named \(key)")
+                }
+                skipSpace()
+                guard offset < bytes.count else { throw error("',' or '}'") }
+                offset += 1
+                if bytes[offset - 1] == UInt8(ascii: "}") { return .object(members) }
+                guard bytes[offset - 1] == UInt8(ascii: ",") else { offset -= 1; throw error("',' or '}'") }
+            }
+        case UInt8(ascii: "["):
+            offset += 1
+            var values: [JSONValue] = []
+            skipSpace()
+            if offset < bytes.count && bytes[offset] == UInt8(ascii: "]") { offset += 1; return .array(values) }
+            while true {
+                values.append(try value(depth: depth + 1))
+                skipSpace()
+                guard offset < bytes.count else { throw error("',' or ']'") }
+                offset += 1
+                if bytes[offset - 1] == UInt8(ascii: "]") { return .array(values) }
+                guard bytes[offset - 1] == UInt8(ascii: ",") else { offset -= 1; throw error("',' or ']'") }
+            }
+        case UInt8(ascii: "\""):
+            return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        default:
+            return try number()
+        }
+    }
+
+    mutating func literal(_ word: String) throws {
+        let expected = word.utf8
+        guard bytes.count - offset >= expected.count,
+              UnsafeBufferPointer(rebasing: bytes[offset..<(offset + expected.count)]).elementsEqual(expected) else { throw error(word) }
+        offset += expected.count
+    }
+
+    mutating func number() throws -> JSONValue {
+        let start = offset
+        var isInteger = true
+        if offset < bytes.count && bytes[offset] == UInt8(ascii: "-") { offset += 1 }
+        let digitsStart = offset
+        while offset < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) { offset += 1 }
+        guard offset > digitsStart else { throw error("a value") }
+        guard bytes[digitsStart] != UInt8(ascii: "0") || offset - digitsStart == 1 else { throw error("no leading zeros") }
+        if offset < bytes.count && bytes[offset] == UInt8(ascii: ".") {
+            isInteger = false
+            offset += 1
+            let fraction = offset
+            while offset < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) { offset += 1 }
+            guard offset > fraction else { throw error("digits after '.'") }
+        }
+        if offset < bytes.count && (bytes[offset] == UInt8(ascii: "e") || bytes[offset] == UInt8(ascii: "E")) {
+            isInteger = false
+            offset += 1
+            if offset < bytes.count && (bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-")) { offset += 1 }
+            let exponent = offset
+            while offset < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) { offset += 1 }
+            guard offset > exponent else { throw error("digits in the exponent") }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+        if isInteger, let integer = Int(text) { return .int(integer) }
+        guard let double = Double(text), double.isFinite else { throw JSONValue.SyntaxError(offset: start, expected: "a number in range") }
+        return .double(double)
+    }
+
+    mutating func string() throws -> String {
+        offset += 1 // the opening quote
+        var scalars: [UInt8] = []
+        let start = offset
+        // Fast path: no escapes, copy the bytes at once.
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+                guard let text else { throw error("UTF-8 text") }
+                offset += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            offset += 1
+        }
+        scalars += bytes[start..<offset]
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            offset += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let text = String(validating: scalars, as: UTF8.self) else { throw error("UTF-8 text") }
+                return text
+            case UInt8(ascii: "\\"):
+                guard offset < bytes.count else { throw error("an escape") }
+                let escape = bytes[offset]
+                offset += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(escape)
+                case UInt8(ascii: "n"): scalars.append(0x0A)
+                case UInt8(ascii: "t"): scalars.append(0x09)
+                case UInt8(ascii: "r"): scalars.append(0x0D)
+                case UInt8(ascii: "b"): scalars.append(0x08)
+                case UInt8(ascii: "f"): scalars.append(0x0C)
+                case UInt8(ascii: "u"):
+                    var code = try hex4()
+                    if (0xD800..<0xDC00).contains(code) {
+                        guard bytes.count - offset >= 6, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") else {
+                            throw error("the second half of a surrogate pair")
+                        }
+                        offset += 2
+                        let low = try hex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw error("the second half of a surrogate pair") }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let scalar = Unicode.Scalar(code) else { throw error("a Unicode scalar") }
+                    scalars += Array(String(Character(scalar)).utf8)
+                default: throw error("a known escape")
+                }
+            case 0..<0x20:
+                offset -= 1
+                throw error("no control characters in a string")
+            default:
+                scalars.append(byte)
+            }
+        }
+        throw error("the end of the string")
+    }
+
+    mutating func hex4() throws -> UInt32 {
+        guard bytes.count - offset >= 4 else { throw error("four hex digits") }
+        var code: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[offset]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw error("four hex digits")
+            }
+            code = code << 4 | UInt32(digit)
+            offset += 1
+        }
+        return code
+    }
+}

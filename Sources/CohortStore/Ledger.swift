@@ -1,0 +1,71 @@
+import CohortDomain
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// This machine's append-only record of every chain head it committed (`ledger/MACHINE.jsonl`, one line
+/// `{"hash","seq","subject"}` per save). It lives outside every participant's files and no other machine
+/// writes it, so `verify` can tell a participant deleted (both files gone) or rolled back to an earlier
+/// pair of its own files, and a deleted participant's ID is never given again. It may lag the data by one
+/// save after a crash (it is written after the commit), never lead it.
+struct Ledger {
+    /// The `ledger` folder.
+    let directory: String
+    /// This machine's file in it.
+    let path: String
+
+    /// The chain name of store-wide records.
+    static let storeChain = "_store"
+
+    /// The ledger of this machine (named after its host name) in `directory`.
+    init(directory: String) {
+        self.directory = directory
+        path = directory + "/" + Self.machineName() + ".jsonl"
+    }
+
+    /// The host name, reduced to characters safe in a file name.
+    static func machineName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let raw = gethostname(&buffer, buffer.count - 1) == 0 ? String(cString: buffer) : ""
+        let safe = String(raw.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
+            .map(Character.init).prefix(64))
+        return safe.isEmpty || safe.hasPrefix(".") ? "machine" : safe
+    }
+
+    /// Records that `chain` (a subject, or `storeChain`) now ends at `head`. Flushed before returning.
+    func record(_ chain: String, head: AuditHead) throws {
+        let line = JSONValue.object(["subject": .string(chain), "seq": .int(head.seq), "hash": .string(head.hash)]).canonicalBytes()
+        try DurableFile.makeDirectory(directory)
+        try DurableFile.append(path, line + [UInt8(ascii: "\n")])
+    }
+
+    /// Every head every machine's ledger recorded, by chain, in file order; unreadable lines are named.
+    func entries() throws -> (heads: [String: [AuditHead]], problems: [String]) {
+        var heads: [String: [AuditHead]] = [:]
+        var problems: [String] = []
+        for file in try DurableFile.entries(of: directory) where file.hasSuffix(".jsonl") {
+            let filePath = directory + "/" + file
+            guard let bytes = try DurableFile.read(filePath) else { continue }
+            for (index, range) in AuditLog.lineRanges(bytes).enumerated() {
+                guard let value = try? JSONValue.parse(bytes[range]), let chain = value["subject"]?.stringValue,
+                      let seq = value["seq"]?.intValue, let hash = value["hash"]?.stringValue else {
+                    problems.append("\(filePath) line \(index + 1): not a readable ledger entry (edited or damaged)")
+                    continue
+                }
+                heads[chain, default: []].append(AuditHead(seq: seq, hash: hash))
+            }
+        }
+        return (heads, problems)
+    }
+
+    /// The furthest head any ledger recorded for `chain`, or nil when none mentions it.
+    func furthest(_ chain: String) throws -> AuditHead? {
+        try entries().heads[chain]?.max { $0.seq < $1.seq }
+    }
+
+    /// Every subject any ledger mentions (their IDs are never given again).
+    func subjects() throws -> Set<String> {
+        Set(try entries().heads.keys.filter { $0 != Self.storeChain })
+    }
+}

@@ -1,0 +1,25 @@
+import CohortDomain
+
+/// Input to the view model: a key's intent, typed text, or the outcome of an effect.
+public enum Action: Equatable, Sendable {
+    /// A bound key's intent.
+    case intent(Intent)
+    /// A printable character typed where text is expected.
+    case type(Character)
+    /// The terminal changed size (rows available for lists).
+    case resized(rows: Int)
+    /// The store was read.
+    case loaded(Snapshot)
+    /// Every file was checked against the table shown: the table as the files have it (nil when it is the
+    /// one shown), and the subjects whose files could not be read.
+    case checked(ReviewTable?, unreadable: [String])
+    /// A participant was read in full, so `then` can go ahead.
+    case fetched(Participant, then: Intent)
+    /// A change was saved; `before` is the participant as it was (nil for an enrollment).
+    case saved(change: String, participant: Participant, before: Participant?, undoable: Bool)
+    /// An effect failed; the message says why and nothing was written.
+    case failed(String)
+    /// A participant's audit trail was read.
+    /// A participant's audit trail was read; `problems` says why it does not verify (empty when it does).
+    case auditLoaded(subject: String, records: [AuditLine], problems: [String])
+}

@@ -1,0 +1,22 @@
+import CohortDomain
+
+/// Work the run loop does for the view model; its outcome comes back as an `Action`.
+public enum Effect: Equatable, Sendable {
+    /// Read the review table (start-up): from the cache when the store says it is current.
+    case load
+    /// Check every file against the table shown, once the first frame is on screen.
+    case checkFiles
+    /// Read one participant in full, then carry on with `then`.
+    case fetch(subject: String, then: Intent)
+    /// Save a change through the store.
+    case apply(Change)
+    /// Save a new participant.
+    case enroll(EnrollmentRequest)
+    /// Read a participant's audit trail.
+    case loadAudit(subject: String)
+    /// Leave the program.
+    case quit
+
+    /// Effects that wait until the frame in hand is drawn: the screen first, then the slower check.
+    public var waitsForFrame: Bool { self == .checkFiles }
+}
