@@ -55,6 +55,9 @@ public final class InMemoryStore: ParticipantStore {
         return AuditTrail(records: records[subject] ?? [])
     }
 
+    /// How many audit records the store holds, all participants together.
+    public var recordCount: Int { records.values.map(\.count).reduce(0, +) }
+
     private func failIfAsked() throws {
         if let failure = failNextChange {
             failNextChange = nil

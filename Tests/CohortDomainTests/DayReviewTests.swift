@@ -99,7 +99,7 @@ struct DayReviewTests {
         var participants = try site()
         var table = ReviewTable(participants: participants, context: Fixture.context)
         #expect(table.urgentFlags.map { "\($0.subject) \($0.visit) \($0.flag)" } == ["101-0001 W1 cssrs-urgent"])
-        _ = try participants[0].acknowledge(flag: "cssrs-urgent", visit: "W1", on: day, user: "lead")
+        _ = try participants[0].acknowledge(flag: "cssrs-urgent", visit: "W1", on: day, user: "lead", context: Fixture.context)
         table.replace(try #require(ParticipantDigest(participants[0], context: Fixture.context)))
         #expect(table.urgentFlags.isEmpty)
     }
@@ -109,9 +109,9 @@ struct DayReviewTests {
         #expect(a.unacknowledgedUrgentFlags(context: Fixture.context).map(\.flag) == ["cssrs-urgent"])
         let later = DaySummary(date: day.adding(days: 3), participants: [a], context: Fixture.context)
         #expect(later.flags.isEmpty) // the JSON list holds only the day's flags
-        _ = try a.acknowledge(flag: "cssrs-urgent", visit: "W1", on: day, user: "lead")
+        _ = try a.acknowledge(flag: "cssrs-urgent", visit: "W1", on: day, user: "lead", context: Fixture.context)
         #expect(a.unacknowledgedUrgentFlags(context: Fixture.context).isEmpty)
-        #expect(throws: DomainError.self) { try a.acknowledge(flag: "cssrs-urgent", visit: "W1", on: day, user: "lead") }
+        #expect(throws: DomainError.self) { try a.acknowledge(flag: "cssrs-urgent", visit: "W1", on: day, user: "lead", context: Fixture.context) }
     }
 }
 

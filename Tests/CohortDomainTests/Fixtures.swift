@@ -23,7 +23,7 @@ enum Fixture {
         let request = EnrollmentRequest(subject: subject, initials: "AB", birthYear: "1980", sex: "F", study: studyProtocol.id,
                                         arm: studyProtocol.arms[0], consentDate: baselineDate.adding(days: -10).description,
                                         baselineDate: baseline)
-        return try! request.enroll(protocols: [studyProtocol], takenSubjects: [], today: date(today)).0
+        return try! request.enroll(protocols: [studyProtocol], takenSubjects: [], today: date(today))
     }
 
     /// PANSS items summing to `total` (30 ≤ total ≤ 210), spread evenly.

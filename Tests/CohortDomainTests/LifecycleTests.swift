@@ -32,9 +32,8 @@ struct LifecycleTests {
             _ = try participant.complete(code, on: try participant.plannedVisit(code, scz).target, reason: nil, studyProtocol: scz, today: today)
         }
         #expect(participant.status == .active)
-        let last = try participant.complete("FU", on: Fixture.date("2026-12-14"), reason: nil, studyProtocol: scz, today: today)
+        try participant.complete("FU", on: Fixture.date("2026-12-14"), reason: nil, studyProtocol: scz, today: today)
         #expect(participant.status == .completed)
-        #expect(last.changes.contains(FieldChange(entity: "participant", field: "status", old: "active", new: "completed")))
     }
 
     @Test func withdrawalCancelsEveryScheduledVisitAndKeepsTheRest() throws {
@@ -66,7 +65,7 @@ struct LifecycleTests {
     @Test func refusals() throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
         let before = participant
-        func refused(_ action: (inout Participant) throws -> Mutation, _ fragment: String) {
+        func refused(_ action: (inout Participant) throws -> String?, _ fragment: String) {
             var copy = participant
             #expect { try action(&copy) } throws: { ($0 as? DomainError)?.message.contains(fragment) == true }
             #expect(copy == participant)
@@ -90,8 +89,8 @@ struct LifecycleTests {
 
     @Test func rescheduleInsideTheWindowNeedsNoReasonAndScheduledDateFollowsIt() throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
-        let mutation = try participant.reschedule("W1", to: Fixture.date("2026-11-10"), reason: nil, studyProtocol: scz)
-        #expect(mutation.changes == [FieldChange(entity: "visit W1", field: "rescheduledDate", old: nil, new: "2026-11-10")])
+        let reason = try participant.reschedule("W1", to: Fixture.date("2026-11-10"), reason: nil, studyProtocol: scz)
+        #expect(reason == nil && participant.visit("W1")?.rescheduledDate?.description == "2026-11-10")
         let w1 = try participant.plannedVisit("W1", scz)
         #expect(w1.scheduled.description == "2026-11-10")
         #expect(w1.target.description == "2026-11-09")
@@ -103,26 +102,26 @@ struct LifecycleTests {
         var participant = Fixture.participant(baseline: "2026-11-02")
         _ = try participant.miss("W1", on: Fixture.date("2026-11-11"), reason: "no show", studyProtocol: scz, today: today)
         #expect(throws: DomainError.self) { try participant.complete("W1", on: Fixture.date("2026-11-11"), reason: nil, studyProtocol: scz, today: today) }
-        let mutation = try participant.complete("W1", on: Fixture.date("2026-11-11"), reason: "came in the afternoon", studyProtocol: scz, today: today)
-        #expect(mutation.reason == "came in the afternoon")
+        let reason = try participant.complete("W1", on: Fixture.date("2026-11-11"), reason: "came in the afternoon", studyProtocol: scz, today: today)
+        #expect(reason == "came in the afternoon")
         #expect(participant.visit("W1")?.missedReason == nil)
         #expect(participant.visit("W1")?.status == .completed)
     }
 
-    @Test func changingSavedScoresNeedsAReasonAndAuditsOldAndNew() throws {
+    @Test func changingSavedScoresNeedsAReasonAndKeepsWhatItDoesNotCorrect() throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
         _ = try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
         let panss = Fixture.scales["PANSS"]!
-        let first = try participant.score("D1", scale: panss, items: Fixture.panss(total: 90), date: nil, rater: "ab", reason: nil, studyProtocol: scz, today: today)
-        #expect(first.changes.map(\.field) == ["items", "date", "rater"])
+        try participant.score("D1", scale: panss, items: Fixture.panss(total: 90), date: nil, rater: "ab", reason: nil, studyProtocol: scz, today: today)
         #expect(participant.administration(visit: "D1", scale: "PANSS")?.date.description == "2026-11-02")
         #expect(participant.administration(visit: "D1", scale: "PANSS")?.rater == "AB")
         #expect(throws: DomainError.self) {
             try participant.score("D1", scale: panss, items: Fixture.panss(total: 91), date: nil, rater: "AB", reason: nil, studyProtocol: scz, today: today)
         }
-        let second = try participant.score("D1", scale: panss, items: Fixture.panss(total: 91), date: nil, rater: "AB", reason: "transcription error", studyProtocol: scz, today: today)
-        #expect(second.changes.count == 1)
-        #expect(second.changes[0].old == Administration(visit: "D1", scale: "PANSS", date: today, items: Fixture.panss(total: 90)).scoreText)
-        #expect(second.reason == "transcription error")
+        // A correction without --date or --rater keeps both (PRODUCT.md §3.4).
+        let second = try participant.score("D1", scale: panss, items: Fixture.panss(total: 91), date: nil, rater: nil, reason: "transcription error", studyProtocol: scz, today: today)
+        #expect(second == "transcription error")
+        let corrected = participant.administration(visit: "D1", scale: "PANSS")
+        #expect(corrected?.items == Fixture.panss(total: 91) && corrected?.rater == "AB" && corrected?.date.description == "2026-11-02")
     }
 }

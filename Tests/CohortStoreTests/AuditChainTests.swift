@@ -52,24 +52,30 @@ struct AuditChainTests {
         }
     }
 
-    @Test func anInterruptedSaveIsANoteNotTampering() throws {
+    @Test func recordsOfASaveThatDidNotFinishAreSetAsideNeverAdopted() throws {
         let fixture = try fixtureWithHistory()
         defer { fixture.remove() }
-        // Audit appended, then the process died before the data file was replaced.
+        // Records appended, then the process died before the data file was replaced: "W1 completed".
         let log = AuditLog(path: fixture.path("audit/101-0001.jsonl"))
-        _ = try log.append(Mutation(changes: [FieldChange(entity: "visit W1", field: "status", old: "scheduled", new: "completed")], reason: nil),
-                           subject: "101-0001", user: "tester", time: "2026-11-25T10:00:00.000Z", after: try log.prepareTail())
+        let head = try fixture.store.readParticipant("101-0001").audit
+        let operation = PatchOperation(op: .replace, path: "/visits/2/status", value: .string("completed"), old: .string("scheduled"))
+        _ = try log.append([operation], subject: "101-0001", user: "tester", reason: nil, time: "2026-11-25T10:00:00.000Z", after: head)
         let outcome = fixture.store.verify()
         #expect(outcome.problems.isEmpty)
         #expect(outcome.notes.count == 1)
-        // The next save continues the chain and the store verifies clean again.
+        // The next save sets them aside first: the trail never says W1 was completed.
         try fixture.store.update("101-0001") { participant, studyProtocol in
             try participant.reschedule("W1", to: CivilDate("2026-11-26")!, reason: nil, studyProtocol: studyProtocol)
         }
         #expect(fixture.store.verify().problems.isEmpty)
+        let trail = try fixture.store.auditTrail(subject: "101-0001")
+        #expect(!trail.records.contains { $0.operation == operation })
+        #expect(trail.problems.isEmpty)
+        let aside = fixture.bytes("audit/interrupted/101-0001.jsonl")
+        #expect(try AuditRecord(line: aside.dropLast()).operation == operation)
     }
 
-    @Test func aTornLastLineIsCutBeforeTheNextAppend() throws {
+    @Test func aTornLastLineIsSetAsideAndACommittedLastLineIsNeverCut() throws {
         let fixture = try fixtureWithHistory()
         defer { fixture.remove() }
         let bytes = fixture.bytes("audit/101-0001.jsonl")
@@ -78,7 +84,16 @@ struct AuditChainTests {
         try fixture.store.update("101-0001") { participant, studyProtocol in
             try participant.reschedule("W1", to: CivilDate("2026-11-26")!, reason: nil, studyProtocol: studyProtocol)
         }
-        #expect(fixture.store.verify() == ([], []))
+        #expect(fixture.store.verify().problems.isEmpty)
+        #expect(fixture.bytes("audit/101-0001.jsonl").starts(with: bytes))
+        // Only the final newline of a committed record removed: the next save restores it, never cuts the record.
+        let committed = fixture.bytes("audit/101-0001.jsonl")
+        fixture.write("audit/101-0001.jsonl", Array(committed.dropLast()))
+        try fixture.store.update("101-0001") { participant, studyProtocol in
+            try participant.reschedule("W1", to: CivilDate("2026-11-27")!, reason: nil, studyProtocol: studyProtocol)
+        }
+        #expect(fixture.bytes("audit/101-0001.jsonl").starts(with: committed))
+        #expect(fixture.store.verify().problems.isEmpty)
     }
 
     @Test func deletingAParticipantFileIsDetected() throws {
@@ -101,7 +116,9 @@ struct AuditOrderTests {
                 return try participant.miss(next, on: StoreFixture.today, reason: "no show", studyProtocol: studyProtocol, today: StoreFixture.today)
             }
         }
-        let expected = try fixture.store.auditRecords(subject: nil).sorted { $0.timeKey < $1.timeKey }
+        let store = AuditLog(path: fixture.path("audit/_store.jsonl")).verify(head: nil).records
+        let expected = try (store + fixture.store.subjects().flatMap { try fixture.store.auditTrail(subject: $0).records })
+            .sorted { $0.timeKey < $1.timeKey }
         // One run per log (four runs merged), runs of a few logs, and everything in one run in memory.
         for (logs, runLength) in [(1, 1), (2, 3), (256, expected.count + 1)] {
             var observed = 0, merged: [AuditRecord] = []

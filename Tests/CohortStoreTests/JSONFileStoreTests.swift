@@ -29,14 +29,14 @@ struct JSONFileStoreTests {
             let mode = (try FileManager.default.attributesOfItem(atPath: fixture.path(file))[.posixPermissions] as? Int) ?? -1
             #expect(mode == 0o600, "\(file)")
         }
-        for folder in ["", "participants", "audit", "protocols"] {
+        for folder in ["", "participants", "audit", "protocols", "ledger"] {
             let mode = (try FileManager.default.attributesOfItem(atPath: fixture.path(folder))[.posixPermissions] as? Int) ?? -1
             #expect(mode == 0o700, "\(folder)")
         }
         let text = String(decoding: fixture.bytes("participants/101-0001.json"), as: UTF8.self)
         #expect(text.hasPrefix("{\n  \"checksum\" : \"sha256:"))
         #expect(text.hasSuffix("}\n"))
-        #expect(text.contains("\"formatVersion\" : 1"))
+        #expect(text.contains("\"formatVersion\" : 2"))
     }
 
     @Test func anEditTouchesOnlyThatParticipantsFiles() throws {
@@ -50,8 +50,12 @@ struct JSONFileStoreTests {
         }
         let after = fixture.snapshot()
         // `.cache/` is derived and never synced (the journal of saves lives there), so it cannot conflict.
+        // The ledger is this machine's own and only grows: one line appended.
         let changed = Set(after.keys.filter { after[$0] != before[$0] && !$0.hasPrefix(".cache/") })
-        #expect(changed == ["participants/101-0002.json", "audit/101-0002.jsonl"])
+        let ledger = "ledger/\(Ledger.machineName()).jsonl"
+        #expect(changed == ["participants/101-0002.json", "audit/101-0002.jsonl", ledger])
+        let grown = try #require(after[ledger]), was = try #require(before[ledger])
+        #expect(grown.starts(with: was) && grown.dropFirst(was.count).filter { $0 == UInt8(ascii: "\n") }.count == 1)
     }
 
     @Test func everyChangeIsAuditedWithWhoWhenWhatAndWhy() throws {
@@ -61,17 +65,21 @@ struct JSONFileStoreTests {
         try fixture.store.update("101-0001") { participant, studyProtocol in
             try participant.miss("SCR", on: CivilDate("2026-11-12")!, reason: "no show", studyProtocol: studyProtocol, today: today)
         }
-        let records = try fixture.store.auditRecords(subject: "101-0001")
-        #expect(records.count == 1 + enrolled.visits.count + 3) // enrollment + visits + status/date/reason
+        let records = try fixture.store.auditTrail(subject: "101-0001").records
         #expect(records.map(\.seq) == Array(1...records.count))
+        // Enrollment: one `add` per member of the participant, the reason null.
+        let enrollment = records.filter { $0.reason == nil }
+        #expect(enrollment.allSatisfy { $0.operation.op == .add } && enrollment.contains { $0.operation.path == "/visits" })
+        #expect(enrollment.first { $0.operation.path == "/initials" }?.operation.value == .string(enrolled.initials))
+        let missed = records.filter { $0.reason == "no show" }.map(\.operation)
+        #expect(missed == [PatchOperation(op: .add, path: "/visits/0/missedDate", value: .string("2026-11-12")),
+                           PatchOperation(op: .add, path: "/visits/0/missedReason", value: .string("no show")),
+                           PatchOperation(op: .replace, path: "/visits/0/status", value: .string("missed"), old: .string("scheduled"))])
         let last = records.last!
-        #expect(last.user == "dr.lead")
-        #expect(last.subject == "101-0001")
-        #expect(last.entity == "visit SCR" && last.field == "missedReason" && last.old == nil && last.new == "no show")
-        #expect(last.reason == "no show")
+        #expect(last.user == "dr.lead" && last.subject == "101-0001")
         #expect(last.time.hasSuffix("Z") && last.time.count == 24)
-        let store = try fixture.store.auditRecords(subject: nil)
-        #expect(store.first?.entity == "store" && store.count == records.count + 2)
+        let store = AuditLog(path: fixture.path("audit/_store.jsonl")).verify(head: nil).records
+        #expect(store.first?.subject == nil && store.map(\.operation.path) == ["/protocols", "/site"])
     }
 
     @Test func aRefusedChangeWritesNothing() throws {
@@ -84,7 +92,7 @@ struct JSONFileStoreTests {
                 try participant.complete("W9", on: today, reason: nil, studyProtocol: studyProtocol, today: today)
             }
         }
-        #expect(throws: DomainError.self) { try fixture.store.update("101-9999") { _, _ in Mutation(changes: [], reason: nil) } }
+        #expect(throws: DomainError.self) { try fixture.store.update("101-9999") { _, _ in nil } }
         #expect(throws: DomainError.self) { try fixture.enroll("101-0001") }
         #expect(throws: DomainError.self) { try fixture.store.participant("../cohort-store") }
         #expect(fixture.snapshot() == before)

@@ -32,7 +32,10 @@ struct StoreFixture {
 
     func bytes(_ relative: String) -> [UInt8] { Array(FileManager.default.contents(atPath: path(relative)) ?? Data()) }
 
-    func write(_ relative: String, _ bytes: [UInt8]) { _ = FileManager.default.createFile(atPath: path(relative), contents: Data(bytes)) }
+    /// Writes a file as Cohort would (owner-only), so only the bytes differ.
+    func write(_ relative: String, _ bytes: [UInt8]) {
+        _ = FileManager.default.createFile(atPath: path(relative), contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+    }
 
     /// Every file's bytes, by path, to prove that a refused action touched nothing.
     func snapshot() -> [String: Data] {

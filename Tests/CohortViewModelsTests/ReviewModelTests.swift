@@ -57,7 +57,7 @@ struct ReviewModelTests {
         fixture.press(.character("u"))
         #expect(try fixture.store.participant("101-0001").visit("W1")?.status == .scheduled)
         #expect(fixture.state.undoStack.isEmpty)
-        let last = try fixture.store.auditRecords(subject: "101-0001").last
+        let last = try fixture.store.auditTrail(subject: "101-0001").records.last
         #expect(last?.reason == "undo: 101-0001 W1 completed on 2026-11-25")
         fixture.press(.character("u"))
         #expect(fixture.state.status == StatusLine("Nothing to undo.", .info))
@@ -65,7 +65,7 @@ struct ReviewModelTests {
 
     @Test func promptsRefuseBadInputInlineAndSaveNothing() throws {
         var fixture = try ViewModelFixture()
-        let before = try fixture.store.auditRecords(subject: nil).count
+        let before = fixture.store.recordCount
         fixture.press(.character("c"), .backspace, .backspace)
         fixture.type("99")
         fixture.press(.enter)
@@ -87,7 +87,7 @@ struct ReviewModelTests {
         fixture.press(.enter)
         #expect(fixture.state.overlay == nil)
         #expect(try fixture.store.participant("101-0001").visit("W1")?.rescheduledDate?.description == "2026-12-20")
-        #expect(try fixture.store.auditRecords(subject: nil).count == before + 2)
+        #expect(fixture.store.recordCount == before + 2)
     }
 
     @Test func filterNarrowsTheListsLiveAndEscapeClearsIt() throws {

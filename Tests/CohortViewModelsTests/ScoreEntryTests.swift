@@ -64,7 +64,7 @@ struct ScoreEntryTests {
         fixture.type("transcription error")
         fixture.press(.enter)
         #expect(try fixture.store.participant("101-0001").administration(visit: "W1", scale: "PANSS")?.items.last == 4)
-        #expect(try fixture.store.auditRecords(subject: "101-0001").last?.reason == "transcription error")
+        #expect(try fixture.store.auditTrail(subject: "101-0001").records.last?.reason == "transcription error")
     }
 
     @Test func escapeLeavesWithoutSaving() throws {
