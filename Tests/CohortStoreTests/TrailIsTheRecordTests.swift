@@ -22,7 +22,7 @@ struct TrailIsTheRecordTests {
         let fixture = try StoreFixture()
         defer { fixture.remove() }
         var random = SeededRandom(seed: 20261126)
-        let subjects = ["101-0001", "101-0002", "101-0003"]
+        let subjects = (1...6).map { "101-000\($0)" }
         for subject in subjects { try fixture.enroll(subject, baseline: "2026-11-12") }
         let scales = StoreFixture.scales
         var applied = 0
@@ -44,7 +44,10 @@ struct TrailIsTheRecordTests {
                                 rater: random.next(2) == 0 ? nil : "ab", reason: "correction \(step)")
             case 5: change = .noteDeviation(subject: subject, visit: visit, note: "note \(step)")
             case 6: change = .acknowledge(subject: subject, visit: visit, flag: "cssrs-urgent")
-            default: change = .withdraw(subject: subject, date: day, reason: "withdrew \(step)", screenFailure: random.next(4) == 0)
+            default:
+                // Leaving ends a participant's story: only late in the run, so the other actions get tried first.
+                change = step > 240 ? .withdraw(subject: subject, date: day, reason: "withdrew \(step)", screenFailure: random.next(4) == 0)
+                                    : .complete(subject: subject, visit: visit, date: day, reason: "entered late \(step)")
             }
             guard let (before, after) = try? fixture.store.apply(change, today: StoreFixture.today, user: "tester") else { continue }
             if before != after { applied += 1 }
