@@ -51,7 +51,7 @@ struct TrailIsTheRecordTests {
             }
             guard let (before, after) = try? fixture.store.apply(change, today: StoreFixture.today, user: "tester") else { continue }
             if before != after { applied += 1 }
-            if random.next(5) == 0 && before != after {
+            if random.next(3) == 0 && before != after {
                 try fixture.store.apply(.revert(subject: subject, to: before, expected: after, description: change.description),
                                         today: StoreFixture.today, user: "tester")
             }
