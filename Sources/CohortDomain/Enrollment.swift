@@ -1,7 +1,9 @@
 /// What the enrollment form (or `cohort enroll`) collects, before it becomes a participant.
 public struct EnrollmentRequest: Sendable, Equatable {
-    /// Proposed subject ID.
+    /// Proposed subject ID, or `next` for the next free one (taken by the store under its lock).
     public var subject: String
+    /// The subject ID that asks the store for the next free one.
+    public static let nextSubject = "next"
     /// Initials as typed.
     public var initials: String
     /// Birth year as typed.

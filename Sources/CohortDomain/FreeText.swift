@@ -1,7 +1,9 @@
 /// Rules for free text the user types (reasons, notes).
 public enum FreeText {
-    /// The longest reason or note accepted.
+    /// The longest reason or note accepted, in characters and in bytes (a character can be one letter and
+    /// thousands of combining marks).
     public static let maximumLength = 500
+    public static let maximumBytes = 2_000
 
     /// Trims `text` and refuses it when empty, too long, or holding control characters.
     public static func required(_ text: String?, what: String) throws -> String {
@@ -18,11 +20,11 @@ public enum FreeText {
     }
 
     private static func checked(_ text: String, what: String) throws -> String {
-        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !text.unicodeScalars.contains(where: Text.isControl) else {
             throw DomainError("The \(what) contains control characters; type plain text.")
         }
-        guard text.count <= maximumLength else {
-            throw DomainError("The \(what) is \(text.count) characters long; keep it to \(maximumLength).")
+        guard text.count <= maximumLength, text.utf8.count <= maximumBytes else {
+            throw DomainError("The \(what) is \(text.count) characters (\(text.utf8.count) bytes) long; keep it to \(maximumLength) characters and \(maximumBytes) bytes.")
         }
         return text
     }

@@ -26,17 +26,36 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         self.responderPercent = responderPercent; self.minAge = minAge; self.maxAge = maxAge; self.visits = visits
     }
 
+    /// The largest protocol file accepted.
+    public static let maximumFileSize = 1 << 20
+    /// The members a protocol file may have; any other is refused (a typo must not be dropped silently).
+    static let protocolKeys: Set<String> = ["id", "title", "arms", "primaryScale", "responderPercent", "minAge", "maxAge", "visits"]
+    /// The members a visit may have.
+    static let visitKeys: Set<String> = ["code", "name", "day", "anchor", "offset", "minus", "plus", "scales", "baseline"]
+
     /// Decodes and validates a protocol file; every problem is named, in one error.
     public static func parse(_ data: Data, scales: ScaleCatalog) throws -> StudyProtocol {
+        guard data.count <= maximumFileSize else {
+            throw DomainError("The protocol file is \(data.count) bytes; a protocol is at most 1 MiB.")
+        }
+        var unknown: [String] = []
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            unknown += object.keys.filter { !protocolKeys.contains($0) }.sorted().map { "unknown member '\(Text.shown($0))'" }
+            for (index, visit) in ((object["visits"] as? [Any]) ?? []).enumerated() {
+                guard let visit = visit as? [String: Any] else { continue }
+                unknown += visit.keys.filter { !visitKeys.contains($0) }.sorted().map { "visit \(index + 1) has unknown member '\(Text.shown($0))'" }
+            }
+        }
         let decoded: StudyProtocol
         do {
             decoded = try JSONDecoder().decode(StudyProtocol.self, from: data)
         } catch let error as DecodingError {
-            throw DomainError("The protocol is not in the protocol file format: \(error.plainDescription).")
+            throw DomainError("The protocol is not in the protocol file format: \(error.plainDescription)" +
+                              (unknown.isEmpty ? "" : "; " + unknown.joined(separator: "; ")) + ".")
         }
-        let problems = decoded.problems(scales: scales)
+        let problems = unknown + decoded.problems(scales: scales)
         guard problems.isEmpty else {
-            throw DomainError("Protocol \(decoded.id) is refused: " + problems.joined(separator: "; ") + ".")
+            throw DomainError("Protocol \(Text.shown(decoded.id)) is refused: " + problems.joined(separator: "; ") + ".")
         }
         return decoded
     }
@@ -56,66 +75,94 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         return here > base
     }
 
-    /// Every rule of §3.2 this protocol breaks, each a short phrase; empty when it is valid.
+    /// The study days a visit may fall on, and the largest offset and window.
+    public static let dayLimit = 3650
+    public static let windowLimit = 365
+
+    /// Every rule of §3.2 this protocol breaks, each a short phrase; empty when it is valid. Linear in the
+    /// protocol's size: anchors must come after the visit they follow, so no chain is walked twice.
     public func problems(scales: ScaleCatalog) -> [String] {
         var found: [String] = []
-        if id.trimmingCharacters(in: .whitespaces).isEmpty { found.append("the id is empty") }
-        if id.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
-            found.append("the id '\(id)' may hold only letters, digits, '-' and '_'")
+        if !Self.isCode(id, longest: 32) {
+            found.append("the id '\(Text.shown(id))' must be 1 to 32 of A-Z a-z 0-9 _ -")
         }
+        if let problem = Text.problem(title, what: "the title") { found.append(problem) }
         if arms.isEmpty { found.append("no arms are listed") }
         if Set(arms).count != arms.count { found.append("an arm is listed twice") }
-        if scales[primaryScale] == nil { found.append("the primary scale '\(primaryScale)' is not a known scale") }
+        for arm in arms { if let problem = Text.problem(arm, what: "arm '\(Text.shown(arm))'") { found.append(problem) } }
+        if scales[primaryScale] == nil { found.append("the primary scale '\(Text.shown(primaryScale))' is not a known scale") }
         if let percent = responderPercent, !(0...100).contains(percent) {
             found.append("responderPercent \(percent) is not between 0 and 100")
         }
+        if let low = minAge, !(0...150).contains(low) { found.append("minAge \(low) is not an age") }
+        if let high = maxAge, !(0...150).contains(high) { found.append("maxAge \(high) is not an age") }
         if let low = minAge, let high = maxAge, low > high { found.append("minAge \(low) is above maxAge \(high)") }
         if visits.isEmpty { found.append("no visits are listed") }
-        var codes = Set<String>()
+        // Each visit's nominal study day (anchored: the anchor's plus the offset), in list order.
+        var nominal: [String: Int] = [:]
+        var previousDay: Int?
         for visit in visits {
-            if !codes.insert(visit.code).inserted { found.append("visit code \(visit.code) is used twice") }
-            if visit.code.isEmpty || visit.code.contains(where: { $0.isWhitespace }) {
-                found.append("visit code '\(visit.code)' must be a word without spaces")
-            }
+            let code = Text.shown(visit.code)
+            if !Self.isCode(visit.code, longest: 16) { found.append("visit code '\(code)' must be 1 to 16 of A-Z a-z 0-9 _ -") }
+            if nominal[visit.code] != nil { found.append("visit code \(code) is used twice") }
+            if let problem = Text.problem(visit.name, what: "the name of visit \(code)") { found.append(problem) }
             for scale in visit.scales where scales[scale] == nil {
-                found.append("visit \(visit.code) lists unknown scale '\(scale)'")
+                found.append("visit \(code) lists unknown scale '\(Text.shown(scale))'")
             }
-            if visit.minus < 0 || visit.plus < 0 { found.append("visit \(visit.code) has a negative window") }
+            if !(0...Self.windowLimit).contains(visit.minus) || !(0...Self.windowLimit).contains(visit.plus) {
+                found.append("visit \(code) has a window of -\(visit.minus)/+\(visit.plus) days; minus and plus are 0 to \(Self.windowLimit)")
+            }
+            var day: Int?
             switch (visit.day, visit.anchor) {
-            case (nil, nil): found.append("visit \(visit.code) has neither a day nor an anchor")
-            case (.some, .some): found.append("visit \(visit.code) has both a day and an anchor")
-            case (.some(let day), nil) where day == 0: found.append("visit \(visit.code) is on day 0, which does not exist (Day 1 is baseline)")
-            case (nil, .some(let anchor)):
-                if visit.offset == nil { found.append("visit \(visit.code) has an anchor but no offset") }
-                if visits.first(where: { $0.code == anchor }) == nil {
-                    found.append("visit \(visit.code) is anchored to unknown visit \(anchor)")
+            case (nil, nil): found.append("visit \(code) has neither a day nor an anchor")
+            case (.some, .some): found.append("visit \(code) has both a day and an anchor")
+            case (.some(let value), nil):
+                if value == 0 { found.append("visit \(code) is on day 0, which does not exist (Day 1 is baseline)") }
+                else if !(-Self.dayLimit...Self.dayLimit).contains(value) { found.append("visit \(code) is on day \(value); days are -\(Self.dayLimit) to \(Self.dayLimit)") }
+                else {
+                    day = value
+                    if value < 0 && value + visit.plus >= 0 { found.append("visit \(code) comes before baseline but its window reaches Day 1 or later") }
+                    if value > 1 && value - visit.minus <= 1 { found.append("visit \(code) comes after baseline but its window reaches Day 1 or earlier") }
                 }
-            default: break
+            case (nil, .some(let anchor)):
+                if let offset = visit.offset, !(0...Self.dayLimit).contains(offset) {
+                    found.append("visit \(code) has offset \(offset); offsets are 0 to \(Self.dayLimit)")
+                } else if visit.offset == nil {
+                    found.append("visit \(code) has an anchor but no offset")
+                } else if let anchorDay = nominal[anchor] {
+                    day = anchorDay + (visit.offset ?? 0)
+                    if let value = day, value > Self.dayLimit { found.append("visit \(code) falls on day \(value), after day \(Self.dayLimit)"); day = nil }
+                } else if visits.contains(where: { $0.code == anchor }) {
+                    found.append("visit \(code) is anchored to \(Text.shown(anchor)), which is not listed before it (anchored visits come after their anchor, so anchors cannot form a cycle)")
+                } else {
+                    found.append("visit \(code) is anchored to unknown visit \(Text.shown(anchor))")
+                }
+            }
+            if let day {
+                if let previousDay, day < previousDay {
+                    found.append("visit \(code) (day \(day)) is listed after a visit on day \(previousDay); list visits in the order of their study days")
+                }
+                previousDay = day
+                nominal[visit.code] = day
+            } else {
+                nominal[visit.code] = nominal[visit.code] ?? previousDay ?? 0
             }
         }
         let baselines = visits.filter(\.isBaseline)
         if baselines.count != 1 {
-            found.append(baselines.isEmpty ? "no visit is marked baseline" : "\(baselines.count) visits are marked baseline (\(baselines.map(\.code).joined(separator: ", "))); exactly one must be")
+            found.append(baselines.isEmpty ? "no visit is marked baseline" : "\(baselines.count) visits are marked baseline (\(baselines.map { Text.shown($0.code) }.joined(separator: ", "))); exactly one must be")
         } else if baselines[0].day == nil {
-            found.append("the baseline visit \(baselines[0].code) must have a study day, not an anchor")
+            found.append("the baseline visit \(Text.shown(baselines[0].code)) must have a study day, not an anchor")
         }
-        if let cycle = anchorCycle() { found.append("anchors form a cycle: " + cycle.joined(separator: " → ")) }
         return found
     }
 
-    /// The first chain of anchors that loops back on itself, if any.
-    private func anchorCycle() -> [String]? {
-        let anchorOf = Dictionary(visits.compactMap { v in v.anchor.map { (v.code, $0) } }, uniquingKeysWith: { a, _ in a })
-        for start in anchorOf.keys.sorted() {
-            var path = [start]
-            var current = start
-            while let next = anchorOf[current] {
-                if let loopStart = path.firstIndex(of: next) { return Array(path[loopStart...]) + [next] }
-                path.append(next)
-                current = next
-            }
+    /// 1 to `longest` of A–Z a–z 0–9 `_` `-`.
+    static func isCode(_ text: String, longest: Int) -> Bool {
+        (1...longest).contains(text.utf8.count) && text.utf8.allSatisfy { byte in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
         }
-        return nil
     }
 }
 

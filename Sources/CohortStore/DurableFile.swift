@@ -58,31 +58,63 @@ public enum DurableFile {
         if hadPrevious { unlink(previous) }
     }
 
-    /// Appends `bytes` to `path` (created 0600 if absent) and flushes them to disk before returning.
+    /// Appends `bytes` to `path` (created 0600 if absent; a looser mode is tightened) and flushes them to
+    /// disk before returning. A link or special file at `path` is refused.
     public static func append(_ path: String, _ bytes: [UInt8]) throws {
         let existed = access(path, F_OK) == 0
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, fileMode)
-        guard descriptor >= 0 else { throw failure("open for appending", path) }
+        let descriptor = try openPlain(path, O_WRONLY | O_APPEND | O_CREAT)
         defer { close(descriptor) }
         try writeAll(descriptor, bytes, path: path)
         guard fsync(descriptor) == 0 else { throw failure("flush to disk", path) }
         if !existed { try syncDirectory((path as NSString).deletingLastPathComponent) }
     }
 
+    /// Opens a regular file in the store without following a link or blocking on a special file, and
+    /// makes it owner-only; anything else is refused, naming it.
+    static func openPlain(_ path: String, _ flags: Int32) throws -> Int32 {
+        let descriptor = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, fileMode)
+        guard descriptor >= 0 else {
+            if errno == ELOOP { throw linkRefused(path) }
+            throw failure("open", path)
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw specialRefused(path)
+        }
+        if info.st_mode & 0o077 != 0 { fchmod(descriptor, fileMode) }
+        // Back to blocking writes: O_NONBLOCK only guarded the open.
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        return descriptor
+    }
+
+    static func linkRefused(_ path: String) -> StoreError {
+        StoreError(.damaged, "\(path) is a symbolic link: Cohort never follows links in a store. Put the real file there (from a backup).")
+    }
+
+    static func specialRefused(_ path: String) -> StoreError {
+        StoreError(.damaged, "\(path) is not a regular file (a folder, FIFO, socket or device): remove it and restore the real file from a backup.")
+    }
+
     /// Cuts `path` back to `length` bytes and flushes (used only to drop a torn, never-committed tail).
     public static func truncate(_ path: String, to length: Int) throws {
-        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure("open", path) }
+        let descriptor = try openPlain(path, O_WRONLY)
         defer { close(descriptor) }
         guard ftruncate(descriptor, off_t(length)) == 0, fsync(descriptor) == 0 else { throw failure("truncate", path) }
     }
 
     /// Creates a directory (and parents) with mode 0700, flushing the parent so the entry survives a crash.
-    public static func makeDirectory(_ path: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw StoreError(.io, "\(path) exists and is not a directory.") }
-            return
+    /// An existing one is made owner-only; a link or anything but a directory there is refused.
+    public static func makeDirectory(_ path: String, isStoreRoot: Bool = false) throws {
+        var info = stat()
+        if (isStoreRoot ? stat(path, &info) : lstat(path, &info)) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                if info.st_mode & 0o077 != 0 { chmod(path, directoryMode) }
+                return
+            case S_IFLNK: throw linkRefused(path)
+            default: throw StoreError(.damaged, "\(path) exists and is not a folder: move it away and try again.")
+            }
         }
         let parent = (path as NSString).deletingLastPathComponent
         if !parent.isEmpty && parent != path { try makeDirectory(parent) }
@@ -97,17 +129,13 @@ public enum DurableFile {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else {
             if errno == ENOENT { return nil }
-            if errno == ELOOP {
-                throw StoreError(.damaged, "\(path) is a symbolic link: Cohort never follows links in a store. Put the real file there (from a backup).")
-            }
+            if errno == ELOOP { throw linkRefused(path) }
             throw failure("read", path)
         }
         defer { close(descriptor) }
         var kind = stat()
         guard fstat(descriptor, &kind) == 0 else { throw failure("inspect", path) }
-        guard kind.st_mode & S_IFMT == S_IFREG else {
-            throw StoreError(.damaged, "\(path) is not a regular file (a folder, FIFO, socket or device): remove it and restore the real file from a backup.")
-        }
+        guard kind.st_mode & S_IFMT == S_IFREG else { throw specialRefused(path) }
         // Read straight into a buffer of the file's size (plus one byte to see the end), growing only if the
         // file grew meanwhile: large files are read without repeated copying.
         var info = stat()
@@ -129,10 +157,17 @@ public enum DurableFile {
         }
     }
 
-    /// The names in a directory (not `.` and `..`), or none when it does not exist. Links are not followed.
-    public static func entries(of directory: String) throws -> [String] {
-        guard let stream = opendir(directory) else {
-            if errno == ENOENT { return [] }
+    /// The names in a directory (not `.` and `..`), or none when it does not exist. A link is not followed,
+    /// unless it is the store's own folder (`isStoreRoot`), which the user may keep elsewhere.
+    public static func entries(of directory: String, isStoreRoot: Bool = false) throws -> [String] {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (isStoreRoot ? 0 : O_NOFOLLOW))
+        guard descriptor >= 0, let stream = fdopendir(descriptor) else {
+            let code = errno
+            if descriptor >= 0 { close(descriptor) }
+            if code == ENOENT { return [] }
+            if code == ELOOP { throw linkRefused(directory) }
+            if code == ENOTDIR { throw StoreError(.damaged, "\(directory) is not a folder: move it away and restore the store from a backup.") }
+            errno = code
             throw failure("list", directory)
         }
         defer { closedir(stream) }

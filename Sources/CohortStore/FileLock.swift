@@ -14,12 +14,12 @@ public final class FileLock {
 
     /// Takes the lock at `path`, waiting up to `timeout` seconds; then refuses naming the holder's PID.
     public static func acquire(_ path: String, timeout: Double = 5) throws -> FileLock {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, DurableFile.fileMode)
-        guard descriptor >= 0 else { throw DurableFile.failure("open the lock file", path) }
+        // Never through a link or onto a special file: the holder's PID is written into it.
+        let descriptor = try DurableFile.openPlain(path, O_RDWR | O_CREAT)
         let deadline = Date().addingTimeInterval(timeout)
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR, Date() < deadline else {
-                let holder = (try? DurableFile.read(path)).flatMap { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+                let holder = (try? DurableFile.read(path)).flatMap { String(decoding: $0.prefix(12).filter { (48...57).contains($0) }, as: UTF8.self) } ?? ""
                 close(descriptor)
                 throw StoreError(.locked, "The store is in use by PID \(holder.isEmpty ? "?" : holder) (lock \(path)); try again when it has finished.")
             }

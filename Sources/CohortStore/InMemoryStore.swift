@@ -35,6 +35,8 @@ public final class InMemoryStore: ParticipantStore {
 
     public func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant {
         try failIfAsked()
+        var request = request
+        if request.subject == EnrollmentRequest.nextSubject { request.subject = try nextSubjectID() }
         let participant = try request.enroll(protocols: context.sortedProtocols, takenSubjects: Set(participants.keys), today: today)
         try save(participant, before: nil, reason: nil)
         return participant

@@ -59,8 +59,11 @@ extension JSONFileStore {
         let known = Set(allSubjects)
         for name in ((try? DurableFile.entries(of: auditDirectory)) ?? []).sorted() where name.hasSuffix(".jsonl") {
             let subject = String(name.dropLast(6))
-            if subject != Ledger.storeChain && !known.contains(subject) {
+            guard subject != Ledger.storeChain && !known.contains(subject) else { continue }
+            if ledgerHeads[subject] != nil {
                 problems.append("\(auditDirectory)/\(name) has no participant file: \(subject)'s data was deleted. Restore it from a backup.")
+            } else {
+                notes.append("\(auditDirectory)/\(name) holds only records of an enrollment of \(subject) that did not finish (no data was saved); they are set aside if \(subject) is enrolled")
             }
         }
         for subject in ledgerHeads.keys.sorted() where subject != Ledger.storeChain && !known.contains(subject)
@@ -165,7 +168,8 @@ extension JSONFileStore {
         var problems: [String] = []
         func visit(_ path: String, depth: Int) {
             var info = stat()
-            guard lstat(path, &info) == 0 else { problems.append("\(path) cannot be inspected: \(String(cString: strerror(errno)))"); return }
+            // The store's own folder may be a link to where the user keeps it; nothing inside may be.
+            guard (depth == 0 ? stat(path, &info) : lstat(path, &info)) == 0 else { problems.append("\(path) cannot be inspected: \(String(cString: strerror(errno)))"); return }
             let kind = info.st_mode & S_IFMT
             let loose = info.st_mode & 0o077
             switch kind {

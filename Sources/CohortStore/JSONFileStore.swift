@@ -71,7 +71,7 @@ public final class JSONFileStore: ParticipantStore {
 
     /// Why there is no store at `directory`: nothing there yet, or a store that lost its site file.
     static func noStore(at directory: String) -> StoreError {
-        let names = (try? DurableFile.entries(of: directory)) ?? []
+        let names = (try? DurableFile.entries(of: directory, isStoreRoot: true)) ?? []
         if names.contains(where: folders.contains) {
             return StoreError(.damaged, "\(directory) holds Cohort data but no cohort-store.json: the store is damaged. Restore the whole folder from a backup (see the README); `cohort init` never creates a store over it.")
         }
@@ -92,14 +92,14 @@ public final class JSONFileStore: ParticipantStore {
         let name = try FreeText.required(siteName, what: "site name")
         let problems = studyProtocol.problems(scales: scales)
         guard problems.isEmpty else { throw DomainError("Protocol \(studyProtocol.id) is refused: " + problems.joined(separator: "; ") + ".") }
-        let existing = try DurableFile.entries(of: directory)
+        let existing = try DurableFile.entries(of: directory, isStoreRoot: true)
         guard existing.isEmpty else {
             if existing.contains("cohort-store.json") {
                 throw DomainError("\(directory) already holds a Cohort store; add a protocol with `cohort init --protocol NAME --store \(directory)`.")
             }
             throw StoreError(.damaged, "\(directory) is not empty (\(existing.sorted().prefix(3).joined(separator: ", "))…): a store is created only in an empty or new folder. Nothing was written.")
         }
-        try DurableFile.makeDirectory(directory)
+        try DurableFile.makeDirectory(directory, isStoreRoot: true)
         do {
             return try FileLock.withLock(directory + "/.lock") {
                 for folder in folders { try DurableFile.makeDirectory(directory + "/" + folder) }
@@ -109,9 +109,10 @@ public final class JSONFileStore: ParticipantStore {
                 return store
             }
         } catch {
-            // Nothing was committed: take the half-made store away so the folder is as it was.
-            try? FileManager.default.removeItem(atPath: directory)
-            try? DurableFile.makeDirectory(directory)
+            // Nothing was committed: take the half-made store away so the folder is empty again, as it was.
+            for name in (try? DurableFile.entries(of: directory, isStoreRoot: true)) ?? [] {
+                try? FileManager.default.removeItem(atPath: directory + "/" + name)
+            }
             throw error
         }
     }
@@ -182,13 +183,25 @@ public final class JSONFileStore: ParticipantStore {
         return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }.sorted()
     }
 
-    /// Every subject ID this store has ever used: those with a file, and those this machine's ledger (or
-    /// another's) mentions, so a deleted participant's ID is never given again.
-    func usedSubjects() throws -> Set<String> {
-        Set(try subjects()).union(try ledger.subjects())
+    /// The subject IDs taken, as far as enrolling `candidate` is concerned: those with a participant file,
+    /// and `candidate` itself when a ledger mentions it (a deleted participant's ID is never given again).
+    /// A trail with neither is what an enrollment that did not finish left: set aside when the ID is used.
+    func usedSubjects(besides candidate: String) throws -> Set<String> {
+        var used = Set(try subjects())
+        if try ledger.mentions(candidate) { used.insert(candidate) }
+        return used
     }
 
-    public func nextSubjectID() throws -> String { SubjectID.next(after: try usedSubjects(), site: site.number) }
+    public func nextSubjectID() throws -> String {
+        var taken = Set(try subjects())
+        for name in try DurableFile.entries(of: auditDirectory) where name.hasSuffix(".jsonl") { taken.insert(String(name.dropLast(6))) }
+        var candidate = SubjectID.next(after: taken, site: site.number)
+        while try ledger.mentions(candidate) {
+            taken.insert(candidate)
+            candidate = SubjectID.next(after: taken, site: site.number)
+        }
+        return candidate
+    }
 
     public func participant(_ subject: String) throws -> Participant {
         try readParticipant(subject).participant
@@ -284,7 +297,10 @@ public final class JSONFileStore: ParticipantStore {
 
     public func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant {
         try FileLock.withLock(lockFile) {
-            let participant = try request.enroll(protocols: context.sortedProtocols, takenSubjects: try usedSubjects(), today: today)
+            var request = request
+            if request.subject == EnrollmentRequest.nextSubject { request.subject = try nextSubjectID() }
+            let participant = try request.enroll(protocols: context.sortedProtocols, takenSubjects: try usedSubjects(besides: request.subject),
+                                                 today: today)
             removeLeftovers(of: participant.subject)
             try save(participant, before: nil, committed: .empty, reason: nil, time: clock())
             return participant
@@ -310,7 +326,7 @@ public final class JSONFileStore: ParticipantStore {
         guard let last = history.last?.participant else { return }
         try FileLock.withLock(lockFile) {
             if let problem = SubjectID.problem(last.subject) { throw DomainError("Cannot save: \(problem).") }
-            guard try !usedSubjects().contains(last.subject) else { throw DomainError("\(last.subject) is already enrolled.") }
+            guard try !usedSubjects(besides: last.subject).contains(last.subject) else { throw DomainError("\(last.subject) is already enrolled.") }
             let log = auditLog(last.subject)
             var head = try log.prepare(committed: .empty, confirmed: { nil }, dataFile: participantFile(last.subject))
             var previous = JSONValue.emptyObject

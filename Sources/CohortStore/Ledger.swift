@@ -64,8 +64,25 @@ struct Ledger {
         try entries().heads[chain]?.max { $0.seq < $1.seq }
     }
 
-    /// Every subject any ledger mentions (their IDs are never given again).
-    func subjects() throws -> Set<String> {
-        Set(try entries().heads.keys.filter { $0 != Self.storeChain })
+    /// Whether any ledger mentions `subject` (its ID is then never given again). A byte search for the
+    /// line's end, which names the subject: enrollment must not parse every save the site ever made.
+    func mentions(_ subject: String) throws -> Bool {
+        let needle = Array(",\"subject\":\"\(subject)\"}\n".utf8)
+        for file in try DurableFile.entries(of: directory) where file.hasSuffix(".jsonl") {
+            guard let bytes = try DurableFile.read(directory + "/" + file), bytes.count >= needle.count else { continue }
+            // Each line ends with the needle when it names the subject: compare at every line's end.
+            let found = bytes.withUnsafeBufferPointer { haystack in
+                var end = needle.count - 1
+                while end < haystack.count {
+                    guard let newline = memchr(haystack.baseAddress! + end, 0x0A, haystack.count - end) else { return false }
+                    end = haystack.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                    if end + 1 >= needle.count && haystack[(end + 1 - needle.count)...end].elementsEqual(needle) { return true }
+                    end += needle.count
+                }
+                return false
+            }
+            if found { return true }
+        }
+        return false
     }
 }

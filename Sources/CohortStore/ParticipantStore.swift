@@ -13,7 +13,8 @@ public protocol ParticipantStore: AnyObject {
     func participant(_ subject: String) throws -> Participant
     /// Every readable participant's digest in a review table, with the problems of those that are not.
     func loadTable(_ check: TableCheck) -> LoadedTable
-    /// Validates and saves a new participant with its schedule.
+    /// Validates and saves a new participant with its schedule; a subject of `next` takes the next free ID
+    /// under the lock.
     func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant
     /// Applies `change` (which returns the reason to record) to the latest saved participant under the lock;
     /// derives the audit records from the participant before and after, and saves both. Returns the result.

@@ -30,8 +30,10 @@ public final class NCursesTerminal: Terminal {
             throw Unavailable(description: "Cohort's screens need a terminal that can move the cursor, and TERM is '\(term.isEmpty ? "unset" : term)'. \(plain)")
         }
         setlocale(LC_ALL, "")
-        var utf8 = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
-        if !utf8, setlocale(LC_ALL, "C.UTF-8") != nil { utf8 = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8" }
+        // What the user's terminal shows decides the glyphs: without a UTF-8 locale the whole screen is
+        // ASCII. ncursesw itself still runs in C.UTF-8 so that wide-character input keeps working.
+        let utf8 = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
+        if !utf8 { setlocale(LC_ALL, "C.UTF-8") }
         guard cohort_newterm() != nil else {
             throw Unavailable(description: "The terminal type '\(term)' is unknown to ncurses. \(plain)")
         }
@@ -46,6 +48,10 @@ public final class NCursesTerminal: Terminal {
         noecho()
         nonl()
         keypad(cohort_stdscr(), true)
+        // A paste arrives as one `.paste` key, never as key presses (an Enter inside it must not submit).
+        define_key("\u{1b}[200~", cohort_key_paste_start())
+        define_key("\u{1b}[201~", cohort_key_paste_end())
+        cohort_paste_mode(1)
         set_escdelay(25)
         curs_set(0)
         var pairs = false
@@ -68,7 +74,10 @@ public final class NCursesTerminal: Terminal {
     }
 
     /// Restores the terminal.
-    public func stop() { endwin() }
+    public func stop() {
+        cohort_paste_mode(0)
+        endwin()
+    }
 
     public var size: (width: Int, height: Int) { (Int(cohort_cols()), Int(cohort_lines())) }
 
@@ -128,6 +137,8 @@ public final class NCursesTerminal: Terminal {
                 case cohort_key_resize():
                     previous = nil
                     return .resize
+                case cohort_key_paste_start():
+                    return .paste(readPaste())
                 default: continue
                 }
             }
@@ -142,6 +153,26 @@ public final class NCursesTerminal: Terminal {
                 return .character(Character(scalar))
             }
         }
+    }
+
+    /// The text of a bracketed paste, up to its end marker (or, if the marker never comes, what arrived
+    /// within a second of the last character).
+    private func readPaste() -> String {
+        var text = String.UnicodeScalarView()
+        timeout(1_000)
+        defer { timeout(-1) }
+        while text.count < 100_000 {
+            var code: wint_t = 0
+            let kind = wget_wch(cohort_stdscr(), &code)
+            if kind == ERR { break }
+            if kind == KEY_CODE_YES {
+                if Int32(code) == cohort_key_paste_end() { break }
+                if Int32(code) == KEY_ENTER { text.append("\n") }
+                continue
+            }
+            if let scalar = Unicode.Scalar(code) { text.append(scalar == "\r" ? "\n" : scalar) }
+        }
+        return String(text)
     }
 
     private func attributes(for style: Style) -> attr_t {
@@ -172,12 +203,14 @@ public final class NCursesTerminal: Terminal {
     private static func installRestoreHandlers() {
         for signal in [SIGTERM, SIGHUP, SIGQUIT] {
             Glibc.signal(signal) { number in
+                cohort_paste_mode(0)
                 endwin()
                 _exit(128 + number)
             }
         }
         for signal in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
             Glibc.signal(signal) { number in
+                cohort_paste_mode(0)
                 endwin()
                 Glibc.signal(number, SIG_DFL)
                 raise(number)

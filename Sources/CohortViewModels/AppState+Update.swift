@@ -7,12 +7,29 @@ extension AppState {
     /// Turns a key into an action through the key table and handles it.
     public mutating func handle(key: Key, table: KeyTable = .defaults) -> [Effect] {
         let context = keyContext
+        if case .paste(let text) = key { return paste(text, in: context) }
         if let intent = table.intent(for: key, in: context) { return handle(.intent(intent)) }
         if case .character(let character) = key, context.takesText { return handle(.type(character)) }
         if case .resize = key { return [] }
         if context == .help { return handle(.intent(.back)) }
         status = StatusLine("\(key.label) does nothing here; ? lists the keys.", .info)
         return []
+    }
+
+    /// A paste goes into the focused text field only, as typed text: line breaks and tabs become spaces
+    /// and other control characters are dropped, so nothing in it can submit, move or run an action.
+    private mutating func paste(_ text: String, in context: KeyContext) -> [Effect] {
+        guard context.takesText else {
+            status = StatusLine("A paste goes only into a text field; nothing was done.", .info)
+            return []
+        }
+        var effects: [Effect] = []
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" || scalar == "\t" { effects += handle(.type(" ")); continue }
+            guard !Text.isControl(scalar) else { continue }
+            effects += handle(.type(Character(scalar)))
+        }
+        return effects
     }
 
     /// Handles one action.

@@ -1,3 +1,4 @@
+import CohortDomain
 import CohortStore
 
 /// One audit record as the participant view shows it.
@@ -12,8 +13,9 @@ public struct AuditLine: Equatable, Sendable {
     /// Creates a line.
     public init(time: String, user: String, text: String) { self.time = time; self.user = user; self.text = text }
 
-    /// A record as one line: the path, the value before and after, and the reason.
-    public init(_ record: AuditRecord) {
+    /// A record as one line: what changed (named from `participant` where it can be, e.g. `visit W1
+    /// status` for `/visits/1/status`), the value before and after, and the reason.
+    public init(_ record: AuditRecord, participant: Participant?) {
         let operation = record.operation
         let change: String
         switch operation.op {
@@ -22,7 +24,30 @@ public struct AuditLine: Equatable, Sendable {
         case .replace: change = "\(Self.show(operation.old)) → \(Self.show(operation.value))"
         }
         self.init(time: record.time, user: record.user,
-                  text: "\(operation.path): \(change)" + (record.reason.map { " (\($0))" } ?? ""))
+                  text: "\(Self.label(operation.path, participant)): \(change)" + (record.reason.map { " (\($0))" } ?? ""))
+    }
+
+    /// A JSON Pointer into a participant in the words of the screens; the pointer itself when an index is
+    /// no longer there (an element later removed).
+    static func label(_ path: String, _ participant: Participant?) -> String {
+        let tokens = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        guard let participant, tokens.count >= 2, let index = Int(tokens[1]) else { return tokens.joined(separator: " ") }
+        let rest = tokens.dropFirst(2).joined(separator: " ")
+        let named: String?
+        switch tokens[0] {
+        case "visits": named = participant.visits.indices.contains(index) ? "visit \(participant.visits[index].code)" : nil
+        case "administrations":
+            named = participant.administrations.indices.contains(index)
+                ? "scores \(participant.administrations[index].visit) \(participant.administrations[index].scale)" : nil
+        case "acknowledgements":
+            named = participant.acknowledgements.indices.contains(index)
+                ? "acknowledgement \(participant.acknowledgements[index].visit) \(participant.acknowledgements[index].flag)" : nil
+        case "deviationNotes":
+            named = participant.deviationNotes.indices.contains(index) ? "deviation \(participant.deviationNotes[index].visit)" : nil
+        default: named = nil
+        }
+        guard let named else { return path }
+        return rest.isEmpty ? named : named + " " + rest
     }
 
     /// A value as text: strings without quotes, anything else as compact JSON.

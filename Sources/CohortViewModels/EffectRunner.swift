@@ -36,7 +36,9 @@ public final class EffectRunner {
                 return .saved(change: "\(participant.subject) enrolled in \(participant.study)", participant: participant, before: nil, undoable: false)
             case .loadAudit(let subject):
                 let trail = try store.auditTrail(subject: subject)
-                return .auditLoaded(subject: subject, records: trail.records.map(AuditLine.init), problems: trail.problems)
+                let participant = try? store.participant(subject)
+                return .auditLoaded(subject: subject, records: trail.records.map { AuditLine($0, participant: participant) },
+                                    problems: trail.problems)
             }
         } catch let error as DomainError {
             return .failed(error.message)

@@ -8,6 +8,9 @@ public enum Key: Hashable, Sendable {
     case enter, escape, backspace, tab, backTab, delete
     /// The terminal was resized.
     case resize
+    /// Text pasted into the terminal (bracketed paste): it goes into the focused text field, never runs
+    /// as key presses.
+    case paste(String)
 
     /// How the key is written in help and footers (`j`, `↓`, `Enter`).
     public var label: String {
@@ -30,6 +33,7 @@ public enum Key: Hashable, Sendable {
         case .backTab: return "Shift-Tab"
         case .delete: return "Del"
         case .resize: return "resize"
+        case .paste: return "paste"
         }
     }
 }

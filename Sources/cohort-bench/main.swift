@@ -41,7 +41,7 @@ func benchmarkEdit(_ participant: inout Participant, _ studyProtocol: StudyProto
 
 /// A demo store of `size` participants, made once and reused.
 func storeDirectory(size: Int) throws -> String {
-    let directory = NSTemporaryDirectory() + "cohort-bench-\(size)"
+    let directory = NSTemporaryDirectory() + "cohort-bench-format\(JSONFileStore.formatVersion)-\(size)"
     if FileManager.default.fileExists(atPath: directory + "/cohort-store.json") { return directory }
     try? FileManager.default.removeItem(atPath: directory)
     FileHandle.standardError.write(Data("making a demo store of \(size) participants…\n".utf8))
@@ -122,10 +122,35 @@ func measure(size: Int) throws {
             _ = ReviewText.render(opened.loadTable(.full).table.review(on: today), context: opened.context)
         }
     }
+    // Whole-store reads: `cohort verify` (every file, chain, replay and ledger) against `sha256sum` over the
+    // same files, the yardstick of reading and hashing them; and `cohort audit --format json`.
+    let verify = try (0..<max(1, runs / 3)).map { _ in
+        try seconds {
+            let problems = try JSONFileStore(directory: directory, scales: scales, user: "bench").verify().problems
+            if !problems.isEmpty { FileHandle.standardError.write(Data("verify: \(problems.prefix(3))\n".utf8)) }
+        }
+    }
+    let sha256sum = try (0..<max(1, runs / 3)).map { _ in
+        try seconds {
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: "/bin/sh")
+            child.arguments = ["-c", "find \"$0\" -type f -not -path '*/.cache/*' -print0 | xargs -0 sha256sum > /dev/null", directory]
+            try child.run()
+            child.waitUntilExit()
+        }
+    }
+    let auditJSON = try (0..<max(1, runs / 3)).map { _ in
+        try seconds {
+            var bytes = 0
+            try JSONFileStore(directory: directory, scales: scales, user: "bench").forEachAuditRecordInTimeOrder(observe: { _ in }) { record in
+                bytes += record.exported.canonicalBytes().count
+            }
+        }
+    }
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     // One line per column of the table: its samples (milliseconds; megabytes for memory).
-    for samples in [firstFrame, moveDown, changeDay, save, summary, visits, fullCheck, afterEdit, rebuild] {
+    for samples in [firstFrame, moveDown, changeDay, save, summary, visits, fullCheck, afterEdit, rebuild, verify, sha256sum, auditJSON] {
         print(samples.map { String(format: "%.4f", $0 * 1000) }.joined(separator: ","))
     }
     print(String(format: "%.1f", Double(usage.ru_maxrss) / 1024))
@@ -136,7 +161,8 @@ if let size = option("--measure").flatMap(Int.init) {
     exit(0)
 }
 
-let sizes = (option("--sizes") ?? "100,1000,10000").split(separator: ",").compactMap { Int($0) }.filter { (1...20_000).contains($0) }
+// A site numbers its subjects 0001–9999, so the largest store is 9,999 participants ("10,000" below).
+let sizes = (option("--sizes") ?? "100,1000,9999").split(separator: ",").compactMap { Int($0) }.filter { (1...9_999).contains($0) }
 for size in sizes { _ = try storeDirectory(size: size) }
 // A store just made is still being written back to disk, which would slow the first sizes' flushes.
 sync()
@@ -157,7 +183,8 @@ for _ in 0..<rounds {
     }
 }
 let header = ["participants", "first frame ms", "key: move ms", "key: day ms", "save ms", "summary ms", "visits ms",
-              "check after frame ms", "first frame after edit ms", "first frame, no cache ms", "peak MB"]
+              "check after frame ms", "first frame after edit ms", "first frame, no cache ms", "verify ms", "sha256sum ms",
+              "audit json ms", "peak MB"]
 let rows = sizes.map { size in
     [String(size)] + (samples[size] ?? []).enumerated().map { column, values in
         // Peak memory is the largest of the rounds; times are medians.
@@ -171,4 +198,6 @@ for row in rows { print(row.enumerated().map { cell($0.element, widths[$0.offset
 if let small = rows.first, let large = rows.last, small.count == header.count, large.count == header.count, rows.count > 1 {
     func ratio(_ column: Int) -> String { String(format: "%.2f", (Double(large[column]) ?? 0) / max(0.001, Double(small[column]) ?? 1)) }
     print("ratios \(large[0]) vs \(small[0]): first frame \(ratio(1))× (target ≤ 3), move \(ratio(2))× and day \(ratio(3))× (target ≤ 1.5, under 5 ms), save \(ratio(4))× (target ≤ 1.3)")
+    print(String(format: "verify at %@ takes %.2f× the time of sha256sum over the same files (target ≤ 4)", large[0],
+                 (Double(large[10]) ?? 0) / max(0.001, Double(large[11]) ?? 1)))
 }

@@ -60,9 +60,11 @@ struct GlobalOptions: ParsableArguments {
     func userName() throws -> String {
         let name = user ?? environment["COHORT_USER"] ?? environment["USER"] ?? environment["LOGNAME"] ?? SystemClock.loginName()
         let trimmed = name.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.count <= 64,
-              !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw DomainError("The user name '\(trimmed.filter { !$0.isNewline })' is not usable; give --user with a short plain name.")
+        // Who made a change must read the same to everyone: no controls, no invisible (format) characters
+        // such as a zero-width space that would make "root" and "ro\u{200B}ot" two users that look alike.
+        guard !trimmed.isEmpty, trimmed.count <= 64, trimmed.utf8.count <= 256,
+              !trimmed.unicodeScalars.contains(where: { Text.isControl($0) || $0.properties.generalCategory == .format }) else {
+            throw DomainError("The user name '\(Text.shown(trimmed))' is not usable (empty, over 64 characters, or holding control or invisible characters); give --user with a short plain name.")
         }
         return trimmed
     }

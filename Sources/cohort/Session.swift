@@ -80,16 +80,33 @@ struct Session {
     /// so a script never takes a cut-off result for a whole one.
     static func write(_ text: String) {
         do {
-            try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+            try FileHandle.standardOutput.write(contentsOf: Data(forTerminal(text, STDOUT_FILENO).utf8))
         } catch {
             warn("Could not write the result to standard output: \(error.localizedDescription).")
             exit(2)
         }
     }
 
+    /// Writes the confirmation of a change that is already saved. If it cannot be written the change
+    /// still happened, so the command still succeeds (exit 0); standard error says so if it can.
+    static func confirm(_ text: String) {
+        do {
+            try FileHandle.standardOutput.write(contentsOf: Data(forTerminal(text.hasSuffix("\n") ? text : text + "\n", STDOUT_FILENO).utf8))
+        } catch {
+            warn("The change was saved, but its confirmation could not be written to standard output: \(error.localizedDescription).")
+        }
+    }
+
     /// Writes a message to standard error (a failure to do so is ignored: there is nowhere left to report it).
     static func warn(_ text: String) {
-        try? FileHandle.standardError.write(contentsOf: Data(("cohort: " + text + "\n").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data(forTerminal("cohort: " + text + "\n", STDERR_FILENO).utf8))
+    }
+
+    /// On a terminal, `text` without control characters other than newlines and tabs, whatever the data
+    /// holds (an escape sequence in a visit name must not reach the terminal); elsewhere unchanged.
+    static func forTerminal(_ text: String, _ descriptor: Int32) -> String {
+        guard isatty(descriptor) == 1, text.unicodeScalars.contains(where: { Text.isControl($0) && $0 != "\n" && $0 != "\t" }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.filter { !Text.isControl($0) || $0 == "\n" || $0 == "\t" }))
     }
 
     /// Stable, pretty JSON for results.

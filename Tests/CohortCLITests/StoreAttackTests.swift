@@ -69,12 +69,14 @@ struct StoreAttackTests {
             }
         }
         print("crash test: \(kills) SIGKILLs, \(midSave) landed between a save's start and its report, \(failures.count) failures")
-        #expect(kills == 1_000)
+        // The kills must reach the dangerous moment, or the test proves nothing.
+        #expect(midSave > 0, "no kill landed inside a save")
         #expect(failures.isEmpty, "\(failures.prefix(3))")
     }
 
     @Test func killedAtEachSystemCallOfOneSaveLeavesTheOldOrTheNewState() throws {
-        var cases = 0, failures: [String] = []
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"), "strace is needed (.ci/run installs it)")
+        var cases = 0, killed = 0, failures: [String] = []
         for syscall in ["write", "fsync", "link", "rename", "ftruncate", "unlink"] {
             for occurrence in 1...12 {
                 let cli = store()
@@ -85,6 +87,7 @@ struct StoreAttackTests {
                                                         Self.stress, "increment", cli.store, "101-0001", "1"])
                 traced.waitUntilExit()
                 cases += 1
+                if traced.terminationReason == .uncaughtSignal || traced.terminationStatus == 128 + SIGKILL { killed += 1 }
                 let after = try count(cli)
                 if after != before && after != before + 1 { failures.append("\(syscall)#\(occurrence): \(before) → \(after)") }
                 let problems = try verify(cli)
@@ -97,7 +100,8 @@ struct StoreAttackTests {
                 if traced.terminationStatus == 0 { break } // the save finished before this occurrence
             }
         }
-        print("syscall kill test: \(cases) injection points, \(failures.count) failures")
+        print("syscall kill test: \(cases) injection points, \(killed) saves killed, \(failures.count) failures")
+        #expect(killed >= cases / 2, "strace killed only \(killed) of \(cases) saves")
         #expect(failures.isEmpty, "\(failures.prefix(3))")
     }
 
@@ -152,7 +156,8 @@ struct StoreAttackTests {
         let same = try (0..<processes).map { _ in try spawn(Self.stress, ["increment", shared.store, "101-0001", String(edits)]) }
         same.forEach { $0.waitUntilExit() }
         #expect(same.allSatisfy { $0.terminationStatus == 0 })
-        #expect(try count(shared) == processes * edits)
+        let lost = processes * edits - (try count(shared))
+        #expect(lost == 0)
         #expect(try verify(shared).isEmpty)
         // Different participants.
         let separate = store(participants: processes)
@@ -162,7 +167,7 @@ struct StoreAttackTests {
         #expect(each.allSatisfy { $0.terminationStatus == 0 })
         for index in 1...processes { #expect(try count(separate, String(format: "101-%04d", index)) == edits) }
         #expect(try verify(separate).isEmpty)
-        print("concurrency test: \(processes) processes × \(edits) edits, same participant and different ones, 0 lost updates")
+        print("concurrency test: \(processes) processes × \(edits) edits on one participant: \(lost) lost updates")
     }
 
     @Test func killingTheLockHolderNeverBlocksTheStore() throws {

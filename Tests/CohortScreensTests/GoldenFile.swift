@@ -11,6 +11,8 @@ enum GoldenFile {
         let actual = text + "\n"
         if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
             try? actual.write(to: url, atomically: true, encoding: .utf8)
+            // Recording is never a pass: review the diff, then run again without RECORD_SNAPSHOTS.
+            Issue.record("Recorded \(name).txt; review it and run the tests again without RECORD_SNAPSHOTS", sourceLocation: sourceLocation)
             return
         }
         guard let expected = try? String(contentsOf: url, encoding: .utf8) else {

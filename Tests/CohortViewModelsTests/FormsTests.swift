@@ -76,10 +76,13 @@ struct FormsTests {
         }
         let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("docs/keybindings.md")
-        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
+        let written = try? String(contentsOf: docs, encoding: .utf8)
+        if written != table.markdown() && ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
             try table.markdown().write(to: docs, atomically: true, encoding: .utf8)
+            Issue.record("Recorded docs/keybindings.md; review it and run the tests again without RECORD_SNAPSHOTS")
+            return
         }
-        #expect(try String(contentsOf: docs, encoding: .utf8) == table.markdown(), "docs/keybindings.md is stale: run RECORD_SNAPSHOTS=1 swift test")
+        #expect(written == table.markdown(), "docs/keybindings.md is stale: run RECORD_SNAPSHOTS=1 swift test")
     }
 }
 

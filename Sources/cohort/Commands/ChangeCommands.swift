@@ -25,8 +25,8 @@ struct EnrollCommand: SessionCommand {
         guard let studyID = study ?? (studies.count == 1 ? studies[0].id : nil) else {
             throw DomainError("This store has several studies; choose one with --study (\(studies.map(\.id).joined(separator: ", "))).")
         }
-        let subjectID = subject == "next" ? try store.nextSubjectID() : subject
-        let request = EnrollmentRequest(subject: subjectID, initials: initials, birthYear: birthYear, sex: sex, study: studyID,
+        // `next` is taken under the store's lock, so concurrent enrollments never collide.
+        let request = EnrollmentRequest(subject: subject, initials: initials, birthYear: birthYear, sex: sex, study: studyID,
                                         arm: arm ?? "", consentDate: consent ?? session.today.description, baselineDate: baseline)
         let participant = try store.enroll(request, today: session.today)
         let studyProtocol = try store.context.studyProtocol(for: participant)
@@ -36,7 +36,7 @@ struct EnrollCommand: SessionCommand {
             rows.append([visit.code, visit.definition.name, day, visit.target.description,
                          "\(visit.window.start)..\(visit.window.end)"])
         }
-        Session.print("Enrolled \(participant.subject) (\(participant.initials)) in \(participant.study), arm \(participant.arm). Schedule:\n" + Columns.render(rows))
+        Session.confirm("Enrolled \(participant.subject) (\(participant.initials)) in \(participant.study), arm \(participant.arm). Schedule:\n" + Columns.render(rows))
     }
 }
 
@@ -59,7 +59,7 @@ struct CompleteCommand: SessionCommand {
         if let days = planned.deviationDays {
             line += " Draft protocol deviation: \(abs(days)) day(s) \(days < 0 ? "early" : "late"); add a note with `cohort note`."
         }
-        Session.print(line)
+        Session.confirm(line)
     }
 }
 
@@ -75,7 +75,7 @@ struct MissCommand: SessionCommand {
     func execute(_ session: Session) throws {
         let when = try session.date(date, option: "--date") ?? session.today
         try session.openStore().apply(.miss(subject: subject, visit: visit, date: when, reason: reason), today: session.today, user: session.user)
-        Session.print("Saved: \(subject) \(visit) marked missed on \(when).")
+        Session.confirm("Saved: \(subject) \(visit) marked missed on \(when).")
     }
 }
 
@@ -91,7 +91,7 @@ struct RescheduleCommand: SessionCommand {
     func execute(_ session: Session) throws {
         guard let when = try session.date(newDate, option: "DATE") else { return }
         try session.openStore().apply(.reschedule(subject: subject, visit: visit, date: when, reason: reason), today: session.today, user: session.user)
-        Session.print("Saved: \(subject) \(visit) rescheduled to \(when).")
+        Session.confirm("Saved: \(subject) \(visit) rescheduled to \(when).")
     }
 }
 
@@ -118,7 +118,7 @@ struct ScoreCommand: SessionCommand {
                                                  rater: rater, reason: reason), today: session.today, user: session.user).after
         guard let administration = participant.administration(visit: visit, scale: definition.code),
               let result = participant.result(of: administration, context: store.context) else { return }
-        Session.print("Saved: \(subject) \(visit) \(definition.code) \(ScoreText.summary(items: items, result: result, scale: definition))")
+        Session.confirm("Saved: \(subject) \(visit) \(definition.code) \(ScoreText.summary(items: items, result: result, scale: definition))")
         for flag in result.flags {
             Session.warn(flag.urgent ? "URGENT SAFETY FLAG \(flag.flag) for \(subject) at \(visit): act now and acknowledge it with `cohort acknowledge \(subject) \(visit) \(flag.flag)`."
                                      : "flag \(flag.flag) raised for \(subject) at \(visit).")
@@ -141,7 +141,7 @@ struct WithdrawCommand: SessionCommand {
         let participant = try session.openStore().apply(.withdraw(subject: subject, date: when, reason: reason, screenFailure: screenFail),
                                                         today: session.today, user: session.user).after
         let cancelled = participant.visits.filter { $0.status == .cancelled }.count
-        Session.print("Saved: \(subject) \(participant.status.rawValue) on \(when); \(cancelled) scheduled visit(s) cancelled.")
+        Session.confirm("Saved: \(subject) \(participant.status.rawValue) on \(when); \(cancelled) scheduled visit(s) cancelled.")
     }
 }
 
@@ -155,7 +155,7 @@ struct AcknowledgeCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         try session.openStore().apply(.acknowledge(subject: subject, visit: visit, flag: flag), today: session.today, user: session.user)
-        Session.print("Saved: \(subject) \(visit) \(flag) acknowledged by \(session.user).")
+        Session.confirm("Saved: \(subject) \(visit) \(flag) acknowledged by \(session.user).")
     }
 }
 
@@ -169,6 +169,6 @@ struct NoteCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         try session.openStore().apply(.noteDeviation(subject: subject, visit: visit, note: note), today: session.today, user: session.user)
-        Session.print("Saved: note on \(subject) \(visit) deviation.")
+        Session.confirm("Saved: note on \(subject) \(visit) deviation.")
     }
 }

@@ -80,8 +80,9 @@ struct ExportCommand: SessionCommand {
             problems = try store.forEachParticipant({ ScoreExport.rows($0, format: format, context: context) }) { try write($0) }
         }
         if let out {
-            try DurableFile.replace(out) { write in try export { try write(Array($0.utf8)) } }
-            Session.print("Wrote \(out).")
+            let target = try OutputFile.checked(out, store: session.storeDirectory)
+            try DurableFile.replace(target) { write in try export { try write(Array($0.utf8)) } }
+            Session.print("Wrote \(target).")
         } else {
             try export { Session.write($0) }
         }

@@ -26,12 +26,12 @@ struct InitCommand: SessionCommand {
                 throw DomainError("\(session.storeDirectory) already holds a Cohort store; to add a study give --protocol NAME|FILE.")
             }
             try store.addProtocol(studyProtocol)
-            Session.print("Added protocol \(studyProtocol.id) to the store at \(session.storeDirectory).")
+            Session.confirm("Added protocol \(studyProtocol.id) to the store at \(session.storeDirectory).")
             return
         }
         try JSONFileStore.create(directory: session.storeDirectory, siteName: site, siteNumber: siteNumber,
                                  studyProtocol: studyProtocol, scales: session.scales, user: session.user)
-        Session.print("Created a store at \(session.storeDirectory) for \(site) with protocol \(studyProtocol.id).")
+        Session.confirm("Created a store at \(session.storeDirectory) for \(site) with protocol \(studyProtocol.id).")
     }
 }
 
@@ -59,20 +59,22 @@ struct DemoCommand: SessionCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Fill a new store with a realistic demo study (same seed, same store).")
 
-    @Option(help: "How many participants to enroll.")
+    @Option(help: "How many participants to enroll (1 to 9999: a site numbers its subjects 0001–9999).")
     var participants: Int = 24
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
     @OptionGroup var globals: GlobalOptions
 
     func validate() throws {
-        guard (1...20_000).contains(participants) else { throw ValidationError("--participants must be 1 to 20000.") }
+        guard (1...9_999).contains(participants) else {
+            throw ValidationError("--participants must be 1 to 9999: a site numbers its subjects 0001 to 9999.")
+        }
     }
 
     func execute(_ session: Session) throws {
         let store = try DemoSite.build(directory: session.storeDirectory, participants: participants, seed: seed,
                                        today: session.today, scales: session.scales)
-        Session.print("Made a demo site at \(session.storeDirectory): \(try store.subjects().count) participants in \(store.context.protocols.count) studies, as of \(session.today).")
+        Session.confirm("Made a demo site at \(session.storeDirectory): \(try store.subjects().count) participants in \(store.context.protocols.count) studies, as of \(session.today).")
     }
 }
 

@@ -1,0 +1,26 @@
+/// Rules for text that comes from outside (protocol files, the command line) and for showing it back.
+public enum Text {
+    /// Bidirectional controls: they reorder what a reader sees (a "Trojan Source" reason) and are refused.
+    static let bidiControls: Set<UInt32> = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
+
+    /// True for a control character (C0, DEL, C1) or a bidirectional control.
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || bidiControls.contains(scalar.value)
+    }
+
+    /// `text` as a message may show it: controls replaced by `?`, at most `longest` characters.
+    public static func shown(_ text: String, longest: Int = 40) -> String {
+        let clean = String(String.UnicodeScalarView(text.unicodeScalars.map { isControl($0) ? "?" : $0 }))
+        return clean.count > longest ? String(clean.prefix(longest - 1)) + "…" : clean
+    }
+
+    /// Why `text` cannot be a name or title (empty, longer than 120 characters, or holding controls).
+    public static func problem(_ text: String, what: String, longest: Int = 120) -> String? {
+        if text.trimmingCharacters(in: .whitespaces).isEmpty { return "\(what) is empty" }
+        if text.count > longest || text.utf8.count > longest * 4 { return "\(what) is longer than \(longest) characters" }
+        if text.unicodeScalars.contains(where: isControl) { return "\(what) holds control characters" }
+        return nil
+    }
+}
+
+import Foundation

@@ -1,0 +1,38 @@
+import CohortDomain
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where `cohort export --out FILE` may write: a new regular file, or an existing regular file, outside
+/// the store. Never a store file, a link or a special file (PRODUCT.md §4).
+public enum OutputFile {
+    /// The absolute path to write for `path`, or a refusal naming what is wrong.
+    public static func checked(_ path: String, store: String) throws -> String {
+        guard !path.isEmpty, !path.hasSuffix("/") else { throw DomainError("--out needs a file name, e.g. --out scores.csv.") }
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let name = (absolute as NSString).lastPathComponent
+        let parent = (absolute as NSString).deletingLastPathComponent
+        guard name != "." && name != "..", let realParent = realPath(parent.isEmpty ? "/" : parent) else {
+            throw DomainError("--out \(Text.shown(path)): the folder \(Text.shown(parent)) does not exist.")
+        }
+        var info = stat()
+        if lstat(absolute, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFLNK: throw DomainError("--out \(Text.shown(path)) is a symbolic link; Cohort writes exports only to a plain file. Choose another name.")
+            default: throw DomainError("--out \(Text.shown(path)) is not a regular file (a folder, FIFO, socket or device). Choose another name.")
+            }
+        }
+        if let realStore = realPath(store), realParent == realStore || realParent.hasPrefix(realStore + "/") {
+            throw DomainError("--out \(Text.shown(path)) is inside the store \(realStore); an export never writes there. Choose a file outside it.")
+        }
+        return realParent + "/" + name
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}
