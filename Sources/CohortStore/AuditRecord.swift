@@ -60,18 +60,22 @@ public struct AuditRecord: Equatable, Sendable {
         members["hash"] = .string(Self.blankHash)
         members["prev"] = .string(prev)
         var bytes = JSONValue.object(members).canonicalBytes()
-        hash = Self.hash(of: bytes)
+        hash = Self.hash(of: bytes[...])
         bytes.replaceSubrange(Self.hashRange, with: Array(hash.utf8))
         return bytes
     }
 
     /// SHA-256 of `line` with its hash digits read as zeros.
-    static func hash(of line: some Collection<UInt8>) -> String {
-        var blanked = Array(line)
-        guard blanked.count > hashRange.upperBound else { return "" }
-        blanked.replaceSubrange(hashRange, with: repeatElement(UInt8(ascii: "0"), count: 64))
-        return SHA256.hex(blanked)
+    static func hash(of line: ArraySlice<UInt8>) -> String {
+        guard line.count > hashRange.upperBound else { return "" }
+        var hash = SHA256()
+        hash.update(line[line.startIndex..<(line.startIndex + hashRange.lowerBound)])
+        hash.update(zeroDigits)
+        hash.update(line[(line.startIndex + hashRange.upperBound)...])
+        return SHA256.hex(digest: hash.finalize())
     }
+
+    private static let zeroDigits = [UInt8](repeating: UInt8(ascii: "0"), count: 64)
 
     /// Why a line is not an intact record.
     enum LineProblem: Error, Equatable {
@@ -82,35 +86,44 @@ public struct AuditRecord: Equatable, Sendable {
     }
 
     /// Reads one line of a log, checking its own hash.
-    init(line: some Collection<UInt8>) throws(LineProblem) {
-        let bytes = Array(line)
+    init(line bytes: ArraySlice<UInt8>) throws(LineProblem) {
         guard bytes.starts(with: Self.linePrefix), bytes.count > Self.hashRange.upperBound else {
             throw .unreadable("it does not begin like an audit record")
         }
-        let value: JSONValue
-        do { value = try JSONValue.parse(bytes) } catch { throw .unreadable("\(error)") }
-        guard case .object(let members) = value else { throw .unreadable("it is not an object") }
-        let known: Set<String> = ["hash", "prev", "subject", "seq", "time", "user", "reason", "op", "path", "value", "old"]
-        guard members.keys.allSatisfy(known.contains) else {
-            throw .unreadable("it has a member that audit records do not have")
+        let pairs: [(key: String, value: JSONValue)]
+        do { pairs = try JSONValue.parseSortedMembers(bytes) } catch { throw .unreadable("\(error)") }
+        var hash: String?, prev: String?, seq: Int?, time: String?, user: String?, opText: String?, path: String?
+        var subject: JSONValue?, reason: JSONValue?, value: JSONValue?, old: JSONValue?
+        for (key, member) in pairs {
+            switch key {
+            case "hash": hash = member.stringValue
+            case "prev": prev = member.stringValue
+            case "seq": seq = member.intValue
+            case "time": time = member.stringValue
+            case "user": user = member.stringValue
+            case "op": opText = member.stringValue
+            case "path": path = member.stringValue
+            case "subject": subject = member
+            case "reason": reason = member
+            case "value": value = member
+            case "old": old = member
+            default: throw .unreadable("it has a member that audit records do not have")
+            }
         }
-        guard let hash = members["hash"]?.stringValue, let prev = members["prev"]?.stringValue,
-              let seq = members["seq"]?.intValue, seq >= 1,
-              let time = members["time"]?.stringValue, let user = members["user"]?.stringValue,
-              let opText = members["op"]?.stringValue, let op = PatchOperation.Op(rawValue: opText),
-              let path = members["path"]?.stringValue else {
+        guard let hash, let prev, let seq, seq >= 1, let time, let user, let opText, let op = PatchOperation.Op(rawValue: opText),
+              let path else {
             throw .unreadable("a required member is missing or of the wrong type")
         }
-        func optionalText(_ key: String) throws(LineProblem) -> String? {
-            switch members[key] {
+        func optionalText(_ member: JSONValue?, _ key: String) throws(LineProblem) -> String? {
+            switch member {
             case .null?: return nil
             case .string(let text)?: return text
             default: throw .unreadable("\(key) is missing or not text")
             }
         }
-        subject = try optionalText("subject")
-        reason = try optionalText("reason")
-        let operation = PatchOperation(op: op, path: path, value: members["value"], old: members["old"])
+        self.subject = try optionalText(subject, "subject")
+        self.reason = try optionalText(reason, "reason")
+        let operation = PatchOperation(op: op, path: path, value: value, old: old)
         guard (op == .remove) == (operation.value == nil), (op == .add) == (operation.old == nil) else {
             throw .unreadable("its value and old value do not fit the operation \(op.rawValue)")
         }

@@ -61,13 +61,13 @@ extension JSONFileStore {
         }
         guard !runFiles.isEmpty else {
             run.sort { $0.key < $1.key }
-            for entry in run { if let record = try? AuditRecord(line: entry.line) { try body(record) } }
+            for entry in run { if let record = try? AuditRecord(line: entry.line[...]) { try body(record) } }
             return problems
         }
         if !run.isEmpty { try spill() }
         // Merge: each run is sorted; take the earliest head each time.
         var readers = try runFiles.map { try LineReader(path: $0) }
-        func record(_ line: [UInt8]?) -> AuditRecord? { line.flatMap { try? AuditRecord(line: $0) } }
+        func record(_ line: [UInt8]?) -> AuditRecord? { line.flatMap { try? AuditRecord(line: $0[...]) } }
         var heads = readers.indices.map { record(readers[$0].next()) }
         while let earliest = heads.indices.filter({ heads[$0] != nil }).min(by: { heads[$0]!.timeKey < heads[$1]!.timeKey }) {
             try body(heads[earliest]!)

@@ -162,8 +162,10 @@ public enum JSONPatch {
     static func pointerTokens(_ pointer: String) throws -> [String] {
         guard !pointer.isEmpty else { return [] }
         guard pointer.hasPrefix("/") else { throw Mismatch(description: "'\(pointer)' is not a JSON Pointer") }
-        return pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-            $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+        return pointer.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { token in
+            let text = String(Substring(token))
+            guard token.contains(UInt8(ascii: "~")) else { return text }
+            return text.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
         }
     }
 

@@ -15,15 +15,34 @@ extension JSONValue {
     static let maximumDepth = 64
 
     /// Parses one JSON document filling the whole of `bytes` (white space around it allowed).
-    public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
-        let array = bytes as? [UInt8] ?? Array(bytes)
-        return try array.withUnsafeBufferPointer { buffer in
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        try bytes.withUnsafeBufferPointer(parse)
+    }
+
+    /// Parses one JSON document filling the whole of `bytes`: a line of a larger buffer, without a copy.
+    public static func parse(_ bytes: ArraySlice<UInt8>) throws -> JSONValue {
+        try bytes.withUnsafeBufferPointer(parse)
+    }
+
+    /// The members of the object that fills `bytes`, in the order written, which must be sorted (as the
+    /// canonical writer writes them): for the audit lines read by the hundred thousand, with no dictionary
+    /// built for the top level.
+    static func parseSortedMembers(_ bytes: ArraySlice<UInt8>) throws -> [(key: String, value: JSONValue)] {
+        try bytes.withUnsafeBufferPointer { buffer in
             var parser = Parser(bytes: buffer)
-            let value = try parser.value(depth: 0)
+            let members = try parser.sortedMembers()
             parser.skipSpace()
             guard parser.offset == buffer.count else { throw parser.error("the end of the document") }
-            return value
+            return members
         }
+    }
+
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+        var parser = Parser(bytes: buffer)
+        let value = try parser.value(depth: 0)
+        parser.skipSpace()
+        guard parser.offset == buffer.count else { throw parser.error("the end of the document") }
+        return value
     }
 
     /// The canonical compact text: object members in sorted key order, no white space.
@@ -146,6 +165,30 @@ private struct Parser {
         }
     }
 
+    mutating func sortedMembers() throws -> [(key: String, value: JSONValue)] {
+        skipSpace()
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "{") else { throw error("an object") }
+        offset += 1
+        var members: [(key: String, value: JSONValue)] = []
+        skipSpace()
+        if offset < bytes.count && bytes[offset] == UInt8(ascii: "}") { offset += 1; return members }
+        while true {
+            skipSpace()
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw error("a member name") }
+            let key = try string()
+            if let last = members.last?.key, !(last < key) { throw error("members in sorted order, each once") }
+            skipSpace()
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw error("':'") }
+            offset += 1
+            members.append((key, try value(depth: 1)))
+            skipSpace()
+            guard offset < bytes.count else { throw error("',' or '}'") }
+            offset += 1
+            if bytes[offset - 1] == UInt8(ascii: "}") { return members }
+            guard bytes[offset - 1] == UInt8(ascii: ",") else { offset -= 1; throw error("',' or '}'") }
+        }
+    }
+
     mutating func literal(_ word: String) throws {
         let expected = word.utf8
         guard bytes.count - offset >= expected.count,
@@ -186,15 +229,19 @@ private struct Parser {
         offset += 1 // the opening quote
         var scalars: [UInt8] = []
         let start = offset
-        // Fast path: no escapes, copy the bytes at once.
+        // Fast path: no escapes, copy the bytes at once; only text beyond ASCII needs its UTF-8 checked.
+        var isASCII = true
         while offset < bytes.count {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
-                let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
-                guard let text else { throw error("UTF-8 text") }
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<offset])
+                let text = String(decoding: raw, as: UTF8.self)
+                // Decoding repairs bad UTF-8; a repaired string is not the bytes that were written.
+                guard isASCII || text.utf8.elementsEqual(raw) else { throw error("UTF-8 text") }
                 offset += 1
                 return text
             }
+            if byte >= 0x80 { isASCII = false }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
             offset += 1
         }

@@ -25,9 +25,14 @@ public struct SHA256 {
     public static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var hash = SHA256()
         hash.update(bytes)
+        return hex(digest: hash.finalize())
+    }
+
+    /// A digest in lowercase hex.
+    public static func hex(digest: [UInt8]) -> String {
         var text: [UInt8] = []
         text.reserveCapacity(64)
-        for byte in hash.finalize() {
+        for byte in digest {
             text.append(hexDigits[Int(byte >> 4)])
             text.append(hexDigits[Int(byte & 0x0f)])
         }
