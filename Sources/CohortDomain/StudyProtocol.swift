@@ -110,7 +110,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
                 found.append("visit \(code) lists unknown scale '\(Text.shown(scale))'")
             }
             if !(0...Self.windowLimit).contains(visit.minus) || !(0...Self.windowLimit).contains(visit.plus) {
-                found.append("visit \(code) has a window of -\(visit.minus)/+\(visit.plus) days; minus and plus are 0 to \(Self.windowLimit)")
+                found.append("visit \(code) has a window of minus \(visit.minus), plus \(visit.plus) days; minus and plus are 0 to \(Self.windowLimit)")
             }
             var day: Int?
             switch (visit.day, visit.anchor) {

@@ -256,14 +256,14 @@ public final class JSONFileStore: ParticipantStore {
     }
 
     /// Reads and checks one participant file in `folder`: intact, of this format, named for its subject,
-    /// every value within its definition. Returns it with its bytes.
-    static func readParticipant(_ subject: String, folder: String, context: StudyContext) throws -> (file: ParticipantFile, bytes: [UInt8]) {
+    /// every value within its definition. Returns it with its content as a JSON tree.
+    static func readParticipant(_ subject: String, folder: String, context: StudyContext) throws -> (file: ParticipantFile, tree: JSONValue) {
         if let problem = SubjectID.problem(subject) { throw DomainError("Unknown subject: \(problem).") }
         let path = folder + "/" + subject + ".json"
         guard let bytes = try DurableFile.read(path) else {
             throw DomainError("No participant \(subject) in this store. `cohort visits` or `cohort audit` list the subjects here.")
         }
-        let file = try CanonicalJSON.unseal(bytes, as: ParticipantFile.self, path: path, version: formatVersion)
+        let (file, tree) = try CanonicalJSON.unsealWithTree(bytes, as: ParticipantFile.self, path: path, version: formatVersion)
         guard file.participant.subject == subject else {
             throw StoreError(.damaged, "\(path) holds subject \(file.participant.subject.prefix(24)), not \(subject): the file was renamed or copied by hand. It was not changed.")
         }
@@ -271,7 +271,7 @@ public final class JSONFileStore: ParticipantStore {
         guard problems.isEmpty else {
             throw StoreError(.damaged, "\(path) holds values no action could have saved (\(problems.prefix(3).joined(separator: "; "))): it was edited by hand. It was not changed; restore it from a backup (cohort verify lists every problem).")
         }
-        return (file, bytes)
+        return (file, tree)
     }
 
     func readSite() throws -> SiteInfo {

@@ -67,12 +67,21 @@ enum CanonicalJSON {
     /// Opens file bytes, refusing (naming `path`) anything that is not an intact file of this kind and
     /// of format `version` exactly.
     static func unseal<T: Codable>(_ bytes: [UInt8], as type: T.Type, path: String, version: Int) throws -> T {
+        try unsealWithTree(bytes, as: type, path: path, version: version).content
+    }
+
+    /// Like `unseal`, also handing back the content as the JSON tree it was decoded from.
+    static func unsealWithTree<T: Codable>(_ bytes: [UInt8], as type: T.Type, path: String, version: Int) throws -> (content: T, tree: JSONValue) {
         try checkSeal(bytes, path: path)
         let sealed: SealedFile<T>
+        let tree: JSONValue
         do {
-            sealed = try JSONDecoder().decode(SealedFile<T>.self, from: Data(bytes))
+            tree = try JSONValue.parse(bytes)
+            sealed = try JSONValueDecoder.decode(SealedFile<T>.self, from: tree)
         } catch let error as DecodingError {
             throw StoreError(.damaged, "\(path) is damaged: \(error.plainDescription). It was not changed; restore it from a backup (cohort verify lists every damaged file).")
+        } catch {
+            throw StoreError(.damaged, "\(path) is damaged: \(error). It was not changed; restore it from a backup (cohort verify lists every damaged file).")
         }
         guard sealed.formatVersion <= version else {
             throw StoreError(.tooNew, "\(path) was written by a newer Cohort (format \(sealed.formatVersion); this one reads up to \(version)). Update Cohort.")
@@ -80,6 +89,6 @@ enum CanonicalJSON {
         guard sealed.formatVersion == version else {
             throw StoreError(.damaged, "\(path) is in store format \(sealed.formatVersion), older than the rest of the store (\(version)): it was copied back from a backup made before the store was migrated. It was not changed; restore it from a backup of the same format.")
         }
-        return sealed.content
+        return (sealed.content, tree["content"] ?? .null)
     }
 }

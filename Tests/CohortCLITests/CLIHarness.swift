@@ -31,11 +31,14 @@ struct CLIHarness {
         environment["SWIFT_BACKTRACE"] = "enable=no"
     }
 
-    /// Runs `cohort` (or `executable`, e.g. bash or strace around it) in this store's environment.
+    /// Runs `cohort` (or `executable`, e.g. bash or strace around it) in this store's environment, in
+    /// `directory` when given.
     @discardableResult
-    func run(_ arguments: [String], environment extra: [String: String] = [:], executable: String = binary) -> Outcome {
+    func run(_ arguments: [String], environment extra: [String: String] = [:], executable: String = binary,
+             directory: String? = nil) -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.arguments = arguments
         process.environment = environment.merging(extra) { _, new in new }
         let out = Pipe(), err = Pipe()

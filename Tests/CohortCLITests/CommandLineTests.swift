@@ -95,10 +95,37 @@ struct CommandLineTests {
         let sdtm = cli.ok(["export", "--format", "sdtm"]).stdout.split(separator: "\n")
         #expect(sdtm.first == "STUDYID,DOMAIN,USUBJID,QSSEQ,QSTESTCD,QSTEST,QSCAT,QSORRES,QSSTRESN,VISIT,QSDTC")
         #expect(sdtm[1].hasPrefix("SCZ-5W-INPT,QS,SCZ-5W-INPT-101-0001,1,WISH,Wish to be dead,"))
-        let file = cli.store + "/export.csv"
+        let file = cli.store + ".export.csv"
+        defer { try? FileManager.default.removeItem(atPath: file) }
         cli.ok(["export", "--out", file])
         let mode = (try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int) ?? 0
         #expect(mode == 0o600)
+    }
+
+    @Test func exportWritesOnlyAPlainFileOutsideTheStore() throws {
+        let cli = enrolledStore()
+        defer { cli.remove() }
+        let before = cli.snapshot()
+        let outside = NSTemporaryDirectory() + "cohort-out-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: outside) }
+        let target = outside + "/target.txt"
+        FileManager.default.createFile(atPath: target, contents: Data("keep me".utf8))
+        try FileManager.default.createSymbolicLink(atPath: outside + "/link.csv", withDestinationPath: target)
+        try FileManager.default.createSymbolicLink(atPath: outside + "/store-link", withDestinationPath: cli.store)
+        for (out, message) in [(cli.store + "/participants/101-0001.json", "inside the store"),
+                               (outside + "/store-link/participants/101-0001.json", "inside the store"),
+                               (cli.store + "/new.csv", "inside the store"),
+                               (outside + "/link.csv", "symbolic link"), ("/dev/null", "not a regular file"),
+                               (outside, "not a regular file"), (outside + "/none/x.csv", "does not exist")] {
+            let outcome = cli.run(["export", "--out", out])
+            #expect(outcome.status == 1 && outcome.stderr.contains(message), "\(out): \(outcome.stderr)")
+        }
+        #expect(cli.snapshot() == before)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep me")
+        // A one-character name in the working directory is an ordinary file.
+        let outcome = cli.run(["export", "--out", "a"], directory: outside)
+        #expect(outcome.status == 0 && FileManager.default.fileExists(atPath: outside + "/a"), "\(outcome.stderr)")
     }
 
     @Test func exportQuotesWhatASpreadsheetWouldMisreadAndStreamsEveryParticipantInOrder() throws {

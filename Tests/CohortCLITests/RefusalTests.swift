@@ -106,8 +106,8 @@ struct RefusalTests {
             ("garbage.json", Data("not json".utf8), "not valid JSON"),
             ("binary.json", Data([0xFF, 0xFE, 0x00, 0x7B]), "not valid JSON"),
             ("empty.json", Data(), "not valid JSON"),
-            ("huge.json", Data(("{\"id\": \"" + String(repeating: "x", count: 2_000_000) + "\"}").utf8), "missing"),
-            ("cycle.json", Data(#"{"id":"C","title":"t","arms":["A"],"primaryScale":"PANSS","visits":[{"code":"D1","name":"B","day":1,"minus":0,"plus":0,"scales":[],"baseline":true},{"code":"X","name":"X","anchor":"Y","offset":1,"minus":0,"plus":0,"scales":[]},{"code":"Y","name":"Y","anchor":"X","offset":1,"minus":0,"plus":0,"scales":[]}]}"#.utf8), "anchors form a cycle"),
+            ("huge.json", Data(("{\"id\": \"" + String(repeating: "x", count: 2_000_000) + "\"}").utf8), "at most 1 MiB"),
+            ("cycle.json", Data(#"{"id":"C","title":"t","arms":["A"],"primaryScale":"PANSS","visits":[{"code":"D1","name":"B","day":1,"minus":0,"plus":0,"scales":[],"baseline":true},{"code":"X","name":"X","anchor":"Y","offset":1,"minus":0,"plus":0,"scales":[]},{"code":"Y","name":"Y","anchor":"X","offset":1,"minus":0,"plus":0,"scales":[]}]}"#.utf8), "anchors cannot form a cycle"),
         ]
         for (name, data, message) in files {
             FileManager.default.createFile(atPath: folder + "/" + name, contents: data)

@@ -32,10 +32,26 @@ struct ProtocolTests {
         (#""scales": ["PANSS"]}"#, #""scales": ["PANS"]}"#, "unknown scale 'PANS'"),
         (#""code": "W1""#, #""code": "D1""#, "visit code D1 is used twice"),
         (#""day": 8, "minus": 2, "plus": 2, "scales": ["PANSS", "CSSRS"]}"#, #""day": 8, "minus": 2, "plus": 2, "scales": ["PANSS", "CSSRS"], "baseline": true}"#, "2 visits are marked baseline"),
-        (#""day": 8, "minus": 2"#, #""day": 8, "minus": -2"#, "visit W1 has a negative window"),
+        (#""day": 8, "minus": 2"#, #""day": 8, "minus": -2"#, "visit W1 has a window of minus -2, plus 2 days"),
+        (#""day": 8, "minus": 2, "plus": 2"#, #""day": 8, "minus": 2, "plus": 9223372036854775807"#, "minus and plus are 0 to 365"),
+        (#""day": 8,"#, #""day": 9223372036854775807,"#, "days are -3650 to 3650"),
+        (#""offset": 7"#, #""offset": 9223372036854775807"#, "offsets are 0 to 3650"),
+        (#""offset": 7"#, #""offset": -1"#, "offsets are 0 to 3650"),
+        (#""code": "W1""#, #""code": "W 1""#, "visit code 'W 1' must be 1 to 16"),
+        (#""code": "W1""#, #""code": "W1234567890123456""#, "must be 1 to 16"),
+        (#""id": "T-1""#, #""id": "T-1-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa""#, "must be 1 to 32"),
+        (#""id": "T-1""#, #""id": "T/1""#, "must be 1 to 32"),
+        (#""name": "Week 1""#, #""name": "Week \u001b[31m1""#, "the name of visit W1 holds control characters"),
+        (#""name": "Week 1""#, #""name": "Week \u202e1""#, "the name of visit W1 holds control characters"),
+        (#""title": "Test""#, "\"title\": \"" + String(repeating: "t", count: 121) + "\"", "the title is longer than 120 characters"),
+        (#""primaryScale": "PANSS","#, #""primaryScale": "PANSS", "responderPrecent": 30,"#, "unknown member 'responderPrecent'"),
+        (#""offset": 7,"#, #""offset": 7, "ofset": 7,"#, "visit 4 has unknown member 'ofset'"),
+        (#""day": -7"#, #""day": 20"#, "list visits in the order of their study days"),
+        (#""day": -7, "minus": 7, "plus": 6"#, #""day": -7, "minus": 7, "plus": 7"#, "its window reaches Day 1 or later"),
+        (#""day": 8, "minus": 2"#, #""day": 8, "minus": 7"#, "its window reaches Day 1 or earlier"),
         (#""day": -7"#, #""day": 0"#, "day 0"),
         (#""anchor": "W1""#, #""anchor": "W9""#, "anchored to unknown visit W9"),
-        (#""code": "W1", "name": "Week 1", "day": 8,"#, #""code": "W1", "name": "Week 1", "anchor": "FU", "offset": 1,"#, "anchors form a cycle"),
+        (#""code": "W1", "name": "Week 1", "day": 8,"#, #""code": "W1", "name": "Week 1", "anchor": "FU", "offset": 1,"#, "anchors cannot form a cycle"),
         (#""primaryScale": "PANSS""#, #""primaryScale": "XYZ""#, "primary scale 'XYZ'"),
         (#""arms": ["A"]"#, #""arms": []"#, "no arms"),
     ])
@@ -47,6 +63,21 @@ struct ProtocolTests {
         } throws: { error in
             ((error as? DomainError)?.message ?? "").contains(expected)
         }
+    }
+
+    @Test func aLongAnchorChainIsCheckedInOneGoAndBoundedInDays() throws {
+        // 10,000 visits each anchored to the one before: linear to check, and the days stay bounded.
+        var visits = [#"{"code": "D1", "name": "Baseline", "day": 1, "minus": 0, "plus": 0, "scales": [], "baseline": true}"#]
+        for index in 1...10_000 {
+            visits.append(#"{"code": "V\#(index)", "name": "V", "anchor": "\#(index == 1 ? "D1" : "V\(index - 1)")", "offset": 1, "minus": 0, "plus": 0, "scales": []}"#)
+        }
+        let text = #"{"id": "CHAIN", "title": "t", "arms": ["A"], "primaryScale": "PANSS", "visits": ["# + visits.joined(separator: ",") + "]}"
+        #expect { try StudyProtocol.parse(Data(text.utf8), scales: Fixture.scales) } throws: { error in
+            let message = (error as? DomainError)?.message ?? ""
+            return message.contains("visit V3650 falls on day 3651, after day 3650") && !message.contains("V3649 falls")
+        }
+        let oversized = Data(repeating: UInt8(ascii: " "), count: StudyProtocol.maximumFileSize + 1)
+        #expect { try StudyProtocol.parse(oversized, scales: Fixture.scales) } throws: { ($0 as? DomainError)?.message.contains("at most 1 MiB") == true }
     }
 
     @Test func refusesJSONThatIsNotAProtocol() {

@@ -9,13 +9,14 @@ enum GoldenFile {
     static func check(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let url = folder.appendingPathComponent(name + ".txt")
         let actual = text + "\n"
-        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
+        let expected = try? String(contentsOf: url, encoding: .utf8)
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" && expected != actual {
             try? actual.write(to: url, atomically: true, encoding: .utf8)
             // Recording is never a pass: review the diff, then run again without RECORD_SNAPSHOTS.
             Issue.record("Recorded \(name).txt; review it and run the tests again without RECORD_SNAPSHOTS", sourceLocation: sourceLocation)
             return
         }
-        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+        guard let expected else {
             Issue.record("No golden file \(name).txt: run RECORD_SNAPSHOTS=1 swift test and review it", sourceLocation: sourceLocation)
             return
         }

@@ -1,3 +1,4 @@
+import CohortDomain
 @testable import CohortStore
 import Testing
 
@@ -48,5 +49,25 @@ struct JSONPatchTests {
         for bad in ["", "{", "[1,]", "{\"a\":1,\"a\":2}", "01", "\"\u{1}\"", "nul", String(repeating: "[", count: 100) + String(repeating: "]", count: 100)] {
             #expect(throws: JSONValue.SyntaxError.self, "\(bad)") { try JSONValue.parse(Array(bad.utf8)) }
         }
+    }
+}
+
+/// The tree decoder every store read now goes through.
+struct JSONValueDecoderTests {
+    @Test func decodesWhatTheEncoderWroteAndRefusesTheWrongShapes() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        var participant = try fixture.enroll("101-0001")
+        try fixture.store.apply(.complete(subject: "101-0001", visit: "SCR", date: CivilDate("2026-11-12")!, reason: nil), today: StoreFixture.today, user: "t")
+        participant = try fixture.store.apply(.score(subject: "101-0001", visit: "SCR", scale: "PANSS", items: Array(repeating: 3, count: 29) + [nil],
+                                                     date: nil, rater: "ab", reason: nil), today: StoreFixture.today, user: "t").after
+        #expect(try JSONValueDecoder.decode(Participant.self, from: JSONValue(encoding: participant)) == participant)
+        #expect(try JSONValueDecoder.decode(StudyProtocol.self, from: JSONValue(encoding: StoreFixture.schizophrenia)) == StoreFixture.schizophrenia)
+        guard case .object(var members) = try JSONValue(encoding: participant) else { Issue.record("not an object"); return }
+        members["birthYear"] = .string("1980")
+        #expect(throws: DecodingError.self) { try JSONValueDecoder.decode(Participant.self, from: .object(members)) }
+        members["birthYear"] = nil
+        #expect(throws: DecodingError.self) { try JSONValueDecoder.decode(Participant.self, from: .object(members)) }
+        #expect(throws: DecodingError.self) { try JSONValueDecoder.decode(Participant.self, from: .array([])) }
     }
 }
