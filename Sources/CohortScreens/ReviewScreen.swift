@@ -47,6 +47,14 @@ struct ReviewScreen {
                      x: 0, y: y, style: Style(.urgent, bold: true, reverse: true))
             y += 1
         }
+        if !data.unreadable.isEmpty {
+            // Listed until fixed: a participant whose file cannot be read must not vanish from the day.
+            let named = data.unreadable.prefix(8).joined(separator: ", ") + (data.unreadable.count > 8 ? " +\(data.unreadable.count - 8)" : "")
+            grid.fill(y: y, style: Style(.danger, bold: true))
+            grid.put(DisplayWidth.truncate(" \(glyphs.warning) UNREADABLE, not in the lists: \(named) \(glyphs.dot) cohort verify says why",
+                                           to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: Style(.danger, bold: true))
+            y += 1
+        }
         let columns = Self.fitting(grid.width)
         var x = 1
         for column in columns {

@@ -29,6 +29,9 @@ public final class InMemoryStore: ParticipantStore {
         return found
     }
 
+    /// Nothing but this object changes an in-memory store.
+    public func hasChanged() -> Bool { false }
+
     public func loadTable(_ check: TableCheck) -> LoadedTable {
         LoadedTable(table: ReviewTable(participants: Array(participants.values), context: context), isFullyChecked: true)
     }

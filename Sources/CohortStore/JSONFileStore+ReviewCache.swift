@@ -16,6 +16,8 @@ extension JSONFileStore {
     var cacheFile: String { cacheDirectory + "/review-table" }
 
     public func loadTable(_ check: TableCheck) -> LoadedTable {
+        // Taken before looking, so a save made while the files are read is seen by the next `hasChanged`.
+        folderLookedAt = FileStamp.of(participantsDirectory)
         let fingerprint = contextFingerprint()
         if knownTable?.fingerprint != fingerprint { knownTable = nil }
         if knownTable == nil, let bytes = try? DurableFile.read(cacheFile),
@@ -32,7 +34,16 @@ extension JSONFileStore {
         return checkEveryFile(fingerprint: fingerprint)
     }
 
+    /// Whether the participants folder changed since the last `loadTable` (a save here or in another copy
+    /// renames a file into it): a stat, cheap enough to ask every second.
+    public func hasChanged() -> Bool {
+        FileStamp.of(participantsDirectory) != folderLookedAt
+    }
+
     // MARK: The journal of saves
+
+    /// The largest the journal of saves grows (about 10,000 saves) before it starts again.
+    static let journalLimit = 1 << 20
 
     var savesJournal: String { cacheDirectory + "/saves" }
 
@@ -187,8 +198,10 @@ extension JSONFileStore {
     func noteSaved(_ participant: Participant, folderBefore: FileStamp?) {
         if let before = folderBefore, let after = FileStamp.of(participantsDirectory), (try? DurableFile.makeDirectory(cacheDirectory)) != nil {
             let line = "\(participant.subject) \(before.journal) \(after.journal)\n"
-            let descriptor = open(savesJournal, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, DurableFile.fileMode)
-            if descriptor >= 0 {
+            if let descriptor = try? DurableFile.openPlain(savesJournal, O_WRONLY | O_APPEND | O_CREAT) {
+                // Bounded: past the limit it starts again, which costs only one full check at the next start.
+                var info = stat()
+                if fstat(descriptor, &info) == 0, Int(info.st_size) > Self.journalLimit { _ = ftruncate(descriptor, 0) }
                 _ = try? DurableFile.writeAll(descriptor, Array(line.utf8), path: savesJournal)
                 close(descriptor)
             }

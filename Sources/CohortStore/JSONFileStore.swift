@@ -28,6 +28,8 @@ public final class JSONFileStore: ParticipantStore {
     let clock: () -> Date
     /// The review table as last read or checked, with its files' stamps (see `loadTable`).
     var knownTable: ReviewTableCodec.Contents?
+    /// The participants folder's stamp when `loadTable` last looked (see `hasChanged`).
+    var folderLookedAt: FileStamp?
     /// The fingerprint of the context it was computed for (see `contextFingerprint`).
     private var fingerprintMemo: (context: StudyContext, value: String)?
 
@@ -65,8 +67,20 @@ public final class JSONFileStore: ParticipantStore {
         if try CanonicalJSON.formatVersion(of: bytes, path: siteFile) < Self.formatVersion {
             try FileLock.withLock(lockFile) { try migrateLocked() }
         }
+        // Clinical data is owner-only: a store folder opened up by hand (chmod 777) is closed again.
+        Self.tighten(directory, isStoreRoot: true)
+        for folder in Self.folders { Self.tighten(directory + "/" + folder) }
         site = try readSite()
         context = StudyContext(protocols: try readProtocols(), scales: scales)
+    }
+
+    /// Makes an existing folder owner-only (0700) if it is looser; a missing one (or a link inside the
+    /// store, which `verify` reports) is left alone.
+    static func tighten(_ folder: String, isStoreRoot: Bool = false) {
+        var info = stat()
+        guard (isStoreRoot ? stat(folder, &info) : lstat(folder, &info)) == 0, info.st_mode & S_IFMT == S_IFDIR,
+              info.st_mode & 0o077 != 0 else { return }
+        chmod(folder, DurableFile.directoryMode)
     }
 
     /// Why there is no store at `directory`: nothing there yet, or a store that lost its site file.

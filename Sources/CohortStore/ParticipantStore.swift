@@ -13,6 +13,8 @@ public protocol ParticipantStore: AnyObject {
     func participant(_ subject: String) throws -> Participant
     /// Every readable participant's digest in a review table, with the problems of those that are not.
     func loadTable(_ check: TableCheck) -> LoadedTable
+    /// Whether anything may have changed since the last `loadTable` (another copy's save, say).
+    func hasChanged() -> Bool
     /// Validates and saves a new participant with its schedule; a subject of `next` takes the next free ID
     /// under the lock.
     func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant
@@ -88,15 +90,24 @@ public struct SiteInfo: Codable, Sendable, Equatable {
 
 extension ParticipantStore {
     /// Applies a change value under the store's lock with the domain's rules: the one way the command line
-    /// and the screens change a participant. Returns the participant before and after.
+    /// and the screens change a participant. Returns the participant before and after. With a `basis` (the
+    /// participant as the screen showed it when the action began), a participant saved differently since
+    /// (by another copy, the command line) is not changed: `StaleChange` hands back what is saved now.
     @discardableResult
-    public func apply(_ change: Change, today: CivilDate, user: String) throws -> (before: Participant, after: Participant) {
+    public func apply(_ change: Change, basis: Participant? = nil, today: CivilDate, user: String) throws -> (before: Participant, after: Participant) {
         var before: Participant?
         let context = context
         let after = try update(change.subject) { participant, _ in
+            if let basis, basis != participant { throw StaleChange(latest: participant) }
             before = participant
             return try change.apply(to: &participant, context: context, today: today, user: user)
         }
         return (before ?? after, after)
     }
+}
+
+/// A change begun on a view of a participant that has been saved differently since: nothing was written.
+public struct StaleChange: Error, Sendable {
+    /// The participant as it is saved now.
+    public let latest: Participant
 }

@@ -53,6 +53,8 @@ public final class NCursesTerminal: Terminal {
         define_key("\u{1b}[201~", cohort_key_paste_end())
         cohort_paste_mode(1)
         set_escdelay(25)
+        // Wait at most a second for a key, so changes made by another copy show without one.
+        timeout(idleMilliseconds)
         curs_set(0)
         var pairs = false
         if environment["NO_COLOR"] == nil, has_colors() {
@@ -67,6 +69,9 @@ public final class NCursesTerminal: Terminal {
         }
         return NCursesTerminal(isUTF8: utf8, colourPairs: pairs)
     }
+
+    /// How long a key is waited for before the screen looks for changes made elsewhere.
+    static let idleMilliseconds: Int32 = 1_000
 
     private init(isUTF8: Bool, colourPairs: Bool) {
         self.isUTF8 = isUTF8
@@ -119,7 +124,7 @@ public final class NCursesTerminal: Terminal {
         while true {
             var code: wint_t = 0
             let kind = wget_wch(cohort_stdscr(), &code)
-            if kind == ERR { return nil }
+            if kind == ERR { return .idle }
             if kind == KEY_CODE_YES {
                 switch Int32(code) {
                 case KEY_UP: return .up
@@ -159,8 +164,7 @@ public final class NCursesTerminal: Terminal {
     /// within a second of the last character).
     private func readPaste() -> String {
         var text = String.UnicodeScalarView()
-        timeout(1_000)
-        defer { timeout(-1) }
+        defer { timeout(Self.idleMilliseconds) }
         while text.count < 100_000 {
             var code: wint_t = 0
             let kind = wget_wch(cohort_stdscr(), &code)

@@ -8,7 +8,7 @@ public protocol Terminal: AnyObject {
     var size: (width: Int, height: Int) { get }
     /// Shows `grid`, writing only what changed since the last frame.
     func draw(_ grid: CellGrid)
-    /// The next key, waiting for one; nil when input has ended.
+    /// The next key, waiting about a second for one (`.idle` when none came); nil when input has ended.
     func readKey() -> Key?
 }
 
@@ -68,6 +68,10 @@ public enum InteractiveSession {
             }
             guard let key = terminal.readKey() else { break }
             if key == .resize { continue }
+            if key == .idle {
+                running = execute([.watch])
+                continue
+            }
             // Too small to use: only quitting works, so nothing happens unseen.
             if width < AppScreen.minimumWidth || height < AppScreen.minimumHeight {
                 if key == .character("q") || key == .control("c") { break }

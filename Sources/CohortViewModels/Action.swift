@@ -14,9 +14,11 @@ public enum Action: Equatable, Sendable {
     /// one shown), and the subjects whose files could not be read.
     case checked(ReviewTable?, unreadable: [String])
     /// A participant was read in full, so `then` can go ahead.
-    case fetched(Participant, then: Intent)
+    case fetched(Participant, then: Intent?)
     /// A change was saved; `before` is the participant as it was (nil for an enrollment).
     case saved(change: String, participant: Participant, before: Participant?, undoable: Bool)
+    /// A change was not saved because the participant was saved differently since the screen read it.
+    case stale(change: String, latest: Participant)
     /// An effect failed; the message says why and nothing was written.
     case failed(String)
     /// A participant's audit trail was read.

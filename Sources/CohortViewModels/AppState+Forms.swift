@@ -67,7 +67,7 @@ extension AppState {
                 entry.error = refusal
                 break
             }
-            return [.apply(change)]
+            return [saving(change)]
         case .nextField:
             if let participant = data?.participants[entry.subject] { advanceScale(entry, participant: participant) }
             return []

@@ -16,6 +16,32 @@ extension AppState {
         return []
     }
 
+    /// After the files changed on disk: what was begun on a participant saved differently since is not
+    /// saved over it (an open prompt or score entry closes, saying so), and a participant on screen is read
+    /// again with its trail.
+    private mutating func followChanges(_ dropped: Set<String>) -> [Effect] {
+        var closed: String?
+        if case .prompt(let prompt)? = overlay, let subject = prompt.purpose.subject, dropped.contains(subject) {
+            overlay = nil
+            closed = subject
+        }
+        if case .scoreEntry(let entry) = screen, dropped.contains(entry.subject), screens.count > 1 {
+            screens.removeLast()
+            closed = entry.subject
+        }
+        if let closed {
+            status = StatusLine("Not saved: \(closed) was changed elsewhere (another copy or the command line) while you were entering this. It now shows what is saved; look again.", .error)
+        }
+        let shown: String?
+        switch screen {
+        case .participant(let page): shown = page.subject
+        case .scoreEntry(let entry): shown = entry.subject
+        default: shown = nil
+        }
+        guard let shown, data?.participants[shown] == nil, data?.table.digest(shown) != nil else { return [] }
+        return [.fetch(subject: shown, then: nil), .loadAudit(subject: shown)]
+    }
+
     /// A paste goes into the focused text field only, as typed text: line breaks and tabs become spaces
     /// and other control characters are dropped, so nothing in it can submit, move or run an action.
     private mutating func paste(_ text: String, in context: KeyContext) -> [Effect] {
@@ -40,14 +66,22 @@ extension AppState {
             reportUnreadable(snapshot.unreadable)
             return snapshot.isFullyChecked ? [] : [.checkFiles]
         case .checked(let table, let unreadable):
-            takeChecked(table)
+            let dropped = takeChecked(table)
+            data?.unreadable = unreadable
             reportUnreadable(unreadable)
-            return []
+            return followChanges(dropped)
         case .fetched(let participant, let intent):
             replace(participant)
-            return handle(.intent(intent))
+            return intent.map { handle(.intent($0)) } ?? []
         case .saved(let change, let participant, let before, let undoable):
             return saved(change, participant: participant, before: before, undoable: undoable)
+        case .stale(let change, let latest):
+            // Show what is saved now and say so: the user looks again and decides. Typed scores were for
+            // the old data, so the entry closes onto the participant as saved.
+            replace(latest)
+            if case .scoreEntry(let entry) = screen, entry.subject == latest.subject, screens.count > 1 { screens.removeLast() }
+            status = StatusLine("Not saved: \(latest.subject) was changed elsewhere (another copy or the command line) since this screen read it. It now shows what is saved; check it and do it again (\(change)).", .error)
+            return []
         case .failed(let message):
             status = StatusLine(message, .error)
             if case .enrollment(var form) = screen {
@@ -161,7 +195,7 @@ extension AppState {
                 status = StatusLine("\(participant.subject) has no urgent flag waiting for acknowledgement.", .info)
                 return []
             }
-            return [.apply(.acknowledge(subject: participant.subject, visit: flag.visit, flag: flag.flag))]
+            return [saving(.acknowledge(subject: participant.subject, visit: flag.visit, flag: flag.flag))]
         case .noteDeviation:
             guard visits.indices.contains(page.selection), visits[page.selection].deviationDays != nil else {
                 status = StatusLine("The selected visit has no protocol deviation to note.", .info)
@@ -227,7 +261,7 @@ extension AppState {
                 status = StatusLine("Select an urgent flag (j/k) to acknowledge it.", .info)
                 return []
             }
-            return [.apply(.acknowledge(subject: flag.subject, visit: flag.visit, flag: flag.flag))]
+            return [saving(.acknowledge(subject: flag.subject, visit: flag.visit, flag: flag.flag))]
         case .noteDeviation:
             guard items.indices.contains(page.selection), case .deviation(let deviation, let note) = items[page.selection] else {
                 status = StatusLine("Select a deviation (j/k) to add a note.", .info)
@@ -311,7 +345,14 @@ extension AppState {
             return []
         }
         overlay = nil
-        return [.apply(change)]
+        return [saving(change)]
+    }
+
+    /// The effect that saves `change`, checked against the participant as this screen shows it, so a
+    /// participant saved differently meanwhile (another copy, the command line) is never overwritten.
+    func saving(_ change: Change) -> Effect {
+        if case .revert = change { return .apply(change, basis: nil) } // an undo checks what it expects itself
+        return .apply(change, basis: data?.participants[change.subject])
     }
 
     /// Checks a change against the domain rules on a copy, so a prompt can say what is wrong before anything
@@ -386,7 +427,7 @@ extension AppState {
             status = StatusLine("Nothing to undo.", .info)
             return []
         }
-        return [.apply(.revert(subject: last.after.subject, to: last.before, expected: last.after, description: last.description))]
+        return [saving(.revert(subject: last.after.subject, to: last.before, expected: last.after, description: last.description))]
     }
 
     // MARK: - Helpers

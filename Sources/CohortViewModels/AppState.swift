@@ -70,20 +70,25 @@ public struct AppState: Equatable, Sendable {
 
     /// Takes in the table as every file now says (after the check that follows the first frame). Full
     /// participants whose digest moved are dropped, to be read again when next needed.
-    mutating func takeChecked(_ table: ReviewTable?) {
+    /// Returns the subjects dropped.
+    @discardableResult
+    mutating func takeChecked(_ table: ReviewTable?) -> Set<String> {
         guard var snapshot = data, let table else {
             data?.isFullyChecked = true
-            return
+            return []
         }
         review = ReviewSections()
+        var dropped = Set<String>()
         for (subject, participant) in snapshot.participants where ParticipantDigest(participant, context: snapshot.context) != table.digest(subject) {
             snapshot.participants[subject] = nil
+            dropped.insert(subject)
         }
         snapshot.table = table
         snapshot.isFullyChecked = true
         data = snapshot
         refreshReview()
         refreshSummary()
+        return dropped
     }
 
     /// Takes in one participant read in full (saved or fetched): only its digest moves in the table.

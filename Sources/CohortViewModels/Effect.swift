@@ -7,9 +7,12 @@ public enum Effect: Equatable, Sendable {
     /// Check every file against the table shown, once the first frame is on screen.
     case checkFiles
     /// Read one participant in full, then carry on with `then`.
-    case fetch(subject: String, then: Intent)
-    /// Save a change through the store.
-    case apply(Change)
+    case fetch(subject: String, then: Intent?)
+    /// Save a change through the store; `basis` is the participant as the screen showed it (nil: apply to
+    /// whatever is saved).
+    case apply(Change, basis: Participant?)
+    /// Look whether another copy changed the store (every second while no key is pressed).
+    case watch
     /// Save a new participant.
     case enroll(EnrollmentRequest)
     /// Read a participant's audit trail.

@@ -13,7 +13,7 @@ public final class EffectRunner {
         self.store = store; self.today = today; self.user = user
     }
 
-    /// Runs one effect; nil for `quit`, which the run loop handles.
+    /// Runs one effect; nil for `quit` (which the run loop handles) and for a `watch` that found nothing.
     public func run(_ effect: Effect) -> Action? {
         do {
             switch effect {
@@ -28,8 +28,12 @@ public final class EffectRunner {
                 return .checked(loaded.differsFromLastLoad ? loaded.table : nil, unreadable: loaded.unreadable)
             case .fetch(let subject, let intent):
                 return .fetched(try store.participant(subject), then: intent)
-            case .apply(let change):
-                let (before, after) = try store.apply(change, today: today, user: user)
+            case .watch:
+                guard store.hasChanged() else { return nil }
+                let loaded = store.loadTable(.full)
+                return .checked(loaded.differsFromLastLoad ? loaded.table : nil, unreadable: loaded.unreadable)
+            case .apply(let change, let basis):
+                let (before, after) = try store.apply(change, basis: basis, today: today, user: user)
                 return .saved(change: change.description, participant: after, before: before, undoable: change.isUndoable)
             case .enroll(let request):
                 let participant = try store.enroll(request, today: today)
@@ -40,6 +44,9 @@ public final class EffectRunner {
                 return .auditLoaded(subject: subject, records: trail.records.map { AuditLine($0, participant: participant) },
                                     problems: trail.problems)
             }
+        } catch let error as StaleChange {
+            if case .apply(let change, _) = effect { return .stale(change: change.description, latest: error.latest) }
+            return .failed("\(error.latest.subject) was changed elsewhere; nothing was saved.")
         } catch let error as DomainError {
             return .failed(error.message)
         } catch let error as StoreError {

@@ -8,6 +8,8 @@ public enum Key: Hashable, Sendable {
     case enter, escape, backspace, tab, backTab, delete
     /// The terminal was resized.
     case resize
+    /// No key within a second: the run loop looks whether another copy changed the store.
+    case idle
     /// Text pasted into the terminal (bracketed paste): it goes into the focused text field, never runs
     /// as key presses.
     case paste(String)
@@ -34,6 +36,7 @@ public enum Key: Hashable, Sendable {
         case .delete: return "Del"
         case .resize: return "resize"
         case .paste: return "paste"
+        case .idle: return "idle"
         }
     }
 }

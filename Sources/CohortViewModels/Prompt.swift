@@ -11,6 +11,16 @@ public struct Prompt: Equatable, Sendable {
         case note(subject: String, visit: String)
         case scoreReason(ScoreEntry)
         case filter
+
+        /// The participant the prompt changes, if any.
+        public var subject: String? {
+            switch self {
+            case .complete(let subject, _), .miss(let subject, _), .reschedule(let subject, _), .withdraw(let subject), .note(let subject, _):
+                return subject
+            case .scoreReason(let entry): return entry.subject
+            case .filter: return nil
+            }
+        }
     }
 
     /// One text field.

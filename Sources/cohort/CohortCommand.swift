@@ -24,12 +24,25 @@ struct CohortCommand: ParsableCommand {
     func run() throws {
         try Session.run(globals) { session in
             guard demo else { return try FrontEnd.run(session) }
-            // A fresh demo store in a temporary folder, removed when the screens close.
-            let directory = NSTemporaryDirectory() + "cohort-demo-\(getpid())"
+            // A fresh demo store in a temporary folder, removed when the screens close. A copy killed by a
+            // signal cannot remove its own: the next `--demo` removes every one whose process is gone.
+            Self.removeAbandonedDemos()
+            let directory = NSTemporaryDirectory() + Self.demoPrefix + "\(getpid())"
             try? FileManager.default.removeItem(atPath: directory)
             defer { try? FileManager.default.removeItem(atPath: directory) }
             _ = try DemoSite.build(directory: directory, participants: 24, seed: 1, today: session.today, scales: session.scales)
             try FrontEnd.run(Session(storeDirectory: directory, today: session.today, user: session.user, scales: session.scales))
+        }
+    }
+
+    static let demoPrefix = "cohort-demo-"
+
+    /// Removes demo folders left by copies that ended without cleaning up (killed, or the machine stopped).
+    static func removeAbandonedDemos() {
+        let folder = NSTemporaryDirectory()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(demoPrefix) {
+            guard let pid = pid_t(name.dropFirst(demoPrefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: folder + name) }
         }
     }
 }

@@ -64,7 +64,11 @@ struct TerminalEndToEndTests {
         let again = try TmuxSession(CLIHarness.binary, width: 100, height: 30,
                                     environment: ["COHORT_STORE": cli.store, "COHORT_TODAY": "2026-11-25", "TERM": "xterm-256color"])
         #expect(again.waitFor("their files could not be read: 101-0010."), "\(again.screen())")
-        #expect(!again.screen().contains("101-0010 "), "the damaged participant is no longer listed: \(again.screen())")
+        #expect(!again.screen().contains("101-0010 DO"), "the damaged participant's rows are not drawn from bad data: \(again.screen())")
+        // It stays named at the top, key after key, until it is fixed.
+        again.send("j", "j")
+        usleep(300_000)
+        #expect(again.screen().contains("UNREADABLE, not in the lists: 101-0010"), "\(again.screen())")
         again.send("q")
         #expect(again.waitFor("EXIT=0"), "\(again.screen())")
         #expect(cli.run(["visits"]).status == 2)

@@ -11,10 +11,16 @@ final class TmuxSession {
 
     /// Starts `command` (a shell command line) in a `width` × `height` terminal; the pane stays after it
     /// exits and prints `EXIT=<status>` so tests can check how it ended.
-    init(_ command: String, width: Int = 100, height: Int = 30, environment: [String: String]) throws {
+    init(_ command: String, width: Int = 100, height: Int = 30, locale: String = "C.UTF-8", environment: [String: String]) throws {
         let exports = environment.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
         try tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height),
-                  "env \(exports) LANG=C.UTF-8 LC_ALL=C.UTF-8 \(command); echo EXIT=$?; sleep 60"])
+                  "env \(exports) LANG=\(locale) LC_ALL=\(locale) \(command); echo EXIT=$?; sleep 60"])
+    }
+
+    /// Pastes `text` as a terminal does (bracketed, when the program asked for it).
+    func paste(_ text: String) {
+        _ = try? tmux(["set-buffer", "--", text])
+        _ = try? tmux(["paste-buffer", "-p", "-t", name])
     }
 
     /// Runs a tmux client command and returns what it printed. posix_spawn and waitpid rather than

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// The real TUI against hostile input and other copies: a paste stays in its field, a change made by the
+/// command line appears without a key, a change begun on a stale view is not saved over the newer data.
+@Suite(.serialized)
+struct TerminalFollowsTheDiskTests {
+    func open(locale: String = "C.UTF-8") throws -> (CLIHarness, TmuxSession) {
+        let cli = CLIHarness()
+        cli.ok(["demo"])
+        let session = try TmuxSession(CLIHarness.binary, width: 100, height: 30, locale: locale,
+                                      environment: ["COHORT_STORE": cli.store, "COHORT_TODAY": "2026-11-25", "COHORT_USER": "lead", "TERM": "xterm-256color"])
+        #expect(session.waitFor("Today (4)"), "\(session.screen())")
+        return (cli, session)
+    }
+
+    func status(_ cli: CLIHarness, _ subject: String, _ visit: String) -> String? {
+        let shown = cli.json(cli.ok(["show", subject, "--format", "json"]).stdout)
+        return (shown["visits"] as? [[String: Any]])?.first { $0["visit"] as? String == visit }?["status"] as? String
+    }
+
+    @Test func aPasteGoesIntoTheFieldAndNeverRunsAsKeys() throws {
+        let (cli, session) = try open()
+        defer { cli.remove() }
+        session.send("j", "m")
+        #expect(session.waitFor("Mark 101-0009 D1 Baseline missed"), "\(session.screen())")
+        // The attack: a reason, then Enter, "j" (down), "c" (complete), Enter.
+        session.paste("transport fell through\njc\n")
+        #expect(session.waitFor("Reason: transport fell through jc"), "\(session.screen())")
+        #expect(status(cli, "101-0009", "D1") == "scheduled")
+        session.send("Enter")
+        #expect(session.waitFor("Saved: 101-0009 D1 marked missed"), "\(session.screen())")
+        #expect(status(cli, "101-0010", "W2") == "scheduled", "the paste completed another participant's visit")
+        // Outside a text field a paste does nothing.
+        session.paste("jjc\n")
+        #expect(session.waitFor("A paste goes only into a text field"), "\(session.screen())")
+        #expect(status(cli, "101-0010", "W2") == "scheduled")
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"))
+    }
+
+    @Test func aChangeFromTheCommandLineAppearsWithoutAKey() throws {
+        let (cli, session) = try open()
+        defer { cli.remove() }
+        #expect(session.screen().contains("101-0010 DO   W2 Week 2          D15  Nov 23–27    open"))
+        cli.ok(["complete", "101-0010", "W2"])
+        #expect(session.waitFor("101-0010 DO   W2 Week 2          D15  Nov 23–27    in-window", timeout: 4), "\(session.screen())")
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"))
+    }
+
+    @Test func scoresTypedOnAStaleViewAreNotSavedOverNewerOnes() throws {
+        let (cli, session) = try open()
+        defer { cli.remove() }
+        // 101-0004 W2 is completed with its scores; correct YMRS from the screen...
+        session.send("Enter")
+        #expect(session.waitFor("101-0004"), "\(session.screen())")
+        session.send("s")
+        #expect(session.waitFor("YMRS"), "\(session.screen())")
+        // ...while another copy corrects the same scores.
+        let before = cli.ok(["audit", "101-0004", "--format", "json"]).stdout
+        cli.ok(["score", "101-0004", "W2", "YMRS", "1 1 1 1 1 1 1 1 1 1 1", "--reason", "other copy"])
+        session.send(String(repeating: "2", count: 11), literal: true)
+        session.send("Enter")
+        #expect(session.waitFor("changed elsewhere", timeout: 4), "\(session.screen())")
+        let after = cli.json(cli.ok(["show", "101-0004", "--format", "json"]).stdout)
+        let ymrs = (after["scores"] as? [[String: Any]])?.first { $0["visit"] as? String == "W2" && $0["scale"] as? String == "YMRS" }
+        #expect("\(ymrs ?? [:])".contains("11111111111") || "\(ymrs ?? [:])".contains("1, 1, 1"), "\(ymrs ?? [:])")
+        #expect(cli.ok(["audit", "101-0004", "--format", "json"]).stdout.count > before.count)
+        #expect(cli.ok(["verify"]).status == 0)
+        session.send("q")
+    }
+
+    @Test func withoutAUTF8LocaleTheScreenIsASCII() throws {
+        let (cli, session) = try open(locale: "C")
+        defer { cli.remove() }
+        let screen = session.screen()
+        #expect(screen.contains("Today (4)"))
+        #expect(screen.unicodeScalars.allSatisfy { $0.isASCII }, "\(screen)")
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"))
+    }
+}
