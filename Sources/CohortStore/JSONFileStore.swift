@@ -67,11 +67,24 @@ public final class JSONFileStore: ParticipantStore {
         if try CanonicalJSON.formatVersion(of: bytes, path: siteFile) < Self.formatVersion {
             try FileLock.withLock(lockFile) { try migrateLocked() }
         }
+        // Every path below goes through these folders: a link or a file in their place is refused here, once.
+        for folder in Self.folders { try Self.requireFolder(directory + "/" + folder) }
         // Clinical data is owner-only: a store folder opened up by hand (chmod 777) is closed again.
         Self.tighten(directory, isStoreRoot: true)
         for folder in Self.folders { Self.tighten(directory + "/" + folder) }
         site = try readSite()
         context = StudyContext(protocols: try readProtocols(), scales: scales)
+    }
+
+    /// Refuses a store folder that is a link or not a folder (a missing one is made when first written).
+    static func requireFolder(_ path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return
+        case S_IFLNK: throw DurableFile.linkRefused(path)
+        default: throw StoreError(.damaged, "\(path) is not a folder: the store is damaged. Restore it from a backup.")
+        }
     }
 
     /// Makes an existing folder owner-only (0700) if it is looser; a missing one (or a link inside the
