@@ -1,3 +1,4 @@
+import CohortTestSupport
 import CohortDomain
 import CohortResources
 import CohortStore
@@ -9,7 +10,7 @@ import Testing
 @Suite(.serialized)
 struct StoreAttackTests {
     static let stress = (CLIHarness.binary as NSString).deletingLastPathComponent + "/cohort-stress"
-    static let scales = try! BundledResources.scales()
+    static let scales = TestData.scales
 
     /// A store with 101-0001 … 101-00NN enrolled.
     func store(participants: Int = 1) -> CLIHarness {

@@ -1,20 +1,15 @@
 @testable import CohortDomain
-import CohortResources
+import CohortTestSupport
 import Foundation
 
-/// Shared test fixtures: the bundled scales and protocols, and a participant builder.
+/// The domain tests' fixtures: the shared test data, and a participant builder.
 enum Fixture {
-    static let scales: ScaleCatalog = try! BundledResources.scales()
-
-    static func bundledProtocol(_ name: String) -> StudyProtocol {
-        try! StudyProtocol.parse(BundledResources.protocolData(named: name)!, scales: scales)
-    }
-
-    static let schizophrenia = bundledProtocol("SCZ-5W-INPT")
-    static let depression = bundledProtocol("TRD-8W-OUTPT")
-    static let context = StudyContext(protocols: [schizophrenia, depression, bundledProtocol("BPM-3W-ACUTE")], scales: scales)
-
-    static func date(_ text: String) -> CivilDate { CivilDate(text)! }
+    static let scales = TestData.scales
+    static func bundledProtocol(_ name: String) -> StudyProtocol { TestData.bundledProtocol(name) }
+    static let schizophrenia = TestData.schizophrenia
+    static let depression = TestData.depression
+    static let context = TestData.context
+    static func date(_ text: String) -> CivilDate { TestData.date(text) }
 
     /// A participant enrolled in `studyProtocol` with baseline `baseline`, consent 10 days before.
     static func participant(_ subject: String = "101-0001", studyProtocol: StudyProtocol = schizophrenia,

@@ -1,3 +1,4 @@
+import CohortTestSupport
 import CohortDomain
 import CohortResources
 import CohortScreens
@@ -10,8 +11,8 @@ import Testing
 @MainActor
 struct InteractiveSessionTests {
     @Test func keysDriveTheLoopUntilQuit() throws {
-        let scales = try BundledResources.scales()
-        let scz = try StudyProtocol.parse(BundledResources.protocolData(named: "SCZ-5W-INPT")!, scales: scales)
+        let scales = TestData.scales
+        let scz = TestData.schizophrenia
         let store = InMemoryStore(protocols: [scz], scales: scales)
         let today = CivilDate("2026-11-25")!
         _ = try store.enroll(EnrollmentRequest(subject: "101-0001", initials: "AB", birthYear: "1980", sex: "F", study: scz.id,
@@ -27,7 +28,7 @@ struct InteractiveSessionTests {
     }
 
     @Test func aTooSmallTerminalOnlyQuits() throws {
-        let scales = try BundledResources.scales()
+        let scales = TestData.scales
         let store = InMemoryStore(protocols: [], scales: scales)
         let terminal = FakeTerminal(width: 30, height: 8, keys: [.character("e"), .character("q")])
         let final = InteractiveSession.run(AppState(today: CivilDate("2026-11-25")!, user: "t"),

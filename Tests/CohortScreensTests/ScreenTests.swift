@@ -1,3 +1,4 @@
+import CohortTestSupport
 import CohortDemo
 import CohortDomain
 import CohortResources
@@ -20,7 +21,7 @@ struct ScreenTests {
         init() throws {
             directory = NSTemporaryDirectory() + "cohort-screens-" + UUID().uuidString
             let store = try DemoSite.build(directory: directory, participants: 24, seed: 1, today: ScreenTests.today,
-                                           scales: try BundledResources.scales())
+                                           scales: TestData.scales)
             runner = EffectRunner(store: store, today: ScreenTests.today, user: "tester")
             state = AppState(today: ScreenTests.today, user: "tester")
             run([.load])
@@ -149,7 +150,7 @@ struct ReviewCacheOnDemoTests {
     @Test func theCachedTableIsTheTableOfTheFilesAndGivesTheSameListsEveryDay() throws {
         let directory = NSTemporaryDirectory() + "cohort-index-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let scales = try BundledResources.scales()
+        let scales = TestData.scales
         let store = try DemoSite.build(directory: directory, participants: 80, seed: 3, today: ScreenTests.today, scales: scales)
         var participants: [Participant] = []
         store.forEachParticipant({ $0 }) { participants.append($0) }

@@ -1,13 +1,13 @@
 import CohortDomain
-import CohortResources
+import CohortTestSupport
 @testable import CohortStore
 import Foundation
 
 /// A fresh store in a temporary directory for each test.
 struct StoreFixture {
-    static let scales: ScaleCatalog = try! BundledResources.scales()
-    static let schizophrenia = try! StudyProtocol.parse(BundledResources.protocolData(named: "SCZ-5W-INPT")!, scales: scales)
-    static let today = CivilDate("2026-11-25")!
+    static let scales = TestData.scales
+    static let schizophrenia = TestData.schizophrenia
+    static let today = TestData.today
 
     let directory: String
     let store: JSONFileStore

@@ -1,14 +1,14 @@
 import CohortDomain
-import CohortResources
+import CohortTestSupport
 import CohortStore
 @testable import CohortViewModels
 import Foundation
 
 /// A view model over an in-memory store: keys in, effects run, state out.
 struct ViewModelFixture {
-    static let scales: ScaleCatalog = try! BundledResources.scales()
-    static let schizophrenia = try! StudyProtocol.parse(BundledResources.protocolData(named: "SCZ-5W-INPT")!, scales: scales)
-    static let today = CivilDate("2026-11-25")!
+    static let scales = TestData.scales
+    static let schizophrenia = TestData.schizophrenia
+    static let today = TestData.today
 
     let store: InMemoryStore
     let runner: EffectRunner

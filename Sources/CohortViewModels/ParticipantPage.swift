@@ -1,0 +1,14 @@
+import CohortDomain
+
+/// The participant view: which visit is selected, and the audit trail once read.
+public struct ParticipantPage: Equatable, Sendable {
+    /// Subject ID.
+    public let subject: String
+    /// Index of the selected visit in protocol order.
+    public var selection = 0
+    /// The participant's audit trail, newest last (nil until read).
+    public var audit: [AuditLine]?
+
+    /// A page for `subject`.
+    public init(subject: String) { self.subject = subject }
+}

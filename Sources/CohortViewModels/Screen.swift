@@ -1,0 +1,16 @@
+import CohortDomain
+
+/// A full screen.
+public enum Screen: Equatable, Sendable {
+    case review
+    case participant(ParticipantPage)
+    case scoreEntry(ScoreEntry)
+    case enrollment(EnrollmentForm)
+    case summary(SummaryPage)
+}
+
+/// Something drawn over the current screen.
+public enum Overlay: Equatable, Sendable {
+    case prompt(Prompt)
+    case help(KeyContext)
+}
