@@ -12,8 +12,8 @@ public struct ParticipantDigest: Sendable, Equatable {
     public var status: ParticipantStatus
     /// Consent (enrollment) date.
     public var consentDate: CivilDate
-    /// Day 1.
-    public var baselineDate: CivilDate
+    /// Day 1 as the data stands (the completed baseline, else the planned one): study days count from it.
+    public var origin: CivilDate
     /// Date the participant left (withdrawn or screen-failed).
     public var exitDate: CivilDate?
     /// The latest primary-scale total, with change from baseline.
@@ -29,10 +29,10 @@ public struct ParticipantDigest: Sendable, Equatable {
 
     /// Creates a digest from its parts (the cache reads them back this way).
     public init(subject: String, initials: String, study: String, status: ParticipantStatus, consentDate: CivilDate,
-                baselineDate: CivilDate, exitDate: CivilDate?, primary: PrimaryScore?, visits: [VisitDigest],
+                origin: CivilDate, exitDate: CivilDate?, primary: PrimaryScore?, visits: [VisitDigest],
                 scoreDates: [CivilDate], flags: [DigestFlag], deviationNotes: [DeviationNote]) {
         self.subject = subject; self.initials = initials; self.study = study; self.status = status
-        self.consentDate = consentDate; self.baselineDate = baselineDate; self.exitDate = exitDate
+        self.consentDate = consentDate; self.origin = origin; self.exitDate = exitDate
         self.primary = primary; self.visits = visits; self.scoreDates = scoreDates; self.flags = flags
         self.deviationNotes = deviationNotes
     }
@@ -44,7 +44,7 @@ public struct ParticipantDigest: Sendable, Equatable {
         let acknowledged = Set(participant.acknowledgements.map { $0.visit + "\u{0}" + $0.flag })
         self.init(
             subject: participant.subject, initials: participant.initials, study: participant.study,
-            status: participant.status, consentDate: participant.consentDate, baselineDate: participant.baselineDate,
+            status: participant.status, consentDate: participant.consentDate, origin: participant.origin(studyProtocol),
             exitDate: participant.exit?.date,
             primary: participant.latestPrimaryScore(context: context).flatMap { administration, result in
                 result.total.map { PrimaryScore(scale: administration.scale, total: $0, change: result.change) }

@@ -8,8 +8,10 @@ public struct PlannedVisit: Sendable, Equatable {
     public let target: CivilDate
     /// The window around the target.
     public let window: VisitWindow
-    /// The day it is planned for: the hand-set date, else the target.
-    public var scheduled: CivilDate { record.rescheduledDate ?? target }
+    /// The participant's consent date: nothing is scheduled before it.
+    let consentDate: CivilDate
+    /// The day it is planned for: the hand-set date, else the target, and never before consent.
+    public var scheduled: CivilDate { max(record.rescheduledDate ?? target, consentDate) }
     /// Visit code.
     public var code: String { definition.code }
     /// Status.
@@ -25,21 +27,32 @@ public struct PlannedVisit: Sendable, Equatable {
 }
 
 extension Participant {
-    /// Every visit with its target date and window, in protocol order.
-    /// Anchored visits follow the anchor's completion date, or its target while it is not completed.
+    /// Day 1 of the study for this participant (PRODUCT.md §3.1): the date the baseline visit was completed
+    /// once it is, the planned baseline date until then. Protocols count from first dose.
+    public func origin(_ studyProtocol: StudyProtocol) -> CivilDate {
+        guard let baseline = studyProtocol.baselineVisit, let record = visit(baseline.code), record.status == .completed,
+              let done = record.completedDate else { return baselineDate }
+        return done
+    }
+
+    /// Every visit with its target date and window, in protocol order, computed from the data as it
+    /// stands: study days count from the origin; anchored visits follow the anchor's completion date, or
+    /// its target while it is not completed; no window or scheduled date falls before consent (no study
+    /// procedure happens before it).
     public func plannedVisits(_ studyProtocol: StudyProtocol) -> [PlannedVisit] {
+        let origin = origin(studyProtocol)
         var targets: [String: CivilDate] = [:]
         func target(of definition: VisitDefinition) -> CivilDate {
             if let known = targets[definition.code] { return known }
             let date: CivilDate
             if let day = definition.day {
-                date = StudyDay.date(ofDay: day, baseline: baselineDate)
+                date = StudyDay.date(ofDay: day, baseline: origin)
             } else if let anchorCode = definition.anchor, let anchor = studyProtocol.visit(anchorCode) {
                 let anchorRecord = visit(anchorCode)
                 let from = anchorRecord?.status == .completed ? (anchorRecord?.completedDate ?? target(of: anchor)) : target(of: anchor)
                 date = from.adding(days: definition.offset ?? 0)
             } else {
-                date = baselineDate // unreachable for a validated protocol
+                date = origin // unreachable for a validated protocol
             }
             targets[definition.code] = date
             return date
@@ -47,8 +60,10 @@ extension Participant {
         return studyProtocol.visits.compactMap { definition in
             guard let record = visit(definition.code) else { return nil }
             let date = target(of: definition)
+            let window = VisitWindow(target: date, minus: definition.minus, plus: definition.plus)
             return PlannedVisit(definition: definition, record: record, target: date,
-                                window: VisitWindow(target: date, minus: definition.minus, plus: definition.plus))
+                                window: VisitWindow(start: max(window.start, consentDate), end: max(window.end, consentDate)),
+                                consentDate: consentDate)
         }
     }
 

@@ -34,7 +34,7 @@ public struct ReviewRow: Equatable, Sendable {
         visitCode = visit.code
         let definition = context.protocols[participant.study].flatMap { $0.visits.indices.contains(visit.order) ? $0.visits[visit.order] : nil }
         self.visit = visit.code + (definition.map { " " + $0.name } ?? "")
-        studyDay = "D" + String(StudyDay.day(of: visit.scheduled, baseline: participant.baselineDate))
+        studyDay = "D" + String(StudyDay.day(of: visit.scheduled, baseline: participant.origin))
         scheduled = visit.scheduled.description
         window = visit.window.shortDescription
         state = visit.windowState(on: day)

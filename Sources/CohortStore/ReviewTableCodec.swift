@@ -7,7 +7,7 @@ import CohortDomain
 /// another version, another protocol set, a bad checksum, a short read — means "rebuild from the files".
 enum ReviewTableCodec {
     /// Bump whenever a digest is derived differently or the layout changes: older caches are then rebuilt.
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
     private static let magic = Array("COHORT REVIEW CACHE\n".utf8)
     /// The in-memory layout the fixed-size arrays are copied in: a cache made where it differs is rebuilt.
     private static let layout: [UInt32] = [
@@ -66,7 +66,7 @@ enum ReviewTableCodec {
     private static func encodeFacts(_ digest: ParticipantDigest, into out: inout ByteWriter) {
         out.text(digest.initials); out.text(digest.study)
         out.u8(UInt8(ParticipantStatus.allCases.firstIndex(of: digest.status) ?? 0))
-        out.date(digest.consentDate); out.date(digest.baselineDate); out.date(digest.exitDate)
+        out.date(digest.consentDate); out.date(digest.origin); out.date(digest.exitDate)
         out.u8(digest.primary == nil ? 0 : 1)
         if let primary = digest.primary {
             out.text(primary.scale); out.i32(primary.total); out.u8(primary.change == nil ? 0 : 1); out.i32(primary.change ?? 0)
@@ -137,7 +137,7 @@ enum ReviewTableCodec {
                   return DeviationNote(visit: visit, note: note)
               }) else { return nil }
         return ParticipantDigest(subject: subject, initials: initials, study: study, status: status, consentDate: consent,
-                                 baselineDate: baseline, exitDate: exit, primary: primary, visits: [],
+                                 origin: baseline, exitDate: exit, primary: primary, visits: [],
                                  scoreDates: scoreDates, flags: flags, deviationNotes: notes)
     }
 }
@@ -163,7 +163,7 @@ private final class CachedFacts: DigestFacts {
         // The whole file passed its checksum when it was opened, so a record that does not read back is a
         // defect of this program, not damage; show the subject with its facts marked unknown, never crash.
         return found ?? ParticipantDigest(subject: subjects[index], initials: "??", study: "?", status: .active,
-                                          consentDate: CivilDate(dayNumber: 0), baselineDate: CivilDate(dayNumber: 0), exitDate: nil,
+                                          consentDate: CivilDate(dayNumber: 0), origin: CivilDate(dayNumber: 0), exitDate: nil,
                                           primary: nil, visits: [], scoreDates: [], flags: [], deviationNotes: [])
     }
 }

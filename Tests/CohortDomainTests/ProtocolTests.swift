@@ -90,7 +90,8 @@ struct ProtocolTests {
         var participant = Fixture.participant(baseline: "2026-11-02")
         let plan = Dictionary(uniqueKeysWithValues: participant.plannedVisits(Fixture.schizophrenia).map { ($0.code, $0) })
         #expect(plan["SCR"]?.target.description == "2026-10-26")
-        #expect(plan["SCR"]?.window.start.description == "2026-10-19")
+        // The protocol's window opens 2026-10-19, but consent was 2026-10-23: nothing happens before consent.
+        #expect(plan["SCR"]?.window.start.description == "2026-10-23")
         #expect(plan["SCR"]?.window.end.description == "2026-11-01")
         #expect(plan["D1"]?.target.description == "2026-11-02")
         #expect(plan["W1"]?.target.description == "2026-11-09")
@@ -99,6 +100,37 @@ struct ProtocolTests {
         #expect(plan["FU"]?.target.description == "2026-12-14")
         _ = try participant.complete("W5", on: Fixture.date("2026-12-09"), reason: nil, studyProtocol: Fixture.schizophrenia, today: Fixture.date("2026-12-31"))
         #expect(try participant.plannedVisit("FU", Fixture.schizophrenia).target.description == "2026-12-16")
+    }
+
+    @Test func theScheduleFollowsTheRealDayOne() throws {
+        var participant = Fixture.participant(baseline: "2026-11-02")
+        let scz = Fixture.schizophrenia, today = Fixture.date("2026-12-31")
+        try participant.complete("SCR", on: Fixture.date("2026-10-26"), reason: nil, studyProtocol: scz, today: today)
+        #expect(try participant.plannedVisit("SCR", scz).windowState(on: today) == .inWindow)
+        // Baseline done four days late: it is Day 1, in window by definition, and everything after moves.
+        try participant.complete("D1", on: Fixture.date("2026-11-06"), reason: nil, studyProtocol: scz, today: today)
+        #expect(participant.origin(scz).description == "2026-11-06")
+        #expect(try participant.plannedVisit("D1", scz).windowState(on: today) == .inWindow)
+        #expect(try participant.plannedVisit("W1", scz).target.description == "2026-11-13")
+        #expect(try participant.plannedVisit("SCR", scz).target.description == "2026-10-30")
+        // Screening is judged against the real Day 1: done 11 days before it, now outside its window.
+        #expect(try participant.plannedVisit("SCR", scz).windowState(on: today) == .early)
+        // Rescheduling the baseline does not move the origin; only completing it does.
+        var planned = Fixture.participant(baseline: "2026-11-02")
+        try planned.reschedule("D1", to: Fixture.date("2026-11-05"), reason: "pharmacy delay", studyProtocol: scz)
+        #expect(planned.origin(scz).description == "2026-11-02")
+        #expect(try planned.plannedVisit("W1", scz).target.description == "2026-11-09")
+    }
+
+    @Test func noWindowOrScheduledDateFallsBeforeConsent() throws {
+        // Consent on the planned baseline day: screening's whole window would lie before it.
+        let request = EnrollmentRequest(subject: "101-0001", initials: "AB", birthYear: "1980", sex: "F", study: "SCZ-5W-INPT",
+                                        arm: "", consentDate: "2026-11-02", baselineDate: "2026-11-02")
+        let participant = try request.enroll(protocols: [Fixture.schizophrenia], takenSubjects: [], today: Fixture.date("2026-11-02"))
+        let screening = try participant.plannedVisit("SCR", Fixture.schizophrenia)
+        #expect(screening.target.description == "2026-10-26") // the protocol's target is kept
+        #expect(screening.window.start.description == "2026-11-02" && screening.window.end.description == "2026-11-02")
+        #expect(screening.scheduled.description == "2026-11-02")
     }
 
     @Test func anchorOnAMissedVisitUsesItsTarget() throws {
