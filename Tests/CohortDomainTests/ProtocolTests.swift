@@ -107,13 +107,13 @@ struct ProtocolTests {
         let scz = Fixture.schizophrenia, today = Fixture.date("2026-12-31")
         try participant.complete("SCR", on: Fixture.date("2026-10-26"), reason: nil, studyProtocol: scz, today: today)
         #expect(try participant.plannedVisit("SCR", scz).windowState(on: today) == .inWindow)
-        // Baseline done four days late: it is Day 1, in window by definition, and everything after moves.
-        try participant.complete("D1", on: Fixture.date("2026-11-06"), reason: nil, studyProtocol: scz, today: today)
-        #expect(participant.origin(scz).description == "2026-11-06")
+        // Baseline done twelve days late: it is Day 1, in window by definition, and everything after moves.
+        try participant.complete("D1", on: Fixture.date("2026-11-14"), reason: "pharmacy delay", studyProtocol: scz, today: today)
+        #expect(participant.origin(scz).description == "2026-11-14")
         #expect(try participant.plannedVisit("D1", scz).windowState(on: today) == .inWindow)
-        #expect(try participant.plannedVisit("W1", scz).target.description == "2026-11-13")
-        #expect(try participant.plannedVisit("SCR", scz).target.description == "2026-10-30")
-        // Screening is judged against the real Day 1: done 11 days before it, now outside its window.
+        #expect(try participant.plannedVisit("W1", scz).target.description == "2026-11-21")
+        #expect(try participant.plannedVisit("SCR", scz).target.description == "2026-11-07")
+        // Screening is judged against the real Day 1: done 19 days before it, now before its window.
         #expect(try participant.plannedVisit("SCR", scz).windowState(on: today) == .early)
         // Rescheduling the baseline does not move the origin; only completing it does.
         var planned = Fixture.participant(baseline: "2026-11-02")
