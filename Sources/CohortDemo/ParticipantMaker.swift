@@ -17,9 +17,12 @@ struct ParticipantMaker {
         let lastDay = studyProtocol.visits.compactMap(\.day).max() ?? 28
         let baseline = today.adding(days: -random.int(-8...(lastDay + 20)))
         let consent = min(today, baseline.adding(days: -random.int(9...13)))
-        let request = EnrollmentRequest(subject: subject, initials: Self.initials(&random), birthYear: String(consent.year - random.int(20...60)),
-                                        sex: ["F", "M", "F", "M", "X"][random.int(0...4)], study: studyProtocol.id,
-                                        arm: studyProtocol.arms[random.int(0...(studyProtocol.arms.count - 1))],
+        let initials = Self.initials(&random), birthYear = String(consent.year - random.int(20...60))
+        let sex = ["F", "M", "F", "M", "X"][random.int(0...4)]
+        // The draw that chose an arm is made in a blinded study too, so a seed keeps giving the same site.
+        let armDraw = random.int(0...1)
+        let request = EnrollmentRequest(subject: subject, initials: initials, birthYear: birthYear, sex: sex, study: studyProtocol.id,
+                                        arm: studyProtocol.blinded ? "" : studyProtocol.arms[armDraw % studyProtocol.arms.count],
                                         consentDate: consent.description, baselineDate: baseline.description)
         var history: [(participant: Participant, reason: String?, time: Date)] = []
         var minutes = random.int(0...400)
@@ -36,7 +39,7 @@ struct ParticipantMaker {
         let severity = random.unit()
         let withdrawAfter: Int? = random.chance(0.08) ? random.int(2...5) : nil
         var completedCount = 0
-        for definition in studyProtocol.visits {
+        for definition in studyProtocol.visits where !definition.isEarlyTermination {
             let planned = try participant.plannedVisit(definition.code, studyProtocol)
             guard planned.target <= today, participant.visit(definition.code)?.status == .scheduled else { break }
             if planned.target == today && random.chance(0.6) { break } // still to come today
@@ -54,7 +57,13 @@ struct ParticipantMaker {
             if !definition.isBaseline && random.chance(0.08) { shift = random.chance(0.5) ? -definition.minus - random.int(1...2) : definition.plus + random.int(1...3) }
             // A visit due today that is done was done today, so the day's summary has something to show.
             let date = planned.target == today ? today : max(consent, min(today, planned.target.adding(days: shift)))
-            record(try participant.complete(definition.code, on: date, reason: nil, studyProtocol: studyProtocol, today: today), at(date))
+            let time = at(date)
+            if definition.isBaseline && studyProtocol.blinded {
+                // The sponsor's system randomizes on the day of the first dose, just before the baseline visit.
+                record(try participant.randomize(number: "R" + subject.suffix(4), on: date, studyProtocol: studyProtocol, today: today,
+                                                 taken: []), time)
+            }
+            record(try participant.complete(definition.code, on: date, reason: nil, studyProtocol: studyProtocol, today: today), time)
             completedCount += 1
             let progress = Double(max(0, (definition.day ?? lastDay) - 1)) / Double(max(1, lastDay - 1))
             for scaleCode in definition.scales {
@@ -66,8 +75,12 @@ struct ParticipantMaker {
             }
             if let stop = withdrawAfter, completedCount >= stop, !participant.status.hasLeft, participant.status != .completed {
                 let when = min(today, date.adding(days: random.int(1...4)))
-                let reason = ["withdrew consent", "adverse event", "lost to follow-up", "lack of efficacy"][random.int(0...3)]
-                record(try participant.withdraw(on: when, reason: reason, screenFailure: false, today: today), at(when))
+                let (category, reason): (WithdrawalCategory, String) = [
+                    (.withdrawalBySubject, "withdrew consent"), (.adverseEvent, "adverse event: nausea and vomiting"),
+                    (.lostToFollowUp, "no contact after three attempts"), (.lackOfEfficacy, "no improvement; physician advised rescue"),
+                ][random.int(0...3)]
+                record(try participant.withdraw(on: when, category: category, reason: reason, screenFailure: false,
+                                                studyProtocol: studyProtocol, today: today), at(when))
                 break
             }
         }

@@ -8,16 +8,18 @@ public enum Change: Equatable, Sendable {
     case reschedule(subject: String, visit: String, date: CivilDate, reason: String?)
     /// Item scores; `date` and `rater` nil keep what a correction does not give anew.
     case score(subject: String, visit: String, scale: String, items: [Int?], date: CivilDate?, rater: String?, reason: String?)
-    case withdraw(subject: String, date: CivilDate, reason: String, screenFailure: Bool)
-    case acknowledge(subject: String, visit: String, flag: String)
-    case noteDeviation(subject: String, visit: String, note: String)
+    case withdraw(subject: String, date: CivilDate, category: WithdrawalCategory, reason: String, screenFailure: Bool)
+    case randomize(subject: String, number: String, date: CivilDate)
+    case acknowledge(subject: String, visit: String, flag: String, action: String)
+    case classifyDeviation(subject: String, visit: String, classification: DeviationClass, note: String?, reason: String?)
     case revert(subject: String, to: Participant, expected: Participant, description: String)
 
     /// The participant it changes.
     public var subject: String {
         switch self {
         case .complete(let s, _, _, _), .miss(let s, _, _, _), .reschedule(let s, _, _, _), .score(let s, _, _, _, _, _, _),
-             .withdraw(let s, _, _, _), .acknowledge(let s, _, _), .noteDeviation(let s, _, _), .revert(let s, _, _, _):
+             .withdraw(let s, _, _, _, _), .randomize(let s, _, _), .acknowledge(let s, _, _, _), .classifyDeviation(let s, _, _, _, _),
+             .revert(let s, _, _, _):
             return s
         }
     }
@@ -29,9 +31,10 @@ public enum Change: Equatable, Sendable {
         case .miss(let s, let v, let d, _): return "\(s) \(v) marked missed on \(d)"
         case .reschedule(let s, let v, let d, _): return "\(s) \(v) rescheduled to \(d)"
         case .score(let s, let v, let scale, _, _, _, _): return "\(s) \(v) \(scale) scores"
-        case .withdraw(let s, let d, _, let screenFailure): return "\(s) \(screenFailure ? "screen-failed" : "withdrawn") on \(d)"
-        case .acknowledge(let s, let v, let f): return "\(s) \(v) \(f) acknowledged"
-        case .noteDeviation(let s, let v, _): return "note on \(s) \(v) deviation"
+        case .withdraw(let s, let d, let c, _, let screenFailure): return "\(s) \(screenFailure ? "screen-failed" : "withdrawn") on \(d) (\(c.rawValue))"
+        case .randomize(let s, let n, let d): return "\(s) randomized on \(d) (\(n))"
+        case .acknowledge(let s, let v, let f, _): return "\(s) \(v) \(f) acknowledged"
+        case .classifyDeviation(let s, let v, let c, _, _): return "\(s) \(v) deviation classified \(c.rawValue)"
         case .revert(_, _, _, let d): return "undid " + d
         }
     }
@@ -40,8 +43,10 @@ public enum Change: Equatable, Sendable {
     public var isUndoable: Bool { if case .revert = self { return false } else { return true } }
 
     /// Applies the change to `participant` (the latest saved one) with the domain's rules; returns the
-    /// reason to record. Throws, changing nothing, when a rule refuses it.
-    public func apply(to participant: inout Participant, context: StudyContext, today: CivilDate, user: String) throws -> String? {
+    /// reason to record. Throws, changing nothing, when a rule refuses it. `randomizationNumbers` gives the
+    /// numbers the study's other participants hold (asked only by `randomize`).
+    public func apply(to participant: inout Participant, context: StudyContext, today: CivilDate, user: String,
+                      randomizationNumbers: () throws -> Set<String>) throws -> String? {
         let studyProtocol = try context.studyProtocol(for: participant)
         switch self {
         case .complete(_, let visit, let date, let reason):
@@ -53,12 +58,16 @@ public enum Change: Equatable, Sendable {
         case .score(_, let visit, let scale, let items, let date, let rater, let reason):
             return try participant.score(visit, scale: try context.scales.definition(scale), items: items, date: date, rater: rater,
                                          reason: reason, studyProtocol: studyProtocol, today: today)
-        case .withdraw(_, let date, let reason, let screenFailure):
-            return try participant.withdraw(on: date, reason: reason, screenFailure: screenFailure, today: today)
-        case .acknowledge(_, let visit, let flag):
-            return try participant.acknowledge(flag: flag, visit: visit, on: today, user: user, context: context)
-        case .noteDeviation(_, let visit, let note):
-            return try participant.noteDeviation(visit: visit, note: note, studyProtocol: studyProtocol)
+        case .withdraw(_, let date, let category, let reason, let screenFailure):
+            return try participant.withdraw(on: date, category: category, reason: reason, screenFailure: screenFailure,
+                                            studyProtocol: studyProtocol, today: today)
+        case .randomize(_, let number, let date):
+            return try participant.randomize(number: number, on: date, studyProtocol: studyProtocol, today: today,
+                                             taken: try randomizationNumbers())
+        case .acknowledge(_, let visit, let flag, let action):
+            return try participant.acknowledge(flag: flag, visit: visit, action: action, on: today, user: user, context: context)
+        case .classifyDeviation(_, let visit, let classification, let note, let reason):
+            return try participant.classifyDeviation(visit: visit, as: classification, note: note, reason: reason, studyProtocol: studyProtocol)
         case .revert(_, let earlier, let expected, let description):
             return try participant.revert(to: earlier, expected: expected, description: description)
         }

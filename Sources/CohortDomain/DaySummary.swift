@@ -10,14 +10,27 @@ public struct DaySummary: Sendable, Equatable, Codable {
         public let flag: String
     }
 
-    /// A draft deviation of a visit completed that day.
+    /// A protocol deviation of a visit completed (early or late) or marked missed that day.
     public struct Deviation: Sendable, Equatable, Codable, Hashable {
         /// Subject ID.
         public let subject: String
         /// Visit code.
         public let visit: String
-        /// Days outside the window: negative early, positive late.
-        public let days: Int
+        /// Early, late or missed.
+        public let kind: DeviationKind
+        /// Days outside the window: negative early, positive late; nil for a missed visit.
+        public let days: Int?
+
+        private enum CodingKeys: String, CodingKey { case subject, visit, kind, days }
+
+        /// Writes `days` as `null` for a missed visit (the binding JSON has the key always).
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(subject, forKey: .subject)
+            try container.encode(visit, forKey: .visit)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(days, forKey: .days)
+        }
     }
 
     /// The day.
@@ -40,12 +53,16 @@ public struct DaySummary: Sendable, Equatable, Codable {
     public let incompleteVisits: Int
     /// Flags raised by administrations dated the day.
     public let flags: [Flag]
-    /// Draft deviations of visits completed on the day.
+    /// Deviations of visits completed (early, late) or marked missed on the day.
     public let deviations: [Deviation]
     /// Participants whose consent date is the day.
     public let enrolled: Int
-    /// Participants withdrawn on the day.
+    /// Participants randomized on the day.
+    public let randomized: Int
+    /// Participants withdrawn on the day (not screen failures).
     public let withdrawn: Int
+    /// Participants who screen-failed on the day.
+    public let screenFailed: Int
     /// Visits scheduled the next day still scheduled.
     public let tomorrow: Int
 
@@ -58,7 +75,7 @@ public struct DaySummary: Sendable, Equatable, Codable {
     public init(date: CivilDate, table: ReviewTable) {
         self.date = date
         let review = table.review(on: date)
-        var completed = 0, outOfWindow = 0, missed = 0, scores = 0, incomplete = 0, enrolled = 0, withdrawn = 0
+        var completed = 0, outOfWindow = 0, missed = 0, scores = 0, incomplete = 0, enrolled = 0, randomized = 0, withdrawn = 0, screenFailed = 0
         var flags: [Flag] = [], deviations: [Deviation] = []
         for participant in table.people {
             for visit in participant.visits {
@@ -66,11 +83,14 @@ public struct DaySummary: Sendable, Equatable, Codable {
                     completed += 1
                     if let days = visit.deviationDays {
                         outOfWindow += 1
-                        deviations.append(Deviation(subject: participant.subject, visit: visit.code, days: days))
+                        deviations.append(Deviation(subject: participant.subject, visit: visit.code, kind: days < 0 ? .early : .late, days: days))
                     }
                     if visit.isIncomplete { incomplete += 1 }
                 }
-                if visit.status == .missed, visit.missedDate == date { missed += 1 }
+                if visit.status == .missed, visit.missedDate == date {
+                    missed += 1
+                    deviations.append(Deviation(subject: participant.subject, visit: visit.code, kind: .missed, days: nil))
+                }
             }
             scores += participant.scoreDates.filter { $0 == date }.count
             for raised in participant.flags(raisedOn: date) {
@@ -78,7 +98,9 @@ public struct DaySummary: Sendable, Equatable, Codable {
                 if !flags.contains(flag) { flags.append(flag) }
             }
             if participant.consentDate == date { enrolled += 1 }
+            if participant.randomizedOn == date { randomized += 1 }
             if participant.status == .withdrawn, participant.exitDate == date { withdrawn += 1 }
+            if participant.status == .screenFailed, participant.exitDate == date { screenFailed += 1 }
         }
         planned = review.today.count
         self.completed = completed
@@ -91,7 +113,9 @@ public struct DaySummary: Sendable, Equatable, Codable {
         self.flags = flags
         self.deviations = deviations
         self.enrolled = enrolled
+        self.randomized = randomized
         self.withdrawn = withdrawn
+        self.screenFailed = screenFailed
         tomorrow = table.review(on: date.adding(days: 1)).today.filter { $0.visit.status == .scheduled }.count
     }
 }

@@ -47,7 +47,9 @@ public struct EnrollmentRequest: Sendable, Equatable {
         if studyProtocol == nil {
             found[.study] = "unknown study; choose one of " + protocols.map(\.id).joined(separator: ", ")
         }
-        if let studyProtocol, resolvedArm(studyProtocol) == nil {
+        if let studyProtocol, studyProtocol.blinded, !arm.isEmpty {
+            found[.arm] = "\(studyProtocol.id) is blinded: no arm is chosen at the site (randomize with the sponsor's number instead)"
+        } else if let studyProtocol, !studyProtocol.blinded, resolvedArm(studyProtocol) == nil {
             found[.arm] = "choose an arm: " + studyProtocol.arms.joined(separator: ", ")
         }
         let consent = CivilDate(consentDate)
@@ -70,8 +72,10 @@ public struct EnrollmentRequest: Sendable, Equatable {
         return found
     }
 
-    /// The arm to use: the one typed (matched without regard to case), or the only arm.
+    /// The arm to use in an open-label study: the one typed (matched without regard to case), or the only
+    /// arm; nil for a blinded study.
     public func resolvedArm(_ studyProtocol: StudyProtocol) -> String? {
+        if studyProtocol.blinded { return nil }
         if arm.isEmpty { return studyProtocol.arms.count == 1 ? studyProtocol.arms[0] : nil }
         return studyProtocol.arms.first { $0.lowercased() == arm.lowercased() }
     }
@@ -88,8 +92,8 @@ public struct EnrollmentRequest: Sendable, Equatable {
         let baseline = CivilDate(baselineDate)!
         return Participant(
             subject: subject, initials: initials.uppercased(), birthYear: Int(birthYear)!, sex: Sex(rawValue: sex.uppercased())!,
-            study: study, arm: resolvedArm(studyProtocol)!, consentDate: CivilDate(consentDate)!, baselineDate: baseline,
-            status: .screening, visits: studyProtocol.visits.map { VisitRecord(code: $0.code) })
+            study: study, arm: resolvedArm(studyProtocol), consentDate: CivilDate(consentDate)!, baselineDate: baseline,
+            status: .screening, visits: studyProtocol.visits.filter { !$0.isEarlyTermination }.map { VisitRecord(code: $0.code) })
     }
 }
 

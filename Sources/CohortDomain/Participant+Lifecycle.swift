@@ -9,7 +9,6 @@ extension Participant {
     public mutating func complete(_ code: String, on date: CivilDate, reason: String?, studyProtocol: StudyProtocol,
                                   today: CivilDate) throws -> String? {
         let planned = try plannedVisit(code, studyProtocol)
-        try requireInStudy(toChange: "complete \(code)")
         try requirePlausible(date, what: "completion date", today: today)
         var reasonGiven = try FreeText.optional(reason, what: "reason")
         switch planned.status {
@@ -24,6 +23,14 @@ extension Participant {
             reasonGiven = try FreeText.required(reason, what: "reason to complete a visit marked missed")
         case .scheduled:
             break
+        }
+        if planned.definition.isBaseline && studyProtocol.blinded {
+            guard let randomization else {
+                throw DomainError("\(subject) is not randomized yet: \(studyProtocol.id) is blinded, so the baseline visit is completed only after randomization. Record it with `cohort randomize \(subject) NUMBER --date DATE`.")
+            }
+            guard randomization.date <= date else {
+                throw DomainError("\(subject) was randomized on \(randomization.date), after \(date): the baseline visit cannot be completed before randomization.")
+            }
         }
         updateVisit(code) { visit in
             visit.status = .completed
@@ -41,7 +48,6 @@ extension Participant {
     public mutating func miss(_ code: String, on date: CivilDate, reason: String?, studyProtocol: StudyProtocol,
                               today: CivilDate) throws -> String? {
         let planned = try plannedVisit(code, studyProtocol)
-        try requireInStudy(toChange: "mark \(code) missed")
         let why = try FreeText.required(reason, what: "reason the visit was missed")
         try requirePlausible(date, what: "missed date", today: today)
         guard planned.status == .scheduled else {
@@ -61,7 +67,6 @@ extension Participant {
     public mutating func reschedule(_ code: String, to date: CivilDate, reason: String?,
                                     studyProtocol: StudyProtocol) throws -> String? {
         let planned = try plannedVisit(code, studyProtocol)
-        try requireInStudy(toChange: "reschedule \(code)")
         guard planned.status == .scheduled else {
             throw DomainError("\(subject) visit \(code) is \(planned.status.rawValue); only a scheduled visit can be rescheduled.")
         }
@@ -119,28 +124,67 @@ extension Participant {
         return why
     }
 
-    /// Ends participation: withdrawn (or screen-failed), and every still-scheduled visit cancelled.
+    /// Ends participation on `date` with a category and a reason (PRODUCT.md §3.3). A withdrawal schedules
+    /// the protocol's early-termination visit (target `date`) and cancels every scheduled visit except those
+    /// kept after withdrawal (a safety follow-up); a screen failure cancels every scheduled visit.
     @discardableResult
-    public mutating func withdraw(on date: CivilDate, reason: String?, screenFailure: Bool, today: CivilDate) throws -> String? {
+    public mutating func withdraw(on date: CivilDate, category: WithdrawalCategory, reason: String?, screenFailure: Bool,
+                                  studyProtocol: StudyProtocol, today: CivilDate) throws -> String? {
         let why = try FreeText.required(reason, what: "reason for withdrawal")
         guard !status.hasLeft else {
             throw DomainError("\(subject) already left the study (\(status.rawValue) on \(exit?.date.description ?? "?")).")
         }
         guard status != .completed else { throw DomainError("\(subject) has completed the study and cannot be withdrawn.") }
         if screenFailure && status != .screening {
-            throw DomainError("\(subject) is \(status.rawValue); only a participant in screening can screen-fail.")
+            throw DomainError("\(subject) is \(status.rawValue); only a participant in screening can screen-fail (withdraw without --screen-fail).")
         }
         try requirePlausible(date, what: "withdrawal date", today: today)
         status = screenFailure ? .screenFailed : .withdrawn
-        exit = ExitRecord(date: date, reason: why)
-        for index in visits.indices where visits[index].status == .scheduled { visits[index].status = .cancelled }
+        exit = ExitRecord(date: date, category: category, reason: why)
+        let kept = screenFailure ? [] : Set(studyProtocol.visits.filter { $0.afterWithdrawal == true }.map(\.code))
+        for index in visits.indices where visits[index].status == .scheduled && !kept.contains(visits[index].code) {
+            visits[index].status = .cancelled
+        }
+        if !screenFailure, let termination = studyProtocol.earlyTerminationVisit, visit(termination.code) == nil {
+            visits.append(VisitRecord(code: termination.code))
+        }
         return why
     }
 
-    /// Records that the lead has seen an urgent flag raised at `code`; refused for a flag that is not (or no
-    /// longer) raised, or already acknowledged.
+    /// Records the randomization number given by the sponsor's system (blinded studies only), dated `date`.
+    /// `taken` holds the numbers other participants of the study already have.
     @discardableResult
-    public mutating func acknowledge(flag: String, visit code: String, on date: CivilDate, user: String,
+    public mutating func randomize(number: String, on date: CivilDate, studyProtocol: StudyProtocol, today: CivilDate,
+                                   taken: Set<String>) throws -> String? {
+        guard studyProtocol.blinded else {
+            throw DomainError("\(studyProtocol.id) is open-label: \(subject)'s arm was recorded at enrollment; there is no randomization number to record.")
+        }
+        try requireInStudy(toChange: "be randomized")
+        if let randomization {
+            throw DomainError("\(subject) was already randomized on \(randomization.date) with number \(randomization.number).")
+        }
+        guard (1...20).contains(number.utf8.count), number.utf8.allSatisfy({ byte in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
+        }) else {
+            throw DomainError("The randomization number '\(Text.shown(number, longest: 24))' must be 1 to 20 of A-Z a-z 0-9 -.")
+        }
+        guard !taken.contains(number) else {
+            throw DomainError("Randomization number \(number) is already used in \(studyProtocol.id); check the number the sponsor's system gave.")
+        }
+        try requirePlausible(date, what: "randomization date", today: today)
+        if let baseline = studyProtocol.baselineVisit, let record = visit(baseline.code), record.status == .completed,
+           let done = record.completedDate, date > done {
+            throw DomainError("The randomization date \(date) is after \(subject)'s completed baseline (\(done)); randomization comes first.")
+        }
+        randomization = Randomization(number: number, date: date)
+        return nil
+    }
+
+    /// Records that the lead has seen an urgent flag raised at `code` and what was done about it; refused
+    /// for a flag that is not (or no longer) raised, or already acknowledged.
+    @discardableResult
+    public mutating func acknowledge(flag: String, visit code: String, action: String?, on date: CivilDate, user: String,
                                      context: StudyContext) throws -> String? {
         guard !acknowledgements.contains(where: { $0.visit == code && $0.flag == flag }) else {
             throw DomainError("\(subject) \(code) \(flag) is already acknowledged.")
@@ -148,22 +192,46 @@ extension Participant {
         guard unacknowledgedUrgentFlags(context: context).contains(where: { $0.visit == code && $0.flag == flag }) else {
             throw DomainError("\(subject) has no unacknowledged urgent flag \(flag) at \(code).")
         }
-        acknowledgements.append(FlagAcknowledgement(visit: code, flag: flag, date: date, user: user))
+        let done = try FreeText.required(action, what: "action taken (what was done about the flag, e.g. \"PI assessed; 1:1 observation\")")
+        acknowledgements.append(FlagAcknowledgement(visit: code, flag: flag, date: date, user: user, action: done))
         return nil
     }
 
-    /// Sets (or replaces) the lead's note on the draft deviation of visit `code`.
+    /// The protocol deviation of visit `code`, if it has one: completed early or late (with the days
+    /// outside the window), or missed.
+    public func deviation(at code: String, _ studyProtocol: StudyProtocol) -> (kind: DeviationKind, days: Int?)? {
+        guard let planned = try? plannedVisit(code, studyProtocol) else { return nil }
+        if planned.status == .missed { return (.missed, nil) }
+        guard let days = planned.deviationDays else { return nil }
+        return (days < 0 ? .early : .late, days)
+    }
+
+    /// The class the lead gave the deviation at `code` (unclassified until then).
+    public func deviationClass(at code: String) -> DeviationClassification? {
+        deviationClasses.first { $0.visit == code }
+    }
+
+    /// Classifies the deviation of visit `code` as minor or major, with an optional note. Changing a class
+    /// or note already given needs a reason.
     @discardableResult
-    public mutating func noteDeviation(visit code: String, note: String, studyProtocol: StudyProtocol) throws -> String? {
-        let planned = try plannedVisit(code, studyProtocol)
-        guard planned.deviationDays != nil else { throw DomainError("\(subject) visit \(code) has no protocol deviation to note.") }
-        let text = try FreeText.required(note, what: "deviation note")
-        if let index = deviationNotes.firstIndex(where: { $0.visit == code }) {
-            deviationNotes[index].note = text
-        } else {
-            deviationNotes.append(DeviationNote(visit: code, note: text))
+    public mutating func classifyDeviation(visit code: String, as classification: DeviationClass, note: String?, reason: String?,
+                                           studyProtocol: StudyProtocol) throws -> String? {
+        guard let deviation = deviation(at: code, studyProtocol) else {
+            throw DomainError("\(subject) visit \(code) has no protocol deviation to classify.")
         }
-        return nil
+        guard classification != .unclassified else { throw DomainError("A deviation is classified minor or major.") }
+        let text = try FreeText.optional(note, what: "deviation note")
+        let new = DeviationClassification(visit: code, classification: classification, note: text)
+        guard let index = deviationClasses.firstIndex(where: { $0.visit == code }) else {
+            deviationClasses.append(new)
+            return try FreeText.optional(reason, what: "reason")
+        }
+        guard deviationClasses[index] != new else {
+            throw DomainError("\(subject) \(code)'s \(deviation.kind.rawValue) deviation is already \(classification.rawValue) with this note.")
+        }
+        let why = try FreeText.required(reason, what: "reason to change the class or note of \(code)'s deviation")
+        deviationClasses[index] = new
+        return why
     }
 
     // MARK: - Helpers

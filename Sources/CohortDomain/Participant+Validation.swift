@@ -41,8 +41,8 @@ extension Participant {
         for acknowledgement in acknowledgements where !codes.contains(acknowledgement.visit) {
             found.append("an acknowledgement refers to visit \(acknowledgement.visit.prefix(16)), which is not in protocol \(study)")
         }
-        for note in deviationNotes where !codes.contains(note.visit) {
-            found.append("a deviation note refers to visit \(note.visit.prefix(16)), which is not in protocol \(study)")
+        for classified in deviationClasses where !codes.contains(classified.visit) {
+            found.append("a deviation class refers to visit \(classified.visit.prefix(16)), which is not in protocol \(study)")
         }
         return found
     }

@@ -10,8 +10,10 @@ public struct Participant: Codable, Sendable, Equatable {
     public var sex: Sex
     /// Protocol id.
     public var study: String
-    /// Treatment arm.
-    public var arm: String
+    /// Treatment arm, in an open-label study only (nil in a blinded one).
+    public var arm: String?
+    /// The randomization number from the sponsor's system, in a blinded study, once randomized.
+    public var randomization: Randomization?
     /// Date informed consent was signed (the enrollment date).
     public var consentDate: CivilDate
     /// Day 1.
@@ -26,18 +28,26 @@ public struct Participant: Codable, Sendable, Equatable {
     public var administrations: [Administration]
     /// Urgent flags the lead has acknowledged.
     public var acknowledgements: [FlagAcknowledgement]
-    /// The lead's notes on draft protocol deviations.
-    public var deviationNotes: [DeviationNote]
+    /// The lead's classifications of protocol deviations (a deviation without one is unclassified).
+    public var deviationClasses: [DeviationClassification]
 
     /// Creates a participant record.
-    public init(subject: String, initials: String, birthYear: Int, sex: Sex, study: String, arm: String,
+    public init(subject: String, initials: String, birthYear: Int, sex: Sex, study: String, arm: String?,
                 consentDate: CivilDate, baselineDate: CivilDate, status: ParticipantStatus, exit: ExitRecord? = nil,
                 visits: [VisitRecord], administrations: [Administration] = [],
-                acknowledgements: [FlagAcknowledgement] = [], deviationNotes: [DeviationNote] = []) {
+                acknowledgements: [FlagAcknowledgement] = [], deviationClasses: [DeviationClassification] = []) {
         self.subject = subject; self.initials = initials; self.birthYear = birthYear; self.sex = sex
         self.study = study; self.arm = arm; self.consentDate = consentDate; self.baselineDate = baselineDate
         self.status = status; self.exit = exit; self.visits = visits; self.administrations = administrations
-        self.acknowledgements = acknowledgements; self.deviationNotes = deviationNotes
+        self.acknowledgements = acknowledgements; self.deviationClasses = deviationClasses
+    }
+
+    /// How the participant is allocated, as screens and reports say it: the arm in an open-label study, the
+    /// randomization number in a blinded one (never an arm), or that it is still to come.
+    public var allocation: String {
+        if let arm { return "arm \(arm)" }
+        if let randomization { return "rand. \(randomization.number)" }
+        return "not yet randomized"
     }
 
     /// The record of a visit by code.
@@ -63,12 +73,43 @@ public enum ParticipantStatus: String, Codable, Sendable, CaseIterable {
     public var hasLeft: Bool { self == .withdrawn || self == .screenFailed }
 }
 
+/// A blinded participant's randomization: the sponsor's number and the day it was given.
+public struct Randomization: Codable, Sendable, Equatable {
+    /// The number (1–20 of A–Z a–z 0–9 -), unique within the study.
+    public var number: String
+    /// The day of randomization.
+    public var date: CivilDate
+
+    /// Creates a randomization.
+    public init(number: String, date: CivilDate) { self.number = number; self.date = date }
+}
+
 /// When and why a participant left.
 public struct ExitRecord: Codable, Sendable, Equatable {
     /// Date of withdrawal or screen failure.
     public var date: CivilDate
+    /// The category (CDISC-style disposition); nil only on records made before categories existed.
+    public var category: WithdrawalCategory?
     /// The stated reason.
     public var reason: String
+
+    /// Creates an exit record.
+    public init(date: CivilDate, category: WithdrawalCategory?, reason: String) {
+        self.date = date; self.category = category; self.reason = reason
+    }
+}
+
+/// Why a participant left (PRODUCT.md §3.3).
+public enum WithdrawalCategory: String, Codable, Sendable, CaseIterable {
+    case adverseEvent = "adverse-event"
+    case lackOfEfficacy = "lack-of-efficacy"
+    case withdrawalBySubject = "withdrawal-by-subject"
+    case physicianDecision = "physician-decision"
+    case lostToFollowUp = "lost-to-follow-up"
+    case protocolDeviation = "protocol-deviation"
+    case pregnancy, death
+    case sponsorDecision = "sponsor-decision"
+    case other
 }
 
 /// A visit's state for one participant.
@@ -125,7 +166,7 @@ public struct Administration: Codable, Sendable, Equatable {
     }
 }
 
-/// The lead's acknowledgement of an urgent flag.
+/// The lead's acknowledgement of an urgent flag, with what was done about it.
 public struct FlagAcknowledgement: Codable, Sendable, Equatable {
     /// The visit whose administration raised it.
     public var visit: String
@@ -135,15 +176,32 @@ public struct FlagAcknowledgement: Codable, Sendable, Equatable {
     public var date: CivilDate
     /// Who acknowledged it.
     public var user: String
+    /// What was done ("PI assessed; 1:1 observation"); nil only on records made before it was asked.
+    public var action: String?
 }
 
-/// A note on a draft protocol deviation.
-public struct DeviationNote: Codable, Sendable, Equatable {
+/// The lead's classification of a visit's protocol deviation, with an optional note.
+public struct DeviationClassification: Codable, Sendable, Equatable {
     /// The visit the deviation concerns.
     public var visit: String
+    /// Minor or major.
+    public var classification: DeviationClass
     /// The lead's note.
-    public var note: String
+    public var note: String?
 
-    /// Creates a note.
-    public init(visit: String, note: String) { self.visit = visit; self.note = note }
+    /// Creates a classification.
+    public init(visit: String, classification: DeviationClass, note: String?) {
+        self.visit = visit; self.classification = classification; self.note = note
+    }
+}
+
+/// How serious a protocol deviation is; `unclassified` until the lead says.
+public enum DeviationClass: String, Codable, Sendable, CaseIterable {
+    case unclassified, minor, major
+}
+
+/// What a protocol deviation is (PRODUCT.md §3.3).
+public enum DeviationKind: String, Codable, Sendable, CaseIterable {
+    case early, late, missed
+    case prohibitedMedication = "prohibited-medication"
 }

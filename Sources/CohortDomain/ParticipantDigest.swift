@@ -16,6 +16,8 @@ public struct ParticipantDigest: Sendable, Equatable {
     public var origin: CivilDate
     /// Date the participant left (withdrawn or screen-failed).
     public var exitDate: CivilDate?
+    /// Date of randomization (blinded studies), once randomized.
+    public var randomizedOn: CivilDate?
     /// The latest primary-scale total, with change from baseline.
     public var primary: PrimaryScore?
     /// Every visit in protocol order.
@@ -24,17 +26,17 @@ public struct ParticipantDigest: Sendable, Equatable {
     public var scoreDates: [CivilDate]
     /// Every flag raised, with whether it was acknowledged.
     public var flags: [DigestFlag]
-    /// The lead's notes on deviations.
-    public var deviationNotes: [DeviationNote]
+    /// The lead's classes of deviations (a deviation without one is unclassified).
+    public var deviationClasses: [DeviationClassification]
 
     /// Creates a digest from its parts (the cache reads them back this way).
     public init(subject: String, initials: String, study: String, status: ParticipantStatus, consentDate: CivilDate,
-                origin: CivilDate, exitDate: CivilDate?, primary: PrimaryScore?, visits: [VisitDigest],
-                scoreDates: [CivilDate], flags: [DigestFlag], deviationNotes: [DeviationNote]) {
+                origin: CivilDate, exitDate: CivilDate?, randomizedOn: CivilDate?, primary: PrimaryScore?, visits: [VisitDigest],
+                scoreDates: [CivilDate], flags: [DigestFlag], deviationClasses: [DeviationClassification]) {
         self.subject = subject; self.initials = initials; self.study = study; self.status = status
-        self.consentDate = consentDate; self.origin = origin; self.exitDate = exitDate
+        self.consentDate = consentDate; self.origin = origin; self.exitDate = exitDate; self.randomizedOn = randomizedOn
         self.primary = primary; self.visits = visits; self.scoreDates = scoreDates; self.flags = flags
-        self.deviationNotes = deviationNotes
+        self.deviationClasses = deviationClasses
     }
 
     /// The digest of `participant`; nil when its protocol is not in `context`.
@@ -45,7 +47,7 @@ public struct ParticipantDigest: Sendable, Equatable {
         self.init(
             subject: participant.subject, initials: participant.initials, study: participant.study,
             status: participant.status, consentDate: participant.consentDate, origin: participant.origin(studyProtocol),
-            exitDate: participant.exit?.date,
+            exitDate: participant.exit?.date, randomizedOn: participant.randomization?.date,
             primary: participant.latestPrimaryScore(context: context).flatMap { administration, result in
                 result.total.map { PrimaryScore(scale: administration.scale, total: $0, change: result.change) }
             },
@@ -63,7 +65,7 @@ public struct ParticipantDigest: Sendable, Equatable {
                 DigestFlag(visit: flag.visit, flag: flag.flag, date: flag.date, isUrgent: flag.urgent,
                            isAcknowledged: acknowledged.contains(flag.visit + "\u{0}" + flag.flag))
             },
-            deviationNotes: participant.deviationNotes)
+            deviationClasses: participant.deviationClasses)
     }
 
     /// Urgent flags the lead has not acknowledged yet.

@@ -41,13 +41,21 @@ extension Participant {
     /// procedure happens before it).
     public func plannedVisits(_ studyProtocol: StudyProtocol) -> [PlannedVisit] {
         let origin = origin(studyProtocol)
+        // After a withdrawal, a visit anchored to one that was cancelled follows the early-termination visit.
+        let termination = status == .withdrawn ? studyProtocol.earlyTerminationVisit.flatMap { visit($0.code) != nil ? $0 : nil } : nil
         var targets: [String: CivilDate] = [:]
         func target(of definition: VisitDefinition) -> CivilDate {
             if let known = targets[definition.code] { return known }
             let date: CivilDate
-            if let day = definition.day {
+            if definition.isEarlyTermination {
+                date = exit?.date ?? origin
+            } else if let day = definition.day {
                 date = StudyDay.date(ofDay: day, baseline: origin)
-            } else if let anchorCode = definition.anchor, let anchor = studyProtocol.visit(anchorCode) {
+            } else if var anchorCode = definition.anchor, var anchor = studyProtocol.visit(anchorCode) {
+                if let termination, visit(anchorCode)?.status == .cancelled {
+                    anchorCode = termination.code
+                    anchor = termination
+                }
                 let anchorRecord = visit(anchorCode)
                 let from = anchorRecord?.status == .completed ? (anchorRecord?.completedDate ?? target(of: anchor)) : target(of: anchor)
                 date = from.adding(days: definition.offset ?? 0)

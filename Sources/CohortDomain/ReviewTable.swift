@@ -261,14 +261,16 @@ public struct ReviewTable: Sendable {
                     missed: day(visit.missedDate))
     }
 
-    private func scheduledKey(_ index: Int32) -> (Int32, String, Int32) {
+    /// Ordered by day, subject, target, then protocol order (a withdrawal can put the early-termination
+    /// visit on the same day and target as another).
+    private func scheduledKey(_ index: Int32) -> (Int32, String, Int32, Int16) {
         let slot = parts.slots[Int(index)]
-        return (slot.scheduled, parts.subjects[Int(slot.person)], slot.target)
+        return (slot.scheduled, parts.subjects[Int(slot.person)], slot.target, slot.order)
     }
 
-    private func windowEndKey(_ index: Int32) -> (Int32, String, Int32) {
+    private func windowEndKey(_ index: Int32) -> (Int32, String, Int32, Int16) {
         let slot = parts.slots[Int(index)]
-        return (slot.windowEnd, parts.subjects[Int(slot.person)], slot.target)
+        return (slot.windowEnd, parts.subjects[Int(slot.person)], slot.target, slot.order)
     }
 
     /// The positions in `order` (sorted by `date` first) whose date is in `from..<to`.
@@ -291,7 +293,7 @@ public struct ReviewTable: Sendable {
         var path: WritableKeyPath<Parts, [Int32]> { self == .byScheduled ? \.byScheduled : \.openByWindowEnd }
     }
 
-    private func key(_ index: Int32, in order: Order) -> (Int32, String, Int32) {
+    private func key(_ index: Int32, in order: Order) -> (Int32, String, Int32, Int16) {
         order == .byScheduled ? scheduledKey(index) : windowEndKey(index)
     }
 

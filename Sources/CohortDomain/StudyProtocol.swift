@@ -6,7 +6,10 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     public var id: String
     /// Human title.
     public var title: String
-    /// Treatment arms (`Blinded`).
+    /// True for a blinded study: the site never sees or chooses an arm and records the randomization
+    /// number from the sponsor's system instead (PRODUCT.md §3.2, §3.3).
+    public var blinded: Bool
+    /// Treatment arms of an open-label study (empty for a blinded one).
     public var arms: [String]
     /// The scale whose change from baseline is the primary endpoint.
     public var primaryScale: String
@@ -20,18 +23,37 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     public var visits: [VisitDefinition]
 
     /// Creates a protocol value (not yet validated).
-    public init(id: String, title: String, arms: [String], primaryScale: String, responderPercent: Double? = nil,
+    public init(id: String, title: String, blinded: Bool = false, arms: [String], primaryScale: String, responderPercent: Double? = nil,
                 minAge: Int? = nil, maxAge: Int? = nil, visits: [VisitDefinition]) {
-        self.id = id; self.title = title; self.arms = arms; self.primaryScale = primaryScale
+        self.id = id; self.title = title; self.blinded = blinded; self.arms = arms; self.primaryScale = primaryScale
         self.responderPercent = responderPercent; self.minAge = minAge; self.maxAge = maxAge; self.visits = visits
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, title, blinded, arms, primaryScale, responderPercent, minAge, maxAge, visits
+    }
+
+    /// Reads the file format: `blinded` defaults to false, and a blinded study lists no `arms`.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        title = try container.decode(String.self, forKey: .title)
+        blinded = try container.decodeIfPresent(Bool.self, forKey: .blinded) ?? false
+        arms = try container.decodeIfPresent([String].self, forKey: .arms) ?? []
+        primaryScale = try container.decode(String.self, forKey: .primaryScale)
+        responderPercent = try container.decodeIfPresent(Double.self, forKey: .responderPercent)
+        minAge = try container.decodeIfPresent(Int.self, forKey: .minAge)
+        maxAge = try container.decodeIfPresent(Int.self, forKey: .maxAge)
+        visits = try container.decode([VisitDefinition].self, forKey: .visits)
     }
 
     /// The largest protocol file accepted.
     public static let maximumFileSize = 1 << 20
     /// The members a protocol file may have; any other is refused (a typo must not be dropped silently).
-    static let protocolKeys: Set<String> = ["id", "title", "arms", "primaryScale", "responderPercent", "minAge", "maxAge", "visits"]
+    static let protocolKeys: Set<String> = ["id", "title", "blinded", "arms", "primaryScale", "responderPercent", "minAge", "maxAge", "visits"]
     /// The members a visit may have.
-    static let visitKeys: Set<String> = ["code", "name", "day", "anchor", "offset", "minus", "plus", "scales", "baseline"]
+    static let visitKeys: Set<String> = ["code", "name", "day", "anchor", "offset", "minus", "plus", "scales", "baseline",
+                                         "earlyTermination", "afterWithdrawal"]
 
     /// Decodes and validates a protocol file; every problem is named, in one error.
     public static func parse(_ data: Data, scales: ScaleCatalog) throws -> StudyProtocol {
@@ -66,6 +88,9 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     /// The baseline visit (validation guarantees exactly one).
     public var baselineVisit: VisitDefinition? { visits.first { $0.isBaseline } }
 
+    /// The early-termination visit, if the protocol has one.
+    public var earlyTerminationVisit: VisitDefinition? { visits.first { $0.isEarlyTermination } }
+
     /// Position of a visit in protocol order.
     public func order(of code: String) -> Int? { visits.firstIndex { $0.code == code } }
 
@@ -87,7 +112,8 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             found.append("the id '\(Text.shown(id))' must be 1 to 32 of A-Z a-z 0-9 _ -")
         }
         if let problem = Text.problem(title, what: "the title") { found.append(problem) }
-        if arms.isEmpty { found.append("no arms are listed") }
+        if blinded && !arms.isEmpty { found.append("a blinded protocol lists no arms (the site records the randomization number instead)") }
+        if !blinded && arms.isEmpty { found.append("no arms are listed (an open-label protocol lists at least one; a blinded one says \"blinded\": true)") }
         if Set(arms).count != arms.count { found.append("an arm is listed twice") }
         for arm in arms { if let problem = Text.problem(arm, what: "arm '\(Text.shown(arm))'") { found.append(problem) } }
         if scales[primaryScale] == nil { found.append("the primary scale '\(Text.shown(primaryScale))' is not a known scale") }
@@ -113,6 +139,14 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
                 found.append("visit \(code) has a window of minus \(visit.minus), plus \(visit.plus) days; minus and plus are 0 to \(Self.windowLimit)")
             }
             var day: Int?
+            if visit.isEarlyTermination {
+                if visit.day != nil || visit.anchor != nil || visit.offset != nil {
+                    found.append("the early-termination visit \(code) has no day, anchor or offset (its target is the withdrawal date)")
+                }
+                if visit.isBaseline { found.append("the early-termination visit \(code) cannot be the baseline") }
+                nominal[visit.code] = Self.dayLimit
+                continue
+            }
             switch (visit.day, visit.anchor) {
             case (nil, nil): found.append("visit \(code) has neither a day nor an anchor")
             case (.some, .some): found.append("visit \(code) has both a day and an anchor")
@@ -147,6 +181,10 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             } else {
                 nominal[visit.code] = nominal[visit.code] ?? previousDay ?? 0
             }
+        }
+        if visits.filter(\.isEarlyTermination).count > 1 { found.append("more than one visit is marked earlyTermination") }
+        for visit in visits where visit.isEarlyTermination && visit.afterWithdrawal == true {
+            found.append("the early-termination visit \(Text.shown(visit.code)) is itself the withdrawal; it cannot also be kept after it")
         }
         let baselines = visits.filter(\.isBaseline)
         if baselines.count != 1 {
@@ -186,16 +224,48 @@ public struct VisitDefinition: Codable, Sendable, Hashable {
     public var scales: [String]
     /// Marks the visit whose scores are the baseline.
     public var baseline: Bool?
+    /// Marks the early-termination visit: no day or anchor; it joins a participant's schedule when they
+    /// withdraw, with the withdrawal date as its target.
+    public var earlyTermination: Bool?
+    /// Marks a visit that stays scheduled after a withdrawal (typically the safety follow-up).
+    public var afterWithdrawal: Bool?
 
     /// Creates a visit definition.
     public init(code: String, name: String, day: Int? = nil, anchor: String? = nil, offset: Int? = nil,
-                minus: Int, plus: Int, scales: [String], baseline: Bool? = nil) {
+                minus: Int, plus: Int, scales: [String], baseline: Bool? = nil, earlyTermination: Bool? = nil,
+                afterWithdrawal: Bool? = nil) {
         self.code = code; self.name = name; self.day = day; self.anchor = anchor; self.offset = offset
         self.minus = minus; self.plus = plus; self.scales = scales; self.baseline = baseline
+        self.earlyTermination = earlyTermination; self.afterWithdrawal = afterWithdrawal
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case code, name, day, anchor, offset, minus, plus, scales, baseline, earlyTermination, afterWithdrawal
+    }
+
+    /// Reads the file format: an early-termination visit may leave out `minus` (0).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        code = try container.decode(String.self, forKey: .code)
+        name = try container.decode(String.self, forKey: .name)
+        day = try container.decodeIfPresent(Int.self, forKey: .day)
+        anchor = try container.decodeIfPresent(String.self, forKey: .anchor)
+        offset = try container.decodeIfPresent(Int.self, forKey: .offset)
+        earlyTermination = try container.decodeIfPresent(Bool.self, forKey: .earlyTermination)
+        minus = try container.decodeIfPresent(Int.self, forKey: .minus) ?? 0
+        if earlyTermination != true && !container.contains(.minus) {
+            throw DecodingError.keyNotFound(CodingKeys.minus, .init(codingPath: container.codingPath, debugDescription: "minus"))
+        }
+        plus = try container.decode(Int.self, forKey: .plus)
+        scales = try container.decode([String].self, forKey: .scales)
+        baseline = try container.decodeIfPresent(Bool.self, forKey: .baseline)
+        afterWithdrawal = try container.decodeIfPresent(Bool.self, forKey: .afterWithdrawal)
     }
 
     /// True for the baseline visit.
     public var isBaseline: Bool { baseline ?? false }
+    /// True for the early-termination visit.
+    public var isEarlyTermination: Bool { earlyTermination ?? false }
 }
 
 extension DecodingError {

@@ -36,9 +36,12 @@ public struct ParticipantJSON: Encodable {
     let birthYear: Int
     let sex: Sex
     let study: String
-    let arm: String
+    let arm: String?
+    let randomization: String?
+    let randomized: CivilDate?
     let consentDate: CivilDate
     let baselineDate: CivilDate
+    let dayOne: CivilDate
     let status: ParticipantStatus
     let exit: ExitRecord?
     let visits: [Visit]
@@ -49,7 +52,9 @@ public struct ParticipantJSON: Encodable {
     public init(_ participant: Participant, context: StudyContext, today: CivilDate) {
         subject = participant.subject; initials = participant.initials; birthYear = participant.birthYear
         sex = participant.sex; study = participant.study; arm = participant.arm
+        randomization = participant.randomization?.number; randomized = participant.randomization?.date
         consentDate = participant.consentDate; baselineDate = participant.baselineDate
+        dayOne = context.protocols[participant.study].map(participant.origin) ?? participant.baselineDate
         status = participant.status; exit = participant.exit
         let planned = context.protocols[participant.study].map(participant.plannedVisits) ?? []
         visits = planned.map { v in
@@ -77,8 +82,8 @@ public struct ParticipantJSON: Encodable {
 public enum ParticipantText {
     /// Details, visit timeline, scores and open urgent flags.
     public static func render(_ participant: Participant, context: StudyContext, today: CivilDate) -> String {
-        var lines = ["\(participant.subject)  \(participant.initials)  born \(participant.birthYear)  sex \(participant.sex.rawValue)  \(participant.study) / \(participant.arm)",
-                     "Consent \(participant.consentDate)  Baseline \(participant.baselineDate)  Status \(participant.status.rawValue)"
+        var lines = ["\(participant.subject)  \(participant.initials)  born \(participant.birthYear)  sex \(participant.sex.rawValue)  \(participant.study)  \(participant.allocation)",
+                     "Consent \(participant.consentDate)  Baseline \(participant.baselineDate)  Day 1 \(context.protocols[participant.study].map(participant.origin) ?? participant.baselineDate)  Status \(participant.status.rawValue)"
                         + (participant.exit.map { " on \($0.date) (\($0.reason))" } ?? "")]
         for flag in participant.unacknowledgedUrgentFlags(context: context) {
             lines.append("⚠ URGENT \(flag.flag) at \(flag.visit) (\(flag.date)) — not yet acknowledged")

@@ -45,11 +45,13 @@ public struct SummaryReport {
             "administrations entered \(summary.scoresEntered)",
             "visits with incomplete forms \(summary.incompleteVisits)",
         ], isSafety: false))
-        sections.append(Section(title: "Protocol deviations (draft)", lines: summary.deviations.isEmpty ? ["none"] : summary.deviations.map { d in
-            let note = table.digest(d.subject)?.deviationNotes.first { $0.visit == d.visit }?.note
-            return "\(d.subject) \(d.visit): \(abs(d.days)) day(s) \(d.days < 0 ? "early" : "late") — " + (note.map { "note: \($0)" } ?? "waiting for a note")
+        sections.append(Section(title: "Protocol deviations", lines: summary.deviations.isEmpty ? ["none"] : summary.deviations.map { d in
+            let classified = table.digest(d.subject)?.deviationClasses.first { $0.visit == d.visit }
+            let what = d.days.map { "\(abs($0)) day(s) \($0 < 0 ? "early" : "late")" } ?? "missed"
+            return "\(d.subject) \(d.visit): \(what) — \(classified?.classification.rawValue ?? "unclassified")" + (classified?.note.map { " (\($0))" } ?? "")
         }, isSafety: false))
-        sections.append(Section(title: "Enrollment", lines: ["enrolled \(summary.enrolled)", "withdrawn \(summary.withdrawn)"], isSafety: false))
+        sections.append(Section(title: "Enrollment", lines: ["enrolled \(summary.enrolled)", "randomized \(summary.randomized)",
+                                                          "withdrawn \(summary.withdrawn)", "screen-failed \(summary.screenFailed)"], isSafety: false))
         sections.append(Section(title: "Tomorrow", lines: ["\(summary.tomorrow) visit(s) scheduled"], isSafety: false))
         self.sections = sections
     }

@@ -42,7 +42,7 @@ struct EnrollmentScreen {
     }
 
     private func drawSchedule(_ participant: Participant, data: Snapshot, in area: Area, on grid: inout CellGrid) {
-        drawTitleBar("Enrolled \(participant.subject) \(participant.initials) \(glyphs.dot) \(participant.study) / \(participant.arm)",
+        drawTitleBar("Enrolled \(participant.subject) \(participant.initials) \(glyphs.dot) \(participant.study) \(glyphs.dot) \(participant.allocation)",
                      right: "", y: area.top, on: &grid, glyphs: glyphs)
         guard let studyProtocol = data.context.protocols[participant.study] else { return }
         var y = area.top + 2

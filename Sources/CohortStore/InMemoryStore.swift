@@ -60,6 +60,10 @@ public final class InMemoryStore: ParticipantStore {
         return AuditTrail(records: records[subject] ?? [])
     }
 
+    public func randomizationNumbers(in study: String, except subject: String) throws -> Set<String> {
+        Set(participants.values.filter { $0.study == study && $0.subject != subject }.compactMap { $0.randomization?.number })
+    }
+
     /// How many audit records the store holds, all participants together.
     public var recordCount: Int { records.values.map(\.count).reduce(0, +) }
 

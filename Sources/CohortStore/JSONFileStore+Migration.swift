@@ -34,7 +34,7 @@ extension JSONFileStore {
         for subject in try subjects() {
             let path = participantFile(subject)
             guard let bytes = try DurableFile.read(path), try CanonicalJSON.formatVersion(of: bytes, path: path) == 1 else { continue }
-            let file = try CanonicalJSON.unseal(bytes, as: ParticipantFile.self, path: path, version: 1)
+            let file = try Self.formatOneParticipant(bytes, path: path)
             let operations = JSONPatch.diff(from: .emptyObject, to: try JSONValue(encoding: file.participant))
             let (lines, head) = AuditLog.lines(operations, subject: subject, user: user, reason: reason(subject), time: time, after: .empty)
             try DurableFile.replace(auditLog(subject).path, with: lines)
@@ -58,6 +58,26 @@ extension JSONFileStore {
         site.audit = head
         try DurableFile.replace(siteFile, with: try CanonicalJSON.seal(site, formatVersion: Self.formatVersion))
         try ledger.record(Ledger.storeChain, head: head)
+    }
+
+    /// A format-1 participant file, read into today's shape: its notes on deviations become unclassified
+    /// deviations with that note (format 1 had notes, not classes).
+    static func formatOneParticipant(_ bytes: [UInt8], path: String) throws -> ParticipantFile {
+        let (_, tree) = try CanonicalJSON.unsealWithTree(bytes, as: JSONValue.self, path: path, version: 1)
+        guard case .object(var content) = tree, case .object(var participant)? = content["participant"] else {
+            throw StoreError(.damaged, "\(path) is not a format-1 participant file; the store was not migrated.")
+        }
+        if case .array(let notes)? = participant.removeValue(forKey: "deviationNotes") {
+            participant["deviationClasses"] = .array(notes.map { note in
+                .object(["visit": note["visit"] ?? .null, "classification": .string(DeviationClass.unclassified.rawValue), "note": note["note"] ?? .null])
+            })
+        }
+        content["participant"] = .object(participant)
+        do {
+            return try JSONValueDecoder.decode(ParticipantFile.self, from: .object(content))
+        } catch {
+            throw StoreError(.damaged, "\(path) cannot be read as a format-1 participant (\(error)); the store was not migrated.")
+        }
     }
 
     /// Copies the site file, protocols, participants and audit trails to `backup-format-1/`, whole or not

@@ -230,6 +230,19 @@ public final class JSONFileStore: ParticipantStore {
         return candidate
     }
 
+    /// Reads every participant (under the lock, when called from a change): a number must be unique in its
+    /// study, and a file that cannot be read might hold it, so any unreadable file refuses the check.
+    public func randomizationNumbers(in study: String, except subject: String) throws -> Set<String> {
+        var numbers = Set<String>()
+        let problems = forEachParticipant({ $0.study == study && $0.subject != subject ? $0.randomization?.number : nil }) { number in
+            if let number { numbers.insert(number) }
+        }
+        if let problem = problems.first {
+            throw StoreError(.damaged, "Randomization numbers cannot be checked for uniqueness while a participant file cannot be read: \(problem.message)")
+        }
+        return numbers
+    }
+
     public func participant(_ subject: String) throws -> Participant {
         try readParticipant(subject).participant
     }

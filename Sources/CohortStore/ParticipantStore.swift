@@ -24,6 +24,8 @@ public protocol ParticipantStore: AnyObject {
     func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant
     /// The committed audit trail of one participant, oldest first, with every problem found in it.
     func auditTrail(subject: String) throws -> AuditTrail
+    /// The randomization numbers held in `study` by participants other than `subject` (to keep them unique).
+    func randomizationNumbers(in study: String, except subject: String) throws -> Set<String>
     /// The subject ID the enrollment form suggests: the next free number of the site's pattern, never one
     /// used before.
     func nextSubjectID() throws -> String
@@ -100,7 +102,10 @@ extension ParticipantStore {
         let after = try update(change.subject) { participant, _ in
             if let basis, basis != participant { throw StaleChange(latest: participant) }
             before = participant
-            return try change.apply(to: &participant, context: context, today: today, user: user)
+            let subject = participant.subject, study = participant.study
+            return try change.apply(to: &participant, context: context, today: today, user: user) {
+                try self.randomizationNumbers(in: study, except: subject)
+            }
         }
         return (before ?? after, after)
     }

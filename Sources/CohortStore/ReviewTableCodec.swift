@@ -7,7 +7,7 @@ import CohortDomain
 /// another version, another protocol set, a bad checksum, a short read — means "rebuild from the files".
 enum ReviewTableCodec {
     /// Bump whenever a digest is derived differently or the layout changes: older caches are then rebuilt.
-    static let version: UInt32 = 2
+    static let version: UInt32 = 4
     private static let magic = Array("COHORT REVIEW CACHE\n".utf8)
     /// The in-memory layout the fixed-size arrays are copied in: a cache made where it differs is rebuilt.
     private static let layout: [UInt32] = [
@@ -66,7 +66,7 @@ enum ReviewTableCodec {
     private static func encodeFacts(_ digest: ParticipantDigest, into out: inout ByteWriter) {
         out.text(digest.initials); out.text(digest.study)
         out.u8(UInt8(ParticipantStatus.allCases.firstIndex(of: digest.status) ?? 0))
-        out.date(digest.consentDate); out.date(digest.origin); out.date(digest.exitDate)
+        out.date(digest.consentDate); out.date(digest.origin); out.date(digest.exitDate); out.date(digest.randomizedOn)
         out.u8(digest.primary == nil ? 0 : 1)
         if let primary = digest.primary {
             out.text(primary.scale); out.i32(primary.total); out.u8(primary.change == nil ? 0 : 1); out.i32(primary.change ?? 0)
@@ -78,8 +78,11 @@ enum ReviewTableCodec {
             out.text(flag.visit); out.text(flag.flag); out.date(flag.date)
             out.u8((flag.isUrgent ? 1 : 0) | (flag.isAcknowledged ? 2 : 0))
         }
-        out.u32(UInt32(digest.deviationNotes.count))
-        for note in digest.deviationNotes { out.text(note.visit); out.text(note.note) }
+        out.u32(UInt32(digest.deviationClasses.count))
+        for classified in digest.deviationClasses {
+            out.text(classified.visit); out.u8(UInt8(DeviationClass.allCases.firstIndex(of: classified.classification) ?? 0))
+            out.u8(classified.note == nil ? 0 : 1); out.text(classified.note ?? "")
+        }
     }
 
     /// The contents of `bytes`, or nil when they are not a whole, intact cache of this version and layout.
@@ -120,7 +123,7 @@ enum ReviewTableCodec {
     fileprivate static func decodeFacts(_ input: inout ByteReader, subject: String) -> ParticipantDigest? {
         guard let initials = input.text(), let study = input.text(),
               let status = input.member(of: ParticipantStatus.allCases),
-              let consent = input.date(), let baseline = input.date(), let exit = input.optionalDate(),
+              let consent = input.date(), let baseline = input.date(), let exit = input.optionalDate(), let randomized = input.optionalDate(),
               let hasPrimary = input.u8() else { return nil }
         var primary: PrimaryScore?
         if hasPrimary == 1 {
@@ -132,13 +135,14 @@ enum ReviewTableCodec {
                   guard let visit = input.text(), let flag = input.text(), let date = input.date(), let bits = input.u8() else { return nil }
                   return DigestFlag(visit: visit, flag: flag, date: date, isUrgent: bits & 1 != 0, isAcknowledged: bits & 2 != 0)
               }),
-              let notes = input.list({ input -> DeviationNote? in
-                  guard let visit = input.text(), let note = input.text() else { return nil }
-                  return DeviationNote(visit: visit, note: note)
+              let classes = input.list({ input -> DeviationClassification? in
+                  guard let visit = input.text(), let classification = input.member(of: DeviationClass.allCases),
+                        let hasNote = input.u8(), let note = input.text() else { return nil }
+                  return DeviationClassification(visit: visit, classification: classification, note: hasNote == 1 ? note : nil)
               }) else { return nil }
         return ParticipantDigest(subject: subject, initials: initials, study: study, status: status, consentDate: consent,
-                                 origin: baseline, exitDate: exit, primary: primary, visits: [],
-                                 scoreDates: scoreDates, flags: flags, deviationNotes: notes)
+                                 origin: baseline, exitDate: exit, randomizedOn: randomized, primary: primary, visits: [],
+                                 scoreDates: scoreDates, flags: flags, deviationClasses: classes)
     }
 }
 
@@ -163,7 +167,7 @@ private final class CachedFacts: DigestFacts {
         // The whole file passed its checksum when it was opened, so a record that does not read back is a
         // defect of this program, not damage; show the subject with its facts marked unknown, never crash.
         return found ?? ParticipantDigest(subject: subjects[index], initials: "??", study: "?", status: .active,
-                                          consentDate: CivilDate(dayNumber: 0), origin: CivilDate(dayNumber: 0), exitDate: nil,
-                                          primary: nil, visits: [], scoreDates: [], flags: [], deviationNotes: [])
+                                          consentDate: CivilDate(dayNumber: 0), origin: CivilDate(dayNumber: 0), exitDate: nil, randomizedOn: nil,
+                                          primary: nil, visits: [], scoreDates: [], flags: [], deviationClasses: [])
     }
 }

@@ -195,20 +195,20 @@ extension AppState {
                 status = StatusLine("\(participant.subject) has no urgent flag waiting for acknowledgement.", .info)
                 return []
             }
-            return [saving(.acknowledge(subject: participant.subject, visit: flag.visit, flag: flag.flag))]
+            overlay = .prompt(Self.acknowledgePrompt(subject: participant.subject, flag: flag))
         case .noteDeviation:
-            guard visits.indices.contains(page.selection), visits[page.selection].deviationDays != nil else {
-                status = StatusLine("The selected visit has no protocol deviation to note.", .info)
+            guard visits.indices.contains(page.selection), let deviation = participant.deviation(at: visits[page.selection].code, studyProtocol) else {
+                status = StatusLine("The selected visit has no protocol deviation to classify.", .info)
                 return []
             }
-            let visit = visits[page.selection]
-            let existing = participant.deviationNotes.first { $0.visit == visit.code }?.note ?? ""
-            overlay = .prompt(Prompt(.note(subject: participant.subject, visit: visit.code),
-                                     title: "Note on the \(visit.code) deviation for the PI",
-                                     fields: [Prompt.Field("Note", existing)]))
+            overlay = .prompt(Self.classifyPrompt(subject: participant.subject, visit: visits[page.selection].code, kind: deviation.kind,
+                                                  classified: participant.deviationClass(at: visits[page.selection].code)))
         case .withdrawParticipant:
-            overlay = .prompt(Prompt(.withdraw(subject: participant.subject), title: "Withdraw \(participant.subject): every scheduled visit will be cancelled",
-                                     fields: [Prompt.Field("Reason"), Prompt.Field("Date", today.description, hint: "YYYY-MM-DD")]))
+            overlay = .prompt(Prompt(.withdraw(subject: participant.subject),
+                                     title: "Withdraw \(participant.subject): scheduled visits are cancelled (the safety follow-up stays); early termination is scheduled",
+                                     fields: [Prompt.Field("Category", hint: WithdrawalCategory.allCases.map(\.rawValue).joined(separator: " ")),
+                                              Prompt.Field("Reason"), Prompt.Field("Date", today.description, hint: "YYYY-MM-DD"),
+                                              Prompt.Field("Screen failure", "n", hint: "y: a screen failure (in screening only)")]))
         case .undo: return undo()
         case .back: screens.removeLast()
         case .showHelp: overlay = .help(.participant)
@@ -261,17 +261,15 @@ extension AppState {
                 status = StatusLine("Select an urgent flag (j/k) to acknowledge it.", .info)
                 return []
             }
-            return [saving(.acknowledge(subject: flag.subject, visit: flag.visit, flag: flag.flag))]
+            overlay = .prompt(Self.acknowledgePrompt(subject: flag.subject, flag: flag))
         case .noteDeviation:
-            guard items.indices.contains(page.selection), case .deviation(let deviation, let note) = items[page.selection] else {
-                status = StatusLine("Select a deviation (j/k) to add a note.", .info)
+            guard items.indices.contains(page.selection), case .deviation(let deviation, let classified) = items[page.selection] else {
+                status = StatusLine("Select a deviation (j/k) to classify it.", .info)
                 return []
             }
-            // The note is checked against the whole participant before it is sent, as from the participant view.
+            // The class is checked against the whole participant before it is sent, as from the participant view.
             guard data?.participants[deviation.subject] != nil else { return [.fetch(subject: deviation.subject, then: intent)] }
-            overlay = .prompt(Prompt(.note(subject: deviation.subject, visit: deviation.visit),
-                                     title: "Note on the \(deviation.subject) \(deviation.visit) deviation for the PI",
-                                     fields: [Prompt.Field("Note", note ?? "")]))
+            overlay = .prompt(Self.classifyPrompt(subject: deviation.subject, visit: deviation.visit, kind: deviation.kind, classified: classified))
         case .back:
             screens.removeLast()
             refreshSummary()
@@ -329,9 +327,24 @@ extension AppState {
         case .reschedule(let subject, let visit):
             change = date(0).map { .reschedule(subject: subject, visit: visit, date: $0, reason: optional(1)) }
         case .withdraw(let subject):
-            change = date(1).map { .withdraw(subject: subject, date: $0, reason: prompt.value(0), screenFailure: false) }
-        case .note(let subject, let visit):
-            change = .noteDeviation(subject: subject, visit: visit, note: prompt.value(0))
+            let category = WithdrawalCategory(rawValue: prompt.value(0).lowercased())
+            if category == nil {
+                prompt.error = "Category: one of " + WithdrawalCategory.allCases.map(\.rawValue).joined(separator: ", ") + "."
+                prompt.focus = 0
+            }
+            let screenFailure = prompt.value(3).lowercased().hasPrefix("y")
+            change = category.flatMap { category in
+                date(2).map { .withdraw(subject: subject, date: $0, category: category, reason: prompt.value(1), screenFailure: screenFailure) }
+            }
+        case .acknowledge(let subject, let visit, let flag):
+            change = .acknowledge(subject: subject, visit: visit, flag: flag, action: prompt.value(0))
+        case .classify(let subject, let visit):
+            let classification = DeviationClass(rawValue: prompt.value(0).lowercased())
+            if classification == nil || classification == .unclassified {
+                prompt.error = "Class: minor or major."
+                prompt.focus = 0
+            }
+            change = classification.map { .classifyDeviation(subject: subject, visit: visit, classification: $0, note: optional(1), reason: optional(2)) }
         case .scoreReason(let entry):
             change = .score(subject: entry.subject, visit: entry.visit, scale: entry.scale, items: entry.values, date: nil, rater: nil, reason: prompt.value(0))
         }
@@ -348,6 +361,21 @@ extension AppState {
         return [saving(change)]
     }
 
+    /// Asks what was done about an urgent flag: an acknowledgement is audited with the action taken.
+    static func acknowledgePrompt(subject: String, flag: VisitFlag) -> Prompt {
+        Prompt(.acknowledge(subject: subject, visit: flag.visit, flag: flag.flag),
+               title: "Acknowledge \(flag.flag) for \(subject) at \(flag.visit): what was done?",
+               fields: [Prompt.Field("Action taken", hint: "e.g. PI assessed; 1:1 observation")])
+    }
+
+    /// Asks the class (and a note) of a deviation; a reason too when it changes one already given.
+    static func classifyPrompt(subject: String, visit: String, kind: DeviationKind, classified: DeviationClassification?) -> Prompt {
+        Prompt(.classify(subject: subject, visit: visit), title: "Classify the \(kind.rawValue) deviation of \(subject) \(visit)",
+               fields: [Prompt.Field("Class", classified?.classification.rawValue ?? "", hint: "minor or major"),
+                        Prompt.Field("Note", classified?.note ?? ""),
+                        Prompt.Field("Reason", hint: classified == nil ? "optional" : "needed to change a class or note")])
+    }
+
     /// The effect that saves `change`, checked against the participant as this screen shows it, so a
     /// participant saved differently meanwhile (another copy, the command line) is never overwritten.
     func saving(_ change: Change) -> Effect {
@@ -360,7 +388,8 @@ extension AppState {
     func dryRun(_ change: Change) -> String? {
         guard let data, var participant = data.participants[change.subject] else { return "\(change.subject) is not loaded." }
         do {
-            _ = try change.apply(to: &participant, context: data.context, today: today, user: user)
+            // Numbers held by others are checked by the store when it saves; the screen checks the rest.
+            _ = try change.apply(to: &participant, context: data.context, today: today, user: user) { [] }
             return nil
         } catch let error as DomainError {
             return error.message

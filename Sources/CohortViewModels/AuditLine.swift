@@ -42,8 +42,8 @@ public struct AuditLine: Equatable, Sendable {
         case "acknowledgements":
             named = participant.acknowledgements.indices.contains(index)
                 ? "acknowledgement \(participant.acknowledgements[index].visit) \(participant.acknowledgements[index].flag)" : nil
-        case "deviationNotes":
-            named = participant.deviationNotes.indices.contains(index) ? "deviation \(participant.deviationNotes[index].visit)" : nil
+        case "deviationClasses":
+            named = participant.deviationClasses.indices.contains(index) ? "deviation \(participant.deviationClasses[index].visit)" : nil
         default: named = nil
         }
         guard let named else { return path }

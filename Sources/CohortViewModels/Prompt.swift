@@ -8,14 +8,16 @@ public struct Prompt: Equatable, Sendable {
         case miss(subject: String, visit: String)
         case reschedule(subject: String, visit: String)
         case withdraw(subject: String)
-        case note(subject: String, visit: String)
+        case acknowledge(subject: String, visit: String, flag: String)
+        case classify(subject: String, visit: String)
         case scoreReason(ScoreEntry)
         case filter
 
         /// The participant the prompt changes, if any.
         public var subject: String? {
             switch self {
-            case .complete(let subject, _), .miss(let subject, _), .reschedule(let subject, _), .withdraw(let subject), .note(let subject, _):
+            case .complete(let subject, _), .miss(let subject, _), .reschedule(let subject, _), .withdraw(let subject),
+                 .acknowledge(let subject, _, _), .classify(let subject, _):
                 return subject
             case .scoreReason(let entry): return entry.subject
             case .filter: return nil

@@ -13,7 +13,7 @@ struct CohortCommand: ParsableCommand {
         discussion: "Without a command, opens the daily visit review in the terminal. Exit status: 0 success; 1 a refused change or bad data; 2 the store cannot be used; 64 a usage error.",
         subcommands: [InitCommand.self, DemoCommand.self, ProtocolsCommand.self, EnrollCommand.self, VisitsCommand.self,
                       CompleteCommand.self, MissCommand.self, RescheduleCommand.self, ScoreCommand.self,
-                      WithdrawCommand.self, AcknowledgeCommand.self, NoteCommand.self, ShowCommand.self,
+                      WithdrawCommand.self, RandomizeCommand.self, AcknowledgeCommand.self, DeviationCommand.self, ShowCommand.self,
                       SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self])
 
     @OptionGroup var globals: GlobalOptions

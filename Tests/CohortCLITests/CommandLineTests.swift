@@ -8,6 +8,7 @@ struct CommandLineTests {
         let cli = CLIHarness()
         cli.ok(["init", "--protocol", "SCZ-5W-INPT"])
         cli.ok(["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-08", "--baseline", "2026-11-18"])
+        cli.ok(["randomize", "101-0001", "R-0001", "--date", "2026-11-08"])
         return cli
     }
 
@@ -25,7 +26,8 @@ struct CommandLineTests {
 
         let summary = cli.json(cli.ok(["summary", "--format", "json"]).stdout)
         #expect(Set(summary.keys) == ["date", "planned", "completed", "completedOutOfWindow", "missed", "pending", "overdue",
-                                      "scoresEntered", "incompleteVisits", "flags", "deviations", "enrolled", "withdrawn", "tomorrow"])
+                                      "scoresEntered", "incompleteVisits", "flags", "deviations", "enrolled", "randomized", "withdrawn",
+                                      "screenFailed", "tomorrow"])
         #expect(summary["date"] as? String == "2026-11-25")
         #expect(summary["completed"] as? Int == 1 && summary["planned"] as? Int == 1 && summary["scoresEntered"] as? Int == 2)
         #expect(summary["incompleteVisits"] as? Int == 1) // CGI-S not entered
@@ -33,7 +35,7 @@ struct CommandLineTests {
 
         let text = cli.ok(["summary"]).stdout
         #expect(text.contains("URGENT — not yet acknowledged") && text.contains("101-0001 W1: cssrs-urgent"))
-        cli.ok(["acknowledge", "101-0001", "W1", "cssrs-urgent"])
+        cli.ok(["acknowledge", "101-0001", "W1", "cssrs-urgent", "--action", "PI assessed; 1:1 observation"])
         #expect(!cli.ok(["summary", "--date", "2026-11-26"]).stdout.contains("URGENT"))
         #expect(cli.ok(["summary", "--format", "markdown"]).stdout.hasPrefix("# End-of-day summary"))
         #expect(cli.ok(["verify"]).stdout.hasPrefix("OK"))
@@ -73,11 +75,14 @@ struct CommandLineTests {
         defer { cli.remove() }
         cli.ok(["miss", "101-0001", "SCR", "--reason", "no show", "--date", "2026-11-17"])
         cli.ok(["reschedule", "101-0001", "W1", "2026-11-26"])
-        cli.ok(["withdraw", "101-0001", "--reason", "withdrew consent"])
+        cli.ok(["withdraw", "101-0001", "--category", "withdrawal-by-subject", "--reason", "withdrew consent"])
         let shown = cli.json(cli.ok(["show", "101-0001", "--format", "json"]).stdout)
         #expect(shown["status"] as? String == "withdrawn")
-        let statuses = (shown["visits"] as? [[String: Any]])?.map { $0["status"] as? String ?? "" }
-        #expect(statuses == ["missed", "cancelled", "cancelled", "cancelled", "cancelled", "cancelled", "cancelled", "cancelled"])
+        let statuses = (shown["visits"] as? [[String: Any]])?.map { "\($0["visit"] as? String ?? "") \($0["status"] as? String ?? "")" }
+        // Early termination joins the schedule; the safety follow-up stays; the rest is cancelled.
+        #expect(statuses == ["SCR missed", "D1 cancelled", "W1 cancelled", "W2 cancelled", "W3 cancelled", "W4 cancelled", "W5 cancelled",
+                             "ET scheduled", "FU scheduled"])
+        #expect((shown["exit"] as? [String: Any])?["category"] as? String == "withdrawal-by-subject")
         let summary = cli.json(cli.ok(["summary", "--format", "json"]).stdout)
         #expect(summary["withdrawn"] as? Int == 1)
         let audit = cli.ok(["audit"]).stdout

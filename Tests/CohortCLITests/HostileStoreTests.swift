@@ -8,6 +8,7 @@ struct HostileStoreTests {
         let cli = CLIHarness()
         cli.ok(["init", "--protocol", "SCZ-5W-INPT"])
         cli.ok(["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-08", "--baseline", "2026-11-18"])
+        cli.ok(["randomize", "101-0001", "R-0001", "--date", "2026-11-08"])
         return cli
     }
 

@@ -16,7 +16,7 @@ struct RefusalTests {
         (["score", "101-0001", "SCR", "NOPE", "1"], 1, "Unknown scale 'NOPE'"),
         (["score", "101-0001", "SCR", "CSSRS", "000000"], 1, "already holds"),
         (["score", "101-0001", "SCR", "CSSRS", "100000"], 1, "reason to change CSSRS"),
-        (["complete", "101-0002", "W1"], 1, "is withdrawn"),
+        (["complete", "101-0002", "W1"], 1, "was cancelled"),
         (["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--baseline", "2026-11-30"], 1, "already enrolled"),
         (["enroll", "101-0003", "--initials", "A", "--birth-year", "1980", "--sex", "Q", "--baseline", "2026-11-30"], 1, "initials: initials are 2 or 3 letters; sex: sex is F, M or X"),
         (["enroll", "bad/id", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--baseline", "2026-11-30"], 1, "not a coded ID"),
@@ -24,8 +24,14 @@ struct RefusalTests {
         (["miss", "101-0001", "W1", "--reason", "bell\u{7}"], 1, "control characters"),
         (["miss", "101-0001", "W1", "--reason", String(repeating: "x", count: 5000)], 1, "keep it to 500"),
         (["reschedule", "101-0001", "W1", "2026-12-20"], 1, "outside its window"),
-        (["withdraw", "101-0002", "--reason", "again"], 1, "already left"),
-        (["acknowledge", "101-0001", "SCR", "cssrs-urgent"], 1, "no unacknowledged urgent flag"),
+        (["withdraw", "101-0002", "--category", "other", "--reason", "again"], 1, "already left"),
+        (["withdraw", "101-0001", "--reason", "no category"], 64, "--category"),
+        (["randomize", "101-0001", "R-0002"], 1, "already randomized"),
+        (["randomize", "101-0002", "R-0009"], 1, "cannot be randomized"),
+        (["acknowledge", "101-0001", "SCR", "cssrs-urgent", "--action", "PI called"], 1, "no unacknowledged urgent flag"),
+        (["acknowledge", "101-0001", "SCR", "cssrs-urgent"], 64, "--action"),
+        (["deviation", "101-0001", "D1", "--class", "minor"], 1, "no protocol deviation"),
+        (["deviation", "101-0001", "D1", "--class", "severe"], 64, "--class"),
         (["init", "--protocol", "NOPE"], 1, "No bundled protocol or file named 'NOPE'"),
         (["init"], 1, "already holds a Cohort store"),
         (["show", "\u{1b}[31m"], 1, "Unknown subject"),
@@ -49,8 +55,8 @@ struct RefusalTests {
         (["show", ""], 1, "subject ID is empty"),
         (["show", String(repeating: "9", count: 100_000)], 1, "not a coded ID"),
         (["audit", "101-0404"], 1, "No participant 101-0404"),
-        (["note", "101-0001", "SCR", "late because of snow"], 1, "no protocol deviation"),
-        (["acknowledge", "101-0001", "SCR", "nonsense"], 1, "no unacknowledged urgent flag"),
+        (["deviation", "101-0001", "SCR", "--class", "minor", "--note", "late because of snow"], 1, "no protocol deviation"),
+        (["acknowledge", "101-0001", "SCR", "nonsense", "--action", "called"], 1, "no unacknowledged urgent flag"),
         (["complete", "101-0001", "D1", "--user", "bad\u{1b}name"], 1, "user name"),
         (["complete", "101-0001", "D1", "--today", ""], 1, "not a real date"),
         (["export", "--format", "pdf"], 64, "format"),
@@ -63,10 +69,11 @@ struct RefusalTests {
         cli.ok(["init"])
         for subject in ["101-0001", "101-0002"] {
             cli.ok(["enroll", subject, "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-08", "--baseline", "2026-11-18"])
+            cli.ok(["randomize", subject, "R-" + subject, "--date", "2026-11-08"])
         }
         cli.ok(["complete", "101-0001", "SCR", "--date", "2026-11-12"])
         cli.ok(["score", "101-0001", "SCR", "CSSRS", "000000"])
-        cli.ok(["withdraw", "101-0002", "--reason", "moved away"])
+        cli.ok(["withdraw", "101-0002", "--category", "other", "--reason", "moved away"])
         return cli
     }
 
@@ -159,6 +166,7 @@ struct RefusalTests {
         defer { cli.remove() }
         cli.ok(["init"])
         cli.ok(["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-01", "--baseline", "2026-11-04"])
+        cli.ok(["randomize", "101-0001", "R-0001", "--date", "2026-11-01"])
         // Eight processes at once, each changing a different field of the same participant.
         let visits = ["SCR", "D1", "W1", "W2", "W3"]
         let group = DispatchGroup()

@@ -33,13 +33,14 @@ struct DayReviewTests {
         _ = try c.complete("SCR", on: day, reason: nil, studyProtocol: scz, today: today)
         let d = try started("101-0004", baseline: "2026-11-03")
         var e = Fixture.participant("101-0005", baseline: "2026-11-02", today: "2026-11-09")
-        _ = try e.withdraw(on: day, reason: "withdrew consent", screenFailure: false, today: today)
+        _ = try e.withdraw(on: day, category: .withdrawalBySubject, reason: "withdrew consent", screenFailure: false, studyProtocol: scz, today: today)
         return [a, b, c, d, e]
     }
 
     @Test func listsFollowTheRules() throws {
         let review = DayReview(date: day, participants: try site(), context: Fixture.context)
-        #expect(review.today.map { "\($0.subject) \($0.visit.code)" } == ["101-0001 W1", "101-0002 W2"])
+        // 101-0005 withdrew today: its early-termination visit is due today.
+        #expect(review.today.map { "\($0.subject) \($0.visit.code)" } == ["101-0001 W1", "101-0002 W2", "101-0005 ET"])
         #expect(review.overdue.map { "\($0.subject) \($0.visit.code)" } == ["101-0002 W1"])
         #expect(review.closing.map { "\($0.subject) \($0.visit.code)" } == ["101-0003 W1"])
     }
@@ -47,12 +48,12 @@ struct DayReviewTests {
     @Test func summaryFiguresMatchTheHandCount() throws {
         let participants = try site()
         let summary = DaySummary(date: day, participants: participants, context: Fixture.context)
-        #expect(summary.planned == 2)
+        #expect(summary.planned == 3) // with E's early termination
         #expect(summary.completed == 2) // A W1, C SCR
         #expect(summary.completedOutOfWindow == 1)
-        #expect(summary.deviations == [DaySummary.Deviation(subject: "101-0003", visit: "SCR", days: 9)])
+        #expect(summary.deviations == [DaySummary.Deviation(subject: "101-0003", visit: "SCR", kind: .late, days: 9)])
         #expect(summary.missed == 0)
-        #expect(summary.pending == 1) // B W2
+        #expect(summary.pending == 2) // B W2, E ET
         #expect(summary.overdue == 1)
         #expect(summary.scoresEntered == 2)
         #expect(summary.incompleteVisits == 2) // A lacks CGI-S; C's SCR has no scales at all
@@ -85,7 +86,7 @@ struct DayReviewTests {
         _ = try participants[1].reschedule("W2", to: day.adding(days: 2), reason: nil, studyProtocol: scz)
         table.replace(try #require(ParticipantDigest(participants[1], context: Fixture.context)))
         same()
-        _ = try participants[0].withdraw(on: day, reason: "moved away", screenFailure: false, today: today)
+        _ = try participants[0].withdraw(on: day, category: .other, reason: "moved away", screenFailure: false, studyProtocol: scz, today: today)
         table.replace(try #require(ParticipantDigest(participants[0], context: Fixture.context)))
         var late = Fixture.participant("101-0000", baseline: "2026-10-20", today: "2026-11-09")
         _ = try late.reschedule("W1", to: day, reason: "came back", studyProtocol: scz)
@@ -99,7 +100,7 @@ struct DayReviewTests {
         var participants = try site()
         var table = ReviewTable(participants: participants, context: Fixture.context)
         #expect(table.urgentFlags.map { "\($0.subject) \($0.visit) \($0.flag)" } == ["101-0001 W1 cssrs-urgent"])
-        _ = try participants[0].acknowledge(flag: "cssrs-urgent", visit: "W1", on: day, user: "lead", context: Fixture.context)
+        _ = try participants[0].acknowledge(flag: "cssrs-urgent", visit: "W1", action: "PI assessed; 1:1 observation", on: day, user: "lead", context: Fixture.context)
         table.replace(try #require(ParticipantDigest(participants[0], context: Fixture.context)))
         #expect(table.urgentFlags.isEmpty)
     }
@@ -109,9 +110,9 @@ struct DayReviewTests {
         #expect(a.unacknowledgedUrgentFlags(context: Fixture.context).map(\.flag) == ["cssrs-urgent"])
         let later = DaySummary(date: day.adding(days: 3), participants: [a], context: Fixture.context)
         #expect(later.flags.isEmpty) // the JSON list holds only the day's flags
-        _ = try a.acknowledge(flag: "cssrs-urgent", visit: "W1", on: day, user: "lead", context: Fixture.context)
+        _ = try a.acknowledge(flag: "cssrs-urgent", visit: "W1", action: "PI assessed; 1:1 observation", on: day, user: "lead", context: Fixture.context)
         #expect(a.unacknowledgedUrgentFlags(context: Fixture.context).isEmpty)
-        #expect(throws: DomainError.self) { try a.acknowledge(flag: "cssrs-urgent", visit: "W1", on: day, user: "lead", context: Fixture.context) }
+        #expect(throws: DomainError.self) { try a.acknowledge(flag: "cssrs-urgent", visit: "W1", action: "PI assessed; 1:1 observation", on: day, user: "lead", context: Fixture.context) }
     }
 }
 
@@ -120,21 +121,23 @@ struct ReferenceLists {
     var today: [String] = [], overdue: [String] = [], closing: [String] = []
 
     init(date: CivilDate, participants: [Participant], context: StudyContext) {
-        var today: [(String, CivilDate, String)] = [], overdue: [(CivilDate, String, CivilDate, String)] = [], closing: [(CivilDate, String, CivilDate, String)] = []
+        var today: [(String, CivilDate, Int, String)] = [], overdue: [(CivilDate, String, CivilDate, Int, String)] = []
+        var closing: [(CivilDate, String, CivilDate, Int, String)] = []
         for participant in participants {
-            for visit in participant.plannedVisits(context.protocols[participant.study]!) {
-                let key = "\(participant.subject) \(visit.code)"
-                if visit.scheduled == date && visit.status != .cancelled { today.append((participant.subject, visit.target, key)) }
+            let studyProtocol = context.protocols[participant.study]!
+            for visit in participant.plannedVisits(studyProtocol) {
+                let key = "\(participant.subject) \(visit.code)", order = studyProtocol.order(of: visit.code) ?? 0
+                if visit.scheduled == date && visit.status != .cancelled { today.append((participant.subject, visit.target, order, key)) }
                 guard visit.status == .scheduled else { continue }
-                if visit.window.end < date { overdue.append((visit.window.end, participant.subject, visit.target, key)) }
+                if visit.window.end < date { overdue.append((visit.window.end, participant.subject, visit.target, order, key)) }
                 if visit.scheduled != date && visit.window.contains(date) && visit.window.end <= date.adding(days: 2) {
-                    closing.append((visit.window.end, participant.subject, visit.target, key))
+                    closing.append((visit.window.end, participant.subject, visit.target, order, key))
                 }
             }
         }
-        self.today = today.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
-        self.overdue = overdue.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map(\.3)
-        self.closing = closing.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map(\.3)
+        self.today = today.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map(\.3)
+        self.overdue = overdue.sorted { ($0.0, $0.1, $0.2, $0.3) < ($1.0, $1.1, $1.2, $1.3) }.map(\.4)
+        self.closing = closing.sorted { ($0.0, $0.1, $0.2, $0.3) < ($1.0, $1.1, $1.2, $1.3) }.map(\.4)
     }
 }
 

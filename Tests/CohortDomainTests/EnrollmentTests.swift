@@ -1,3 +1,4 @@
+import Foundation
 @testable import CohortDomain
 import Testing
 
@@ -15,9 +16,10 @@ struct EnrollmentTests {
 
     @Test func aGoodRequestEnrollsWithTheWholeSchedule() throws {
         let participant = try request().enroll(protocols: Fixture.context.sortedProtocols, takenSubjects: [], today: today)
-        #expect(participant.initials == "AB" && participant.sex == .female && participant.arm == "Blinded")
+        #expect(participant.initials == "AB" && participant.sex == .female && participant.arm == nil)
         #expect(participant.status == .screening)
-        #expect(participant.visits.map(\.code) == Fixture.schizophrenia.visits.map(\.code))
+        // Every visit but early termination, which joins only at a withdrawal.
+        #expect(participant.visits.map(\.code) == Fixture.schizophrenia.visits.filter { !$0.isEarlyTermination }.map(\.code))
         #expect(participant.visits.allSatisfy { $0.status == .scheduled })
     }
 
@@ -47,10 +49,16 @@ struct EnrollmentTests {
         #expect(found[field]?.contains(fragment) == true, "\(found)")
     }
 
-    @Test func armIsRequiredWhenTheProtocolHasSeveral() {
-        let several = request { $0.study = "TRD-8W-OUTPT" }
-        #expect(problems(several)[.arm] != nil)
-        #expect(problems(request { $0.study = "TRD-8W-OUTPT"; $0.arm = "placebo" }).isEmpty)
+    @Test func anArmIsChosenInAnOpenLabelStudyOnlyAndNeverInABlindedOne() throws {
+        let openLabel = try StudyProtocol.parse(Data(ProtocolTests.valid.replacingOccurrences(of: #""arms": ["A"]"#, with: #""arms": ["Drug", "Placebo"]"#).utf8),
+                                                scales: Fixture.scales)
+        var several = request { $0.study = openLabel.id }
+        #expect(several.problems(protocols: [openLabel], takenSubjects: [], today: today)[.arm] != nil)
+        several.arm = "placebo"
+        #expect(several.problems(protocols: [openLabel], takenSubjects: [], today: today).isEmpty)
+        #expect(try several.enroll(protocols: [openLabel], takenSubjects: [], today: today).allocation == "arm Placebo")
+        #expect(problems(request { $0.study = "TRD-8W-OUTPT"; $0.arm = "placebo" })[.arm]?.contains("blinded") == true)
+        #expect(problems(request { $0.study = "TRD-8W-OUTPT" }).isEmpty)
     }
 
     @Test func nextSubjectIDFollowsTheSitePattern() {

@@ -16,9 +16,12 @@ enum Fixture {
                             baseline: String = "2026-11-02", today: String = "2026-12-31") -> Participant {
         let baselineDate = date(baseline)
         let request = EnrollmentRequest(subject: subject, initials: "AB", birthYear: "1980", sex: "F", study: studyProtocol.id,
-                                        arm: studyProtocol.arms[0], consentDate: baselineDate.adding(days: -10).description,
+                                        arm: "", consentDate: baselineDate.adding(days: -10).description,
                                         baselineDate: baseline)
-        return try! request.enroll(protocols: [studyProtocol], takenSubjects: [], today: date(today))
+        var participant = try! request.enroll(protocols: [studyProtocol], takenSubjects: [], today: date(today))
+        // Blinded studies randomize before the baseline visit: at consent here (the rules are tested apart).
+        if studyProtocol.blinded { participant.randomization = Randomization(number: "R-" + subject, date: participant.consentDate) }
+        return participant
     }
 
     /// PANSS items summing to `total` (30 ≤ total ≤ 210), spread evenly.

@@ -36,30 +36,103 @@ struct LifecycleTests {
         #expect(participant.status == .completed)
     }
 
-    @Test func withdrawalCancelsEveryScheduledVisitAndKeepsTheRest() throws {
+    @Test func withdrawalSchedulesEarlyTerminationKeepsTheFollowUpAndCancelsTheRest() throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
         _ = try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
         _ = try participant.miss("W1", on: Fixture.date("2026-11-11"), reason: "no show", studyProtocol: scz, today: today)
-        _ = try participant.withdraw(on: Fixture.date("2026-11-20"), reason: "withdrew consent", screenFailure: false, today: today)
+        #expect(participant.visit("ET") == nil) // early termination is not on a participant's schedule until they leave
+        _ = try participant.withdraw(on: Fixture.date("2026-11-20"), category: .adverseEvent, reason: "nausea and vomiting",
+                                     screenFailure: false, studyProtocol: scz, today: today)
         #expect(participant.status == .withdrawn)
-        #expect(participant.exit == ExitRecord(date: Fixture.date("2026-11-20"), reason: "withdrew consent"))
+        #expect(participant.exit == ExitRecord(date: Fixture.date("2026-11-20"), category: .adverseEvent, reason: "nausea and vomiting"))
         #expect(participant.visit("D1")?.status == .completed)
         #expect(participant.visit("W1")?.status == .missed)
         #expect(participant.visit("SCR")?.status == .cancelled) // scheduled in the past: still cancelled
-        #expect(participant.visit("FU")?.status == .cancelled)
+        #expect(participant.visit("W5")?.status == .cancelled)
+        // The early-termination visit: target the withdrawal date, window [W − minus, W + plus].
+        let termination = try participant.plannedVisit("ET", scz)
+        #expect(termination.status == .scheduled && termination.target.description == "2026-11-20")
+        #expect(termination.window.start.description == "2026-11-20" && termination.window.end.description == "2026-11-23")
+        // The safety follow-up stays, and follows the early-termination visit now that its anchor (W5) is cancelled.
+        #expect(participant.visit("FU")?.status == .scheduled)
+        #expect(try participant.plannedVisit("FU", scz).target.description == "2026-11-27")
+        try participant.complete("ET", on: Fixture.date("2026-11-22"), reason: nil, studyProtocol: scz, today: today)
+        #expect(try participant.plannedVisit("FU", scz).target.description == "2026-11-29")
         #expect(throws: DomainError.self) {
             try participant.complete("W2", on: Fixture.date("2026-11-21"), reason: nil, studyProtocol: scz, today: today)
         }
-        #expect(throws: DomainError.self) { try participant.withdraw(on: Fixture.date("2026-11-21"), reason: "again", screenFailure: false, today: today) }
+        #expect(throws: DomainError.self) {
+            try participant.withdraw(on: Fixture.date("2026-11-21"), category: .other, reason: "again", screenFailure: false, studyProtocol: scz, today: today)
+        }
     }
 
-    @Test func screenFailureOnlyFromScreening() throws {
+    @Test func screenFailureOnlyFromScreeningAndCancelsEverything() throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
-        _ = try participant.withdraw(on: Fixture.date("2026-10-30"), reason: "PANSS below entry", screenFailure: true, today: today)
+        _ = try participant.withdraw(on: Fixture.date("2026-10-30"), category: .other, reason: "PANSS below entry", screenFailure: true,
+                                     studyProtocol: scz, today: today)
         #expect(participant.status == .screenFailed)
+        #expect(participant.visit("ET") == nil && participant.visit("FU")?.status == .cancelled)
         var active = Fixture.participant(baseline: "2026-11-02")
         _ = try active.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
-        #expect(throws: DomainError.self) { try active.withdraw(on: Fixture.date("2026-11-03"), reason: "x", screenFailure: true, today: today) }
+        #expect(throws: DomainError.self) {
+            try active.withdraw(on: Fixture.date("2026-11-03"), category: .other, reason: "x", screenFailure: true, studyProtocol: scz, today: today)
+        }
+    }
+
+    @Test func blindedStudiesRandomizeBeforeTheBaselineAndNeverShowAnArm() throws {
+        let request = EnrollmentRequest(subject: "101-0001", initials: "AB", birthYear: "1980", sex: "F", study: "SCZ-5W-INPT",
+                                        arm: "", consentDate: "2026-10-23", baselineDate: "2026-11-02")
+        var participant = try request.enroll(protocols: [scz], takenSubjects: [], today: today)
+        #expect(participant.arm == nil && participant.allocation == "not yet randomized")
+        var armed = request
+        armed.arm = "Drug"
+        #expect(armed.problems(protocols: [scz], takenSubjects: [], today: today)[.arm]?.contains("blinded") == true)
+        #expect { try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today) }
+            throws: { ($0 as? DomainError)?.message.contains("not randomized yet") == true }
+        func refused(_ number: String, _ date: String, taken: Set<String> = [], _ fragment: String) {
+            var copy = participant
+            #expect { try copy.randomize(number: number, on: Fixture.date(date), studyProtocol: scz, today: today, taken: taken) }
+                throws: { ($0 as? DomainError)?.message.contains(fragment) == true }
+        }
+        refused("R 1", "2026-11-01", "must be 1 to 20")
+        refused(String(repeating: "1", count: 21), "2026-11-01", "must be 1 to 20")
+        refused("R-1", "2026-11-01", taken: ["R-1"], "already used")
+        refused("R-1", "2026-10-20", "before")
+        try participant.randomize(number: "R-1", on: Fixture.date("2026-11-03"), studyProtocol: scz, today: today, taken: [])
+        #expect(participant.allocation == "rand. R-1")
+        // Randomized after the day of the baseline: that baseline date is refused.
+        #expect(throws: DomainError.self) { try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today) }
+        try participant.complete("D1", on: Fixture.date("2026-11-03"), reason: nil, studyProtocol: scz, today: today)
+        refused("R-2", "2026-11-04", "already randomized")
+        var late = Fixture.participant("101-0002", baseline: "2026-11-02")
+        late.randomization = nil
+        late.randomization = Randomization(number: "R-9", date: Fixture.date("2026-10-25"))
+        try late.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
+        var again = Fixture.participant("101-0003", baseline: "2026-11-02")
+        again.randomization = nil
+        try again.complete("SCR", on: Fixture.date("2026-10-28"), reason: nil, studyProtocol: scz, today: today)
+        #expect(throws: DomainError.self) {
+            try again.randomize(number: "R-3", on: Fixture.date("2026-11-04"), studyProtocol: scz, today: today, taken: [])
+            try again.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
+        }
+    }
+
+    @Test func deviationsAreEarlyLateOrMissedAndClassifiedWithAReasonToChange() throws {
+        var participant = Fixture.participant(baseline: "2026-11-02")
+        try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
+        try participant.complete("W1", on: Fixture.date("2026-11-13"), reason: nil, studyProtocol: scz, today: today)
+        try participant.miss("W2", on: Fixture.date("2026-11-19"), reason: "no show", studyProtocol: scz, today: today)
+        #expect(participant.deviation(at: "W1", scz)?.kind == .late && participant.deviation(at: "W1", scz)?.days == 2)
+        #expect(participant.deviation(at: "W2", scz)?.kind == .missed && participant.deviation(at: "W2", scz)?.days == nil)
+        #expect(participant.deviation(at: "D1", scz) == nil)
+        #expect(participant.deviationClass(at: "W1") == nil) // unclassified
+        try participant.classifyDeviation(visit: "W1", as: .minor, note: "holiday", reason: nil, studyProtocol: scz)
+        #expect(participant.deviationClass(at: "W1") == DeviationClassification(visit: "W1", classification: .minor, note: "holiday"))
+        #expect { try participant.classifyDeviation(visit: "W1", as: .major, note: "holiday", reason: nil, studyProtocol: scz) }
+            throws: { ($0 as? DomainError)?.message.contains("reason to change") == true }
+        #expect(try participant.classifyDeviation(visit: "W1", as: .major, note: "holiday", reason: "PI review", studyProtocol: scz) == "PI review")
+        #expect(throws: DomainError.self) { try participant.classifyDeviation(visit: "D1", as: .minor, note: nil, reason: nil, studyProtocol: scz) }
+        #expect(throws: DomainError.self) { try participant.classifyDeviation(visit: "W2", as: .unclassified, note: nil, reason: nil, studyProtocol: scz) }
     }
 
     @Test func refusals() throws {

@@ -137,7 +137,7 @@ struct DamageAndTamperTests {
         actions.append { p, s in try p.score("D1", scale: cssrs, items: [1, 0, 0, 0, 0, 0], date: nil, rater: nil, reason: nil, studyProtocol: s, today: today) }
         actions.append { p, s in try p.score("D1", scale: cssrs, items: [0, 0, 0, 0, 0, 0], date: nil, rater: nil, reason: "miscoded", studyProtocol: s, today: today) }
         actions.append { p, s in try p.reschedule("W1", to: CivilDate("2026-11-30")!, reason: "holiday", studyProtocol: s) }
-        actions.append { p, _ in try p.withdraw(on: today, reason: "withdrew consent", screenFailure: false, today: today) }
+        actions.append { p, s in try p.withdraw(on: today, category: .withdrawalBySubject, reason: "withdrew consent", screenFailure: false, studyProtocol: s, today: today) }
         for action in actions {
             let before = try fixture.store.auditTrail(subject: "101-0001").records.count
             let saved = try fixture.store.update("101-0001") { participant, studyProtocol in try action(&participant, studyProtocol) }

@@ -22,10 +22,13 @@ struct StoreFixture {
         try JSONFileStore(directory: directory, scales: Self.scales, user: user)
     }
 
+    /// Enrolls and randomizes (at consent) a participant in the blinded schizophrenia study.
     @discardableResult
     func enroll(_ subject: String, baseline: String = "2026-11-18") throws -> Participant {
         try store.enroll(EnrollmentRequest(subject: subject, initials: "AB", birthYear: "1980", sex: "F", study: "SCZ-5W-INPT",
                                            arm: "", consentDate: "2026-11-08", baselineDate: baseline), today: Self.today)
+        return try store.apply(.randomize(subject: subject, number: "R-" + subject, date: CivilDate("2026-11-08")!),
+                               today: Self.today, user: "tester").after
     }
 
     func path(_ relative: String) -> String { directory + "/" + relative }

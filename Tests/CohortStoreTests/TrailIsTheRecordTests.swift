@@ -42,11 +42,13 @@ struct TrailIsTheRecordTests {
                 let items: [Int?] = scale.items.map { random.next(9) == 0 ? nil : $0.min + random.next($0.max - $0.min + 1) }
                 change = .score(subject: subject, visit: visit, scale: scale.code, items: items, date: nil,
                                 rater: random.next(2) == 0 ? nil : "ab", reason: "correction \(step)")
-            case 5: change = .noteDeviation(subject: subject, visit: visit, note: "note \(step)")
-            case 6: change = .acknowledge(subject: subject, visit: visit, flag: "cssrs-urgent")
+            case 5: change = .classifyDeviation(subject: subject, visit: visit, classification: random.next(2) == 0 ? .minor : .major,
+                                                note: "note \(step)", reason: "reclassified \(step)")
+            case 6: change = .acknowledge(subject: subject, visit: visit, flag: "cssrs-urgent", action: "PI assessed \(step)")
             default:
                 // Leaving ends a participant's story: only late in the run, so the other actions get tried first.
-                change = step > 240 ? .withdraw(subject: subject, date: day, reason: "withdrew \(step)", screenFailure: random.next(4) == 0)
+                change = step > 240 ? .withdraw(subject: subject, date: day, category: .withdrawalBySubject, reason: "withdrew \(step)",
+                                                        screenFailure: random.next(4) == 0)
                                     : .complete(subject: subject, visit: visit, date: day, reason: "entered late \(step)")
             }
             guard let (before, after) = try? fixture.store.apply(change, today: StoreFixture.today, user: "tester") else { continue }

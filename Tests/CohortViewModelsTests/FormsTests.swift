@@ -12,7 +12,7 @@ struct FormsTests {
         fixture.press(.character("e"))
         #expect(form(fixture)?.values[.subject] == "101-0003")
         #expect(form(fixture)?.values[.consentDate] == "2026-11-25")
-        #expect(form(fixture)?.values[.study] == "SCZ-5W-INPT" && form(fixture)?.values[.arm] == "Blinded")
+        #expect(form(fixture)?.values[.study] == "SCZ-5W-INPT" && form(fixture)?.values[.arm] == "") // blinded: no arm
         #expect(form(fixture)?.focus == .initials)
         fixture.type("cd")
         fixture.press(.tab)
@@ -54,7 +54,15 @@ struct FormsTests {
         #expect(summary.flags.map(\.flag) == ["cssrs-urgent"])
         #expect(items.count == 1)
         fixture.press(.character("a"))
-        #expect(try fixture.store.participant("101-0001").acknowledgements.map(\.flag) == ["cssrs-urgent"])
+        // What was done is asked, and required.
+        guard case .prompt(let asked)? = fixture.state.overlay, case .acknowledge = asked.purpose else { Issue.record("no action asked"); return }
+        fixture.press(.enter)
+        guard case .prompt(let refused)? = fixture.state.overlay else { Issue.record("saved without an action"); return }
+        #expect(refused.error?.contains("action taken") == true)
+        fixture.type("PI assessed; 1:1 observation")
+        fixture.press(.enter)
+        let acknowledged = try fixture.store.participant("101-0001").acknowledgements
+        #expect(acknowledged.map(\.flag) == ["cssrs-urgent"] && acknowledged.first?.action == "PI assessed; 1:1 observation")
         #expect(fixture.state.summary(for: page.day)!.1.isEmpty)
         fixture.press(.character("]"))
         guard case .summary(let next) = fixture.state.screen else { Issue.record("summary closed"); return }

@@ -130,12 +130,21 @@ struct ReviewModelTests {
         #expect(page.subject == "101-0002" && page.selection == 4) // W3
         #expect(page.audit?.isEmpty == false)
         fixture.press(.character("w"))
+        fixture.type("consent")
+        fixture.press(.enter)
+        guard case .prompt(let refused)? = fixture.state.overlay else { Issue.record("no category asked"); return }
+        #expect(refused.error?.contains("withdrawal-by-subject") == true)
+        for _ in 0..<7 { fixture.press(.backspace) }
+        fixture.type("withdrawal-by-subject")
+        fixture.press(.tab)
         fixture.type("withdrew consent")
         fixture.press(.enter)
         #expect(try fixture.store.participant("101-0002").status == .withdrawn)
+        #expect(try fixture.store.participant("101-0002").exit?.category == .withdrawalBySubject)
         fixture.press(.escape)
         #expect(fixture.state.screen == .review)
-        #expect(fixture.state.review.today.map(\.subject) == ["101-0001"])
+        // W3 is cancelled; the early-termination visit is due today.
+        #expect(fixture.state.review.today.map { "\($0.subject) \($0.visit.code)" } == ["101-0001 W1", "101-0002 ET"])
     }
 }
 

@@ -36,7 +36,7 @@ struct EnrollCommand: SessionCommand {
             rows.append([visit.code, visit.definition.name, day, visit.target.description,
                          "\(visit.window.start)..\(visit.window.end)"])
         }
-        Session.confirm("Enrolled \(participant.subject) (\(participant.initials)) in \(participant.study), arm \(participant.arm). Schedule:\n" + Columns.render(rows))
+        Session.confirm("Enrolled \(participant.subject) (\(participant.initials)) in \(participant.study), \(participant.allocation). Schedule:\n" + Columns.render(rows))
     }
 }
 
@@ -128,9 +128,13 @@ struct ScoreCommand: SessionCommand {
 
 /// `cohort withdraw`.
 struct WithdrawCommand: SessionCommand {
-    static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Withdraw a participant; scheduled visits are cancelled.")
+    static let configuration = CommandConfiguration(
+        commandName: "withdraw", abstract: "Withdraw a participant (or record a screen failure), with a category and a reason.",
+        discussion: "A withdrawal schedules the protocol's early-termination visit and cancels every scheduled visit except those kept after withdrawal (the safety follow-up); a screen failure cancels every scheduled visit.")
     @Argument(help: "Subject ID.") var subject: String
-    @Option(help: "Why the participant leaves.") var reason: String
+    @Option(help: ArgumentHelp("Why, as a category: \(WithdrawalCategory.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "CATEGORY"))
+    var category: WithdrawalCategory
+    @Option(help: "Why the participant leaves, in words.") var reason: String
     @Option(help: ArgumentHelp("Date (default today).", valueName: "DATE")) var date: String?
     @Flag(name: .customLong("screen-fail"), help: "Record a screen failure instead (participants still in screening).")
     var screenFail = false
@@ -138,37 +142,63 @@ struct WithdrawCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let when = try session.date(date, option: "--date") ?? session.today
-        let participant = try session.openStore().apply(.withdraw(subject: subject, date: when, reason: reason, screenFailure: screenFail),
+        let participant = try session.openStore().apply(.withdraw(subject: subject, date: when, category: category, reason: reason,
+                                                                  screenFailure: screenFail),
                                                         today: session.today, user: session.user).after
-        let cancelled = participant.visits.filter { $0.status == .cancelled }.count
-        Session.confirm("Saved: \(subject) \(participant.status.rawValue) on \(when); \(cancelled) scheduled visit(s) cancelled.")
+        let cancelled = participant.visits.filter { $0.status == .cancelled }.map(\.code)
+        let open = participant.visits.filter { $0.status == .scheduled }.map(\.code)
+        Session.confirm("Saved: \(subject) \(participant.status.rawValue) on \(when) (\(category.rawValue)); cancelled: "
+                        + (cancelled.isEmpty ? "none" : cancelled.joined(separator: ", "))
+                        + (open.isEmpty ? "." : "; still to do: " + open.joined(separator: ", ") + "."))
     }
 }
 
-/// `cohort acknowledge`: the lead has seen an urgent safety flag.
-struct AcknowledgeCommand: SessionCommand {
-    static let configuration = CommandConfiguration(commandName: "acknowledge", abstract: "Acknowledge an urgent safety flag (audited).")
+/// `cohort randomize`: the number the sponsor's system gave (blinded studies).
+struct RandomizeCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "randomize", abstract: "Record a participant's randomization number (blinded studies).")
     @Argument(help: "Subject ID.") var subject: String
-    @Argument(help: "Visit code.") var visit: String
-    @Argument(help: "Flag name, e.g. cssrs-urgent.") var flag: String
+    @Argument(help: "The randomization number from the sponsor's system (1-20 of A-Z a-z 0-9 -).") var number: String
+    @Option(help: ArgumentHelp("Date of randomization (default today).", valueName: "DATE")) var date: String?
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
-        try session.openStore().apply(.acknowledge(subject: subject, visit: visit, flag: flag), today: session.today, user: session.user)
+        let when = try session.date(date, option: "--date") ?? session.today
+        try session.openStore().apply(.randomize(subject: subject, number: number, date: when), today: session.today, user: session.user)
+        Session.confirm("Saved: \(subject) randomized on \(when) with number \(number).")
+    }
+}
+
+/// `cohort acknowledge`: the lead has seen an urgent safety flag, and says what was done.
+struct AcknowledgeCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "acknowledge", abstract: "Acknowledge an urgent safety flag with the action taken (audited).")
+    @Argument(help: "Subject ID.") var subject: String
+    @Argument(help: "Visit code.") var visit: String
+    @Argument(help: "Flag name, e.g. cssrs-urgent.") var flag: String
+    @Option(help: "What was done, e.g. \"PI assessed; 1:1 observation\".") var action: String
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        try session.openStore().apply(.acknowledge(subject: subject, visit: visit, flag: flag, action: action), today: session.today, user: session.user)
         Session.confirm("Saved: \(subject) \(visit) \(flag) acknowledged by \(session.user).")
     }
 }
 
-/// `cohort note`: the lead's note on a draft protocol deviation.
-struct NoteCommand: SessionCommand {
-    static let configuration = CommandConfiguration(commandName: "note", abstract: "Add a note to a draft protocol deviation.")
+/// `cohort deviation`: the lead classifies a protocol deviation.
+struct DeviationCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "deviation", abstract: "Classify a visit's protocol deviation as minor or major, with a note.")
     @Argument(help: "Subject ID.") var subject: String
     @Argument(help: "Visit code.") var visit: String
-    @Argument(help: "The note.") var note: String
+    @Option(name: .customLong("class"), help: "minor or major.") var classification: DeviationClass
+    @Option(help: "A note for the PI and the monitor.") var note: String?
+    @Option(help: "Reason (required to change a class or note already given).") var reason: String?
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
-        try session.openStore().apply(.noteDeviation(subject: subject, visit: visit, note: note), today: session.today, user: session.user)
-        Session.confirm("Saved: note on \(subject) \(visit) deviation.")
+        try session.openStore().apply(.classifyDeviation(subject: subject, visit: visit, classification: classification, note: note, reason: reason),
+                                      today: session.today, user: session.user)
+        Session.confirm("Saved: \(subject) \(visit) deviation classified \(classification.rawValue).")
     }
 }
+
+extension WithdrawalCategory: ExpressibleByArgument {}
+extension DeviationClass: ExpressibleByArgument {}
