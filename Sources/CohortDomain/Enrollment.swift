@@ -35,7 +35,7 @@ public struct EnrollmentRequest: Sendable, Equatable {
     public func problems(protocols: [StudyProtocol], takenSubjects: Set<String>, today: CivilDate) -> [Field: String] {
         var found: [Field: String] = [:]
         if let problem = SubjectID.problem(subject) { found[.subject] = problem }
-        else if takenSubjects.contains(subject) { found[.subject] = "\(subject) is already enrolled; the next free ID is suggested" }
+        else if takenSubjects.contains(subject) { found[.subject] = "\(subject) is already used at this site (enrolled now or before; an ID is never given twice); the next free ID is suggested" }
         let letters = initials.uppercased()
         if !(2...3).contains(letters.count) || !letters.allSatisfy({ $0.isASCII && $0.isLetter }) {
             found[.initials] = "initials are 2 or 3 letters"
@@ -58,6 +58,9 @@ public struct EnrollmentRequest: Sendable, Equatable {
         else if let consent, consent > today { found[.consentDate] = "consent date \(consent) is after today (\(today))" }
         if baseline == nil { found[.baselineDate] = "baseline date must be a real date, YYYY-MM-DD" }
         else if let consent, let baseline, baseline < consent { found[.baselineDate] = "baseline \(baseline) is before consent \(consent)" }
+        else if let consent, let baseline, baseline > consent.adding(days: 366) {
+            found[.baselineDate] = "baseline \(baseline) is more than a year after consent \(consent); check the date"
+        }
         if let year, found[.birthYear] == nil, let consent {
             // Only the birth year is kept, so the age at consent is one of two values; refuse only if both are out.
             let ages = (consent.year - year - 1)...(consent.year - year)
@@ -106,20 +109,26 @@ public enum SubjectID {
         let parts = text.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
         let isDigits = { (part: Substring.UTF8View.SubSequence) in part.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }
         guard parts.count == 2, (3...4).contains(parts[0].count), isDigits(parts[0]), parts[1].count == 4, isDigits(parts[1]) else {
-            let shown = String(text.unicodeScalars.filter { $0.isASCII && !$0.properties.isWhitespace && $0.value >= 0x20 }.prefix(24).map(Character.init))
-            return "subject ID '\(shown)' is not a coded ID: the site number (3 or 4 digits), '-', then 4 digits, e.g. 101-0007"
+            return "subject ID '\(Text.shown(text, longest: 24))' is not a coded ID: the site number (3 or 4 digits), '-', then 4 digits, e.g. 101-0007"
         }
         return nil
     }
 
     /// The next free ID following the site pattern `SSS-NNNN`: one past the highest number used at `site`.
+    /// Past 9999 (a site's last number) it takes the lowest number never used; when none is left, the
+    /// answer names a number past 9999, which enrollment refuses as not a coded ID.
     public static func next(after taken: some Sequence<String>, site: String) -> String {
         var highest = 0
+        var used = Set<Int>()
         for subject in taken {
             let parts = subject.split(separator: "-")
-            if parts.count == 2, parts[0] == site, let number = Int(parts[1]) { highest = max(highest, number) }
+            if parts.count == 2, parts[0] == site, let number = Int(parts[1]) {
+                highest = max(highest, number)
+                used.insert(number)
+            }
         }
-        let number = String(highest + 1)
-        return site + "-" + String(repeating: "0", count: max(0, 4 - number.count)) + number
+        let number = highest < 9_999 ? highest + 1 : ((1...9_999).first { !used.contains($0) } ?? 10_000)
+        let digits = String(number)
+        return site + "-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }

@@ -36,19 +36,21 @@ struct AuditLog {
     /// that did not finish) are moved to `asidePath` — unless `confirmed`, the head this machine's ledger
     /// recorded, lies beyond the data's head: then the data file is older than its trail (restored or
     /// replaced by hand) and nothing is written. Returns the head to chain after.
-    func prepare(committed head: AuditHead, confirmed: () throws -> AuditHead?, dataFile: String) throws -> AuditHead {
+    func prepare(committed head: AuditHead, confirmed: () throws -> AuditHead?, dataFile: String) throws -> (tail: AuditHead, committed: AuditRecord?) {
         guard let bytes = try DurableFile.read(path), !bytes.isEmpty else {
             guard head.seq == 0 else {
                 throw StoreError(.damaged, "\(path) is missing or empty but \(dataFile) refers to its record \(head.seq): the trail was deleted. Nothing was changed; restore the store from a backup (cohort verify lists every problem).")
             }
-            return head
+            return (head, nil)
         }
         let ranges = Self.lineRanges(bytes)
         var committedEnd = 0
+        var committed: AuditRecord?
         if head.seq > 0 {
             let found = ranges.reversed().first { range in
-                guard let record = try? AuditRecord(line: bytes[range]) else { return false }
-                return record.seq == head.seq && record.hash == head.hash
+                guard let record = try? AuditRecord(line: bytes[range]), record.seq == head.seq && record.hash == head.hash else { return false }
+                committed = record
+                return true
             }
             guard let found else {
                 throw StoreError(.damaged, "\(path) does not hold record \(head.seq), which \(dataFile) refers to: the trail or the data was replaced. Nothing was changed; restore the store from a backup (cohort verify lists every problem).")
@@ -57,10 +59,10 @@ struct AuditLog {
         }
         if committedEnd == bytes.count {
             if committedEnd > 0 { try DurableFile.append(path, [UInt8(ascii: "\n")]) }
-            return head
+            return (head, committed)
         }
         let uncommittedStart = committedEnd == 0 ? 0 : committedEnd + 1
-        if uncommittedStart == bytes.count { return head }
+        if uncommittedStart == bytes.count { return (head, committed) }
         if let confirmed = try confirmed(), confirmed.seq > head.seq {
             throw StoreError(.damaged, "\(dataFile) is older than its trail: records up to \(confirmed.seq) were saved on this machine, but the file refers to record \(head.seq). It was restored or replaced by hand. Nothing was changed; restore the store from a backup (cohort verify lists every problem).")
         }
@@ -69,25 +71,28 @@ struct AuditLog {
         try DurableFile.makeDirectory((asidePath as NSString).deletingLastPathComponent)
         try DurableFile.append(asidePath, aside)
         try DurableFile.truncate(path, to: uncommittedStart)
-        return head
+        return (head, committed)
     }
 
-    /// Appends one record per operation, chained after `tail`, and flushes them. Returns the new head.
+    /// Appends one record per operation, chained after `tail`, the last carrying `state`, and flushes them.
+    /// Returns the new head.
     func append(_ operations: [PatchOperation], subject: String?, user: String, reason: String?, time: String,
-                after tail: AuditHead) throws -> AuditHead {
-        let (lines, head) = Self.lines(operations, subject: subject, user: user, reason: reason, time: time, after: tail)
+                after tail: AuditHead, state: String?) throws -> AuditHead {
+        let (lines, head) = Self.lines(operations, subject: subject, user: user, reason: reason, time: time, after: tail, state: state)
         if !lines.isEmpty { try DurableFile.append(path, lines) }
         return head
     }
 
-    /// The log lines of one record per operation, chained after `tail`, and the head they end at.
+    /// The log lines of one record per operation, chained after `tail`, the last carrying `state`, and the
+    /// head they end at.
     static func lines(_ operations: [PatchOperation], subject: String?, user: String, reason: String?, time: String,
-                      after tail: AuditHead) -> (bytes: [UInt8], head: AuditHead) {
+                      after tail: AuditHead, state: String?) -> (bytes: [UInt8], head: AuditHead) {
         var head = tail
         var lines: [UInt8] = []
-        for operation in operations {
+        for (index, operation) in operations.enumerated() {
             var record = AuditRecord(seq: head.seq + 1, time: time, user: user, subject: subject, reason: reason,
                                      operation: operation, prev: head.hash)
+            if index == operations.count - 1 { record.state = state }
             lines += record.line() + [UInt8(ascii: "\n")]
             head = AuditHead(seq: record.seq, hash: record.hash)
         }

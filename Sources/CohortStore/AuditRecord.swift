@@ -22,6 +22,9 @@ public struct AuditRecord: Equatable, Sendable {
     public var prev: String
     /// SHA-256 of this record's line with its own hash digits read as zeros.
     public var hash: String
+    /// On the last record of each save: the SHA-256 of the data's canonical JSON after it, so the next save
+    /// can tell in one hash that the data file is still what the trail says (not edited by hand since).
+    public var state: String?
 
     /// What orders the whole store's trail: time, then subject (store-wide records first), then sequence.
     public typealias TimeKey = (time: String, subject: String, seq: Int)
@@ -59,6 +62,7 @@ public struct AuditRecord: Equatable, Sendable {
         guard case .object(var members) = exported else { return [] }
         members["hash"] = .string(Self.blankHash)
         members["prev"] = .string(prev)
+        if let state { members["state"] = .string(state) }
         var bytes = JSONValue.object(members).canonicalBytes()
         hash = Self.hash(of: bytes[...])
         bytes.replaceSubrange(Self.hashRange, with: Array(hash.utf8))
@@ -93,7 +97,7 @@ public struct AuditRecord: Equatable, Sendable {
         let pairs: [(key: String, value: JSONValue)]
         do { pairs = try JSONValue.parseSortedMembers(bytes) } catch { throw .unreadable("\(error)") }
         var hash: String?, prev: String?, seq: Int?, time: String?, user: String?, opText: String?, path: String?
-        var subject: JSONValue?, reason: JSONValue?, value: JSONValue?, old: JSONValue?
+        var subject: JSONValue?, reason: JSONValue?, value: JSONValue?, old: JSONValue?, state: JSONValue?
         for (key, member) in pairs {
             switch key {
             case "hash": hash = member.stringValue
@@ -107,6 +111,7 @@ public struct AuditRecord: Equatable, Sendable {
             case "reason": reason = member
             case "value": value = member
             case "old": old = member
+            case "state": state = member
             default: throw .unreadable("it has a member that audit records do not have")
             }
         }
@@ -123,6 +128,10 @@ public struct AuditRecord: Equatable, Sendable {
         }
         self.subject = try optionalText(subject, "subject")
         self.reason = try optionalText(reason, "reason")
+        if let state {
+            guard let text = state.stringValue else { throw .unreadable("state is not text") }
+            self.state = text
+        }
         let operation = PatchOperation(op: op, path: path, value: value, old: old)
         guard (op == .remove) == (operation.value == nil), (op == .add) == (operation.old == nil) else {
             throw .unreadable("its value and old value do not fit the operation \(op.rawValue)")

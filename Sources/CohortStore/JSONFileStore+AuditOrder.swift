@@ -19,7 +19,8 @@ extension JSONFileStore {
                                               _ body: (AuditRecord) throws -> Void) throws -> [String] {
         var problems: [String] = []
         let logs = [nil] + (try subjects()).map { Optional($0) }
-        let folder = directory + "/audit"
+        let folder = directory + "/audit", participants = participantsDirectory, context = context
+        let storeHead = try readSite().audit
         var run: [(key: AuditRecord.TimeKey, line: [UInt8])] = []
         var runFiles: [String] = []
         defer { for file in runFiles { unlink(file) } }
@@ -41,7 +42,20 @@ extension JSONFileStore {
                 let path = folder + "/" + (batch[index] ?? Ledger.storeChain) + ".jsonl"
                 do {
                     let bytes = try DurableFile.read(path) ?? []
-                    return .success((AuditLog.verify(bytes, head: nil, path: path), bytes))
+                    // Only committed records: those up to the head the data file names (records of a save
+                    // that did not finish never happened). A data file that cannot be read leaves every
+                    // readable record listed, and the problem said.
+                    var head: AuditHead? = storeHead
+                    var unreadable: String?
+                    if let subject = batch[index] {
+                        do { head = try Self.readParticipant(subject, folder: participants, context: context).file.audit } catch {
+                            head = nil
+                            unreadable = "\(error)"
+                        }
+                    }
+                    var verified = AuditLog.verify(bytes, head: head, path: path)
+                    if let unreadable { verified.problems.insert(unreadable, at: 0) }
+                    return .success((verified, bytes))
                 } catch let error as StoreError {
                     return .failure(error)
                 } catch {

@@ -35,8 +35,9 @@ extension JSONFileStore {
             let path = participantFile(subject)
             guard let bytes = try DurableFile.read(path), try CanonicalJSON.formatVersion(of: bytes, path: path) == 1 else { continue }
             let file = try Self.formatOneParticipant(bytes, path: path)
-            let operations = JSONPatch.diff(from: .emptyObject, to: try JSONValue(encoding: file.participant))
-            let (lines, head) = AuditLog.lines(operations, subject: subject, user: user, reason: reason(subject), time: time, after: .empty)
+            let data = try JSONValue(encoding: file.participant)
+            let (lines, head) = AuditLog.lines(JSONPatch.diff(from: .emptyObject, to: data), subject: subject, user: user,
+                                               reason: reason(subject), time: time, after: .empty, state: data.stateHash)
             try DurableFile.replace(auditLog(subject).path, with: lines)
             try DurableFile.replace(path, with: try CanonicalJSON.seal(ParticipantFile(participant: file.participant, audit: head),
                                                                        formatVersion: Self.formatVersion))
@@ -52,8 +53,9 @@ extension JSONFileStore {
             protocols.append(studyProtocol)
         }
         var site = SiteInfo(name: old.name, number: old.number, created: old.created, audit: .empty, protocols: protocols.map(\.id))
-        let operations = JSONPatch.diff(from: .emptyObject, to: try Self.storeState(site: site, protocols: protocols))
-        let (lines, head) = AuditLog.lines(operations, subject: nil, user: user, reason: reason(Ledger.storeChain), time: time, after: .empty)
+        let state = try Self.storeState(site: site, protocols: protocols)
+        let (lines, head) = AuditLog.lines(JSONPatch.diff(from: .emptyObject, to: state), subject: nil, user: user,
+                                           reason: reason(Ledger.storeChain), time: time, after: .empty, state: state.stateHash)
         try DurableFile.replace(auditLog(nil).path, with: lines)
         site.audit = head
         try DurableFile.replace(siteFile, with: try CanonicalJSON.seal(site, formatVersion: Self.formatVersion))

@@ -21,7 +21,7 @@ extension JSONFileStore {
     }
 
     private func verifyLocked() -> (problems: [String], notes: [String]) {
-        var problems = Self.entryProblems(directory), notes: [String] = []
+        var problems = foldersClosed + Self.entryProblems(directory), notes: [String] = []
         let (ledgerHeads, ledgerProblems) = (try? ledger.entries()) ?? ([:], ["\(directory)/ledger cannot be read"])
         problems += ledgerProblems
         let storeLog = auditLog(nil)
@@ -47,6 +47,11 @@ extension JSONFileStore {
         }
         let allSubjects: [String]
         do { allSubjects = try subjects() } catch { return (problems + ["\(error)"], notes) }
+        // Every save since format 2 is in a ledger: none at all means it was removed, and with it the
+        // means to see a deleted or rolled-back participant.
+        if !allSubjects.isEmpty && ledgerHeads.keys.allSatisfy({ $0 == Ledger.storeChain }) {
+            problems.append("\(directory)/ledger records no participant although the store has \(allSubjects.count): the ledger was removed or emptied, so deleted or rolled-back participants cannot be seen. Restore it from a backup.")
+        }
         // Participants are independent: check them on all cores, then report in subject order.
         let folder = participantsDirectory, audits = auditDirectory, context = context
         let outcomes = ParallelResults<(problems: [String], notes: [String])>(count: allSubjects.count)
@@ -80,10 +85,14 @@ extension JSONFileStore {
     public func auditTrail(subject: String) throws -> AuditTrail {
         if let problem = SubjectID.problem(subject) { throw DomainError("Unknown subject: \(problem).") }
         return try FileLock.withLock(lockFile, timeout: 30) {
-            guard access(participantFile(subject), F_OK) == 0 || access(auditLog(subject).path, F_OK) == 0 else {
-                throw DomainError("No participant \(subject) in this store. `cohort visits` or `cohort audit` list the subjects here.")
-            }
             let heads = try ledger.entries().heads[subject] ?? []
+            // Without its data file, a trail is either a deleted participant's (the ledger saw it saved) or
+            // the records of an enrollment that did not finish, which never happened.
+            guard access(participantFile(subject), F_OK) == 0 || !heads.isEmpty else {
+                let leftover = access(auditLog(subject).path, F_OK) == 0
+                    ? " (an enrollment of \(subject) that did not finish left records; they are set aside if \(subject) is enrolled)" : ""
+                throw DomainError("No participant \(subject) in this store\(leftover). `cohort visits` or `cohort audit` list the subjects here.")
+            }
             let trail = Self.checkParticipant(subject, folder: participantsDirectory, audits: auditDirectory, context: context, ledgerHeads: heads)
             return AuditTrail(records: trail.records, problems: trail.problems)
         }

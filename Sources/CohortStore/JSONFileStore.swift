@@ -28,6 +28,8 @@ public final class JSONFileStore: ParticipantStore {
     let clock: () -> Date
     /// The review table as last read or checked, with its files' stamps (see `loadTable`).
     var knownTable: ReviewTableCodec.Contents?
+    /// Store folders found open to other users when the store was opened (and closed then).
+    var foldersClosed: [String] = []
     /// The participants folder's stamp when `loadTable` last looked (see `hasChanged`).
     var folderLookedAt: FileStamp?
     /// The fingerprint of the context it was computed for (see `contextFingerprint`).
@@ -69,9 +71,9 @@ public final class JSONFileStore: ParticipantStore {
         }
         // Every path below goes through these folders: a link or a file in their place is refused here, once.
         for folder in Self.folders { try Self.requireFolder(directory + "/" + folder) }
-        // Clinical data is owner-only: a store folder opened up by hand (chmod 777) is closed again.
-        Self.tighten(directory, isStoreRoot: true)
-        for folder in Self.folders { Self.tighten(directory + "/" + folder) }
+        // Clinical data is owner-only: a store folder opened up by hand (chmod 777) is closed again, and
+        // `verify` says it was open.
+        foldersClosed = ([Self.tighten(directory, isStoreRoot: true)] + Self.folders.map { Self.tighten(directory + "/" + $0) }).compactMap { $0 }
         site = try readSite()
         context = StudyContext(protocols: try readProtocols(), scales: scales)
     }
@@ -87,18 +89,33 @@ public final class JSONFileStore: ParticipantStore {
         }
     }
 
-    /// Makes an existing folder owner-only (0700) if it is looser; a missing one (or a link inside the
-    /// store, which `verify` reports) is left alone.
-    static func tighten(_ folder: String, isStoreRoot: Bool = false) {
+    /// True when `directory` holds only what `create` makes before its commit (the site file): the lock, the
+    /// store's folders with no participant in them, and at most the store-wide trail and ledger. No data.
+    static func isUnfinishedCreation(_ directory: String) -> Bool {
+        guard let names = try? DurableFile.entries(of: directory, isStoreRoot: true), !names.isEmpty,
+              !names.contains("cohort-store.json"), names.allSatisfy({ $0 == ".lock" || folders.contains($0) }) else { return false }
+        let participants = (try? DurableFile.entries(of: directory + "/participants")) ?? []
+        let audit = (try? DurableFile.entries(of: directory + "/audit")) ?? []
+        let ledger = (try? DurableFile.entries(of: directory + "/ledger")) ?? []
+        return participants.isEmpty && ledger.isEmpty && audit.allSatisfy { $0 == Ledger.storeChain + ".jsonl" || $0 == "interrupted" }
+    }
+
+    /// Makes an existing folder owner-only (0700) if it is looser, and says so; a missing one (or a link
+    /// inside the store, which `verify` reports) is left alone.
+    static func tighten(_ folder: String, isStoreRoot: Bool = false) -> String? {
         var info = stat()
         guard (isStoreRoot ? stat(folder, &info) : lstat(folder, &info)) == 0, info.st_mode & S_IFMT == S_IFDIR,
-              info.st_mode & 0o077 != 0 else { return }
+              info.st_mode & 0o077 != 0 else { return nil }
         chmod(folder, DurableFile.directoryMode)
+        return "\(folder) was open to other users (mode \(String(info.st_mode & 0o777, radix: 8))) until this command made it owner-only (700): find out who could read it"
     }
 
     /// Why there is no store at `directory`: nothing there yet, or a store that lost its site file.
     static func noStore(at directory: String) -> StoreError {
         let names = (try? DurableFile.entries(of: directory, isStoreRoot: true)) ?? []
+        if isUnfinishedCreation(directory) {
+            return StoreError(.missing, "\(directory) holds only what an unfinished `cohort init` left (no store was created, nothing was saved). Run `cohort init --protocol NAME` again.")
+        }
         if names.contains(where: folders.contains) {
             return StoreError(.damaged, "\(directory) holds Cohort data but no cohort-store.json: the store is damaged. Restore the whole folder from a backup (see the README); `cohort init` never creates a store over it.")
         }
@@ -119,6 +136,10 @@ public final class JSONFileStore: ParticipantStore {
         let name = try FreeText.required(siteName, what: "site name")
         let problems = studyProtocol.problems(scales: scales)
         guard problems.isEmpty else { throw DomainError("Protocol \(studyProtocol.id) is refused: " + problems.joined(separator: "; ") + ".") }
+        // What a creation that was killed half-way left holds nothing (it had not committed): start again.
+        if isUnfinishedCreation(directory) {
+            for name in try DurableFile.entries(of: directory, isStoreRoot: true) { try? FileManager.default.removeItem(atPath: directory + "/" + name) }
+        }
         let existing = try DurableFile.entries(of: directory, isStoreRoot: true)
         guard existing.isEmpty else {
             if existing.contains("cohort-store.json") {
@@ -178,13 +199,15 @@ public final class JSONFileStore: ParticipantStore {
     private func saveStoreLocked(site newSite: SiteInfo, protocols: [StudyProtocol], adding: StudyProtocol, before: SiteInfo?) throws {
         let log = auditLog(nil)
         let ledger = ledger
-        let tail = try log.prepare(committed: before?.audit ?? .empty, confirmed: { try ledger.furthest(Ledger.storeChain) }, dataFile: siteFile)
+        let tail = try log.prepare(committed: before?.audit ?? .empty, confirmed: { try ledger.furthest(Ledger.storeChain) }, dataFile: siteFile).tail
         let old = try before.map { try Self.storeState(site: $0, protocols: context.sortedProtocols) } ?? .emptyObject
-        let operations = JSONPatch.diff(from: old, to: try Self.storeState(site: newSite, protocols: protocols))
+        let new = try Self.storeState(site: newSite, protocols: protocols)
+        let operations = JSONPatch.diff(from: old, to: new)
         let length = try log.length()
         let path = protocolFile(adding.id)
         do {
-            let head = try log.append(operations, subject: nil, user: user, reason: nil, time: UTCTimestamp.string(from: clock()), after: tail)
+            let head = try log.append(operations, subject: nil, user: user, reason: nil, time: UTCTimestamp.string(from: clock()), after: tail,
+                                      state: new.stateHash)
             try DurableFile.replace(path, with: try CanonicalJSON.seal(adding, formatVersion: Self.formatVersion))
             var committed = newSite
             committed.audit = head
@@ -368,12 +391,12 @@ public final class JSONFileStore: ParticipantStore {
             if let problem = SubjectID.problem(last.subject) { throw DomainError("Cannot save: \(problem).") }
             guard try !usedSubjects(besides: last.subject).contains(last.subject) else { throw DomainError("\(last.subject) is already enrolled.") }
             let log = auditLog(last.subject)
-            var head = try log.prepare(committed: .empty, confirmed: { nil }, dataFile: participantFile(last.subject))
+            var head = try log.prepare(committed: .empty, confirmed: { nil }, dataFile: participantFile(last.subject)).tail
             var previous = JSONValue.emptyObject
             for step in history {
                 let state = try JSONValue(encoding: step.participant)
                 head = try log.append(JSONPatch.diff(from: previous, to: state), subject: last.subject, user: user, reason: step.reason,
-                                      time: UTCTimestamp.string(from: step.time), after: head)
+                                      time: UTCTimestamp.string(from: step.time), after: head, state: state.stateHash)
                 previous = state
             }
             try DurableFile.replace(participantFile(last.subject), with: try CanonicalJSON.seal(ParticipantFile(participant: last, audit: head), formatVersion: Self.formatVersion))
@@ -387,17 +410,27 @@ public final class JSONFileStore: ParticipantStore {
     /// leaves them after the saved head, to be set aside by the next write. Nothing is written when
     /// nothing changed.
     private func save(_ participant: Participant, before: Participant?, committed: AuditHead, reason: String?, time: Date) throws {
-        let operations = JSONPatch.diff(from: try before.map { try JSONValue(encoding: $0) } ?? .emptyObject,
-                                        to: try JSONValue(encoding: participant))
+        let old = try before.map { try JSONValue(encoding: $0) } ?? .emptyObject
+        let new = try JSONValue(encoding: participant)
+        let operations = JSONPatch.diff(from: old, to: new)
         guard !operations.isEmpty else { return }
         let subject = participant.subject
         let log = auditLog(subject)
         let ledger = ledger
-        let tail = try log.prepare(committed: committed, confirmed: { try ledger.furthest(subject) }, dataFile: participantFile(subject))
+        let (tail, headRecord) = try log.prepare(committed: committed, confirmed: { try ledger.furthest(subject) }, dataFile: participantFile(subject))
+        if before != nil {
+            // In one hash when the trail says what the data was at its last save; by replaying it otherwise.
+            if let state = headRecord?.state {
+                if state != old.stateHash { try requireTrailMatches(old, log: log, head: committed, file: participantFile(subject)) }
+            } else {
+                try requireTrailMatches(old, log: log, head: committed, file: participantFile(subject))
+            }
+        }
         let length = try log.length()
         let head: AuditHead
         do {
-            head = try log.append(operations, subject: subject, user: user, reason: reason, time: UTCTimestamp.string(from: time), after: tail)
+            head = try log.append(operations, subject: subject, user: user, reason: reason, time: UTCTimestamp.string(from: time), after: tail,
+                                  state: new.stateHash)
             let folderBefore = FileStamp.of(participantsDirectory)
             try DurableFile.replace(participantFile(subject), with: try CanonicalJSON.seal(ParticipantFile(participant: participant, audit: head),
                                                                                            formatVersion: Self.formatVersion))
@@ -410,6 +443,22 @@ public final class JSONFileStore: ParticipantStore {
         }
         // Committed. The ledger may lag one save behind after a crash here; `verify` allows that.
         try? ledger.record(subject, head: head)
+    }
+
+    /// Refuses to build on data that its trail does not rebuild (a file edited by hand and sealed again):
+    /// a new record on top of it would make an unaudited value part of the record. The cost is this
+    /// participant's own history, whatever the size of the store.
+    private func requireTrailMatches(_ data: JSONValue, log: AuditLog, head: AuditHead, file: String) throws {
+        let verified = log.verify(head: head)
+        if let problem = verified.problems.first {
+            throw StoreError(.damaged, "\(problem). Nothing was changed; run cohort verify and restore from a backup.")
+        }
+        let replayed = Self.replay(verified.records, path: log.path)
+        guard replayed.problems.isEmpty, replayed.document == data else {
+            throw StoreError(.damaged, "\(file) is not what its audit trail records (edited by hand and sealed again?): "
+                             + (replayed.problems.first ?? Self.differences(replayed.document, data, what: file, trail: log.path).first ?? "")
+                             + ". Nothing was changed; run cohort verify and restore it from a backup.")
+        }
     }
 
     /// Temp files (and the previous version kept during a save) are only ever written under the lock, so any

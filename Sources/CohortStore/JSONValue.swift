@@ -25,6 +25,9 @@ public enum JSONValue: Equatable, Sendable {
         try JSONDecoder().decode(type, from: Data(canonicalBytes()))
     }
 
+    /// SHA-256 of the canonical text: what an audit record's `state` holds.
+    public var stateHash: String { SHA256.hex(canonicalBytes()) }
+
     /// The member `key` of an object, or nil.
     public subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members[key] } else { return nil }

@@ -9,11 +9,13 @@ import Glibc
 public enum OutputFile {
     /// The absolute path to write for `path`, or a refusal naming what is wrong.
     public static func checked(_ path: String, store: String) throws -> String {
-        guard !path.isEmpty, !path.hasSuffix("/") else { throw DomainError("--out needs a file name, e.g. --out scores.csv.") }
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         let name = (absolute as NSString).lastPathComponent
         let parent = (absolute as NSString).deletingLastPathComponent
-        guard name != "." && name != "..", let realParent = realPath(parent.isEmpty ? "/" : parent) else {
+        guard !path.isEmpty, !path.hasSuffix("/"), name != ".", name != ".." else {
+            throw DomainError("--out \(Text.shown(path)) names a folder; give a file name, e.g. --out scores.csv.")
+        }
+        guard let realParent = realPath(parent.isEmpty ? "/" : parent) else {
             throw DomainError("--out \(Text.shown(path)): the folder \(Text.shown(parent)) does not exist.")
         }
         var info = stat()

@@ -125,3 +125,123 @@ struct HostileStoreTests {
         #expect(cli.run(["verify"]).status == 0)
     }
 }
+
+/// The second outside attack's findings, each kept as a test.
+struct SecondAttackTests {
+    func demo() -> CLIHarness {
+        let cli = CLIHarness()
+        cli.ok(["demo"])
+        return cli
+    }
+
+    func traced(_ cli: CLIHarness, _ injection: String, _ arguments: [String]) {
+        cli.run(["-f", "-qq", "-o", "/dev/null", "-e", "inject=\(injection)", CLIHarness.binary] + arguments, executable: "/usr/bin/strace")
+    }
+
+    @Test func recordsOfASaveKilledBeforeItsCommitAreListedNowhere() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"))
+        let cli = demo()
+        defer { cli.remove() }
+        traced(cli, "rename:signal=SIGKILL:when=1", ["complete", "101-0010", "W2"])
+        let whole = cli.run(["audit", "--format", "json"])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let records = cli.json(whole.stdout)["records"] as? [[String: Any]] ?? []
+        #expect(!records.isEmpty)
+        #expect(!records.contains { $0["subject"] as? String == "101-0010" && ($0["path"] as? String)?.hasSuffix("/status") == true
+                                    && $0["value"] as? String == "completed" && $0["user"] as? String == "tester" })
+        // An enrollment killed before its data file: no participant, no records, and audit and verify agree.
+        traced(cli, "rename:signal=SIGKILL:when=1", ["enroll", "next", "--initials", "ZZ", "--birth-year", "1984", "--sex", "F",
+                                                     "--baseline", "2026-12-01", "--study", "SCZ-5W-INPT"])
+        let audit = cli.run(["audit", "101-0025", "--format", "json"])
+        #expect(audit.status == 1 && audit.stdout.isEmpty && audit.stderr.contains("did not finish"), "\(audit.stderr)")
+        #expect(cli.run(["verify"]).status == 0)
+    }
+
+    @Test func aStoreCreationKilledHalfWayCanBeCreatedAgain() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"))
+        for injection in ["write:signal=SIGKILL:when=1", "mkdir:signal=SIGKILL:when=3", "fsync:signal=SIGKILL:when=2"] {
+            let cli = CLIHarness()
+            defer { cli.remove() }
+            traced(cli, injection, ["init", "--protocol", "SCZ-5W-INPT"])
+            let again = cli.run(["init", "--protocol", "SCZ-5W-INPT"])
+            #expect(again.status == 0, "\(injection): \(again.stderr)")
+            #expect(cli.run(["verify"]).status == 0, "\(injection)")
+        }
+    }
+
+    @Test func aHandEditedResealedFileIsRefusedNotSavedOver() throws {
+        let cli = demo()
+        defer { cli.remove() }
+        let path = cli.store + "/participants/101-0002.json"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        let range = try #require(text.range(of: #""initials" : "[A-Z]+""#, options: .regularExpression))
+        text.replaceSubrange(range, with: #""initials" : "ZZ""#)
+        var bytes = Array(text.utf8)
+        let prefix = Array("{\n  \"checksum\" : \"sha256:".utf8)
+        var blanked = bytes
+        blanked.replaceSubrange(prefix.count..<(prefix.count + 64), with: repeatElement(UInt8(ascii: "0"), count: 64))
+        bytes.replaceSubrange(prefix.count..<(prefix.count + 64), with: Array(sha256Hex(blanked).utf8))
+        FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+        let before = cli.snapshot()
+        let outcome = cli.run(["reschedule", "101-0002", "W8", "2026-12-01"])
+        #expect(outcome.status == 2 && outcome.stderr.contains("not what its audit trail records"), "\(outcome.stderr)")
+        #expect(cli.snapshot() == before)
+    }
+
+    @Test func verifyNamesFoldersThatWereOpenToOthers() throws {
+        let cli = demo()
+        defer { cli.remove() }
+        chmod(cli.store + "/audit", 0o777)
+        let outcome = cli.run(["verify"])
+        #expect(outcome.status == 2 && outcome.stdout.contains("audit was open to other users (mode 777)"), "\(outcome.stdout)")
+        #expect(cli.run(["verify"]).status == 0) // closed now
+    }
+
+    @Test func badBytesAndFolderNamesAreRefusedNotRepaired() throws {
+        let cli = demo()
+        defer { cli.remove() }
+        let before = cli.snapshot()
+        #expect(cli.run(["miss", "101-0010", "W2", "--reason", "bad\u{FFFD}bytes"]).status == 0) // a real U+FFFD is text
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "\"$0\" visits --user \"$(printf '\\377\\376')\"", CLIHarness.binary]
+        process.environment = cli.environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 64)
+        for out in [".", "..", cli.store + "/."] {
+            let outcome = cli.run(["export", "--out", out])
+            #expect(outcome.status == 1 && outcome.stderr.contains("names a folder"), "\(out): \(outcome.stderr)")
+        }
+        _ = before
+    }
+
+    @Test func theNextSubjectIDAfter9999IsTheLowestNeverUsed() throws {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        cli.ok(["init", "--protocol", "SCZ-5W-INPT"])
+        cli.ok(["enroll", "101-9999", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--baseline", "2026-12-01"])
+        let next = cli.run(["enroll", "next", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--baseline", "2026-12-01"])
+        #expect(next.status == 0 && next.stdout.contains("Enrolled 101-0001"), "\(next.stderr)")
+        let far = cli.run(["enroll", "101-0005", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--baseline", "9999-12-31"])
+        #expect(far.status == 1 && far.stderr.contains("more than a year after consent"), "\(far.stderr)")
+    }
+}
+
+/// SHA-256 hex by the system tool (the tests' own, independent of Cohort's).
+func sha256Hex(_ bytes: [UInt8]) -> String {
+    let path = NSTemporaryDirectory() + "sha-" + UUID().uuidString
+    defer { unlink(path) }
+    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    let process = Process()
+    let pipe = Pipe()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+    process.arguments = [path]
+    process.standardOutput = pipe
+    try? process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return String(output.prefix(64))
+}

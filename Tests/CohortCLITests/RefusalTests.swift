@@ -17,7 +17,7 @@ struct RefusalTests {
         (["score", "101-0001", "SCR", "CSSRS", "000000"], 1, "already holds"),
         (["score", "101-0001", "SCR", "CSSRS", "100000"], 1, "reason to change CSSRS"),
         (["complete", "101-0002", "W1"], 1, "was cancelled"),
-        (["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--baseline", "2026-11-30"], 1, "already enrolled"),
+        (["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--baseline", "2026-11-30"], 1, "already used"),
         (["enroll", "101-0003", "--initials", "A", "--birth-year", "1980", "--sex", "Q", "--baseline", "2026-11-30"], 1, "initials: initials are 2 or 3 letters; sex: sex is F, M or X"),
         (["enroll", "bad/id", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--baseline", "2026-11-30"], 1, "not a coded ID"),
         (["miss", "101-0001", "W1", "--reason", ""], 1, "reason the visit was missed is required"),

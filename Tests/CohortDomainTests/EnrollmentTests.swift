@@ -24,7 +24,7 @@ struct EnrollmentTests {
     }
 
     @Test(arguments: [
-        (EnrollmentRequest.Field.subject, "101-0001", "already enrolled"), (.subject, "../etc", "not a coded ID"), (.subject, "JaneDoe-19840517", "not a coded ID"), (.subject, "١٠١-0001", "not a coded ID"), (.subject, "", "empty"),
+        (EnrollmentRequest.Field.subject, "101-0001", "already used"), (.subject, "../etc", "not a coded ID"), (.subject, "JaneDoe-19840517", "not a coded ID"), (.subject, "١٠١-0001", "not a coded ID"), (.subject, "", "empty"),
         (.initials, "A", "2 or 3 letters"), (.initials, "ABCD", "2 or 3 letters"), (.initials, "A1", "2 or 3 letters"),
         (.birthYear, "84", "four digits"), (.birthYear, "2020", "below the protocol's minimum"), (.birthYear, "1940", "above the protocol's maximum"),
         (.birthYear, "2030", "not possible"), (.sex, "Q", "F, M or X"), (.study, "NOPE", "unknown study"),

@@ -59,7 +59,7 @@ struct AuditChainTests {
         let log = AuditLog(path: fixture.path("audit/101-0001.jsonl"))
         let head = try fixture.store.readParticipant("101-0001").audit
         let operation = PatchOperation(op: .replace, path: "/visits/2/status", value: .string("completed"), old: .string("scheduled"))
-        _ = try log.append([operation], subject: "101-0001", user: "tester", reason: nil, time: "2026-11-25T10:00:00.000Z", after: head)
+        _ = try log.append([operation], subject: "101-0001", user: "tester", reason: nil, time: "2026-11-25T10:00:00.000Z", after: head, state: nil)
         let outcome = fixture.store.verify()
         #expect(outcome.problems.isEmpty)
         #expect(outcome.notes.count == 1)
