@@ -12,14 +12,15 @@ public enum Change: Equatable, Sendable {
     case randomize(subject: String, number: String, date: CivilDate)
     case acknowledge(subject: String, visit: String, flag: String, action: String)
     case classifyDeviation(subject: String, visit: String, classification: DeviationClass, note: String?, reason: String?)
-    case revert(subject: String, to: Participant, expected: Participant, description: String)
+    /// Undo: back to `to`, provided the participant is still `expected`; always with a reason.
+    case revert(subject: String, to: Participant, expected: Participant, description: String, reason: String?)
 
     /// The participant it changes.
     public var subject: String {
         switch self {
         case .complete(let s, _, _, _), .miss(let s, _, _, _), .reschedule(let s, _, _, _), .score(let s, _, _, _, _, _, _),
              .withdraw(let s, _, _, _, _), .randomize(let s, _, _), .acknowledge(let s, _, _, _), .classifyDeviation(let s, _, _, _, _),
-             .revert(let s, _, _, _):
+             .revert(let s, _, _, _, _):
             return s
         }
     }
@@ -35,7 +36,7 @@ public enum Change: Equatable, Sendable {
         case .randomize(let s, let n, let d): return "\(s) randomized on \(d) (\(n))"
         case .acknowledge(let s, let v, let f, _): return "\(s) \(v) \(f) acknowledged"
         case .classifyDeviation(let s, let v, let c, _, _): return "\(s) \(v) deviation classified \(c.rawValue)"
-        case .revert(_, _, _, let d): return "undid " + d
+        case .revert(_, _, _, let d, _): return "undid " + d
         }
     }
 
@@ -68,8 +69,8 @@ public enum Change: Equatable, Sendable {
             return try participant.acknowledge(flag: flag, visit: visit, action: action, on: today, user: user, context: context)
         case .classifyDeviation(_, let visit, let classification, let note, let reason):
             return try participant.classifyDeviation(visit: visit, as: classification, note: note, reason: reason, studyProtocol: studyProtocol)
-        case .revert(_, let earlier, let expected, let description):
-            return try participant.revert(to: earlier, expected: expected, description: description)
+        case .revert(_, let earlier, let expected, let description, let reason):
+            return try participant.revert(to: earlier, expected: expected, description: description, reason: reason)
         }
     }
 }

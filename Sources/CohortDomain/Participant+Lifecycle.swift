@@ -112,14 +112,18 @@ extension Participant {
         let kept = existing.map { administrations[$0] }
         let when = date ?? kept?.date ?? completed
         try requirePlausible(when, what: "score date", today: today)
-        let new = Administration(visit: code, scale: scale.code, date: when, items: items, rater: raterInitials ?? kept?.rater)
+        var new = Administration(visit: code, scale: scale.code, date: when, items: items, rater: raterInitials ?? kept?.rater)
+        if new.isNotDone {
+            // Not done is never "all no": it is said, with why.
+            new.notDoneReason = try FreeText.required(reason, what: "reason \(scale.code) was not done at \(code) (every item is x)")
+        }
         if let existing, let kept {
             guard kept != new else { throw DomainError("\(subject) \(code) \(scale.code) already holds these scores.") }
             let why = try FreeText.required(reason, what: "reason to change \(scale.code) scores already saved for \(code)")
             administrations[existing] = new
             return why
         }
-        let why = try FreeText.optional(reason, what: "reason")
+        let why = try new.notDoneReason ?? FreeText.optional(reason, what: "reason")
         administrations.append(new)
         return why
     }

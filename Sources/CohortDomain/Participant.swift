@@ -153,11 +153,18 @@ public struct Administration: Codable, Sendable, Equatable {
     public var items: [Int?]
     /// Rater initials, if given.
     public var rater: String?
+    /// Why the scale was not done, when every item is not assessed (PRODUCT.md §3.4).
+    public var notDoneReason: String?
 
     /// Creates an administration.
-    public init(visit: String, scale: String, date: CivilDate, items: [Int?], rater: String? = nil) {
+    public init(visit: String, scale: String, date: CivilDate, items: [Int?], rater: String? = nil, notDoneReason: String? = nil) {
         self.visit = visit; self.scale = scale; self.date = date; self.items = items; self.rater = rater
+        self.notDoneReason = notDoneReason
     }
+
+    /// True when every item is not assessed: the scale was not done. It reads "not done" everywhere (never
+    /// "all no"), does not count as entered and leaves its visit incomplete.
+    public var isNotDone: Bool { items.allSatisfy { $0 == nil } }
 
     /// The scores as typed: one character per item, `x` for not assessed (multi-digit scores space-separated).
     public var scoreText: String {

@@ -56,11 +56,11 @@ public struct ParticipantDigest: Sendable, Equatable {
                 return VisitDigest(code: planned.code, order: order[planned.code] ?? 0, status: planned.status,
                                    target: planned.target, window: planned.window, scheduled: planned.scheduled,
                                    completedDate: planned.record.completedDate, missedDate: planned.record.missedDate,
-                                   enteredScales: required.filter { participant.administration(visit: planned.code, scale: $0) != nil }.count,
+                                   enteredScales: required.filter { participant.administration(visit: planned.code, scale: $0).map { !$0.isNotDone } ?? false }.count,
                                    requiredScales: required.count,
                                    isIncomplete: !participant.incompleteScales(of: planned).isEmpty)
             },
-            scoreDates: participant.administrations.map(\.date),
+            scoreDates: participant.administrations.filter { !$0.isNotDone }.map(\.date),
             flags: participant.raisedFlags(context: context).map { flag in
                 DigestFlag(visit: flag.visit, flag: flag.flag, date: flag.date, isUrgent: flag.urgent,
                            isAcknowledged: acknowledged.contains(flag.visit + "\u{0}" + flag.flag))

@@ -111,7 +111,8 @@ public enum ParticipantText {
                       let result = participant.result(of: administration, context: context) else { continue }
                 let flags = result.flags.isEmpty ? "" : "  FLAGS: " + result.flags.map(\.flag).joined(separator: ", ")
                 lines.append("  \(administration.visit)  \(administration.scale)  \(administration.date)  \(administration.scoreText)  "
-                             + ScoreText.summary(items: administration.items, result: result, scale: scale) + flags)
+                             + ScoreText.summary(items: administration.items, result: result, scale: scale)
+                             + (administration.notDoneReason.map { " (\($0))" } ?? "") + flags)
             }
         }
         return lines.joined(separator: "\n")

@@ -5,13 +5,17 @@ public enum ScoreText {
     /// E.g. `total 87 (positive 20, negative 22, general 45); change −12, 21% improved, responder`,
     /// or for a single-item scale `4 Moderately ill`.
     public static func summary(items: [Int?], result: ScoreResult, scale: ScaleDefinition) -> String {
+        if items.allSatisfy({ $0 == nil }) { return "not done" }
         if !scale.total {
             if scale.items.count == 1, let value = items.first ?? nil {
                 let anchor = scale.items[0].anchors.flatMap { $0.indices.contains(value - scale.items[0].min) ? $0[value - scale.items[0].min] : nil }
                 return anchor.map { "\(value) \($0)" } ?? String(value)
             }
             let yes = zip(items, scale.items).filter { ($0.0 ?? 0) > 0 }.map(\.1.name)
-            return yes.isEmpty ? "all no" : "yes: " + yes.joined(separator: ", ")
+            let unasked = items.filter { $0 == nil }.count
+            guard yes.isEmpty else { return "yes: " + yes.joined(separator: ", ") + (unasked > 0 ? "; \(unasked) not assessed" : "") }
+            // "All no" only when every question was answered no.
+            return unasked == 0 ? "all no" : "no to those asked; \(unasked) not assessed"
         }
         guard let total = result.total else {
             let missing = items.filter { $0 == nil }.count

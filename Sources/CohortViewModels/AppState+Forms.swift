@@ -62,6 +62,11 @@ extension AppState {
                                          fields: [Prompt.Field("Reason")]))
                 return []
             }
+            if entry.values.allSatisfy({ $0 == nil }) {
+                overlay = .prompt(Prompt(.scoreReason(entry), title: "Every \(entry.scale) item is x: the scale was not done at \(entry.subject) \(entry.visit). Why?",
+                                         fields: [Prompt.Field("Reason")]))
+                return []
+            }
             let change = Change.score(subject: entry.subject, visit: entry.visit, scale: entry.scale, items: entry.values, date: nil, rater: nil, reason: nil)
             if let refusal = dryRun(change) {
                 entry.error = refusal

@@ -345,6 +345,9 @@ extension AppState {
                 prompt.focus = 0
             }
             change = classification.map { .classifyDeviation(subject: subject, visit: visit, classification: $0, note: optional(1), reason: optional(2)) }
+        case .undo(let entry):
+            change = .revert(subject: entry.after.subject, to: entry.before, expected: entry.after, description: entry.description,
+                             reason: prompt.value(0))
         case .scoreReason(let entry):
             change = .score(subject: entry.subject, visit: entry.visit, scale: entry.scale, items: entry.values, date: nil, rater: nil, reason: prompt.value(0))
         }
@@ -456,7 +459,10 @@ extension AppState {
             status = StatusLine("Nothing to undo.", .info)
             return []
         }
-        return [saving(.revert(subject: last.after.subject, to: last.before, expected: last.after, description: last.description))]
+        // Shows what it will revert and asks why, like any change to saved data.
+        overlay = .prompt(Prompt(.undo(last), title: "Undo \(last.description)? \(last.after.subject) goes back to before it. Why?",
+                                 fields: [Prompt.Field("Reason")]))
+        return []
     }
 
     // MARK: - Helpers

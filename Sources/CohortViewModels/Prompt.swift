@@ -11,6 +11,7 @@ public struct Prompt: Equatable, Sendable {
         case acknowledge(subject: String, visit: String, flag: String)
         case classify(subject: String, visit: String)
         case scoreReason(ScoreEntry)
+        case undo(UndoEntry)
         case filter
 
         /// The participant the prompt changes, if any.
@@ -20,6 +21,7 @@ public struct Prompt: Equatable, Sendable {
                  .acknowledge(let subject, _, _), .classify(let subject, _):
                 return subject
             case .scoreReason(let entry): return entry.subject
+            case .undo(let entry): return entry.after.subject
             case .filter: return nil
             }
         }

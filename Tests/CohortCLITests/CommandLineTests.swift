@@ -170,3 +170,20 @@ struct CommandLineTests {
         #expect(first.ok(["audit"]).stdout.contains("cssrs-") == false) // flags are derived, never stored
     }
 }
+
+/// Not-done administrations from the command line (PRODUCT.md §3.4).
+struct NotDoneTests {
+    @Test func everyItemNotAssessedIsNotDoneWithAReasonAndNeverAllNo() throws {
+        let cli = CommandLineTests().enrolledStore()
+        defer { cli.remove() }
+        cli.ok(["complete", "101-0001", "SCR", "--date", "2026-11-12"])
+        let refused = cli.run(["score", "101-0001", "SCR", "CSSRS", "xxxxxx"])
+        #expect(refused.status == 1 && refused.stderr.contains("not done"), "\(refused.stderr)")
+        let saved = cli.run(["score", "101-0001", "SCR", "CSSRS", "xxxxxx", "--reason", "participant sedated"])
+        #expect(saved.status == 0 && saved.stdout.contains("not done") && !saved.stdout.contains("all no"), "\(saved.stdout)")
+        let shown = cli.ok(["show", "101-0001"]).stdout
+        #expect(shown.contains("not done (participant sedated)") && !shown.contains("all no"), "\(shown)")
+        let summary = cli.json(cli.ok(["summary", "--date", "2026-11-12", "--format", "json"]).stdout)
+        #expect(summary["scoresEntered"] as? Int == 0 && summary["incompleteVisits"] as? Int == 1)
+    }
+}

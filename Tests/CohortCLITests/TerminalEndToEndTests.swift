@@ -30,6 +30,9 @@ struct TerminalEndToEndTests {
         session.send("Escape")
         #expect(session.waitFor("Left score entry"))
         session.send("u")
+        #expect(session.waitFor("Undo 101-0010 W2 PANSS scores?"), "\(session.screen())")
+        session.send("scored the wrong visit", literal: true)
+        session.send("Enter")
         #expect(session.waitFor("Saved: undid 101-0010 W2 PANSS scores."), "\(session.screen())")
         session.send("q")
         #expect(session.waitFor("EXIT=0"), "\(session.screen())")
@@ -40,7 +43,7 @@ struct TerminalEndToEndTests {
         let scores = (shown["scores"] as? [[String: Any]]) ?? []
         #expect(!scores.contains { $0["visit"] as? String == "W2" })
         let audit = cli.ok(["audit", "101-0010"]).stdout
-        #expect(audit.contains("lead") && audit.contains("undo: 101-0010 W2 PANSS scores"))
+        #expect(audit.contains("lead") && audit.contains("undo: 101-0010 W2 PANSS scores: scored the wrong visit"))
         let trail = cli.ok(["audit", "101-0010", "--format", "json"]).stdout
         #expect(trail.contains("\"items\":[4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4,4]"))
         #expect(cli.ok(["verify"]).status == 0)

@@ -1,3 +1,4 @@
+import CohortReports
 @testable import CohortDomain
 import Testing
 
@@ -131,5 +132,28 @@ struct ScoringTests {
         #expect(corrected?.change == -28)
         #expect(corrected?.improvementPercent == 40)
         #expect(participant.latestPrimaryScore(context: context)?.0.visit == "W1")
+    }
+
+    @Test func anAdministrationWithEveryItemNotAssessedIsNotDoneNeverAllNo() throws {
+        var participant = Fixture.participant(baseline: "2026-11-02")
+        let scz = Fixture.schizophrenia, today = Fixture.date("2026-12-31")
+        let cssrs = Fixture.scales["CSSRS"]!, cgi = Fixture.scales["CGI-S"]!
+        try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
+        #expect { try participant.score("D1", scale: cssrs, items: Array(repeating: nil, count: 6), date: nil, rater: nil, reason: nil,
+                                        studyProtocol: scz, today: today) } throws: { ($0 as? DomainError)?.message.contains("not done") == true }
+        try participant.score("D1", scale: cssrs, items: Array(repeating: nil, count: 6), date: nil, rater: nil,
+                              reason: "participant sedated", studyProtocol: scz, today: today)
+        let notDone = try #require(participant.administration(visit: "D1", scale: "CSSRS"))
+        #expect(notDone.isNotDone && notDone.notDoneReason == "participant sedated")
+        let result = try #require(participant.result(of: notDone, context: Fixture.context))
+        #expect(ScoreText.summary(items: notDone.items, result: result, scale: cssrs) == "not done")
+        #expect(ScoreText.summary(items: [0, 0, 0, 0, 0, 0], result: result, scale: cssrs) == "all no")
+        #expect(ScoreText.summary(items: [0, nil, 0, 0, 0, 0], result: result, scale: cssrs) != "all no")
+        #expect(ScoreText.summary(items: [nil], result: result, scale: cgi) == "not done")
+        // Not counted as entered, and the visit stays incomplete.
+        let digest = try #require(ParticipantDigest(participant, context: Fixture.context))
+        let baseline = try #require(digest.visits.first { $0.code == "D1" })
+        #expect(baseline.enteredScales == 0 && baseline.isIncomplete)
+        #expect(digest.scoreDates.isEmpty)
     }
 }

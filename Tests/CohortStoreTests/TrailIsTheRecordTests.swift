@@ -54,7 +54,7 @@ struct TrailIsTheRecordTests {
             guard let (before, after) = try? fixture.store.apply(change, today: StoreFixture.today, user: "tester") else { continue }
             if before != after { applied += 1 }
             if random.next(3) == 0 && before != after {
-                try fixture.store.apply(.revert(subject: subject, to: before, expected: after, description: change.description),
+                try fixture.store.apply(.revert(subject: subject, to: before, expected: after, description: change.description, reason: "undo \(step)"),
                                         today: StoreFixture.today, user: "tester")
             }
             let trail = try fixture.store.auditTrail(subject: subject)

@@ -55,10 +55,19 @@ struct ReviewModelTests {
         #expect(fixture.state.review.today.first?.visit.status == .completed)
 
         fixture.press(.character("u"))
+        // Undo says what it reverts and asks why, like any change to saved data; no reason, no undo.
+        guard case .prompt(let asked)? = fixture.state.overlay, case .undo = asked.purpose else { Issue.record("no reason asked"); return }
+        #expect(asked.title.contains("101-0001 W1 completed on 2026-11-25"))
+        fixture.press(.enter)
+        guard case .prompt(let refused)? = fixture.state.overlay else { Issue.record("undone without a reason"); return }
+        #expect(refused.error?.contains("reason to undo") == true)
+        #expect(try fixture.store.participant("101-0001").visit("W1")?.status == .completed)
+        fixture.type("wrong participant")
+        fixture.press(.enter)
         #expect(try fixture.store.participant("101-0001").visit("W1")?.status == .scheduled)
         #expect(fixture.state.undoStack.isEmpty)
         let last = try fixture.store.auditTrail(subject: "101-0001").records.last
-        #expect(last?.reason == "undo: 101-0001 W1 completed on 2026-11-25")
+        #expect(last?.reason == "undo: 101-0001 W1 completed on 2026-11-25: wrong participant")
         fixture.press(.character("u"))
         #expect(fixture.state.status == StatusLine("Nothing to undo.", .info))
     }
