@@ -46,12 +46,16 @@ extension Participant {
 
     /// The latest administration of the protocol's primary scale that has a total, with its result.
     public func latestPrimaryScore(context: StudyContext) -> (Administration, ScoreResult)? {
-        guard let studyProtocol = context.protocols[study] else { return nil }
+        primaryScores(context: context).last
+    }
+
+    /// Every administration of the primary scale with a total, in protocol order, with its result.
+    public func primaryScores(context: StudyContext) -> [(Administration, ScoreResult)] {
+        guard let studyProtocol = context.protocols[study] else { return [] }
         return administrations
             .filter { $0.scale == studyProtocol.primaryScale }
             .sorted { (studyProtocol.order(of: $0.visit) ?? 0) < (studyProtocol.order(of: $1.visit) ?? 0) }
             .compactMap { administration in result(of: administration, context: context).flatMap { $0.total == nil ? nil : (administration, $0) } }
-            .last
     }
 }
 

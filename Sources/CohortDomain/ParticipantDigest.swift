@@ -18,8 +18,8 @@ public struct ParticipantDigest: Sendable, Equatable {
     public var exitDate: CivilDate?
     /// Date of randomization (blinded studies), once randomized.
     public var randomizedOn: CivilDate?
-    /// The latest primary-scale total, with change from baseline.
-    public var primary: PrimaryScore?
+    /// Every primary-scale total, in protocol order, with change from baseline (see `primary(on:)`).
+    public var primaryScores: [PrimaryScore]
     /// Every visit in protocol order.
     public var visits: [VisitDigest]
     /// The date of every administration.
@@ -31,11 +31,11 @@ public struct ParticipantDigest: Sendable, Equatable {
 
     /// Creates a digest from its parts (the cache reads them back this way).
     public init(subject: String, initials: String, study: String, status: ParticipantStatus, consentDate: CivilDate,
-                origin: CivilDate, exitDate: CivilDate?, randomizedOn: CivilDate?, primary: PrimaryScore?, visits: [VisitDigest],
+                origin: CivilDate, exitDate: CivilDate?, randomizedOn: CivilDate?, primaryScores: [PrimaryScore], visits: [VisitDigest],
                 scoreDates: [CivilDate], flags: [DigestFlag], deviationClasses: [DeviationClassification]) {
         self.subject = subject; self.initials = initials; self.study = study; self.status = status
         self.consentDate = consentDate; self.origin = origin; self.exitDate = exitDate; self.randomizedOn = randomizedOn
-        self.primary = primary; self.visits = visits; self.scoreDates = scoreDates; self.flags = flags
+        self.primaryScores = primaryScores; self.visits = visits; self.scoreDates = scoreDates; self.flags = flags
         self.deviationClasses = deviationClasses
     }
 
@@ -48,8 +48,8 @@ public struct ParticipantDigest: Sendable, Equatable {
             subject: participant.subject, initials: participant.initials, study: participant.study,
             status: participant.status, consentDate: participant.consentDate, origin: participant.origin(studyProtocol),
             exitDate: participant.exit?.date, randomizedOn: participant.randomization?.date,
-            primary: participant.latestPrimaryScore(context: context).flatMap { administration, result in
-                result.total.map { PrimaryScore(scale: administration.scale, total: $0, change: result.change) }
+            primaryScores: participant.primaryScores(context: context).compactMap { administration, result in
+                result.total.map { PrimaryScore(scale: administration.scale, total: $0, change: result.change, date: administration.date) }
             },
             visits: participant.plannedVisits(studyProtocol).map { planned in
                 let required = planned.definition.scales
@@ -83,5 +83,11 @@ public struct ParticipantDigest: Sendable, Equatable {
 
     private func visitFlag(_ flag: DigestFlag) -> VisitFlag {
         VisitFlag(subject: subject, visit: flag.visit, flag: flag.flag, urgent: flag.isUrgent, date: flag.date)
+    }
+
+    /// The primary score as it stood on `day`: the latest (in protocol order) administered on or before it.
+    /// On a past day the review shows this, not today's.
+    public func primary(on day: CivilDate) -> PrimaryScore? {
+        primaryScores.last { $0.date <= day }
     }
 }

@@ -20,7 +20,7 @@ public struct ReviewRow: Equatable, Sendable {
     public let state: WindowState
     /// Required scales entered, e.g. `2/3`.
     public let scales: String
-    /// Latest primary score with change, e.g. `PANSS 74 −12`.
+    /// The primary score as it stood on the day shown, with change, e.g. `PANSS 74 −12`.
     public let primary: String
     /// Urgent unacknowledged safety flags of the participant.
     public let urgentFlags: [String]
@@ -39,7 +39,7 @@ public struct ReviewRow: Equatable, Sendable {
         window = visit.window.shortDescription
         state = visit.windowState(on: day)
         scales = "\(visit.enteredScales)/\(visit.requiredScales)"
-        primary = participant.primary.map { "\($0.scale) \($0.total)" + ($0.change.map { " " + ScoreText.signed($0) } ?? "") } ?? "—"
+        primary = participant.primary(on: day).map { "\($0.scale) \($0.total)" + ($0.change.map { " " + ScoreText.signed($0) } ?? "") } ?? "—"
         urgentFlags = participant.urgentFlags.map { "\($0.flag) \($0.visit)" }
     }
 

@@ -7,7 +7,7 @@ import CohortDomain
 /// another version, another protocol set, a bad checksum, a short read — means "rebuild from the files".
 enum ReviewTableCodec {
     /// Bump whenever a digest is derived differently or the layout changes: older caches are then rebuilt.
-    static let version: UInt32 = 4
+    static let version: UInt32 = 5
     private static let magic = Array("COHORT REVIEW CACHE\n".utf8)
     /// The in-memory layout the fixed-size arrays are copied in: a cache made where it differs is rebuilt.
     private static let layout: [UInt32] = [
@@ -67,9 +67,10 @@ enum ReviewTableCodec {
         out.text(digest.initials); out.text(digest.study)
         out.u8(UInt8(ParticipantStatus.allCases.firstIndex(of: digest.status) ?? 0))
         out.date(digest.consentDate); out.date(digest.origin); out.date(digest.exitDate); out.date(digest.randomizedOn)
-        out.u8(digest.primary == nil ? 0 : 1)
-        if let primary = digest.primary {
+        out.u32(UInt32(digest.primaryScores.count))
+        for primary in digest.primaryScores {
             out.text(primary.scale); out.i32(primary.total); out.u8(primary.change == nil ? 0 : 1); out.i32(primary.change ?? 0)
+            out.date(primary.date)
         }
         out.u32(UInt32(digest.scoreDates.count))
         for date in digest.scoreDates { out.date(date) }
@@ -124,12 +125,11 @@ enum ReviewTableCodec {
         guard let initials = input.text(), let study = input.text(),
               let status = input.member(of: ParticipantStatus.allCases),
               let consent = input.date(), let baseline = input.date(), let exit = input.optionalDate(), let randomized = input.optionalDate(),
-              let hasPrimary = input.u8() else { return nil }
-        var primary: PrimaryScore?
-        if hasPrimary == 1 {
-            guard let scale = input.text(), let total = input.i32(), let hasChange = input.u8(), let change = input.i32() else { return nil }
-            primary = PrimaryScore(scale: scale, total: total, change: hasChange == 1 ? change : nil)
-        }
+              let primaryScores = input.list({ input -> PrimaryScore? in
+                  guard let scale = input.text(), let total = input.i32(), let hasChange = input.u8(), let change = input.i32(),
+                        let date = input.date() else { return nil }
+                  return PrimaryScore(scale: scale, total: total, change: hasChange == 1 ? change : nil, date: date)
+              }) else { return nil }
         guard let scoreDates = input.list({ $0.date() }),
               let flags = input.list({ input -> DigestFlag? in
                   guard let visit = input.text(), let flag = input.text(), let date = input.date(), let bits = input.u8() else { return nil }
@@ -141,7 +141,7 @@ enum ReviewTableCodec {
                   return DeviationClassification(visit: visit, classification: classification, note: hasNote == 1 ? note : nil)
               }) else { return nil }
         return ParticipantDigest(subject: subject, initials: initials, study: study, status: status, consentDate: consent,
-                                 origin: baseline, exitDate: exit, randomizedOn: randomized, primary: primary, visits: [],
+                                 origin: baseline, exitDate: exit, randomizedOn: randomized, primaryScores: primaryScores, visits: [],
                                  scoreDates: scoreDates, flags: flags, deviationClasses: classes)
     }
 }
@@ -168,6 +168,6 @@ private final class CachedFacts: DigestFacts {
         // defect of this program, not damage; show the subject with its facts marked unknown, never crash.
         return found ?? ParticipantDigest(subject: subjects[index], initials: "??", study: "?", status: .active,
                                           consentDate: CivilDate(dayNumber: 0), origin: CivilDate(dayNumber: 0), exitDate: nil, randomizedOn: nil,
-                                          primary: nil, visits: [], scoreDates: [], flags: [], deviationClasses: [])
+                                          primaryScores: [], visits: [], scoreDates: [], flags: [], deviationClasses: [])
     }
 }

@@ -156,4 +156,17 @@ struct ScoringTests {
         #expect(baseline.enteredScales == 0 && baseline.isIncomplete)
         #expect(digest.scoreDates.isEmpty)
     }
+
+    @Test func onAPastDayThePrimaryScoreIsTheOneOfThatDay() throws {
+        var participant = Fixture.participant(baseline: "2026-11-02")
+        let scz = Fixture.schizophrenia, today = Fixture.date("2026-12-31"), panss = Fixture.scales["PANSS"]!
+        try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
+        try participant.score("D1", scale: panss, items: Fixture.panss(total: 90), date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today)
+        try participant.complete("W1", on: Fixture.date("2026-11-09"), reason: nil, studyProtocol: scz, today: today)
+        try participant.score("W1", scale: panss, items: Fixture.panss(total: 80), date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today)
+        let digest = try #require(ParticipantDigest(participant, context: Fixture.context))
+        #expect(digest.primary(on: Fixture.date("2026-11-01")) == nil)
+        #expect(digest.primary(on: Fixture.date("2026-11-05"))?.total == 90)
+        #expect(digest.primary(on: Fixture.date("2026-11-09")).map { ($0.total, $0.change) } ?? (0, nil) == (80, -10))
+    }
 }
