@@ -1,6 +1,6 @@
 /// The end-of-day summary (§2.3, §3.5). Property names are the binding JSON keys.
 public struct DaySummary: Sendable, Equatable, Codable {
-    /// A flag raised that day.
+    /// A flag raised that day, or found that day by correcting an earlier administration (`corrected`).
     public struct Flag: Sendable, Equatable, Codable, Hashable {
         /// Subject ID.
         public let subject: String
@@ -8,6 +8,13 @@ public struct DaySummary: Sendable, Equatable, Codable {
         public let visit: String
         /// Flag name.
         public let flag: String
+        /// True when an earlier-dated administration was corrected that day (the key is left out otherwise).
+        public var corrected: Bool?
+
+        /// Creates a flag.
+        public init(subject: String, visit: String, flag: String, corrected: Bool? = nil) {
+            self.subject = subject; self.visit = visit; self.flag = flag; self.corrected = corrected
+        }
     }
 
     /// A protocol deviation of a visit completed (early or late) or marked missed that day.
@@ -95,6 +102,10 @@ public struct DaySummary: Sendable, Equatable, Codable {
             scores += participant.scoreDates.filter { $0 == date }.count
             for raised in participant.flags(raisedOn: date) {
                 let flag = Flag(subject: raised.subject, visit: raised.visit, flag: raised.flag)
+                if !flags.contains(flag) { flags.append(flag) }
+            }
+            for found in participant.flags(correctedOn: date) {
+                let flag = Flag(subject: found.subject, visit: found.visit, flag: found.flag, corrected: true)
                 if !flags.contains(flag) { flags.append(flag) }
             }
             if participant.consentDate == date { enrolled += 1 }

@@ -120,6 +120,7 @@ extension Participant {
         if let existing, let kept {
             guard kept != new else { throw DomainError("\(subject) \(code) \(scale.code) already holds these scores.") }
             let why = try FreeText.required(reason, what: "reason to change \(scale.code) scores already saved for \(code)")
+            if new.items != kept.items { new.correctedOn = today } else { new.correctedOn = kept.correctedOn }
             administrations[existing] = new
             return why
         }

@@ -24,7 +24,8 @@ extension Participant {
             .sorted { (order($0.visit), $0.scale) < (order($1.visit), $1.scale) }
             .flatMap { administration in
                 (result(of: administration, context: context)?.flags ?? []).map {
-                    VisitFlag(subject: subject, visit: administration.visit, flag: $0.flag, urgent: $0.urgent, date: administration.date)
+                    VisitFlag(subject: subject, visit: administration.visit, flag: $0.flag, urgent: $0.urgent, date: administration.date,
+                              correctedOn: administration.correctedOn)
                 }
             }
     }
@@ -71,9 +72,12 @@ public struct VisitFlag: Sendable, Hashable, Codable {
     public let urgent: Bool
     /// Date of the administration that raised it.
     public let date: CivilDate
+    /// The day the administration's items were last corrected, if they were.
+    public var correctedOn: CivilDate?
 
     /// Creates a flag.
-    public init(subject: String, visit: String, flag: String, urgent: Bool, date: CivilDate) {
+    public init(subject: String, visit: String, flag: String, urgent: Bool, date: CivilDate, correctedOn: CivilDate? = nil) {
         self.subject = subject; self.visit = visit; self.flag = flag; self.urgent = urgent; self.date = date
+        self.correctedOn = correctedOn
     }
 }

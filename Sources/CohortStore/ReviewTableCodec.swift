@@ -7,7 +7,7 @@ import CohortDomain
 /// another version, another protocol set, a bad checksum, a short read — means "rebuild from the files".
 enum ReviewTableCodec {
     /// Bump whenever a digest is derived differently or the layout changes: older caches are then rebuilt.
-    static let version: UInt32 = 5
+    static let version: UInt32 = 6
     private static let magic = Array("COHORT REVIEW CACHE\n".utf8)
     /// The in-memory layout the fixed-size arrays are copied in: a cache made where it differs is rebuilt.
     private static let layout: [UInt32] = [
@@ -77,7 +77,7 @@ enum ReviewTableCodec {
         out.u32(UInt32(digest.flags.count))
         for flag in digest.flags {
             out.text(flag.visit); out.text(flag.flag); out.date(flag.date)
-            out.u8((flag.isUrgent ? 1 : 0) | (flag.isAcknowledged ? 2 : 0))
+            out.u8((flag.isUrgent ? 1 : 0) | (flag.isAcknowledged ? 2 : 0)); out.date(flag.correctedOn)
         }
         out.u32(UInt32(digest.deviationClasses.count))
         for classified in digest.deviationClasses {
@@ -132,8 +132,9 @@ enum ReviewTableCodec {
               }) else { return nil }
         guard let scoreDates = input.list({ $0.date() }),
               let flags = input.list({ input -> DigestFlag? in
-                  guard let visit = input.text(), let flag = input.text(), let date = input.date(), let bits = input.u8() else { return nil }
-                  return DigestFlag(visit: visit, flag: flag, date: date, isUrgent: bits & 1 != 0, isAcknowledged: bits & 2 != 0)
+                  guard let visit = input.text(), let flag = input.text(), let date = input.date(), let bits = input.u8(),
+                        let corrected = input.optionalDate() else { return nil }
+                  return DigestFlag(visit: visit, flag: flag, date: date, isUrgent: bits & 1 != 0, isAcknowledged: bits & 2 != 0, correctedOn: corrected)
               }),
               let classes = input.list({ input -> DeviationClassification? in
                   guard let visit = input.text(), let classification = input.member(of: DeviationClass.allCases),

@@ -187,3 +187,22 @@ struct NotDoneTests {
         #expect(summary["scoresEntered"] as? Int == 0 && summary["incompleteVisits"] as? Int == 1)
     }
 }
+
+/// A flag found by correcting an old administration is seen on the day it was found (PRODUCT.md §3.5).
+struct CorrectedFlagTests {
+    @Test func aCorrectionThatRaisesAFlagShowsOnTheDayOfTheCorrection() throws {
+        let cli = CommandLineTests().enrolledStore()
+        defer { cli.remove() }
+        cli.ok(["complete", "101-0001", "SCR", "--date", "2026-11-12"])
+        cli.ok(["score", "101-0001", "SCR", "CSSRS", "000000"])
+        let corrected = cli.run(["score", "101-0001", "SCR", "CSSRS", "000100", "--reason", "intent was yes on the paper form"])
+        #expect(corrected.status == 0, "\(corrected.stderr)")
+        let today = cli.json(cli.ok(["summary", "--format", "json"]).stdout)
+        let flags = today["flags"] as? [[String: Any]] ?? []
+        #expect(flags.count == 1 && flags[0]["flag"] as? String == "cssrs-urgent" && flags[0]["corrected"] as? Bool == true, "\(flags)")
+        // The administration keeps its date: the day it was given shows the flag too, as the data now stands.
+        let then = cli.json(cli.ok(["summary", "--date", "2026-11-12", "--format", "json"]).stdout)
+        let raised = then["flags"] as? [[String: Any]] ?? []
+        #expect(raised.count == 1 && raised[0]["corrected"] == nil, "\(raised)")
+    }
+}
