@@ -39,7 +39,7 @@ struct ScoreEntryScreen {
             case .notAssessed: value = "x"
             }
             let current = index == entry.cursor
-            let label = "\(item.code) \(item.name)"
+            let label = Self.label(item, in: scale, width: width - 6, ellipsis: glyphs.ellipsis)
             let text = DisplayWidth.pad(label, to: width - 6) + " " + value
             var style: Style = current ? .selected : .plain
             if case .notAssessed = entry.items[index] { style.tone = .muted }
@@ -75,5 +75,19 @@ struct ScoreEntryScreen {
         if let error = entry.error, y < area.bottom {
             grid.put(DisplayWidth.truncate(error, to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y, style: Style(.danger, bold: true))
         }
+    }
+
+    /// An item's label within `width`: when it does not fit, the words it shares with another item of the
+    /// scale give way first ("…with some intent to act"), so items that differ only at the end stay
+    /// told apart.
+    static func label(_ item: ScaleItem, in scale: ScaleDefinition, width: Int, ellipsis: String) -> String {
+        let full = "\(item.code) \(item.name)"
+        guard DisplayWidth.of(full) > width else { return full }
+        let words = item.name.split(separator: " ")
+        let shared = scale.items.filter { $0.code != item.code }.map { other in
+            zip(words, other.name.split(separator: " ")).prefix { $0.0 == $0.1 }.count
+        }.max() ?? 0
+        guard shared >= 2, shared < words.count else { return full }
+        return "\(item.code) \(ellipsis)" + words[shared...].joined(separator: " ")
     }
 }

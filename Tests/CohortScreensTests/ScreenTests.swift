@@ -168,3 +168,16 @@ struct ReviewCacheOnDemoTests {
         }
     }
 }
+
+/// Item labels that share their first words stay told apart when cut to fit.
+struct ItemLabelTests {
+    @Test func cSSRSIdeationItemsShowTheirDistinguishingWords() throws {
+        let cssrs = try #require(TestData.scales["CSSRS"])
+        let labels = cssrs.items.map { ScoreEntryScreen.label($0, in: cssrs, width: 32, ellipsis: "…") }
+        #expect(labels[2] == "METHOD …any methods")
+        #expect(labels[3] == "INTENT …some intent to act")
+        #expect(labels[4] == "PLAN …specific plan and intent")
+        #expect(labels[0] == "WISH Wish to be dead") // fits: whole
+        #expect(Set(labels).count == labels.count)
+    }
+}
