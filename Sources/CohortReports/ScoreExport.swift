@@ -7,14 +7,15 @@ public enum ScoreExport {
     public enum Format: String, Sendable, CaseIterable {
         /// One row per item score: subject, visit, date, scale, item, score (empty when not assessed).
         case csv
-        /// A CDISC SDTM QS-style table: one record per item, numbered per subject.
+        /// A CDISC SDTM QS table: one record per item plus the totals the scale defines, numbered per subject,
+        /// with visit number, study day from the real Day 1, baseline flag, and not-done status.
         case sdtm
 
         /// The header line, with its newline.
         public var header: String {
             switch self {
             case .csv: return "subject,visit,date,scale,item,score\n"
-            case .sdtm: return "STUDYID,DOMAIN,USUBJID,QSSEQ,QSTESTCD,QSTEST,QSCAT,QSORRES,QSSTRESN,VISIT,QSDTC\n"
+            case .sdtm: return "STUDYID,DOMAIN,USUBJID,QSSEQ,QSTESTCD,QSTEST,QSCAT,QSORRES,QSSTRESC,QSSTRESN,QSSTAT,QSREASND,VISITNUM,VISIT,QSDTC,QSDY,QSBLFL\n"
             }
         }
     }
@@ -29,22 +30,62 @@ public enum ScoreExport {
         }
         for administration in administrations {
             guard let scale = context.scales[administration.scale] else { continue }
-            let visitName = studyProtocol?.visit(administration.visit)?.name ?? administration.visit
-            for (item, value) in zip(scale.items, administration.items) {
-                let score = value.map(String.init) ?? ""
-                let fields: [String]
-                switch format {
-                case .csv:
-                    fields = [participant.subject, administration.visit, administration.date.description, administration.scale, item.code, score]
-                case .sdtm:
-                    sequence += 1
-                    fields = [participant.study, "QS", participant.study + "-" + participant.subject, String(sequence), item.code,
-                              item.name, scale.title, score, score, visitName, administration.date.description]
+            switch format {
+            case .csv:
+                for (item, value) in zip(scale.items, administration.items) {
+                    let fields = [participant.subject, administration.visit, administration.date.description, administration.scale, item.code,
+                                  value.map(String.init) ?? ""]
+                    text += fields.map(field).joined(separator: ",") + "\n"
                 }
-                text += fields.map(field).joined(separator: ",") + "\n"
+            case .sdtm:
+                guard let studyProtocol else { continue }
+                for record in sdtmRecords(administration, scale: scale, participant: participant, studyProtocol: studyProtocol, context: context) {
+                    sequence += 1
+                    let fields = [participant.study, "QS", participant.study + "-" + participant.subject, String(sequence)] + record
+                    text += fields.map(field).joined(separator: ",") + "\n"
+                }
             }
         }
         return text
+    }
+
+    /// One administration's QS records after the identifiers: QSTESTCD through QSBLFL. Test codes are
+    /// Cohort's own (the scale's item codes; `SCALETOT` and the subscale codes for totals), at most 8
+    /// characters; QSTEST at most 40 ASCII characters.
+    private static func sdtmRecords(_ administration: Administration, scale: ScaleDefinition, participant: Participant,
+                                    studyProtocol: StudyProtocol, context: StudyContext) -> [[String]] {
+        let visitNumber = (studyProtocol.order(of: administration.visit) ?? 0) + 1
+        let visitName = studyProtocol.visit(administration.visit)?.name ?? administration.visit
+        let studyDay = String(StudyDay.day(of: administration.date, baseline: participant.origin(studyProtocol)))
+        let baselineFlag = studyProtocol.visit(administration.visit)?.isBaseline == true ? "Y" : ""
+        let category = ascii(scale.title, longest: 200)
+        func record(_ code: String, _ name: String, _ value: Int?, reasonNotDone: String) -> [String] {
+            let result = value.map(String.init) ?? ""
+            return [code, ascii(name, longest: 40), category, result, result, result, value == nil ? "NOT DONE" : "",
+                    value == nil ? ascii(reasonNotDone, longest: 200) : "", String(visitNumber), ascii(visitName, longest: 200),
+                    administration.date.description, studyDay, baselineFlag]
+        }
+        let notAssessed = administration.notDoneReason ?? "NOT ASSESSED"
+        var records = zip(scale.items, administration.items).map { item, value in
+            record(String(ascii(item.code, longest: 8)), item.name, value, reasonNotDone: notAssessed)
+        }
+        let prefix = String(ascii(scale.code, longest: 8).filter { $0.isLetter || $0.isNumber }.prefix(5)).uppercased()
+        let result = participant.result(of: administration, context: context)
+        for subscale in result?.subscales ?? [] {
+            records.append(record(prefix + String(subscale.code.uppercased().prefix(3)), "\(scale.code) \(subscale.name) subscale total",
+                                  subscale.value, reasonNotDone: "NOT ALL ITEMS ASSESSED"))
+        }
+        if scale.total {
+            records.append(record(prefix + "TOT", "\(scale.code) total score", result?.total, reasonNotDone: "NOT ALL ITEMS ASSESSED"))
+        }
+        return records
+    }
+
+    /// Printable ASCII only (accents dropped, anything else `?`), at most `longest` characters.
+    static func ascii(_ text: String, longest: Int) -> String {
+        let folded = text.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
+        let plain = String(folded.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : "?" })
+        return String(plain.prefix(longest))
     }
 
     private static let quoted: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")]

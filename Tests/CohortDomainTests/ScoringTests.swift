@@ -169,4 +169,22 @@ struct ScoringTests {
         #expect(digest.primary(on: Fixture.date("2026-11-05"))?.total == 90)
         #expect(digest.primary(on: Fixture.date("2026-11-09")).map { ($0.total, $0.change) } ?? (0, nil) == (80, -10))
     }
+
+    @Test func sdtmQSHasTotalsVisitNumbersStudyDaysAndTheBaselineFlag() throws {
+        var participant = Fixture.participant(baseline: "2026-11-02")
+        let scz = Fixture.schizophrenia, today = Fixture.date("2026-12-31"), panss = Fixture.scales["PANSS"]!
+        try participant.complete("D1", on: Fixture.date("2026-11-03"), reason: nil, studyProtocol: scz, today: today)
+        try participant.score("D1", scale: panss, items: Array(repeating: 4, count: 30), date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today)
+        try participant.complete("W1", on: Fixture.date("2026-11-10"), reason: nil, studyProtocol: scz, today: today)
+        try participant.score("W1", scale: panss, items: Array(repeating: 3, count: 29) + [nil], date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today)
+        let rows = ScoreExport.rows(participant, format: .sdtm, context: Fixture.context).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        // 30 items + 3 subscales + total, twice.
+        #expect(rows.count == 68)
+        let total = try #require(rows.first { $0[4] == "PANSSTOT" })
+        #expect(total[7] == "120" && total[12] == "2" && total[15] == "1" && total[16] == "Y") // VISITNUM 2, Day 1 is the real baseline day
+        #expect(rows.first { $0[4] == "PANSSPOS" }?[7] == "28")
+        let later = rows.filter { $0[13] == "Week 1" }
+        #expect(later.allSatisfy { $0[15] == "8" && $0[16] == "" }) // Day 8 counted from the completed baseline, 11-03
+        #expect(later.first { $0[4] == "PANSSTOT" }?[10] == "NOT DONE" && later.first { $0[4] == "G16" }?[10] == "NOT DONE")
+    }
 }
