@@ -26,11 +26,19 @@ extension AppState {
             replaceTop(.scoreEntry(entry))
             return []
         }
+        let wasEntered = entry.items[entry.cursor] != .pending
         entry.items[entry.cursor] = .score(digit)
-        entry.cursor += 1
+        entry.cursor = Self.afterEntry(entry, correcting: wasEntered)
         entry.error = nil
         replaceTop(.scoreEntry(entry))
         return []
+    }
+
+    /// Where the cursor goes after an item is entered: the next item; after a correction (arrows back to an
+    /// item already entered), the first item still to enter, so one wrong item costs one keypress.
+    static func afterEntry(_ entry: ScoreEntry, correcting: Bool) -> Int {
+        guard correcting else { return entry.cursor + 1 }
+        return entry.items.firstIndex(of: .pending) ?? entry.items.count
     }
 
     mutating func scoreIntent(_ intent: Intent, _ entry: ScoreEntry) -> [Effect] {
@@ -38,8 +46,15 @@ extension AppState {
         switch intent {
         case .markNotAssessed:
             guard entry.cursor < entry.items.count else { break }
+            let wasEntered = entry.items[entry.cursor] != .pending
             entry.items[entry.cursor] = .notAssessed
-            entry.cursor += 1
+            entry.cursor = Self.afterEntry(entry, correcting: wasEntered)
+            entry.error = nil
+        case .moveUp:
+            entry.cursor = max(0, entry.cursor - 1)
+            entry.error = nil
+        case .moveDown:
+            entry.cursor = min(entry.items.count, entry.cursor + 1)
             entry.error = nil
         case .deleteBackward:
             guard entry.cursor > 0 else { break }

@@ -108,6 +108,8 @@ public struct KeyTable: Sendable {
         b(.participant, [.character("?")], .showHelp, "help"),
 
         b(.scoreEntry, [.backspace], .deleteBackward, "back one item"),
+        b(.scoreEntry, [.left, .up], .moveUp, "previous item (to correct it)"),
+        b(.scoreEntry, [.right, .down], .moveDown, "next item"),
         b(.scoreEntry, [.character("x"), .character("X")], .markNotAssessed, "not assessed"),
         b(.scoreEntry, [.enter], .submit, "save scale"),
         b(.scoreEntry, [.tab], .nextField, "skip scale"),

@@ -31,6 +31,24 @@ struct ScoreEntryTests {
         #expect(entry(fixture)?.error?.contains("28 item(s) still to enter") == true)
     }
 
+    @Test func arrowsReachAWrongItemAndOneKeyCorrectsIt() throws {
+        var fixture = try entering()
+        // Item 5 typed wrong (6 instead of 2), noticed at the end.
+        fixture.type("3333" + "6" + String(repeating: "3", count: 25))
+        #expect(entry(fixture)?.cursor == 30)
+        for _ in 0..<26 { fixture.press(.left) }
+        #expect(entry(fixture)?.cursor == 4)
+        fixture.type("2")
+        #expect(entry(fixture)?.cursor == 30) // nothing left to enter: straight back to the end
+        fixture.press(.up, .up, .down)
+        #expect(entry(fixture)?.cursor == 29)
+        fixture.press(.right, .right)
+        #expect(entry(fixture)?.cursor == 30)
+        fixture.press(.enter)
+        let saved = try fixture.store.participant("101-0001").administration(visit: "W1", scale: "PANSS")
+        #expect(saved?.items == [3, 3, 3, 3, 2] + Array(repeating: 3, count: 25))
+    }
+
     @Test func aFullPANSSSavesAndMovesToTheNextScale() throws {
         var fixture = try entering()
         fixture.type(String(repeating: "3", count: 30))
