@@ -108,12 +108,12 @@ public struct KeyTable: Sendable {
         b(.participant, [.character("?")], .showHelp, "help"),
 
         b(.scoreEntry, [.backspace], .deleteBackward, "back one item"),
-        b(.scoreEntry, [.left, .up], .moveUp, "previous item (to correct it)"),
-        b(.scoreEntry, [.right, .down], .moveDown, "next item"),
         b(.scoreEntry, [.character("x"), .character("X")], .markNotAssessed, "not assessed"),
         b(.scoreEntry, [.enter], .submit, "save scale"),
         b(.scoreEntry, [.tab], .nextField, "skip scale"),
         b(.scoreEntry, [.escape], .cancel, "leave (unsaved items are dropped)"),
+        b(.scoreEntry, [.left, .up], .moveUp, "previous item"),
+        b(.scoreEntry, [.right, .down], .moveDown, "next item"),
 
         b(.prompt, [.enter], .submit, "confirm"),
         b(.prompt, [.tab, .down], .nextField, "next field", footer: false),
