@@ -81,12 +81,21 @@ public enum ScoreExport {
         return records
     }
 
-    /// Printable ASCII only (accents dropped, anything else `?`), at most `longest` characters.
+    /// Printable ASCII only (accents dropped, dashes and quotes made plain, anything else `?`), at most
+    /// `longest` characters.
     static func ascii(_ text: String, longest: Int) -> String {
         let folded = text.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
-        let plain = String(folded.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : "?" })
+        let plain = String(folded.unicodeScalars.map { scalar -> Character in
+            if scalar.isASCII { return scalar.value >= 0x20 && scalar.value < 0x7F ? Character(scalar) : "?" }
+            return plainPunctuation[scalar] ?? "?"
+        })
         return String(plain.prefix(longest))
     }
+
+    private static let plainPunctuation: [Unicode.Scalar: Character] = [
+        "\u{2010}": "-", "\u{2011}": "-", "\u{2012}": "-", "\u{2013}": "-", "\u{2014}": "-", "\u{2212}": "-",
+        "\u{2018}": "'", "\u{2019}": "'", "\u{201C}": "\"", "\u{201D}": "\"", "\u{00A0}": " ", "\u{00D7}": "x",
+    ]
 
     private static let quoted: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
     private static let formulaStart: Set<UInt8> = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@")]

@@ -82,7 +82,8 @@ extension AppState {
                                          fields: [Prompt.Field("Reason")]))
                 return []
             }
-            let change = Change.score(subject: entry.subject, visit: entry.visit, scale: entry.scale, items: entry.values, date: nil, rater: nil, reason: nil)
+            let change = Change.score(subject: entry.subject, visit: entry.visit, scale: entry.scale, items: entry.values, date: nil,
+                                      rater: entry.rater, reason: nil)
             if let refusal = dryRun(change) {
                 entry.error = refusal
                 break
@@ -107,8 +108,10 @@ extension AppState {
         guard let catalog = data?.context.scales else { return }
         let next = entry.scaleIndex + 1
         if next < entry.scales.count {
-            replaceTop(.scoreEntry(ScoreEntry.start(subject: entry.subject, visit: entry.visit, scales: entry.scales, index: next,
-                                                    participant: participant, catalog: catalog)))
+            var following = ScoreEntry.start(subject: entry.subject, visit: entry.visit, scales: entry.scales, index: next,
+                                             participant: participant, catalog: catalog)
+            following.rater = entry.rater // asked once per visit
+            replaceTop(.scoreEntry(following))
         } else {
             screens.removeLast()
             let studyProtocol = data?.context.protocols[participant.study]

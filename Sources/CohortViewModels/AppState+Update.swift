@@ -242,6 +242,9 @@ extension AppState {
             guard !visit.definition.scales.isEmpty, let catalog = data?.context.scales else { return [] }
             screens.append(.scoreEntry(ScoreEntry.start(subject: subject, visit: visit.code, scales: visit.definition.scales,
                                                         index: 0, participant: participant, catalog: catalog)))
+            // Who rates is asked once per visit, the last initials offered.
+            overlay = .prompt(Prompt(.rater(subject: subject, visit: visit.code), title: "Rater for \(subject) \(visit.code): your initials",
+                                     fields: [Prompt.Field("Rater", raterInitials ?? "", hint: "2 or 3 letters")]))
         default:
             break
         }
@@ -320,6 +323,20 @@ extension AppState {
         case .filter:
             overlay = nil
             return []
+        case .rater:
+            let initials = prompt.value(0).uppercased()
+            guard (2...3).contains(initials.count), initials.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+                prompt.error = "The rater's initials are 2 or 3 letters."
+                overlay = .prompt(prompt)
+                return []
+            }
+            raterInitials = initials
+            if case .scoreEntry(var entry) = screen {
+                entry.rater = initials
+                replaceTop(.scoreEntry(entry))
+            }
+            overlay = nil
+            return []
         case .complete(let subject, let visit):
             change = date(0).map { .complete(subject: subject, visit: visit, date: $0, reason: optional(1)) }
         case .miss(let subject, let visit):
@@ -349,7 +366,8 @@ extension AppState {
             change = .revert(subject: entry.after.subject, to: entry.before, expected: entry.after, description: entry.description,
                              reason: prompt.value(0))
         case .scoreReason(let entry):
-            change = .score(subject: entry.subject, visit: entry.visit, scale: entry.scale, items: entry.values, date: nil, rater: nil, reason: prompt.value(0))
+            change = .score(subject: entry.subject, visit: entry.visit, scale: entry.scale, items: entry.values, date: nil, rater: entry.rater,
+                            reason: prompt.value(0))
         }
         guard let change else {
             overlay = .prompt(prompt)

@@ -26,6 +26,8 @@ public struct AppState: Equatable, Sendable {
     public var status: StatusLine?
     /// Changes `u` can take back, newest last.
     public var undoStack: [UndoEntry] = []
+    /// The rater's initials last given by this user, offered again at the next visit's score entry.
+    public var raterInitials: String?
     /// The open summary screen's figures, recomputed only when its day or the data changes.
     private(set) var summaryCache: SummaryFigures?
 

@@ -12,6 +12,7 @@ public struct Prompt: Equatable, Sendable {
         case classify(subject: String, visit: String)
         case scoreReason(ScoreEntry)
         case undo(UndoEntry)
+        case rater(subject: String, visit: String)
         case filter
 
         /// The participant the prompt changes, if any.
@@ -22,6 +23,7 @@ public struct Prompt: Equatable, Sendable {
                 return subject
             case .scoreReason(let entry): return entry.subject
             case .undo(let entry): return entry.after.subject
+            case .rater: return nil
             case .filter: return nil
             }
         }

@@ -29,6 +29,8 @@ public struct ScoreEntry: Equatable, Sendable {
     public var cursor: Int
     /// Why the last keypress or save was refused.
     public var error: String?
+    /// The rater's initials for this visit (asked when entry opens).
+    public var rater: String?
 
     /// The scale being entered.
     public var scale: String { scales[scaleIndex] }
@@ -47,6 +49,6 @@ public struct ScoreEntry: Equatable, Sendable {
         let saved = participant.administration(visit: visit, scale: code)
         let items: [Item] = saved.map { $0.items.map { $0.map(Item.score) ?? .notAssessed } } ?? Array(repeating: .pending, count: count)
         return ScoreEntry(subject: subject, visit: visit, scales: scales, scaleIndex: index, items: items,
-                          cursor: saved == nil ? 0 : count, error: nil)
+                          cursor: saved == nil ? 0 : count, error: nil, rater: nil)
     }
 }

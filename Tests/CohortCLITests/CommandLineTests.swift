@@ -156,7 +156,7 @@ struct CommandLineTests {
         let sdtm = cli.ok(["export", "--format", "sdtm"]).stdout.split(separator: "\n").map(String.init)
         #expect(sdtm.count == 4)
         #expect(sdtm.dropFirst().map { $0.split(separator: ",")[2] } == ["T-1-101-0001", "T-1-101-0002", "T-1-101-0003"])
-        #expect(sdtm[1].hasSuffix(",4,4,\"'=Day, \"\"one\"\"\",2026-11-18"), "\(sdtm[1])")
+        #expect(sdtm[1].contains(",Clinical Global Impression - Severity,4,4,4,,,1,\"'=Day, \"\"one\"\"\",2026-11-18,1,Y"), "\(sdtm[1])")
     }
 
     @Test func demoIsReproducibleAndHasSomethingToShow() throws {

@@ -56,6 +56,9 @@ struct TerminalFollowsTheDiskTests {
         session.send("Enter")
         #expect(session.waitFor("101-0004"), "\(session.screen())")
         session.send("s")
+        #expect(session.waitFor("Rater for 101-0004"), "\(session.screen())")
+        session.send("DM", literal: true)
+        session.send("Enter")
         #expect(session.waitFor("YMRS"), "\(session.screen())")
         // ...while another copy corrects the same scores.
         let before = cli.ok(["audit", "101-0004", "--format", "json"]).stdout

@@ -74,6 +74,9 @@ struct ScreenTests {
         var scene = try Scene()
         defer { scene.remove() }
         scene.press(.down, .down, .character("c"), .enter, .character("s"))
+        GoldenFile.check(scene.frame(100, 30).text, named: "score-entry-rater")
+        scene.type("dm")
+        scene.press(.enter)
         scene.type("3425")
         GoldenFile.check(scene.frame(100, 30).text, named: "score-entry-partial")
         scene.type(String(repeating: "3", count: 26))

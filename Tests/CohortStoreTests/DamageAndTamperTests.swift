@@ -150,7 +150,9 @@ struct DamageAndTamperTests {
         let time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
         #expect(trail.records.allSatisfy { $0.user == "dr.lead" && $0.time.wholeMatch(of: time) != nil })
         let correction = trail.records.filter { $0.reason == "miscoded" }.map(\.operation)
-        #expect(correction == [PatchOperation(op: .replace, path: "/administrations/0/items/0", value: .int(0), old: .int(1))])
+        // The corrected item, and the day of the correction (so a flag it raises is seen that day).
+        #expect(correction == [PatchOperation(op: .add, path: "/administrations/0/correctedOn", value: .string("2026-11-25")),
+                               PatchOperation(op: .replace, path: "/administrations/0/items/0", value: .int(0), old: .int(1))])
         #expect(trail.records.filter { $0.reason == "withdrew consent" }.count >= 2)
     }
 

@@ -45,7 +45,9 @@ struct FormsTests {
 
     @Test func summaryAcknowledgesUrgentFlags() throws {
         var fixture = try ViewModelFixture()
-        fixture.press(.character("c"), .enter, .character("s"), .tab, .tab)
+        fixture.press(.character("c"), .enter, .character("s"))
+        fixture.type("dm")
+        fixture.press(.enter, .tab, .tab)
         fixture.type("000010")
         fixture.press(.enter)
         fixture.press(.character("S"))

@@ -9,6 +9,13 @@ struct ScoreEntryTests {
         fixture.press(.character("s"))
         #expect(fixture.state.status?.text.contains("complete it first") == true)
         fixture.press(.character("c"), .enter, .character("s"))
+        // The rater is asked once per visit.
+        guard case .prompt(let asked)? = fixture.state.overlay, case .rater = asked.purpose else {
+            Issue.record("no rater asked")
+            return fixture
+        }
+        fixture.type("dm")
+        fixture.press(.enter)
         return fixture
     }
 
@@ -54,7 +61,7 @@ struct ScoreEntryTests {
         fixture.type(String(repeating: "3", count: 30))
         fixture.press(.enter)
         let saved = try fixture.store.participant("101-0001").administration(visit: "W1", scale: "PANSS")
-        #expect(saved?.items == Array(repeating: 3, count: 30))
+        #expect(saved?.items == Array(repeating: 3, count: 30) && saved?.rater == "DM")
         #expect(entry(fixture)?.scale == "CGI-S")
         fixture.type("4")
         fixture.press(.enter)
@@ -71,6 +78,10 @@ struct ScoreEntryTests {
         var fixture = try entering()
         fixture.type(String(repeating: "3", count: 30))
         fixture.press(.enter, .escape, .character("s"))
+        // The last initials are offered again: Enter accepts them.
+        guard case .prompt(let asked)? = fixture.state.overlay, case .rater = asked.purpose else { Issue.record("no rater asked"); return }
+        #expect(asked.value(0) == "DM")
+        fixture.press(.enter)
         #expect(entry(fixture)?.cursor == 30) // pre-filled with the saved scores
         fixture.press(.backspace)
         fixture.type("4")
