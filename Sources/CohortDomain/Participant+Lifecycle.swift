@@ -26,7 +26,7 @@ extension Participant {
         }
         if planned.definition.isBaseline && studyProtocol.blinded {
             guard let randomization else {
-                throw DomainError("\(subject) is not randomized yet: \(studyProtocol.id) is blinded, so the baseline visit is completed only after randomization. Record it with `cohort randomize \(subject) NUMBER --date DATE`.")
+                throw DomainError("\(subject) is not randomized yet: \(studyProtocol.id) is blinded, so the baseline visit is completed only after randomization. Record the sponsor's number first: `cohort randomize \(subject) NUMBER`, or R on the participant's page.")
             }
             guard randomization.date <= date else {
                 throw DomainError("\(subject) was randomized on \(randomization.date), after \(date): the baseline visit cannot be completed before randomization.")

@@ -22,8 +22,8 @@ extension JSONFileStore {
 
     private func verifyLocked() -> (problems: [String], notes: [String]) {
         var problems = foldersClosed + Self.entryProblems(directory), notes: [String] = []
-        let (ledgerHeads, ledgerProblems) = (try? ledger.entries()) ?? ([:], ["\(directory)/ledger cannot be read"])
-        problems += ledgerProblems
+        let (ledgerHeads, ledgerLines) = (try? ledger.entries()) ?? ([:], ["\(directory)/ledger cannot be read"])
+        notes += ledgerLines
         let storeLog = auditLog(nil)
         do {
             let site = try readSite()

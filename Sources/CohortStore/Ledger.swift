@@ -37,10 +37,23 @@ struct Ledger {
     func record(_ chain: String, head: AuditHead) throws {
         let line = JSONValue.object(["subject": .string(chain), "seq": .int(head.seq), "hash": .string(head.hash)]).canonicalBytes()
         try DurableFile.makeDirectory(directory)
-        try DurableFile.append(path, line + [UInt8(ascii: "\n")])
+        // A copy killed mid-append leaves a torn last line: start on a line of our own.
+        try DurableFile.append(path, (endsMidLine() ? [UInt8(ascii: "\n")] : []) + line + [UInt8(ascii: "\n")])
     }
 
-    /// Every head every machine's ledger recorded, by chain, in file order; unreadable lines are named.
+    /// Whether this machine's ledger ends without a newline (a torn last line).
+    private func endsMidLine() -> Bool {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return false }
+        var last: UInt8 = 0
+        return pread(descriptor, &last, 1, off_t(info.st_size - 1)) == 1 && last != UInt8(ascii: "\n")
+    }
+
+    /// Every head every machine's ledger recorded, by chain, in file order; unreadable lines (a copy killed
+    /// while writing one) are named, as notes.
     func entries() throws -> (heads: [String: [AuditHead]], problems: [String]) {
         var heads: [String: [AuditHead]] = [:]
         var problems: [String] = []
@@ -50,7 +63,7 @@ struct Ledger {
             for (index, range) in AuditLog.lineRanges(bytes).enumerated() {
                 guard let value = try? JSONValue.parse(bytes[range]), let chain = value["subject"]?.stringValue,
                       let seq = value["seq"]?.intValue, let hash = value["hash"]?.stringValue else {
-                    problems.append("\(filePath) line \(index + 1): not a readable ledger entry (edited or damaged)")
+                    problems.append("\(filePath) line \(index + 1): not a readable ledger entry (cut short by a copy killed while writing it, or edited)")
                     continue
                 }
                 heads[chain, default: []].append(AuditHead(seq: seq, hash: hash))

@@ -203,6 +203,14 @@ extension AppState {
             }
             overlay = .prompt(Self.classifyPrompt(subject: participant.subject, visit: visits[page.selection].code, kind: deviation.kind,
                                                   classified: participant.deviationClass(at: visits[page.selection].code)))
+        case .randomizeParticipant:
+            guard studyProtocol.blinded else {
+                status = StatusLine("\(studyProtocol.id) is open-label: the arm was recorded at enrollment.", .info)
+                return []
+            }
+            overlay = .prompt(Prompt(.randomize(subject: participant.subject),
+                                     title: "Randomize \(participant.subject): the number from the sponsor's system",
+                                     fields: [Prompt.Field("Number", hint: "1-20 of A-Z a-z 0-9 -"), Prompt.Field("Date", today.description, hint: "YYYY-MM-DD")]))
         case .withdrawParticipant:
             overlay = .prompt(Prompt(.withdraw(subject: participant.subject),
                                      title: "Withdraw \(participant.subject): scheduled visits are cancelled (the safety follow-up stays); early termination is scheduled",
@@ -353,6 +361,8 @@ extension AppState {
             change = category.flatMap { category in
                 date(2).map { .withdraw(subject: subject, date: $0, category: category, reason: prompt.value(1), screenFailure: screenFailure) }
             }
+        case .randomize(let subject):
+            change = date(1).map { .randomize(subject: subject, number: prompt.value(0), date: $0) }
         case .acknowledge(let subject, let visit, let flag):
             change = .acknowledge(subject: subject, visit: visit, flag: flag, action: prompt.value(0))
         case .classify(let subject, let visit):

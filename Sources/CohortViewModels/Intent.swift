@@ -21,6 +21,7 @@ public enum Intent: String, CaseIterable, Sendable {
     case showHelp = "show-help"
     case undo = "undo"
     case withdrawParticipant = "withdraw-participant"
+    case randomizeParticipant = "randomize-participant"
     case acknowledgeFlag = "acknowledge-flag"
     case noteDeviation = "note-deviation"
     case back = "back"

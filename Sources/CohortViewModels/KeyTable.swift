@@ -103,6 +103,7 @@ public struct KeyTable: Sendable {
         b(.participant, [.character("a")], .acknowledgeFlag, "acknowledge flag"),
         b(.participant, [.character("n")], .noteDeviation, "classify deviation"),
         b(.participant, [.character("w")], .withdrawParticipant, "withdraw"),
+        b(.participant, [.character("R")], .randomizeParticipant, "randomize (blinded)"),
         b(.participant, [.character("u")], .undo, "undo"),
         b(.participant, [.escape, .character("q")], .back, "back"),
         b(.participant, [.character("?")], .showHelp, "help"),

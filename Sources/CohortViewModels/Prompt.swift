@@ -8,6 +8,7 @@ public struct Prompt: Equatable, Sendable {
         case miss(subject: String, visit: String)
         case reschedule(subject: String, visit: String)
         case withdraw(subject: String)
+        case randomize(subject: String)
         case acknowledge(subject: String, visit: String, flag: String)
         case classify(subject: String, visit: String)
         case scoreReason(ScoreEntry)
@@ -18,7 +19,7 @@ public struct Prompt: Equatable, Sendable {
         /// The participant the prompt changes, if any.
         public var subject: String? {
             switch self {
-            case .complete(let subject, _), .miss(let subject, _), .reschedule(let subject, _), .withdraw(let subject),
+            case .complete(let subject, _), .miss(let subject, _), .reschedule(let subject, _), .withdraw(let subject), .randomize(let subject),
                  .acknowledge(let subject, _, _), .classify(let subject, _):
                 return subject
             case .scoreReason(let entry): return entry.subject

@@ -97,3 +97,29 @@ struct FormsTests {
 }
 
 import Foundation
+
+/// Randomizing from the participant's page, as from `cohort randomize`.
+struct RandomizeFromTheScreenTests {
+    @Test func aBlindedParticipantIsRandomizedWithTheSponsorsNumberAndDuplicatesAreRefused() throws {
+        var fixture = try ViewModelFixture()
+        let request = EnrollmentRequest(subject: "101-0003", initials: "EF", birthYear: "1990", sex: "M", study: "SCZ-5W-INPT",
+                                        arm: "", consentDate: "2026-11-20", baselineDate: "2026-11-27")
+        _ = try fixture.store.enroll(request, today: ViewModelFixture.today)
+        fixture.run([.load])
+        fixture.state.filter = ""
+        let participant = try fixture.store.participant("101-0003")
+        fixture.run([.fetch(subject: "101-0003", then: nil)])
+        fixture.state.screens.append(.participant(ParticipantPage(subject: participant.subject)))
+        fixture.press(.character("R"))
+        guard case .prompt(let asked)? = fixture.state.overlay, case .randomize = asked.purpose else { Issue.record("no prompt"); return }
+        fixture.type("R-101-0001") // another participant's number: the store, which sees every participant, refuses it
+        fixture.press(.enter)
+        #expect(fixture.state.status?.kind == .error && fixture.state.status?.text.contains("already used") == true, "\(String(describing: fixture.state.status))")
+        #expect(try fixture.store.participant("101-0003").randomization == nil)
+        fixture.press(.character("R"))
+        fixture.type("R-0042")
+        fixture.press(.enter)
+        #expect(fixture.state.overlay == nil)
+        #expect(try fixture.store.participant("101-0003").randomization == Randomization(number: "R-0042", date: ViewModelFixture.today))
+    }
+}
