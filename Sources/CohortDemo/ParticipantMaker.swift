@@ -18,7 +18,8 @@ struct ParticipantMaker {
         let baseline = today.adding(days: -random.int(-8...(lastDay + 20)))
         let consent = min(today, baseline.adding(days: -random.int(9...13)))
         let initials = Self.initials(&random), birthYear = String(consent.year - random.int(20...60))
-        let sex = ["F", "M", "F", "M", "X"][random.int(0...4)]
+        let sexDraw = random.int(0...99)
+        let sex = sexDraw < 49 ? "F" : sexDraw < 98 ? "M" : "X"
         // The draw that chose an arm is made in a blinded study too, so a seed keeps giving the same site.
         let armDraw = random.int(0...1)
         let request = EnrollmentRequest(subject: subject, initials: initials, birthYear: birthYear, sex: sex, study: studyProtocol.id,
@@ -73,6 +74,14 @@ struct ParticipantMaker {
                 record(try participant.score(definition.code, scale: scale, items: items, date: nil, rater: "DM", reason: nil,
                                              studyProtocol: studyProtocol, today: today), at(date))
             }
+            // No one is randomized over an urgent screening C-SSRS left unseen: the PI assesses it first.
+            if definition.code == studyProtocol.visits.first?.code, let time = history.last?.time {
+                for flag in participant.unacknowledgedUrgentFlags(context: context) where flag.visit == definition.code {
+                    record(try participant.acknowledge(flag: flag.flag, visit: flag.visit,
+                                                       action: "PI assessed at screening: no current intent or plan on interview; weekly C-SSRS",
+                                                       on: date, user: "demo", context: context), time)
+                }
+            }
             if let stop = withdrawAfter, completedCount >= stop, !participant.status.hasLeft, participant.status != .completed {
                 let when = min(today, date.adding(days: random.int(1...4)))
                 let (category, reason): (WithdrawalCategory, String) = [
@@ -83,6 +92,17 @@ struct ParticipantMaker {
                                                 studyProtocol: studyProtocol, today: today), at(when))
                 break
             }
+        }
+        // Never dosed and far past the planned Day 1: a screen failure, as a site records it.
+        if participant.status == .screening, let last = history.last?.time,
+           let baseline = studyProtocol.baselineVisit, let record = participant.visit(baseline.code), record.status == .scheduled,
+           participant.baselineDate.adding(days: 14) < today {
+            let when = participant.baselineDate.adding(days: 3)
+            history.append((participant, nil, last))
+            _ = try participant.withdraw(on: when, category: .other, reason: "did not meet entry criteria at screening",
+                                         screenFailure: true, studyProtocol: studyProtocol, today: today)
+            history[history.count - 1] = (participant, "did not meet entry criteria at screening",
+                                          max(last, SimulatedClock.morning(of: when, minutes: 300)))
         }
         return history
     }

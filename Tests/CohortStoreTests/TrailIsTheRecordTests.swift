@@ -192,3 +192,21 @@ extension StoreFixture {
     /// The review table of a freshly opened store.
     func reopenedTable() -> LoadedTable { ((try? reopen())?.loadTable(.full)) ?? LoadedTable(table: ReviewTable([]), isFullyChecked: true) }
 }
+
+/// The ledger after a copy was killed while appending to it.
+struct TornLedgerTests {
+    @Test func aTornLedgerLineIsANoteAndTheNextEntryStartsOnItsOwnLine() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        try fixture.enroll("101-0001")
+        let path = "ledger/\(Ledger.machineName()).jsonl"
+        fixture.write(path, fixture.bytes(path) + Array("{\"hash\":\"ab".utf8))
+        let outcome = fixture.store.verify()
+        #expect(outcome.problems.isEmpty, "\(outcome.problems)")
+        #expect(outcome.notes.contains { $0.contains("cut short") })
+        try fixture.store.apply(.reschedule(subject: "101-0001", visit: "W1", date: CivilDate("2026-11-26")!, reason: nil), today: StoreFixture.today, user: "t")
+        let lines = String(decoding: fixture.bytes(path), as: UTF8.self).split(separator: "\n")
+        #expect(lines.last?.hasPrefix("{\"hash\":") == true && lines.last?.hasSuffix("\"subject\":\"101-0001\"}") == true)
+        #expect(try Ledger(directory: fixture.path("ledger")).furthest("101-0001")?.seq == fixture.store.readParticipant("101-0001").audit.seq)
+    }
+}
