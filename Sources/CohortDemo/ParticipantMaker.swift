@@ -90,6 +90,10 @@ struct ParticipantMaker {
                 ][random.int(0...3)]
                 record(try participant.withdraw(on: when, category: category, reason: reason, screenFailure: false,
                                                 studyProtocol: studyProtocol, today: today), at(when))
+                // The early-termination visit is done the day they leave, when the site sees them.
+                if let termination = studyProtocol.earlyTerminationVisit, let time = history.last?.time {
+                    record(try participant.complete(termination.code, on: when, reason: nil, studyProtocol: studyProtocol, today: today), time)
+                }
                 break
             }
         }

@@ -118,9 +118,10 @@ extension Participant {
             new.notDoneReason = try FreeText.required(reason, what: "reason \(scale.code) was not done at \(code) (every item is x)")
         }
         if let existing, let kept {
+            new.correctedOn = kept.correctedOn
             guard kept != new else { throw DomainError("\(subject) \(code) \(scale.code) already holds these scores.") }
             let why = try FreeText.required(reason, what: "reason to change \(scale.code) scores already saved for \(code)")
-            if new.items != kept.items { new.correctedOn = today } else { new.correctedOn = kept.correctedOn }
+            if new.items != kept.items { new.correctedOn = today }
             administrations[existing] = new
             return why
         }

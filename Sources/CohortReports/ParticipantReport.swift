@@ -95,7 +95,7 @@ public enum ParticipantText {
         for visit in participant.plannedVisits(studyProtocol) {
             let done = visit.record.completedDate?.description ?? visit.record.missedDate.map { "\($0) missed: \(visit.record.missedReason ?? "")" } ?? ""
             let deviation = visit.deviationDays.map { " (\($0 < 0 ? "\(-$0)d early" : "\($0)d late"))" } ?? ""
-            let entered = visit.definition.scales.filter { participant.administration(visit: visit.code, scale: $0) != nil }.count
+            let entered = visit.definition.scales.filter { participant.administration(visit: visit.code, scale: $0).map { !$0.isNotDone } ?? false }.count
             rows.append([visit.code, visit.definition.name, visit.scheduled.description,
                          "\(visit.window.start)..\(visit.window.end)", visit.status.rawValue,
                          visit.windowState(on: today).rawValue + deviation, done, "\(entered)/\(visit.definition.scales.count)"])

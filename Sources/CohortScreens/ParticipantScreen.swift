@@ -12,8 +12,10 @@ struct ParticipantScreen {
         drawTitleBar("\(participant.subject) \(participant.initials) \(glyphs.dot) born \(participant.birthYear) \(glyphs.dot) \(participant.sex.rawValue) \(glyphs.dot) \(participant.study) \(glyphs.dot) \(participant.allocation)",
                      right: participant.status.rawValue, y: area.top, on: &grid, glyphs: glyphs)
         var y = area.top + 1
-        var details = "Consent \(participant.consentDate)  Baseline \(participant.baselineDate)"
-        if let exit = participant.exit { details += "  Left \(exit.date): \(exit.reason)" }
+        var details = "Consent \(participant.consentDate)  Planned Day 1 \(participant.baselineDate)"
+        let origin = participant.origin(studyProtocol)
+        if origin != participant.baselineDate { details += "  Day 1 \(origin)" }
+        if let exit = participant.exit { details += "  Left \(exit.date)" + (exit.category.map { " (\($0.rawValue))" } ?? "") + ": \(exit.reason)" }
         grid.put(details, x: 1, y: y, style: Style(.muted))
         y += 1
         for flag in participant.unacknowledgedUrgentFlags(context: data.context) where y < area.bottom {
@@ -25,14 +27,14 @@ struct ParticipantScreen {
         // Timeline.
         let visits = participant.plannedVisits(studyProtocol)
         let wide = grid.width >= 90
-        grid.put(wide ? "VISIT  NAME                 SCHEDULED   WINDOW        STATUS     STATE      SCALES" : "VISIT  SCHEDULED   STATE      SCALES",
+        grid.put(wide ? "VISIT  NAME                 SCHEDULED   WINDOW        STATUS     STATE      SCALES DEVIATION" : "VISIT  SCHEDULED   STATE      SCALES DEVIATION",
                  x: 1, y: y, style: Style(.muted, bold: true))
         y += 1
         for (index, visit) in visits.enumerated() where y < area.bottom {
             let selected = index == page.selection
             if selected { grid.fill(y: y, style: .selected) }
             let base = selected ? Style.selected : Style.plain
-            let entered = visit.definition.scales.filter { participant.administration(visit: visit.code, scale: $0) != nil }.count
+            let entered = visit.definition.scales.filter { participant.administration(visit: visit.code, scale: $0).map { !$0.isNotDone } ?? false }.count
             let state = visit.windowState(on: state.day)
             var stateText = state.rawValue
             if let days = visit.deviationDays { stateText += days < 0 ? " \(-days)d" : " +\(days)d" }
@@ -45,7 +47,15 @@ struct ParticipantScreen {
             var stateStyle = base
             stateStyle.tone = tone(of: state)
             x += grid.put(DisplayWidth.pad(stateText, to: 10), x: x, y: y, style: stateStyle) + 1
-            grid.put("\(entered)/\(visit.definition.scales.count)", x: x, y: y, style: base)
+            x += grid.put(DisplayWidth.pad("\(entered)/\(visit.definition.scales.count)", to: 6), x: x, y: y, style: base) + 1
+            // The kind shows in the state column; its class here (n classifies it).
+            if participant.deviation(at: visit.code, studyProtocol) != nil {
+                let classified = participant.deviationClass(at: visit.code)
+                var style = base
+                style.tone = classified == nil ? .warning : .muted
+                grid.put(DisplayWidth.truncate(classified?.classification.rawValue ?? DeviationClass.unclassified.rawValue,
+                                               to: max(0, grid.width - x - 1), ellipsis: glyphs.ellipsis), x: x, y: y, style: style)
+            }
             y += 1
         }
         y += 1

@@ -188,3 +188,17 @@ struct ScoringTests {
         #expect(later.first { $0[4] == "PANSSTOT" }?[10] == "NOT DONE" && later.first { $0[4] == "G16" }?[10] == "NOT DONE")
     }
 }
+
+/// A correction that changes nothing is refused, even after an earlier correction.
+struct RepeatedCorrectionTests {
+    @Test func theSameScoresAgainAreRefusedAfterACorrection() throws {
+        var participant = Fixture.participant(baseline: "2026-11-02")
+        let scz = Fixture.schizophrenia, today = Fixture.date("2026-12-31"), cgi = Fixture.scales["CGI-S"]!
+        try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
+        try participant.score("D1", scale: cgi, items: [4], date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today)
+        try participant.score("D1", scale: cgi, items: [5], date: nil, rater: nil, reason: "misread", studyProtocol: scz, today: today)
+        #expect(participant.administration(visit: "D1", scale: "CGI-S")?.correctedOn == today)
+        #expect { try participant.score("D1", scale: cgi, items: [5], date: nil, rater: nil, reason: "again", studyProtocol: scz, today: today) }
+            throws: { ($0 as? DomainError)?.message.contains("already holds") == true }
+    }
+}

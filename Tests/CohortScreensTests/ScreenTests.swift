@@ -63,6 +63,25 @@ struct ScreenTests {
         #expect(scene.frame(20, 5).lines.count == 5)
     }
 
+    @Test func aMissedVisitShowsAsADeviationUntilClassified() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        // 101-0002's W2 is overdue in the demo: marked missed, it becomes a deviation.
+        scene.run([.apply(.miss(subject: "101-0002", visit: "W2", date: ScreenTests.today, reason: "unreachable"), basis: nil),
+                   .fetch(subject: "101-0002", then: nil)])
+        var opened = ParticipantPage(subject: "101-0002")
+        opened.selection = 3 // W2
+        scene.state.screens.append(.participant(opened))
+        guard case .participant(let page) = scene.state.screen else { Issue.record("participant not opened"); return }
+        #expect(scene.frame(100, 34).text.contains("missed     0/5    unclassified"), "\(scene.frame(100, 34).text)")
+        scene.press(.character("n"))
+        scene.type("minor")
+        scene.press(.tab)
+        scene.type("transport strike")
+        scene.press(.enter)
+        #expect(scene.frame(100, 34).text.contains("missed     0/5    minor"), "\(page.subject): \(scene.frame(100, 34).text)")
+    }
+
     @Test func participantView() throws {
         var scene = try Scene()
         defer { scene.remove() }
