@@ -97,11 +97,15 @@ struct ParticipantMaker {
                 break
             }
         }
-        // Never dosed and far past the planned Day 1: a screen failure, as a site records it.
+        // Screen failures, as a site records them: one in seven still in screening fails the entry criteria
+        // (decided by the subject number, so no draw changes the rest of the site), and anyone never dosed
+        // long after the planned Day 1.
+        let screening = studyProtocol.visits.first.flatMap { participant.visit($0.code) }
+        let failsEntry = (Int(subject.suffix(4)) ?? 1) % 7 == 0 && screening?.status == .completed
         if participant.status == .screening, let last = history.last?.time,
            let baseline = studyProtocol.baselineVisit, let record = participant.visit(baseline.code), record.status == .scheduled,
-           participant.baselineDate.adding(days: 14) < today {
-            let when = participant.baselineDate.adding(days: 3)
+           failsEntry || participant.baselineDate.adding(days: 14) < today {
+            let when = failsEntry ? min(today, (screening?.completedDate ?? today).adding(days: 2)) : participant.baselineDate.adding(days: 3)
             history.append((participant, nil, last))
             _ = try participant.withdraw(on: when, category: .other, reason: "did not meet entry criteria at screening",
                                          screenFailure: true, studyProtocol: studyProtocol, today: today)

@@ -91,7 +91,11 @@ extension Participant {
                                reason: String?, studyProtocol: StudyProtocol, today: CivilDate) throws -> String? {
         let planned = try plannedVisit(code, studyProtocol)
         guard planned.status == .completed, let completed = planned.record.completedDate else {
-            throw DomainError("\(subject) visit \(code) is \(planned.status.rawValue); complete it before entering scores.")
+            switch planned.status {
+            case .cancelled: throw DomainError("\(subject) visit \(code) was cancelled; a cancelled visit has no scores.")
+            case .missed: throw DomainError("\(subject) visit \(code) was marked missed; complete it (with a reason) before entering scores.")
+            default: throw DomainError("\(subject) visit \(code) is \(planned.status.rawValue); complete it before entering scores.")
+            }
         }
         guard planned.definition.scales.contains(scale.code) else {
             throw DomainError("\(scale.code) is not collected at \(code); its scales are \(planned.definition.scales.joined(separator: ", ")).")

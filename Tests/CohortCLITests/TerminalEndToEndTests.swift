@@ -131,3 +131,52 @@ struct TerminalEndToEndTests {
         #expect(missing.status == 2 && missing.stderr.contains("cohort init"))
     }
 }
+
+/// Score entry corrected with the arrow keys, and an urgent flag acknowledged with what was done, in the real TUI.
+@Suite(.serialized)
+struct TerminalSafetyEndToEndTests {
+    @Test func aWrongItemFixedWithArrowsThenAnUrgentFlagAcknowledgedWithAnAction() throws {
+        let cli = CLIHarness()
+        cli.ok(["demo"])
+        defer { cli.remove() }
+        let session = try TmuxSession(CLIHarness.binary, width: 100, height: 30,
+                                      environment: ["COHORT_STORE": cli.store, "COHORT_TODAY": "2026-11-25", "COHORT_USER": "lead", "TERM": "xterm-256color"])
+        #expect(session.waitFor("Today (4)"), "\(session.screen())")
+        session.send("j", "j", "c")
+        #expect(session.waitFor("Complete 101-0010 W2"), "\(session.screen())")
+        session.send("Enter")
+        #expect(session.waitFor("Saved: 101-0010 W2 completed"), "\(session.screen())")
+        session.send("s")
+        #expect(session.waitFor("Rater for 101-0010 W2"), "\(session.screen())")
+        session.send("JD", literal: true)
+        session.send("Enter")
+        // PANSS: item 1 typed 7 by mistake, noticed at the end; the arrows go back, one key fixes it.
+        session.send("7" + String(repeating: "4", count: 29), literal: true)
+        #expect(session.waitFor("total 123"), "\(session.screen())")
+        for _ in 0..<30 { session.send("Left") }
+        session.send("4", literal: true)
+        #expect(session.waitFor("total 120"), "\(session.screen())")
+        session.send("Enter")
+        #expect(session.waitFor("CGI-S (2/3)"), "\(session.screen())")
+        session.send("4", literal: true)
+        session.send("Enter")
+        #expect(session.waitFor("CSSRS (3/3)"), "\(session.screen())")
+        session.send("000100", literal: true) // intent: yes
+        session.send("Enter")
+        #expect(session.waitFor("URGENT"), "\(session.screen())")
+        session.send("Escape", "Enter")
+        #expect(session.waitFor("a acknowledge"), "\(session.screen())")
+        session.send("a")
+        #expect(session.waitFor("what was done?"), "\(session.screen())")
+        session.send("PI assessed; 1:1 observation", literal: true)
+        session.send("Enter")
+        #expect(session.waitFor("acknowledged"), "\(session.screen())")
+        session.send("q", "q")
+        let shown = cli.json(cli.ok(["show", "101-0010", "--format", "json"]).stdout)
+        let panss = (shown["scores"] as? [[String: Any]])?.first { $0["visit"] as? String == "W2" && $0["scale"] as? String == "PANSS" }
+        #expect(panss?["scores"] as? String == String(repeating: "4", count: 30) && panss?["rater"] as? String == "JD")
+        let trail = cli.ok(["audit", "101-0010", "--format", "json"]).stdout
+        #expect(trail.contains("PI assessed; 1:1 observation"))
+        #expect(cli.ok(["verify"]).status == 0)
+    }
+}

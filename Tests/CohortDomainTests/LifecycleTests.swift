@@ -61,6 +61,8 @@ struct LifecycleTests {
         #expect(throws: DomainError.self) {
             try participant.complete("W2", on: Fixture.date("2026-11-21"), reason: nil, studyProtocol: scz, today: today)
         }
+        #expect { try participant.score("W2", scale: Fixture.scales["CSSRS"]!, items: [0, 0, 0, 0, 0, 0], date: nil, rater: nil, reason: nil,
+                                        studyProtocol: scz, today: today) } throws: { ($0 as? DomainError)?.message.contains("cancelled visit has no scores") == true }
         #expect(throws: DomainError.self) {
             try participant.withdraw(on: Fixture.date("2026-11-21"), category: .other, reason: "again", screenFailure: false, studyProtocol: scz, today: today)
         }
