@@ -10,12 +10,12 @@ public struct DigestFlag: Sendable, Equatable {
     public var isUrgent: Bool
     /// Acknowledged by the lead.
     public var isAcknowledged: Bool
-    /// The day the administration was last corrected, if it was.
-    public var correctedOn: CivilDate?
+    /// The days the administration's items were corrected.
+    public var corrections: [CivilDate]
 
     /// Creates a flag.
-    public init(visit: String, flag: String, date: CivilDate, isUrgent: Bool, isAcknowledged: Bool, correctedOn: CivilDate? = nil) {
+    public init(visit: String, flag: String, date: CivilDate, isUrgent: Bool, isAcknowledged: Bool, corrections: [CivilDate] = []) {
         self.visit = visit; self.flag = flag; self.date = date; self.isUrgent = isUrgent; self.isAcknowledged = isAcknowledged
-        self.correctedOn = correctedOn
+        self.corrections = corrections
     }
 }

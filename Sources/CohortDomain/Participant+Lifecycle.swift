@@ -71,6 +71,9 @@ extension Participant {
             throw DomainError("\(subject) visit \(code) is \(planned.status.rawValue); only a scheduled visit can be rescheduled.")
         }
         guard date != planned.scheduled else { throw DomainError("\(subject) visit \(code) is already scheduled on \(date).") }
+        guard date >= consentDate else {
+            throw DomainError("\(date) is before \(subject)'s consent (\(consentDate)): nothing is scheduled before consent.")
+        }
         let why: String?
         if planned.window.contains(date) {
             why = try FreeText.optional(reason, what: "reason")
@@ -122,10 +125,10 @@ extension Participant {
             new.notDoneReason = try FreeText.required(reason, what: "reason \(scale.code) was not done at \(code) (every item is x)")
         }
         if let existing, let kept {
-            new.correctedOn = kept.correctedOn
+            new.corrections = kept.corrections
             guard kept != new else { throw DomainError("\(subject) \(code) \(scale.code) already holds these scores.") }
             let why = try FreeText.required(reason, what: "reason to change \(scale.code) scores already saved for \(code)")
-            if new.items != kept.items { new.correctedOn = today }
+            if new.items != kept.items && new.corrections?.last != today { new.corrections = (new.corrections ?? []) + [today] }
             administrations[existing] = new
             return why
         }
@@ -179,7 +182,8 @@ extension Participant {
         }) else {
             throw DomainError("The randomization number '\(Text.shown(number, longest: 24))' must be 1 to 20 of A-Z a-z 0-9 -.")
         }
-        guard !taken.contains(number) else {
+        // Numbers are compared without regard to case: R-001 and r-001 are one number to a sponsor's system.
+        guard !taken.contains(where: { $0.uppercased() == number.uppercased() }) else {
             throw DomainError("Randomization number \(number) is already used in \(studyProtocol.id); check the number the sponsor's system gave.")
         }
         try requirePlausible(date, what: "randomization date", today: today)

@@ -25,7 +25,7 @@ extension Participant {
             .flatMap { administration in
                 (result(of: administration, context: context)?.flags ?? []).map {
                     VisitFlag(subject: subject, visit: administration.visit, flag: $0.flag, urgent: $0.urgent, date: administration.date,
-                              correctedOn: administration.correctedOn)
+                              corrections: administration.corrections ?? [])
                 }
             }
     }
@@ -72,12 +72,12 @@ public struct VisitFlag: Sendable, Hashable, Codable {
     public let urgent: Bool
     /// Date of the administration that raised it.
     public let date: CivilDate
-    /// The day the administration's items were last corrected, if they were.
-    public var correctedOn: CivilDate?
+    /// The days the administration's items were corrected.
+    public var corrections: [CivilDate]
 
     /// Creates a flag.
-    public init(subject: String, visit: String, flag: String, urgent: Bool, date: CivilDate, correctedOn: CivilDate? = nil) {
+    public init(subject: String, visit: String, flag: String, urgent: Bool, date: CivilDate, corrections: [CivilDate] = []) {
         self.subject = subject; self.visit = visit; self.flag = flag; self.urgent = urgent; self.date = date
-        self.correctedOn = correctedOn
+        self.corrections = corrections
     }
 }

@@ -155,8 +155,8 @@ public struct Administration: Codable, Sendable, Equatable {
     public var rater: String?
     /// Why the scale was not done, when every item is not assessed (PRODUCT.md §3.4).
     public var notDoneReason: String?
-    /// The day its items were last corrected: a flag found then is seen on that day's summary.
-    public var correctedOn: CivilDate?
+    /// The days its items were corrected: a flag found by a correction is seen on that day's summary.
+    public var corrections: [CivilDate]?
 
     /// Creates an administration.
     public init(visit: String, scale: String, date: CivilDate, items: [Int?], rater: String? = nil, notDoneReason: String? = nil) {

@@ -63,7 +63,7 @@ public struct ParticipantDigest: Sendable, Equatable {
             scoreDates: participant.administrations.filter { !$0.isNotDone }.map(\.date),
             flags: participant.raisedFlags(context: context).map { flag in
                 DigestFlag(visit: flag.visit, flag: flag.flag, date: flag.date, isUrgent: flag.urgent,
-                           isAcknowledged: acknowledged.contains(flag.visit + "\u{0}" + flag.flag), correctedOn: flag.correctedOn)
+                           isAcknowledged: acknowledged.contains(flag.visit + "\u{0}" + flag.flag), corrections: flag.corrections)
             },
             deviationClasses: participant.deviationClasses)
     }
@@ -84,7 +84,7 @@ public struct ParticipantDigest: Sendable, Equatable {
     /// Flags of earlier-dated administrations whose items were corrected on `date`: found late, they are
     /// still seen on the day they were found.
     public func flags(correctedOn date: CivilDate) -> [VisitFlag] {
-        flags.filter { $0.correctedOn == date && $0.date != date }.map { visitFlag($0) }
+        flags.filter { $0.corrections.contains(date) && $0.date != date }.map { visitFlag($0) }
     }
 
     private func visitFlag(_ flag: DigestFlag) -> VisitFlag {

@@ -135,6 +135,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             for scale in visit.scales where scales[scale] == nil {
                 found.append("visit \(code) lists unknown scale '\(Text.shown(scale))'")
             }
+            if Set(visit.scales).count != visit.scales.count { found.append("visit \(code) lists a scale twice") }
             if !(0...Self.windowLimit).contains(visit.minus) || !(0...Self.windowLimit).contains(visit.plus) {
                 found.append("visit \(code) has a window of minus \(visit.minus), plus \(visit.plus) days; minus and plus are 0 to \(Self.windowLimit)")
             }
@@ -191,6 +192,8 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             found.append(baselines.isEmpty ? "no visit is marked baseline" : "\(baselines.count) visits are marked baseline (\(baselines.map { Text.shown($0.code) }.joined(separator: ", "))); exactly one must be")
         } else if baselines[0].day == nil {
             found.append("the baseline visit \(Text.shown(baselines[0].code)) must have a study day, not an anchor")
+        } else if baselines[0].day != 1 {
+            found.append("the baseline visit \(Text.shown(baselines[0].code)) is on day \(baselines[0].day ?? 0); the baseline is Day 1 by definition")
         }
         return found
     }

@@ -5,7 +5,8 @@ import CohortDomain
 public enum ScoreExport {
     /// The two table shapes.
     public enum Format: String, Sendable, CaseIterable {
-        /// One row per item score: subject, visit, date, scale, item, score (empty when not assessed).
+        /// One row per item score: subject, visit, date, scale, item, score, and status (`not assessed`, or
+        /// `not done: REASON` for an administration with every item not assessed; empty for a score).
         case csv
         /// A CDISC SDTM QS table: one record per item plus the totals the scale defines, numbered per subject,
         /// with visit number, study day from the real Day 1, baseline flag, and not-done status.
@@ -14,7 +15,7 @@ public enum ScoreExport {
         /// The header line, with its newline.
         public var header: String {
             switch self {
-            case .csv: return "subject,visit,date,scale,item,score\n"
+            case .csv: return "subject,visit,date,scale,item,score,status\n"
             case .sdtm: return "STUDYID,DOMAIN,USUBJID,QSSEQ,QSTESTCD,QSTEST,QSCAT,QSORRES,QSSTRESC,QSSTRESN,QSSTAT,QSREASND,VISITNUM,VISIT,QSDTC,QSDY,QSBLFL\n"
             }
         }
@@ -32,9 +33,10 @@ public enum ScoreExport {
             guard let scale = context.scales[administration.scale] else { continue }
             switch format {
             case .csv:
+                let notDone = administration.isNotDone ? "not done: " + (administration.notDoneReason ?? "") : "not assessed"
                 for (item, value) in zip(scale.items, administration.items) {
                     let fields = [participant.subject, administration.visit, administration.date.description, administration.scale, item.code,
-                                  value.map(String.init) ?? ""]
+                                  value.map(String.init) ?? "", value == nil ? notDone : ""]
                     text += fields.map(field).joined(separator: ",") + "\n"
                 }
             case .sdtm:

@@ -7,7 +7,7 @@ import CohortDomain
 /// another version, another protocol set, a bad checksum, a short read — means "rebuild from the files".
 enum ReviewTableCodec {
     /// Bump whenever a digest is derived differently or the layout changes: older caches are then rebuilt.
-    static let version: UInt32 = 6
+    static let version: UInt32 = 7
     private static let magic = Array("COHORT REVIEW CACHE\n".utf8)
     /// The in-memory layout the fixed-size arrays are copied in: a cache made where it differs is rebuilt.
     private static let layout: [UInt32] = [
@@ -77,7 +77,9 @@ enum ReviewTableCodec {
         out.u32(UInt32(digest.flags.count))
         for flag in digest.flags {
             out.text(flag.visit); out.text(flag.flag); out.date(flag.date)
-            out.u8((flag.isUrgent ? 1 : 0) | (flag.isAcknowledged ? 2 : 0)); out.date(flag.correctedOn)
+            out.u8((flag.isUrgent ? 1 : 0) | (flag.isAcknowledged ? 2 : 0))
+            out.u32(UInt32(flag.corrections.count))
+            for day in flag.corrections { out.date(day) }
         }
         out.u32(UInt32(digest.deviationClasses.count))
         for classified in digest.deviationClasses {
@@ -133,8 +135,8 @@ enum ReviewTableCodec {
         guard let scoreDates = input.list({ $0.date() }),
               let flags = input.list({ input -> DigestFlag? in
                   guard let visit = input.text(), let flag = input.text(), let date = input.date(), let bits = input.u8(),
-                        let corrected = input.optionalDate() else { return nil }
-                  return DigestFlag(visit: visit, flag: flag, date: date, isUrgent: bits & 1 != 0, isAcknowledged: bits & 2 != 0, correctedOn: corrected)
+                        let corrections = input.list({ $0.date() }) else { return nil }
+                  return DigestFlag(visit: visit, flag: flag, date: date, isUrgent: bits & 1 != 0, isAcknowledged: bits & 2 != 0, corrections: corrections)
               }),
               let classes = input.list({ input -> DeviationClassification? in
                   guard let visit = input.text(), let classification = input.member(of: DeviationClass.allCases),

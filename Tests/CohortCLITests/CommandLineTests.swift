@@ -95,8 +95,8 @@ struct CommandLineTests {
         cli.ok(["complete", "101-0001", "D1", "--date", "2026-11-18"])
         cli.ok(["score", "101-0001", "D1", "CSSRS", "0x0000"])
         let csv = cli.ok(["export"]).stdout.split(separator: "\n")
-        #expect(csv.first == "subject,visit,date,scale,item,score")
-        #expect(csv.count == 7 && csv[2] == "101-0001,D1,2026-11-18,CSSRS,THOUGHTS,")
+        #expect(csv.first == "subject,visit,date,scale,item,score,status")
+        #expect(csv.count == 7 && csv[2] == "101-0001,D1,2026-11-18,CSSRS,THOUGHTS,,not assessed" && csv[1] == "101-0001,D1,2026-11-18,CSSRS,WISH,0,")
         let sdtm = cli.ok(["export", "--format", "sdtm"]).stdout.split(separator: "\n").map(String.init)
         #expect(sdtm.first == "STUDYID,DOMAIN,USUBJID,QSSEQ,QSTESTCD,QSTEST,QSCAT,QSORRES,QSSTRESC,QSSTRESN,QSSTAT,QSREASND,VISITNUM,VISIT,QSDTC,QSDY,QSBLFL")
         // One participant checked by hand: C-SSRS at the baseline visit (visit 2, Day 1), the second item not assessed.
@@ -189,6 +189,7 @@ struct NotDoneTests {
         #expect(shown.contains("not done (participant sedated)") && !shown.contains("all no"), "\(shown)")
         let summary = cli.json(cli.ok(["summary", "--date", "2026-11-12", "--format", "json"]).stdout)
         #expect(summary["scoresEntered"] as? Int == 0 && summary["incompleteVisits"] as? Int == 1)
+        #expect(cli.ok(["export"]).stdout.contains("101-0001,SCR,2026-11-12,CSSRS,WISH,,not done: participant sedated"))
     }
 }
 
@@ -204,6 +205,12 @@ struct CorrectedFlagTests {
         let today = cli.json(cli.ok(["summary", "--format", "json"]).stdout)
         let flags = today["flags"] as? [[String: Any]] ?? []
         #expect(flags.count == 1 && flags[0]["flag"] as? String == "cssrs-urgent" && flags[0]["corrected"] as? Bool == true, "\(flags)")
+        // A second correction on another day: each day it was found keeps the flag.
+        cli.ok(["score", "101-0001", "SCR", "CSSRS", "000110", "--reason", "plan also endorsed", "--today", "2026-11-26"])
+        for day in ["2026-11-25", "2026-11-26"] {
+            let found = cli.json(cli.ok(["summary", "--date", day, "--format", "json", "--today", "2026-11-26"]).stdout)["flags"] as? [[String: Any]] ?? []
+            #expect(found.contains { $0["corrected"] as? Bool == true && $0["flag"] as? String == "cssrs-urgent" }, "\(day): \(found)")
+        }
         // The administration keeps its date: the day it was given shows the flag too, as the data now stands.
         let then = cli.json(cli.ok(["summary", "--date", "2026-11-12", "--format", "json"]).stdout)
         let raised = then["flags"] as? [[String: Any]] ?? []

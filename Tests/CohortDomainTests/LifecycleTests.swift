@@ -99,6 +99,7 @@ struct LifecycleTests {
         refused("R 1", "2026-11-01", "must be 1 to 20")
         refused(String(repeating: "1", count: 21), "2026-11-01", "must be 1 to 20")
         refused("R-1", "2026-11-01", taken: ["R-1"], "already used")
+        refused("r-1", "2026-11-01", taken: ["R-1"], "already used") // one number to the sponsor, whatever the case
         refused("R-1", "2026-10-20", "before")
         try participant.randomize(number: "R-1", on: Fixture.date("2026-11-03"), studyProtocol: scz, today: today, taken: [])
         #expect(participant.allocation == "rand. R-1")
@@ -151,6 +152,7 @@ struct LifecycleTests {
         refused({ try $0.miss("W1", on: Fixture.date("2026-11-09"), reason: "  ", studyProtocol: scz, today: today) }, "reason")
         refused({ try $0.miss("W1", on: Fixture.date("2026-11-09"), reason: "bad\u{7}bell", studyProtocol: scz, today: today) }, "control characters")
         refused({ try $0.reschedule("W1", to: Fixture.date("2026-11-20"), reason: nil, studyProtocol: scz) }, "outside its window")
+        refused({ try $0.reschedule("SCR", to: Fixture.date("2026-10-20"), reason: "early", studyProtocol: scz) }, "before")
         refused({ try $0.score("W1", scale: Fixture.scales["PANSS"]!, items: Fixture.panss(total: 80), date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today) }, "complete it before")
         _ = try participant.complete("W1", on: Fixture.date("2026-11-09"), reason: nil, studyProtocol: scz, today: today)
         refused({ try $0.complete("W1", on: Fixture.date("2026-11-09"), reason: nil, studyProtocol: scz, today: today) }, "already completed")

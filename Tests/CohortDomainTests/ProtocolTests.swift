@@ -53,6 +53,8 @@ struct ProtocolTests {
         (#""anchor": "W1""#, #""anchor": "W9""#, "anchored to unknown visit W9"),
         (#""code": "W1", "name": "Week 1", "day": 8,"#, #""code": "W1", "name": "Week 1", "anchor": "FU", "offset": 1,"#, "anchors cannot form a cycle"),
         (#""primaryScale": "PANSS""#, #""primaryScale": "XYZ""#, "primary scale 'XYZ'"),
+        (#""name": "Baseline", "day": 1,"#, #""name": "Baseline", "day": 2,"#, "the baseline is Day 1 by definition"),
+        (#""scales": ["PANSS"]}"#, #""scales": ["PANSS", "PANSS"]}"#, "lists a scale twice"),
         (#""arms": ["A"]"#, #""arms": []"#, "no arms"),
     ])
     func refusesABrokenRuleNamingIt(original: String, replacement: String, expected: String) {

@@ -197,7 +197,7 @@ struct RepeatedCorrectionTests {
         try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
         try participant.score("D1", scale: cgi, items: [4], date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today)
         try participant.score("D1", scale: cgi, items: [5], date: nil, rater: nil, reason: "misread", studyProtocol: scz, today: today)
-        #expect(participant.administration(visit: "D1", scale: "CGI-S")?.correctedOn == today)
+        #expect(participant.administration(visit: "D1", scale: "CGI-S")?.corrections == [today])
         #expect { try participant.score("D1", scale: cgi, items: [5], date: nil, rater: nil, reason: "again", studyProtocol: scz, today: today) }
             throws: { ($0 as? DomainError)?.message.contains("already holds") == true }
     }

@@ -151,7 +151,7 @@ struct DamageAndTamperTests {
         #expect(trail.records.allSatisfy { $0.user == "dr.lead" && $0.time.wholeMatch(of: time) != nil })
         let correction = trail.records.filter { $0.reason == "miscoded" }.map(\.operation)
         // The corrected item, and the day of the correction (so a flag it raises is seen that day).
-        #expect(correction == [PatchOperation(op: .add, path: "/administrations/0/correctedOn", value: .string("2026-11-25")),
+        #expect(correction == [PatchOperation(op: .add, path: "/administrations/0/corrections", value: .array([.string("2026-11-25")])),
                                PatchOperation(op: .replace, path: "/administrations/0/items/0", value: .int(0), old: .int(1))])
         #expect(trail.records.filter { $0.reason == "withdrew consent" }.count >= 2)
     }
