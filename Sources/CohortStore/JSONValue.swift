@@ -20,11 +20,6 @@ public enum JSONValue: Equatable, Sendable {
         self = try JSONValue.parse(bytes)
     }
 
-    /// Decodes a stored type from this value.
-    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder().decode(type, from: Data(canonicalBytes()))
-    }
-
     /// SHA-256 of the canonical text: what an audit record's `state` holds.
     public var stateHash: String { SHA256.hex(canonicalBytes()) }
 

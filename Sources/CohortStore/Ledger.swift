@@ -27,7 +27,8 @@ struct Ledger {
     /// The host name, reduced to characters safe in a file name.
     static func machineName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
-        let raw = gethostname(&buffer, buffer.count - 1) == 0 ? String(cString: buffer) : ""
+        let raw = gethostname(&buffer, buffer.count - 1) == 0
+            ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
         let safe = String(raw.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
             .map(Character.init).prefix(64))
         return safe.isEmpty || safe.hasPrefix(".") ? "machine" : safe

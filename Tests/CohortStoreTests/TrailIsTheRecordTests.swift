@@ -150,7 +150,7 @@ struct TrailIsTheRecordTests {
         let walker = FileManager.default.enumerator(atPath: directory)
         while let name = walker?.nextObject() as? String {
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isFolder)
             chmod(directory + "/" + name, isFolder.boolValue ? 0o700 : 0o600)
         }
         chmod(directory, 0o700)
