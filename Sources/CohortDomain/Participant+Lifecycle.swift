@@ -4,7 +4,7 @@
 /// participant before and after.
 extension Participant {
     /// Completes a visit on `date`. A missed visit, or a completed one given a new date, needs a reason.
-    /// Completion outside the window is never blocked: it becomes a draft deviation.
+    /// Completion outside the window is never blocked: it becomes a deviation, unclassified until the lead says.
     @discardableResult
     public mutating func complete(_ code: String, on date: CivilDate, reason: String?, studyProtocol: StudyProtocol,
                                   today: CivilDate) throws -> String? {

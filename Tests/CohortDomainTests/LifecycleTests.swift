@@ -15,7 +15,7 @@ struct LifecycleTests {
     }
 
     @Test(arguments: [("2026-11-06", WindowState.early, -1), ("2026-11-07", .inWindow, 0), ("2026-11-11", .inWindow, 0), ("2026-11-14", .late, 3)])
-    func completionOutsideTheWindowIsADraftDeviationNotARefusal(date: String, state: WindowState, days: Int) throws {
+    func completionOutsideTheWindowIsAnUnclassifiedDeviationNotARefusal(date: String, state: WindowState, days: Int) throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
         _ = try participant.complete("W1", on: Fixture.date(date), reason: nil, studyProtocol: scz, today: today)
         let w1 = try participant.plannedVisit("W1", scz)
