@@ -11,6 +11,7 @@ struct CohortCommand: ParsableCommand {
         commandName: "cohort",
         abstract: "Visit schedules, windows and rating scores for a clinical trial site.",
         discussion: "Without a command, opens the daily visit review in the terminal. Exit status: 0 success; 1 a refused change or bad data; 2 the store cannot be used; 64 a usage error.",
+        version: "cohort 0.3 (store format \(JSONFileStore.formatVersion))",
         subcommands: [InitCommand.self, DemoCommand.self, ProtocolsCommand.self, EnrollCommand.self, VisitsCommand.self,
                       CompleteCommand.self, MissCommand.self, RescheduleCommand.self, ScoreCommand.self,
                       WithdrawCommand.self, RandomizeCommand.self, AcknowledgeCommand.self, DeviationCommand.self, ShowCommand.self,

@@ -41,6 +41,16 @@ struct CommandLineTests {
         #expect(cli.ok(["verify"]).stdout.hasPrefix("OK"))
     }
 
+    @Test func protocolsListsTheTemplatesAndTheStoresOwn() throws {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        let before = cli.ok(["protocols"]).stdout
+        #expect(before.contains("BPM-3W-ACUTE  blinded") && before.contains("TRD-8W-OUTPT") && !before.contains("In the store"))
+        cli.ok(["init", "--protocol", "SCZ-5W-INPT"])
+        let after = cli.ok(["protocols"]).stdout.components(separatedBy: "In the store at ")
+        #expect(after.count == 2 && after[1].contains("SCZ-5W-INPT  blinded  PANSS") && !after[1].contains("TRD-8W-OUTPT"))
+    }
+
     @Test func visitsJSONFollowsTheBindingShape() throws {
         let cli = enrolledStore()
         defer { cli.remove() }

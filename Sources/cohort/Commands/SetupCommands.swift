@@ -78,17 +78,27 @@ struct DemoCommand: SessionCommand {
     }
 }
 
-/// `cohort protocols`: the bundled protocol templates.
+/// `cohort protocols`: the bundled protocol templates, and the protocols of the store here when there is one.
 struct ProtocolsCommand: SessionCommand {
-    static let configuration = CommandConfiguration(commandName: "protocols", abstract: "List bundled protocol templates.")
+    static let configuration = CommandConfiguration(commandName: "protocols", abstract: "The bundled protocol templates and the store's protocols.")
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
-        var rows: [[String]] = [["NAME", "PRIMARY", "VISITS", "TITLE"]]
-        for name in try BundledResources.protocolNames() {
-            let studyProtocol = try ProtocolSource.load(name, scales: session.scales)
-            rows.append([name, studyProtocol.primaryScale, String(studyProtocol.visits.count), studyProtocol.title])
+        func row(_ studyProtocol: StudyProtocol) -> [String] {
+            [studyProtocol.id, studyProtocol.blinded ? "blinded" : "open-label", studyProtocol.primaryScale,
+             String(studyProtocol.visits.count), studyProtocol.title]
         }
-        Session.print(Columns.render(rows))
+        let header = ["ID", "DESIGN", "PRIMARY", "VISITS", "TITLE"]
+        let bundled = try BundledResources.protocolNames().map { try row(ProtocolSource.load($0, scales: session.scales)) }
+        var text = "Bundled templates (cohort init --protocol ID):\n" + Columns.render([header] + bundled)
+        // The store's own, when there is one here: what its participants follow. A store that cannot be
+        // opened is said on standard error; the templates are still listed.
+        do {
+            let store = try session.openStore()
+            text += "\n\nIn the store at \(session.storeDirectory):\n" + Columns.render([header] + store.context.sortedProtocols.map(row))
+        } catch let error as StoreError where error.kind != .missing {
+            Session.warn(error.message)
+        } catch is StoreError {}
+        Session.print(text)
     }
 }
