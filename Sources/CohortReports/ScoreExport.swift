@@ -11,18 +11,26 @@ public enum ScoreExport {
         /// A CDISC SDTM QS table: one record per item plus the totals the scale defines, numbered per subject,
         /// with visit number, study day from the real Day 1, baseline flag, and not-done status.
         case sdtm
+        /// The sponsor's screening log (no identifiers beyond the subject ID): one row per participant with
+        /// study, consent date, status, and the screen-failure or withdrawal category and date.
+        case screeningLog = "screening-log"
 
         /// The header line, with its newline.
         public var header: String {
             switch self {
             case .csv: return "subject,visit,date,scale,item,score,status\n"
+            case .screeningLog: return RosterText.screeningLogHeader
             case .sdtm: return "STUDYID,DOMAIN,USUBJID,QSSEQ,QSTESTCD,QSTEST,QSCAT,QSORRES,QSSTRESC,QSSTRESN,QSSTAT,QSREASND,VISITNUM,VISIT,QSDTC,QSDY,QSBLFL\n"
             }
         }
     }
 
-    /// The rows of one participant, each ending with a newline (administrations in protocol order, then by scale).
+    /// The rows of one participant, each ending with a newline (administrations in protocol order, then by scale;
+    /// the screening log has one row a participant).
     public static func rows(_ participant: Participant, format: Format, context: StudyContext) -> String {
+        guard format != .screeningLog else {
+            return context.protocols[participant.study].map { RosterText.screeningLogRow(RosterEntry(participant, studyProtocol: $0)) } ?? ""
+        }
         var text = ""
         var sequence = 0
         let studyProtocol = context.protocols[participant.study]
@@ -31,16 +39,14 @@ public enum ScoreExport {
         }
         for administration in administrations {
             guard let scale = context.scales[administration.scale] else { continue }
-            switch format {
-            case .csv:
+            if format == .csv {
                 let notDone = administration.isNotDone ? "not done: " + (administration.notDoneReason ?? "") : "not assessed"
                 for (item, value) in zip(scale.items, administration.items) {
                     let fields = [participant.subject, administration.visit, administration.date.description, administration.scale, item.code,
                                   value.map(String.init) ?? "", value == nil ? notDone : ""]
                     text += fields.map(field).joined(separator: ",") + "\n"
                 }
-            case .sdtm:
-                guard let studyProtocol else { continue }
+            } else if let studyProtocol {
                 for record in sdtmRecords(administration, scale: scale, participant: participant, studyProtocol: studyProtocol, context: context) {
                     sequence += 1
                     let fields = [participant.study, "QS", participant.study + "-" + participant.subject, String(sequence)] + record

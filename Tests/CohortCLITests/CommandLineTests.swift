@@ -51,6 +51,32 @@ struct CommandLineTests {
         #expect(after.count == 2 && after[1].contains("SCZ-5W-INPT  blinded  PANSS") && !after[1].contains("TRD-8W-OUTPT"))
     }
 
+    @Test func participantsJSONFollowsTheBindingShape() throws {
+        let cli = enrolledStore()
+        defer { cli.remove() }
+        cli.ok(["init", "--protocol", "TRD-8W-OUTPT"])
+        cli.ok(["enroll", "101-0002", "--initials", "CD", "--birth-year", "1990", "--sex", "M", "--consent", "2026-11-20", "--baseline", "2026-11-27", "--study", "TRD-8W-OUTPT"])
+        cli.ok(["withdraw", "101-0002", "--screen-fail", "--category", "other", "--reason", "exclusion 4", "--date", "2026-11-24"])
+        cli.ok(["complete", "101-0001", "SCR", "--date", "2026-11-12"])
+        let roster = cli.json(cli.ok(["participants", "--format", "json"]).stdout)
+        #expect(Set(roster.keys) == ["participants", "counts"])
+        let first = (roster["participants"] as? [[String: Any]])?.first
+        #expect(first?["subject"] as? String == "101-0001" && first?["randomization"] as? String == "R-0001"
+                && first?["nextVisit"] as? String == "D1" && first?["nextDate"] as? String == "2026-11-18"
+                && first?["baseline"] as? String == "2026-11-18" && first?["dayOne"] as? String == "2026-11-18")
+        let second = (roster["participants"] as? [[String: Any]])?.last
+        #expect(second?["status"] as? String == "screen-failed" && second?["randomization"] is NSNull && second?["nextVisit"] is NSNull)
+        let counts = roster["counts"] as? [String: [String: Int]]
+        #expect(counts?["SCZ-5W-INPT"] == ["screening": 1, "active": 0, "completed": 0, "withdrawn": 0, "screen-failed": 0])
+        #expect(counts?["TRD-8W-OUTPT"]?["screen-failed"] == 1 && counts?["TRD-8W-OUTPT"]?.count == 5)
+        let failed = cli.json(cli.ok(["participants", "--status", "screen-failed", "--format", "json"]).stdout)
+        #expect((failed["participants"] as? [Any])?.count == 1 && failed["counts"] as? [String: [String: Int]] == ["SCZ-5W-INPT": ["screen-failed": 0], "TRD-8W-OUTPT": ["screen-failed": 1]])
+        #expect(cli.run(["participants", "--study", "NOPE"]).status == 1)
+        let log = cli.ok(["export", "--format", "screening-log"]).stdout.split(separator: "\n")
+        #expect(log == ["subject,study,consent,status,category,date", "101-0001,SCZ-5W-INPT,2026-11-08,screening,,",
+                        "101-0002,TRD-8W-OUTPT,2026-11-20,screen-failed,other,2026-11-24"])
+    }
+
     @Test func visitsJSONFollowsTheBindingShape() throws {
         let cli = enrolledStore()
         defer { cli.remove() }

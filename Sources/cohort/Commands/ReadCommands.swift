@@ -24,6 +24,30 @@ struct VisitsCommand: SessionCommand {
     }
 }
 
+/// `cohort participants`: the roster, with counts per study and status.
+struct ParticipantsCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "participants", abstract: "Every participant, with counts per study and status.")
+    @Option(help: ArgumentHelp("Only this status: \(ParticipantStatus.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "S"))
+    var status: ParticipantStatus?
+    @Option(help: ArgumentHelp("Only this study (protocol id).", valueName: "ID")) var study: String?
+    @Option(help: "text or json.") var format: ListFormat = .text
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let store = try session.openStore()
+        let context = store.context
+        var roster = try Roster(studies: Array(context.protocols.keys), filter: Roster.Filter(study: study, status: status))
+        let problems = store.forEachParticipant({ participant in
+            context.protocols[participant.study].map { RosterEntry(participant, studyProtocol: $0) }
+        }) { entry in entry.map { roster.add($0) } }
+        switch format {
+        case .json: Session.print(try Session.json(RosterJSON(roster)))
+        case .text: Session.print(RosterText.render(roster))
+        }
+        try Session.refuseIfUnreadable(problems)
+    }
+}
+
 /// `cohort show`: one participant.
 struct ShowCommand: SessionCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "A participant's details, visits and scores.")
@@ -65,8 +89,8 @@ struct SummaryCommand: SessionCommand {
 
 /// `cohort export`: every item score, as CSV or an SDTM QS-style table.
 struct ExportCommand: SessionCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export item scores as CSV or a CDISC SDTM QS-style table.")
-    @Option(help: "csv or sdtm.") var format: ScoreExport.Format = .csv
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export item scores as CSV or a CDISC SDTM QS table, or the screening log.")
+    @Option(help: "csv, sdtm or screening-log.") var format: ScoreExport.Format = .csv
     @Option(help: ArgumentHelp("Write to this file (0600) instead of standard output.", valueName: "FILE")) var out: String?
     @OptionGroup var globals: GlobalOptions
 
@@ -176,3 +200,4 @@ struct VerifyCommand: SessionCommand {
         Session.print("OK: \(try store.subjects().count) participant files, \(store.context.protocols.count) protocols and every audit chain verified.")
     }
 }
+extension ParticipantStatus: ExpressibleByArgument {}
