@@ -1,5 +1,5 @@
 /// The end-of-day summary (§2.3, §3.5). Property names are the binding JSON keys.
-public struct DaySummary: Sendable, Equatable, Codable {
+public struct DaySummary: Sendable, Equatable, Encodable {
     /// A flag raised that day, or found that day by correcting an earlier administration (`corrected`).
     public struct Flag: Sendable, Equatable, Codable, Hashable {
         /// Subject ID.
@@ -40,38 +40,62 @@ public struct DaySummary: Sendable, Equatable, Codable {
         }
     }
 
+    /// A visit named by subject and visit code.
+    public struct VisitRef: Sendable, Equatable, Hashable, CustomStringConvertible {
+        /// Subject ID.
+        public let subject: String
+        /// Visit code.
+        public let visit: String
+        /// "SUBJECT VISIT".
+        public var description: String { subject + " " + visit }
+    }
+
     /// The day.
     public let date: CivilDate
     /// Visits scheduled on the day, not cancelled.
-    public let planned: Int
+    public let plannedVisits: [VisitRef]
     /// Visits completed on the day, whatever their scheduled date.
-    public let completed: Int
+    public let completedVisits: [VisitRef]
     /// Of those, completed early or late.
-    public let completedOutOfWindow: Int
+    public let outOfWindowVisits: [VisitRef]
     /// Visits marked missed on the day.
-    public let missed: Int
+    public let missedVisits: [VisitRef]
     /// Visits scheduled on the day still scheduled.
-    public let pending: Int
+    public let pendingVisits: [VisitRef]
     /// Visits still scheduled whose window ended before the day.
-    public let overdue: Int
-    /// Administrations dated the day.
+    public let overdueVisits: [VisitRef]
+    /// Administrations dated the day (not counting those not done).
     public let scoresEntered: Int
     /// Visits completed on the day lacking a required scale or with an unscored item.
-    public let incompleteVisits: Int
+    public let incompleteVisitList: [VisitRef]
     /// Flags raised by administrations dated the day.
     public let flags: [Flag]
     /// Deviations of visits completed (early, late) or marked missed on the day.
     public let deviations: [Deviation]
     /// Participants whose consent date is the day.
-    public let enrolled: Int
+    public let enrolledSubjects: [String]
     /// Participants randomized on the day.
-    public let randomized: Int
+    public let randomizedSubjects: [String]
     /// Participants withdrawn on the day (not screen failures).
-    public let withdrawn: Int
+    public let withdrawnSubjects: [String]
     /// Participants who screen-failed on the day.
-    public let screenFailed: Int
-    /// Visits scheduled the next day still scheduled.
-    public let tomorrow: Int
+    public let screenFailedSubjects: [String]
+    /// Visits scheduled the next day still scheduled: who to call.
+    public let tomorrowVisits: [VisitRef]
+
+    /// The counts of the binding JSON.
+    public var planned: Int { plannedVisits.count }
+    public var completed: Int { completedVisits.count }
+    public var completedOutOfWindow: Int { outOfWindowVisits.count }
+    public var missed: Int { missedVisits.count }
+    public var pending: Int { pendingVisits.count }
+    public var overdue: Int { overdueVisits.count }
+    public var incompleteVisits: Int { incompleteVisitList.count }
+    public var enrolled: Int { enrolledSubjects.count }
+    public var randomized: Int { randomizedSubjects.count }
+    public var withdrawn: Int { withdrawnSubjects.count }
+    public var screenFailed: Int { screenFailedSubjects.count }
+    public var tomorrow: Int { tomorrowVisits.count }
 
     /// Computes the summary of `date` from the data as it stands.
     public init(date: CivilDate, participants: [Participant], context: StudyContext) {
@@ -82,20 +106,23 @@ public struct DaySummary: Sendable, Equatable, Codable {
     public init(date: CivilDate, table: ReviewTable) {
         self.date = date
         let review = table.review(on: date)
-        var completed = 0, outOfWindow = 0, missed = 0, scores = 0, incomplete = 0, enrolled = 0, randomized = 0, withdrawn = 0, screenFailed = 0
+        var completed: [VisitRef] = [], outOfWindow: [VisitRef] = [], missed: [VisitRef] = [], incomplete: [VisitRef] = []
+        var enrolled: [String] = [], randomized: [String] = [], withdrawn: [String] = [], screenFailed: [String] = []
+        var scores = 0
         var flags: [Flag] = [], deviations: [Deviation] = []
         for participant in table.people {
             for visit in participant.visits {
+                let named = VisitRef(subject: participant.subject, visit: visit.code)
                 if visit.status == .completed, visit.completedDate == date {
-                    completed += 1
+                    completed.append(named)
                     if let days = visit.deviationDays {
-                        outOfWindow += 1
+                        outOfWindow.append(named)
                         deviations.append(Deviation(subject: participant.subject, visit: visit.code, kind: days < 0 ? .early : .late, days: days))
                     }
-                    if visit.isIncomplete { incomplete += 1 }
+                    if visit.isIncomplete { incomplete.append(named) }
                 }
                 if visit.status == .missed, visit.missedDate == date {
-                    missed += 1
+                    missed.append(named)
                     deviations.append(Deviation(subject: participant.subject, visit: visit.code, kind: .missed, days: nil))
                 }
             }
@@ -108,25 +135,44 @@ public struct DaySummary: Sendable, Equatable, Codable {
                 let flag = Flag(subject: found.subject, visit: found.visit, flag: found.flag, corrected: true)
                 if !flags.contains(flag) { flags.append(flag) }
             }
-            if participant.consentDate == date { enrolled += 1 }
-            if participant.randomizedOn == date { randomized += 1 }
-            if participant.status == .withdrawn, participant.exitDate == date { withdrawn += 1 }
-            if participant.status == .screenFailed, participant.exitDate == date { screenFailed += 1 }
+            if participant.consentDate == date { enrolled.append(participant.subject) }
+            if participant.randomizedOn == date { randomized.append(participant.subject) }
+            if participant.status == .withdrawn, participant.exitDate == date { withdrawn.append(participant.subject) }
+            if participant.status == .screenFailed, participant.exitDate == date { screenFailed.append(participant.subject) }
         }
-        planned = review.today.count
-        self.completed = completed
-        completedOutOfWindow = outOfWindow
-        self.missed = missed
-        pending = review.today.filter { $0.visit.status == .scheduled }.count
-        overdue = review.overdue.count
+        func named<Entries: Sequence<ReviewEntry>>(_ entries: Entries) -> [VisitRef] { entries.map { VisitRef(subject: $0.subject, visit: $0.visit.code) } }
+        plannedVisits = named(review.today)
+        completedVisits = completed
+        outOfWindowVisits = outOfWindow
+        missedVisits = missed
+        pendingVisits = named(review.today.filter { $0.visit.status == .scheduled })
+        overdueVisits = named(review.overdue)
         scoresEntered = scores
-        incompleteVisits = incomplete
+        incompleteVisitList = incomplete
         self.flags = flags
         self.deviations = deviations
-        self.enrolled = enrolled
-        self.randomized = randomized
-        self.withdrawn = withdrawn
-        self.screenFailed = screenFailed
-        tomorrow = table.review(on: date.adding(days: 1)).today.filter { $0.visit.status == .scheduled }.count
+        enrolledSubjects = enrolled
+        randomizedSubjects = randomized
+        withdrawnSubjects = withdrawn
+        screenFailedSubjects = screenFailed
+        tomorrowVisits = named(table.review(on: date.adding(days: 1)).today.filter { $0.visit.status == .scheduled })
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case date, planned, completed, completedOutOfWindow, missed, pending, overdue, scoresEntered, incompleteVisits, flags, deviations
+        case enrolled, randomized, withdrawn, screenFailed, tomorrow
+    }
+
+    /// Writes the binding JSON: counts as integers, flags and deviations as lists.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(date, forKey: .date)
+        let counts: [(CodingKeys, Int)] = [(.planned, planned), (.completed, completed), (.completedOutOfWindow, completedOutOfWindow),
+                                           (.missed, missed), (.pending, pending), (.overdue, overdue), (.scoresEntered, scoresEntered),
+                                           (.incompleteVisits, incompleteVisits), (.enrolled, enrolled), (.randomized, randomized),
+                                           (.withdrawn, withdrawn), (.screenFailed, screenFailed), (.tomorrow, tomorrow)]
+        for (key, count) in counts { try container.encode(count, forKey: key) }
+        try container.encode(flags, forKey: .flags)
+        try container.encode(deviations, forKey: .deviations)
     }
 }

@@ -29,7 +29,7 @@ extension Participant {
                 continue
             }
             guard administration.items.count == scale.items.count else {
-                found.append("\(key) has \(administration.items.count) item scores; \(scale.code) has \(scale.items.count) items")
+                found.append("\(key) has \(Text.count(administration.items.count, "item score")); \(scale.code) has \(Text.count(scale.items.count, "item"))")
                 continue
             }
             for (value, item) in zip(administration.items, scale.items) {

@@ -1,5 +1,10 @@
 /// Rules for text that comes from outside (protocol files, the command line) and for showing it back.
 public enum Text {
+    /// "1 visit", "2 visits": a count with its noun in the right number (`plural` when not just an s).
+    public static func count(_ number: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(number) " + (number == 1 ? noun : plural ?? noun + "s")
+    }
+
     /// Bidirectional controls: they reorder what a reader sees (a "Trojan Source" reason) and are refused.
     static let bidiControls: Set<UInt32> = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
 

@@ -20,8 +20,10 @@ public struct SummaryReport {
     /// Sections in reading order.
     public let sections: [Section]
 
-    /// Builds the sections from the day's figures and the table (for urgent flags still open and deviation notes).
-    public init(summary: DaySummary, table: ReviewTable, site: String) {
+    /// Builds the sections from the day's figures and the table (for urgent flags still open and deviation
+    /// notes). Every count names what it counts: three to a line under it, or, for a screen `nameWidth`
+    /// columns wide, on its line as many as fit.
+    public init(summary: DaySummary, table: ReviewTable, site: String, nameWidth: Int? = nil) {
         self.summary = summary
         self.site = site
         var sections: [Section] = []
@@ -33,27 +35,45 @@ public struct SummaryReport {
         sections.append(Section(title: "Safety flags raised today",
                                 lines: summary.flags.isEmpty ? ["none"] : summary.flags.map { "\($0.subject) \($0.visit): \($0.flag)" },
                                 isSafety: !summary.flags.isEmpty))
-        let inWindow = summary.completed - summary.completedOutOfWindow
-        sections.append(Section(title: "Visits", lines: [
-            "planned \(summary.planned)",
-            "completed \(summary.completed) (in window \(inWindow), out of window \(summary.completedOutOfWindow))",
-            "missed \(summary.missed)",
-            "still pending \(summary.pending)",
-            "overdue backlog \(summary.overdue)",
-        ], isSafety: false))
-        sections.append(Section(title: "Scores", lines: [
-            "administrations entered \(summary.scoresEntered)",
-            "visits with incomplete forms \(summary.incompleteVisits)",
-        ], isSafety: false))
+        func named(_ label: String, _ names: [CustomStringConvertible]) -> [String] {
+            Self.counted("\(label) \(names.count)", names.map(\.description), width: nameWidth)
+        }
+        sections.append(Section(title: "Visits",
+                                lines: named("planned", summary.plannedVisits)
+                                    + Self.counted("completed \(summary.completed) (\(summary.completedOutOfWindow) out of window)",
+                                                   summary.completedVisits.map(\.description), width: nameWidth)
+                                    + named("missed", summary.missedVisits) + named("still pending", summary.pendingVisits)
+                                    + named("overdue backlog", summary.overdueVisits), isSafety: false))
+        sections.append(Section(title: "Scores", lines: ["administrations entered \(summary.scoresEntered)"]
+                                    + named("visits with incomplete forms", summary.incompleteVisitList), isSafety: false))
         sections.append(Section(title: "Protocol deviations", lines: summary.deviations.isEmpty ? ["none"] : summary.deviations.map { d in
             let classified = table.digest(d.subject)?.deviationClasses.first { $0.visit == d.visit }
-            let what = d.days.map { "\(abs($0)) day(s) \($0 < 0 ? "early" : "late")" } ?? "missed"
+            let what = d.days.map { "\(Text.count(abs($0), "day")) \($0 < 0 ? "early" : "late")" } ?? "missed"
             return "\(d.subject) \(d.visit): \(what) — \(classified?.classification.rawValue ?? "unclassified")" + (classified?.note.map { " (\($0))" } ?? "")
         }, isSafety: false))
-        sections.append(Section(title: "Enrollment", lines: ["enrolled \(summary.enrolled)", "randomized \(summary.randomized)",
-                                                          "withdrawn \(summary.withdrawn)", "screen-failed \(summary.screenFailed)"], isSafety: false))
-        sections.append(Section(title: "Tomorrow", lines: ["\(summary.tomorrow) visit(s) scheduled"], isSafety: false))
+        sections.append(Section(title: "Enrollment", lines: named("enrolled", summary.enrolledSubjects) + named("randomized", summary.randomizedSubjects)
+                                    + named("withdrawn", summary.withdrawnSubjects) + named("screen-failed", summary.screenFailedSubjects),
+                                isSafety: false))
+        sections.append(Section(title: "Tomorrow", lines: named("scheduled", summary.tomorrowVisits), isSafety: false))
         self.sections = sections
+    }
+
+    /// A count line and the names behind it: three to a line under it, or, given a `width` (a screen),
+    /// on the count's line as many as fit, then how many more.
+    static func counted(_ head: String, _ names: [String], width: Int?) -> [String] {
+        guard let width else {
+            return [head] + stride(from: 0, to: names.count, by: 3).map { "  " + names[$0..<min($0 + 3, names.count)].joined(separator: ", ") }
+        }
+        var line = head
+        for (index, name) in names.enumerated() {
+            let joined = line + (index == 0 ? ": " : ", ") + name
+            let after = names.count - index - 1
+            if joined.count + (after > 0 ? ", +\(after) more".count : 0) > width {
+                return [line + (index == 0 ? ": " : ", ") + "+\(names.count - index) more"]
+            }
+            line = joined
+        }
+        return [line]
     }
 
     /// The heading line.
@@ -69,7 +89,8 @@ public struct SummaryReport {
     /// Markdown, for a report or a chat message.
     public func markdown() -> String {
         (["# " + heading] + sections.map { section in
-            "\n## " + section.title + "\n\n" + section.lines.map { "- " + $0 }.joined(separator: "\n")
+            // Names under a count are a list nested in its item.
+            "\n## " + section.title + "\n\n" + section.lines.map { $0.hasPrefix("  ") ? "  - " + $0.dropFirst(2) : "- " + $0 }.joined(separator: "\n")
         }).joined(separator: "\n")
     }
 }

@@ -94,8 +94,8 @@ struct ReviewScreen {
             y += 1
         }
         if overflows {
-            let above = offset > 0 ? "\(offset) line(s) above" : ""
-            let below = offset + visible < lines.count ? "\(lines.count - offset - visible) line(s) below" : ""
+            let above = offset > 0 ? Text.count(offset, "line") + " above" : ""
+            let below = offset + visible < lines.count ? Text.count(lines.count - offset - visible, "line") + " below" : ""
             grid.put([above, below].filter { !$0.isEmpty }.joined(separator: " \(glyphs.dot) "), x: 1, y: area.bottom - 1, style: Style(.muted))
         }
     }

@@ -9,11 +9,16 @@ struct SummaryScreen {
 
     func draw(_ page: SummaryPage, state: AppState, data: Snapshot, in area: Area, on grid: inout CellGrid) {
         guard let (summary, items) = state.summary(for: page.day) else { return }
-        let report = SummaryReport(summary: summary, table: data.table, site: data.site)
+        // One column as wide as the screen while it fits; two on a wide screen when it does not.
+        var half = grid.width
+        var report = SummaryReport(summary: summary, table: data.table, site: data.site, nameWidth: half - 3)
+        if grid.width >= 100, report.sections.reduce(0, { $0 + 1 + $1.lines.count }) > area.height - 1 {
+            half = grid.width / 2
+            report = SummaryReport(summary: summary, table: data.table, site: data.site, nameWidth: half - 3)
+        }
         drawTitleBar(report.heading, right: weekday(page.day), y: area.top, on: &grid, glyphs: glyphs)
         var y = area.top + 1
         var actionable = 0
-        let half = grid.width >= 100 ? grid.width / 2 : grid.width
         var column = 0
         for section in report.sections {
             let isActionable = section.title.hasPrefix("URGENT") || section.title.hasPrefix("Protocol deviations")

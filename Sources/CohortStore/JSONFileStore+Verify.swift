@@ -147,7 +147,7 @@ extension JSONFileStore {
             let text = String(decoding: value.canonicalBytes(), as: UTF8.self)
             return text.count > 60 ? String(text.prefix(57)) + "..." : text
         }
-        return ["\(what) differs from the replay of \(trail) in \(found.count) place(s), first at \(first.path.isEmpty ? "/" : first.path) (trail: \(show(first.old)), file: \(show(first.value))): the data was edited by hand or replaced"]
+        return ["\(what) differs from the replay of \(trail) in \(Text.count(found.count, "place")), first at \(first.path.isEmpty ? "/" : first.path) (trail: \(show(first.old)), file: \(show(first.value))): the data was edited by hand or replaced"]
     }
 
     /// Problems when a ledger saw this chain reach further than its data, or saw a record the chain no longer holds.
@@ -164,7 +164,7 @@ extension JSONFileStore {
     }
 
     static func uncommittedNote(_ count: Int, _ log: AuditLog) -> String {
-        "\(log.path): \(count) record(s) after the saved data belong to a save that did not finish; they never changed the data and are set aside in \(log.asidePath) at the next change"
+        "\(log.path): \(Text.count(count, "record")) after the saved data belong to a save that did not finish; they never changed the data and are set aside in \(log.asidePath) at the next change"
     }
 
     /// Every link, special file and mode looser than owner-only in the store, folders included.

@@ -63,7 +63,7 @@ extension AppState {
             entry.error = nil
         case .submit:
             guard entry.pendingCount == 0 else {
-                entry.error = "\(entry.pendingCount) item(s) still to enter (x marks an item not assessed)."
+                entry.error = "\(Text.count(entry.pendingCount, "item")) still to enter (x marks an item not assessed)."
                 break
             }
             let saved = data?.participants[entry.subject]?.administration(visit: entry.visit, scale: entry.scale)

@@ -58,7 +58,7 @@ struct Session {
     static func refuseIfUnreadable(_ problems: [StoreError]) throws {
         guard problems.isEmpty else {
             for problem in problems { Session.warn(problem.message) }
-            throw StoreError(.damaged, "\(problems.count) participant file(s) could not be read and are left out above; they were not changed.")
+            throw StoreError(.damaged, "\(Text.count(problems.count, "participant file")) could not be read and are left out above; they were not changed.")
         }
     }
 

@@ -35,6 +35,12 @@ struct CommandLineTests {
 
         let text = cli.ok(["summary"]).stdout
         #expect(text.contains("URGENT — not yet acknowledged") && text.contains("101-0001 W1: cssrs-urgent"))
+        // Every count names its visits or subjects, under it.
+        #expect(text.contains("  completed 1 (0 out of window)\n    101-0001 W1\n") && text.contains("  visits with incomplete forms 1\n    101-0001 W1\n"))
+        #expect(text.contains("  overdue backlog 0\n") && text.contains("  missed 0\n"))
+        #expect(cli.ok(["summary", "--date", "2026-11-08"]).stdout.contains("  enrolled 1\n    101-0001\n  randomized 1\n    101-0001\n"))
+        let markdown = cli.ok(["summary", "--format", "markdown", "--date", "2026-12-01"]).stdout
+        #expect(markdown.contains("- scheduled 1\n  - 101-0001 W2"), "\(markdown)")
         cli.ok(["acknowledge", "101-0001", "W1", "cssrs-urgent", "--action", "PI assessed; 1:1 observation"])
         #expect(!cli.ok(["summary", "--date", "2026-11-26"]).stdout.contains("URGENT"))
         #expect(cli.ok(["summary", "--format", "markdown"]).stdout.hasPrefix("# End-of-day summary"))

@@ -144,6 +144,7 @@ struct ScreenTests {
         var scene = try Scene()
         defer { scene.remove() }
         scene.press(.character("S"))
+        GoldenFile.check(scene.frame(80, 24).text, named: "summary-80x24")
         GoldenFile.check(scene.frame(100, 30).text, named: "summary-100x30")
         GoldenFile.check(scene.frame(120, 24).text, named: "summary-120x24")
     }

@@ -35,7 +35,7 @@ struct ScoreEntryTests {
         fixture.press(.character("x"))
         #expect(entry(fixture)?.items[1] == .notAssessed && entry(fixture)?.cursor == 2)
         fixture.press(.enter)
-        #expect(entry(fixture)?.error?.contains("28 item(s) still to enter") == true)
+        #expect(entry(fixture)?.error?.contains("28 items still to enter") == true)
     }
 
     @Test func arrowsReachAWrongItemAndOneKeyCorrectsIt() throws {

@@ -57,7 +57,7 @@ struct CompleteCommand: SessionCommand {
         let planned = try participant.plannedVisit(visit, try store.context.studyProtocol(for: participant))
         var line = "Saved: \(subject) \(visit) completed on \(when) (\(planned.windowState(on: when).rawValue))."
         if let days = planned.deviationDays {
-            line += " Protocol deviation (unclassified): \(abs(days)) day(s) \(days < 0 ? "early" : "late"); classify it with `cohort deviation \(subject) \(visit) --class minor|major`."
+            line += " Protocol deviation (unclassified): \(Text.count(abs(days), "day")) \(days < 0 ? "early" : "late"); classify it with `cohort deviation \(subject) \(visit) --class minor|major`."
         }
         Session.confirm(line)
     }

@@ -142,7 +142,7 @@ struct AuditCommand: SessionCommand {
         }
         guard problems.isEmpty else {
             for problem in problems { Session.warn("FAIL " + problem) }
-            throw StoreError(.damaged, "The trail printed above does not verify (\(problems.count) problem(s)); run `cohort verify`.")
+            throw StoreError(.damaged, "The trail printed above does not verify (\(Text.count(problems.count, "problem"))); run `cohort verify`.")
         }
     }
 
@@ -195,9 +195,9 @@ struct VerifyCommand: SessionCommand {
         for note in notes { Session.warn("note: " + note) }
         guard problems.isEmpty else {
             for problem in problems { Session.print("FAIL " + problem) }
-            throw StoreError(.damaged, "\(problems.count) problem(s) found in \(session.storeDirectory); nothing was changed.")
+            throw StoreError(.damaged, "\(Text.count(problems.count, "problem")) found in \(session.storeDirectory); nothing was changed.")
         }
-        Session.print("OK: \(try store.subjects().count) participant files, \(store.context.protocols.count) protocols and every audit chain verified.")
+        Session.print("OK: \(Text.count(try store.subjects().count, "participant file")), \(Text.count(store.context.protocols.count, "protocol")) and every audit chain verified.")
     }
 }
 extension ParticipantStatus: ExpressibleByArgument {}

@@ -74,7 +74,7 @@ struct DemoCommand: SessionCommand {
     func execute(_ session: Session) throws {
         let store = try DemoSite.build(directory: session.storeDirectory, participants: participants, seed: seed,
                                        today: session.today, scales: session.scales)
-        Session.confirm("Made a demo site at \(session.storeDirectory): \(try store.subjects().count) participants in \(store.context.protocols.count) studies, as of \(session.today).")
+        Session.confirm("Made a demo site at \(session.storeDirectory): \(Text.count(try store.subjects().count, "participant")) in \(Text.count(store.context.protocols.count, "study", plural: "studies")), as of \(session.today).")
     }
 }
 
