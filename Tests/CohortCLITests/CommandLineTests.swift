@@ -57,6 +57,14 @@ struct CommandLineTests {
         #expect(after.count == 2 && after[1].contains("SCZ-5W-INPT  blinded  PANSS") && !after[1].contains("TRD-8W-OUTPT"))
     }
 
+    @Test func scalesListsEveryCodeWithItemsAndRanges() throws {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        let text = cli.ok(["scales"]).stdout
+        #expect(text.contains("CSSRS — Columbia Suicide Severity Rating Scale (screener): 6 items\n  WISH      0–1  Wish to be dead"))
+        #expect(text.contains("PANSS — ") && text.contains("30 items, total 30–210; subscales"))
+    }
+
     @Test func participantsJSONFollowsTheBindingShape() throws {
         let cli = enrolledStore()
         defer { cli.remove() }

@@ -78,6 +78,24 @@ struct DemoCommand: SessionCommand {
     }
 }
 
+/// `cohort scales`: every rating scale's code (what protocol files and `cohort score` name), items and ranges.
+struct ScalesCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "scales", abstract: "Every rating scale's code, items and ranges.")
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let scales = session.scales.all.map { scale -> String in
+            let total = scale.totalRange.map { ", total \($0.lowerBound)–\($0.upperBound)" } ?? ""
+            let subscales = (scale.subscales ?? []).map { "\($0.code) (\($0.items.joined(separator: " ")))" }
+            let head = "\(scale.code) — \(scale.title): \(Text.count(scale.items.count, "item"))\(total)"
+                + (subscales.isEmpty ? "" : "; subscales " + subscales.joined(separator: ", "))
+            let items = Columns.render(scale.items.map { ["  " + $0.code, "\($0.min)–\($0.max)", $0.name] })
+            return head + "\n" + items
+        }
+        Session.print(scales.joined(separator: "\n\n"))
+    }
+}
+
 /// `cohort protocols`: the bundled protocol templates, and the protocols of the store here when there is one.
 struct ProtocolsCommand: SessionCommand {
     static let configuration = CommandConfiguration(commandName: "protocols", abstract: "The bundled protocol templates and the store's protocols.")
