@@ -32,7 +32,8 @@ struct CohortCommand: ParsableCommand {
             try? FileManager.default.removeItem(atPath: directory)
             defer { try? FileManager.default.removeItem(atPath: directory) }
             _ = try DemoSite.build(directory: directory, participants: 24, seed: 1, today: session.today, scales: session.scales)
-            try FrontEnd.run(Session(storeDirectory: directory, today: session.today, user: session.user, scales: session.scales))
+            try FrontEnd.run(Session(storeDirectory: directory, today: session.today, user: session.user, scales: session.scales),
+                             notice: "Demo study: try anything; this store and all done in it are thrown away when you quit.")
         }
     }
 

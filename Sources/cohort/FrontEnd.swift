@@ -9,8 +9,9 @@ import Foundation
 /// Composition of the interactive screens: store → effect runner, state, ncurses terminal, run loop.
 enum FrontEnd {
     /// Opens the daily review on `session`'s store. The store is opened first, so a missing or damaged
-    /// store is explained on a normal terminal, never inside a half-started screen.
-    static func run(_ session: Session) throws {
+    /// store is explained on a normal terminal, never inside a half-started screen. `notice` is shown on
+    /// the status line of the first screen.
+    static func run(_ session: Session, notice: String? = nil) throws {
         let store = try session.openStore()
         try MainActor.assumeIsolated {
             let terminal: NCursesTerminal
@@ -22,7 +23,9 @@ enum FrontEnd {
             }
             defer { terminal.stop() }
             let runner = EffectRunner(store: store, today: session.today, user: session.user)
-            InteractiveSession.run(AppState(today: session.today, user: session.user), runner: runner, terminal: terminal,
+            var state = AppState(today: session.today, user: session.user)
+            state.status = notice.map { StatusLine($0, .info) }
+            InteractiveSession.run(state, runner: runner, terminal: terminal,
                                    screen: AppScreen(glyphs: terminal.isUTF8 ? .unicode : .ascii))
             // Bring the review cache up to date with this session's saves, so the next start is quick.
             _ = store.loadTable(.full)

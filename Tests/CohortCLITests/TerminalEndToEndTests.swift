@@ -118,6 +118,19 @@ struct TerminalEndToEndTests {
         #expect(session.waitFor("EXIT=0"), "\(session.screen())")
     }
 
+    @Test func theDemoSaysItsStoreIsThrownAwayAndThrowsItAway() throws {
+        let temporary = NSTemporaryDirectory() + "cohort-demo-test-\(UUID().uuidString)/"
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        let session = try TmuxSession(CLIHarness.binary + " --demo", environment: ["TMPDIR": temporary, "COHORT_TODAY": "2026-11-25", "TERM": "xterm-256color"])
+        #expect(session.waitFor("thrown away when you quit"), "\(session.screen())")
+        #expect(session.waitFor("Today (4)"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).count == 1)
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"), "\(session.screen())")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
+    }
+
     @Test func dumbTerminalsAndPipesAreRefusedWithAPointerToThePlainCommands() throws {
         let cli = CLIHarness()
         defer { cli.remove() }
