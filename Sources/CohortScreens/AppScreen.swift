@@ -70,9 +70,20 @@ public struct AppScreen {
         grid.put(DisplayWidth.truncate(" " + status.text, to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: style)
     }
 
+    /// The footer's hints in table order; when they do not all fit, the ways out and to help (back,
+    /// cancel, quit, help) stay and the other hints are dropped from the end.
     private func drawFooter(_ context: KeyContext, y: Int, on grid: inout CellGrid) {
+        let hints = keys.footer(for: context)
+        func width(_ hint: (keys: String, help: String, isWayOut: Bool)) -> Int { DisplayWidth.of(hint.keys) + 1 + DisplayWidth.of(hint.help) + 2 }
+        // Each hint takes its width and a gap of two; the last needs no gap, and the footer starts at column 1.
+        var room = grid.width + 1 - hints.filter(\.isWayOut).reduce(0) { $0 + width($1) }
+        let shown = hints.filter { hint in
+            guard !hint.isWayOut else { return true }
+            room -= width(hint)
+            return room >= 0
+        }
         var x = 1
-        for (keys, help) in keys.footer(for: context) {
+        for (keys, help, _) in shown {
             let keyWidth = DisplayWidth.of(keys), helpWidth = DisplayWidth.of(help)
             guard x + keyWidth + 1 + helpWidth <= grid.width else { break }
             grid.put(keys, x: x, y: y, style: Style(.accent, bold: true))

@@ -38,7 +38,7 @@ struct HelpOverlay {
     func draw(_ context: KeyContext, width: Int, height: Int, on grid: inout CellGrid) {
         for y in 0..<(height - 1) { grid.fill(y: y, style: .plain) }
         grid.fill(y: 0, style: .title)
-        grid.put(" Keys \(context == .review ? "" : "— \(context.title)")  (any key closes)", x: 0, y: 0, style: .title)
+        grid.put(" Keys \(context == .review ? "" : "— \(context.title)")  (Esc, q, ? or Enter closes)", x: 0, y: 0, style: .title)
         var y = 2
         var contexts = [context]
         if context != .review { contexts.append(.review) }

@@ -50,9 +50,10 @@ public struct KeyTable: Sendable {
     /// The bindings of a context, in order.
     public func bindings(in context: KeyContext) -> [KeyBinding] { bindings.filter { $0.context == context } }
 
-    /// Footer hints for a context: `j/k move  Enter open …`.
-    public func footer(for context: KeyContext) -> [(keys: String, help: String)] {
-        bindings(in: context).filter(\.inFooter).map { (Self.label($0.keys), $0.help) }
+    /// Footer hints for a context, each with its first key (`Enter participant  c complete …`; help lists
+    /// every key); `isWayOut` marks back, quit and help, which a narrow footer keeps.
+    public func footer(for context: KeyContext) -> [(keys: String, help: String, isWayOut: Bool)] {
+        bindings(in: context).filter(\.inFooter).map { ($0.keys[0].label, $0.help, [.back, .quit, .showHelp].contains($0.intent)) }
     }
 
     /// `j/↓`.
