@@ -70,8 +70,8 @@ public struct AppScreen {
         grid.put(DisplayWidth.truncate(" " + status.text, to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: style)
     }
 
-    /// The footer's hints in table order; when they do not all fit, the ways out and to help (back,
-    /// cancel, quit, help) stay and the other hints are dropped from the end.
+    /// The footer's hints in table order; when they do not all fit, the ways out and to help (back, quit,
+    /// `?` help) stay and the other hints are dropped from the end.
     private func drawFooter(_ context: KeyContext, y: Int, on grid: inout CellGrid) {
         let hints = keys.footer(for: context)
         func width(_ hint: (keys: String, help: String, isWayOut: Bool)) -> Int { DisplayWidth.of(hint.keys) + 1 + DisplayWidth.of(hint.help) + 2 }
