@@ -22,7 +22,7 @@ struct SummaryScreen {
         var column = 0
         for section in report.sections {
             let isActionable = section.title.hasPrefix("URGENT") || section.title.hasPrefix("Protocol deviations")
-            if y + 1 + section.lines.count >= area.bottom, column == 0, half < grid.width {
+            if y + 1 + section.lines.count >= area.bottom, column == 0, half < grid.width, y > area.top + 1 {
                 column = half
                 y = area.top + 1
             }
