@@ -45,6 +45,13 @@ struct Session {
         try JSONFileStore(directory: storeDirectory, scales: scales, user: user)
     }
 
+    /// Applies `change` as this session's user on its day, to `store` or the session's store; returns the
+    /// participant after it.
+    @discardableResult
+    func apply(_ change: Change, in store: JSONFileStore? = nil) throws -> Participant {
+        try (store ?? openStore()).apply(change, today: today, user: user).after
+    }
+
     /// Hands `body` every participant's digest (checked file by file against the review cache); the
     /// unreadable ones are reported on standard error after `body` runs, and then the command exits 2 so
     /// a script never mistakes a partial answer for a whole one.

@@ -20,6 +20,16 @@ struct CLIHarness {
     let store: String
     var environment: [String: String]
 
+    /// A store with one randomized schizophrenia participant, 101-0001, consent 2026-11-08, baseline
+    /// 2026-11-18 (W1 target 11-25, window 11-23..11-27).
+    static func enrolledStore() -> CLIHarness {
+        let cli = CLIHarness()
+        cli.ok(["init", "--protocol", "SCZ-5W-INPT"])
+        cli.ok(["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-08", "--baseline", "2026-11-18"])
+        cli.ok(["randomize", "101-0001", "R-0001", "--date", "2026-11-08"])
+        return cli
+    }
+
     init(today: String = "2026-11-25") {
         store = NSTemporaryDirectory() + "cohort-cli-" + UUID().uuidString
         environment = ProcessInfo.processInfo.environment

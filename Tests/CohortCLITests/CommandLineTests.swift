@@ -3,17 +3,8 @@ import Testing
 
 /// The binding command line of PRODUCT.md §5, run as a user or a script would run it.
 struct CommandLineTests {
-    /// A store with one schizophrenia participant, baseline 2026-11-18 (W1 target 11-25, window 11-23..11-27).
-    func enrolledStore() -> CLIHarness {
-        let cli = CLIHarness()
-        cli.ok(["init", "--protocol", "SCZ-5W-INPT"])
-        cli.ok(["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-08", "--baseline", "2026-11-18"])
-        cli.ok(["randomize", "101-0001", "R-0001", "--date", "2026-11-08"])
-        return cli
-    }
-
     @Test func aFullDayThroughTheCommands() throws {
-        let cli = enrolledStore()
+        let cli = CLIHarness.enrolledStore()
         defer { cli.remove() }
         #expect(cli.ok(["complete", "101-0001", "SCR", "--date", "2026-11-12"]).status == 0)
         #expect(cli.ok(["complete", "101-0001", "D1", "--date", "2026-11-18"]).status == 0)
@@ -66,7 +57,7 @@ struct CommandLineTests {
     }
 
     @Test func participantsJSONFollowsTheBindingShape() throws {
-        let cli = enrolledStore()
+        let cli = CLIHarness.enrolledStore()
         defer { cli.remove() }
         cli.ok(["init", "--protocol", "TRD-8W-OUTPT"])
         cli.ok(["enroll", "101-0002", "--initials", "CD", "--birth-year", "1990", "--sex", "M", "--consent", "2026-11-20", "--baseline", "2026-11-27", "--study", "TRD-8W-OUTPT"])
@@ -92,7 +83,7 @@ struct CommandLineTests {
     }
 
     @Test func visitsJSONFollowsTheBindingShape() throws {
-        let cli = enrolledStore()
+        let cli = CLIHarness.enrolledStore()
         defer { cli.remove() }
         let review = cli.json(cli.ok(["visits", "--date", "2026-11-25", "--format", "json"]).stdout)
         #expect(Set(review.keys) == ["date", "today", "overdue", "closing"])
@@ -106,7 +97,7 @@ struct CommandLineTests {
     }
 
     @Test func globalOptionsWorkBeforeAfterAndFromTheEnvironment() throws {
-        let cli = enrolledStore()
+        let cli = CLIHarness.enrolledStore()
         defer { cli.remove() }
         let other = CLIHarness(today: "2026-01-01")
         for arguments in [["visits", "--format", "json", "--store", cli.store, "--today", "2026-11-25"],
@@ -121,7 +112,7 @@ struct CommandLineTests {
     }
 
     @Test func everyWriteIsAuditedAndWithdrawalCancelsVisits() throws {
-        let cli = enrolledStore()
+        let cli = CLIHarness.enrolledStore()
         defer { cli.remove() }
         cli.ok(["miss", "101-0001", "SCR", "--reason", "no show", "--date", "2026-11-17"])
         cli.ok(["reschedule", "101-0001", "W1", "2026-11-26"])
@@ -140,7 +131,7 @@ struct CommandLineTests {
     }
 
     @Test func exportsOneRowPerItem() throws {
-        let cli = enrolledStore()
+        let cli = CLIHarness.enrolledStore()
         defer { cli.remove() }
         cli.ok(["complete", "101-0001", "D1", "--date", "2026-11-18"])
         cli.ok(["score", "101-0001", "D1", "CSSRS", "0x0000"])
@@ -162,7 +153,7 @@ struct CommandLineTests {
     }
 
     @Test func exportWritesOnlyAPlainFileOutsideTheStore() throws {
-        let cli = enrolledStore()
+        let cli = CLIHarness.enrolledStore()
         defer { cli.remove() }
         let before = cli.snapshot()
         let outside = NSTemporaryDirectory() + "cohort-out-" + UUID().uuidString
@@ -228,7 +219,7 @@ struct CommandLineTests {
 /// Not-done administrations from the command line (PRODUCT.md §3.4).
 struct NotDoneTests {
     @Test func everyItemNotAssessedIsNotDoneWithAReasonAndNeverAllNo() throws {
-        let cli = CommandLineTests().enrolledStore()
+        let cli = CLIHarness.enrolledStore()
         defer { cli.remove() }
         cli.ok(["complete", "101-0001", "SCR", "--date", "2026-11-12"])
         let refused = cli.run(["score", "101-0001", "SCR", "CSSRS", "xxxxxx"])
@@ -246,7 +237,7 @@ struct NotDoneTests {
 /// A flag found by correcting an old administration is seen on the day it was found (PRODUCT.md §3.5).
 struct CorrectedFlagTests {
     @Test func aCorrectionThatRaisesAFlagShowsOnTheDayOfTheCorrection() throws {
-        let cli = CommandLineTests().enrolledStore()
+        let cli = CLIHarness.enrolledStore()
         defer { cli.remove() }
         cli.ok(["complete", "101-0001", "SCR", "--date", "2026-11-12"])
         cli.ok(["score", "101-0001", "SCR", "CSSRS", "000000"])

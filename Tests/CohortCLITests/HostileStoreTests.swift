@@ -4,21 +4,13 @@ import Testing
 /// The outsider's attacks on the store from the command line: links and special files in the store,
 /// loose modes, names and text built to deceive, and copies racing for the next subject ID.
 struct HostileStoreTests {
-    func enrolledStore() -> CLIHarness {
-        let cli = CLIHarness()
-        cli.ok(["init", "--protocol", "SCZ-5W-INPT"])
-        cli.ok(["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-08", "--baseline", "2026-11-18"])
-        cli.ok(["randomize", "101-0001", "R-0001", "--date", "2026-11-08"])
-        return cli
-    }
-
     /// Runs `cohort` with a 10-second limit: a command that hangs on a FIFO is a failure, not a stuck suite.
     func limited(_ cli: CLIHarness, _ arguments: [String]) -> CLIHarness.Outcome {
         cli.run(["10", CLIHarness.binary] + arguments, executable: "/usr/bin/timeout")
     }
 
     @Test func aSymlinkedLockIsRefusedAndItsTargetUntouched() throws {
-        let cli = enrolledStore()
+        let cli = CLIHarness.enrolledStore()
         defer { cli.remove() }
         let victim = cli.store + ".victim"
         defer { unlink(victim) }
@@ -32,7 +24,7 @@ struct HostileStoreTests {
 
     @Test func linksAndSpecialFilesInTheStoreAreNamedAndNeverFollowedOrWaitedOn() throws {
         for kind in ["symlink", "fifo", "folder-link"] {
-            let cli = enrolledStore()
+            let cli = CLIHarness.enrolledStore()
             defer { cli.remove() }
             let file = cli.store + "/participants/101-0001.json"
             let elsewhere = cli.store + ".elsewhere"
@@ -59,7 +51,7 @@ struct HostileStoreTests {
     }
 
     @Test func aFIFOAsTheLockNeverHangs() throws {
-        let cli = enrolledStore()
+        let cli = CLIHarness.enrolledStore()
         defer { cli.remove() }
         unlink(cli.store + "/.lock")
         #expect(mkfifo(cli.store + "/.lock", 0o600) == 0)
@@ -68,7 +60,7 @@ struct HostileStoreTests {
     }
 
     @Test func looseModesAreClosedOnOpenAndReportedByVerify() throws {
-        let cli = enrolledStore()
+        let cli = CLIHarness.enrolledStore()
         defer { cli.remove() }
         chmod(cli.store, 0o777)
         chmod(cli.store + "/participants", 0o755)
@@ -83,7 +75,7 @@ struct HostileStoreTests {
     }
 
     @Test func namesAndTextBuiltToDeceiveAreRefusedAndWriteNothing() throws {
-        let cli = enrolledStore()
+        let cli = CLIHarness.enrolledStore()
         defer { cli.remove() }
         let before = cli.snapshot()
         let combining = "a" + String(repeating: "\u{301}", count: 60_000)
@@ -106,7 +98,7 @@ struct HostileStoreTests {
     }
 
     @Test func concurrentEnrollNextGivesEveryCopyItsOwnID() throws {
-        let cli = enrolledStore()
+        let cli = CLIHarness.enrolledStore()
         defer { cli.remove() }
         let copies = (0..<8).map { _ -> Process in
             let process = Process()

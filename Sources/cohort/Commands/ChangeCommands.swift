@@ -52,8 +52,7 @@ struct CompleteCommand: SessionCommand {
     func execute(_ session: Session) throws {
         let when = try session.date(date, option: "--date") ?? session.today
         let store = try session.openStore()
-        let participant = try store.apply(.complete(subject: subject, visit: visit, date: when, reason: reason),
-                                          today: session.today, user: session.user).after
+        let participant = try session.apply(.complete(subject: subject, visit: visit, date: when, reason: reason), in: store)
         let planned = try participant.plannedVisit(visit, try store.context.studyProtocol(for: participant))
         var line = "Saved: \(subject) \(visit) completed on \(when) (\(planned.windowState(on: when).rawValue))."
         if let days = planned.deviationDays {
@@ -74,7 +73,7 @@ struct MissCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let when = try session.date(date, option: "--date") ?? session.today
-        try session.openStore().apply(.miss(subject: subject, visit: visit, date: when, reason: reason), today: session.today, user: session.user)
+        try session.apply(.miss(subject: subject, visit: visit, date: when, reason: reason))
         Session.confirm("Saved: \(subject) \(visit) marked missed on \(when).")
     }
 }
@@ -90,7 +89,7 @@ struct RescheduleCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         guard let when = try session.date(newDate, option: "DATE") else { return }
-        try session.openStore().apply(.reschedule(subject: subject, visit: visit, date: when, reason: reason), today: session.today, user: session.user)
+        try session.apply(.reschedule(subject: subject, visit: visit, date: when, reason: reason))
         Session.confirm("Saved: \(subject) \(visit) rescheduled to \(when).")
     }
 }
@@ -114,8 +113,8 @@ struct ScoreCommand: SessionCommand {
         let definition = try session.scales.definition(scale)
         let items = try Scoring.parseScores(scores.joined(separator: " "), scale: definition)
         let store = try session.openStore()
-        let participant = try store.apply(.score(subject: subject, visit: visit, scale: definition.code, items: items, date: when,
-                                                 rater: rater, reason: reason), today: session.today, user: session.user).after
+        let participant = try session.apply(.score(subject: subject, visit: visit, scale: definition.code, items: items, date: when,
+                                                   rater: rater, reason: reason), in: store)
         guard let administration = participant.administration(visit: visit, scale: definition.code),
               let result = participant.result(of: administration, context: store.context) else { return }
         Session.confirm("Saved: \(subject) \(visit) \(definition.code) \(ScoreText.summary(items: items, result: result, scale: definition))")
@@ -142,9 +141,7 @@ struct WithdrawCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let when = try session.date(date, option: "--date") ?? session.today
-        let participant = try session.openStore().apply(.withdraw(subject: subject, date: when, category: category, reason: reason,
-                                                                  screenFailure: screenFail),
-                                                        today: session.today, user: session.user).after
+        let participant = try session.apply(.withdraw(subject: subject, date: when, category: category, reason: reason, screenFailure: screenFail))
         let cancelled = participant.visits.filter { $0.status == .cancelled }.map(\.code)
         let open = participant.visits.filter { $0.status == .scheduled }.map(\.code)
         Session.confirm("Saved: \(subject) \(participant.status.rawValue) on \(when) (\(category.rawValue)); cancelled: "
@@ -163,7 +160,7 @@ struct RandomizeCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let when = try session.date(date, option: "--date") ?? session.today
-        try session.openStore().apply(.randomize(subject: subject, number: number, date: when), today: session.today, user: session.user)
+        try session.apply(.randomize(subject: subject, number: number, date: when))
         Session.confirm("Saved: \(subject) randomized on \(when) with number \(number).")
     }
 }
@@ -178,7 +175,7 @@ struct AcknowledgeCommand: SessionCommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
-        try session.openStore().apply(.acknowledge(subject: subject, visit: visit, flag: flag, action: action), today: session.today, user: session.user)
+        try session.apply(.acknowledge(subject: subject, visit: visit, flag: flag, action: action))
         Session.confirm("Saved: \(subject) \(visit) \(flag) acknowledged by \(session.user).")
     }
 }
@@ -194,8 +191,7 @@ struct DeviationCommand: SessionCommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
-        try session.openStore().apply(.classifyDeviation(subject: subject, visit: visit, classification: classification, note: note, reason: reason),
-                                      today: session.today, user: session.user)
+        try session.apply(.classifyDeviation(subject: subject, visit: visit, classification: classification, note: note, reason: reason))
         Session.confirm("Saved: \(subject) \(visit) deviation classified \(classification.rawValue).")
     }
 }
