@@ -65,7 +65,7 @@ struct Session {
     static func refuseIfUnreadable(_ problems: [StoreError]) throws {
         guard problems.isEmpty else {
             for problem in problems { Session.warn(problem.message) }
-            throw StoreError(.damaged, "\(Text.count(problems.count, "participant file")) could not be read and are left out above; they were not changed.")
+            throw StoreError(.damaged, "\(Text.count(problems.count, "participant file")) could not be read: left out above, and not changed.")
         }
     }
 
