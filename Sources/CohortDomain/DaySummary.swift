@@ -136,7 +136,7 @@ public struct DaySummary: Sendable, Equatable, Encodable {
                 if !flags.contains(flag) { flags.append(flag) }
             }
             if participant.consentDate == date { enrolled.append(participant.subject) }
-            if participant.randomizedOn == date { randomized.append(participant.subject) }
+            if participant.randomization?.date == date { randomized.append(participant.subject) }
             if participant.status == .withdrawn, participant.exitDate == date { withdrawn.append(participant.subject) }
             if participant.status == .screenFailed, participant.exitDate == date { screenFailed.append(participant.subject) }
         }

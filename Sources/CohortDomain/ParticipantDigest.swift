@@ -16,8 +16,10 @@ public struct ParticipantDigest: Sendable, Equatable {
     public var origin: CivilDate
     /// Date the participant left (withdrawn or screen-failed).
     public var exitDate: CivilDate?
-    /// Date of randomization (blinded studies), once randomized.
-    public var randomizedOn: CivilDate?
+    /// The arm (open-label studies), given at enrollment.
+    public var arm: String?
+    /// The randomization (blinded studies), once randomized.
+    public var randomization: Randomization?
     /// Every primary-scale total, in protocol order, with change from baseline (see `primary(on:)`).
     public var primaryScores: [PrimaryScore]
     /// Every visit in protocol order.
@@ -31,10 +33,10 @@ public struct ParticipantDigest: Sendable, Equatable {
 
     /// Creates a digest from its parts (the cache reads them back this way).
     public init(subject: String, initials: String, study: String, status: ParticipantStatus, consentDate: CivilDate,
-                origin: CivilDate, exitDate: CivilDate?, randomizedOn: CivilDate?, primaryScores: [PrimaryScore], visits: [VisitDigest],
+                origin: CivilDate, exitDate: CivilDate?, arm: String?, randomization: Randomization?, primaryScores: [PrimaryScore], visits: [VisitDigest],
                 scoreDates: [CivilDate], flags: [DigestFlag], deviationClasses: [DeviationClassification]) {
         self.subject = subject; self.initials = initials; self.study = study; self.status = status
-        self.consentDate = consentDate; self.origin = origin; self.exitDate = exitDate; self.randomizedOn = randomizedOn
+        self.consentDate = consentDate; self.origin = origin; self.exitDate = exitDate; self.arm = arm; self.randomization = randomization
         self.primaryScores = primaryScores; self.visits = visits; self.scoreDates = scoreDates; self.flags = flags
         self.deviationClasses = deviationClasses
     }
@@ -47,7 +49,7 @@ public struct ParticipantDigest: Sendable, Equatable {
         self.init(
             subject: participant.subject, initials: participant.initials, study: participant.study,
             status: participant.status, consentDate: participant.consentDate, origin: participant.origin(studyProtocol),
-            exitDate: participant.exit?.date, randomizedOn: participant.randomization?.date,
+            exitDate: participant.exit?.date, arm: participant.arm, randomization: participant.randomization,
             primaryScores: participant.primaryScores(context: context).compactMap { administration, result in
                 result.total.map { PrimaryScore(scale: administration.scale, total: $0, change: result.change, date: administration.date) }
             },
@@ -66,6 +68,18 @@ public struct ParticipantDigest: Sendable, Equatable {
                            isAcknowledged: acknowledged.contains(flag.visit + "\u{0}" + flag.flag), corrections: flag.corrections)
             },
             deviationClasses: participant.deviationClasses)
+    }
+
+    /// The still-scheduled visit with the earliest scheduled date (needs the digest's visits).
+    public var nextVisit: NextVisit? {
+        NextVisit.earliest(visits.filter { $0.status == .scheduled }.sorted { $0.order < $1.order }.map { ($0.code, $0.scheduled) })
+    }
+
+    /// Visits with a protocol deviation (out of window or missed) the lead has not classified yet (needs
+    /// the digest's visits).
+    public var unclassifiedDeviations: [String] {
+        let classified = Set(deviationClasses.filter { $0.classification != .unclassified }.map(\.visit))
+        return visits.filter { ($0.status == .missed || $0.deviationDays != nil) && !classified.contains($0.code) }.map(\.code)
     }
 
     /// Urgent flags the lead has not acknowledged yet.

@@ -30,9 +30,7 @@ public struct RosterEntry: Sendable, Equatable {
         status = participant.status; consent = participant.consentDate; baseline = participant.baselineDate
         dayOne = participant.origin(studyProtocol); randomization = participant.randomization?.number
         allocation = participant.allocation; exit = participant.exit
-        // Planned visits come in protocol order, so the first of the earliest date wins a tie.
-        let scheduled = participant.plannedVisits(studyProtocol).filter { $0.status == .scheduled }
-        next = scheduled.min { $0.scheduled < $1.scheduled }.map { NextVisit(visit: $0.code, date: $0.scheduled) }
+        next = NextVisit.earliest(participant.plannedVisits(studyProtocol).filter { $0.status == .scheduled }.map { ($0.code, $0.scheduled) })
     }
 }
 
@@ -40,6 +38,15 @@ public struct RosterEntry: Sendable, Equatable {
 public struct NextVisit: Sendable, Equatable {
     public var visit: String
     public var date: CivilDate
+
+    /// Creates one.
+    public init(visit: String, date: CivilDate) { self.visit = visit; self.date = date }
+
+    /// The earliest of `scheduled` (visit codes with scheduled dates, in protocol order): the first of the
+    /// earliest date wins a tie.
+    static func earliest(_ scheduled: [(code: String, date: CivilDate)]) -> NextVisit? {
+        scheduled.min { $0.date < $1.date }.map { NextVisit(visit: $0.code, date: $0.date) }
+    }
 }
 
 /// The site's participants, optionally narrowed to a study and a status, with how many of each study are

@@ -114,9 +114,13 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         if let problem = Text.problem(title, what: "the title") { found.append(problem) }
         if blinded && !arms.isEmpty { found.append("a blinded protocol lists no arms (the site records the randomization number instead)") }
         if !blinded && arms.isEmpty { found.append("no arms are listed (an open-label protocol lists at least one; a blinded one says \"blinded\": true)") }
-        if Set(arms).count != arms.count { found.append("an arm is listed twice") }
+        if Set(arms.map { $0.lowercased() }).count != arms.count { found.append("an arm is listed twice (arms are matched ignoring case)") }
         for arm in arms { if let problem = Text.problem(arm, what: "arm '\(Text.shown(arm))'") { found.append(problem) } }
-        if scales[primaryScale] == nil { found.append("the primary scale '\(Text.shown(primaryScale))' is not a known scale") }
+        if let scale = scales[primaryScale] {
+            if !scale.total { found.append("the primary scale \(primaryScale) has no total, so there is no change from baseline to compare") }
+        } else {
+            found.append("the primary scale '\(Text.shown(primaryScale))' is not a known scale")
+        }
         if let percent = responderPercent, !(0...100).contains(percent) {
             found.append("responderPercent \(percent) is not between 0 and 100")
         }
@@ -152,6 +156,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             case (nil, nil): found.append("visit \(code) has neither a day nor an anchor")
             case (.some, .some): found.append("visit \(code) has both a day and an anchor")
             case (.some(let value), nil):
+                if visit.offset != nil { found.append("visit \(code) has a day and an offset; an offset goes only with an anchor") }
                 if value == 0 { found.append("visit \(code) is on day 0, which does not exist (Day 1 is baseline)") }
                 else if !(-Self.dayLimit...Self.dayLimit).contains(value) { found.append("visit \(code) is on day \(value); days are -\(Self.dayLimit) to \(Self.dayLimit)") }
                 else {
@@ -164,6 +169,10 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
                     found.append("visit \(code) has offset \(offset); offsets are 0 to \(Self.dayLimit)")
                 } else if visit.offset == nil {
                     found.append("visit \(code) has an anchor but no offset")
+                } else if visits.contains(where: { $0.code == anchor && $0.isEarlyTermination }) {
+                    // The early-termination visit exists only after a withdrawal; a visit anchored to it
+                    // would be on the schedule, with no date, from enrollment.
+                    found.append("visit \(code) is anchored to the early-termination visit \(Text.shown(anchor)); anchor it to a visit of the schedule and mark it afterWithdrawal (it then follows \(Text.shown(anchor)) after a withdrawal)")
                 } else if let anchorDay = nominal[anchor] {
                     day = anchorDay + (visit.offset ?? 0)
                     if let value = day, value > Self.dayLimit { found.append("visit \(code) falls on day \(value), after day \(Self.dayLimit)"); day = nil }

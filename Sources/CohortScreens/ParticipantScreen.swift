@@ -8,7 +8,10 @@ struct ParticipantScreen {
     let glyphs: Glyphs
 
     func draw(_ page: ParticipantPage, state: AppState, data: Snapshot, in area: Area, on grid: inout CellGrid) {
-        guard let participant = data.participants[page.subject], let studyProtocol = data.context.protocols[participant.study] else { return }
+        guard let participant = data.participants[page.subject], let studyProtocol = data.context.protocols[participant.study] else {
+            drawTitleBar("\(page.subject) \(glyphs.dot) reading\(glyphs.ellipsis)", y: area.top, on: &grid, glyphs: glyphs)
+            return
+        }
         drawTitleBar("\(participant.subject) \(participant.initials) \(glyphs.dot) born \(participant.birthYear) \(glyphs.dot) \(participant.sex.rawValue) \(glyphs.dot) \(participant.study) \(glyphs.dot) \(participant.allocation)",
                      right: participant.status.rawValue, y: area.top, on: &grid, glyphs: glyphs)
         var y = area.top + 1

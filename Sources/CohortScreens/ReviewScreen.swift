@@ -6,13 +6,7 @@ import CohortViewModels
 struct ReviewScreen {
     let glyphs: Glyphs
 
-    /// A list column; narrow terminals drop columns with the lowest `keep` first.
-    struct Column: Sendable {
-        let title: String
-        let width: Int
-        let keep: Int
-        let value: @Sendable (ReviewRow) -> String
-    }
+    typealias Column = ListColumn<ReviewRow>
 
     static let columns: [Column] = [
         Column(title: "SUBJECT", width: 8, keep: 9) { $0.subject },
@@ -26,13 +20,7 @@ struct ReviewScreen {
     ]
 
     /// The columns that fit in `width`, in display order.
-    static func fitting(_ width: Int) -> [Column] {
-        var chosen = columns
-        while chosen.reduce(0, { $0 + $1.width + 1 }) + 2 > width, let weakest = chosen.min(by: { $0.keep < $1.keep }) {
-            chosen.removeAll { $0.title == weakest.title }
-        }
-        return chosen
-    }
+    static func fitting(_ width: Int) -> [Column] { Column.fitting(columns, width: width) }
 
     func draw(_ state: AppState, data: Snapshot, in area: Area, on grid: inout CellGrid) {
         let dayNote = state.day == state.today ? "today" : "\(state.day.days(since: state.today) > 0 ? "+" : "")\(state.day.days(since: state.today)) days"

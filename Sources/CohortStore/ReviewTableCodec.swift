@@ -7,7 +7,7 @@ import CohortDomain
 /// another version, another protocol set, a bad checksum, a short read — means "rebuild from the files".
 enum ReviewTableCodec {
     /// Bump whenever a digest is derived differently or the layout changes: older caches are then rebuilt.
-    static let version: UInt32 = 7
+    static let version: UInt32 = 8
     private static let magic = Array("COHORT REVIEW CACHE\n".utf8)
     /// The in-memory layout the fixed-size arrays are copied in: a cache made where it differs is rebuilt.
     private static let layout: [UInt32] = [
@@ -66,7 +66,9 @@ enum ReviewTableCodec {
     private static func encodeFacts(_ digest: ParticipantDigest, into out: inout ByteWriter) {
         out.text(digest.initials); out.text(digest.study)
         out.u8(UInt8(ParticipantStatus.allCases.firstIndex(of: digest.status) ?? 0))
-        out.date(digest.consentDate); out.date(digest.origin); out.date(digest.exitDate); out.date(digest.randomizedOn)
+        out.date(digest.consentDate); out.date(digest.origin); out.date(digest.exitDate)
+        out.u8(digest.arm == nil ? 0 : 1); out.text(digest.arm ?? "")
+        out.u8(digest.randomization == nil ? 0 : 1); out.text(digest.randomization?.number ?? ""); out.date(digest.randomization?.date)
         out.u32(UInt32(digest.primaryScores.count))
         for primary in digest.primaryScores {
             out.text(primary.scale); out.i32(primary.total); out.u8(primary.change == nil ? 0 : 1); out.i32(primary.change ?? 0)
@@ -126,7 +128,9 @@ enum ReviewTableCodec {
     fileprivate static func decodeFacts(_ input: inout ByteReader, subject: String) -> ParticipantDigest? {
         guard let initials = input.text(), let study = input.text(),
               let status = input.member(of: ParticipantStatus.allCases),
-              let consent = input.date(), let baseline = input.date(), let exit = input.optionalDate(), let randomized = input.optionalDate(),
+              let consent = input.date(), let baseline = input.date(), let exit = input.optionalDate(),
+              let hasArm = input.u8(), let arm = input.text(), let hasRandomization = input.u8(), let number = input.text(),
+              let randomized = input.optionalDate(),
               let primaryScores = input.list({ input -> PrimaryScore? in
                   guard let scale = input.text(), let total = input.i32(), let hasChange = input.u8(), let change = input.i32(),
                         let date = input.date() else { return nil }
@@ -144,7 +148,8 @@ enum ReviewTableCodec {
                   return DeviationClassification(visit: visit, classification: classification, note: hasNote == 1 ? note : nil)
               }) else { return nil }
         return ParticipantDigest(subject: subject, initials: initials, study: study, status: status, consentDate: consent,
-                                 origin: baseline, exitDate: exit, randomizedOn: randomized, primaryScores: primaryScores, visits: [],
+                                 origin: baseline, exitDate: exit, arm: hasArm == 1 ? arm : nil,
+                                 randomization: hasRandomization == 1 ? randomized.map { Randomization(number: number, date: $0) } : nil, primaryScores: primaryScores, visits: [],
                                  scoreDates: scoreDates, flags: flags, deviationClasses: classes)
     }
 }
@@ -170,7 +175,7 @@ private final class CachedFacts: DigestFacts {
         // The whole file passed its checksum when it was opened, so a record that does not read back is a
         // defect of this program, not damage; show the subject with its facts marked unknown, never crash.
         return found ?? ParticipantDigest(subject: subjects[index], initials: "??", study: "?", status: .active,
-                                          consentDate: CivilDate(dayNumber: 0), origin: CivilDate(dayNumber: 0), exitDate: nil, randomizedOn: nil,
+                                          consentDate: CivilDate(dayNumber: 0), origin: CivilDate(dayNumber: 0), exitDate: nil, arm: nil, randomization: nil,
                                           primaryScores: [], visits: [], scoreDates: [], flags: [], deviationClasses: [])
     }
 }

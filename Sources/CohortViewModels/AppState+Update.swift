@@ -84,6 +84,8 @@ extension AppState {
             return []
         case .failed(let message):
             status = StatusLine(message, .error)
+            // A participant view still waiting for its participant cannot show anything: it closes.
+            if case .participant(let page) = screen, data?.participants[page.subject] == nil { screens.removeLast() }
             if case .enrollment(var form) = screen {
                 form.error = message
                 replaceTop(.enrollment(form))
@@ -127,28 +129,22 @@ extension AppState {
         case .scoreEntry(let entry): return scoreIntent(intent, entry)
         case .enrollment(let form): return enrollmentIntent(intent, form)
         case .summary(let page): return summaryIntent(intent, page)
+        case .roster(let page): return rosterIntent(intent, page)
         }
     }
 
     private mutating func reviewIntent(_ intent: Intent) -> [Effect] {
-        let count = review.count
+        if let moved = moving(selection, intent, count: review.count) {
+            selection = moved
+            return []
+        }
         switch intent {
-        case .moveDown: selection = min(selection + 1, max(0, count - 1))
-        case .moveUp: selection = max(selection - 1, 0)
-        case .pageDown: selection = min(selection + pageRows, max(0, count - 1))
-        case .pageUp: selection = max(selection - pageRows, 0)
-        case .moveTop: selection = 0
-        case .moveBottom: selection = max(0, count - 1)
         case .previousDay: changeDay(to: day.adding(days: -1))
         case .nextDay: changeDay(to: day.adding(days: 1))
         case .backToToday: changeDay(to: today)
         case .openParticipant:
             guard let entry = selectedEntry else { return nothingSelected() }
-            guard let participant = data?.participants[entry.subject] else { return [.fetch(subject: entry.subject, then: intent)] }
-            var page = ParticipantPage(subject: entry.subject)
-            page.selection = participant.visits.firstIndex { $0.code == entry.visit.code } ?? 0
-            screens.append(.participant(page))
-            return [.loadAudit(subject: entry.subject)]
+            return open(entry.subject, at: entry.visit.code)
         case .completeVisit, .markMissed, .rescheduleVisit, .enterScores:
             guard let entry = selectedEntry else { return nothingSelected() }
             guard let participant = data?.participants[entry.subject] else { return [.fetch(subject: entry.subject, then: intent)] }
@@ -164,6 +160,11 @@ extension AppState {
         case .showSummary:
             screens.append(.summary(SummaryPage(day: day)))
             refreshSummary()
+        case .showRoster:
+            screens.append(.roster(RosterPage()))
+            refreshRoster()
+        case .jumpToParticipant:
+            overlay = .prompt(Self.jumpPrompt)
         case .showHelp:
             overlay = .help(.review)
         case .undo:
@@ -179,7 +180,8 @@ extension AppState {
     private mutating func participantIntent(_ intent: Intent, _ page: ParticipantPage) -> [Effect] {
         guard let data, let participant = data.participants[page.subject],
               let studyProtocol = data.context.protocols[participant.study] else {
-            screens.removeLast()
+            // Still being read: only the way out works.
+            if intent == .back { screens.removeLast() } else { status = StatusLine("Still reading \(page.subject)…", .info) }
             return []
         }
         let visits = participant.plannedVisits(studyProtocol)
@@ -218,6 +220,7 @@ extension AppState {
                                               Prompt.Field("Reason"), Prompt.Field("Date", today.description, hint: "YYYY-MM-DD"),
                                               Prompt.Field("Screen failure", "n", hint: "y: a screen failure (in screening only)")]))
         case .undo: return undo()
+        case .jumpToParticipant: overlay = .prompt(Self.jumpPrompt)
         case .back: screens.removeLast()
         case .showHelp: overlay = .help(.participant)
         default: break
@@ -281,6 +284,8 @@ extension AppState {
             // The class is checked against the whole participant before it is sent, as from the participant view.
             guard data?.participants[deviation.subject] != nil else { return [.fetch(subject: deviation.subject, then: intent)] }
             overlay = .prompt(Self.classifyPrompt(subject: deviation.subject, visit: deviation.visit, kind: deviation.kind, classified: classified))
+        case .jumpToParticipant:
+            overlay = .prompt(Self.jumpPrompt)
         case .back:
             screens.removeLast()
             refreshSummary()
@@ -292,6 +297,88 @@ extension AppState {
         return []
     }
 
+    private mutating func rosterIntent(_ intent: Intent, _ page: RosterPage) -> [Effect] {
+        var page = page
+        if let moved = moving(page.selection, intent, count: roster?.shown.count ?? 0) {
+            page.selection = moved
+            replaceTop(.roster(page))
+            return []
+        }
+        switch intent {
+        case .openParticipant:
+            guard let row = roster?.row(at: page.selection) else {
+                status = StatusLine("No participant is selected.", .info)
+                return []
+            }
+            return open(row.subject)
+        case .filterSubjects:
+            overlay = .prompt(Prompt(.search, title: "Search: subject, initials, study, status or randomization (Esc clears)",
+                                     fields: [Prompt.Field("Search", page.query)]))
+        case .jumpToParticipant:
+            overlay = .prompt(Self.jumpPrompt)
+        case .back:
+            screens.removeLast()
+            refreshRoster()
+            return []
+        case .showHelp:
+            overlay = .help(.roster)
+        default: break
+        }
+        replaceTop(.roster(page))
+        return []
+    }
+
+    /// Where a cursor at `selection` in a list of `count` rows goes for a move intent; nil for other intents.
+    private func moving(_ selection: Int, _ intent: Intent, count: Int) -> Int? {
+        let last = max(0, count - 1)
+        switch intent {
+        case .moveDown: return min(selection + 1, last)
+        case .moveUp: return max(selection - 1, 0)
+        case .pageDown: return min(selection + pageRows, last)
+        case .pageUp: return max(selection - pageRows, 0)
+        case .moveTop: return 0
+        case .moveBottom: return last
+        default: return nil
+        }
+    }
+
+    /// Opens the participant view of `subject`, on the visit `code` when given; a participant not read in
+    /// full yet is read first (the view says so meanwhile).
+    private mutating func open(_ subject: String, at code: String? = nil) -> [Effect] {
+        var page = ParticipantPage(subject: subject)
+        if let participant = data?.participants[subject] {
+            page.selection = participant.visits.firstIndex { $0.code == code } ?? 0
+            screens.append(.participant(page))
+            return [.loadAudit(subject: subject)]
+        }
+        page.pendingVisit = code
+        screens.append(.participant(page))
+        return [.fetch(subject: subject, then: nil), .loadAudit(subject: subject)]
+    }
+
+    /// Asks for a subject ID to open from anywhere.
+    static let jumpPrompt = Prompt(.jump, title: "Open a participant: the subject ID, or its last digits",
+                                   fields: [Prompt.Field("Subject", hint: "e.g. 101-0042 or 42")])
+
+    /// The subject `typed` names: the ID itself, or the one ID ending in it; else why not.
+    private func resolveSubject(_ typed: String) -> Result<String, DomainError> {
+        let wanted = typed.uppercased()
+        guard let data, !wanted.isEmpty else { return .failure(DomainError("Type a subject ID (or its last digits).")) }
+        let subjects = data.table.subjects
+        if data.table.index(of: wanted) != nil { return .success(wanted) }
+        if data.unreadable.contains(wanted) {
+            return .failure(DomainError("\(wanted)'s file cannot be read; `cohort verify` says why."))
+        }
+        let ending = subjects.filter { $0.hasSuffix(wanted) }
+        switch ending.count {
+        case 1: return .success(ending[0])
+        case 0: return .failure(DomainError("No participant \(Text.shown(typed)); p lists them all."))
+        default:
+            let named = ending.prefix(4).joined(separator: ", ") + (ending.count > 4 ? ", …" : "")
+            return .failure(DomainError("\(ending.count) subject IDs end in \(Text.shown(typed)) (\(named)); type more of it."))
+        }
+    }
+
     // MARK: - Prompts
 
     private mutating func promptIntent(_ intent: Intent, _ prompt: Prompt) -> [Effect] {
@@ -299,6 +386,7 @@ extension AppState {
         switch intent {
         case .cancel:
             if prompt.purpose == .filter { filter = ""; refreshReview() }
+            if prompt.purpose == .search { search("") }
             overlay = nil
             return []
         case .nextField: prompt.focus = (prompt.focus + 1) % prompt.fields.count
@@ -306,6 +394,7 @@ extension AppState {
         case .deleteBackward:
             if !prompt.fields[prompt.focus].text.isEmpty { prompt.fields[prompt.focus].text.removeLast() }
             if prompt.purpose == .filter { filter = prompt.fields[0].text; refreshReview() }
+            if prompt.purpose == .search { search(prompt.fields[0].text) }
         case .submit:
             return submit(prompt)
         default:
@@ -328,9 +417,19 @@ extension AppState {
         func optional(_ index: Int) -> String? { prompt.value(index).isEmpty ? nil : prompt.value(index) }
         let change: Change?
         switch prompt.purpose {
-        case .filter:
+        case .filter, .search:
             overlay = nil
             return []
+        case .jump:
+            switch resolveSubject(prompt.value(0)) {
+            case .success(let subject):
+                overlay = nil
+                return open(subject)
+            case .failure(let error):
+                prompt.error = error.message
+                overlay = .prompt(prompt)
+                return []
+            }
         case .rater:
             let initials = prompt.value(0).uppercased()
             guard (2...3).contains(initials.count), initials.allSatisfy({ $0.isASCII && $0.isLetter }) else {
@@ -438,6 +537,7 @@ extension AppState {
             prompt.error = nil
             overlay = .prompt(prompt)
             if prompt.purpose == .filter { filter = prompt.fields[0].text; refreshReview() }
+            if prompt.purpose == .search { search(prompt.fields[0].text) }
             return []
         }
         switch screen {
@@ -494,6 +594,15 @@ extension AppState {
     }
 
     // MARK: - Helpers
+
+    /// Narrows the open roster to `query` as it is typed; the cursor goes back to the top.
+    private mutating func search(_ query: String) {
+        guard case .roster(var page) = screen else { return }
+        page.query = query
+        page.selection = 0
+        replaceTop(.roster(page))
+        roster?.search(query)
+    }
 
     private mutating func changeDay(to new: CivilDate) {
         day = new

@@ -30,6 +30,8 @@ public struct AppState: Equatable, Sendable {
     public var raterInitials: String?
     /// The open summary screen's figures, recomputed only when its day or the data changes.
     private(set) var summaryCache: SummaryFigures?
+    /// The open roster's rows and counts, recomputed only when the data changes.
+    public internal(set) var roster: RosterFigures?
 
     /// A fresh state for `today` (and the day under review).
     public init(today: CivilDate, day: CivilDate? = nil, user: String) {
@@ -53,6 +55,7 @@ public struct AppState: Equatable, Sendable {
             case .scoreEntry: return .scoreEntry
             case .enrollment(let form): return form.enrolled == nil ? .enrollment : .enrolled
             case .summary: return .summary
+            case .roster: return .roster
             }
         }
     }
@@ -67,7 +70,7 @@ public struct AppState: Equatable, Sendable {
     mutating func load(_ snapshot: Snapshot) {
         data = snapshot
         refreshReview()
-        refreshSummary()
+        refreshPages()
     }
 
     /// Takes in the table as every file now says (after the check that follows the first frame). Full
@@ -89,7 +92,7 @@ public struct AppState: Equatable, Sendable {
         snapshot.isFullyChecked = true
         data = snapshot
         refreshReview()
-        refreshSummary()
+        refreshPages()
         return dropped
     }
 
@@ -97,6 +100,11 @@ public struct AppState: Equatable, Sendable {
     mutating func replace(_ participant: Participant) {
         guard var snapshot = data else { return }
         snapshot.participants[participant.subject] = participant
+        if case .participant(var page) = screen, page.subject == participant.subject, let code = page.pendingVisit {
+            page.selection = participant.visits.firstIndex { $0.code == code } ?? 0
+            page.pendingVisit = nil
+            screens[screens.count - 1] = .participant(page)
+        }
         if let digest = ParticipantDigest(participant, context: snapshot.context), snapshot.table.digest(participant.subject) != digest {
             // Let go of the lists (which share the table's storage) so the table is changed in place, not copied.
             review = ReviewSections()
@@ -105,7 +113,27 @@ public struct AppState: Equatable, Sendable {
         }
         data = snapshot
         refreshReview()
+        refreshPages()
+    }
+
+    /// Recomputes what open summary and roster screens show, after the data changed.
+    mutating func refreshPages() {
         refreshSummary()
+        refreshRoster()
+    }
+
+    /// Recomputes the roster if a roster screen is open (after the data changed), keeping its search.
+    mutating func refreshRoster() {
+        let page = screens.lazy.compactMap { screen -> RosterPage? in
+            if case .roster(let page) = screen { return page } else { return nil }
+        }.last
+        roster = page.flatMap { page in
+            data.map { data in
+                var figures = RosterFigures(table: data.table, studies: data.context.sortedProtocols.map(\.id))
+                figures.search(page.query)
+                return figures
+            }
+        }
     }
 
     /// Recomputes the summary figures if a summary screen is open (after its day or the data changed).

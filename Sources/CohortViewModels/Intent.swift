@@ -18,6 +18,8 @@ public enum Intent: String, CaseIterable, Sendable {
     case filterSubjects = "filter-subjects"
     case enroll = "enroll"
     case showSummary = "show-summary"
+    case showRoster = "show-roster"
+    case jumpToParticipant = "jump-to-participant"
     case showHelp = "show-help"
     case undo = "undo"
     case withdrawParticipant = "withdraw-participant"

@@ -1,11 +1,12 @@
 /// Where a key is pressed: each screen or overlay has its own bindings.
 public enum KeyContext: String, CaseIterable, Sendable {
-    case review, participant, scoreEntry = "score-entry", prompt, enrollment, enrolled, summary, help
+    case review, roster, participant, scoreEntry = "score-entry", prompt, enrollment, enrolled, summary, help
 
     /// Title used in the help screen.
     public var title: String {
         switch self {
         case .review: return "Daily review"
+        case .roster: return "Participants (roster)"
         case .participant: return "Participant"
         case .scoreEntry: return "Score entry"
         case .prompt: return "Questions"
@@ -80,20 +81,35 @@ public struct KeyTable: Sendable {
         b(.review, [.pageUp, .control("u")], .pageUp, "page up", footer: false),
         b(.review, [.character("g"), .home], .moveTop, "first visit", footer: false),
         b(.review, [.character("G"), .end], .moveBottom, "last visit", footer: false),
-        b(.review, [.enter], .openParticipant, "participant"),
+        // Footer hints drop from the end when they do not fit: the daily jobs come first.
+        b(.review, [.enter], .openParticipant, "open"),
         b(.review, [.character("c")], .completeVisit, "complete"),
+        b(.review, [.character("s")], .enterScores, "scores"),
+        b(.review, [.character("e")], .enroll, "enroll"),
+        b(.review, [.character("p")], .showRoster, "roster"),
+        b(.review, [.character("S")], .showSummary, "summary"),
         b(.review, [.character("m")], .markMissed, "missed"),
         b(.review, [.character("r")], .rescheduleVisit, "reschedule"),
-        b(.review, [.character("s")], .enterScores, "scores"),
+        b(.review, [.character("/")], .filterSubjects, "filter"),
+        b(.review, [.character("u")], .undo, "undo"),
+        b(.review, [.character("o")], .jumpToParticipant, "open by ID", footer: false),
         b(.review, [.character("["), .left], .previousDay, "previous day", footer: false),
         b(.review, [.character("]"), .right], .nextDay, "next day", footer: false),
         b(.review, [.character("t")], .backToToday, "today", footer: false),
-        b(.review, [.character("/")], .filterSubjects, "filter"),
-        b(.review, [.character("e")], .enroll, "enroll"),
-        b(.review, [.character("S")], .showSummary, "summary"),
-        b(.review, [.character("u")], .undo, "undo"),
         b(.review, [.character("?")], .showHelp, "help"),
         b(.review, [.character("q"), .control("c")], .quit, "quit"),
+
+        b(.roster, [.character("j"), .down], .moveDown, "next participant", footer: false),
+        b(.roster, [.character("k"), .up], .moveUp, "previous participant", footer: false),
+        b(.roster, [.pageDown, .control("d")], .pageDown, "page down", footer: false),
+        b(.roster, [.pageUp, .control("u")], .pageUp, "page up", footer: false),
+        b(.roster, [.character("g"), .home], .moveTop, "first participant", footer: false),
+        b(.roster, [.character("G"), .end], .moveBottom, "last participant", footer: false),
+        b(.roster, [.enter], .openParticipant, "open"),
+        b(.roster, [.character("/")], .filterSubjects, "search"),
+        b(.roster, [.character("o")], .jumpToParticipant, "open by ID"),
+        b(.roster, [.escape, .character("q")], .back, "back"),
+        b(.roster, [.character("?")], .showHelp, "help"),
 
         b(.participant, [.character("j"), .down], .moveDown, "next visit", footer: false),
         b(.participant, [.character("k"), .up], .moveUp, "previous visit", footer: false),
@@ -106,6 +122,7 @@ public struct KeyTable: Sendable {
         b(.participant, [.character("w")], .withdrawParticipant, "withdraw"),
         b(.participant, [.character("R")], .randomizeParticipant, "randomize (blinded)"),
         b(.participant, [.character("u")], .undo, "undo"),
+        b(.participant, [.character("o")], .jumpToParticipant, "open another by ID", footer: false),
         b(.participant, [.escape, .character("q")], .back, "back"),
         b(.participant, [.character("?")], .showHelp, "help"),
 
@@ -137,6 +154,7 @@ public struct KeyTable: Sendable {
         b(.summary, [.character("n")], .noteDeviation, "classify deviation"),
         b(.summary, [.character("["), .left], .previousDay, "previous day"),
         b(.summary, [.character("]"), .right], .nextDay, "next day"),
+        b(.summary, [.character("o")], .jumpToParticipant, "open a participant by ID", footer: false),
         b(.summary, [.escape, .character("q")], .back, "back"),
 
         b(.help, [.escape, .character("q"), .character("?"), .enter], .back, "close help"),

@@ -8,6 +8,8 @@ public struct ParticipantPage: Equatable, Sendable {
     public var selection = 0
     /// The participant's audit trail, newest last (nil until read).
     public var audit: [AuditLine]?
+    /// The visit to select once the participant is read (opened from a visit before it was).
+    var pendingVisit: String?
 
     /// A page for `subject`.
     public init(subject: String) { self.subject = subject }

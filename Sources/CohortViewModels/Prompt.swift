@@ -15,6 +15,8 @@ public struct Prompt: Equatable, Sendable {
         case undo(UndoEntry)
         case rater(subject: String, visit: String)
         case filter
+        case search
+        case jump
 
         /// The participant the prompt changes, if any.
         public var subject: String? {
@@ -25,7 +27,7 @@ public struct Prompt: Equatable, Sendable {
             case .scoreReason(let entry): return entry.subject
             case .undo(let entry): return entry.after.subject
             case .rater: return nil
-            case .filter: return nil
+            case .filter, .search, .jump: return nil
             }
         }
     }

@@ -7,6 +7,7 @@ public enum Screen: Equatable, Sendable {
     case scoreEntry(ScoreEntry)
     case enrollment(EnrollmentForm)
     case summary(SummaryPage)
+    case roster(RosterPage)
 }
 
 /// Something drawn over the current screen.

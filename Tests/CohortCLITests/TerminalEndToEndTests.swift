@@ -52,6 +52,32 @@ struct TerminalEndToEndTests {
         #expect(cli.ok(["verify"]).status == 0)
     }
 
+    @Test func theRosterReachesAParticipantWithNothingDueAndAnyoneOpensByID() throws {
+        let (cli, session) = try open(width: 80, height: 24)
+        defer { cli.remove() }
+        // 101-0003 completed the study: nothing of theirs is on any day's lists.
+        #expect(!session.screen().contains("101-0003"))
+        session.send("p")
+        #expect(session.waitFor("Roster · 24 participants"), "\(session.screen())")
+        #expect(session.screen().contains("SCZ-5W-INPT (12)  screening 1 · active 7 · completed 3"), "\(session.screen())")
+        session.send("/")
+        session.send("0003", literal: true)
+        #expect(session.waitFor("1 match \"0003\""), "\(session.screen())")
+        session.send("Enter", "Enter")
+        #expect(session.waitFor("101-0003 EH · born"), "\(session.screen())")
+        session.send("Escape")
+        #expect(session.waitFor("1 match \"0003\""), "\(session.screen())")
+        session.send("o")
+        #expect(session.waitFor("Open a participant"), "\(session.screen())")
+        session.send("16", literal: true)
+        session.send("Enter")
+        #expect(session.waitFor("101-0016 FL · born"), "\(session.screen())")
+        session.send("Escape", "Escape", "Escape")
+        #expect(session.waitFor("Today (4)"), "\(session.screen())")
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"), "\(session.screen())")
+    }
+
     @Test func aFileDamagedInPlaceBehindTheCacheIsReportedRightAfterTheFirstFrame() throws {
         let (cli, session) = try open()
         defer { cli.remove() }

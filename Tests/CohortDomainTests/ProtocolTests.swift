@@ -22,6 +22,15 @@ struct ProtocolTests {
         #expect(Fixture.bundledProtocol("BPM-3W-ACUTE").primaryScale == "YMRS")
     }
 
+    @Test func aVisitAnchoredToEarlyTerminationIsRefusedPointingAtAfterWithdrawal() throws {
+        let text = Self.valid.replacingOccurrences(of: #""scales": ["CSSRS"]}"#, with: #""scales": ["CSSRS"]},"#
+            + #"{"code": "ET", "name": "Early termination", "earlyTermination": true, "minus": 0, "plus": 3, "scales": ["PANSS"]},"#
+            + #"{"code": "ETFU", "name": "Call after ET", "anchor": "ET", "offset": 7, "minus": 1, "plus": 1, "scales": [], "afterWithdrawal": true}"#)
+        #expect(throws: DomainError("Protocol T-1 is refused: visit ETFU is anchored to the early-termination visit ET; anchor it to a visit of the schedule and mark it afterWithdrawal (it then follows ET after a withdrawal).")) {
+            try StudyProtocol.parse(Data(text.utf8), scales: Fixture.scales)
+        }
+    }
+
     @Test func acceptsTheSpecificationShape() throws {
         let parsed = try StudyProtocol.parse(Data(Self.valid.utf8), scales: Fixture.scales)
         #expect(parsed.visits.map(\.code) == ["SCR", "D1", "W1", "FU"])
@@ -56,6 +65,9 @@ struct ProtocolTests {
         (#""name": "Baseline", "day": 1,"#, #""name": "Baseline", "day": 2,"#, "the baseline is Day 1 by definition"),
         (#""scales": ["PANSS"]}"#, #""scales": ["PANSS", "PANSS"]}"#, "lists a scale twice"),
         (#""arms": ["A"]"#, #""arms": []"#, "no arms"),
+        (#""arms": ["A"]"#, #""arms": ["Drug", "drug"]"#, "an arm is listed twice (arms are matched ignoring case)"),
+        (#""primaryScale": "PANSS""#, #""primaryScale": "CSSRS""#, "the primary scale CSSRS has no total"),
+        (#""day": 8, "minus": 2"#, #""day": 8, "offset": 3, "minus": 2"#, "visit W1 has a day and an offset; an offset goes only with an anchor"),
     ])
     func refusesABrokenRuleNamingIt(original: String, replacement: String, expected: String) {
         let text = Self.valid.replacingOccurrences(of: original, with: replacement)

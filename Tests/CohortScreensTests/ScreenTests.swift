@@ -149,6 +149,23 @@ struct ScreenTests {
         GoldenFile.check(scene.frame(120, 24).text, named: "summary-120x24")
     }
 
+    @Test func rosterWithCountsSearchAndNoMatch() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        scene.press(.character("p"))
+        GoldenFile.check(scene.frame(80, 24).text, named: "roster-80x24")
+        GoldenFile.check(scene.frame(120, 30).text, named: "roster-120x30")
+        scene.press(.character("/"))
+        scene.type("scz active")
+        GoldenFile.check(scene.frame(100, 24).text, named: "roster-search-prompt")
+        scene.press(.enter, .character("j"))
+        GoldenFile.check(scene.frame(100, 24).text, named: "roster-search")
+        scene.press(.character("/"))
+        scene.type("zz")
+        scene.press(.enter)
+        #expect(scene.frame(100, 24).text.contains("No participant matches \"scz activezz\"; / and Esc clear the search."))
+    }
+
     @Test func withoutUTF8EveryCellIsASCIIColumnForColumn() {
         var grid = CellGrid(width: 24, height: 1)
         grid.put("Nov 23–27 −5 → 東é…", x: 0, y: 0)

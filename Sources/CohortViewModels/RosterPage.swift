@@ -1,0 +1,109 @@
+import CohortDomain
+
+/// The roster screen (PRODUCT.md §9): every participant, narrowed by what was typed after `/`.
+public struct RosterPage: Equatable, Sendable {
+    /// The search text (empty: everyone).
+    public var query = ""
+    /// Index of the selected row among the rows the search keeps.
+    public var selection = 0
+
+    /// A roster showing everyone.
+    public init() {}
+}
+
+/// One participant as the roster shows it: where they stand and what waits for the lead.
+public struct RosterRow: Equatable, Sendable {
+    /// Subject ID.
+    public let subject: String
+    /// Initials.
+    public let initials: String
+    /// Protocol id.
+    public let study: String
+    /// Where the participant is in the study.
+    public let status: ParticipantStatus
+    /// `arm A`, the randomization number, or `not yet` (the roster's short form of the allocation).
+    public let randomization: String
+    /// True once given an arm or a randomization number.
+    public let isAllocated: Bool
+    /// The next scheduled visit.
+    public let next: NextVisit?
+    /// Urgent flags not yet acknowledged.
+    public let urgentFlags: Int
+    /// Deviations the lead has not classified yet.
+    public let unclassifiedDeviations: Int
+    /// What the search looks in, lowercased once.
+    let searchText: String
+
+    /// The row of `digest` (with its visits).
+    init(_ digest: ParticipantDigest) {
+        subject = digest.subject; initials = digest.initials; study = digest.study; status = digest.status
+        randomization = digest.arm.map { "arm \($0)" } ?? digest.randomization?.number ?? "not yet"
+        isAllocated = digest.arm != nil || digest.randomization != nil; next = digest.nextVisit
+        urgentFlags = digest.urgentFlags.count; unclassifiedDeviations = digest.unclassifiedDeviations.count
+        searchText = [subject, initials, study, status.rawValue, randomization].joined(separator: " ").lowercased()
+    }
+
+    /// What waits for the lead (urgent flags to acknowledge, deviations to classify), in words; empty when
+    /// nothing does.
+    public var open: String {
+        var parts: [String] = []
+        if urgentFlags > 0 { parts.append(Text.count(urgentFlags, "urgent flag")) }
+        if unclassifiedDeviations > 0 { parts.append(Text.count(unclassifiedDeviations, "deviation")) }
+        return parts.joined(separator: ", ")
+    }
+
+    /// True when every word of `query` (lowercased) is in the row.
+    func matches(_ query: String) -> Bool {
+        query.split(separator: " ").allSatisfy { searchText.contains($0) }
+    }
+}
+
+/// How many participants of a study are in each status, and how many were randomized (or given an arm).
+public struct StudyCount: Equatable, Sendable {
+    /// Protocol id.
+    public let study: String
+    /// Participants per status, every status present (zeros included).
+    public var byStatus: [ParticipantStatus: Int]
+    /// Participants allocated: an arm at enrollment or a randomization number.
+    public var randomized: Int
+}
+
+/// The roster as computed once from the table: every row by subject, the counts, and the rows the current
+/// search keeps (kept while the roster is open, so a key press there does not go through the whole store).
+public struct RosterFigures: Equatable, Sendable {
+    /// Every participant, by subject.
+    public let rows: [RosterRow]
+    /// One count per study of the store, by study id.
+    public let counts: [StudyCount]
+    /// The search the `shown` rows answer.
+    public private(set) var query = ""
+    /// Indices into `rows` the search keeps.
+    public private(set) var shown: [Int]
+
+    /// The roster of `table`, covering every study of `studies`.
+    init(table: ReviewTable, studies: [String]) {
+        rows = (0..<table.count).map { RosterRow(table.person($0)) }.sorted { $0.subject < $1.subject }
+        var counts = Dictionary(uniqueKeysWithValues: studies.map {
+            ($0, StudyCount(study: $0, byStatus: Dictionary(uniqueKeysWithValues: ParticipantStatus.allCases.map { ($0, 0) }), randomized: 0))
+        })
+        for row in rows {
+            counts[row.study, default: StudyCount(study: row.study, byStatus: [:], randomized: 0)].byStatus[row.status, default: 0] += 1
+            if row.isAllocated { counts[row.study]?.randomized += 1 }
+        }
+        self.counts = counts.values.sorted { $0.study < $1.study }
+        shown = Array(rows.indices)
+    }
+
+    /// Keeps the rows matching `query` (case-insensitive; every word must appear).
+    mutating func search(_ query: String) {
+        guard query != self.query else { return }
+        self.query = query
+        let needle = query.lowercased()
+        shown = needle.isEmpty ? Array(rows.indices) : rows.indices.filter { rows[$0].matches(needle) }
+    }
+
+    /// The row at `position` among the shown rows.
+    public func row(at position: Int) -> RosterRow? {
+        shown.indices.contains(position) ? rows[shown[position]] : nil
+    }
+}
