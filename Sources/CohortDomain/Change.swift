@@ -8,10 +8,18 @@ public enum Change: Equatable, Sendable {
     case reschedule(subject: String, visit: String, date: CivilDate, reason: String?)
     /// Item scores; `date` and `rater` nil keep what a correction does not give anew.
     case score(subject: String, visit: String, scale: String, items: [Int?], date: CivilDate?, rater: String?, reason: String?)
-    case withdraw(subject: String, date: CivilDate, category: WithdrawalCategory, reason: String, screenFailure: Bool)
+    /// `adverseEvent` links the AE that led to it (category `adverse-event` or `death`).
+    case withdraw(subject: String, date: CivilDate, category: WithdrawalCategory, reason: String, screenFailure: Bool, adverseEvent: String? = nil)
     case randomize(subject: String, number: String, date: CivilDate)
     case acknowledge(subject: String, visit: String, flag: String, action: String)
     case classifyDeviation(subject: String, visit: String, classification: DeviationClass, note: String?, reason: String?)
+    /// A new adverse event; `now` is the moment it is recorded (awareness defaults to it).
+    case addAdverseEvent(subject: String, draft: AdverseEventDraft, now: Moment)
+    case updateAdverseEvent(subject: String, id: String, draft: AdverseEventDraft, reason: String?, now: Moment)
+    /// A report to the sponsor sent at `at` (nil: now).
+    case reportAdverseEvent(subject: String, id: String, at: Moment?, followUp: Bool, now: Moment)
+    case addMedication(subject: String, draft: MedicationDraft)
+    case updateMedication(subject: String, id: String, draft: MedicationDraft, reason: String?)
     /// Undo: back to `to`, provided the participant is still `expected`; always with a reason.
     case revert(subject: String, to: Participant, expected: Participant, description: String, reason: String?)
 
@@ -19,8 +27,9 @@ public enum Change: Equatable, Sendable {
     public var subject: String {
         switch self {
         case .complete(let s, _, _, _), .miss(let s, _, _, _), .reschedule(let s, _, _, _), .score(let s, _, _, _, _, _, _),
-             .withdraw(let s, _, _, _, _), .randomize(let s, _, _), .acknowledge(let s, _, _, _), .classifyDeviation(let s, _, _, _, _),
-             .revert(let s, _, _, _, _):
+             .withdraw(let s, _, _, _, _, _), .randomize(let s, _, _), .acknowledge(let s, _, _, _), .classifyDeviation(let s, _, _, _, _),
+             .addAdverseEvent(let s, _, _), .updateAdverseEvent(let s, _, _, _, _), .reportAdverseEvent(let s, _, _, _, _),
+             .addMedication(let s, _), .updateMedication(let s, _, _, _), .revert(let s, _, _, _, _):
             return s
         }
     }
@@ -32,10 +41,15 @@ public enum Change: Equatable, Sendable {
         case .miss(let s, let v, let d, _): return "\(s) \(v) marked missed on \(d)"
         case .reschedule(let s, let v, let d, _): return "\(s) \(v) rescheduled to \(d)"
         case .score(let s, let v, let scale, _, _, _, _): return "\(s) \(v) \(scale) scores"
-        case .withdraw(let s, let d, let c, _, let screenFailure): return "\(s) \(screenFailure ? "screen-failed" : "withdrawn") on \(d) (\(c.rawValue))"
+        case .withdraw(let s, let d, let c, _, let screenFailure, _): return "\(s) \(screenFailure ? "screen-failed" : "withdrawn") on \(d) (\(c.rawValue))"
         case .randomize(let s, let n, let d): return "\(s) randomized on \(d) (\(n))"
         case .acknowledge(let s, let v, let f, _): return "\(s) \(v) \(f) acknowledged"
         case .classifyDeviation(let s, let v, let c, _, _): return "\(s) \(v) deviation classified \(c.rawValue)"
+        case .addAdverseEvent(let s, let draft, _): return "\(s) adverse event \(draft.term ?? "") recorded"
+        case .updateAdverseEvent(let s, let id, _, _, _): return "\(s) \(id) updated"
+        case .reportAdverseEvent(let s, let id, let at, let followUp, let now): return "\(s) \(id) \(followUp ? "follow-up" : "initial") report sent at \(at ?? now)"
+        case .addMedication(let s, let draft): return "\(s) medication \(draft.name ?? "") recorded"
+        case .updateMedication(let s, let id, _, _): return "\(s) \(id) updated"
         case .revert(_, _, _, let d, _): return "undid " + d
         }
     }
@@ -59,9 +73,19 @@ public enum Change: Equatable, Sendable {
         case .score(_, let visit, let scale, let items, let date, let rater, let reason):
             return try participant.score(visit, scale: try context.scales.definition(scale), items: items, date: date, rater: rater,
                                          reason: reason, studyProtocol: studyProtocol, today: today)
-        case .withdraw(_, let date, let category, let reason, let screenFailure):
+        case .withdraw(_, let date, let category, let reason, let screenFailure, let adverseEvent):
             return try participant.withdraw(on: date, category: category, reason: reason, screenFailure: screenFailure,
-                                            studyProtocol: studyProtocol, today: today)
+                                            studyProtocol: studyProtocol, today: today, adverseEvent: adverseEvent)
+        case .addAdverseEvent(_, let draft, let now):
+            return try participant.addAdverseEvent(draft, studyProtocol: studyProtocol, today: today, now: now)
+        case .updateAdverseEvent(_, let id, let draft, let reason, let now):
+            return try participant.updateAdverseEvent(id, draft, reason: reason, studyProtocol: studyProtocol, today: today, now: now)
+        case .reportAdverseEvent(_, let id, let at, let followUp, let now):
+            return try participant.reportAdverseEvent(id, at: at, followUp: followUp, studyProtocol: studyProtocol, now: now)
+        case .addMedication(_, let draft):
+            return try participant.addMedication(draft, today: today)
+        case .updateMedication(_, let id, let draft, let reason):
+            return try participant.updateMedication(id, draft, reason: reason, today: today)
         case .randomize(_, let number, let date):
             return try participant.randomize(number: number, on: date, studyProtocol: studyProtocol, today: today,
                                              taken: try randomizationNumbers())

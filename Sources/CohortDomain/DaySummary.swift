@@ -82,6 +82,34 @@ public struct DaySummary: Sendable, Equatable, Encodable {
     public let screenFailedSubjects: [String]
     /// Visits scheduled the next day still scheduled: who to call.
     public let tomorrowVisits: [VisitRef]
+    /// Adverse events whose onset is the day (§7).
+    public let adverseEvents: [AdverseEventOfDay]
+    /// Initial reports owed at the end of the day: aware by then, not reported by then (§7).
+    public let saeReports: [ReportOwed]
+    /// Prohibited medications that became a deviation on the day (start, or Day 1 if later).
+    public let prohibitedMedications: [MedicationRef]
+
+    /// An adverse event of the day.
+    public struct AdverseEventOfDay: Sendable, Equatable, Codable {
+        public let subject: String
+        public let id: String
+        public let term: String
+        public let serious: Bool
+    }
+
+    /// An initial report still owed, and its deadline (on the local clock).
+    public struct ReportOwed: Sendable, Equatable, Codable {
+        public let subject: String
+        public let id: String
+        public let due: Moment
+    }
+
+    /// A medication named by subject and id.
+    public struct MedicationRef: Sendable, Equatable, Codable {
+        public let subject: String
+        public let id: String
+        public let name: String
+    }
 
     /// The counts of the binding JSON.
     public var planned: Int { plannedVisits.count }
@@ -98,13 +126,15 @@ public struct DaySummary: Sendable, Equatable, Encodable {
     public var tomorrow: Int { tomorrowVisits.count }
 
     /// Computes the summary of `date` from the data as it stands.
-    public init(date: CivilDate, participants: [Participant], context: StudyContext) {
-        self.init(date: date, table: ReviewTable(participants: participants, context: context))
+    public init(date: CivilDate, participants: [Participant], context: StudyContext, zone: TimeZone) {
+        self.init(date: date, table: ReviewTable(participants: participants, context: context), zone: zone)
     }
 
-    /// Computes the summary of `date` from every participant's digest.
-    public init(date: CivilDate, table: ReviewTable) {
+    /// Computes the summary of `date` from every participant's digest; the day ends at midnight on `zone`'s clock.
+    public init(date: CivilDate, table: ReviewTable, zone: TimeZone) {
         self.date = date
+        let endOfDay = Moment.endOf(date, in: zone)
+        var events: [AdverseEventOfDay] = [], owed: [ReportOwed] = [], prohibited: [MedicationRef] = []
         let review = table.review(on: date)
         var completed: [VisitRef] = [], outOfWindow: [VisitRef] = [], missed: [VisitRef] = [], incomplete: [VisitRef] = []
         var enrolled: [String] = [], randomized: [String] = [], withdrawn: [String] = [], screenFailed: [String] = []
@@ -139,7 +169,19 @@ public struct DaySummary: Sendable, Equatable, Encodable {
             if participant.randomization?.date == date { randomized.append(participant.subject) }
             if participant.status == .withdrawn, participant.exitDate == date { withdrawn.append(participant.subject) }
             if participant.status == .screenFailed, participant.exitDate == date { screenFailed.append(participant.subject) }
+            for event in participant.adverseEvents {
+                if event.onset == date { events.append(AdverseEventOfDay(subject: participant.subject, id: event.id, term: event.term, serious: event.isSerious)) }
+                if let due = event.reportDue, event.aware <= endOfDay, event.reportedAt.map({ endOfDay < $0 }) ?? true {
+                    owed.append(ReportOwed(subject: participant.subject, id: event.id, due: due.shown(in: zone)))
+                }
+            }
+            for medication in participant.prohibitedMedications where medication.since == date {
+                prohibited.append(MedicationRef(subject: participant.subject, id: medication.id, name: medication.name))
+            }
         }
+        adverseEvents = events
+        saeReports = owed
+        prohibitedMedications = prohibited
         func named<Entries: Sequence<ReviewEntry>>(_ entries: Entries) -> [VisitRef] { entries.map { VisitRef(subject: $0.subject, visit: $0.visit.code) } }
         plannedVisits = named(review.today)
         completedVisits = completed
@@ -160,7 +202,7 @@ public struct DaySummary: Sendable, Equatable, Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case date, planned, completed, completedOutOfWindow, missed, pending, overdue, scoresEntered, incompleteVisits, flags, deviations
-        case enrolled, randomized, withdrawn, screenFailed, tomorrow
+        case enrolled, randomized, withdrawn, screenFailed, tomorrow, adverseEvents, saeReports, prohibitedMedications
     }
 
     /// Writes the binding JSON: counts as integers, flags and deviations as lists.
@@ -174,5 +216,10 @@ public struct DaySummary: Sendable, Equatable, Encodable {
         for (key, count) in counts { try container.encode(count, forKey: key) }
         try container.encode(flags, forKey: .flags)
         try container.encode(deviations, forKey: .deviations)
+        try container.encode(adverseEvents, forKey: .adverseEvents)
+        try container.encode(saeReports, forKey: .saeReports)
+        try container.encode(prohibitedMedications, forKey: .prohibitedMedications)
     }
 }
+
+import Foundation

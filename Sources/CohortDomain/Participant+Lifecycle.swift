@@ -142,8 +142,16 @@ extension Participant {
     /// kept after withdrawal (a safety follow-up); a screen failure cancels every scheduled visit.
     @discardableResult
     public mutating func withdraw(on date: CivilDate, category: WithdrawalCategory, reason: String?, screenFailure: Bool,
-                                  studyProtocol: StudyProtocol, today: CivilDate) throws -> String? {
+                                  studyProtocol: StudyProtocol, today: CivilDate, adverseEvent: String? = nil) throws -> String? {
         let why = try FreeText.required(reason, what: "reason for withdrawal")
+        if let adverseEvent {
+            guard category == .adverseEvent || category == .death else {
+                throw DomainError("An adverse event is linked only to a withdrawal for adverse-event or death, not \(category.rawValue).")
+            }
+            guard adverseEvents.contains(where: { $0.id == adverseEvent }) else {
+                throw DomainError("\(subject) has no adverse event \(Text.shown(adverseEvent)); `cohort ae list \(subject)` lists them.")
+            }
+        }
         guard !status.hasLeft else {
             throw DomainError("\(subject) already left the study (\(status.rawValue) on \(exit?.date.description ?? "?")).")
         }
@@ -153,7 +161,7 @@ extension Participant {
         }
         try requirePlausible(date, what: "withdrawal date", today: today)
         status = screenFailure ? .screenFailed : .withdrawn
-        exit = ExitRecord(date: date, category: category, reason: why)
+        exit = ExitRecord(date: date, category: category, reason: why, adverseEvent: adverseEvent)
         let kept = screenFailure ? [] : Set(studyProtocol.visits.filter { $0.afterWithdrawal == true }.map(\.code))
         for index in visits.indices where visits[index].status == .scheduled && !kept.contains(visits[index].code) {
             visits[index].status = .cancelled

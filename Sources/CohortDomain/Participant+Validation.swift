@@ -44,6 +44,20 @@ extension Participant {
         for classified in deviationClasses where !codes.contains(classified.visit) {
             found.append("a deviation class refers to visit \(classified.visit.prefix(16)), which is not in protocol \(study)")
         }
+        for (index, event) in adverseEvents.enumerated() {
+            if event.id != "AE\(index + 1)" { found.append("adverse event \(index + 1) is named \(event.id.prefix(16)), not AE\(index + 1)") }
+            if let problem = Text.problem(event.term, what: "the term of \(event.id.prefix(16))", longest: FreeText.maximumLength) { found.append(problem) }
+            if let grade = event.grade, !(1...5).contains(grade) { found.append("\(event.id.prefix(16)) has grade \(grade)") }
+            if let visit = event.visit, !codes.contains(visit) { found.append("\(event.id.prefix(16)) refers to visit \(visit.prefix(16)), which is not in protocol \(study)") }
+            if event.reports.first?.followUp == true { found.append("\(event.id.prefix(16)) has a follow-up report before its initial one") }
+        }
+        for (index, medication) in medications.enumerated() {
+            if medication.id != "CM\(index + 1)" { found.append("medication \(index + 1) is named \(medication.id.prefix(16)), not CM\(index + 1)") }
+            if let problem = Text.problem(medication.name, what: "the name of \(medication.id.prefix(16))", longest: FreeText.maximumLength) { found.append(problem) }
+        }
+        if let linked = exit?.adverseEvent, !adverseEvents.contains(where: { $0.id == linked }) {
+            found.append("the withdrawal refers to adverse event \(linked.prefix(16)), which is not recorded")
+        }
         return found
     }
 }

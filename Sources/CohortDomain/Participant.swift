@@ -30,6 +30,26 @@ public struct Participant: Codable, Sendable, Equatable {
     public var acknowledgements: [FlagAcknowledgement]
     /// The lead's classifications of protocol deviations (a deviation without one is unclassified).
     public var deviationClasses: [DeviationClassification]
+    /// Adverse events, in order of entry.
+    public var adverseEvents: [AdverseEvent] {
+        get { storedAdverseEvents ?? [] }
+        set { storedAdverseEvents = newValue.isEmpty ? nil : newValue }
+    }
+    /// Prior and concomitant medications, in order of entry.
+    public var medications: [Medication] {
+        get { storedMedications ?? [] }
+        set { storedMedications = newValue.isEmpty ? nil : newValue }
+    }
+    // Absent from the file until the first one is recorded: files written before adverse events existed
+    // read, re-encode and replay byte for byte.
+    private var storedAdverseEvents: [AdverseEvent]?
+    private var storedMedications: [Medication]?
+
+    private enum CodingKeys: String, CodingKey {
+        case subject, initials, birthYear, sex, study, arm, randomization, consentDate, baselineDate, status, exit, visits
+        case administrations, acknowledgements, deviationClasses
+        case storedAdverseEvents = "adverseEvents", storedMedications = "medications"
+    }
 
     /// Creates a participant record.
     public init(subject: String, initials: String, birthYear: Int, sex: Sex, study: String, arm: String?,
@@ -92,10 +112,12 @@ public struct ExitRecord: Codable, Sendable, Equatable {
     public var category: WithdrawalCategory?
     /// The stated reason.
     public var reason: String
+    /// The adverse event that led to the withdrawal (category `adverse-event` or `death`), when linked.
+    public var adverseEvent: String?
 
     /// Creates an exit record.
-    public init(date: CivilDate, category: WithdrawalCategory?, reason: String) {
-        self.date = date; self.category = category; self.reason = reason
+    public init(date: CivilDate, category: WithdrawalCategory?, reason: String, adverseEvent: String? = nil) {
+        self.date = date; self.category = category; self.reason = reason; self.adverseEvent = adverseEvent
     }
 }
 

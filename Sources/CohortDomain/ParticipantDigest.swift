@@ -30,15 +30,20 @@ public struct ParticipantDigest: Sendable, Equatable {
     public var flags: [DigestFlag]
     /// The lead's classes of deviations (a deviation without one is unclassified).
     public var deviationClasses: [DeviationClassification]
+    /// Every adverse event, in order of entry.
+    public var adverseEvents: [AdverseEventDigest]
+    /// Concomitant medications on the protocol's prohibited list.
+    public var prohibitedMedications: [ProhibitedMedication]
 
     /// Creates a digest from its parts (the cache reads them back this way).
     public init(subject: String, initials: String, study: String, status: ParticipantStatus, consentDate: CivilDate,
                 origin: CivilDate, exitDate: CivilDate?, arm: String?, randomization: Randomization?, primaryScores: [PrimaryScore], visits: [VisitDigest],
-                scoreDates: [CivilDate], flags: [DigestFlag], deviationClasses: [DeviationClassification]) {
+                scoreDates: [CivilDate], flags: [DigestFlag], deviationClasses: [DeviationClassification],
+                adverseEvents: [AdverseEventDigest] = [], prohibitedMedications: [ProhibitedMedication] = []) {
         self.subject = subject; self.initials = initials; self.study = study; self.status = status
         self.consentDate = consentDate; self.origin = origin; self.exitDate = exitDate; self.arm = arm; self.randomization = randomization
         self.primaryScores = primaryScores; self.visits = visits; self.scoreDates = scoreDates; self.flags = flags
-        self.deviationClasses = deviationClasses
+        self.deviationClasses = deviationClasses; self.adverseEvents = adverseEvents; self.prohibitedMedications = prohibitedMedications
     }
 
     /// The digest of `participant`; nil when its protocol is not in `context`.
@@ -46,6 +51,7 @@ public struct ParticipantDigest: Sendable, Equatable {
         guard let studyProtocol = context.protocols[participant.study] else { return nil }
         let order = Dictionary(studyProtocol.visits.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
         let acknowledged = Set(participant.acknowledgements.map { $0.visit + "\u{0}" + $0.flag })
+        let rules = SafetyRules(studyProtocol), dayOne = participant.origin(studyProtocol)
         self.init(
             subject: participant.subject, initials: participant.initials, study: participant.study,
             status: participant.status, consentDate: participant.consentDate, origin: participant.origin(studyProtocol),
@@ -67,7 +73,17 @@ public struct ParticipantDigest: Sendable, Equatable {
                 DigestFlag(visit: flag.visit, flag: flag.flag, date: flag.date, isUrgent: flag.urgent,
                            isAcknowledged: acknowledged.contains(flag.visit + "\u{0}" + flag.flag), corrections: flag.corrections)
             },
-            deviationClasses: participant.deviationClasses)
+            deviationClasses: participant.deviationClasses,
+            adverseEvents: participant.adverseEvents.map { AdverseEventDigest($0, rules: rules) },
+            prohibitedMedications: participant.prohibitedMedications(rules: rules, dayOne: dayOne).map {
+                ProhibitedMedication(id: $0.id, name: $0.name, since: $0.deviationDate(dayOne: dayOne), ongoing: $0.end == nil)
+            })
+    }
+
+    /// What waits at the top of the review: reports not sent, prohibited medications still taken.
+    public var safetyAlerts: [SafetyAlert] {
+        adverseEvents.filter(\.awaitsReport).map { SafetyAlert(kind: .report, subject: subject, record: $0.id, text: $0.term, due: $0.reportDue) }
+            + prohibitedMedications.filter(\.ongoing).map { SafetyAlert(kind: .prohibitedMedication, subject: subject, record: $0.id, text: $0.name, due: nil) }
     }
 
     /// The still-scheduled visit with the earliest scheduled date (needs the digest's visits).

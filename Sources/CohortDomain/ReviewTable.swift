@@ -43,12 +43,15 @@ public struct ReviewTable: Sendable {
         public var openByWindowEnd: [Int32]
         /// Every urgent flag not yet acknowledged, in subject order.
         public var urgentFlags: [VisitFlag]
+        /// Every safety alert (reports not sent, prohibited medications taken), in subject order.
+        public var safetyAlerts: [SafetyAlert]
 
         /// Creates parts.
         public init(slots: [Slot], slotStart: [Int32], slotEnd: [Int32], subjects: [String], codes: [String],
-                    byScheduled: [Int32], openByWindowEnd: [Int32], urgentFlags: [VisitFlag]) {
+                    byScheduled: [Int32], openByWindowEnd: [Int32], urgentFlags: [VisitFlag], safetyAlerts: [SafetyAlert]) {
             self.slots = slots; self.slotStart = slotStart; self.slotEnd = slotEnd; self.subjects = subjects
             self.codes = codes; self.byScheduled = byScheduled; self.openByWindowEnd = openByWindowEnd; self.urgentFlags = urgentFlags
+            self.safetyAlerts = safetyAlerts
         }
     }
 
@@ -66,7 +69,7 @@ public struct ReviewTable: Sendable {
         let people = digests.sorted { $0.subject < $1.subject }
         facts = StoredFacts(people.map { var facts = $0; facts.visits = []; return facts })
         parts = Parts(slots: [], slotStart: [], slotEnd: [], subjects: people.map(\.subject), codes: [],
-                      byScheduled: [], openByWindowEnd: [], urgentFlags: [])
+                      byScheduled: [], openByWindowEnd: [], urgentFlags: [], safetyAlerts: [])
         codeIndex = [:]
         sortedCount = people.count
         for (person, digest) in people.enumerated() {
@@ -81,6 +84,7 @@ public struct ReviewTable: Sendable {
         parts.byScheduled = scheduled
         parts.openByWindowEnd = open
         parts.urgentFlags = people.flatMap(\.urgentFlags)
+        parts.safetyAlerts = people.flatMap(\.safetyAlerts)
     }
 
     /// The table of `participants` (those whose protocol is unknown are left out).
@@ -114,6 +118,9 @@ public struct ReviewTable: Sendable {
 
     /// Every urgent flag not yet acknowledged, in subject order.
     public var urgentFlags: [VisitFlag] { parts.urgentFlags }
+
+    /// Every safety alert, in subject order.
+    public var safetyAlerts: [SafetyAlert] { parts.safetyAlerts }
 
     /// The position of `subject`.
     public func index(of subject: String) -> Int? {
@@ -215,6 +222,9 @@ public struct ReviewTable: Sendable {
         parts.urgentFlags.removeAll { $0.subject == digest.subject }
         parts.urgentFlags.insert(contentsOf: digest.urgentFlags,
                                  at: parts.urgentFlags.firstIndex { $0.subject > digest.subject } ?? parts.urgentFlags.endIndex)
+        parts.safetyAlerts.removeAll { $0.subject == digest.subject }
+        parts.safetyAlerts.insert(contentsOf: digest.safetyAlerts,
+                                  at: parts.safetyAlerts.firstIndex { $0.subject > digest.subject } ?? parts.safetyAlerts.endIndex)
     }
 
     /// The table without the slots left behind by replaced participants (so a cache written after many

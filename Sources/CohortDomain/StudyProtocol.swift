@@ -19,18 +19,47 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     public var minAge: Int?
     /// Oldest age at consent the protocol admits, if it limits it.
     public var maxAge: Int?
+    /// Hours from the site's awareness of a serious adverse event to its initial report (default 24).
+    public var saeReportHours: Int?
+    /// Adverse-event terms of special interest: reported like serious ones.
+    public var specialInterest: [String]
+    /// Medication names not allowed while in the study.
+    public var prohibitedMedications: [String]
     /// Visits in protocol order.
     public var visits: [VisitDefinition]
 
+    /// The report deadline when the protocol does not say (PRODUCT.md §7: "within 24 hours").
+    public static let defaultReportHours = 24
+
     /// Creates a protocol value (not yet validated).
     public init(id: String, title: String, blinded: Bool = false, arms: [String], primaryScale: String, responderPercent: Double? = nil,
-                minAge: Int? = nil, maxAge: Int? = nil, visits: [VisitDefinition]) {
+                minAge: Int? = nil, maxAge: Int? = nil, saeReportHours: Int? = nil, specialInterest: [String] = [],
+                prohibitedMedications: [String] = [], visits: [VisitDefinition]) {
         self.id = id; self.title = title; self.blinded = blinded; self.arms = arms; self.primaryScale = primaryScale
-        self.responderPercent = responderPercent; self.minAge = minAge; self.maxAge = maxAge; self.visits = visits
+        self.responderPercent = responderPercent; self.minAge = minAge; self.maxAge = maxAge; self.saeReportHours = saeReportHours
+        self.specialInterest = specialInterest; self.prohibitedMedications = prohibitedMedications; self.visits = visits
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, title, blinded, arms, primaryScale, responderPercent, minAge, maxAge, visits
+        case id, title, blinded, arms, primaryScale, responderPercent, minAge, maxAge, saeReportHours, specialInterest, prohibitedMedications, visits
+    }
+
+    /// Writes the file format; the safety members only when given, so protocols written before they existed
+    /// read back byte for byte.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(title, forKey: .title)
+        try container.encode(blinded, forKey: .blinded)
+        try container.encode(arms, forKey: .arms)
+        try container.encode(primaryScale, forKey: .primaryScale)
+        try container.encodeIfPresent(responderPercent, forKey: .responderPercent)
+        try container.encodeIfPresent(minAge, forKey: .minAge)
+        try container.encodeIfPresent(maxAge, forKey: .maxAge)
+        try container.encodeIfPresent(saeReportHours, forKey: .saeReportHours)
+        if !specialInterest.isEmpty { try container.encode(specialInterest, forKey: .specialInterest) }
+        if !prohibitedMedications.isEmpty { try container.encode(prohibitedMedications, forKey: .prohibitedMedications) }
+        try container.encode(visits, forKey: .visits)
     }
 
     /// Reads the file format: `blinded` defaults to false, and a blinded study lists no `arms`.
@@ -44,13 +73,17 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         responderPercent = try container.decodeIfPresent(Double.self, forKey: .responderPercent)
         minAge = try container.decodeIfPresent(Int.self, forKey: .minAge)
         maxAge = try container.decodeIfPresent(Int.self, forKey: .maxAge)
+        saeReportHours = try container.decodeIfPresent(Int.self, forKey: .saeReportHours)
+        specialInterest = try container.decodeIfPresent([String].self, forKey: .specialInterest) ?? []
+        prohibitedMedications = try container.decodeIfPresent([String].self, forKey: .prohibitedMedications) ?? []
         visits = try container.decode([VisitDefinition].self, forKey: .visits)
     }
 
     /// The largest protocol file accepted.
     public static let maximumFileSize = 1 << 20
     /// The members a protocol file may have; any other is refused (a typo must not be dropped silently).
-    static let protocolKeys: Set<String> = ["id", "title", "blinded", "arms", "primaryScale", "responderPercent", "minAge", "maxAge", "visits"]
+    static let protocolKeys: Set<String> = ["id", "title", "blinded", "arms", "primaryScale", "responderPercent", "minAge", "maxAge",
+                                            "saeReportHours", "specialInterest", "prohibitedMedications", "visits"]
     /// The members a visit may have.
     static let visitKeys: Set<String> = ["code", "name", "day", "anchor", "offset", "minus", "plus", "scales", "baseline",
                                          "earlyTermination", "afterWithdrawal"]
@@ -127,6 +160,14 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         if let low = minAge, !(0...150).contains(low) { found.append("minAge \(low) is not an age") }
         if let high = maxAge, !(0...150).contains(high) { found.append("maxAge \(high) is not an age") }
         if let low = minAge, let high = maxAge, low > high { found.append("minAge \(low) is above maxAge \(high)") }
+        if let hours = saeReportHours, !(1...168).contains(hours) { found.append("saeReportHours \(hours) is not 1 to 168") }
+        for (member, terms) in [("specialInterest", specialInterest), ("prohibitedMedications", prohibitedMedications)] {
+            for term in terms {
+                if let problem = Text.problem(term, what: "\(member) term '\(Text.shown(term))'") { found.append(problem) }
+                else if WholeWords.words(term).isEmpty { found.append("\(member) term '\(Text.shown(term))' has no letters or digits to match") }
+            }
+            if Set(terms.map { WholeWords.words($0) }).count != terms.count { found.append("\(member) lists a term twice") }
+        }
         if visits.isEmpty { found.append("no visits are listed") }
         // Each visit's nominal study day (anchored: the anchor's plus the offset), in list order.
         var nominal: [String: Int] = [:]

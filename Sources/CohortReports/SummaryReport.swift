@@ -32,6 +32,19 @@ public struct SummaryReport {
             sections.append(Section(title: "URGENT — not yet acknowledged",
                                     lines: urgent.map { "\($0.subject) \($0.visit): \($0.flag) (raised \($0.date))" }, isSafety: true))
         }
+        // Reports owed to the sponsor come right after what cannot wait: the clock is running.
+        if !summary.saeReports.isEmpty {
+            sections.append(Section(title: "SAE REPORTS still to send",
+                                    lines: summary.saeReports.map { "\($0.subject) \($0.id): initial report due \($0.due)" }, isSafety: true))
+        }
+        sections.append(Section(title: "Adverse events with onset today",
+                                lines: summary.adverseEvents.isEmpty ? ["none"] : summary.adverseEvents.map {
+                                    "\($0.subject) \($0.id): \(Text.shown($0.term, longest: 60))" + ($0.serious ? " — SERIOUS" : "")
+                                }, isSafety: summary.adverseEvents.contains { $0.serious }))
+        if !summary.prohibitedMedications.isEmpty {
+            sections.append(Section(title: "Prohibited medications (protocol deviations)",
+                                    lines: summary.prohibitedMedications.map { "\($0.subject) \($0.id): \(Text.shown($0.name, longest: 60))" }, isSafety: true))
+        }
         sections.append(Section(title: "Safety flags raised today",
                                 lines: summary.flags.isEmpty ? ["none"] : summary.flags.map { "\($0.subject) \($0.visit): \($0.flag)" },
                                 isSafety: !summary.flags.isEmpty))

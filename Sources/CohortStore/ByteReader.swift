@@ -52,6 +52,16 @@ struct ByteReader {
         offset += length
         return values
     }
+    /// An optional moment: nil when the bytes ran out, `.some(nil)` when none was written.
+    mutating func moment() -> Moment?? {
+        guard let present = u8(), let minutes = i32(), let offset = i32() else { return nil }
+        return present == 1 ? Moment(minutes: minutes, offset: offset) : .some(nil)
+    }
+    mutating func safetyAlert() -> SafetyAlert? {
+        guard let kind = u8().flatMap(SafetyAlert.Kind.init(rawValue:)), let subject = text(), let record = text(), let text = text(),
+              let due = moment() else { return nil }
+        return SafetyAlert(kind: kind, subject: subject, record: record, text: text, due: due)
+    }
     mutating func stamp() -> FileStamp? {
         guard let inode = i64(), let size = i64(), let modified = i64(), let changed = i64() else { return nil }
         return FileStamp(inode: inode, size: size, modified: modified, changed: changed)

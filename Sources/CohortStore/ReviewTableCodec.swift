@@ -7,7 +7,7 @@ import CohortDomain
 /// another version, another protocol set, a bad checksum, a short read — means "rebuild from the files".
 enum ReviewTableCodec {
     /// Bump whenever a digest is derived differently or the layout changes: older caches are then rebuilt.
-    static let version: UInt32 = 8
+    static let version: UInt32 = 9
     private static let magic = Array("COHORT REVIEW CACHE\n".utf8)
     /// The in-memory layout the fixed-size arrays are copied in: a cache made where it differs is rebuilt.
     private static let layout: [UInt32] = [
@@ -49,6 +49,8 @@ enum ReviewTableCodec {
         for flag in parts.urgentFlags {
             out.text(flag.subject); out.text(flag.visit); out.text(flag.flag); out.date(flag.date); out.u8(flag.urgent ? 1 : 0)
         }
+        out.u32(UInt32(parts.safetyAlerts.count))
+        for alert in parts.safetyAlerts { out.safetyAlert(alert) }
         // Each participant's other facts, read one at a time when a row shows them: offsets, then records.
         var records = ByteWriter()
         var offsets: [Int32] = []
@@ -88,6 +90,15 @@ enum ReviewTableCodec {
             out.text(classified.visit); out.u8(UInt8(DeviationClass.allCases.firstIndex(of: classified.classification) ?? 0))
             out.u8(classified.note == nil ? 0 : 1); out.text(classified.note ?? "")
         }
+        out.u32(UInt32(digest.adverseEvents.count))
+        for event in digest.adverseEvents {
+            out.text(event.id); out.text(event.term); out.date(event.onset); out.u8((event.isSerious ? 1 : 0) | (event.followUpPending ? 2 : 0))
+            out.moment(event.aware); out.moment(event.reportDue); out.moment(event.reportedAt)
+        }
+        out.u32(UInt32(digest.prohibitedMedications.count))
+        for medication in digest.prohibitedMedications {
+            out.text(medication.id); out.text(medication.name); out.date(medication.since); out.u8(medication.ongoing ? 1 : 0)
+        }
     }
 
     /// The contents of `bytes`, or nil when they are not a whole, intact cache of this version and layout.
@@ -111,6 +122,7 @@ enum ReviewTableCodec {
                             let urgent = input.u8() else { return nil }
                       return VisitFlag(subject: subject, visit: visit, flag: flag, urgent: urgent == 1, date: date)
                   }),
+                  let safetyAlerts = input.list({ $0.safetyAlert() }),
                   let offsets = input.raw(Int32.self), let recordsLength = input.count(),
                   stamps.count == subjects.count, offsets.count == subjects.count,
                   offsets.allSatisfy({ 0 <= $0 && Int($0) < recordsLength }) else { return nil }
@@ -119,7 +131,8 @@ enum ReviewTableCodec {
             guard input.isAtEnd else { return nil }
             let facts = CachedFacts(bytes: bytes, start: recordsStart, end: body, offsets: offsets, subjects: subjects)
             let parts = ReviewTable.Parts(slots: slots, slotStart: slotStart, slotEnd: slotEnd, subjects: subjects, codes: codes,
-                                          byScheduled: byScheduled, openByWindowEnd: openByWindowEnd, urgentFlags: urgentFlags)
+                                          byScheduled: byScheduled, openByWindowEnd: openByWindowEnd, urgentFlags: urgentFlags,
+                                          safetyAlerts: safetyAlerts)
             return ReviewTable(parts: parts, facts: facts).map { Contents(table: $0, stamps: stamps, folder: folder, fingerprint: fingerprint) }
         }
     }
@@ -146,11 +159,22 @@ enum ReviewTableCodec {
                   guard let visit = input.text(), let classification = input.member(of: DeviationClass.allCases),
                         let hasNote = input.u8(), let note = input.text() else { return nil }
                   return DeviationClassification(visit: visit, classification: classification, note: hasNote == 1 ? note : nil)
+              }),
+              let adverseEvents = input.list({ input -> AdverseEventDigest? in
+                  guard let id = input.text(), let term = input.text(), let onset = input.date(), let bits = input.u8(),
+                        let aware = input.moment(), let knownAware = aware, let due = input.moment(), let reported = input.moment() else { return nil }
+                  return AdverseEventDigest(id: id, term: term, onset: onset, isSerious: bits & 1 != 0, aware: knownAware, reportDue: due, reportedAt: reported,
+                                            followUpPending: bits & 2 != 0)
+              }),
+              let prohibited = input.list({ input -> ProhibitedMedication? in
+                  guard let id = input.text(), let name = input.text(), let since = input.date(), let ongoing = input.u8() else { return nil }
+                  return ProhibitedMedication(id: id, name: name, since: since, ongoing: ongoing == 1)
               }) else { return nil }
         return ParticipantDigest(subject: subject, initials: initials, study: study, status: status, consentDate: consent,
                                  origin: baseline, exitDate: exit, arm: hasArm == 1 ? arm : nil,
                                  randomization: hasRandomization == 1 ? randomized.map { Randomization(number: number, date: $0) } : nil, primaryScores: primaryScores, visits: [],
-                                 scoreDates: scoreDates, flags: flags, deviationClasses: classes)
+                                 scoreDates: scoreDates, flags: flags, deviationClasses: classes, adverseEvents: adverseEvents,
+                                 prohibitedMedications: prohibited)
     }
 }
 

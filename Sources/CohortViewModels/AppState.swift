@@ -6,6 +6,10 @@ public struct AppState: Equatable, Sendable {
     public let today: CivilDate
     /// Who is at the keyboard (for acknowledgements).
     public let user: String
+    /// The local time zone: times typed and shown are on its clock.
+    public let zone: TimeZone
+    /// The moment now (the run loop moves it forward; `--now` holds it still).
+    public var now: Moment
     /// The day under review.
     public var day: CivilDate
     /// What was read from the store; nil until the first load.
@@ -33,11 +37,13 @@ public struct AppState: Equatable, Sendable {
     /// The open roster's rows and counts, recomputed only when the data changes.
     public internal(set) var roster: RosterFigures?
 
-    /// A fresh state for `today` (and the day under review).
-    public init(today: CivilDate, day: CivilDate? = nil, user: String) {
+    /// A fresh state for `today` (and the day under review), at `now` (default noon) on `zone`'s clock.
+    public init(today: CivilDate, day: CivilDate? = nil, user: String, now: Moment? = nil, zone: TimeZone = TimeZone(secondsFromGMT: 0)!) {
         self.today = today
         self.day = day ?? today
         self.user = user
+        self.zone = zone
+        self.now = now ?? Moment(minutes: today.dayNumber * 1440 + 720 - zone.secondsFromGMT() / 60, offset: zone.secondsFromGMT() / 60)
     }
 
     /// The screen on top.
@@ -161,3 +167,5 @@ public struct AppState: Equatable, Sendable {
         selection = min(max(0, selection), max(0, review.count - 1))
     }
 }
+
+import Foundation

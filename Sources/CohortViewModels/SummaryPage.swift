@@ -29,7 +29,7 @@ extension AppState {
 
     func computeSummary(for day: CivilDate) -> (DaySummary, [SummaryItem])? {
         guard let data else { return nil }
-        let summary = DaySummary(date: day, table: data.table)
+        let summary = DaySummary(date: day, table: data.table, zone: zone)
         let deviations = summary.deviations.map { deviation in
             SummaryItem.deviation(deviation, classified: data.table.digest(deviation.subject)?.deviationClasses.first { $0.visit == deviation.visit })
         }

@@ -106,6 +106,11 @@ func measure(size: Int) throws {
     }
     let moveDown = (0..<runs * 5).map { _ in press(.down) }
     let changeDay = (0..<runs).flatMap { _ in [press(.character("]")), press(.character("["))] }
+    // Opening the roster builds its rows from every digest once; keys on it then cost what a page shows.
+    let roster = (0..<runs).map { _ in
+        defer { _ = press(.escape) }
+        return press(.character("p"))
+    }
     let subject = try store.subjects()[0]
     // A durable save is mostly the disk's flush, whose time varies more than anything else here: take many.
     let save = try (0..<runs * 10).map { _ in try seconds { try store.update(subject, benchmarkEdit) } }
@@ -113,7 +118,7 @@ func measure(size: Int) throws {
     let summary = try (0..<runs).map { _ in
         try seconds {
             let table = try JSONFileStore(directory: directory, scales: scales, user: "bench").loadTable(.full).table
-            _ = SummaryReport(summary: DaySummary(date: today, table: table), table: table, site: "bench").text()
+            _ = SummaryReport(summary: DaySummary(date: today, table: table, zone: .current), table: table, site: "bench").text()
         }
     }
     let visits = try (0..<runs).map { _ in
@@ -150,7 +155,7 @@ func measure(size: Int) throws {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     // One line per column of the table: its samples (milliseconds; megabytes for memory).
-    for samples in [firstFrame, moveDown, changeDay, save, summary, visits, fullCheck, afterEdit, rebuild, verify, sha256sum, auditJSON] {
+    for samples in [firstFrame, moveDown, changeDay, save, summary, visits, fullCheck, afterEdit, rebuild, verify, sha256sum, auditJSON, roster] {
         print(samples.map { String(format: "%.4f", $0 * 1000) }.joined(separator: ","))
     }
     print(String(format: "%.1f", Double(usage.ru_maxrss) / 1024))
@@ -184,7 +189,7 @@ for _ in 0..<rounds {
 }
 let header = ["participants", "first frame ms", "key: move ms", "key: day ms", "save ms", "summary ms", "visits ms",
               "check after frame ms", "first frame after edit ms", "first frame, no cache ms", "verify ms", "sha256sum ms",
-              "audit json ms", "peak MB"]
+              "audit json ms", "open roster ms", "peak MB"]
 let rows = sizes.map { size in
     [String(size)] + (samples[size] ?? []).enumerated().map { column, values in
         // Peak memory is the largest of the rounds; times are medians.
@@ -200,4 +205,5 @@ if let small = rows.first, let large = rows.last, small.count == header.count, l
     print("ratios \(large[0]) vs \(small[0]): first frame \(ratio(1))× (target ≤ 3), move \(ratio(2))× and day \(ratio(3))× (target ≤ 1.5, under 5 ms), save \(ratio(4))× (target ≤ 1.3)")
     print(String(format: "verify at %@ takes %.2f× the time of sha256sum over the same files (target ≤ 4)", large[0],
                  (Double(large[10]) ?? 0) / max(0.001, Double(large[11]) ?? 1)))
+    print("the roster opens in \(large[13]) ms at \(large[0]) participants")
 }

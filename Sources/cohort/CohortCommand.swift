@@ -14,7 +14,8 @@ struct CohortCommand: ParsableCommand {
         version: "cohort 0.3 (store format \(JSONFileStore.formatVersion))",
         subcommands: [InitCommand.self, DemoCommand.self, ProtocolsCommand.self, ScalesCommand.self, EnrollCommand.self, VisitsCommand.self, ParticipantsCommand.self,
                       CompleteCommand.self, MissCommand.self, RescheduleCommand.self, ScoreCommand.self,
-                      WithdrawCommand.self, RandomizeCommand.self, AcknowledgeCommand.self, DeviationCommand.self, ShowCommand.self,
+                      WithdrawCommand.self, RandomizeCommand.self, AcknowledgeCommand.self, DeviationCommand.self,
+                      AdverseEventCommand.self, MedicationCommand.self, ShowCommand.self,
                       SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self])
 
     @OptionGroup var globals: GlobalOptions
@@ -32,7 +33,7 @@ struct CohortCommand: ParsableCommand {
             try? FileManager.default.removeItem(atPath: directory)
             defer { try? FileManager.default.removeItem(atPath: directory) }
             _ = try DemoSite.build(directory: directory, participants: 24, seed: 1, today: session.today, scales: session.scales)
-            try FrontEnd.run(Session(storeDirectory: directory, today: session.today, user: session.user, scales: session.scales),
+            try FrontEnd.run(Session(storeDirectory: directory, clock: session.clock, user: session.user, scales: session.scales),
                              notice: "Demo study: try anything; this store and all done in it are thrown away when you quit.")
         }
     }

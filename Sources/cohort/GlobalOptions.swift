@@ -2,7 +2,7 @@ import ArgumentParser
 import CohortDomain
 import Foundation
 
-/// `--store`, `--today` and `--user`, accepted by every command, before or after its own arguments.
+/// `--store`, `--today`, `--now` and `--user`, accepted by every command, before or after its own arguments.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The store directory (default $COHORT_STORE, else $XDG_DATA_HOME/cohort or ~/.local/share/cohort).", valueName: "DIR"))
     var store: String?
@@ -10,10 +10,13 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The date to act as today, YYYY-MM-DD (default $COHORT_TODAY, else the system date).", valueName: "DATE"))
     var today: String?
 
+    @Option(name: .long, help: ArgumentHelp("The moment to act as now, local YYYY-MM-DDTHH:MM or with its UTC offset (default $COHORT_NOW, else --today at the current time of day, else the system clock).", valueName: "DATETIME"))
+    var now: String?
+
     @Option(name: .long, help: ArgumentHelp("Who is making changes, for the audit trail (default $COHORT_USER, else the login name).", valueName: "NAME"))
     var user: String?
 
-    private static let names: Set<String> = ["--store", "--today", "--user"]
+    private static let names: Set<String> = ["--store", "--today", "--now", "--user"]
 
     /// Moves global options written before the command name to after it, so `cohort --store D visits` works.
     static func movedAfterCommand(_ arguments: [String], commands: [String]) -> [String] {
@@ -45,15 +48,28 @@ struct GlobalOptions: ParsableArguments {
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share/cohort"
     }
 
-    /// The day to act as today.
-    func todayDate() throws -> CivilDate {
+    /// The day to act as today, and the clock: `--now` fixes the moment (and today is its date); `--today`
+    /// alone keeps the time of day running on that date; neither is the system clock.
+    func clock() throws -> SessionClock {
+        let zone = TimeZone.current
+        var day: CivilDate?
         if let text = today ?? environment["COHORT_TODAY"].flatMap({ $0.isEmpty ? nil : $0 }) {
             guard let date = CivilDate(text) else {
                 throw DomainError("--today '\(text)' is not a real date; write it as YYYY-MM-DD, e.g. 2026-11-25.")
             }
-            return date
+            day = date
         }
-        return SystemClock.localToday()
+        if let text = now ?? environment["COHORT_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            let moment = try Moment(text, zone: zone, what: "--now")
+            if let day, day != moment.date {
+                throw DomainError("--today \(day) and --now \(moment) name different days; give one of them.")
+            }
+            return SessionClock(today: moment.date, fixed: moment, shift: 0, zone: zone)
+        }
+        guard let day else { return SessionClock(today: SystemClock.localToday(), fixed: nil, shift: 0, zone: zone) }
+        // The same time of day on `day`: the real clock moved by whole days.
+        let real = Moment(Date(), zone: zone)
+        return SessionClock(today: day, fixed: nil, shift: TimeInterval(day.days(since: real.date) * 86_400), zone: zone)
     }
 
     /// The user recorded in the audit trail.
@@ -68,6 +84,21 @@ struct GlobalOptions: ParsableArguments {
         }
         return trimmed
     }
+}
+
+/// Today and the running clock of one run of `cohort`.
+struct SessionClock {
+    /// The day to act as today.
+    let today: CivilDate
+    /// `--now`: a clock that does not move.
+    let fixed: Moment?
+    /// Seconds added to the system clock (`--today` on another day).
+    let shift: TimeInterval
+    /// The local time zone (times the user gives and sees are on its clock).
+    let zone: TimeZone
+
+    /// The moment now.
+    func now() -> Moment { fixed ?? Moment(Date().addingTimeInterval(shift), zone: zone) }
 }
 
 /// The system's notion of today and of who is logged in.

@@ -20,15 +20,22 @@ extension SessionCommand {
 /// The resolved environment of one command: store path, today, user, scales, and the output streams.
 struct Session {
     let storeDirectory: String
-    let today: CivilDate
+    let clock: SessionClock
     let user: String
     let scales: ScaleCatalog
+
+    /// The day to act as today.
+    var today: CivilDate { clock.today }
+    /// The moment now, on the local clock.
+    var now: Moment { clock.now() }
+    /// The local time zone.
+    var zone: TimeZone { clock.zone }
 
     /// Resolves `globals` and runs `body`, mapping refusals to exit 1 and store trouble to exit 2;
     /// the message goes to standard error.
     static func run(_ globals: GlobalOptions, _ body: (Session) throws -> Void) throws {
         do {
-            let session = Session(storeDirectory: globals.storeDirectory, today: try globals.todayDate(),
+            let session = Session(storeDirectory: globals.storeDirectory, clock: try globals.clock(),
                                   user: try globals.userName(), scales: try BundledResources.scales())
             try body(session)
         } catch let error as DomainError {

@@ -18,7 +18,7 @@ struct CommandLineTests {
         let summary = cli.json(cli.ok(["summary", "--format", "json"]).stdout)
         #expect(Set(summary.keys) == ["date", "planned", "completed", "completedOutOfWindow", "missed", "pending", "overdue",
                                       "scoresEntered", "incompleteVisits", "flags", "deviations", "enrolled", "randomized", "withdrawn",
-                                      "screenFailed", "tomorrow"])
+                                      "screenFailed", "tomorrow", "adverseEvents", "saeReports", "prohibitedMedications"])
         #expect(summary["date"] as? String == "2026-11-25")
         #expect(summary["completed"] as? Int == 1 && summary["planned"] as? Int == 1 && summary["scoresEntered"] as? Int == 2)
         #expect(summary["incompleteVisits"] as? Int == 1) // CGI-S not entered
@@ -184,7 +184,7 @@ struct CommandLineTests {
         let protocolFile = cli.store + "-protocol.json"
         defer { try? FileManager.default.removeItem(atPath: protocolFile) }
         let definition = """
-        {"id": "T-1", "title": "Test", "arms": ["A"], "primaryScale": "CGI-S", "responderPercent": 30, "visits": [
+        {"id": "T-1", "title": "Test", "arms": ["A"], "primaryScale": "MADRS", "responderPercent": 30, "visits": [
           {"code": "D1", "name": "=Day, \\"one\\"", "day": 1, "minus": 0, "plus": 0, "scales": ["CGI-S"], "baseline": true}]}
         """
         try Data(definition.utf8).write(to: URL(fileURLWithPath: protocolFile))

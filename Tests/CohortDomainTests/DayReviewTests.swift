@@ -1,3 +1,4 @@
+import Foundation
 @testable import CohortDomain
 import Testing
 
@@ -47,7 +48,7 @@ struct DayReviewTests {
 
     @Test func summaryFiguresMatchTheHandCount() throws {
         let participants = try site()
-        let summary = DaySummary(date: day, participants: participants, context: Fixture.context)
+        let summary = DaySummary(date: day, participants: participants, context: Fixture.context, zone: TimeZone(secondsFromGMT: 0)!)
         #expect(summary.planned == 3) // with E's early termination
         #expect(summary.completed == 2) // A W1, C SCR
         #expect(summary.completedOutOfWindow == 1)
@@ -108,7 +109,7 @@ struct DayReviewTests {
     @Test func urgentFlagsStayUntilAcknowledged() throws {
         var a = try site()[0]
         #expect(a.unacknowledgedUrgentFlags(context: Fixture.context).map(\.flag) == ["cssrs-urgent"])
-        let later = DaySummary(date: day.adding(days: 3), participants: [a], context: Fixture.context)
+        let later = DaySummary(date: day.adding(days: 3), participants: [a], context: Fixture.context, zone: TimeZone(secondsFromGMT: 0)!)
         #expect(later.flags.isEmpty) // the JSON list holds only the day's flags
         _ = try a.acknowledge(flag: "cssrs-urgent", visit: "W1", action: "PI assessed; 1:1 observation", on: day, user: "lead", context: Fixture.context)
         #expect(a.unacknowledgedUrgentFlags(context: Fixture.context).isEmpty)

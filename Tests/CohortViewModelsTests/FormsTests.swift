@@ -69,7 +69,7 @@ struct FormsTests {
         fixture.press(.character("]"))
         guard case .summary(let next) = fixture.state.screen else { Issue.record("summary closed"); return }
         #expect(next.day == page.day.adding(days: 1))
-        #expect(fixture.state.summary(for: next.day)?.0 == DaySummary(date: next.day, participants: try fixture.store.subjects().map(fixture.store.participant), context: fixture.store.context))
+        #expect(fixture.state.summary(for: next.day)?.0 == DaySummary(date: next.day, participants: try fixture.store.subjects().map(fixture.store.participant), context: fixture.store.context, zone: TimeZone(secondsFromGMT: 0)!))
         fixture.press(.escape)
         #expect(fixture.state.screen == .review)
     }

@@ -137,11 +137,14 @@ struct WithdrawCommand: SessionCommand {
     @Option(help: ArgumentHelp("Date (default today).", valueName: "DATE")) var date: String?
     @Flag(name: .customLong("screen-fail"), help: "Record a screen failure instead (participants still in screening).")
     var screenFail = false
+    @Option(name: .customLong("ae"), help: ArgumentHelp("The adverse event that led to it (category adverse-event or death).", valueName: "AE-ID"))
+    var adverseEvent: String?
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
         let when = try session.date(date, option: "--date") ?? session.today
-        let participant = try session.apply(.withdraw(subject: subject, date: when, category: category, reason: reason, screenFailure: screenFail))
+        let participant = try session.apply(.withdraw(subject: subject, date: when, category: category, reason: reason, screenFailure: screenFail,
+                                                      adverseEvent: adverseEvent))
         let cancelled = participant.visits.filter { $0.status == .cancelled }.map(\.code)
         let open = participant.visits.filter { $0.status == .scheduled }.map(\.code)
         Session.confirm("Saved: \(subject) \(participant.status.rawValue) on \(when) (\(category.rawValue)); cancelled: "

@@ -76,7 +76,7 @@ struct SummaryCommand: SessionCommand {
         let day = try session.date(date, option: "--date") ?? session.today
         let store = try session.openStore()
         try session.withReviewTable(store) { table in
-            let summary = DaySummary(date: day, table: table)
+            let summary = DaySummary(date: day, table: table, zone: session.zone)
             switch format {
             case .json: Session.print(try Session.json(summary))
             case .text, .markdown:
@@ -89,19 +89,33 @@ struct SummaryCommand: SessionCommand {
 
 /// `cohort export`: every item score, as CSV or an SDTM QS-style table.
 struct ExportCommand: SessionCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export item scores as CSV or a CDISC SDTM QS table, or the screening log.")
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export item scores as CSV or a CDISC SDTM table (QS, AE or CM), or the screening log.")
     @Option(help: "csv, sdtm or screening-log.") var format: ScoreExport.Format = .csv
+    @Option(help: "With --format sdtm: QS (scores, the default), AE (adverse events) or CM (medications).") var domain: SDTMDomain?
     @Option(help: ArgumentHelp("Write to this file (0600) instead of standard output.", valueName: "FILE")) var out: String?
     @OptionGroup var globals: GlobalOptions
 
+    /// The SDTM domains this export writes.
+    enum SDTMDomain: String, ExpressibleByArgument, CaseIterable { case QS, AE, CM }
+
+    func validate() throws {
+        if domain != nil && format != .sdtm { throw ValidationError("--domain goes with --format sdtm.") }
+    }
+
     func execute(_ session: Session) throws {
         let store = try session.openStore()
+        let context = store.context, format = format
+        let header: String, rows: @Sendable (Participant) -> String
+        switch domain {
+        case .AE?: (header, rows) = (SafetyExport.Domain.adverseEvents.header, { SafetyExport.rows($0, domain: .adverseEvents, context: context) })
+        case .CM?: (header, rows) = (SafetyExport.Domain.medications.header, { SafetyExport.rows($0, domain: .medications, context: context) })
+        case .QS?, nil: (header, rows) = (format.header, { ScoreExport.rows($0, format: format, context: context) })
+        }
         // One participant at a time: a large site's export is written as it is read, never held whole.
         var problems: [StoreError] = []
         func export(_ write: (String) throws -> Void) throws {
-            try write(format.header)
-            let context = store.context, format = format
-            problems = try store.forEachParticipant({ ScoreExport.rows($0, format: format, context: context) }) { try write($0) }
+            try write(header)
+            problems = try store.forEachParticipant(rows) { try write($0) }
         }
         if let out {
             let target = try OutputFile.checked(out, store: session.storeDirectory)

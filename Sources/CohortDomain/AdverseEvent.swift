@@ -1,0 +1,147 @@
+/// An adverse event as the site records it (PRODUCT.md §7): what happened, how bad, whether serious, what
+/// the investigator thinks caused it, and the reports sent to the sponsor.
+public struct AdverseEvent: Codable, Sendable, Equatable {
+    /// `AE1`, `AE2`, … per participant, in order of entry.
+    public var id: String
+    /// The event as the investigator names it ("Nausea", "Acute urinary retention").
+    public var term: String
+    /// The day it began.
+    public var onset: CivilDate
+    /// The day it ended (resolved, or the day of death), once it has.
+    public var end: CivilDate?
+    /// Intensity.
+    public var severity: Severity
+    /// CTCAE grade 1–5, when the protocol grades.
+    public var grade: Int?
+    /// Seriousness criteria met (any makes it serious).
+    public var criteria: [SeriousnessCriterion]
+    /// The investigator's causality assessment (required before the initial report).
+    public var related: Relatedness?
+    /// What was done with the study drug.
+    public var action: DrugAction
+    /// Where the event stands.
+    public var outcome: Outcome
+    /// When the site learned it was serious or of special interest (else when it was recorded).
+    public var aware: Moment
+    /// The visit at which it was reported, if any.
+    public var visit: String?
+    /// Reports sent to the sponsor: the initial one first, then follow-ups.
+    public var reports: [Report]
+    /// True when the AE changed after its initial report and no follow-up has been sent since.
+    public var followUpPending: Bool
+
+    /// The seriousness criteria of ICH E2A.
+    public enum SeriousnessCriterion: String, Codable, Sendable, CaseIterable {
+        case death, lifeThreatening = "life-threatening", hospitalization, disability
+        case congenitalAnomaly = "congenital-anomaly", medicallyImportant = "medically-important"
+    }
+
+    /// Intensity, as the investigator judges it.
+    public enum Severity: String, Codable, Sendable, CaseIterable { case mild, moderate, severe }
+
+    /// Causality.
+    public enum Relatedness: String, Codable, Sendable, CaseIterable { case not, unlikely, possible, probable, definite }
+
+    /// Action taken with the study drug.
+    public enum DrugAction: String, Codable, Sendable, CaseIterable {
+        case none, interrupted, reduced, withdrawn, notApplicable = "not-applicable"
+    }
+
+    /// Outcome.
+    public enum Outcome: String, Codable, Sendable, CaseIterable {
+        case recovered, recoveredWithSequelae = "recovered-with-sequelae", recovering, notRecovered = "not-recovered", fatal, unknown
+
+        /// The outcomes that mean the event is over (and so need its end date).
+        public var hasEnded: Bool { self == .recovered || self == .recoveredWithSequelae || self == .fatal }
+    }
+
+    /// A report sent to the sponsor.
+    public struct Report: Codable, Sendable, Equatable {
+        /// When it was sent.
+        public var at: Moment
+        /// False for the initial report.
+        public var followUp: Bool
+
+        /// Creates a report.
+        public init(at: Moment, followUp: Bool) { self.at = at; self.followUp = followUp }
+    }
+
+    /// Where an AE's initial report stands at a moment.
+    public enum ReportStatus: String, Sendable, CaseIterable {
+        case notRequired = "not-required", due, overdue, reported, reportedLate = "reported-late"
+
+        /// The status at `now` of a report due at `due`, sent at `sent` if it was: reported exactly at the
+        /// due minute is on time.
+        public init(due: Moment, sent: Moment?, at now: Moment) {
+            if let sent { self = sent <= due ? .reported : .reportedLate } else { self = now <= due ? .due : .overdue }
+        }
+    }
+
+    /// Serious: any criterion met.
+    public var isSerious: Bool { !criteria.isEmpty }
+
+    /// The initial report, once sent.
+    public var initialReport: Report? { reports.first { !$0.followUp } }
+
+    /// Open: not ended yet.
+    public var isOngoing: Bool { end == nil }
+}
+
+/// What one study's protocol says about safety reporting: the hours to the initial report, the terms of
+/// special interest and the prohibited medications.
+public struct SafetyRules: Sendable, Equatable {
+    /// Hours from awareness to the initial report's deadline.
+    public var reportHours: Int
+    /// Adverse-event terms of special interest.
+    public var specialInterest: [String]
+    /// Medication names not allowed during the study.
+    public var prohibitedMedications: [String]
+
+    /// The rules of `studyProtocol`.
+    public init(_ studyProtocol: StudyProtocol) {
+        reportHours = studyProtocol.saeReportHours ?? StudyProtocol.defaultReportHours
+        specialInterest = studyProtocol.specialInterest
+        prohibitedMedications = studyProtocol.prohibitedMedications
+    }
+
+    /// True when `term` contains a term of special interest as whole words.
+    public func isOfSpecialInterest(_ term: String) -> Bool {
+        specialInterest.contains { WholeWords.contains(term, $0) }
+    }
+
+    /// True when the AE needs a report to the sponsor: serious or of special interest.
+    public func needsReport(_ event: AdverseEvent) -> Bool { event.isSerious || isOfSpecialInterest(event.term) }
+
+    /// The initial report's deadline (on the awareness's clock: show it in the local zone); nil when no
+    /// report is needed.
+    public func reportDue(_ event: AdverseEvent) -> Moment? {
+        needsReport(event) ? Moment(minutes: event.aware.minutes + reportHours * 60, offset: event.aware.offset) : nil
+    }
+
+    /// The initial report's status at `now`.
+    public func reportStatus(_ event: AdverseEvent, at now: Moment) -> AdverseEvent.ReportStatus {
+        guard let due = reportDue(event) else { return .notRequired }
+        return AdverseEvent.ReportStatus(due: due, sent: event.initialReport?.at, at: now)
+    }
+
+    /// The prohibited name `medication` contains as whole words, if any.
+    public func prohibitedName(in medication: String) -> String? {
+        prohibitedMedications.first { WholeWords.contains(medication, $0) }
+    }
+}
+
+/// "Whole words" as §7 means it: a word is a run of letters and digits; the listed term's words appear
+/// consecutively as whole words of the text, ignoring case.
+public enum WholeWords {
+    /// The words of `text`, lowercased.
+    public static func words(_ text: String) -> [Substring] {
+        text.lowercased().split { !($0.isLetter || $0.isNumber) }
+    }
+
+    /// True when `term`'s words appear consecutively among `text`'s.
+    public static func contains(_ text: String, _ term: String) -> Bool {
+        let wanted = words(term), have = words(text)
+        guard !wanted.isEmpty, wanted.count <= have.count else { return false }
+        return (0...(have.count - wanted.count)).contains { start in have[start..<start + wanted.count].elementsEqual(wanted) }
+    }
+}

@@ -1,0 +1,199 @@
+/// What `ae add` gives, or what `ae update` changes (nil keeps what is recorded).
+public struct AdverseEventDraft: Equatable, Sendable {
+    public var term: String?
+    public var onset: CivilDate?
+    public var end: CivilDate?
+    public var severity: AdverseEvent.Severity?
+    public var grade: Int?
+    /// The full list of criteria (an update replaces it).
+    public var criteria: [AdverseEvent.SeriousnessCriterion]?
+    public var related: AdverseEvent.Relatedness?
+    public var action: AdverseEvent.DrugAction?
+    public var outcome: AdverseEvent.Outcome?
+    public var aware: Moment?
+    public var visit: String?
+
+    /// An empty draft.
+    public init(term: String? = nil, onset: CivilDate? = nil, end: CivilDate? = nil, severity: AdverseEvent.Severity? = nil, grade: Int? = nil,
+                criteria: [AdverseEvent.SeriousnessCriterion]? = nil, related: AdverseEvent.Relatedness? = nil,
+                action: AdverseEvent.DrugAction? = nil, outcome: AdverseEvent.Outcome? = nil, aware: Moment? = nil, visit: String? = nil) {
+        self.term = term; self.onset = onset; self.end = end; self.severity = severity; self.grade = grade; self.criteria = criteria
+        self.related = related; self.action = action; self.outcome = outcome; self.aware = aware; self.visit = visit
+    }
+}
+
+/// What `med add` gives, or what `med update` changes (nil keeps what is recorded).
+public struct MedicationDraft: Equatable, Sendable {
+    public var name: String?
+    public var start: CivilDate?
+    public var end: CivilDate?
+    public var dose: String?
+    public var route: String?
+    public var frequency: String?
+    public var indication: String?
+    public var rescue: Bool?
+
+    /// An empty draft.
+    public init(name: String? = nil, start: CivilDate? = nil, end: CivilDate? = nil, dose: String? = nil, route: String? = nil,
+                frequency: String? = nil, indication: String? = nil, rescue: Bool? = nil) {
+        self.name = name; self.start = start; self.end = end; self.dose = dose; self.route = route
+        self.frequency = frequency; self.indication = indication; self.rescue = rescue
+    }
+}
+
+/// Adverse events and medications (PRODUCT.md §7). Each action changes the participant and returns the
+/// reason to record; a refusal names the rule and changes nothing.
+extension Participant {
+    /// Records a new adverse event as `AE<n>`; `now` is the moment of recording (the default awareness).
+    public mutating func addAdverseEvent(_ draft: AdverseEventDraft, studyProtocol: StudyProtocol, today: CivilDate, now: Moment) throws -> String? {
+        guard let onset = draft.onset else { throw DomainError("An adverse event needs its onset date (--onset YYYY-MM-DD).") }
+        guard let severity = draft.severity else { throw DomainError("An adverse event needs its severity: mild, moderate or severe.") }
+        let event = AdverseEvent(
+            id: "AE\(adverseEvents.count + 1)", term: try FreeText.required(draft.term, what: "adverse event term"), onset: onset,
+            end: draft.end, severity: severity, grade: draft.grade, criteria: draft.criteria ?? [], related: draft.related,
+            action: draft.action ?? .none, outcome: draft.outcome ?? .notRecovered, aware: draft.aware ?? now, visit: draft.visit,
+            reports: [], followUpPending: false)
+        try check(event, studyProtocol: studyProtocol, today: today, now: now)
+        adverseEvents.append(event)
+        return nil
+    }
+
+    /// Changes what `draft` gives of adverse event `id`, with a reason. Becoming serious (or of special
+    /// interest) starts the report clock anew; any change after the initial report makes a follow-up pending.
+    public mutating func updateAdverseEvent(_ id: String, _ draft: AdverseEventDraft, reason: String?, studyProtocol: StudyProtocol,
+                                            today: CivilDate, now: Moment) throws -> String? {
+        let why = try FreeText.required(reason, what: "reason for changing an adverse event")
+        let index = try adverseEventIndex(id)
+        let before = adverseEvents[index]
+        var event = before
+        if let term = draft.term { event.term = try FreeText.required(term, what: "adverse event term") }
+        if let onset = draft.onset { event.onset = onset }
+        if let end = draft.end { event.end = end }
+        if let severity = draft.severity { event.severity = severity }
+        if let grade = draft.grade { event.grade = grade }
+        if let criteria = draft.criteria { event.criteria = criteria }
+        if let related = draft.related { event.related = related }
+        if let action = draft.action { event.action = action }
+        if let outcome = draft.outcome { event.outcome = outcome }
+        if let visit = draft.visit { event.visit = visit }
+        let rules = SafetyRules(studyProtocol)
+        if !rules.needsReport(before) && rules.needsReport(event) { event.aware = draft.aware ?? now }
+        else if let aware = draft.aware { event.aware = aware }
+        guard event != before else { throw DomainError("\(id) already reads so: nothing to change.") }
+        try check(event, studyProtocol: studyProtocol, today: today, now: now)
+        if event.initialReport != nil { event.followUpPending = true }
+        adverseEvents[index] = event
+        return why
+    }
+
+    /// Records a report of adverse event `id` sent to the sponsor at `at` (default `now`): the initial one,
+    /// or a follow-up, which clears a pending follow-up.
+    public mutating func reportAdverseEvent(_ id: String, at: Moment?, followUp: Bool, studyProtocol: StudyProtocol, now: Moment) throws -> String? {
+        let index = try adverseEventIndex(id)
+        var event = adverseEvents[index]
+        guard SafetyRules(studyProtocol).needsReport(event) else {
+            throw DomainError("\(id) (\(event.term)) is neither serious nor of special interest: no report to the sponsor is required.")
+        }
+        let sent = at ?? now
+        if sent < event.aware { throw DomainError("A report at \(sent) would be before the site was aware of \(id) (\(event.aware)).") }
+        if now < sent { throw DomainError("A report at \(sent) would be after now (\(now)); give the time it was sent.") }
+        if followUp {
+            guard event.initialReport != nil else { throw DomainError("\(id) has no initial report yet; send that first (without --follow-up).") }
+            event.followUpPending = false
+        } else {
+            if let initial = event.initialReport {
+                throw DomainError("\(id)'s initial report was sent at \(initial.at); a later report is a follow-up (--follow-up).")
+            }
+            guard event.related != nil else {
+                throw DomainError("\(id) has no causality assessment: the initial report needs one (ae update \(subject) \(id) --related not|unlikely|possible|probable|definite).")
+            }
+        }
+        event.reports.append(AdverseEvent.Report(at: sent, followUp: followUp))
+        adverseEvents[index] = event
+        return nil
+    }
+
+    /// Records a new medication as `CM<n>`.
+    public mutating func addMedication(_ draft: MedicationDraft, today: CivilDate) throws -> String? {
+        guard let start = draft.start else { throw DomainError("A medication needs its start date (--start YYYY-MM-DD).") }
+        var medication = Medication(id: "CM\(medications.count + 1)", name: "", start: start)
+        try apply(draft, to: &medication)
+        try check(medication, today: today)
+        medications.append(medication)
+        return nil
+    }
+
+    /// Changes what `draft` gives of medication `id`, with a reason.
+    public mutating func updateMedication(_ id: String, _ draft: MedicationDraft, reason: String?, today: CivilDate) throws -> String? {
+        let why = try FreeText.required(reason, what: "reason for changing a medication")
+        guard let index = medications.firstIndex(where: { $0.id == id }) else {
+            throw DomainError("\(subject) has no medication \(Text.shown(id)); `cohort med list \(subject)` lists them.")
+        }
+        var medication = medications[index]
+        try apply(draft, to: &medication)
+        guard medication != medications[index] else { throw DomainError("\(id) already reads so: nothing to change.") }
+        try check(medication, today: today)
+        medications[index] = medication
+        return why
+    }
+
+    // MARK: - Rules
+
+    private func adverseEventIndex(_ id: String) throws -> Int {
+        guard let index = adverseEvents.firstIndex(where: { $0.id == id }) else {
+            throw DomainError("\(subject) has no adverse event \(Text.shown(id)); `cohort ae list \(subject)` lists them.")
+        }
+        return index
+    }
+
+    /// Every rule of §7 on one adverse event as it would be saved.
+    private func check(_ event: AdverseEvent, studyProtocol: StudyProtocol, today: CivilDate, now: Moment) throws {
+        if event.onset > today { throw DomainError("The onset \(event.onset) is after today (\(today)); enter the real date.") }
+        if event.onset < consentDate {
+            throw DomainError("The onset \(event.onset) is before \(subject)'s consent (\(consentDate)): that is medical history, not an adverse event.")
+        }
+        if let end = event.end {
+            if end < event.onset { throw DomainError("The end \(end) is before the onset \(event.onset).") }
+            if end > today { throw DomainError("The end \(end) is after today (\(today)); an event ends when it has ended.") }
+        }
+        if event.aware.date < event.onset { throw DomainError("Awareness \(event.aware) is before the onset date \(event.onset).") }
+        if now < event.aware { throw DomainError("Awareness \(event.aware) is after now (\(now)).") }
+        let death = event.criteria.contains(.death)
+        if event.outcome == .fatal && !death { throw DomainError("Outcome fatal needs the seriousness criterion death (--serious death).") }
+        if death && event.outcome != .fatal { throw DomainError("The criterion death needs the outcome fatal (--outcome fatal).") }
+        if event.end != nil && !event.outcome.hasEnded {
+            throw DomainError("An end date goes with the outcome recovered, recovered-with-sequelae or fatal, not \(event.outcome.rawValue).")
+        }
+        if event.end == nil && event.outcome.hasEnded {
+            throw DomainError("The outcome \(event.outcome.rawValue) needs the end date (--end YYYY-MM-DD).")
+        }
+        if let grade = event.grade {
+            if !(1...5).contains(grade) { throw DomainError("CTCAE grade \(grade) is not 1 to 5.") }
+            if grade == 5 && event.outcome != .fatal { throw DomainError("Grade 5 is death: it needs the outcome fatal.") }
+        }
+        if Set(event.criteria).count != event.criteria.count { throw DomainError("A seriousness criterion is given twice.") }
+        if let visit = event.visit, studyProtocol.visit(visit) == nil {
+            throw DomainError("\(studyProtocol.id) has no visit \(Text.shown(visit)).")
+        }
+    }
+
+    private func apply(_ draft: MedicationDraft, to medication: inout Medication) throws {
+        if let name = draft.name { medication.name = try FreeText.required(name, what: "medication name") }
+        if let start = draft.start { medication.start = start }
+        if let end = draft.end { medication.end = end }
+        if let dose = draft.dose { medication.dose = try FreeText.optional(dose, what: "dose") }
+        if let route = draft.route { medication.route = try FreeText.optional(route, what: "route") }
+        if let frequency = draft.frequency { medication.frequency = try FreeText.optional(frequency, what: "frequency") }
+        if let indication = draft.indication { medication.indication = try FreeText.optional(indication, what: "indication") }
+        if let rescue = draft.rescue { medication.rescue = rescue }
+        if medication.name.isEmpty { throw DomainError("A medication needs its name (--name TEXT).") }
+    }
+
+    private func check(_ medication: Medication, today: CivilDate) throws {
+        if medication.start > today { throw DomainError("The start \(medication.start) is after today (\(today)); enter the real date.") }
+        if let end = medication.end {
+            if end < medication.start { throw DomainError("The end \(end) is before the start \(medication.start).") }
+            if end > today { throw DomainError("The end \(end) is after today (\(today)); a medication ends when it has stopped.") }
+        }
+    }
+}

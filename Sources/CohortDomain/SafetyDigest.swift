@@ -1,0 +1,72 @@
+/// What the day's lists, the summary and the roster need of one adverse event.
+public struct AdverseEventDigest: Sendable, Equatable {
+    public var id: String
+    public var term: String
+    public var onset: CivilDate
+    public var isSerious: Bool
+    /// When the site became aware (the clock's start).
+    public var aware: Moment
+    /// The initial report's deadline, when one is needed (serious or of special interest).
+    public var reportDue: Moment?
+    /// When the initial report was sent.
+    public var reportedAt: Moment?
+    /// Changed since the initial report, with no follow-up sent.
+    public var followUpPending: Bool
+
+    /// Creates one from its parts (the cache reads them back this way).
+    public init(id: String, term: String, onset: CivilDate, isSerious: Bool, aware: Moment, reportDue: Moment?, reportedAt: Moment?,
+                followUpPending: Bool) {
+        self.id = id; self.term = term; self.onset = onset; self.isSerious = isSerious; self.aware = aware
+        self.reportDue = reportDue; self.reportedAt = reportedAt; self.followUpPending = followUpPending
+    }
+
+    /// The digest of `event` under `rules`.
+    public init(_ event: AdverseEvent, rules: SafetyRules) {
+        self.init(id: event.id, term: event.term, onset: event.onset, isSerious: event.isSerious, aware: event.aware, reportDue: rules.reportDue(event),
+                  reportedAt: event.initialReport?.at, followUpPending: event.followUpPending)
+    }
+
+    /// True when an initial report is needed and not sent.
+    public var awaitsReport: Bool { reportDue != nil && reportedAt == nil }
+}
+
+/// A concomitant medication on the protocol's prohibited list: a deviation from the day it applied.
+public struct ProhibitedMedication: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    /// Its start, or Day 1 if it started before.
+    public var since: CivilDate
+    /// Still taken (no end date): the review flags it until it is stopped.
+    public var ongoing: Bool
+
+    /// Creates one.
+    public init(id: String, name: String, since: CivilDate, ongoing: Bool) {
+        self.id = id; self.name = name; self.since = since; self.ongoing = ongoing
+    }
+}
+
+/// A safety matter that waits at the top of the daily review until it is dealt with: an adverse event's
+/// initial report not yet sent, or a prohibited medication still taken.
+public struct SafetyAlert: Sendable, Equatable {
+    public enum Kind: UInt8, Sendable, CaseIterable { case report, prohibitedMedication }
+    public var kind: Kind
+    public var subject: String
+    /// `AE1`, `CM2`.
+    public var record: String
+    /// The AE's term or the medication's name.
+    public var text: String
+    /// The report's deadline (reports only).
+    public var due: Moment?
+
+    /// Creates one.
+    public init(kind: Kind, subject: String, record: String, text: String, due: Moment?) {
+        self.kind = kind; self.subject = subject; self.record = record; self.text = text; self.due = due
+    }
+}
+
+extension Participant {
+    /// The prohibited medications among this participant's concomitant ones, under `rules`, with Day 1 `dayOne`.
+    public func prohibitedMedications(rules: SafetyRules, dayOne: CivilDate) -> [Medication] {
+        medications.filter { $0.category(dayOne: dayOne) == .concomitant && rules.prohibitedName(in: $0.name) != nil }
+    }
+}

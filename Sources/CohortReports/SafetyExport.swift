@@ -1,0 +1,85 @@
+import CohortDomain
+
+/// SDTM-shaped AE and CM tables (PRODUCT.md §7): one record per adverse event or medication, numbered per
+/// subject, with CDISC controlled terminology for severity, seriousness flags, action and outcome.
+public enum SafetyExport {
+    /// The SDTM domains of safety data.
+    public enum Domain: String, Sendable, CaseIterable {
+        case adverseEvents = "AE", medications = "CM"
+
+        /// The header line, with its newline.
+        public var header: String {
+            switch self {
+            case .adverseEvents:
+                return "STUDYID,DOMAIN,USUBJID,AESEQ,AESPID,AETERM,AESTDTC,AEENDTC,AESTDY,AEENDY,AESEV,AETOXGR,AESER,AESDTH,AESLIFE,AESHOSP,AESDISAB,AESCONG,AESMIE,AEREL,AEACN,AEOUT\n"
+            case .medications:
+                return "STUDYID,DOMAIN,USUBJID,CMSEQ,CMSPID,CMTRT,CMCAT,CMINDC,CMDOSTXT,CMROUTE,CMDOSFRQ,CMSTDTC,CMENDTC\n"
+            }
+        }
+    }
+
+    /// The records of one participant, each ending with a newline.
+    public static func rows(_ participant: Participant, domain: Domain, context: StudyContext) -> String {
+        guard let studyProtocol = context.protocols[participant.study] else { return "" }
+        let dayOne = participant.origin(studyProtocol)
+        let identifiers = [participant.study, domain.rawValue, participant.study + "-" + participant.subject]
+        func line(_ sequence: Int, _ fields: [String]) -> String {
+            (identifiers + [String(sequence)] + fields).map(ScoreExport.field).joined(separator: ",") + "\n"
+        }
+        func ascii(_ text: String?) -> String { text.map { ScoreExport.ascii($0, longest: 200) } ?? "" }
+        switch domain {
+        case .adverseEvents:
+            return participant.adverseEvents.enumerated().map { index, event in
+                func flag(_ criterion: AdverseEvent.SeriousnessCriterion) -> String { event.criteria.contains(criterion) ? "Y" : "N" }
+                return line(index + 1, [
+                    event.id, ascii(event.term), event.onset.description, event.end?.description ?? "",
+                    String(StudyDay.day(of: event.onset, baseline: dayOne)), event.end.map { String(StudyDay.day(of: $0, baseline: dayOne)) } ?? "",
+                    event.severity.rawValue.uppercased(), event.grade.map(String.init) ?? "", event.isSerious ? "Y" : "N",
+                    flag(.death), flag(.lifeThreatening), flag(.hospitalization), flag(.disability), flag(.congenitalAnomaly), flag(.medicallyImportant),
+                    event.related.map(relatedness) ?? "", action(event.action), outcome(event.outcome),
+                ])
+            }.joined()
+        case .medications:
+            return participant.medications.enumerated().map { index, medication in
+                line(index + 1, [
+                    medication.id, ascii(medication.name), medication.category(dayOne: dayOne).rawValue.uppercased(), ascii(medication.indication),
+                    ascii(medication.dose), ascii(medication.route).uppercased(), ascii(medication.frequency).uppercased(),
+                    medication.start.description, medication.end?.description ?? "",
+                ])
+            }.joined()
+        }
+    }
+
+    private static func relatedness(_ value: AdverseEvent.Relatedness) -> String {
+        switch value {
+        case .not: return "NOT RELATED"
+        case .unlikely: return "UNLIKELY RELATED"
+        case .possible: return "POSSIBLY RELATED"
+        case .probable: return "PROBABLY RELATED"
+        case .definite: return "RELATED"
+        }
+    }
+
+    /// CDISC CT codelist ACN.
+    private static func action(_ value: AdverseEvent.DrugAction) -> String {
+        switch value {
+        case .none: return "DOSE NOT CHANGED"
+        case .interrupted: return "DRUG INTERRUPTED"
+        case .reduced: return "DOSE REDUCED"
+        case .withdrawn: return "DRUG WITHDRAWN"
+        case .notApplicable: return "NOT APPLICABLE"
+        }
+    }
+
+    /// CDISC CT codelist OUT.
+    private static func outcome(_ value: AdverseEvent.Outcome) -> String {
+        switch value {
+        case .recovered: return "RECOVERED/RESOLVED"
+        case .recoveredWithSequelae: return "RECOVERED/RESOLVED WITH SEQUELAE"
+        case .recovering: return "RECOVERING/RESOLVING"
+        case .notRecovered: return "NOT RECOVERED/NOT RESOLVED"
+        case .fatal: return "FATAL"
+        case .unknown: return "UNKNOWN"
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import CohortDomain
+import Foundation
+
+/// One adverse event as the lists show it at a moment: the event, who had it, and its report clock.
+public struct AdverseEventLine: Sendable, Equatable {
+    public let subject: String
+    public let event: AdverseEvent
+    public let specialInterest: Bool
+    /// The initial report's deadline, on the local clock.
+    public let reportDue: Moment?
+    /// The initial report's status at the list's moment.
+    public let report: AdverseEvent.ReportStatus
+
+    /// The line of `event` of `subject` under `rules`, at `now` on `zone`'s clock.
+    public init(subject: String, event: AdverseEvent, rules: SafetyRules, now: Moment, zone: TimeZone) {
+        self.subject = subject; self.event = event
+        specialInterest = rules.isOfSpecialInterest(event.term)
+        reportDue = rules.reportDue(event)?.shown(in: zone)
+        report = rules.reportStatus(event, at: now)
+    }
+
+    /// Kept by `ae list --open`: not ended, or a report due, overdue or a follow-up pending.
+    public var isOpen: Bool { event.end == nil || report == .due || report == .overdue || event.followUpPending }
+
+    /// The status in words, with the time left or late at `now` for a report not yet sent.
+    public func reportText(at now: Moment) -> String {
+        switch report {
+        case .notRequired: return "no report needed"
+        case .due: return "report due \(reportDue.map(\.description) ?? "") (\(Duration.words(minutes: (reportDue?.minutes ?? 0) - now.minutes)) left)"
+        case .overdue: return "report OVERDUE by \(Duration.words(minutes: now.minutes - (reportDue?.minutes ?? 0))) (was due \(reportDue.map(\.description) ?? ""))"
+        case .reported: return "reported \(event.initialReport?.at.description ?? "")"
+        case .reportedLate: return "reported LATE \(event.initialReport?.at.description ?? "")"
+        }
+    }
+}
+
+/// Lengths of time in words: "3 h 20 min", "2 d 4 h", "45 min".
+public enum Duration {
+    /// `minutes` (never negative) in words.
+    public static func words(minutes: Int) -> String {
+        let minutes = max(0, minutes)
+        if minutes < 60 { return "\(minutes) min" }
+        if minutes < 48 * 60 { return minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes / 60) h \(minutes % 60) min" }
+        return "\(minutes / 1440) d \(minutes % 1440 / 60) h"
+    }
+}
+
+/// The binding JSON of `cohort ae list --format json` (§7).
+public struct AdverseEventsJSON: Encodable {
+    struct Entry: Encodable {
+        let line: AdverseEventLine
+
+        enum CodingKeys: String, CodingKey {
+            case subject, id, term, onset, end, severity, grade, serious, criteria, specialInterest, related, action, outcome, aware
+            case reportDue, reportedAt, report, followUpPending
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            let event = line.event
+            try container.encode(line.subject, forKey: .subject)
+            try container.encode(event.id, forKey: .id)
+            try container.encode(event.term, forKey: .term)
+            try container.encode(event.onset, forKey: .onset)
+            try container.encode(event.end, forKey: .end)
+            try container.encode(event.severity.rawValue, forKey: .severity)
+            try container.encode(event.grade, forKey: .grade)
+            try container.encode(event.isSerious, forKey: .serious)
+            try container.encode(event.criteria.map(\.rawValue), forKey: .criteria)
+            try container.encode(line.specialInterest, forKey: .specialInterest)
+            try container.encode(event.related?.rawValue, forKey: .related)
+            try container.encode(event.action.rawValue, forKey: .action)
+            try container.encode(event.outcome.rawValue, forKey: .outcome)
+            try container.encode(event.aware, forKey: .aware)
+            try container.encode(line.reportDue, forKey: .reportDue)
+            try container.encode(event.initialReport?.at, forKey: .reportedAt)
+            try container.encode(line.report.rawValue, forKey: .report)
+            try container.encode(event.followUpPending, forKey: .followUpPending)
+        }
+    }
+
+    let now: Moment
+    let adverseEvents: [Entry]
+
+    /// The document for `lines` (in subject, then entry order) at `now`.
+    public init(now: Moment, lines: [AdverseEventLine]) {
+        self.now = now
+        adverseEvents = lines.map(Entry.init)
+    }
+}
+
+/// `cohort ae list` as text: one line per adverse event, open ones' clocks in words.
+public enum AdverseEventsText {
+    /// The text of `lines` at `now`.
+    public static func render(_ lines: [AdverseEventLine], now: Moment) -> String {
+        guard !lines.isEmpty else { return "No adverse events." }
+        return Columns.render([["SUBJECT", "AE", "TERM", "ONSET", "END", "SEVERITY", "SERIOUS", "RELATED", "OUTCOME", "REPORT"]] + lines.map { line in
+            let event = line.event
+            return [line.subject, event.id, Text.shown(event.term), event.onset.description, event.end?.description ?? "—",
+                    event.severity.rawValue + (event.grade.map { " (grade \($0))" } ?? ""),
+                    event.isSerious ? event.criteria.map(\.rawValue).joined(separator: ",") : (line.specialInterest ? "special interest" : "no"),
+                    event.related?.rawValue ?? "not assessed", event.outcome.rawValue,
+                    line.reportText(at: now) + (event.followUpPending ? "; follow-up pending" : "")]
+        })
+    }
+}
+
+/// One medication as the lists show it.
+public struct MedicationLine: Sendable, Equatable {
+    public let subject: String
+    public let medication: Medication
+    public let category: Medication.Category
+    public let prohibited: Bool
+
+    /// The line of `medication` of `subject`, whose Day 1 is `dayOne`, under `rules`.
+    public init(subject: String, medication: Medication, dayOne: CivilDate, rules: SafetyRules) {
+        self.subject = subject; self.medication = medication
+        category = medication.category(dayOne: dayOne)
+        prohibited = category == .concomitant && rules.prohibitedName(in: medication.name) != nil
+    }
+}
+
+/// The binding JSON of `cohort med list --format json` (§7).
+public struct MedicationsJSON: Encodable {
+    struct Entry: Encodable {
+        let line: MedicationLine
+
+        enum CodingKeys: String, CodingKey { case subject, id, name, start, end, category, prohibited, rescue }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(line.subject, forKey: .subject)
+            try container.encode(line.medication.id, forKey: .id)
+            try container.encode(line.medication.name, forKey: .name)
+            try container.encode(line.medication.start, forKey: .start)
+            try container.encode(line.medication.end, forKey: .end)
+            try container.encode(line.category.rawValue, forKey: .category)
+            try container.encode(line.prohibited, forKey: .prohibited)
+            try container.encode(line.medication.rescue, forKey: .rescue)
+        }
+    }
+
+    let medications: [Entry]
+
+    /// The document for `lines` (in subject, then entry order).
+    public init(_ lines: [MedicationLine]) { medications = lines.map(Entry.init) }
+}
+
+/// `cohort med list` as text.
+public enum MedicationsText {
+    /// The text of `lines`.
+    public static func render(_ lines: [MedicationLine]) -> String {
+        guard !lines.isEmpty else { return "No medications." }
+        return Columns.render([["SUBJECT", "CM", "NAME", "DOSE", "ROUTE", "FREQUENCY", "START", "END", "CATEGORY", "NOTE"]] + lines.map { line in
+            let medication = line.medication
+            return [line.subject, medication.id, Text.shown(medication.name), medication.dose.map { Text.shown($0) } ?? "",
+                    medication.route.map { Text.shown($0) } ?? "", medication.frequency.map { Text.shown($0) } ?? "",
+                    medication.start.description, medication.end?.description ?? "ongoing", line.category.rawValue,
+                    [line.prohibited ? "PROHIBITED" : "", medication.rescue ? "rescue" : ""].filter { !$0.isEmpty }.joined(separator: ", ")]
+        })
+    }
+}
