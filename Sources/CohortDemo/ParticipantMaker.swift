@@ -82,6 +82,7 @@ struct ParticipantMaker {
                                                        on: date, user: "demo", context: context), time)
                 }
             }
+            history += try recordSafety(at: definition, on: date, visitNumber: completedCount, &participant, after: history.last?.time ?? time)
             if let stop = withdrawAfter, completedCount >= stop, !participant.status.hasLeft, participant.status != .completed {
                 let when = min(today, date.adding(days: random.int(1...4)))
                 let (category, reason): (WithdrawalCategory, String) = [
@@ -112,6 +113,85 @@ struct ParticipantMaker {
             history[history.count - 1] = (participant, "did not meet entry criteria at screening",
                                           max(last, SimulatedClock.morning(of: when, minutes: 300)))
         }
+        return history
+    }
+
+    /// What the site learns at a visit (asked at every visit, as protocols require): mostly mild, transient
+    /// GI events, now and then a rise in blood pressure or heart rate, rescue lorazepam, a prior antipsychotic
+    /// stopped before Day 1, one prohibited anticholinergic, and a few serious events — reported on time,
+    /// one late, one still due. Drawn from the subject number, so the rest of the site is unchanged.
+    private func recordSafety(at definition: VisitDefinition, on date: CivilDate, visitNumber: Int, _ participant: inout Participant,
+                              after: Date) throws -> [(participant: Participant, reason: String?, time: Date)] {
+        var history: [(participant: Participant, reason: String?, time: Date)] = []
+        // A few minutes after the visit's last record: no draw from the site's generator is used here.
+        func at(_ date: CivilDate) -> Date { (history.last?.time ?? after).addingTimeInterval(Double(3 + history.count) * 60) }
+        func record(_ reason: String?, _ time: Date) { history.append((participant, reason, time)) }
+        let number = Int(subject.suffix(4)) ?? 0
+        var random = SplitMix64(seed: UInt64(number) &* 7_919 &+ UInt64(visitNumber))
+        let dayOne = participant.origin(studyProtocol)
+        let utc = TimeZone(secondsFromGMT: 0)!
+        func moment(_ time: Date) -> Moment { Moment(time, zone: utc) }
+        if definition.isBaseline {
+            guard number % 4 == 1 else { return [] }
+            let time = at(date)
+            // The treatment they came off before Day 1 (washout), by what the study treats.
+            let treatments: [String: (String, String, String)] = ["PANSS": ("olanzapine", "10 mg", "schizophrenia"),
+                                                                  "MADRS": ("sertraline", "100 mg", "depression")]
+            let (name, dose, indication) = treatments[studyProtocol.primaryScale] ?? ("quetiapine", "300 mg", "bipolar disorder")
+            record(try participant.addMedication(MedicationDraft(name: name, start: participant.consentDate.adding(days: -90), end: dayOne.adding(days: -4),
+                                                                 dose: dose, route: "oral", frequency: "once daily", indication: indication),
+                                                 today: today), time)
+            return history
+        }
+        guard participant.visit(definition.code)?.status == .completed, date > dayOne else { return [] }
+        let onset = max(dayOne, date.adding(days: -random.int(1...4)))
+        if visitNumber == 3, number % 3 == 0 {
+            record(try participant.addMedication(MedicationDraft(name: "lorazepam", start: onset, end: min(date, onset.adding(days: 2)), dose: "1 mg",
+                                                                 route: "oral", frequency: "as needed", indication: "agitation", rescue: true),
+                                                 today: today), at(date))
+        }
+        if visitNumber == 3, number % 10 == 8, !studyProtocol.prohibitedMedications.isEmpty {
+            record(try participant.addMedication(MedicationDraft(name: "benztropine", start: onset, dose: "1 mg", route: "oral", frequency: "twice daily",
+                                                                 indication: "extrapyramidal symptoms"), today: today), at(date))
+        }
+        let serious = visitNumber == 4 && number % 9 == 3
+        if serious {
+            let time = at(date)
+            let aware = moment(time)
+            record(try participant.addAdverseEvent(AdverseEventDraft(term: "Worsening psychosis requiring hospitalization", onset: onset,
+                                                                     severity: .severe, criteria: [.hospitalization], related: .unlikely,
+                                                                     action: .interrupted, aware: aware, visit: definition.code),
+                                                   studyProtocol: studyProtocol, today: today, now: aware), time)
+            // Sent three hours later; one site sent it a day late; the most recent is still to send.
+            let sent = Moment(minutes: aware.minutes + (number % 2 == 0 ? 30 * 60 : 3 * 60), offset: 0)
+            if sent.date < today {
+                record(try participant.reportAdverseEvent("AE\(participant.adverseEvents.count)", at: sent, followUp: false,
+                                                          studyProtocol: studyProtocol, now: sent),
+                       Date(timeIntervalSince1970: Double(sent.minutes) * 60))
+            }
+            return history
+        }
+        if date == today, number % 5 == 4 {
+            // Learned at today's visit: the report clock is running on the review.
+            let time = at(date)
+            record(try participant.addAdverseEvent(AdverseEventDraft(term: "Syncope", onset: date.adding(days: -1), severity: .moderate,
+                                                                     criteria: [.medicallyImportant], related: .possible, aware: moment(time),
+                                                                     visit: definition.code),
+                                                   studyProtocol: studyProtocol, today: today, now: moment(time)), time)
+            return history
+        }
+        let roll = random.unit()
+        guard roll < 0.45 else { return history }
+        let time = at(date)
+        let (term, severity): (String, AdverseEvent.Severity) = roll < 0.35
+            ? (["Nausea", "Constipation", "Dyspepsia", "Vomiting", "Dry mouth"][random.int(0...4)], .mild)
+            : (["Hypertension", "Tachycardia"][random.int(0...1)], .moderate)
+        let end = onset.adding(days: random.int(1...5))
+        let ended = severity == .mild && end <= date
+        record(try participant.addAdverseEvent(AdverseEventDraft(term: term, onset: onset, end: ended ? end : nil, severity: severity,
+                                                                 related: random.chance(0.7) ? .possible : .probable, action: AdverseEvent.DrugAction.none,
+                                                                 outcome: ended ? .recovered : .recovering, aware: moment(time), visit: definition.code),
+                                               studyProtocol: studyProtocol, today: today, now: moment(time)), time)
         return history
     }
 

@@ -26,8 +26,8 @@ public struct AdverseEventLine: Sendable, Equatable {
     public func reportText(at now: Moment) -> String {
         switch report {
         case .notRequired: return "no report needed"
-        case .due: return "report due \(reportDue.map(\.description) ?? "") (\(Duration.words(minutes: (reportDue?.minutes ?? 0) - now.minutes)) left)"
-        case .overdue: return "report OVERDUE by \(Duration.words(minutes: now.minutes - (reportDue?.minutes ?? 0))) (was due \(reportDue.map(\.description) ?? ""))"
+        case .due: return "report due \(reportDue.map(\.description) ?? "") (\(TimeSpan.words(minutes: (reportDue?.minutes ?? 0) - now.minutes)) left)"
+        case .overdue: return "report OVERDUE by \(TimeSpan.words(minutes: now.minutes - (reportDue?.minutes ?? 0))) (was due \(reportDue.map(\.description) ?? ""))"
         case .reported: return "reported \(event.initialReport?.at.description ?? "")"
         case .reportedLate: return "reported LATE \(event.initialReport?.at.description ?? "")"
         }
@@ -35,7 +35,7 @@ public struct AdverseEventLine: Sendable, Equatable {
 }
 
 /// Lengths of time in words: "3 h 20 min", "2 d 4 h", "45 min".
-public enum Duration {
+public enum TimeSpan {
     /// `minutes` (never negative) in words.
     public static func words(minutes: Int) -> String {
         let minutes = max(0, minutes)

@@ -47,6 +47,7 @@ public struct AppScreen {
         case .enrollment(let form): EnrollmentScreen(glyphs: glyphs).draw(form, state: state, data: data, in: body, on: &grid)
         case .summary(let page): SummaryScreen(glyphs: glyphs).draw(page, state: state, data: data, in: body, on: &grid)
         case .roster(let page): RosterScreen(glyphs: glyphs).draw(page, state: state, data: data, in: body, on: &grid)
+        case .record(let form): RecordFormScreen(glyphs: glyphs).draw(form, state: state, in: body, on: &grid)
         }
         switch state.overlay {
         case .prompt(let prompt)?: PromptOverlay(glyphs: glyphs).draw(prompt, width: width, height: height, on: &grid)

@@ -144,6 +144,25 @@ public enum DisplayWidth {
         return result + ellipsis
     }
 
+    /// `text` broken into lines of at most `columns`, between words where it can.
+    public static func wrap(_ text: String, to columns: Int) -> [String] {
+        guard columns > 0 else { return [] }
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let candidate = line.isEmpty ? word : line + " " + word
+            if of(candidate) <= columns { line = candidate; continue }
+            if !line.isEmpty { lines.append(line) }
+            line = word
+            while of(line) > columns {
+                let head = truncate(line, to: columns, ellipsis: "")
+                lines.append(head)
+                line = String(line.dropFirst(head.count))
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+
     /// `text` padded with spaces (or truncated) to exactly `columns`.
     public static func pad(_ text: String, to columns: Int) -> String {
         let cut = truncate(text, to: columns)

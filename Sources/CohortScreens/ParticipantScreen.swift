@@ -88,6 +88,7 @@ struct ParticipantScreen {
             grid.put(DisplayWidth.truncate(line, to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y)
             y += 1
         }
+        y = drawSafety(participant, studyProtocol: studyProtocol, state: state, y: y, bottom: area.bottom, on: &grid)
         // Audit trail, newest last, as much as fits.
         guard y + 2 < area.bottom else { return }
         y += 1
@@ -99,5 +100,46 @@ struct ParticipantScreen {
             grid.put(DisplayWidth.truncate(text, to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y, style: Style(.muted))
             y += 1
         }
+    }
+
+    /// Adverse events (open ones first, each with its report clock) and medications (prohibited ones in red);
+    /// returns the next free line.
+    private func drawSafety(_ participant: Participant, studyProtocol: StudyProtocol, state: AppState, y: Int, bottom: Int,
+                            on grid: inout CellGrid) -> Int {
+        var y = y
+        let rules = SafetyRules(studyProtocol)
+        if !participant.adverseEvents.isEmpty, y + 1 < bottom {
+            y += 1
+            grid.put("Adverse events (A adds, E changes, T report sent)", x: 0, y: y, style: .heading)
+            y += 1
+            let events = participant.adverseEvents.filter { $0.end == nil } + participant.adverseEvents.filter { $0.end != nil }
+            for event in events where y < bottom {
+                let line = AdverseEventLine(subject: participant.subject, event: event, rules: rules, now: state.now, zone: state.zone)
+                let seriousness = event.isSerious ? "SERIOUS " + event.criteria.map(\.rawValue).joined(separator: ",") : (line.specialInterest ? "special interest" : "")
+                let parts = [event.id, event.term, "\(event.onset)–\(event.end?.description ?? "")", event.severity.rawValue + (event.grade.map { " g\($0)" } ?? ""),
+                             seriousness, "related \(event.related?.rawValue ?? "?")", event.outcome.rawValue,
+                             line.report == .notRequired ? "" : line.reportText(at: state.now), event.followUpPending ? "follow-up pending" : ""]
+                let pressing = line.report == .due || line.report == .overdue || event.followUpPending
+                grid.put(DisplayWidth.truncate(parts.filter { !$0.isEmpty }.joined(separator: "  "), to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y,
+                         style: pressing ? Style(.danger, bold: line.report == .overdue) : (event.end == nil ? .plain : Style(.muted)))
+                y += 1
+            }
+        }
+        if !participant.medications.isEmpty, y + 1 < bottom {
+            y += 1
+            grid.put("Medications (M adds, E changes)", x: 0, y: y, style: .heading)
+            y += 1
+            let dayOne = participant.origin(studyProtocol)
+            for medication in participant.medications where y < bottom {
+                let line = MedicationLine(subject: participant.subject, medication: medication, dayOne: dayOne, rules: rules)
+                let parts = [medication.id, medication.name, [medication.dose, medication.route, medication.frequency].compactMap { $0 }.joined(separator: " "),
+                             "\(medication.start)–\(medication.end?.description ?? "")", line.category.rawValue,
+                             medication.rescue ? "rescue" : "", line.prohibited ? "PROHIBITED" : ""]
+                grid.put(DisplayWidth.truncate(parts.filter { !$0.isEmpty }.joined(separator: "  "), to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y,
+                         style: line.prohibited ? Style(.danger, bold: true) : (line.category == .prior ? Style(.muted) : .plain))
+                y += 1
+            }
+        }
+        return y
     }
 }

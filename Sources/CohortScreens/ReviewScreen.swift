@@ -35,6 +35,7 @@ struct ReviewScreen {
                      x: 0, y: y, style: Style(.urgent, bold: true, reverse: true))
             y += 1
         }
+        y = drawSafetyAlerts(data.table.safetyAlerts, now: state.now, zone: state.zone, y: y, on: &grid)
         if !data.unreadable.isEmpty {
             // Listed until fixed: a participant whose file cannot be read must not vanish from the day.
             let named = data.unreadable.prefix(8).joined(separator: ", ") + (data.unreadable.count > 8 ? " +\(data.unreadable.count - 8)" : "")
@@ -89,6 +90,40 @@ struct ReviewScreen {
     }
 }
 
+extension ReviewScreen {
+    /// The most pressing safety alerts, one line each (reports overdue, then due soonest, then prohibited
+    /// medications), three at most; returns the next free line. The list is kept with the table, so this
+    /// costs a few lines of text per frame, not a pass over the site.
+    func drawSafetyAlerts(_ alerts: [SafetyAlert], now: Moment, zone: TimeZone, y: Int, on grid: inout CellGrid) -> Int {
+        guard !alerts.isEmpty else { return y }
+        let sorted = alerts.sorted { ($0.due?.minutes ?? .max, $0.subject, $0.record) < ($1.due?.minutes ?? .max, $1.subject, $1.record) }
+        let shown = sorted.count > 3 ? 2 : sorted.count
+        var y = y
+        for alert in sorted.prefix(shown) {
+            let text: String, style: Style
+            if let due = alert.due {
+                let left = due.minutes - now.minutes
+                let local = due.shown(in: zone).description
+                let clock = left >= 0 ? "due in \(TimeSpan.words(minutes: left)) (\(local.dropFirst(5).prefix(5)) \(local.dropFirst(11).prefix(5)))"
+                                      : "OVERDUE by \(TimeSpan.words(minutes: -left))"
+                text = " \(glyphs.warning) REPORT \(alert.subject) \(alert.record) \(alert.text) \(clock) \(glyphs.dot) T sent"
+                style = left >= 0 ? Style(.danger, bold: true) : Style(.urgent, bold: true, reverse: true)
+            } else {
+                text = " \(glyphs.warning) PROHIBITED MEDICATION \(alert.subject) \(alert.record) \(alert.text) still taken \(glyphs.dot) tell the PI"
+                style = Style(.danger, bold: true)
+            }
+            grid.fill(y: y, style: style)
+            grid.put(DisplayWidth.truncate(text, to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: style)
+            y += 1
+        }
+        if sorted.count > shown {
+            grid.put(" +\(sorted.count - shown) more safety alerts: S summary, p roster", x: 0, y: y, style: Style(.danger))
+            y += 1
+        }
+        return y
+    }
+}
+
 /// The review's lines — per section a heading, then its rows or "none" — found by position.
 struct ReviewLines {
     /// One line of the list.
@@ -129,3 +164,5 @@ struct ReviewLines {
         return 0
     }
 }
+
+import Foundation

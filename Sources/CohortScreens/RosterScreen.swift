@@ -50,9 +50,9 @@ struct RosterScreen {
                 var style = selected ? Style.selected : .plain
                 if spec.title == "STATUS" { style.tone = row.status.hasLeft ? .muted : .normal }
                 if spec.title == "NEXT VISIT", let next = row.next, next.date < state.today { style.tone = .danger }
-                if spec.title == "OPEN" { style.tone = row.urgentFlags > 0 ? .danger : .warning; style.bold = row.urgentFlags > 0 }
+                if spec.title == "OPEN" { style.tone = row.isPressing ? .danger : .warning; style.bold = row.isPressing }
                 let room = spec.title == columns.last?.title ? grid.width - column : spec.width
-                let text = spec.title == "OPEN" && row.urgentFlags > 0 ? "\(glyphs.warning) " + spec.value(row) : spec.value(row)
+                let text = spec.title == "OPEN" && row.isPressing ? "\(glyphs.warning) " + spec.value(row) : spec.value(row)
                 grid.put(DisplayWidth.truncate(text, to: room, ellipsis: glyphs.ellipsis), x: column, y: y, style: style, limit: room)
                 column += spec.width + 1
             }

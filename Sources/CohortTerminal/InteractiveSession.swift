@@ -1,12 +1,15 @@
+import CohortDomain
 import CohortScreens
 import CohortViewModels
 
 /// The interactive loop: draw the state, read a key, update, run the effects, repeat until quit.
 @MainActor
 public enum InteractiveSession {
-    /// Runs until `quit` or the end of input; returns the final state.
+    /// Runs until `quit` or the end of input; returns the final state. `clock` gives the moment before each
+    /// frame (nil: the state's moment stands still).
     @discardableResult
-    public static func run(_ initial: AppState, runner: EffectRunner, terminal: Terminal, screen: AppScreen = AppScreen()) -> AppState {
+    public static func run(_ initial: AppState, runner: EffectRunner, terminal: Terminal, screen: AppScreen = AppScreen(),
+                           clock: (() -> Moment)? = nil) -> AppState {
         var state = initial
         var afterFrame: [Effect] = []
         func execute(_ effects: [Effect]) -> Bool {
@@ -23,6 +26,7 @@ public enum InteractiveSession {
         while running {
             let (width, height) = terminal.size
             _ = state.handle(.resized(rows: AppScreen.listRows(height: height)))
+            if let clock { _ = state.handle(.clock(clock())) }
             terminal.draw(screen.render(state, width: width, height: height))
             if !afterFrame.isEmpty {
                 let waiting = afterFrame

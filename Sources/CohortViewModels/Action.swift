@@ -8,6 +8,8 @@ public enum Action: Equatable, Sendable {
     case type(Character)
     /// The terminal changed size (rows available for lists).
     case resized(rows: Int)
+    /// The clock moved on (before each frame: report deadlines count down).
+    case clock(Moment)
     /// The store was read.
     case loaded(Snapshot)
     /// Every file was checked against the table shown: the table as the files have it (nil when it is the
@@ -21,7 +23,6 @@ public enum Action: Equatable, Sendable {
     case stale(change: String, latest: Participant)
     /// An effect failed; the message says why and nothing was written.
     case failed(String)
-    /// A participant's audit trail was read.
     /// A participant's audit trail was read; `problems` says why it does not verify (empty when it does).
     case auditLoaded(subject: String, records: [AuditLine], problems: [String])
 }

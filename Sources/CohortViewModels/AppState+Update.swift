@@ -90,6 +90,10 @@ extension AppState {
                 form.error = message
                 replaceTop(.enrollment(form))
             }
+            if case .record(var form) = screen {
+                form.error = message
+                replaceTop(.record(form))
+            }
             return []
         case .auditLoaded(let subject, let records, let problems):
             if case .participant(var page) = screen, page.subject == subject {
@@ -102,6 +106,9 @@ extension AppState {
             return []
         case .resized(let rows):
             pageRows = max(1, rows)
+            return []
+        case .clock(let moment):
+            now = moment
             return []
         case .type(let character):
             return type(character)
@@ -130,6 +137,7 @@ extension AppState {
         case .enrollment(let form): return enrollmentIntent(intent, form)
         case .summary(let page): return summaryIntent(intent, page)
         case .roster(let page): return rosterIntent(intent, page)
+        case .record(let form): return recordIntent(intent, form)
         }
     }
 
@@ -138,6 +146,7 @@ extension AppState {
             selection = moved
             return []
         }
+        if let effects = safetyIntent(intent, subject: selectedEntry?.subject) { return effects }
         switch intent {
         case .previousDay: changeDay(to: day.adding(days: -1))
         case .nextDay: changeDay(to: day.adding(days: 1))
@@ -184,6 +193,7 @@ extension AppState {
             if intent == .back { screens.removeLast() } else { status = StatusLine("Still reading \(page.subject)…", .info) }
             return []
         }
+        if let effects = safetyIntent(intent, subject: participant.subject) { return effects }
         let visits = participant.plannedVisits(studyProtocol)
         var page = page
         switch intent {
@@ -214,11 +224,7 @@ extension AppState {
                                      title: "Randomize \(participant.subject): the number from the sponsor's system",
                                      fields: [Prompt.Field("Number", hint: "1-20 of A-Z a-z 0-9 -"), Prompt.Field("Date", today.description, hint: "YYYY-MM-DD")]))
         case .withdrawParticipant:
-            overlay = .prompt(Prompt(.withdraw(subject: participant.subject),
-                                     title: "Withdraw \(participant.subject): scheduled visits are cancelled (the safety follow-up stays); early termination is scheduled",
-                                     fields: [Prompt.Field("Category", hint: WithdrawalCategory.allCases.map(\.rawValue).joined(separator: " ")),
-                                              Prompt.Field("Reason"), Prompt.Field("Date", today.description, hint: "YYYY-MM-DD"),
-                                              Prompt.Field("Screen failure", "n", hint: "y: a screen failure (in screening only)")]))
+            overlay = .prompt(Self.withdrawPrompt(participant, today: today))
         case .undo: return undo()
         case .jumpToParticipant: overlay = .prompt(Self.jumpPrompt)
         case .back: screens.removeLast()
@@ -304,6 +310,7 @@ extension AppState {
             replaceTop(.roster(page))
             return []
         }
+        if let effects = safetyIntent(intent, subject: roster?.row(at: page.selection)?.subject) { return effects }
         switch intent {
         case .openParticipant:
             guard let row = roster?.row(at: page.selection) else {
@@ -420,6 +427,25 @@ extension AppState {
         case .filter, .search:
             overlay = nil
             return []
+        case .reportSent:
+            switch reportChange(prompt) {
+            case .success(let report):
+                // A participant not read yet is checked by the store alone (its refusal comes back on the status line).
+                guard data?.participants[report.subject] != nil else {
+                    overlay = nil
+                    return [.apply(report, basis: nil)]
+                }
+                change = report
+            case .failure(let error):
+                prompt.error = error.message
+                change = nil
+            }
+        case .editRecord(let subject):
+            if let problem = editRecord(prompt, subject: subject) {
+                prompt.error = problem
+                overlay = .prompt(prompt)
+            }
+            return []
         case .jump:
             switch resolveSubject(prompt.value(0)) {
             case .success(let subject):
@@ -457,8 +483,10 @@ extension AppState {
                 prompt.focus = 0
             }
             let screenFailure = prompt.value(3).lowercased().hasPrefix("y")
+            let adverseEvent = optional(4)?.uppercased()
             change = category.flatMap { category in
-                date(2).map { .withdraw(subject: subject, date: $0, category: category, reason: prompt.value(1), screenFailure: screenFailure) }
+                date(2).map { .withdraw(subject: subject, date: $0, category: category, reason: prompt.value(1), screenFailure: screenFailure,
+                                        adverseEvent: adverseEvent) }
             }
         case .randomize(let subject):
             change = date(1).map { .randomize(subject: subject, number: prompt.value(0), date: $0) }
@@ -542,6 +570,7 @@ extension AppState {
         }
         switch screen {
         case .scoreEntry(let entry): return typeScore(character, entry)
+        case .record(let form): typeInRecord(character, form)
         case .enrollment(var form):
             guard form.enrolled == nil, !character.isNewline else { return [] }
             form.values[form.focus, default: ""].append(character)
@@ -571,6 +600,8 @@ extension AppState {
         switch screen {
         case .scoreEntry(let entry) where entry.subject == participant.subject:
             advanceScale(entry, participant: participant)
+        case .record(let form) where form.subject == participant.subject:
+            recordSaved(form, participant: participant)
         case .enrollment(var form) where before == nil:
             form.enrolled = participant
             replaceTop(.enrollment(form))

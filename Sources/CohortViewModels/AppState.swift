@@ -62,6 +62,7 @@ public struct AppState: Equatable, Sendable {
             case .enrollment(let form): return form.enrolled == nil ? .enrollment : .enrolled
             case .summary: return .summary
             case .roster: return .roster
+            case .record: return .record
             }
         }
     }

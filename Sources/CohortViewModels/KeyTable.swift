@@ -1,6 +1,6 @@
 /// Where a key is pressed: each screen or overlay has its own bindings.
 public enum KeyContext: String, CaseIterable, Sendable {
-    case review, roster, participant, scoreEntry = "score-entry", prompt, enrollment, enrolled, summary, help
+    case review, roster, participant, scoreEntry = "score-entry", prompt, enrollment, enrolled, record, summary, help
 
     /// Title used in the help screen.
     public var title: String {
@@ -12,13 +12,14 @@ public enum KeyContext: String, CaseIterable, Sendable {
         case .prompt: return "Questions"
         case .enrollment: return "Enrollment form"
         case .enrolled: return "Enrollment saved (schedule shown)"
+        case .record: return "Adverse event or medication form"
         case .summary: return "End-of-day summary"
         case .help: return "Help"
         }
     }
 
     /// Contexts where printable characters are typed text rather than commands.
-    public var takesText: Bool { self == .prompt || self == .enrollment || self == .scoreEntry }
+    public var takesText: Bool { self == .prompt || self == .enrollment || self == .scoreEntry || self == .record }
 }
 
 /// One binding: in `context`, any of `keys` asks for `intent`; `help` explains it.
@@ -92,6 +93,9 @@ public struct KeyTable: Sendable {
         b(.review, [.character("r")], .rescheduleVisit, "reschedule"),
         b(.review, [.character("/")], .filterSubjects, "filter"),
         b(.review, [.character("u")], .undo, "undo"),
+        b(.review, [.character("A")], .addAdverseEvent, "adverse event", footer: false),
+        b(.review, [.character("M")], .addMedication, "medication", footer: false),
+        b(.review, [.character("T")], .markReportSent, "report sent", footer: false),
         b(.review, [.character("o")], .jumpToParticipant, "open by ID", footer: false),
         b(.review, [.character("["), .left], .previousDay, "previous day", footer: false),
         b(.review, [.character("]"), .right], .nextDay, "next day", footer: false),
@@ -108,6 +112,9 @@ public struct KeyTable: Sendable {
         b(.roster, [.enter], .openParticipant, "open"),
         b(.roster, [.character("/")], .filterSubjects, "search"),
         b(.roster, [.character("o")], .jumpToParticipant, "open by ID"),
+        b(.roster, [.character("A")], .addAdverseEvent, "adverse event"),
+        b(.roster, [.character("M")], .addMedication, "medication", footer: false),
+        b(.roster, [.character("T")], .markReportSent, "report sent", footer: false),
         b(.roster, [.escape, .character("q")], .back, "back"),
         b(.roster, [.character("?")], .showHelp, "help"),
 
@@ -121,6 +128,10 @@ public struct KeyTable: Sendable {
         b(.participant, [.character("n")], .noteDeviation, "classify deviation"),
         b(.participant, [.character("w")], .withdrawParticipant, "withdraw"),
         b(.participant, [.character("R")], .randomizeParticipant, "randomize (blinded)"),
+        b(.participant, [.character("A")], .addAdverseEvent, "adverse event"),
+        b(.participant, [.character("M")], .addMedication, "medication"),
+        b(.participant, [.character("E")], .editRecord, "change AE/medication"),
+        b(.participant, [.character("T")], .markReportSent, "report sent"),
         b(.participant, [.character("u")], .undo, "undo"),
         b(.participant, [.character("o")], .jumpToParticipant, "open another by ID", footer: false),
         b(.participant, [.escape, .character("q")], .back, "back"),
@@ -147,6 +158,12 @@ public struct KeyTable: Sendable {
         b(.enrollment, [.escape], .cancel, "cancel, nothing saved"),
 
         b(.enrolled, [.enter, .escape], .back, "back to the review"),
+
+        b(.record, [.tab, .down], .nextField, "next field"),
+        b(.record, [.backTab, .up], .previousField, "previous field"),
+        b(.record, [.backspace], .deleteBackward, "delete", footer: false),
+        b(.record, [.enter], .submit, "save"),
+        b(.record, [.escape], .cancel, "cancel, nothing saved"),
 
         b(.summary, [.character("j"), .down], .moveDown, "next item", footer: false),
         b(.summary, [.character("k"), .up], .moveUp, "previous item", footer: false),

@@ -17,6 +17,8 @@ public struct Prompt: Equatable, Sendable {
         case filter
         case search
         case jump
+        case reportSent
+        case editRecord(subject: String)
 
         /// The participant the prompt changes, if any.
         public var subject: String? {
@@ -27,7 +29,7 @@ public struct Prompt: Equatable, Sendable {
             case .scoreReason(let entry): return entry.subject
             case .undo(let entry): return entry.after.subject
             case .rater: return nil
-            case .filter, .search, .jump: return nil
+            case .filter, .search, .jump, .reportSent, .editRecord: return nil
             }
         }
     }

@@ -31,6 +31,12 @@ public struct RosterRow: Equatable, Sendable {
     public let urgentFlags: Int
     /// Deviations the lead has not classified yet.
     public let unclassifiedDeviations: Int
+    /// Adverse events whose initial report is not sent yet.
+    public let reportsDue: Int
+    /// Adverse events with a follow-up report pending.
+    public let followUpsPending: Int
+    /// Prohibited medications still taken.
+    public let prohibitedMedications: Int
     /// What the search looks in, lowercased once.
     let searchText: String
 
@@ -40,14 +46,23 @@ public struct RosterRow: Equatable, Sendable {
         randomization = digest.arm.map { "arm \($0)" } ?? digest.randomization?.number ?? "not yet"
         isAllocated = digest.arm != nil || digest.randomization != nil; next = digest.nextVisit
         urgentFlags = digest.urgentFlags.count; unclassifiedDeviations = digest.unclassifiedDeviations.count
+        reportsDue = digest.adverseEvents.filter(\.awaitsReport).count
+        followUpsPending = digest.adverseEvents.filter(\.followUpPending).count
+        prohibitedMedications = digest.prohibitedMedications.filter(\.ongoing).count
         searchText = [subject, initials, study, status.rawValue, randomization].joined(separator: " ").lowercased()
     }
 
-    /// What waits for the lead (urgent flags to acknowledge, deviations to classify), in words; empty when
-    /// nothing does.
+    /// True when something on the row cannot wait (an urgent flag, a report not sent, a prohibited medication).
+    public var isPressing: Bool { urgentFlags > 0 || reportsDue > 0 || prohibitedMedications > 0 }
+
+    /// What waits for the lead (urgent flags to acknowledge, reports to send, prohibited medications taken,
+    /// follow-up reports, deviations to classify), in words; empty when nothing does.
     public var open: String {
         var parts: [String] = []
         if urgentFlags > 0 { parts.append(Text.count(urgentFlags, "urgent flag")) }
+        if reportsDue > 0 { parts.append(Text.count(reportsDue, "report") + " due") }
+        if prohibitedMedications > 0 { parts.append(Text.count(prohibitedMedications, "prohibited med", plural: "prohibited meds")) }
+        if followUpsPending > 0 { parts.append(Text.count(followUpsPending, "follow-up") + " due") }
         if unclassifiedDeviations > 0 { parts.append(Text.count(unclassifiedDeviations, "deviation")) }
         return parts.joined(separator: ", ")
     }

@@ -8,6 +8,7 @@ public enum Screen: Equatable, Sendable {
     case enrollment(EnrollmentForm)
     case summary(SummaryPage)
     case roster(RosterPage)
+    case record(RecordForm)
 }
 
 /// Something drawn over the current screen.

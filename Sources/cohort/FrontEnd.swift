@@ -23,10 +23,10 @@ enum FrontEnd {
             }
             defer { terminal.stop() }
             let runner = EffectRunner(store: store, today: session.today, user: session.user)
-            var state = AppState(today: session.today, user: session.user)
+            var state = AppState(today: session.today, user: session.user, now: session.now, zone: session.zone)
             state.status = notice.map { StatusLine($0, .info) }
             InteractiveSession.run(state, runner: runner, terminal: terminal,
-                                   screen: AppScreen(glyphs: terminal.isUTF8 ? .unicode : .ascii))
+                                   screen: AppScreen(glyphs: terminal.isUTF8 ? .unicode : .ascii), clock: session.clock.now)
             // Bring the review cache up to date with this session's saves, so the next start is quick.
             _ = store.loadTable(.full)
         }

@@ -1,0 +1,32 @@
+import CohortDomain
+import CohortViewModels
+
+/// The adverse-event or medication form: one field a line, each field's problem (or hint) beside it, the
+/// refusal of the rules across fields below.
+struct RecordFormScreen {
+    let glyphs: Glyphs
+
+    func draw(_ form: RecordForm, state: AppState, in area: Area, on grid: inout CellGrid) {
+        drawTitleBar(form.title, right: "Tab next \(glyphs.dot) Enter save \(glyphs.dot) Esc cancel", y: area.top, on: &grid, glyphs: glyphs)
+        let problems = form.problems(zone: state.zone)
+        var y = area.top + 2
+        for (index, field) in form.fields.enumerated() where y < area.bottom {
+            let focused = index == form.focus
+            grid.put(DisplayWidth.pad(field.label, to: 19), x: 2, y: y, style: focused ? Style(.accent, bold: true) : .plain)
+            let used = grid.put(field.text + (focused ? "_" : ""), x: 22, y: y, style: focused ? Style(.normal, bold: true) : .plain, limit: 30)
+            let room = grid.width - 25 - used
+            if let problem = problems[index], form.touched.contains(index) || (focused && !field.text.isEmpty) {
+                grid.put(DisplayWidth.truncate(problem, to: room, ellipsis: glyphs.ellipsis), x: 24 + used, y: y, style: Style(.danger))
+            } else if focused, !field.hint.isEmpty {
+                grid.put(DisplayWidth.truncate(field.hint, to: room, ellipsis: glyphs.ellipsis), x: 24 + used, y: y, style: Style(.muted))
+            }
+            y += 1
+        }
+        if let error = form.error, y + 1 < area.bottom {
+            // The refusal names the rule; it may take two lines.
+            for (offset, line) in DisplayWidth.wrap(error, to: grid.width - 4).prefix(max(1, area.bottom - y - 1)).enumerated() {
+                grid.put(line, x: 2, y: y + 1 + offset, style: Style(.danger, bold: true))
+            }
+        }
+    }
+}
