@@ -78,6 +78,43 @@ struct TerminalEndToEndTests {
         #expect(session.waitFor("EXIT=0"), "\(session.screen())")
     }
 
+    @Test func aSeriousAdverseEventStartsTheReportClockAndTMarksItSent() throws {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        cli.ok(["demo"])
+        let session = try TmuxSession(CLIHarness.binary, width: 100, height: 30,
+                                      environment: ["COHORT_STORE": cli.store, "COHORT_NOW": "2026-11-25T16:00", "COHORT_USER": "lead",
+                                                    "TZ": "Europe/Berlin", "TERM": "xterm-256color"])
+        #expect(session.waitFor("REPORT 101-0019 AE2 Syncope due in 22 h 43 min (11-26 14:43)"), "\(session.screen())")
+        // The form: a serious event for the selected participant (101-0010), Tab from field to field.
+        session.send("j", "j", "A")
+        #expect(session.waitFor("Adverse event for 101-0010"), "\(session.screen())")
+        session.send("Hospitalized for pneumonia", literal: true)
+        session.send("Tab", "Tab")
+        session.send("severe", literal: true)
+        session.send("Tab", "Tab")
+        session.send("hospitalization", literal: true)
+        session.send("Tab")
+        session.send("unlikely", literal: true)
+        session.send("Enter")
+        #expect(session.waitFor("Report to the sponsor due 2026-11-26T16:00+01:00 (in 24 h): T when sent."), "\(session.screen())")
+        #expect(session.screen().contains("REPORT 101-0010 AE1 Hospitalized for pneumonia due in 24 h (11-26 16:00)"), "\(session.screen())")
+        // One prompt, the time filled in: the report is sent and the clock leaves the review.
+        session.send("T")
+        #expect(session.waitFor("Adverse event: 101-0010 AE1"), "\(session.screen())")
+        session.send("Enter")
+        #expect(session.waitFor("Saved: 101-0010 AE1 initial report sent at 2026-11-25T16:00+01:00."), "\(session.screen())")
+        #expect(!session.screen().contains("REPORT 101-0010"), "\(session.screen())")
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"), "\(session.screen())")
+
+        let listed = cli.json(cli.run(["ae", "list", "101-0010", "--format", "json", "--now", "2026-11-25T17:00"], environment: ["TZ": "Europe/Berlin"]).stdout)
+        let event = (listed["adverseEvents"] as? [[String: Any]])?.first
+        #expect(event?["report"] as? String == "reported" && event?["reportedAt"] as? String == "2026-11-25T16:00+01:00")
+        #expect(event?["aware"] as? String == "2026-11-25T16:00+01:00" && event?["serious"] as? Bool == true)
+        #expect(cli.ok(["verify"]).status == 0)
+    }
+
     @Test func aFileDamagedInPlaceBehindTheCacheIsReportedRightAfterTheFirstFrame() throws {
         let (cli, session) = try open()
         defer { cli.remove() }

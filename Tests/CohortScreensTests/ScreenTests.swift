@@ -166,6 +166,21 @@ struct ScreenTests {
         #expect(scene.frame(100, 24).text.contains("No participant matches \"scz activezz\"; / and Esc clear the search."))
     }
 
+    @Test func adverseEventsAndMedicationsOnTheParticipantViewAndTheForm() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        scene.press(.character("o"))
+        scene.type("0008")
+        scene.press(.enter)
+        GoldenFile.check(scene.frame(100, 40).text, named: "participant-safety-100x40")
+        scene.press(.character("A"))
+        scene.type("Dizziness")
+        scene.press(.tab, .tab)
+        scene.type("bad")
+        scene.press(.enter)
+        GoldenFile.check(scene.frame(100, 24).text, named: "adverse-event-form-error")
+    }
+
     @Test func withoutUTF8EveryCellIsASCIIColumnForColumn() {
         var grid = CellGrid(width: 24, height: 1)
         grid.put("Nov 23–27 −5 → 東é…", x: 0, y: 0)
