@@ -8,6 +8,9 @@ import Foundation
 /// Every participant is made through the same domain actions as real edits and fully audited.
 /// The same seed and `today` give the same store, byte for byte.
 public enum DemoSite {
+    /// Bumped whenever the demo's content changes (stores kept by the benchmark are then made anew).
+    public static let generation = 2
+
     /// The studies of the demo, with the share of participants in each.
     static let studies: [(id: String, share: Double)] = [("SCZ-5W-INPT", 0.5), ("TRD-8W-OUTPT", 0.35), ("BPM-3W-ACUTE", 0.15)]
 

@@ -8,7 +8,7 @@ public enum FreeText {
     /// Trims `text` and refuses it when empty, too long, or holding control characters.
     public static func required(_ text: String?, what: String) throws -> String {
         let trimmed = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw DomainError("A \(what) is required.") }
+        guard !trimmed.isEmpty else { throw DomainError("\("aeiou".contains(what.prefix(1)) ? "An" : "A") \(what) is required.") }
         return try checked(trimmed, what: what)
     }
 

@@ -12,11 +12,15 @@ public struct AdverseEventDraft: Equatable, Sendable {
     public var outcome: AdverseEvent.Outcome?
     public var aware: Moment?
     public var visit: String?
+    /// An update takes the end date away (the event goes on after all).
+    public var clearEnd = false
 
     /// An empty draft.
     public init(term: String? = nil, onset: CivilDate? = nil, end: CivilDate? = nil, severity: AdverseEvent.Severity? = nil, grade: Int? = nil,
                 criteria: [AdverseEvent.SeriousnessCriterion]? = nil, related: AdverseEvent.Relatedness? = nil,
-                action: AdverseEvent.DrugAction? = nil, outcome: AdverseEvent.Outcome? = nil, aware: Moment? = nil, visit: String? = nil) {
+                action: AdverseEvent.DrugAction? = nil, outcome: AdverseEvent.Outcome? = nil, aware: Moment? = nil, visit: String? = nil,
+                clearEnd: Bool = false) {
+        self.clearEnd = clearEnd
         self.term = term; self.onset = onset; self.end = end; self.severity = severity; self.grade = grade; self.criteria = criteria
         self.related = related; self.action = action; self.outcome = outcome; self.aware = aware; self.visit = visit
     }
@@ -32,10 +36,13 @@ public struct MedicationDraft: Equatable, Sendable {
     public var frequency: String?
     public var indication: String?
     public var rescue: Bool?
+    /// An update takes the end date away (still taken after all).
+    public var clearEnd = false
 
     /// An empty draft.
     public init(name: String? = nil, start: CivilDate? = nil, end: CivilDate? = nil, dose: String? = nil, route: String? = nil,
-                frequency: String? = nil, indication: String? = nil, rescue: Bool? = nil) {
+                frequency: String? = nil, indication: String? = nil, rescue: Bool? = nil, clearEnd: Bool = false) {
+        self.clearEnd = clearEnd
         self.name = name; self.start = start; self.end = end; self.dose = dose; self.route = route
         self.frequency = frequency; self.indication = indication; self.rescue = rescue
     }
@@ -48,11 +55,13 @@ extension Participant {
     public mutating func addAdverseEvent(_ draft: AdverseEventDraft, studyProtocol: StudyProtocol, today: CivilDate, now: Moment) throws -> String? {
         guard let onset = draft.onset else { throw DomainError("An adverse event needs its onset date (--onset YYYY-MM-DD).") }
         guard let severity = draft.severity else { throw DomainError("An adverse event needs its severity: mild, moderate or severe.") }
-        let event = AdverseEvent(
+        var event = AdverseEvent(
             id: "AE\(adverseEvents.count + 1)", term: try FreeText.required(draft.term, what: "adverse event term"), onset: onset,
             end: draft.end, severity: severity, grade: draft.grade, criteria: draft.criteria ?? [], related: draft.related,
             action: draft.action ?? .none, outcome: draft.outcome ?? .notRecovered, aware: draft.aware ?? now, visit: draft.visit,
             reports: [], followUpPending: false)
+        // For an event neither serious nor of special interest, awareness is the moment it was recorded (§7).
+        if !SafetyRules(studyProtocol).needsReport(event) { event.aware = now }
         try check(event, studyProtocol: studyProtocol, today: today, now: now)
         adverseEvents.append(event)
         return nil
@@ -69,6 +78,7 @@ extension Participant {
         if let term = draft.term { event.term = try FreeText.required(term, what: "adverse event term") }
         if let onset = draft.onset { event.onset = onset }
         if let end = draft.end { event.end = end }
+        if draft.clearEnd { event.end = nil }
         if let severity = draft.severity { event.severity = severity }
         if let grade = draft.grade { event.grade = grade }
         if let criteria = draft.criteria { event.criteria = criteria }
@@ -77,7 +87,8 @@ extension Participant {
         if let outcome = draft.outcome { event.outcome = outcome }
         if let visit = draft.visit { event.visit = visit }
         let rules = SafetyRules(studyProtocol)
-        if !rules.needsReport(before) && rules.needsReport(event) { event.aware = draft.aware ?? now }
+        // Becoming serious (or newly of special interest) is when the site learns it: the clock starts anew.
+        if (!before.isSerious && event.isSerious) || (!rules.needsReport(before) && rules.needsReport(event)) { event.aware = draft.aware ?? now }
         else if let aware = draft.aware { event.aware = aware }
         guard event != before else { throw DomainError("\(id) already reads so: nothing to change.") }
         try check(event, studyProtocol: studyProtocol, today: today, now: now)
@@ -91,7 +102,8 @@ extension Participant {
     public mutating func reportAdverseEvent(_ id: String, at: Moment?, followUp: Bool, studyProtocol: StudyProtocol, now: Moment) throws -> String? {
         let index = try adverseEventIndex(id)
         var event = adverseEvents[index]
-        guard SafetyRules(studyProtocol).needsReport(event) else {
+        // A follow-up goes wherever an initial report went, even once the event is no longer serious.
+        guard SafetyRules(studyProtocol).needsReport(event) || (followUp && event.initialReport != nil) else {
             throw DomainError("\(id) (\(event.term)) is neither serious nor of special interest: no report to the sponsor is required.")
         }
         let sent = at ?? now
@@ -181,6 +193,7 @@ extension Participant {
         if let name = draft.name { medication.name = try FreeText.required(name, what: "medication name") }
         if let start = draft.start { medication.start = start }
         if let end = draft.end { medication.end = end }
+        if draft.clearEnd { medication.end = nil }
         if let dose = draft.dose { medication.dose = try FreeText.optional(dose, what: "dose") }
         if let route = draft.route { medication.route = try FreeText.optional(route, what: "route") }
         if let frequency = draft.frequency { medication.frequency = try FreeText.optional(frequency, what: "frequency") }

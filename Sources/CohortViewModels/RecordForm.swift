@@ -115,6 +115,9 @@ public struct RecordForm: Equatable, Sendable {
         return editing == nil || fields[index].text != initial[index]
     }
 
+    /// An edit that empties the end date takes it away.
+    private var clearsEnd: Bool { editing != nil && changed(Label.end) && text(Label.end).isEmpty }
+
     /// Each field's problem as typed (format and known values), by field index.
     public func problems(zone: TimeZone) -> [Int: String] {
         var found: [Int: String] = [:]
@@ -169,14 +172,15 @@ public struct RecordForm: Equatable, Sendable {
                 // A new event's awareness is what the field says; an edit sends it only when it was changed, so
                 // becoming serious starts the clock now (§7).
                 aware: given(Label.aware, try? Moment(text(Label.aware), zone: zone, what: "Aware")),
-                visit: given(Label.visit, text(Label.visit).isEmpty ? nil : text(Label.visit).uppercased()))
+                visit: given(Label.visit, text(Label.visit).isEmpty ? nil : text(Label.visit).uppercased()), clearEnd: clearsEnd)
             if let id = editing { return .updateAdverseEvent(subject: subject, id: id, draft: draft, reason: reason, now: now) }
             return .addAdverseEvent(subject: subject, draft: draft, now: now)
         case .medication:
             func optional(_ label: String) -> String? { given(label, text(label)) }
             let draft = MedicationDraft(name: optional(Label.name), start: given(Label.start, date(Label.start)), end: given(Label.end, date(Label.end)),
                                         dose: optional(Label.dose), route: optional(Label.route), frequency: optional(Label.frequency),
-                                        indication: optional(Label.indication), rescue: given(Label.rescue, text(Label.rescue).lowercased().hasPrefix("y")))
+                                        indication: optional(Label.indication), rescue: given(Label.rescue, text(Label.rescue).lowercased().hasPrefix("y")),
+                                        clearEnd: clearsEnd)
             if let id = editing { return .updateMedication(subject: subject, id: id, draft: draft, reason: reason) }
             return .addMedication(subject: subject, draft: draft)
         }

@@ -41,7 +41,7 @@ func benchmarkEdit(_ participant: inout Participant, _ studyProtocol: StudyProto
 
 /// A demo store of `size` participants, made once and reused.
 func storeDirectory(size: Int) throws -> String {
-    let directory = NSTemporaryDirectory() + "cohort-bench-format\(JSONFileStore.formatVersion)-\(size)"
+    let directory = NSTemporaryDirectory() + "cohort-bench-format\(JSONFileStore.formatVersion)-demo\(DemoSite.generation)-\(size)"
     if FileManager.default.fileExists(atPath: directory + "/cohort-store.json") { return directory }
     try? FileManager.default.removeItem(atPath: directory)
     FileHandle.standardError.write(Data("making a demo store of \(size) participants…\n".utf8))

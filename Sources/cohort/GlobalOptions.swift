@@ -67,9 +67,14 @@ struct GlobalOptions: ParsableArguments {
             return SessionClock(today: moment.date, fixed: moment, shift: 0, zone: zone)
         }
         guard let day else { return SessionClock(today: SystemClock.localToday(), fixed: nil, shift: 0, zone: zone) }
-        // The same time of day on `day`: the real clock moved by whole days.
+        // The current local time of day on `day` (the clock then runs on from there); a time the clocks
+        // skipped on that day is taken an hour later.
         let real = Moment(Date(), zone: zone)
-        return SessionClock(today: day, fixed: nil, shift: TimeInterval(day.days(since: real.date) * 86_400), zone: zone)
+        let timeOfDay = ((real.minutes + real.offset) % 1440 + 1440) % 1440
+        let offsetAfter = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(day.dayNumber + 1) * 86_400)) / 60
+        let then = (try? Moment("\(day)T\(real.timeOfDay)", zone: zone, what: "--today"))
+            ?? Moment(minutes: day.dayNumber * 1440 + timeOfDay - offsetAfter, offset: offsetAfter)
+        return SessionClock(today: day, fixed: nil, shift: TimeInterval((then.minutes - real.minutes) * 60), zone: zone)
     }
 
     /// The user recorded in the audit trail.

@@ -125,6 +125,13 @@ extension SafetyTests {
             #expect(participant.adverseEvents[0].aware == Safety.at("2026-11-21T08:30"))
         }
 
+        @Test func anEventNeedingNoReportIsAwareWhenRecorded() throws {
+            // §7: for an AE neither serious nor of special interest, awareness is the moment it was added.
+            var participant = Safety.participant()
+            try Safety.add(&participant, Safety.draft(aware: "2026-11-21T08:30"))
+            #expect(participant.adverseEvents[0].aware == Safety.at("2026-11-25T10:00"))
+        }
+
         // "Whole words": a word is a run of letters and digits; the listed term's words appear consecutively.
         @Test(arguments: [
             ("Acute urinary retention", true), ("urinary retention", true), ("URINARY RETENTION", true), ("Urinary retention, acute", true),
@@ -219,6 +226,19 @@ extension SafetyTests {
 
 extension SafetyTests {
     struct Updates {
+        @Test func anUpdateCanTakeTheEndAwayToReopenAnEvent() throws {
+            var participant = Safety.participant()
+            try Safety.add(&participant, Safety.draft("Nausea", onset: "2026-11-20", end: "2026-11-21", outcome: .recovered))
+            #expect(throws: DomainError.self) { try Safety.update(&participant, AdverseEventDraft(outcome: .recovering)) }
+            try Safety.update(&participant, AdverseEventDraft(outcome: .recovering, clearEnd: true), reason: "it came back")
+            #expect(participant.adverseEvents[0].end == nil && participant.adverseEvents[0].outcome == .recovering)
+            var medicated = Safety.participant()
+            _ = try medicated.addMedication(MedicationDraft(name: "lorazepam", start: Safety.date("2026-11-20"), end: Safety.date("2026-11-21")),
+                                            today: Safety.date("2026-11-25"))
+            _ = try medicated.updateMedication("CM1", MedicationDraft(clearEnd: true), reason: "still taken", today: Safety.date("2026-11-25"))
+            #expect(medicated.medications[0].end == nil)
+        }
+
         @Test func anUpdateChangesWhatItGivesAndKeepsTheRest() throws {
             var participant = Safety.participant()
             try Safety.add(&participant, Safety.draft("Headache", severity: .mild, grade: 1, related: .possible))
@@ -534,12 +554,10 @@ extension SafetyTests {
             try Safety.report(&participant, at: "2026-11-24T12:00")
             try Safety.update(&participant, AdverseEventDraft(end: Safety.date("2026-11-25"), criteria: [], outcome: .recovered),
                               reason: "not hospitalized after all; recovered")
-            if participant.adverseEvents[0].followUpPending {
-                // BUG: the follow-up is refused ("neither serious nor of special interest"), so followUpPending stays true
-                // for ever and `ae list --open` keeps the AE open for ever (§7: pending "until `ae report --follow-up`").
-                #expect(throws: Never.self) { try Safety.report(&participant, at: "2026-11-25T09:00", followUp: true) }
-                #expect(!participant.adverseEvents[0].followUpPending)
-            }
+            #expect(participant.adverseEvents[0].followUpPending)
+            // The follow-up goes where the initial report went, though the event is no longer serious.
+            #expect(throws: Never.self) { try Safety.report(&participant, at: "2026-11-25T09:00", followUp: true) }
+            #expect(!participant.adverseEvents[0].followUpPending)
             let line = AdverseEventLine(subject: participant.subject, event: participant.adverseEvents[0], rules: Safety.rules,
                                         now: Safety.at("2026-11-25T10:00"), zone: Safety.ny)
             #expect(!line.isOpen) // ended, no report needed: nothing keeps it open

@@ -24,16 +24,18 @@ struct AdverseEventOptions: ParsableArguments {
     @Option(help: "Action taken with the study drug: none, interrupted, reduced, withdrawn or not-applicable.") var action: AdverseEvent.DrugAction?
     @Option(help: ArgumentHelp("\(AdverseEvent.Outcome.allCases.map(\.rawValue).joined(separator: ", ")) (default not-recovered).", valueName: "OUTCOME"))
     var outcome: AdverseEvent.Outcome?
-    @Option(help: ArgumentHelp("Last day of the event (with outcome recovered, recovered-with-sequelae or fatal).", valueName: "DATE")) var end: String?
+    @Option(help: ArgumentHelp("Last day of the event (with outcome recovered, recovered-with-sequelae or fatal); on update, none takes it away.", valueName: "DATE")) var end: String?
     @Option(help: ArgumentHelp("When the site learned it was serious or of special interest, local YYYY-MM-DDTHH:MM (default now).", valueName: "DATETIME"))
     var aware: String?
     @Option(help: ArgumentHelp("The visit at which it was reported.", valueName: "CODE")) var visit: String?
 
     /// The draft these options give.
     func draft(_ session: Session) throws -> AdverseEventDraft {
-        AdverseEventDraft(term: term, onset: try session.date(onset, option: "--onset"), end: try session.date(end, option: "--end"),
-                          severity: severity, grade: grade, criteria: try serious.map(Self.criteria), related: related, action: action,
-                          outcome: outcome, aware: try aware.map { try Moment($0, zone: session.zone, what: "--aware") }, visit: visit)
+        var draft = AdverseEventDraft(term: term, onset: try session.date(onset, option: "--onset"), end: try session.endDate(end),
+                                      severity: severity, grade: grade, criteria: try serious.map(Self.criteria), related: related, action: action,
+                                      outcome: outcome, aware: try aware.map { try Moment($0, zone: session.zone, what: "--aware") }, visit: visit)
+        draft.clearEnd = end?.lowercased() == "none"
+        return draft
     }
 
     /// `death,hospitalization` as criteria; `none` or nothing is none.
@@ -155,7 +157,7 @@ struct MedicationCommand: ParsableCommand {
 struct MedicationOptions: ParsableArguments {
     @Option(help: "The medication, e.g. \"lorazepam\".") var name: String?
     @Option(help: ArgumentHelp("First day taken.", valueName: "DATE")) var start: String?
-    @Option(help: ArgumentHelp("Last day taken.", valueName: "DATE")) var end: String?
+    @Option(help: ArgumentHelp("Last day taken; on update, none takes it away.", valueName: "DATE")) var end: String?
     @Option(help: "Dose as written, e.g. \"1 mg\".") var dose: String?
     @Option(help: "Route, e.g. oral.") var route: String?
     @Option(help: "Frequency, e.g. \"as needed\".") var frequency: String?
@@ -164,8 +166,10 @@ struct MedicationOptions: ParsableArguments {
 
     /// The draft these options give (`rescue` only when set: an update never clears it by leaving it out).
     func draft(_ session: Session) throws -> MedicationDraft {
-        MedicationDraft(name: name, start: try session.date(start, option: "--start"), end: try session.date(end, option: "--end"), dose: dose,
-                        route: route, frequency: frequency, indication: indication, rescue: rescue ? true : nil)
+        var draft = MedicationDraft(name: name, start: try session.date(start, option: "--start"), end: try session.endDate(end), dose: dose,
+                                    route: route, frequency: frequency, indication: indication, rescue: rescue ? true : nil)
+        draft.clearEnd = end?.lowercased() == "none"
+        return draft
     }
 }
 
@@ -240,6 +244,11 @@ extension AdverseEvent.DrugAction: ExpressibleByArgument {}
 extension AdverseEvent.Outcome: ExpressibleByArgument {}
 
 extension Session {
+    /// `--end`: a date, or `none` (no date: an update takes the end away).
+    func endDate(_ text: String?) throws -> CivilDate? {
+        text?.lowercased() == "none" ? nil : try date(text, option: "--end")
+    }
+
     /// Runs `body` on one participant (`subject`) or on every participant in subject order, with its
     /// protocol; returns the files that could not be read (all of them only when no subject is named).
     func eachParticipant(_ subject: String?, in store: JSONFileStore, _ body: (Participant, StudyProtocol) throws -> Void) throws -> [StoreError] {
