@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "CohortDomain"),
         // Scale definitions and protocol templates shipped as data (the top-level Resources/ folder).
         .target(name: "CohortResources", dependencies: ["CohortDomain"], path: "Resources",
-                resources: [.copy("scales"), .copy("protocols")]),
+                resources: [.copy("scales"), .copy("measures"), .copy("protocols")]),
         // The JSON-file store: durable saves, checksums, locking, hash-chained audit trail.
         .target(name: "CohortStore", dependencies: ["CohortDomain"]),
         // Domain → documents: plain-text, Markdown, JSON, CSV and SDTM renderings shared by the CLI and the screens.

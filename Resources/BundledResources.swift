@@ -13,7 +13,7 @@ public enum BundledResources {
         return Bundle.module.resourceURL ?? Bundle.module.bundleURL
     }
 
-    /// Every shipped scale, validated.
+    /// Every shipped scale and measure, validated.
     public static func scales() throws -> ScaleCatalog {
         let decoder = JSONDecoder()
         let definitions = try jsonFiles(in: "scales").map { url in
@@ -23,7 +23,14 @@ public enum BundledResources {
                 throw DomainError("Scale file \(url.path) is not a scale definition: \(error.plainDescription).")
             }
         }
-        return try ScaleCatalog(definitions)
+        let measures = try jsonFiles(in: "measures").map { url in
+            do {
+                return try decoder.decode(MeasureDefinition.self, from: Data(contentsOf: url))
+            } catch let error as DecodingError {
+                throw DomainError("Measure file \(url.path) is not a measure definition: \(error.plainDescription).")
+            }
+        }
+        return try ScaleCatalog(definitions, measures: measures)
     }
 
     /// Names of the shipped protocol templates (file names without `.json`).

@@ -9,7 +9,7 @@ import Foundation
 /// The same seed and `today` give the same store, byte for byte.
 public enum DemoSite {
     /// Bumped whenever the demo's content changes (stores kept by the benchmark are then made anew).
-    public static let generation = 2
+    public static let generation = 3
 
     /// The studies of the demo, with the share of participants in each.
     static let studies: [(id: String, share: Double)] = [("SCZ-5W-INPT", 0.5), ("TRD-8W-OUTPT", 0.35), ("BPM-3W-ACUTE", 0.15)]

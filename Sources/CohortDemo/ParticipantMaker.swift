@@ -82,6 +82,7 @@ struct ParticipantMaker {
                                                        on: date, user: "demo", context: context), time)
                 }
             }
+            history += try recordMeasures(at: definition, on: date, visitNumber: completedCount, &participant, after: history.last?.time ?? time)
             history += try recordSafety(at: definition, on: date, visitNumber: completedCount, &participant, after: history.last?.time ?? time)
             if let stop = withdrawAfter, completedCount >= stop, !participant.status.hasLeft, participant.status != .completed {
                 let when = min(today, date.adding(days: random.int(1...4)))
@@ -113,6 +114,42 @@ struct ParticipantMaker {
             history[history.count - 1] = (participant, "did not meet entry criteria at screening",
                                           max(last, SimulatedClock.morning(of: when, minutes: 300)))
         }
+        return history
+    }
+
+    /// The visit's required measures: blood pressure and heart rate (a muscarinic agonist raises heart rate
+    /// a little over the weeks), liver enzymes where the protocol asks; now and then a value out of range,
+    /// which the PI assesses at the next visit, and for one participant in sixteen a heart rate over the
+    /// protocol's alert. Drawn from the subject number, so the rest of the site is unchanged.
+    private func recordMeasures(at definition: VisitDefinition, on date: CivilDate, visitNumber: Int, _ participant: inout Participant,
+                                after: Date) throws -> [(participant: Participant, reason: String?, time: Date)] {
+        guard !definition.requiredMeasures.isEmpty else { return [] }
+        let number = Int(subject.suffix(4)) ?? 0
+        var random = SplitMix64(seed: UInt64(number) &* 104_729 &+ UInt64(visitNumber))
+        let time = after.addingTimeInterval(120)
+        var history: [(participant: Participant, reason: String?, time: Date)] = []
+        // What the PI said, at this visit, of the values out of range at earlier visits.
+        for reading in participant.measureReadings(studyProtocol, catalog: context.scales) where reading.awaitsAssessment {
+            _ = try participant.assessMeasure(visit: reading.measurement.visit, test: reading.measurement.test, .ncs,
+                                              comment: "isolated value; repeat at next visit", studyProtocol: studyProtocol,
+                                              catalog: context.scales, today: date, user: "demo")
+            history.append((participant, nil, time))
+        }
+        let weeks = Double(max(0, participant.origin(studyProtocol).days(since: date) * -1)) / 7
+        let entries = definition.requiredMeasures.map { test -> MeasureEntry in
+            let spread = Double(random.int(-100...100)) / 100
+            let value: Int
+            switch test {
+            case "SYSBP": value = 118 + Int(spread * 14) + (random.chance(0.03) ? 26 : 0)
+            case "DIABP": value = 76 + Int(spread * 9)
+            case "HR": value = (number % 16 == 13 && visitNumber == 3 ? 116 : 76 + Int(weeks * 1.5) + Int(spread * 12)) + (random.chance(0.05) ? 22 : 0)
+            case "ALT": value = 22 + Int(spread * 10) + (random.chance(0.08) ? 40 : 0)
+            default: value = 24 + Int(spread * 8)
+            }
+            return MeasureEntry(test: test, value: Quantity(Decimal(value)))
+        }
+        _ = try participant.recordMeasures(visit: definition.code, entries, reason: nil, studyProtocol: studyProtocol, catalog: context.scales, today: today)
+        history.append((participant, nil, time.addingTimeInterval(60)))
         return history
     }
 

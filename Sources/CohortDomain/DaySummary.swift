@@ -88,6 +88,18 @@ public struct DaySummary: Sendable, Equatable, Encodable {
     public let saeReports: [ReportOwed]
     /// Prohibited medications that became a deviation on the day (start, or Day 1 if later).
     public let prohibitedMedications: [MedicationRef]
+    /// Results dated the day outside their normal range or raising an alert (§8).
+    public let measureFlags: [MeasureFlagOfDay]
+
+    /// A flagged result of the day.
+    public struct MeasureFlagOfDay: Sendable, Equatable, Codable {
+        public let subject: String
+        public let visit: String
+        public let test: String
+        public let value: Quantity
+        public let flag: MeasureFlag
+        public let alert: Bool
+    }
 
     /// An adverse event of the day.
     public struct AdverseEventOfDay: Sendable, Equatable, Codable {
@@ -134,7 +146,7 @@ public struct DaySummary: Sendable, Equatable, Encodable {
     public init(date: CivilDate, table: ReviewTable, zone: TimeZone) {
         self.date = date
         let endOfDay = Moment.endOf(date, in: zone)
-        var events: [AdverseEventOfDay] = [], owed: [ReportOwed] = [], prohibited: [MedicationRef] = []
+        var events: [AdverseEventOfDay] = [], owed: [ReportOwed] = [], prohibited: [MedicationRef] = [], measured: [MeasureFlagOfDay] = []
         let review = table.review(on: date)
         var completed: [VisitRef] = [], outOfWindow: [VisitRef] = [], missed: [VisitRef] = [], incomplete: [VisitRef] = []
         var enrolled: [String] = [], randomized: [String] = [], withdrawn: [String] = [], screenFailed: [String] = []
@@ -178,7 +190,12 @@ public struct DaySummary: Sendable, Equatable, Encodable {
             for medication in participant.prohibitedMedications where medication.since == date {
                 prohibited.append(MedicationRef(subject: participant.subject, id: medication.id, name: medication.name))
             }
+            for result in participant.flaggedMeasures where result.date == date {
+                measured.append(MeasureFlagOfDay(subject: participant.subject, visit: result.visit, test: result.test, value: result.value,
+                                                 flag: result.flag, alert: result.alert))
+            }
         }
+        measureFlags = measured
         adverseEvents = events
         saeReports = owed
         prohibitedMedications = prohibited
@@ -202,7 +219,7 @@ public struct DaySummary: Sendable, Equatable, Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case date, planned, completed, completedOutOfWindow, missed, pending, overdue, scoresEntered, incompleteVisits, flags, deviations
-        case enrolled, randomized, withdrawn, screenFailed, tomorrow, adverseEvents, saeReports, prohibitedMedications
+        case enrolled, randomized, withdrawn, screenFailed, tomorrow, adverseEvents, saeReports, prohibitedMedications, measureFlags
     }
 
     /// Writes the binding JSON: counts as integers, flags and deviations as lists.
@@ -219,6 +236,7 @@ public struct DaySummary: Sendable, Equatable, Encodable {
         try container.encode(adverseEvents, forKey: .adverseEvents)
         try container.encode(saeReports, forKey: .saeReports)
         try container.encode(prohibitedMedications, forKey: .prohibitedMedications)
+        try container.encode(measureFlags, forKey: .measureFlags)
     }
 }
 

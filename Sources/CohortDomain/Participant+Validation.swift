@@ -55,6 +55,24 @@ extension Participant {
             if medication.id != "CM\(index + 1)" { found.append("medication \(index + 1) is named \(medication.id.prefix(16)), not CM\(index + 1)") }
             if let problem = Text.problem(medication.name, what: "the name of \(medication.id.prefix(16))", longest: FreeText.maximumLength) { found.append(problem) }
         }
+        var measured = Set<String>()
+        for measurement in measurements {
+            let key = "\(measurement.visit.prefix(16)) \(measurement.test.prefix(16))"
+            if !measured.insert(key).inserted { found.append("\(key) is recorded twice") }
+            if !codes.contains(measurement.visit) { found.append("a result at visit \(measurement.visit.prefix(16)), which is not in protocol \(study)") }
+            guard let definition = context.scales.measure(measurement.test) else {
+                found.append("measure \(measurement.test.prefix(16)) is unknown")
+                continue
+            }
+            if measurement.unit != definition.unit { found.append("\(key) is in \(measurement.unit.prefix(16)), not \(definition.unit)") }
+            if let value = measurement.value {
+                if let low = definition.plausible.low, let high = definition.plausible.high, value < low || high < value {
+                    found.append("\(key) is \(value), outside \(low)–\(high)")
+                }
+            } else if measurement.notDone == nil {
+                found.append("\(key) has neither a value nor a reason it was not done")
+            }
+        }
         if let linked = exit?.adverseEvent, !adverseEvents.contains(where: { $0.id == linked }) {
             found.append("the withdrawal refers to adverse event \(linked.prefix(16)), which is not recorded")
         }

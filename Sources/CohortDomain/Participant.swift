@@ -40,15 +40,21 @@ public struct Participant: Codable, Sendable, Equatable {
         get { storedMedications ?? [] }
         set { storedMedications = newValue.isEmpty ? nil : newValue }
     }
-    // Absent from the file until the first one is recorded: files written before adverse events existed
-    // read, re-encode and replay byte for byte.
+    /// Vital signs, lab values and ECG measures, in order of entry.
+    public var measurements: [Measurement] {
+        get { storedMeasurements ?? [] }
+        set { storedMeasurements = newValue.isEmpty ? nil : newValue }
+    }
+    // Absent from the file until the first one is recorded: files written before adverse events and
+    // measures existed read, re-encode and replay byte for byte.
     private var storedAdverseEvents: [AdverseEvent]?
     private var storedMedications: [Medication]?
+    private var storedMeasurements: [Measurement]?
 
     private enum CodingKeys: String, CodingKey {
         case subject, initials, birthYear, sex, study, arm, randomization, consentDate, baselineDate, status, exit, visits
         case administrations, acknowledgements, deviationClasses
-        case storedAdverseEvents = "adverseEvents", storedMedications = "medications"
+        case storedAdverseEvents = "adverseEvents", storedMedications = "medications", storedMeasurements = "measurements"
     }
 
     /// Creates a participant record.

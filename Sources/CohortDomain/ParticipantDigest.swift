@@ -34,12 +34,15 @@ public struct ParticipantDigest: Sendable, Equatable {
     public var adverseEvents: [AdverseEventDigest]
     /// Concomitant medications on the protocol's prohibited list.
     public var prohibitedMedications: [ProhibitedMedication]
+    /// Results outside their normal range or raising an alert.
+    public var flaggedMeasures: [FlaggedMeasure]
 
     /// Creates a digest from its parts (the cache reads them back this way).
     public init(subject: String, initials: String, study: String, status: ParticipantStatus, consentDate: CivilDate,
                 origin: CivilDate, exitDate: CivilDate?, arm: String?, randomization: Randomization?, primaryScores: [PrimaryScore], visits: [VisitDigest],
                 scoreDates: [CivilDate], flags: [DigestFlag], deviationClasses: [DeviationClassification],
-                adverseEvents: [AdverseEventDigest] = [], prohibitedMedications: [ProhibitedMedication] = []) {
+                adverseEvents: [AdverseEventDigest] = [], prohibitedMedications: [ProhibitedMedication] = [], flaggedMeasures: [FlaggedMeasure] = []) {
+        self.flaggedMeasures = flaggedMeasures
         self.subject = subject; self.initials = initials; self.study = study; self.status = status
         self.consentDate = consentDate; self.origin = origin; self.exitDate = exitDate; self.arm = arm; self.randomization = randomization
         self.primaryScores = primaryScores; self.visits = visits; self.scoreDates = scoreDates; self.flags = flags
@@ -60,12 +63,15 @@ public struct ParticipantDigest: Sendable, Equatable {
                 result.total.map { PrimaryScore(scale: administration.scale, total: $0, change: result.change, date: administration.date) }
             },
             visits: participant.plannedVisits(studyProtocol).map { planned in
-                let required = planned.definition.scales
+                let required = planned.definition.scales, measures = planned.definition.requiredMeasures
+                // The count shown is of forms: the required scales and the required measures.
+                let entered = required.filter { participant.administration(visit: planned.code, scale: $0).map { !$0.isNotDone } ?? false }.count
+                    + measures.filter { participant.measurement(visit: planned.code, test: $0)?.value != nil }.count
                 return VisitDigest(code: planned.code, order: order[planned.code] ?? 0, status: planned.status,
                                    target: planned.target, window: planned.window, scheduled: planned.scheduled,
                                    completedDate: planned.record.completedDate, missedDate: planned.record.missedDate,
-                                   enteredScales: required.filter { participant.administration(visit: planned.code, scale: $0).map { !$0.isNotDone } ?? false }.count,
-                                   requiredScales: required.count,
+                                   enteredScales: entered,
+                                   requiredScales: required.count + measures.count,
                                    isIncomplete: !participant.incompleteScales(of: planned).isEmpty)
             },
             scoreDates: participant.administrations.filter { !$0.isNotDone }.map(\.date),
@@ -77,6 +83,11 @@ public struct ParticipantDigest: Sendable, Equatable {
             adverseEvents: participant.adverseEvents.map { AdverseEventDigest($0, rules: rules) },
             prohibitedMedications: participant.prohibitedMedications(rules: rules, dayOne: dayOne).map {
                 ProhibitedMedication(id: $0.id, name: $0.name, since: $0.deviationDate(dayOne: dayOne), ongoing: $0.end == nil)
+            },
+            flaggedMeasures: participant.measureReadings(studyProtocol, catalog: context.scales).compactMap { reading in
+                guard let value = reading.measurement.value, let flag = reading.flag, flag != .normal || reading.alert else { return nil }
+                return FlaggedMeasure(visit: reading.measurement.visit, test: reading.measurement.test, value: value, date: reading.measurement.date,
+                                      flag: flag, alert: reading.alert, assessed: reading.measurement.assessment != nil)
             })
     }
 

@@ -25,6 +25,10 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     public var specialInterest: [String]
     /// Medication names not allowed while in the study.
     public var prohibitedMedications: [String]
+    /// The protocol's own normal ranges by measure code (over the definitions').
+    public var ranges: [String: NormalRange]
+    /// Values that raise an alert.
+    public var alerts: [MeasureAlert]
     /// Visits in protocol order.
     public var visits: [VisitDefinition]
 
@@ -34,14 +38,16 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     /// Creates a protocol value (not yet validated).
     public init(id: String, title: String, blinded: Bool = false, arms: [String], primaryScale: String, responderPercent: Double? = nil,
                 minAge: Int? = nil, maxAge: Int? = nil, saeReportHours: Int? = nil, specialInterest: [String] = [],
-                prohibitedMedications: [String] = [], visits: [VisitDefinition]) {
+                prohibitedMedications: [String] = [], ranges: [String: NormalRange] = [:], alerts: [MeasureAlert] = [], visits: [VisitDefinition]) {
+        self.ranges = ranges; self.alerts = alerts
         self.id = id; self.title = title; self.blinded = blinded; self.arms = arms; self.primaryScale = primaryScale
         self.responderPercent = responderPercent; self.minAge = minAge; self.maxAge = maxAge; self.saeReportHours = saeReportHours
         self.specialInterest = specialInterest; self.prohibitedMedications = prohibitedMedications; self.visits = visits
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, title, blinded, arms, primaryScale, responderPercent, minAge, maxAge, saeReportHours, specialInterest, prohibitedMedications, visits
+        case id, title, blinded, arms, primaryScale, responderPercent, minAge, maxAge, saeReportHours, specialInterest, prohibitedMedications
+        case ranges, alerts, visits
     }
 
     /// Writes the file format; the safety members only when given, so protocols written before they existed
@@ -59,6 +65,8 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         try container.encodeIfPresent(saeReportHours, forKey: .saeReportHours)
         if !specialInterest.isEmpty { try container.encode(specialInterest, forKey: .specialInterest) }
         if !prohibitedMedications.isEmpty { try container.encode(prohibitedMedications, forKey: .prohibitedMedications) }
+        if !ranges.isEmpty { try container.encode(ranges, forKey: .ranges) }
+        if !alerts.isEmpty { try container.encode(alerts, forKey: .alerts) }
         try container.encode(visits, forKey: .visits)
     }
 
@@ -76,6 +84,8 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         saeReportHours = try container.decodeIfPresent(Int.self, forKey: .saeReportHours)
         specialInterest = try container.decodeIfPresent([String].self, forKey: .specialInterest) ?? []
         prohibitedMedications = try container.decodeIfPresent([String].self, forKey: .prohibitedMedications) ?? []
+        ranges = try container.decodeIfPresent([String: NormalRange].self, forKey: .ranges) ?? [:]
+        alerts = try container.decodeIfPresent([MeasureAlert].self, forKey: .alerts) ?? []
         visits = try container.decode([VisitDefinition].self, forKey: .visits)
     }
 
@@ -83,10 +93,12 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     public static let maximumFileSize = 1 << 20
     /// The members a protocol file may have; any other is refused (a typo must not be dropped silently).
     static let protocolKeys: Set<String> = ["id", "title", "blinded", "arms", "primaryScale", "responderPercent", "minAge", "maxAge",
-                                            "saeReportHours", "specialInterest", "prohibitedMedications", "visits"]
+                                            "saeReportHours", "specialInterest", "prohibitedMedications", "ranges", "alerts", "visits"]
     /// The members a visit may have.
-    static let visitKeys: Set<String> = ["code", "name", "day", "anchor", "offset", "minus", "plus", "scales", "baseline",
+    static let visitKeys: Set<String> = ["code", "name", "day", "anchor", "offset", "minus", "plus", "scales", "measures", "baseline",
                                          "earlyTermination", "afterWithdrawal"]
+    /// The members an alert may have: the test and one rule.
+    static let alertKeys = Set(["test"] + MeasureAlert.Rule.allCases.map(\.rawValue))
 
     /// Decodes and validates a protocol file; every problem is named, in one error.
     public static func parse(_ data: Data, scales: ScaleCatalog) throws -> StudyProtocol {
@@ -99,6 +111,10 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             for (index, visit) in ((object["visits"] as? [Any]) ?? []).enumerated() {
                 guard let visit = visit as? [String: Any] else { continue }
                 unknown += visit.keys.filter { !visitKeys.contains($0) }.sorted().map { "visit \(index + 1) has unknown member '\(Text.shown($0))'" }
+            }
+            for (index, alert) in ((object["alerts"] as? [Any]) ?? []).enumerated() {
+                guard let alert = alert as? [String: Any] else { continue }
+                unknown += alert.keys.filter { !alertKeys.contains($0) }.sorted().map { "alert \(index + 1) has unknown member '\(Text.shown($0))'" }
             }
         }
         let decoded: StudyProtocol
@@ -168,6 +184,16 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             }
             if Set(terms.map { WholeWords.words($0) }).count != terms.count { found.append("\(member) lists a term twice") }
         }
+        for (code, range) in ranges.sorted(by: { $0.key < $1.key }) {
+            if scales.measure(code) == nil { found.append("ranges names unknown measure '\(Text.shown(code))'") }
+            if let low = range.low, let high = range.high, high < low { found.append("the range of \(Text.shown(code)) has low \(low) above high \(high)") }
+        }
+        for (index, alert) in alerts.enumerated() {
+            if scales.measure(alert.test) == nil { found.append("alert \(index + 1) names unknown measure '\(Text.shown(alert.test))'") }
+            if alert.rules.count != 1 {
+                found.append("alert \(index + 1) has \(alert.rules.count) rules; give exactly one of " + MeasureAlert.Rule.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+        }
         if visits.isEmpty { found.append("no visits are listed") }
         // Each visit's nominal study day (anchored: the anchor's plus the offset), in list order.
         var nominal: [String: Int] = [:]
@@ -181,6 +207,10 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
                 found.append("visit \(code) lists unknown scale '\(Text.shown(scale))'")
             }
             if Set(visit.scales).count != visit.scales.count { found.append("visit \(code) lists a scale twice") }
+            for measure in visit.requiredMeasures where scales.measure(measure) == nil {
+                found.append("visit \(code) lists unknown measure '\(Text.shown(measure))'")
+            }
+            if Set(visit.requiredMeasures).count != visit.requiredMeasures.count { found.append("visit \(code) lists a measure twice") }
             if !(0...Self.windowLimit).contains(visit.minus) || !(0...Self.windowLimit).contains(visit.plus) {
                 found.append("visit \(code) has a window of minus \(visit.minus), plus \(visit.plus) days; minus and plus are 0 to \(Self.windowLimit)")
             }
@@ -275,6 +305,8 @@ public struct VisitDefinition: Codable, Sendable, Hashable {
     public var plus: Int
     /// Scales required at this visit.
     public var scales: [String]
+    /// Measures (vital signs, labs, ECG) required at this visit, when any.
+    public var measures: [String]?
     /// Marks the visit whose scores are the baseline.
     public var baseline: Bool?
     /// Marks the early-termination visit: no day or anchor; it joins a participant's schedule when they
@@ -285,15 +317,16 @@ public struct VisitDefinition: Codable, Sendable, Hashable {
 
     /// Creates a visit definition.
     public init(code: String, name: String, day: Int? = nil, anchor: String? = nil, offset: Int? = nil,
-                minus: Int, plus: Int, scales: [String], baseline: Bool? = nil, earlyTermination: Bool? = nil,
+                minus: Int, plus: Int, scales: [String], measures: [String]? = nil, baseline: Bool? = nil, earlyTermination: Bool? = nil,
                 afterWithdrawal: Bool? = nil) {
+        self.measures = measures
         self.code = code; self.name = name; self.day = day; self.anchor = anchor; self.offset = offset
         self.minus = minus; self.plus = plus; self.scales = scales; self.baseline = baseline
         self.earlyTermination = earlyTermination; self.afterWithdrawal = afterWithdrawal
     }
 
     private enum CodingKeys: String, CodingKey {
-        case code, name, day, anchor, offset, minus, plus, scales, baseline, earlyTermination, afterWithdrawal
+        case code, name, day, anchor, offset, minus, plus, scales, measures, baseline, earlyTermination, afterWithdrawal
     }
 
     /// Reads the file format: an early-termination visit may leave out `minus` (0).
@@ -311,12 +344,15 @@ public struct VisitDefinition: Codable, Sendable, Hashable {
         }
         plus = try container.decode(Int.self, forKey: .plus)
         scales = try container.decode([String].self, forKey: .scales)
+        measures = try container.decodeIfPresent([String].self, forKey: .measures)
         baseline = try container.decodeIfPresent(Bool.self, forKey: .baseline)
         afterWithdrawal = try container.decodeIfPresent(Bool.self, forKey: .afterWithdrawal)
     }
 
     /// True for the baseline visit.
     public var isBaseline: Bool { baseline ?? false }
+    /// The measures required at this visit (none when the protocol lists none).
+    public var requiredMeasures: [String] { measures ?? [] }
     /// True for the early-termination visit.
     public var isEarlyTermination: Bool { earlyTermination ?? false }
 }

@@ -45,6 +45,10 @@ public struct SummaryReport {
             sections.append(Section(title: "Prohibited medications (protocol deviations)",
                                     lines: summary.prohibitedMedications.map { "\($0.subject) \($0.id): \(Text.shown($0.name, longest: 60))" }, isSafety: true))
         }
+        sections.append(Section(title: "Measures out of range or raising an alert",
+                                lines: summary.measureFlags.isEmpty ? ["none"] : summary.measureFlags.map {
+                                    "\($0.subject) \($0.visit) \($0.test) \($0.value): \($0.flag == .normal ? "in range" : $0.flag.rawValue)" + ($0.alert ? ", ALERT" : "")
+                                }, isSafety: summary.measureFlags.contains { $0.alert }))
         sections.append(Section(title: "Safety flags raised today",
                                 lines: summary.flags.isEmpty ? ["none"] : summary.flags.map { "\($0.subject) \($0.visit): \($0.flag)" },
                                 isSafety: !summary.flags.isEmpty))

@@ -37,7 +37,10 @@ struct ParticipantScreen {
             let selected = index == page.selection
             if selected { grid.fill(y: y, style: .selected) }
             let base = selected ? Style.selected : Style.plain
+            // Forms entered of those required, as on the review: scales, then measures.
             let entered = visit.definition.scales.filter { participant.administration(visit: visit.code, scale: $0).map { !$0.isNotDone } ?? false }.count
+                + visit.definition.requiredMeasures.filter { participant.measurement(visit: visit.code, test: $0)?.value != nil }.count
+            let required = visit.definition.scales.count + visit.definition.requiredMeasures.count
             let state = visit.windowState(on: state.day)
             var stateText = state.rawValue
             if let days = visit.deviationDays { stateText += days < 0 ? " \(-days)d" : " +\(days)d" }
@@ -50,7 +53,7 @@ struct ParticipantScreen {
             var stateStyle = base
             stateStyle.tone = tone(of: state)
             x += grid.put(DisplayWidth.pad(stateText, to: 10), x: x, y: y, style: stateStyle) + 1
-            x += grid.put(DisplayWidth.pad("\(entered)/\(visit.definition.scales.count)", to: 6), x: x, y: y, style: base) + 1
+            x += grid.put(DisplayWidth.pad("\(entered)/\(required)", to: 6), x: x, y: y, style: base) + 1
             // The kind shows in the state column; its class here (n classifies it).
             if participant.deviation(at: visit.code, studyProtocol) != nil {
                 let classified = participant.deviationClass(at: visit.code)
@@ -88,6 +91,7 @@ struct ParticipantScreen {
             grid.put(DisplayWidth.truncate(line, to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y)
             y += 1
         }
+        y = drawMeasures(participant, studyProtocol: studyProtocol, visits: visits.map(\.code), data: data, y: y, bottom: area.bottom, on: &grid)
         y = drawSafety(participant, studyProtocol: studyProtocol, state: state, y: y, bottom: area.bottom, on: &grid)
         // Audit trail, newest last, as much as fits.
         guard y + 2 < area.bottom else { return }
@@ -142,4 +146,42 @@ struct ParticipantScreen {
         }
         return y
     }
+
+    /// Each measure across visits: a sparkline within the normal range band, the values with their flags
+    /// (`H`, `L`, `!` an alert), and what awaits the investigator's assessment in red; returns the next line.
+    private func drawMeasures(_ participant: Participant, studyProtocol: StudyProtocol, visits: [String], data: Snapshot, y: Int, bottom: Int,
+                              on grid: inout CellGrid) -> Int {
+        let readings = participant.measureReadings(studyProtocol, catalog: data.context.scales)
+        guard !readings.isEmpty, y + 1 < bottom else { return y }
+        var y = y + 1
+        grid.put("Measures (V enters, C assesses an out-of-range value)", x: 0, y: y, style: .heading)
+        y += 1
+        let tests = readings.map(\.measurement.test).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        for test in tests where y < bottom {
+            let series = readings.filter { $0.measurement.test == test }
+            let values = series.compactMap(\.measurement.value)
+            let range = series.last?.range
+            // The band: the normal range widened to the values seen.
+            let low = ([range?.low].compactMap { $0 } + values).min()?.value ?? 0
+            let high = ([range?.high].compactMap { $0 } + values).max()?.value ?? 1
+            let spark = series.map { reading -> String in
+                guard let value = reading.measurement.value?.value else { return " " }
+                let step = high > low ? NSDecimalNumber(decimal: (value - low) / (high - low)).doubleValue : 0.5
+                return glyphs.bars[min(glyphs.bars.count - 1, max(0, Int(step * Double(glyphs.bars.count - 1) + 0.5)))]
+            }.joined()
+            let points = series.map { reading -> String in
+                let mark = (reading.flag == .high ? "H" : reading.flag == .low ? "L" : "") + (reading.alert ? "!" : "")
+                return "\(reading.measurement.visit) \(reading.measurement.value?.description ?? "nd")\(mark)"
+            }
+            let awaiting = series.filter(\.awaitsAssessment).map(\.measurement.visit)
+            var line = "\(DisplayWidth.pad(test, to: 7)) \(spark)  " + points.joined(separator: "  ") + "  \(glyphs.dot) normal \(range?.description ?? "none")"
+            if !awaiting.isEmpty { line += "  \(glyphs.warning) assess " + awaiting.joined(separator: ", ") }
+            grid.put(DisplayWidth.truncate(line, to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y,
+                     style: awaiting.isEmpty ? .plain : Style(.danger, bold: true))
+            y += 1
+        }
+        return y
+    }
 }
+
+import Foundation

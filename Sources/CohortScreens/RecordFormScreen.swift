@@ -17,6 +17,11 @@ struct RecordFormScreen {
             let room = grid.width - 25 - used
             if let problem = problems[index], form.touched.contains(index) || (focused && !field.text.isEmpty) {
                 grid.put(DisplayWidth.truncate(problem, to: room, ellipsis: glyphs.ellipsis), x: 24 + used, y: y, style: Style(.danger))
+            } else if let note = state.measureNote(form, field: index) {
+                // The value's flag as typed.
+                let normal = note.hasPrefix("normal")
+                grid.put(DisplayWidth.truncate(note, to: room, ellipsis: glyphs.ellipsis), x: 24 + used, y: y,
+                         style: normal ? Style(.good) : Style(.danger, bold: note.contains("ALERT")))
             } else if focused, !field.hint.isEmpty {
                 grid.put(DisplayWidth.truncate(field.hint, to: room, ellipsis: glyphs.ellipsis), x: 24 + used, y: y, style: Style(.muted))
             }

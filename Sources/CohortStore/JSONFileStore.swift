@@ -40,6 +40,7 @@ public final class JSONFileStore: ParticipantStore {
         if let memo = fingerprintMemo, memo.context == context { return memo.value }
         var bytes = (try? CanonicalJSON.compact(context.sortedProtocols)) ?? []
         bytes += (try? CanonicalJSON.compact(context.scales.all)) ?? []
+        bytes += (try? CanonicalJSON.compact(context.scales.measures)) ?? []
         let value = SHA256.hex(bytes)
         fingerprintMemo = (context, value)
         return value

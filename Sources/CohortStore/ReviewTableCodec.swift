@@ -7,7 +7,7 @@ import CohortDomain
 /// another version, another protocol set, a bad checksum, a short read — means "rebuild from the files".
 enum ReviewTableCodec {
     /// Bump whenever a digest is derived differently or the layout changes: older caches are then rebuilt.
-    static let version: UInt32 = 9
+    static let version: UInt32 = 10
     private static let magic = Array("COHORT REVIEW CACHE\n".utf8)
     /// The in-memory layout the fixed-size arrays are copied in: a cache made where it differs is rebuilt.
     private static let layout: [UInt32] = [
@@ -99,6 +99,11 @@ enum ReviewTableCodec {
         for medication in digest.prohibitedMedications {
             out.text(medication.id); out.text(medication.name); out.date(medication.since); out.u8(medication.ongoing ? 1 : 0)
         }
+        out.u32(UInt32(digest.flaggedMeasures.count))
+        for measure in digest.flaggedMeasures {
+            out.text(measure.visit); out.text(measure.test); out.text(measure.value.description); out.date(measure.date)
+            out.u8(UInt8(MeasureFlag.allCases.firstIndex(of: measure.flag) ?? 0)); out.u8((measure.alert ? 1 : 0) | (measure.assessed ? 2 : 0))
+        }
     }
 
     /// The contents of `bytes`, or nil when they are not a whole, intact cache of this version and layout.
@@ -169,12 +174,17 @@ enum ReviewTableCodec {
               let prohibited = input.list({ input -> ProhibitedMedication? in
                   guard let id = input.text(), let name = input.text(), let since = input.date(), let ongoing = input.u8() else { return nil }
                   return ProhibitedMedication(id: id, name: name, since: since, ongoing: ongoing == 1)
+              }),
+              let flagged = input.list({ input -> FlaggedMeasure? in
+                  guard let visit = input.text(), let test = input.text(), let value = input.text().flatMap(Quantity.init), let date = input.date(),
+                        let flag = input.member(of: MeasureFlag.allCases), let bits = input.u8() else { return nil }
+                  return FlaggedMeasure(visit: visit, test: test, value: value, date: date, flag: flag, alert: bits & 1 != 0, assessed: bits & 2 != 0)
               }) else { return nil }
         return ParticipantDigest(subject: subject, initials: initials, study: study, status: status, consentDate: consent,
                                  origin: baseline, exitDate: exit, arm: hasArm == 1 ? arm : nil,
                                  randomization: hasRandomization == 1 ? randomized.map { Randomization(number: number, date: $0) } : nil, primaryScores: primaryScores, visits: [],
                                  scoreDates: scoreDates, flags: flags, deviationClasses: classes, adverseEvents: adverseEvents,
-                                 prohibitedMedications: prohibited)
+                                 prohibitedMedications: prohibited, flaggedMeasures: flagged)
     }
 }
 

@@ -112,6 +112,11 @@ extension AppState {
                                              participant: participant, catalog: catalog)
             following.rater = entry.rater // asked once per visit
             replaceTop(.scoreEntry(following))
+        } else if let studyProtocol = data?.context.protocols[participant.study], let definition = studyProtocol.visit(entry.visit),
+                  !definition.requiredMeasures.isEmpty {
+            // Then the visit's measures, in the same flow.
+            replaceTop(.record(.measures(subject: entry.subject, visit: entry.visit, tests: definition.requiredMeasures,
+                                         participant: participant, catalog: catalog)))
         } else {
             screens.removeLast()
             let studyProtocol = data?.context.protocols[participant.study]

@@ -133,6 +133,7 @@ extension AppState {
     /// outcome offers the withdrawal (category death, the AE linked).
     mutating func recordSaved(_ form: RecordForm, participant: Participant) {
         screens.removeLast()
+        if case .measures(let visit) = form.kind { return measuresSaved(visit, participant: participant) }
         guard form.kind == .adverseEvent, let studyProtocol = data?.context.protocols[participant.study],
               let event = form.editing.flatMap({ id in participant.adverseEvents.first { $0.id == id } }) ?? participant.adverseEvents.last else { return }
         let rules = SafetyRules(studyProtocol)

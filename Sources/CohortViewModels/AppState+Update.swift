@@ -84,6 +84,7 @@ extension AppState {
             return []
         case .failed(let message):
             status = StatusLine(message, .error)
+            offeredForm = nil
             // A participant view still waiting for its participant cannot show anything: it closes.
             if case .participant(let page) = screen, data?.participants[page.subject] == nil { screens.removeLast() }
             if case .enrollment(var form) = screen {
@@ -225,6 +226,20 @@ extension AppState {
                                      fields: [Prompt.Field("Number", hint: "1-20 of A-Z a-z 0-9 -"), Prompt.Field("Date", today.description, hint: "YYYY-MM-DD")]))
         case .withdrawParticipant:
             overlay = .prompt(Self.withdrawPrompt(participant, today: today))
+        case .enterMeasures:
+            guard visits.indices.contains(page.selection) else { return nothingSelected() }
+            let visit = visits[page.selection]
+            guard visit.status == .completed else {
+                status = StatusLine("\(participant.subject) \(visit.code) is \(visit.status.rawValue): complete it first (c), then enter measures.", .error)
+                return []
+            }
+            // The visit's required measures, or every measure at a visit that requires none (an unscheduled check).
+            let tests = visit.definition.requiredMeasures.isEmpty ? data.context.scales.measures.map(\.code) : visit.definition.requiredMeasures
+            screens.append(.record(.measures(subject: participant.subject, visit: visit.code, tests: tests, participant: participant,
+                                             catalog: data.context.scales)))
+            return []
+        case .assessMeasure:
+            overlay = .prompt(assessPrompt(participant, studyProtocol: studyProtocol))
         case .undo: return undo()
         case .jumpToParticipant: overlay = .prompt(Self.jumpPrompt)
         case .back: screens.removeLast()
@@ -256,7 +271,16 @@ extension AppState {
                 status = StatusLine("\(subject) \(visit.code) is \(visit.status.rawValue): complete it first (c), then enter scores.", .error)
                 return []
             }
-            guard !visit.definition.scales.isEmpty, let catalog = data?.context.scales else { return [] }
+            guard let catalog = data?.context.scales else { return [] }
+            guard !visit.definition.scales.isEmpty else {
+                guard !visit.definition.requiredMeasures.isEmpty else {
+                    status = StatusLine("\(subject) \(visit.code) has no scales or measures to enter.", .info)
+                    return []
+                }
+                screens.append(.record(.measures(subject: subject, visit: visit.code, tests: visit.definition.requiredMeasures,
+                                                 participant: participant, catalog: catalog)))
+                return []
+            }
             screens.append(.scoreEntry(ScoreEntry.start(subject: subject, visit: visit.code, scales: visit.definition.scales,
                                                         index: 0, participant: participant, catalog: catalog)))
             // Who rates is asked once per visit, the last initials offered.
@@ -440,6 +464,14 @@ extension AppState {
                 prompt.error = error.message
                 change = nil
             }
+        case .assess(let subject):
+            switch assessChange(prompt, subject: subject) {
+            case .success(let assessment):
+                change = assessment
+            case .failure(let error):
+                prompt.error = error.message
+                change = nil
+            }
         case .editRecord(let subject):
             if let problem = editRecord(prompt, subject: subject) {
                 prompt.error = problem
@@ -602,6 +634,9 @@ extension AppState {
             advanceScale(entry, participant: participant)
         case .record(let form) where form.subject == participant.subject:
             recordSaved(form, participant: participant)
+        case .participant where offeredForm?.subject == participant.subject:
+            if let form = offeredForm { screens.append(.record(form)) }
+            offeredForm = nil
         case .enrollment(var form) where before == nil:
             form.enrolled = participant
             replaceTop(.enrollment(form))

@@ -34,6 +34,8 @@ public struct AppState: Equatable, Sendable {
     public var raterInitials: String?
     /// The open summary screen's figures, recomputed only when its day or the data changes.
     private(set) var summaryCache: SummaryFigures?
+    /// A form to open once the change being saved is saved (a clinically significant value offers its AE).
+    var offeredForm: RecordForm?
     /// The open roster's rows and counts, recomputed only when the data changes.
     public internal(set) var roster: RosterFigures?
 

@@ -44,6 +44,13 @@ public struct AuditLine: Equatable, Sendable {
                 ? "acknowledgement \(participant.acknowledgements[index].visit) \(participant.acknowledgements[index].flag)" : nil
         case "deviationClasses":
             named = participant.deviationClasses.indices.contains(index) ? "deviation \(participant.deviationClasses[index].visit)" : nil
+        case "adverseEvents":
+            named = participant.adverseEvents.indices.contains(index) ? participant.adverseEvents[index].id : nil
+        case "medications":
+            named = participant.medications.indices.contains(index) ? participant.medications[index].id : nil
+        case "measurements":
+            named = participant.measurements.indices.contains(index)
+                ? "measure \(participant.measurements[index].visit) \(participant.measurements[index].test)" : nil
         default: named = nil
         }
         guard let named else { return path }

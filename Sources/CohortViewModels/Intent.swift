@@ -24,6 +24,8 @@ public enum Intent: String, CaseIterable, Sendable {
     case addMedication = "add-medication"
     case editRecord = "edit-record"
     case markReportSent = "mark-report-sent"
+    case enterMeasures = "enter-measures"
+    case assessMeasure = "assess-measure"
     case showHelp = "show-help"
     case undo = "undo"
     case withdrawParticipant = "withdraw-participant"

@@ -132,6 +132,8 @@ public struct KeyTable: Sendable {
         b(.participant, [.character("M")], .addMedication, "medication"),
         b(.participant, [.character("E")], .editRecord, "change AE/medication"),
         b(.participant, [.character("T")], .markReportSent, "report sent"),
+        b(.participant, [.character("V")], .enterMeasures, "measures (vitals, labs)"),
+        b(.participant, [.character("C")], .assessMeasure, "assess out-of-range value"),
         b(.participant, [.character("u")], .undo, "undo"),
         b(.participant, [.character("o")], .jumpToParticipant, "open another by ID", footer: false),
         b(.participant, [.escape, .character("q")], .back, "back"),

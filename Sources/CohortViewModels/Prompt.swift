@@ -19,6 +19,7 @@ public struct Prompt: Equatable, Sendable {
         case jump
         case reportSent
         case editRecord(subject: String)
+        case assess(subject: String)
 
         /// The participant the prompt changes, if any.
         public var subject: String? {
@@ -29,6 +30,7 @@ public struct Prompt: Equatable, Sendable {
             case .scoreReason(let entry): return entry.subject
             case .undo(let entry): return entry.after.subject
             case .rater: return nil
+            case .assess(let subject): return subject
             case .filter, .search, .jump, .reportSent, .editRecord: return nil
             }
         }

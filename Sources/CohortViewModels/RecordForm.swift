@@ -6,7 +6,7 @@ import Foundation
 /// existing record asks a reason as well.
 public struct RecordForm: Equatable, Sendable {
     /// What the form records.
-    public enum Kind: Equatable, Sendable { case adverseEvent, medication }
+    public enum Kind: Equatable, Sendable { case adverseEvent, medication, measures(visit: String) }
 
     /// What the form records.
     public let kind: Kind
@@ -55,6 +55,19 @@ public struct RecordForm: Equatable, Sendable {
             name: "", start: today.description, end: "", dose: "", route: "", frequency: "", indication: "", rescue: "n"))
     }
 
+    /// The measures of `visit`: one field a test (the saved value filled in; `x` for not done), then a
+    /// reason, needed only to change a saved value or to say why one was not done.
+    public static func measures(subject: String, visit: String, tests: [String], participant: Participant?, catalog: ScaleCatalog) -> RecordForm {
+        let fields = tests.map { test -> Prompt.Field in
+            let saved = participant?.measurement(visit: visit, test: test)
+            let definition = catalog.measure(test)
+            let hint = [definition?.unit ?? "", definition?.normal.map { "normal \($0)" } ?? ""].filter { !$0.isEmpty }.joined(separator: ", ")
+            return Prompt.Field(test, saved.map { $0.value?.description ?? "x" } ?? "", hint: hint + "; x: not done")
+        }
+        return RecordForm(kind: .measures(visit: visit), subject: subject, editing: nil,
+                          fields: fields + [Prompt.Field(Label.reason, hint: "to change a saved value, or why one was not done")])
+    }
+
     /// The form to change `medication`, with a reason.
     public static func editing(_ medication: Medication, subject: String) -> RecordForm {
         RecordForm(kind: .medication, subject: subject, editing: medication.id, fields: medicationFields(
@@ -100,6 +113,7 @@ public struct RecordForm: Equatable, Sendable {
         switch (kind, editing) {
         case (.adverseEvent, nil): return "Adverse event for \(subject)"
         case (.medication, nil): return "Medication for \(subject)"
+        case (.measures(let visit), _): return "Measures for \(subject) \(visit)"
         case (_, let id?): return "Change \(subject) \(id)"
         }
     }
@@ -122,7 +136,19 @@ public struct RecordForm: Equatable, Sendable {
     public func problems(zone: TimeZone) -> [Int: String] {
         var found: [Int: String] = [:]
         for (index, field) in fields.enumerated() {
-            if let problem = Self.problem(field.label, text: field.text.trimmingCharacters(in: .whitespaces), zone: zone) { found[index] = problem }
+            let text = field.text.trimmingCharacters(in: .whitespaces)
+            if field.label == Label.reason {
+                // A change to a saved record needs its reason; a measure not done, why.
+                let notDone = fields.indices.contains {
+                    fields[$0].label != Label.reason && fields[$0].text != initial[$0] && fields[$0].text.trimmingCharacters(in: .whitespaces).lowercased() == "x"
+                }
+                if text.isEmpty && (editing != nil || (notDone && kind != .adverseEvent && kind != .medication)) { found[index] = "required" }
+            } else if case .measures = kind {
+                // A measure's field: a number, `x` (not done) or nothing.
+                if !(text.isEmpty || text.lowercased() == "x" || Quantity(text) != nil) { found[index] = "a number like 72 or 37.4, or x" }
+            } else if let problem = Self.problem(field.label, text: text, zone: zone) {
+                found[index] = problem
+            }
         }
         return found
     }
@@ -132,7 +158,8 @@ public struct RecordForm: Equatable, Sendable {
             T(rawValue: text.lowercased()) == nil ? "one of " + names(Array(T.allCases)) : nil
         }
         switch label {
-        case Label.term, Label.name, Label.reason: return text.isEmpty ? "required" : nil
+        case Label.term, Label.name: return text.isEmpty ? "required" : nil
+        case Label.reason: return nil
         case Label.onset, Label.start: return CivilDate(text) == nil ? "a date, YYYY-MM-DD" : nil
         case Label.end: return text.isEmpty || CivilDate(text) != nil ? nil : "a date, YYYY-MM-DD, or empty"
         case Label.severity: return member(AdverseEvent.Severity.self)
@@ -154,6 +181,16 @@ public struct RecordForm: Equatable, Sendable {
     /// The change the form asks for, once every field reads; nil while a field has a problem.
     public func change(zone: TimeZone, now: Moment) -> Change? {
         guard problems(zone: zone).isEmpty else { return nil }
+        if case .measures(let visit) = kind {
+            let reason = text(Label.reason).isEmpty ? nil : text(Label.reason)
+            let entries = fields.indices.dropLast().compactMap { index -> MeasureEntry? in
+                let typed = fields[index].text.trimmingCharacters(in: .whitespaces)
+                guard !typed.isEmpty, typed != initial[index] else { return nil }
+                if typed.lowercased() == "x" { return MeasureEntry(test: fields[index].label, value: nil, notDone: reason ?? "") }
+                return Quantity(typed).map { MeasureEntry(test: fields[index].label, value: $0) }
+            }
+            return .measure(subject: subject, visit: visit, entries: entries, reason: reason)
+        }
         func date(_ label: String) -> CivilDate? { CivilDate(text(label)) }
         func given<T>(_ label: String, _ value: @autoclosure () -> T?) -> T? { changed(label) ? value() : nil }
         let reason = editing == nil ? nil : text(Label.reason)
@@ -183,6 +220,8 @@ public struct RecordForm: Equatable, Sendable {
                                         clearEnd: clearsEnd)
             if let id = editing { return .updateMedication(subject: subject, id: id, draft: draft, reason: reason) }
             return .addMedication(subject: subject, draft: draft)
+        case .measures:
+            return nil // read above
         }
     }
 }

@@ -37,6 +37,8 @@ public struct RosterRow: Equatable, Sendable {
     public let followUpsPending: Int
     /// Prohibited medications still taken.
     public let prohibitedMedications: Int
+    /// Out-of-range values awaiting the investigator's assessment.
+    public let valuesToAssess: Int
     /// What the search looks in, lowercased once.
     let searchText: String
 
@@ -49,6 +51,7 @@ public struct RosterRow: Equatable, Sendable {
         reportsDue = digest.adverseEvents.filter(\.awaitsReport).count
         followUpsPending = digest.adverseEvents.filter(\.followUpPending).count
         prohibitedMedications = digest.prohibitedMedications.filter(\.ongoing).count
+        valuesToAssess = digest.flaggedMeasures.filter(\.awaitsAssessment).count
         searchText = [subject, initials, study, status.rawValue, randomization].joined(separator: " ").lowercased()
     }
 
@@ -56,13 +59,15 @@ public struct RosterRow: Equatable, Sendable {
     public var isPressing: Bool { urgentFlags > 0 || reportsDue > 0 || prohibitedMedications > 0 }
 
     /// What waits for the lead (urgent flags to acknowledge, reports to send, prohibited medications taken,
-    /// follow-up reports, deviations to classify), in words; empty when nothing does.
+    /// follow-up reports, out-of-range values to assess, deviations to classify), in words; empty when
+    /// nothing does.
     public var open: String {
         var parts: [String] = []
         if urgentFlags > 0 { parts.append(Text.count(urgentFlags, "urgent flag")) }
         if reportsDue > 0 { parts.append(Text.count(reportsDue, "report") + " due") }
         if prohibitedMedications > 0 { parts.append(Text.count(prohibitedMedications, "prohibited med", plural: "prohibited meds")) }
         if followUpsPending > 0 { parts.append(Text.count(followUpsPending, "follow-up") + " due") }
+        if valuesToAssess > 0 { parts.append(Text.count(valuesToAssess, "value") + " to assess") }
         if unclassifiedDeviations > 0 { parts.append(Text.count(unclassifiedDeviations, "deviation")) }
         return parts.joined(separator: ", ")
     }

@@ -85,7 +85,7 @@ struct TerminalEndToEndTests {
         let session = try TmuxSession(CLIHarness.binary, width: 100, height: 30,
                                       environment: ["COHORT_STORE": cli.store, "COHORT_NOW": "2026-11-25T16:00", "COHORT_USER": "lead",
                                                     "TZ": "Europe/Berlin", "TERM": "xterm-256color"])
-        #expect(session.waitFor("REPORT 101-0019 AE2 Syncope due in 22 h 43 min (11-26 14:43)"), "\(session.screen())")
+        #expect(session.waitFor("REPORT 101-0019 AE2 Syncope due in 22 h 46 min (11-26 14:46)"), "\(session.screen())")
         // The form: a serious event for the selected participant (101-0010), Tab from field to field.
         session.send("j", "j", "A")
         #expect(session.waitFor("Adverse event for 101-0010"), "\(session.screen())")

@@ -68,10 +68,28 @@ struct ScoreEntryTests {
         #expect(entry(fixture)?.scale == "CSSRS")
         fixture.type("000100")
         fixture.press(.enter)
-        #expect(fixture.state.screen == .review)
         #expect(fixture.state.status?.kind == .urgent)
         #expect(fixture.state.status?.text.contains("cssrs-urgent") == true)
         #expect(fixture.state.undoStack.count == 4)
+
+        // Then the visit's measures, in the same flow: a number per field, each value's flag as typed.
+        guard case .record(let form) = fixture.state.screen, form.kind == .measures(visit: "W1") else { Issue.record("no measures"); return }
+        #expect(form.fields.map(\.label) == ["SYSBP", "DIABP", "HR", "Reason"])
+        fixture.type("150")
+        guard case .record(let typed) = fixture.state.screen else { return }
+        #expect(fixture.state.measureNote(typed, field: 0) == "HIGH (normal 90–140)")
+        fixture.press(.tab)
+        fixture.type("80")
+        fixture.press(.tab)
+        fixture.type("118")
+        guard case .record(let alerting) = fixture.state.screen else { return }
+        #expect(fixture.state.measureNote(alerting, field: 2) == "HIGH (normal 60–100), ALERT")
+        fixture.press(.enter)
+        #expect(fixture.state.screen == .review)
+        #expect(fixture.state.status == StatusLine("Saved. ALERT 101-0001 W1: HR 118 — tell the PI; C assesses.", .urgent))
+        let measured = try fixture.store.participant("101-0001").measurements
+        #expect(measured.map { "\($0.test) \($0.value?.description ?? "")" } == ["SYSBP 150", "DIABP 80", "HR 118"])
+        #expect(fixture.state.undoStack.count == 5)
     }
 
     @Test func changingSavedScoresAsksForAReason() throws {

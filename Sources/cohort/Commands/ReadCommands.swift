@@ -91,12 +91,12 @@ struct SummaryCommand: SessionCommand {
 struct ExportCommand: SessionCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Export item scores as CSV or a CDISC SDTM table (QS, AE or CM), or the screening log.")
     @Option(help: "csv, sdtm or screening-log.") var format: ScoreExport.Format = .csv
-    @Option(help: "With --format sdtm: QS (scores, the default), AE (adverse events) or CM (medications).") var domain: SDTMDomain?
+    @Option(help: "With --format sdtm: QS (scores, the default), AE (adverse events), CM (medications), VS (vital signs), LB (laboratory) or EG (ECG).") var domain: SDTMDomain?
     @Option(help: ArgumentHelp("Write to this file (0600) instead of standard output.", valueName: "FILE")) var out: String?
     @OptionGroup var globals: GlobalOptions
 
     /// The SDTM domains this export writes.
-    enum SDTMDomain: String, ExpressibleByArgument, CaseIterable { case QS, AE, CM }
+    enum SDTMDomain: String, ExpressibleByArgument, CaseIterable { case QS, AE, CM, VS, LB, EG }
 
     func validate() throws {
         if domain != nil && format != .sdtm { throw ValidationError("--domain goes with --format sdtm.") }
@@ -109,6 +109,9 @@ struct ExportCommand: SessionCommand {
         switch domain {
         case .AE?: (header, rows) = (SafetyExport.Domain.adverseEvents.header, { SafetyExport.rows($0, domain: .adverseEvents, context: context) })
         case .CM?: (header, rows) = (SafetyExport.Domain.medications.header, { SafetyExport.rows($0, domain: .medications, context: context) })
+        case .VS?, .LB?, .EG?:
+            let name = domain?.rawValue ?? ""
+            (header, rows) = (MeasureExport.header(name), { MeasureExport.rows($0, domain: name, context: context) })
         case .QS?, nil: (header, rows) = (format.header, { ScoreExport.rows($0, format: format, context: context) })
         }
         // One participant at a time: a large site's export is written as it is read, never held whole.

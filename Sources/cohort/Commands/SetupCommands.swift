@@ -80,7 +80,7 @@ struct DemoCommand: SessionCommand {
 
 /// `cohort scales`: every rating scale's code (what protocol files and `cohort score` name), items and ranges.
 struct ScalesCommand: SessionCommand {
-    static let configuration = CommandConfiguration(commandName: "scales", abstract: "Every rating scale's code, items and ranges.")
+    static let configuration = CommandConfiguration(commandName: "scales", abstract: "Every rating scale's code, items and ranges, and every measure's unit and ranges.")
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
@@ -92,7 +92,10 @@ struct ScalesCommand: SessionCommand {
             let items = Columns.render(scale.items.map { ["  " + $0.code, "\($0.min)–\($0.max)", $0.name] })
             return head + "\n" + items
         }
-        Session.print(scales.joined(separator: "\n\n"))
+        let measures = Columns.render([["  CODE", "NAME", "UNIT", "DOMAIN", "PLAUSIBLE", "NORMAL", "DECIMALS"]] + session.scales.measures.map {
+            ["  " + $0.code, $0.name, $0.unit, $0.domain, $0.plausible.description, $0.normal?.description ?? "none", String($0.decimals)]
+        })
+        Session.print(scales.joined(separator: "\n\n") + "\n\nMeasures (cohort measure; a protocol's ranges override the normal range):\n" + measures)
     }
 }
 

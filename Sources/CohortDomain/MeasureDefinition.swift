@@ -1,0 +1,139 @@
+import Foundation
+
+/// A number as the site writes it (`37.2`, `110`, `0.85`): exact decimal arithmetic, so a flag at a range
+/// end or a rise from baseline never depends on binary rounding. Written in JSON as a number.
+public struct Quantity: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The exact value.
+    public let value: Decimal
+
+    /// The quantity `value`.
+    public init(_ value: Decimal) { self.value = value }
+
+    /// Reads `-12`, `37.2`, `0.85`: an optional minus, digits, an optional point and digits (no exponent,
+    /// no grouping, at most 6 decimals and 12 digits in all); nil otherwise.
+    public init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        var index = bytes.first == UInt8(ascii: "-") ? 1 : 0
+        let digitsStart = index
+        while index < bytes.count, (48...57).contains(bytes[index]) { index += 1 }
+        let whole = index - digitsStart
+        var fraction = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < bytes.count, (48...57).contains(bytes[index]) { index += 1; fraction += 1 }
+            guard fraction > 0 else { return nil }
+        }
+        guard index == bytes.count, whole > 0, fraction <= 6, whole + fraction <= 12,
+              let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+        self.value = value
+    }
+
+    /// Digits after the point, trailing zeros not counted.
+    public var decimals: Int {
+        let text = description
+        guard let point = text.firstIndex(of: ".") else { return 0 }
+        return text[text.index(after: point)...].count
+    }
+
+    /// Plain decimal text (`37.2`, `110`).
+    public var description: String { NSDecimalNumber(decimal: value).stringValue }
+
+    public static func < (a: Quantity, b: Quantity) -> Bool { a.value < b.value }
+
+    /// Reads a JSON number (or the text of one).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self), let quantity = Quantity(text) { self = quantity; return }
+        let number = try container.decode(Double.self)
+        // The shortest text that reads back as the same double is the number as written.
+        guard number.isFinite, let quantity = Quantity(number.description.hasSuffix(".0") ? String(number.description.dropLast(2)) : number.description) else {
+            throw DomainError("\(number) is not a plain decimal number.")
+        }
+        self = quantity
+    }
+
+    /// Writes a JSON number.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+/// A normal range: values at either end are normal; either end may be absent.
+public struct NormalRange: Codable, Sendable, Hashable, CustomStringConvertible {
+    public var low: Quantity?
+    public var high: Quantity?
+
+    /// A range from its ends.
+    public init(low: Quantity?, high: Quantity?) { self.low = low; self.high = high }
+
+    /// Reads `LOW-HIGH` (`3.5-5.0`, `-2-2`); nil when it is not two numbers with LOW ≤ HIGH.
+    public init?(text: String) {
+        let characters = Array(text)
+        guard let separator = characters.indices.dropFirst().first(where: { characters[$0] == "-" }),
+              let low = Quantity(String(characters[..<separator])), let high = Quantity(String(characters[(separator + 1)...])),
+              low <= high else { return nil }
+        self.init(low: low, high: high)
+    }
+
+    /// The file form: `[low, high]`, `null` for an absent end.
+    public init(from decoder: Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        low = try container.decodeIfPresent(Quantity.self)
+        high = try container.decodeIfPresent(Quantity.self)
+        guard container.isAtEnd else { throw DomainError("A normal range is [low, high].") }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.unkeyedContainer()
+        try container.encode(low)
+        try container.encode(high)
+    }
+
+    /// `60–100`, `–40`, `≥ 60`.
+    public var description: String { "\(low?.description ?? "")–\(high?.description ?? "")" }
+
+    /// `low`, `high` or `normal` for `value`.
+    public func flag(_ value: Quantity) -> MeasureFlag {
+        if let low, value < low { return .low }
+        if let high, high < value { return .high }
+        return .normal
+    }
+}
+
+/// Where a result stands against its normal range.
+public enum MeasureFlag: String, Codable, Sendable, CaseIterable { case normal, low, high }
+
+/// A vital sign, lab test or ECG measure as data (`Resources/measures/`): adding one needs no code.
+public struct MeasureDefinition: Codable, Sendable, Hashable {
+    /// Test code (`SYSBP`, `ALT`): what protocols, commands and exports name it by.
+    public var code: String
+    /// Full name (at most 40 ASCII characters: it is the SDTM test name).
+    public var name: String
+    /// The unit results are in (`mmHg`, `U/L`), as CDISC writes it.
+    public var unit: String
+    /// Other ways of writing the same unit (`°C` for `C`).
+    public var unitAliases: [String]?
+    /// The SDTM domain of its results: `VS` (vital signs), `LB` (laboratory) or `EG` (ECG).
+    public var domain: String
+    /// Digits allowed after the point.
+    public var decimals: Int
+    /// Values outside are refused as typos.
+    public var plausible: NormalRange
+    /// The normal range when neither the result nor the protocol gives one; absent for measures without
+    /// one (weight).
+    public var normal: NormalRange?
+
+    /// True when `text` names this measure's unit.
+    public func isUnit(_ text: String) -> Bool { text == unit || (unitAliases ?? []).contains(text) }
+
+    /// Problems that make the definition unusable; empty when sound.
+    public func problems() -> [String] {
+        var found: [String] = []
+        if !["VS", "LB", "EG"].contains(domain) { found.append("measure \(code) has domain \(domain); use VS, LB or EG") }
+        if !(0...6).contains(decimals) { found.append("measure \(code) has \(decimals) decimals; use 0 to 6") }
+        if plausible.low == nil || plausible.high == nil { found.append("measure \(code) needs both ends of its plausible range") }
+        if name.count > 40 || !name.allSatisfy(\.isASCII) { found.append("measure \(code) name is not at most 40 ASCII characters") }
+        return found
+    }
+}

@@ -1,0 +1,165 @@
+/// One result of a measure at a visit (PRODUCT.md §8): a value in the measure's unit, or not done with a
+/// reason; the laboratory's own normal range when it gave one; the investigator's assessment once given.
+public struct Measurement: Codable, Sendable, Equatable {
+    public var visit: String
+    /// The measure's code.
+    public var test: String
+    /// Nil when not done.
+    public var value: Quantity?
+    /// The measure's unit (as CDISC writes it).
+    public var unit: String
+    /// The day it was measured (the visit's completion date unless given).
+    public var date: CivilDate
+    /// The laboratory's normal range for this result, when it gave one.
+    public var range: NormalRange?
+    /// Why it was not done.
+    public var notDone: String?
+    /// The investigator's clinical-significance assessment of an out-of-range result.
+    public var assessment: SignificanceAssessment?
+
+    /// Creates a result.
+    public init(visit: String, test: String, value: Quantity?, unit: String, date: CivilDate, range: NormalRange? = nil,
+                notDone: String? = nil, assessment: SignificanceAssessment? = nil) {
+        self.visit = visit; self.test = test; self.value = value; self.unit = unit; self.date = date; self.range = range
+        self.notDone = notDone; self.assessment = assessment
+    }
+}
+
+/// Clinically significant or not: the investigator's word on a value outside its normal range.
+public enum Significance: String, Codable, Sendable, CaseIterable { case cs, ncs }
+
+/// An assessment, who gave it and when.
+public struct SignificanceAssessment: Codable, Sendable, Equatable {
+    public var significance: Significance
+    public var comment: String?
+    public var date: CivilDate
+    public var user: String
+
+    /// Creates one.
+    public init(significance: Significance, comment: String?, date: CivilDate, user: String) {
+        self.significance = significance; self.comment = comment; self.date = date; self.user = user
+    }
+}
+
+/// What a new result gives (`cohort measure`, the entry screen).
+public struct MeasureEntry: Equatable, Sendable {
+    public var test: String
+    /// The value, or nil with `notDone`.
+    public var value: Quantity?
+    public var notDone: String?
+    /// The unit as written (nil: the measure's).
+    public var unit: String?
+    /// The laboratory's normal range.
+    public var range: NormalRange?
+    /// Nil: the visit's completion date (or, for a correction, the date already saved).
+    public var date: CivilDate?
+
+    /// Creates one.
+    public init(test: String, value: Quantity?, notDone: String? = nil, unit: String? = nil, range: NormalRange? = nil, date: CivilDate? = nil) {
+        self.test = test; self.value = value; self.notDone = notDone; self.unit = unit; self.range = range; self.date = date
+    }
+}
+
+/// A result read against its ranges and the protocol's alerts, as the data stands.
+public struct MeasureReading: Sendable, Equatable {
+    public let measurement: Measurement
+    /// The normal range used: the result's, else the protocol's, else the definition's (nil when none).
+    public let range: NormalRange?
+    /// `low`, `high` or `normal`; nil when not done.
+    public let flag: MeasureFlag?
+    /// A protocol alert holds.
+    public let alert: Bool
+
+    /// True when the investigator's assessment is awaited (out of range, not assessed yet).
+    public var awaitsAssessment: Bool { (flag == .low || flag == .high) && measurement.assessment == nil }
+}
+
+extension Participant {
+    /// Every result of this participant read against its ranges and alerts, in visit (protocol) order then
+    /// by test.
+    public func measureReadings(_ studyProtocol: StudyProtocol, catalog: ScaleCatalog) -> [MeasureReading] {
+        let order = Dictionary(studyProtocol.visits.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
+        return measurements.sorted { (order[$0.visit] ?? .max, $0.test) < (order[$1.visit] ?? .max, $1.test) }
+            .map { reading($0, studyProtocol: studyProtocol, catalog: catalog) }
+    }
+
+    /// One result read against its ranges and alerts.
+    public func reading(_ measurement: Measurement, studyProtocol: StudyProtocol, catalog: ScaleCatalog) -> MeasureReading {
+        let range = measurement.range ?? studyProtocol.ranges[measurement.test] ?? catalog.measure(measurement.test)?.normal
+        guard let value = measurement.value else { return MeasureReading(measurement: measurement, range: range, flag: nil, alert: false) }
+        let baseline = studyProtocol.baselineVisit.flatMap { baseline in
+            measurements.first { $0.visit == baseline.code && $0.test == measurement.test }?.value
+        }
+        let alert = studyProtocol.alerts.contains { $0.test == measurement.test && $0.holds(value, upper: range?.high, baseline: baseline) }
+        return MeasureReading(measurement: measurement, range: range, flag: range?.flag(value) ?? .normal, alert: alert)
+    }
+
+    /// The result of `test` at `visit`, if recorded.
+    public func measurement(visit: String, test: String) -> Measurement? {
+        measurements.first { $0.visit == visit && $0.test == test }
+    }
+
+    /// Records (or, with a reason, corrects) results at a completed visit. Every entry is checked before
+    /// any is kept: one refusal keeps none. A corrected value loses its assessment (it was of the old value).
+    public mutating func recordMeasures(visit code: String, _ entries: [MeasureEntry], reason: String?, studyProtocol: StudyProtocol,
+                                        catalog: ScaleCatalog, today: CivilDate) throws -> String? {
+        let planned = try plannedVisit(code, studyProtocol)
+        guard planned.status == .completed, let completed = planned.record.completedDate else {
+            throw DomainError("\(subject) \(code) is \(planned.status.rawValue): complete it first, then record its measures.")
+        }
+        guard !entries.isEmpty else { throw DomainError("No measure was given.") }
+        var why: String?
+        var updated = measurements
+        for entry in entries {
+            let definition = try catalog.measureDefinition(entry.test)
+            if let unit = entry.unit, !definition.isUnit(unit) {
+                throw DomainError("\(definition.code) is recorded in \(definition.unit), not \(Text.shown(unit)); convert the value to \(definition.unit).")
+            }
+            if let value = entry.value {
+                guard entry.notDone == nil else { throw DomainError("Give \(definition.code) a value or --not-done with a reason, not both.") }
+                if let low = definition.plausible.low, let high = definition.plausible.high, value < low || high < value {
+                    throw DomainError("\(definition.code) \(value) \(definition.unit) is outside \(low)–\(high), what is possible: a typo? Enter the value again.")
+                }
+                if value.decimals > definition.decimals {
+                    throw DomainError("\(definition.code) is recorded to \(Text.count(definition.decimals, "decimal")); \(value) has \(value.decimals).")
+                }
+            }
+            let notDone = try FreeText.optional(entry.notDone, what: "reason \(definition.code) was not done")
+            if entry.value == nil && notDone == nil {
+                throw DomainError("Give \(definition.code) a value, or --not-done with the reason it was not done.")
+            }
+            let existing = updated.firstIndex { $0.visit == code && $0.test == definition.code }
+            let date = entry.date ?? existing.map { updated[$0].date } ?? completed
+            if date > today { throw DomainError("The date \(date) of \(definition.code) is after today (\(today)).") }
+            if date < consentDate { throw DomainError("The date \(date) of \(definition.code) is before \(subject)'s consent (\(consentDate)).") }
+            var result = Measurement(visit: code, test: definition.code, value: entry.value, unit: definition.unit, date: date,
+                                     range: entry.range ?? existing.flatMap { updated[$0].range }, notDone: notDone)
+            if let existing {
+                let before = updated[existing]
+                result.assessment = before.value == result.value && before.range == result.range ? before.assessment : nil
+                guard result != before else { throw DomainError("\(subject) \(code) \(definition.code) already reads so: nothing to change.") }
+                why = try FreeText.required(reason, what: "reason for changing \(definition.code) at \(code) (it is saved)")
+                updated[existing] = result
+            } else {
+                updated.append(result)
+            }
+        }
+        measurements = updated
+        return try why ?? FreeText.optional(reason, what: "reason")
+    }
+
+    /// Records the investigator's assessment of an out-of-range result.
+    public mutating func assessMeasure(visit code: String, test: String, _ significance: Significance, comment: String?,
+                                       studyProtocol: StudyProtocol, catalog: ScaleCatalog, today: CivilDate, user: String) throws -> String? {
+        guard let index = measurements.firstIndex(where: { $0.visit == code && $0.test == test }) else {
+            throw DomainError("\(subject) has no \(Text.shown(test)) result at \(Text.shown(code)).")
+        }
+        let reading = reading(measurements[index], studyProtocol: studyProtocol, catalog: catalog)
+        guard reading.flag == .low || reading.flag == .high else {
+            throw DomainError("\(subject) \(code) \(test) is \(reading.flag?.rawValue ?? "not done"): only a value outside its normal range is assessed.")
+        }
+        measurements[index].assessment = SignificanceAssessment(significance: significance,
+                                                                comment: try FreeText.optional(comment, what: "comment"), date: today, user: user)
+        return nil
+    }
+}

@@ -1,0 +1,69 @@
+import CohortDomain
+
+/// Vital signs, lab values and ECG measures on screen (PRODUCT.md §8): entered after a visit's scales (or
+/// with `V`), each value's flag shown as it is typed; `C` records the investigator's assessment of an
+/// out-of-range value, and a clinically significant one offers its adverse event.
+extension AppState {
+    /// What field `index` of a measures form says as typed: its flag against the range that will be used,
+    /// and an alert, e.g. `HIGH (normal 60–100), ALERT`; nil for other forms and fields.
+    public func measureNote(_ form: RecordForm, field index: Int) -> String? {
+        guard case .measures(let visit) = form.kind, form.fields.indices.contains(index),
+              let value = Quantity(form.fields[index].text.trimmingCharacters(in: .whitespaces)),
+              let data, let participant = data.participants[form.subject], let studyProtocol = data.context.protocols[participant.study],
+              let definition = data.context.scales.measure(form.fields[index].label) else { return nil }
+        var trial = participant
+        let saved = participant.measurement(visit: visit, test: definition.code)
+        trial.measurements.removeAll { $0.visit == visit && $0.test == definition.code }
+        trial.measurements.append(Measurement(visit: visit, test: definition.code, value: value, unit: definition.unit,
+                                              date: saved?.date ?? today, range: saved?.range))
+        guard let appended = trial.measurements.last else { return nil }
+        let reading = trial.reading(appended, studyProtocol: studyProtocol, catalog: data.context.scales)
+        let flag = reading.flag.map { $0 == .normal ? "normal" : $0.rawValue.uppercased() } ?? ""
+        return flag + (reading.range.map { " (normal \($0))" } ?? "") + (reading.alert ? ", ALERT" : "")
+    }
+
+    /// Asks which out-of-range result is assessed (the first awaiting one filled in), and how.
+    func assessPrompt(_ participant: Participant, studyProtocol: StudyProtocol) -> Prompt {
+        let awaiting = data.map { participant.measureReadings(studyProtocol, catalog: $0.context.scales).filter(\.awaitsAssessment) } ?? []
+        let first = awaiting.first.map { "\($0.measurement.visit) \($0.measurement.test)" } ?? ""
+        let others = awaiting.map { "\($0.measurement.visit) \($0.measurement.test) \($0.measurement.value?.description ?? "")" }
+        return Prompt(.assess(subject: participant.subject), title: "Clinical significance of an out-of-range value of \(participant.subject)",
+                      fields: [Prompt.Field("Result", first, hint: others.isEmpty ? "VISIT TEST; none awaits" : Text.shown(others.joined(separator: ", "), longest: 50)),
+                               Prompt.Field("Assessment", hint: "cs: clinically significant; ncs: not"),
+                               Prompt.Field("Comment", hint: "optional")])
+    }
+
+    /// The change an assessment prompt asks for; a clinically significant value also readies the adverse
+    /// event form, opened once the assessment is saved.
+    mutating func assessChange(_ prompt: Prompt, subject: String) -> Result<Change, DomainError> {
+        let named = prompt.value(0).split(separator: " ").map { $0.uppercased() }
+        guard named.count == 2 else { return .failure(DomainError("Name the result as VISIT TEST, e.g. W2 HR.")) }
+        guard let significance = Significance(rawValue: prompt.value(1).lowercased()) else {
+            return .failure(DomainError("Assessment: cs (clinically significant) or ncs (not)."))
+        }
+        offeredForm = nil
+        if significance == .cs, let participant = data?.participants[subject], let result = participant.measurement(visit: named[0], test: named[1]),
+           let studyProtocol = data?.context.protocols[participant.study], let catalog = data?.context.scales {
+            let reading = participant.reading(result, studyProtocol: studyProtocol, catalog: catalog)
+            var form = RecordForm.newAdverseEvent(subject: subject, today: today, now: now)
+            form.fields[0].text = "\(catalog.measure(named[1])?.name ?? named[1]) \(reading.flag == .low ? "decreased" : "increased")"
+            form.fields[1].text = result.date.description
+            offeredForm = form
+        }
+        return .success(.assess(subject: subject, visit: named[0], test: named[1], significance: significance,
+                                comment: prompt.value(2).isEmpty ? nil : prompt.value(2)))
+    }
+
+    /// After measures are saved: what awaits the investigator, and any alert, in words.
+    mutating func measuresSaved(_ visit: String, participant: Participant) {
+        guard let data, let studyProtocol = data.context.protocols[participant.study] else { return }
+        let readings = participant.measureReadings(studyProtocol, catalog: data.context.scales).filter { $0.measurement.visit == visit }
+        let alerts = readings.filter(\.alert).map { "\($0.measurement.test) \($0.measurement.value?.description ?? "")" }
+        let awaiting = readings.filter(\.awaitsAssessment).map { "\($0.measurement.test) \($0.measurement.value?.description ?? "")" }
+        if !alerts.isEmpty {
+            status = StatusLine("Saved. ALERT \(participant.subject) \(visit): \(alerts.joined(separator: ", ")) — tell the PI; C assesses.", .urgent)
+        } else if !awaiting.isEmpty {
+            status = StatusLine("Saved. Out of range at \(participant.subject) \(visit): \(awaiting.joined(separator: ", ")) — C in the participant view assesses.", .error)
+        }
+    }
+}
