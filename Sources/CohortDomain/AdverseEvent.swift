@@ -85,6 +85,32 @@ public struct AdverseEvent: Codable, Sendable, Equatable {
 
     /// Open: not ended yet.
     public var isOngoing: Bool { end == nil }
+
+    /// The rules of §7 that hold within the event itself, each broken one as a sentence: checked before a
+    /// save and when a file is read (a file that breaks one is unusable, as a forged score is).
+    public func brokenRules() -> [String] {
+        var broken: [String] = []
+        let death = criteria.contains(.death)
+        if outcome == .fatal && !death { broken.append("Outcome fatal needs the seriousness criterion death (--serious death).") }
+        if death && outcome != .fatal { broken.append("The criterion death needs the outcome fatal (--outcome fatal).") }
+        if end != nil && !outcome.hasEnded {
+            broken.append("An end date goes with the outcome recovered, recovered-with-sequelae or fatal, not \(outcome.rawValue).")
+        }
+        if end == nil && outcome.hasEnded { broken.append("The outcome \(outcome.rawValue) needs the end date (--end YYYY-MM-DD).") }
+        if let end, end < onset { broken.append("The end \(end) is before the onset \(onset).") }
+        if let grade {
+            if !(1...5).contains(grade) { broken.append("CTCAE grade \(grade) is not 1 to 5.") }
+            if grade == 5 && outcome != .fatal { broken.append("Grade 5 is death: it needs the outcome fatal.") }
+        }
+        if Set(criteria).count != criteria.count { broken.append("A seriousness criterion is given twice.") }
+        if aware.date < onset { broken.append("Awareness \(aware) is before the onset date \(onset).") }
+        if reports.first?.followUp == true { broken.append("\(id) has a follow-up report before its initial one.") }
+        if reports.filter({ !$0.followUp }).count > 1 { broken.append("\(id) has two initial reports.") }
+        if zip(reports, reports.dropFirst()).contains(where: { $1.at < $0.at }) { broken.append("\(id)'s reports are not in time order.") }
+        if let first = reports.first, first.at < aware { broken.append("\(id) was reported before the site was aware of it.") }
+        if followUpPending && initialReport == nil { broken.append("\(id) has a follow-up pending without an initial report.") }
+        return broken
+    }
 }
 
 /// What one study's protocol says about safety reporting: the hours to the initial report, the terms of
@@ -133,9 +159,9 @@ public struct SafetyRules: Sendable, Equatable {
 /// "Whole words" as §7 means it: a word is a run of letters and digits; the listed term's words appear
 /// consecutively as whole words of the text, ignoring case.
 public enum WholeWords {
-    /// The words of `text`, lowercased.
+    /// The words of `text`, lowercased, with compatibility forms folded (a full-width `ｓ` is `s`).
     public static func words(_ text: String) -> [Substring] {
-        text.lowercased().split { !($0.isLetter || $0.isNumber) }
+        text.precomposedStringWithCompatibilityMapping.lowercased().split { !($0.isLetter || $0.isNumber) }
     }
 
     /// True when `term`'s words appear consecutively among `text`'s.
@@ -145,3 +171,5 @@ public enum WholeWords {
         return (0...(have.count - wanted.count)).contains { start in have[start..<start + wanted.count].elementsEqual(wanted) }
     }
 }
+
+import Foundation

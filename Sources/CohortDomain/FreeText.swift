@@ -12,6 +12,16 @@ public enum FreeText {
         return try checked(trimmed, what: what)
     }
 
+    /// Like `required`, for a name that is matched against lists (an AE term, a medication): invisible
+    /// characters (a soft hyphen, a zero-width space) are refused too, since they would hide it from a match.
+    public static func name(_ text: String?, what: String) throws -> String {
+        let checked = try required(text, what: what)
+        guard !checked.unicodeScalars.contains(where: { $0.properties.generalCategory == .format }) else {
+            throw DomainError("The \(what) holds invisible characters (a soft hyphen or zero-width space); type it plainly.")
+        }
+        return checked
+    }
+
     /// Trims `text` (nil stays nil) and refuses control characters or excess length.
     public static func optional(_ text: String?, what: String) throws -> String? {
         guard let text else { return nil }

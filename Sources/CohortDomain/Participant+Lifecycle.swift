@@ -148,8 +148,12 @@ extension Participant {
             guard category == .adverseEvent || category == .death else {
                 throw DomainError("An adverse event is linked only to a withdrawal for adverse-event or death, not \(category.rawValue).")
             }
-            guard adverseEvents.contains(where: { $0.id == adverseEvent }) else {
+            guard let event = adverseEvents.first(where: { $0.id == adverseEvent }) else {
                 throw DomainError("\(subject) has no adverse event \(Text.shown(adverseEvent)); `cohort ae list \(subject)` lists them.")
+            }
+            if date < event.onset { throw DomainError("\(adverseEvent) began on \(event.onset), after the withdrawal date \(date): it cannot have led to it.") }
+            if category == .death && event.outcome != .fatal {
+                throw DomainError("\(adverseEvent) has outcome \(event.outcome.rawValue): a withdrawal for death links a fatal adverse event (ae update … --outcome fatal --serious death).")
             }
         }
         guard !status.hasLeft else {

@@ -56,7 +56,7 @@ extension Participant {
         guard let onset = draft.onset else { throw DomainError("An adverse event needs its onset date (--onset YYYY-MM-DD).") }
         guard let severity = draft.severity else { throw DomainError("An adverse event needs its severity: mild, moderate or severe.") }
         var event = AdverseEvent(
-            id: "AE\(adverseEvents.count + 1)", term: try FreeText.required(draft.term, what: "adverse event term"), onset: onset,
+            id: "AE\(adverseEvents.count + 1)", term: try FreeText.name(draft.term, what: "adverse event term"), onset: onset,
             end: draft.end, severity: severity, grade: draft.grade, criteria: draft.criteria ?? [], related: draft.related,
             action: draft.action ?? .none, outcome: draft.outcome ?? .notRecovered, aware: draft.aware ?? now, visit: draft.visit,
             reports: [], followUpPending: false)
@@ -75,7 +75,7 @@ extension Participant {
         let index = try adverseEventIndex(id)
         let before = adverseEvents[index]
         var event = before
-        if let term = draft.term { event.term = try FreeText.required(term, what: "adverse event term") }
+        if let term = draft.term { event.term = try FreeText.name(term, what: "adverse event term") }
         if let onset = draft.onset { event.onset = onset }
         if let end = draft.end { event.end = end }
         if draft.clearEnd { event.end = nil }
@@ -87,9 +87,14 @@ extension Participant {
         if let outcome = draft.outcome { event.outcome = outcome }
         if let visit = draft.visit { event.visit = visit }
         let rules = SafetyRules(studyProtocol)
-        // Becoming serious (or newly of special interest) is when the site learns it: the clock starts anew.
-        if (!before.isSerious && event.isSerious) || (!rules.needsReport(before) && rules.needsReport(event)) { event.aware = draft.aware ?? now }
+        // Becoming serious (or newly of special interest) is when the site learns it: the clock starts anew,
+        // unless the sponsor already has a report of it (the change then makes a follow-up pending).
+        let becameReportable = (!before.isSerious && event.isSerious) || (!rules.needsReport(before) && rules.needsReport(event))
+        if becameReportable && event.initialReport == nil { event.aware = draft.aware ?? now }
         else if let aware = draft.aware { event.aware = aware }
+        if let initial = event.initialReport, initial.at < event.aware {
+            throw DomainError("Awareness \(event.aware) would be after \(id)'s initial report (\(initial.at)): the site knew of it by then.")
+        }
         guard event != before else { throw DomainError("\(id) already reads so: nothing to change.") }
         try check(event, studyProtocol: studyProtocol, today: today, now: now)
         if event.initialReport != nil { event.followUpPending = true }
@@ -111,6 +116,9 @@ extension Participant {
         if now < sent { throw DomainError("A report at \(sent) would be after now (\(now)); give the time it was sent.") }
         if followUp {
             guard event.initialReport != nil else { throw DomainError("\(id) has no initial report yet; send that first (without --follow-up).") }
+            if let last = event.reports.last, sent < last.at {
+                throw DomainError("A follow-up at \(sent) would be before \(id)'s last report (\(last.at)); give the time it was sent.")
+            }
             event.followUpPending = false
         } else {
             if let initial = event.initialReport {
@@ -164,33 +172,17 @@ extension Participant {
         if event.onset < consentDate {
             throw DomainError("The onset \(event.onset) is before \(subject)'s consent (\(consentDate)): that is medical history, not an adverse event.")
         }
-        if let end = event.end {
-            if end < event.onset { throw DomainError("The end \(end) is before the onset \(event.onset).") }
-            if end > today { throw DomainError("The end \(end) is after today (\(today)); an event ends when it has ended.") }
-        }
-        if event.aware.date < event.onset { throw DomainError("Awareness \(event.aware) is before the onset date \(event.onset).") }
+        // The rules within the event first (end before onset, awareness before onset, fatal and death, …).
+        if let broken = event.brokenRules().first { throw DomainError(broken) }
+        if let end = event.end, end > today { throw DomainError("The end \(end) is after today (\(today)); an event ends when it has ended.") }
         if now < event.aware { throw DomainError("Awareness \(event.aware) is after now (\(now)).") }
-        let death = event.criteria.contains(.death)
-        if event.outcome == .fatal && !death { throw DomainError("Outcome fatal needs the seriousness criterion death (--serious death).") }
-        if death && event.outcome != .fatal { throw DomainError("The criterion death needs the outcome fatal (--outcome fatal).") }
-        if event.end != nil && !event.outcome.hasEnded {
-            throw DomainError("An end date goes with the outcome recovered, recovered-with-sequelae or fatal, not \(event.outcome.rawValue).")
-        }
-        if event.end == nil && event.outcome.hasEnded {
-            throw DomainError("The outcome \(event.outcome.rawValue) needs the end date (--end YYYY-MM-DD).")
-        }
-        if let grade = event.grade {
-            if !(1...5).contains(grade) { throw DomainError("CTCAE grade \(grade) is not 1 to 5.") }
-            if grade == 5 && event.outcome != .fatal { throw DomainError("Grade 5 is death: it needs the outcome fatal.") }
-        }
-        if Set(event.criteria).count != event.criteria.count { throw DomainError("A seriousness criterion is given twice.") }
-        if let visit = event.visit, studyProtocol.visit(visit) == nil {
-            throw DomainError("\(studyProtocol.id) has no visit \(Text.shown(visit)).")
+        if let code = event.visit, self.visit(code) == nil {
+            throw DomainError("\(subject) has no visit \(Text.shown(code)) on its schedule\(studyProtocol.visit(code) == nil ? "" : " (it is in \(studyProtocol.id), not scheduled for \(subject))").")
         }
     }
 
     private func apply(_ draft: MedicationDraft, to medication: inout Medication) throws {
-        if let name = draft.name { medication.name = try FreeText.required(name, what: "medication name") }
+        if let name = draft.name { medication.name = try FreeText.name(name, what: "medication name") }
         if let start = draft.start { medication.start = start }
         if let end = draft.end { medication.end = end }
         if draft.clearEnd { medication.end = nil }
@@ -204,6 +196,7 @@ extension Participant {
 
     private func check(_ medication: Medication, today: CivilDate) throws {
         if medication.start > today { throw DomainError("The start \(medication.start) is after today (\(today)); enter the real date.") }
+        if medication.start.year < birthYear { throw DomainError("The start \(medication.start) is before \(subject) was born (\(birthYear)).") }
         if let end = medication.end {
             if end < medication.start { throw DomainError("The end \(end) is before the start \(medication.start).") }
             if end > today { throw DomainError("The end \(end) is after today (\(today)); a medication ends when it has stopped.") }

@@ -49,11 +49,16 @@ extension Participant {
             if let problem = Text.problem(event.term, what: "the term of \(event.id.prefix(16))", longest: FreeText.maximumLength) { found.append(problem) }
             if let grade = event.grade, !(1...5).contains(grade) { found.append("\(event.id.prefix(16)) has grade \(grade)") }
             if let visit = event.visit, !codes.contains(visit) { found.append("\(event.id.prefix(16)) refers to visit \(visit.prefix(16)), which is not in protocol \(study)") }
-            if event.reports.first?.followUp == true { found.append("\(event.id.prefix(16)) has a follow-up report before its initial one") }
+            if event.onset < consentDate { found.append("\(event.id.prefix(16)) began before consent") }
+            found += event.brokenRules()
+            if event.term.unicodeScalars.contains(where: { $0.properties.generalCategory == .format }) {
+                found.append("the term of \(event.id.prefix(16)) holds invisible characters")
+            }
         }
         for (index, medication) in medications.enumerated() {
             if medication.id != "CM\(index + 1)" { found.append("medication \(index + 1) is named \(medication.id.prefix(16)), not CM\(index + 1)") }
             if let problem = Text.problem(medication.name, what: "the name of \(medication.id.prefix(16))", longest: FreeText.maximumLength) { found.append(problem) }
+            if let end = medication.end, end < medication.start { found.append("\(medication.id.prefix(16)) ends before it starts") }
         }
         var measured = Set<String>()
         for measurement in measurements {

@@ -47,9 +47,16 @@ public struct ParticipantJSON: Encodable {
     let visits: [Visit]
     let scores: [Score]
     let unacknowledgedUrgentFlags: [VisitFlag]
+    let adverseEvents: [AdverseEventsJSON.Entry]
+    let medications: [MedicationsJSON.Entry]
+    let measures: [MeasuresJSON.Entry]
 
-    /// The document for `participant` as of `today`.
-    public init(_ participant: Participant, context: StudyContext, today: CivilDate) {
+    /// The document for `participant` as of `today`, report clocks read at `now` on `zone`'s clock.
+    public init(_ participant: Participant, context: StudyContext, today: CivilDate, now: Moment, zone: TimeZone) {
+        let safety = SafetyLines(participant, context: context, now: now, zone: zone)
+        adverseEvents = safety.events.map(AdverseEventsJSON.Entry.init)
+        medications = safety.medications.map(MedicationsJSON.Entry.init)
+        measures = safety.readings.map { MeasuresJSON.Entry(subject: participant.subject, reading: $0) }
         subject = participant.subject; initials = participant.initials; birthYear = participant.birthYear
         sex = participant.sex; study = participant.study; arm = participant.arm
         randomization = participant.randomization?.number; randomized = participant.randomization?.date
@@ -81,7 +88,7 @@ public struct ParticipantJSON: Encodable {
 /// `cohort show`: the participant as readable text.
 public enum ParticipantText {
     /// Details, visit timeline, scores and open urgent flags.
-    public static func render(_ participant: Participant, context: StudyContext, today: CivilDate) -> String {
+    public static func render(_ participant: Participant, context: StudyContext, today: CivilDate, now: Moment, zone: TimeZone) -> String {
         var lines = ["\(participant.subject)  \(participant.initials)  born \(participant.birthYear)  sex \(participant.sex.rawValue)  \(participant.study)  \(participant.allocation)",
                      "Consent \(participant.consentDate)  Baseline \(participant.baselineDate)  Day 1 \(context.protocols[participant.study].map(participant.origin) ?? participant.baselineDate)  Status \(participant.status.rawValue)"
                         + (participant.exit.map { " on \($0.date) (\($0.reason))" } ?? "")]
@@ -115,6 +122,27 @@ public enum ParticipantText {
                              + (administration.notDoneReason.map { " (\($0))" } ?? "") + flags)
             }
         }
+        let safety = SafetyLines(participant, context: context, now: now, zone: zone)
+        if !safety.events.isEmpty { lines += ["", "Adverse events", AdverseEventsText.render(safety.events, now: now)] }
+        if !safety.medications.isEmpty { lines += ["", "Medications", MedicationsText.render(safety.medications)] }
+        if !safety.readings.isEmpty { lines += ["", "Measures", MeasuresText.render(safety.readings.map { (participant.subject, $0) })] }
         return lines.joined(separator: "\n")
     }
 }
+
+/// A participant's adverse events, medications and measures as the lists show them.
+struct SafetyLines {
+    let events: [AdverseEventLine]
+    let medications: [MedicationLine]
+    let readings: [MeasureReading]
+
+    init(_ participant: Participant, context: StudyContext, now: Moment, zone: TimeZone) {
+        guard let studyProtocol = context.protocols[participant.study] else { events = []; medications = []; readings = []; return }
+        let rules = SafetyRules(studyProtocol), dayOne = participant.origin(studyProtocol)
+        events = participant.adverseEvents.map { AdverseEventLine(subject: participant.subject, event: $0, rules: rules, now: now, zone: zone) }
+        medications = participant.medications.map { MedicationLine(subject: participant.subject, medication: $0, dayOne: dayOne, rules: rules) }
+        readings = participant.measureReadings(studyProtocol, catalog: context.scales)
+    }
+}
+
+import Foundation

@@ -23,7 +23,7 @@ public struct SummaryReport {
     /// Builds the sections from the day's figures and the table (for urgent flags still open and deviation
     /// notes). Every count names what it counts: three to a line under it, or, for a screen `nameWidth`
     /// columns wide, on its line as many as fit.
-    public init(summary: DaySummary, table: ReviewTable, site: String, nameWidth: Int? = nil) {
+    public init(summary: DaySummary, table: ReviewTable, site: String, nameWidth: Int? = nil, now: Moment? = nil) {
         self.summary = summary
         self.site = site
         var sections: [Section] = []
@@ -34,8 +34,12 @@ public struct SummaryReport {
         }
         // Reports owed to the sponsor come right after what cannot wait: the clock is running.
         if !summary.saeReports.isEmpty {
-            sections.append(Section(title: "SAE REPORTS still to send",
-                                    lines: summary.saeReports.map { "\($0.subject) \($0.id): initial report due \($0.due)" }, isSafety: true))
+            // Serious or of special interest; past due at `now` says so.
+            sections.append(Section(title: "REPORTS TO THE SPONSOR still to send",
+                                    lines: summary.saeReports.map { owed in
+                                        let late = now.map { owed.due < $0 } ?? false
+                                        return "\(owed.subject) \(owed.id): initial report " + (late ? "OVERDUE (was due \(owed.due))" : "due \(owed.due)")
+                                    }, isSafety: true))
         }
         sections.append(Section(title: "Adverse events with onset today",
                                 lines: summary.adverseEvents.isEmpty ? ["none"] : summary.adverseEvents.map {

@@ -65,16 +65,53 @@ struct ParticipantScreen {
             y += 1
         }
         y += 1
-        // Scales across visits.
+        // Below the timeline, a list that scrolls (PgDn, PgUp): safety first, then measures, scales, the trail.
+        let width = grid.width - 2
+        var body = safetyLines(participant, studyProtocol: studyProtocol, state: state, width: width)
+        body += measureLines(participant, studyProtocol: studyProtocol, data: data, width: width)
+        body += scaleLines(participant, studyProtocol: studyProtocol, visits: visits, data: data, width: width)
+        if let audit = page.audit, !audit.isEmpty {
+            body.append(BodyLine(text: "", style: .plain))
+            body.append(BodyLine(text: "Audit trail", style: .heading, x: 0))
+            body += audit.map { line in
+                BodyLine(text: "\(line.time.prefix(16).replacingOccurrences(of: "T", with: " ")) \(line.user): \(line.text)", style: Style(.muted))
+            }
+        }
+        let room = area.bottom - y
+        guard room > 0, !body.isEmpty else { return }
+        let overflows = body.count > room
+        let visible = overflows ? room - 1 : room
+        let offset = min(max(0, page.scroll), max(0, body.count - visible))
+        for line in body[offset..<min(body.count, offset + visible)] {
+            grid.put(DisplayWidth.truncate(line.text, to: grid.width - line.x - 1, ellipsis: glyphs.ellipsis), x: line.x, y: y, style: line.style)
+            y += 1
+        }
+        if overflows {
+            let above = offset > 0 ? "\(offset) above" : ""
+            let below = offset + visible < body.count ? "\(body.count - offset - visible) below" : ""
+            grid.put([above, below].filter { !$0.isEmpty }.joined(separator: " \(glyphs.dot) ") + " \(glyphs.dot) PgDn PgUp scroll",
+                     x: 1, y: area.bottom - 1, style: Style(.muted))
+        }
+    }
+
+    /// One line of the scrolling part of the view.
+    struct BodyLine {
+        let text: String
+        let style: Style
+        var x = 1
+    }
+
+    /// Scales across visits: a sparkline, the values, change from baseline.
+    private func scaleLines(_ participant: Participant, studyProtocol: StudyProtocol, visits: [PlannedVisit], data: Snapshot, width: Int) -> [BodyLine] {
         let scales = studyProtocol.visits.flatMap(\.scales).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        for code in scales where y < area.bottom {
-            guard let scale = data.context.scales[code], scale.total || scale.items.count == 1 else { continue }
+        let lines = scales.compactMap { code -> BodyLine? in
+            guard let scale = data.context.scales[code], scale.total || scale.items.count == 1 else { return nil }
             let points: [(String, Int)] = visits.compactMap { visit in
                 guard let administration = participant.administration(visit: visit.code, scale: code) else { return nil }
                 let value = scale.total ? participant.result(of: administration, context: data.context)?.total : administration.items.first ?? nil
                 return value.map { (visit.code, $0) }
             }
-            guard !points.isEmpty else { continue }
+            guard !points.isEmpty else { return nil }
             let range = scale.totalRange ?? (scale.items[0].min...scale.items[0].max)
             let spark = points.map { _, value in
                 let step = Double(value - range.lowerBound) / Double(max(1, range.upperBound - range.lowerBound))
@@ -88,99 +125,80 @@ struct ParticipantScreen {
                 if let percent = result.improvementPercent { line += " (\(ScoreText.percentText(percent)))" }
                 if result.isResponder == true { line += " responder" }
             }
-            grid.put(DisplayWidth.truncate(line, to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y)
-            y += 1
+            return BodyLine(text: line, style: .plain)
         }
-        y = drawMeasures(participant, studyProtocol: studyProtocol, visits: visits.map(\.code), data: data, y: y, bottom: area.bottom, on: &grid)
-        y = drawSafety(participant, studyProtocol: studyProtocol, state: state, y: y, bottom: area.bottom, on: &grid)
-        // Audit trail, newest last, as much as fits.
-        guard y + 2 < area.bottom else { return }
-        y += 1
-        grid.put("Audit trail", x: 0, y: y, style: .heading)
-        y += 1
-        let lines = page.audit ?? []
-        for line in lines.suffix(area.bottom - y) {
-            let text = "\(line.time.prefix(16).replacingOccurrences(of: "T", with: " ")) \(line.user): \(line.text)"
-            grid.put(DisplayWidth.truncate(text, to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y, style: Style(.muted))
-            y += 1
-        }
-    }
-
-    /// Adverse events (open ones first, each with its report clock) and medications (prohibited ones in red);
-    /// returns the next free line.
-    private func drawSafety(_ participant: Participant, studyProtocol: StudyProtocol, state: AppState, y: Int, bottom: Int,
-                            on grid: inout CellGrid) -> Int {
-        var y = y
-        let rules = SafetyRules(studyProtocol)
-        if !participant.adverseEvents.isEmpty, y + 1 < bottom {
-            y += 1
-            grid.put("Adverse events (A adds, E changes, T report sent)", x: 0, y: y, style: .heading)
-            y += 1
-            let events = participant.adverseEvents.filter { $0.end == nil } + participant.adverseEvents.filter { $0.end != nil }
-            for event in events where y < bottom {
-                let line = AdverseEventLine(subject: participant.subject, event: event, rules: rules, now: state.now, zone: state.zone)
-                let seriousness = event.isSerious ? "SERIOUS " + event.criteria.map(\.rawValue).joined(separator: ",") : (line.specialInterest ? "special interest" : "")
-                let parts = [event.id, event.term, "\(event.onset)–\(event.end?.description ?? "")", event.severity.rawValue + (event.grade.map { " g\($0)" } ?? ""),
-                             seriousness, "related \(event.related?.rawValue ?? "?")", event.outcome.rawValue,
-                             line.report == .notRequired ? "" : line.reportText(at: state.now), event.followUpPending ? "follow-up pending" : ""]
-                let pressing = line.report == .due || line.report == .overdue || event.followUpPending
-                grid.put(DisplayWidth.truncate(parts.filter { !$0.isEmpty }.joined(separator: "  "), to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y,
-                         style: pressing ? Style(.danger, bold: line.report == .overdue) : (event.end == nil ? .plain : Style(.muted)))
-                y += 1
-            }
-        }
-        if !participant.medications.isEmpty, y + 1 < bottom {
-            y += 1
-            grid.put("Medications (M adds, E changes)", x: 0, y: y, style: .heading)
-            y += 1
-            let dayOne = participant.origin(studyProtocol)
-            for medication in participant.medications where y < bottom {
-                let line = MedicationLine(subject: participant.subject, medication: medication, dayOne: dayOne, rules: rules)
-                let parts = [medication.id, medication.name, [medication.dose, medication.route, medication.frequency].compactMap { $0 }.joined(separator: " "),
-                             "\(medication.start)–\(medication.end?.description ?? "")", line.category.rawValue,
-                             medication.rescue ? "rescue" : "", line.prohibited ? "PROHIBITED" : ""]
-                grid.put(DisplayWidth.truncate(parts.filter { !$0.isEmpty }.joined(separator: "  "), to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y,
-                         style: line.prohibited ? Style(.danger, bold: true) : (line.category == .prior ? Style(.muted) : .plain))
-                y += 1
-            }
-        }
-        return y
+        return lines.isEmpty ? [] : [BodyLine(text: "", style: .plain), BodyLine(text: "Scales", style: .heading, x: 0)] + lines
     }
 
     /// Each measure across visits: a sparkline within the normal range band, the values with their flags
-    /// (`H`, `L`, `!` an alert), and what awaits the investigator's assessment in red; returns the next line.
-    private func drawMeasures(_ participant: Participant, studyProtocol: StudyProtocol, visits: [String], data: Snapshot, y: Int, bottom: Int,
-                              on grid: inout CellGrid) -> Int {
+    /// (`H`, `L`, `!` an alert), and what awaits the investigator's assessment in red.
+    private func measureLines(_ participant: Participant, studyProtocol: StudyProtocol, data: Snapshot, width: Int) -> [BodyLine] {
         let readings = participant.measureReadings(studyProtocol, catalog: data.context.scales)
-        guard !readings.isEmpty, y + 1 < bottom else { return y }
-        var y = y + 1
-        grid.put("Measures (V enters, C assesses an out-of-range value)", x: 0, y: y, style: .heading)
-        y += 1
+        guard !readings.isEmpty else { return [] }
         let tests = readings.map(\.measurement.test).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        for test in tests where y < bottom {
-            let series = readings.filter { $0.measurement.test == test }
-            let values = series.compactMap(\.measurement.value)
-            let range = series.last?.range
-            // The band: the normal range widened to the values seen.
-            let low = ([range?.low].compactMap { $0 } + values).min()?.value ?? 0
-            let high = ([range?.high].compactMap { $0 } + values).max()?.value ?? 1
-            let spark = series.map { reading -> String in
-                guard let value = reading.measurement.value?.value else { return " " }
-                let step = high > low ? NSDecimalNumber(decimal: (value - low) / (high - low)).doubleValue : 0.5
-                return glyphs.bars[min(glyphs.bars.count - 1, max(0, Int(step * Double(glyphs.bars.count - 1) + 0.5)))]
-            }.joined()
-            let points = series.map { reading -> String in
-                let mark = (reading.flag == .high ? "H" : reading.flag == .low ? "L" : "") + (reading.alert ? "!" : "")
-                return "\(reading.measurement.visit) \(reading.measurement.value?.description ?? "nd")\(mark)"
+        return [BodyLine(text: "", style: .plain), BodyLine(text: "Measures (V enters, C assesses an out-of-range value)", style: .heading, x: 0)]
+            + tests.map { test in
+                let series = readings.filter { $0.measurement.test == test }
+                let values = series.compactMap(\.measurement.value)
+                let range = series.last?.range
+                // The band: the normal range widened to the values seen.
+                let low = ([range?.low].compactMap { $0 } + values).min()?.value ?? 0
+                let high = ([range?.high].compactMap { $0 } + values).max()?.value ?? 1
+                let spark = series.map { reading -> String in
+                    guard let value = reading.measurement.value?.value else { return " " }
+                    let step = high > low ? NSDecimalNumber(decimal: (value - low) / (high - low)).doubleValue : 0.5
+                    return glyphs.bars[min(glyphs.bars.count - 1, max(0, Int(step * Double(glyphs.bars.count - 1) + 0.5)))]
+                }.joined()
+                let points = series.map { reading -> String in
+                    let mark = (reading.flag == .high ? "H" : reading.flag == .low ? "L" : "") + (reading.alert ? "!" : "")
+                    return "\(reading.measurement.visit) \(reading.measurement.value?.description ?? "nd")\(mark)"
+                }
+                let awaiting = series.filter(\.awaitsAssessment).map(\.measurement.visit)
+                // What awaits assessment comes first, so a narrow screen still shows it.
+                let head = "\(DisplayWidth.pad(test, to: 7)) " + (awaiting.isEmpty ? "" : "\(glyphs.warning) assess \(awaiting.joined(separator: ", "))  ")
+                return BodyLine(text: head + "\(spark)  " + points.joined(separator: "  ") + "  \(glyphs.dot) normal \(range?.description ?? "none")",
+                                style: awaiting.isEmpty ? .plain : Style(.danger, bold: true))
             }
-            let awaiting = series.filter(\.awaitsAssessment).map(\.measurement.visit)
-            var line = "\(DisplayWidth.pad(test, to: 7)) \(spark)  " + points.joined(separator: "  ") + "  \(glyphs.dot) normal \(range?.description ?? "none")"
-            if !awaiting.isEmpty { line += "  \(glyphs.warning) assess " + awaiting.joined(separator: ", ") }
-            grid.put(DisplayWidth.truncate(line, to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y,
-                     style: awaiting.isEmpty ? .plain : Style(.danger, bold: true))
-            y += 1
+    }
+
+    /// Adverse events (open ones first, the report clock first on each line) and medications (prohibited
+    /// ones in red).
+    private func safetyLines(_ participant: Participant, studyProtocol: StudyProtocol, state: AppState, width: Int) -> [BodyLine] {
+        var lines: [BodyLine] = []
+        let rules = SafetyRules(studyProtocol)
+        if !participant.adverseEvents.isEmpty {
+            lines += [BodyLine(text: "", style: .plain), BodyLine(text: "Adverse events (A adds, E changes, T report sent)", style: .heading, x: 0)]
+            let all = participant.adverseEvents.map { AdverseEventLine(subject: participant.subject, event: $0, rules: rules, now: state.now, zone: state.zone) }
+            // Reports owed first, then the other open events, then the ended ones.
+            func rank(_ line: AdverseEventLine) -> Int {
+                line.report == .overdue ? 0 : line.report == .due ? 1 : line.event.followUpPending ? 2 : line.event.end == nil ? 3 : 4
+            }
+            for line in all.enumerated().sorted(by: { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }).map(\.element) {
+                let event = line.event
+                let seriousness = event.isSerious ? "SERIOUS " + event.criteria.map(\.rawValue).joined(separator: ",") : (line.specialInterest ? "special interest" : "")
+                let parts = [event.id, event.term, line.report == .notRequired ? "" : line.reportText(at: state.now),
+                             event.followUpPending ? "follow-up pending" : "", seriousness, "\(event.onset)–\(event.end?.description ?? "")",
+                             event.severity.rawValue + (event.grade.map { " g\($0)" } ?? ""), "related \(event.related?.rawValue ?? "?")", event.outcome.rawValue]
+                let pressing = line.report == .due || line.report == .overdue || event.followUpPending
+                lines.append(BodyLine(text: parts.filter { !$0.isEmpty }.joined(separator: "  "),
+                                      style: pressing ? Style(.danger, bold: line.report == .overdue) : (event.end == nil ? .plain : Style(.muted))))
+            }
         }
-        return y
+        if !participant.medications.isEmpty {
+            lines += [BodyLine(text: "", style: .plain), BodyLine(text: "Medications (M adds, E changes)", style: .heading, x: 0)]
+            let dayOne = participant.origin(studyProtocol)
+            let all = participant.medications.map { MedicationLine(subject: participant.subject, medication: $0, dayOne: dayOne, rules: rules) }
+            // Prohibited ones first.
+            for line in all.filter(\.prohibited) + all.filter({ !$0.prohibited }) {
+                let medication = line.medication
+                let parts = [medication.id, medication.name, line.prohibited ? "PROHIBITED" : "",
+                             [medication.dose, medication.route, medication.frequency].compactMap { $0 }.joined(separator: " "),
+                             "\(medication.start)–\(medication.end?.description ?? "")", line.category.rawValue, medication.rescue ? "rescue" : ""]
+                lines.append(BodyLine(text: parts.filter { !$0.isEmpty }.joined(separator: "  "),
+                                      style: line.prohibited ? Style(.danger, bold: true) : (line.category == .prior ? Style(.muted) : .plain)))
+            }
+        }
+        return lines
     }
 }
 

@@ -92,12 +92,16 @@ struct ReviewScreen {
 
 extension ReviewScreen {
     /// The most pressing safety alerts, one line each (reports overdue, then due soonest, then prohibited
-    /// medications), three at most; returns the next free line. The list is kept with the table, so this
+    /// medications), up to a quarter of the screen; returns the next free line. The list is kept with the table, so this
     /// costs a few lines of text per frame, not a pass over the site.
     func drawSafetyAlerts(_ alerts: [SafetyAlert], now: Moment, zone: TimeZone, y: Int, on grid: inout CellGrid) -> Int {
         guard !alerts.isEmpty else { return y }
-        let sorted = alerts.sorted { ($0.due?.minutes ?? .max, $0.subject, $0.record) < ($1.due?.minutes ?? .max, $1.subject, $1.record) }
-        let shown = sorted.count > 3 ? 2 : sorted.count
+        // AE2 before AE10: records in their number's order.
+        func number(_ record: String) -> Int { Int(record.drop { !$0.isNumber }) ?? 0 }
+        let sorted = alerts.sorted { ($0.due?.minutes ?? .max, $0.subject, number($0.record)) < ($1.due?.minutes ?? .max, $1.subject, number($1.record)) }
+        // As many as a quarter of the screen holds (at least three), the most pressing first.
+        let room = max(3, grid.height / 4)
+        let shown = sorted.count > room ? room - 1 : sorted.count
         var y = y
         for alert in sorted.prefix(shown) {
             let text: String, style: Style

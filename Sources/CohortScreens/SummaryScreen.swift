@@ -11,10 +11,10 @@ struct SummaryScreen {
         guard let (summary, items) = state.summary(for: page.day) else { return }
         // One column as wide as the screen while it fits; two on a wide screen when it does not.
         var half = grid.width
-        var report = SummaryReport(summary: summary, table: data.table, site: data.site, nameWidth: half - 3)
+        var report = SummaryReport(summary: summary, table: data.table, site: data.site, nameWidth: half - 3, now: state.now)
         if grid.width >= 100, report.sections.reduce(0, { $0 + 1 + $1.lines.count }) > area.height - 1 {
             half = grid.width / 2
-            report = SummaryReport(summary: summary, table: data.table, site: data.site, nameWidth: half - 3)
+            report = SummaryReport(summary: summary, table: data.table, site: data.site, nameWidth: half - 3, now: state.now)
         }
         drawTitleBar(report.heading, right: weekday(page.day), y: area.top, on: &grid, glyphs: glyphs)
         var y = area.top + 1

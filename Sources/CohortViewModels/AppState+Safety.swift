@@ -20,8 +20,11 @@ extension AppState {
                                                   : RecordForm.newMedication(subject: subject, today: today)
             return openForm(form)
         case .markReportSent:
-            overlay = .prompt(reportPrompt(subject: subject))
-            return []
+            let prompt = reportPrompt(subject: subject)
+            overlay = .prompt(prompt)
+            // Read the participant now, so the prompt checks the report before it is sent.
+            let named = prompt.fields[0].text.split(separator: " ").first.map(String.init)
+            return named.flatMap { data?.participants[$0] == nil && data?.table.digest($0) != nil ? [.fetch(subject: $0, then: nil)] : nil } ?? []
         default:
             return nil
         }

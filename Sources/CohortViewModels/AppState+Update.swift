@@ -25,21 +25,29 @@ extension AppState {
             overlay = nil
             closed = subject
         }
-        if case .scoreEntry(let entry) = screen, dropped.contains(entry.subject), screens.count > 1 {
-            screens.removeLast()
-            closed = entry.subject
-        }
+        if let subject = closeEntry(ofAny: dropped) { closed = subject }
         if let closed {
             status = StatusLine("Not saved: \(closed) was changed elsewhere (another copy or the command line) while you were entering this. It now shows what is saved; look again.", .error)
         }
-        let shown: String?
+        // Every participant on a screen, on top or under it, is read again.
+        let shown = screens.compactMap { screen -> String? in
+            if case .participant(let page) = screen { return page.subject } else { return nil }
+        }.filter { data?.participants[$0] == nil && data?.table.digest($0) != nil }
+        return Array(Set(shown)).sorted().flatMap { [Effect.fetch(subject: $0, then: nil), .loadAudit(subject: $0)] }
+    }
+
+    /// Closes a score entry or record form on top begun on one of `subjects` (what was typed was for data
+    /// that has changed: it is never saved over it); returns the subject when one closed.
+    private mutating func closeEntry(ofAny subjects: Set<String>) -> String? {
+        let subject: String
         switch screen {
-        case .participant(let page): shown = page.subject
-        case .scoreEntry(let entry): shown = entry.subject
-        default: shown = nil
+        case .scoreEntry(let entry): subject = entry.subject
+        case .record(let form): subject = form.subject
+        default: return nil
         }
-        guard let shown, data?.participants[shown] == nil, data?.table.digest(shown) != nil else { return [] }
-        return [.fetch(subject: shown, then: nil), .loadAudit(subject: shown)]
+        guard subjects.contains(subject), screens.count > 1 else { return nil }
+        screens.removeLast()
+        return subject
     }
 
     /// A paste goes into the focused text field only, as typed text: line breaks and tabs become spaces
@@ -79,7 +87,7 @@ extension AppState {
             // Show what is saved now and say so: the user looks again and decides. Typed scores were for
             // the old data, so the entry closes onto the participant as saved.
             replace(latest)
-            if case .scoreEntry(let entry) = screen, entry.subject == latest.subject, screens.count > 1 { screens.removeLast() }
+            _ = closeEntry(ofAny: [latest.subject])
             status = StatusLine("Not saved: \(latest.subject) was changed elsewhere (another copy or the command line) since this screen read it. It now shows what is saved; check it and do it again (\(change)).", .error)
             return []
         case .failed(let message):
@@ -200,6 +208,12 @@ extension AppState {
         switch intent {
         case .moveDown: page.selection = min(page.selection + 1, max(0, visits.count - 1))
         case .moveUp: page.selection = max(page.selection - 1, 0)
+        case .pageDown:
+            // At most as far as there are lines below the timeline (sections, events, medications, measures, scales, trail).
+            let lines = 10 + participant.adverseEvents.count + participant.medications.count
+                + Set(participant.measurements.map(\.test)).count + studyProtocol.visits.flatMap(\.scales).count + (page.audit?.count ?? 0)
+            page.scroll = min(page.scroll + max(1, pageRows / 2), max(0, lines - pageRows / 2))
+        case .pageUp: page.scroll = max(0, page.scroll - max(1, pageRows / 2))
         case .completeVisit, .markMissed, .rescheduleVisit, .enterScores:
             guard visits.indices.contains(page.selection) else { return nothingSelected() }
             return visitIntent(intent, participant: participant, visit: visits[page.selection])

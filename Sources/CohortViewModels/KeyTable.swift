@@ -120,6 +120,8 @@ public struct KeyTable: Sendable {
 
         b(.participant, [.character("j"), .down], .moveDown, "next visit", footer: false),
         b(.participant, [.character("k"), .up], .moveUp, "previous visit", footer: false),
+        b(.participant, [.pageDown, .control("d")], .pageDown, "scroll down (events, measures, scales, trail)", footer: false),
+        b(.participant, [.pageUp, .control("u")], .pageUp, "scroll up", footer: false),
         b(.participant, [.character("c")], .completeVisit, "complete"),
         b(.participant, [.character("m")], .markMissed, "missed"),
         b(.participant, [.character("r")], .rescheduleVisit, "reschedule"),

@@ -10,6 +10,8 @@ public struct ParticipantPage: Equatable, Sendable {
     public var audit: [AuditLine]?
     /// The visit to select once the participant is read (opened from a visit before it was).
     var pendingVisit: String?
+    /// Lines scrolled down in the part below the timeline (the screen keeps it within what there is).
+    public var scroll = 0
 
     /// A page for `subject`.
     public init(subject: String) { self.subject = subject }

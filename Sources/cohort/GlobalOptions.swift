@@ -52,15 +52,20 @@ struct GlobalOptions: ParsableArguments {
     /// alone keeps the time of day running on that date; neither is the system clock.
     func clock() throws -> SessionClock {
         let zone = TimeZone.current
+        func environmentValue(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        // An option given on the command line wins over the environment; both of one kind must agree.
+        let nowText = now ?? (today == nil ? environmentValue("COHORT_NOW") : nil)
+        let todayText = today ?? (now == nil ? environmentValue("COHORT_TODAY") : nil)
         var day: CivilDate?
-        if let text = today ?? environment["COHORT_TODAY"].flatMap({ $0.isEmpty ? nil : $0 }) {
+        if let text = todayText {
             guard let date = CivilDate(text) else {
                 throw DomainError("--today '\(text)' is not a real date; write it as YYYY-MM-DD, e.g. 2026-11-25.")
             }
             day = date
         }
-        if let text = now ?? environment["COHORT_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            let moment = try Moment(text, zone: zone, what: "--now")
+        if let text = nowText {
+            // Today is the date on this machine's clock at that moment, whatever offset it was written with.
+            let moment = try Moment(text, zone: zone, what: "--now").shown(in: zone)
             if let day, day != moment.date {
                 throw DomainError("--today \(day) and --now \(moment) name different days; give one of them.")
             }

@@ -147,4 +147,39 @@ struct RecordFormTests {
         #expect(fixture.state.data?.table.safetyAlerts.isEmpty == true)
         #expect(fixture.state.summary(for: CivilDate("2026-11-24")!)?.0.prohibitedMedications.map(\.id) == ["CM1"])
     }
+
+    @Test func aFormBegunOnAParticipantChangedElsewhereClosesAndTheViewIsReadAgain() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.enter, .character("A"))
+        fixture.type("Nausea")
+        try fixture.store.apply(.addAdverseEvent(subject: "101-0001", draft: AdverseEventDraft(term: "Headache", onset: CivilDate("2026-11-24")!,
+                                                                                             severity: .mild), now: fixture.state.now),
+                                today: ViewModelFixture.today, user: "cli")
+        // The check that follows a change on disk: the form closes, the participant below is read again.
+        fixture.run(fixture.state.handle(.checked(fixture.store.loadTable(.full).table, unreadable: [])))
+        #expect(fixture.state.keyContext == .participant)
+        #expect(fixture.state.status?.text.hasPrefix("Not saved: 101-0001 was changed elsewhere") == true)
+        #expect(fixture.state.data?.participants["101-0001"]?.adverseEvents.map(\.term) == ["Headache"])
+        #expect(try fixture.store.participant("101-0001").adverseEvents.count == 1)
+    }
+
+    @Test func aStaleEditIsNeverSavedOverWhatItDidNotShow() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.character("A"))
+        fixture.type("Nausea")
+        fill(&fixture, "Severity", "mild")
+        fixture.press(.enter)
+        fixture.press(.enter, .character("E"))
+        fixture.type("AE1")
+        fixture.press(.enter)
+        fill(&fixture, "Related", "probable")
+        fill(&fixture, "Reason", "PI assessed")
+        // Meanwhile the command line changes the same event.
+        try fixture.store.apply(.updateAdverseEvent(subject: "101-0001", id: "AE1", draft: AdverseEventDraft(related: .definite), reason: "CLI",
+                                                    now: fixture.state.now), today: ViewModelFixture.today, user: "cli")
+        fixture.press(.enter)
+        #expect(fixture.state.keyContext == .participant, "the form closes on what it did not show")
+        #expect(fixture.state.status?.kind == .error)
+        #expect(try fixture.store.participant("101-0001").adverseEvents[0].related == .definite)
+    }
 }

@@ -50,7 +50,7 @@ struct ParticipantsCommand: SessionCommand {
 
 /// `cohort show`: one participant.
 struct ShowCommand: SessionCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "A participant's details, visits and scores.")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "A participant's details, visits, scores, adverse events, medications and measures.")
     @Argument(help: "Subject ID.") var subject: String
     @Option(help: "text or json.") var format: ListFormat = .text
     @OptionGroup var globals: GlobalOptions
@@ -59,8 +59,8 @@ struct ShowCommand: SessionCommand {
         let store = try session.openStore()
         let participant = try store.participant(subject)
         switch format {
-        case .json: Session.print(try Session.json(ParticipantJSON(participant, context: store.context, today: session.today)))
-        case .text: Session.print(ParticipantText.render(participant, context: store.context, today: session.today))
+        case .json: Session.print(try Session.json(ParticipantJSON(participant, context: store.context, today: session.today, now: session.now, zone: session.zone)))
+        case .text: Session.print(ParticipantText.render(participant, context: store.context, today: session.today, now: session.now, zone: session.zone))
         }
     }
 }
@@ -80,7 +80,7 @@ struct SummaryCommand: SessionCommand {
             switch format {
             case .json: Session.print(try Session.json(summary))
             case .text, .markdown:
-                let report = SummaryReport(summary: summary, table: table, site: store.site.name)
+                let report = SummaryReport(summary: summary, table: table, site: store.site.name, now: session.now)
                 Session.print(format == .markdown ? report.markdown() : report.text())
             }
         }

@@ -1,0 +1,84 @@
+@testable import CohortDomain
+import Testing
+
+/// What an outside attack found the AE rules let through: times out of order with the reports, links to
+/// the wrong event, names hidden from matching, and a forged file that breaks a rule within an event.
+struct SafetyConsistencyTests {
+
+    func reported() throws -> Participant {
+        var participant = Safety.participant()
+        try Safety.add(&participant, Safety.draft(onset: "2026-11-20", criteria: [.hospitalization], related: .possible, aware: "2026-11-24T09:00"))
+        try Safety.report(&participant, at: "2026-11-24T13:00")
+        return participant
+    }
+
+    @Test func aFollowUpIsNeverDatedBeforeTheLastReport() throws {
+        var participant = try reported()
+        try Safety.update(&participant, AdverseEventDraft(severity: .severe))
+        #expect(throws: DomainError.self) { try Safety.report(&participant, at: "2026-11-24T12:00", followUp: true) }
+        try Safety.report(&participant, at: "2026-11-24T14:00", followUp: true)
+        #expect(!participant.adverseEvents[0].followUpPending)
+    }
+
+    @Test func awarenessStaysBeforeTheInitialReport() throws {
+        var participant = try reported()
+        let before = participant
+        #expect(throws: DomainError.self) { try Safety.update(&participant, AdverseEventDraft(aware: Safety.at("2026-11-24T13:45"))) }
+        #expect(participant == before)
+        // Not serious, then serious again: the sponsor has the report, so the clock does not start over.
+        try Safety.update(&participant, AdverseEventDraft(criteria: []))
+        try Safety.update(&participant, AdverseEventDraft(criteria: [.hospitalization]))
+        #expect(participant.adverseEvents[0].aware == Safety.at("2026-11-24T09:00") && participant.adverseEvents[0].followUpPending)
+    }
+
+    @Test func aWithdrawalLinksOnlyAnEventThatCouldHaveLedToIt() throws {
+        var participant = try reported()
+        let studyProtocol = Safety.scz, today = Safety.date("2026-11-25")
+        #expect(throws: DomainError.self) {
+            try participant.withdraw(on: Safety.date("2026-11-19"), category: .adverseEvent, reason: "x", screenFailure: false,
+                                     studyProtocol: studyProtocol, today: today, adverseEvent: "AE1")
+        }
+        #expect(throws: DomainError.self) {
+            try participant.withdraw(on: today, category: .death, reason: "x", screenFailure: false, studyProtocol: studyProtocol, today: today,
+                                     adverseEvent: "AE1")
+        }
+        _ = try participant.withdraw(on: today, category: .adverseEvent, reason: "hospitalized", screenFailure: false,
+                                     studyProtocol: studyProtocol, today: today, adverseEvent: "AE1")
+        #expect(participant.exit?.adverseEvent == "AE1")
+    }
+
+    @Test(arguments: ["Syn\u{00AD}cope", "Syn\u{200B}cope", "Syn\u{200D}cope"])
+    func invisibleCharactersCannotHideATermFromMatching(term: String) {
+        var participant = Safety.participant()
+        #expect(throws: DomainError.self) { try Safety.add(&participant, Safety.draft(term)) }
+        #expect(throws: DomainError.self) {
+            try participant.addMedication(MedicationDraft(name: "Benz\u{00AD}tropine", start: Safety.date("2026-11-20")), today: Safety.date("2026-11-25"))
+        }
+        #expect(participant.adverseEvents.isEmpty && participant.medications.isEmpty)
+    }
+
+    @Test func compatibilityFormsMatchAsTheyRead() {
+        #expect(Safety.rules.isOfSpecialInterest("ｓｙｎｃｏｐｅ"))
+        #expect(Safety.rules.prohibitedName(in: "ＢＥＮＺＴＲＯＰＩＮＥ 1 mg") == "benztropine")
+    }
+
+    @Test func aForgedEventThatBreaksARuleMakesTheParticipantUnusable() throws {
+        var participant = try reported()
+        #expect(participant.problems(context: Fixture.context).isEmpty)
+        participant.adverseEvents[0].outcome = .fatal
+        participant.adverseEvents[0].end = Safety.date("2026-11-01")
+        participant.adverseEvents[0].reports.insert(AdverseEvent.Report(at: Safety.at("2020-01-01T00:00"), followUp: true), at: 0)
+        let problems = participant.problems(context: Fixture.context)
+        #expect(problems.contains("Outcome fatal needs the seriousness criterion death (--serious death)."))
+        #expect(problems.contains("The end 2026-11-01 is before the onset 2026-11-20."))
+        #expect(problems.contains("AE1 has a follow-up report before its initial one."))
+        #expect(problems.contains("AE1 was reported before the site was aware of it."))
+    }
+
+    @Test func aMedicationCannotStartBeforeBirth() {
+        var participant = Safety.participant()
+        #expect(throws: DomainError.self) {
+            try participant.addMedication(MedicationDraft(name: "lithium", start: Safety.date("1900-01-01")), today: Safety.date("2026-11-25"))
+        }
+    }
+}
