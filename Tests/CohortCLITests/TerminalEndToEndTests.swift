@@ -115,6 +115,43 @@ struct TerminalEndToEndTests {
         #expect(cli.ok(["verify"]).status == 0)
     }
 
+    @Test func vitalsEnteredForAVisitAndAnOutOfRangeValueAssessed() throws {
+        let (cli, session) = try open()
+        defer { cli.remove() }
+        session.send("j", "j", "Enter")
+        #expect(session.waitFor("101-0010 DO · born"), "\(session.screen())")
+        session.send("c", "Enter")
+        #expect(session.waitFor("Saved: 101-0010 W2 completed on 2026-11-25."), "\(session.screen())")
+        session.send("V")
+        #expect(session.waitFor("Measures for 101-0010 W2"), "\(session.screen())")
+        session.send("152", literal: true)
+        #expect(session.waitFor("HIGH (normal 90–140), ALERT"), "\(session.screen())")
+        session.send("Tab")
+        session.send("88", literal: true)
+        session.send("Tab")
+        session.send("74", literal: true)
+        session.send("Enter")
+        #expect(session.waitFor("Saved. ALERT 101-0010 W2: SYSBP 152"), "\(session.screen())")
+        #expect(session.waitFor("⚠ assess W2"), "\(session.screen())")
+        session.send("C")
+        #expect(session.waitFor("Result:     W2 SYSBP"), "\(session.screen())")
+        session.send("Tab")
+        session.send("ncs", literal: true)
+        session.send("Tab")
+        session.send("white-coat effect; repeat next visit", literal: true)
+        session.send("Enter")
+        #expect(session.waitFor("Saved: 101-0010 W2 SYSBP assessed ncs."), "\(session.screen())")
+        #expect(!session.screen().contains("⚠ assess W2"), "\(session.screen())")
+        session.send("Escape", "q")
+        #expect(session.waitFor("EXIT=0"), "\(session.screen())")
+
+        let listed = cli.json(cli.ok(["measures", "101-0010", "--format", "json"]).stdout)
+        let sysbp = (listed["measures"] as? [[String: Any]])?.first { $0["visit"] as? String == "W2" && $0["test"] as? String == "SYSBP" }
+        #expect(sysbp?["value"] as? Int == 152 && sysbp?["flag"] as? String == "high" && sysbp?["alert"] as? Bool == true)
+        #expect(sysbp?["assessment"] as? String == "ncs" && sysbp?["high"] as? Int == 140)
+        #expect(cli.ok(["verify"]).status == 0)
+    }
+
     @Test func aFileDamagedInPlaceBehindTheCacheIsReportedRightAfterTheFirstFrame() throws {
         let (cli, session) = try open()
         defer { cli.remove() }

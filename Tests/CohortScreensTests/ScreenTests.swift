@@ -181,6 +181,25 @@ struct ScreenTests {
         GoldenFile.check(scene.frame(100, 24).text, named: "adverse-event-form-error")
     }
 
+    @Test func measuresEnteredWithEachFlagAsTypedAndChartedAcrossVisits() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        // 101-0010's Week 2 is due today: completed, then its measures (the scales left for later).
+        scene.press(.down, .down, .enter)
+        scene.press(.character("c"), .enter)
+        scene.press(.character("V"))
+        scene.type("152")
+        scene.press(.tab)
+        scene.type("88")
+        scene.press(.tab)
+        scene.type("7o")
+        GoldenFile.check(scene.frame(100, 24).text, named: "measures-entry")
+        scene.press(.backspace)
+        scene.type("4")
+        scene.press(.enter)
+        GoldenFile.check(scene.frame(100, 40).text, named: "participant-measures-100x40")
+    }
+
     @Test func withoutUTF8EveryCellIsASCIIColumnForColumn() {
         var grid = CellGrid(width: 24, height: 1)
         grid.put("Nov 23–27 −5 → 東é…", x: 0, y: 0)
