@@ -23,7 +23,7 @@ public enum Change: Equatable, Sendable {
     /// Results of measures at a visit (a reason when one corrects a saved result).
     case measure(subject: String, visit: String, entries: [MeasureEntry], reason: String?)
     /// The investigator's clinical-significance assessment of an out-of-range result.
-    case assess(subject: String, visit: String, test: String, significance: Significance, comment: String?)
+    case assess(subject: String, visit: String, test: String, significance: Significance, comment: String?, reason: String? = nil)
     /// Undo: back to `to`, provided the participant is still `expected`; always with a reason.
     case revert(subject: String, to: Participant, expected: Participant, description: String, reason: String?)
 
@@ -33,7 +33,7 @@ public enum Change: Equatable, Sendable {
         case .complete(let s, _, _, _), .miss(let s, _, _, _), .reschedule(let s, _, _, _), .score(let s, _, _, _, _, _, _),
              .withdraw(let s, _, _, _, _, _), .randomize(let s, _, _), .acknowledge(let s, _, _, _), .classifyDeviation(let s, _, _, _, _),
              .addAdverseEvent(let s, _, _), .updateAdverseEvent(let s, _, _, _, _), .reportAdverseEvent(let s, _, _, _, _),
-             .addMedication(let s, _), .updateMedication(let s, _, _, _), .measure(let s, _, _, _), .assess(let s, _, _, _, _),
+             .addMedication(let s, _), .updateMedication(let s, _, _, _), .measure(let s, _, _, _), .assess(let s, _, _, _, _, _),
              .revert(let s, _, _, _, _):
             return s
         }
@@ -56,7 +56,7 @@ public enum Change: Equatable, Sendable {
         case .addMedication(let s, let draft): return "\(s) medication \(draft.name ?? "") recorded"
         case .updateMedication(let s, let id, _, _): return "\(s) \(id) updated"
         case .measure(let s, let v, let entries, _): return "\(s) \(v) " + entries.map { "\($0.test) \($0.value?.description ?? "not done")" }.joined(separator: ", ")
-        case .assess(let s, let v, let test, let significance, _): return "\(s) \(v) \(test) assessed \(significance.rawValue)"
+        case .assess(let s, let v, let test, let significance, _, _): return "\(s) \(v) \(test) assessed \(significance.rawValue)"
         case .revert(_, _, _, let d, _): return "undid " + d
         }
     }
@@ -102,8 +102,8 @@ public enum Change: Equatable, Sendable {
             return try participant.classifyDeviation(visit: visit, as: classification, note: note, reason: reason, studyProtocol: studyProtocol)
         case .measure(_, let visit, let entries, let reason):
             return try participant.recordMeasures(visit: visit, entries, reason: reason, studyProtocol: studyProtocol, catalog: context.scales, today: today)
-        case .assess(_, let visit, let test, let significance, let comment):
-            return try participant.assessMeasure(visit: visit, test: test, significance, comment: comment, studyProtocol: studyProtocol,
+        case .assess(_, let visit, let test, let significance, let comment, let reason):
+            return try participant.assessMeasure(visit: visit, test: test, significance, comment: comment, reason: reason, studyProtocol: studyProtocol,
                                                  catalog: context.scales, today: today, user: user)
         case .revert(_, let earlier, let expected, let description, let reason):
             return try participant.revert(to: earlier, expected: expected, description: description, reason: reason)

@@ -45,9 +45,13 @@ public struct Quantity: Codable, Sendable, Hashable, Comparable, CustomStringCon
         let container = try decoder.singleValueContainer()
         if let text = try? container.decode(String.self), let quantity = Quantity(text) { self = quantity; return }
         let number = try container.decode(Double.self)
-        // The shortest text that reads back as the same double is the number as written.
-        guard number.isFinite, let quantity = Quantity(number.description.hasSuffix(".0") ? String(number.description.dropLast(2)) : number.description) else {
-            throw DomainError("\(number) is not a plain decimal number.")
+        // A quantity has at most 6 decimals, so the number to 6 places, trailing zeros dropped, is it as
+        // written (Double's own text would turn 0.00001 into 1e-05).
+        var text = String(format: "%.6f", number)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        guard number.isFinite, let quantity = Quantity(text == "-0" ? "0" : text) else {
+            throw DomainError("\(number) is not a plain decimal number of at most 12 digits.")
         }
         self = quantity
     }
@@ -116,6 +120,8 @@ public struct MeasureDefinition: Codable, Sendable, Hashable {
     public var unitAliases: [String]?
     /// The SDTM domain of its results: `VS` (vital signs), `LB` (laboratory) or `EG` (ECG).
     public var domain: String
+    /// The CDISC test code when it is not `code` (`QTCFAG` for `QTCF`).
+    public var sdtmCode: String?
     /// Digits allowed after the point.
     public var decimals: Int
     /// Values outside are refused as typos.

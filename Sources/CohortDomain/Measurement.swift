@@ -87,9 +87,12 @@ extension Participant {
     public func reading(_ measurement: Measurement, studyProtocol: StudyProtocol, catalog: ScaleCatalog) -> MeasureReading {
         let range = measurement.range ?? studyProtocol.ranges[measurement.test] ?? catalog.measure(measurement.test)?.normal
         guard let value = measurement.value else { return MeasureReading(measurement: measurement, range: range, flag: nil, alert: false) }
-        let baseline = studyProtocol.baselineVisit.flatMap { baseline in
+        // A rise is from the baseline, so only visits listed after it have one (as for change in scores).
+        let afterBaseline = studyProtocol.baselineVisit.flatMap { studyProtocol.order(of: $0.code) }
+            .map { (studyProtocol.order(of: measurement.visit) ?? -1) > $0 } ?? false
+        let baseline = afterBaseline ? studyProtocol.baselineVisit.flatMap { baseline in
             measurements.first { $0.visit == baseline.code && $0.test == measurement.test }?.value
-        }
+        } : nil
         let alert = studyProtocol.alerts.contains { $0.test == measurement.test && $0.holds(value, upper: range?.high, baseline: baseline) }
         return MeasureReading(measurement: measurement, range: range, flag: range?.flag(value) ?? .normal, alert: alert)
     }
@@ -149,7 +152,7 @@ extension Participant {
     }
 
     /// Records the investigator's assessment of an out-of-range result.
-    public mutating func assessMeasure(visit code: String, test: String, _ significance: Significance, comment: String?,
+    public mutating func assessMeasure(visit code: String, test: String, _ significance: Significance, comment: String?, reason: String? = nil,
                                        studyProtocol: StudyProtocol, catalog: ScaleCatalog, today: CivilDate, user: String) throws -> String? {
         guard let index = measurements.firstIndex(where: { $0.visit == code && $0.test == test }) else {
             throw DomainError("\(subject) has no \(Text.shown(test)) result at \(Text.shown(code)).")
@@ -158,8 +161,16 @@ extension Participant {
         guard reading.flag == .low || reading.flag == .high else {
             throw DomainError("\(subject) \(code) \(test) is \(reading.flag?.rawValue ?? "not done"): only a value outside its normal range is assessed.")
         }
-        measurements[index].assessment = SignificanceAssessment(significance: significance,
-                                                                comment: try FreeText.optional(comment, what: "comment"), date: today, user: user)
-        return nil
+        let assessment = SignificanceAssessment(significance: significance, comment: try FreeText.optional(comment, what: "comment"),
+                                                date: today, user: user)
+        var why: String?
+        if let saved = measurements[index].assessment {
+            guard saved.significance != assessment.significance || saved.comment != assessment.comment else {
+                throw DomainError("\(subject) \(code) \(test) is already assessed \(saved.significance.rawValue) so: nothing to change.")
+            }
+            why = try FreeText.required(reason, what: "reason for changing the assessment of \(test) at \(code) (it is saved)")
+        }
+        measurements[index].assessment = assessment
+        return try why ?? FreeText.optional(reason, what: "reason")
     }
 }

@@ -73,9 +73,10 @@ public enum MeasureExport {
             guard let definition = context.scales.measure(result.test), definition.domain == domain else { return nil }
             sequence += 1
             let value = result.value?.description ?? ""
-            let indicator = reading.flag.map { $0.rawValue.uppercased() } ?? ""
+            // Where the value falls in its reference range: nothing without a range (or a value).
+            let indicator = reading.range == nil ? "" : reading.flag.map { $0.rawValue.uppercased() } ?? ""
             let isBaseline = studyProtocol.visit(result.visit)?.isBaseline == true
-            let fields = [participant.study, domain, participant.study + "-" + participant.subject, String(sequence), definition.code,
+            let fields = [participant.study, domain, participant.study + "-" + participant.subject, String(sequence), definition.sdtmCode ?? definition.code,
                           ScoreExport.ascii(definition.name, longest: 40), value, result.value == nil ? "" : ScoreExport.ascii(definition.unit, longest: 40), value, value,
                           result.value == nil ? "" : ScoreExport.ascii(definition.unit, longest: 40), result.value == nil ? "NOT DONE" : "",
                           ScoreExport.ascii(result.notDone ?? "", longest: 200), reading.range?.low?.description ?? "",

@@ -30,7 +30,8 @@ extension AppState {
         return Prompt(.assess(subject: participant.subject), title: "Clinical significance of an out-of-range value of \(participant.subject)",
                       fields: [Prompt.Field("Result", first, hint: others.isEmpty ? "VISIT TEST; none awaits" : Text.shown(others.joined(separator: ", "), longest: 50)),
                                Prompt.Field("Assessment", hint: "cs: clinically significant; ncs: not"),
-                               Prompt.Field("Comment", hint: "optional")])
+                               Prompt.Field("Comment", hint: "optional"),
+                               Prompt.Field("Reason", hint: "only to change an assessment already saved")])
     }
 
     /// The change an assessment prompt asks for; a clinically significant value also readies the adverse
@@ -51,7 +52,7 @@ extension AppState {
             offeredForm = form
         }
         return .success(.assess(subject: subject, visit: named[0], test: named[1], significance: significance,
-                                comment: prompt.value(2).isEmpty ? nil : prompt.value(2)))
+                                comment: prompt.value(2).isEmpty ? nil : prompt.value(2), reason: prompt.value(3).isEmpty ? nil : prompt.value(3)))
     }
 
     /// After measures are saved: what awaits the investigator, and any alert, in words.

@@ -316,10 +316,11 @@ struct AssessCommand: SessionCommand {
     @Argument(help: "Measure code.") var test: String
     @Argument(help: "cs or ncs.") var significance: Significance
     @Option(help: "The investigator's comment.") var comment: String?
+    @Option(help: "Reason (required to change an assessment already saved).") var reason: String?
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
-        try session.apply(.assess(subject: subject, visit: visit, test: test.uppercased(), significance: significance, comment: comment))
+        try session.apply(.assess(subject: subject, visit: visit, test: test.uppercased(), significance: significance, comment: comment, reason: reason))
         Session.confirm("Saved: \(subject) \(visit) \(test.uppercased()) assessed \(significance.rawValue) by \(session.user)."
                         + (significance == .cs ? "\nClinically significant: record it as an adverse event with `cohort ae add \(subject) --term TEXT --onset DATE --severity S`." : ""))
     }
