@@ -16,10 +16,16 @@ public enum FreeText {
     /// characters (a soft hyphen, a zero-width space) are refused too, since they would hide it from a match.
     public static func name(_ text: String?, what: String) throws -> String {
         let checked = try required(text, what: what)
-        guard !checked.unicodeScalars.contains(where: { $0.properties.generalCategory == .format }) else {
+        guard !checked.unicodeScalars.contains(where: FreeText.isInvisible) else {
             throw DomainError("The \(what) holds invisible characters (a soft hyphen or zero-width space); type it plainly.")
         }
         return checked
+    }
+
+    /// Characters that show nothing yet split a word: format characters (soft hyphen, zero-width space) and
+    /// every other default-ignorable one (combining grapheme joiner, Hangul fillers, variation selectors).
+    public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .format || scalar.properties.isDefaultIgnorableCodePoint
     }
 
     /// Trims `text` (nil stays nil) and refuses control characters or excess length.

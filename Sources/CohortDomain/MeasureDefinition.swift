@@ -40,10 +40,9 @@ public struct Quantity: Codable, Sendable, Hashable, Comparable, CustomStringCon
 
     public static func < (a: Quantity, b: Quantity) -> Bool { a.value < b.value }
 
-    /// Reads a JSON number (or the text of one).
+    /// Reads a JSON number (a string, even of digits, is refused: a protocol says numbers as numbers).
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self), let quantity = Quantity(text) { self = quantity; return }
         let number = try container.decode(Double.self)
         // A quantity has at most 6 decimals, so the number to 6 places, trailing zeros dropped, is it as
         // written (Double's own text would turn 0.00001 into 1e-05).
@@ -51,7 +50,7 @@ public struct Quantity: Codable, Sendable, Hashable, Comparable, CustomStringCon
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         guard number.isFinite, let quantity = Quantity(text == "-0" ? "0" : text) else {
-            throw DomainError("\(number) is not a plain decimal number of at most 12 digits.")
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(number) is not a plain decimal number of at most 12 digits and 6 decimals")
         }
         self = quantity
     }
@@ -83,9 +82,11 @@ public struct NormalRange: Codable, Sendable, Hashable, CustomStringConvertible 
     /// The file form: `[low, high]`, `null` for an absent end.
     public init(from decoder: Decoder) throws {
         var container = try decoder.unkeyedContainer()
+        guard container.count == 2 else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "a normal range is [low, high]: two numbers (null for an open end)")
+        }
         low = try container.decodeIfPresent(Quantity.self)
         high = try container.decodeIfPresent(Quantity.self)
-        guard container.isAtEnd else { throw DomainError("A normal range is [low, high].") }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -94,8 +95,15 @@ public struct NormalRange: Codable, Sendable, Hashable, CustomStringConvertible 
         try container.encode(high)
     }
 
-    /// `60–100`, `–40`, `≥ 60`.
-    public var description: String { "\(low?.description ?? "")–\(high?.description ?? "")" }
+    /// `60–100`, `≤ 40`, `≥ 60`.
+    public var description: String {
+        switch (low, high) {
+        case let (low?, high?): return "\(low)–\(high)"
+        case let (nil, high?): return "≤ \(high)"
+        case let (low?, nil): return "≥ \(low)"
+        case (nil, nil): return "none"
+        }
+    }
 
     /// `low`, `high` or `normal` for `value`.
     public func flag(_ value: Quantity) -> MeasureFlag {

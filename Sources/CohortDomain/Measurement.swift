@@ -97,6 +97,14 @@ extension Participant {
         return MeasureReading(measurement: measurement, range: range, flag: range?.flag(value) ?? .normal, alert: alert)
     }
 
+    /// The forms of a visit entered and required: its scales (not done does not count) and its measures
+    /// (a value counts): what the review's column and the participant view show.
+    public func forms(of visit: VisitDefinition) -> (entered: Int, required: Int) {
+        let scales = visit.scales.filter { administration(visit: visit.code, scale: $0).map { !$0.isNotDone } ?? false }.count
+        let measures = visit.requiredMeasures.filter { measurement(visit: visit.code, test: $0)?.value != nil }.count
+        return (scales + measures, visit.scales.count + visit.requiredMeasures.count)
+    }
+
     /// The result of `test` at `visit`, if recorded.
     public func measurement(visit: String, test: String) -> Measurement? {
         measurements.first { $0.visit == visit && $0.test == test }
@@ -135,6 +143,7 @@ extension Participant {
             let date = entry.date ?? existing.map { updated[$0].date } ?? completed
             if date > today { throw DomainError("The date \(date) of \(definition.code) is after today (\(today)).") }
             if date < consentDate { throw DomainError("The date \(date) of \(definition.code) is before \(subject)'s consent (\(consentDate)).") }
+            if let death = deathDate, death < date { throw DomainError("The date \(date) of \(definition.code) is after \(subject)'s death (\(death)).") }
             var result = Measurement(visit: code, test: definition.code, value: entry.value, unit: definition.unit, date: date,
                                      range: entry.range ?? existing.flatMap { updated[$0].range }, notDone: notDone)
             if let existing {

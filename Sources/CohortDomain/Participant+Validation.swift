@@ -51,7 +51,7 @@ extension Participant {
             if let visit = event.visit, !codes.contains(visit) { found.append("\(event.id.prefix(16)) refers to visit \(visit.prefix(16)), which is not in protocol \(study)") }
             if event.onset < consentDate { found.append("\(event.id.prefix(16)) began before consent") }
             found += event.brokenRules()
-            if event.term.unicodeScalars.contains(where: { $0.properties.generalCategory == .format }) {
+            if event.term.unicodeScalars.contains(where: FreeText.isInvisible) {
                 found.append("the term of \(event.id.prefix(16)) holds invisible characters")
             }
         }
@@ -59,6 +59,9 @@ extension Participant {
             if medication.id != "CM\(index + 1)" { found.append("medication \(index + 1) is named \(medication.id.prefix(16)), not CM\(index + 1)") }
             if let problem = Text.problem(medication.name, what: "the name of \(medication.id.prefix(16))", longest: FreeText.maximumLength) { found.append(problem) }
             if let end = medication.end, end < medication.start { found.append("\(medication.id.prefix(16)) ends before it starts") }
+            if medication.name.unicodeScalars.contains(where: FreeText.isInvisible) {
+                found.append("the name of \(medication.id.prefix(16)) holds invisible characters")
+            }
         }
         var measured = Set<String>()
         for measurement in measurements {

@@ -63,15 +63,12 @@ public struct ParticipantDigest: Sendable, Equatable {
                 result.total.map { PrimaryScore(scale: administration.scale, total: $0, change: result.change, date: administration.date) }
             },
             visits: participant.plannedVisits(studyProtocol).map { planned in
-                let required = planned.definition.scales, measures = planned.definition.requiredMeasures
-                // The count shown is of forms: the required scales and the required measures.
-                let entered = required.filter { participant.administration(visit: planned.code, scale: $0).map { !$0.isNotDone } ?? false }.count
-                    + measures.filter { participant.measurement(visit: planned.code, test: $0)?.value != nil }.count
+                let forms = participant.forms(of: planned.definition)
                 return VisitDigest(code: planned.code, order: order[planned.code] ?? 0, status: planned.status,
                                    target: planned.target, window: planned.window, scheduled: planned.scheduled,
                                    completedDate: planned.record.completedDate, missedDate: planned.record.missedDate,
-                                   enteredScales: entered,
-                                   requiredScales: required.count + measures.count,
+                                   enteredScales: forms.entered,
+                                   requiredScales: forms.required,
                                    isIncomplete: !participant.incompleteScales(of: planned).isEmpty)
             },
             scoreDates: participant.administrations.filter { !$0.isNotDone }.map(\.date),

@@ -188,10 +188,30 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             if scales.measure(code) == nil { found.append("ranges names unknown measure '\(Text.shown(code))'") }
             if let low = range.low, let high = range.high, high < low { found.append("the range of \(Text.shown(code)) has low \(low) above high \(high)") }
         }
+        for (code, range) in ranges.sorted(by: { $0.key < $1.key }) {
+            guard let definition = scales.measure(code), let lowest = definition.plausible.low, let highest = definition.plausible.high else { continue }
+            for end in [range.low, range.high].compactMap({ $0 }) where end < lowest || highest < end {
+                found.append("the range of \(code) has \(end), outside what is possible (\(lowest)–\(highest) \(definition.unit))")
+            }
+        }
         for (index, alert) in alerts.enumerated() {
-            if scales.measure(alert.test) == nil { found.append("alert \(index + 1) names unknown measure '\(Text.shown(alert.test))'") }
+            let definition = scales.measure(alert.test)
+            if definition == nil { found.append("alert \(index + 1) names unknown measure '\(Text.shown(alert.test))'") }
             if alert.rules.count != 1 {
                 found.append("alert \(index + 1) has \(alert.rules.count) rules; give exactly one of " + MeasureAlert.Rule.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            let zero = Quantity(0)
+            if let times = alert.aboveTimesUpperNormal {
+                if times <= zero { found.append("alert \(index + 1) has aboveTimesUpperNormal \(times); it is above 0") }
+                if definition != nil, (ranges[alert.test] ?? definition?.normal)?.high == nil {
+                    found.append("alert \(index + 1) is aboveTimesUpperNormal but \(alert.test) has no upper normal limit; give one in ranges")
+                }
+            }
+            if let rise = alert.riseFromBaseline, rise <= zero { found.append("alert \(index + 1) has riseFromBaseline \(rise); it is above 0") }
+            if let definition, let lowest = definition.plausible.low, let highest = definition.plausible.high {
+                for limit in [alert.above, alert.below].compactMap({ $0 }) where limit < lowest || highest < limit {
+                    found.append("alert \(index + 1) on \(alert.test) at \(limit) is outside what is possible (\(lowest)–\(highest)): it could never be raised")
+                }
             }
         }
         if visits.isEmpty { found.append("no visits are listed") }

@@ -98,14 +98,14 @@ public enum ParticipantText {
         guard let studyProtocol = context.protocols[participant.study] else {
             return (lines + ["Study \(participant.study) is not in this store."]).joined(separator: "\n")
         }
-        var rows = [["VISIT", "NAME", "SCHEDULED", "WINDOW", "STATUS", "STATE", "DONE", "SCALES"]]
+        var rows = [["VISIT", "NAME", "SCHEDULED", "WINDOW", "STATUS", "STATE", "DONE", "FORMS"]]
         for visit in participant.plannedVisits(studyProtocol) {
             let done = visit.record.completedDate?.description ?? visit.record.missedDate.map { "\($0) missed: \(visit.record.missedReason ?? "")" } ?? ""
             let deviation = visit.deviationDays.map { " (\($0 < 0 ? "\(-$0)d early" : "\($0)d late"))" } ?? ""
-            let entered = visit.definition.scales.filter { participant.administration(visit: visit.code, scale: $0).map { !$0.isNotDone } ?? false }.count
+            let forms = participant.forms(of: visit.definition)
             rows.append([visit.code, visit.definition.name, visit.scheduled.description,
                          "\(visit.window.start)..\(visit.window.end)", visit.status.rawValue,
-                         visit.windowState(on: today).rawValue + deviation, done, "\(entered)/\(visit.definition.scales.count)"])
+                         visit.windowState(on: today).rawValue + deviation, done, "\(forms.entered)/\(forms.required)"])
         }
         lines += ["", Columns.render(rows)]
         let scored = participant.administrations.sorted {

@@ -43,7 +43,7 @@ public enum ReviewText {
     public static func render(_ review: DayReview, context: StudyContext) -> String {
         func section(_ title: String, _ entries: ReviewList) -> String {
             guard !entries.isEmpty else { return "\(title): none" }
-            let rows = [["SUBJECT", "INIT", "VISIT", "DAY", "SCHEDULED", "WINDOW", "STATE", "SCALES", "PRIMARY"]]
+            let rows = [["SUBJECT", "INIT", "VISIT", "DAY", "SCHEDULED", "WINDOW", "STATE", "FORMS", "PRIMARY"]]
                 + entries.map { ReviewRow(entry: $0, on: review.date, context: context).cells }
             return "\(title) (\(entries.count))\n" + Columns.render(rows)
         }

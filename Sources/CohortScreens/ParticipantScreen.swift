@@ -30,17 +30,14 @@ struct ParticipantScreen {
         // Timeline.
         let visits = participant.plannedVisits(studyProtocol)
         let wide = grid.width >= 90
-        grid.put(wide ? "VISIT  NAME                 SCHEDULED   WINDOW        STATUS     STATE      SCALES DEVIATION" : "VISIT  SCHEDULED   STATE      SCALES DEVIATION",
+        grid.put(wide ? "VISIT  NAME                 SCHEDULED   WINDOW        STATUS     STATE      FORMS  DEVIATION" : "VISIT  SCHEDULED   STATE      FORMS  DEVIATION",
                  x: 1, y: y, style: Style(.muted, bold: true))
         y += 1
         for (index, visit) in visits.enumerated() where y < area.bottom {
             let selected = index == page.selection
             if selected { grid.fill(y: y, style: .selected) }
             let base = selected ? Style.selected : Style.plain
-            // Forms entered of those required, as on the review: scales, then measures.
-            let entered = visit.definition.scales.filter { participant.administration(visit: visit.code, scale: $0).map { !$0.isNotDone } ?? false }.count
-                + visit.definition.requiredMeasures.filter { participant.measurement(visit: visit.code, test: $0)?.value != nil }.count
-            let required = visit.definition.scales.count + visit.definition.requiredMeasures.count
+            let (entered, required) = participant.forms(of: visit.definition)
             let state = visit.windowState(on: state.day)
             var stateText = state.rawValue
             if let days = visit.deviationDays { stateText += days < 0 ? " \(-days)d" : " +\(days)d" }

@@ -10,7 +10,10 @@ struct RecordFormScreen {
         drawTitleBar(form.title, right: "Tab next \(glyphs.dot) Enter save \(glyphs.dot) Esc cancel", y: area.top, on: &grid, glyphs: glyphs)
         let problems = form.problems(zone: state.zone)
         var y = area.top + 2
-        for (index, field) in form.fields.enumerated() where y < area.bottom {
+        // On a short screen the fields scroll so the one being typed into is always shown.
+        let rows = max(1, area.bottom - y - 2)
+        let first = max(0, min(form.focus - rows + 1, form.fields.count - rows))
+        for (index, field) in form.fields.enumerated().dropFirst(first) where y < area.bottom {
             let focused = index == form.focus
             grid.put(DisplayWidth.pad(field.label, to: 19), x: 2, y: y, style: focused ? Style(.accent, bold: true) : .plain)
             let used = grid.put(field.text + (focused ? "_" : ""), x: 22, y: y, style: focused ? Style(.normal, bold: true) : .plain, limit: 30)

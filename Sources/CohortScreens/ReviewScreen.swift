@@ -15,7 +15,7 @@ struct ReviewScreen {
         Column(title: "DAY", width: 4, keep: 2) { $0.studyDay },
         Column(title: "WINDOW", width: 12, keep: 5) { $0.window },
         Column(title: "STATE", width: 9, keep: 7) { $0.state.rawValue },
-        Column(title: "SCALES", width: 6, keep: 6) { $0.scales },
+        Column(title: "FORMS", width: 6, keep: 6) { $0.scales },
         Column(title: "PRIMARY", width: 14, keep: 4) { $0.primary },
     ]
 

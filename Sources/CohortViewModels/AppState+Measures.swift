@@ -11,6 +11,11 @@ extension AppState {
               let value = Quantity(form.fields[index].text.trimmingCharacters(in: .whitespaces)),
               let data, let participant = data.participants[form.subject], let studyProtocol = data.context.protocols[participant.study],
               let definition = data.context.scales.measure(form.fields[index].label) else { return nil }
+        // What Enter would refuse is said first.
+        if let low = definition.plausible.low, let high = definition.plausible.high, value < low || high < value {
+            return "impossible: \(definition.code) is \(low)–\(high) \(definition.unit)"
+        }
+        if value.decimals > definition.decimals { return "\(definition.code) takes \(Text.count(definition.decimals, "decimal"))" }
         var trial = participant
         let saved = participant.measurement(visit: visit, test: definition.code)
         trial.measurements.removeAll { $0.visit == visit && $0.test == definition.code }
@@ -49,6 +54,7 @@ extension AppState {
             var form = RecordForm.newAdverseEvent(subject: subject, today: today, now: now)
             form.fields[0].text = "\(catalog.measure(named[1])?.name ?? named[1]) \(reading.flag == .low ? "decreased" : "increased")"
             form.fields[1].text = result.date.description
+            form.fields[10].text = result.visit
             offeredForm = form
         }
         return .success(.assess(subject: subject, visit: named[0], test: named[1], significance: significance,
@@ -62,7 +68,8 @@ extension AppState {
         let alerts = readings.filter(\.alert).map { "\($0.measurement.test) \($0.measurement.value?.description ?? "")" }
         let awaiting = readings.filter(\.awaitsAssessment).map { "\($0.measurement.test) \($0.measurement.value?.description ?? "")" }
         if !alerts.isEmpty {
-            status = StatusLine("Saved. ALERT \(participant.subject) \(visit): \(alerts.joined(separator: ", ")) — tell the PI; C assesses.", .urgent)
+            status = StatusLine("Saved. ALERT \(participant.subject) \(visit): \(alerts.joined(separator: ", ")) — tell the PI"
+                                + (awaiting.isEmpty ? "." : "; C assesses the values out of range."), .urgent)
         } else if !awaiting.isEmpty {
             status = StatusLine("Saved. Out of range at \(participant.subject) \(visit): \(awaiting.joined(separator: ", ")) — C in the participant view assesses.", .error)
         }

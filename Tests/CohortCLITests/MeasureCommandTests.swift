@@ -201,7 +201,7 @@ struct MeasureCommandTests {
         (["measure", "101-0001", "W1", "AST", "40", "--not-done", "Hemolysed"], 1, "Give AST a value or --not-done with a reason, not both."),
         (["measure", "101-0001", "W1", "AST", "--not-done", ""], 1, "Give AST a value, or --not-done with the reason it was not done."),
         (["measure", "101-0001", "W1", "AST", "--not-done", "Hemolysed\u{1b}[2J"], 1, "control characters"),
-        (["measure", "101-0001", "W1", "AST", "40", "--range", "56-7"], 1, "--range '56-7' is not LOW-HIGH"),
+        (["measure", "101-0001", "W1", "AST", "40", "--range", "56-7"], 1, "--range '56-7' has its low end above its high end"),
         (["measure", "101-0001", "W1", "AST", "40", "--range", "7 to 56"], 1, "is not LOW-HIGH"),
         (["measure", "101-0001", "W1", "AST", "40", "--date", "2026-11-26"], 1, "The date 2026-11-26 of AST is after today (2026-11-25)."),
         (["measure", "101-0001", "W1", "AST", "40", "--date", "2026-11-07"], 1, "before 101-0001's consent (2026-11-08)"),

@@ -86,7 +86,7 @@ struct ScoreEntryTests {
         #expect(fixture.state.measureNote(alerting, field: 2) == "HIGH (normal 60–100), ALERT")
         fixture.press(.enter)
         #expect(fixture.state.screen == .review)
-        #expect(fixture.state.status == StatusLine("Saved. ALERT 101-0001 W1: HR 118 — tell the PI; C assesses.", .urgent))
+        #expect(fixture.state.status == StatusLine("Saved. ALERT 101-0001 W1: HR 118 — tell the PI; C assesses the values out of range.", .urgent))
         let measured = try fixture.store.participant("101-0001").measurements
         #expect(measured.map { "\($0.test) \($0.value?.description ?? "")" } == ["SYSBP 150", "DIABP 80", "HR 118"])
         #expect(fixture.state.undoStack.count == 5)

@@ -289,7 +289,12 @@ struct MeasureCommand: SessionCommand {
         }
         if quantity == nil && notDone == nil { throw ValidationError("Give the value, or --not-done REASON.") }
         let normal = try range.map { text -> NormalRange in
-            guard let range = NormalRange(text: text) else { throw DomainError("--range '\(Text.shown(text))' is not LOW-HIGH, e.g. 7-56.") }
+            guard let range = NormalRange(text: text) else {
+                if let reversed = NormalRange(text: text.split(separator: "-", maxSplits: 1).reversed().joined(separator: "-")), reversed.low != reversed.high {
+                    throw DomainError("--range '\(Text.shown(text))' has its low end above its high end; write LOW-HIGH, e.g. \(reversed).")
+                }
+                throw DomainError("--range '\(Text.shown(text))' is not LOW-HIGH, e.g. 7-56 (a negative low end: --range=-2-2).")
+            }
             return range
         }
         let entry = MeasureEntry(test: test.uppercased(), value: quantity, notDone: notDone, unit: unit, range: normal,

@@ -93,7 +93,8 @@ struct ScalesCommand: SessionCommand {
             return head + "\n" + items
         }
         let measures = Columns.render([["  CODE", "NAME", "UNIT", "DOMAIN", "PLAUSIBLE", "NORMAL", "DECIMALS"]] + session.scales.measures.map {
-            ["  " + $0.code, $0.name, $0.unit, $0.domain, $0.plausible.description, $0.normal?.description ?? "none", String($0.decimals)]
+            ["  " + $0.code, $0.name + ($0.unitAliases.map { " (unit also " + $0.joined(separator: ", ") + ")" } ?? ""), $0.unit, $0.domain,
+             $0.plausible.description, $0.normal?.description ?? "none", String($0.decimals)]
         })
         Session.print(scales.joined(separator: "\n\n") + "\n\nMeasures (cohort measure; a protocol's ranges override the normal range):\n" + measures)
     }
