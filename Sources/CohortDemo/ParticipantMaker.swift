@@ -161,7 +161,7 @@ struct ParticipantMaker {
                               after: Date) throws -> [(participant: Participant, reason: String?, time: Date)] {
         var history: [(participant: Participant, reason: String?, time: Date)] = []
         // A few minutes after the visit's last record: no draw from the site's generator is used here.
-        func at(_ date: CivilDate) -> Date { (history.last?.time ?? after).addingTimeInterval(Double(3 + history.count) * 60) }
+        func later() -> Date { (history.last?.time ?? after).addingTimeInterval(Double(3 + history.count) * 60) }
         func record(_ reason: String?, _ time: Date) { history.append((participant, reason, time)) }
         let number = Int(subject.suffix(4)) ?? 0
         var random = SplitMix64(seed: UInt64(number) &* 7_919 &+ UInt64(visitNumber))
@@ -170,7 +170,7 @@ struct ParticipantMaker {
         func moment(_ time: Date) -> Moment { Moment(time, zone: utc) }
         if definition.isBaseline {
             guard number % 4 == 1 else { return [] }
-            let time = at(date)
+            let time = later()
             // The treatment they came off before Day 1 (washout), by what the study treats.
             let treatments: [String: (String, String, String)] = ["PANSS": ("olanzapine", "10 mg", "schizophrenia"),
                                                                   "MADRS": ("sertraline", "100 mg", "depression")]
@@ -185,15 +185,15 @@ struct ParticipantMaker {
         if visitNumber == 3, number % 3 == 0 {
             record(try participant.addMedication(MedicationDraft(name: "lorazepam", start: onset, end: min(date, onset.adding(days: 2)), dose: "1 mg",
                                                                  route: "oral", frequency: "as needed", indication: "agitation", rescue: true),
-                                                 today: today), at(date))
+                                                 today: today), later())
         }
         if visitNumber == 3, number % 10 == 8, !studyProtocol.prohibitedMedications.isEmpty {
             record(try participant.addMedication(MedicationDraft(name: "benztropine", start: onset, dose: "1 mg", route: "oral", frequency: "twice daily",
-                                                                 indication: "extrapyramidal symptoms"), today: today), at(date))
+                                                                 indication: "extrapyramidal symptoms"), today: today), later())
         }
         let serious = visitNumber == 4 && number % 9 == 3
         if serious {
-            let time = at(date)
+            let time = later()
             let aware = moment(time)
             record(try participant.addAdverseEvent(AdverseEventDraft(term: "Worsening psychosis requiring hospitalization", onset: onset,
                                                                      severity: .severe, criteria: [.hospitalization], related: .unlikely,
@@ -210,7 +210,7 @@ struct ParticipantMaker {
         }
         if date == today, number % 5 == 4 {
             // Learned at today's visit: the report clock is running on the review.
-            let time = at(date)
+            let time = later()
             record(try participant.addAdverseEvent(AdverseEventDraft(term: "Syncope", onset: date.adding(days: -1), severity: .moderate,
                                                                      criteria: [.medicallyImportant], related: .possible, aware: moment(time),
                                                                      visit: definition.code),
@@ -219,7 +219,7 @@ struct ParticipantMaker {
         }
         let roll = random.unit()
         guard roll < 0.45 else { return history }
-        let time = at(date)
+        let time = later()
         let (term, severity): (String, AdverseEvent.Severity) = roll < 0.35
             ? (["Nausea", "Constipation", "Dyspepsia", "Vomiting", "Dry mouth"][random.int(0...4)], .mild)
             : (["Hypertension", "Tachycardia"][random.int(0...1)], .moderate)

@@ -83,20 +83,17 @@ public struct AdverseEvent: Codable, Sendable, Equatable {
     /// The initial report, once sent.
     public var initialReport: Report? { reports.first { !$0.followUp } }
 
-    /// Open: not ended yet.
-    public var isOngoing: Bool { end == nil }
-
     /// The rules of §7 that hold within the event itself, each broken one as a sentence: checked before a
     /// save and when a file is read (a file that breaks one is unusable, as a forged score is).
     public func brokenRules() -> [String] {
         var broken: [String] = []
         let death = criteria.contains(.death)
-        if outcome == .fatal && !death { broken.append("Outcome fatal needs the seriousness criterion death (--serious death).") }
-        if death && outcome != .fatal { broken.append("The criterion death needs the outcome fatal (--outcome fatal).") }
+        if outcome == .fatal && !death { broken.append("Outcome fatal needs the seriousness criterion death.") }
+        if death && outcome != .fatal { broken.append("The criterion death needs the outcome fatal.") }
         if end != nil && !outcome.hasEnded {
             broken.append("An end date goes with the outcome recovered, recovered-with-sequelae or fatal, not \(outcome.rawValue).")
         }
-        if end == nil && outcome.hasEnded { broken.append("The outcome \(outcome.rawValue) needs the end date (--end YYYY-MM-DD).") }
+        if end == nil && outcome.hasEnded { broken.append("The outcome \(outcome.rawValue) needs its end date.") }
         if let end, end < onset { broken.append("The end \(end) is before the onset \(onset).") }
         if let grade {
             if !(1...5).contains(grade) { broken.append("CTCAE grade \(grade) is not 1 to 5.") }
@@ -141,7 +138,7 @@ public struct SafetyRules: Sendable, Equatable {
     /// The initial report's deadline (on the awareness's clock: show it in the local zone); nil when no
     /// report is needed.
     public func reportDue(_ event: AdverseEvent) -> Moment? {
-        needsReport(event) ? Moment(minutes: event.aware.minutes + reportHours * 60, offset: event.aware.offset) : nil
+        needsReport(event) ? event.aware.adding(hours: reportHours) : nil
     }
 
     /// The initial report's status at `now`.

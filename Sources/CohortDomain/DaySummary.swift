@@ -88,6 +88,8 @@ public struct DaySummary: Sendable, Equatable, Encodable {
     public let saeReports: [ReportOwed]
     /// Prohibited medications that became a deviation on the day (start, or Day 1 if later).
     public let prohibitedMedications: [MedicationRef]
+    /// The day's last minute on the local clock (what "still to send" is judged at).
+    public let endOfDay: Moment
     /// Results dated the day outside their normal range or raising an alert (§8).
     public let measureFlags: [MeasureFlagOfDay]
 
@@ -146,6 +148,7 @@ public struct DaySummary: Sendable, Equatable, Encodable {
     public init(date: CivilDate, table: ReviewTable, zone: TimeZone) {
         self.date = date
         let endOfDay = Moment.endOf(date, in: zone)
+        self.endOfDay = endOfDay
         var events: [AdverseEventOfDay] = [], owed: [ReportOwed] = [], prohibited: [MedicationRef] = [], measured: [MeasureFlagOfDay] = []
         let review = table.review(on: date)
         var completed: [VisitRef] = [], outOfWindow: [VisitRef] = [], missed: [VisitRef] = [], incomplete: [VisitRef] = []

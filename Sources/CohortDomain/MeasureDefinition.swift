@@ -44,12 +44,12 @@ public struct Quantity: Codable, Sendable, Hashable, Comparable, CustomStringCon
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         let number = try container.decode(Double.self)
-        // A quantity has at most 6 decimals, so the number to 6 places, trailing zeros dropped, is it as
-        // written (Double's own text would turn 0.00001 into 1e-05).
+        // A quantity has at most 6 decimals: the number to 6 places, trailing zeros dropped, is it as written
+        // (Double's own text would turn 0.00001 into 1e-05) unless it had more, which is refused below.
         var text = String(format: "%.6f", number)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
-        guard number.isFinite, let quantity = Quantity(text == "-0" ? "0" : text) else {
+        guard number.isFinite, let quantity = Quantity(text == "-0" ? "0" : text), Double(text) == number else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(number) is not a plain decimal number of at most 12 digits and 6 decimals")
         }
         self = quantity
@@ -105,6 +105,9 @@ public struct NormalRange: Codable, Sendable, Hashable, CustomStringConvertible 
         }
     }
 
+    /// True when `value` is within the range (its ends included).
+    public func contains(_ value: Quantity) -> Bool { flag(value) == .normal }
+
     /// `low`, `high` or `normal` for `value`.
     public func flag(_ value: Quantity) -> MeasureFlag {
         if let low, value < low { return .low }
@@ -114,7 +117,12 @@ public struct NormalRange: Codable, Sendable, Hashable, CustomStringConvertible 
 }
 
 /// Where a result stands against its normal range.
-public enum MeasureFlag: String, Codable, Sendable, CaseIterable { case normal, low, high }
+public enum MeasureFlag: String, Codable, Sendable, CaseIterable {
+    case normal, low, high
+
+    /// Outside the normal range: the investigator's assessment is awaited.
+    public var isOutOfRange: Bool { self != .normal }
+}
 
 /// A vital sign, lab test or ECG measure as data (`Resources/measures/`): adding one needs no code.
 public struct MeasureDefinition: Codable, Sendable, Hashable {
@@ -137,6 +145,14 @@ public struct MeasureDefinition: Codable, Sendable, Hashable {
     /// The normal range when neither the result nor the protocol gives one; absent for measures without
     /// one (weight).
     public var normal: NormalRange?
+
+    /// Why `value` cannot be a result of this measure (outside what is possible: a typo; more decimals than
+    /// it is recorded to), or nil when it can.
+    public func problem(for value: Quantity) -> String? {
+        if !plausible.contains(value) { return "\(code) \(value) \(unit) is outside \(plausible), what is possible: a typo? Enter the value again." }
+        if value.decimals > decimals { return "\(code) is recorded to \(Text.count(decimals, "decimal")); \(value) has \(value.decimals)." }
+        return nil
+    }
 
     /// True when `text` names this measure's unit.
     public func isUnit(_ text: String) -> Bool { text == unit || (unitAliases ?? []).contains(text) }

@@ -63,23 +63,22 @@ public struct Moment: Sendable, Hashable, Comparable, Codable, CustomStringConve
         Moment(minutes: minutes, offset: zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(minutes) * 60)) / 60)
     }
 
-    /// `hours` real hours later, as `zone`'s clock shows it (across a daylight-saving change the wall time moves).
-    public func adding(hours: Int, in zone: TimeZone) -> Moment {
-        Moment(minutes: minutes + hours * 60, offset: 0).shown(in: zone)
-    }
+    /// `hours` real hours later, on the same clock (show it in a zone: across a daylight-saving change the
+    /// wall time moves).
+    public func adding(hours: Int) -> Moment { Moment(minutes: minutes + hours * 60, offset: offset) }
 
     /// The last minute of `date` on `zone`'s clock (for "by the end of the day").
     public static func endOf(_ date: CivilDate, in zone: TimeZone) -> Moment {
-        // The next day's first minute, less one: a wall time just after midnight always exists.
-        let next = (try? Moment(date.adding(days: 1).description + "T00:00", zone: zone, what: "")) ?? Moment(minutes: (date.dayNumber + 1) * 1440, offset: 0)
-        return Moment(minutes: next.minutes - 1, offset: next.offset).shown(in: zone)
+        // The next day's first minute, less one; where the clocks skip midnight itself, its first minute is
+        // 01:00 (the instant before it is still `date`).
+        let next = date.adding(days: 1).description
+        let first = ["T00:00", "T01:00"].lazy.compactMap { try? Moment(next + $0, zone: zone, what: "") }.first
+            ?? Moment(minutes: (date.dayNumber + 1) * 1440, offset: 0)
+        return Moment(minutes: first.minutes - 1, offset: first.offset).shown(in: zone)
     }
 
     /// Compares instants, whatever the clocks.
     public static func < (a: Moment, b: Moment) -> Bool { a.minutes < b.minutes }
-
-    /// True when both name the same instant.
-    public func isSameInstant(as other: Moment) -> Bool { minutes == other.minutes }
 
     /// `YYYY-MM-DDTHH:MM±HH:MM`.
     public var description: String {

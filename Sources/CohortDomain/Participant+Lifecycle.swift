@@ -149,11 +149,11 @@ extension Participant {
                 throw DomainError("An adverse event is linked only to a withdrawal for adverse-event or death, not \(category.rawValue).")
             }
             guard let event = adverseEvents.first(where: { $0.id == adverseEvent }) else {
-                throw DomainError("\(subject) has no adverse event \(Text.shown(adverseEvent)); `cohort ae list \(subject)` lists them.")
+                throw DomainError("\(subject) has no adverse event \(Text.shown(adverseEvent)); the participant's page or `cohort ae list \(subject)` lists them.")
             }
             if date < event.onset { throw DomainError("\(adverseEvent) began on \(event.onset), after the withdrawal date \(date): it cannot have led to it.") }
             if category == .death && event.outcome != .fatal {
-                throw DomainError("\(adverseEvent) has outcome \(event.outcome.rawValue): a withdrawal for death links a fatal adverse event (ae update … --outcome fatal --serious death).")
+                throw DomainError("\(adverseEvent) has outcome \(event.outcome.rawValue): a withdrawal for death links a fatal adverse event (outcome fatal, criterion death).")
             }
         }
         guard !status.hasLeft else {

@@ -53,7 +53,7 @@ public struct MedicationDraft: Equatable, Sendable {
 extension Participant {
     /// Records a new adverse event as `AE<n>`; `now` is the moment of recording (the default awareness).
     public mutating func addAdverseEvent(_ draft: AdverseEventDraft, studyProtocol: StudyProtocol, today: CivilDate, now: Moment) throws -> String? {
-        guard let onset = draft.onset else { throw DomainError("An adverse event needs its onset date (--onset YYYY-MM-DD).") }
+        guard let onset = draft.onset else { throw DomainError("An adverse event needs its onset date.") }
         guard let severity = draft.severity else { throw DomainError("An adverse event needs its severity: mild, moderate or severe.") }
         var event = AdverseEvent(
             id: "AE\(adverseEvents.count + 1)", term: try FreeText.name(draft.term, what: "adverse event term"), onset: onset,
@@ -115,17 +115,17 @@ extension Participant {
         if sent < event.aware { throw DomainError("A report at \(sent) would be before the site was aware of \(id) (\(event.aware)).") }
         if now < sent { throw DomainError("A report at \(sent) would be after now (\(now)); give the time it was sent.") }
         if followUp {
-            guard event.initialReport != nil else { throw DomainError("\(id) has no initial report yet; send that first (without --follow-up).") }
+            guard event.initialReport != nil else { throw DomainError("\(id) has no initial report yet; record that first (not as a follow-up).") }
             if let last = event.reports.last, sent < last.at {
                 throw DomainError("A follow-up at \(sent) would be before \(id)'s last report (\(last.at)); give the time it was sent.")
             }
             event.followUpPending = false
         } else {
             if let initial = event.initialReport {
-                throw DomainError("\(id)'s initial report was sent at \(initial.at); a later report is a follow-up (--follow-up).")
+                throw DomainError("\(id)'s initial report was sent at \(initial.at); a later report is a follow-up.")
             }
             guard event.related != nil else {
-                throw DomainError("\(id) has no causality assessment: the initial report needs one (ae update \(subject) \(id) --related not|unlikely|possible|probable|definite).")
+                throw DomainError("\(id) has no causality assessment: the initial report needs one. Set it first (Related: not, unlikely, possible, probable or definite).")
             }
         }
         event.reports.append(AdverseEvent.Report(at: sent, followUp: followUp))
@@ -135,7 +135,7 @@ extension Participant {
 
     /// Records a new medication as `CM<n>`.
     public mutating func addMedication(_ draft: MedicationDraft, today: CivilDate) throws -> String? {
-        guard let start = draft.start else { throw DomainError("A medication needs its start date (--start YYYY-MM-DD).") }
+        guard let start = draft.start else { throw DomainError("A medication needs its start date.") }
         var medication = Medication(id: "CM\(medications.count + 1)", name: "", start: start)
         try apply(draft, to: &medication)
         try check(medication, today: today)
@@ -147,7 +147,7 @@ extension Participant {
     public mutating func updateMedication(_ id: String, _ draft: MedicationDraft, reason: String?, today: CivilDate) throws -> String? {
         let why = try FreeText.required(reason, what: "reason for changing a medication")
         guard let index = medications.firstIndex(where: { $0.id == id }) else {
-            throw DomainError("\(subject) has no medication \(Text.shown(id)); `cohort med list \(subject)` lists them.")
+            throw DomainError("\(subject) has no medication \(Text.shown(id)); the participant's page or `cohort med list \(subject)` lists them.")
         }
         var medication = medications[index]
         try apply(draft, to: &medication)
@@ -164,7 +164,7 @@ extension Participant {
 
     private func adverseEventIndex(_ id: String) throws -> Int {
         guard let index = adverseEvents.firstIndex(where: { $0.id == id }) else {
-            throw DomainError("\(subject) has no adverse event \(Text.shown(id)); `cohort ae list \(subject)` lists them.")
+            throw DomainError("\(subject) has no adverse event \(Text.shown(id)); the participant's page or `cohort ae list \(subject)` lists them.")
         }
         return index
     }
@@ -198,7 +198,7 @@ extension Participant {
         if let frequency = draft.frequency { medication.frequency = try FreeText.optional(frequency, what: "frequency") }
         if let indication = draft.indication { medication.indication = try FreeText.optional(indication, what: "indication") }
         if let rescue = draft.rescue { medication.rescue = rescue }
-        if medication.name.isEmpty { throw DomainError("A medication needs its name (--name TEXT).") }
+        if medication.name.isEmpty { throw DomainError("A medication needs its name.") }
     }
 
     private func check(_ medication: Medication, today: CivilDate) throws {

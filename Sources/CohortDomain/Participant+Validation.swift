@@ -47,7 +47,6 @@ extension Participant {
         for (index, event) in adverseEvents.enumerated() {
             if event.id != "AE\(index + 1)" { found.append("adverse event \(index + 1) is named \(event.id.prefix(16)), not AE\(index + 1)") }
             if let problem = Text.problem(event.term, what: "the term of \(event.id.prefix(16))", longest: FreeText.maximumLength) { found.append(problem) }
-            if let grade = event.grade, !(1...5).contains(grade) { found.append("\(event.id.prefix(16)) has grade \(grade)") }
             if let visit = event.visit, !codes.contains(visit) { found.append("\(event.id.prefix(16)) refers to visit \(visit.prefix(16)), which is not in protocol \(study)") }
             if event.onset < consentDate { found.append("\(event.id.prefix(16)) began before consent") }
             found += event.brokenRules()
@@ -74,9 +73,7 @@ extension Participant {
             }
             if measurement.unit != definition.unit { found.append("\(key) is in \(measurement.unit.prefix(16)), not \(definition.unit)") }
             if let value = measurement.value {
-                if let low = definition.plausible.low, let high = definition.plausible.high, value < low || high < value {
-                    found.append("\(key) is \(value), outside \(low)–\(high)")
-                }
+                if let problem = definition.problem(for: value) { found.append(problem) }
             } else if measurement.notDone == nil {
                 found.append("\(key) has neither a value nor a reason it was not done")
             }

@@ -67,8 +67,8 @@ public struct ParticipantDigest: Sendable, Equatable {
                 return VisitDigest(code: planned.code, order: order[planned.code] ?? 0, status: planned.status,
                                    target: planned.target, window: planned.window, scheduled: planned.scheduled,
                                    completedDate: planned.record.completedDate, missedDate: planned.record.missedDate,
-                                   enteredScales: forms.entered,
-                                   requiredScales: forms.required,
+                                   enteredForms: forms.entered,
+                                   requiredForms: forms.required,
                                    isIncomplete: !participant.incompleteScales(of: planned).isEmpty)
             },
             scoreDates: participant.administrations.filter { !$0.isNotDone }.map(\.date),
@@ -82,7 +82,7 @@ public struct ParticipantDigest: Sendable, Equatable {
                 ProhibitedMedication(id: $0.id, name: $0.name, since: $0.deviationDate(dayOne: dayOne), ongoing: $0.end == nil)
             },
             flaggedMeasures: participant.measureReadings(studyProtocol, catalog: context.scales).compactMap { reading in
-                guard let value = reading.measurement.value, let flag = reading.flag, flag != .normal || reading.alert else { return nil }
+                guard let value = reading.measurement.value, let flag = reading.flag, flag.isOutOfRange || reading.alert else { return nil }
                 return FlaggedMeasure(visit: reading.measurement.visit, test: reading.measurement.test, value: value, date: reading.measurement.date,
                                       flag: flag, alert: reading.alert, assessed: reading.measurement.assessment != nil)
             })

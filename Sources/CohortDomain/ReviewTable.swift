@@ -14,9 +14,9 @@ public struct ReviewTable: Sendable {
         public var order: Int16
         /// `VisitStatus.allCases` index.
         public var status: UInt8
-        /// Required scales entered.
+        /// Required forms (scales and measures) entered.
         public var entered: UInt8
-        /// Scales required.
+        /// Forms required.
         public var required: UInt8
         /// 1 when a required scale is missing or has an unscored item.
         public var incomplete: UInt8
@@ -159,7 +159,7 @@ public struct ReviewTable: Sendable {
         return VisitDigest(code: parts.codes[Int(slot.code)], order: Int(slot.order), status: VisitStatus.allCases[Int(slot.status)],
                            target: target, window: VisitWindow(start: CivilDate(dayNumber: Int(slot.windowStart)), end: CivilDate(dayNumber: Int(slot.windowEnd))),
                            scheduled: CivilDate(dayNumber: Int(slot.scheduled)), completedDate: date(slot.completed), missedDate: date(slot.missed),
-                           enteredScales: Int(slot.entered), requiredScales: Int(slot.required), isIncomplete: slot.incomplete != 0)
+                           enteredForms: Int(slot.entered), requiredForms: Int(slot.required), isIncomplete: slot.incomplete != 0)
     }
 
     /// The entry for slot `index`.
@@ -265,7 +265,7 @@ public struct ReviewTable: Sendable {
         func day(_ date: CivilDate?) -> Int32 { date.map { Int32(clamping: $0.dayNumber) } ?? Slot.none }
         return Slot(person: Int32(person), code: code, order: Int16(clamping: visit.order),
                     status: UInt8(VisitStatus.allCases.firstIndex(of: visit.status) ?? 0),
-                    entered: UInt8(clamping: visit.enteredScales), required: UInt8(clamping: visit.requiredScales),
+                    entered: UInt8(clamping: visit.enteredForms), required: UInt8(clamping: visit.requiredForms),
                     incomplete: visit.isIncomplete ? 1 : 0, target: day(visit.target), windowStart: day(visit.window.start),
                     windowEnd: day(visit.window.end), scheduled: day(visit.scheduled), completed: day(visit.completedDate),
                     missed: day(visit.missedDate))

@@ -189,9 +189,9 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             if let low = range.low, let high = range.high, high < low { found.append("the range of \(Text.shown(code)) has low \(low) above high \(high)") }
         }
         for (code, range) in ranges.sorted(by: { $0.key < $1.key }) {
-            guard let definition = scales.measure(code), let lowest = definition.plausible.low, let highest = definition.plausible.high else { continue }
-            for end in [range.low, range.high].compactMap({ $0 }) where end < lowest || highest < end {
-                found.append("the range of \(code) has \(end), outside what is possible (\(lowest)–\(highest) \(definition.unit))")
+            guard let definition = scales.measure(code) else { continue }
+            for end in [range.low, range.high].compactMap({ $0 }) where !definition.plausible.contains(end) {
+                found.append("the range of \(code) has \(end), outside what is possible (\(definition.plausible) \(definition.unit))")
             }
         }
         for (index, alert) in alerts.enumerated() {
@@ -208,9 +208,9 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
                 }
             }
             if let rise = alert.riseFromBaseline, rise <= zero { found.append("alert \(index + 1) has riseFromBaseline \(rise); it is above 0") }
-            if let definition, let lowest = definition.plausible.low, let highest = definition.plausible.high {
-                for limit in [alert.above, alert.below].compactMap({ $0 }) where limit < lowest || highest < limit {
-                    found.append("alert \(index + 1) on \(alert.test) at \(limit) is outside what is possible (\(lowest)–\(highest)): it could never be raised")
+            if let definition {
+                for limit in [alert.above, alert.below].compactMap({ $0 }) where !definition.plausible.contains(limit) {
+                    found.append("alert \(index + 1) on \(alert.test) at \(limit) is outside what is possible (\(definition.plausible)): it could never be raised")
                 }
             }
         }

@@ -1,4 +1,4 @@
-/// A participant's visit with its derived dates and how far its scales are entered.
+/// A participant's visit with its derived dates and how far its forms (scales and measures) are entered.
 public struct VisitDigest: Sendable, Equatable {
     /// Visit code.
     public var code: String
@@ -16,19 +16,19 @@ public struct VisitDigest: Sendable, Equatable {
     public var completedDate: CivilDate?
     /// Date marked missed.
     public var missedDate: CivilDate?
-    /// Required scales with an administration.
-    public var enteredScales: Int
-    /// Scales the protocol requires at this visit.
-    public var requiredScales: Int
+    /// Required scales entered and required measures with a value.
+    public var enteredForms: Int
+    /// Scales and measures the protocol requires at this visit.
+    public var requiredForms: Int
     /// A required scale is missing or has an unscored item.
     public var isIncomplete: Bool
 
     /// Creates a visit digest.
     public init(code: String, order: Int, status: VisitStatus, target: CivilDate, window: VisitWindow, scheduled: CivilDate,
-                completedDate: CivilDate?, missedDate: CivilDate?, enteredScales: Int, requiredScales: Int, isIncomplete: Bool) {
+                completedDate: CivilDate?, missedDate: CivilDate?, enteredForms: Int, requiredForms: Int, isIncomplete: Bool) {
         self.code = code; self.order = order; self.status = status; self.target = target; self.window = window
         self.scheduled = scheduled; self.completedDate = completedDate; self.missedDate = missedDate
-        self.enteredScales = enteredScales; self.requiredScales = requiredScales; self.isIncomplete = isIncomplete
+        self.enteredForms = enteredForms; self.requiredForms = requiredForms; self.isIncomplete = isIncomplete
     }
 
     /// The window state on `day` (§3.3).

@@ -18,8 +18,8 @@ public struct ReviewRow: Equatable, Sendable {
     public let window: String
     /// Window state in words.
     public let state: WindowState
-    /// Required scales entered, e.g. `2/3`.
-    public let scales: String
+    /// Required forms (scales and measures) entered, e.g. `2/6`.
+    public let forms: String
     /// The primary score as it stood on the day shown, with change, e.g. `PANSS 74 −12`.
     public let primary: String
     /// Urgent unacknowledged safety flags of the participant.
@@ -38,14 +38,14 @@ public struct ReviewRow: Equatable, Sendable {
         scheduled = visit.scheduled.description
         window = visit.window.shortDescription
         state = visit.windowState(on: day)
-        scales = "\(visit.enteredScales)/\(visit.requiredScales)"
+        forms = "\(visit.enteredForms)/\(visit.requiredForms)"
         primary = participant.primary(on: day).map { "\($0.scale) \($0.total)" + ($0.change.map { " " + ScoreText.signed($0) } ?? "") } ?? "—"
         urgentFlags = participant.urgentFlags.map { "\($0.flag) \($0.visit)" }
     }
 
     /// The columns in display order.
     public var cells: [String] {
-        [subject, initials, visit, studyDay, scheduled, window, state.rawValue, scales, primary + (urgentFlags.isEmpty ? "" : " ⚠ URGENT")]
+        [subject, initials, visit, studyDay, scheduled, window, state.rawValue, forms, primary + (urgentFlags.isEmpty ? "" : " ⚠ URGENT")]
     }
 }
 

@@ -10,10 +10,12 @@ public struct AdverseEventLine: Sendable, Equatable {
     public let reportDue: Moment?
     /// The initial report's status at the list's moment.
     public let report: AdverseEvent.ReportStatus
+    /// The moment and the clock the line is read at.
+    let now: Moment, zone: TimeZone
 
     /// The line of `event` of `subject` under `rules`, at `now` on `zone`'s clock.
     public init(subject: String, event: AdverseEvent, rules: SafetyRules, now: Moment, zone: TimeZone) {
-        self.subject = subject; self.event = event
+        self.subject = subject; self.event = event; self.now = now; self.zone = zone
         specialInterest = rules.isOfSpecialInterest(event.term)
         reportDue = rules.reportDue(event)?.shown(in: zone)
         report = rules.reportStatus(event, at: now)
@@ -22,28 +24,18 @@ public struct AdverseEventLine: Sendable, Equatable {
     /// Kept by `ae list --open`: not ended, or a report due, overdue or a follow-up pending.
     public var isOpen: Bool { event.end == nil || report == .due || report == .overdue || event.followUpPending }
 
-    /// The status in words, with the time left or late at `now` for a report not yet sent.
-    public func reportText(at now: Moment) -> String {
+    /// The status in words, with the time left or late for a report not yet sent (at the moment and on
+    /// the clock the line was made for).
+    public var reportText: String {
         switch report {
         case .notRequired: return "no report needed"
-        case .due: return "report due \(reportDue.map(\.description) ?? "") (\(TimeSpan.words(minutes: (reportDue?.minutes ?? 0) - now.minutes)) left)"
-        case .overdue: return "report OVERDUE by \(TimeSpan.words(minutes: now.minutes - (reportDue?.minutes ?? 0))) (was due \(reportDue.map(\.description) ?? ""))"
+        case .due, .overdue: return "report " + (reportDue.map { ReportClock.words(due: $0, at: now, zone: zone) } ?? "")
         case .reported: return "reported \(event.initialReport?.at.description ?? "")"
         case .reportedLate: return "reported LATE \(event.initialReport?.at.description ?? "")"
         }
     }
 }
 
-/// Lengths of time in words: "3 h 20 min", "2 d 4 h", "45 min".
-public enum TimeSpan {
-    /// `minutes` (never negative) in words.
-    public static func words(minutes: Int) -> String {
-        let minutes = max(0, minutes)
-        if minutes < 60 { return "\(minutes) min" }
-        if minutes < 48 * 60 { return minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes / 60) h \(minutes % 60) min" }
-        return "\(minutes / 1440) d \(minutes % 1440 / 60) h"
-    }
-}
 
 /// The binding JSON of `cohort ae list --format json` (§7).
 public struct AdverseEventsJSON: Encodable {
@@ -100,7 +92,7 @@ public enum AdverseEventsText {
                     event.severity.rawValue + (event.grade.map { " (grade \($0))" } ?? ""),
                     event.isSerious ? event.criteria.map(\.rawValue).joined(separator: ",") : (line.specialInterest ? "special interest" : "no"),
                     event.related?.rawValue ?? "not assessed", event.outcome.rawValue,
-                    line.reportText(at: now) + (event.followUpPending ? "; follow-up pending" : "")]
+                    line.reportText + (event.followUpPending ? "; follow-up pending" : "")]
         })
     }
 }

@@ -37,7 +37,8 @@ public struct SummaryReport {
             // Serious or of special interest; past due at `now` says so.
             sections.append(Section(title: "REPORTS TO THE SPONSOR still to send",
                                     lines: summary.saeReports.map { owed in
-                                        let late = now.map { owed.due < $0 } ?? false
+                                        // Judged at the end of the day summarised, or now if that is earlier.
+                                        let late = owed.due < min(now ?? summary.endOfDay, summary.endOfDay)
                                         return "\(owed.subject) \(owed.id): initial report " + (late ? "OVERDUE (was due \(owed.due))" : "due \(owed.due)")
                                     }, isSafety: true))
         }

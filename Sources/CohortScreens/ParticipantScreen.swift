@@ -63,10 +63,9 @@ struct ParticipantScreen {
         }
         y += 1
         // Below the timeline, a list that scrolls (PgDn, PgUp): safety first, then measures, scales, the trail.
-        let width = grid.width - 2
-        var body = safetyLines(participant, studyProtocol: studyProtocol, state: state, width: width)
-        body += measureLines(participant, studyProtocol: studyProtocol, data: data, width: width)
-        body += scaleLines(participant, studyProtocol: studyProtocol, visits: visits, data: data, width: width)
+        var body = safetyLines(participant, studyProtocol: studyProtocol, state: state)
+        body += measureLines(participant, studyProtocol: studyProtocol, data: data)
+        body += scaleLines(participant, studyProtocol: studyProtocol, visits: visits, data: data)
         if let audit = page.audit, !audit.isEmpty {
             body.append(BodyLine(text: "", style: .plain))
             body.append(BodyLine(text: "Audit trail", style: .heading, x: 0))
@@ -99,7 +98,7 @@ struct ParticipantScreen {
     }
 
     /// Scales across visits: a sparkline, the values, change from baseline.
-    private func scaleLines(_ participant: Participant, studyProtocol: StudyProtocol, visits: [PlannedVisit], data: Snapshot, width: Int) -> [BodyLine] {
+    private func scaleLines(_ participant: Participant, studyProtocol: StudyProtocol, visits: [PlannedVisit], data: Snapshot) -> [BodyLine] {
         let scales = studyProtocol.visits.flatMap(\.scales).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let lines = scales.compactMap { code -> BodyLine? in
             guard let scale = data.context.scales[code], scale.total || scale.items.count == 1 else { return nil }
@@ -129,7 +128,7 @@ struct ParticipantScreen {
 
     /// Each measure across visits: a sparkline within the normal range band, the values with their flags
     /// (`H`, `L`, `!` an alert), and what awaits the investigator's assessment in red.
-    private func measureLines(_ participant: Participant, studyProtocol: StudyProtocol, data: Snapshot, width: Int) -> [BodyLine] {
+    private func measureLines(_ participant: Participant, studyProtocol: StudyProtocol, data: Snapshot) -> [BodyLine] {
         let readings = participant.measureReadings(studyProtocol, catalog: data.context.scales)
         guard !readings.isEmpty else { return [] }
         let tests = readings.map(\.measurement.test).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
@@ -160,7 +159,7 @@ struct ParticipantScreen {
 
     /// Adverse events (open ones first, the report clock first on each line) and medications (prohibited
     /// ones in red).
-    private func safetyLines(_ participant: Participant, studyProtocol: StudyProtocol, state: AppState, width: Int) -> [BodyLine] {
+    private func safetyLines(_ participant: Participant, studyProtocol: StudyProtocol, state: AppState) -> [BodyLine] {
         var lines: [BodyLine] = []
         let rules = SafetyRules(studyProtocol)
         if !participant.adverseEvents.isEmpty {
@@ -173,7 +172,7 @@ struct ParticipantScreen {
             for line in all.enumerated().sorted(by: { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }).map(\.element) {
                 let event = line.event
                 let seriousness = event.isSerious ? "SERIOUS " + event.criteria.map(\.rawValue).joined(separator: ",") : (line.specialInterest ? "special interest" : "")
-                let parts = [event.id, event.term, line.report == .notRequired ? "" : line.reportText(at: state.now),
+                let parts = [event.id, event.term, line.report == .notRequired ? "" : line.reportText,
                              event.followUpPending ? "follow-up pending" : "", seriousness, "\(event.onset)–\(event.end?.description ?? "")",
                              event.severity.rawValue + (event.grade.map { " g\($0)" } ?? ""), "related \(event.related?.rawValue ?? "?")", event.outcome.rawValue]
                 let pressing = line.report == .due || line.report == .overdue || event.followUpPending

@@ -1,8 +1,8 @@
 import CohortDomain
 import CohortViewModels
 
-/// The adverse-event or medication form: one field a line, each field's problem (or hint) beside it, the
-/// refusal of the rules across fields below.
+/// The adverse-event, medication or measures form: one field a line, each field's problem (or flag, or
+/// hint) beside it, the refusal of the rules across fields below.
 struct RecordFormScreen {
     let glyphs: Glyphs
 
@@ -22,9 +22,9 @@ struct RecordFormScreen {
                 grid.put(DisplayWidth.truncate(problem, to: room, ellipsis: glyphs.ellipsis), x: 24 + used, y: y, style: Style(.danger))
             } else if let note = state.measureNote(form, field: index) {
                 // The value's flag as typed.
-                let normal = note.hasPrefix("normal")
-                grid.put(DisplayWidth.truncate(note, to: room, ellipsis: glyphs.ellipsis), x: 24 + used, y: y,
-                         style: normal ? Style(.good) : Style(.danger, bold: note.contains("ALERT")))
+                let quiet = !note.refused && !note.outOfRange && !note.alert
+                grid.put(DisplayWidth.truncate(note.text, to: room, ellipsis: glyphs.ellipsis), x: 24 + used, y: y,
+                         style: quiet ? Style(.good) : Style(.danger, bold: note.alert || note.refused))
             } else if focused, !field.hint.isEmpty {
                 grid.put(DisplayWidth.truncate(field.hint, to: room, ellipsis: glyphs.ellipsis), x: 24 + used, y: y, style: Style(.muted))
             }

@@ -15,7 +15,7 @@ struct ReviewScreen {
         Column(title: "DAY", width: 4, keep: 2) { $0.studyDay },
         Column(title: "WINDOW", width: 12, keep: 5) { $0.window },
         Column(title: "STATE", width: 9, keep: 7) { $0.state.rawValue },
-        Column(title: "FORMS", width: 6, keep: 6) { $0.scales },
+        Column(title: "FORMS", width: 6, keep: 6) { $0.forms },
         Column(title: "PRIMARY", width: 14, keep: 4) { $0.primary },
     ]
 
@@ -106,12 +106,8 @@ extension ReviewScreen {
         for alert in sorted.prefix(shown) {
             let text: String, style: Style
             if let due = alert.due {
-                let left = due.minutes - now.minutes
-                let local = due.shown(in: zone).description
-                let clock = left >= 0 ? "due in \(TimeSpan.words(minutes: left)) (\(local.dropFirst(5).prefix(5)) \(local.dropFirst(11).prefix(5)))"
-                                      : "OVERDUE by \(TimeSpan.words(minutes: -left))"
-                text = " \(glyphs.warning) REPORT \(alert.subject) \(alert.record) \(alert.text) \(clock) \(glyphs.dot) T sent"
-                style = left >= 0 ? Style(.danger, bold: true) : Style(.urgent, bold: true, reverse: true)
+                text = " \(glyphs.warning) REPORT \(alert.subject) \(alert.record) \(alert.text) \(ReportClock.words(due: due, at: now, zone: zone)) \(glyphs.dot) T sent"
+                style = now <= due ? Style(.danger, bold: true) : Style(.urgent, bold: true, reverse: true)
             } else {
                 text = " \(glyphs.warning) PROHIBITED MEDICATION \(alert.subject) \(alert.record) \(alert.text) still taken \(glyphs.dot) tell the PI"
                 style = Style(.danger, bold: true)

@@ -1,15 +1,14 @@
-import CohortDomain
 import CohortScreens
 import CohortViewModels
 
 /// The interactive loop: draw the state, read a key, update, run the effects, repeat until quit.
 @MainActor
 public enum InteractiveSession {
-    /// Runs until `quit` or the end of input; returns the final state. `clock` gives the moment before each
-    /// frame (nil: the state's moment stands still).
+    /// Runs until `quit` or the end of input; returns the final state. `clock` gives the `.clock` action
+    /// before each frame (nil: the state's moment stands still).
     @discardableResult
     public static func run(_ initial: AppState, runner: EffectRunner, terminal: Terminal, screen: AppScreen = AppScreen(),
-                           clock: (() -> Moment)? = nil) -> AppState {
+                           clock: (() -> Action)? = nil) -> AppState {
         var state = initial
         var afterFrame: [Effect] = []
         func execute(_ effects: [Effect]) -> Bool {
@@ -26,7 +25,7 @@ public enum InteractiveSession {
         while running {
             let (width, height) = terminal.size
             _ = state.handle(.resized(rows: AppScreen.listRows(height: height)))
-            if let clock { _ = state.handle(.clock(clock())) }
+            if let clock { _ = state.handle(clock()) }
             terminal.draw(screen.render(state, width: width, height: height))
             if !afterFrame.isEmpty {
                 let waiting = afterFrame

@@ -4,18 +4,15 @@ import CohortDomain
 /// with `V`), each value's flag shown as it is typed; `C` records the investigator's assessment of an
 /// out-of-range value, and a clinically significant one offers its adverse event.
 extension AppState {
-    /// What field `index` of a measures form says as typed: its flag against the range that will be used,
-    /// and an alert, e.g. `HIGH (normal 60–100), ALERT`; nil for other forms and fields.
-    public func measureNote(_ form: RecordForm, field index: Int) -> String? {
+    /// What field `index` of a measures form says as typed: why Enter would refuse it, or its flag against
+    /// the range that will be used and an alert (`HIGH (normal 60–100), ALERT`); nil for other forms and fields.
+    public func measureNote(_ form: RecordForm, field index: Int) -> MeasureNote? {
         guard case .measures(let visit) = form.kind, form.fields.indices.contains(index),
               let value = Quantity(form.fields[index].text.trimmingCharacters(in: .whitespaces)),
               let data, let participant = data.participants[form.subject], let studyProtocol = data.context.protocols[participant.study],
               let definition = data.context.scales.measure(form.fields[index].label) else { return nil }
         // What Enter would refuse is said first.
-        if let low = definition.plausible.low, let high = definition.plausible.high, value < low || high < value {
-            return "impossible: \(definition.code) is \(low)–\(high) \(definition.unit)"
-        }
-        if value.decimals > definition.decimals { return "\(definition.code) takes \(Text.count(definition.decimals, "decimal"))" }
+        if let problem = definition.problem(for: value) { return MeasureNote(text: problem, refused: true, outOfRange: false, alert: false) }
         var trial = participant
         let saved = participant.measurement(visit: visit, test: definition.code)
         trial.measurements.removeAll { $0.visit == visit && $0.test == definition.code }
@@ -24,7 +21,8 @@ extension AppState {
         guard let appended = trial.measurements.last else { return nil }
         let reading = trial.reading(appended, studyProtocol: studyProtocol, catalog: data.context.scales)
         let flag = reading.flag.map { $0 == .normal ? "normal" : $0.rawValue.uppercased() } ?? ""
-        return flag + (reading.range.map { " (normal \($0))" } ?? "") + (reading.alert ? ", ALERT" : "")
+        return MeasureNote(text: flag + (reading.range.map { " (normal \($0))" } ?? "") + (reading.alert ? ", ALERT" : ""), refused: false,
+                           outOfRange: reading.flag?.isOutOfRange == true, alert: reading.alert)
     }
 
     /// Asks which out-of-range result is assessed (the first awaiting one filled in), and how.
@@ -74,4 +72,16 @@ extension AppState {
             status = StatusLine("Saved. Out of range at \(participant.subject) \(visit): \(awaiting.joined(separator: ", ")) — C in the participant view assesses.", .error)
         }
     }
+}
+
+/// What a measure's field says as it is typed.
+public struct MeasureNote: Equatable, Sendable {
+    /// The words shown beside the field.
+    public let text: String
+    /// Enter would refuse the value.
+    public let refused: Bool
+    /// The value is outside its normal range.
+    public let outOfRange: Bool
+    /// The value raises a protocol alert.
+    public let alert: Bool
 }

@@ -141,9 +141,7 @@ extension AppState {
               let event = form.editing.flatMap({ id in participant.adverseEvents.first { $0.id == id } }) ?? participant.adverseEvents.last else { return }
         let rules = SafetyRules(studyProtocol)
         if let due = rules.reportDue(event), event.initialReport == nil {
-            let left = due.minutes - now.minutes
-            status = StatusLine("Saved \(participant.subject) \(event.id). Report to the sponsor due \(due.shown(in: zone)) ("
-                                + (left >= 0 ? "in \(TimeSpan.words(minutes: left))" : "OVERDUE by \(TimeSpan.words(minutes: -left))") + "): T when sent.", .urgent)
+            status = StatusLine("Saved \(participant.subject) \(event.id). Report to the sponsor \(ReportClock.words(due: due, at: now, zone: zone)): T when sent.", .urgent)
         } else if event.followUpPending {
             status = StatusLine("Saved \(participant.subject) \(event.id). A follow-up report is now pending: T when sent.", .urgent)
         }

@@ -87,6 +87,7 @@ extension AppState {
             // Show what is saved now and say so: the user looks again and decides. Typed scores were for
             // the old data, so the entry closes onto the participant as saved.
             replace(latest)
+            offeredForm = nil
             _ = closeEntry(ofAny: [latest.subject])
             status = StatusLine("Not saved: \(latest.subject) was changed elsewhere (another copy or the command line) since this screen read it. It now shows what is saved; check it and do it again (\(change)).", .error)
             return []
@@ -211,7 +212,7 @@ extension AppState {
         case .pageDown:
             // At most as far as there are lines below the timeline (sections, events, medications, measures, scales, trail).
             let lines = 10 + participant.adverseEvents.count + participant.medications.count
-                + Set(participant.measurements.map(\.test)).count + studyProtocol.visits.flatMap(\.scales).count + (page.audit?.count ?? 0)
+                + Set(participant.measurements.map(\.test)).count + Set(studyProtocol.visits.flatMap(\.scales)).count + (page.audit?.count ?? 0)
             page.scroll = min(page.scroll + max(1, pageRows / 2), max(0, lines - pageRows / 2))
         case .pageUp: page.scroll = max(0, page.scroll - max(1, pageRows / 2))
         case .completeVisit, .markMissed, .rescheduleVisit, .enterScores:
@@ -430,6 +431,7 @@ extension AppState {
         var prompt = prompt
         switch intent {
         case .cancel:
+            offeredForm = nil
             if prompt.purpose == .filter { filter = ""; refreshReview() }
             if prompt.purpose == .search { search("") }
             overlay = nil
@@ -559,6 +561,7 @@ extension AppState {
         if let refusal = dryRun(change) {
             prompt.error = refusal
             overlay = .prompt(prompt)
+            offeredForm = nil
             return []
         }
         overlay = nil

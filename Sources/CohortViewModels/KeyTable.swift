@@ -12,7 +12,7 @@ public enum KeyContext: String, CaseIterable, Sendable {
         case .prompt: return "Questions"
         case .enrollment: return "Enrollment form"
         case .enrolled: return "Enrollment saved (schedule shown)"
-        case .record: return "Adverse event or medication form"
+        case .record: return "Adverse event, medication or measures form"
         case .summary: return "End-of-day summary"
         case .help: return "Help"
         }

@@ -1,9 +1,9 @@
 import CohortDomain
 import Foundation
 
-/// The one-screen form for an adverse event or a medication (PRODUCT.md §7), like enrollment: Tab through
-/// the fields, a field's problem shown beside it as you type, Enter saves, Esc writes nothing. Editing an
-/// existing record asks a reason as well.
+/// The one-screen form for an adverse event, a medication (PRODUCT.md §7) or a visit's measures (§8), like
+/// enrollment: Tab through the fields, a field's problem shown beside it as you type, Enter saves, Esc
+/// writes nothing. Editing an existing record asks a reason as well.
 public struct RecordForm: Equatable, Sendable {
     /// What the form records.
     public enum Kind: Equatable, Sendable { case adverseEvent, medication, measures(visit: String) }

@@ -26,7 +26,7 @@ enum FrontEnd {
             var state = AppState(today: session.today, user: session.user, now: session.now, zone: session.zone)
             state.status = notice.map { StatusLine($0, .info) }
             InteractiveSession.run(state, runner: runner, terminal: terminal,
-                                   screen: AppScreen(glyphs: terminal.isUTF8 ? .unicode : .ascii), clock: session.clock.now)
+                                   screen: AppScreen(glyphs: terminal.isUTF8 ? .unicode : .ascii), clock: { .clock(session.clock.now()) })
             // Bring the review cache up to date with this session's saves, so the next start is quick.
             _ = store.loadTable(.full)
         }

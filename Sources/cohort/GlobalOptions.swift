@@ -76,9 +76,10 @@ struct GlobalOptions: ParsableArguments {
         // skipped on that day is taken an hour later.
         let real = Moment(Date(), zone: zone)
         let timeOfDay = ((real.minutes + real.offset) % 1440 + 1440) % 1440
-        let offsetAfter = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(day.dayNumber + 1) * 86_400)) / 60
+        // Read with the offset the day began with, a skipped wall time lands after the change, an hour later.
+        let offsetBefore = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(day.dayNumber) * 86_400)) / 60
         let then = (try? Moment("\(day)T\(real.timeOfDay)", zone: zone, what: "--today"))
-            ?? Moment(minutes: day.dayNumber * 1440 + timeOfDay - offsetAfter, offset: offsetAfter)
+            ?? Moment(minutes: day.dayNumber * 1440 + timeOfDay - offsetBefore, offset: offsetBefore).shown(in: zone)
         return SessionClock(today: day, fixed: nil, shift: TimeInterval((then.minutes - real.minutes) * 60), zone: zone)
     }
 

@@ -69,7 +69,7 @@ struct SafetyConsistencyTests {
         participant.adverseEvents[0].end = Safety.date("2026-11-01")
         participant.adverseEvents[0].reports.insert(AdverseEvent.Report(at: Safety.at("2020-01-01T00:00"), followUp: true), at: 0)
         let problems = participant.problems(context: Fixture.context)
-        #expect(problems.contains("Outcome fatal needs the seriousness criterion death (--serious death)."))
+        #expect(problems.contains("Outcome fatal needs the seriousness criterion death."))
         #expect(problems.contains("The end 2026-11-01 is before the onset 2026-11-20."))
         #expect(problems.contains("AE1 has a follow-up report before its initial one."))
         #expect(problems.contains("AE1 was reported before the site was aware of it."))

@@ -153,7 +153,7 @@ struct ScoringTests {
         // Not counted as entered, and the visit stays incomplete.
         let digest = try #require(ParticipantDigest(participant, context: Fixture.context))
         let baseline = try #require(digest.visits.first { $0.code == "D1" })
-        #expect(baseline.enteredScales == 0 && baseline.isIncomplete)
+        #expect(baseline.enteredForms == 0 && baseline.isIncomplete)
         #expect(digest.scoreDates.isEmpty)
     }
 

@@ -77,13 +77,13 @@ struct ScoreEntryTests {
         #expect(form.fields.map(\.label) == ["SYSBP", "DIABP", "HR", "Reason"])
         fixture.type("150")
         guard case .record(let typed) = fixture.state.screen else { return }
-        #expect(fixture.state.measureNote(typed, field: 0) == "HIGH (normal 90–140)")
+        #expect(fixture.state.measureNote(typed, field: 0)?.text == "HIGH (normal 90–140)")
         fixture.press(.tab)
         fixture.type("80")
         fixture.press(.tab)
         fixture.type("118")
         guard case .record(let alerting) = fixture.state.screen else { return }
-        #expect(fixture.state.measureNote(alerting, field: 2) == "HIGH (normal 60–100), ALERT")
+        #expect(fixture.state.measureNote(alerting, field: 2)?.text == "HIGH (normal 60–100), ALERT")
         fixture.press(.enter)
         #expect(fixture.state.screen == .review)
         #expect(fixture.state.status == StatusLine("Saved. ALERT 101-0001 W1: HR 118 — tell the PI; C assesses the values out of range.", .urgent))
