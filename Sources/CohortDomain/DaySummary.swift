@@ -95,48 +95,75 @@ public struct DaySummary: Sendable, Equatable, Encodable {
 
     /// A flagged result of the day.
     public struct MeasureFlagOfDay: Sendable, Equatable, Codable {
+        /// Subject ID.
         public let subject: String
+        /// The visit it belongs to.
         public let visit: String
+        /// The measure code.
         public let test: String
+        /// The value.
         public let value: Quantity
+        /// Low, high or normal.
         public let flag: MeasureFlag
+        /// A protocol alert holds.
         public let alert: Bool
     }
 
     /// An adverse event of the day.
     public struct AdverseEventOfDay: Sendable, Equatable, Codable {
+        /// Subject ID.
         public let subject: String
+        /// `AE1`, `CM2`: the record within the participant.
         public let id: String
+        /// The event as named.
         public let term: String
+        /// Serious.
         public let serious: Bool
     }
 
     /// An initial report still owed, and its deadline (on the local clock).
     public struct ReportOwed: Sendable, Equatable, Codable {
+        /// Subject ID.
         public let subject: String
+        /// `AE1`, `CM2`: the record within the participant.
         public let id: String
+        /// The initial report's deadline, on the local clock.
         public let due: Moment
     }
 
     /// A medication named by subject and id.
     public struct MedicationRef: Sendable, Equatable, Codable {
+        /// Subject ID.
         public let subject: String
+        /// `AE1`, `CM2`: the record within the participant.
         public let id: String
+        /// The name as written.
         public let name: String
     }
 
     /// The counts of the binding JSON.
     public var planned: Int { plannedVisits.count }
+    /// Visits completed on the day.
     public var completed: Int { completedVisits.count }
+    /// Of those, visits done early or late.
     public var completedOutOfWindow: Int { outOfWindowVisits.count }
+    /// Visits marked missed on the day.
     public var missed: Int { missedVisits.count }
+    /// Visits scheduled on the day still to do.
     public var pending: Int { pendingVisits.count }
+    /// Visits whose window closed, not done.
     public var overdue: Int { overdueVisits.count }
+    /// Visits completed with a form missing.
     public var incompleteVisits: Int { incompleteVisitList.count }
+    /// Participants who consented on the day.
     public var enrolled: Int { enrolledSubjects.count }
+    /// Participants randomized on the day.
     public var randomized: Int { randomizedSubjects.count }
+    /// Participants withdrawn on the day.
     public var withdrawn: Int { withdrawnSubjects.count }
+    /// Participants who screen-failed on the day.
     public var screenFailed: Int { screenFailedSubjects.count }
+    /// Visits scheduled for the next day.
     public var tomorrow: Int { tomorrowVisits.count }
 
     /// Computes the summary of `date` from the data as it stands.

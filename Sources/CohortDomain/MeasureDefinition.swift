@@ -38,6 +38,7 @@ public struct Quantity: Codable, Sendable, Hashable, Comparable, CustomStringCon
     /// Plain decimal text (`37.2`, `110`).
     public var description: String { NSDecimalNumber(decimal: value).stringValue }
 
+    /// Orders by value.
     public static func < (a: Quantity, b: Quantity) -> Bool { a.value < b.value }
 
     /// Reads a JSON number (a string, even of digits, is refused: a protocol says numbers as numbers).
@@ -64,7 +65,9 @@ public struct Quantity: Codable, Sendable, Hashable, Comparable, CustomStringCon
 
 /// A normal range: values at either end are normal; either end may be absent.
 public struct NormalRange: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// The lower end (nil: open).
     public var low: Quantity?
+    /// The upper end (nil: open).
     public var high: Quantity?
 
     /// A range from its ends.
@@ -89,6 +92,7 @@ public struct NormalRange: Codable, Sendable, Hashable, CustomStringConvertible 
         high = try container.decodeIfPresent(Quantity.self)
     }
 
+    /// Writes `[low, high]`, `null` for an open end.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.unkeyedContainer()
         try container.encode(low)

@@ -1,6 +1,7 @@
 /// One result of a measure at a visit (PRODUCT.md §8): a value in the measure's unit, or not done with a
 /// reason; the laboratory's own normal range when it gave one; the investigator's assessment once given.
 public struct Measurement: Codable, Sendable, Equatable {
+    /// The visit it belongs to.
     public var visit: String
     /// The measure's code.
     public var test: String
@@ -30,9 +31,13 @@ public enum Significance: String, Codable, Sendable, CaseIterable { case cs, ncs
 
 /// An assessment, who gave it and when.
 public struct SignificanceAssessment: Codable, Sendable, Equatable {
+    /// Clinically significant or not.
     public var significance: Significance
+    /// The investigator's comment.
     public var comment: String?
+    /// The day it is dated.
     public var date: CivilDate
+    /// Who gave it.
     public var user: String
 
     /// Creates one.
@@ -43,9 +48,11 @@ public struct SignificanceAssessment: Codable, Sendable, Equatable {
 
 /// What a new result gives (`cohort measure`, the entry screen).
 public struct MeasureEntry: Equatable, Sendable {
+    /// The measure code.
     public var test: String
     /// The value, or nil with `notDone`.
     public var value: Quantity?
+    /// Why it was not done.
     public var notDone: String?
     /// The unit as written (nil: the measure's).
     public var unit: String?
@@ -62,6 +69,7 @@ public struct MeasureEntry: Equatable, Sendable {
 
 /// A result read against its ranges and the protocol's alerts, as the data stands.
 public struct MeasureReading: Sendable, Equatable {
+    /// The result read.
     public let measurement: Measurement
     /// The normal range used: the result's, else the protocol's, else the definition's (nil when none).
     public let range: NormalRange?

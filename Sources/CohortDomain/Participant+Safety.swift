@@ -1,16 +1,26 @@
 /// What `ae add` gives, or what `ae update` changes (nil keeps what is recorded).
 public struct AdverseEventDraft: Equatable, Sendable {
+    /// The event as named.
     public var term: String?
+    /// The day it began.
     public var onset: CivilDate?
+    /// The day it ended, once it has.
     public var end: CivilDate?
+    /// Intensity.
     public var severity: AdverseEvent.Severity?
+    /// CTCAE grade 1–5.
     public var grade: Int?
     /// The full list of criteria (an update replaces it).
     public var criteria: [AdverseEvent.SeriousnessCriterion]?
+    /// The causality assessment.
     public var related: AdverseEvent.Relatedness?
+    /// What was done with the study drug.
     public var action: AdverseEvent.DrugAction?
+    /// Where the event stands.
     public var outcome: AdverseEvent.Outcome?
+    /// When the site became aware (the report clock starts).
     public var aware: Moment?
+    /// The visit it belongs to.
     public var visit: String?
     /// An update takes the end date away (the event goes on after all).
     public var clearEnd = false
@@ -28,13 +38,21 @@ public struct AdverseEventDraft: Equatable, Sendable {
 
 /// What `med add` gives, or what `med update` changes (nil keeps what is recorded).
 public struct MedicationDraft: Equatable, Sendable {
+    /// The name as written.
     public var name: String?
+    /// First day taken.
     public var start: CivilDate?
+    /// The day it ended, once it has.
     public var end: CivilDate?
+    /// Dose as written.
     public var dose: String?
+    /// Route as written.
     public var route: String?
+    /// Frequency as written.
     public var frequency: String?
+    /// What it is for.
     public var indication: String?
+    /// Given as rescue medication.
     public var rescue: Bool?
     /// An update takes the end date away (still taken after all).
     public var clearEnd = false

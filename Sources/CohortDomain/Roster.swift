@@ -36,7 +36,9 @@ public struct RosterEntry: Sendable, Equatable {
 
 /// A visit still to come and its scheduled date.
 public struct NextVisit: Sendable, Equatable {
+    /// The visit it belongs to.
     public var visit: String
+    /// The day it is dated.
     public var date: CivilDate
 
     /// Creates one.
@@ -54,8 +56,11 @@ public struct NextVisit: Sendable, Equatable {
 public struct Roster: Sendable, Equatable {
     /// What to keep: nil keeps every study or status.
     public struct Filter: Sendable, Equatable {
+        /// Only this study (nil: every one).
         public var study: String?
+        /// Only this status (nil: every one).
         public var status: ParticipantStatus?
+        /// A filter keeping `study` and `status` (nil keeps all).
         public init(study: String? = nil, status: ParticipantStatus? = nil) { self.study = study; self.status = status }
 
         /// True when `entry` passes.

@@ -1,8 +1,12 @@
 /// What the day's lists, the summary and the roster need of one adverse event.
 public struct AdverseEventDigest: Sendable, Equatable {
+    /// `AE1`, `CM2`: the record within the participant.
     public var id: String
+    /// The event as named.
     public var term: String
+    /// The day it began.
     public var onset: CivilDate
+    /// Any seriousness criterion is met.
     public var isSerious: Bool
     /// When the site became aware (the clock's start).
     public var aware: Moment
@@ -32,7 +36,9 @@ public struct AdverseEventDigest: Sendable, Equatable {
 
 /// A concomitant medication on the protocol's prohibited list: a deviation from the day it applied.
 public struct ProhibitedMedication: Sendable, Equatable {
+    /// `AE1`, `CM2`: the record within the participant.
     public var id: String
+    /// The name as written.
     public var name: String
     /// Its start, or Day 1 if it started before.
     public var since: CivilDate
@@ -48,8 +54,11 @@ public struct ProhibitedMedication: Sendable, Equatable {
 /// A safety matter that waits at the top of the daily review until it is dealt with: an adverse event's
 /// initial report not yet sent, or a prohibited medication still taken.
 public struct SafetyAlert: Sendable, Equatable {
+    /// What an alert is about.
     public enum Kind: UInt8, Sendable, CaseIterable { case report, prohibitedMedication }
+    /// A report owed, or a prohibited medication taken.
     public var kind: Kind
+    /// Subject ID.
     public var subject: String
     /// `AE1`, `CM2`.
     public var record: String

@@ -3,8 +3,11 @@ import Foundation
 
 /// One adverse event as the lists show it at a moment: the event, who had it, and its report clock.
 public struct AdverseEventLine: Sendable, Equatable {
+    /// Subject ID.
     public let subject: String
+    /// The adverse event.
     public let event: AdverseEvent
+    /// Its term is of special interest to the protocol.
     public let specialInterest: Bool
     /// The initial report's deadline, on the local clock.
     public let reportDue: Moment?
@@ -99,9 +102,13 @@ public enum AdverseEventsText {
 
 /// One medication as the lists show it.
 public struct MedicationLine: Sendable, Equatable {
+    /// Subject ID.
     public let subject: String
+    /// The medication.
     public let medication: Medication
+    /// Prior or concomitant.
     public let category: Medication.Category
+    /// On the protocol's prohibited list while concomitant.
     public let prohibited: Bool
 
     /// The line of `medication` of `subject`, whose Day 1 is `dayOne`, under `rules`.
