@@ -147,6 +147,12 @@ public struct SafetyRules: Sendable, Equatable {
         return AdverseEvent.ReportStatus(due: due, sent: event.initialReport?.at, at: now)
     }
 
+    /// True when `medication` is prohibited: concomitant (not ended before Day 1, `dayOne`) and named in the
+    /// protocol's list.
+    public func isProhibited(_ medication: Medication, dayOne: CivilDate) -> Bool {
+        medication.category(dayOne: dayOne) == .concomitant && prohibitedName(in: medication.name) != nil
+    }
+
     /// The prohibited name `medication` contains as whole words, if any.
     public func prohibitedName(in medication: String) -> String? {
         prohibitedMedications.first { WholeWords.contains(medication, $0) }

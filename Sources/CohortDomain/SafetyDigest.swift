@@ -76,6 +76,6 @@ public struct SafetyAlert: Sendable, Equatable {
 extension Participant {
     /// The prohibited medications among this participant's concomitant ones, under `rules`, with Day 1 `dayOne`.
     public func prohibitedMedications(rules: SafetyRules, dayOne: CivilDate) -> [Medication] {
-        medications.filter { $0.category(dayOne: dayOne) == .concomitant && rules.prohibitedName(in: $0.name) != nil }
+        medications.filter { rules.isProhibited($0, dayOne: dayOne) }
     }
 }

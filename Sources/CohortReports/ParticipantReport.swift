@@ -130,13 +130,17 @@ public enum ParticipantText {
     }
 }
 
-/// A participant's adverse events, medications and measures as the lists show them.
-struct SafetyLines {
-    let events: [AdverseEventLine]
-    let medications: [MedicationLine]
-    let readings: [MeasureReading]
+/// A participant's adverse events, medications and measures as every list and screen shows them.
+public struct SafetyLines {
+    /// Every adverse event with its report clock, in order of entry.
+    public let events: [AdverseEventLine]
+    /// Every medication with its category and whether it is prohibited.
+    public let medications: [MedicationLine]
+    /// Every result read against its range and alerts, in visit order then by test.
+    public let readings: [MeasureReading]
 
-    init(_ participant: Participant, context: StudyContext, now: Moment, zone: TimeZone) {
+    /// The lines of `participant` at `now` on `zone`'s clock.
+    public init(_ participant: Participant, context: StudyContext, now: Moment, zone: TimeZone) {
         guard let studyProtocol = context.protocols[participant.study] else { events = []; medications = []; readings = []; return }
         let rules = SafetyRules(studyProtocol), dayOne = participant.origin(studyProtocol)
         events = participant.adverseEvents.map { AdverseEventLine(subject: participant.subject, event: $0, rules: rules, now: now, zone: zone) }

@@ -115,7 +115,7 @@ public struct MedicationLine: Sendable, Equatable {
     public init(subject: String, medication: Medication, dayOne: CivilDate, rules: SafetyRules) {
         self.subject = subject; self.medication = medication
         category = medication.category(dayOne: dayOne)
-        prohibited = category == .concomitant && rules.prohibitedName(in: medication.name) != nil
+        prohibited = rules.isProhibited(medication, dayOne: dayOne)
     }
 }
 

@@ -63,8 +63,9 @@ struct ParticipantScreen {
         }
         y += 1
         // Below the timeline, a list that scrolls (PgDn, PgUp): safety first, then measures, scales, the trail.
-        var body = safetyLines(participant, studyProtocol: studyProtocol, state: state)
-        body += measureLines(participant, studyProtocol: studyProtocol, data: data)
+        let safety = SafetyLines(participant, context: data.context, now: state.now, zone: state.zone)
+        var body = safetyLines(safety, state: state)
+        body += measureLines(safety.readings)
         body += scaleLines(participant, studyProtocol: studyProtocol, visits: visits, data: data)
         if let audit = page.audit, !audit.isEmpty {
             body.append(BodyLine(text: "", style: .plain))
@@ -128,8 +129,7 @@ struct ParticipantScreen {
 
     /// Each measure across visits: a sparkline within the normal range band, the values with their flags
     /// (`H`, `L`, `!` an alert), and what awaits the investigator's assessment in red.
-    private func measureLines(_ participant: Participant, studyProtocol: StudyProtocol, data: Snapshot) -> [BodyLine] {
-        let readings = participant.measureReadings(studyProtocol, catalog: data.context.scales)
+    private func measureLines(_ readings: [MeasureReading]) -> [BodyLine] {
         guard !readings.isEmpty else { return [] }
         let tests = readings.map(\.measurement.test).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         return [BodyLine(text: "", style: .plain), BodyLine(text: "Measures (V enters, C assesses an out-of-range value)", style: .heading, x: 0)]
@@ -159,12 +159,11 @@ struct ParticipantScreen {
 
     /// Adverse events (open ones first, the report clock first on each line) and medications (prohibited
     /// ones in red).
-    private func safetyLines(_ participant: Participant, studyProtocol: StudyProtocol, state: AppState) -> [BodyLine] {
+    private func safetyLines(_ safety: SafetyLines, state: AppState) -> [BodyLine] {
         var lines: [BodyLine] = []
-        let rules = SafetyRules(studyProtocol)
-        if !participant.adverseEvents.isEmpty {
+        if !safety.events.isEmpty {
             lines += [BodyLine(text: "", style: .plain), BodyLine(text: "Adverse events (A adds, E changes, T report sent)", style: .heading, x: 0)]
-            let all = participant.adverseEvents.map { AdverseEventLine(subject: participant.subject, event: $0, rules: rules, now: state.now, zone: state.zone) }
+            let all = safety.events
             // Reports owed first, then the other open events, then the ended ones.
             func rank(_ line: AdverseEventLine) -> Int {
                 line.report == .overdue ? 0 : line.report == .due ? 1 : line.event.followUpPending ? 2 : line.event.end == nil ? 3 : 4
@@ -180,10 +179,9 @@ struct ParticipantScreen {
                                       style: pressing ? Style(.danger, bold: line.report == .overdue) : (event.end == nil ? .plain : Style(.muted))))
             }
         }
-        if !participant.medications.isEmpty {
+        if !safety.medications.isEmpty {
             lines += [BodyLine(text: "", style: .plain), BodyLine(text: "Medications (M adds, E changes)", style: .heading, x: 0)]
-            let dayOne = participant.origin(studyProtocol)
-            let all = participant.medications.map { MedicationLine(subject: participant.subject, medication: $0, dayOne: dayOne, rules: rules) }
+            let all = safety.medications
             // Prohibited ones first.
             for line in all.filter(\.prohibited) + all.filter({ !$0.prohibited }) {
                 let medication = line.medication

@@ -132,10 +132,8 @@ struct ListAdverseEvents: SessionCommand {
         let store = try session.openStore()
         let now = session.now, zone = session.zone
         var lines: [AdverseEventLine] = []
-        let problems = try session.eachParticipant(subject, in: store) { participant, studyProtocol in
-            let rules = SafetyRules(studyProtocol)
-            lines += participant.adverseEvents.map { AdverseEventLine(subject: participant.subject, event: $0, rules: rules, now: now, zone: zone) }
-                .filter { !open || $0.isOpen }
+        let problems = try session.eachParticipant(subject, in: store) { participant, _ in
+            lines += SafetyLines(participant, context: store.context, now: now, zone: zone).events.filter { !open || $0.isOpen }
         }
         switch format {
         case .json: Session.print(try Session.json(AdverseEventsJSON(now: now, lines: lines)))
@@ -226,9 +224,8 @@ struct ListMedications: SessionCommand {
     func execute(_ session: Session) throws {
         let store = try session.openStore()
         var lines: [MedicationLine] = []
-        let problems = try session.eachParticipant(subject, in: store) { participant, studyProtocol in
-            let rules = SafetyRules(studyProtocol), dayOne = participant.origin(studyProtocol)
-            lines += participant.medications.map { MedicationLine(subject: participant.subject, medication: $0, dayOne: dayOne, rules: rules) }
+        let problems = try session.eachParticipant(subject, in: store) { participant, _ in
+            lines += SafetyLines(participant, context: store.context, now: session.now, zone: session.zone).medications
         }
         switch format {
         case .json: Session.print(try Session.json(MedicationsJSON(lines)))
