@@ -43,7 +43,8 @@ public struct ReviewTable: Sendable {
         public var openByWindowEnd: [Int32]
         /// Every urgent flag not yet acknowledged, in subject order.
         public var urgentFlags: [VisitFlag]
-        /// Every safety alert (reports not sent, prohibited medications taken), in subject order.
+        /// Every safety alert (reports not sent, prohibited medications taken), most pressing first
+        /// (`SafetyAlert.precedes`): a frame shows the first few without sorting.
         public var safetyAlerts: [SafetyAlert]
 
         /// Creates parts.
@@ -84,7 +85,7 @@ public struct ReviewTable: Sendable {
         parts.byScheduled = scheduled
         parts.openByWindowEnd = open
         parts.urgentFlags = people.flatMap(\.urgentFlags)
-        parts.safetyAlerts = people.flatMap(\.safetyAlerts)
+        parts.safetyAlerts = people.flatMap(\.safetyAlerts).sorted(by: SafetyAlert.precedes)
     }
 
     /// The table of `participants` (those whose protocol is unknown are left out).
@@ -119,7 +120,7 @@ public struct ReviewTable: Sendable {
     /// Every urgent flag not yet acknowledged, in subject order.
     public var urgentFlags: [VisitFlag] { parts.urgentFlags }
 
-    /// Every safety alert, in subject order.
+    /// Every safety alert, most pressing first.
     public var safetyAlerts: [SafetyAlert] { parts.safetyAlerts }
 
     /// The position of `subject`.
@@ -223,8 +224,14 @@ public struct ReviewTable: Sendable {
         parts.urgentFlags.insert(contentsOf: digest.urgentFlags,
                                  at: parts.urgentFlags.firstIndex { $0.subject > digest.subject } ?? parts.urgentFlags.endIndex)
         parts.safetyAlerts.removeAll { $0.subject == digest.subject }
-        parts.safetyAlerts.insert(contentsOf: digest.safetyAlerts,
-                                  at: parts.safetyAlerts.firstIndex { $0.subject > digest.subject } ?? parts.safetyAlerts.endIndex)
+        for alert in digest.safetyAlerts {
+            var low = 0, high = parts.safetyAlerts.count
+            while low < high {
+                let middle = (low + high) / 2
+                if SafetyAlert.precedes(parts.safetyAlerts[middle], alert) { low = middle + 1 } else { high = middle }
+            }
+            parts.safetyAlerts.insert(alert, at: low)
+        }
     }
 
     /// The table without the slots left behind by replaced participants (so a cache written after many

@@ -71,6 +71,13 @@ public struct SafetyAlert: Sendable, Equatable {
     public init(kind: Kind, subject: String, record: String, text: String, due: Moment?) {
         self.kind = kind; self.subject = subject; self.record = record; self.text = text; self.due = due
     }
+
+    /// The order the review shows them in: reports by deadline (overdue ones first, whatever the moment),
+    /// then prohibited medications; by subject, then record number (AE2 before AE10).
+    public static func precedes(_ a: SafetyAlert, _ b: SafetyAlert) -> Bool {
+        func number(_ record: String) -> Int { Int(record.drop { !$0.isNumber }) ?? 0 }
+        return (a.due?.minutes ?? .max, a.subject, number(a.record)) < (b.due?.minutes ?? .max, b.subject, number(b.record))
+    }
 }
 
 extension Participant {

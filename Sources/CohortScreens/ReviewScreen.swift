@@ -96,14 +96,11 @@ extension ReviewScreen {
     /// costs a few lines of text per frame, not a pass over the site.
     func drawSafetyAlerts(_ alerts: [SafetyAlert], now: Moment, zone: TimeZone, y: Int, on grid: inout CellGrid) -> Int {
         guard !alerts.isEmpty else { return y }
-        // AE2 before AE10: records in their number's order.
-        func number(_ record: String) -> Int { Int(record.drop { !$0.isNumber }) ?? 0 }
-        let sorted = alerts.sorted { ($0.due?.minutes ?? .max, $0.subject, number($0.record)) < ($1.due?.minutes ?? .max, $1.subject, number($1.record)) }
-        // As many as a quarter of the screen holds (at least three), the most pressing first.
+        // As many as a quarter of the screen holds (at least three); the table keeps them most pressing first.
         let room = max(3, grid.height / 4)
-        let shown = sorted.count > room ? room - 1 : sorted.count
+        let shown = alerts.count > room ? room - 1 : alerts.count
         var y = y
-        for alert in sorted.prefix(shown) {
+        for alert in alerts.prefix(shown) {
             let text: String, style: Style
             if let due = alert.due {
                 text = " \(glyphs.warning) REPORT \(alert.subject) \(alert.record) \(alert.text) \(ReportClock.words(due: due, at: now, zone: zone)) \(glyphs.dot) T sent"
@@ -116,8 +113,8 @@ extension ReviewScreen {
             grid.put(DisplayWidth.truncate(text, to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: style)
             y += 1
         }
-        if sorted.count > shown {
-            grid.put(" +\(sorted.count - shown) more safety alerts: S summary, p roster", x: 0, y: y, style: Style(.danger))
+        if alerts.count > shown {
+            grid.put(" +\(alerts.count - shown) more safety alerts: S summary, p roster", x: 0, y: y, style: Style(.danger))
             y += 1
         }
         return y
