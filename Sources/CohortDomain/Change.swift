@@ -106,7 +106,14 @@ public enum Change: Equatable, Sendable {
             return try participant.assessMeasure(visit: visit, test: test, significance, comment: comment, reason: reason, studyProtocol: studyProtocol,
                                                  catalog: context.scales, today: today, user: user)
         case .revert(_, let earlier, let expected, let description, let reason):
-            return try participant.revert(to: earlier, expected: expected, description: description, reason: reason)
+            // An urgent flag stays until the lead acknowledges it: an undo does not make it vanish unseen.
+            let waiting = Set(participant.unacknowledgedUrgentFlags(context: context))
+            let why = try participant.revert(to: earlier, expected: expected, description: description, reason: reason)
+            if let lost = waiting.subtracting(participant.unacknowledgedUrgentFlags(context: context)).first,
+               !participant.acknowledgements.contains(where: { $0.visit == lost.visit && $0.flag == lost.flag }) {
+                throw DomainError("Undoing this would remove the urgent flag \(lost.flag) at \(lost.visit) before anyone acknowledged it: acknowledge it first (what was done), then undo.")
+            }
+            return why
         }
     }
 }

@@ -166,11 +166,13 @@ extension Participant {
         try requirePlausible(date, what: "withdrawal date", today: today)
         status = screenFailure ? .screenFailed : .withdrawn
         exit = ExitRecord(date: date, category: category, reason: why, adverseEvent: adverseEvent)
-        let kept = screenFailure ? [] : Set(studyProtocol.visits.filter { $0.afterWithdrawal == true }.map(\.code))
+        // After a death nothing more is scheduled: no early termination, no follow-up.
+        let ends = screenFailure || category == .death
+        let kept = ends ? [] : Set(studyProtocol.visits.filter { $0.afterWithdrawal == true }.map(\.code))
         for index in visits.indices where visits[index].status == .scheduled && !kept.contains(visits[index].code) {
             visits[index].status = .cancelled
         }
-        if !screenFailure, let termination = studyProtocol.earlyTerminationVisit, visit(termination.code) == nil {
+        if !ends, let termination = studyProtocol.earlyTerminationVisit, visit(termination.code) == nil {
             visits.append(VisitRecord(code: termination.code))
         }
         return why
@@ -224,8 +226,11 @@ extension Participant {
     }
 
     /// The protocol deviation of visit `code`, if it has one: completed early or late (with the days
-    /// outside the window), or missed.
+    /// outside the window), or missed; or, for a medication id (`CM2`), a prohibited medication taken.
     public func deviation(at code: String, _ studyProtocol: StudyProtocol) -> (kind: DeviationKind, days: Int?)? {
+        if let medication = medications.first(where: { $0.id == code }) {
+            return SafetyRules(studyProtocol).isProhibited(medication, dayOne: origin(studyProtocol)) ? (.prohibitedMedication, nil) : nil
+        }
         guard let planned = try? plannedVisit(code, studyProtocol) else { return nil }
         if planned.status == .missed { return (.missed, nil) }
         guard let days = planned.deviationDays else { return nil }

@@ -108,11 +108,12 @@ extension Participant {
         // Becoming serious (or newly of special interest) is when the site learns it: the clock starts anew,
         // unless the sponsor already has a report of it (the change then makes a follow-up pending).
         let becameReportable = (!before.isSerious && event.isSerious) || (!rules.needsReport(before) && rules.needsReport(event))
+        if let aware = draft.aware, aware != before.aware, let initial = before.initialReport {
+            // The clock the report was judged by is part of what was reported: it is not moved afterwards.
+            throw DomainError("\(id) was reported at \(initial.at): its awareness (\(before.aware)) is no longer changed (a change goes in a follow-up report).")
+        }
         if becameReportable && event.initialReport == nil { event.aware = draft.aware ?? now }
         else if let aware = draft.aware { event.aware = aware }
-        if let initial = event.initialReport, initial.at < event.aware {
-            throw DomainError("Awareness \(event.aware) would be after \(id)'s initial report (\(initial.at)): the site knew of it by then.")
-        }
         guard event != before else { throw DomainError("\(id) already reads so: nothing to change.") }
         try check(event, studyProtocol: studyProtocol, today: today, now: now)
         if event.initialReport != nil { event.followUpPending = true }

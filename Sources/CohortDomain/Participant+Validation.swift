@@ -41,7 +41,8 @@ extension Participant {
         for acknowledgement in acknowledgements where !codes.contains(acknowledgement.visit) {
             found.append("an acknowledgement refers to visit \(acknowledgement.visit.prefix(16)), which is not in protocol \(study)")
         }
-        for classified in deviationClasses where !codes.contains(classified.visit) {
+        let medicationIDs = Set(medications.map(\.id))
+        for classified in deviationClasses where !codes.contains(classified.visit) && !medicationIDs.contains(classified.visit) {
             found.append("a deviation class refers to visit \(classified.visit.prefix(16)), which is not in protocol \(study)")
         }
         for (index, event) in adverseEvents.enumerated() {

@@ -9,10 +9,11 @@ struct ReviewScreen {
     typealias Column = ListColumn<ReviewRow>
 
     static let columns: [Column] = [
-        Column(title: "SUBJECT", width: 8, keep: 9) { $0.subject },
-        Column(title: "INIT", width: 4, keep: 3) { $0.initials },
-        Column(title: "VISIT", width: 18, keep: 8) { $0.visit },
-        Column(title: "DAY", width: 4, keep: 2) { $0.studyDay },
+        // Room for a 4-digit site's IDs (1234-0001); the study day stays at 80 columns, initials go first.
+        Column(title: "SUBJECT", width: 9, keep: 9) { $0.subject },
+        Column(title: "INIT", width: 4, keep: 2) { $0.initials },
+        Column(title: "VISIT", width: 16, keep: 8) { $0.visit },
+        Column(title: "DAY", width: 4, keep: 3) { $0.studyDay },
         Column(title: "WINDOW", width: 12, keep: 5) { $0.window },
         Column(title: "STATE", width: 9, keep: 7) { $0.state.rawValue },
         Column(title: "FORMS", width: 6, keep: 6) { $0.forms },

@@ -7,7 +7,7 @@ struct RosterScreen {
     let glyphs: Glyphs
 
     static let columns: [ListColumn<RosterRow>] = [
-        ListColumn(title: "SUBJECT", width: 8, keep: 9) { $0.subject },
+        ListColumn(title: "SUBJECT", width: 9, keep: 9) { $0.subject },
         ListColumn(title: "INIT", width: 4, keep: 3) { $0.initials },
         ListColumn(title: "STUDY", width: 12, keep: 5) { $0.study },
         ListColumn(title: "STATUS", width: 13, keep: 7) { $0.status.rawValue },

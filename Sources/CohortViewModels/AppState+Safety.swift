@@ -137,6 +137,12 @@ extension AppState {
     mutating func recordSaved(_ form: RecordForm, participant: Participant) {
         screens.removeLast()
         if case .measures(let visit) = form.kind { return measuresSaved(visit, participant: participant) }
+        if form.kind == .medication, let studyProtocol = data?.context.protocols[participant.study],
+           let medication = form.editing.flatMap({ id in participant.medications.first { $0.id == id } }) ?? participant.medications.last,
+           SafetyRules(studyProtocol).isProhibited(medication, dayOne: participant.origin(studyProtocol)) {
+            status = StatusLine("Saved \(participant.subject) \(medication.id). PROHIBITED MEDICATION: \(medication.name) is on \(studyProtocol.id)'s list — a protocol deviation; tell the PI.", .urgent)
+            return
+        }
         guard form.kind == .adverseEvent, let studyProtocol = data?.context.protocols[participant.study],
               let event = form.editing.flatMap({ id in participant.adverseEvents.first { $0.id == id } }) ?? participant.adverseEvents.last else { return }
         let rules = SafetyRules(studyProtocol)

@@ -331,6 +331,8 @@ extension AppState {
             overlay = .prompt(Self.classifyPrompt(subject: deviation.subject, visit: deviation.visit, kind: deviation.kind, classified: classified))
         case .jumpToParticipant:
             overlay = .prompt(Self.jumpPrompt)
+        case .showHelp:
+            overlay = .help(.summary)
         case .back:
             screens.removeLast()
             refreshSummary()

@@ -177,6 +177,7 @@ public struct KeyTable: Sendable {
         b(.summary, [.character("]"), .right], .nextDay, "next day"),
         b(.summary, [.character("o")], .jumpToParticipant, "open a participant by ID", footer: false),
         b(.summary, [.escape, .character("q")], .back, "back"),
+        b(.summary, [.character("?")], .showHelp, "help"),
 
         b(.help, [.escape, .character("q"), .character("?"), .enter], .back, "close help"),
     ])

@@ -42,9 +42,9 @@ struct TerminalFollowsTheDiskTests {
     @Test func aChangeFromTheCommandLineAppearsWithoutAKey() throws {
         let (cli, session) = try open()
         defer { cli.remove() }
-        #expect(session.screen().contains("101-0010 DO   W2 Week 2          D15  Nov 23–27    open"))
+        #expect(session.screen().contains("101-0010  DO   W2 Week 2        D15  Nov 23–27    open"))
         cli.ok(["complete", "101-0010", "W2"])
-        #expect(session.waitFor("101-0010 DO   W2 Week 2          D15  Nov 23–27    in-window", timeout: 4), "\(session.screen())")
+        #expect(session.waitFor("101-0010  DO   W2 Week 2        D15  Nov 23–27    in-window", timeout: 4), "\(session.screen())")
         session.send("q")
         #expect(session.waitFor("EXIT=0"))
     }

@@ -24,6 +24,8 @@ struct SafetyConsistencyTests {
         var participant = try reported()
         let before = participant
         #expect(throws: DomainError.self) { try Safety.update(&participant, AdverseEventDraft(aware: Safety.at("2026-11-24T13:45"))) }
+        // Nor moved within the report's time to turn a late report into one on time.
+        #expect(throws: DomainError.self) { try Safety.update(&participant, AdverseEventDraft(aware: Safety.at("2026-11-24T12:00"))) }
         #expect(participant == before)
         // Not serious, then serious again: the sponsor has the report, so the clock does not start over.
         try Safety.update(&participant, AdverseEventDraft(criteria: []))
@@ -80,5 +82,46 @@ struct SafetyConsistencyTests {
         #expect(throws: DomainError.self) {
             try participant.addMedication(MedicationDraft(name: "lithium", start: Safety.date("1900-01-01")), today: Safety.date("2026-11-25"))
         }
+    }
+
+    @Test func aDeathSchedulesNothingMore() throws {
+        var participant = Safety.participant()
+        try Safety.add(&participant, Safety.draft("Cardiac arrest", onset: "2026-11-20", end: "2026-11-20", criteria: [.death], related: .unlikely,
+                                                  outcome: .fatal))
+        _ = try participant.withdraw(on: Safety.date("2026-11-20"), category: .death, reason: "died", screenFailure: false,
+                                     studyProtocol: Safety.scz, today: Safety.date("2026-11-25"), adverseEvent: "AE1")
+        #expect(!participant.visits.contains { $0.status == .scheduled })
+        #expect(participant.visit("ET") == nil)
+    }
+
+    @Test func anUndoNeverRemovesAnUrgentFlagNobodyAcknowledged() throws {
+        var participant = Safety.participant()
+        let context = Fixture.context, today = Safety.date("2026-11-25")
+        let studyProtocol = Safety.scz
+        _ = try participant.complete("SCR", on: Safety.date("2026-10-27"), reason: nil, studyProtocol: studyProtocol, today: today)
+        let before = participant
+        _ = try participant.score("SCR", scale: try context.scales.definition("CSSRS"), items: [1, 0, 0, 1, 0, 0], date: nil, rater: "DM", reason: nil,
+                                  studyProtocol: studyProtocol, today: today)
+        #expect(!participant.unacknowledgedUrgentFlags(context: context).isEmpty)
+        var undone = participant
+        #expect(throws: DomainError.self) {
+            try Change.revert(subject: participant.subject, to: before, expected: participant, description: "SCR CSSRS scores", reason: "wrong visit")
+                .apply(to: &undone, context: context, today: today, user: "lead") { [] }
+        }
+        // Acknowledged first, the undo goes through.
+        _ = try participant.acknowledge(flag: "cssrs-urgent", visit: "SCR", action: "PI assessed", on: today, user: "lead", context: context)
+        var acknowledged = participant
+        _ = try Change.revert(subject: participant.subject, to: before, expected: participant, description: "SCR CSSRS scores", reason: "wrong visit")
+            .apply(to: &acknowledged, context: context, today: today, user: "lead") { [] }
+    }
+
+    @Test func aProhibitedMedicationIsADeviationTheLeadClassifies() throws {
+        var participant = Safety.participant()
+        _ = try participant.addMedication(MedicationDraft(name: "benztropine", start: Safety.date("2026-11-20")), today: Safety.date("2026-11-25"))
+        #expect(participant.deviation(at: "CM1", Safety.scz)?.kind == .prohibitedMedication)
+        #expect(ParticipantDigest(participant, context: Fixture.context)?.unclassifiedDeviations.contains("CM1") == true)
+        _ = try participant.classifyDeviation(visit: "CM1", as: .major, note: "stopped by the PI", reason: nil, studyProtocol: Safety.scz)
+        #expect(ParticipantDigest(participant, context: Fixture.context)?.unclassifiedDeviations.contains("CM1") == false)
+        #expect(participant.problems(context: Fixture.context).isEmpty)
     }
 }
