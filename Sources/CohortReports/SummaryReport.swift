@@ -21,9 +21,9 @@ public struct SummaryReport {
     public let sections: [Section]
 
     /// Builds the sections from the day's figures and the table (for urgent flags still open and deviation
-    /// notes). Every count names what it counts: three to a line under it, or, for a screen `nameWidth`
-    /// columns wide, on its line as many as fit.
-    public init(summary: DaySummary, table: ReviewTable, site: String, nameWidth: Int? = nil, now: Moment? = nil) {
+    /// notes). Every count names what it counts, three to a line under it; reports still owed are judged at
+    /// the end of the day, or `now` when that is earlier.
+    public init(summary: DaySummary, table: ReviewTable, site: String, now: Moment? = nil) {
         self.summary = summary
         self.site = site
         var sections: [Section] = []
@@ -58,12 +58,12 @@ public struct SummaryReport {
                                 lines: summary.flags.isEmpty ? ["none"] : summary.flags.map { "\($0.subject) \($0.visit): \($0.flag)" },
                                 isSafety: !summary.flags.isEmpty))
         func named(_ label: String, _ names: [CustomStringConvertible]) -> [String] {
-            Self.counted("\(label) \(names.count)", names, width: nameWidth)
+            Self.counted("\(label) \(names.count)", names)
         }
         sections.append(Section(title: "Visits",
                                 lines: named("planned", summary.plannedVisits)
                                     + Self.counted("completed \(summary.completed) (\(summary.completedOutOfWindow) out of window)",
-                                                   summary.completedVisits, width: nameWidth)
+                                                   summary.completedVisits)
                                     + named("missed", summary.missedVisits) + named("still pending", summary.pendingVisits)
                                     + named("overdue backlog", summary.overdueVisits), isSafety: false))
         sections.append(Section(title: "Scores", lines: ["administrations entered \(summary.scoresEntered)"]
@@ -80,25 +80,11 @@ public struct SummaryReport {
         self.sections = sections
     }
 
-    /// A count line and the names behind it: three to a line under it, or, given a `width` (a screen),
-    /// on the count's line as many as fit, then how many more (the rest are never spelled out: a screen
-    /// redraws this every frame, and a backlog can hold thousands).
-    static func counted(_ head: String, _ names: [CustomStringConvertible], width: Int?) -> [String] {
-        guard let width else {
-            return [head] + stride(from: 0, to: names.count, by: 3).map {
-                "  " + names[$0..<min($0 + 3, names.count)].map(\.description).joined(separator: ", ")
-            }
+    /// A count line and the names behind it, three to a line under it.
+    static func counted(_ head: String, _ names: [CustomStringConvertible]) -> [String] {
+        [head] + stride(from: 0, to: names.count, by: 3).map {
+            "  " + names[$0..<min($0 + 3, names.count)].map(\.description).joined(separator: ", ")
         }
-        var line = head
-        for (index, name) in names.enumerated() {
-            let joined = line + (index == 0 ? ": " : ", ") + name.description
-            let after = names.count - index - 1
-            if joined.count + (after > 0 ? ", +\(after) more".count : 0) > width {
-                return [line + (index == 0 ? ": " : ", ") + "+\(names.count - index) more"]
-            }
-            line = joined
-        }
-        return [line]
     }
 
     /// The heading line.

@@ -2,45 +2,62 @@ import CohortDomain
 import CohortReports
 import CohortViewModels
 
-/// The end-of-day summary: safety first, then the figures; urgent flags and deviations can be selected
-/// to acknowledge or annotate.
+/// The end-of-day summary: safety first, then the figures, every count with the names behind it (three to
+/// a line, as the text summary has them); it scrolls (PgDn, PgUp), and follows the selected urgent flag or
+/// deviation (j/k) to acknowledge or classify it.
 struct SummaryScreen {
     let glyphs: Glyphs
 
+    /// One line of the summary, with its place among the lines that can be selected.
+    private struct Line {
+        let text: String
+        let style: Style
+        let item: Int?
+    }
+
     func draw(_ page: SummaryPage, state: AppState, data: Snapshot, in area: Area, on grid: inout CellGrid) {
         guard let (summary, items) = state.summary(for: page.day) else { return }
-        // One column as wide as the screen while it fits; two on a wide screen when it does not.
-        var half = grid.width
-        var report = SummaryReport(summary: summary, table: data.table, site: data.site, nameWidth: half - 3, now: state.now)
-        if grid.width >= 100, report.sections.reduce(0, { $0 + 1 + $1.lines.count }) > area.height - 1 {
-            half = grid.width / 2
-            report = SummaryReport(summary: summary, table: data.table, site: data.site, nameWidth: half - 3, now: state.now)
-        }
+        let report = SummaryReport(summary: summary, table: data.table, site: data.site, now: state.now)
         drawTitleBar(report.heading, right: weekday(page.day), y: area.top, on: &grid, glyphs: glyphs)
-        var y = area.top + 1
+        var lines: [Line] = []
         var actionable = 0
-        var column = 0
         for section in report.sections {
             let isActionable = section.title.hasPrefix("URGENT") || section.title.hasPrefix("Protocol deviations")
-            if y + 1 + section.lines.count >= area.bottom, column == 0, half < grid.width, y > area.top + 1 {
-                column = half
-                y = area.top + 1
-            }
-            guard y < area.bottom else { break }
-            grid.put(section.title, x: column, y: y, style: section.isSafety ? Style(.danger, bold: true) : .heading)
-            y += 1
-            for line in section.lines where y < area.bottom {
-                var style: Style = section.isSafety && line != "none" ? Style(.danger, bold: section.title.hasPrefix("URGENT")) : .plain
-                if isActionable && line != "none" {
-                    if actionable == page.selection && !items.isEmpty {
-                        style.reverse = true
-                        grid.fill(y: y, from: column, to: column + half - 1, style: style)
-                    }
+            lines.append(Line(text: section.title, style: section.isSafety ? Style(.danger, bold: true) : .heading, item: nil))
+            for line in section.lines {
+                let style: Style = section.isSafety && line != "none" ? Style(.danger, bold: section.title.hasPrefix("URGENT")) : .plain
+                var item: Int?
+                if isActionable && line != "none" && !items.isEmpty {
+                    item = actionable
                     actionable += 1
                 }
-                grid.put(DisplayWidth.truncate("  " + line, to: half - 1, ellipsis: glyphs.ellipsis), x: column, y: y, style: style)
-                y += 1
+                lines.append(Line(text: "  " + line, style: style, item: item))
             }
+        }
+        let room = area.height - 1
+        let overflows = lines.count > room
+        let visible = overflows ? room - 1 : room
+        // The scroll asked for, moved as little as needed to keep the selected item on screen.
+        var offset = min(max(0, page.scroll), max(0, lines.count - visible))
+        if let selected = lines.firstIndex(where: { $0.item == page.selection }) {
+            if selected < offset { offset = selected }
+            if selected >= offset + visible { offset = selected - visible + 1 }
+        }
+        var y = area.top + 1
+        for line in lines[offset..<min(lines.count, offset + visible)] {
+            var style = line.style
+            if line.item == page.selection {
+                style.reverse = true
+                grid.fill(y: y, style: style)
+            }
+            grid.put(DisplayWidth.truncate(line.text, to: grid.width - 1, ellipsis: glyphs.ellipsis), x: 0, y: y, style: style)
+            y += 1
+        }
+        if overflows {
+            let above = offset > 0 ? "\(offset) above" : ""
+            let below = offset + visible < lines.count ? "\(lines.count - offset - visible) below" : ""
+            grid.put([above, below].filter { !$0.isEmpty }.joined(separator: " \(glyphs.dot) ") + " \(glyphs.dot) PgDn PgUp scroll",
+                     x: 1, y: area.bottom - 1, style: Style(.muted))
         }
     }
 }

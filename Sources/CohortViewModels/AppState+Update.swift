@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortReports
 import Foundation
 
 /// The update function: (state, action) → new state + effects. Pure: the run loop executes the effects
@@ -313,8 +314,17 @@ extension AppState {
         switch intent {
         case .moveDown: page.selection = min(page.selection + 1, max(0, items.count - 1))
         case .moveUp: page.selection = max(page.selection - 1, 0)
-        case .previousDay: page.day = page.day.adding(days: -1); page.selection = 0
-        case .nextDay: page.day = page.day.adding(days: 1); page.selection = 0
+        case .pageDown:
+            // At most as far as the summary's lines go (its sections and the names three to a line).
+            var lines = 0
+            if let (figures, _) = summary(for: page.day), let table = data?.table {
+                let sections = SummaryReport(summary: figures, table: table, site: "").sections
+                lines = sections.reduce(0) { total, section in total + 1 + section.lines.count }
+            }
+            page.scroll = min(page.scroll + max(1, pageRows / 2), max(0, lines - pageRows / 2))
+        case .pageUp: page.scroll = max(0, page.scroll - max(1, pageRows / 2))
+        case .previousDay: page.day = page.day.adding(days: -1); page.selection = 0; page.scroll = 0
+        case .nextDay: page.day = page.day.adding(days: 1); page.selection = 0; page.scroll = 0
         case .acknowledgeFlag:
             guard items.indices.contains(page.selection), case .urgentFlag(let flag) = items[page.selection] else {
                 status = StatusLine("Select an urgent flag (j/k) to acknowledge it.", .info)

@@ -171,6 +171,8 @@ public struct KeyTable: Sendable {
 
         b(.summary, [.character("j"), .down], .moveDown, "next item", footer: false),
         b(.summary, [.character("k"), .up], .moveUp, "previous item", footer: false),
+        b(.summary, [.pageDown, .control("d")], .pageDown, "scroll down", footer: false),
+        b(.summary, [.pageUp, .control("u")], .pageUp, "scroll up", footer: false),
         b(.summary, [.character("a")], .acknowledgeFlag, "acknowledge flag"),
         b(.summary, [.character("n")], .noteDeviation, "classify deviation"),
         b(.summary, [.character("["), .left], .previousDay, "previous day"),

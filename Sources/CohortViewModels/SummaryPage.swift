@@ -6,6 +6,8 @@ public struct SummaryPage: Equatable, Sendable {
     public var day: CivilDate
     /// Index into the actionable items.
     public var selection = 0
+    /// Lines scrolled down (the screen keeps it within the lines there are and the selection in view).
+    public var scroll = 0
 
     /// A page for `day`.
     public init(day: CivilDate) { self.day = day }

@@ -147,6 +147,9 @@ struct ScreenTests {
         GoldenFile.check(scene.frame(80, 24).text, named: "summary-80x24")
         GoldenFile.check(scene.frame(100, 30).text, named: "summary-100x30")
         GoldenFile.check(scene.frame(120, 24).text, named: "summary-120x24")
+        // Every name is there, three to a line: the rest of the day is a page down.
+        scene.press(.pageDown, .pageDown)
+        GoldenFile.check(scene.frame(80, 24).text, named: "summary-80x24-scrolled")
     }
 
     @Test func rosterWithCountsSearchAndNoMatch() throws {
