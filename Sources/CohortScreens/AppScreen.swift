@@ -111,6 +111,16 @@ func drawTitleBar(_ left: String, right: String = "", y: Int, on grid: inout Cel
     if rightWidth > 0 { grid.put(right, x: grid.width - rightWidth - 1, y: y, style: .title) }
 }
 
+/// The line under a list that does not fit: how many lines are above and below what is shown (`noun`
+/// counts them, e.g. "3 lines above"), and `keys` to scroll when the list scrolls by itself.
+func drawScrollHint(offset: Int, visible: Int, total: Int, noun: String? = nil, keys: String? = nil, y: Int, on grid: inout CellGrid,
+                    glyphs: Glyphs) {
+    func amount(_ count: Int) -> String { noun.map { Text.count(count, $0) } ?? String(count) }
+    let parts = [offset > 0 ? amount(offset) + " above" : "", offset + visible < total ? amount(total - offset - visible) + " below" : "",
+                 keys ?? ""].filter { !$0.isEmpty }
+    grid.put(parts.joined(separator: " \(glyphs.dot) "), x: 1, y: y, style: Style(.muted))
+}
+
 /// The tone a window state is shown in.
 func tone(of state: WindowState) -> Style.Tone {
     switch state {

@@ -84,9 +84,7 @@ struct ReviewScreen {
             y += 1
         }
         if overflows {
-            let above = offset > 0 ? Text.count(offset, "line") + " above" : ""
-            let below = offset + visible < lines.count ? Text.count(lines.count - offset - visible, "line") + " below" : ""
-            grid.put([above, below].filter { !$0.isEmpty }.joined(separator: " \(glyphs.dot) "), x: 1, y: area.bottom - 1, style: Style(.muted))
+            drawScrollHint(offset: offset, visible: visible, total: lines.count, noun: "line", y: area.bottom - 1, on: &grid, glyphs: glyphs)
         }
     }
 }

@@ -59,9 +59,7 @@ struct RosterScreen {
             y += 1
         }
         if overflows {
-            let above = offset > 0 ? "\(offset) above" : ""
-            let below = offset + visible < roster.shown.count ? "\(roster.shown.count - offset - visible) below" : ""
-            grid.put([above, below].filter { !$0.isEmpty }.joined(separator: " \(glyphs.dot) "), x: 1, y: area.bottom - 1, style: Style(.muted))
+            drawScrollHint(offset: offset, visible: visible, total: roster.shown.count, y: area.bottom - 1, on: &grid, glyphs: glyphs)
         }
     }
 

@@ -54,10 +54,7 @@ struct SummaryScreen {
             y += 1
         }
         if overflows {
-            let above = offset > 0 ? "\(offset) above" : ""
-            let below = offset + visible < lines.count ? "\(lines.count - offset - visible) below" : ""
-            grid.put([above, below].filter { !$0.isEmpty }.joined(separator: " \(glyphs.dot) ") + " \(glyphs.dot) PgDn PgUp scroll",
-                     x: 1, y: area.bottom - 1, style: Style(.muted))
+            drawScrollHint(offset: offset, visible: visible, total: lines.count, keys: "PgDn PgUp scroll", y: area.bottom - 1, on: &grid, glyphs: glyphs)
         }
     }
 }
