@@ -68,8 +68,15 @@ public struct AppScreen {
         case .error: style = Style(.danger, bold: true)
         case .urgent: style = Style(.urgent, bold: true, reverse: true)
         }
-        if status.kind == .urgent { grid.fill(y: y, style: style) }
-        grid.put(DisplayWidth.truncate(" " + status.text, to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: style)
+        // A message longer than the line takes the line above too (over the bottom of the screen), so an
+        // instruction is read whole.
+        let wrapped = DisplayWidth.wrap(status.text, to: grid.width - 2)
+        let lines = wrapped.count <= 2 ? wrapped : [wrapped[0], wrapped.dropFirst().joined(separator: " ")]
+        for (index, line) in lines.enumerated() {
+            let row = y - lines.count + 1 + index
+            grid.fill(y: row, style: status.kind == .urgent ? style : .plain)
+            grid.put(DisplayWidth.truncate(" " + line, to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: row, style: style)
+        }
     }
 
     /// The footer's hints in table order; when they do not all fit, the ways out and to help (back, quit,

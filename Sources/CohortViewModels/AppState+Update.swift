@@ -86,9 +86,17 @@ extension AppState {
             return saved(change, participant: participant, before: before, undoable: undoable)
         case .stale(let change, let latest):
             // Show what is saved now and say so: the user looks again and decides. Typed scores were for
-            // the old data, so the entry closes onto the participant as saved.
+            // the old data, so the entry closes onto the participant as saved — unless what changed is not
+            // what they are about (the visit and this scale read as before): then they stay, to be saved again.
+            let basis = data?.participants[latest.subject]
             replace(latest)
             offeredForm = nil
+            if case .scoreEntry(let entry) = screen, entry.subject == latest.subject, let basis,
+               basis.visit(entry.visit) == latest.visit(entry.visit),
+               basis.administration(visit: entry.visit, scale: entry.scale) == latest.administration(visit: entry.visit, scale: entry.scale) {
+                status = StatusLine("Not saved yet: \(latest.subject) was changed elsewhere, but not \(entry.visit) or its \(entry.scale). Your items are kept: Enter saves them on what is saved now.", .error)
+                return []
+            }
             _ = closeEntry(ofAny: [latest.subject])
             status = StatusLine("Not saved: \(latest.subject) was changed elsewhere (another copy or the command line) since this screen read it. It now shows what is saved; check it and do it again (\(change)).", .error)
             return []

@@ -203,6 +203,16 @@ struct ScreenTests {
         GoldenFile.check(scene.frame(100, 40).text, named: "participant-measures-100x40")
     }
 
+    @Test func aLongMessageTakesTwoLinesSoItIsReadWhole() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        let message = "Not saved: 101-0010 was changed elsewhere (another copy or the command line) while you were entering this. It now shows what is saved; look again."
+        scene.state.status = StatusLine(message, .error)
+        let lines = scene.frame(100, 30).text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[27].hasPrefix(" Not saved: 101-0010 was changed elsewhere"), "\(lines[27])")
+        #expect(lines[28].trimmingCharacters(in: .whitespaces).hasSuffix("It now shows what is saved; look again."), "\(lines[28])")
+    }
+
     @Test func withoutUTF8EveryCellIsASCIIColumnForColumn() {
         var grid = CellGrid(width: 24, height: 1)
         grid.put("Nov 23–27 −5 → 東é…", x: 0, y: 0)

@@ -56,6 +56,20 @@ struct ScoreEntryTests {
         #expect(saved?.items == [3, 3, 3, 3, 2] + Array(repeating: 3, count: 25))
     }
 
+    @Test func itemsTypedAreKeptWhenWhatChangedElsewhereIsNotTheirs() throws {
+        var fixture = try entering()
+        fixture.type(String(repeating: "3", count: 30))
+        // A colleague records a medication from the command line meanwhile.
+        try fixture.store.apply(.addMedication(subject: "101-0001", draft: MedicationDraft(name: "lorazepam", start: CivilDate("2026-11-24")!)),
+                                today: ViewModelFixture.today, user: "cli")
+        fixture.press(.enter)
+        #expect(entry(fixture)?.scale == "PANSS", "the entry stays open with its items")
+        #expect(fixture.state.status?.text.hasPrefix("Not saved yet: 101-0001 was changed elsewhere, but not W1 or its PANSS.") == true)
+        fixture.press(.enter)
+        #expect(try fixture.store.participant("101-0001").administration(visit: "W1", scale: "PANSS")?.items == Array(repeating: 3, count: 30))
+        #expect(try fixture.store.participant("101-0001").medications.count == 1)
+    }
+
     @Test func aFullPANSSSavesAndMovesToTheNextScale() throws {
         var fixture = try entering()
         fixture.type(String(repeating: "3", count: 30))
