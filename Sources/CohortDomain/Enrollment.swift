@@ -31,10 +31,13 @@ public struct EnrollmentRequest: Sendable, Equatable {
         case subject, initials, birthYear, sex, study, arm, consentDate, baselineDate
     }
 
-    /// Every field problem, keyed by field, each a short sentence for display beside the field.
-    public func problems(protocols: [StudyProtocol], takenSubjects: Set<String>, today: CivilDate) -> [Field: String] {
+    /// Every field problem, keyed by field, each a short sentence for display beside the field. `site` is
+    /// the store's site number: an ID of another site (or number 0000) is a typo.
+    public func problems(protocols: [StudyProtocol], takenSubjects: Set<String>, today: CivilDate, site: String? = nil) -> [Field: String] {
         var found: [Field: String] = [:]
         if let problem = SubjectID.problem(subject) { found[.subject] = problem }
+        else if let site, !subject.hasPrefix(site + "-") { found[.subject] = "\(subject) is not an ID of this site (\(site)-NNNN)" }
+        else if site != nil, subject.hasSuffix("-0000") { found[.subject] = "subject numbers start at 0001" }
         else if takenSubjects.contains(subject) { found[.subject] = "\(subject) is already used at this site (enrolled now or before; an ID is never given twice); the next free ID is suggested" }
         let letters = initials.uppercased()
         if !(2...3).contains(letters.count) || !letters.allSatisfy({ $0.isASCII && $0.isLetter }) {
@@ -84,8 +87,8 @@ public struct EnrollmentRequest: Sendable, Equatable {
     }
 
     /// Validates and builds the participant with its full schedule.
-    public func enroll(protocols: [StudyProtocol], takenSubjects: Set<String>, today: CivilDate) throws -> Participant {
-        let problems = problems(protocols: protocols, takenSubjects: takenSubjects, today: today)
+    public func enroll(protocols: [StudyProtocol], takenSubjects: Set<String>, today: CivilDate, site: String? = nil) throws -> Participant {
+        let problems = problems(protocols: protocols, takenSubjects: takenSubjects, today: today, site: site)
         guard problems.isEmpty else {
             let lines = Field.allCases.compactMap { field in problems[field].map { "\(field.rawValue): \($0)" } }
             throw DomainError("Cannot enroll \(subject): " + lines.joined(separator: "; ") + ".")

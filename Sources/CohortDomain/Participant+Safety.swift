@@ -202,8 +202,14 @@ extension Participant {
         if let broken = event.brokenRules().first { throw DomainError(broken) }
         if let end = event.end, end > today { throw DomainError("The end \(end) is after today (\(today)); an event ends when it has ended.") }
         if now < event.aware { throw DomainError("Awareness \(event.aware) is after now (\(now)).") }
-        if let code = event.visit, self.visit(code) == nil {
-            throw DomainError("\(subject) has no visit \(Text.shown(code)) on its schedule\(studyProtocol.visit(code) == nil ? "" : " (it is in \(studyProtocol.id), not scheduled for \(subject))").")
+        if let code = event.visit {
+            guard let planned = try? plannedVisit(code, studyProtocol) else {
+                throw DomainError("\(subject) has no visit \(Text.shown(code)) on its schedule\(studyProtocol.visit(code) == nil ? "" : " (it is in \(studyProtocol.id), not scheduled for \(subject))").")
+            }
+            // The visit at which it was reported has taken place (or is today's).
+            if planned.status != .completed && (planned.status != .scheduled || planned.scheduled > today) {
+                throw DomainError("\(subject) \(code) is \(planned.status.rawValue)\(planned.status == .scheduled ? " for \(planned.scheduled)" : ""): an adverse event is reported at a visit that took place.")
+            }
         }
     }
 

@@ -364,7 +364,7 @@ public final class JSONFileStore: ParticipantStore {
             var request = request
             if request.subject == EnrollmentRequest.nextSubject { request.subject = try nextSubjectID() }
             let participant = try request.enroll(protocols: context.sortedProtocols, takenSubjects: try usedSubjects(besides: request.subject),
-                                                 today: today)
+                                                 today: today, site: site.number)
             removeLeftovers(of: participant.subject)
             try save(participant, before: nil, committed: .empty, reason: nil, time: clock())
             return participant

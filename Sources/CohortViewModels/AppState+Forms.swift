@@ -140,6 +140,11 @@ extension AppState {
         switch intent {
         case .nextField:
             form.touched.insert(form.focus)
+            // A study typed in part (any case) is completed when only one study starts so.
+            if form.focus == .study, let typed = form.values[.study]?.lowercased(), !typed.isEmpty, let studies = data?.context.sortedProtocols.map(\.id) {
+                let matching = studies.filter { $0.lowercased().hasPrefix(typed) }
+                if matching.count == 1 { form.values[.study] = matching[0] }
+            }
             form.focus = fields[(index + 1) % fields.count]
         case .previousField:
             form.touched.insert(form.focus)
@@ -172,6 +177,6 @@ extension AppState {
         // Only the form's own subject can clash, so only it is looked up (not a set of the whole site per key press).
         let subject = form.request.subject
         let taken: Set<String> = data.table.digest(subject) == nil ? [] : [subject]
-        return form.request.problems(protocols: data.context.sortedProtocols, takenSubjects: taken, today: today)
+        return form.request.problems(protocols: data.context.sortedProtocols, takenSubjects: taken, today: today, site: data.siteNumber)
     }
 }

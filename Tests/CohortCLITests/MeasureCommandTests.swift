@@ -113,27 +113,27 @@ struct MeasureCommandTests {
          ]}
         """.utf8).write(to: URL(fileURLWithPath: file))
         cli.must(["init", "--protocol", file])
-        cli.must(["enroll", "201-0001", "--study", "LAB-1", "--arm", "A", "--initials", "CD", "--birth-year", "1970", "--sex", "M",
+        cli.must(["enroll", "101-0002", "--study", "LAB-1", "--arm", "A", "--initials", "CD", "--birth-year", "1970", "--sex", "M",
                   "--consent", "2026-11-10", "--baseline", "2026-11-11"])
-        cli.must(["complete", "201-0001", "D1", "--date", "2026-11-11"])
-        cli.must(["complete", "201-0001", "W1", "--date", "2026-11-18"])
-        cli.must(["measure", "201-0001", "D1", "ALT", "70"])                      // 2 × 35: no alert
-        cli.must(["measure", "201-0001", "D1", "HR", "45"])                       // low against 50–90, not below 45
-        cli.must(["measure", "201-0001", "W1", "ALT", "71"])                      // > 2 × 35
-        cli.must(["measure", "201-0001", "W1", "HR", "44"])                       // low and below 45
-        let results = Self.measures(cli.json(cli.must(["measures", "201-0001", "--format", "json"]).stdout))
+        cli.must(["complete", "101-0002", "D1", "--date", "2026-11-11"])
+        cli.must(["complete", "101-0002", "W1", "--date", "2026-11-18"])
+        cli.must(["measure", "101-0002", "D1", "ALT", "70"])                      // 2 × 35: no alert
+        cli.must(["measure", "101-0002", "D1", "HR", "45"])                       // low against 50–90, not below 45
+        cli.must(["measure", "101-0002", "W1", "ALT", "71"])                      // > 2 × 35
+        cli.must(["measure", "101-0002", "W1", "HR", "44"])                       // low and below 45
+        let results = Self.measures(cli.json(cli.must(["measures", "101-0002", "--format", "json"]).stdout))
         let expected: [NSDictionary] = [
-            Self.result("201-0001", "D1", "ALT", 70, "U/L", "2026-11-11", Self.null, 35, "high", false, Self.null),
-            Self.result("201-0001", "D1", "HR", 45, "beats/min", "2026-11-11", 50, 90, "low", false, Self.null),
-            Self.result("201-0001", "W1", "ALT", 71, "U/L", "2026-11-18", Self.null, 35, "high", true, Self.null),
-            Self.result("201-0001", "W1", "HR", 44, "beats/min", "2026-11-18", 50, 90, "low", true, Self.null),
+            Self.result("101-0002", "D1", "ALT", 70, "U/L", "2026-11-11", Self.null, 35, "high", false, Self.null),
+            Self.result("101-0002", "D1", "HR", 45, "beats/min", "2026-11-11", 50, 90, "low", false, Self.null),
+            Self.result("101-0002", "W1", "ALT", 71, "U/L", "2026-11-18", Self.null, 35, "high", true, Self.null),
+            Self.result("101-0002", "W1", "HR", 44, "beats/min", "2026-11-18", 50, 90, "low", true, Self.null),
         ]
         #expect(results.count == expected.count)
         for (result, want) in zip(results, expected) { #expect(NSDictionary(dictionary: result) == want, "\(result)") }
         // The laboratory's own range beats the protocol's, for the flag and for times-upper-normal (2 × 60).
-        cli.must(["measure", "201-0001", "W1", "ALT", "120", "--range", "0-60", "--reason", "Lab report received"])
-        let corrected = Self.measures(cli.json(cli.must(["measures", "201-0001", "--format", "json"]).stdout))[2]
-        #expect(NSDictionary(dictionary: corrected) == Self.result("201-0001", "W1", "ALT", 120, "U/L", "2026-11-18", 0, 60, "high", false, Self.null))
+        cli.must(["measure", "101-0002", "W1", "ALT", "120", "--range", "0-60", "--reason", "Lab report received"])
+        let corrected = Self.measures(cli.json(cli.must(["measures", "101-0002", "--format", "json"]).stdout))[2]
+        #expect(NSDictionary(dictionary: corrected) == Self.result("101-0002", "W1", "ALT", 120, "U/L", "2026-11-18", 0, 60, "high", false, Self.null))
     }
 
     @Test func summaryJSONListsTheDaysFlaggedResults() throws {

@@ -14,6 +14,13 @@ struct EnrollmentTests {
         request.problems(protocols: Fixture.context.sortedProtocols, takenSubjects: ["101-0001"], today: today)
     }
 
+    @Test(arguments: [("102-0001", "is not an ID of this site (101-NNNN)"), ("101-0000", "subject numbers start at 0001"),
+                      ("0101-0050", "is not an ID of this site")])
+    func anIDOfAnotherSiteOrNumberZeroIsATypo(subject: String, message: String) {
+        let found = request { $0.subject = subject }.problems(protocols: Fixture.context.sortedProtocols, takenSubjects: [], today: today, site: "101")
+        #expect(found[.subject]?.contains(message) == true, "\(found)")
+    }
+
     @Test func aGoodRequestEnrollsWithTheWholeSchedule() throws {
         let participant = try request().enroll(protocols: Fixture.context.sortedProtocols, takenSubjects: [], today: today)
         #expect(participant.initials == "AB" && participant.sex == .female && participant.arm == nil)

@@ -124,4 +124,11 @@ struct SafetyConsistencyTests {
         #expect(ParticipantDigest(participant, context: Fixture.context)?.unclassifiedDeviations.contains("CM1") == false)
         #expect(participant.problems(context: Fixture.context).isEmpty)
     }
+
+    @Test func anEventIsReportedAtAVisitThatTookPlace() throws {
+        var participant = Safety.participant(baseline: "2026-11-02")
+        #expect(throws: DomainError.self) { try Safety.add(&participant, Safety.draft(onset: "2026-11-20", visit: "W5")) } // scheduled for December
+        try Safety.add(&participant, Safety.draft(onset: "2026-11-20", visit: "W2"))                                        // 11-16, past
+        #expect(participant.adverseEvents.map(\.visit) == ["W2"])
+    }
 }
