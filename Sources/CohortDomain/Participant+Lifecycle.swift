@@ -155,6 +155,9 @@ extension Participant {
             if category == .death && event.outcome != .fatal {
                 throw DomainError("\(adverseEvent) has outcome \(event.outcome.rawValue): a withdrawal for death links a fatal adverse event (outcome fatal, criterion death).")
             }
+            if category == .death, let died = event.end, died != date {
+                throw DomainError("\(adverseEvent) ended in death on \(died): a withdrawal for death is dated that day, not \(date).")
+            }
         }
         guard !status.hasLeft else {
             throw DomainError("\(subject) already left the study (\(status.rawValue) on \(exit?.date.description ?? "?")).")

@@ -206,10 +206,12 @@ extension Participant {
             guard let planned = try? plannedVisit(code, studyProtocol) else {
                 throw DomainError("\(subject) has no visit \(Text.shown(code)) on its schedule\(studyProtocol.visit(code) == nil ? "" : " (it is in \(studyProtocol.id), not scheduled for \(subject))").")
             }
-            // The visit at which it was reported has taken place (or is today's).
-            if planned.status != .completed && (planned.status != .scheduled || planned.scheduled > today) {
+            // The visit at which it was reported took place (or takes place today), on or after the onset.
+            let held = planned.status == .completed ? planned.record.completedDate : (planned.status == .scheduled && planned.scheduled == today ? today : nil)
+            guard let held else {
                 throw DomainError("\(subject) \(code) is \(planned.status.rawValue)\(planned.status == .scheduled ? " for \(planned.scheduled)" : ""): an adverse event is reported at a visit that took place.")
             }
+            if held < event.onset { throw DomainError("\(code) took place on \(held), before the onset \(event.onset): the event cannot have been reported there.") }
         }
     }
 
@@ -228,6 +230,7 @@ extension Participant {
 
     private func check(_ medication: Medication, today: CivilDate) throws {
         if medication.start > today { throw DomainError("The start \(medication.start) is after today (\(today)); enter the real date.") }
+        if let death = deathDate, death < medication.start { throw DomainError("The start \(medication.start) is after \(subject)'s death (\(death)).") }
         if medication.start.year < birthYear { throw DomainError("The start \(medication.start) is before \(subject) was born (\(birthYear)).") }
         if let end = medication.end {
             if end < medication.start { throw DomainError("The end \(end) is before the start \(medication.start).") }

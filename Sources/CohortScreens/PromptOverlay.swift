@@ -6,15 +6,24 @@ struct PromptOverlay {
 
     func draw(_ prompt: Prompt, width: Int, height: Int, on grid: inout CellGrid) {
         let boxWidth = min(width - 2, 76)
-        let rows = 3 + prompt.fields.count + (prompt.error == nil ? 0 : 2)
+        // The question and the refusal are read whole: each wraps onto up to three lines.
+        func wrapped(_ text: String) -> [String] {
+            let lines = DisplayWidth.wrap(text, to: boxWidth - 2)
+            return lines.count <= 3 ? lines : Array(lines.prefix(2)) + [DisplayWidth.truncate(lines.dropFirst(2).joined(separator: " "), to: boxWidth - 2, ellipsis: glyphs.ellipsis)]
+        }
+        let title = wrapped(prompt.title), error = prompt.error.map(wrapped) ?? []
+        let rows = title.count + 2 + prompt.fields.count + (error.isEmpty ? 0 : error.count + 1)
         let left = (width - boxWidth) / 2
         let top = max(1, (height - rows) / 2)
         for y in top..<(top + rows) { grid.fill(y: y, from: left, to: left + boxWidth, style: Style(.normal, reverse: true)) }
         let box = Style(.normal, reverse: true)
-        grid.put(DisplayWidth.truncate(" " + prompt.title, to: boxWidth, ellipsis: glyphs.ellipsis), x: left, y: top, style: Style(.normal, bold: true, reverse: true))
+        for (index, line) in title.enumerated() {
+            grid.put(" " + line, x: left, y: top + index, style: Style(.normal, bold: true, reverse: true))
+        }
+        let fieldsTop = top + title.count + 1
         let labelWidth = (prompt.fields.map { DisplayWidth.of($0.label) }.max() ?? 0) + 2
         for (index, field) in prompt.fields.enumerated() {
-            let y = top + 2 + index
+            let y = fieldsTop + index
             grid.put(" " + field.label + ":", x: left, y: y, style: box)
             let focused = index == prompt.focus
             let room = boxWidth - labelWidth - 3
@@ -24,9 +33,8 @@ struct PromptOverlay {
                 grid.put(field.hint, x: left + labelWidth + 3 + used, y: y, style: Style(.muted, reverse: true))
             }
         }
-        if let error = prompt.error {
-            grid.put(DisplayWidth.truncate(" " + error, to: boxWidth, ellipsis: glyphs.ellipsis), x: left, y: top + 3 + prompt.fields.count,
-                     style: Style(.danger, bold: true, reverse: true))
+        for (index, line) in error.enumerated() {
+            grid.put(" " + line, x: left, y: fieldsTop + prompt.fields.count + 1 + index, style: Style(.danger, bold: true, reverse: true))
         }
     }
 }

@@ -39,7 +39,7 @@ struct SummaryScreen {
         let visible = overflows ? room - 1 : room
         // The scroll asked for, moved as little as needed to keep the selected item on screen.
         var offset = min(max(0, page.scroll), max(0, lines.count - visible))
-        if let selected = lines.firstIndex(where: { $0.item == page.selection }) {
+        if page.followsSelection, let selected = lines.firstIndex(where: { $0.item == page.selection }) {
             if selected < offset { offset = selected }
             if selected >= offset + visible { offset = selected - visible + 1 }
         }

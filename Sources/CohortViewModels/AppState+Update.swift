@@ -234,12 +234,18 @@ extension AppState {
             }
             overlay = .prompt(Self.acknowledgePrompt(subject: participant.subject, flag: flag))
         case .noteDeviation:
-            guard visits.indices.contains(page.selection), let deviation = participant.deviation(at: visits[page.selection].code, studyProtocol) else {
+            // The selected visit's deviation; else a prohibited medication's not classified yet.
+            let unclassifiedMedication = participant.medications.map(\.id).first { id in
+                participant.deviation(at: id, studyProtocol) != nil && participant.deviationClass(at: id) == nil
+            }
+            let selected = visits.indices.contains(page.selection) ? visits[page.selection].code : nil
+            guard let code = selected.flatMap({ participant.deviation(at: $0, studyProtocol) == nil ? nil : $0 }) ?? unclassifiedMedication,
+                  let deviation = participant.deviation(at: code, studyProtocol) else {
                 status = StatusLine("The selected visit has no protocol deviation to classify.", .info)
                 return []
             }
-            overlay = .prompt(Self.classifyPrompt(subject: participant.subject, visit: visits[page.selection].code, kind: deviation.kind,
-                                                  classified: participant.deviationClass(at: visits[page.selection].code)))
+            overlay = .prompt(Self.classifyPrompt(subject: participant.subject, visit: code, kind: deviation.kind,
+                                                  classified: participant.deviationClass(at: code)))
         case .randomizeParticipant:
             guard studyProtocol.blinded else {
                 status = StatusLine("\(studyProtocol.id) is open-label: the arm was recorded at enrollment.", .info)
@@ -320,9 +326,10 @@ extension AppState {
         var page = page
         let items = summary(for: page.day)?.1 ?? []
         switch intent {
-        case .moveDown: page.selection = min(page.selection + 1, max(0, items.count - 1))
-        case .moveUp: page.selection = max(page.selection - 1, 0)
+        case .moveDown: page.selection = min(page.selection + 1, max(0, items.count - 1)); page.followsSelection = true
+        case .moveUp: page.selection = max(page.selection - 1, 0); page.followsSelection = true
         case .pageDown:
+            page.followsSelection = false
             // At most as far as the summary's lines go (its sections and the names three to a line).
             var lines = 0
             if let (figures, _) = summary(for: page.day), let table = data?.table {
@@ -330,7 +337,7 @@ extension AppState {
                 lines = sections.reduce(0) { total, section in total + 1 + section.lines.count }
             }
             page.scroll = min(page.scroll + max(1, pageRows / 2), max(0, lines - pageRows / 2))
-        case .pageUp: page.scroll = max(0, page.scroll - max(1, pageRows / 2))
+        case .pageUp: page.scroll = max(0, page.scroll - max(1, pageRows / 2)); page.followsSelection = false
         case .previousDay: page.day = page.day.adding(days: -1); page.selection = 0; page.scroll = 0
         case .nextDay: page.day = page.day.adding(days: 1); page.selection = 0; page.scroll = 0
         case .acknowledgeFlag:
@@ -338,6 +345,8 @@ extension AppState {
                 status = StatusLine("Select an urgent flag (j/k) to acknowledge it.", .info)
                 return []
             }
+            // The acknowledgement is checked against the whole participant: read it first.
+            guard data?.participants[flag.subject] != nil else { return [.fetch(subject: flag.subject, then: intent)] }
             overlay = .prompt(Self.acknowledgePrompt(subject: flag.subject, flag: flag))
         case .noteDeviation:
             guard items.indices.contains(page.selection), case .deviation(let deviation, let classified) = items[page.selection] else {
@@ -452,6 +461,7 @@ extension AppState {
         switch intent {
         case .cancel:
             offeredForm = nil
+            if case .undo(let entry) = prompt.purpose { undoStack.append(entry) } // not undone: still there to undo
             if prompt.purpose == .filter { filter = ""; refreshReview() }
             if prompt.purpose == .search { search("") }
             overlay = nil

@@ -6,8 +6,10 @@ public struct SummaryPage: Equatable, Sendable {
     public var day: CivilDate
     /// Index into the actionable items.
     public var selection = 0
-    /// Lines scrolled down (the screen keeps it within the lines there are and the selection in view).
+    /// Lines scrolled down (the screen keeps it within the lines there are).
     public var scroll = 0
+    /// After j/k the screen scrolls to keep the selected line in view; after PgDn/PgUp it does not.
+    public var followsSelection = true
 
     /// A page for `day`.
     public init(day: CivilDate) { self.day = day }

@@ -40,7 +40,7 @@ struct SafetyCommandTests {
                                       "--outcome", "recovered", "--end", "2026-11-21"])
         cli.okAt("2026-11-24T12:00", ["ae", "add", "101-0001", "--term", "Fall with hip fracture", "--onset", "2026-11-23", "--severity", "severe",
                                       "--grade", "3", "--serious", "hospitalization,disability", "--related", "unlikely", "--action", "interrupted",
-                                      "--aware", "2026-11-23T21:40", "--visit", "D1"])
+                                      "--aware", "2026-11-23T21:40"])
         cli.okAt("2026-11-24T12:30", ["ae", "report", "101-0001", "AE2", "--at", "2026-11-24T12:15"])
         cli.okAt("2026-11-24T13:00", ["ae", "add", "101-0001", "--term", "Acute urinary retention", "--onset", "2026-11-24", "--severity", "moderate"])
 

@@ -127,8 +127,26 @@ struct SafetyConsistencyTests {
 
     @Test func anEventIsReportedAtAVisitThatTookPlace() throws {
         var participant = Safety.participant(baseline: "2026-11-02")
-        #expect(throws: DomainError.self) { try Safety.add(&participant, Safety.draft(onset: "2026-11-20", visit: "W5")) } // scheduled for December
-        try Safety.add(&participant, Safety.draft(onset: "2026-11-20", visit: "W2"))                                        // 11-16, past
+        #expect(throws: DomainError.self) { try Safety.add(&participant, Safety.draft(onset: "2026-11-10", visit: "W5")) } // scheduled for December
+        #expect(throws: DomainError.self) { try Safety.add(&participant, Safety.draft(onset: "2026-11-10", visit: "W2")) } // 11-16: overdue, not done
+        _ = try participant.complete("W2", on: Safety.date("2026-11-16"), reason: nil, studyProtocol: Safety.scz, today: Safety.date("2026-11-25"))
+        #expect(throws: DomainError.self) { try Safety.add(&participant, Safety.draft(onset: "2026-11-20", visit: "W2")) } // before the onset
+        try Safety.add(&participant, Safety.draft(onset: "2026-11-10", visit: "W2"))
         #expect(participant.adverseEvents.map(\.visit) == ["W2"])
+    }
+
+    @Test func aWithdrawalForDeathIsDatedTheDayOfDeath() throws {
+        var participant = Safety.participant()
+        try Safety.add(&participant, Safety.draft("Cardiac arrest", onset: "2026-11-20", end: "2026-11-20", criteria: [.death], related: .unlikely,
+                                                  outcome: .fatal))
+        #expect(throws: DomainError.self) {
+            try participant.withdraw(on: Safety.date("2026-11-25"), category: .death, reason: "died", screenFailure: false,
+                                     studyProtocol: Safety.scz, today: Safety.date("2026-11-25"), adverseEvent: "AE1")
+        }
+        _ = try participant.withdraw(on: Safety.date("2026-11-20"), category: .death, reason: "died", screenFailure: false,
+                                     studyProtocol: Safety.scz, today: Safety.date("2026-11-25"), adverseEvent: "AE1")
+        #expect(throws: DomainError.self) {
+            try participant.addMedication(MedicationDraft(name: "morphine", start: Safety.date("2026-11-22")), today: Safety.date("2026-11-25"))
+        }
     }
 }

@@ -519,7 +519,7 @@ extension SafetyTests {
             AdverseEventDraft(criteria: [.hospitalization, .lifeThreatening]), AdverseEventDraft(related: .probable),
             AdverseEventDraft(action: .interrupted), AdverseEventDraft(outcome: .recovering),
             AdverseEventDraft(end: Safety.date("2026-11-25"), outcome: .recovered), AdverseEventDraft(onset: Safety.date("2026-11-21")),
-            AdverseEventDraft(visit: "W1"),
+            AdverseEventDraft(severity: .moderate),
         ])
         func anyChangeAfterTheInitialReportMakesAFollowUpPendingUntilOneIsSent(change: AdverseEventDraft) throws {
             var participant = try serious(aware: "2026-11-24T09:00")

@@ -43,6 +43,25 @@ struct FormsTests {
         #expect(fixture.state.status?.text == "Enrollment cancelled; nothing was saved.")
     }
 
+    @Test func theSummaryReadsAParticipantBeforeAcknowledgingItsFlag() throws {
+        var fixture = try ViewModelFixture()
+        try fixture.store.update("101-0001") { participant, studyProtocol in
+            _ = try participant.complete("W1", on: ViewModelFixture.today, reason: nil, studyProtocol: studyProtocol, today: ViewModelFixture.today)
+            return try participant.score("W1", scale: try fixture.store.context.scales.definition("CSSRS"), items: [1, 0, 0, 1, 0, 0], date: nil,
+                                         rater: "DM", reason: nil, studyProtocol: studyProtocol, today: ViewModelFixture.today)
+        }
+        fixture.run([.load])
+        #expect(fixture.state.data?.participants["101-0001"] == nil, "not read in full yet")
+        fixture.press(.character("S"), .character("a"))
+        fixture.type("PI assessed")
+        fixture.press(.enter)
+        #expect(try fixture.store.participant("101-0001").acknowledgements.map(\.flag) == ["cssrs-urgent"])
+        // PgDn scrolls even with a flag selected; j brings the selection back into view.
+        fixture.press(.pageDown)
+        guard case .summary(let page) = fixture.state.screen else { Issue.record("no summary"); return }
+        #expect(!page.followsSelection)
+    }
+
     @Test func summaryAcknowledgesUrgentFlags() throws {
         var fixture = try ViewModelFixture()
         fixture.press(.character("c"), .enter, .character("s"))

@@ -182,4 +182,27 @@ struct RecordFormTests {
         #expect(fixture.state.status?.kind == .error)
         #expect(try fixture.store.participant("101-0001").adverseEvents[0].related == .definite)
     }
+
+    @Test func aProhibitedMedicationsDeviationIsClassifiedFromTheParticipantView() throws {
+        var fixture = try ViewModelFixture()
+        try fixture.store.apply(.addMedication(subject: "101-0001", draft: MedicationDraft(name: "benztropine", start: CivilDate("2026-11-24")!)),
+                                today: ViewModelFixture.today, user: "cli")
+        fixture.run([.load])
+        fixture.press(.enter, .character("n"))
+        guard case .prompt(let prompt)? = fixture.state.overlay, prompt.purpose == .classify(subject: "101-0001", visit: "CM1") else {
+            Issue.record("no classification asked: \(String(describing: fixture.state.overlay))"); return
+        }
+        #expect(prompt.title == "Classify the prohibited-medication deviation of 101-0001 CM1")
+        fixture.type("major")
+        fixture.press(.enter)
+        #expect(try fixture.store.participant("101-0001").deviationClass(at: "CM1")?.classification == .major)
+    }
+
+    @Test func anUndoRefusedOrCancelledIsStillThereToUndo() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.character("c"), .enter)
+        #expect(fixture.state.undoStack.count == 1)
+        fixture.press(.character("u"), .escape)
+        #expect(fixture.state.undoStack.count == 1, "cancelled: nothing was undone")
+    }
 }
