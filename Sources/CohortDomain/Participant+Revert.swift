@@ -11,7 +11,9 @@ extension Participant {
             throw DomainError("\(subject) was changed after \(description); undo would overwrite that change, so nothing was undone.")
         }
         guard earlier.subject == subject else { throw DomainError("Undo refers to another participant; nothing was undone.") }
+        let current = self
         self = earlier
+        keepRecordNumbers(from: current)
         return "undo: \(description): \(why)"
     }
 }

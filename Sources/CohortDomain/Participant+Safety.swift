@@ -74,7 +74,7 @@ extension Participant {
         guard let onset = draft.onset else { throw DomainError("An adverse event needs its onset date.") }
         guard let severity = draft.severity else { throw DomainError("An adverse event needs its severity: mild, moderate or severe.") }
         var event = AdverseEvent(
-            id: "AE\(adverseEvents.count + 1)", term: try FreeText.name(draft.term, what: "adverse event term"), onset: onset,
+            id: "AE\(nextRecordNumber("AE", existing: adverseEvents.map(\.id)))", term: try FreeText.name(draft.term, what: "adverse event term"), onset: onset,
             end: draft.end, severity: severity, grade: draft.grade, criteria: draft.criteria ?? [], related: draft.related,
             action: draft.action ?? .none, outcome: draft.outcome ?? .notRecovered, aware: draft.aware ?? now, visit: draft.visit,
             reports: [], followUpPending: false)
@@ -155,7 +155,7 @@ extension Participant {
     /// Records a new medication as `CM<n>`.
     public mutating func addMedication(_ draft: MedicationDraft, today: CivilDate) throws -> String? {
         guard let start = draft.start else { throw DomainError("A medication needs its start date.") }
-        var medication = Medication(id: "CM\(medications.count + 1)", name: "", start: start)
+        var medication = Medication(id: "CM\(nextRecordNumber("CM", existing: medications.map(\.id)))", name: "", start: start)
         try apply(draft, to: &medication)
         try check(medication, today: today)
         medications.append(medication)

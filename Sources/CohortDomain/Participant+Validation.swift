@@ -45,8 +45,15 @@ extension Participant {
         for classified in deviationClasses where !codes.contains(classified.visit) && !medicationIDs.contains(classified.visit) {
             found.append("a deviation class refers to visit \(classified.visit.prefix(16)), which is not in protocol \(study)")
         }
-        for (index, event) in adverseEvents.enumerated() {
-            if event.id != "AE\(index + 1)" { found.append("adverse event \(index + 1) is named \(event.id.prefix(16)), not AE\(index + 1)") }
+        // Ids are AE<n> and CM<n>, numbers rising in order of entry (an undo may leave a gap, never a repeat).
+        func rising(_ ids: [String], _ kind: String) -> Bool {
+            let numbers = ids.map { $0.hasPrefix(kind) ? Int($0.dropFirst(kind.count)) ?? 0 : 0 }
+            return numbers.allSatisfy { $0 > 0 } && zip(numbers, numbers.dropFirst()).allSatisfy { $0 < $1 }
+                && ids.allSatisfy { $0 == kind + String(Int($0.dropFirst(kind.count)) ?? 0) }
+        }
+        if !rising(adverseEvents.map(\.id), "AE") { found.append("adverse event ids are not AE1, AE2, … in order of entry") }
+        if !rising(medications.map(\.id), "CM") { found.append("medication ids are not CM1, CM2, … in order of entry") }
+        for event in adverseEvents {
             if let problem = Text.problem(event.term, what: "the term of \(event.id.prefix(16))", longest: FreeText.maximumLength) { found.append(problem) }
             if let visit = event.visit, !codes.contains(visit) { found.append("\(event.id.prefix(16)) refers to visit \(visit.prefix(16)), which is not in protocol \(study)") }
             if event.onset < consentDate { found.append("\(event.id.prefix(16)) began before consent") }
@@ -55,8 +62,7 @@ extension Participant {
                 found.append("the term of \(event.id.prefix(16)) holds invisible characters")
             }
         }
-        for (index, medication) in medications.enumerated() {
-            if medication.id != "CM\(index + 1)" { found.append("medication \(index + 1) is named \(medication.id.prefix(16)), not CM\(index + 1)") }
+        for medication in medications {
             if let problem = Text.problem(medication.name, what: "the name of \(medication.id.prefix(16))", longest: FreeText.maximumLength) { found.append(problem) }
             if let end = medication.end, end < medication.start { found.append("\(medication.id.prefix(16)) ends before it starts") }
             if medication.name.unicodeScalars.contains(where: FreeText.isInvisible) {

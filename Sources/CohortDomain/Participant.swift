@@ -50,11 +50,32 @@ public struct Participant: Codable, Sendable, Equatable {
     private var storedAdverseEvents: [AdverseEvent]?
     private var storedMedications: [Medication]?
     private var storedMeasurements: [Measurement]?
+    /// The highest AE and CM numbers ever given (`{"AE": 3}`), kept through an undo so a number the sponsor
+    /// may have seen is never given to another record; absent until a record is removed.
+    private var storedRecordNumbers: [String: Int]?
+
+    /// The number the next record of `kind` (`AE`, `CM`) takes: one past the highest given, removed or not.
+    func nextRecordNumber(_ kind: String, existing: [String]) -> Int {
+        let highest = existing.compactMap { Int($0.dropFirst(kind.count)) }.max() ?? 0
+        return max(highest, storedRecordNumbers?[kind] ?? 0) + 1
+    }
+
+    /// After an undo from `current` back to this state: remembers the highest AE and CM numbers `current`
+    /// had given, where this state's own records would not.
+    mutating func keepRecordNumbers(from current: Participant) {
+        let highest = ["AE": current.nextRecordNumber("AE", existing: current.adverseEvents.map(\.id)) - 1,
+                       "CM": current.nextRecordNumber("CM", existing: current.medications.map(\.id)) - 1]
+        let own = ["AE": nextRecordNumber("AE", existing: adverseEvents.map(\.id)) - 1,
+                   "CM": nextRecordNumber("CM", existing: medications.map(\.id)) - 1]
+        let kept = highest.filter { $0.value > (own[$0.key] ?? 0) }
+        if !kept.isEmpty { storedRecordNumbers = (storedRecordNumbers ?? [:]).merging(kept) { max($0, $1) } }
+    }
 
     private enum CodingKeys: String, CodingKey {
         case subject, initials, birthYear, sex, study, arm, randomization, consentDate, baselineDate, status, exit, visits
         case administrations, acknowledgements, deviationClasses
         case storedAdverseEvents = "adverseEvents", storedMedications = "medications", storedMeasurements = "measurements"
+        case storedRecordNumbers = "recordNumbers"
     }
 
     /// Creates a participant record.

@@ -149,4 +149,22 @@ struct SafetyConsistencyTests {
             try participant.addMedication(MedicationDraft(name: "morphine", start: Safety.date("2026-11-22")), today: Safety.date("2026-11-25"))
         }
     }
+
+    @Test func aNumberOnceGivenIsNeverGivenAgainAfterAnUndo() throws {
+        var participant = Safety.participant()
+        try Safety.add(&participant, Safety.draft("Nausea"))
+        let withOne = participant
+        try Safety.add(&participant, Safety.draft("Syncope"))
+        _ = try participant.revert(to: withOne, expected: participant, description: "AE2 recorded", reason: "wrong participant")
+        try Safety.add(&participant, Safety.draft("Headache"))
+        #expect(participant.adverseEvents.map(\.id) == ["AE1", "AE3"])
+        #expect(participant.problems(context: Fixture.context).isEmpty)
+        // An undo that removes no record keeps nothing.
+        var plain = Safety.participant()
+        let before = plain
+        try Safety.add(&plain, Safety.draft("Nausea"))
+        _ = try plain.revert(to: before, expected: plain, description: "AE1 recorded", reason: "mistake")
+        try Safety.add(&plain, Safety.draft("Cough"))
+        #expect(plain.adverseEvents.map(\.id) == ["AE2"])
+    }
 }
