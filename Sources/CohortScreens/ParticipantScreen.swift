@@ -88,6 +88,11 @@ struct ParticipantScreen {
         }
     }
 
+    /// The sparkline bar for a value at `step` (0 to 1) of its band.
+    private func bar(_ step: Double) -> String {
+        glyphs.bars[min(glyphs.bars.count - 1, max(0, Int(step * Double(glyphs.bars.count - 1) + 0.5)))]
+    }
+
     /// One line of the scrolling part of the view.
     struct BodyLine {
         let text: String
@@ -109,7 +114,7 @@ struct ParticipantScreen {
             let range = scale.totalRange ?? (scale.items[0].min...scale.items[0].max)
             let spark = points.map { _, value in
                 let step = Double(value - range.lowerBound) / Double(max(1, range.upperBound - range.lowerBound))
-                return glyphs.bars[min(glyphs.bars.count - 1, max(0, Int(step * Double(glyphs.bars.count - 1) + 0.5)))]
+                return bar(step)
             }.joined()
             var line = "\(DisplayWidth.pad(code, to: 7)) \(spark)  " + points.map { "\($0.0) \($0.1)" }.joined(separator: "  ")
             if scale.total, let last = participant.administrations.filter({ $0.scale == code })
@@ -140,7 +145,7 @@ struct ParticipantScreen {
                 let spark = series.map { reading -> String in
                     guard let value = reading.measurement.value?.value else { return " " }
                     let step = high > low ? NSDecimalNumber(decimal: (value - low) / (high - low)).doubleValue : 0.5
-                    return glyphs.bars[min(glyphs.bars.count - 1, max(0, Int(step * Double(glyphs.bars.count - 1) + 0.5)))]
+                    return bar(step)
                 }.joined()
                 let points = series.map { reading -> String in
                     let mark = (reading.flag == .high ? "H" : reading.flag == .low ? "L" : "") + (reading.alert ? "!" : "")

@@ -131,11 +131,14 @@ public struct AppState: Equatable, Sendable {
         refreshRoster()
     }
 
+    /// The page of the topmost screen `page` recognises, if one is open.
+    private func topmost<Page>(_ page: (Screen) -> Page?) -> Page? {
+        screens.reversed().lazy.compactMap(page).first
+    }
+
     /// Recomputes the roster if a roster screen is open (after the data changed), keeping its search.
     mutating func refreshRoster() {
-        let page = screens.lazy.compactMap { screen -> RosterPage? in
-            if case .roster(let page) = screen { return page } else { return nil }
-        }.last
+        let page = topmost { if case .roster(let page) = $0 { return page } else { return nil } }
         roster = page.flatMap { page in
             data.map { data in
                 var figures = RosterFigures(table: data.table, studies: data.context.sortedProtocols.map(\.id))
@@ -147,9 +150,7 @@ public struct AppState: Equatable, Sendable {
 
     /// Recomputes the summary figures if a summary screen is open (after its day or the data changed).
     mutating func refreshSummary() {
-        let page = screens.lazy.compactMap { screen -> SummaryPage? in
-            if case .summary(let page) = screen { return page } else { return nil }
-        }.last
+        let page = topmost { if case .summary(let page) = $0 { return page } else { return nil } }
         summaryCache = page.flatMap { computeSummary(for: $0.day) }.map { SummaryFigures(summary: $0.0, items: $0.1) }
     }
 

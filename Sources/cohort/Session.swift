@@ -124,6 +124,14 @@ struct Session {
     }
 
     /// Stable, pretty JSON for results.
+    /// Prints the document `json` makes, or the text `text` makes, as `format` asks.
+    static func print<Document: Encodable>(_ format: ListFormat, json: () -> Document, text: () -> String) throws {
+        switch format {
+        case .json: print(try Session.json(json()))
+        case .text: print(text())
+        }
+    }
+
     static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

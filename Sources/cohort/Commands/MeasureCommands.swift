@@ -84,10 +84,7 @@ struct MeasuresCommand: SessionCommand {
         let problems = try session.eachParticipant(subject, in: store) { participant, studyProtocol in
             readings += participant.measureReadings(studyProtocol, catalog: catalog).map { (participant.subject, $0) }
         }
-        switch format {
-        case .json: Session.print(try Session.json(MeasuresJSON(readings)))
-        case .text: Session.print(MeasuresText.render(readings))
-        }
+        try Session.print(format, json: { MeasuresJSON(readings) }, text: { MeasuresText.render(readings) })
         try Session.refuseIfUnreadable(problems)
     }
 }

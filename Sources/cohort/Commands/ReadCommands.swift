@@ -16,10 +16,7 @@ struct VisitsCommand: SessionCommand {
         let store = try session.openStore()
         try session.withReviewTable(store) { table in
             let review = table.review(on: day)
-            switch format {
-            case .json: Session.print(try Session.json(ReviewJSON(review)))
-            case .text: Session.print(ReviewText.render(review, context: store.context))
-            }
+            try Session.print(format, json: { ReviewJSON(review) }, text: { ReviewText.render(review, context: store.context) })
         }
     }
 }
@@ -40,10 +37,7 @@ struct ParticipantsCommand: SessionCommand {
         let problems = store.forEachParticipant({ participant in
             context.protocols[participant.study].map { RosterEntry(participant, studyProtocol: $0) }
         }) { entry in entry.map { roster.add($0) } }
-        switch format {
-        case .json: Session.print(try Session.json(RosterJSON(roster)))
-        case .text: Session.print(RosterText.render(roster))
-        }
+        try Session.print(format, json: { RosterJSON(roster) }, text: { RosterText.render(roster) })
         try Session.refuseIfUnreadable(problems)
     }
 }
@@ -58,10 +52,8 @@ struct ShowCommand: SessionCommand {
     func execute(_ session: Session) throws {
         let store = try session.openStore()
         let participant = try store.participant(subject)
-        switch format {
-        case .json: Session.print(try Session.json(ParticipantJSON(participant, context: store.context, today: session.today, now: session.now, zone: session.zone)))
-        case .text: Session.print(ParticipantText.render(participant, context: store.context, today: session.today, now: session.now, zone: session.zone))
-        }
+        try Session.print(format, json: { ParticipantJSON(participant, context: store.context, today: session.today, now: session.now, zone: session.zone) },
+                          text: { ParticipantText.render(participant, context: store.context, today: session.today, now: session.now, zone: session.zone) })
     }
 }
 

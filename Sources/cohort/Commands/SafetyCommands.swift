@@ -135,10 +135,7 @@ struct ListAdverseEvents: SessionCommand {
         let problems = try session.eachParticipant(subject, in: store) { participant, _ in
             lines += SafetyLines(participant, context: store.context, now: now, zone: zone).events.filter { !open || $0.isOpen }
         }
-        switch format {
-        case .json: Session.print(try Session.json(AdverseEventsJSON(now: now, lines: lines)))
-        case .text: Session.print(AdverseEventsText.render(lines, now: now))
-        }
+        try Session.print(format, json: { AdverseEventsJSON(now: now, lines: lines) }, text: { AdverseEventsText.render(lines, now: now) })
         try Session.refuseIfUnreadable(problems)
     }
 }
@@ -227,10 +224,7 @@ struct ListMedications: SessionCommand {
         let problems = try session.eachParticipant(subject, in: store) { participant, _ in
             lines += SafetyLines(participant, context: store.context, now: session.now, zone: session.zone).medications
         }
-        switch format {
-        case .json: Session.print(try Session.json(MedicationsJSON(lines)))
-        case .text: Session.print(MedicationsText.render(lines))
-        }
+        try Session.print(format, json: { MedicationsJSON(lines) }, text: { MedicationsText.render(lines) })
         try Session.refuseIfUnreadable(problems)
     }
 }
