@@ -69,7 +69,8 @@ public struct ParticipantDigest: Sendable, Equatable {
                                    completedDate: planned.record.completedDate, missedDate: planned.record.missedDate,
                                    enteredForms: forms.entered,
                                    requiredForms: forms.required,
-                                   isIncomplete: !participant.incompleteScales(of: planned).isEmpty)
+                                   isIncomplete: !participant.incompleteScales(of: planned).isEmpty,
+                                   isWaitingForDayOne: planned.isWaitingForDayOne)
             },
             scoreDates: participant.administrations.filter { !$0.isNotDone }.map(\.date),
             flags: participant.raisedFlags(context: context).map { flag in
@@ -94,9 +95,10 @@ public struct ParticipantDigest: Sendable, Equatable {
             + prohibitedMedications.filter(\.ongoing).map { SafetyAlert(kind: .prohibitedMedication, subject: subject, record: $0.id, text: $0.name, due: nil) }
     }
 
-    /// The still-scheduled visit with the earliest scheduled date (needs the digest's visits).
+    /// The still-scheduled visit with the earliest scheduled date, not waiting for Day 1 (needs the digest's visits).
     public var nextVisit: NextVisit? {
-        NextVisit.earliest(visits.filter { $0.status == .scheduled }.sorted { $0.order < $1.order }.map { ($0.code, $0.scheduled) })
+        NextVisit.earliest(visits.filter { $0.status == .scheduled && !$0.isWaitingForDayOne }.sorted { $0.order < $1.order }
+            .map { ($0.code, $0.scheduled) })
     }
 
     /// Visits with a protocol deviation (out of window or missed), and prohibited medications, the lead has

@@ -11,6 +11,8 @@ public struct ParticipantJSON: Encodable {
         let windowEnd: CivilDate
         let scheduled: CivilDate
         let windowState: WindowState
+        /// What its plan says: waiting for Day 1, planned outside its window (absent when nothing).
+        let plan: String?
         let completed: CivilDate?
         let missed: CivilDate?
         let missedReason: String?
@@ -67,7 +69,7 @@ public struct ParticipantJSON: Encodable {
         visits = planned.map { v in
             Visit(visit: v.code, name: v.definition.name, status: v.status, target: v.target, windowStart: v.window.start,
                   windowEnd: v.window.end, scheduled: v.scheduled, windowState: v.windowState(on: today),
-                  completed: v.record.completedDate, missed: v.record.missedDate, missedReason: v.record.missedReason,
+                  plan: v.plan?.description, completed: v.record.completedDate, missed: v.record.missedDate, missedReason: v.record.missedReason,
                   deviationDays: v.deviationDays)
         }
         let order = planned.map(\.code)
@@ -105,7 +107,7 @@ public enum ParticipantText {
             let forms = participant.forms(of: visit.definition)
             rows.append([visit.code, visit.definition.name, visit.scheduled.description,
                          "\(visit.window.start)..\(visit.window.end)", visit.status.rawValue,
-                         visit.windowState(on: today).rawValue + deviation, done, "\(forms.entered)/\(forms.required)"])
+                         VisitStateText.words(visit.windowState(on: today), plan: visit.plan) + deviation, done, "\(forms.entered)/\(forms.required)"])
         }
         lines += ["", Columns.render(rows)]
         let scored = participant.administrations.sorted {

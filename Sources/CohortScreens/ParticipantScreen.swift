@@ -51,8 +51,13 @@ struct ParticipantScreen {
             stateStyle.tone = tone(of: state)
             x += grid.put(DisplayWidth.pad(stateText, to: 10), x: x, y: y, style: stateStyle) + 1
             x += grid.put(DisplayWidth.pad("\(entered)/\(required)", to: 6), x: x, y: y, style: base) + 1
-            // The kind shows in the state column; its class here (n classifies it).
-            if participant.deviation(at: visit.code, studyProtocol) != nil {
+            // The kind shows in the state column; its class here (n classifies it). A visit still to come
+            // says what its plan says instead (waiting for Day 1, planned outside its window).
+            if let plan = visit.plan, visit.status == .scheduled {
+                var style = base
+                style.tone = .muted
+                grid.put(DisplayWidth.truncate(plan.description, to: max(0, grid.width - x - 1), ellipsis: glyphs.ellipsis), x: x, y: y, style: style)
+            } else if participant.deviation(at: visit.code, studyProtocol) != nil {
                 let classified = participant.deviationClass(at: visit.code)
                 var style = base
                 style.tone = classified == nil ? .warning : .muted

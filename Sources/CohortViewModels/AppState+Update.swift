@@ -670,6 +670,10 @@ extension AppState {
         let wasRaised = { (flag: VisitFlag) in context.flatMap { c in before?.unacknowledgedUrgentFlags(context: c).contains(flag) } ?? false }
         if let flag = urgent.first(where: { !wasRaised($0) }) {
             status = StatusLine("Saved. URGENT: \(flag.flag) for \(flag.subject) at \(flag.visit) — act now, then acknowledge it (a in the participant view).", .urgent)
+        } else if let studyProtocol = context?.protocols[participant.study],
+                  let created = participant.deviationsCreated(since: before, studyProtocol).first, let words = created.deviationWords {
+            // A late or early completion is a deviation: said at once, not found later on the page.
+            status = StatusLine("Saved: \(change). Protocol deviation (unclassified): \(participant.subject) \(created.code) \(words) — n on the participant page classifies it.", .error)
         } else {
             status = StatusLine("Saved: \(change).", .saved)
         }

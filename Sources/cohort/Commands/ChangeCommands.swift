@@ -55,8 +55,8 @@ struct CompleteCommand: SessionCommand {
         let participant = try session.apply(.complete(subject: subject, visit: visit, date: when, reason: reason), in: store)
         let planned = try participant.plannedVisit(visit, try store.context.studyProtocol(for: participant))
         var line = "Saved: \(subject) \(visit) completed on \(when) (\(planned.windowState(on: when).rawValue))."
-        if let days = planned.deviationDays {
-            line += " Protocol deviation (unclassified): \(Text.count(abs(days), "day")) \(days < 0 ? "early" : "late"); classify it with `cohort deviation \(subject) \(visit) --class minor|major`."
+        if let words = planned.deviationWords {
+            line += " Protocol deviation (unclassified): \(words); classify it with `cohort deviation \(subject) \(visit) --class minor|major`."
         }
         Session.confirm(line)
     }
