@@ -75,8 +75,8 @@ struct ReviewScreen {
                     if spec.title == "STATE" { style.tone = tone(of: row.state); style.bold = row.state.isProblem }
                     let isLast = spec.title == columns.last?.title
                     var text = spec.title == "PRIMARY" && !row.urgentFlags.isEmpty ? "\(glyphs.warning) " + spec.value(row) : spec.value(row)
-                    // A visit planned outside its window says so at the row's end, whatever columns fit.
-                    if isLast, let plan = row.plan { text += " \(glyphs.dot) " + plan.description }
+                    // A visit planned outside its window says so in the last column, whatever columns fit, first.
+                    if isLast, let plan = row.plan { text = plan.description + " \(glyphs.dot) " + text }
                     if spec.title == "PRIMARY" && !row.urgentFlags.isEmpty { style.tone = .danger; style.bold = true }
                     let room = isLast ? grid.width - column : spec.width
                     grid.put(DisplayWidth.truncate(text, to: room, ellipsis: glyphs.ellipsis), x: column, y: y, style: style, limit: room)

@@ -82,6 +82,22 @@ struct ScreenTests {
         #expect(scene.frame(100, 34).text.contains("missed     0/5    minor"), "\(page.subject): \(scene.frame(100, 34).text)")
     }
 
+    @Test func waitingVisitsOnThePageAndAVisitPlannedAfterItsWindowOnTheReview() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        // 101-0002's W2 (window Oct 16–22) planned for today: listed today, saying how far outside its window.
+        scene.run([.apply(.reschedule(subject: "101-0002", visit: "W2", date: ScreenTests.today, reason: "back from abroad"), basis: nil)])
+        let review = scene.frame(110, 30).text
+        #expect(review.contains("planned 34 days after its window"), "\(review)")
+        GoldenFile.check(review, named: "review-planned-outside-110x30")
+        // 101-0009 is in screening (baseline today): every visit after the baseline waits for Day 1.
+        scene.run([.fetch(subject: "101-0009", then: nil)])
+        scene.state.screens.append(.participant(ParticipantPage(subject: "101-0009")))
+        let page = scene.frame(110, 30).text
+        #expect(page.contains("W1     Week 1") && page.contains("waiting for Day 1"), "\(page)")
+        GoldenFile.check(page, named: "participant-screening-110x30")
+    }
+
     @Test func participantView() throws {
         var scene = try Scene()
         defer { scene.remove() }
