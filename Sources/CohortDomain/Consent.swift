@@ -9,8 +9,8 @@ public struct Consent: Codable, Sendable, Equatable {
     /// Creates a consent.
     public init(date: CivilDate, icfVersion: String?) { self.date = date; self.icfVersion = icfVersion }
 
-    /// How lists and logs say it: the date, then the version when known (`2026-11-02 v2.1`).
-    public var description: String { date.description + (icfVersion.map { " v" + $0 } ?? "") }
+    /// How lists and logs say it: the date, then the version when known (`2026-11-02 ICF 2.1`).
+    public var description: String { date.description + (icfVersion.map { " ICF " + $0 } ?? "") }
 
     /// Why `text` is not a usable ICF version, or nil when it is: 1 to 20 of A–Z a–z 0–9 . _ - (what a
     /// sponsor prints on the form's footer, never free text; docs/RULES.md, Subject IDs and free text).

@@ -135,6 +135,8 @@ struct ScreenTests {
         scene.press(.tab)
         scene.type("SCZ-5W-INPT")
         scene.press(.tab, .tab, .tab)
+        scene.type("3.0")
+        scene.press(.tab)
         scene.type("2026-12-01")
         scene.press(.enter)
         GoldenFile.check(scene.frame(100, 24).text, named: "enrollment-schedule")
