@@ -51,14 +51,27 @@ struct EnrollmentCommandTests {
         #expect(cli.ok(["audit", "101-0001"]).stdout.contains("U1"))
     }
 
-    @Test func unscheduledRefusals() {
+    /// Refused on 101-0001 with SCR and D1 done: arguments, exit status, what the message says.
+    static let refusals: [([String], Int32, String)] = [
+        (["unscheduled", "101-0001", "--date", "2026-11-26", "--reason", "x"], 1, "after today"),
+        (["unscheduled", "101-0001", "--date", "2026-11-07", "--reason", "x"], 1, "before 101-0001's consent date"),
+        (["unscheduled", "101-0001", "--date", "2026-11-20"], 64, "--reason"),
+        (["unscheduled", "101-0001", "--reason", " "], 1, "reason"),
+        (["complete", "101-0001", "U1"], 1, "has no visit 'U1'"),
+        (["correct", "101-0001", "--consent", "2026-11-13", "--reason", "x"], 1, "the randomization is dated 2026-11-08, before it"),
+        (["correct", "101-0001", "--baseline", "2026-11-20", "--reason", "x"], 1, "baseline visit D1 was completed on 2026-11-18"),
+        (["correct", "101-0001", "--initials", "A1", "--reason", "x"], 1, "initials are 2 or 3 letters"),
+        (["correct", "101-0001", "--sex", "F", "--reason", "x"], 1, "nothing to correct"),
+        (["correct", "101-0001", "--reason", "x"], 64, "at least one fact"),
+        (["correct", "101-0001", "--sex", "M"], 64, "--reason"),
+        (["correct", "101-0001", "--consent", "soon", "--reason", "x"], 1, "--consent 'soon' is not a real date"),
+        (["correct", "101-0099", "--sex", "M", "--reason", "x"], 1, "101-0099"),
+    ]
+
+    @Test func unscheduledAndCorrectRefusals() {
         let cli = Self.storeWithBaselineDone()
         defer { cli.remove() }
-        refused(cli, ["unscheduled", "101-0001", "--date", "2026-11-26", "--reason", "x"], saying: "after today")
-        refused(cli, ["unscheduled", "101-0001", "--date", "2026-11-07", "--reason", "x"], saying: "before 101-0001's consent date")
-        refused(cli, ["unscheduled", "101-0001", "--date", "2026-11-20"], status: 64, saying: "--reason")
-        refused(cli, ["unscheduled", "101-0001", "--reason", " "], saying: "reason")
-        refused(cli, ["complete", "101-0001", "U1"], saying: "has no visit 'U1'")
+        for (arguments, status, fragment) in Self.refusals { refused(cli, arguments, status: status, saying: fragment) }
         cli.ok(["withdraw", "101-0001", "--category", "death", "--reason", "died", "--date", "2026-11-21"])
         refused(cli, ["unscheduled", "101-0001", "--date", "2026-11-22", "--reason", "x"], saying: "after 101-0001's death")
     }
@@ -79,19 +92,6 @@ struct EnrollmentCommandTests {
         let audit = cli.ok(["audit", "101-0001", "--format", "json"]).stdout
         #expect(audit.contains("transcription error"))
         #expect(cli.run(["verify"]).status == 0)
-    }
-
-    @Test func correctRefusals() {
-        let cli = Self.storeWithBaselineDone()
-        defer { cli.remove() }
-        refused(cli, ["correct", "101-0001", "--consent", "2026-11-13", "--reason", "x"], saying: "the randomization is dated 2026-11-08, before it")
-        refused(cli, ["correct", "101-0001", "--baseline", "2026-11-20", "--reason", "x"], saying: "baseline visit D1 was completed on 2026-11-18")
-        refused(cli, ["correct", "101-0001", "--initials", "A1", "--reason", "x"], saying: "initials are 2 or 3 letters")
-        refused(cli, ["correct", "101-0001", "--sex", "F", "--reason", "x"], saying: "nothing to correct")
-        refused(cli, ["correct", "101-0001", "--reason", "x"], status: 64, saying: "at least one fact")
-        refused(cli, ["correct", "101-0001", "--sex", "M"], status: 64, saying: "--reason")
-        refused(cli, ["correct", "101-0001", "--consent", "soon", "--reason", "x"], saying: "--consent 'soon' is not a real date")
-        refused(cli, ["correct", "101-0099", "--sex", "M", "--reason", "x"], saying: "101-0099")
     }
 
     @Test func consentsHaveVersionsAndTheScreeningLogListsThem() throws {
