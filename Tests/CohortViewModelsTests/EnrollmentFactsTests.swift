@@ -86,4 +86,12 @@ struct EnrollmentFactsTests {
         #expect(fixture.state.overlay == nil)
         #expect(try fixture.store.participant("101-0001").consents.map(\.description) == ["2026-11-08", "2026-11-25 ICF v2"])
     }
+
+    @Test func theTrailOnThePageNamesUnscheduledVisitsAndReconsents() throws {
+        var participant = try ViewModelFixture().store.participant("101-0001")
+        try participant.addUnscheduledVisit(on: ViewModelFixture.today, reason: "repeat ALT", today: ViewModelFixture.today)
+        try participant.reconsent(version: "2", on: ViewModelFixture.today, today: ViewModelFixture.today)
+        #expect(AuditLine.label("/unscheduledVisits/0/reason", participant) == "unscheduled visit U1 reason")
+        #expect(AuditLine.label("/reconsents/0", participant) == "re-consent 2026-11-25")
+    }
 }
