@@ -12,8 +12,12 @@ public struct PlannedVisit: Sendable, Equatable {
     let consentDate: CivilDate
     /// It comes after the baseline in protocol order and the baseline is not completed: nothing after Day 1
     /// happens before Day 1 (docs/RULES.md, Visits, windows and window states). Never true of a cancelled
-    /// visit, of the early-termination visit, or of a visit that follows it after a withdrawal.
-    public let isWaitingForDayOne: Bool
+    /// visit, of the early-termination visit, of a visit that follows it after a withdrawal, or of an
+    /// unscheduled visit.
+    public internal(set) var isWaitingForDayOne: Bool = false
+    /// The unscheduled visit it is, when it is one (no protocol definition; docs/RULES.md, Visits, windows
+    /// and window states).
+    public internal(set) var unscheduled: UnscheduledVisit? = nil
     /// The day it is planned for: the hand-set date, else the target, and never before consent.
     public var scheduled: CivilDate { max(record.rescheduledDate ?? target, consentDate) }
     /// Visit code.
