@@ -37,6 +37,29 @@ extension AppState {
         return Array(Set(shown)).sorted().flatMap { [Effect.fetch(subject: $0, then: nil), .loadAudit(subject: $0)] }
     }
 
+    /// Participants whose files changed though their digests did not (a medication that is not prohibited,
+    /// a note): one on a screen is read again and compared with what it shows; one read before but no
+    /// longer shown is let go, so opening it again reads the file.
+    private mutating func refresh(_ reread: Set<String>) -> [Effect] {
+        let held = reread.filter { data?.participants[$0] != nil }
+        let shown = Set(screens.compactMap { screen -> String? in
+            switch screen {
+            case .participant(let page): return page.subject
+            case .scoreEntry(let entry): return entry.subject
+            case .record(let form): return form.subject
+            default: return nil
+            }
+        } + [overlaySubject].compactMap { $0 })
+        for subject in held where !shown.contains(subject) { data?.participants[subject] = nil }
+        return held.filter(shown.contains).sorted().map { Effect.refresh(subject: $0) }
+    }
+
+    /// The participant an open prompt is about, if any.
+    private var overlaySubject: String? {
+        if case .prompt(let prompt)? = overlay { return prompt.purpose.subject }
+        return nil
+    }
+
     /// Closes a score entry or record form on top begun on one of `subjects` (what was typed was for data
     /// that has changed: it is never saved over it); returns the subject when one closed.
     private mutating func closeEntry(ofAny subjects: Set<String>) -> String? {
@@ -74,11 +97,17 @@ extension AppState {
             load(snapshot)
             reportUnreadable(snapshot.unreadable)
             return snapshot.isFullyChecked ? [] : [.checkFiles]
-        case .checked(let table, let unreadable):
+        case .checked(let table, let unreadable, let reread):
             let dropped = takeChecked(table)
             data?.unreadable = unreadable
             reportUnreadable(unreadable)
-            return followChanges(dropped)
+            return followChanges(dropped) + refresh(reread.subtracting(dropped))
+        case .refreshed(let participant):
+            // Only a participant that reads differently from the one shown is taken as changed elsewhere
+            // (this copy's own save also changes its file).
+            guard let held = data?.participants[participant.subject], held != participant else { return [] }
+            data?.participants[participant.subject] = nil
+            return followChanges([participant.subject])
         case .fetched(let participant, let intent):
             replace(participant)
             return intent.map { handle(.intent($0)) } ?? []

@@ -49,6 +49,23 @@ struct TerminalFollowsTheDiskTests {
         #expect(session.waitFor("EXIT=0"))
     }
 
+    @Test func aChangeThatDoesNotMoveTheDigestAppearsOnTheOpenPageAndOnReopening() throws {
+        let (cli, session) = try open()
+        defer { cli.remove() }
+        session.send("Enter")
+        #expect(session.waitFor("101-0004"), "\(session.screen())")
+        // A medication that is not prohibited changes nothing the day's lists show.
+        cli.ok(["med", "add", "101-0004", "--name", "Paracetamol", "--start", "2026-11-20"])
+        #expect(session.waitFor("Paracetamol", timeout: 4), "\(session.screen())")
+        // Closed, changed elsewhere, opened again: the page reads the file anew.
+        session.send("Escape")
+        #expect(session.waitFor("Today (4)"), "\(session.screen())")
+        cli.ok(["med", "add", "101-0004", "--name", "Ibuprofen", "--start", "2026-11-21"])
+        session.send("Enter")
+        #expect(session.waitFor("Ibuprofen", timeout: 4), "\(session.screen())")
+        session.send("q")
+    }
+
     @Test func scoresTypedOnAStaleViewAreNotSavedOverNewerOnes() throws {
         let (cli, session) = try open()
         defer { cli.remove() }

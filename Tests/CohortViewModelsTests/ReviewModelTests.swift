@@ -201,4 +201,25 @@ struct LazyParticipantTests {
         #expect(state.review.today.first?.visit.status == .completed)
         #expect(state.status?.kind == .error && state.status?.text.contains("101-0003") == true)
     }
+
+    @Test func aParticipantOnScreenFollowsAChangeItsDigestDoesNotCarry() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.enter)
+        guard case .participant(let page) = fixture.state.screen else { Issue.record("no participant page"); return }
+        let subject = page.subject
+        // Another copy adds a medication that is not prohibited: the digest, and so the table, stay as they were.
+        try fixture.store.apply(.addMedication(subject: subject, draft: MedicationDraft(name: "Paracetamol", start: ViewModelFixture.today)),
+                                today: ViewModelFixture.today, user: "other")
+        fixture.run(fixture.state.handle(.checked(nil, unreadable: [], reread: [subject])))
+        #expect(fixture.state.data?.participants[subject]?.medications.map(\.name) == ["Paracetamol"])
+        // Read again with nothing new (this copy's own save changes the file too): nothing is closed or said.
+        fixture.state.status = nil
+        fixture.run(fixture.state.handle(.checked(nil, unreadable: [], reread: [subject])))
+        let shown: String? = { if case .participant(let now) = fixture.state.screen { return now.subject } else { return nil } }()
+        #expect(fixture.state.status == nil && shown == subject)
+        // No longer on screen, it is let go: opening it again reads the file.
+        fixture.press(.escape)
+        fixture.run(fixture.state.handle(.checked(nil, unreadable: [], reread: [subject])))
+        #expect(fixture.state.data?.participants[subject] == nil)
+    }
 }
