@@ -9,6 +9,7 @@ extension AppState {
     public mutating func handle(key: Key, table: KeyTable = .defaults) -> [Effect] {
         let context = keyContext
         if case .paste(let text) = key { return paste(text, in: context) }
+        if case .pasteDiscarded(let bytes) = key { return discardPaste(of: Text.byteSize(bytes)) }
         if let intent = table.intent(for: key, in: context) { return handle(.intent(intent)) }
         if case .character(let character) = key, context.takesText { return handle(.type(character)) }
         if case .resize = key { return [] }
@@ -77,6 +78,10 @@ extension AppState {
     /// A paste goes into the focused text field only, as typed text: line breaks and tabs become spaces
     /// and other control characters are dropped, so nothing in it can submit, move or run an action.
     private mutating func paste(_ text: String, in context: KeyContext) -> [Effect] {
+        // Longer than any field takes: dropped whole, never typed in part (docs/RULES.md, Subject IDs and free text).
+        if text.count > FreeText.maximumLength || text.utf8.count > FreeText.maximumBytes {
+            return discardPaste(of: text.utf8.count < 1024 ? Text.count(text.count, "character") : Text.byteSize(text.utf8.count))
+        }
         guard context.takesText else {
             status = StatusLine("A paste goes only into a text field; nothing was done.", .info)
             return []
@@ -88,6 +93,12 @@ extension AppState {
             effects += handle(.type(Character(scalar)))
         }
         return effects
+    }
+
+    /// An over-long paste: nothing of it is typed or run, and the status line says so.
+    private mutating func discardPaste(of size: String) -> [Effect] {
+        status = StatusLine("Paste of \(size) discarded: a field takes at most \(FreeText.maximumLength) characters (\(FreeText.maximumBytes) bytes); nothing was typed or done.", .error)
+        return []
     }
 
     /// Handles one action.
