@@ -24,6 +24,8 @@ extension Participant {
             note(visit.completedDate, "\(visit.code) completed")
             note(visit.missedDate, "\(visit.code) marked missed")
         }
+        for unscheduled in unscheduledVisits { note(unscheduled.date, "unscheduled visit \(unscheduled.code)") }
+        for consent in reconsents { note(consent.date, "a re-consent") }
         for administration in administrations { note(administration.date, "\(administration.scale) at \(administration.visit)") }
         for measurement in measurements { note(measurement.date, "\(measurement.test) at \(measurement.visit)") }
         for event in adverseEvents {
