@@ -41,7 +41,7 @@ struct DeathDayTests {
         expectRefused(death(participant.subject, on: "2026-11-12"), participant, naming: "W2 completed on 2026-11-16")
     }
 
-    @Test(arguments: ["measure", "event", "medication", "score", "randomization"])
+    @Test(arguments: ["measure", "event", "medication", "score", "randomization", "unscheduled"])
     func aWithdrawalForDeathIsRefusedBeforeAnythingRecordedAfterIt(what: String) throws {
         var participant = Fixture.participant("101-0001", baseline: "2026-11-02")
         let subject = participant.subject
@@ -61,6 +61,9 @@ struct DeathDayTests {
             try apply(.score(subject: subject, visit: "SCR", scale: "CGI-S", items: [4], date: Safety.date("2026-11-20"), rater: "DM", reason: nil),
                       to: &participant)
             named = "CGI-S at SCR on 2026-11-20"
+        case "unscheduled":
+            try apply(.addUnscheduledVisit(subject: subject, date: Safety.date("2026-11-20"), reason: "repeat ALT"), to: &participant)
+            named = "unscheduled visit U1 on 2026-11-20"
         default:
             participant.randomization = nil // the fixture is randomized at consent
             try apply(.randomize(subject: subject, number: "R-1", date: Safety.date("2026-11-20")), to: &participant)
