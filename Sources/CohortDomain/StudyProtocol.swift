@@ -34,6 +34,8 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
 
     /// The report deadline when the protocol does not say (PRODUCT.md §7: "within 24 hours").
     public static let defaultReportHours = 24
+    /// The longest report clock a protocol may set (7 days).
+    public static let longestReportHours = 168
 
     /// Creates a protocol value (not yet validated).
     public init(id: String, title: String, blinded: Bool = false, arms: [String], primaryScale: String, responderPercent: Double? = nil,
@@ -176,7 +178,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         if let low = minAge, !(0...150).contains(low) { found.append("minAge \(low) is not an age") }
         if let high = maxAge, !(0...150).contains(high) { found.append("maxAge \(high) is not an age") }
         if let low = minAge, let high = maxAge, low > high { found.append("minAge \(low) is above maxAge \(high)") }
-        if let hours = saeReportHours, !(1...168).contains(hours) { found.append("saeReportHours \(hours) is not 1 to 168") }
+        if let hours = saeReportHours, !(1...Self.longestReportHours).contains(hours) { found.append("saeReportHours \(hours) is not 1 to \(Self.longestReportHours)") }
         for (member, terms) in [("specialInterest", specialInterest), ("prohibitedMedications", prohibitedMedications)] {
             for term in terms {
                 if let problem = Text.problem(term, what: "\(member) term '\(Text.shown(term))'") { found.append(problem) }

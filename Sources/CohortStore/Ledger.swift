@@ -7,8 +7,9 @@ import Glibc
 /// This machine's append-only record of every chain head it committed (`ledger/MACHINE.jsonl`, one line
 /// `{"hash","seq","subject"}` per save). It lives outside every participant's files and no other machine
 /// writes it, so `verify` can tell a participant deleted (both files gone) or rolled back to an earlier
-/// pair of its own files, and a deleted participant's ID is never given again. It may lag the data by one
-/// save after a crash (it is written after the commit), never lead it.
+/// pair of its own files, and a deleted participant's ID is never given again. It is written right after
+/// the data file, and a save it cannot record is taken back and refused; it may lag the data by one save
+/// only after a crash between the two, never lead it.
 struct Ledger {
     /// The `ledger` folder.
     let directory: String
@@ -38,8 +39,16 @@ struct Ledger {
     func record(_ chain: String, head: AuditHead) throws {
         let line = JSONValue.object(["subject": .string(chain), "seq": .int(head.seq), "hash": .string(head.hash)]).canonicalBytes()
         try DurableFile.makeDirectory(directory)
-        // A copy killed mid-append leaves a torn last line: start on a line of our own.
-        try DurableFile.append(path, (endsMidLine() ? [UInt8(ascii: "\n")] : []) + line + [UInt8(ascii: "\n")])
+        var before = stat()
+        let length = lstat(path, &before) == 0 ? Int(before.st_size) : nil
+        do {
+            // A copy killed mid-append leaves a torn last line: start on a line of our own.
+            try DurableFile.append(path, (endsMidLine() ? [UInt8(ascii: "\n")] : []) + line + [UInt8(ascii: "\n")])
+        } catch {
+            // The save this records is taken back: a line that may have reached the disk must not claim it.
+            if let length { try? DurableFile.truncate(path, to: length) } else { unlink(path) }
+            throw error
+        }
     }
 
     /// Whether this machine's ledger ends without a newline (a torn last line).
