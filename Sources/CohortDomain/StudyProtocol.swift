@@ -113,6 +113,12 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             for (index, visit) in ((object["visits"] as? [Any]) ?? []).enumerated() {
                 guard let visit = visit as? [String: Any] else { continue }
                 unknown += visit.keys.filter { !visitKeys.contains($0) }.sorted().map { "visit \(index + 1) has unknown member '\(Text.shown($0))'" }
+                // A fraction would otherwise be reported as "not valid JSON": say which number is wrong.
+                for key in ["day", "offset", "minus", "plus"] {
+                    if let number = visit[key] as? NSNumber, number.doubleValue.rounded() != number.doubleValue {
+                        unknown.append("visit \(index + 1) \(key) must be a whole number (it is \(number))")
+                    }
+                }
             }
             for (index, alert) in ((object["alerts"] as? [Any]) ?? []).enumerated() {
                 guard let alert = alert as? [String: Any] else { continue }
@@ -121,6 +127,9 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         }
         let decoded: StudyProtocol
         do {
+            if let fraction = unknown.first(where: { $0.contains("must be a whole number") }) {
+                throw DomainError("The protocol is not in the protocol file format: \(fraction).")
+            }
             decoded = try JSONDecoder().decode(StudyProtocol.self, from: data)
         } catch let error as DecodingError {
             throw DomainError("The protocol is not in the protocol file format: \(error.plainDescription)" +
@@ -171,6 +180,9 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             if !scale.total { found.append("the primary scale \(primaryScale) has no total, so there is no change from baseline to compare") }
         } else {
             found.append("the primary scale '\(Text.shown(primaryScale))' is not a known scale")
+        }
+        if !visits.isEmpty && !visits.contains(where: { $0.scales.contains(primaryScale) }) {
+            found.append("the primary scale \(Text.shown(primaryScale)) is collected at no visit (list it in the scales of the visits that rate it)")
         }
         if let percent = responderPercent, !(0...100).contains(percent) {
             found.append("responderPercent \(percent) is not between 0 and 100")

@@ -6,11 +6,11 @@ import Glibc
 /// A folder by what it is on disk (device and inode), not by how a path spells it: a second path to the
 /// same folder (a symbolic link, a bind mount, `..` tricks) is the same folder. Every rule about where
 /// Cohort may write is checked this way.
-public struct FolderIdentity: Equatable, Sendable {
+public struct FolderIdentity: Hashable, Sendable {
     /// `st_dev`.
-    let device: UInt64
+    public let device: UInt64
     /// `st_ino`.
-    let inode: UInt64
+    public let inode: UInt64
 
     /// The identity of the folder at `path` (links followed), or nil when there is none.
     public init?(_ path: String) {
@@ -21,11 +21,24 @@ public struct FolderIdentity: Equatable, Sendable {
 
     private init(_ info: stat) { device = UInt64(info.st_dev); inode = UInt64(info.st_ino) }
 
+    /// The identities of `store` and of every folder in it (links inside are not followed: a store holds none).
+    static func folders(of store: String) -> Set<FolderIdentity> {
+        var found: Set<FolderIdentity> = []
+        func visit(_ path: String, depth: Int) {
+            var info = stat()
+            guard (depth == 0 ? stat(path, &info) : lstat(path, &info)) == 0, info.st_mode & S_IFMT == S_IFDIR,
+                  found.insert(FolderIdentity(info)).inserted, depth < 6 else { return }
+            for name in (try? DurableFile.entries(of: path, isStoreRoot: depth == 0)) ?? [] { visit(path + "/" + name, depth: depth + 1) }
+        }
+        visit(store, depth: 0)
+        return found
+    }
+
     /// The first folder, from `path` up through its parents to the root (walked on disk through `..`, so
     /// no spelling of the path can skip one), that is `store` or holds a store (a `cohort-store.json`).
     /// Returns a description of it, or nil when the path is outside every store.
     public static func storeEnclosing(_ path: String, store: String?) -> String? {
-        let storeIdentity = store.flatMap(FolderIdentity.init)
+        let storeFolders = store.map(folders(of:)) ?? []
         var descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -34,7 +47,7 @@ public struct FolderIdentity: Equatable, Sendable {
             var info = stat()
             guard fstat(descriptor, &info) == 0 else { return nil }
             let here = FolderIdentity(info)
-            if here == storeIdentity { return "the store \(store ?? spelled)" }
+            if storeFolders.contains(here) { return "the store \(store ?? spelled)" }
             var marker = stat()
             if fstatat(descriptor, "cohort-store.json", &marker, AT_SYMLINK_NOFOLLOW) == 0 {
                 return "a Cohort store (\(spelled) holds a cohort-store.json)"

@@ -27,6 +27,10 @@ extension JSONFileStore {
         let (ledgerHeads, ledgerLines) = (try? ledger.entries()) ?? ([:], ["\(directory)/ledger cannot be read"])
         notes += ledgerLines
         let storeLog = auditLog(nil)
+        if let bytes = try? DurableFile.read(siteFile), let version = try? CanonicalJSON.formatVersion(of: bytes, path: siteFile), version < Self.formatVersion {
+            // The store opened for verify only because it holds format-2 files (JSONFileStore.init).
+            problems.append("\(siteFile) says store format \(version), but \((try? formatTwoEvidence()).flatMap { $0 } ?? "the store is format 2"): the site file was replaced or edited by hand. Restore the store from a backup.")
+        }
         do {
             let site = try readSite()
             let verified = storeLog.verify(head: site.audit)
