@@ -386,9 +386,14 @@ public final class JSONFileStore: ParticipantStore {
         return studyProtocol
     }
 
-    /// Every protocol the site file lists that can be read (for `verify`, which names the others).
+    /// Every protocol the site file lists that can be read, or every intact protocol file when the site
+    /// file cannot be read (for `verify`, which names the rest): participants are still checked.
     func readableProtocols() -> [StudyProtocol] {
-        site.protocols.compactMap { try? readProtocol($0) }
+        guard site.protocols.isEmpty else { return site.protocols.compactMap { try? readProtocol($0) } }
+        return ((try? DurableFile.entries(of: protocolsDirectory)) ?? []).sorted().compactMap { name in
+            guard name.hasSuffix(".json"), !name.hasPrefix("."), let bytes = try? DurableFile.read(protocolsDirectory + "/" + name) else { return nil }
+            return try? CanonicalJSON.unseal(bytes, as: StudyProtocol.self, path: name, version: Self.formatVersion)
+        }
     }
 
     // MARK: Writing

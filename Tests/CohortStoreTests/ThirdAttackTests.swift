@@ -201,6 +201,21 @@ struct ThirdAttackTests {
         #expect(problems.contains { $0.contains("101-0002") }, "\(problems)")
     }
 
+    @Test func verifyNamesAnAlteredParticipantEvenWithTheSiteFileDamaged() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        try fixture.enroll("101-0001")
+        try fixture.enroll("101-0002")
+        try forge(fixture, "101-0002", forgeState: true) { $0.initials = "ZZ" }
+        var site = fixture.bytes("cohort-store.json")
+        site[site.count - 3] ^= 1
+        fixture.write("cohort-store.json", site)
+        let problems = try JSONFileStore(directory: fixture.directory, scales: StoreFixture.scales, user: "t", readOnly: true).verify().problems
+        #expect(problems.contains { $0.contains("cohort-store.json is damaged") }, "\(problems)")
+        #expect(problems.filter { $0.contains("101-0001") }.isEmpty, "\(problems)")
+        #expect(problems.contains { $0.contains("101-0002.json") }, "\(problems)")
+    }
+
     @Test func verifyNamesATrailCutBeforeItsLastNewline() throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }
