@@ -70,13 +70,19 @@ struct Ledger {
         for file in try DurableFile.entries(of: directory) where file.hasSuffix(".jsonl") {
             let filePath = directory + "/" + file
             guard let bytes = try DurableFile.read(filePath) else { continue }
+            var lastReadable = false
             for (index, range) in AuditLog.lineRanges(bytes).enumerated() {
+                lastReadable = false
                 guard let value = try? JSONValue.parse(bytes[range]), let chain = value["subject"]?.stringValue,
                       let seq = value["seq"]?.intValue, let hash = value["hash"]?.stringValue else {
                     problems.append("\(filePath) line \(index + 1): not a readable ledger entry (cut short by a copy killed while writing it, or edited)")
                     continue
                 }
                 heads[chain, default: []].append(AuditHead(seq: seq, hash: hash))
+                lastReadable = true
+            }
+            if lastReadable, let last = bytes.last, last != UInt8(ascii: "\n") {
+                problems.append("\(filePath) does not end with a newline (its last line was cut short while being written, or the file was edited); the next save starts a line of its own")
             }
         }
         return (heads, problems)

@@ -221,8 +221,11 @@ struct ThirdAttackTests {
         defer { fixture.remove() }
         try fixture.enroll("101-0001")
         fixture.write("audit/101-0001.jsonl", fixture.bytes("audit/101-0001.jsonl").dropLast())
+        let ledger = "ledger/" + Ledger.machineName() + ".jsonl"
+        fixture.write(ledger, fixture.bytes(ledger).dropLast())
         let notes = try fixture.reopen().verify().notes
         #expect(notes.contains { $0.contains("101-0001.jsonl does not end with a newline") }, "\(notes)")
+        #expect(notes.contains { $0.contains(ledger + " does not end with a newline") }, "\(notes)")
     }
 
     @Test func anExportNeverWritesIntoAStoreWhateverThePathToIt() throws {
