@@ -101,7 +101,8 @@ extension JSONFileStore {
         }
         let (heads, _) = try ledger.entries()
         for (chain, entries) in heads.sorted(by: { $0.key < $1.key }) {
-            guard let count = migrated[chain], entries.allSatisfy({ $0.seq <= count }) else {
+            // The store-wide chain reaches the ledger only after the site file said format 2.
+            guard chain != Ledger.storeChain, let count = migrated[chain], entries.allSatisfy({ $0.seq <= count }) else {
                 return "\(ledger.directory) records saves of \(chain) (a format-2 ledger)"
             }
         }

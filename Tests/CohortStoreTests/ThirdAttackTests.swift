@@ -166,6 +166,10 @@ struct ThirdAttackTests {
         try (lines.joined(separator: "\n") + "\n").write(toFile: ledger, atomically: false, encoding: .utf8)
         let store = try JSONFileStore(directory: directory, scales: StoreFixture.scales, user: "t")
         #expect(store.verify().problems.isEmpty)
+        // A store whose migration finished (the ledger has its store-wide line), given a format-1 site
+        // file again, is refused: nothing is migrated twice.
+        try originalSite.write(to: URL(fileURLWithPath: directory + "/cohort-store.json"))
+        #expect(throws: StoreError.self) { try JSONFileStore(directory: directory, scales: StoreFixture.scales, user: "t") }
     }
 
     @Test func aLedgerThatCannotBeWrittenFailsTheSaveAndTakesItBack() throws {
