@@ -417,10 +417,16 @@ public final class JSONFileStore: ParticipantStore {
             let file = try readParticipant(subject)
             var participant = file.participant
             // The data must be what its whole trail rebuilds before anything is built on it, and an AE or CM
-            // number the trail ever gave is never given again, whatever the data says.
-            let records = try requireTrailMatches(try JSONValue(encoding: participant), log: auditLog(subject), head: file.audit,
-                                                  file: participantFile(subject))
-            participant.rememberRecordNumbers(Self.recordNumbersGiven(records))
+            // number the trail ever gave is never given again, whatever the data says. The read checked the
+            // data against its head record's `state`; when this machine's ledger ends this subject at
+            // exactly that record (seq and hash, which covers `state`), it is the record this machine
+            // committed after checking the same, and the replay is not needed. Otherwise (a record
+            // rewritten or appended by hand, or saved elsewhere) the whole trail is checked and replayed.
+            if try ledger.lastHead(of: subject) != file.audit {
+                let records = try requireTrailMatches(try JSONValue(encoding: participant), log: auditLog(subject), head: file.audit,
+                                                      file: participantFile(subject))
+                participant.rememberRecordNumbers(Self.recordNumbersGiven(records))
+            }
             let reason = try change(&participant, try context.studyProtocol(for: participant))
             try save(participant, before: file.participant, committed: file.audit, reason: reason, time: clock())
             return participant

@@ -93,6 +93,25 @@ struct Ledger {
         try entries().heads[chain]?.max { $0.seq < $1.seq }
     }
 
+    /// The last head this machine's ledger recorded for `chain`, read backwards from the file's end (at
+    /// most its last megabyte, so a save costs the same at any store size); nil when not found there.
+    func lastHead(of chain: String) throws -> AuditHead? {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        let size = Int(info.st_size), span = min(size, 1 << 20)
+        var bytes = [UInt8](repeating: 0, count: span)
+        guard bytes.withUnsafeMutableBytes({ pread(descriptor, $0.baseAddress, span, off_t(size - span)) }) == span else { return nil }
+        let needle = Array(",\"subject\":\"\(chain)\"}".utf8)
+        for range in AuditLog.lineRanges(bytes).dropFirst(span < size ? 1 : 0).reversed() where bytes[range].reversed().starts(with: needle.reversed()) {
+            guard let value = try? JSONValue.parse(bytes[range]), let seq = value["seq"]?.intValue, let hash = value["hash"]?.stringValue else { return nil }
+            return AuditHead(seq: seq, hash: hash)
+        }
+        return nil
+    }
+
     /// Whether any ledger mentions `subject` (its ID is then never given again). A byte search for the
     /// line's end, which names the subject: enrollment must not parse every save the site ever made.
     func mentions(_ subject: String) throws -> Bool {

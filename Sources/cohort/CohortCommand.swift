@@ -31,9 +31,10 @@ struct CohortCommand: ParsableCommand {
             Self.removeAbandonedDemos()
             let directory = NSTemporaryDirectory() + Self.demoPrefix + "\(getpid())"
             try? FileManager.default.removeItem(atPath: directory)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
+            // Declared first, so it runs last: the folder is removed here before the helper is let go.
             let sweeper = Self.sweepWhenGone(directory)
-            defer { withExtendedLifetime(sweeper) {} }
+            defer { try? sweeper?.fileHandleForWriting.close() }
+            defer { try? FileManager.default.removeItem(atPath: directory) }
             _ = try DemoSite.build(directory: directory, participants: 24, seed: 1, today: session.today, scales: session.scales)
             try FrontEnd.run(Session(storeDirectory: directory, clock: session.clock, user: session.user, scales: session.scales),
                              notice: "Demo study: try anything; this store and all done in it are thrown away when you quit.")
