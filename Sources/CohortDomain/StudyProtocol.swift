@@ -107,6 +107,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         guard data.count <= maximumFileSize else {
             throw DomainError("The protocol file is \(data.count) bytes; a protocol is at most 1 MiB.")
         }
+        try DuplicateKeys.refuse(in: data, what: "The protocol file")
         var unknown: [String] = []
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             unknown += object.keys.filter { !protocolKeys.contains($0) }.sorted().map { "unknown member '\(Text.shown($0))'" }
@@ -175,7 +176,10 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         if blinded && !arms.isEmpty { found.append("a blinded protocol lists no arms (the site records the randomization number instead)") }
         if !blinded && arms.isEmpty { found.append("no arms are listed (an open-label protocol lists at least one; a blinded one says \"blinded\": true)") }
         if Set(arms.map { $0.lowercased() }).count != arms.count { found.append("an arm is listed twice (arms are matched ignoring case)") }
-        for arm in arms { if let problem = Text.problem(arm, what: "arm '\(Text.shown(arm))'") { found.append(problem) } }
+        for arm in arms {
+            if let problem = Text.problem(arm, what: "arm '\(Text.shown(arm))'") { found.append(problem) }
+            else if let hidden = FreeText.invisibleCharacter(in: arm) { found.append("arm '\(Text.shown(arm))' holds the invisible character \(hidden), so it could never match what is typed") }
+        }
         if let scale = scales[primaryScale] {
             if !scale.total { found.append("the primary scale \(primaryScale) has no total, so there is no change from baseline to compare") }
         } else {
@@ -194,6 +198,9 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         for (member, terms) in [("specialInterest", specialInterest), ("prohibitedMedications", prohibitedMedications)] {
             for term in terms {
                 if let problem = Text.problem(term, what: "\(member) term '\(Text.shown(term))'") { found.append(problem) }
+                else if let hidden = FreeText.invisibleCharacter(in: term) {
+                    found.append("\(member) term '\(Text.shown(term))' holds the invisible character \(hidden), so it could never match what is typed")
+                }
                 else if WholeWords.words(term).isEmpty { found.append("\(member) term '\(Text.shown(term))' has no letters or digits to match") }
             }
             if Set(terms.map { WholeWords.words($0) }).count != terms.count { found.append("\(member) lists a term twice") }
@@ -236,6 +243,10 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             let code = Text.shown(visit.code)
             if !Self.isCode(visit.code, longest: 16) { found.append("visit code '\(code)' must be 1 to 16 of A-Z a-z 0-9 _ -") }
             if nominal[visit.code] != nil { found.append("visit code \(code) is used twice") }
+            // `U` and digits name a participant's unscheduled visits (docs/RULES.md, Protocols).
+            if visit.code.first == "U", visit.code.count > 1, visit.code.dropFirst().allSatisfy(\.isASCII), Int(visit.code.dropFirst()) != nil {
+                found.append("visit code \(code) is reserved: U followed by digits names an unscheduled visit")
+            }
             if let problem = Text.problem(visit.name, what: "the name of visit \(code)") { found.append(problem) }
             for scale in visit.scales where scales[scale] == nil {
                 found.append("visit \(code) lists unknown scale '\(Text.shown(scale))'")
