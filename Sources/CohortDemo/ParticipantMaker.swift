@@ -241,6 +241,12 @@ struct ParticipantMaker {
             if roll < 0.015 { return [1, 1, 1, 1, 0, 0] }
             if roll < 0.06 { return [1, random.chance(0.5) ? 1 : 0, 0, 0, 0, 0] }
             return [0, 0, 0, 0, 0, 0]
+        case "MADRS" where studyProtocol.primaryScale == "YMRS":
+            // A mania study rates depression to catch a switch: low scores, except that a worsening participant
+            // now and then (chosen by subject number) turns depressed after mid-study, raising the protocol's
+            // urgent depressive-switch flag.
+            let switches = course == .worsening && (Int(subject.suffix(4)) ?? 0) % 2 == 1 && progress > 0.5
+            return scale.items.map { _ in switches ? random.int(2...4) : random.int(0...1) }
         case "CGI-I":
             let base = course == .responder ? 2 : course == .partial ? 3 : 5
             return [min(7, max(1, base + random.int(-1...1) + (course == .worsening && progress > 0.5 ? 1 : 0)))]

@@ -319,10 +319,32 @@ extension MeasureTests {
 
         @Test func noBaselineValueNoAlert() throws {
             var participant = F.participant()
-            try F.record(&participant, "SCR", "SYSBP", "100", studyProtocol: Self.rise20) // screening is not the baseline
             try F.record(&participant, "W1", "SYSBP", "200", studyProtocol: Self.rise20)
             let reading = try #require(F.reading(participant, "W1", "SYSBP", studyProtocol: Self.rise20))
             #expect(reading.flag == .high && !reading.alert)
+        }
+
+        @Test func aScreeningValueIsTheBaselineWhenDayOneHasNone() throws {
+            var participant = F.participant()
+            try F.record(&participant, "SCR", "SYSBP", "100", studyProtocol: Self.rise20) // labs drawn only at screening
+            try F.record(&participant, "W1", "SYSBP", "125", studyProtocol: Self.rise20)
+            #expect(participant.baselineMeasurement(of: "SYSBP", studyProtocol: Self.rise20)?.visit == "SCR")
+            #expect(Self.alert(participant, "W1") == true) // 125 − 100 = 25 ≥ 20
+            // The baseline visit's own value wins once it has one.
+            try F.record(&participant, "D1", "SYSBP", "110", studyProtocol: Self.rise20)
+            #expect(participant.baselineMeasurement(of: "SYSBP", studyProtocol: Self.rise20)?.visit == "D1")
+            #expect(Self.alert(participant, "W1") == false) // 15
+        }
+
+        @Test func aNotDoneBaselineFallsBackToScreeningAndAFutureDatedValueIsNoBaseline() throws {
+            var participant = F.participant()
+            try F.record(&participant, "SCR", "SYSBP", "100", studyProtocol: Self.rise20)
+            try F.record(&participant, "D1", "SYSBP", nil, notDone: "Cuff broken", studyProtocol: Self.rise20)
+            #expect(participant.baselineMeasurement(of: "SYSBP", studyProtocol: Self.rise20)?.value == F.q("100"))
+            // A screening value dated after Day 1 (a late draw) is not a baseline.
+            var late = F.participant()
+            try F.record(&late, "SCR", "SYSBP", "100", date: "2026-11-03", studyProtocol: Self.rise20)
+            #expect(late.baselineMeasurement(of: "SYSBP", studyProtocol: Self.rise20) == nil)
         }
 
         @Test func aBaselineNotDoneIsNoBaselineValue() throws {
