@@ -1,11 +1,12 @@
 /// Measures on a participant (PRODUCT.md §8): results read against their ranges and the protocol's alerts,
 /// recorded and corrected at completed visits, assessed by the investigator.
 extension Participant {
-    /// Every result of this participant read against its ranges and alerts, in visit (protocol) order then
-    /// by test.
+    /// Every result of this participant read against its ranges and alerts, in visit order (an unscheduled
+    /// visit after the protocol visit before it) then by test.
     public func measureReadings(_ studyProtocol: StudyProtocol, catalog: ScaleCatalog) -> [MeasureReading] {
-        let order = Dictionary(studyProtocol.visits.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
-        return measurements.sorted { (order[$0.visit] ?? .max, $0.test) < (order[$1.visit] ?? .max, $1.test) }
+        return measurements.sorted {
+            (visitOrder($0.visit, studyProtocol), $0.test) < (visitOrder($1.visit, studyProtocol), $1.test)
+        }
             .map { reading($0, studyProtocol: studyProtocol, catalog: catalog) }
     }
 
@@ -13,9 +14,9 @@ extension Participant {
     public func reading(_ measurement: Measurement, studyProtocol: StudyProtocol, catalog: ScaleCatalog) -> MeasureReading {
         let range = measurement.range ?? studyProtocol.ranges[measurement.test] ?? catalog.measure(measurement.test)?.normal
         guard let value = measurement.value else { return MeasureReading(measurement: measurement, range: range, flag: nil, alert: false) }
-        // A rise is from the baseline, so only visits listed after it have one (as for change in scores).
-        let afterBaseline = studyProtocol.baselineVisit.flatMap { studyProtocol.order(of: $0.code) }
-            .map { (studyProtocol.order(of: measurement.visit) ?? -1) > $0 } ?? false
+        // A rise is from the baseline, so only visits after it have one (as for change in scores); an
+        // unscheduled visit counts from the protocol visit before it.
+        let afterBaseline = studyProtocol.baselineVisit.map { visitOrder(measurement.visit, studyProtocol) > visitOrder($0.code, studyProtocol) } ?? false
         let baseline = afterBaseline ? baselineMeasurement(of: measurement.test, studyProtocol: studyProtocol)?.value : nil
         let held = studyProtocol.alerts.first { $0.test == measurement.test && $0.holds(value, upper: range?.high, baseline: baseline) }
         return MeasureReading(measurement: measurement, range: range, flag: range?.flag(value) ?? .normal, alert: held != nil,
@@ -26,12 +27,12 @@ extension Participant {
     /// on or before Day 1 — the baseline visit's when it has one, else the latest from a visit before it
     /// (labs drawn only at screening still have a baseline).
     public func baselineMeasurement(of test: String, studyProtocol: StudyProtocol) -> Measurement? {
-        guard let baseline = studyProtocol.baselineVisit, let baseOrder = studyProtocol.order(of: baseline.code) else { return nil }
+        guard let baseline = studyProtocol.baselineVisit else { return nil }
         if let atBaseline = measurement(visit: baseline.code, test: test), atBaseline.value != nil { return atBaseline }
-        let dayOne = origin(studyProtocol)
+        let dayOne = origin(studyProtocol), baseOrder = visitOrder(baseline.code, studyProtocol)
         return measurements
-            .filter { $0.test == test && $0.value != nil && $0.date <= dayOne && (studyProtocol.order(of: $0.visit) ?? -1) < baseOrder }
-            .max { ($0.date, studyProtocol.order(of: $0.visit) ?? -1) < ($1.date, studyProtocol.order(of: $1.visit) ?? -1) }
+            .filter { $0.test == test && $0.value != nil && $0.date <= dayOne && visitOrder($0.visit, studyProtocol) < baseOrder }
+            .max { ($0.date, visitOrder($0.visit, studyProtocol)) < ($1.date, visitOrder($1.visit, studyProtocol)) }
     }
 
     /// The forms of a visit entered and required: its scales (not done does not count) and its measures
@@ -51,7 +52,7 @@ extension Participant {
     /// any is kept: one refusal keeps none. A corrected value loses its assessment (it was of the old value).
     public mutating func recordMeasures(visit code: String, _ entries: [MeasureEntry], reason: String?, studyProtocol: StudyProtocol,
                                         catalog: ScaleCatalog, today: CivilDate) throws -> String? {
-        let planned = try plannedVisit(code, studyProtocol)
+        let planned = try visitForEntry(code, studyProtocol)
         guard planned.status == .completed, let completed = planned.record.completedDate else {
             throw DomainError("\(subject) \(code) is \(planned.status.rawValue): complete it first, then record its measures.")
         }

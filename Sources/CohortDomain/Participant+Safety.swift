@@ -203,7 +203,7 @@ extension Participant {
         if let end = event.end, end > today { throw DomainError("The end \(end) is after today (\(today)); an event ends when it has ended.") }
         if now < event.aware { throw DomainError("Awareness \(event.aware) is after now (\(now)).") }
         if let code = event.visit {
-            guard let planned = try? plannedVisit(code, studyProtocol) else {
+            guard let planned = try? visitForEntry(code, studyProtocol) else {
                 throw DomainError("\(subject) has no visit \(Text.shown(code)) on its schedule\(studyProtocol.visit(code) == nil ? "" : " (it is in \(studyProtocol.id), not scheduled for \(subject))").")
             }
             // The visit at which it was reported took place (or takes place today), on or after the onset.

@@ -13,11 +13,22 @@ extension Participant {
         guard let studyProtocol = context.protocols[study] else {
             return found + ["it follows study \(study.prefix(40)), which is not in this store"]
         }
-        let codes = Set(studyProtocol.visits.map(\.code))
+        let scheduled = Set(studyProtocol.visits.map(\.code))
         var seen = Set<String>()
         for visit in visits {
-            if !codes.contains(visit.code) { found.append("visit \(visit.code.prefix(16)) is not in protocol \(study)") }
+            if !scheduled.contains(visit.code) { found.append("visit \(visit.code.prefix(16)) is not in protocol \(study)") }
             if !seen.insert(visit.code).inserted { found.append("visit \(visit.code.prefix(16)) is listed twice") }
+        }
+        // Results may also be at the participant's unscheduled visits, numbered U1, U2, … in order of entry.
+        for (index, unscheduled) in unscheduledVisits.enumerated() {
+            if unscheduled.code != "U\(index + 1)" { found.append("unscheduled visit \(unscheduled.code.prefix(16)) is not numbered U\(index + 1)") }
+            if unscheduled.date < consentDate { found.append("unscheduled visit \(unscheduled.code.prefix(16)) is before consent") }
+            if let problem = Text.problem(unscheduled.reason, what: "the reason of \(unscheduled.code.prefix(16))", longest: FreeText.maximumLength) { found.append(problem) }
+        }
+        let codes = scheduled.union(unscheduledVisits.map(\.code))
+        for consent in consents {
+            if let version = consent.icfVersion, let problem = Consent.versionProblem(version) { found.append(problem) }
+            if consent.date < consentDate { found.append("a re-consent on \(consent.date) is before the first consent") }
         }
         var administered = Set<String>()
         for administration in administrations {

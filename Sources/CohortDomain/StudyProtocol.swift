@@ -242,6 +242,10 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             let code = Text.shown(visit.code)
             if !Self.isCode(visit.code, longest: 16) { found.append("visit code '\(code)' must be 1 to 16 of A-Z a-z 0-9 _ -") }
             if nominal[visit.code] != nil { found.append("visit code \(code) is used twice") }
+            // `U` and digits name a participant's unscheduled visits (docs/RULES.md, Protocols).
+            if visit.code.first == "U", visit.code.count > 1, visit.code.dropFirst().allSatisfy(\.isASCII), Int(visit.code.dropFirst()) != nil {
+                found.append("visit code \(code) is reserved: U followed by digits names an unscheduled visit")
+            }
             if let problem = Text.problem(visit.name, what: "the name of visit \(code)") { found.append(problem) }
             for scale in visit.scales where scales[scale] == nil {
                 found.append("visit \(code) lists unknown scale '\(Text.shown(scale))'")

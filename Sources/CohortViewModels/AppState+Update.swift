@@ -215,7 +215,7 @@ extension AppState {
             return []
         }
         if let effects = safetyIntent(intent, subject: participant.subject) { return effects }
-        let visits = participant.plannedVisits(studyProtocol)
+        let visits = participant.visitsInDateOrder(studyProtocol)
         var page = page
         switch intent {
         case .moveDown: page.selection = min(page.selection + 1, max(0, visits.count - 1))
@@ -258,6 +258,8 @@ extension AppState {
                                      fields: [Prompt.Field("Number", hint: "1-20 of A-Z a-z 0-9 -"), Prompt.Field("Date", today.description, hint: "YYYY-MM-DD")]))
         case .withdrawParticipant:
             overlay = .prompt(Self.withdrawPrompt(participant, today: today))
+        case .addUnscheduledVisit, .correctEnrollment, .recordReconsent:
+            overlay = .prompt(Self.enrollmentPrompt(intent, participant, today: today))
         case .enterMeasures:
             guard visits.indices.contains(page.selection) else { return nothingSelected() }
             let visit = visits[page.selection]
@@ -265,8 +267,8 @@ extension AppState {
                 status = StatusLine("\(participant.subject) \(visit.code) is \(visit.status.rawValue): complete it first (c), then enter measures.", .error)
                 return []
             }
-            // The visit's required measures, or every measure at a visit that requires none (an unscheduled check).
-            let tests = visit.definition.requiredMeasures.isEmpty ? data.context.scales.measures.map(\.code) : visit.definition.requiredMeasures
+            // The visit's required measures, or every measure at a visit that requires none or is unscheduled.
+            let tests = visit.definition.requiredMeasures.isEmpty || visit.unscheduled != nil ? data.context.scales.measures.map(\.code) : visit.definition.requiredMeasures
             screens.append(.record(.measures(subject: participant.subject, visit: visit.code, tests: tests, participant: participant,
                                              catalog: data.context.scales)))
             return []
@@ -304,6 +306,11 @@ extension AppState {
                 return []
             }
             guard let catalog = data?.context.scales else { return [] }
+            if visit.unscheduled != nil {
+                // Any scale may be recorded at an unscheduled visit: which one is asked first.
+                overlay = .prompt(Self.unscheduledScalePrompt(subject: subject, visit: visit.code, participant: participant, context: data?.context))
+                return []
+            }
             guard !visit.definition.scales.isEmpty else {
                 guard !visit.definition.requiredMeasures.isEmpty else {
                     status = StatusLine("\(subject) \(visit.code) has no scales or measures to enter.", .info)
@@ -424,7 +431,8 @@ extension AppState {
     private mutating func open(_ subject: String, at code: String? = nil) -> [Effect] {
         var page = ParticipantPage(subject: subject)
         if let participant = data?.participants[subject] {
-            page.selection = participant.visits.firstIndex { $0.code == code } ?? 0
+            page.selection = data?.context.protocols[participant.study]
+                .flatMap { participant.visitsInDateOrder($0).firstIndex { $0.code == code } } ?? 0
             screens.append(.participant(page))
             return [.loadAudit(subject: subject)]
         }
@@ -571,6 +579,31 @@ extension AppState {
             }
         case .randomize(let subject):
             change = date(1).map { .randomize(subject: subject, number: prompt.value(0), date: $0) }
+        case .unscheduled(let subject):
+            change = date(0).map { .addUnscheduledVisit(subject: subject, date: $0, reason: prompt.value(1)) }
+        case .reconsent(let subject):
+            change = date(1).map { .reconsent(subject: subject, version: prompt.value(0), date: $0) }
+        case .correct(let subject):
+            guard let participant = data?.participants[subject] else { return [] }
+            change = date(3).flatMap { consent in
+                date(4).map { baseline in
+                    .correct(subject: subject, correction: EnrollmentCorrection.from(participant, initials: prompt.value(0), birthYear: prompt.value(1),
+                                                                                     sex: prompt.value(2), consent: consent, baseline: baseline),
+                             reason: prompt.value(5))
+                }
+            }
+        case .unscheduledScale(let subject, let visit):
+            guard let participant = data?.participants[subject], let catalog = data?.context.scales else { return [] }
+            guard let scale = catalog[prompt.value(0).uppercased()] ?? catalog[prompt.value(0)] else {
+                prompt.error = "Scale: one of " + catalog.all.map(\.code).joined(separator: ", ") + "."
+                overlay = .prompt(prompt)
+                return []
+            }
+            overlay = .prompt(Prompt(.rater(subject: subject, visit: visit), title: "Rater for \(subject) \(visit): your initials",
+                                     fields: [Prompt.Field("Rater", raterInitials ?? "", hint: "2 or 3 letters")]))
+            screens.append(.scoreEntry(ScoreEntry.start(subject: subject, visit: visit, scales: [scale.code], index: 0, participant: participant,
+                                                        catalog: catalog)))
+            return []
         case .acknowledge(let subject, let visit, let flag):
             change = .acknowledge(subject: subject, visit: visit, flag: flag, action: prompt.value(0))
         case .classify(let subject, let visit):
@@ -690,7 +723,13 @@ extension AppState {
         case .enrollment(var form) where before == nil:
             form.enrolled = participant
             replaceTop(.enrollment(form))
+            if let warning = Self.ageWarning(participant, context: context) { status = StatusLine("Saved: \(change). Warning: \(warning).", .error) }
         case .participant(let page) where page.subject == participant.subject:
+            // A corrected birth year or consent warns like an enrollment does.
+            if let before, before.birthYear != participant.birthYear || before.consentDate != participant.consentDate,
+               let warning = Self.ageWarning(participant, context: context) {
+                status = StatusLine("Saved: \(change). Warning: \(warning).", .error)
+            }
             return [.loadAudit(subject: page.subject)]
         default:
             break

@@ -78,8 +78,8 @@ struct CommandLineTests {
         #expect((failed["participants"] as? [Any])?.count == 1 && failed["counts"] as? [String: [String: Int]] == ["SCZ-5W-INPT": ["screen-failed": 0], "TRD-8W-OUTPT": ["screen-failed": 1]])
         #expect(cli.run(["participants", "--study", "NOPE"]).status == 1)
         let log = cli.ok(["export", "--format", "screening-log"]).stdout.split(separator: "\n")
-        #expect(log == ["subject,study,consent,status,category,date", "101-0001,SCZ-5W-INPT,2026-11-08,screening,,",
-                        "101-0002,TRD-8W-OUTPT,2026-11-20,screen-failed,other,2026-11-24"])
+        #expect(log == ["subject,study,consent,status,category,date,consents", "101-0001,SCZ-5W-INPT,2026-11-08,screening,,,2026-11-08",
+                        "101-0002,TRD-8W-OUTPT,2026-11-20,screen-failed,other,2026-11-24,2026-11-20"])
     }
 
     @Test func visitsJSONFollowsTheBindingShape() throws {
@@ -213,7 +213,16 @@ struct CommandLineTests {
         #expect(!((review["today"] as? [Any]) ?? []).isEmpty)
         #expect(!((review["overdue"] as? [Any]) ?? []).isEmpty)
         #expect(first.ok(["verify"]).status == 0)
-        #expect(first.ok(["audit"]).stdout.contains("cssrs-") == false) // flags are derived, never stored
+        // Flags are derived, never stored: no record's full value (not the text listing, which cuts values)
+        // names one.
+        let records = (first.json(first.ok(["audit", "--format", "json"]).stdout)["records"] as? [[String: Any]]) ?? []
+        #expect(records.count > 100)
+        // (An acknowledgement names the flag it acknowledges: that is a record of what the lead did, not a flag.)
+        let values = records.filter { !(($0["path"] as? String) ?? "").hasPrefix("/acknowledgements") }.map { record in
+            String(decoding: (try? JSONSerialization.data(withJSONObject: [record["value"] ?? NSNull(), record["old"] ?? NSNull()], options: [.fragmentsAllowed])) ?? Data(), as: UTF8.self)
+        }
+        #expect(values.contains { $0.contains("CSSRS") }, "the demo records C-SSRS administrations")
+        #expect(!values.contains { $0.contains("cssrs-urgent") || $0.contains("cssrs-positive") })
     }
 }
 
