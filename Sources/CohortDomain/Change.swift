@@ -79,6 +79,18 @@ public enum Change: Equatable, Sendable {
     public func apply(to participant: inout Participant, context: StudyContext, today: CivilDate, user: String,
                       randomizationNumbers: () throws -> Set<String>) throws -> String? {
         let studyProtocol = try context.studyProtocol(for: participant)
+        // Nothing is dated after a death, whichever change would date it so (docs/RULES.md, Adverse events
+        // and medications): checked once here, on the participant as the change leaves it.
+        var changed = participant
+        let reason = try applyAction(to: &changed, context: context, studyProtocol: studyProtocol, today: today, user: user,
+                                     randomizationNumbers: randomizationNumbers)
+        try changed.requireNothingNewAfterDeath(than: participant.recordedAfterDeath())
+        participant = changed
+        return reason
+    }
+
+    private func applyAction(to participant: inout Participant, context: StudyContext, studyProtocol: StudyProtocol, today: CivilDate,
+                             user: String, randomizationNumbers: () throws -> Set<String>) throws -> String? {
         switch self {
         case .complete(_, let visit, let date, let reason):
             return try participant.complete(visit, on: date, reason: reason, studyProtocol: studyProtocol, today: today)

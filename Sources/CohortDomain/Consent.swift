@@ -41,7 +41,7 @@ extension Participant {
         if date < consentDate {
             throw DomainError("The consent date \(date) is before \(subject)'s first consent (\(consentDate)); a re-consent comes after it (correct the first one with `cohort correct \(subject) --consent DATE`).")
         }
-        if let death = deathDate, date > death { throw DomainError("The consent date \(date) is after \(subject)'s death (\(death)).") }
+        if let death = dayOfDeath, date > death { throw DomainError("The consent date \(date) is after \(subject)'s death (\(death)).") }
         let new = Consent(date: date, icfVersion: version)
         guard !consents.contains(new) else { throw DomainError("\(subject) already consented to version \(version) on \(date).") }
         reconsents.append(new)

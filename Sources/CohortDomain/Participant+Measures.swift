@@ -76,7 +76,6 @@ extension Participant {
             let date = entry.date ?? existing.map { updated[$0].date } ?? completed
             if date > today { throw DomainError("The date \(date) of \(definition.code) is after today (\(today)).") }
             if date < consentDate { throw DomainError("The date \(date) of \(definition.code) is before \(subject)'s consent (\(consentDate)).") }
-            if let death = deathDate, death < date { throw DomainError("The date \(date) of \(definition.code) is after \(subject)'s death (\(death)).") }
             var result = Measurement(visit: code, test: definition.code, value: entry.value, unit: definition.unit, date: date,
                                      range: entry.range ?? existing.flatMap { updated[$0].range }, notDone: notDone)
             if let existing {

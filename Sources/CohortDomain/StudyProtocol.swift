@@ -109,6 +109,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         guard data.count <= maximumFileSize else {
             throw DomainError("The protocol file is \(data.count) bytes; a protocol is at most 1 MiB.")
         }
+        try DuplicateKeys.refuse(in: data, what: "The protocol file")
         var unknown: [String] = []
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             unknown += object.keys.filter { !protocolKeys.contains($0) }.sorted().map { "unknown member '\(Text.shown($0))'" }
@@ -179,7 +180,10 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         if blinded && !arms.isEmpty { found.append("a blinded protocol lists no arms (the site records the randomization number instead)") }
         if !blinded && arms.isEmpty { found.append("no arms are listed (an open-label protocol lists at least one; a blinded one says \"blinded\": true)") }
         if Set(arms.map { $0.lowercased() }).count != arms.count { found.append("an arm is listed twice (arms are matched ignoring case)") }
-        for arm in arms { if let problem = Text.problem(arm, what: "arm '\(Text.shown(arm))'") { found.append(problem) } }
+        for arm in arms {
+            if let problem = Text.problem(arm, what: "arm '\(Text.shown(arm))'") { found.append(problem) }
+            else if let hidden = FreeText.invisibleCharacter(in: arm) { found.append("arm '\(Text.shown(arm))' holds the invisible character \(hidden), so it could never match what is typed") }
+        }
         if let scale = scales[primaryScale] {
             if !scale.total { found.append("the primary scale \(primaryScale) has no total, so there is no change from baseline to compare") }
         } else {
@@ -326,6 +330,9 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     /// checked as a name), if anything.
     static func termProblem(_ term: String, member: String) -> String? {
         if let problem = Text.problem(term, what: "\(member) term '\(Text.shown(term))'") { return problem }
+        if let hidden = FreeText.invisibleCharacter(in: term) {
+            return "\(member) term '\(Text.shown(term))' holds the invisible character \(hidden), so it could never match what is typed"
+        }
         if WholeWords.words(term).isEmpty { return "\(member) term '\(Text.shown(term))' has no letters or digits to match" }
         return nil
     }

@@ -34,7 +34,7 @@ extension Participant {
         let why = try FreeText.required(reason, what: "reason for the unscheduled visit (e.g. \"repeat ALT\")")
         if date > today { throw DomainError("The unscheduled visit's date \(date) is after today (\(today)); enter the real date.") }
         if date < consentDate { throw DomainError("The unscheduled visit's date \(date) is before \(subject)'s consent date \(consentDate): nothing happens before consent.") }
-        if let death = deathDate, date > death { throw DomainError("The unscheduled visit's date \(date) is after \(subject)'s death (\(death)).") }
+        if let death = dayOfDeath, date > death { throw DomainError("The unscheduled visit's date \(date) is after \(subject)'s death (\(death)).") }
         if status == .screenFailed, let exit, date > exit.date {
             throw DomainError("\(subject) screen-failed on \(exit.date): an unscheduled visit after that (\(date)) is not part of the study.")
         }

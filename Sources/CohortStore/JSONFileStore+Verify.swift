@@ -57,7 +57,8 @@ extension JSONFileStore {
         let outcomes = ParallelResults<(problems: [String], notes: [String])>(count: allSubjects.count)
         outcomes.fill { index in
             let subject = allSubjects[index]
-            let trail = Self.checkParticipant(subject, folder: folder, audits: audits, context: context, ledgerHeads: ledgerHeads[subject] ?? [])
+            let trail = Self.checkParticipant(subject, folder: folder, audits: audits, context: context, ledgerHeads: ledgerHeads[subject] ?? [],
+                                              checkDates: true)
             return (trail.problems, trail.notes)
         }
         for outcome in outcomes.all { if let outcome { problems += outcome.problems; notes += outcome.notes } }
@@ -98,9 +99,10 @@ extension JSONFileStore {
         }
     }
 
-    /// One participant: its file, its chain, the replay of the chain against the file, the ledger's heads.
+    /// One participant: its file, its chain, the replay of the chain against the file, the ledger's heads;
+    /// with `checkDates` (verify), also that nothing is dated after the day of death.
     static func checkParticipant(_ subject: String, folder: String, audits: String, context: StudyContext,
-                                 ledgerHeads: [AuditHead]) -> (problems: [String], notes: [String], records: [AuditRecord]) {
+                                 ledgerHeads: [AuditHead], checkDates: Bool = false) -> (problems: [String], notes: [String], records: [AuditRecord]) {
         let log = AuditLog(path: audits + "/" + subject + ".jsonl")
         let path = folder + "/" + subject + ".json"
         let file: ParticipantFile, tree: JSONValue
@@ -121,6 +123,13 @@ extension JSONFileStore {
             if replayed.problems.isEmpty {
                 problems += differences(replayed.document, tree["participant"] ?? .null, what: path, trail: log.path)
             }
+        }
+        // Not a reason to refuse the file (an earlier version let it be saved, and the lead corrects it
+        // through the usual changes), but the data contradicts itself: docs/RULES.md, "After a death".
+        let afterDeath = checkDates ? file.participant.recordedAfterDeath() : []
+        if let death = file.participant.dayOfDeath, !afterDeath.isEmpty {
+            problems.append("\(path): \(subject) died on \(death), yet has data dated after it: " + afterDeath.prefix(5).joined(separator: ", ")
+                            + (afterDeath.count > 5 ? " and \(afterDeath.count - 5) more" : "") + ". Correct the dates (cohort show \(subject)).")
         }
         return (problems, notes, verified.records)
     }

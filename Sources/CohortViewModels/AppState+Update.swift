@@ -9,6 +9,7 @@ extension AppState {
     public mutating func handle(key: Key, table: KeyTable = .defaults) -> [Effect] {
         let context = keyContext
         if case .paste(let text) = key { return paste(text, in: context) }
+        if case .pasteDiscarded(let bytes) = key { return discardPaste(of: Text.byteSize(bytes)) }
         if let intent = table.intent(for: key, in: context) { return handle(.intent(intent)) }
         if case .character(let character) = key, context.takesText { return handle(.type(character)) }
         if case .resize = key { return [] }
@@ -37,6 +38,29 @@ extension AppState {
         return Array(Set(shown)).sorted().flatMap { [Effect.fetch(subject: $0, then: nil), .loadAudit(subject: $0)] }
     }
 
+    /// Participants whose files changed though their digests did not (a medication that is not prohibited,
+    /// a note): one on a screen is read again and compared with what it shows; one read before but no
+    /// longer shown is let go, so opening it again reads the file.
+    private mutating func refresh(_ reread: Set<String>) -> [Effect] {
+        let held = reread.filter { data?.participants[$0] != nil }
+        let shown = Set(screens.compactMap { screen -> String? in
+            switch screen {
+            case .participant(let page): return page.subject
+            case .scoreEntry(let entry): return entry.subject
+            case .record(let form): return form.subject
+            default: return nil
+            }
+        } + [overlaySubject].compactMap { $0 })
+        for subject in held where !shown.contains(subject) { data?.participants[subject] = nil }
+        return held.filter(shown.contains).sorted().map { Effect.refresh(subject: $0) }
+    }
+
+    /// The participant an open prompt is about, if any.
+    private var overlaySubject: String? {
+        if case .prompt(let prompt)? = overlay { return prompt.purpose.subject }
+        return nil
+    }
+
     /// Closes a score entry or record form on top begun on one of `subjects` (what was typed was for data
     /// that has changed: it is never saved over it); returns the subject when one closed.
     private mutating func closeEntry(ofAny subjects: Set<String>) -> String? {
@@ -54,6 +78,10 @@ extension AppState {
     /// A paste goes into the focused text field only, as typed text: line breaks and tabs become spaces
     /// and other control characters are dropped, so nothing in it can submit, move or run an action.
     private mutating func paste(_ text: String, in context: KeyContext) -> [Effect] {
+        // Longer than any field takes: dropped whole, never typed in part (docs/RULES.md, Subject IDs and free text).
+        if text.count > FreeText.maximumLength || text.utf8.count > FreeText.maximumBytes {
+            return discardPaste(of: text.utf8.count < 1024 ? Text.count(text.count, "character") : Text.byteSize(text.utf8.count))
+        }
         guard context.takesText else {
             status = StatusLine("A paste goes only into a text field; nothing was done.", .info)
             return []
@@ -67,6 +95,12 @@ extension AppState {
         return effects
     }
 
+    /// An over-long paste: nothing of it is typed or run, and the status line says so.
+    private mutating func discardPaste(of size: String) -> [Effect] {
+        status = StatusLine("Paste of \(size) discarded: a field takes at most \(FreeText.maximumLength) characters (\(FreeText.maximumBytes) bytes); nothing was typed or done.", .error)
+        return []
+    }
+
     /// Handles one action.
     public mutating func handle(_ action: Action) -> [Effect] {
         switch action {
@@ -74,11 +108,17 @@ extension AppState {
             load(snapshot)
             reportUnreadable(snapshot.unreadable)
             return snapshot.isFullyChecked ? [] : [.checkFiles]
-        case .checked(let table, let unreadable):
+        case .checked(let table, let unreadable, let reread):
             let dropped = takeChecked(table)
             data?.unreadable = unreadable
             reportUnreadable(unreadable)
-            return followChanges(dropped)
+            return followChanges(dropped) + refresh(reread.subtracting(dropped))
+        case .refreshed(let participant):
+            // Only a participant that reads differently from the one shown is taken as changed elsewhere
+            // (this copy's own save also changes its file).
+            guard let held = data?.participants[participant.subject], held != participant else { return [] }
+            data?.participants[participant.subject] = nil
+            return followChanges([participant.subject])
         case .fetched(let participant, let intent):
             replace(participant)
             return intent.map { handle(.intent($0)) } ?? []

@@ -179,6 +179,22 @@ struct CommandLineTests {
         #expect(outcome.status == 0 && FileManager.default.fileExists(atPath: outside + "/a"), "\(outcome.stderr)")
     }
 
+    @Test func aProtocolFileWithAMemberTwiceOrAnInvisibleTermIsRefusedAndNothingWritten() throws {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        let protocolFile = cli.store + "-protocol.json"
+        defer { try? FileManager.default.removeItem(atPath: protocolFile) }
+        for (extra, message) in [(#""saeReportHours": 168, "saeReportHours": 1,"#, "'saeReportHours' twice"),
+                                 ("\"specialInterest\": [\"Syn\u{00AD}cope\"],", "invisible character U+00AD")] {
+            let definition = #"{"id": "T-1", "title": "Test", "arms": ["A"], "primaryScale": "MADRS", "# + extra + #" "visits": ["#
+                + #"{"code": "D1", "name": "Day 1", "day": 1, "minus": 0, "plus": 0, "scales": ["CGI-S"], "baseline": true}]}"#
+            try Data(definition.utf8).write(to: URL(fileURLWithPath: protocolFile))
+            let outcome = cli.run(["init", "--protocol", protocolFile])
+            #expect(outcome.status == 1 && outcome.stderr.contains(message), "\(outcome.status) \(outcome.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: cli.store + "/cohort-store.json"))
+        }
+    }
+
     @Test func exportQuotesWhatASpreadsheetWouldMisreadAndStreamsEveryParticipantInOrder() throws {
         let cli = CLIHarness()
         defer { cli.remove() }

@@ -170,6 +170,7 @@ struct ScaleFlagTests {
     @Test(arguments: [
         (#""aliases": ["Seroquel"]"#, #""aliases": ["Sero\u202equel"]"#, "holds control characters"),
         (#""aliases": ["Seroquel"]"#, #""aliases": ["--"]"#, "has no letters or digits to match"),
+        (#""aliases": ["Seroquel"]"#, #""aliases": ["Sero\u00adquel"]"#, "holds the invisible character U+00AD"),
         (#""aliases": ["Seroquel"]"#, #""aliases": ["Benztropine"]"#, "prohibitedMedications lists a term twice"),
         (#""aliases": ["Seroquel"]"#, #""alias": ["Seroquel"]"#, "prohibitedMedications 2 has unknown member 'alias'"),
     ])
