@@ -74,6 +74,19 @@ public struct Participant: Codable, Sendable, Equatable {
         return max(highest, storedRecordNumbers?[kind] ?? 0) + 1
     }
 
+    /// The highest number of `kind` (`AE`, `CM`) given so far, its record removed or not.
+    public func highestRecordNumber(_ kind: String) -> Int {
+        nextRecordNumber(kind, existing: kind == "AE" ? adverseEvents.map(\.id) : medications.map(\.id)) - 1
+    }
+
+    /// Raises the remembered highest AE and CM numbers to `given` (the highest the audit trail shows were
+    /// ever given) where this state's own are lower: the counter must not live only in data a hand edit
+    /// can change (docs/RULES.md, The trail is the record).
+    public mutating func rememberRecordNumbers(_ given: [String: Int]) {
+        let kept = given.filter { $0.value > highestRecordNumber($0.key) }
+        if !kept.isEmpty { storedRecordNumbers = (storedRecordNumbers ?? [:]).merging(kept) { max($0, $1) } }
+    }
+
     /// After an undo from `current` back to this state: remembers the highest AE and CM numbers `current`
     /// had given, where this state's own records would not.
     mutating func keepRecordNumbers(from current: Participant) {

@@ -36,6 +36,8 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
 
     /// The report deadline when the protocol does not say (PRODUCT.md §7: "within 24 hours").
     public static let defaultReportHours = 24
+    /// The longest report clock a protocol may set (7 days).
+    public static let longestReportHours = 168
 
     /// Creates a protocol value (not yet validated).
     public init(id: String, title: String, blinded: Bool = false, arms: [String], primaryScale: String, responderPercent: Double? = nil,
@@ -116,6 +118,12 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             for (index, visit) in ((object["visits"] as? [Any]) ?? []).enumerated() {
                 guard let visit = visit as? [String: Any] else { continue }
                 unknown += visit.keys.filter { !visitKeys.contains($0) }.sorted().map { "visit \(index + 1) has unknown member '\(Text.shown($0))'" }
+                // A fraction would otherwise be reported as "not valid JSON": say which number is wrong.
+                for key in ["day", "offset", "minus", "plus"] {
+                    if let number = visit[key] as? NSNumber, number.doubleValue.rounded() != number.doubleValue {
+                        unknown.append("visit \(index + 1) \(key) must be a whole number (it is \(number))")
+                    }
+                }
             }
             for (index, alert) in ((object["alerts"] as? [Any]) ?? []).enumerated() {
                 guard let alert = alert as? [String: Any] else { continue }
@@ -135,6 +143,9 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         }
         let decoded: StudyProtocol
         do {
+            if let fraction = unknown.first(where: { $0.contains("must be a whole number") }) {
+                throw DomainError("The protocol is not in the protocol file format: \(fraction).")
+            }
             decoded = try JSONDecoder().decode(StudyProtocol.self, from: data)
         } catch let error as DecodingError {
             throw DomainError("The protocol is not in the protocol file format: \(error.plainDescription)" +
@@ -189,13 +200,16 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         } else {
             found.append("the primary scale '\(Text.shown(primaryScale))' is not a known scale")
         }
+        if !visits.isEmpty && !visits.contains(where: { $0.scales.contains(primaryScale) }) {
+            found.append("the primary scale \(Text.shown(primaryScale)) is collected at no visit (list it in the scales of the visits that rate it)")
+        }
         if let percent = responderPercent, !(0...100).contains(percent) {
             found.append("responderPercent \(percent) is not between 0 and 100")
         }
         if let low = minAge, !(0...150).contains(low) { found.append("minAge \(low) is not an age") }
         if let high = maxAge, !(0...150).contains(high) { found.append("maxAge \(high) is not an age") }
         if let low = minAge, let high = maxAge, low > high { found.append("minAge \(low) is above maxAge \(high)") }
-        if let hours = saeReportHours, !(1...168).contains(hours) { found.append("saeReportHours \(hours) is not 1 to 168") }
+        if let hours = saeReportHours, !(1...Self.longestReportHours).contains(hours) { found.append("saeReportHours \(hours) is not 1 to \(Self.longestReportHours)") }
         let prohibitedNames = prohibitedMedications.flatMap(\.allNames)
         for (member, terms) in [("specialInterest", specialInterest), ("prohibitedMedications", prohibitedNames)] {
             for term in terms {

@@ -202,7 +202,7 @@ struct CommandLineTests {
         defer { try? FileManager.default.removeItem(atPath: protocolFile) }
         let definition = """
         {"id": "T-1", "title": "Test", "arms": ["A"], "primaryScale": "MADRS", "responderPercent": 30, "visits": [
-          {"code": "D1", "name": "=Day, \\"one\\"", "day": 1, "minus": 0, "plus": 0, "scales": ["CGI-S"], "baseline": true}]}
+          {"code": "D1", "name": "=Day, \\"one\\"", "day": 1, "minus": 0, "plus": 0, "scales": ["CGI-S", "MADRS"], "baseline": true}]}
         """
         try Data(definition.utf8).write(to: URL(fileURLWithPath: protocolFile))
         cli.ok(["init", "--protocol", protocolFile])
