@@ -92,6 +92,12 @@ public struct DaySummary: Sendable, Equatable, Encodable {
     public let endOfDay: Moment
     /// Results dated the day outside their normal range or raising an alert (§8).
     public let measureFlags: [MeasureFlagOfDay]
+    /// What was recorded on the day for an earlier clinical date (added from the trails, `add(record:…)`).
+    public internal(set) var recordedLate: [LateEntry] = []
+    /// Safety items still open at the end of the day.
+    public internal(set) var openSafety: [OpenSafety] = []
+    /// Urgent flags acknowledged on the day.
+    public internal(set) var acknowledged: [Acknowledged] = []
 
     /// A flagged result of the day.
     public struct MeasureFlagOfDay: Sendable, Equatable, Codable {
@@ -250,6 +256,7 @@ public struct DaySummary: Sendable, Equatable, Encodable {
     private enum CodingKeys: String, CodingKey {
         case date, planned, completed, completedOutOfWindow, missed, pending, overdue, scoresEntered, incompleteVisits, flags, deviations
         case enrolled, randomized, withdrawn, screenFailed, tomorrow, adverseEvents, saeReports, prohibitedMedications, measureFlags
+        case recordedLate, openSafety, acknowledged
     }
 
     /// Writes the binding JSON: counts as integers, flags and deviations as lists.
@@ -267,6 +274,9 @@ public struct DaySummary: Sendable, Equatable, Encodable {
         try container.encode(saeReports, forKey: .saeReports)
         try container.encode(prohibitedMedications, forKey: .prohibitedMedications)
         try container.encode(measureFlags, forKey: .measureFlags)
+        try container.encode(recordedLate, forKey: .recordedLate)
+        try container.encode(openSafety, forKey: .openSafety)
+        try container.encode(acknowledged, forKey: .acknowledged)
     }
 }
 
