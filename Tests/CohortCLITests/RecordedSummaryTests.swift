@@ -101,4 +101,24 @@ struct RecordedSummaryTests {
         let then = cli.json(Self.summary(cli, at: "2026-11-21 18:00:00", date: "2026-11-20", asRecorded: true))
         #expect((then["openSafety"] as? [[String: Any]] ?? []).map { $0["kind"] as? String } == ["serious-ae-ongoing", "urgent-flag-unacknowledged"])
     }
+
+    @Test func showSaysWhoAcknowledgedAFlagWhenAndWhatWasDone() throws {
+        let cli = Self.enrolled()
+        defer { cli.remove() }
+        Self.at(cli, "2026-11-20 10:05:00", ["complete", "101-0001", "W1", "--date", "2026-11-20"])
+        Self.at(cli, "2026-11-20 10:06:00", ["score", "101-0001", "W1", "CSSRS", "110100"])
+        func flags() -> [[String: Any]] {
+            let scores = cli.json(Self.at(cli, "2026-11-21 12:00:00", ["show", "101-0001", "--format", "json"]).stdout)["scores"] as? [[String: Any]] ?? []
+            return scores.first { $0["scale"] as? String == "CSSRS" }?["flags"] as? [[String: Any]] ?? []
+        }
+        #expect(flags().count == 1 && flags().first?["flag"] as? String == "cssrs-urgent" && flags().first?["acknowledged"] is NSNull)
+        // Acknowledged at 08:00 by the system clock, whatever --today says.
+        Self.at(cli, "2026-11-21 08:00:00", ["acknowledge", "101-0001", "W1", "cssrs-urgent", "--action", "PI assessed; 1:1 observation"])
+        let acknowledged = flags().first?["acknowledged"] as? [String: Any] ?? [:]
+        #expect(Set(acknowledged.keys) == ["user", "time", "action"])
+        #expect(acknowledged["user"] as? String == "tester" && acknowledged["action"] as? String == "PI assessed; 1:1 observation")
+        #expect(acknowledged["time"] as? String == "2026-11-21T08:00+00:00")
+        let text = Self.at(cli, "2026-11-21 12:00:00", ["show", "101-0001"]).stdout
+        #expect(text.contains("✓ cssrs-urgent at W1 acknowledged by tester 2026-11-21T08:00+00:00: PI assessed; 1:1 observation"))
+    }
 }

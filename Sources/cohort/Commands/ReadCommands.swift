@@ -52,8 +52,12 @@ struct ShowCommand: SessionCommand {
     func execute(_ session: Session) throws {
         let store = try session.openStore()
         let participant = try store.participant(subject)
-        try Session.print(format, json: { ParticipantJSON(participant, context: store.context, today: session.today, now: session.now, zone: session.zone) },
-                          text: { ParticipantText.render(participant, context: store.context, today: session.today, now: session.now, zone: session.zone) })
+        // The moment each acknowledgement was saved is its audit record's (the stored one keeps the day).
+        let times = participant.acknowledgements.isEmpty ? [:] : try store.acknowledgementTimes(of: subject, zone: session.zone)
+        try Session.print(format, json: { ParticipantJSON(participant, context: store.context, today: session.today, now: session.now, zone: session.zone,
+                                                          acknowledgedAt: times) },
+                          text: { ParticipantText.render(participant, context: store.context, today: session.today, now: session.now, zone: session.zone,
+                                                         acknowledgedAt: times) })
     }
 }
 
