@@ -17,7 +17,8 @@ public struct DaySummary: Sendable, Equatable, Encodable {
         }
     }
 
-    /// A protocol deviation of a visit completed (early or late) or marked missed that day.
+    /// A protocol deviation of a visit completed (early or late) or marked missed that day, or of an AE's
+    /// initial report sent late that day (`visit` is then the AE id).
     public struct Deviation: Sendable, Equatable, Codable, Hashable {
         /// Subject ID.
         public let subject: String
@@ -219,6 +220,10 @@ public struct DaySummary: Sendable, Equatable, Encodable {
             if participant.status == .screenFailed, participant.exitDate == date { screenFailed.append(participant.subject) }
             for event in participant.adverseEvents {
                 if event.onset == date { events.append(AdverseEventOfDay(subject: participant.subject, id: event.id, term: event.term, serious: event.isSerious)) }
+                // A report sent late is a deviation listed on the day it was sent (docs/RULES.md, Deviations).
+                if event.wasReportedLate, let sent = event.reportedAt, sent.shown(in: zone).date == date {
+                    deviations.append(Deviation(subject: participant.subject, visit: event.id, kind: .lateReport, days: nil))
+                }
                 if let due = event.reportDue, event.aware <= endOfDay, event.reportedAt.map({ endOfDay < $0 }) ?? true {
                     owed.append(ReportOwed(subject: participant.subject, id: event.id, due: due.shown(in: zone)))
                 }

@@ -79,7 +79,8 @@ public struct SummaryReport {
                                     + named("visits with incomplete forms", summary.incompleteVisitList), isSafety: false))
         sections.append(Section(title: "Protocol deviations", lines: summary.deviations.isEmpty ? ["none"] : summary.deviations.map { d in
             let classified = table.digest(d.subject)?.deviationClasses.first { $0.visit == d.visit }
-            let what = d.days.map { "\(Text.count(abs($0), "day")) \($0 < 0 ? "early" : "late")" } ?? "missed"
+            let what = d.days.map { "\(Text.count(abs($0), "day")) \($0 < 0 ? "early" : "late")" }
+                ?? (d.kind == .lateReport ? "initial report sent late" : "missed")
             return "\(d.subject) \(d.visit): \(what) — \(classified?.classification.rawValue ?? "unclassified")" + (classified?.note.map { " (\($0))" } ?? "")
         }, isSafety: false))
         sections.append(Section(title: "Enrollment", lines: named("enrolled", summary.enrolledSubjects) + named("randomized", summary.randomizedSubjects)

@@ -88,4 +88,26 @@ struct SummaryRecordTests {
                 == [DaySummary.Acknowledged(subject: "101-0001", visit: "W1", flag: "cssrs-urgent", user: "lead", action: "PI assessed; 1:1 observation")])
         #expect(participant.acknowledgements(on: Fixture.date("2026-11-14")).isEmpty)
     }
+
+    @Test func aReportSentLateIsADeviationUntilClassified() throws {
+        var participant = try started(today: "2026-11-20")
+        try Safety.add(&participant, Safety.draft("Pneumonia", onset: "2026-11-10", criteria: [.hospitalization], related: .unlikely,
+                                                  aware: "2026-11-10T09:00"), now: "2026-11-10T10:00")
+        try Safety.add(&participant, Safety.draft("Syncope", onset: "2026-11-10", related: .unlikely, aware: "2026-11-10T09:00"), now: "2026-11-10T10:00")
+        // AE1 reported 2 hours late, AE2 in time.
+        try Safety.report(&participant, "AE1", at: "2026-11-11T11:00", now: "2026-11-11T12:00")
+        try Safety.report(&participant, "AE2", at: "2026-11-11T08:00", now: "2026-11-11T12:00")
+        #expect(participant.deviation(at: "AE1", scz)?.kind == .lateReport)
+        #expect(participant.deviation(at: "AE2", scz) == nil)
+        func summary(_ day: String) throws -> DaySummary {
+            DaySummary(date: Fixture.date(day), participants: [participant], context: context, zone: Safety.ny)
+        }
+        let late = DaySummary.Deviation(subject: "101-0001", visit: "AE1", kind: .lateReport, days: nil)
+        #expect(try summary("2026-11-11").deviations == [late])
+        #expect(try summary("2026-11-12").deviations.isEmpty)
+        #expect(ParticipantDigest(participant, context: context)?.unclassifiedDeviations.contains("AE1") == true)
+        #expect(throws: DomainError.self) { _ = try participant.classifyDeviation(visit: "AE2", as: .minor, note: nil, reason: nil, studyProtocol: scz) }
+        _ = try participant.classifyDeviation(visit: "AE1", as: .minor, note: "weekend", reason: nil, studyProtocol: scz)
+        #expect(ParticipantDigest(participant, context: context)?.unclassifiedDeviations.contains("AE1") == false)
+    }
 }
