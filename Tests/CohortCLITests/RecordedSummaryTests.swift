@@ -121,4 +121,20 @@ struct RecordedSummaryTests {
         let text = Self.at(cli, "2026-11-21 12:00:00", ["show", "101-0001"]).stdout
         #expect(text.contains("✓ cssrs-urgent at W1 acknowledged by tester 2026-11-21T08:00+00:00: PI assessed; 1:1 observation"))
     }
+
+    @Test func aReportSentLateIsADeviationInTheSummaryClassifiedLikeAny() throws {
+        let cli = Self.enrolled()
+        defer { cli.remove() }
+        Self.at(cli, "2026-11-19 09:00:00", ["ae", "add", "101-0001", "--term", "Pneumonia", "--onset", "2026-11-19", "--severity", "severe",
+                                             "--serious", "hospitalization", "--related", "unlikely", "--aware", "2026-11-19T09:00"])
+        Self.at(cli, "2026-11-20 11:00:00", ["ae", "report", "101-0001", "AE1"])
+        let deviations = cli.json(Self.summary(cli, at: "2026-11-20 18:00:00", date: "2026-11-20"))["deviations"] as? [[String: Any]] ?? []
+        #expect(deviations.map { "\($0["subject"] ?? "") \($0["visit"] ?? "") \($0["kind"] ?? "") \($0["days"] is NSNull)" }
+                == ["101-0001 AE1 late-report true"])
+        let text = Self.summary(cli, at: "2026-11-20 18:00:00", date: "2026-11-20", format: "text")
+        #expect(text.contains("101-0001 AE1: initial report sent late — unclassified"))
+        // Classified like any deviation (the TUI roster counts it unclassified until then: ParticipantDigest.unclassifiedDeviations).
+        #expect(Self.at(cli, "2026-11-20 18:05:00", ["deviation", "101-0001", "AE1", "--class", "minor", "--note", "weekend"]).status == 0)
+        #expect(Self.summary(cli, at: "2026-11-20 18:10:00", date: "2026-11-20", format: "text").contains("101-0001 AE1: initial report sent late — minor (weekend)"))
+    }
 }
