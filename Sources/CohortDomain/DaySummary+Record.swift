@@ -76,10 +76,14 @@ extension DaySummary {
         }
     }
 
+    /// Marks the summary as read from the records (a site with no participant has nothing to add).
+    public mutating func markRecordsRead() { readsRecords = true }
+
     /// Adds one participant's part: open safety items and acknowledgements from `state` (the data the
     /// summary is computed from), and, when the trail has records made on the day, what they created for
     /// earlier days (`dayChange`: the states replayed before the day's first record and after its last).
     public mutating func add(record state: Participant, dayChange: (before: Participant?, after: Participant)?, context: StudyContext) {
+        readsRecords = true
         openSafety += state.openSafety(on: date, context: context)
         acknowledged += state.acknowledgements(on: date)
         if let dayChange { recordedLate += dayChange.after.entries(recordedOn: date, since: dayChange.before, context: context) }

@@ -99,6 +99,9 @@ public struct DaySummary: Sendable, Equatable, Encodable {
     public internal(set) var openSafety: [OpenSafety] = []
     /// Urgent flags acknowledged on the day.
     public internal(set) var acknowledged: [Acknowledged] = []
+    /// The three lists above were read from the participants' records and trails (a summary made from the
+    /// review's digests alone, as on screen, has not: it must not say "none").
+    public internal(set) var readsRecords = false
 
     /// A flagged result of the day.
     public struct MeasureFlagOfDay: Sendable, Equatable, Codable {

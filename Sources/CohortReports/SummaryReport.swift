@@ -87,8 +87,10 @@ public struct SummaryReport {
                                     + named("withdrawn", summary.withdrawnSubjects) + named("screen-failed", summary.screenFailedSubjects),
                                 isSafety: false))
         // Late entries would otherwise reach no summary the PI reads: they are named on the day they were made.
-        sections.append(Section(title: "Entered today for earlier days",
-                                lines: summary.recordedLate.isEmpty ? ["none"] : summary.recordedLate.map(\.described), isSafety: false))
+        if summary.readsRecords {
+            sections.append(Section(title: "Entered today for earlier days",
+                                    lines: summary.recordedLate.isEmpty ? ["none"] : summary.recordedLate.map(\.described), isSafety: false))
+        }
         sections.append(Section(title: "Tomorrow", lines: named("scheduled", summary.tomorrowVisits), isSafety: false))
         self.sections = sections
     }

@@ -80,6 +80,7 @@ struct SummaryCommand: SessionCommand {
         let problems = try store.forEachParticipantDay(day, zone: zone, replayAll: asRecorded) { records.append($0) }
         func show(_ table: ReviewTable, now: Moment) throws {
             var summary = DaySummary(date: day, table: table, zone: zone)
+            summary.markRecordsRead()
             for record in records {
                 guard let state = asRecorded ? record.endOfDay : record.current else { continue }
                 summary.add(record: state, dayChange: record.dayChange, context: context)
