@@ -213,7 +213,16 @@ struct CommandLineTests {
         #expect(!((review["today"] as? [Any]) ?? []).isEmpty)
         #expect(!((review["overdue"] as? [Any]) ?? []).isEmpty)
         #expect(first.ok(["verify"]).status == 0)
-        #expect(first.ok(["audit"]).stdout.contains("cssrs-") == false) // flags are derived, never stored
+        // Flags are derived, never stored: no record's full value (not the text listing, which cuts values)
+        // names one.
+        let records = (first.json(first.ok(["audit", "--format", "json"]).stdout)["records"] as? [[String: Any]]) ?? []
+        #expect(records.count > 100)
+        // (An acknowledgement names the flag it acknowledges: that is a record of what the lead did, not a flag.)
+        let values = records.filter { !(($0["path"] as? String) ?? "").hasPrefix("/acknowledgements") }.map { record in
+            String(decoding: (try? JSONSerialization.data(withJSONObject: [record["value"] ?? NSNull(), record["old"] ?? NSNull()], options: [.fragmentsAllowed])) ?? Data(), as: UTF8.self)
+        }
+        #expect(values.contains { $0.contains("CSSRS") }, "the demo records C-SSRS administrations")
+        #expect(!values.contains { $0.contains("cssrs-urgent") || $0.contains("cssrs-positive") })
     }
 }
 

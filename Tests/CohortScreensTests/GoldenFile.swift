@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Golden screen text: `Snapshots/NAME.txt` beside these tests, rewritten when RECORD_SNAPSHOTS=1.
-/// Holds what a person sees (text lines), never escape bytes; a mismatch reports the first differing line.
+/// Holds what a person sees (text lines), never escape bytes; a mismatch shows every differing line.
 enum GoldenFile {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
 
@@ -21,12 +21,22 @@ enum GoldenFile {
             return
         }
         guard expected != actual else { return }
-        let a = actual.components(separatedBy: "\n"), e = expected.components(separatedBy: "\n")
-        let line = zip(a, e).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, e.count)
-        Issue.record("""
-            \(name).txt differs at line \(line + 1):
-              expected: \(line < e.count ? e[line] : "<end>")
-              actual:   \(line < a.count ? a[line] : "<end>")
-            """, sourceLocation: sourceLocation)
+        Issue.record("\(name).txt differs (- golden, + actual):\n\(difference(expected: expected, actual: actual))",
+                     sourceLocation: sourceLocation)
+    }
+
+    /// The differing lines, numbered, as a reader compares them: `-` the golden line, `+` the actual one
+    /// (at most 40 lines, so a whole new screen does not flood the log).
+    static func difference(expected: String, actual: String) -> String {
+        let e = expected.components(separatedBy: "\n"), a = actual.components(separatedBy: "\n")
+        var lines: [String] = []
+        for index in 0..<max(e.count, a.count) {
+            let old = index < e.count ? e[index] : nil, new = index < a.count ? a[index] : nil
+            guard old != new else { continue }
+            let number = String(index + 1).padding(toLength: 4, withPad: " ", startingAt: 0)
+            if let old { lines.append("\(number)- \(old)") }
+            if let new { lines.append("\(number)+ \(new)") }
+        }
+        return (lines.count > 40 ? Array(lines.prefix(40)) + ["… \(lines.count - 40) more lines differ"] : lines).joined(separator: "\n")
     }
 }

@@ -1,10 +1,11 @@
 import CohortDomain
 @testable import CohortStore
+import CohortTestSupport
 import Testing
 
 /// The diff and replay behind every audit record, on random documents.
 struct JSONPatchTests {
-    private func randomValue(_ random: inout SeededRandom, depth: Int) -> JSONValue {
+    private func randomValue(_ random: inout SeededGenerator, depth: Int) -> JSONValue {
         switch depth > 2 ? random.next(4) : random.next(6) {
         case 0: return .int(random.next(5))
         case 1: return .string(["a", "b", "~/x", "ü"][random.next(4)])
@@ -18,7 +19,7 @@ struct JSONPatchTests {
     }
 
     @Test func everyDiffReplaysToTheNewDocumentAndRecordsTheOldValues() throws {
-        var random = SeededRandom(seed: 6902)
+        var random = SeededGenerator(seed: 6902)
         var removals = 0
         for _ in 0..<2_000 {
             let old = randomValue(&random, depth: 0), new = randomValue(&random, depth: 0)
@@ -41,7 +42,7 @@ struct JSONPatchTests {
     }
 
     @Test func theCanonicalTextReadsBackAsTheSameValue() throws {
-        var random = SeededRandom(seed: 7159)
+        var random = SeededGenerator(seed: 7159)
         for _ in 0..<1_000 {
             let value = randomValue(&random, depth: 0)
             #expect(try JSONValue.parse(value.canonicalBytes()) == value)

@@ -1,6 +1,7 @@
 import CohortDomain
 import CohortResources
 @testable import CohortStore
+import CohortTestSupport
 import Foundation
 import Testing
 
@@ -21,7 +22,7 @@ struct TrailIsTheRecordTests {
     @Test func randomActionsOnRandomParticipantsReplayToTheStoredData() throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }
-        var random = SeededRandom(seed: 20261126)
+        var random = SeededGenerator(seed: 20261126)
         let subjects = (1...6).map { "101-000\($0)" }
         for subject in subjects { try fixture.enroll(subject, baseline: "2026-11-12") }
         let scales = StoreFixture.scales
@@ -60,7 +61,7 @@ struct TrailIsTheRecordTests {
             }
             let trail = try fixture.store.auditTrail(subject: subject)
             #expect(trail.problems.isEmpty)
-            #expect(try replay(trail.records) == stored(fixture, subject), "step \(step): \(change.description)")
+            #expect(try replay(trail.records) == stored(fixture, subject), "step \(step): \(change.description), \(random)")
         }
         #expect(applied > 60)
         #expect(fixture.store.verify().problems.isEmpty)
@@ -179,16 +180,6 @@ struct TrailIsTheRecordTests {
 }
 
 /// A small deterministic generator, so a failing property run can be replayed.
-struct SeededRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    /// A number in 0..<bound.
-    mutating func next(_ bound: Int) -> Int {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
-        return Int((state >> 33) % UInt64(max(1, bound)))
-    }
-}
-
 extension StoreFixture {
     /// The review table of a freshly opened store.
     func reopenedTable() -> LoadedTable { ((try? reopen())?.loadTable(.full)) ?? LoadedTable(table: ReviewTable([]), isFullyChecked: true) }

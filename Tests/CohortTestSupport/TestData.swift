@@ -25,3 +25,34 @@ public enum TestData {
     /// A date from its text (tests only write real ones).
     public static func date(_ text: String) -> CivilDate { CivilDate(text)! }
 }
+
+/// A seeded random number generator (SplitMix64) for tests: the same seed gives the same sequence on every
+/// machine, so a failure can be replayed. `COHORT_TEST_SEED` overrides the test's own seed; put
+/// `description` in a failing expectation's message so the seed is printed.
+public struct SeededGenerator: RandomNumberGenerator, CustomStringConvertible {
+    /// The seed this sequence started from.
+    public let seed: UInt64
+    private var state: UInt64
+
+    /// Starts the sequence of `seed`, or of `COHORT_TEST_SEED` when it is set.
+    public init(seed: UInt64) {
+        let override = ProcessInfo.processInfo.environment["COHORT_TEST_SEED"].flatMap { UInt64($0) }
+        self.seed = override ?? seed
+        state = self.seed
+    }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A number in 0..<bound.
+    public mutating func next(_ bound: Int) -> Int { Int.random(in: 0..<max(1, bound), using: &self) }
+
+    /// Names the seed, to replay a failure with `COHORT_TEST_SEED=N swift test --filter …`.
+    public var description: String { "seed \(seed) (replay with COHORT_TEST_SEED=\(seed))" }
+}

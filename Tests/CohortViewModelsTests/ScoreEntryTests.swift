@@ -90,13 +90,13 @@ struct ScoreEntryTests {
         guard case .record(let form) = fixture.state.screen, form.kind == .measures(visit: "W1") else { Issue.record("no measures"); return }
         #expect(form.fields.map(\.label) == ["SYSBP", "DIABP", "HR", "Reason"])
         fixture.type("150")
-        guard case .record(let typed) = fixture.state.screen else { return }
+        guard case .record(let typed) = fixture.state.screen else { Issue.record("the measures form closed after typing"); return }
         #expect(fixture.state.measureNote(typed, field: 0)?.text == "HIGH (normal 90–140)")
         fixture.press(.tab)
         fixture.type("80")
         fixture.press(.tab)
         fixture.type("118")
-        guard case .record(let alerting) = fixture.state.screen else { return }
+        guard case .record(let alerting) = fixture.state.screen else { Issue.record("the measures form closed after typing"); return }
         #expect(fixture.state.measureNote(alerting, field: 2)?.text == "HIGH (normal 60–100), ALERT")
         fixture.press(.enter)
         #expect(fixture.state.screen == .review)
