@@ -18,19 +18,26 @@ public enum BundledResources {
         let decoder = JSONDecoder()
         let definitions = try jsonFiles(in: "scales").map { url in
             do {
-                return try decoder.decode(ScaleDefinition.self, from: Data(contentsOf: url))
+                return try decoder.decode(ScaleDefinition.self, from: try definition(url, what: "Scale file"))
             } catch let error as DecodingError {
                 throw DomainError("Scale file \(url.path) is not a scale definition: \(error.plainDescription).")
             }
         }
         let measures = try jsonFiles(in: "measures").map { url in
             do {
-                return try decoder.decode(MeasureDefinition.self, from: Data(contentsOf: url))
+                return try decoder.decode(MeasureDefinition.self, from: try definition(url, what: "Measure file"))
             } catch let error as DecodingError {
                 throw DomainError("Measure file \(url.path) is not a measure definition: \(error.plainDescription).")
             }
         }
         return try ScaleCatalog(definitions, measures: measures)
+    }
+
+    /// The bytes of a definition file, refused when an object in it gives a member twice.
+    private static func definition(_ url: URL, what: String) throws -> Data {
+        let data = try Data(contentsOf: url)
+        try DuplicateKeys.refuse(in: data, what: "\(what) \(url.path)")
+        return data
     }
 
     /// Names of the shipped protocol templates (file names without `.json`).

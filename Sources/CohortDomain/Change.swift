@@ -24,6 +24,12 @@ public enum Change: Equatable, Sendable {
     case measure(subject: String, visit: String, entries: [MeasureEntry], reason: String?)
     /// The investigator's clinical-significance assessment of an out-of-range result.
     case assess(subject: String, visit: String, test: String, significance: Significance, comment: String?, reason: String? = nil)
+    /// A completed visit outside the protocol's schedule (`U1`, …) on `date`.
+    case addUnscheduledVisit(subject: String, date: CivilDate, reason: String)
+    /// Corrected enrollment facts, always with a reason.
+    case correct(subject: String, correction: EnrollmentCorrection, reason: String)
+    /// A re-consent: version `version` of the informed-consent form signed on `date`.
+    case reconsent(subject: String, version: String, date: CivilDate)
     /// Undo: back to `to`, provided the participant is still `expected`; always with a reason.
     case revert(subject: String, to: Participant, expected: Participant, description: String, reason: String?)
 
@@ -34,7 +40,7 @@ public enum Change: Equatable, Sendable {
              .withdraw(let s, _, _, _, _, _), .randomize(let s, _, _), .acknowledge(let s, _, _, _), .classifyDeviation(let s, _, _, _, _),
              .addAdverseEvent(let s, _, _), .updateAdverseEvent(let s, _, _, _, _), .reportAdverseEvent(let s, _, _, _, _),
              .addMedication(let s, _), .updateMedication(let s, _, _, _), .measure(let s, _, _, _), .assess(let s, _, _, _, _, _),
-             .revert(let s, _, _, _, _):
+             .revert(let s, _, _, _, _), .addUnscheduledVisit(let s, _, _), .correct(let s, _, _), .reconsent(let s, _, _):
             return s
         }
     }
@@ -58,6 +64,9 @@ public enum Change: Equatable, Sendable {
         case .measure(let s, let v, let entries, _): return "\(s) \(v) " + entries.map { "\($0.test) \($0.value?.description ?? "not done")" }.joined(separator: ", ")
         case .assess(let s, let v, let test, let significance, _, _): return "\(s) \(v) \(test) assessed \(significance.rawValue)"
         case .revert(_, _, _, let d, _): return "undid " + d
+        case .addUnscheduledVisit(let s, let d, _): return "\(s) unscheduled visit on \(d)"
+        case .correct(let s, _, _): return "\(s) enrollment facts corrected"
+        case .reconsent(let s, let v, let d): return "\(s) re-consented on \(d) (ICF \(v))"
         }
     }
 
@@ -70,6 +79,18 @@ public enum Change: Equatable, Sendable {
     public func apply(to participant: inout Participant, context: StudyContext, today: CivilDate, user: String,
                       randomizationNumbers: () throws -> Set<String>) throws -> String? {
         let studyProtocol = try context.studyProtocol(for: participant)
+        // Nothing is dated after a death, whichever change would date it so (docs/RULES.md, Adverse events
+        // and medications): checked once here, on the participant as the change leaves it.
+        var changed = participant
+        let reason = try applyAction(to: &changed, context: context, studyProtocol: studyProtocol, today: today, user: user,
+                                     randomizationNumbers: randomizationNumbers)
+        try changed.requireNothingNewAfterDeath(than: participant.recordedAfterDeath())
+        participant = changed
+        return reason
+    }
+
+    private func applyAction(to participant: inout Participant, context: StudyContext, studyProtocol: StudyProtocol, today: CivilDate,
+                             user: String, randomizationNumbers: () throws -> Set<String>) throws -> String? {
         switch self {
         case .complete(_, let visit, let date, let reason):
             return try participant.complete(visit, on: date, reason: reason, studyProtocol: studyProtocol, today: today)
@@ -105,6 +126,12 @@ public enum Change: Equatable, Sendable {
         case .assess(_, let visit, let test, let significance, let comment, let reason):
             return try participant.assessMeasure(visit: visit, test: test, significance, comment: comment, reason: reason, studyProtocol: studyProtocol,
                                                  catalog: context.scales, today: today, user: user)
+        case .addUnscheduledVisit(_, let date, let reason):
+            return try participant.addUnscheduledVisit(on: date, reason: reason, today: today)
+        case .correct(_, let correction, let reason):
+            return try participant.correct(correction, reason: reason, studyProtocol: studyProtocol, today: today)
+        case .reconsent(_, let version, let date):
+            return try participant.reconsent(version: version, on: date, today: today)
         case .revert(_, let earlier, let expected, let description, let reason):
             // An urgent flag stays until the lead acknowledges it: an undo does not make it vanish unseen.
             let waiting = Set(participant.unacknowledgedUrgentFlags(context: context))

@@ -53,6 +53,9 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return CivilDate.monthAbbreviations[m - 1] + " " + String(d)
     }
 
+    /// The last day Cohort takes (a four-digit year).
+    public static let latest = CivilDate(year: 9999, month: 12, day: 31)!
+
     /// English three-letter month names.
     public static let monthAbbreviations = ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

@@ -18,6 +18,8 @@ public struct EnrollmentRequest: Sendable, Equatable {
     public var consentDate: String
     /// Baseline (Day 1) date as typed.
     public var baselineDate: String
+    /// The informed-consent form's version as typed (empty: not recorded).
+    public var icfVersion: String = ""
 
     /// Creates a request from typed values.
     public init(subject: String, initials: String, birthYear: String, sex: String, study: String, arm: String,
@@ -28,7 +30,7 @@ public struct EnrollmentRequest: Sendable, Equatable {
 
     /// The form's fields, in tab order.
     public enum Field: String, CaseIterable, Sendable {
-        case subject, initials, birthYear, sex, study, arm, consentDate, baselineDate
+        case subject, initials, birthYear, sex, study, arm, consentDate, icfVersion, baselineDate
     }
 
     /// Every field problem, keyed by field, each a short sentence for display beside the field. `site` is
@@ -59,21 +61,15 @@ public struct EnrollmentRequest: Sendable, Equatable {
         let baseline = CivilDate(baselineDate)
         if consent == nil { found[.consentDate] = "consent date must be a real date, YYYY-MM-DD" }
         else if let consent, consent > today { found[.consentDate] = "consent date \(consent) is after today (\(today))" }
+        if !icfVersion.isEmpty, let problem = Consent.versionProblem(icfVersion) { found[.icfVersion] = problem }
         if baseline == nil { found[.baselineDate] = "baseline date must be a real date, YYYY-MM-DD" }
         else if let consent, let baseline, baseline < consent { found[.baselineDate] = "baseline \(baseline) is before consent \(consent)" }
         else if let consent, let baseline, baseline > consent.adding(days: 366) {
             found[.baselineDate] = "baseline \(baseline) is more than a year after consent \(consent); check the date"
         }
-        if let year, found[.birthYear] == nil, let consent {
-            // Only the birth year is kept, so the age at consent is one of two values; refuse only if both are out.
-            let ages = (consent.year - year - 1)...(consent.year - year)
-            if year > consent.year || year < 1900 {
-                found[.birthYear] = "birth year \(year) is not possible"
-            } else if let low = studyProtocol?.minAge, ages.upperBound < low {
-                found[.birthYear] = "age at consent (\(ages.upperBound)) is below the protocol's minimum \(low)"
-            } else if let high = studyProtocol?.maxAge, ages.lowerBound > high {
-                found[.birthYear] = "age at consent (\(ages.lowerBound)) is above the protocol's maximum \(high)"
-            }
+        if let year, found[.birthYear] == nil, let consent, year > consent.year || year < 1900 {
+            // An age outside the protocol's limits only warns (`warnings`): consented people are enrolled.
+            found[.birthYear] = "birth year \(year) is not possible"
         }
         return found
     }
@@ -96,10 +92,12 @@ public struct EnrollmentRequest: Sendable, Equatable {
         // Every force-unwrap below was checked by `problems` above.
         let studyProtocol = protocols.first { $0.id == study }!
         let baseline = CivilDate(baselineDate)!
-        return Participant(
+        var participant = Participant(
             subject: subject, initials: initials.uppercased(), birthYear: Int(birthYear)!, sex: Sex(rawValue: sex.uppercased())!,
             study: study, arm: resolvedArm(studyProtocol), consentDate: CivilDate(consentDate)!, baselineDate: baseline,
             status: .screening, visits: studyProtocol.visits.filter { !$0.isEarlyTermination }.map { VisitRecord(code: $0.code) })
+        participant.icfVersion = icfVersion.isEmpty ? nil : icfVersion
+        return participant
     }
 }
 

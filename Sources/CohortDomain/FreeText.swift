@@ -16,15 +16,25 @@ public enum FreeText {
     /// characters (a soft hyphen, a zero-width space) are refused too, since they would hide it from a match.
     public static func name(_ text: String?, what: String) throws -> String {
         let checked = try required(text, what: what)
-        guard !checked.unicodeScalars.contains(where: FreeText.isInvisible) else {
-            throw DomainError("The \(what) holds invisible characters (a soft hyphen or zero-width space); type it plainly.")
+        if let hidden = invisibleCharacter(in: checked) {
+            throw DomainError("The \(what) holds the invisible character \(hidden) (like a soft hyphen or zero-width space); type it plainly.")
         }
         return checked
     }
 
+    /// The one rule for text that is matched against a list — an AE term, a medication name, and a
+    /// protocol's `specialInterest` and `prohibitedMedications` terms and arms: the first invisible
+    /// character in it, written `U+00AD`, or nil when it has none. Such a character would keep a term from
+    /// ever matching what the user types (docs/RULES.md, Adverse events and medications).
+    public static func invisibleCharacter(in text: String) -> String? {
+        guard let scalar = text.unicodeScalars.first(where: isInvisible) else { return nil }
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
     /// Characters that show nothing yet split a word: format characters (soft hyphen, zero-width space) and
     /// every other default-ignorable one (combining grapheme joiner, Hangul fillers, variation selectors).
-    public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.generalCategory == .format || scalar.properties.isDefaultIgnorableCodePoint
     }
 

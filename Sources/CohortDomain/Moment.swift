@@ -10,6 +10,11 @@ public struct Moment: Sendable, Hashable, Comparable, Codable, CustomStringConve
     /// Minutes east of UTC on the wall clock at that instant (as entered, or of the zone it was shown in).
     public let offset: Int
 
+    /// The latest moment Cohort takes (docs/RULES.md, Study days and dates): 9999-12-23T09:59Z, so that a
+    /// report clock of up to 168 hours started then, read on any clock (UTC−12 to +14), still falls within
+    /// year 9999 — no moment Cohort computes needs a fifth year digit.
+    public static let latest = Moment(minutes: (CivilDate.latest.dayNumber + 1) * 1440 - 1 - (StudyProtocol.longestReportHours + 14) * 60, offset: 0)
+
     /// The moment `minutes` after the epoch, read on a clock `offset` minutes east of UTC.
     public init(minutes: Int, offset: Int) { self.minutes = minutes; self.offset = offset }
 
@@ -34,6 +39,9 @@ public struct Moment: Sendable, Hashable, Comparable, Codable, CustomStringConve
             throw DomainError("\(what) '\(Text.shown(text))' is not a date and time; \(example).")
         }
         let local = date.dayNumber * 1440 + hour * 60 + minute
+        guard local <= Self.latest.minutes else {
+            throw DomainError("\(what) '\(Text.shown(text))' is too late: Cohort takes times up to \(Self.latest) (a report clock started then must still end within year 9999).")
+        }
         let rest = bytes[16...]
         if rest.isEmpty {
             // The zone's offsets just before and after that wall time; the first that reads back is the answer.
@@ -65,7 +73,10 @@ public struct Moment: Sendable, Hashable, Comparable, Codable, CustomStringConve
 
     /// `hours` real hours later, on the same clock (show it in a zone: across a daylight-saving change the
     /// wall time moves).
-    public func adding(hours: Int) -> Moment { Moment(minutes: minutes + hours * 60, offset: offset) }
+    /// Never past 9999-12-31T23:59 on that clock (input is bounded by `latest`, so this only guards).
+    public func adding(hours: Int) -> Moment {
+        Moment(minutes: min(minutes + hours * 60, (CivilDate.latest.dayNumber + 1) * 1440 - 1 - offset), offset: offset)
+    }
 
     /// The last minute of `date` on `zone`'s clock (for "by the end of the day").
     public static func endOf(_ date: CivilDate, in zone: TimeZone) -> Moment {

@@ -92,7 +92,7 @@ extension Participant {
     @discardableResult
     public mutating func score(_ code: String, scale: ScaleDefinition, items: [Int?], date: CivilDate?, rater: String?,
                                reason: String?, studyProtocol: StudyProtocol, today: CivilDate) throws -> String? {
-        let planned = try plannedVisit(code, studyProtocol)
+        let planned = try visitForEntry(code, studyProtocol)
         guard planned.status == .completed, let completed = planned.record.completedDate else {
             switch planned.status {
             case .cancelled: throw DomainError("\(subject) visit \(code) was cancelled; a cancelled visit has no scores.")
@@ -100,7 +100,8 @@ extension Participant {
             default: throw DomainError("\(subject) visit \(code) is \(planned.status.rawValue); complete it before entering scores.")
             }
         }
-        guard planned.definition.scales.contains(scale.code) else {
+        // Any scale may be recorded at an unscheduled visit (docs/RULES.md, Visits, windows and window states).
+        guard planned.unscheduled != nil || planned.definition.scales.contains(scale.code) else {
             throw DomainError("\(scale.code) is not collected at \(code); its scales are \(planned.definition.scales.joined(separator: ", ")).")
         }
         guard items.count == scale.items.count else {

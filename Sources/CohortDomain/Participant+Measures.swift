@@ -1,11 +1,12 @@
 /// Measures on a participant (PRODUCT.md §8): results read against their ranges and the protocol's alerts,
 /// recorded and corrected at completed visits, assessed by the investigator.
 extension Participant {
-    /// Every result of this participant read against its ranges and alerts, in visit (protocol) order then
-    /// by test.
+    /// Every result of this participant read against its ranges and alerts, in visit order (an unscheduled
+    /// visit after the protocol visit before it) then by test.
     public func measureReadings(_ studyProtocol: StudyProtocol, catalog: ScaleCatalog) -> [MeasureReading] {
-        let order = Dictionary(studyProtocol.visits.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
-        return measurements.sorted { (order[$0.visit] ?? .max, $0.test) < (order[$1.visit] ?? .max, $1.test) }
+        return measurements.sorted {
+            (visitOrder($0.visit, studyProtocol), $0.test) < (visitOrder($1.visit, studyProtocol), $1.test)
+        }
             .map { reading($0, studyProtocol: studyProtocol, catalog: catalog) }
     }
 
@@ -40,7 +41,7 @@ extension Participant {
     /// any is kept: one refusal keeps none. A corrected value loses its assessment (it was of the old value).
     public mutating func recordMeasures(visit code: String, _ entries: [MeasureEntry], reason: String?, studyProtocol: StudyProtocol,
                                         catalog: ScaleCatalog, today: CivilDate) throws -> String? {
-        let planned = try plannedVisit(code, studyProtocol)
+        let planned = try visitForEntry(code, studyProtocol)
         guard planned.status == .completed, let completed = planned.record.completedDate else {
             throw DomainError("\(subject) \(code) is \(planned.status.rawValue): complete it first, then record its measures.")
         }
@@ -64,7 +65,6 @@ extension Participant {
             let date = entry.date ?? existing.map { updated[$0].date } ?? completed
             if date > today { throw DomainError("The date \(date) of \(definition.code) is after today (\(today)).") }
             if date < consentDate { throw DomainError("The date \(date) of \(definition.code) is before \(subject)'s consent (\(consentDate)).") }
-            if let death = deathDate, death < date { throw DomainError("The date \(date) of \(definition.code) is after \(subject)'s death (\(death)).") }
             var result = Measurement(visit: code, test: definition.code, value: entry.value, unit: definition.unit, date: date,
                                      range: entry.range ?? existing.flatMap { updated[$0].range }, notDone: notDone)
             if let existing {

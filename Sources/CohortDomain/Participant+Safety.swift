@@ -178,9 +178,6 @@ extension Participant {
 
     // MARK: - Rules
 
-    /// The day of death, when the participant left for that reason: nothing happens to them after it.
-    var deathDate: CivilDate? { exit?.category == .death ? exit?.date : nil }
-
     private func adverseEventIndex(_ id: String) throws -> Int {
         guard let index = adverseEvents.firstIndex(where: { $0.id == id }) else {
             throw DomainError("\(subject) has no adverse event \(Text.shown(id)); the participant's page or `cohort ae list \(subject)` lists them.")
@@ -194,16 +191,12 @@ extension Participant {
         if event.onset < consentDate {
             throw DomainError("The onset \(event.onset) is before \(subject)'s consent (\(consentDate)): that is medical history, not an adverse event.")
         }
-        if let death = deathDate {
-            if death < event.onset { throw DomainError("The onset \(event.onset) is after \(subject)'s death (\(death)).") }
-            if let end = event.end, death < end { throw DomainError("The end \(end) is after \(subject)'s death (\(death)).") }
-        }
         // The rules within the event first (end before onset, awareness before onset, fatal and death, …).
         if let broken = event.brokenRules().first { throw DomainError(broken) }
         if let end = event.end, end > today { throw DomainError("The end \(end) is after today (\(today)); an event ends when it has ended.") }
         if now < event.aware { throw DomainError("Awareness \(event.aware) is after now (\(now)).") }
         if let code = event.visit {
-            guard let planned = try? plannedVisit(code, studyProtocol) else {
+            guard let planned = try? visitForEntry(code, studyProtocol) else {
                 throw DomainError("\(subject) has no visit \(Text.shown(code)) on its schedule\(studyProtocol.visit(code) == nil ? "" : " (it is in \(studyProtocol.id), not scheduled for \(subject))").")
             }
             // The visit at which it was reported took place (or takes place today), on or after the onset.
@@ -230,7 +223,6 @@ extension Participant {
 
     private func check(_ medication: Medication, today: CivilDate) throws {
         if medication.start > today { throw DomainError("The start \(medication.start) is after today (\(today)); enter the real date.") }
-        if let death = deathDate, death < medication.start { throw DomainError("The start \(medication.start) is after \(subject)'s death (\(death)).") }
         if medication.start.year < birthYear { throw DomainError("The start \(medication.start) is before \(subject) was born (\(birthYear)).") }
         if let end = medication.end {
             if end < medication.start { throw DomainError("The end \(end) is before the start \(medication.start).") }

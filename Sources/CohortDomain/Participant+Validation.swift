@@ -13,11 +13,22 @@ extension Participant {
         guard let studyProtocol = context.protocols[study] else {
             return found + ["it follows study \(study.prefix(40)), which is not in this store"]
         }
-        let codes = Set(studyProtocol.visits.map(\.code))
+        let scheduled = Set(studyProtocol.visits.map(\.code))
         var seen = Set<String>()
         for visit in visits {
-            if !codes.contains(visit.code) { found.append("visit \(visit.code.prefix(16)) is not in protocol \(study)") }
+            if !scheduled.contains(visit.code) { found.append("visit \(visit.code.prefix(16)) is not in protocol \(study)") }
             if !seen.insert(visit.code).inserted { found.append("visit \(visit.code.prefix(16)) is listed twice") }
+        }
+        // Results may also be at the participant's unscheduled visits, numbered U1, U2, … in order of entry.
+        for (index, unscheduled) in unscheduledVisits.enumerated() {
+            if unscheduled.code != "U\(index + 1)" { found.append("unscheduled visit \(unscheduled.code.prefix(16)) is not numbered U\(index + 1)") }
+            if unscheduled.date < consentDate { found.append("unscheduled visit \(unscheduled.code.prefix(16)) is before consent") }
+            if let problem = Text.problem(unscheduled.reason, what: "the reason of \(unscheduled.code.prefix(16))", longest: FreeText.maximumLength) { found.append(problem) }
+        }
+        let codes = scheduled.union(unscheduledVisits.map(\.code))
+        for consent in consents {
+            if let version = consent.icfVersion, let problem = Consent.versionProblem(version) { found.append(problem) }
+            if consent.date < consentDate { found.append("a re-consent on \(consent.date) is before the first consent") }
         }
         var administered = Set<String>()
         for administration in administrations {
@@ -59,15 +70,15 @@ extension Participant {
             if let visit = event.visit, !codes.contains(visit) { found.append("\(event.id.prefix(16)) refers to visit \(visit.prefix(16)), which is not in protocol \(study)") }
             if event.onset < consentDate { found.append("\(event.id.prefix(16)) began before consent") }
             found += event.brokenRules()
-            if event.term.unicodeScalars.contains(where: FreeText.isInvisible) {
-                found.append("the term of \(event.id.prefix(16)) holds invisible characters")
+            if let hidden = FreeText.invisibleCharacter(in: event.term) {
+                found.append("the term of \(event.id.prefix(16)) holds the invisible character \(hidden)")
             }
         }
         for medication in medications {
             if let problem = Text.problem(medication.name, what: "the name of \(medication.id.prefix(16))", longest: FreeText.maximumLength) { found.append(problem) }
             if let end = medication.end, end < medication.start { found.append("\(medication.id.prefix(16)) ends before it starts") }
-            if medication.name.unicodeScalars.contains(where: FreeText.isInvisible) {
-                found.append("the name of \(medication.id.prefix(16)) holds invisible characters")
+            if let hidden = FreeText.invisibleCharacter(in: medication.name) {
+                found.append("the name of \(medication.id.prefix(16)) holds the invisible character \(hidden)")
             }
         }
         var measured = Set<String>()

@@ -45,8 +45,22 @@ public struct Participant: Codable, Sendable, Equatable {
         get { storedMeasurements ?? [] }
         set { storedMeasurements = newValue.isEmpty ? nil : newValue }
     }
+    /// Visits outside the protocol's schedule (`U1`, `U2`, …), in order of entry.
+    public var unscheduledVisits: [UnscheduledVisit] {
+        get { storedUnscheduledVisits ?? [] }
+        set { storedUnscheduledVisits = newValue.isEmpty ? nil : newValue }
+    }
+    /// The version of the informed-consent form signed at the first consent, when recorded.
+    public var icfVersion: String?
+    /// Consents signed again after the first (a new ICF version), in order of entry.
+    public var reconsents: [Consent] {
+        get { storedReconsents ?? [] }
+        set { storedReconsents = newValue.isEmpty ? nil : newValue }
+    }
     // Absent from the file until the first one is recorded: files written before adverse events and
     // measures existed read, re-encode and replay byte for byte.
+    private var storedUnscheduledVisits: [UnscheduledVisit]?
+    private var storedReconsents: [Consent]?
     private var storedAdverseEvents: [AdverseEvent]?
     private var storedMedications: [Medication]?
     private var storedMeasurements: [Measurement]?
@@ -58,6 +72,19 @@ public struct Participant: Codable, Sendable, Equatable {
     func nextRecordNumber(_ kind: String, existing: [String]) -> Int {
         let highest = existing.compactMap { Int($0.dropFirst(kind.count)) }.max() ?? 0
         return max(highest, storedRecordNumbers?[kind] ?? 0) + 1
+    }
+
+    /// The highest number of `kind` (`AE`, `CM`) given so far, its record removed or not.
+    public func highestRecordNumber(_ kind: String) -> Int {
+        nextRecordNumber(kind, existing: kind == "AE" ? adverseEvents.map(\.id) : medications.map(\.id)) - 1
+    }
+
+    /// Raises the remembered highest AE and CM numbers to `given` (the highest the audit trail shows were
+    /// ever given) where this state's own are lower: the counter must not live only in data a hand edit
+    /// can change (docs/RULES.md, The trail is the record).
+    public mutating func rememberRecordNumbers(_ given: [String: Int]) {
+        let kept = given.filter { $0.value > highestRecordNumber($0.key) }
+        if !kept.isEmpty { storedRecordNumbers = (storedRecordNumbers ?? [:]).merging(kept) { max($0, $1) } }
     }
 
     /// After an undo from `current` back to this state: remembers the highest AE and CM numbers `current`
@@ -76,6 +103,7 @@ public struct Participant: Codable, Sendable, Equatable {
         case administrations, acknowledgements, deviationClasses
         case storedAdverseEvents = "adverseEvents", storedMedications = "medications", storedMeasurements = "measurements"
         case storedRecordNumbers = "recordNumbers"
+        case storedUnscheduledVisits = "unscheduledVisits", icfVersion, storedReconsents = "reconsents"
     }
 
     /// Creates a participant record.
@@ -158,6 +186,8 @@ public enum WithdrawalCategory: String, Codable, Sendable, CaseIterable {
     case protocolDeviation = "protocol-deviation"
     case pregnancy, death
     case sponsorDecision = "sponsor-decision"
+    /// A screen failure: the person did not meet the entry criteria (docs/RULES.md, Participant lifecycle).
+    case eligibilityNotMet = "eligibility-not-met"
     case other
 }
 

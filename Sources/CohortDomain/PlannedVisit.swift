@@ -10,6 +10,9 @@ public struct PlannedVisit: Sendable, Equatable {
     public let window: VisitWindow
     /// The participant's consent date: nothing is scheduled before it.
     let consentDate: CivilDate
+    /// The unscheduled visit it is, when it is one (no protocol definition; docs/RULES.md, Visits, windows
+    /// and window states).
+    public internal(set) var unscheduled: UnscheduledVisit? = nil
     /// The day it is planned for: the hand-set date, else the target, and never before consent.
     public var scheduled: CivilDate { max(record.rescheduledDate ?? target, consentDate) }
     /// Visit code.

@@ -23,13 +23,15 @@ public struct RosterEntry: Sendable, Equatable {
     public var next: NextVisit?
     /// Why and when the participant left (screen failure or withdrawal).
     public var exit: ExitRecord?
+    /// Every consent signed, with its ICF version, the first one first.
+    public var consents: [Consent]
 
     /// The entry of `participant`, who follows `studyProtocol`.
     public init(_ participant: Participant, studyProtocol: StudyProtocol) {
         subject = participant.subject; initials = participant.initials; study = participant.study
         status = participant.status; consent = participant.consentDate; baseline = participant.baselineDate
         dayOne = participant.origin(studyProtocol); randomization = participant.randomization?.number
-        allocation = participant.allocation; exit = participant.exit
+        allocation = participant.allocation; exit = participant.exit; consents = participant.consents
         next = NextVisit.earliest(participant.plannedVisits(studyProtocol).filter { $0.status == .scheduled }.map { ($0.code, $0.scheduled) })
     }
 }

@@ -34,6 +34,8 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
 
     /// The report deadline when the protocol does not say (PRODUCT.md §7: "within 24 hours").
     public static let defaultReportHours = 24
+    /// The longest report clock a protocol may set (7 days).
+    public static let longestReportHours = 168
 
     /// Creates a protocol value (not yet validated).
     public init(id: String, title: String, blinded: Bool = false, arms: [String], primaryScale: String, responderPercent: Double? = nil,
@@ -105,12 +107,19 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         guard data.count <= maximumFileSize else {
             throw DomainError("The protocol file is \(data.count) bytes; a protocol is at most 1 MiB.")
         }
+        try DuplicateKeys.refuse(in: data, what: "The protocol file")
         var unknown: [String] = []
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             unknown += object.keys.filter { !protocolKeys.contains($0) }.sorted().map { "unknown member '\(Text.shown($0))'" }
             for (index, visit) in ((object["visits"] as? [Any]) ?? []).enumerated() {
                 guard let visit = visit as? [String: Any] else { continue }
                 unknown += visit.keys.filter { !visitKeys.contains($0) }.sorted().map { "visit \(index + 1) has unknown member '\(Text.shown($0))'" }
+                // A fraction would otherwise be reported as "not valid JSON": say which number is wrong.
+                for key in ["day", "offset", "minus", "plus"] {
+                    if let number = visit[key] as? NSNumber, number.doubleValue.rounded() != number.doubleValue {
+                        unknown.append("visit \(index + 1) \(key) must be a whole number (it is \(number))")
+                    }
+                }
             }
             for (index, alert) in ((object["alerts"] as? [Any]) ?? []).enumerated() {
                 guard let alert = alert as? [String: Any] else { continue }
@@ -119,6 +128,9 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         }
         let decoded: StudyProtocol
         do {
+            if let fraction = unknown.first(where: { $0.contains("must be a whole number") }) {
+                throw DomainError("The protocol is not in the protocol file format: \(fraction).")
+            }
             decoded = try JSONDecoder().decode(StudyProtocol.self, from: data)
         } catch let error as DecodingError {
             throw DomainError("The protocol is not in the protocol file format: \(error.plainDescription)" +
@@ -164,11 +176,17 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         if blinded && !arms.isEmpty { found.append("a blinded protocol lists no arms (the site records the randomization number instead)") }
         if !blinded && arms.isEmpty { found.append("no arms are listed (an open-label protocol lists at least one; a blinded one says \"blinded\": true)") }
         if Set(arms.map { $0.lowercased() }).count != arms.count { found.append("an arm is listed twice (arms are matched ignoring case)") }
-        for arm in arms { if let problem = Text.problem(arm, what: "arm '\(Text.shown(arm))'") { found.append(problem) } }
+        for arm in arms {
+            if let problem = Text.problem(arm, what: "arm '\(Text.shown(arm))'") { found.append(problem) }
+            else if let hidden = FreeText.invisibleCharacter(in: arm) { found.append("arm '\(Text.shown(arm))' holds the invisible character \(hidden), so it could never match what is typed") }
+        }
         if let scale = scales[primaryScale] {
             if !scale.total { found.append("the primary scale \(primaryScale) has no total, so there is no change from baseline to compare") }
         } else {
             found.append("the primary scale '\(Text.shown(primaryScale))' is not a known scale")
+        }
+        if !visits.isEmpty && !visits.contains(where: { $0.scales.contains(primaryScale) }) {
+            found.append("the primary scale \(Text.shown(primaryScale)) is collected at no visit (list it in the scales of the visits that rate it)")
         }
         if let percent = responderPercent, !(0...100).contains(percent) {
             found.append("responderPercent \(percent) is not between 0 and 100")
@@ -176,10 +194,13 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         if let low = minAge, !(0...150).contains(low) { found.append("minAge \(low) is not an age") }
         if let high = maxAge, !(0...150).contains(high) { found.append("maxAge \(high) is not an age") }
         if let low = minAge, let high = maxAge, low > high { found.append("minAge \(low) is above maxAge \(high)") }
-        if let hours = saeReportHours, !(1...168).contains(hours) { found.append("saeReportHours \(hours) is not 1 to 168") }
+        if let hours = saeReportHours, !(1...Self.longestReportHours).contains(hours) { found.append("saeReportHours \(hours) is not 1 to \(Self.longestReportHours)") }
         for (member, terms) in [("specialInterest", specialInterest), ("prohibitedMedications", prohibitedMedications)] {
             for term in terms {
                 if let problem = Text.problem(term, what: "\(member) term '\(Text.shown(term))'") { found.append(problem) }
+                else if let hidden = FreeText.invisibleCharacter(in: term) {
+                    found.append("\(member) term '\(Text.shown(term))' holds the invisible character \(hidden), so it could never match what is typed")
+                }
                 else if WholeWords.words(term).isEmpty { found.append("\(member) term '\(Text.shown(term))' has no letters or digits to match") }
             }
             if Set(terms.map { WholeWords.words($0) }).count != terms.count { found.append("\(member) lists a term twice") }
@@ -222,6 +243,10 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             let code = Text.shown(visit.code)
             if !Self.isCode(visit.code, longest: 16) { found.append("visit code '\(code)' must be 1 to 16 of A-Z a-z 0-9 _ -") }
             if nominal[visit.code] != nil { found.append("visit code \(code) is used twice") }
+            // `U` and digits name a participant's unscheduled visits (docs/RULES.md, Protocols).
+            if visit.code.first == "U", visit.code.count > 1, visit.code.dropFirst().allSatisfy(\.isASCII), Int(visit.code.dropFirst()) != nil {
+                found.append("visit code \(code) is reserved: U followed by digits names an unscheduled visit")
+            }
             if let problem = Text.problem(visit.name, what: "the name of visit \(code)") { found.append(problem) }
             for scale in visit.scales where scales[scale] == nil {
                 found.append("visit \(code) lists unknown scale '\(Text.shown(scale))'")

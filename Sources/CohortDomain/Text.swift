@@ -5,6 +5,13 @@ public enum Text {
         "\(number) " + (number == 1 ? noun : plural ?? noun + "s")
     }
 
+    /// A size in bytes as a reader takes it in: "1,500 bytes", "150 KB", "1.0 MB".
+    public static func byteSize(_ bytes: Int) -> String {
+        if bytes < 1024 { return Text.count(bytes, "byte") }
+        if bytes < 1024 * 1024 { return "\((bytes + 512) / 1024) KB" }
+        return String(format: "%.1f MB", Double(bytes) / Double(1024 * 1024))
+    }
+
     /// Bidirectional controls: they reorder what a reader sees (a "Trojan Source" reason) and are refused.
     static let bidiControls: Set<UInt32> = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
 

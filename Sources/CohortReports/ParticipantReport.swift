@@ -15,6 +15,8 @@ public struct ParticipantJSON: Encodable {
         let missed: CivilDate?
         let missedReason: String?
         let deviationDays: Int?
+        /// Why an unscheduled visit took place (absent on a protocol visit).
+        let reason: String?
     }
 
     struct Score: Encodable {
@@ -82,6 +84,7 @@ public struct ParticipantJSON: Encodable {
     let dayOne: CivilDate
     let status: ParticipantStatus
     let exit: ExitRecord?
+    let consents: [Consent]
     let visits: [Visit]
     let scores: [Score]
     let unacknowledgedUrgentFlags: [VisitFlag]
@@ -102,13 +105,13 @@ public struct ParticipantJSON: Encodable {
         randomization = participant.randomization?.number; randomized = participant.randomization?.date
         consentDate = participant.consentDate; baselineDate = participant.baselineDate
         dayOne = context.protocols[participant.study].map(participant.origin) ?? participant.baselineDate
-        status = participant.status; exit = participant.exit
-        let planned = context.protocols[participant.study].map(participant.plannedVisits) ?? []
+        status = participant.status; exit = participant.exit; consents = participant.consents
+        let planned = context.protocols[participant.study].map(participant.visitsInDateOrder) ?? []
         visits = planned.map { v in
             Visit(visit: v.code, name: v.definition.name, status: v.status, target: v.target, windowStart: v.window.start,
                   windowEnd: v.window.end, scheduled: v.scheduled, windowState: v.windowState(on: today),
                   completed: v.record.completedDate, missed: v.record.missedDate, missedReason: v.record.missedReason,
-                  deviationDays: v.deviationDays)
+                  deviationDays: v.deviationDays, reason: v.unscheduled?.reason)
         }
         let order = planned.map(\.code)
         scores = participant.administrations
@@ -134,7 +137,8 @@ public enum ParticipantText {
                               acknowledgedAt: [String: Moment] = [:]) -> String {
         var lines = ["\(participant.subject)  \(participant.initials)  born \(participant.birthYear)  sex \(participant.sex.rawValue)  \(participant.study)  \(participant.allocation)",
                      "Consent \(participant.consentDate)  Baseline \(participant.baselineDate)  Day 1 \(context.protocols[participant.study].map(participant.origin) ?? participant.baselineDate)  Status \(participant.status.rawValue)"
-                        + (participant.exit.map { " on \($0.date) (\($0.reason))" } ?? "")]
+                        + (participant.exit.map { " on \($0.date) (\($0.reason))" } ?? ""),
+                     "Consents " + participant.consents.map(\.description).joined(separator: ", ")]
         for flag in participant.unacknowledgedUrgentFlags(context: context) {
             lines.append("⚠ URGENT \(flag.flag) at \(flag.visit) (\(flag.date)) — not yet acknowledged")
         }
@@ -146,8 +150,9 @@ public enum ParticipantText {
             return (lines + ["Study \(participant.study) is not in this store."]).joined(separator: "\n")
         }
         var rows = [["VISIT", "NAME", "SCHEDULED", "WINDOW", "STATUS", "STATE", "DONE", "FORMS"]]
-        for visit in participant.plannedVisits(studyProtocol) {
-            let done = visit.record.completedDate?.description ?? visit.record.missedDate.map { "\($0) missed: \(visit.record.missedReason ?? "")" } ?? ""
+        for visit in participant.visitsInDateOrder(studyProtocol) {
+            let done = (visit.record.completedDate?.description ?? visit.record.missedDate.map { "\($0) missed: \(visit.record.missedReason ?? "")" } ?? "")
+                + (visit.unscheduled.map { " unscheduled: \($0.reason)" } ?? "")
             let deviation = visit.deviationDays.map { " (\($0 < 0 ? "\(-$0)d early" : "\($0)d late"))" } ?? ""
             let forms = participant.forms(of: visit.definition)
             rows.append([visit.code, visit.definition.name, visit.scheduled.description,
@@ -156,7 +161,7 @@ public enum ParticipantText {
         }
         lines += ["", Columns.render(rows)]
         let scored = participant.administrations.sorted {
-            (studyProtocol.order(of: $0.visit) ?? 0, $0.scale) < (studyProtocol.order(of: $1.visit) ?? 0, $1.scale)
+            (participant.visitOrder($0.visit, studyProtocol), $0.scale) < (participant.visitOrder($1.visit, studyProtocol), $1.scale)
         }
         if !scored.isEmpty {
             lines += ["", "Scores"]

@@ -34,9 +34,8 @@ public enum ScoreExport {
         var text = ""
         var sequence = 0
         let studyProtocol = context.protocols[participant.study]
-        let administrations = participant.administrations.sorted {
-            (studyProtocol?.order(of: $0.visit) ?? 0, $0.scale) < (studyProtocol?.order(of: $1.visit) ?? 0, $1.scale)
-        }
+        let order = { (code: String) in studyProtocol.map { participant.visitOrder(code, $0) } ?? 0 }
+        let administrations = participant.administrations.sorted { (order($0.visit), $0.scale) < (order($1.visit), $1.scale) }
         for administration in administrations {
             guard let scale = context.scales[administration.scale] else { continue }
             if format == .csv {
@@ -62,15 +61,15 @@ public enum ScoreExport {
     /// characters; QSTEST at most 40 ASCII characters.
     private static func sdtmRecords(_ administration: Administration, scale: ScaleDefinition, participant: Participant,
                                     studyProtocol: StudyProtocol, context: StudyContext) -> [[String]] {
-        let visitNumber = (studyProtocol.order(of: administration.visit) ?? 0) + 1
-        let visitName = studyProtocol.visit(administration.visit)?.name ?? administration.visit
+        // An unscheduled visit is `UNSCHEDULED n` (docs/RULES.md, Score exports).
+        let (visitNumber, visitName) = participant.sdtmVisit(administration.visit, studyProtocol)
         let studyDay = String(StudyDay.day(of: administration.date, baseline: participant.origin(studyProtocol)))
         let baselineFlag = studyProtocol.visit(administration.visit)?.isBaseline == true ? "Y" : ""
         let category = ascii(scale.title, longest: 200)
         func record(_ code: String, _ name: String, _ value: Int?, reasonNotDone: String) -> [String] {
             let result = value.map(String.init) ?? ""
             return [code, ascii(name, longest: 40), category, result, result, result, value == nil ? "NOT DONE" : "",
-                    value == nil ? ascii(reasonNotDone, longest: 200) : "", String(visitNumber), ascii(visitName, longest: 200),
+                    value == nil ? ascii(reasonNotDone, longest: 200) : "", visitNumber, ascii(visitName, longest: 200),
                     administration.date.description, studyDay, baselineFlag]
         }
         let notAssessed = administration.notDoneReason ?? "NOT ASSESSED"

@@ -15,7 +15,10 @@ struct ParticipantScreen {
         drawTitleBar("\(participant.subject) \(participant.initials) \(glyphs.dot) born \(participant.birthYear) \(glyphs.dot) \(participant.sex.rawValue) \(glyphs.dot) \(participant.study) \(glyphs.dot) \(participant.allocation)",
                      right: participant.status.rawValue, y: area.top, on: &grid, glyphs: glyphs)
         var y = area.top + 1
-        var details = "Consent \(participant.consentDate)  Planned Day 1 \(participant.baselineDate)"
+        // Every consent with its ICF version, when one was recorded or the participant re-consented.
+        let consents = participant.icfVersion == nil && participant.reconsents.isEmpty ? participant.consentDate.description
+            : participant.consents.map(\.description).joined(separator: ", ")
+        var details = "Consent \(consents)  Planned Day 1 \(participant.baselineDate)"
         let origin = participant.origin(studyProtocol)
         if origin != participant.baselineDate { details += "  Day 1 \(origin)" }
         if let exit = participant.exit { details += "  Left \(exit.date)" + (exit.category.map { " (\($0.rawValue))" } ?? "") + ": \(exit.reason)" }
@@ -27,8 +30,8 @@ struct ParticipantScreen {
             y += 1
         }
         y += 1
-        // Timeline.
-        let visits = participant.plannedVisits(studyProtocol)
+        // Timeline, unscheduled visits among the others in date order.
+        let visits = participant.visitsInDateOrder(studyProtocol)
         let wide = grid.width >= 90
         grid.put(wide ? "VISIT  NAME                 SCHEDULED   WINDOW        STATUS     STATE      FORMS  DEVIATION" : "VISIT  SCHEDULED   STATE      FORMS  DEVIATION",
                  x: 1, y: y, style: Style(.muted, bold: true))

@@ -54,8 +54,8 @@ struct ByteReader {
     }
     /// An optional moment: nil when the bytes ran out, `.some(nil)` when none was written.
     mutating func moment() -> Moment?? {
-        guard let present = u8(), let minutes = i32(), let offset = i32() else { return nil }
-        return present == 1 ? Moment(minutes: minutes, offset: offset) : .some(nil)
+        guard let present = u8(), let minutes = i64(), let offset = i32() else { return nil }
+        return present == 1 ? Moment(minutes: Int(minutes), offset: offset) : .some(nil)
     }
     mutating func safetyAlert() -> SafetyAlert? {
         guard let kind = u8().flatMap(SafetyAlert.Kind.init(rawValue:)), let subject = text(), let record = text(), let text = text(),

@@ -18,9 +18,9 @@ struct ByteWriter {
         u32(UInt32(utf8.count))
         bytes += utf8
     }
-    /// A moment or its absence: a presence byte, then minutes and offset.
+    /// A moment or its absence: a presence byte, then minutes (64 bits: 32 would end in year 6053) and offset.
     mutating func moment(_ value: Moment?) {
-        u8(value == nil ? 0 : 1); i32(value?.minutes ?? 0); i32(value?.offset ?? 0)
+        u8(value == nil ? 0 : 1); i64(Int64(value?.minutes ?? 0)); i32(value?.offset ?? 0)
     }
     mutating func safetyAlert(_ alert: SafetyAlert) {
         u8(alert.kind.rawValue); text(alert.subject); text(alert.record); text(alert.text); moment(alert.due)

@@ -58,8 +58,8 @@ public enum DurableFile {
         if hadPrevious { unlink(previous) }
     }
 
-    /// Appends `bytes` to `path` (created 0600 if absent; a looser mode is tightened) and flushes them to
-    /// disk before returning. A link or special file at `path` is refused.
+    /// Appends `bytes` to `path` (created 0600 if absent; an existing file's mode is left for `verify` to
+    /// report) and flushes them to disk before returning. A link or special file at `path` is refused.
     public static func append(_ path: String, _ bytes: [UInt8]) throws {
         let existed = access(path, F_OK) == 0
         let descriptor = try openPlain(path, O_WRONLY | O_APPEND | O_CREAT)
@@ -69,8 +69,8 @@ public enum DurableFile {
         if !existed { try syncDirectory((path as NSString).deletingLastPathComponent) }
     }
 
-    /// Opens a regular file in the store without following a link or blocking on a special file, and
-    /// makes it owner-only; anything else is refused, naming it.
+    /// Opens a regular file in the store without following a link or blocking on a special file; anything
+    /// else is refused, naming it. A looser mode is not changed silently: `verify` reports it.
     static func openPlain(_ path: String, _ flags: Int32) throws -> Int32 {
         let descriptor = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, fileMode)
         guard descriptor >= 0 else {
@@ -82,7 +82,6 @@ public enum DurableFile {
             close(descriptor)
             throw specialRefused(path)
         }
-        if info.st_mode & 0o077 != 0 { fchmod(descriptor, fileMode) }
         // Back to blocking writes: O_NONBLOCK only guarded the open.
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         return descriptor
@@ -104,13 +103,13 @@ public enum DurableFile {
     }
 
     /// Creates a directory (and parents) with mode 0700, flushing the parent so the entry survives a crash.
-    /// An existing one is made owner-only; a link or anything but a directory there is refused.
+    /// An existing one is left as it is (`verify` reports a loose mode); a link or anything but a directory
+    /// there is refused.
     public static func makeDirectory(_ path: String, isStoreRoot: Bool = false) throws {
         var info = stat()
         if (isStoreRoot ? stat(path, &info) : lstat(path, &info)) == 0 {
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
-                if info.st_mode & 0o077 != 0 { chmod(path, directoryMode) }
                 return
             case S_IFLNK: throw linkRefused(path)
             default: throw StoreError(.damaged, "\(path) exists and is not a folder: move it away and try again.")

@@ -21,15 +21,23 @@ extension JSONFileStore {
         var audit: AuditHead
     }
 
-    /// Migrates a format-1 store in place (under the lock).
+    /// The reason every record a migration writes begins with.
+    static let migrationReason = "store format 1 migrated to 2"
+
+    /// Migrates a format-1 store in place (under the lock). Only a store that is format 1 throughout (or
+    /// holds, besides, only what an interrupted migration of it wrote) is migrated: a site file saying 1 in
+    /// a store with format-2 trails, files or a ledger was replaced by hand, and the store is refused.
     func migrateLocked() throws {
         guard let siteBytes = try DurableFile.read(siteFile) else { throw Self.noStore(at: directory) }
         guard try CanonicalJSON.formatVersion(of: siteBytes, path: siteFile) == 1 else { return }
+        if let evidence = try formatTwoEvidence() {
+            throw StoreError(.damaged, "\(siteFile) says store format 1, but \(evidence): the site file was replaced or edited by hand, and the store is damaged. Nothing was migrated or changed; restore it from a backup (cohort verify lists every problem).")
+        }
         let old = try CanonicalJSON.unseal(siteBytes, as: FormatOneSite.self, path: siteFile, version: 1)
         try backUpFormatOne()
         let time = UTCTimestamp.string(from: clock())
         func reason(_ log: String) -> String {
-            "store format 1 migrated to 2; the history before this is kept in \(Self.formatOneBackup)/audit/\(log).jsonl"
+            "\(Self.migrationReason); the history before this is kept in \(Self.formatOneBackup)/audit/\(log).jsonl"
         }
         for subject in try subjects() {
             let path = participantFile(subject)
@@ -60,6 +68,45 @@ extension JSONFileStore {
         site.audit = head
         try DurableFile.replace(siteFile, with: try CanonicalJSON.seal(site, formatVersion: Self.formatVersion))
         try ledger.record(Ledger.storeChain, head: head)
+    }
+
+    /// What in the store is format 2 and was not written by an interrupted migration of it, or nil when
+    /// the store is format 1 throughout. A migration writes, before its backup is complete, nothing; after
+    /// it, trails made only of migration records, the files they describe, their ledger lines and the
+    /// protocols: anything else (a trail with later records, a ledger line for a longer trail) means the
+    /// store was format 2 already.
+    func formatTwoEvidence() throws -> String? {
+        let resuming = access(directory + "/" + Self.formatOneBackup, F_OK) == 0
+        var migrated: [String: Int] = [:]
+        for name in try DurableFile.entries(of: auditDirectory).sorted() where name.hasSuffix(".jsonl") {
+            let path = auditDirectory + "/" + name
+            guard let bytes = try DurableFile.read(path), bytes.starts(with: AuditRecord.linePrefix) else { continue }
+            let records = AuditLog.lineRanges(bytes).map { try? AuditRecord(line: bytes[$0]) }
+            guard resuming, records.allSatisfy({ $0?.reason?.hasPrefix(Self.migrationReason) == true }) else {
+                return "\(path) holds format-2 audit records"
+            }
+            migrated[String(name.dropLast(6))] = records.count
+        }
+        for name in try DurableFile.entries(of: participantsDirectory) where name.hasSuffix(".json") && !name.hasPrefix(".") {
+            let path = participantsDirectory + "/" + name
+            guard let bytes = try DurableFile.read(path), try CanonicalJSON.formatVersion(of: bytes, path: path) > 1 else { continue }
+            guard migrated[String(name.dropLast(5))] != nil else { return "\(path) is a format-2 participant file" }
+        }
+        if !resuming, let name = try DurableFile.entries(of: protocolsDirectory).first(where: { name in
+            let path = protocolsDirectory + "/" + name
+            guard name.hasSuffix(".json"), let bytes = try DurableFile.read(path) else { return false }
+            return try CanonicalJSON.formatVersion(of: bytes, path: path) > 1
+        }) {
+            return "\(protocolsDirectory)/\(name) is a format-2 protocol file"
+        }
+        let (heads, _) = try ledger.entries()
+        for (chain, entries) in heads.sorted(by: { $0.key < $1.key }) {
+            // The store-wide chain reaches the ledger only after the site file said format 2.
+            guard chain != Ledger.storeChain, let count = migrated[chain], entries.allSatisfy({ $0.seq <= count }) else {
+                return "\(ledger.directory) records saves of \(chain) (a format-2 ledger)"
+            }
+        }
+        return nil
     }
 
     /// A format-1 participant file, read into today's shape: its notes on deviations become unclassified

@@ -154,7 +154,9 @@ extension JSONFileStore {
         if needsWriting { writeCache(contents) }
         let differs = known == nil || stillKnown != known?.table.count
             || changed.contains { known?.table.digest($0.0.subject) != $0.0 }
-        return LoadedTable(table: contents.table, problems: problems, unreadable: unreadable, isFullyChecked: true, differsFromLastLoad: differs)
+        var loaded = LoadedTable(table: contents.table, problems: problems, unreadable: unreadable, isFullyChecked: true, differsFromLastLoad: differs)
+        loaded.reread = Set(changed.map(\.0.subject))
+        return loaded
     }
 
     /// Writes the cache atomically (a reader sees the old or the new file, never a mix). Not flushed and

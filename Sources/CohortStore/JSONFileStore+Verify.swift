@@ -12,6 +12,8 @@ extension JSONFileStore {
     /// trail and within its definitions; the protocols equal to the store-wide trail's record of them; no
     /// participant deleted or rolled back behind what a machine's ledger saw committed. Notes are not
     /// failures (a save that did not finish, records set aside).
+    /// Every problem is named: a store-level one (a site file or protocol missing or altered) does not stop
+    /// the participants being checked. `verify` reads only; it never migrates, repairs or closes a mode.
     public func verify() -> (problems: [String], notes: [String]) {
         do {
             return try FileLock.withLock(lockFile, timeout: 30) { verifyLocked() }
@@ -21,20 +23,28 @@ extension JSONFileStore {
     }
 
     private func verifyLocked() -> (problems: [String], notes: [String]) {
-        var problems = foldersClosed + Self.entryProblems(directory), notes: [String] = []
+        var problems = Self.entryProblems(directory), notes: [String] = []
         let (ledgerHeads, ledgerLines) = (try? ledger.entries()) ?? ([:], ["\(directory)/ledger cannot be read"])
         notes += ledgerLines
         let storeLog = auditLog(nil)
+        if let bytes = try? DurableFile.read(siteFile), let version = try? CanonicalJSON.formatVersion(of: bytes, path: siteFile), version < Self.formatVersion {
+            // The store opened for verify only because it holds format-2 files (JSONFileStore.init).
+            problems.append("\(siteFile) says store format \(version), but \((try? formatTwoEvidence()).flatMap { $0 } ?? "the store is format 2"): the site file was replaced or edited by hand. Restore the store from a backup.")
+        }
         do {
             let site = try readSite()
             let verified = storeLog.verify(head: site.audit)
             problems += verified.problems
             if verified.uncommitted > 0 { notes.append(Self.uncommittedNote(verified.uncommitted, storeLog)) }
+            notes += Self.endNotes(storeLog)
             problems += Self.ledgerProblems(ledgerHeads[Ledger.storeChain] ?? [], head: site.audit, records: verified.records, file: siteFile)
-            let protocols = try readProtocols()
+            var protocols: [StudyProtocol] = []
+            for id in site.protocols {
+                do { protocols.append(try readProtocol(id)) } catch { problems.append("\(error)") }
+            }
             let replayed = Self.replay(verified.records, path: storeLog.path)
             problems += replayed.problems
-            if replayed.problems.isEmpty {
+            if replayed.problems.isEmpty && protocols.count == site.protocols.count {
                 problems += Self.differences(replayed.document, try Self.storeState(site: site, protocols: protocols),
                                              what: "\(siteFile) and \(protocolsDirectory)", trail: storeLog.path)
             }
@@ -46,7 +56,7 @@ extension JSONFileStore {
             problems.append("\(error)")
         }
         let allSubjects: [String]
-        do { allSubjects = try subjects() } catch { return (problems + ["\(error)"], notes) }
+        do { allSubjects = try subjects() } catch { problems.append("\(error)"); allSubjects = [] }
         // Every save since format 2 is in a ledger: none at all means it was removed, and with it the
         // means to see a deleted or rolled-back participant.
         if !allSubjects.isEmpty && ledgerHeads.keys.allSatisfy({ $0 == Ledger.storeChain }) {
@@ -57,7 +67,8 @@ extension JSONFileStore {
         let outcomes = ParallelResults<(problems: [String], notes: [String])>(count: allSubjects.count)
         outcomes.fill { index in
             let subject = allSubjects[index]
-            let trail = Self.checkParticipant(subject, folder: folder, audits: audits, context: context, ledgerHeads: ledgerHeads[subject] ?? [])
+            let trail = Self.checkParticipant(subject, folder: folder, audits: audits, context: context, ledgerHeads: ledgerHeads[subject] ?? [],
+                                              checkDates: true)
             return (trail.problems, trail.notes)
         }
         for outcome in outcomes.all { if let outcome { problems += outcome.problems; notes += outcome.notes } }
@@ -98,14 +109,15 @@ extension JSONFileStore {
         }
     }
 
-    /// One participant: its file, its chain, the replay of the chain against the file, the ledger's heads.
+    /// One participant: its file, its chain, the replay of the chain against the file, the ledger's heads;
+    /// with `checkDates` (verify), also that nothing is dated after the day of death.
     static func checkParticipant(_ subject: String, folder: String, audits: String, context: StudyContext,
-                                 ledgerHeads: [AuditHead]) -> (problems: [String], notes: [String], records: [AuditRecord]) {
+                                 ledgerHeads: [AuditHead], checkDates: Bool = false) -> (problems: [String], notes: [String], records: [AuditRecord]) {
         let log = AuditLog(path: audits + "/" + subject + ".jsonl")
         let path = folder + "/" + subject + ".json"
         let file: ParticipantFile, tree: JSONValue
         do {
-            (file, tree) = try readParticipant(subject, folder: folder, context: context)
+            (file, tree) = try readParticipant(subject, folder: folder, context: context, checkState: false)
         } catch {
             // The chain is still checked and shown on its own.
             let verified = log.verify(head: nil)
@@ -114,6 +126,7 @@ extension JSONFileStore {
         let verified = log.verify(head: file.audit)
         var problems = verified.problems, notes: [String] = []
         if verified.uncommitted > 0 { notes.append(uncommittedNote(verified.uncommitted, log)) }
+        notes += endNotes(log)
         problems += ledgerProblems(ledgerHeads, head: file.audit, records: verified.records, file: path)
         if problems.isEmpty {
             let replayed = replay(verified.records, path: log.path)
@@ -121,6 +134,13 @@ extension JSONFileStore {
             if replayed.problems.isEmpty {
                 problems += differences(replayed.document, tree["participant"] ?? .null, what: path, trail: log.path)
             }
+        }
+        // Not a reason to refuse the file (an earlier version let it be saved, and the lead corrects it
+        // through the usual changes), but the data contradicts itself: docs/RULES.md, "After a death".
+        let afterDeath = checkDates ? file.participant.recordedAfterDeath() : []
+        if let death = file.participant.dayOfDeath, !afterDeath.isEmpty {
+            problems.append("\(path): \(subject) died on \(death), yet has data dated after it: " + afterDeath.prefix(5).joined(separator: ", ")
+                            + (afterDeath.count > 5 ? " and \(afterDeath.count - 5) more" : "") + ". Correct the dates (cohort show \(subject)).")
         }
         return (problems, notes, verified.records)
     }
@@ -161,6 +181,18 @@ extension JSONFileStore {
             return ["\(file)'s trail was rewritten: record \(rewritten.seq) is not the one committed on this site (the ledger holds another). Restore the latest backup."]
         }
         return []
+    }
+
+    /// A note when a trail's last line has no newline (cut short while being written, or edited): every
+    /// line Cohort writes ends with one, and the next save adds it.
+    static func endNotes(_ log: AuditLog) -> [String] {
+        let descriptor = open(log.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return [] }
+        defer { close(descriptor) }
+        var info = stat(), last: UInt8 = 0
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0,
+              pread(descriptor, &last, 1, off_t(info.st_size - 1)) == 1, last != UInt8(ascii: "\n") else { return [] }
+        return ["\(log.path) does not end with a newline (its last line was cut short while being written, or the file was edited); the next save adds it"]
     }
 
     static func uncommittedNote(_ count: Int, _ log: AuditLog) -> String {

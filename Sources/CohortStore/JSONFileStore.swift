@@ -28,8 +28,6 @@ public final class JSONFileStore: ParticipantStore {
     let clock: () -> Date
     /// The review table as last read or checked, with its files' stamps (see `loadTable`).
     var knownTable: ReviewTableCodec.Contents?
-    /// Store folders found open to other users when the store was opened (and closed then).
-    var foldersClosed: [String] = []
     /// The participants folder's stamp when `loadTable` last looked (see `hasChanged`).
     var folderLookedAt: FileStamp?
     /// The fingerprint of the context it was computed for (see `contextFingerprint`).
@@ -59,24 +57,42 @@ public final class JSONFileStore: ParticipantStore {
     /// The folders a store holds.
     static let folders = ["participants", "protocols", "audit", "ledger"]
 
-    /// Opens an existing store, migrating an older format first, and verifying its site and protocol files.
-    public init(directory: String, scales: ScaleCatalog, user: String, clock: @escaping () -> Date = Date.init) throws {
+    /// Opens an existing store, migrating an older format first, and checking its site and protocol files
+    /// against the store-wide trail. `readOnly` (for `verify`) never migrates and never refuses what it
+    /// can still look at: `verify` names every problem itself.
+    public init(directory: String, scales: ScaleCatalog, user: String, clock: @escaping () -> Date = Date.init, readOnly: Bool = false) throws {
         self.directory = directory
         self.user = user
         self.clock = clock
         guard let bytes = try DurableFile.read(directory + "/cohort-store.json") else { throw Self.noStore(at: directory) }
         context = StudyContext(protocols: [], scales: scales)
         site = SiteInfo(name: "", number: "", created: "", audit: .empty, protocols: [])
-        if try CanonicalJSON.formatVersion(of: bytes, path: siteFile) < Self.formatVersion {
-            try FileLock.withLock(lockFile) { try migrateLocked() }
+        let version = readOnly ? ((try? CanonicalJSON.formatVersion(of: bytes, path: siteFile)) ?? Self.formatVersion)
+            : try CanonicalJSON.formatVersion(of: bytes, path: siteFile)
+        if version < Self.formatVersion {
+            if !readOnly {
+                try FileLock.withLock(lockFile) { try migrateLocked() }
+            } else if try formatTwoEvidence() == nil {
+                throw StoreError(.damaged, "\(siteFile) is in store format 1: `cohort verify` only reads, so it never migrates a store. Run any other command (e.g. `cohort visits`) to migrate it to format \(Self.formatVersion), with a backup kept, then verify it.")
+            }
+            // With format-2 files in it, the site file is what is wrong: verify checks the rest as format 2.
+        }
+        if readOnly {
+            // Whatever can be read is the context for checking participants; verify names the rest.
+            site = (try? readSite()) ?? site
+            context = StudyContext(protocols: readableProtocols(), scales: scales)
+            return
         }
         // Every path below goes through these folders: a link or a file in their place is refused here, once.
+        // Their modes are not touched: a folder opened up by hand stays as it is until someone closes it, so
+        // `verify` reports the exposure (docs/RULES.md, The trail is the record).
         for folder in Self.folders { try Self.requireFolder(directory + "/" + folder) }
-        // Clinical data is owner-only: a store folder opened up by hand (chmod 777) is closed again, and
-        // `verify` says it was open.
-        foldersClosed = ([Self.tighten(directory, isStoreRoot: true)] + Self.folders.map { Self.tighten(directory + "/" + $0) }).compactMap { $0 }
         site = try readSite()
-        context = StudyContext(protocols: try readProtocols(), scales: scales)
+        let protocols = try readProtocols()
+        if let problem = storeTrailProblems(site: site, protocols: protocols).first {
+            throw StoreError(.damaged, "\(problem). Nothing was changed; restore the store from a backup (cohort verify lists every problem).")
+        }
+        context = StudyContext(protocols: protocols, scales: scales)
     }
 
     /// Refuses a store folder that is a link or not a folder (a missing one is made when first written).
@@ -99,16 +115,6 @@ public final class JSONFileStore: ParticipantStore {
         let audit = (try? DurableFile.entries(of: directory + "/audit")) ?? []
         let ledger = (try? DurableFile.entries(of: directory + "/ledger")) ?? []
         return participants.isEmpty && ledger.isEmpty && audit.allSatisfy { $0 == Ledger.storeChain + ".jsonl" || $0 == "interrupted" }
-    }
-
-    /// Makes an existing folder owner-only (0700) if it is looser, and says so; a missing one (or a link
-    /// inside the store, which `verify` reports) is left alone.
-    static func tighten(_ folder: String, isStoreRoot: Bool = false) -> String? {
-        var info = stat()
-        guard (isStoreRoot ? stat(folder, &info) : lstat(folder, &info)) == 0, info.st_mode & S_IFMT == S_IFDIR,
-              info.st_mode & 0o077 != 0 else { return nil }
-        chmod(folder, DurableFile.directoryMode)
-        return "\(folder) was open to other users (mode \(String(info.st_mode & 0o777, radix: 8))) until this command made it owner-only (700): find out who could read it"
     }
 
     /// Why there is no store at `directory`: nothing there yet, or a store that lost its site file.
@@ -137,6 +143,13 @@ public final class JSONFileStore: ParticipantStore {
         let name = try FreeText.required(siteName, what: "site name")
         let problems = studyProtocol.problems(scales: scales)
         guard problems.isEmpty else { throw DomainError("Protocol \(studyProtocol.id) is refused: " + problems.joined(separator: "; ") + ".") }
+        // Never a store inside another (by folder identity, whatever the path's spelling): its files would be
+        // taken for the outer store's.
+        var parent = ((directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory) as NSString).deletingLastPathComponent
+        while FolderIdentity(parent) == nil && parent.count > 1 { parent = (parent as NSString).deletingLastPathComponent }
+        if let outer = FolderIdentity.storeEnclosing(parent, store: nil) {
+            throw StoreError(.damaged, "\(directory) is inside \(outer): a store is never created inside another. Choose a folder outside it. Nothing was written.")
+        }
         // What a creation that was killed half-way left holds nothing (it had not committed): start again.
         if isUnfinishedCreation(directory) {
             for name in try DurableFile.entries(of: directory, isStoreRoot: true) { try? FileManager.default.removeItem(atPath: directory + "/" + name) }
@@ -206,6 +219,7 @@ public final class JSONFileStore: ParticipantStore {
         let operations = JSONPatch.diff(from: old, to: new)
         let length = try log.length()
         let path = protocolFile(adding.id)
+        let siteBefore = try DurableFile.read(siteFile)
         do {
             let head = try log.append(operations, subject: nil, user: user, reason: nil, time: UTCTimestamp.string(from: clock()), after: tail,
                                       state: new.stateHash)
@@ -214,9 +228,14 @@ public final class JSONFileStore: ParticipantStore {
             committed.audit = head
             committed.protocols = protocols.map(\.id).sorted()
             try DurableFile.replace(siteFile, with: try CanonicalJSON.seal(committed, formatVersion: Self.formatVersion))
+            do {
+                try ledger.record(Ledger.storeChain, head: head)
+            } catch {
+                try takeBack(siteFile, to: siteBefore, error: error)
+                throw error
+            }
             site = committed
             context = StudyContext(protocols: protocols, scales: context.scales)
-            try? ledger.record(Ledger.storeChain, head: head)
         } catch {
             log.rollBack(to: length)
             unlink(path)
@@ -321,7 +340,10 @@ public final class JSONFileStore: ParticipantStore {
 
     /// Reads and checks one participant file in `folder`: intact, of this format, named for its subject,
     /// every value within its definition. Returns it with its content as a JSON tree.
-    static func readParticipant(_ subject: String, folder: String, context: StudyContext) throws -> (file: ParticipantFile, tree: JSONValue) {
+    /// `checkState` compares the data with the state its trail's saved head records (`verify` replays the
+    /// whole trail instead, to name the first difference).
+    static func readParticipant(_ subject: String, folder: String, context: StudyContext,
+                                checkState: Bool = true) throws -> (file: ParticipantFile, tree: JSONValue) {
         if let problem = SubjectID.problem(subject) { throw DomainError("Unknown subject: \(problem).") }
         let path = folder + "/" + subject + ".json"
         guard let bytes = try DurableFile.read(path) else {
@@ -335,6 +357,10 @@ public final class JSONFileStore: ParticipantStore {
         guard problems.isEmpty else {
             throw StoreError(.damaged, "\(path) holds values no action could have saved (\(problems.prefix(3).joined(separator: "; "))): it was edited by hand. It was not changed; restore it from a backup (cohort verify lists every problem).")
         }
+        if checkState {
+            let trail = (folder as NSString).deletingLastPathComponent + "/audit/" + subject + ".jsonl"
+            try requireStateMatches(tree["participant"] ?? .null, head: file.audit, trail: trail, file: path)
+        }
         return (file, tree)
     }
 
@@ -346,14 +372,27 @@ public final class JSONFileStore: ParticipantStore {
     /// The protocols the site file lists (a protocol file it does not list is the leftover of an add that
     /// did not finish, and is not part of the store).
     func readProtocols() throws -> [StudyProtocol] {
-        try site.protocols.map { id in
-            let path = protocolFile(id)
-            guard let bytes = try DurableFile.read(path) else {
-                throw StoreError(.damaged, "\(path) is missing: the store lists protocol \(id). Restore the store from a backup.")
-            }
-            let studyProtocol = try CanonicalJSON.unseal(bytes, as: StudyProtocol.self, path: path, version: Self.formatVersion)
-            guard studyProtocol.id == id else { throw StoreError(.damaged, "\(path) holds protocol \(studyProtocol.id.prefix(32)), not \(id). Restore it from a backup.") }
-            return studyProtocol
+        try site.protocols.map(readProtocol)
+    }
+
+    /// One protocol the site file lists, refused (naming the file) when missing, damaged or another's.
+    func readProtocol(_ id: String) throws -> StudyProtocol {
+        let path = protocolFile(id)
+        guard let bytes = try DurableFile.read(path) else {
+            throw StoreError(.damaged, "\(path) is missing: the store lists protocol \(id). Restore the store from a backup.")
+        }
+        let studyProtocol = try CanonicalJSON.unseal(bytes, as: StudyProtocol.self, path: path, version: Self.formatVersion)
+        guard studyProtocol.id == id else { throw StoreError(.damaged, "\(path) holds protocol \(studyProtocol.id.prefix(32)), not \(id). Restore it from a backup.") }
+        return studyProtocol
+    }
+
+    /// Every protocol the site file lists that can be read, or every intact protocol file when the site
+    /// file cannot be read (for `verify`, which names the rest): participants are still checked.
+    func readableProtocols() -> [StudyProtocol] {
+        guard site.protocols.isEmpty else { return site.protocols.compactMap { try? readProtocol($0) } }
+        return ((try? DurableFile.entries(of: protocolsDirectory)) ?? []).sorted().compactMap { name in
+            guard name.hasSuffix(".json"), !name.hasPrefix("."), let bytes = try? DurableFile.read(protocolsDirectory + "/" + name) else { return nil }
+            return try? CanonicalJSON.unseal(bytes, as: StudyProtocol.self, path: name, version: Self.formatVersion)
         }
     }
 
@@ -377,6 +416,17 @@ public final class JSONFileStore: ParticipantStore {
             if SubjectID.problem(subject) == nil { removeLeftovers(of: subject) }
             let file = try readParticipant(subject)
             var participant = file.participant
+            // The data must be what its whole trail rebuilds before anything is built on it, and an AE or CM
+            // number the trail ever gave is never given again, whatever the data says. The read checked the
+            // data against its head record's `state`; when this machine's ledger ends this subject at
+            // exactly that record (seq and hash, which covers `state`), it is the record this machine
+            // committed after checking the same, and the replay is not needed. Otherwise (a record
+            // rewritten or appended by hand, or saved elsewhere) the whole trail is checked and replayed.
+            if try ledger.lastHead(of: subject) != file.audit {
+                let records = try requireTrailMatches(try JSONValue(encoding: participant), log: auditLog(subject), head: file.audit,
+                                                      file: participantFile(subject))
+                participant.rememberRecordNumbers(Self.recordNumbersGiven(records))
+            }
             let reason = try change(&participant, try context.studyProtocol(for: participant))
             try save(participant, before: file.participant, committed: file.audit, reason: reason, time: clock())
             return participant
@@ -418,23 +468,25 @@ public final class JSONFileStore: ParticipantStore {
         let subject = participant.subject
         let log = auditLog(subject)
         let ledger = ledger
-        let (tail, headRecord) = try log.prepare(committed: committed, confirmed: { try ledger.furthest(subject) }, dataFile: participantFile(subject))
-        if before != nil {
-            // In one hash when the trail says what the data was at its last save; by replaying it otherwise.
-            if let state = headRecord?.state {
-                if state != old.stateHash { try requireTrailMatches(old, log: log, head: committed, file: participantFile(subject)) }
-            } else {
-                try requireTrailMatches(old, log: log, head: committed, file: participantFile(subject))
-            }
-        }
+        let tail = try log.prepare(committed: committed, confirmed: { try ledger.furthest(subject) }, dataFile: participantFile(subject)).tail
         let length = try log.length()
+        let path = participantFile(subject)
+        let previous = try DurableFile.read(path)
         let head: AuditHead
         do {
             head = try log.append(operations, subject: subject, user: user, reason: reason, time: UTCTimestamp.string(from: time), after: tail,
                                   state: new.stateHash)
             let folderBefore = FileStamp.of(participantsDirectory)
-            try DurableFile.replace(participantFile(subject), with: try CanonicalJSON.seal(ParticipantFile(participant: participant, audit: head),
-                                                                                           formatVersion: Self.formatVersion))
+            try DurableFile.replace(path, with: try CanonicalJSON.seal(ParticipantFile(participant: participant, audit: head),
+                                                                       formatVersion: Self.formatVersion))
+            // The ledger is part of the save: a save it does not record is taken back and refused, never
+            // acknowledged (docs/DECISIONS.md, 2026-12-03).
+            do {
+                try ledger.record(subject, head: head)
+            } catch {
+                try takeBack(path, to: previous, error: error)
+                throw error
+            }
             noteSaved(participant, folderBefore: folderBefore)
         } catch {
             // The save failed (full disk, I/O error): take back its records so the store is byte for byte as
@@ -442,14 +494,25 @@ public final class JSONFileStore: ParticipantStore {
             log.rollBack(to: length)
             throw error
         }
-        // Committed. The ledger may lag one save behind after a crash here; `verify` allows that.
-        try? ledger.record(subject, head: head)
+    }
+
+    /// Puts `path` back to `bytes` (or removes it when it did not exist) after a save failed past its data
+    /// write; if that fails too, the save stands unconfirmed and the error says so.
+    func takeBack(_ path: String, to bytes: [UInt8]?, error cause: Error) throws {
+        do {
+            if let bytes { try DurableFile.replace(path, with: bytes) } else if unlink(path) != 0 && errno != ENOENT {
+                throw DurableFile.failure("remove", path)
+            }
+        } catch {
+            throw StoreError(.io, "The ledger could not record the save (\(cause)), and \(path) could not be put back: the change is saved but not confirmed. Run cohort verify.")
+        }
     }
 
     /// Refuses to build on data that its trail does not rebuild (a file edited by hand and sealed again):
     /// a new record on top of it would make an unaudited value part of the record. The cost is this
     /// participant's own history, whatever the size of the store.
-    private func requireTrailMatches(_ data: JSONValue, log: AuditLog, head: AuditHead, file: String) throws {
+    @discardableResult
+    private func requireTrailMatches(_ data: JSONValue, log: AuditLog, head: AuditHead, file: String) throws -> [AuditRecord] {
         let verified = log.verify(head: head)
         if let problem = verified.problems.first {
             throw StoreError(.damaged, "\(problem). Nothing was changed; run cohort verify and restore from a backup.")
@@ -460,6 +523,7 @@ public final class JSONFileStore: ParticipantStore {
                              + (replayed.problems.first ?? Self.differences(replayed.document, data, what: file, trail: log.path).first ?? "")
                              + ". Nothing was changed; run cohort verify and restore it from a backup.")
         }
+        return verified.records
     }
 
     /// Temp files (and the previous version kept during a save) are only ever written under the lock, so any

@@ -7,8 +7,9 @@ import Glibc
 /// This machine's append-only record of every chain head it committed (`ledger/MACHINE.jsonl`, one line
 /// `{"hash","seq","subject"}` per save). It lives outside every participant's files and no other machine
 /// writes it, so `verify` can tell a participant deleted (both files gone) or rolled back to an earlier
-/// pair of its own files, and a deleted participant's ID is never given again. It may lag the data by one
-/// save after a crash (it is written after the commit), never lead it.
+/// pair of its own files, and a deleted participant's ID is never given again. It is written right after
+/// the data file, and a save it cannot record is taken back and refused; it may lag the data by one save
+/// only after a crash between the two, never lead it.
 struct Ledger {
     /// The `ledger` folder.
     let directory: String
@@ -38,8 +39,16 @@ struct Ledger {
     func record(_ chain: String, head: AuditHead) throws {
         let line = JSONValue.object(["subject": .string(chain), "seq": .int(head.seq), "hash": .string(head.hash)]).canonicalBytes()
         try DurableFile.makeDirectory(directory)
-        // A copy killed mid-append leaves a torn last line: start on a line of our own.
-        try DurableFile.append(path, (endsMidLine() ? [UInt8(ascii: "\n")] : []) + line + [UInt8(ascii: "\n")])
+        var before = stat()
+        let length = lstat(path, &before) == 0 ? Int(before.st_size) : nil
+        do {
+            // A copy killed mid-append leaves a torn last line: start on a line of our own.
+            try DurableFile.append(path, (endsMidLine() ? [UInt8(ascii: "\n")] : []) + line + [UInt8(ascii: "\n")])
+        } catch {
+            // The save this records is taken back: a line that may have reached the disk must not claim it.
+            if let length { try? DurableFile.truncate(path, to: length) } else { unlink(path) }
+            throw error
+        }
     }
 
     /// Whether this machine's ledger ends without a newline (a torn last line).
@@ -61,13 +70,19 @@ struct Ledger {
         for file in try DurableFile.entries(of: directory) where file.hasSuffix(".jsonl") {
             let filePath = directory + "/" + file
             guard let bytes = try DurableFile.read(filePath) else { continue }
+            var lastReadable = false
             for (index, range) in AuditLog.lineRanges(bytes).enumerated() {
+                lastReadable = false
                 guard let value = try? JSONValue.parse(bytes[range]), let chain = value["subject"]?.stringValue,
                       let seq = value["seq"]?.intValue, let hash = value["hash"]?.stringValue else {
                     problems.append("\(filePath) line \(index + 1): not a readable ledger entry (cut short by a copy killed while writing it, or edited)")
                     continue
                 }
                 heads[chain, default: []].append(AuditHead(seq: seq, hash: hash))
+                lastReadable = true
+            }
+            if lastReadable, let last = bytes.last, last != UInt8(ascii: "\n") {
+                problems.append("\(filePath) does not end with a newline (its last line was cut short while being written, or the file was edited); the next save starts a line of its own")
             }
         }
         return (heads, problems)
@@ -76,6 +91,25 @@ struct Ledger {
     /// The furthest head any ledger recorded for `chain`, or nil when none mentions it.
     func furthest(_ chain: String) throws -> AuditHead? {
         try entries().heads[chain]?.max { $0.seq < $1.seq }
+    }
+
+    /// The last head this machine's ledger recorded for `chain`, read backwards from the file's end (at
+    /// most its last megabyte, so a save costs the same at any store size); nil when not found there.
+    func lastHead(of chain: String) throws -> AuditHead? {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        let size = Int(info.st_size), span = min(size, 1 << 20)
+        var bytes = [UInt8](repeating: 0, count: span)
+        guard bytes.withUnsafeMutableBytes({ pread(descriptor, $0.baseAddress, span, off_t(size - span)) }) == span else { return nil }
+        let needle = Array(",\"subject\":\"\(chain)\"}".utf8)
+        for range in AuditLog.lineRanges(bytes).dropFirst(span < size ? 1 : 0).reversed() where bytes[range].reversed().starts(with: needle.reversed()) {
+            guard let value = try? JSONValue.parse(bytes[range]), let seq = value["seq"]?.intValue, let hash = value["hash"]?.stringValue else { return nil }
+            return AuditHead(seq: seq, hash: hash)
+        }
+        return nil
     }
 
     /// Whether any ledger mentions `subject` (its ID is then never given again). A byte search for the

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// Where `cohort export --out FILE` may write: a new regular file, or an existing regular file, outside
-/// the store. Never a store file, a link or a special file (PRODUCT.md §4).
+/// every store. Never a store file, a link or a special file (docs/RULES.md, The trail is the record).
 public enum OutputFile {
     /// The absolute path to write for `path`, or a refusal naming what is wrong.
     public static func checked(_ path: String, store: String) throws -> String {
@@ -26,8 +26,10 @@ public enum OutputFile {
             default: throw DomainError("--out \(Text.shown(path)) is not a regular file (a folder, FIFO, socket or device). Choose another name.")
             }
         }
-        if let realStore = realPath(store), realParent == realStore || realParent.hasPrefix(realStore + "/") {
-            throw DomainError("--out \(Text.shown(path)) is inside the store \(realStore); an export never writes there. Choose a file outside it.")
+        // By the folder's identity, not its path: a link or bind mount to the store is the store, and so is
+        // any folder holding a cohort-store.json (another store), or inside one.
+        if let store = FolderIdentity.storeEnclosing(realParent, store: store) {
+            throw DomainError("--out \(Text.shown(path)) is inside \(store); an export never writes there. Choose a file outside every store.")
         }
         return realParent + "/" + name
     }

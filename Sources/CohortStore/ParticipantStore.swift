@@ -63,6 +63,9 @@ public struct LoadedTable: Sendable {
     public var isFullyChecked: Bool
     /// False when the files said exactly what the table this store last gave out says.
     public var differsFromLastLoad: Bool
+    /// The subjects whose files were read again because their stamp changed, whether or not their digest
+    /// moved: a change the digest does not carry (a medication that is not prohibited) is one of them.
+    public var reread: Set<String> = []
 
     /// Creates a result.
     public init(table: ReviewTable, problems: [StoreError] = [], unreadable: [String] = [], isFullyChecked: Bool, differsFromLastLoad: Bool = true) {

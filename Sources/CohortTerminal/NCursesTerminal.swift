@@ -143,7 +143,7 @@ public final class NCursesTerminal: Terminal {
                     previous = nil
                     return .resize
                 case cohort_key_paste_start():
-                    return .paste(readPaste())
+                    return readPaste()
                 default: continue
                 }
             }
@@ -160,23 +160,20 @@ public final class NCursesTerminal: Terminal {
         }
     }
 
-    /// The text of a bracketed paste, up to its end marker (or, if the marker never comes, what arrived
-    /// within a second of the last character).
-    private func readPaste() -> String {
-        var text = String.UnicodeScalarView()
-        defer { timeout(Self.idleMilliseconds) }
-        while text.count < 100_000 {
-            var code: wint_t = 0
-            let kind = wget_wch(cohort_stdscr(), &code)
-            if kind == ERR { break }
-            if kind == KEY_CODE_YES {
-                if Int32(code) == cohort_key_paste_end() { break }
-                if Int32(code) == KEY_ENTER { text.append("\n") }
-                continue
-            }
-            if let scalar = Unicode.Scalar(code) { text.append(scalar == "\r" ? "\n" : scalar) }
+    /// A bracketed paste, read as one unit straight from the terminal in large blocks up to its end marker
+    /// (or, if the marker never comes, what arrived within a second of the last byte); one over
+    /// `Key.pasteLimit` is discarded whole. Bytes after the marker in the last block go back to ncurses,
+    /// to be read as the keys they are.
+    private func readPaste() -> Key {
+        var block = [UInt8](repeating: 0, count: 1 << 16)
+        let (key, after) = PasteReader.read {
+            var ready = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            guard poll(&ready, 1, Self.idleMilliseconds) > 0 else { return nil }
+            let count = block.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
+            return count > 0 ? Array(block[..<count]) : nil
         }
-        return String(text)
+        for byte in after.reversed() { ungetch(Int32(byte)) }
+        return key
     }
 
     private func attributes(for style: Style) -> attr_t {

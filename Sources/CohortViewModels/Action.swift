@@ -13,8 +13,10 @@ public enum Action: Equatable, Sendable {
     /// The store was read.
     case loaded(Snapshot)
     /// Every file was checked against the table shown: the table as the files have it (nil when it is the
-    /// one shown), and the subjects whose files could not be read.
-    case checked(ReviewTable?, unreadable: [String])
+    /// one shown), the subjects whose files could not be read, and those whose files changed (read again).
+    case checked(ReviewTable?, unreadable: [String], reread: Set<String> = [])
+    /// A participant on screen whose file changed was read again, to be compared with the one shown.
+    case refreshed(Participant)
     /// A participant was read in full, so `then` can go ahead.
     case fetched(Participant, then: Intent?)
     /// A change was saved; `before` is the participant as it was (nil for an enrollment).

@@ -9,6 +9,7 @@ extension AppState {
     public mutating func handle(key: Key, table: KeyTable = .defaults) -> [Effect] {
         let context = keyContext
         if case .paste(let text) = key { return paste(text, in: context) }
+        if case .pasteDiscarded(let bytes) = key { return discardPaste(of: Text.byteSize(bytes)) }
         if let intent = table.intent(for: key, in: context) { return handle(.intent(intent)) }
         if case .character(let character) = key, context.takesText { return handle(.type(character)) }
         if case .resize = key { return [] }
@@ -37,6 +38,29 @@ extension AppState {
         return Array(Set(shown)).sorted().flatMap { [Effect.fetch(subject: $0, then: nil), .loadAudit(subject: $0)] }
     }
 
+    /// Participants whose files changed though their digests did not (a medication that is not prohibited,
+    /// a note): one on a screen is read again and compared with what it shows; one read before but no
+    /// longer shown is let go, so opening it again reads the file.
+    private mutating func refresh(_ reread: Set<String>) -> [Effect] {
+        let held = reread.filter { data?.participants[$0] != nil }
+        let shown = Set(screens.compactMap { screen -> String? in
+            switch screen {
+            case .participant(let page): return page.subject
+            case .scoreEntry(let entry): return entry.subject
+            case .record(let form): return form.subject
+            default: return nil
+            }
+        } + [overlaySubject].compactMap { $0 })
+        for subject in held where !shown.contains(subject) { data?.participants[subject] = nil }
+        return held.filter(shown.contains).sorted().map { Effect.refresh(subject: $0) }
+    }
+
+    /// The participant an open prompt is about, if any.
+    private var overlaySubject: String? {
+        if case .prompt(let prompt)? = overlay { return prompt.purpose.subject }
+        return nil
+    }
+
     /// Closes a score entry or record form on top begun on one of `subjects` (what was typed was for data
     /// that has changed: it is never saved over it); returns the subject when one closed.
     private mutating func closeEntry(ofAny subjects: Set<String>) -> String? {
@@ -54,6 +78,10 @@ extension AppState {
     /// A paste goes into the focused text field only, as typed text: line breaks and tabs become spaces
     /// and other control characters are dropped, so nothing in it can submit, move or run an action.
     private mutating func paste(_ text: String, in context: KeyContext) -> [Effect] {
+        // Longer than any field takes: dropped whole, never typed in part (docs/RULES.md, Subject IDs and free text).
+        if text.count > FreeText.maximumLength || text.utf8.count > FreeText.maximumBytes {
+            return discardPaste(of: text.utf8.count < 1024 ? Text.count(text.count, "character") : Text.byteSize(text.utf8.count))
+        }
         guard context.takesText else {
             status = StatusLine("A paste goes only into a text field; nothing was done.", .info)
             return []
@@ -67,6 +95,12 @@ extension AppState {
         return effects
     }
 
+    /// An over-long paste: nothing of it is typed or run, and the status line says so.
+    private mutating func discardPaste(of size: String) -> [Effect] {
+        status = StatusLine("Paste of \(size) discarded: a field takes at most \(FreeText.maximumLength) characters (\(FreeText.maximumBytes) bytes); nothing was typed or done.", .error)
+        return []
+    }
+
     /// Handles one action.
     public mutating func handle(_ action: Action) -> [Effect] {
         switch action {
@@ -74,11 +108,17 @@ extension AppState {
             load(snapshot)
             reportUnreadable(snapshot.unreadable)
             return snapshot.isFullyChecked ? [] : [.checkFiles]
-        case .checked(let table, let unreadable):
+        case .checked(let table, let unreadable, let reread):
             let dropped = takeChecked(table)
             data?.unreadable = unreadable
             reportUnreadable(unreadable)
-            return followChanges(dropped)
+            return followChanges(dropped) + refresh(reread.subtracting(dropped))
+        case .refreshed(let participant):
+            // Only a participant that reads differently from the one shown is taken as changed elsewhere
+            // (this copy's own save also changes its file).
+            guard let held = data?.participants[participant.subject], held != participant else { return [] }
+            data?.participants[participant.subject] = nil
+            return followChanges([participant.subject])
         case .fetched(let participant, let intent):
             replace(participant)
             return intent.map { handle(.intent($0)) } ?? []
@@ -213,7 +253,7 @@ extension AppState {
             return []
         }
         if let effects = safetyIntent(intent, subject: participant.subject) { return effects }
-        let visits = participant.plannedVisits(studyProtocol)
+        let visits = participant.visitsInDateOrder(studyProtocol)
         var page = page
         switch intent {
         case .moveDown: page.selection = min(page.selection + 1, max(0, visits.count - 1))
@@ -256,6 +296,8 @@ extension AppState {
                                      fields: [Prompt.Field("Number", hint: "1-20 of A-Z a-z 0-9 -"), Prompt.Field("Date", today.description, hint: "YYYY-MM-DD")]))
         case .withdrawParticipant:
             overlay = .prompt(Self.withdrawPrompt(participant, today: today))
+        case .addUnscheduledVisit, .correctEnrollment, .recordReconsent:
+            overlay = .prompt(Self.enrollmentPrompt(intent, participant, today: today))
         case .enterMeasures:
             guard visits.indices.contains(page.selection) else { return nothingSelected() }
             let visit = visits[page.selection]
@@ -263,8 +305,8 @@ extension AppState {
                 status = StatusLine("\(participant.subject) \(visit.code) is \(visit.status.rawValue): complete it first (c), then enter measures.", .error)
                 return []
             }
-            // The visit's required measures, or every measure at a visit that requires none (an unscheduled check).
-            let tests = visit.definition.requiredMeasures.isEmpty ? data.context.scales.measures.map(\.code) : visit.definition.requiredMeasures
+            // The visit's required measures, or every measure at a visit that requires none or is unscheduled.
+            let tests = visit.definition.requiredMeasures.isEmpty || visit.unscheduled != nil ? data.context.scales.measures.map(\.code) : visit.definition.requiredMeasures
             screens.append(.record(.measures(subject: participant.subject, visit: visit.code, tests: tests, participant: participant,
                                              catalog: data.context.scales)))
             return []
@@ -302,6 +344,11 @@ extension AppState {
                 return []
             }
             guard let catalog = data?.context.scales else { return [] }
+            if visit.unscheduled != nil {
+                // Any scale may be recorded at an unscheduled visit: which one is asked first.
+                overlay = .prompt(Self.unscheduledScalePrompt(subject: subject, visit: visit.code, participant: participant, context: data?.context))
+                return []
+            }
             guard !visit.definition.scales.isEmpty else {
                 guard !visit.definition.requiredMeasures.isEmpty else {
                     status = StatusLine("\(subject) \(visit.code) has no scales or measures to enter.", .info)
@@ -422,7 +469,8 @@ extension AppState {
     private mutating func open(_ subject: String, at code: String? = nil) -> [Effect] {
         var page = ParticipantPage(subject: subject)
         if let participant = data?.participants[subject] {
-            page.selection = participant.visits.firstIndex { $0.code == code } ?? 0
+            page.selection = data?.context.protocols[participant.study]
+                .flatMap { participant.visitsInDateOrder($0).firstIndex { $0.code == code } } ?? 0
             screens.append(.participant(page))
             return [.loadAudit(subject: subject)]
         }
@@ -568,6 +616,31 @@ extension AppState {
             }
         case .randomize(let subject):
             change = date(1).map { .randomize(subject: subject, number: prompt.value(0), date: $0) }
+        case .unscheduled(let subject):
+            change = date(0).map { .addUnscheduledVisit(subject: subject, date: $0, reason: prompt.value(1)) }
+        case .reconsent(let subject):
+            change = date(1).map { .reconsent(subject: subject, version: prompt.value(0), date: $0) }
+        case .correct(let subject):
+            guard let participant = data?.participants[subject] else { return [] }
+            change = date(3).flatMap { consent in
+                date(4).map { baseline in
+                    .correct(subject: subject, correction: EnrollmentCorrection.from(participant, initials: prompt.value(0), birthYear: prompt.value(1),
+                                                                                     sex: prompt.value(2), consent: consent, baseline: baseline),
+                             reason: prompt.value(5))
+                }
+            }
+        case .unscheduledScale(let subject, let visit):
+            guard let participant = data?.participants[subject], let catalog = data?.context.scales else { return [] }
+            guard let scale = catalog[prompt.value(0).uppercased()] ?? catalog[prompt.value(0)] else {
+                prompt.error = "Scale: one of " + catalog.all.map(\.code).joined(separator: ", ") + "."
+                overlay = .prompt(prompt)
+                return []
+            }
+            overlay = .prompt(Prompt(.rater(subject: subject, visit: visit), title: "Rater for \(subject) \(visit): your initials",
+                                     fields: [Prompt.Field("Rater", raterInitials ?? "", hint: "2 or 3 letters")]))
+            screens.append(.scoreEntry(ScoreEntry.start(subject: subject, visit: visit, scales: [scale.code], index: 0, participant: participant,
+                                                        catalog: catalog)))
+            return []
         case .acknowledge(let subject, let visit, let flag):
             change = .acknowledge(subject: subject, visit: visit, flag: flag, action: prompt.value(0))
         case .classify(let subject, let visit):
@@ -687,7 +760,13 @@ extension AppState {
         case .enrollment(var form) where before == nil:
             form.enrolled = participant
             replaceTop(.enrollment(form))
+            if let warning = Self.ageWarning(participant, context: context) { status = StatusLine("Saved: \(change). Warning: \(warning).", .error) }
         case .participant(let page) where page.subject == participant.subject:
+            // A corrected birth year or consent warns like an enrollment does.
+            if let before, before.birthYear != participant.birthYear || before.consentDate != participant.consentDate,
+               let warning = Self.ageWarning(participant, context: context) {
+                status = StatusLine("Saved: \(change). Warning: \(warning).", .error)
+            }
             return [.loadAudit(subject: page.subject)]
         default:
             break

@@ -110,7 +110,8 @@ public struct AppState: Equatable, Sendable {
         guard var snapshot = data else { return }
         snapshot.participants[participant.subject] = participant
         if case .participant(var page) = screen, page.subject == participant.subject, let code = page.pendingVisit {
-            page.selection = participant.visits.firstIndex { $0.code == code } ?? 0
+            page.selection = snapshot.context.protocols[participant.study]
+                .flatMap { participant.visitsInDateOrder($0).firstIndex { $0.code == code } } ?? 0
             page.pendingVisit = nil
             screens[screens.count - 1] = .participant(page)
         }

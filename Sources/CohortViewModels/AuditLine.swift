@@ -48,6 +48,10 @@ public struct AuditLine: Equatable, Sendable {
             named = participant.adverseEvents.indices.contains(index) ? participant.adverseEvents[index].id : nil
         case "medications":
             named = participant.medications.indices.contains(index) ? participant.medications[index].id : nil
+        case "unscheduledVisits":
+            named = participant.unscheduledVisits.indices.contains(index) ? "unscheduled visit \(participant.unscheduledVisits[index].code)" : nil
+        case "reconsents":
+            named = participant.reconsents.indices.contains(index) ? "re-consent \(participant.reconsents[index].date)" : nil
         case "measurements":
             named = participant.measurements.indices.contains(index)
                 ? "measure \(participant.measurements[index].visit) \(participant.measurements[index].test)" : nil

@@ -8,6 +8,8 @@ public enum Effect: Equatable, Sendable {
     case checkFiles
     /// Read one participant in full, then carry on with `then`.
     case fetch(subject: String, then: Intent?)
+    /// Read again a participant on screen whose file changed (its digest may not have).
+    case refresh(subject: String)
     /// Save a change through the store; `basis` is the participant as the screen showed it (nil: apply to
     /// whatever is saved).
     case apply(Change, basis: Participant?)

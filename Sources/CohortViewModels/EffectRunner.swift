@@ -25,13 +25,15 @@ public final class EffectRunner {
                                         context: store.context, site: store.site.name, siteNumber: store.site.number))
             case .checkFiles:
                 let loaded = store.loadTable(.full)
-                return .checked(loaded.differsFromLastLoad ? loaded.table : nil, unreadable: loaded.unreadable)
+                return .checked(loaded.differsFromLastLoad ? loaded.table : nil, unreadable: loaded.unreadable, reread: loaded.reread)
             case .fetch(let subject, let intent):
                 return .fetched(try store.participant(subject), then: intent)
+            case .refresh(let subject):
+                return .refreshed(try store.participant(subject))
             case .watch:
                 guard store.hasChanged() else { return nil }
                 let loaded = store.loadTable(.full)
-                return .checked(loaded.differsFromLastLoad ? loaded.table : nil, unreadable: loaded.unreadable)
+                return .checked(loaded.differsFromLastLoad ? loaded.table : nil, unreadable: loaded.unreadable, reread: loaded.reread)
             case .apply(let change, let basis):
                 let (before, after) = try store.apply(change, basis: basis, today: today, user: user)
                 return .saved(change: change.description, participant: after, before: before, undoable: change.isUndoable)

@@ -18,20 +18,22 @@ public struct EnrollmentForm: Equatable, Sendable {
         let study = protocols.count == 1 ? protocols[0].id : ""
         let arm = protocols.count == 1 && protocols[0].arms.count == 1 ? protocols[0].arms[0] : ""
         values = [.subject: nextSubject, .initials: "", .birthYear: "", .sex: "", .study: study, .arm: arm,
-                  .consentDate: today.description, .baselineDate: ""]
+                  .consentDate: today.description, .icfVersion: "", .baselineDate: ""]
         focus = .initials
     }
 
     /// The request the values make.
     public var request: EnrollmentRequest {
-        EnrollmentRequest(subject: values[.subject] ?? "", initials: values[.initials] ?? "", birthYear: values[.birthYear] ?? "",
-                          sex: values[.sex] ?? "", study: values[.study] ?? "", arm: values[.arm] ?? "",
-                          consentDate: values[.consentDate] ?? "", baselineDate: values[.baselineDate] ?? "")
+        var request = EnrollmentRequest(subject: values[.subject] ?? "", initials: values[.initials] ?? "", birthYear: values[.birthYear] ?? "",
+                                        sex: values[.sex] ?? "", study: values[.study] ?? "", arm: values[.arm] ?? "",
+                                        consentDate: values[.consentDate] ?? "", baselineDate: values[.baselineDate] ?? "")
+        request.icfVersion = values[.icfVersion] ?? ""
+        return request
     }
 
     /// Field labels in tab order.
     public static let labels: [(EnrollmentRequest.Field, String)] = [
         (.subject, "Subject ID"), (.initials, "Initials"), (.birthYear, "Birth year"), (.sex, "Sex (F/M/X)"),
-        (.study, "Study"), (.arm, "Arm"), (.consentDate, "Consent date"), (.baselineDate, "Baseline (Day 1)"),
+        (.study, "Study"), (.arm, "Arm"), (.consentDate, "Consent date"), (.icfVersion, "ICF version"), (.baselineDate, "Baseline (Day 1)"),
     ]
 }

@@ -13,6 +13,12 @@ public enum Key: Hashable, Sendable {
     /// Text pasted into the terminal (bracketed paste): it goes into the focused text field, never runs
     /// as key presses.
     case paste(String)
+    /// A paste over `pasteLimit` bytes, read to its end and dropped whole (its size in bytes).
+    case pasteDiscarded(bytes: Int)
+
+    /// The most a paste may hold, in bytes of UTF-8; the terminal keeps no more of one in memory. A field
+    /// takes far less (`FreeText.maximumBytes`): this bound is what the terminal reads as one unit.
+    public static let pasteLimit = 64 * 1024
 
     /// How the key is written in help and footers (`j`, `↓`, `Enter`).
     public var label: String {
@@ -35,7 +41,7 @@ public enum Key: Hashable, Sendable {
         case .backTab: return "Shift-Tab"
         case .delete: return "Del"
         case .resize: return "resize"
-        case .paste: return "paste"
+        case .paste, .pasteDiscarded: return "paste"
         case .idle: return "idle"
         }
     }

@@ -20,6 +20,10 @@ public struct Prompt: Equatable, Sendable {
         case reportSent
         case editRecord(subject: String)
         case assess(subject: String)
+        case unscheduled(subject: String)
+        case unscheduledScale(subject: String, visit: String)
+        case correct(subject: String)
+        case reconsent(subject: String)
 
         /// The participant the prompt changes, if any.
         public var subject: String? {
@@ -30,7 +34,8 @@ public struct Prompt: Equatable, Sendable {
             case .scoreReason(let entry): return entry.subject
             case .undo(let entry): return entry.after.subject
             case .rater: return nil
-            case .assess(let subject): return subject
+            case .assess(let subject), .unscheduled(let subject), .unscheduledScale(let subject, _), .correct(let subject), .reconsent(let subject):
+                return subject
             case .filter, .search, .jump, .reportSent, .editRecord: return nil
             }
         }

@@ -15,6 +15,7 @@ struct CohortCommand: ParsableCommand {
         subcommands: [InitCommand.self, DemoCommand.self, ProtocolsCommand.self, ScalesCommand.self, EnrollCommand.self, VisitsCommand.self, ParticipantsCommand.self,
                       CompleteCommand.self, MissCommand.self, RescheduleCommand.self, ScoreCommand.self,
                       WithdrawCommand.self, RandomizeCommand.self, AcknowledgeCommand.self, DeviationCommand.self,
+                      UnscheduledCommand.self, CorrectCommand.self, ConsentCommand.self,
                       AdverseEventCommand.self, MedicationCommand.self, MeasureCommand.self, AssessCommand.self, MeasuresCommand.self, ShowCommand.self,
                       SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self])
 
@@ -31,6 +32,9 @@ struct CohortCommand: ParsableCommand {
             Self.removeAbandonedDemos()
             let directory = NSTemporaryDirectory() + Self.demoPrefix + "\(getpid())"
             try? FileManager.default.removeItem(atPath: directory)
+            // Declared first, so it runs last: the folder is removed here before the helper is let go.
+            let sweeper = Self.sweepWhenGone(directory)
+            defer { try? sweeper?.fileHandleForWriting.close() }
             defer { try? FileManager.default.removeItem(atPath: directory) }
             _ = try DemoSite.build(directory: directory, participants: 24, seed: 1, today: session.today, scales: session.scales)
             try FrontEnd.run(Session(storeDirectory: directory, clock: session.clock, user: session.user, scales: session.scales),
@@ -39,6 +43,22 @@ struct CohortCommand: ParsableCommand {
     }
 
     static let demoPrefix = "cohort-demo-"
+
+    /// A helper process that removes `directory` once this process is gone, however it ended (quit,
+    /// SIGTERM, SIGHUP, even SIGKILL): it waits for the end of a pipe only this process holds open, and
+    /// ignores the terminal's signals so a hang-up does not take it first. Keep the result alive.
+    static func sweepWhenGone(_ directory: String) -> Pipe? {
+        let pipe = Pipe()
+        let sweeper = Process()
+        sweeper.executableURL = URL(fileURLWithPath: "/bin/sh")
+        sweeper.arguments = ["-c", "trap '' HUP INT TERM QUIT; cat >/dev/null; rm -rf -- \"$1\"", "cohort-demo-sweeper", directory]
+        sweeper.standardInput = pipe.fileHandleForReading
+        sweeper.standardOutput = FileHandle.nullDevice
+        sweeper.standardError = FileHandle.nullDevice
+        guard (try? sweeper.run()) != nil else { return nil }
+        try? pipe.fileHandleForReading.close()
+        return pipe
+    }
 
     /// Removes demo folders left by copies that ended without cleaning up (killed, or the machine stopped).
     static func removeAbandonedDemos() {

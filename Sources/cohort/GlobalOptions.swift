@@ -61,6 +61,10 @@ struct GlobalOptions: ParsableArguments {
             guard let date = CivilDate(text) else {
                 throw DomainError("--today '\(text)' is not a real date; write it as YYYY-MM-DD, e.g. 2026-11-25.")
             }
+            // A later day would make moments (report clocks) that need a fifth year digit.
+            guard date <= Moment.latest.date else {
+                throw DomainError("--today \(date) is too late: Cohort takes days up to \(Moment.latest.date) (a report clock started then must still end within year 9999).")
+            }
             day = date
         }
         if let text = nowText {
@@ -87,11 +91,14 @@ struct GlobalOptions: ParsableArguments {
     func userName() throws -> String {
         let name = user ?? environment["COHORT_USER"] ?? environment["USER"] ?? environment["LOGNAME"] ?? SystemClock.loginName()
         let trimmed = name.trimmingCharacters(in: .whitespaces)
-        // Who made a change must read the same to everyone: no controls, no invisible (format) characters
-        // such as a zero-width space that would make "root" and "ro\u{200B}ot" two users that look alike.
-        guard !trimmed.isEmpty, trimmed.count <= 64, trimmed.utf8.count <= 256,
-              !trimmed.unicodeScalars.contains(where: { Text.isControl($0) || $0.properties.generalCategory == .format }) else {
-            throw DomainError("The user name '\(Text.shown(trimmed))' is not usable (empty, over 64 characters, or holding control or invisible characters); give --user with a short plain name.")
+        // Who made a change must read the same to everyone: a plain ASCII set, so no look-alike letters
+        // (Cyrillic "а" for Latin "a"), invisible characters or controls make two users that look alike
+        // (docs/RULES.md, Subject IDs and free text).
+        guard (1...32).contains(trimmed.utf8.count), trimmed.utf8.allSatisfy({ byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || Array(".-_".utf8).contains(byte)
+        }) else {
+            throw DomainError("The user name '\(Text.shown(String(trimmed.prefix(40))))' is not usable: a user name is 1 to 32 of the letters a-z A-Z, digits 0-9, '.', '_' and '-' (no spaces, accents, look-alike letters, control or invisible characters); give --user with such a name.")
         }
         return trimmed
     }

@@ -47,9 +47,9 @@ struct Session {
         }
     }
 
-    /// Opens the store at `storeDirectory`.
-    func openStore() throws -> JSONFileStore {
-        try JSONFileStore(directory: storeDirectory, scales: scales, user: user)
+    /// Opens the store at `storeDirectory`; `readOnly` (verify) never migrates it.
+    func openStore(readOnly: Bool = false) throws -> JSONFileStore {
+        try JSONFileStore(directory: storeDirectory, scales: scales, user: user, readOnly: readOnly)
     }
 
     /// Applies `change` as this session's user on its day, to `store` or the session's store; returns the

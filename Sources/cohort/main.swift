@@ -1,3 +1,5 @@
+import ArgumentParser
+import CohortDomain
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,6 +21,17 @@ for (index, argument) in UnsafeBufferPointer(start: CommandLine.unsafeArgv, coun
 for name in ["COHORT_STORE", "COHORT_TODAY", "COHORT_USER", "COHORT_NOW"] {
     if let value = getenv(name), String(validatingCString: value) == nil {
         refuseUsage("cohort: \(name) is not UTF-8 text; set it again.\n")
+    }
+}
+// `cohort help NAME…` must name a command: ArgumentParser would print the top help and exit 0.
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "help" {
+    var command: ParsableCommand.Type = CohortCommand.self
+    for name in arguments.dropFirst() where !name.hasPrefix("-") {
+        guard let next = command.configuration.subcommands.first(where: { $0._commandName == name }) else {
+            refuseUsage("cohort: help: there is no command '\(Text.shown(name))'. `cohort help` lists the commands.\n")
+        }
+        command = next
     }
 }
 // Entry point: global options may come before the command name; ArgumentParser wants them after it.

@@ -79,8 +79,8 @@ struct CommandLineTests {
         #expect((failed["participants"] as? [Any])?.count == 1 && failed["counts"] as? [String: [String: Int]] == ["SCZ-5W-INPT": ["screen-failed": 0], "TRD-8W-OUTPT": ["screen-failed": 1]])
         #expect(cli.run(["participants", "--study", "NOPE"]).status == 1)
         let log = cli.ok(["export", "--format", "screening-log"]).stdout.split(separator: "\n")
-        #expect(log == ["subject,study,consent,status,category,date", "101-0001,SCZ-5W-INPT,2026-11-08,screening,,",
-                        "101-0002,TRD-8W-OUTPT,2026-11-20,screen-failed,other,2026-11-24"])
+        #expect(log == ["subject,study,consent,status,category,date,consents", "101-0001,SCZ-5W-INPT,2026-11-08,screening,,,2026-11-08",
+                        "101-0002,TRD-8W-OUTPT,2026-11-20,screen-failed,other,2026-11-24,2026-11-20"])
     }
 
     @Test func visitsJSONFollowsTheBindingShape() throws {
@@ -179,6 +179,22 @@ struct CommandLineTests {
         #expect(outcome.status == 0 && FileManager.default.fileExists(atPath: outside + "/a"), "\(outcome.stderr)")
     }
 
+    @Test func aProtocolFileWithAMemberTwiceOrAnInvisibleTermIsRefusedAndNothingWritten() throws {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        let protocolFile = cli.store + "-protocol.json"
+        defer { try? FileManager.default.removeItem(atPath: protocolFile) }
+        for (extra, message) in [(#""saeReportHours": 168, "saeReportHours": 1,"#, "'saeReportHours' twice"),
+                                 ("\"specialInterest\": [\"Syn\u{00AD}cope\"],", "invisible character U+00AD")] {
+            let definition = #"{"id": "T-1", "title": "Test", "arms": ["A"], "primaryScale": "MADRS", "# + extra + #" "visits": ["#
+                + #"{"code": "D1", "name": "Day 1", "day": 1, "minus": 0, "plus": 0, "scales": ["CGI-S"], "baseline": true}]}"#
+            try Data(definition.utf8).write(to: URL(fileURLWithPath: protocolFile))
+            let outcome = cli.run(["init", "--protocol", protocolFile])
+            #expect(outcome.status == 1 && outcome.stderr.contains(message), "\(outcome.status) \(outcome.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: cli.store + "/cohort-store.json"))
+        }
+    }
+
     @Test func exportQuotesWhatASpreadsheetWouldMisreadAndStreamsEveryParticipantInOrder() throws {
         let cli = CLIHarness()
         defer { cli.remove() }
@@ -186,7 +202,7 @@ struct CommandLineTests {
         defer { try? FileManager.default.removeItem(atPath: protocolFile) }
         let definition = """
         {"id": "T-1", "title": "Test", "arms": ["A"], "primaryScale": "MADRS", "responderPercent": 30, "visits": [
-          {"code": "D1", "name": "=Day, \\"one\\"", "day": 1, "minus": 0, "plus": 0, "scales": ["CGI-S"], "baseline": true}]}
+          {"code": "D1", "name": "=Day, \\"one\\"", "day": 1, "minus": 0, "plus": 0, "scales": ["CGI-S", "MADRS"], "baseline": true}]}
         """
         try Data(definition.utf8).write(to: URL(fileURLWithPath: protocolFile))
         cli.ok(["init", "--protocol", protocolFile])

@@ -381,7 +381,7 @@ struct SafetyCommandTests {
             ["--term", "Pneumonia", "--onset", "2026-11-20", "--severity", "moderate", "--serious", "hospitalization,life-threatening",
              "--related", "probable", "--action", "interrupted", "--outcome", "recovering"],
             ["--term", "Myocarditis", "--onset", "2026-11-21", "--severity", "severe", "--grade", "5", "--serious", "death", "--related", "definite",
-             "--action", "withdrawn", "--outcome", "fatal", "--end", "2026-11-23"],
+             "--action", "withdrawn", "--outcome", "fatal", "--end", "2026-11-24"],  // the day of death: nothing is dated after it
             ["--term", "Stroke", "--onset", "2026-11-22", "--severity", "severe", "--serious", "disability", "--related", "unlikely",
              "--action", "reduced", "--outcome", "recovered-with-sequelae", "--end", "2026-11-24"],
             ["--term", "Neural tube defect (partner)", "--onset", "2026-11-22", "--severity", "moderate", "--serious", "congenital-anomaly,medically-important",
@@ -397,7 +397,7 @@ struct SafetyCommandTests {
         let expected = [
             "SCZ-5W-INPT,AE,SCZ-5W-INPT-101-0001,1,AE1,Headache,2026-11-17,2026-11-18,-1,1,MILD,1,N,N,N,N,N,N,N,NOT RELATED,DOSE NOT CHANGED,RECOVERED/RESOLVED",
             "SCZ-5W-INPT,AE,SCZ-5W-INPT-101-0001,2,AE2,Pneumonia,2026-11-20,,3,,MODERATE,,Y,N,Y,Y,N,N,N,PROBABLY RELATED,DRUG INTERRUPTED,RECOVERING/RESOLVING",
-            "SCZ-5W-INPT,AE,SCZ-5W-INPT-101-0001,3,AE3,Myocarditis,2026-11-21,2026-11-23,4,6,SEVERE,5,Y,Y,N,N,N,N,N,RELATED,DRUG WITHDRAWN,FATAL",
+            "SCZ-5W-INPT,AE,SCZ-5W-INPT-101-0001,3,AE3,Myocarditis,2026-11-21,2026-11-24,4,7,SEVERE,5,Y,Y,N,N,N,N,N,RELATED,DRUG WITHDRAWN,FATAL",
             "SCZ-5W-INPT,AE,SCZ-5W-INPT-101-0001,4,AE4,Stroke,2026-11-22,2026-11-24,5,7,SEVERE,,Y,N,N,N,Y,N,N,UNLIKELY RELATED,DOSE REDUCED,RECOVERED/RESOLVED WITH SEQUELAE",
             "SCZ-5W-INPT,AE,SCZ-5W-INPT-101-0001,5,AE5,Neural tube defect (partner),2026-11-22,,5,,MODERATE,,Y,N,N,N,N,Y,Y,POSSIBLY RELATED,NOT APPLICABLE,UNKNOWN",
             "SCZ-5W-INPT,AE,SCZ-5W-INPT-101-0001,6,AE6,\"Akathisia - restless, pacing\",2026-11-24,,7,,MILD,,N,N,N,N,N,N,N,,DOSE NOT CHANGED,NOT RECOVERED/NOT RESOLVED",

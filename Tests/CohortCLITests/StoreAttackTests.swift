@@ -140,6 +140,37 @@ struct StoreAttackTests {
         #expect(failedSomewhere, "no \(syscall) failure was ever reached")
     }
 
+    /// Issue 20: the ledger alone failing (a full disk, an I/O error, a ledger made immutable) fails the save
+    /// before it is acknowledged, and takes it back: the store is byte for byte as it was, and verifies.
+    @Test(arguments: [("write", "ENOSPC"), ("write", "EIO"), ("fsync", "EIO"), ("openat", "EPERM")])
+    func aLedgerWriteThatFailsFailsTheSaveBeforeItIsAcknowledged(syscall: String, error: String) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"), "strace is needed (.ci/run installs it)")
+        let cli = store()
+        defer { cli.remove() }
+        let ledger = try #require(try FileManager.default.contentsOfDirectory(atPath: cli.store + "/ledger").first)
+        let before = cli.snapshot()
+        let outcome = cli.run(["strace", "-f", "-qq", "-o", "/dev/null", "-P", cli.store + "/ledger/" + ledger, "-e", "trace=\(syscall)",
+                               "-e", "inject=\(syscall):error=\(error):when=1+", CLIHarness.binary, "reschedule", "101-0001", "W1", "2026-11-18"],
+                              executable: "/usr/bin/env")
+        #expect(outcome.status == 2, "\(syscall) \(error): \(outcome.stderr)")
+        #expect(!outcome.stdout.contains("Saved"))
+        #expect(cli.snapshot() == before, "\(syscall) \(error) changed the store: \(outcome.stderr)")
+        #expect(try verify(cli).isEmpty)
+    }
+
+    @Test func anImmutableLedgerFailsTheSave() throws {
+        let cli = store()
+        defer { cli.remove() }
+        let ledger = cli.store + "/ledger/" + (try #require(try FileManager.default.contentsOfDirectory(atPath: cli.store + "/ledger").first))
+        let immutable = cli.run(["+i", ledger], executable: "/usr/bin/chattr")
+        guard immutable.status == 0 else { print("chattr +i is not supported here; skipped: \(immutable.stderr)"); return }
+        defer { _ = cli.run(["-i", ledger], executable: "/usr/bin/chattr") }
+        let before = cli.snapshot()
+        let outcome = cli.run(["reschedule", "101-0001", "W1", "2026-11-18"])
+        #expect(outcome.status == 2 && !outcome.stdout.contains("Saved"), "\(outcome.stderr)")
+        #expect(cli.snapshot() == before)
+    }
+
     @Test func aFileSizeLimitFailsTheSaveWithAMessage() throws {
         let cli = store()
         defer { cli.remove() }

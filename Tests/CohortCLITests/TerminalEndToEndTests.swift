@@ -192,7 +192,9 @@ struct TerminalEndToEndTests {
         session.send("F", literal: true)
         session.send("Tab")
         session.send("TRD-8W-OUTPT", literal: true)
-        session.send("Tab", "Tab", "Tab") // blinded: no arm is chosen
+        session.send("Tab", "Tab", "Tab") // blinded: no arm is chosen; consent today
+        session.send("4.2", literal: true) // the ICF version
+        session.send("Tab")
         session.send("2026-12-07", literal: true)
         session.send("Enter")
         #expect(session.waitFor("Enrolled 101-0025 JD"), "\(session.screen())")
@@ -206,6 +208,7 @@ struct TerminalEndToEndTests {
         let shown = cli.json(cli.ok(["show", "101-0025", "--format", "json"]).stdout)
         #expect(shown["study"] as? String == "TRD-8W-OUTPT" && shown["arm"] == nil && shown["initials"] as? String == "JD")
         #expect(shown["randomization"] == nil)
+        #expect((shown["consents"] as? [[String: String]])?.first?["icfVersion"] == "4.2")
     }
 
     @Test func controlCQuitsCleanlyAndResizeIsHandled() throws {

@@ -39,6 +39,41 @@ struct TerminalFollowsTheDiskTests {
         #expect(session.waitFor("EXIT=0"))
     }
 
+    @Test func anOverLongPasteIsDiscardedWholeAndNeverRunsAsKeys() throws {
+        let (cli, session) = try open()
+        defer { cli.remove() }
+        let data = { cli.snapshot().filter { !$0.key.hasPrefix(".cache") } }
+        let before = data()
+        // Every line would complete the selected visit and confirm it, were it replayed as keys.
+        let line = "jc\r\rjjc\r\rm\rq\r"
+        let attack150 = String(repeating: line, count: 150 * 1024 / line.utf8.count + 1)
+        let attack1M = String(repeating: line, count: 1024 * 1024 / line.utf8.count + 1)
+        // On the review.
+        var started = Date()
+        session.paste(attack150)
+        #expect(session.waitFor("Paste of 150 KB discarded"), "\(session.screen())")
+        session.paste(attack1M)
+        #expect(session.waitFor("Paste of 1.0 MB discarded", timeout: 5), "\(session.screen())")
+        let onReview = Date().timeIntervalSince(started)
+        // In a text field: the reason of a missed visit stays empty, and the prompt stays open.
+        session.send("m")
+        #expect(session.waitFor("Reason:"), "\(session.screen())")
+        started = Date()
+        session.paste(attack1M)
+        #expect(session.waitFor("Paste of 1.0 MB discarded", timeout: 5), "\(session.screen())")
+        let inField = Date().timeIntervalSince(started)
+        session.paste(String(repeating: "x", count: 501))
+        #expect(session.waitFor("Paste of 501 characters discarded"), "\(session.screen())")
+        session.paste("fell ill")
+        #expect(session.waitFor("Reason: fell ill"), "\(session.screen())")
+        session.send("Escape")
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"), "\(session.screen())")
+        #expect(data() == before, "a paste changed the store")
+        print("paste timings: 150 KB + 1 MB on the review \(onReview) s; 1 MB in a field \(inField) s")
+        #expect(inField < 2, "a 1 MB paste kept the screen busy for \(inField) s")
+    }
+
     @Test func aChangeFromTheCommandLineAppearsWithoutAKey() throws {
         let (cli, session) = try open()
         defer { cli.remove() }
@@ -47,6 +82,23 @@ struct TerminalFollowsTheDiskTests {
         #expect(session.waitFor("101-0010  DO   W2 Week 2        D15  Nov 23–27    in-window", timeout: 4), "\(session.screen())")
         session.send("q")
         #expect(session.waitFor("EXIT=0"))
+    }
+
+    @Test func aChangeThatDoesNotMoveTheDigestAppearsOnTheOpenPageAndOnReopening() throws {
+        let (cli, session) = try open()
+        defer { cli.remove() }
+        session.send("Enter")
+        #expect(session.waitFor("101-0004"), "\(session.screen())")
+        // A medication that is not prohibited changes nothing the day's lists show.
+        cli.ok(["med", "add", "101-0004", "--name", "Paracetamol", "--start", "2026-11-20"])
+        #expect(session.waitFor("Paracetamol", timeout: 4), "\(session.screen())")
+        // Closed, changed elsewhere, opened again: the page reads the file anew.
+        session.send("Escape")
+        #expect(session.waitFor("Today (4)"), "\(session.screen())")
+        cli.ok(["med", "add", "101-0004", "--name", "Ibuprofen", "--start", "2026-11-21"])
+        session.send("Enter")
+        #expect(session.waitFor("Ibuprofen", timeout: 4), "\(session.screen())")
+        session.send("q")
     }
 
     @Test func scoresTypedOnAStaleViewAreNotSavedOverNewerOnes() throws {

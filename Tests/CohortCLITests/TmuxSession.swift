@@ -19,7 +19,11 @@ final class TmuxSession {
 
     /// Pastes `text` as a terminal does (bracketed, when the program asked for it).
     func paste(_ text: String) {
-        _ = try? tmux(["set-buffer", "--", text])
+        // Through a file: an argument is limited to 128 KiB, and the attack pastes megabytes.
+        let file = NSTemporaryDirectory() + "tmux-paste-\(UUID().uuidString).txt"
+        defer { unlink(file) }
+        FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+        _ = try? tmux(["load-buffer", file])
         _ = try? tmux(["paste-buffer", "-p", "-t", name])
     }
 

@@ -33,7 +33,7 @@ struct EnrollmentTests {
     @Test(arguments: [
         (EnrollmentRequest.Field.subject, "101-0001", "already used"), (.subject, "../etc", "not a coded ID"), (.subject, "JaneDoe-19840517", "not a coded ID"), (.subject, "١٠١-0001", "not a coded ID"), (.subject, "", "empty"),
         (.initials, "A", "2 or 3 letters"), (.initials, "ABCD", "2 or 3 letters"), (.initials, "A1", "2 or 3 letters"),
-        (.birthYear, "84", "four digits"), (.birthYear, "2020", "below the protocol's minimum"), (.birthYear, "1940", "above the protocol's maximum"),
+        (.birthYear, "84", "four digits"), (.icfVersion, "2 1", "1 to 20 of"), (.icfVersion, String(repeating: "9", count: 21), "1 to 20 of"),
         (.birthYear, "2030", "not possible"), (.sex, "Q", "F, M or X"), (.study, "NOPE", "unknown study"),
         (.consentDate, "2026-11-31", "real date"), (.consentDate, "2026-11-26", "after today"),
         (.baselineDate, "2026-11-20", "before consent"), (.baselineDate, "soon", "real date"),
@@ -49,6 +49,7 @@ struct EnrollmentTests {
             case .arm: request.arm = value
             case .consentDate: request.consentDate = value
             case .baselineDate: request.baselineDate = value
+            case .icfVersion: request.icfVersion = value
             }
         }
         let found = problems(bad)

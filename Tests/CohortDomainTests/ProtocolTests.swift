@@ -48,6 +48,7 @@ struct ProtocolTests {
         (#""offset": 7"#, #""offset": -1"#, "offsets are 0 to 3650"),
         (#""code": "W1""#, #""code": "W 1""#, "visit code 'W 1' must be 1 to 16"),
         (#""code": "W1""#, #""code": "W1234567890123456""#, "must be 1 to 16"),
+        (#""code": "W1""#, #""code": "U1""#, "visit code U1 is reserved"),
         (#""id": "T-1""#, #""id": "T-1-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa""#, "must be 1 to 32"),
         (#""id": "T-1""#, #""id": "T/1""#, "must be 1 to 32"),
         (#""name": "Week 1""#, #""name": "Week \u001b[31m1""#, "the name of visit W1 holds control characters"),

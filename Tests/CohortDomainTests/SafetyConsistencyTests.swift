@@ -146,7 +146,8 @@ struct SafetyConsistencyTests {
         _ = try participant.withdraw(on: Safety.date("2026-11-20"), category: .death, reason: "died", screenFailure: false,
                                      studyProtocol: Safety.scz, today: Safety.date("2026-11-25"), adverseEvent: "AE1")
         #expect(throws: DomainError.self) {
-            try participant.addMedication(MedicationDraft(name: "morphine", start: Safety.date("2026-11-22")), today: Safety.date("2026-11-25"))
+            try Change.addMedication(subject: participant.subject, draft: MedicationDraft(name: "morphine", start: Safety.date("2026-11-22")))
+                .apply(to: &participant, context: Fixture.context, today: Safety.date("2026-11-25"), user: "lead") { [] }
         }
     }
 

@@ -56,8 +56,15 @@ struct SecondAttackTests {
         _ = try participant.withdraw(on: Safety.date("2026-11-20"), category: .death, reason: "died", screenFailure: false,
                                      studyProtocol: F.scz, today: F.today, adverseEvent: "AE1")
         let before = participant
-        #expect(throws: DomainError.self) { try Safety.add(&participant, Safety.draft("Nausea", onset: "2026-11-22")) }
-        #expect(throws: DomainError.self) { try F.record(&participant, "W1", "HR", "80", date: "2026-11-22") }
+        let subject = participant.subject, now = Safety.at("2026-11-25T10:00")
+        #expect(throws: DomainError.self) {
+            try Change.addAdverseEvent(subject: subject, draft: Safety.draft("Nausea", onset: "2026-11-22"), now: now)
+                .apply(to: &participant, context: Fixture.context, today: F.today, user: "lead") { [] }
+        }
+        #expect(throws: DomainError.self) {
+            try Change.measure(subject: subject, visit: "W1", entries: [F.entry("HR", "80", date: "2026-11-22")], reason: nil)
+                .apply(to: &participant, context: Fixture.context, today: F.today, user: "lead") { [] }
+        }
         #expect(participant == before)
     }
 }

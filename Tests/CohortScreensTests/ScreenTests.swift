@@ -82,6 +82,18 @@ struct ScreenTests {
         #expect(scene.frame(100, 34).text.contains("missed     0/5    minor"), "\(page.subject): \(scene.frame(100, 34).text)")
     }
 
+    @Test func anUnscheduledVisitAndConsentsOnTheParticipantView() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        scene.run([.apply(.addUnscheduledVisit(subject: "101-0002", date: ScreenTests.today.adding(days: -1), reason: "repeat ALT"), basis: nil),
+                   .apply(.reconsent(subject: "101-0002", version: "2.0", date: ScreenTests.today), basis: nil),
+                   .fetch(subject: "101-0002", then: nil)])
+        scene.state.screens.append(.participant(ParticipantPage(subject: "101-0002")))
+        let text = scene.frame(100, 34).text
+        #expect(text.contains("U1     Unscheduled 1") && text.contains("ICF 2.0"), "\(text)")
+        GoldenFile.check(text, named: "participant-unscheduled-100x34")
+    }
+
     @Test func participantView() throws {
         var scene = try Scene()
         defer { scene.remove() }
@@ -135,6 +147,8 @@ struct ScreenTests {
         scene.press(.tab)
         scene.type("SCZ-5W-INPT")
         scene.press(.tab, .tab, .tab)
+        scene.type("3.0")
+        scene.press(.tab)
         scene.type("2026-12-01")
         scene.press(.enter)
         GoldenFile.check(scene.frame(100, 24).text, named: "enrollment-schedule")

@@ -67,6 +67,38 @@ struct TrailIsTheRecordTests {
         #expect(fixture.store.verify().problems.isEmpty)
     }
 
+    @Test func unscheduledVisitsCorrectionsAndReconsentsReplayToTheStoredData() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        try fixture.enroll("101-0001")
+        let day = { (text: String) in CivilDate(text)! }
+        let changes: [Change] = [
+            .complete(subject: "101-0001", visit: "SCR", date: day("2026-11-12"), reason: nil),
+            .addUnscheduledVisit(subject: "101-0001", date: day("2026-11-14"), reason: "repeat ALT"),
+            .measure(subject: "101-0001", visit: "U1", entries: [MeasureEntry(test: "ALT", value: Quantity("130")!)], reason: nil),
+            .score(subject: "101-0001", visit: "U1", scale: "CSSRS", items: [0, 0, 0, 0, 0, 0], date: nil, rater: nil, reason: nil),
+            .addUnscheduledVisit(subject: "101-0001", date: day("2026-11-13"), reason: "extra C-SSRS"),
+            .correct(subject: "101-0001", correction: EnrollmentCorrection(initials: "XY", birthYear: "1981", sex: "M",
+                                                                           consent: day("2026-11-07"), baseline: day("2026-11-19")), reason: "typo"),
+            .reconsent(subject: "101-0001", version: "2.0", date: day("2026-11-20")),
+            .reconsent(subject: "101-0001", version: "3_DE", date: day("2026-11-21")),
+        ]
+        for change in changes {
+            let (before, after) = try fixture.store.apply(change, today: StoreFixture.today, user: "tester")
+            #expect(before != after, "\(change.description)")
+            #expect(try replay(fixture.store.auditTrail(subject: "101-0001").records) == stored(fixture, "101-0001"), "\(change.description)")
+        }
+        let participant = try fixture.store.participant("101-0001")
+        #expect(participant.unscheduledVisits.map(\.code) == ["U1", "U2"] && participant.reconsents.count == 2 && participant.initials == "XY")
+        // An undo of each kind replays too.
+        let (before, after) = try fixture.store.apply(.reconsent(subject: "101-0001", version: "4", date: day("2026-11-22")),
+                                                      today: StoreFixture.today, user: "tester")
+        try fixture.store.apply(.revert(subject: "101-0001", to: before, expected: after, description: "re-consent", reason: "wrong form"),
+                                today: StoreFixture.today, user: "tester")
+        #expect(try replay(fixture.store.auditTrail(subject: "101-0001").records) == stored(fixture, "101-0001"))
+        #expect(fixture.store.verify().problems.isEmpty)
+    }
+
     @Test func aForgedButResealedValueIsCaughtByTheReplayAndAnAbsurdOneCrashesNothing() throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }

@@ -20,10 +20,14 @@ struct FormsTests {
         fixture.press(.tab)
         fixture.type("m")
         for _ in 0..<4 { fixture.press(.tab) }
+        #expect(form(fixture)?.focus == .icfVersion) // the ICF version follows the consent date
+        fixture.type("2.1")
+        fixture.press(.tab)
         fixture.type("2026-12-02")
         fixture.press(.enter)
         let enrolled = try fixture.store.participant("101-0003")
         #expect(enrolled.initials == "CD" && enrolled.sex == .male && enrolled.baselineDate.description == "2026-12-02")
+        #expect(enrolled.icfVersion == "2.1" && enrolled.consents.map(\.description) == ["2026-11-25 ICF 2.1"])
         #expect(form(fixture)?.enrolled?.subject == "101-0003")
         fixture.press(.enter)
         #expect(fixture.state.screen == .review)

@@ -201,4 +201,44 @@ struct LazyParticipantTests {
         #expect(state.review.today.first?.visit.status == .completed)
         #expect(state.status?.kind == .error && state.status?.text.contains("101-0003") == true)
     }
+
+    @Test func aParticipantOnScreenFollowsAChangeItsDigestDoesNotCarry() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.enter)
+        guard case .participant(let page) = fixture.state.screen else { Issue.record("no participant page"); return }
+        let subject = page.subject
+        // Another copy adds a medication that is not prohibited: the digest, and so the table, stay as they were.
+        try fixture.store.apply(.addMedication(subject: subject, draft: MedicationDraft(name: "Paracetamol", start: ViewModelFixture.today)),
+                                today: ViewModelFixture.today, user: "other")
+        fixture.run(fixture.state.handle(.checked(nil, unreadable: [], reread: [subject])))
+        #expect(fixture.state.data?.participants[subject]?.medications.map(\.name) == ["Paracetamol"])
+        // Read again with nothing new (this copy's own save changes the file too): nothing is closed or said.
+        fixture.state.status = nil
+        fixture.run(fixture.state.handle(.checked(nil, unreadable: [], reread: [subject])))
+        let shown: String? = { if case .participant(let now) = fixture.state.screen { return now.subject } else { return nil } }()
+        #expect(fixture.state.status == nil && shown == subject)
+        // No longer on screen, it is let go: opening it again reads the file.
+        fixture.press(.escape)
+        fixture.run(fixture.state.handle(.checked(nil, unreadable: [], reread: [subject])))
+        #expect(fixture.state.data?.participants[subject] == nil)
+    }
+
+    @Test func aPasteLongerThanAFieldTakesIsDiscardedWhole() throws {
+        var fixture = try ViewModelFixture()
+        // On the review, what the terminal already discarded does nothing.
+        #expect(fixture.state.handle(key: .pasteDiscarded(bytes: 150 * 1024)).isEmpty)
+        #expect(fixture.state.status?.text.hasPrefix("Paste of 150 KB discarded: a field takes at most 500 characters") == true,
+                "\(fixture.state.status?.text ?? "")")
+        // In a text field, a paste over the field's limit is dropped whole: not one character of it is typed.
+        fixture.press(.character("m"))
+        guard case .prompt(let prompt)? = fixture.state.overlay else { Issue.record("no prompt"); return }
+        #expect(fixture.state.handle(key: .paste(String(repeating: "jc\n", count: 167) + "x")).isEmpty)
+        guard case .prompt(let after)? = fixture.state.overlay else { Issue.record("the prompt closed"); return }
+        #expect(after.fields.map(\.text) == prompt.fields.map(\.text))
+        #expect(fixture.state.status?.text.hasPrefix("Paste of 502 characters discarded") == true, "\(fixture.state.status?.text ?? "")")
+        // One that fits is typed.
+        _ = fixture.state.handle(key: .paste("fell ill"))
+        guard case .prompt(let typed)? = fixture.state.overlay else { Issue.record("the prompt closed"); return }
+        #expect(typed.fields[typed.focus].text == "fell ill")
+    }
 }

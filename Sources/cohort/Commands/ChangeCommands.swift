@@ -17,6 +17,8 @@ struct EnrollCommand: SessionCommand {
     @Option(help: ArgumentHelp("Baseline (Day 1) date.", valueName: "DATE")) var baseline: String
     @Option(help: "Treatment arm (default the protocol's only arm).") var arm: String?
     @Option(help: ArgumentHelp("Protocol id (default the store's only protocol).", valueName: "ID")) var study: String?
+    @Option(name: .customLong("icf-version"), help: ArgumentHelp("Version of the informed-consent form signed (1-20 of A-Z a-z 0-9 . _ -).", valueName: "V"))
+    var icfVersion: String?
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
@@ -26,9 +28,11 @@ struct EnrollCommand: SessionCommand {
             throw DomainError("This store has several studies; choose one with --study (\(studies.map(\.id).joined(separator: ", "))).")
         }
         // `next` is taken under the store's lock, so concurrent enrollments never collide.
-        let request = EnrollmentRequest(subject: subject, initials: initials, birthYear: birthYear, sex: sex, study: studyID,
+        var request = EnrollmentRequest(subject: subject, initials: initials, birthYear: birthYear, sex: sex, study: studyID,
                                         arm: arm ?? "", consentDate: consent ?? session.today.description, baselineDate: baseline)
+        request.icfVersion = icfVersion ?? ""
         let participant = try store.enroll(request, today: session.today)
+        for warning in request.warnings(protocols: studies) { Session.warn("warning: " + warning + ".") }
         let studyProtocol = try store.context.studyProtocol(for: participant)
         var rows = [["VISIT", "NAME", "DAY", "TARGET", "WINDOW"]]
         for visit in participant.plannedVisits(studyProtocol) {

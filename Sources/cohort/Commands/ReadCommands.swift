@@ -221,7 +221,7 @@ struct VerifyCommand: SessionCommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
-        let store = try session.openStore()
+        let store = try session.openStore(readOnly: true)
         let (problems, notes) = store.verify()
         for note in notes { Session.warn("note: " + note) }
         guard problems.isEmpty else {
