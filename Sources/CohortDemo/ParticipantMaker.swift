@@ -68,6 +68,22 @@ struct ParticipantMaker {
             completedCount += 1
             let progress = Double(max(0, (definition.day ?? lastDay) - 1)) / Double(max(1, lastDay - 1))
             for scaleCode in definition.scales {
+                if scaleCode == "MADRS", studyProtocol.primaryScale == "YMRS", let scale = context.scales[scaleCode] {
+                    // Drawn from the subject number, so the rest of the site is unchanged by the mania study rating depression.
+                    var own = SplitMix64(seed: UInt64(Int(subject.suffix(4)) ?? 0) &* 6_151 &+ UInt64(completedCount))
+                    record(try participant.score(definition.code, scale: scale, items: maniaMADRS(scale, course: course, progress: progress, &own),
+                                                 date: nil, rater: "DM", reason: nil, studyProtocol: studyProtocol, today: today),
+                           (history.last?.time ?? time).addingTimeInterval(20))
+                    // A switch seen more than a week ago was acted on by now; a recent one still waits for the PI.
+                    for flag in participant.unacknowledgedUrgentFlags(context: context)
+                    where flag.visit == definition.code && flag.flag == "depressive-switch" && date.adding(days: 7) < today {
+                        record(try participant.acknowledge(flag: flag.flag, visit: flag.visit,
+                                                           action: "PI assessed: depressive switch; mood stabiliser adjusted, weekly MADRS",
+                                                           on: date, user: "demo", context: context),
+                               (history.last?.time ?? time).addingTimeInterval(20))
+                    }
+                    continue
+                }
                 guard let scale = context.scales[scaleCode], !random.chance(0.03) else { continue } // now and then a form is forgotten
                 var items = scoreItems(scale, course: course, severity: severity, progress: definition.isBaseline || definition.day.map { $0 < 1 } == true ? 0 : progress, &random)
                 if scale.total && random.chance(0.02) { items[random.int(0...(items.count - 1))] = nil }
@@ -187,7 +203,7 @@ struct ParticipantMaker {
                                                                  route: "oral", frequency: "as needed", indication: "agitation", rescue: true),
                                                  today: today), later())
         }
-        if visitNumber == 3, number % 10 == 8, !studyProtocol.prohibitedMedications.isEmpty {
+        if visitNumber == 3, number % 10 == 8, SafetyRules(studyProtocol).prohibitedName(in: "benztropine") != nil {
             record(try participant.addMedication(MedicationDraft(name: "benztropine", start: onset, dose: "1 mg", route: "oral", frequency: "twice daily",
                                                                  indication: "extrapyramidal symptoms"), today: today), later())
         }
@@ -230,6 +246,13 @@ struct ParticipantMaker {
                                                                  outcome: ended ? .recovered : .recovering, aware: moment(time), visit: definition.code),
                                                studyProtocol: studyProtocol, today: today, now: moment(time)), time)
         return history
+    }
+
+    /// MADRS in a mania study, rated to catch a switch: low scores, except that a participant whose mania
+    /// does not respond turns depressed after mid-study, raising the protocol's urgent depressive-switch flag.
+    private func maniaMADRS(_ scale: ScaleDefinition, course: Course, progress: Double, _ random: inout SplitMix64) -> [Int?] {
+        let switches = course != .responder && (Int(subject.suffix(4)) ?? 0) % 2 == 1 && progress > 0.5
+        return scale.items.map { _ in switches ? random.int(2...4) : random.int(0...1) }
     }
 
     /// Item scores whose total follows the participant's course: baseline severity, then improvement or worsening.

@@ -117,8 +117,8 @@ public struct SafetyRules: Sendable, Equatable {
     public var reportHours: Int
     /// Adverse-event terms of special interest.
     public var specialInterest: [String]
-    /// Medication names not allowed during the study.
-    public var prohibitedMedications: [String]
+    /// Medications not allowed during the study, with their aliases.
+    public var prohibitedMedications: [ProhibitedName]
 
     /// The rules of `studyProtocol`.
     public init(_ studyProtocol: StudyProtocol) {
@@ -159,9 +159,9 @@ public struct SafetyRules: Sendable, Equatable {
         medication.category(dayOne: dayOne) == .concomitant && prohibitedName(in: medication.name) != nil
     }
 
-    /// The prohibited name `medication` contains as whole words, if any.
+    /// The prohibited name `medication` contains as whole words (itself or one of its aliases), if any.
     public func prohibitedName(in medication: String) -> String? {
-        prohibitedMedications.first { WholeWords.contains(medication, $0) }
+        prohibitedMedications.first { $0.matches(medication) }?.name
     }
 }
 

@@ -28,6 +28,15 @@ public struct MeasureAlert: Codable, Sendable, Hashable {
             .compactMap { $0.1 == nil ? nil : $0.0 }
     }
 
+    /// The rule in words, as the review's banner shows it (`above 3 × ULN 40`, `rise ≥ 20 from baseline`).
+    public func words(upper: Quantity?) -> String {
+        if let above { return "above \(above)" }
+        if let below { return "below \(below)" }
+        if let times = aboveTimesUpperNormal { return "above \(times) × ULN" + (upper.map { " \($0)" } ?? "") }
+        if let rise = riseFromBaseline { return "rise ≥ \(rise) from baseline" }
+        return "alert"
+    }
+
     /// True when `value` holds this alert, with the upper normal limit `upper` of the range used and the
     /// baseline visit's value `baseline` (either may be unknown: that rule then holds nothing).
     public func holds(_ value: Quantity, upper: Quantity?, baseline: Quantity?) -> Bool {

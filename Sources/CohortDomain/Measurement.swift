@@ -77,7 +77,9 @@ public struct MeasureReading: Sendable, Equatable {
     public let flag: MeasureFlag?
     /// A protocol alert holds.
     public let alert: Bool
+    /// The rule of the alert that holds, in words (nil without one).
+    public var alertRule: String? = nil
 
-    /// True when the investigator's assessment is awaited (out of range, not assessed yet).
-    public var awaitsAssessment: Bool { flag?.isOutOfRange == true && measurement.assessment == nil }
+    /// True when the investigator's assessment is awaited (out of range or raising an alert, not assessed yet).
+    public var awaitsAssessment: Bool { (flag?.isOutOfRange == true || alert) && measurement.assessment == nil }
 }

@@ -14,14 +14,25 @@ extension Participant {
     public func reading(_ measurement: Measurement, studyProtocol: StudyProtocol, catalog: ScaleCatalog) -> MeasureReading {
         let range = measurement.range ?? studyProtocol.ranges[measurement.test] ?? catalog.measure(measurement.test)?.normal
         guard let value = measurement.value else { return MeasureReading(measurement: measurement, range: range, flag: nil, alert: false) }
-        // A rise is from the baseline, so only visits listed after it have one (as for change in scores).
-        let afterBaseline = studyProtocol.baselineVisit.flatMap { studyProtocol.order(of: $0.code) }
-            .map { (studyProtocol.order(of: measurement.visit) ?? -1) > $0 } ?? false
-        let baseline = afterBaseline ? studyProtocol.baselineVisit.flatMap { baseline in
-            measurements.first { $0.visit == baseline.code && $0.test == measurement.test }?.value
-        } : nil
-        let alert = studyProtocol.alerts.contains { $0.test == measurement.test && $0.holds(value, upper: range?.high, baseline: baseline) }
-        return MeasureReading(measurement: measurement, range: range, flag: range?.flag(value) ?? .normal, alert: alert)
+        // A rise is from the baseline, so only visits after it have one (as for change in scores); an
+        // unscheduled visit counts from the protocol visit before it.
+        let afterBaseline = studyProtocol.baselineVisit.map { visitOrder(measurement.visit, studyProtocol) > visitOrder($0.code, studyProtocol) } ?? false
+        let baseline = afterBaseline ? baselineMeasurement(of: measurement.test, studyProtocol: studyProtocol)?.value : nil
+        let held = studyProtocol.alerts.first { $0.test == measurement.test && $0.holds(value, upper: range?.high, baseline: baseline) }
+        return MeasureReading(measurement: measurement, range: range, flag: range?.flag(value) ?? .normal, alert: held != nil,
+                              alertRule: held?.words(upper: range?.high))
+    }
+
+    /// The baseline of a measure (docs/RULES.md, Vital signs, labs and ECG): its last non-missing value dated
+    /// on or before Day 1 — the baseline visit's when it has one, else the latest from a visit before it
+    /// (labs drawn only at screening still have a baseline).
+    public func baselineMeasurement(of test: String, studyProtocol: StudyProtocol) -> Measurement? {
+        guard let baseline = studyProtocol.baselineVisit else { return nil }
+        if let atBaseline = measurement(visit: baseline.code, test: test), atBaseline.value != nil { return atBaseline }
+        let dayOne = origin(studyProtocol), baseOrder = visitOrder(baseline.code, studyProtocol)
+        return measurements
+            .filter { $0.test == test && $0.value != nil && $0.date <= dayOne && visitOrder($0.visit, studyProtocol) < baseOrder }
+            .max { ($0.date, visitOrder($0.visit, studyProtocol)) < ($1.date, visitOrder($1.visit, studyProtocol)) }
     }
 
     /// The forms of a visit entered and required: its scales (not done does not count) and its measures
@@ -88,8 +99,8 @@ extension Participant {
             throw DomainError("\(subject) has no \(Text.shown(test)) result at \(Text.shown(code)).")
         }
         let reading = reading(measurements[index], studyProtocol: studyProtocol, catalog: catalog)
-        guard reading.flag?.isOutOfRange == true else {
-            throw DomainError("\(subject) \(code) \(test) is \(reading.flag?.rawValue ?? "not done"): only a value outside its normal range is assessed.")
+        guard reading.flag?.isOutOfRange == true || reading.alert else {
+            throw DomainError("\(subject) \(code) \(test) is \(reading.flag?.rawValue ?? "not done"): only a value outside its normal range, or one raising an alert, is assessed.")
         }
         let assessment = SignificanceAssessment(significance: significance, comment: try FreeText.optional(comment, what: "comment"),
                                                 date: today, user: user)

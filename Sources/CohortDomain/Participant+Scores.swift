@@ -13,7 +13,8 @@ extension Participant {
             baselineItems = administration(visit: baselineCode, scale: scale.code)?.items
         }
         let responder = scale.code == studyProtocol.primaryScale ? studyProtocol.responderPercent : nil
-        return Scoring.evaluate(items: items, scale: scale, baseline: baselineItems, responderPercent: responder)
+        return Scoring.evaluate(items: items, scale: scale, baseline: baselineItems, responderPercent: responder,
+                                protocolFlags: studyProtocol.scaleFlags)
     }
 
     /// Flags raised by each administration (optionally only those dated `date`), in visit order.

@@ -84,14 +84,18 @@ public struct ParticipantDigest: Sendable, Equatable {
             flaggedMeasures: participant.measureReadings(studyProtocol, catalog: context.scales).compactMap { reading in
                 guard let value = reading.measurement.value, let flag = reading.flag, flag.isOutOfRange || reading.alert else { return nil }
                 return FlaggedMeasure(visit: reading.measurement.visit, test: reading.measurement.test, value: value, date: reading.measurement.date,
-                                      flag: flag, alert: reading.alert, assessed: reading.measurement.assessment != nil)
+                                      flag: flag, alert: reading.alert, assessed: reading.measurement.assessment != nil, rule: reading.alertRule)
             })
     }
 
-    /// What waits at the top of the review: reports not sent, prohibited medications still taken.
+    /// What waits at the top of the review: reports not sent, prohibited medications still taken, measure
+    /// alerts not assessed.
     public var safetyAlerts: [SafetyAlert] {
         adverseEvents.filter(\.awaitsReport).map { SafetyAlert(kind: .report, subject: subject, record: $0.id, text: $0.term, due: $0.reportDue) }
             + prohibitedMedications.filter(\.ongoing).map { SafetyAlert(kind: .prohibitedMedication, subject: subject, record: $0.id, text: $0.name, due: nil) }
+            + flaggedMeasures.filter(\.isOpenAlert).map {
+                SafetyAlert(kind: .measureAlert, subject: subject, record: "\($0.visit) \($0.test)", text: "\($0.value) (\($0.rule ?? "alert"))", due: nil)
+            }
     }
 
     /// The still-scheduled visit with the earliest scheduled date (needs the digest's visits).
@@ -112,6 +116,9 @@ public struct ParticipantDigest: Sendable, Equatable {
     public var urgentFlags: [VisitFlag] {
         flags.filter { $0.isUrgent && !$0.isAcknowledged }.map { visitFlag($0) }
     }
+
+    /// True when a measure alert waits for the investigator's assessment.
+    public var hasOpenMeasureAlert: Bool { flaggedMeasures.contains(where: \.isOpenAlert) }
 
     /// True when an urgent flag waits for acknowledgement.
     public var hasUrgentFlag: Bool { flags.contains { $0.isUrgent && !$0.isAcknowledged } }

@@ -61,14 +61,14 @@ public struct ProhibitedMedication: Sendable, Equatable {
 /// initial report not yet sent, or a prohibited medication still taken.
 public struct SafetyAlert: Sendable, Equatable {
     /// What an alert is about.
-    public enum Kind: UInt8, Sendable, CaseIterable { case report, prohibitedMedication }
-    /// A report owed, or a prohibited medication taken.
+    public enum Kind: UInt8, Sendable, CaseIterable { case report, prohibitedMedication, measureAlert }
+    /// A report owed, a prohibited medication taken, or a measure alert not assessed.
     public var kind: Kind
     /// Subject ID.
     public var subject: String
-    /// `AE1`, `CM2`.
+    /// `AE1`, `CM2`, or a visit and test (`W1 ALT`).
     public var record: String
-    /// The AE's term or the medication's name.
+    /// The AE's term, the medication's name, or the measure's value and alert rule.
     public var text: String
     /// The report's deadline (reports only).
     public var due: Moment?

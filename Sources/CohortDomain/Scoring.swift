@@ -38,8 +38,10 @@ public struct RaisedFlag: Sendable, Hashable, Codable {
 public enum Scoring {
     /// Scores `items` of `scale`, comparing with `baseline` items when change from baseline applies.
     /// Works on partial entries too (unscored items are nil), so entry screens can show it live.
+    /// `protocolFlags` are the protocol's own flags on this scale, raised after the scale's (docs/RULES.md,
+    /// Protocol scale flags).
     public static func evaluate(items: [Int?], scale: ScaleDefinition, baseline: [Int?]?,
-                                responderPercent: Double?) -> ScoreResult {
+                                responderPercent: Double?, protocolFlags: [ScaleFlag] = []) -> ScoreResult {
         func sum(_ values: [Int?]) -> Int? {
             values.reduce(Optional(0)) { partial, value in partial.flatMap { p in value.map { p + $0 } } }
         }
@@ -73,6 +75,10 @@ public enum Scoring {
             }
             if let limit = rule.improvementAtMost, let percent = improvement, percent <= limit { fires = true }
             if fires { raised.append(RaisedFlag(flag: rule.flag, urgent: rule.urgent ?? false)) }
+        }
+        for rule in protocolFlags where rule.scale == scale.code
+            && rule.holds(items: items, total: total, baseline: baselineTotal, scale: scale) {
+            raised.append(RaisedFlag(flag: rule.flag, urgent: rule.urgent ?? false))
         }
         return ScoreResult(total: total, subscales: subscales, baselineTotal: baselineTotal, change: change,
                            improvementPercent: improvement, isResponder: responder, flags: raised)

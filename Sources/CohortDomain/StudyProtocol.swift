@@ -23,12 +23,14 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     public var saeReportHours: Int?
     /// Adverse-event terms of special interest: reported like serious ones.
     public var specialInterest: [String]
-    /// Medication names not allowed while in the study.
-    public var prohibitedMedications: [String]
+    /// Medications not allowed while in the study, each a name with its aliases.
+    public var prohibitedMedications: [ProhibitedName]
     /// The protocol's own normal ranges by measure code (over the definitions').
     public var ranges: [String: NormalRange]
     /// Values that raise an alert.
     public var alerts: [MeasureAlert]
+    /// Flags the protocol adds to scales with a total.
+    public var scaleFlags: [ScaleFlag]
     /// Visits in protocol order.
     public var visits: [VisitDefinition]
 
@@ -40,8 +42,8 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     /// Creates a protocol value (not yet validated).
     public init(id: String, title: String, blinded: Bool = false, arms: [String], primaryScale: String, responderPercent: Double? = nil,
                 minAge: Int? = nil, maxAge: Int? = nil, saeReportHours: Int? = nil, specialInterest: [String] = [],
-                prohibitedMedications: [String] = [], ranges: [String: NormalRange] = [:], alerts: [MeasureAlert] = [], visits: [VisitDefinition]) {
-        self.ranges = ranges; self.alerts = alerts
+                prohibitedMedications: [ProhibitedName] = [], ranges: [String: NormalRange] = [:], alerts: [MeasureAlert] = [], scaleFlags: [ScaleFlag] = [], visits: [VisitDefinition]) {
+        self.ranges = ranges; self.alerts = alerts; self.scaleFlags = scaleFlags
         self.id = id; self.title = title; self.blinded = blinded; self.arms = arms; self.primaryScale = primaryScale
         self.responderPercent = responderPercent; self.minAge = minAge; self.maxAge = maxAge; self.saeReportHours = saeReportHours
         self.specialInterest = specialInterest; self.prohibitedMedications = prohibitedMedications; self.visits = visits
@@ -49,7 +51,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case id, title, blinded, arms, primaryScale, responderPercent, minAge, maxAge, saeReportHours, specialInterest, prohibitedMedications
-        case ranges, alerts, visits
+        case ranges, alerts, scaleFlags, visits
     }
 
     /// Writes the file format; the safety members only when given, so protocols written before they existed
@@ -69,6 +71,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         if !prohibitedMedications.isEmpty { try container.encode(prohibitedMedications, forKey: .prohibitedMedications) }
         if !ranges.isEmpty { try container.encode(ranges, forKey: .ranges) }
         if !alerts.isEmpty { try container.encode(alerts, forKey: .alerts) }
+        if !scaleFlags.isEmpty { try container.encode(scaleFlags, forKey: .scaleFlags) }
         try container.encode(visits, forKey: .visits)
     }
 
@@ -85,9 +88,10 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         maxAge = try container.decodeIfPresent(Int.self, forKey: .maxAge)
         saeReportHours = try container.decodeIfPresent(Int.self, forKey: .saeReportHours)
         specialInterest = try container.decodeIfPresent([String].self, forKey: .specialInterest) ?? []
-        prohibitedMedications = try container.decodeIfPresent([String].self, forKey: .prohibitedMedications) ?? []
+        prohibitedMedications = try container.decodeIfPresent([ProhibitedName].self, forKey: .prohibitedMedications) ?? []
         ranges = try container.decodeIfPresent([String: NormalRange].self, forKey: .ranges) ?? [:]
         alerts = try container.decodeIfPresent([MeasureAlert].self, forKey: .alerts) ?? []
+        scaleFlags = try container.decodeIfPresent([ScaleFlag].self, forKey: .scaleFlags) ?? []
         visits = try container.decode([VisitDefinition].self, forKey: .visits)
     }
 
@@ -95,7 +99,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     public static let maximumFileSize = 1 << 20
     /// The members a protocol file may have; any other is refused (a typo must not be dropped silently).
     static let protocolKeys: Set<String> = ["id", "title", "blinded", "arms", "primaryScale", "responderPercent", "minAge", "maxAge",
-                                            "saeReportHours", "specialInterest", "prohibitedMedications", "ranges", "alerts", "visits"]
+                                            "saeReportHours", "specialInterest", "prohibitedMedications", "ranges", "alerts", "scaleFlags", "visits"]
     /// The members a visit may have.
     static let visitKeys: Set<String> = ["code", "name", "day", "anchor", "offset", "minus", "plus", "scales", "measures", "baseline",
                                          "earlyTermination", "afterWithdrawal"]
@@ -124,6 +128,17 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             for (index, alert) in ((object["alerts"] as? [Any]) ?? []).enumerated() {
                 guard let alert = alert as? [String: Any] else { continue }
                 unknown += alert.keys.filter { !alertKeys.contains($0) }.sorted().map { "alert \(index + 1) has unknown member '\(Text.shown($0))'" }
+            }
+            for (index, entry) in ((object["prohibitedMedications"] as? [Any]) ?? []).enumerated() {
+                guard let entry = entry as? [String: Any] else { continue }
+                unknown += entry.keys.filter { !ProhibitedName.keys.contains($0) }.sorted().map { "prohibitedMedications \(index + 1) has unknown member '\(Text.shown($0))'" }
+            }
+            for (index, flag) in ((object["scaleFlags"] as? [Any]) ?? []).enumerated() {
+                guard let flag = flag as? [String: Any] else { continue }
+                unknown += flag.keys.filter { !ScaleFlag.keys.contains($0) }.sorted().map { "scaleFlags \(index + 1) has unknown member '\(Text.shown($0))'" }
+                if let item = flag["itemAtLeast"] as? [String: Any] {
+                    unknown += item.keys.filter { !ScaleFlag.itemKeys.contains($0) }.sorted().map { "scaleFlags \(index + 1) itemAtLeast has unknown member '\(Text.shown($0))'" }
+                }
             }
         }
         let decoded: StudyProtocol
@@ -195,13 +210,10 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         if let high = maxAge, !(0...150).contains(high) { found.append("maxAge \(high) is not an age") }
         if let low = minAge, let high = maxAge, low > high { found.append("minAge \(low) is above maxAge \(high)") }
         if let hours = saeReportHours, !(1...Self.longestReportHours).contains(hours) { found.append("saeReportHours \(hours) is not 1 to \(Self.longestReportHours)") }
-        for (member, terms) in [("specialInterest", specialInterest), ("prohibitedMedications", prohibitedMedications)] {
+        let prohibitedNames = prohibitedMedications.flatMap(\.allNames)
+        for (member, terms) in [("specialInterest", specialInterest), ("prohibitedMedications", prohibitedNames)] {
             for term in terms {
-                if let problem = Text.problem(term, what: "\(member) term '\(Text.shown(term))'") { found.append(problem) }
-                else if let hidden = FreeText.invisibleCharacter(in: term) {
-                    found.append("\(member) term '\(Text.shown(term))' holds the invisible character \(hidden), so it could never match what is typed")
-                }
-                else if WholeWords.words(term).isEmpty { found.append("\(member) term '\(Text.shown(term))' has no letters or digits to match") }
+                if let problem = Self.termProblem(term, member: member) { found.append(problem) }
             }
             if Set(terms.map { WholeWords.words($0) }).count != terms.count { found.append("\(member) lists a term twice") }
         }
@@ -235,6 +247,11 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
                 }
             }
         }
+        let builtIn = ScaleFlag.builtInNames(scales)
+        for (index, flag) in scaleFlags.enumerated() {
+            found += flag.problems(number: index + 1, scales: scales, builtIn: builtIn)
+        }
+        if Set(scaleFlags.map(\.flag)).count != scaleFlags.count { found.append("scaleFlags names a flag twice (an acknowledgement names the flag)") }
         if visits.isEmpty { found.append("no visits are listed") }
         // Each visit's nominal study day (anchored: the anchor's plus the offset), in list order.
         var nominal: [String: Int] = [:]
@@ -321,6 +338,17 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             found.append("the baseline visit \(Text.shown(baselines[0].code)) is on day \(baselines[0].day ?? 0); the baseline is Day 1 by definition")
         }
         return found
+    }
+
+    /// What is wrong with one `specialInterest` term or prohibited medication name or alias (each alias is
+    /// checked as a name), if anything.
+    static func termProblem(_ term: String, member: String) -> String? {
+        if let problem = Text.problem(term, what: "\(member) term '\(Text.shown(term))'") { return problem }
+        if let hidden = FreeText.invisibleCharacter(in: term) {
+            return "\(member) term '\(Text.shown(term))' holds the invisible character \(hidden), so it could never match what is typed"
+        }
+        if WholeWords.words(term).isEmpty { return "\(member) term '\(Text.shown(term))' has no letters or digits to match" }
+        return nil
     }
 
     /// 1 to `longest` of A–Z a–z 0–9 `_` `-`.

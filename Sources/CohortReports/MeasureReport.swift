@@ -75,7 +75,7 @@ public enum MeasureExport {
             let value = result.value?.description ?? ""
             // Where the value falls in its reference range: nothing without a range (or a value).
             let indicator = reading.range == nil ? "" : reading.flag.map { $0.rawValue.uppercased() } ?? ""
-            let isBaseline = studyProtocol.visit(result.visit)?.isBaseline == true
+            let isBaseline = participant.baselineMeasurement(of: result.test, studyProtocol: studyProtocol) == result
             let visit = participant.sdtmVisit(result.visit, studyProtocol)
             let fields = [participant.study, domain, participant.study + "-" + participant.subject, String(sequence), definition.sdtmCode ?? definition.code,
                           ScoreExport.ascii(definition.name, longest: 40), value, result.value == nil ? "" : ScoreExport.ascii(definition.unit, longest: 40), value, value,
@@ -83,7 +83,7 @@ public enum MeasureExport {
                           ScoreExport.ascii(result.notDone ?? "", longest: 200), reading.range?.low?.description ?? "",
                           reading.range?.high?.description ?? "", indicator, visit.number,
                           ScoreExport.ascii(visit.name, longest: 200), result.date.description,
-                          String(StudyDay.day(of: result.date, baseline: dayOne)), isBaseline && result.value != nil ? "Y" : ""]
+                          String(StudyDay.day(of: result.date, baseline: dayOne)), isBaseline ? "Y" : ""]
             return fields.map(ScoreExport.field).joined(separator: ",") + "\n"
         }.joined()
     }

@@ -24,6 +24,10 @@ public struct ReviewRow: Equatable, Sendable {
     public let primary: String
     /// Urgent unacknowledged safety flags of the participant.
     public let urgentFlags: [String]
+    /// A measure alert of the participant waits for assessment: the row carries the warning mark too.
+    public let hasOpenAlert: Bool
+    /// True when the row carries the warning mark (an urgent flag or an alert waiting).
+    public var isMarked: Bool { !urgentFlags.isEmpty || hasOpenAlert }
 
     /// Presents `entry` as of `day`.
     public init(entry: ReviewEntry, on day: CivilDate, context: StudyContext) {
@@ -41,11 +45,12 @@ public struct ReviewRow: Equatable, Sendable {
         forms = "\(visit.enteredForms)/\(visit.requiredForms)"
         primary = participant.primary(on: day).map { "\($0.scale) \($0.total)" + ($0.change.map { " " + ScoreText.signed($0) } ?? "") } ?? "—"
         urgentFlags = participant.urgentFlags.map { "\($0.flag) \($0.visit)" }
+        hasOpenAlert = participant.hasOpenMeasureAlert
     }
 
     /// The columns in display order.
     public var cells: [String] {
-        [subject, initials, visit, studyDay, scheduled, window, state.rawValue, forms, primary + (urgentFlags.isEmpty ? "" : " ⚠ URGENT")]
+        [subject, initials, visit, studyDay, scheduled, window, state.rawValue, forms, primary + (urgentFlags.isEmpty ? "" : " ⚠ URGENT") + (hasOpenAlert ? " ⚠ ALERT" : "")]
     }
 }
 

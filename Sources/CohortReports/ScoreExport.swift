@@ -64,13 +64,14 @@ public enum ScoreExport {
         // An unscheduled visit is `UNSCHEDULED n` (docs/RULES.md, Score exports).
         let (visitNumber, visitName) = participant.sdtmVisit(administration.visit, studyProtocol)
         let studyDay = String(StudyDay.day(of: administration.date, baseline: participant.origin(studyProtocol)))
+        // A NOT DONE record is never a baseline (docs/RULES.md, Scores).
         let baselineFlag = studyProtocol.visit(administration.visit)?.isBaseline == true ? "Y" : ""
         let category = ascii(scale.title, longest: 200)
         func record(_ code: String, _ name: String, _ value: Int?, reasonNotDone: String) -> [String] {
             let result = value.map(String.init) ?? ""
             return [code, ascii(name, longest: 40), category, result, result, result, value == nil ? "NOT DONE" : "",
                     value == nil ? ascii(reasonNotDone, longest: 200) : "", visitNumber, ascii(visitName, longest: 200),
-                    administration.date.description, studyDay, baselineFlag]
+                    administration.date.description, studyDay, value == nil ? "" : baselineFlag]
         }
         let notAssessed = administration.notDoneReason ?? "NOT ASSESSED"
         var records = zip(scale.items, administration.items).map { item, value in

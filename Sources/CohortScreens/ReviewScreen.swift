@@ -74,8 +74,8 @@ struct ReviewScreen {
                     var style = selected ? Style.selected : .plain
                     if spec.title == "STATE" { style.tone = tone(of: row.state); style.bold = row.state.isProblem }
                     let isLast = spec.title == columns.last?.title
-                    let text = spec.title == "PRIMARY" && !row.urgentFlags.isEmpty ? "\(glyphs.warning) " + spec.value(row) : spec.value(row)
-                    if spec.title == "PRIMARY" && !row.urgentFlags.isEmpty { style.tone = .danger; style.bold = true }
+                    let text = spec.title == "PRIMARY" && row.isMarked ? "\(glyphs.warning) " + spec.value(row) : spec.value(row)
+                    if spec.title == "PRIMARY" && row.isMarked { style.tone = .danger; style.bold = true }
                     let room = isLast ? grid.width - column : spec.width
                     grid.put(DisplayWidth.truncate(text, to: room, ellipsis: glyphs.ellipsis), x: column, y: y, style: style, limit: room)
                     column += spec.width + 1
@@ -104,6 +104,9 @@ extension ReviewScreen {
             if let due = alert.due {
                 text = " \(glyphs.warning) REPORT \(alert.subject) \(alert.record) \(alert.text) \(ReportClock.words(due: due, at: now, zone: zone)) \(glyphs.dot) T sent"
                 style = now <= due ? Style(.danger, bold: true) : Style(.urgent, bold: true, reverse: true)
+            } else if alert.kind == .measureAlert {
+                text = " \(glyphs.warning) ALERT \(alert.subject) \(alert.record) \(alert.text) \(glyphs.dot) assess cs/ncs"
+                style = Style(.danger, bold: true)
             } else {
                 text = " \(glyphs.warning) PROHIBITED MEDICATION \(alert.subject) \(alert.record) \(alert.text) still taken \(glyphs.dot) tell the PI"
                 style = Style(.danger, bold: true)

@@ -103,6 +103,7 @@ enum ReviewTableCodec {
         for measure in digest.flaggedMeasures {
             out.text(measure.visit); out.text(measure.test); out.text(measure.value.description); out.date(measure.date)
             out.u8(UInt8(MeasureFlag.allCases.firstIndex(of: measure.flag) ?? 0)); out.u8((measure.alert ? 1 : 0) | (measure.assessed ? 2 : 0))
+            out.text(measure.rule ?? "")
         }
     }
 
@@ -177,8 +178,9 @@ enum ReviewTableCodec {
               }),
               let flagged = input.list({ input -> FlaggedMeasure? in
                   guard let visit = input.text(), let test = input.text(), let value = input.text().flatMap(Quantity.init), let date = input.date(),
-                        let flag = input.member(of: MeasureFlag.allCases), let bits = input.u8() else { return nil }
-                  return FlaggedMeasure(visit: visit, test: test, value: value, date: date, flag: flag, alert: bits & 1 != 0, assessed: bits & 2 != 0)
+                        let flag = input.member(of: MeasureFlag.allCases), let bits = input.u8(), let rule = input.text() else { return nil }
+                  return FlaggedMeasure(visit: visit, test: test, value: value, date: date, flag: flag, alert: bits & 1 != 0, assessed: bits & 2 != 0,
+                                        rule: rule.isEmpty ? nil : rule)
               }) else { return nil }
         return ParticipantDigest(subject: subject, initials: initials, study: study, status: status, consentDate: consent,
                                  origin: baseline, exitDate: exit, arm: hasArm == 1 ? arm : nil,

@@ -152,6 +152,9 @@ extension AppState {
         case .deleteBackward:
             if form.values[form.focus]?.isEmpty == false { form.values[form.focus]?.removeLast() }
             form.touched.insert(form.focus)
+        case .clearField:
+            form.values[form.focus] = ""
+            form.touched.insert(form.focus)
         case .submit:
             let problems = enrollmentProblems(form)
             if let first = fields.first(where: { problems[$0] != nil }) {

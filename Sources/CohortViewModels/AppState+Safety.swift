@@ -99,6 +99,10 @@ extension AppState {
             if !form.fields[form.focus].text.isEmpty { form.fields[form.focus].text.removeLast() }
             form.touched.insert(form.focus)
             form.error = nil
+        case .clearField:
+            form.fields[form.focus].text = ""
+            form.touched.insert(form.focus)
+            form.error = nil
         case .submit:
             let problems = form.problems(zone: zone)
             if let first = problems.keys.min() {

@@ -205,7 +205,9 @@ extension AppState {
             selection = moved
             return []
         }
-        if let effects = safetyIntent(intent, subject: selectedEntry?.subject) { return effects }
+        // T names the report the banner shows pending (the most pressing), never the selected row's participant,
+        // who may have none (docs/RULES.md, Adverse events and medications).
+        if let effects = safetyIntent(intent, subject: intent == .markReportSent ? nil : selectedEntry?.subject) { return effects }
         switch intent {
         case .previousDay: changeDay(to: day.adding(days: -1))
         case .nextDay: changeDay(to: day.adding(days: 1))
@@ -516,8 +518,9 @@ extension AppState {
             return []
         case .nextField: prompt.focus = (prompt.focus + 1) % prompt.fields.count
         case .previousField: prompt.focus = (prompt.focus + prompt.fields.count - 1) % prompt.fields.count
-        case .deleteBackward:
-            if !prompt.fields[prompt.focus].text.isEmpty { prompt.fields[prompt.focus].text.removeLast() }
+        case .deleteBackward, .clearField:
+            if intent == .clearField { prompt.fields[prompt.focus].text = "" }
+            else if !prompt.fields[prompt.focus].text.isEmpty { prompt.fields[prompt.focus].text.removeLast() }
             if prompt.purpose == .filter { filter = prompt.fields[0].text; refreshReview() }
             if prompt.purpose == .search { search(prompt.fields[0].text) }
         case .submit:

@@ -32,7 +32,13 @@ public struct AuditLine: Equatable, Sendable {
     static func label(_ path: String, _ participant: Participant?) -> String {
         let tokens = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
         guard let participant, tokens.count >= 2, let index = Int(tokens[1]) else { return tokens.joined(separator: " ") }
-        let rest = tokens.dropFirst(2).joined(separator: " ")
+        var restTokens = Array(tokens.dropFirst(2))
+        // A monitor reads items numbered from 1 as the worksheet does (`YMRS item 11`), never the pointer's
+        // index from 0 (docs/RULES.md, Audit trail).
+        if tokens[0] == "administrations", restTokens.count >= 2, restTokens[0] == "items", let item = Int(restTokens[1]) {
+            restTokens.replaceSubrange(0...1, with: ["item", String(item + 1)])
+        }
+        let rest = restTokens.joined(separator: " ")
         let named: String?
         switch tokens[0] {
         case "visits": named = participant.visits.indices.contains(index) ? "visit \(participant.visits[index].code)" : nil

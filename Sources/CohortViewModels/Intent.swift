@@ -40,6 +40,8 @@ public enum Intent: String, CaseIterable, Sendable {
     case submit = "submit"
     case cancel = "cancel"
     case deleteBackward = "delete-backward"
+    /// Ctrl-U in a text field: empties it, as a shell does.
+    case clearField = "clear-field"
     case markNotAssessed = "mark-not-assessed"
     case nextField = "next-field"
     case previousField = "previous-field"

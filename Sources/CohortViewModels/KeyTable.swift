@@ -156,11 +156,13 @@ public struct KeyTable: Sendable {
         b(.prompt, [.tab, .down], .nextField, "next field", footer: false),
         b(.prompt, [.backTab, .up], .previousField, "previous field", footer: false),
         b(.prompt, [.backspace], .deleteBackward, "delete", footer: false),
+        b(.prompt, [.control("u")], .clearField, "clear the field", footer: false),
         b(.prompt, [.escape], .cancel, "cancel"),
 
         b(.enrollment, [.tab, .down], .nextField, "next field"),
         b(.enrollment, [.backTab, .up], .previousField, "previous field"),
         b(.enrollment, [.backspace], .deleteBackward, "delete", footer: false),
+        b(.enrollment, [.control("u")], .clearField, "clear the field", footer: false),
         b(.enrollment, [.enter], .submit, "save"),
         b(.enrollment, [.escape], .cancel, "cancel, nothing saved"),
 
@@ -169,6 +171,7 @@ public struct KeyTable: Sendable {
         b(.record, [.tab, .down], .nextField, "next field"),
         b(.record, [.backTab, .up], .previousField, "previous field"),
         b(.record, [.backspace], .deleteBackward, "delete", footer: false),
+        b(.record, [.control("u")], .clearField, "clear the field", footer: false),
         b(.record, [.enter], .submit, "save"),
         b(.record, [.escape], .cancel, "cancel, nothing saved"),
 

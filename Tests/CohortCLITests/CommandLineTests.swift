@@ -143,7 +143,8 @@ struct CommandLineTests {
         #expect(sdtm.first == "STUDYID,DOMAIN,USUBJID,QSSEQ,QSTESTCD,QSTEST,QSCAT,QSORRES,QSSTRESC,QSSTRESN,QSSTAT,QSREASND,VISITNUM,VISIT,QSDTC,QSDY,QSBLFL")
         // One participant checked by hand: C-SSRS at the baseline visit (visit 2, Day 1), the second item not assessed.
         #expect(sdtm[1] == "SCZ-5W-INPT,QS,SCZ-5W-INPT-101-0001,1,WISH,Wish to be dead,Columbia Suicide Severity Rating Scale (screener),0,0,0,,,2,Baseline,2026-11-18,1,Y")
-        #expect(sdtm[2] == "SCZ-5W-INPT,QS,SCZ-5W-INPT-101-0001,2,THOUGHTS,Non-specific active suicidal thoughts,Columbia Suicide Severity Rating Scale (screener),,,,NOT DONE,NOT ASSESSED,2,Baseline,2026-11-18,1,Y")
+        #expect(sdtm[2] == "SCZ-5W-INPT,QS,SCZ-5W-INPT-101-0001,2,THOUGHTS,Non-specific active suicidal thoughts,Columbia Suicide Severity Rating Scale (screener),,,,NOT DONE,NOT ASSESSED,2,Baseline,2026-11-18,1,")
+        // ^ a NOT DONE record is never a baseline: no QSBLFL (docs/RULES.md, Score exports).
         #expect(sdtm.allSatisfy { line in line.unicodeScalars.allSatisfy { $0.isASCII } })
         #expect(sdtm.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[5].count <= 40 })
         let file = cli.store + ".export.csv"

@@ -212,10 +212,9 @@ struct MeasureCommandTests {
         (["measure", "101-0001", "W1", "HR", "111"], 1, "already reads so"),
         (["measure", "101-0001", "D1", "DIABP", "--not-done", "Cuff broken", "--reason", "Same"], 1, "already reads so"),
         (["measure", "101-0009", "W1", "HR", "72"], 1, "No participant 101-0009"),
-        (["assess", "101-0001", "W1", "SYSBP", "ncs"], 1, "101-0001 W1 SYSBP is normal: only a value outside its normal range is assessed."),
-        (["assess", "101-0001", "W1", "DIABP", "ncs"], 1, "101-0001 W1 DIABP is normal: only a value outside its normal range is assessed."),
-        (["assess", "101-0001", "W1", "WEIGHT", "ncs"], 1, "is normal: only a value outside its normal range is assessed"),
-        (["assess", "101-0001", "D1", "DIABP", "cs"], 1, "101-0001 D1 DIABP is not done: only a value outside its normal range is assessed."),
+        (["assess", "101-0001", "W1", "DIABP", "ncs"], 1, "101-0001 W1 DIABP is normal: only a value outside its normal range, or one raising an alert, is assessed."),
+        (["assess", "101-0001", "W1", "WEIGHT", "ncs"], 1, "is normal: only a value outside its normal range, or one raising an alert, is assessed"),
+        (["assess", "101-0001", "D1", "DIABP", "cs"], 1, "101-0001 D1 DIABP is not done: only a value outside its normal range, or one raising an alert, is assessed."),
         (["assess", "101-0001", "W1", "AST", "cs"], 1, "101-0001 has no AST result at W1."),
         (["assess", "101-0001", "W1", "CREAT", "ncs", "--comment", "Dehydrated\u{1b}[2J"], 1, "control characters"),
         (["assess", "101-0009", "W1", "HR", "cs"], 1, "No participant 101-0009"),
@@ -258,7 +257,7 @@ struct MeasureCommandTests {
         }
         let before = cli.snapshot()
         let normal = cli.run(["assess", "101-0002", "D1", "HR", "ncs", "--comment", "Fine"])
-        #expect(normal.status == 1 && normal.stderr.contains("101-0002 D1 HR is normal: only a value outside its normal range is assessed."), "\(normal.stderr)")
+        #expect(normal.status == 1 && normal.stderr.contains("101-0002 D1 HR is normal: only a value outside its normal range, or one raising an alert, is assessed."), "\(normal.stderr)")
         #expect(cli.snapshot() == before)
         #expect(hr()?["assessment"] is NSNull)
         // Corrected out of range: it waits for the assessment, which is then accepted.
@@ -404,13 +403,14 @@ struct MeasureCommandTests {
         #expect(records.map { "\($0["LBSEQ"] ?? "") \($0["LBTESTCD"] ?? "")" } == ["1 ALT", "2 AST", "3 BILI", "4 ALT", "5 CREAT"])
         guard records.count == 5 else { return }
         let common = ["STUDYID": "SCZ-5W-INPT", "DOMAIN": "LB", "USUBJID": "SCZ-5W-INPT-101-0001", "LBSTAT": "", "LBREASND": ""]
-        // SCR (visit 1) on 2026-11-12: Day −6 (no Day 0); before the baseline, so no baseline flag.
+        // SCR (visit 1) on 2026-11-12: Day −6 (no Day 0); the baseline visit has no liver panel, so the
+        // screening value is the baseline (docs/RULES.md, the baseline of a measure).
         Self.check(records[0], common.merging(["LBTEST": "Alanine Aminotransferase", "LBORRES": "130", "LBORRESU": "U/L", "LBSTRESC": "130",
                                                "LBSTRESN": "130", "LBSTRESU": "U/L", "LBORNRLO": "0", "LBORNRHI": "40", "LBNRIND": "HIGH",
-                                               "VISITNUM": "1", "VISIT": "Screening", "LBDTC": "2026-11-12", "LBDY": "-6", "LBBLFL": ""]) { $1 })
+                                               "VISITNUM": "1", "VISIT": "Screening", "LBDTC": "2026-11-12", "LBDY": "-6", "LBBLFL": "Y"]) { $1 })
         // The laboratory's own range is the range used.
         Self.check(records[1], common.merging(["LBTEST": "Aspartate Aminotransferase", "LBORRES": "50", "LBSTRESN": "50", "LBORNRLO": "7",
-                                               "LBORNRHI": "56", "LBNRIND": "NORMAL", "VISITNUM": "1", "LBDY": "-6", "LBBLFL": ""]) { $1 })
+                                               "LBORNRHI": "56", "LBNRIND": "NORMAL", "VISITNUM": "1", "LBDY": "-6", "LBBLFL": "Y"]) { $1 })
         Self.check(records[2], common.merging(["LBTEST": "Bilirubin", "LBORRES": "1.3", "LBORRESU": "mg/dL", "LBSTRESN": "1.3", "LBSTRESU": "mg/dL",
                                                "LBORNRLO": "0.2", "LBORNRHI": "1.2", "LBNRIND": "HIGH", "VISITNUM": "2", "VISIT": "Baseline",
                                                "LBDTC": "2026-11-18", "LBDY": "1", "LBBLFL": "Y"]) { $1 })

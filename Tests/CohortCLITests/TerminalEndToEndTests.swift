@@ -99,8 +99,13 @@ struct TerminalEndToEndTests {
         session.send("Enter")
         #expect(session.waitFor("Report to the sponsor due in 24 h (11-26 16:00): T when sent."), "\(session.screen())")
         #expect(session.waitFor("REPORT 101-0010 AE1 Hospitalized for pneumonia due in 24 h (11-26 16:00)"), "\(session.screen())")
-        // One prompt, the time filled in: the report is sent and the clock leaves the review.
+        // One prompt, the time filled in, naming the most pressing report of the banner (101-0019's, due
+        // first), whichever row is selected; Ctrl-U clears it to name another. The report is sent and the
+        // clock leaves the review.
         session.send("T")
+        #expect(session.waitFor("Adverse event: 101-0019 AE2"), "\(session.screen())")
+        session.send("C-u")
+        session.send("101-0010 AE1", literal: true)
         #expect(session.waitFor("Adverse event: 101-0010 AE1"), "\(session.screen())")
         session.send("Enter")
         #expect(session.waitFor("Saved: 101-0010 AE1 initial report sent at 2026-11-25T16:00+01:00."), "\(session.screen())")

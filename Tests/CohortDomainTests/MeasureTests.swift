@@ -233,7 +233,9 @@ extension MeasureTests {
         @Test func anAlertIsRaisedOnAValueWithinItsNormalRange() throws {
             let studyProtocol = F.scz(alerts: [Self.below("HR", "65")])
             let reading = try F.read("HR", "64", studyProtocol: studyProtocol)
-            #expect(reading.flag == .normal && reading.alert && !reading.awaitsAssessment)
+            // An alert waits for the investigator's assessment even within the normal range (it stays at the
+            // top of the review until assessed).
+            #expect(reading.flag == .normal && reading.alert && reading.awaitsAssessment)
         }
 
         @Test func anOutOfRangeValueNeedNotRaiseAnAlert() throws {
@@ -319,10 +321,32 @@ extension MeasureTests {
 
         @Test func noBaselineValueNoAlert() throws {
             var participant = F.participant()
-            try F.record(&participant, "SCR", "SYSBP", "100", studyProtocol: Self.rise20) // screening is not the baseline
             try F.record(&participant, "W1", "SYSBP", "200", studyProtocol: Self.rise20)
             let reading = try #require(F.reading(participant, "W1", "SYSBP", studyProtocol: Self.rise20))
             #expect(reading.flag == .high && !reading.alert)
+        }
+
+        @Test func aScreeningValueIsTheBaselineWhenDayOneHasNone() throws {
+            var participant = F.participant()
+            try F.record(&participant, "SCR", "SYSBP", "100", studyProtocol: Self.rise20) // labs drawn only at screening
+            try F.record(&participant, "W1", "SYSBP", "125", studyProtocol: Self.rise20)
+            #expect(participant.baselineMeasurement(of: "SYSBP", studyProtocol: Self.rise20)?.visit == "SCR")
+            #expect(Self.alert(participant, "W1") == true) // 125 − 100 = 25 ≥ 20
+            // The baseline visit's own value wins once it has one.
+            try F.record(&participant, "D1", "SYSBP", "110", studyProtocol: Self.rise20)
+            #expect(participant.baselineMeasurement(of: "SYSBP", studyProtocol: Self.rise20)?.visit == "D1")
+            #expect(Self.alert(participant, "W1") == false) // 15
+        }
+
+        @Test func aNotDoneBaselineFallsBackToScreeningAndAFutureDatedValueIsNoBaseline() throws {
+            var participant = F.participant()
+            try F.record(&participant, "SCR", "SYSBP", "100", studyProtocol: Self.rise20)
+            try F.record(&participant, "D1", "SYSBP", nil, notDone: "Cuff broken", studyProtocol: Self.rise20)
+            #expect(participant.baselineMeasurement(of: "SYSBP", studyProtocol: Self.rise20)?.value == F.q("100"))
+            // A screening value dated after Day 1 (a late draw) is not a baseline.
+            var late = F.participant()
+            try F.record(&late, "SCR", "SYSBP", "100", date: "2026-11-03", studyProtocol: Self.rise20)
+            #expect(late.baselineMeasurement(of: "SYSBP", studyProtocol: Self.rise20) == nil)
         }
 
         @Test func aBaselineNotDoneIsNoBaselineValue() throws {
@@ -611,14 +635,15 @@ extension MeasureTests {
             try F.record(&participant, "W1", "SYSBP", nil, notDone: "Refused")
             let before = participant
             let normal = F.refusal { try F.assess(&participant, "W1", "HR", .ncs, studyProtocol: alerting) }
-            #expect(normal == "101-0001 W1 HR is normal: only a value outside its normal range is assessed.")
-            let alerted = F.refusal { try F.assess(&participant, "W2", "HR", .cs, studyProtocol: alerting) }
-            #expect(alerted?.contains("is normal: only a value outside its normal range is assessed") == true, "\(alerted ?? "accepted")")
+            #expect(normal == "101-0001 W1 HR is normal: only a value outside its normal range, or one raising an alert, is assessed.")
             let notDone = F.refusal { try F.assess(&participant, "W1", "SYSBP", .cs) }
-            #expect(notDone == "101-0001 W1 SYSBP is not done: only a value outside its normal range is assessed.")
+            #expect(notDone == "101-0001 W1 SYSBP is not done: only a value outside its normal range, or one raising an alert, is assessed.")
             let missing = F.refusal { try F.assess(&participant, "W1", "DIABP", .cs) }
             #expect(missing?.contains("has no DIABP result at W1") == true, "\(missing ?? "accepted")")
             #expect(participant == before)
+            // A normal value raising an alert is assessed: the alert waits for it.
+            #expect(F.refusal { try F.assess(&participant, "W2", "HR", .cs, studyProtocol: alerting) } == nil)
+            #expect(F.reading(participant, "W2", "HR", studyProtocol: alerting)?.awaitsAssessment == false)
         }
 
         @Test func anAssessmentFollowsTheRangeUsed() throws {

@@ -147,3 +147,32 @@ struct RandomizeFromTheScreenTests {
         #expect(try fixture.store.participant("101-0003").randomization == Randomization(number: "R-0042", date: ViewModelFixture.today))
     }
 }
+
+/// Ctrl-U empties the focused text field, in forms and prompts alike.
+struct ClearFieldTests {
+    @Test func ctrlUClearsTheFocusedFieldOfTheEnrollmentFormTheRecordFormAndAPrompt() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.character("e"))
+        fixture.type("cd")
+        guard case .enrollment(let typed) = fixture.state.screen else { Issue.record("no enrollment form"); return }
+        #expect(typed.values[.initials] == "cd")
+        fixture.press(.control("u"))
+        guard case .enrollment(let cleared) = fixture.state.screen else { Issue.record("form closed"); return }
+        #expect(cleared.values[.initials] == "" && cleared.values[.subject] == "101-0003")
+        fixture.press(.escape)
+
+        fixture.press(.character("A"))
+        fixture.type("Nausea")
+        fixture.press(.control("u"))
+        guard case .record(let record) = fixture.state.screen else { Issue.record("no record form"); return }
+        #expect(record.fields[record.focus].text == "")
+
+        fixture.press(.escape, .character("T"))
+        fixture.type("101-0001 AE1")
+        guard case .prompt(let prompt)? = fixture.state.overlay else { Issue.record("no prompt"); return }
+        #expect(prompt.fields[0].text.hasSuffix("101-0001 AE1"))
+        fixture.press(.control("u"))
+        guard case .prompt(let emptied)? = fixture.state.overlay else { Issue.record("prompt closed"); return }
+        #expect(emptied.fields[0].text == "")
+    }
+}

@@ -56,6 +56,21 @@ struct RecordFormTests {
         #expect(fixture.state.status?.kind == .saved)
     }
 
+    @Test func tOnTheReviewPrefillsThePendingReportNotTheSelectedRow() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.character("j"), .character("A")) // 101-0002
+        fixture.type("Hospitalized for pneumonia")
+        fill(&fixture, "Severity", "severe")
+        fill(&fixture, "Serious (criteria)", "hospitalization")
+        fill(&fixture, "Aware (date time)", "2026-11-25T09:30")
+        fixture.press(.enter)
+        fixture.press(.character("k")) // 101-0001, who has no report pending
+        #expect(fixture.state.selectedEntry?.subject == "101-0001")
+        fixture.press(.character("T"))
+        guard case .prompt(let prompt)? = fixture.state.overlay, prompt.purpose == .reportSent else { Issue.record("no report prompt"); return }
+        #expect(prompt.fields.first?.text == "101-0002 AE1")
+    }
+
     @Test func aSeriousEventStartsTheClockOnTheReviewAndTMarksTheReportSent() throws {
         var fixture = try ViewModelFixture()
         fixture.press(.character("j"), .character("A")) // 101-0002
