@@ -236,10 +236,14 @@ extension Participant {
     }
 
     /// The protocol deviation of visit `code`, if it has one: completed early or late (with the days
-    /// outside the window), or missed; or, for a medication id (`CM2`), a prohibited medication taken.
+    /// outside the window), or missed; for a medication id (`CM2`), a prohibited medication taken; for an
+    /// AE id (`AE3`), its initial report sent after its due time.
     public func deviation(at code: String, _ studyProtocol: StudyProtocol) -> (kind: DeviationKind, days: Int?)? {
         if let medication = medications.first(where: { $0.id == code }) {
             return SafetyRules(studyProtocol).isProhibited(medication, dayOne: origin(studyProtocol)) ? (.prohibitedMedication, nil) : nil
+        }
+        if let event = adverseEvents.first(where: { $0.id == code }) {
+            return SafetyRules(studyProtocol).isReportedLate(event) ? (.lateReport, nil) : nil
         }
         guard let planned = try? plannedVisit(code, studyProtocol) else { return nil }
         if planned.status == .missed { return (.missed, nil) }

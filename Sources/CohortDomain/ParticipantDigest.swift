@@ -105,12 +105,13 @@ public struct ParticipantDigest: Sendable, Equatable {
             .map { ($0.code, $0.scheduled) })
     }
 
-    /// Visits with a protocol deviation (out of window or missed), and prohibited medications, the lead has
-    /// not classified yet (needs the digest's visits).
+    /// Visits with a protocol deviation (out of window or missed), prohibited medications and AEs whose
+    /// initial report was sent late, the lead has not classified yet (needs the digest's visits).
     public var unclassifiedDeviations: [String] {
         let classified = Set(deviationClasses.filter { $0.classification != .unclassified }.map(\.visit))
         return visits.filter { ($0.status == .missed || $0.deviationDays != nil) && !classified.contains($0.code) }.map(\.code)
             + prohibitedMedications.map(\.id).filter { !classified.contains($0) }
+            + adverseEvents.filter(\.wasReportedLate).map(\.id).filter { !classified.contains($0) }
     }
 
     /// Urgent flags the lead has not acknowledged yet.

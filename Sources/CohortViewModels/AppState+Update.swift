@@ -276,8 +276,8 @@ extension AppState {
             }
             overlay = .prompt(Self.acknowledgePrompt(subject: participant.subject, flag: flag))
         case .noteDeviation:
-            // The selected visit's deviation; else a prohibited medication's not classified yet.
-            let unclassifiedMedication = participant.medications.map(\.id).first { id in
+            // The selected visit's deviation; else a prohibited medication's or a late report's not classified yet.
+            let unclassifiedMedication = (participant.medications.map(\.id) + participant.adverseEvents.map(\.id)).first { id in
                 participant.deviation(at: id, studyProtocol) != nil && participant.deviationClass(at: id) == nil
             }
             let selected = visits.indices.contains(page.selection) ? visits[page.selection].code : nil

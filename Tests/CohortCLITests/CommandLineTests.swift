@@ -18,7 +18,8 @@ struct CommandLineTests {
         let summary = cli.json(cli.ok(["summary", "--format", "json"]).stdout)
         #expect(Set(summary.keys) == ["date", "planned", "completed", "completedOutOfWindow", "missed", "pending", "overdue",
                                       "scoresEntered", "incompleteVisits", "flags", "deviations", "enrolled", "randomized", "withdrawn",
-                                      "screenFailed", "tomorrow", "adverseEvents", "saeReports", "prohibitedMedications", "measureFlags"])
+                                      "screenFailed", "tomorrow", "adverseEvents", "saeReports", "prohibitedMedications", "measureFlags",
+                                      "recordedLate", "openSafety", "acknowledged"])
         #expect(summary["date"] as? String == "2026-11-25")
         #expect(summary["completed"] as? Int == 1 && summary["planned"] as? Int == 1 && summary["scoresEntered"] as? Int == 2)
         #expect(summary["incompleteVisits"] as? Int == 1) // CGI-S not entered

@@ -214,6 +214,22 @@ struct ScreenTests {
         GoldenFile.check(scene.frame(100, 24).text, named: "adverse-event-form-error")
     }
 
+    @Test func everyCSSRSAdministrationHasARowAndAnAcknowledgementSaysWhoAndWhat() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        // 101-0010's Week 2, completed today with an urgent C-SSRS (intent), then acknowledged.
+        scene.run([.apply(.complete(subject: "101-0010", visit: "W2", date: ScreenTests.today, reason: nil), basis: nil),
+                   .apply(.score(subject: "101-0010", visit: "W2", scale: "CSSRS", items: [1, 1, 0, 1, 0, 0], date: nil, rater: "dm", reason: nil), basis: nil),
+                   .apply(.acknowledge(subject: "101-0010", visit: "W2", flag: "cssrs-urgent", action: "PI assessed; 1:1 observation"), basis: nil),
+                   .fetch(subject: "101-0010", then: nil)])
+        scene.state.screens.append(.participant(ParticipantPage(subject: "101-0010")))
+        scene.press(.pageDown)
+        let text = scene.frame(100, 40).text
+        #expect(text.contains("W2     \(ScreenTests.today)  Y Y N Y N N  cssrs-urgent"), "\(text)")
+        #expect(text.contains("W2 cssrs-urgent · \(ScreenTests.today) by"), "\(text)")
+        GoldenFile.check(text, named: "participant-cssrs-100x40")
+    }
+
     @Test func measuresEnteredWithEachFlagAsTypedAndChartedAcrossVisits() throws {
         var scene = try Scene()
         defer { scene.remove() }

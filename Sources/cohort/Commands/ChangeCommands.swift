@@ -189,9 +189,9 @@ struct AcknowledgeCommand: SessionCommand {
 
 /// `cohort deviation`: the lead classifies a protocol deviation.
 struct DeviationCommand: SessionCommand {
-    static let configuration = CommandConfiguration(commandName: "deviation", abstract: "Classify a protocol deviation (a visit's, or a prohibited medication's) as minor or major, with a note.")
+    static let configuration = CommandConfiguration(commandName: "deviation", abstract: "Classify a protocol deviation (a visit's, a prohibited medication's or an AE report sent late) as minor or major, with a note.")
     @Argument(help: "Subject ID.") var subject: String
-    @Argument(help: "Visit code, or the medication id (CM2) of a prohibited medication.") var visit: String
+    @Argument(help: "Visit code, the medication id (CM2) of a prohibited medication, or the AE id (AE3) of a report sent late.") var visit: String
     @Option(name: .customLong("class"), help: "minor or major.") var classification: DeviationClass
     @Option(help: "A note for the PI and the monitor.") var note: String?
     @Option(help: "Reason (required to change a class or note already given).") var reason: String?
