@@ -79,8 +79,8 @@ public enum Change: Equatable, Sendable {
     public func apply(to participant: inout Participant, context: StudyContext, today: CivilDate, user: String,
                       randomizationNumbers: () throws -> Set<String>) throws -> String? {
         let studyProtocol = try context.studyProtocol(for: participant)
-        // Nothing is dated after a death, whichever change would date it so (docs/RULES.md, Adverse events
-        // and medications): checked once here, on the participant as the change leaves it.
+        // Nothing is dated after a death, whichever change would date it so (docs/RULES.md,
+        // "Adverse events and medications"): checked once here, on the participant as the change leaves it.
         var changed = participant
         let reason = try applyAction(to: &changed, context: context, studyProtocol: studyProtocol, today: today, user: user,
                                      randomizationNumbers: randomizationNumbers)

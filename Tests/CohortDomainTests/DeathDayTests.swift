@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-/// A death's day checked against everything already recorded (docs/RULES.md, "After a death"): one rule,
+/// A death's day checked against everything already recorded (docs/RULES.md, "Adverse events and medications", after a death): one rule,
 /// applied to every change through `Change.apply`, whether the death is recorded first or last.
 struct DeathDayTests {
     typealias F = MeasureFixture

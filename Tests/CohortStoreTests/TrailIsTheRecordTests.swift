@@ -5,7 +5,7 @@ import CohortTestSupport
 import Foundation
 import Testing
 
-/// PRODUCT.md §4: the trail is the record. Every action's records, replayed onto `{}`, give the stored
+/// The trail is the record (docs/RULES.md, "The trail is the record"). Every action's records, replayed onto `{}`, give the stored
 /// participant; the trail and the data agree after any failure; verify proves it and names what is wrong.
 struct TrailIsTheRecordTests {
     private func replay(_ records: [AuditRecord]) throws -> JSONValue {
