@@ -702,7 +702,7 @@ extension AppState {
         guard let data, var participant = data.participants[change.subject] else { return "\(change.subject) is not loaded." }
         do {
             // Numbers held by others are checked by the store when it saves; the screen checks the rest.
-            _ = try change.apply(to: &participant, context: data.context, today: today, user: user) { [] }
+            _ = try change.apply(to: &participant, in: ChangeEnvironment(context: data.context, today: today, user: user, site: UnknownSite()))
             return nil
         } catch let error as DomainError {
             return error.message

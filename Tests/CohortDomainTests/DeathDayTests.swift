@@ -10,7 +10,7 @@ struct DeathDayTests {
 
     /// Applies `change` as both front ends do.
     func apply(_ change: Change, to participant: inout Participant) throws {
-        _ = try change.apply(to: &participant, context: Fixture.context, today: F.today, user: "lead") { [] }
+        _ = try change.apply(to: &participant, in: ChangeEnvironment(context: Fixture.context, today: F.today, user: "lead", site: UnknownSite()))
     }
 
     func death(_ subject: String, on date: String) -> Change {
