@@ -79,7 +79,13 @@ extension Participant {
             action: draft.action ?? .none, outcome: draft.outcome ?? .notRecovered, aware: draft.aware ?? now, visit: draft.visit,
             reports: [], followUpPending: false)
         // For an event neither serious nor of special interest, awareness is the moment it was recorded (docs/RULES.md, "Adverse events and medications").
-        if !SafetyRules(studyProtocol).needsReport(event) { event.aware = now }
+        // A given awareness there would be dropped silently: it is refused instead.
+        if !SafetyRules(studyProtocol).needsReport(event) {
+            if draft.aware != nil {
+                throw DomainError("--aware (the Aware field) is when the site learned the event was serious or of special interest; \(event.id) is neither: leave --aware out.")
+            }
+            event.aware = now
+        }
         try check(event, studyProtocol: studyProtocol, today: today, now: now)
         adverseEvents.append(event)
         return nil

@@ -70,15 +70,15 @@ extension Participant {
             if let visit = event.visit, !codes.contains(visit) { found.append("\(event.id.prefix(16)) refers to visit \(visit.prefix(16)), which is not in protocol \(study)") }
             if event.onset < consentDate { found.append("\(event.id.prefix(16)) began before consent") }
             found += event.brokenRules()
-            if let hidden = FreeText.invisibleCharacter(in: event.term) {
-                found.append("the term of \(event.id.prefix(16)) holds the invisible character \(hidden)")
+            if let hidden = FreeText.hiddenCharacter(in: event.term) {
+                found.append("the term of \(event.id.prefix(16)) holds \(hidden)")
             }
         }
         for medication in medications {
             if let problem = Text.problem(medication.name, what: "the name of \(medication.id.prefix(16))", longest: FreeText.maximumLength) { found.append(problem) }
             if let end = medication.end, end < medication.start { found.append("\(medication.id.prefix(16)) ends before it starts") }
-            if let hidden = FreeText.invisibleCharacter(in: medication.name) {
-                found.append("the name of \(medication.id.prefix(16)) holds the invisible character \(hidden)")
+            if let hidden = FreeText.hiddenCharacter(in: medication.name) {
+                found.append("the name of \(medication.id.prefix(16)) holds \(hidden)")
             }
         }
         var measured = Set<String>()

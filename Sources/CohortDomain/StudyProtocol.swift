@@ -193,7 +193,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         if Set(arms.map { $0.lowercased() }).count != arms.count { found.append("an arm is listed twice (arms are matched ignoring case)") }
         for arm in arms {
             if let problem = Text.problem(arm, what: "arm '\(Text.shown(arm))'") { found.append(problem) }
-            else if let hidden = FreeText.invisibleCharacter(in: arm) { found.append("arm '\(Text.shown(arm))' holds the invisible character \(hidden), so it could never match what is typed") }
+            else if let hidden = FreeText.hiddenCharacter(in: arm) { found.append("arm '\(Text.shown(arm))' holds \(hidden), so it could never match what is typed") }
         }
         if let scale = scales[primaryScale] {
             if !scale.total { found.append("the primary scale \(primaryScale) has no total, so there is no change from baseline to compare") }
@@ -344,8 +344,8 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     /// checked as a name), if anything.
     static func termProblem(_ term: String, member: String) -> String? {
         if let problem = Text.problem(term, what: "\(member) term '\(Text.shown(term))'") { return problem }
-        if let hidden = FreeText.invisibleCharacter(in: term) {
-            return "\(member) term '\(Text.shown(term))' holds the invisible character \(hidden), so it could never match what is typed"
+        if let hidden = FreeText.hiddenCharacter(in: term) {
+            return "\(member) term '\(Text.shown(term))' holds \(hidden), so it could never match what is typed"
         }
         if WholeWords.words(term).isEmpty { return "\(member) term '\(Text.shown(term))' has no letters or digits to match" }
         return nil

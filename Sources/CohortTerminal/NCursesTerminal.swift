@@ -162,19 +162,22 @@ public final class NCursesTerminal: Terminal {
 
     /// A bracketed paste, read as one unit straight from the terminal in large blocks up to its end marker
     /// (or, if the marker never comes, what arrived within a second of the last byte); one over
-    /// `Key.pasteLimit` is discarded whole. Bytes after the marker in the last block go back to ncurses,
-    /// to be read as the keys they are.
+    /// `Key.pasteLimit` is discarded whole. Bytes after the marker that are already there or arrive within
+    /// `burstMilliseconds` belong to the paste (its text held the marker): it is discarded whole with them.
+    /// Nothing after a paste goes back to ncurses: keys typed after it come after a gap and are read as keys.
     private func readPaste() -> Key {
         var block = [UInt8](repeating: 0, count: 1 << 16)
-        let (key, after) = PasteReader.read {
+        func read(waiting milliseconds: Int32) -> [UInt8]? {
             var ready = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
-            guard poll(&ready, 1, Self.idleMilliseconds) > 0 else { return nil }
+            guard poll(&ready, 1, milliseconds) > 0 else { return nil }
             let count = block.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, $0.count) }
             return count > 0 ? Array(block[..<count]) : nil
         }
-        for byte in after.reversed() { ungetch(Int32(byte)) }
-        return key
+        return PasteReader.read(next: { read(waiting: Self.idleMilliseconds) }, soon: { read(waiting: Self.burstMilliseconds) })
     }
+
+    /// The longest gap within one burst of bytes from the terminal: a person types slower than this.
+    static let burstMilliseconds: Int32 = 50
 
     private func attributes(for style: Style) -> attr_t {
         var attributes = cohort_normal()

@@ -3,7 +3,8 @@ import CohortViewModels
 /// Reads the text of a bracketed paste as one unit, from the terminal's bytes after the start marker
 /// (`ESC[200~`) up to the end marker (`ESC[201~`). The bytes are read in large blocks, not a key at a time
 /// (a megabyte through the key decoder took seconds); a paste over `Key.pasteLimit` bytes is read to its end
-/// marker and discarded whole: never kept in memory, never cut short, and none of it replayed as keys.
+/// marker and discarded whole: never kept in memory, never cut short, and none of it replayed as keys. A paste
+/// whose text holds the end marker is discarded whole too, the bytes after the marker with it.
 public struct PasteReader {
     /// The end marker of a bracketed paste.
     static let endMarker: [UInt8] = [0x1B, UInt8(ascii: "["), UInt8(ascii: "2"), UInt8(ascii: "0"), UInt8(ascii: "1"), UInt8(ascii: "~")]
@@ -18,14 +19,20 @@ public struct PasteReader {
     public init(limit: Int = Key.pasteLimit) { self.limit = limit }
 
     /// Reads a whole paste from `next` (a block of bytes; nil or empty when nothing came within the wait, or
-    /// input ended): the key it makes, and the bytes that came after its end marker in the last block (keys
-    /// typed after the paste), to be read as keys.
-    public static func read(limit: Int = Key.pasteLimit, next: () -> [UInt8]?) -> (key: Key, after: ArraySlice<UInt8>) {
+    /// input ended), then asks `soon` (the same, with a short wait) whether more bytes follow its end marker
+    /// in the same burst. A person types after a paste at human speed; bytes already there or arriving with
+    /// no gap are the rest of a paste that held a paste-end marker in its text, so the whole paste is
+    /// discarded with them, none of it replayed as keys.
+    public static func read(limit: Int = Key.pasteLimit, next: () -> [UInt8]?, soon: () -> [UInt8]?) -> Key {
         var reader = PasteReader(limit: limit)
         while let block = next(), !block.isEmpty {
-            if let end = reader.take(block[...]) { return (reader.key, block[end...]) }
+            guard let end = reader.take(block[...]) else { continue }
+            var trailing = block.count - end
+            while let more = soon(), !more.isEmpty { trailing += more.count }
+            guard trailing > 0 else { return reader.key }
+            return .pasteHeldEndMarker(bytes: reader.size + endMarker.count + trailing)
         }
-        return (reader.key, [])
+        return reader.key
     }
 
     /// Takes a block of the paste; returns the index just past the end marker when the block holds it.

@@ -10,6 +10,10 @@ extension AppState {
         let context = keyContext
         if case .paste(let text) = key { return paste(text, in: context) }
         if case .pasteDiscarded(let bytes) = key { return discardPaste(of: Text.byteSize(bytes)) }
+        if case .pasteHeldEndMarker(let bytes) = key {
+            status = StatusLine("Paste of \(Text.byteSize(bytes)) discarded: the paste held a paste-end marker, so it was discarded whole; nothing was typed or done.", .error)
+            return []
+        }
         if let intent = table.intent(for: key, in: context) { return handle(.intent(intent)) }
         if case .character(let character) = key, context.takesText { return handle(.type(character)) }
         if case .resize = key { return [] }
@@ -782,10 +786,14 @@ extension AppState {
     }
 
     private mutating func undo() -> [Effect] {
-        guard let last = undoStack.popLast() else {
+        guard let last = undoStack.last else {
             status = StatusLine("Nothing to undo.", .info)
             return []
         }
+        // The undo's dry run needs the participant as saved: from the review (which holds only digests)
+        // it is read first, then the undo goes on.
+        guard data?.participants[last.after.subject] != nil else { return [.fetch(subject: last.after.subject, then: .undo)] }
+        undoStack.removeLast()
         // Shows what it will revert and asks why, like any change to saved data.
         overlay = .prompt(Prompt(.undo(last), title: "Undo \(last.description)? \(last.after.subject) goes back to before it. Why?",
                                  fields: [Prompt.Field("Reason")]))

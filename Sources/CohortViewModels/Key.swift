@@ -15,6 +15,9 @@ public enum Key: Hashable, Sendable {
     case paste(String)
     /// A paste over `pasteLimit` bytes, read to its end and dropped whole (its size in bytes).
     case pasteDiscarded(bytes: Int)
+    /// A paste whose text held the paste-end marker, discarded whole with what followed the marker in the
+    /// same burst (its size in bytes), so that none of it runs as keys.
+    case pasteHeldEndMarker(bytes: Int)
 
     /// The most a paste may hold, in bytes of UTF-8; the terminal keeps no more of one in memory. A field
     /// takes far less (`FreeText.maximumBytes`): this bound is what the terminal reads as one unit.
@@ -41,7 +44,7 @@ public enum Key: Hashable, Sendable {
         case .backTab: return "Shift-Tab"
         case .delete: return "Del"
         case .resize: return "resize"
-        case .paste, .pasteDiscarded: return "paste"
+        case .paste, .pasteDiscarded, .pasteHeldEndMarker: return "paste"
         case .idle: return "idle"
         }
     }

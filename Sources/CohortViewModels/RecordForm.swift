@@ -129,6 +129,12 @@ public struct RecordForm: Equatable, Sendable {
         return editing == nil || fields[index].text != initial[index]
     }
 
+    /// Whether the field reads other than it was filled in (for a new record too).
+    private func edited(_ label: String) -> Bool {
+        guard let index = fields.firstIndex(where: { $0.label == label }) else { return false }
+        return fields[index].text != initial[index]
+    }
+
     /// An edit that empties the end date takes it away.
     private var clearsEnd: Bool { editing != nil && changed(Label.end) && text(Label.end).isEmpty }
 
@@ -206,9 +212,10 @@ public struct RecordForm: Equatable, Sendable {
                 related: given(Label.related, AdverseEvent.Relatedness(rawValue: text(Label.related).lowercased())),
                 action: given(Label.action, AdverseEvent.DrugAction(rawValue: text(Label.action).lowercased())),
                 outcome: given(Label.outcome, AdverseEvent.Outcome(rawValue: text(Label.outcome).lowercased())),
-                // A new event's awareness is what the field says; an edit sends it only when it was changed, so
-                // becoming serious starts the clock now (docs/RULES.md, "Adverse events and medications").
-                aware: given(Label.aware, try? Moment(text(Label.aware), zone: zone, what: "Aware")),
+                // Awareness is sent only when the field was changed: a new event left as filled in is aware
+                // when recorded (and one neither serious nor of special interest refuses a given awareness),
+                // and an edit's becoming serious starts the clock now (docs/RULES.md, "Adverse events and medications").
+                aware: edited(Label.aware) ? try? Moment(text(Label.aware), zone: zone, what: "Aware") : nil,
                 visit: given(Label.visit, text(Label.visit).isEmpty ? nil : text(Label.visit).uppercased()), clearEnd: clearsEnd)
             if let id = editing { return .updateAdverseEvent(subject: subject, id: id, draft: draft, reason: reason, now: now) }
             return .addAdverseEvent(subject: subject, draft: draft, now: now)

@@ -74,6 +74,21 @@ struct TerminalFollowsTheDiskTests {
         #expect(inField < 2, "a 1 MB paste kept the screen busy for \(inField) s")
     }
 
+    @Test func aPasteHoldingTheEndMarkerIsDiscardedWholeAndTheRestNeverRunsAsKeys() throws {
+        let (cli, session) = try open()
+        defer { cli.remove() }
+        let data = { cli.snapshot().filter { !$0.key.hasPrefix(".cache") } }
+        let before = data()
+        // Text that closes the paste early, then "c" and Enter (complete the selected visit) and "q".
+        session.paste("ok\u{1b}[201~c\rq")
+        #expect(session.waitFor("the paste held a paste-end marker"), "\(session.screen())")
+        #expect(!session.screen().contains("EXIT="), "the rest of the paste quit")
+        // Typed afterwards, keys are keys again.
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"), "\(session.screen())")
+        #expect(data() == before, "the rest of the paste changed the store")
+    }
+
     @Test func aChangeFromTheCommandLineAppearsWithoutAKey() throws {
         let (cli, session) = try open()
         defer { cli.remove() }

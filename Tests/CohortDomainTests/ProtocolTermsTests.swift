@@ -40,6 +40,31 @@ struct ProtocolTermsTests {
         }
     }
 
+    @Test(arguments: [("lor\u{0430}zepam", "the Cyrillic letter \u{0430} U+0430 among Latin letters"),
+                      ("Sync\u{03BF}pe", "the Greek letter \u{03BF} U+03BF among Latin letters"),
+                      ("\u{0405}yncope", "the Cyrillic letter \u{0405} U+0405 among Latin letters")])
+    func aWordMixingLatinWithALookAlikeScriptIsRefusedInEveryMatchedText(term: String, named: String) throws {
+        #expect(FreeText.hiddenCharacter(in: "acute \(term), mild") == named)
+        var participant = Safety.participant()
+        #expect { try Safety.add(&participant, Safety.draft(term, onset: "2026-11-03")) } throws: { error in
+            (error as? DomainError)?.message.contains(named) == true
+        }
+        #expect {
+            try participant.addMedication(MedicationDraft(name: term, start: Safety.date("2026-11-20")), today: Safety.date("2026-11-25"))
+        } throws: { error in (error as? DomainError)?.message.contains(named) == true }
+        for member in ["specialInterest", "prohibitedMedications"] {
+            let message = refusal(#""\#(member)": ["\#(term)"]"#) ?? "accepted"
+            #expect(message.contains(named), "\(member): \(message)")
+        }
+    }
+
+    @Test func aWordWhollyInAnotherScriptIsAllowed() throws {
+        #expect(FreeText.hiddenCharacter(in: "Συγκοπή") == nil && FreeText.hiddenCharacter(in: "лоразепам 1 mg") == nil)
+        #expect(FreeText.hiddenCharacter(in: "café crème, ｓｙｎｃｏｐｅ") == nil)
+        let parsed = try parse(#""specialInterest": ["Συγκοπή"]"#)
+        #expect(SafetyRules(parsed).isOfSpecialInterest("Συγκοπή"))
+    }
+
     @Test func aPlainTermStillMatches() throws {
         let parsed = try parse(#""specialInterest": ["Syncope"], "prohibitedMedications": ["benztropine"]"#)
         #expect(SafetyRules(parsed).isOfSpecialInterest("Vasovagal syncope"))

@@ -125,10 +125,15 @@ extension SafetyTests {
             #expect(participant.adverseEvents[0].aware == Safety.at("2026-11-21T08:30"))
         }
 
-        @Test func anEventNeedingNoReportIsAwareWhenRecorded() throws {
-            // docs/RULES.md, "Adverse events and medications": for an AE neither serious nor of special interest, awareness is the moment it was added.
+        @Test func anAwarenessGivenForAnEventNeedingNoReportIsRefusedNotDropped() throws {
+            // docs/RULES.md, "Adverse events and medications": for an AE neither serious nor of special interest, awareness is
+            // the moment it was added; one given there is refused, never silently replaced.
             var participant = Safety.participant()
-            try Safety.add(&participant, Safety.draft(aware: "2026-11-21T08:30"))
+            #expect { try Safety.add(&participant, Safety.draft(aware: "2026-11-21T08:30")) } throws: { error in
+                (error as? DomainError)?.message.contains("AE1 is neither: leave --aware out") == true
+            }
+            #expect(participant.adverseEvents.isEmpty)
+            try Safety.add(&participant, Safety.draft())
             #expect(participant.adverseEvents[0].aware == Safety.at("2026-11-25T10:00"))
         }
 

@@ -56,6 +56,22 @@ struct RecordFormTests {
         #expect(fixture.state.status?.kind == .saved)
     }
 
+    @Test func aChangedAwareFieldOnAnEventNeedingNoReportIsRefusedByTheDomainsRule() throws {
+        var fixture = try ViewModelFixture()
+        let before = fixture.store.recordCount
+        fixture.press(.character("A"))
+        fixture.type("Nausea")
+        fill(&fixture, "Severity", "mild")
+        fill(&fixture, "Aware (date time)", "2026-11-25T09:30")
+        fixture.press(.enter)
+        #expect(form(fixture)?.error?.contains("AE1 is neither: leave --aware out") == true)
+        #expect(fixture.store.recordCount == before)
+        // Left as filled in, the field sends nothing: the event is aware when recorded.
+        fill(&fixture, "Aware (date time)", "2026-11-25T12:00")
+        fixture.press(.enter)
+        #expect(fixture.state.keyContext == .review && fixture.state.status?.kind == .saved)
+    }
+
     @Test func tOnTheReviewPrefillsThePendingReportNotTheSelectedRow() throws {
         var fixture = try ViewModelFixture()
         fixture.press(.character("j"), .character("A")) // 101-0002

@@ -72,6 +72,20 @@ struct ReviewModelTests {
         #expect(fixture.state.status == StatusLine("Nothing to undo.", .info))
     }
 
+    @Test func anUndoFromTheReviewReadsTheParticipantItNeeds() throws {
+        var fixture = try ViewModelFixture()
+        fixture.press(.character("c"), .enter)
+        #expect(try fixture.store.participant("101-0001").visit("W1")?.status == .completed)
+        // The review holds digests: the participant it saved is let go (as a check of the files does).
+        fixture.state.data?.participants["101-0001"] = nil
+        fixture.press(.character("u"))
+        fixture.type("wrong visit")
+        fixture.press(.enter)
+        #expect(fixture.state.overlay == nil)
+        #expect(try fixture.store.participant("101-0001").visit("W1")?.status == .scheduled)
+        #expect(fixture.state.undoStack.isEmpty)
+    }
+
     @Test func aLateCompletionSaysItMadeADeviation() throws {
         var fixture = try ViewModelFixture()
         // Rows: today 101-0001 W1, 101-0002 W3; overdue first 101-0002 W1 (window ended 11-13).
