@@ -243,7 +243,7 @@ struct ParticipantMaker {
         let ended = severity == .mild && end <= date
         record(try participant.addAdverseEvent(AdverseEventDraft(term: term, onset: onset, end: ended ? end : nil, severity: severity,
                                                                  related: random.chance(0.7) ? .possible : .probable, action: AdverseEvent.DrugAction.none,
-                                                                 outcome: ended ? .recovered : .recovering, aware: moment(time), visit: definition.code),
+                                                                 outcome: ended ? .recovered : .recovering, visit: definition.code),
                                                studyProtocol: studyProtocol, today: today, now: moment(time)), time)
         return history
     }
