@@ -21,7 +21,8 @@ extension AppState {
         guard let appended = trial.measurements.last else { return nil }
         let reading = trial.reading(appended, studyProtocol: studyProtocol, catalog: data.context.scales)
         let flag = reading.flag.map { $0 == .normal ? "normal" : $0.rawValue.uppercased() } ?? ""
-        return MeasureNote(text: flag + (reading.range.map { " (normal \($0))" } ?? "") + (reading.alert ? ", ALERT" : ""), refused: false,
+        let precision = definition.precisionWarning(for: value).map { "; " + $0 } ?? ""
+        return MeasureNote(text: flag + (reading.range.map { " (normal \($0))" } ?? "") + (reading.alert ? ", ALERT" : "") + precision, refused: false,
                            outOfRange: reading.flag?.isOutOfRange == true, alert: reading.alert)
     }
 
