@@ -33,7 +33,7 @@ extension AppState {
         let others = awaiting.map { "\($0.measurement.visit) \($0.measurement.test) \($0.measurement.value?.description ?? "")" }
         return Prompt(.assess(subject: participant.subject), title: "Clinical significance of an out-of-range value of \(participant.subject)",
                       fields: [Prompt.Field("Result", first, hint: others.isEmpty ? "VISIT TEST; none awaits" : Text.shown(others.joined(separator: ", "), longest: 50)),
-                               Prompt.Field("Assessment", hint: "cs: clinically significant; ncs: not"),
+                               Prompt.Field("Assessment", hint: "cs: clinically significant; ncs: not", choices: Significance.allCases.map(\.rawValue)),
                                Prompt.Field("Comment", hint: "optional"),
                                Prompt.Field("Reason", hint: "only to change an assessment already saved")])
     }
