@@ -147,6 +147,12 @@ public struct SafetyRules: Sendable, Equatable {
         return AdverseEvent.ReportStatus(due: due, sent: event.initialReport?.at, at: now)
     }
 
+    /// True when the initial report was sent after its due time: a protocol deviation (`late-report`).
+    public func isReportedLate(_ event: AdverseEvent) -> Bool {
+        guard let due = reportDue(event), let sent = event.initialReport?.at else { return false }
+        return due < sent
+    }
+
     /// True when `medication` is prohibited: concomitant (not ended before Day 1, `dayOne`) and named in the
     /// protocol's list.
     public func isProhibited(_ medication: Medication, dayOne: CivilDate) -> Bool {

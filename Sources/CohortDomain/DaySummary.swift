@@ -17,7 +17,8 @@ public struct DaySummary: Sendable, Equatable, Encodable {
         }
     }
 
-    /// A protocol deviation of a visit completed (early or late) or marked missed that day.
+    /// A protocol deviation of a visit completed (early or late) or marked missed that day, or of an AE's
+    /// initial report sent late that day (`visit` is then the AE id).
     public struct Deviation: Sendable, Equatable, Codable, Hashable {
         /// Subject ID.
         public let subject: String
@@ -92,6 +93,15 @@ public struct DaySummary: Sendable, Equatable, Encodable {
     public let endOfDay: Moment
     /// Results dated the day outside their normal range or raising an alert (§8).
     public let measureFlags: [MeasureFlagOfDay]
+    /// What was recorded on the day for an earlier clinical date (added from the trails, `add(record:…)`).
+    public internal(set) var recordedLate: [LateEntry] = []
+    /// Safety items still open at the end of the day.
+    public internal(set) var openSafety: [OpenSafety] = []
+    /// Urgent flags acknowledged on the day.
+    public internal(set) var acknowledged: [Acknowledged] = []
+    /// The three lists above were read from the participants' records and trails (a summary made from the
+    /// review's digests alone, as on screen, has not: it must not say "none").
+    public internal(set) var readsRecords = false
 
     /// A flagged result of the day.
     public struct MeasureFlagOfDay: Sendable, Equatable, Codable {
@@ -213,6 +223,10 @@ public struct DaySummary: Sendable, Equatable, Encodable {
             if participant.status == .screenFailed, participant.exitDate == date { screenFailed.append(participant.subject) }
             for event in participant.adverseEvents {
                 if event.onset == date { events.append(AdverseEventOfDay(subject: participant.subject, id: event.id, term: event.term, serious: event.isSerious)) }
+                // A report sent late is a deviation listed on the day it was sent (docs/RULES.md, Deviations).
+                if event.wasReportedLate, let sent = event.reportedAt, sent.shown(in: zone).date == date {
+                    deviations.append(Deviation(subject: participant.subject, visit: event.id, kind: .lateReport, days: nil))
+                }
                 if let due = event.reportDue, event.aware <= endOfDay, event.reportedAt.map({ endOfDay < $0 }) ?? true {
                     owed.append(ReportOwed(subject: participant.subject, id: event.id, due: due.shown(in: zone)))
                 }
@@ -250,6 +264,7 @@ public struct DaySummary: Sendable, Equatable, Encodable {
     private enum CodingKeys: String, CodingKey {
         case date, planned, completed, completedOutOfWindow, missed, pending, overdue, scoresEntered, incompleteVisits, flags, deviations
         case enrolled, randomized, withdrawn, screenFailed, tomorrow, adverseEvents, saeReports, prohibitedMedications, measureFlags
+        case recordedLate, openSafety, acknowledged
     }
 
     /// Writes the binding JSON: counts as integers, flags and deviations as lists.
@@ -267,6 +282,9 @@ public struct DaySummary: Sendable, Equatable, Encodable {
         try container.encode(saeReports, forKey: .saeReports)
         try container.encode(prohibitedMedications, forKey: .prohibitedMedications)
         try container.encode(measureFlags, forKey: .measureFlags)
+        try container.encode(recordedLate, forKey: .recordedLate)
+        try container.encode(openSafety, forKey: .openSafety)
+        try container.encode(acknowledged, forKey: .acknowledged)
     }
 }
 

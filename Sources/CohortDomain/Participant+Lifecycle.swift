@@ -9,6 +9,7 @@ extension Participant {
     public mutating func complete(_ code: String, on date: CivilDate, reason: String?, studyProtocol: StudyProtocol,
                                   today: CivilDate) throws -> String? {
         let planned = try plannedVisit(code, studyProtocol)
+        try planned.requireDayOne(subject, to: "be completed", baseline: studyProtocol.baselineVisit?.code)
         try requirePlausible(date, what: "completion date", today: today)
         var reasonGiven = try FreeText.optional(reason, what: "reason")
         switch planned.status {
@@ -23,6 +24,9 @@ extension Participant {
             reasonGiven = try FreeText.required(reason, what: "reason to complete a visit marked missed")
         case .scheduled:
             break
+        }
+        if planned.definition.isBaseline && planned.status != .completed {
+            try requireScreeningDone(before: code, studyProtocol: studyProtocol)
         }
         if planned.definition.isBaseline && studyProtocol.blinded {
             guard let randomization else {
@@ -48,6 +52,7 @@ extension Participant {
     public mutating func miss(_ code: String, on date: CivilDate, reason: String?, studyProtocol: StudyProtocol,
                               today: CivilDate) throws -> String? {
         let planned = try plannedVisit(code, studyProtocol)
+        try planned.requireDayOne(subject, to: "be marked missed", baseline: studyProtocol.baselineVisit?.code)
         let why = try FreeText.required(reason, what: "reason the visit was missed")
         try requirePlausible(date, what: "missed date", today: today)
         guard planned.status == .scheduled else {
@@ -93,6 +98,7 @@ extension Participant {
     public mutating func score(_ code: String, scale: ScaleDefinition, items: [Int?], date: CivilDate?, rater: String?,
                                reason: String?, studyProtocol: StudyProtocol, today: CivilDate) throws -> String? {
         let planned = try visitForEntry(code, studyProtocol)
+        try planned.requireDayOne(subject, to: "be scored", baseline: studyProtocol.baselineVisit?.code)
         guard planned.status == .completed, let completed = planned.record.completedDate else {
             switch planned.status {
             case .cancelled: throw DomainError("\(subject) visit \(code) was cancelled; a cancelled visit has no scores.")
@@ -230,10 +236,14 @@ extension Participant {
     }
 
     /// The protocol deviation of visit `code`, if it has one: completed early or late (with the days
-    /// outside the window), or missed; or, for a medication id (`CM2`), a prohibited medication taken.
+    /// outside the window), or missed; for a medication id (`CM2`), a prohibited medication taken; for an
+    /// AE id (`AE3`), its initial report sent after its due time.
     public func deviation(at code: String, _ studyProtocol: StudyProtocol) -> (kind: DeviationKind, days: Int?)? {
         if let medication = medications.first(where: { $0.id == code }) {
             return SafetyRules(studyProtocol).isProhibited(medication, dayOne: origin(studyProtocol)) ? (.prohibitedMedication, nil) : nil
+        }
+        if let event = adverseEvents.first(where: { $0.id == code }) {
+            return SafetyRules(studyProtocol).isReportedLate(event) ? (.lateReport, nil) : nil
         }
         guard let planned = try? plannedVisit(code, studyProtocol) else { return nil }
         if planned.status == .missed { return (.missed, nil) }
@@ -275,6 +285,16 @@ extension Participant {
         if status.hasLeft {
             throw DomainError("\(subject) is \(status.rawValue) (since \(exit?.date.description ?? "?")); cannot \(what).")
         }
+    }
+
+    /// The baseline waits for screening: every visit before it in protocol order is completed, missed or
+    /// cancelled first (docs/RULES.md, Participant lifecycle).
+    private func requireScreeningDone(before baseline: String, studyProtocol: StudyProtocol) throws {
+        guard let baselineIndex = studyProtocol.order(of: baseline) else { return }
+        let open = studyProtocol.visits.prefix(baselineIndex).filter { visit($0.code)?.status == .scheduled }.map(\.code)
+        guard let first = open.first else { return }
+        throw DomainError("\(subject) visit \(open.joined(separator: ", ")) is still scheduled: the baseline \(baseline) waits for screening. "
+                          + "Complete \(first) or mark it missed first.")
     }
 
     private func requirePlausible(_ date: CivilDate, what: String, today: CivilDate) throws {

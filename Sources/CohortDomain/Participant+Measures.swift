@@ -53,6 +53,7 @@ extension Participant {
     public mutating func recordMeasures(visit code: String, _ entries: [MeasureEntry], reason: String?, studyProtocol: StudyProtocol,
                                         catalog: ScaleCatalog, today: CivilDate) throws -> String? {
         let planned = try visitForEntry(code, studyProtocol)
+        try planned.requireDayOne(subject, to: "have measures recorded", baseline: studyProtocol.baselineVisit?.code)
         guard planned.status == .completed, let completed = planned.record.completedDate else {
             throw DomainError("\(subject) \(code) is \(planned.status.rawValue): complete it first, then record its measures.")
         }

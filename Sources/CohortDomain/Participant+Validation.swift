@@ -52,8 +52,9 @@ extension Participant {
         for acknowledgement in acknowledgements where !codes.contains(acknowledgement.visit) {
             found.append("an acknowledgement refers to visit \(acknowledgement.visit.prefix(16)), which is not in protocol \(study)")
         }
-        let medicationIDs = Set(medications.map(\.id))
-        for classified in deviationClasses where !codes.contains(classified.visit) && !medicationIDs.contains(classified.visit) {
+        // A deviation is a visit's, a prohibited medication's or a late report's (an AE id).
+        let recordIDs = Set(medications.map(\.id) + adverseEvents.map(\.id))
+        for classified in deviationClasses where !codes.contains(classified.visit) && !recordIDs.contains(classified.visit) {
             found.append("a deviation class refers to visit \(classified.visit.prefix(16)), which is not in protocol \(study)")
         }
         // Ids are AE<n> and CM<n>, numbers rising in order of entry (an undo may leave a gap, never a repeat).

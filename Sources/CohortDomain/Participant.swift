@@ -292,4 +292,6 @@ public enum DeviationClass: String, Codable, Sendable, CaseIterable {
 public enum DeviationKind: String, Codable, Sendable, CaseIterable {
     case early, late, missed
     case prohibitedMedication = "prohibited-medication"
+    /// An initial report to the sponsor sent after its due time (docs/RULES.md, Deviations).
+    case lateReport = "late-report"
 }

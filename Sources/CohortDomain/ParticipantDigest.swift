@@ -69,7 +69,8 @@ public struct ParticipantDigest: Sendable, Equatable {
                                    completedDate: planned.record.completedDate, missedDate: planned.record.missedDate,
                                    enteredForms: forms.entered,
                                    requiredForms: forms.required,
-                                   isIncomplete: !participant.incompleteScales(of: planned).isEmpty)
+                                   isIncomplete: !participant.incompleteScales(of: planned).isEmpty,
+                                   isWaitingForDayOne: planned.isWaitingForDayOne)
             },
             scoreDates: participant.administrations.filter { !$0.isNotDone }.map(\.date),
             flags: participant.raisedFlags(context: context).map { flag in
@@ -98,17 +99,19 @@ public struct ParticipantDigest: Sendable, Equatable {
             }
     }
 
-    /// The still-scheduled visit with the earliest scheduled date (needs the digest's visits).
+    /// The still-scheduled visit with the earliest scheduled date, not waiting for Day 1 (needs the digest's visits).
     public var nextVisit: NextVisit? {
-        NextVisit.earliest(visits.filter { $0.status == .scheduled }.sorted { $0.order < $1.order }.map { ($0.code, $0.scheduled) })
+        NextVisit.earliest(visits.filter { $0.status == .scheduled && !$0.isWaitingForDayOne }.sorted { $0.order < $1.order }
+            .map { ($0.code, $0.scheduled) })
     }
 
-    /// Visits with a protocol deviation (out of window or missed), and prohibited medications, the lead has
-    /// not classified yet (needs the digest's visits).
+    /// Visits with a protocol deviation (out of window or missed), prohibited medications and AEs whose
+    /// initial report was sent late, the lead has not classified yet (needs the digest's visits).
     public var unclassifiedDeviations: [String] {
         let classified = Set(deviationClasses.filter { $0.classification != .unclassified }.map(\.visit))
         return visits.filter { ($0.status == .missed || $0.deviationDays != nil) && !classified.contains($0.code) }.map(\.code)
             + prohibitedMedications.map(\.id).filter { !classified.contains($0) }
+            + adverseEvents.filter(\.wasReportedLate).map(\.id).filter { !classified.contains($0) }
     }
 
     /// Urgent flags the lead has not acknowledged yet.

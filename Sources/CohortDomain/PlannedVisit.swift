@@ -10,6 +10,11 @@ public struct PlannedVisit: Sendable, Equatable {
     public let window: VisitWindow
     /// The participant's consent date: nothing is scheduled before it.
     let consentDate: CivilDate
+    /// It comes after the baseline in protocol order and the baseline is not completed: nothing after Day 1
+    /// happens before Day 1 (docs/RULES.md, Visits, windows and window states). Never true of a cancelled
+    /// visit, of the early-termination visit, of a visit that follows it after a withdrawal, or of an
+    /// unscheduled visit.
+    public internal(set) var isWaitingForDayOne: Bool = false
     /// The unscheduled visit it is, when it is one (no protocol definition; docs/RULES.md, Visits, windows
     /// and window states).
     public internal(set) var unscheduled: UnscheduledVisit? = nil
@@ -20,16 +25,36 @@ public struct PlannedVisit: Sendable, Equatable {
     /// Status.
     public var status: VisitStatus { record.status }
 
-    /// The window state on `day` (§3.3).
+    /// The window state on `day` (docs/RULES.md, Visits, windows and window states).
     public func windowState(on day: CivilDate) -> WindowState {
-        WindowState(status: record.status, window: window, done: record.completedDate ?? scheduled, on: day)
+        WindowState(status: record.status, window: window, done: record.completedDate ?? scheduled, on: day, waiting: isWaitingForDayOne)
+    }
+
+    /// What its plan says beyond the window state (waiting for Day 1, planned outside its window).
+    public var plan: VisitPlan? { VisitPlan(status: status, window: window, scheduled: scheduled, waiting: isWaitingForDayOne) }
+
+    /// Refuses a change to the visit while it waits for Day 1, saying what to do.
+    func requireDayOne(_ subject: String, to what: String, baseline: String?) throws {
+        guard isWaitingForDayOne else { return }
+        let first = baseline.map { "complete the baseline visit \($0) first" } ?? "complete the baseline visit first"
+        throw DomainError("\(subject) visit \(code) comes after the baseline and Day 1 has not happened: it cannot \(what) yet; \(first).")
     }
 
     /// Days outside the window for a completed visit (negative early, positive late); nil when in window or not done.
     public var deviationDays: Int? { window.deviationDays(status: record.status, completedDate: record.completedDate) }
+
+    /// "2 days late", "1 day early": how far outside its window the visit was completed; nil in window or not done.
+    public var deviationWords: String? { deviationDays.map { "\(Text.count(abs($0), "day")) \($0 < 0 ? "early" : "late")" } }
 }
 
 extension Participant {
+    /// Visits whose completion is early or late now and was not so (or not so by as much) in `before`: what a
+    /// change just made a deviation of, so the one who made it is told at once (docs/RULES.md, Deviations).
+    public func deviationsCreated(since before: Participant?, _ studyProtocol: StudyProtocol) -> [PlannedVisit] {
+        let earlier = Dictionary((before?.plannedVisits(studyProtocol) ?? []).map { ($0.code, $0.deviationDays) }, uniquingKeysWith: { a, _ in a })
+        return plannedVisits(studyProtocol).filter { $0.deviationDays != nil && earlier[$0.code] != $0.deviationDays }
+    }
+
     /// Day 1 of the study for this participant (PRODUCT.md §3.1): the date the baseline visit was completed
     /// once it is, the planned baseline date until then. Protocols count from first dose.
     public func origin(_ studyProtocol: StudyProtocol) -> CivilDate {
@@ -47,6 +72,8 @@ extension Participant {
         // After a withdrawal, a visit anchored to one that was cancelled follows the early-termination visit.
         let termination = status == .withdrawn ? studyProtocol.earlyTerminationVisit.flatMap { visit($0.code) != nil ? $0 : nil } : nil
         var targets: [String: CivilDate] = [:]
+        // Visits dated from the withdrawal (the early-termination visit, and those that follow it) do not wait for Day 1.
+        var followsExit: Set<String> = []
         func target(of definition: VisitDefinition) -> CivilDate {
             if let known = targets[definition.code] { return known }
             let date: CivilDate
@@ -60,21 +87,27 @@ extension Participant {
                     anchor = termination
                 }
                 let anchorRecord = visit(anchorCode)
-                let from = anchorRecord?.status == .completed ? (anchorRecord?.completedDate ?? target(of: anchor)) : target(of: anchor)
+                let anchorTarget = target(of: anchor)
+                let from = anchorRecord?.status == .completed ? (anchorRecord?.completedDate ?? anchorTarget) : anchorTarget
                 date = from.adding(days: definition.offset ?? 0)
+                if anchor.isEarlyTermination || followsExit.contains(anchor.code) { followsExit.insert(definition.code) }
             } else {
                 date = origin // unreachable for a validated protocol
             }
             targets[definition.code] = date
             return date
         }
-        return studyProtocol.visits.compactMap { definition in
+        let baselineIndex = studyProtocol.visits.firstIndex { $0.isBaseline }
+        let dayOneHappened = studyProtocol.baselineVisit.flatMap { visit($0.code) }?.status == .completed
+        return studyProtocol.visits.enumerated().compactMap { index, definition in
             guard let record = visit(definition.code) else { return nil }
             let date = target(of: definition)
             let window = VisitWindow(target: date, minus: definition.minus, plus: definition.plus)
+            let waiting = !dayOneHappened && baselineIndex.map { index > $0 } == true && record.status != .cancelled
+                && !definition.isEarlyTermination && !followsExit.contains(definition.code)
             return PlannedVisit(definition: definition, record: record, target: date,
                                 window: VisitWindow(start: max(window.start, consentDate), end: max(window.end, consentDate)),
-                                consentDate: consentDate)
+                                consentDate: consentDate, isWaitingForDayOne: waiting)
         }
     }
 

@@ -20,11 +20,22 @@ public struct ReviewTable: Sendable {
         public var required: UInt8
         /// 1 when a required scale is missing or has an unscored item.
         public var incomplete: UInt8
+        /// 1 when the visit waits for Day 1: it is in neither order, so in no list.
+        public var waiting: UInt8
         /// Target, window start and end, scheduled, completed and missed dates (`Slot.none` when absent).
         public var target, windowStart, windowEnd, scheduled, completed, missed: Int32
 
         /// The day number standing for "no date".
         public static let none = Int32.min
+
+        /// The last day a still-scheduled visit is not overdue (`VisitWindow.dueBy`): the window's end, or
+        /// the scheduled date of a visit planned after its window.
+        public var dueBy: Int32 { max(windowEnd, scheduled) }
+
+        /// True when the slot belongs in the by-scheduled order (every day list but the overdue and closing ones).
+        var isListed: Bool { status != ReviewTable.cancelled && waiting == 0 }
+        /// True when the slot belongs in the order by due day (overdue and closing).
+        var isOpen: Bool { status == ReviewTable.scheduled && waiting == 0 }
     }
 
     /// The table's arrays, as the cache stores them.
@@ -37,9 +48,10 @@ public struct ReviewTable: Sendable {
         public var subjects: [String]
         /// Visit codes by index.
         public var codes: [String]
-        /// Slot indexes by (scheduled, subject, target), cancelled visits left out.
+        /// Slot indexes by (scheduled, subject, target), cancelled visits and visits waiting for Day 1 left out.
         public var byScheduled: [Int32]
-        /// Slot indexes by (window end, subject, target), still-scheduled visits only.
+        /// Slot indexes by (due day, subject, target), still-scheduled visits only, none waiting for Day 1
+        /// (the due day is the window's end, or the scheduled date of a visit planned after its window).
         public var openByWindowEnd: [Int32]
         /// Every urgent flag not yet acknowledged, in subject order.
         public var urgentFlags: [VisitFlag]
@@ -78,8 +90,8 @@ public struct ReviewTable: Sendable {
             for visit in digest.visits { parts.slots.append(slot(of: visit, person: person)) }
             parts.slotEnd.append(Int32(parts.slots.count))
         }
-        var scheduled = parts.slots.indices.filter { parts.slots[$0].status != Self.cancelled }.map(Int32.init)
-        var open = parts.slots.indices.filter { parts.slots[$0].status == Self.scheduled }.map(Int32.init)
+        var scheduled = parts.slots.indices.filter { parts.slots[$0].isListed }.map(Int32.init)
+        var open = parts.slots.indices.filter { parts.slots[$0].isOpen }.map(Int32.init)
         scheduled.sort { scheduledKey($0) < scheduledKey($1) }
         open.sort { windowEndKey($0) < windowEndKey($1) }
         parts.byScheduled = scheduled
@@ -160,7 +172,8 @@ public struct ReviewTable: Sendable {
         return VisitDigest(code: parts.codes[Int(slot.code)], order: Int(slot.order), status: VisitStatus.allCases[Int(slot.status)],
                            target: target, window: VisitWindow(start: CivilDate(dayNumber: Int(slot.windowStart)), end: CivilDate(dayNumber: Int(slot.windowEnd))),
                            scheduled: CivilDate(dayNumber: Int(slot.scheduled)), completedDate: date(slot.completed), missedDate: date(slot.missed),
-                           enteredForms: Int(slot.entered), requiredForms: Int(slot.required), isIncomplete: slot.incomplete != 0)
+                           enteredForms: Int(slot.entered), requiredForms: Int(slot.required), isIncomplete: slot.incomplete != 0,
+                           isWaitingForDayOne: slot.waiting != 0)
     }
 
     /// The entry for slot `index`.
@@ -174,15 +187,17 @@ public struct ReviewTable: Sendable {
         return (parts.subjects[Int(slot.person)], parts.codes[Int(slot.code)])
     }
 
-    /// The day's lists (§3.5), optionally only for participants `matching` (given facts without visits).
+    /// The day's lists (docs/RULES.md, The day's lists and the summary), optionally only for participants
+    /// `matching` (given facts without visits). A visit planned after its window is overdue only once its
+    /// planned date has passed, and never in the closing list (it was planned so on purpose).
     public func review(on date: CivilDate, matching: ((ParticipantDigest) -> Bool)? = nil) -> DayReview {
         let day = Int32(date.dayNumber)
         let today = parts.byScheduled[range(in: parts.byScheduled, from: day, to: day + 1, \.scheduled)]
-        let overdueEnd = range(in: parts.openByWindowEnd, from: Int32.min, to: day, \.windowEnd).upperBound
-        let closingEnd = range(in: parts.openByWindowEnd, from: day, to: day + Int32(DayReview.closingHorizon) + 1, \.windowEnd).upperBound
+        let overdueEnd = range(in: parts.openByWindowEnd, from: Int32.min, to: day, \.dueBy).upperBound
+        let closingEnd = range(in: parts.openByWindowEnd, from: day, to: day + Int32(DayReview.closingHorizon) + 1, \.dueBy).upperBound
         let closing = parts.openByWindowEnd[overdueEnd..<closingEnd].filter { index in
             let slot = parts.slots[Int(index)]
-            return slot.windowStart <= day && slot.scheduled != day
+            return slot.windowStart <= day && slot.scheduled != day && slot.scheduled <= slot.windowEnd
         }
         func list<S: Collection>(_ slots: S) -> ReviewList where S.Element == Int32 {
             guard let matching else { return ReviewList(table: self, slots: Array(slots)) }
@@ -216,8 +231,8 @@ public struct ReviewTable: Sendable {
         for visit in digest.visits {
             parts.slots.append(slot(of: visit, person: person))
             let index = Int32(parts.slots.count - 1)
-            if visit.status != .cancelled { insert(index, into: .byScheduled) }
-            if visit.status == .scheduled { insert(index, into: .openByWindowEnd) }
+            if parts.slots[Int(index)].isListed { insert(index, into: .byScheduled) }
+            if parts.slots[Int(index)].isOpen { insert(index, into: .openByWindowEnd) }
         }
         parts.slotEnd[person] = Int32(parts.slots.count)
         parts.urgentFlags.removeAll { $0.subject == digest.subject }
@@ -257,8 +272,8 @@ public struct ReviewTable: Sendable {
 
     // MARK: - Ordering
 
-    private static let scheduled = UInt8(VisitStatus.allCases.firstIndex(of: .scheduled) ?? 0)
-    private static let cancelled = UInt8(VisitStatus.allCases.firstIndex(of: .cancelled) ?? 0)
+    fileprivate static let scheduled = UInt8(VisitStatus.allCases.firstIndex(of: .scheduled) ?? 0)
+    fileprivate static let cancelled = UInt8(VisitStatus.allCases.firstIndex(of: .cancelled) ?? 0)
 
     private mutating func slot(of visit: VisitDigest, person: Int) -> Slot {
         let code: Int16
@@ -273,7 +288,7 @@ public struct ReviewTable: Sendable {
         return Slot(person: Int32(person), code: code, order: Int16(clamping: visit.order),
                     status: UInt8(VisitStatus.allCases.firstIndex(of: visit.status) ?? 0),
                     entered: UInt8(clamping: visit.enteredForms), required: UInt8(clamping: visit.requiredForms),
-                    incomplete: visit.isIncomplete ? 1 : 0, target: day(visit.target), windowStart: day(visit.window.start),
+                    incomplete: visit.isIncomplete ? 1 : 0, waiting: visit.isWaitingForDayOne ? 1 : 0, target: day(visit.target), windowStart: day(visit.window.start),
                     windowEnd: day(visit.window.end), scheduled: day(visit.scheduled), completed: day(visit.completedDate),
                     missed: day(visit.missedDate))
     }
@@ -287,7 +302,7 @@ public struct ReviewTable: Sendable {
 
     private func windowEndKey(_ index: Int32) -> (Int32, String, Int32, Int16) {
         let slot = parts.slots[Int(index)]
-        return (slot.windowEnd, parts.subjects[Int(slot.person)], slot.target, slot.order)
+        return (slot.dueBy, parts.subjects[Int(slot.person)], slot.target, slot.order)
     }
 
     /// The positions in `order` (sorted by `date` first) whose date is in `from..<to`.

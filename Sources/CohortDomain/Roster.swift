@@ -19,7 +19,8 @@ public struct RosterEntry: Sendable, Equatable {
     public var randomization: String?
     /// The allocation as screens say it (arm, randomization number, or not yet randomized).
     public var allocation: String
-    /// The still-scheduled visit with the earliest scheduled date (ties in protocol order), with that date.
+    /// The still-scheduled visit with the earliest scheduled date (ties in protocol order), with that date;
+    /// a visit waiting for Day 1 is never next (docs/RULES.md, The roster and the screening log).
     public var next: NextVisit?
     /// Why and when the participant left (screen failure or withdrawal).
     public var exit: ExitRecord?
@@ -32,7 +33,7 @@ public struct RosterEntry: Sendable, Equatable {
         status = participant.status; consent = participant.consentDate; baseline = participant.baselineDate
         dayOne = participant.origin(studyProtocol); randomization = participant.randomization?.number
         allocation = participant.allocation; exit = participant.exit; consents = participant.consents
-        next = NextVisit.earliest(participant.plannedVisits(studyProtocol).filter { $0.status == .scheduled }.map { ($0.code, $0.scheduled) })
+        next = NextVisit.earliest(participant.plannedVisits(studyProtocol).filter { $0.status == .scheduled && !$0.isWaitingForDayOne }.map { ($0.code, $0.scheduled) })
     }
 }
 

@@ -30,6 +30,12 @@ public struct AdverseEventDigest: Sendable, Equatable {
                   reportedAt: event.initialReport?.at, followUpPending: event.followUpPending)
     }
 
+    /// True when the initial report was sent after its due time (a `late-report` deviation).
+    public var wasReportedLate: Bool {
+        guard let reportDue, let reportedAt else { return false }
+        return reportDue < reportedAt
+    }
+
     /// True when an initial report is needed and not sent.
     public var awaitsReport: Bool { reportDue != nil && reportedAt == nil }
 }

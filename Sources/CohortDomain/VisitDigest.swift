@@ -22,19 +22,26 @@ public struct VisitDigest: Sendable, Equatable {
     public var requiredForms: Int
     /// A required scale is missing or has an unscored item.
     public var isIncomplete: Bool
+    /// It waits for Day 1 (`PlannedVisit.isWaitingForDayOne`): in no day list, nothing can be done yet.
+    public var isWaitingForDayOne: Bool
 
     /// Creates a visit digest.
     public init(code: String, order: Int, status: VisitStatus, target: CivilDate, window: VisitWindow, scheduled: CivilDate,
-                completedDate: CivilDate?, missedDate: CivilDate?, enteredForms: Int, requiredForms: Int, isIncomplete: Bool) {
+                completedDate: CivilDate?, missedDate: CivilDate?, enteredForms: Int, requiredForms: Int, isIncomplete: Bool,
+                isWaitingForDayOne: Bool = false) {
         self.code = code; self.order = order; self.status = status; self.target = target; self.window = window
         self.scheduled = scheduled; self.completedDate = completedDate; self.missedDate = missedDate
         self.enteredForms = enteredForms; self.requiredForms = requiredForms; self.isIncomplete = isIncomplete
+        self.isWaitingForDayOne = isWaitingForDayOne
     }
 
-    /// The window state on `day` (§3.3).
+    /// The window state on `day` (docs/RULES.md, Visits, windows and window states).
     public func windowState(on day: CivilDate) -> WindowState {
-        WindowState(status: status, window: window, done: completedDate ?? scheduled, on: day)
+        WindowState(status: status, window: window, done: completedDate ?? scheduled, on: day, waiting: isWaitingForDayOne)
     }
+
+    /// What its plan says beyond the window state (waiting for Day 1, planned outside its window).
+    public var plan: VisitPlan? { VisitPlan(status: status, window: window, scheduled: scheduled, waiting: isWaitingForDayOne) }
 
     /// Days outside the window for a completed visit (negative early, positive late); nil when in window or not done.
     public var deviationDays: Int? { window.deviationDays(status: status, completedDate: completedDate) }

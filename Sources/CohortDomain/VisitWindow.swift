@@ -5,6 +5,10 @@ public struct VisitWindow: Hashable, Sendable {
     /// Last day of the window.
     public let end: CivilDate
 
+    /// The last day a scheduled visit planned for `scheduled` is not overdue: its window's end, or its
+    /// scheduled date when it was planned after the window (docs/RULES.md, Visits, windows and window states).
+    public func dueBy(scheduled: CivilDate) -> CivilDate { max(end, scheduled) }
+
     /// The window around `target`.
     public init(target: CivilDate, minus: Int, plus: Int) {
         start = target.adding(days: -minus)
@@ -62,20 +66,27 @@ public enum WindowState: String, Sendable, Codable, CaseIterable {
     case missed
     /// Cancelled (the participant left).
     case cancelled
+    /// Scheduled after the baseline, and Day 1 has not happened: in no list, nothing can be done yet.
+    case waiting
 
     /// True for states that are a protocol-deviation risk or fact.
     public var isProblem: Bool { self == .overdue || self == .early || self == .late || self == .missed }
 
-    /// The state of a visit with `status` and `window` on `day`; `done` is when a completed visit was done.
-    public init(status: VisitStatus, window: VisitWindow, done: CivilDate, on day: CivilDate) {
+    /// The state of a visit with `status` and `window` on `day`; `done` is when a completed visit was done,
+    /// or the day a scheduled one is planned for. A visit planned after its window is not overdue before its
+    /// planned date (it reads `upcoming` between the window's end and that date); a scheduled visit waiting
+    /// for Day 1 is `waiting` (docs/RULES.md, Visits, windows and window states).
+    public init(status: VisitStatus, window: VisitWindow, done: CivilDate, on day: CivilDate, waiting: Bool = false) {
         switch status {
         case .cancelled: self = .cancelled
         case .missed: self = .missed
         case .completed:
             let distance = window.distance(to: done)
             self = distance < 0 ? .early : distance > 0 ? .late : .inWindow
+        case .scheduled where waiting:
+            self = .waiting
         case .scheduled:
-            self = day < window.start ? .upcoming : day > window.end ? .overdue : .open
+            self = day > window.dueBy(scheduled: done) ? .overdue : window.contains(day) ? .open : .upcoming
         }
     }
 }

@@ -11,6 +11,8 @@ public struct ParticipantJSON: Encodable {
         let windowEnd: CivilDate
         let scheduled: CivilDate
         let windowState: WindowState
+        /// What its plan says: waiting for Day 1, planned outside its window (absent when nothing).
+        let plan: String?
         let completed: CivilDate?
         let missed: CivilDate?
         let missedReason: String?
@@ -30,7 +32,45 @@ public struct ParticipantJSON: Encodable {
         let changeFromBaseline: Int?
         let improvementPercent: Double?
         let responder: Bool?
-        let flags: [String]
+        let flags: [Flag]
+    }
+
+    /// A flag an administration raised, and its acknowledgement (`null` until one is given).
+    struct Flag: Encodable {
+        let flag: String
+        let acknowledged: Acknowledgement?
+
+        private enum CodingKeys: String, CodingKey { case flag, acknowledged }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(flag, forKey: .flag)
+            try container.encode(acknowledged, forKey: .acknowledged)
+        }
+    }
+
+    /// Who acknowledged a flag, when (the moment it was saved, else its day) and what was done.
+    struct Acknowledgement: Encodable {
+        let user: String
+        let time: String
+        let action: String?
+
+        private enum CodingKeys: String, CodingKey { case user, time, action }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(user, forKey: .user)
+            try container.encode(time, forKey: .time)
+            try container.encode(action, forKey: .action)
+        }
+
+        /// The acknowledgement of `flag` at `visit`, if any; `times` by `"VISIT/FLAG"` (from the trail).
+        init?(_ participant: Participant, visit: String, flag: String, times: [String: Moment]) {
+            guard let found = participant.acknowledgements.first(where: { $0.visit == visit && $0.flag == flag }) else { return nil }
+            user = found.user
+            time = times[visit + "/" + flag]?.description ?? found.date.description
+            action = found.action
+        }
     }
 
     let subject: String
@@ -54,8 +94,10 @@ public struct ParticipantJSON: Encodable {
     let medications: [MedicationsJSON.Entry]
     let measures: [MeasuresJSON.Entry]
 
-    /// The document for `participant` as of `today`, report clocks read at `now` on `zone`'s clock.
-    public init(_ participant: Participant, context: StudyContext, today: CivilDate, now: Moment, zone: TimeZone) {
+    /// The document for `participant` as of `today`, report clocks read at `now` on `zone`'s clock;
+    /// `acknowledgedAt` the moments acknowledgements were saved, by `"VISIT/FLAG"` (from the trail).
+    public init(_ participant: Participant, context: StudyContext, today: CivilDate, now: Moment, zone: TimeZone,
+                acknowledgedAt: [String: Moment] = [:]) {
         let safety = SafetyLines(participant, context: context, now: now, zone: zone)
         adverseEvents = safety.events.map(AdverseEventsJSON.Entry.init)
         medications = safety.medications.map(MedicationsJSON.Entry.init)
@@ -70,7 +112,7 @@ public struct ParticipantJSON: Encodable {
         visits = planned.map { v in
             Visit(visit: v.code, name: v.definition.name, status: v.status, target: v.target, windowStart: v.window.start,
                   windowEnd: v.window.end, scheduled: v.scheduled, windowState: v.windowState(on: today),
-                  completed: v.record.completedDate, missed: v.record.missedDate, missedReason: v.record.missedReason,
+                  plan: v.plan?.description, completed: v.record.completedDate, missed: v.record.missedDate, missedReason: v.record.missedReason,
                   deviationDays: v.deviationDays, reason: v.unscheduled?.reason)
         }
         let order = planned.map(\.code)
@@ -82,7 +124,9 @@ public struct ParticipantJSON: Encodable {
                 return Score(visit: a.visit, scale: a.scale, date: a.date, scores: a.scoreText, rater: a.rater, total: result?.total,
                              subscales: subscales?.isEmpty == false ? subscales : nil, changeFromBaseline: result?.change,
                              improvementPercent: result?.improvementPercent.map(ScoreText.oneDecimal),
-                             responder: result?.isResponder, flags: result?.flags.map(\.flag) ?? [])
+                             responder: result?.isResponder, flags: (result?.flags ?? []).map { raised in
+                                 Flag(flag: raised.flag, acknowledged: Acknowledgement(participant, visit: a.visit, flag: raised.flag, times: acknowledgedAt))
+                             })
             }
         unacknowledgedUrgentFlags = participant.unacknowledgedUrgentFlags(context: context)
     }
@@ -91,13 +135,18 @@ public struct ParticipantJSON: Encodable {
 /// `cohort show`: the participant as readable text.
 public enum ParticipantText {
     /// Details, visit timeline, scores and open urgent flags.
-    public static func render(_ participant: Participant, context: StudyContext, today: CivilDate, now: Moment, zone: TimeZone) -> String {
+    public static func render(_ participant: Participant, context: StudyContext, today: CivilDate, now: Moment, zone: TimeZone,
+                              acknowledgedAt: [String: Moment] = [:]) -> String {
         var lines = ["\(participant.subject)  \(participant.initials)  born \(participant.birthYear)  sex \(participant.sex.rawValue)  \(participant.study)  \(participant.allocation)",
                      "Consent \(participant.consentDate)  Baseline \(participant.baselineDate)  Day 1 \(context.protocols[participant.study].map(participant.origin) ?? participant.baselineDate)  Status \(participant.status.rawValue)"
                         + (participant.exit.map { " on \($0.date) (\($0.reason))" } ?? ""),
                      "Consents " + participant.consents.map(\.description).joined(separator: ", ")]
         for flag in participant.unacknowledgedUrgentFlags(context: context) {
             lines.append("⚠ URGENT \(flag.flag) at \(flag.visit) (\(flag.date)) — not yet acknowledged")
+        }
+        for done in participant.acknowledgements {
+            lines.append("✓ \(done.flag) at \(done.visit) acknowledged by \(done.user) \(acknowledgedAt[done.visit + "/" + done.flag]?.description ?? done.date.description)"
+                         + (done.action.map { ": \(Text.shown($0, longest: 80))" } ?? ""))
         }
         guard let studyProtocol = context.protocols[participant.study] else {
             return (lines + ["Study \(participant.study) is not in this store."]).joined(separator: "\n")
@@ -110,7 +159,7 @@ public enum ParticipantText {
             let forms = participant.forms(of: visit.definition)
             rows.append([visit.code, visit.definition.name, visit.scheduled.description,
                          "\(visit.window.start)..\(visit.window.end)", visit.status.rawValue,
-                         visit.windowState(on: today).rawValue + deviation, done, "\(forms.entered)/\(forms.required)"])
+                         VisitStateText.words(visit.windowState(on: today), plan: visit.plan) + deviation, done, "\(forms.entered)/\(forms.required)"])
         }
         lines += ["", Columns.render(rows)]
         let scored = participant.administrations.sorted {

@@ -18,6 +18,8 @@ public struct ReviewRow: Equatable, Sendable {
     public let window: String
     /// Window state in words.
     public let state: WindowState
+    /// What the plan says beyond the state ("planned 2 days after its window"); nil when nothing.
+    public let plan: VisitPlan?
     /// Required forms (scales and measures) entered, e.g. `2/6`.
     public let forms: String
     /// The primary score as it stood on the day shown, with change, e.g. `PANSS 74 −12`.
@@ -42,6 +44,7 @@ public struct ReviewRow: Equatable, Sendable {
         scheduled = visit.scheduled.description
         window = visit.window.shortDescription
         state = visit.windowState(on: day)
+        plan = visit.plan
         forms = "\(visit.enteredForms)/\(visit.requiredForms)"
         primary = participant.primary(on: day).map { "\($0.scale) \($0.total)" + ($0.change.map { " " + ScoreText.signed($0) } ?? "") } ?? "—"
         urgentFlags = participant.urgentFlags.map { "\($0.flag) \($0.visit)" }
@@ -50,7 +53,18 @@ public struct ReviewRow: Equatable, Sendable {
 
     /// The columns in display order.
     public var cells: [String] {
-        [subject, initials, visit, studyDay, scheduled, window, state.rawValue, forms, primary + (urgentFlags.isEmpty ? "" : " ⚠ URGENT") + (hasOpenAlert ? " ⚠ ALERT" : "")]
+        [subject, initials, visit, studyDay, scheduled, window, VisitStateText.words(state, plan: plan), forms,
+         primary + (urgentFlags.isEmpty ? "" : " ⚠ URGENT") + (hasOpenAlert ? " ⚠ ALERT" : "")]
+    }
+}
+
+/// A visit's state as lists and pages say it: the window state, then what its plan says
+/// (docs/RULES.md, Visits, windows and window states).
+public enum VisitStateText {
+    /// "open", "upcoming, planned 2 days after its window", "waiting for Day 1".
+    public static func words(_ state: WindowState, plan: VisitPlan?) -> String {
+        guard let plan else { return state.rawValue }
+        return state == .waiting ? plan.description : state.rawValue + ", " + plan.description
     }
 }
 

@@ -42,6 +42,15 @@ public struct SummaryReport {
                                         return "\(owed.subject) \(owed.id): initial report " + (late ? "OVERDUE (was due \(owed.due))" : "due \(owed.due)")
                                     }, isSafety: true))
         }
+        if !summary.openSafety.isEmpty {
+            sections.append(Section(title: "Open safety items", lines: summary.openSafety.map { "\($0.subject) \($0.id): \($0.kind.rawValue)" },
+                                    isSafety: true))
+        }
+        if !summary.acknowledged.isEmpty {
+            sections.append(Section(title: "Urgent flags acknowledged today", lines: summary.acknowledged.map {
+                "\($0.subject) \($0.visit): \($0.flag) — by \($0.user)" + ($0.action.map { ": \(Text.shown($0, longest: 80))" } ?? "")
+            }, isSafety: false))
+        }
         sections.append(Section(title: "Adverse events with onset today",
                                 lines: summary.adverseEvents.isEmpty ? ["none"] : summary.adverseEvents.map {
                                     "\($0.subject) \($0.id): \(Text.shown($0.term, longest: 60))" + ($0.serious ? " — SERIOUS" : "")
@@ -70,12 +79,18 @@ public struct SummaryReport {
                                     + named("visits with incomplete forms", summary.incompleteVisitList), isSafety: false))
         sections.append(Section(title: "Protocol deviations", lines: summary.deviations.isEmpty ? ["none"] : summary.deviations.map { d in
             let classified = table.digest(d.subject)?.deviationClasses.first { $0.visit == d.visit }
-            let what = d.days.map { "\(Text.count(abs($0), "day")) \($0 < 0 ? "early" : "late")" } ?? "missed"
+            let what = d.days.map { "\(Text.count(abs($0), "day")) \($0 < 0 ? "early" : "late")" }
+                ?? (d.kind == .lateReport ? "initial report sent late" : "missed")
             return "\(d.subject) \(d.visit): \(what) — \(classified?.classification.rawValue ?? "unclassified")" + (classified?.note.map { " (\($0))" } ?? "")
         }, isSafety: false))
         sections.append(Section(title: "Enrollment", lines: named("enrolled", summary.enrolledSubjects) + named("randomized", summary.randomizedSubjects)
                                     + named("withdrawn", summary.withdrawnSubjects) + named("screen-failed", summary.screenFailedSubjects),
                                 isSafety: false))
+        // Late entries would otherwise reach no summary the PI reads: they are named on the day they were made.
+        if summary.readsRecords {
+            sections.append(Section(title: "Entered today for earlier days",
+                                    lines: summary.recordedLate.isEmpty ? ["none"] : summary.recordedLate.map(\.described), isSafety: false))
+        }
         sections.append(Section(title: "Tomorrow", lines: named("scheduled", summary.tomorrowVisits), isSafety: false))
         self.sections = sections
     }

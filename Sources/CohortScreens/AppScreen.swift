@@ -134,7 +134,7 @@ func tone(of state: WindowState) -> Style.Tone {
     case .overdue, .missed, .late, .early: return .danger
     case .open: return .warning
     case .inWindow: return .good
-    case .upcoming, .cancelled: return .muted
+    case .upcoming, .cancelled, .waiting: return .muted
     }
 }
 

@@ -54,8 +54,13 @@ struct ParticipantScreen {
             stateStyle.tone = tone(of: state)
             x += grid.put(DisplayWidth.pad(stateText, to: 10), x: x, y: y, style: stateStyle) + 1
             x += grid.put(DisplayWidth.pad("\(entered)/\(required)", to: 6), x: x, y: y, style: base) + 1
-            // The kind shows in the state column; its class here (n classifies it).
-            if participant.deviation(at: visit.code, studyProtocol) != nil {
+            // The kind shows in the state column; its class here (n classifies it). A visit still to come
+            // says what its plan says instead (waiting for Day 1, planned outside its window).
+            if let plan = visit.plan, visit.status == .scheduled {
+                var style = base
+                style.tone = .muted
+                grid.put(DisplayWidth.truncate(plan.description, to: max(0, grid.width - x - 1), ellipsis: glyphs.ellipsis), x: x, y: y, style: style)
+            } else if participant.deviation(at: visit.code, studyProtocol) != nil {
                 let classified = participant.deviationClass(at: visit.code)
                 var style = base
                 style.tone = classified == nil ? .warning : .muted
@@ -70,6 +75,7 @@ struct ParticipantScreen {
         var body = safetyLines(safety, state: state)
         body += measureLines(safety.readings)
         body += scaleLines(participant, studyProtocol: studyProtocol, visits: visits, data: data)
+        body += suicidalityLines(participant, studyProtocol: studyProtocol, data: data)
         if let audit = page.audit, !audit.isEmpty {
             body.append(BodyLine(text: "", style: .plain))
             body.append(BodyLine(text: "Audit trail", style: .heading, x: 0))
@@ -130,6 +136,36 @@ struct ParticipantScreen {
             return BodyLine(text: line, style: .plain)
         }
         return lines.isEmpty ? [] : [BodyLine(text: "", style: .plain), BodyLine(text: "Scales", style: .heading, x: 0)] + lines
+    }
+
+    /// Every C-SSRS administration, one row each (visit, date, the six answers, its flag), even without a
+    /// total; then who acknowledged each urgent flag, on what day, and what was done.
+    private func suicidalityLines(_ participant: Participant, studyProtocol: StudyProtocol, data: Snapshot) -> [BodyLine] {
+        var lines: [BodyLine] = []
+        let code = "CSSRS"
+        let administrations = participant.administrations.filter { $0.scale == code }
+            .sorted { (studyProtocol.order(of: $0.visit) ?? .max, $0.date) < (studyProtocol.order(of: $1.visit) ?? .max, $1.date) }
+        if let scale = data.context.scales[code], !administrations.isEmpty {
+            lines += [BodyLine(text: "", style: .plain),
+                      BodyLine(text: "C-SSRS (" + scale.items.map { $0.code.lowercased() }.joined(separator: " ") + ")", style: .heading, x: 0)]
+            for administration in administrations {
+                let answers = administration.items.map { $0.map { $0 > 0 ? "Y" : "N" } ?? "x" }.joined(separator: " ")
+                let flags = participant.result(of: administration, context: data.context)?.flags ?? []
+                let urgent = flags.contains { $0.urgent }
+                let text = "\(DisplayWidth.pad(administration.visit, to: 6)) \(administration.date)  \(answers)"
+                    + (administration.isNotDone ? "  not done" + (administration.notDoneReason.map { ": \($0)" } ?? "") : "")
+                    + (flags.isEmpty ? "" : "  " + flags.map(\.flag).joined(separator: ", "))
+                lines.append(BodyLine(text: text, style: urgent ? Style(.danger, bold: true) : .plain))
+            }
+        }
+        if !participant.acknowledgements.isEmpty {
+            lines += [BodyLine(text: "", style: .plain), BodyLine(text: "Urgent flags acknowledged", style: .heading, x: 0)]
+            for done in participant.acknowledgements {
+                lines.append(BodyLine(text: "\(done.visit) \(done.flag) \(glyphs.dot) \(done.date) by \(done.user)"
+                                      + (done.action.map { ": \($0)" } ?? ""), style: .plain))
+            }
+        }
+        return lines
     }
 
     /// Each measure across visits: a sparkline within the normal range band, the values with their flags

@@ -74,7 +74,9 @@ struct ReviewScreen {
                     var style = selected ? Style.selected : .plain
                     if spec.title == "STATE" { style.tone = tone(of: row.state); style.bold = row.state.isProblem }
                     let isLast = spec.title == columns.last?.title
-                    let text = spec.title == "PRIMARY" && row.isMarked ? "\(glyphs.warning) " + spec.value(row) : spec.value(row)
+                    var text = spec.title == "PRIMARY" && row.isMarked ? "\(glyphs.warning) " + spec.value(row) : spec.value(row)
+                    // A visit planned outside its window says so in the last column, whatever columns fit, first.
+                    if isLast, let plan = row.plan { text = plan.description + " \(glyphs.dot) " + text }
                     if spec.title == "PRIMARY" && row.isMarked { style.tone = .danger; style.bold = true }
                     let room = isLast ? grid.width - column : spec.width
                     grid.put(DisplayWidth.truncate(text, to: room, ellipsis: glyphs.ellipsis), x: column, y: y, style: style, limit: room)

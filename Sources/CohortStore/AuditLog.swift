@@ -31,6 +31,26 @@ struct AuditLog {
         return ranges
     }
 
+    /// The minute (`YYYY-MM-DDTHH:MM`, UTC) of each line's audit time, read without parsing or checking the
+    /// line: a record's members are sorted and `time` follows `subject`, and no value in the data has a
+    /// member named `time`, so the first `,"time":"` of a line is its own (quotes inside text are escaped).
+    static func timesOf(_ bytes: [UInt8]) -> [Substring] {
+        let marker = Array(",\"time\":\"".utf8)
+        var times: [Substring] = []
+        for range in lineRanges(bytes) {
+            var index = range.lowerBound
+            while index + marker.count + 16 <= range.upperBound {
+                if bytes[index] == marker[0], bytes[index..<(index + marker.count)].elementsEqual(marker) {
+                    let start = index + marker.count
+                    times.append(Substring(decoding: bytes[start..<(start + 16)], as: UTF8.self))
+                    break
+                }
+                index += 1
+            }
+        }
+        return times
+    }
+
     /// Makes the log agree with the data whose saved head is `head`, under the store lock, before anything
     /// is appended: a committed last record without its newline gets one; records after the head (a save
     /// that did not finish) are moved to `asidePath` — unless `confirmed`, the head this machine's ledger

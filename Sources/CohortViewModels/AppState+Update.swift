@@ -276,8 +276,8 @@ extension AppState {
             }
             overlay = .prompt(Self.acknowledgePrompt(subject: participant.subject, flag: flag))
         case .noteDeviation:
-            // The selected visit's deviation; else a prohibited medication's not classified yet.
-            let unclassifiedMedication = participant.medications.map(\.id).first { id in
+            // The selected visit's deviation; else a prohibited medication's or a late report's not classified yet.
+            let unclassifiedMedication = (participant.medications.map(\.id) + participant.adverseEvents.map(\.id)).first { id in
                 participant.deviation(at: id, studyProtocol) != nil && participant.deviationClass(at: id) == nil
             }
             let selected = visits.indices.contains(page.selection) ? visits[page.selection].code : nil
@@ -746,6 +746,10 @@ extension AppState {
         let wasRaised = { (flag: VisitFlag) in context.flatMap { c in before?.unacknowledgedUrgentFlags(context: c).contains(flag) } ?? false }
         if let flag = urgent.first(where: { !wasRaised($0) }) {
             status = StatusLine("Saved. URGENT: \(flag.flag) for \(flag.subject) at \(flag.visit) — act now, then acknowledge it (a in the participant view).", .urgent)
+        } else if let studyProtocol = context?.protocols[participant.study],
+                  let created = participant.deviationsCreated(since: before, studyProtocol).first, let words = created.deviationWords {
+            // A late or early completion is a deviation: said at once, not found later on the page.
+            status = StatusLine("Saved: \(change). Protocol deviation (unclassified): \(participant.subject) \(created.code) \(words) — n on the participant page classifies it.", .error)
         } else {
             status = StatusLine("Saved: \(change).", .saved)
         }

@@ -16,11 +16,12 @@ struct MeasureCommandTests {
     /// assessed ncs), DIABP not done, BILI 1.3 with the lab's range 0.2–1.2 (high); W1 SYSBP 140 (normal, a
     /// rise of 20: alert), HR 111 (high, alert, assessed cs), DIABP 80, TEMP 37.8 given in °C, WEIGHT 70.5,
     /// ALT 125 measured 11-24 (high, alert), CREAT 0.59 (low), QTCF 451 (high). And 101-0002 (consent
-    /// 11-09, D1 completed 11-19) with D1 HR 72, entered first.
+    /// 11-09, SCR completed 11-13, D1 11-19) with D1 HR 72, entered first.
     static func measuredStore() -> CLIHarness {
         let cli = CLIHarness.enrolledStore()
         cli.ok(["enroll", "101-0002", "--initials", "CD", "--birth-year", "1970", "--sex", "M", "--consent", "2026-11-09", "--baseline", "2026-11-19"])
         cli.ok(["randomize", "101-0002", "R-0002", "--date", "2026-11-09"])
+        cli.ok(["complete", "101-0002", "SCR", "--date", "2026-11-13"])
         cli.ok(["complete", "101-0002", "D1", "--date", "2026-11-19"])
         cli.must(["measure", "101-0002", "D1", "HR", "72"])
         for (visit, date) in [("SCR", "2026-11-12"), ("D1", "2026-11-18"), ("W1", "2026-11-25")] { cli.ok(["complete", "101-0001", visit, "--date", date]) }

@@ -8,7 +8,7 @@ struct RefusalTests {
         (["complete", "101-0001", "W9"], 1, "has no visit 'W9'"),
         (["complete", "101-0001", "W1", "--date", "2026-02-30"], 1, "not a real date"),
         (["complete", "101-0001", "W1", "--date", "yesterday"], 1, "not a real date"),
-        (["complete", "101-0001", "W1", "--date", "2026-12-01"], 1, "after today"),
+        (["complete", "101-0001", "SCR", "--date", "2026-12-01"], 1, "after today"),
         (["complete", "101-0001", "W1", "--today", "2026-13-01"], 1, "--today '2026-13-01' is not a real date"),
         (["score", "101-0001", "D1", "PANSS", "444444444444444444444444444444"], 1, "complete it before"),
         (["score", "101-0001", "SCR", "PANSS", "4444"], 1, "takes 30 item scores"),
@@ -20,9 +20,9 @@ struct RefusalTests {
         (["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--baseline", "2026-11-30"], 1, "already used"),
         (["enroll", "101-0003", "--initials", "A", "--birth-year", "1980", "--sex", "Q", "--baseline", "2026-11-30"], 1, "initials: initials are 2 or 3 letters; sex: sex is F, M or X"),
         (["enroll", "bad/id", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--baseline", "2026-11-30"], 1, "not a coded ID"),
-        (["miss", "101-0001", "W1", "--reason", ""], 1, "reason the visit was missed is required"),
-        (["miss", "101-0001", "W1", "--reason", "bell\u{7}"], 1, "control characters"),
-        (["miss", "101-0001", "W1", "--reason", String(repeating: "x", count: 5000)], 1, "keep it to 500"),
+        (["miss", "101-0001", "SCR", "--reason", ""], 1, "reason the visit was missed is required"),
+        (["miss", "101-0001", "SCR", "--reason", "bell\u{7}"], 1, "control characters"),
+        (["miss", "101-0001", "SCR", "--reason", String(repeating: "x", count: 5000)], 1, "keep it to 500"),
         (["reschedule", "101-0001", "W1", "2026-12-20"], 1, "outside its window"),
         (["withdraw", "101-0002", "--category", "other", "--reason", "again"], 1, "already left"),
         (["withdraw", "101-0001", "--reason", "no category"], 64, "--category"),
@@ -49,7 +49,7 @@ struct RefusalTests {
         (["score", "101-0001", "SCR", "CSSRS", "0\u{0}0000"], 1, "CSSRS"),
         (["score", "101-0001", "SCR", "CSSRS", String(repeating: "0", count: 100_000)], 1, "takes 6 item scores"),
         (["reschedule", "101-0001", "W1", ""], 1, "not a real date"),
-        (["miss", "101-0001", "W1", "--reason", "\n\t "], 1, "is required"),
+        (["miss", "101-0001", "SCR", "--reason", "\n\t "], 1, "is required"),
         (["visits", "--date", ""], 1, "not a real date"),
         (["summary", "--date", "2026-02-29"], 1, "not a real date"),
         (["show", ""], 1, "subject ID is empty"),
@@ -168,7 +168,10 @@ struct RefusalTests {
         cli.ok(["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-01", "--baseline", "2026-11-04"])
         cli.ok(["randomize", "101-0001", "R-0001", "--date", "2026-11-01"])
         // Eight processes at once, each changing a different field of the same participant.
-        let visits = ["SCR", "D1", "W1", "W2", "W3"]
+        // Day 1 first: the visits after the baseline can be marked missed only once it is done.
+        cli.ok(["complete", "101-0001", "SCR", "--date", "2026-11-02"])
+        cli.ok(["complete", "101-0001", "D1", "--date", "2026-11-04"])
+        let visits = ["W1", "W2", "W3", "W4", "W5"]
         let group = DispatchGroup()
         let statuses = Statuses()
         for visit in visits {

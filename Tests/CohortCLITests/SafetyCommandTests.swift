@@ -427,6 +427,7 @@ struct SafetyCommandTests {
             "SCZ-5W-INPT,CM,SCZ-5W-INPT-101-0001,3,CM3,paracetamol,CONCOMITANT,,,,,2026-11-20,",
         ])
         // Completing the baseline a day late moves Day 1 to 11-19: the medication that ended 11-18 becomes prior.
+        cli.okAt(Self.now, ["complete", "101-0001", "SCR", "--date", "2026-11-12"])
         cli.okAt(Self.now, ["complete", "101-0001", "D1", "--date", "2026-11-19"])
         let moved = cli.okAt(Self.now, ["export", "--format", "sdtm", "--domain", "CM"]).stdout.split(separator: "\n").map(String.init)
         #expect(moved.count == 4 && moved[2].contains(",CM2,lorazepam,PRIOR,"))

@@ -78,6 +78,37 @@ struct TerminalEndToEndTests {
         #expect(session.waitFor("EXIT=0"), "\(session.screen())")
     }
 
+    @Test func aParticipantInScreeningHasNoVisitAfterTheBaselineOnTheReview() throws {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        cli.ok(["demo"])
+        // Screened, but the baseline (11-22) slipped: D4 (target 11-25) would be due today if it did not wait for Day 1.
+        cli.ok(["enroll", "101-0099", "--study", "BPM-3W-ACUTE", "--initials", "QZ", "--birth-year", "1980", "--sex", "F",
+                "--consent", "2026-11-16", "--baseline", "2026-11-22"])
+        cli.ok(["complete", "101-0099", "SCR", "--date", "2026-11-17"])
+        let session = try TmuxSession(CLIHarness.binary, width: 100, height: 30,
+                                      environment: ["COHORT_STORE": cli.store, "COHORT_TODAY": "2026-11-25", "COHORT_USER": "lead", "TERM": "xterm-256color"])
+        #expect(session.waitFor("Today (4)"), "\(session.screen())")
+        session.send("/")
+        session.send("0099", literal: true)
+        session.send("Enter")
+        #expect(session.waitFor("filter: 0099"), "\(session.screen())")
+        #expect(session.waitFor("Overdue (1)"), "\(session.screen())")
+        let review = session.screen()
+        #expect(review.contains("Today (0)") && review.contains("101-0099  QZ   D1 Baseline") && review.contains("Window closing (0)"), "\(review)")
+        for code in ["D4", "W1", "W2", "W3", "FU"] { #expect(!review.contains("QZ   \(code) "), "\(code) listed:\n\(review)") }
+        // Its page still shows the dates, marked as waiting for Day 1.
+        session.send("Enter")
+        #expect(session.waitFor("101-0099 QZ · born"), "\(session.screen())")
+        let page = session.screen().split(separator: "\n").map(String.init)
+        let d4 = page.first { $0.contains(" D4 ") } ?? ""
+        #expect(d4.contains("2026-11-25") && d4.contains("waiting"), "\(page.joined(separator: "\n"))")
+        session.send("Escape")
+        #expect(session.waitFor("filter: 0099"), "\(session.screen())")
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"), "\(session.screen())")
+    }
+
     @Test func aSeriousAdverseEventStartsTheReportClockAndTMarksItSent() throws {
         let cli = CLIHarness()
         defer { cli.remove() }

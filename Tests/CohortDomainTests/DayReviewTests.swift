@@ -8,11 +8,12 @@ struct DayReviewTests {
     let day = Fixture.date("2026-11-09")
     let today = Fixture.date("2026-11-09")
 
-    /// Everyone but E has screening (on its target) and baseline done.
+    /// Everyone but C and E has screening (on its target) and baseline done.
     /// - A (baseline 11-02): W1 target 11-09 [11-07..11-11] → today; completed today in window, PANSS + CSSRS urgent entered, CGI-S missing.
     /// - B (baseline 10-26): W1 target 11-02 [10-31..11-04] still scheduled → overdue; W2 target 11-09 → today, pending.
-    /// - C (baseline 11-01): W1 target 11-08 [11-06..11-10] scheduled, not today → closing (ends 11-10).
-    ///   D1 completed 11-01. SCR completed today (late: window 10-19..10-31 → +9 days).
+    /// - C (baseline 11-01) is still in screening: SCR completed today (late: window 10-22..10-31 → +9 days); D1
+    ///   (11-01) still scheduled → overdue; W1 (target 11-08) waits for Day 1 → in no list, not tomorrow.
+    /// - F (baseline 11-01): W1 target 11-08 [11-06..11-10] scheduled, not today → closing (ends 11-10).
     /// - D (baseline 11-03): W1 target 11-10 → tomorrow. Consent is 10 days before baseline, so nobody enrolled today.
     /// - E (baseline 11-02): withdrawn today; its W1 (scheduled today) is cancelled, so not in today's list.
     func started(_ subject: String, baseline: String, screening: Bool = true) throws -> Participant {
@@ -30,20 +31,21 @@ struct DayReviewTests {
         _ = try a.score("W1", scale: Fixture.scales["PANSS"]!, items: Fixture.panss(total: 80), date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today)
         _ = try a.score("W1", scale: Fixture.scales["CSSRS"]!, items: [1, 1, 0, 1, 0, 0], date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today)
         let b = try started("101-0002", baseline: "2026-10-26")
-        var c = try started("101-0003", baseline: "2026-11-01", screening: false)
+        var c = Fixture.participant("101-0003", baseline: "2026-11-01", today: "2026-11-09")
         _ = try c.complete("SCR", on: day, reason: nil, studyProtocol: scz, today: today)
+        let f = try started("101-0006", baseline: "2026-11-01")
         let d = try started("101-0004", baseline: "2026-11-03")
         var e = Fixture.participant("101-0005", baseline: "2026-11-02", today: "2026-11-09")
         _ = try e.withdraw(on: day, category: .withdrawalBySubject, reason: "withdrew consent", screenFailure: false, studyProtocol: scz, today: today)
-        return [a, b, c, d, e]
+        return [a, b, c, d, e, f]
     }
 
     @Test func listsFollowTheRules() throws {
         let review = DayReview(date: day, participants: try site(), context: Fixture.context)
         // 101-0005 withdrew today: its early-termination visit is due today.
         #expect(review.today.map { "\($0.subject) \($0.visit.code)" } == ["101-0001 W1", "101-0002 W2", "101-0005 ET"])
-        #expect(review.overdue.map { "\($0.subject) \($0.visit.code)" } == ["101-0002 W1"])
-        #expect(review.closing.map { "\($0.subject) \($0.visit.code)" } == ["101-0003 W1"])
+        #expect(review.overdue.map { "\($0.subject) \($0.visit.code)" } == ["101-0003 D1", "101-0002 W1"])
+        #expect(review.closing.map { "\($0.subject) \($0.visit.code)" } == ["101-0006 W1"])
     }
 
     @Test func summaryFiguresMatchTheHandCount() throws {
@@ -55,13 +57,13 @@ struct DayReviewTests {
         #expect(summary.deviations == [DaySummary.Deviation(subject: "101-0003", visit: "SCR", kind: .late, days: 9)])
         #expect(summary.missed == 0)
         #expect(summary.pending == 2) // B W2, E ET
-        #expect(summary.overdue == 1)
+        #expect(summary.overdue == 2) // B W1, C D1 (C's W1 waits for Day 1)
         #expect(summary.scoresEntered == 2)
         #expect(summary.incompleteVisits == 2) // A lacks CGI-S; C's SCR has no scales at all
         #expect(summary.flags == [DaySummary.Flag(subject: "101-0001", visit: "W1", flag: "cssrs-urgent")])
         #expect(summary.enrolled == 0)
         #expect(summary.withdrawn == 1)
-        #expect(summary.tomorrow == 1) // D W1 on 11-10; C's W1 is scheduled 11-08
+        #expect(summary.tomorrow == 1) // D W1 on 11-10; F's W1 is scheduled 11-08
     }
 
     @Test func theTableGivesTheListsOfAPlainScanOnEveryDayAndAfterReplacements() throws {
@@ -85,6 +87,8 @@ struct DayReviewTests {
         same()
         _ = try participants[1].complete("W1", on: day, reason: nil, studyProtocol: scz, today: today)
         _ = try participants[1].reschedule("W2", to: day.adding(days: 2), reason: nil, studyProtocol: scz)
+        // Planned after its window (11-14..11-18): overdue only once 11-25 has passed, never closing.
+        _ = try participants[1].reschedule("W3", to: Fixture.date("2026-11-25"), reason: "away", studyProtocol: scz)
         table.replace(try #require(ParticipantDigest(participants[1], context: Fixture.context)))
         same()
         _ = try participants[0].withdraw(on: day, category: .other, reason: "moved away", screenFailure: false, studyProtocol: scz, today: today)
@@ -126,12 +130,13 @@ struct ReferenceLists {
         var closing: [(CivilDate, String, CivilDate, Int, String)] = []
         for participant in participants {
             let studyProtocol = context.protocols[participant.study]!
-            for visit in participant.plannedVisits(studyProtocol) {
+            for visit in participant.plannedVisits(studyProtocol) where !visit.isWaitingForDayOne {
                 let key = "\(participant.subject) \(visit.code)", order = studyProtocol.order(of: visit.code) ?? 0
                 if visit.scheduled == date && visit.status != .cancelled { today.append((participant.subject, visit.target, order, key)) }
                 guard visit.status == .scheduled else { continue }
-                if visit.window.end < date { overdue.append((visit.window.end, participant.subject, visit.target, order, key)) }
-                if visit.scheduled != date && visit.window.contains(date) && visit.window.end <= date.adding(days: 2) {
+                let dueBy = max(visit.window.end, visit.scheduled)
+                if dueBy < date { overdue.append((dueBy, participant.subject, visit.target, order, key)) }
+                if visit.scheduled != date && visit.scheduled <= visit.window.end && visit.window.contains(date) && visit.window.end <= date.adding(days: 2) {
                     closing.append((visit.window.end, participant.subject, visit.target, order, key))
                 }
             }

@@ -24,6 +24,21 @@ enum Fixture {
         return participant
     }
 
+    /// Completes every visit before the baseline (screening) on its scheduled date: the baseline waits for
+    /// screening (docs/RULES.md, Participant lifecycle).
+    static func screen(_ participant: inout Participant, _ studyProtocol: StudyProtocol = schizophrenia, today: String = "2026-12-31") throws {
+        for planned in participant.plannedVisits(studyProtocol) where studyProtocol.order(of: planned.code).map({ $0 < studyProtocol.order(of: studyProtocol.baselineVisit?.code ?? "") ?? 0 }) == true && planned.status == .scheduled {
+            try participant.complete(planned.code, on: planned.scheduled, reason: nil, studyProtocol: studyProtocol, today: date(today))
+        }
+    }
+
+    /// Screens the participant, then completes the baseline on `day`: Day 1 has happened.
+    static func startDayOne(_ participant: inout Participant, on day: String = "2026-11-02", _ studyProtocol: StudyProtocol = schizophrenia,
+                            today: String = "2026-12-31") throws {
+        try screen(&participant, studyProtocol, today: today)
+        try participant.complete(studyProtocol.baselineVisit?.code ?? "D1", on: date(day), reason: nil, studyProtocol: studyProtocol, today: date(today))
+    }
+
     /// PANSS items summing to `total` (30 ≤ total ≤ 210), spread evenly.
     static func panss(total: Int) -> [Int?] {
         var items = [Int](repeating: 1, count: 30)

@@ -6,7 +6,9 @@ struct LifecycleTests {
     let today = Fixture.date("2026-12-31")
 
     @Test func windowStatesOfScheduledVisits() throws {
-        let participant = Fixture.participant(baseline: "2026-11-02")
+        var participant = Fixture.participant(baseline: "2026-11-02")
+        #expect(try participant.plannedVisit("W1", scz).windowState(on: Fixture.date("2026-11-09")) == .waiting) // Day 1 first
+        try Fixture.startDayOne(&participant)
         let w1 = try participant.plannedVisit("W1", scz) // target 11-09, window 11-07..11-11
         #expect(w1.windowState(on: Fixture.date("2026-11-06")) == .upcoming)
         #expect(w1.windowState(on: Fixture.date("2026-11-07")) == .open)
@@ -17,6 +19,7 @@ struct LifecycleTests {
     @Test(arguments: [("2026-11-06", WindowState.early, -1), ("2026-11-07", .inWindow, 0), ("2026-11-11", .inWindow, 0), ("2026-11-14", .late, 3)])
     func completionOutsideTheWindowIsAnUnclassifiedDeviationNotARefusal(date: String, state: WindowState, days: Int) throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
+        try Fixture.startDayOne(&participant)
         _ = try participant.complete("W1", on: Fixture.date(date), reason: nil, studyProtocol: scz, today: today)
         let w1 = try participant.plannedVisit("W1", scz)
         #expect(w1.windowState(on: today) == state)
@@ -26,9 +29,9 @@ struct LifecycleTests {
     @Test func baselineCompletionActivatesAndTheLastVisitCompletes() throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
         #expect(participant.status == .screening)
-        _ = try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
+        try Fixture.startDayOne(&participant)
         #expect(participant.status == .active)
-        for code in ["SCR", "W1", "W2", "W3", "W4", "W5"] {
+        for code in ["W1", "W2", "W3", "W4", "W5"] {
             _ = try participant.complete(code, on: try participant.plannedVisit(code, scz).target, reason: nil, studyProtocol: scz, today: today)
         }
         #expect(participant.status == .active)
@@ -38,7 +41,7 @@ struct LifecycleTests {
 
     @Test func withdrawalSchedulesEarlyTerminationKeepsTheFollowUpAndCancelsTheRest() throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
-        _ = try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
+        try Fixture.startDayOne(&participant)
         _ = try participant.miss("W1", on: Fixture.date("2026-11-11"), reason: "no show", studyProtocol: scz, today: today)
         #expect(participant.visit("ET") == nil) // early termination is not on a participant's schedule until they leave
         _ = try participant.withdraw(on: Fixture.date("2026-11-20"), category: .adverseEvent, reason: "nausea and vomiting",
@@ -47,7 +50,8 @@ struct LifecycleTests {
         #expect(participant.exit == ExitRecord(date: Fixture.date("2026-11-20"), category: .adverseEvent, reason: "nausea and vomiting"))
         #expect(participant.visit("D1")?.status == .completed)
         #expect(participant.visit("W1")?.status == .missed)
-        #expect(participant.visit("SCR")?.status == .cancelled) // scheduled in the past: still cancelled
+        #expect(participant.visit("SCR")?.status == .completed)
+        #expect(participant.visit("W2")?.status == .cancelled) // scheduled in the past: still cancelled
         #expect(participant.visit("W5")?.status == .cancelled)
         // The early-termination visit: target the withdrawal date, window [W − minus, W + plus].
         let termination = try participant.plannedVisit("ET", scz)
@@ -75,7 +79,7 @@ struct LifecycleTests {
         #expect(participant.status == .screenFailed)
         #expect(participant.visit("ET") == nil && participant.visit("FU")?.status == .cancelled)
         var active = Fixture.participant(baseline: "2026-11-02")
-        _ = try active.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
+        try Fixture.startDayOne(&active)
         #expect(throws: DomainError.self) {
             try active.withdraw(on: Fixture.date("2026-11-03"), category: .other, reason: "x", screenFailure: true, studyProtocol: scz, today: today)
         }
@@ -89,6 +93,7 @@ struct LifecycleTests {
         var armed = request
         armed.arm = "Drug"
         #expect(armed.problems(protocols: [scz], takenSubjects: [], today: today)[.arm]?.contains("blinded") == true)
+        try Fixture.screen(&participant)
         #expect { try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today) }
             throws: { ($0 as? DomainError)?.message.contains("not randomized yet") == true }
         func refused(_ number: String, _ date: String, taken: Set<String> = [], _ fragment: String) {
@@ -110,6 +115,7 @@ struct LifecycleTests {
         var late = Fixture.participant("101-0002", baseline: "2026-11-02")
         late.randomization = nil
         late.randomization = Randomization(number: "R-9", date: Fixture.date("2026-10-25"))
+        try Fixture.screen(&late)
         try late.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
         var again = Fixture.participant("101-0003", baseline: "2026-11-02")
         again.randomization = nil
@@ -122,7 +128,7 @@ struct LifecycleTests {
 
     @Test func deviationsAreEarlyLateOrMissedAndClassifiedWithAReasonToChange() throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
-        try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
+        try Fixture.startDayOne(&participant)
         try participant.complete("W1", on: Fixture.date("2026-11-13"), reason: nil, studyProtocol: scz, today: today)
         try participant.miss("W2", on: Fixture.date("2026-11-19"), reason: "no show", studyProtocol: scz, today: today)
         #expect(participant.deviation(at: "W1", scz)?.kind == .late && participant.deviation(at: "W1", scz)?.days == 2)
@@ -140,6 +146,7 @@ struct LifecycleTests {
 
     @Test func refusals() throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
+        try Fixture.startDayOne(&participant)
         let before = participant
         func refused(_ action: (inout Participant) throws -> String?, _ fragment: String) {
             var copy = participant
@@ -152,7 +159,7 @@ struct LifecycleTests {
         refused({ try $0.miss("W1", on: Fixture.date("2026-11-09"), reason: "  ", studyProtocol: scz, today: today) }, "reason")
         refused({ try $0.miss("W1", on: Fixture.date("2026-11-09"), reason: "bad\u{7}bell", studyProtocol: scz, today: today) }, "control characters")
         refused({ try $0.reschedule("W1", to: Fixture.date("2026-11-20"), reason: nil, studyProtocol: scz) }, "outside its window")
-        refused({ try $0.reschedule("SCR", to: Fixture.date("2026-10-20"), reason: "early", studyProtocol: scz) }, "before")
+        refused({ try $0.reschedule("W2", to: Fixture.date("2026-10-20"), reason: "early", studyProtocol: scz) }, "before")
         refused({ try $0.score("W1", scale: Fixture.scales["PANSS"]!, items: Fixture.panss(total: 80), date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today) }, "complete it before")
         _ = try participant.complete("W1", on: Fixture.date("2026-11-09"), reason: nil, studyProtocol: scz, today: today)
         refused({ try $0.complete("W1", on: Fixture.date("2026-11-09"), reason: nil, studyProtocol: scz, today: today) }, "already completed")
@@ -177,6 +184,7 @@ struct LifecycleTests {
 
     @Test func completingAMissedVisitNeedsAReasonAndClearsTheMiss() throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
+        try Fixture.startDayOne(&participant)
         _ = try participant.miss("W1", on: Fixture.date("2026-11-11"), reason: "no show", studyProtocol: scz, today: today)
         #expect(throws: DomainError.self) { try participant.complete("W1", on: Fixture.date("2026-11-11"), reason: nil, studyProtocol: scz, today: today) }
         let reason = try participant.complete("W1", on: Fixture.date("2026-11-11"), reason: "came in the afternoon", studyProtocol: scz, today: today)
@@ -187,7 +195,7 @@ struct LifecycleTests {
 
     @Test func changingSavedScoresNeedsAReasonAndKeepsWhatItDoesNotCorrect() throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
-        _ = try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
+        try Fixture.startDayOne(&participant)
         let panss = Fixture.scales["PANSS"]!
         try participant.score("D1", scale: panss, items: Fixture.panss(total: 90), date: nil, rater: "ab", reason: nil, studyProtocol: scz, today: today)
         #expect(participant.administration(visit: "D1", scale: "PANSS")?.date.description == "2026-11-02")

@@ -113,6 +113,7 @@ struct ProtocolTests {
         #expect(plan["W5"]?.target.description == "2026-12-07")
         // The follow-up is timed from W5's target until W5 is completed, then from its completion.
         #expect(plan["FU"]?.target.description == "2026-12-14")
+        try Fixture.startDayOne(&participant)
         _ = try participant.complete("W5", on: Fixture.date("2026-12-09"), reason: nil, studyProtocol: Fixture.schizophrenia, today: Fixture.date("2026-12-31"))
         #expect(try participant.plannedVisit("FU", Fixture.schizophrenia).target.description == "2026-12-16")
     }
@@ -150,6 +151,7 @@ struct ProtocolTests {
 
     @Test func anchorOnAMissedVisitUsesItsTarget() throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
+        try Fixture.startDayOne(&participant)
         _ = try participant.miss("W5", on: Fixture.date("2026-12-10"), reason: "unreachable", studyProtocol: Fixture.schizophrenia, today: Fixture.date("2026-12-31"))
         #expect(try participant.plannedVisit("FU", Fixture.schizophrenia).target.description == "2026-12-14")
     }

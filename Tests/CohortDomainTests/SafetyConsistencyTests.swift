@@ -129,6 +129,7 @@ struct SafetyConsistencyTests {
         var participant = Safety.participant(baseline: "2026-11-02")
         #expect(throws: DomainError.self) { try Safety.add(&participant, Safety.draft(onset: "2026-11-10", visit: "W5")) } // scheduled for December
         #expect(throws: DomainError.self) { try Safety.add(&participant, Safety.draft(onset: "2026-11-10", visit: "W2")) } // 11-16: overdue, not done
+        try Fixture.startDayOne(&participant, on: "2026-11-02", Safety.scz)
         _ = try participant.complete("W2", on: Safety.date("2026-11-16"), reason: nil, studyProtocol: Safety.scz, today: Safety.date("2026-11-25"))
         #expect(throws: DomainError.self) { try Safety.add(&participant, Safety.draft(onset: "2026-11-20", visit: "W2")) } // before the onset
         try Safety.add(&participant, Safety.draft(onset: "2026-11-10", visit: "W2"))

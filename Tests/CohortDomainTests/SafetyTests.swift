@@ -610,7 +610,7 @@ extension SafetyTests {
             _ = try participant.addMedication(Safety.med("haloperidol", start: "2026-10-01", end: "2026-11-02"), today: Fixture.date("2026-11-25"))
             #expect(participant.medications[0].category(dayOne: participant.origin(Safety.scz)) == .concomitant)
             // The baseline done a day late: Day 1 is 11-03, so a medication that ended 11-02 ended before it.
-            _ = try participant.complete("D1", on: Fixture.date("2026-11-03"), reason: nil, studyProtocol: Safety.scz, today: Fixture.date("2026-11-25"))
+            try Fixture.startDayOne(&participant, on: "2026-11-03", Safety.scz)
             #expect(participant.origin(Safety.scz) == Fixture.date("2026-11-03"))
             #expect(participant.medications[0].category(dayOne: participant.origin(Safety.scz)) == .prior)
         }

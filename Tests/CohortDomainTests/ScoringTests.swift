@@ -138,7 +138,7 @@ struct ScoringTests {
         var participant = Fixture.participant(baseline: "2026-11-02")
         let scz = Fixture.schizophrenia, today = Fixture.date("2026-12-31")
         let cssrs = Fixture.scales["CSSRS"]!, cgi = Fixture.scales["CGI-S"]!
-        try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
+        try Fixture.startDayOne(&participant, on: "2026-11-02", scz)
         #expect { try participant.score("D1", scale: cssrs, items: Array(repeating: nil, count: 6), date: nil, rater: nil, reason: nil,
                                         studyProtocol: scz, today: today) } throws: { ($0 as? DomainError)?.message.contains("not done") == true }
         try participant.score("D1", scale: cssrs, items: Array(repeating: nil, count: 6), date: nil, rater: nil,
@@ -160,7 +160,7 @@ struct ScoringTests {
     @Test func onAPastDayThePrimaryScoreIsTheOneOfThatDay() throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
         let scz = Fixture.schizophrenia, today = Fixture.date("2026-12-31"), panss = Fixture.scales["PANSS"]!
-        try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
+        try Fixture.startDayOne(&participant, on: "2026-11-02", scz)
         try participant.score("D1", scale: panss, items: Fixture.panss(total: 90), date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today)
         try participant.complete("W1", on: Fixture.date("2026-11-09"), reason: nil, studyProtocol: scz, today: today)
         try participant.score("W1", scale: panss, items: Fixture.panss(total: 80), date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today)
@@ -173,7 +173,7 @@ struct ScoringTests {
     @Test func sdtmQSHasTotalsVisitNumbersStudyDaysAndTheBaselineFlag() throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
         let scz = Fixture.schizophrenia, today = Fixture.date("2026-12-31"), panss = Fixture.scales["PANSS"]!
-        try participant.complete("D1", on: Fixture.date("2026-11-03"), reason: nil, studyProtocol: scz, today: today)
+        try Fixture.startDayOne(&participant, on: "2026-11-03", scz)
         try participant.score("D1", scale: panss, items: Array(repeating: 4, count: 30), date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today)
         try participant.complete("W1", on: Fixture.date("2026-11-10"), reason: nil, studyProtocol: scz, today: today)
         try participant.score("W1", scale: panss, items: Array(repeating: 3, count: 29) + [nil], date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today)
@@ -194,7 +194,7 @@ struct RepeatedCorrectionTests {
     @Test func theSameScoresAgainAreRefusedAfterACorrection() throws {
         var participant = Fixture.participant(baseline: "2026-11-02")
         let scz = Fixture.schizophrenia, today = Fixture.date("2026-12-31"), cgi = Fixture.scales["CGI-S"]!
-        try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today)
+        try Fixture.startDayOne(&participant, on: "2026-11-02", scz)
         try participant.score("D1", scale: cgi, items: [4], date: nil, rater: nil, reason: nil, studyProtocol: scz, today: today)
         try participant.score("D1", scale: cgi, items: [5], date: nil, rater: nil, reason: "misread", studyProtocol: scz, today: today)
         #expect(participant.administration(visit: "D1", scale: "CGI-S")?.corrections == [today])

@@ -82,6 +82,22 @@ struct ScreenTests {
         #expect(scene.frame(100, 34).text.contains("missed     0/5    minor"), "\(page.subject): \(scene.frame(100, 34).text)")
     }
 
+    @Test func waitingVisitsOnThePageAndAVisitPlannedAfterItsWindowOnTheReview() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        // 101-0002's W2 (window Oct 16–22) planned for today: listed today, saying how far outside its window.
+        scene.run([.apply(.reschedule(subject: "101-0002", visit: "W2", date: ScreenTests.today, reason: "back from abroad"), basis: nil)])
+        let review = scene.frame(110, 30).text
+        #expect(review.contains("planned 34 days after its window"), "\(review)")
+        GoldenFile.check(review, named: "review-planned-outside-110x30")
+        // 101-0009 is in screening (baseline today): every visit after the baseline waits for Day 1.
+        scene.run([.fetch(subject: "101-0009", then: nil)])
+        scene.state.screens.append(.participant(ParticipantPage(subject: "101-0009")))
+        let page = scene.frame(110, 30).text
+        #expect(page.contains("W1     Week 1") && page.contains("waiting for Day 1"), "\(page)")
+        GoldenFile.check(page, named: "participant-screening-110x30")
+    }
+
     @Test func anUnscheduledVisitAndConsentsOnTheParticipantView() throws {
         var scene = try Scene()
         defer { scene.remove() }
@@ -220,6 +236,22 @@ struct ScreenTests {
         let frame = scene.frame(100, 30).text
         #expect(frame.contains("one of: adverse-event · lack-of-efficacy"), "\(frame)")
         #expect(frame.contains("death"), "\(frame)")
+    }
+
+    @Test func everyCSSRSAdministrationHasARowAndAnAcknowledgementSaysWhoAndWhat() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        // 101-0010's Week 2, completed today with an urgent C-SSRS (intent), then acknowledged.
+        scene.run([.apply(.complete(subject: "101-0010", visit: "W2", date: ScreenTests.today, reason: nil), basis: nil),
+                   .apply(.score(subject: "101-0010", visit: "W2", scale: "CSSRS", items: [1, 1, 0, 1, 0, 0], date: nil, rater: "dm", reason: nil), basis: nil),
+                   .apply(.acknowledge(subject: "101-0010", visit: "W2", flag: "cssrs-urgent", action: "PI assessed; 1:1 observation"), basis: nil),
+                   .fetch(subject: "101-0010", then: nil)])
+        scene.state.screens.append(.participant(ParticipantPage(subject: "101-0010")))
+        scene.press(.pageDown)
+        let text = scene.frame(100, 40).text
+        #expect(text.contains("W2     \(ScreenTests.today)  Y Y N Y N N  cssrs-urgent"), "\(text)")
+        #expect(text.contains("W2 cssrs-urgent · \(ScreenTests.today) by"), "\(text)")
+        GoldenFile.check(text, named: "participant-cssrs-100x40")
     }
 
     @Test func measuresEnteredWithEachFlagAsTypedAndChartedAcrossVisits() throws {

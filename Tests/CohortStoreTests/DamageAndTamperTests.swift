@@ -13,6 +13,7 @@ struct DamageAndTamperTests {
         try fixture.enroll("101-0001")
         try fixture.enroll("101-0002")
         try fixture.store.update("101-0001") { participant, studyProtocol in
+            _ = try participant.complete("SCR", on: CivilDate("2026-11-12")!, reason: nil, studyProtocol: studyProtocol, today: StoreFixture.today)
             _ = try participant.complete("D1", on: CivilDate("2026-11-18")!, reason: nil, studyProtocol: studyProtocol, today: StoreFixture.today)
             return try participant.score("D1", scale: StoreFixture.scales["PANSS"]!, items: Array(repeating: 4, count: 30), date: nil,
                                          rater: "AB", reason: nil, studyProtocol: studyProtocol, today: StoreFixture.today)

@@ -25,6 +25,10 @@ struct TrailIsTheRecordTests {
         var random = SeededGenerator(seed: 20261126)
         let subjects = (1...6).map { "101-000\($0)" }
         for subject in subjects { try fixture.enroll(subject, baseline: "2026-11-12") }
+        // Screened, so the random baselines (and with them every visit after Day 1) can go through.
+        for subject in subjects {
+            try fixture.store.apply(.complete(subject: subject, visit: "SCR", date: CivilDate("2026-11-10")!, reason: nil), today: StoreFixture.today, user: "tester")
+        }
         let scales = StoreFixture.scales
         var applied = 0
         for step in 0..<300 {

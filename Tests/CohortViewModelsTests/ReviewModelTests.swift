@@ -72,6 +72,21 @@ struct ReviewModelTests {
         #expect(fixture.state.status == StatusLine("Nothing to undo.", .info))
     }
 
+    @Test func aLateCompletionSaysItMadeADeviation() throws {
+        var fixture = try ViewModelFixture()
+        // Rows: today 101-0001 W1, 101-0002 W3; overdue first 101-0002 W1 (window ended 11-13).
+        #expect(fixture.state.review.overdue.first.map { "\($0.subject) \($0.visit.code)" } == "101-0002 W1")
+        fixture.press(.character("j"), .character("j"), .character("c"), .enter)
+        #expect(try fixture.store.participant("101-0002").visit("W1")?.status == .completed)
+        #expect(fixture.state.status?.kind == .error)
+        #expect(fixture.state.status?.text.contains("Saved: 101-0002 W1 completed on 2026-11-25. Protocol deviation (unclassified): 101-0002 W1 12 days late") == true,
+                "\(fixture.state.status?.text ?? "")")
+        // In the window: saved, and nothing more to say.
+        fixture.press(.character("g"))
+        fixture.press(.character("c"), .enter)
+        #expect(fixture.state.status == StatusLine("Saved: 101-0001 W1 completed on 2026-11-25.", .saved))
+    }
+
     @Test func promptsRefuseBadInputInlineAndSaveNothing() throws {
         var fixture = try ViewModelFixture()
         let before = fixture.store.recordCount

@@ -59,8 +59,8 @@ struct CompleteCommand: SessionCommand {
         let participant = try session.apply(.complete(subject: subject, visit: visit, date: when, reason: reason), in: store)
         let planned = try participant.plannedVisit(visit, try store.context.studyProtocol(for: participant))
         var line = "Saved: \(subject) \(visit) completed on \(when) (\(planned.windowState(on: when).rawValue))."
-        if let days = planned.deviationDays {
-            line += " Protocol deviation (unclassified): \(Text.count(abs(days), "day")) \(days < 0 ? "early" : "late"); classify it with `cohort deviation \(subject) \(visit) --class minor|major`."
+        if let words = planned.deviationWords {
+            line += " Protocol deviation (unclassified): \(words); classify it with `cohort deviation \(subject) \(visit) --class minor|major`."
         }
         Session.confirm(line)
     }
@@ -189,9 +189,9 @@ struct AcknowledgeCommand: SessionCommand {
 
 /// `cohort deviation`: the lead classifies a protocol deviation.
 struct DeviationCommand: SessionCommand {
-    static let configuration = CommandConfiguration(commandName: "deviation", abstract: "Classify a protocol deviation (a visit's, or a prohibited medication's) as minor or major, with a note.")
+    static let configuration = CommandConfiguration(commandName: "deviation", abstract: "Classify a protocol deviation (a visit's, a prohibited medication's or an AE report sent late) as minor or major, with a note.")
     @Argument(help: "Subject ID.") var subject: String
-    @Argument(help: "Visit code, or the medication id (CM2) of a prohibited medication.") var visit: String
+    @Argument(help: "Visit code, the medication id (CM2) of a prohibited medication, or the AE id (AE3) of a report sent late.") var visit: String
     @Option(name: .customLong("class"), help: "minor or major.") var classification: DeviationClass
     @Option(help: "A note for the PI and the monitor.") var note: String?
     @Option(help: "Reason (required to change a class or note already given).") var reason: String?

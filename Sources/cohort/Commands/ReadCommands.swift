@@ -52,8 +52,12 @@ struct ShowCommand: SessionCommand {
     func execute(_ session: Session) throws {
         let store = try session.openStore()
         let participant = try store.participant(subject)
-        try Session.print(format, json: { ParticipantJSON(participant, context: store.context, today: session.today, now: session.now, zone: session.zone) },
-                          text: { ParticipantText.render(participant, context: store.context, today: session.today, now: session.now, zone: session.zone) })
+        // The moment each acknowledgement was saved is its audit record's (the stored one keeps the day).
+        let times = participant.acknowledgements.isEmpty ? [:] : try store.acknowledgementTimes(of: subject, zone: session.zone)
+        try Session.print(format, json: { ParticipantJSON(participant, context: store.context, today: session.today, now: session.now, zone: session.zone,
+                                                          acknowledgedAt: times) },
+                          text: { ParticipantText.render(participant, context: store.context, today: session.today, now: session.now, zone: session.zone,
+                                                         acknowledgedAt: times) })
     }
 }
 
@@ -61,21 +65,39 @@ struct ShowCommand: SessionCommand {
 struct SummaryCommand: SessionCommand {
     static let configuration = CommandConfiguration(commandName: "summary", abstract: "The end-of-day summary for the PI.")
     @Option(help: ArgumentHelp("The day (default today).", valueName: "DATE")) var date: String?
+    @Flag(name: .customLong("as-recorded"), help: "The summary as it would have been shown at the end of the day: every trail replayed up to then.")
+    var asRecorded = false
     @Option(help: "text, markdown or json.") var format: ReportFormat = .text
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
         let day = try session.date(date, option: "--date") ?? session.today
         let store = try session.openStore()
-        try session.withReviewTable(store) { table in
-            let summary = DaySummary(date: day, table: table, zone: session.zone)
+        let context = store.context, zone = session.zone
+        // Each participant file and trail is read once: for what was entered on the day for earlier days,
+        // open safety items and acknowledgements, and (as recorded) the state at the end of the day.
+        var records: [ParticipantDay] = []
+        let problems = try store.forEachParticipantDay(day, zone: zone, replayAll: asRecorded) { records.append($0) }
+        func show(_ table: ReviewTable, now: Moment) throws {
+            var summary = DaySummary(date: day, table: table, zone: zone)
+            summary.markRecordsRead()
+            for record in records {
+                guard let state = asRecorded ? record.endOfDay : record.current else { continue }
+                summary.add(record: state, dayChange: record.dayChange, context: context)
+            }
             switch format {
             case .json: Session.print(try Session.json(summary))
             case .text, .markdown:
-                let report = SummaryReport(summary: summary, table: table, site: store.site.name, now: session.now)
+                let report = SummaryReport(summary: summary, table: table, site: store.site.name, now: now)
                 Session.print(format == .markdown ? report.markdown() : report.text())
             }
         }
+        if asRecorded {
+            try show(ReviewTable(participants: records.compactMap(\.endOfDay), context: context), now: Moment.endOf(day, in: zone))
+        } else {
+            try session.withReviewTable(store) { try show($0, now: session.now) }
+        }
+        try Session.refuseIfUnreadable(problems)
     }
 }
 

@@ -1,0 +1,93 @@
+import CohortDomain
+import Foundation
+
+/// One participant around one day, read from its file and its trail: what the day's summary needs to show
+/// what was entered on the day for earlier days, and what the PI saw at the end of the day.
+public struct ParticipantDay: Sendable {
+    /// The participant as the data stands.
+    public var current: Participant
+    /// Replayed from the trail up to (not including) the first record made on the day; nil before any record.
+    public var startOfDay: Participant?
+    /// Replayed from the trail up to the day's last record; nil when enrolled after the day, or when the
+    /// day has no records and whole replays were not asked for.
+    public var endOfDay: Participant?
+    /// The trail has records made on the day.
+    public var hasRecordsOnDay = false
+
+    /// The states before and after the day's records, when it has any (what was entered on the day).
+    public var dayChange: (before: Participant?, after: Participant)? {
+        guard hasRecordsOnDay, let endOfDay else { return nil }
+        return (startOfDay, endOfDay)
+    }
+}
+
+extension JSONFileStore {
+    /// Hands `body` every readable participant around `day` (local days on `zone`'s clock), in subject
+    /// order: each participant file and each trail is read once, a batch at a time on all cores. A trail is
+    /// replayed (JSON Patch onto `{}`) only when it has records made on the day, or for every participant
+    /// when `replayAll` (the summary as recorded). Records count by their audit time, the system clock's, and
+    /// only committed ones (up to the head the data file names). Returns the participants that could not
+    /// be read or whose trail is broken.
+    @discardableResult
+    public func forEachParticipantDay(_ day: CivilDate, zone: TimeZone, replayAll: Bool, batch: Int = 256,
+                                      _ body: (ParticipantDay) throws -> Void) throws -> [StoreError] {
+        let names: [String]
+        do { names = try subjects() } catch let error as StoreError { return [error] }
+        let folder = participantsDirectory, context = context, audits = auditDirectory
+        // Audit times are UTC `YYYY-MM-DDTHH:MM:SS.mmmZ`: the day's records are those whose minute lies between
+        // these two (fixed-width text compares as the instants do).
+        let last = Moment.endOf(day, in: zone).minutes, first = Moment.endOf(day.adding(days: -1), in: zone).minutes + 1
+        func minuteText(_ minutes: Int) -> Substring { UTCTimestamp.string(from: Date(timeIntervalSince1970: Double(minutes) * 60)).prefix(16) }
+        let (from, to) = (minuteText(first), minuteText(last))
+        var problems: [StoreError] = []
+        for start in stride(from: 0, to: names.count, by: max(1, batch)) {
+            let batchNames = Array(names[start..<min(start + max(1, batch), names.count)])
+            let outcomes = ParallelResults<Result<ParticipantDay, StoreError>>(count: batchNames.count)
+            outcomes.fill { index in
+                let subject = batchNames[index]
+                do {
+                    let (file, _) = try Self.readParticipant(subject, folder: folder, context: context)
+                    var result = ParticipantDay(current: file.participant)
+                    let log = AuditLog(path: audits + "/" + subject + ".jsonl")
+                    let bytes = try DurableFile.read(log.path) ?? []
+                    // Most trails have no record on the day: a look at each line's time tells, without checking
+                    // every hash; only the trails replayed are checked whole.
+                    guard replayAll || AuditLog.timesOf(bytes).contains(where: { $0 >= from && $0 <= to }) else { return .success(result) }
+                    let verified = AuditLog.verify(bytes, head: file.audit, path: log.path)
+                    if let problem = verified.problems.first { throw StoreError(.damaged, problem + " (cohort verify says more)") }
+                    let records = verified.records
+                    let onDay = records.contains { $0.time.prefix(16) >= from && $0.time.prefix(16) <= to }
+                    // Saves are prefixes of the chain (one time per save): the states are the replays of the
+                    // records before the day and of those up to its end.
+                    var document = JSONValue.emptyObject
+                    var index = 0
+                    func replay(while before: (Substring) -> Bool) throws -> Participant? {
+                        while index < records.count, before(records[index].time.prefix(16)) {
+                            try JSONPatch.apply(records[index].operation, to: &document)
+                            index += 1
+                        }
+                        return index == 0 ? nil : try JSONValueDecoder.decode(Participant.self, from: document)
+                    }
+                    result.startOfDay = try replay { $0 < from }
+                    result.endOfDay = try replay { $0 <= to }
+                    result.hasRecordsOnDay = onDay
+                    return .success(result)
+                } catch let error as StoreError {
+                    return .failure(error)
+                } catch let error as DomainError {
+                    return .failure(StoreError(.damaged, error.message))
+                } catch {
+                    return .failure(StoreError(.damaged, "\(audits)/\(subject).jsonl does not replay (\(error)): cohort verify says more"))
+                }
+            }
+            for outcome in outcomes.all {
+                switch outcome {
+                case .success(let value)?: try body(value)
+                case .failure(let error)?: problems.append(error)
+                case nil: break
+                }
+            }
+        }
+        return problems
+    }
+}
