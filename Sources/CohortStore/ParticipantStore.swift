@@ -2,7 +2,7 @@ import CohortDomain
 
 /// What the command line and the view models need from a store. Every change goes through `enroll` or
 /// `update`, which read the latest saved state under the store's lock, audit, and save durably.
-public protocol ParticipantStore: AnyObject {
+public protocol ParticipantStore: AnyObject, SiteFacts {
     /// The store's protocols and the known scales.
     var context: StudyContext { get }
     /// Site facts (name, number used in subject IDs).
@@ -24,8 +24,6 @@ public protocol ParticipantStore: AnyObject {
     func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant
     /// The committed audit trail of one participant, oldest first, with every problem found in it.
     func auditTrail(subject: String) throws -> AuditTrail
-    /// The randomization numbers held in `study` by participants other than `subject` (to keep them unique).
-    func randomizationNumbers(in study: String, except subject: String) throws -> Set<String>
     /// The subject ID the enrollment form suggests: the next free number of the site's pattern, never one
     /// used before.
     func nextSubjectID() throws -> String
@@ -105,10 +103,7 @@ extension ParticipantStore {
         let after = try update(change.subject) { participant, _ in
             if let basis, basis != participant { throw StaleChange(latest: participant) }
             before = participant
-            let subject = participant.subject, study = participant.study
-            return try change.apply(to: &participant, context: context, today: today, user: user) {
-                try self.randomizationNumbers(in: study, except: subject)
-            }
+            return try change.apply(to: &participant, in: ChangeEnvironment(context: context, today: today, user: user, site: self))
         }
         return (before ?? after, after)
     }
