@@ -16,7 +16,7 @@ public enum DemoSite {
 
     /// Creates a store at `directory` and fills it, as it stands at `now` (default noon UTC of `today`, the
     /// screens' own default): nothing in it, an AE's awareness or a report, is later than `now`
-    /// (docs/RULES.md, The demo's clock). Refuses a directory that already holds a store.
+    /// (docs/RULES.md, "The demo's clock"). Refuses a directory that already holds a store.
     @discardableResult
     public static func build(directory: String, participants count: Int, seed: UInt64, today: CivilDate, now: Moment? = nil,
                              scales: ScaleCatalog) throws -> JSONFileStore {
@@ -72,7 +72,7 @@ public enum DemoSite {
 }
 
 /// The demo's notion of "now": audit times follow the simulated day, so a seed always gives the same bytes;
-/// on its `today` every time is before the demo's `now` (docs/RULES.md, The demo's clock).
+/// on its `today` every time is before the demo's `now` (docs/RULES.md, "The demo's clock").
 final class SimulatedClock {
     var now: Date
     /// The moment the demo stands at: no awareness, report or record is later.

@@ -2,7 +2,7 @@ import Foundation
 
 /// A number as the site writes it (`37.2`, `110`, `95.0`): exact decimal arithmetic, so a flag at a range
 /// end or a rise from baseline never depends on binary rounding, and the text as the source gave it, so
-/// `95.0` prints as `95.0` (docs/RULES.md, Values as the source gives them). Comparisons use the number.
+/// `95.0` prints as `95.0` (docs/RULES.md, "Values as the source gives them"). Comparisons use the number.
 /// Written in JSON as a number, or as a string when the number alone would lose the text (`"95.0"`).
 public struct Quantity: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The exact value.
@@ -79,7 +79,7 @@ public struct Quantity: Codable, Sendable, Hashable, Comparable, CustomStringCon
     }
 
     /// Writes a JSON number, as every file before kept it; a string when the number alone would lose the
-    /// text as given (docs/RULES.md, Values as the source gives them).
+    /// text as given (docs/RULES.md, "Values as the source gives them").
     /// Reports' JSON documents set this to `true`: every quantity a JSON number there (`95.0` reads `95`),
     /// as their binding keys ask, while the stored files keep the text.
     public static let asNumbers = CodingUserInfoKey(rawValue: "cohort.quantity.asNumbers")!
@@ -184,7 +184,7 @@ public struct MeasureDefinition: Codable, Sendable, Hashable {
     }
 
     /// A warning when `value` has more decimals than this measure is usually recorded to: it is recorded as
-    /// given, never refused (docs/RULES.md, Values as the source gives them); nil otherwise.
+    /// given, never refused (docs/RULES.md, "Values as the source gives them"); nil otherwise.
     public func precisionWarning(for value: Quantity) -> String? {
         guard value.decimals > decimals else { return nil }
         return "\(code) is usually recorded to \(Text.count(decimals, "decimal")); \(value) has \(value.decimals), recorded as given."

@@ -11,7 +11,7 @@ public enum TimeSpan {
 
 /// A report's deadline in words at a moment, the same on every screen and list: `due in 3 h 20 min
 /// (11-26 13:46 +01:00)` or `OVERDUE by 2 h (was due 11-26 13:46 +01:00)`, the time on the local clock
-/// with its offset (docs/RULES.md, Words a monitor reads).
+/// with its offset (docs/RULES.md, "Words a monitor reads").
 public enum ReportClock {
     /// The words for a report due at `due`, not sent, at `now` on `zone`'s clock.
     public static func words(due: Moment, at now: Moment, zone: TimeZone) -> String {

@@ -50,7 +50,7 @@ public struct Prompt: Equatable, Sendable {
         /// A hint shown after it.
         public let hint: String
         /// What may be typed, for a category field (`mild`, `moderate`, `severe`): shown under it while it is
-        /// focused (docs/RULES.md, Words a monitor reads); empty for free fields.
+        /// focused (docs/RULES.md, "Words a monitor reads"); empty for free fields.
         public let choices: [String]
 
         /// Creates a field.

@@ -316,7 +316,7 @@ struct MeasureCommandTests {
         }
     }
 
-    // docs/RULES.md, Values as the source gives them: more decimals than the measure's usual precision are
+    // docs/RULES.md, "Values as the source gives them": more decimals than the measure's usual precision are
     // recorded as given with a warning (exit 0), and `95.0` prints as `95.0` in the text list, `show`, SDTM
     // --ORRES; --STRESN and the binding JSON carry the number. The file keeps the text and `verify` replays it.
     @Test func aValueIsRecordedAndPrintedAsTheSourceGivesIt() throws {

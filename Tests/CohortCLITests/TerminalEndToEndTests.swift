@@ -112,7 +112,7 @@ struct TerminalEndToEndTests {
     @Test func aSeriousAdverseEventStartsTheReportClockAndTMarksItSent() throws {
         let cli = CLIHarness()
         defer { cli.remove() }
-        // The demo as it stands at the screen's now (docs/RULES.md, The demo's clock).
+        // The demo as it stands at the screen's now (docs/RULES.md, "The demo's clock").
         #expect(cli.run(["demo"], environment: ["COHORT_NOW": "2026-11-25T16:00", "TZ": "Europe/Berlin"]).status == 0)
         let session = try TmuxSession(CLIHarness.binary, width: 100, height: 30,
                                       environment: ["COHORT_STORE": cli.store, "COHORT_NOW": "2026-11-25T16:00", "COHORT_USER": "lead",

@@ -427,7 +427,7 @@ extension MeasureTests {
             #expect(try F.read(test, value).flag == flag)
         }
 
-        // docs/RULES.md, Values as the source gives them: more decimals than usual are recorded, with a warning.
+        // docs/RULES.md, "Values as the source gives them": more decimals than usual are recorded, with a warning.
         @Test(arguments: [("HR", "72.5", "HR is usually recorded to 0 decimals; 72.5 has 1, recorded as given."),
                           ("TEMP", "37.85", "TEMP is usually recorded to 1 decimal; 37.85 has 2"),
                           ("CREAT", "0.855", "CREAT is usually recorded to 2 decimals; 0.855 has 3"), ("HR", "95.0", "HR is usually recorded to 0 decimals; 95.0 has 1")])

@@ -212,7 +212,7 @@ struct ScreenTests {
         scene.type("bad")
         scene.press(.enter)
         GoldenFile.check(scene.frame(100, 24).text, named: "adverse-event-form-error")
-        // docs/RULES.md, Words a monitor reads: a focused category field names what may be typed, under it.
+        // docs/RULES.md, "Words a monitor reads": a focused category field names what may be typed, under it.
         scene.press(.escape)
         scene.press(.character("A"))
         scene.press(.tab, .tab)
@@ -225,7 +225,7 @@ struct ScreenTests {
         GoldenFile.check(outcome, named: "adverse-event-form-choices")
     }
 
-    // docs/RULES.md, Words a monitor reads: a prompt taking a category (the withdrawal's) lists what it takes.
+    // docs/RULES.md, "Words a monitor reads": a prompt taking a category (the withdrawal's) lists what it takes.
     @Test func theWithdrawPromptListsItsCategories() throws {
         var scene = try Scene()
         defer { scene.remove() }

@@ -5,7 +5,7 @@ import CohortTestSupport
 import Foundation
 import Testing
 
-/// docs/RULES.md, The demo's clock: the demo never dates an AE's awareness or a report in the future of its
+/// docs/RULES.md, "The demo's clock": the demo never dates an AE's awareness or a report in the future of its
 /// now, so a report still due shows at most the protocol's hours left (the trial lead saw "due in 32 h" on
 /// a 24-hour rule). Several seeds, several times of day, including the default (noon of today).
 struct DemoClockTests {

@@ -3,7 +3,7 @@ import CohortDomain
 import Foundation
 import Testing
 
-/// docs/RULES.md, Values as the source gives them, as the store keeps them: a result written before (a JSON
+/// docs/RULES.md, "Values as the source gives them", as the store keeps them: a result written before (a JSON
 /// number) reads, re-encodes and so replays byte for byte; a value given as `95.0` is kept as the string
 /// `"95.0"` and reads back as given.
 struct QuantityTextTests {
