@@ -60,6 +60,7 @@ struct RecordFormTests {
         var fixture = try ViewModelFixture()
         let before = fixture.store.recordCount
         fixture.press(.character("A"))
+        let filledIn = try #require(form(fixture)?.fields.first { $0.label == "Aware (date time)" }?.text)
         fixture.type("Nausea")
         fill(&fixture, "Severity", "mild")
         fill(&fixture, "Aware (date time)", "2026-11-25T09:30")
@@ -67,7 +68,7 @@ struct RecordFormTests {
         #expect(form(fixture)?.error?.contains("AE1 is neither: leave --aware out") == true)
         #expect(fixture.store.recordCount == before)
         // Left as filled in, the field sends nothing: the event is aware when recorded.
-        fill(&fixture, "Aware (date time)", "2026-11-25T12:00")
+        fill(&fixture, "Aware (date time)", filledIn)
         fixture.press(.enter)
         #expect(fixture.state.keyContext == .review && fixture.state.status?.kind == .saved)
     }
