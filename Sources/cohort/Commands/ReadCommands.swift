@@ -74,11 +74,9 @@ struct SummaryCommand: SessionCommand {
         let day = try session.date(date, option: "--date") ?? session.today
         let store = try session.openStore()
         let context = store.context, zone = session.zone
-        // Each participant file and trail is read once: for what was entered on the day for earlier days,
-        // open safety items and acknowledgements, and (as recorded) the state at the end of the day.
-        var records: [ParticipantDay] = []
-        let problems = try store.forEachParticipantDay(day, zone: zone, replayAll: asRecorded) { records.append($0) }
-        func show(_ table: ReviewTable, now: Moment) throws {
+        // Each participant file and trail is read at most once: for what was entered on the day for earlier
+        // days, open safety items and acknowledgements, and (as recorded) the state at the end of the day.
+        func show(_ table: ReviewTable, records: [ParticipantDay], now: Moment) throws {
             var summary = DaySummary(date: day, table: table, zone: zone)
             summary.markRecordsRead()
             for record in records {
@@ -92,12 +90,21 @@ struct SummaryCommand: SessionCommand {
                 Session.print(format == .markdown ? report.markdown() : report.text())
             }
         }
+        var records: [ParticipantDay] = []
         if asRecorded {
-            try show(ReviewTable(participants: records.compactMap(\.endOfDay), context: context), now: Moment.endOf(day, in: zone))
+            let problems = try store.forEachParticipantDay(day, zone: zone, replayAll: true) { records.append($0) }
+            try show(ReviewTable(participants: records.compactMap(\.endOfDay), context: context), records: records, now: Moment.endOf(day, in: zone))
+            try Session.refuseIfUnreadable(problems)
         } else {
-            try session.withReviewTable(store) { try show($0, now: session.now) }
+            try session.withReviewTable(store) { table in
+                // Only participants the digests say may have an open safety item or an acknowledgement of the
+                // day are read whole when their trail was not written on the day.
+                let needed = Set((0..<table.count).lazy.map(table.personFacts).filter { $0.mayBeInSafetyLists(on: day, context: context) }.map(\.subject))
+                let problems = try store.forEachParticipantDay(day, zone: zone, replayAll: false, wholeRecord: { needed.contains($0) }) { records.append($0) }
+                try show(table, records: records, now: session.now)
+                try Session.refuseIfUnreadable(problems)
+            }
         }
-        try Session.refuseIfUnreadable(problems)
     }
 }
 
