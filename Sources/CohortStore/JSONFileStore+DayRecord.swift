@@ -106,4 +106,17 @@ extension JSONFileStore {
         }
         return problems
     }
+
+    /// The summary's lists read from the records, in one pass (`forEachParticipantDay`): a participant whose
+    /// trail was not written since the day began is read only when its digest says it may have an open
+    /// safety item or an acknowledgement of the day (docs/RULES.md, The day's lists and the summary).
+    public func summaryRecords(on day: CivilDate, zone: TimeZone, table: ReviewTable) throws -> (records: DaySummary.Records, problems: [StoreError]) {
+        let context = context
+        let needed = Set((0..<table.count).lazy.map(table.personFacts).filter { $0.mayBeInSafetyLists(on: day, context: context) }.map(\.subject))
+        var records = DaySummary.Records()
+        let problems = try forEachParticipantDay(day, zone: zone, replayAll: false, wholeRecord: { needed.contains($0) }) {
+            records.add(record: $0.current, dayChange: $0.dayChange, on: day, context: context)
+        }
+        return (records, problems)
+    }
 }

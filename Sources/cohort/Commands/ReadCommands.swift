@@ -76,13 +76,9 @@ struct SummaryCommand: SessionCommand {
         let context = store.context, zone = session.zone
         // Each participant file and trail is read at most once: for what was entered on the day for earlier
         // days, open safety items and acknowledgements, and (as recorded) the state at the end of the day.
-        func show(_ table: ReviewTable, records: [ParticipantDay], now: Moment) throws {
+        func show(_ table: ReviewTable, records: DaySummary.Records, now: Moment) throws {
             var summary = DaySummary(date: day, table: table, zone: zone)
-            summary.markRecordsRead()
-            for record in records {
-                guard let state = asRecorded ? record.endOfDay : record.current else { continue }
-                summary.add(record: state, dayChange: record.dayChange, context: context)
-            }
+            summary.add(records)
             switch format {
             case .json: Session.print(try Session.json(summary))
             case .text, .markdown:
@@ -90,18 +86,19 @@ struct SummaryCommand: SessionCommand {
                 Session.print(format == .markdown ? report.markdown() : report.text())
             }
         }
-        var records: [ParticipantDay] = []
         if asRecorded {
-            let problems = try store.forEachParticipantDay(day, zone: zone, replayAll: true) { records.append($0) }
-            try show(ReviewTable(participants: records.compactMap(\.endOfDay), context: context), records: records, now: Moment.endOf(day, in: zone))
+            var states: [Participant] = [], records = DaySummary.Records()
+            let problems = try store.forEachParticipantDay(day, zone: zone, replayAll: true) { record in
+                guard let state = record.endOfDay else { return }
+                states.append(state)
+                records.add(record: state, dayChange: record.dayChange, on: day, context: context)
+            }
+            try show(ReviewTable(participants: states, context: context), records: records, now: Moment.endOf(day, in: zone))
             try Session.refuseIfUnreadable(problems)
         } else {
             try session.withReviewTable(store) { table in
-                // Only participants the digests say may have an open safety item or an acknowledgement of the
-                // day are read whole when their trail was not written on the day.
-                let needed = Set((0..<table.count).lazy.map(table.personFacts).filter { $0.mayBeInSafetyLists(on: day, context: context) }.map(\.subject))
-                let problems = try store.forEachParticipantDay(day, zone: zone, replayAll: false, wholeRecord: { needed.contains($0) }) { records.append($0) }
-                try show(table, records: records, now: session.now)
+                let (found, problems) = try store.summaryRecords(on: day, zone: zone, table: table)
+                try show(table, records: found, now: session.now)
                 try Session.refuseIfUnreadable(problems)
             }
         }
