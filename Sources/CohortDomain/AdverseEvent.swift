@@ -1,4 +1,4 @@
-/// An adverse event as the site records it (PRODUCT.md §7): what happened, how bad, whether serious, what
+/// An adverse event as the site records it (docs/RULES.md, "Adverse events and medications"): what happened, how bad, whether serious, what
 /// the investigator thinks caused it, and the reports sent to the sponsor.
 public struct AdverseEvent: Codable, Sendable, Equatable {
     /// `AE1`, `AE2`, … per participant, in order of entry.
@@ -83,7 +83,7 @@ public struct AdverseEvent: Codable, Sendable, Equatable {
     /// The initial report, once sent.
     public var initialReport: Report? { reports.first { !$0.followUp } }
 
-    /// The rules of §7 that hold within the event itself, each broken one as a sentence: checked before a
+    /// The rules that hold within the event itself (docs/RULES.md, "Adverse events and medications"), each broken one as a sentence: checked before a
     /// save and when a file is read (a file that breaks one is unusable, as a forged score is).
     public func brokenRules() -> [String] {
         var broken: [String] = []
@@ -165,7 +165,7 @@ public struct SafetyRules: Sendable, Equatable {
     }
 }
 
-/// "Whole words" as §7 means it: a word is a run of letters and digits; the listed term's words appear
+/// "Whole words" as docs/RULES.md, "Adverse events and medications", means it: a word is a run of letters and digits; the listed term's words appear
 /// consecutively as whole words of the text, ignoring case.
 public enum WholeWords {
     /// The words of `text`, lowercased, with compatibility forms folded (a full-width `ｓ` is `s`).

@@ -1,5 +1,5 @@
 /// The age at consent against a protocol's age limits, known from the birth year alone
-/// (docs/RULES.md, Participant lifecycle). Consented people outside the limits are enrolled (so the
+/// (docs/RULES.md, "Participant lifecycle"). Consented people outside the limits are enrolled (so the
 /// screening log is complete): this only warns; the eligibility checklist or a screen failure
 /// (`eligibility-not-met`) records the outcome.
 public enum AgeAtConsent {

@@ -73,24 +73,22 @@ public enum Change: Equatable, Sendable {
     /// Whether `u` can take it back (an undo itself is not undone again).
     public var isUndoable: Bool { if case .revert = self { return false } else { return true } }
 
-    /// Applies the change to `participant` (the latest saved one) with the domain's rules; returns the
-    /// reason to record. Throws, changing nothing, when a rule refuses it. `randomizationNumbers` gives the
-    /// numbers the study's other participants hold (asked only by `randomize`).
-    public func apply(to participant: inout Participant, context: StudyContext, today: CivilDate, user: String,
-                      randomizationNumbers: () throws -> Set<String>) throws -> String? {
-        let studyProtocol = try context.studyProtocol(for: participant)
-        // Nothing is dated after a death, whichever change would date it so (docs/RULES.md, Adverse events
-        // and medications): checked once here, on the participant as the change leaves it.
+    /// Applies the change to `participant` (the latest saved one) with the domain's rules, in `environment`;
+    /// returns the reason to record. Throws, changing nothing, when a rule refuses it.
+    public func apply(to participant: inout Participant, in environment: ChangeEnvironment) throws -> String? {
+        let studyProtocol = try environment.context.studyProtocol(for: participant)
+        // Nothing is dated after a death, whichever change would date it so (docs/RULES.md,
+        // "Adverse events and medications"): checked once here, on the participant as the change leaves it.
         var changed = participant
-        let reason = try applyAction(to: &changed, context: context, studyProtocol: studyProtocol, today: today, user: user,
-                                     randomizationNumbers: randomizationNumbers)
+        let reason = try applyAction(to: &changed, studyProtocol: studyProtocol, in: environment)
         try changed.requireNothingNewAfterDeath(than: participant.recordedAfterDeath())
         participant = changed
         return reason
     }
 
-    private func applyAction(to participant: inout Participant, context: StudyContext, studyProtocol: StudyProtocol, today: CivilDate,
-                             user: String, randomizationNumbers: () throws -> Set<String>) throws -> String? {
+    private func applyAction(to participant: inout Participant, studyProtocol: StudyProtocol,
+                             in environment: ChangeEnvironment) throws -> String? {
+        let (context, today, user) = (environment.context, environment.today, environment.user)
         switch self {
         case .complete(_, let visit, let date, let reason):
             return try participant.complete(visit, on: date, reason: reason, studyProtocol: studyProtocol, today: today)
@@ -116,7 +114,7 @@ public enum Change: Equatable, Sendable {
             return try participant.updateMedication(id, draft, reason: reason, today: today)
         case .randomize(_, let number, let date):
             return try participant.randomize(number: number, on: date, studyProtocol: studyProtocol, today: today,
-                                             taken: try randomizationNumbers())
+                                             taken: try environment.site.randomizationNumbers(in: participant.study, except: participant.subject))
         case .acknowledge(_, let visit, let flag, let action):
             return try participant.acknowledge(flag: flag, visit: visit, action: action, on: today, user: user, context: context)
         case .classifyDeviation(_, let visit, let classification, let note, let reason):
@@ -143,4 +141,37 @@ public enum Change: Equatable, Sendable {
             return why
         }
     }
+}
+
+/// What a change needs besides the participant: the protocols and scales, the day, who makes it, and what
+/// the rest of the site holds that the change must respect.
+public struct ChangeEnvironment {
+    /// The store's protocols and the scale and measure definitions.
+    public var context: StudyContext
+    /// Today, for the rules that refuse dates after it.
+    public var today: CivilDate
+    /// Who makes the change (an acknowledgement records it).
+    public var user: String
+    /// The rest of the site.
+    public var site: any SiteFacts
+
+    /// An environment for a change.
+    public init(context: StudyContext, today: CivilDate, user: String, site: any SiteFacts) {
+        self.context = context; self.today = today; self.user = user; self.site = site
+    }
+}
+
+/// What the rest of the site holds that a change to one participant must respect.
+public protocol SiteFacts {
+    /// The randomization numbers the study's participants other than `subject` hold.
+    func randomizationNumbers(in study: String, except subject: String) throws -> Set<String>
+}
+
+/// A site of which nothing is known: a screen's check of a change before it is sent (the store, which
+/// knows the site, checks again when it saves).
+public struct UnknownSite: SiteFacts {
+    /// The site of which nothing is known.
+    public init() {}
+    /// None known.
+    public func randomizationNumbers(in study: String, except subject: String) throws -> Set<String> { [] }
 }

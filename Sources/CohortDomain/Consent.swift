@@ -1,5 +1,5 @@
-/// One signature of the informed-consent form: the day and the form's version (docs/RULES.md, Participant
-/// lifecycle).
+/// One signature of the informed-consent form: the day and the form's version (docs/RULES.md,
+/// "Participant lifecycle").
 public struct Consent: Codable, Sendable, Equatable {
     /// The day the form was signed.
     public var date: CivilDate
@@ -13,7 +13,7 @@ public struct Consent: Codable, Sendable, Equatable {
     public var description: String { date.description + (icfVersion.map { " ICF " + $0 } ?? "") }
 
     /// Why `text` is not a usable ICF version, or nil when it is: 1 to 20 of A–Z a–z 0–9 . _ - (what a
-    /// sponsor prints on the form's footer, never free text; docs/RULES.md, Subject IDs and free text).
+    /// sponsor prints on the form's footer, never free text; docs/RULES.md, "Subject IDs and free text").
     public static func versionProblem(_ text: String) -> String? {
         let allowed = text.utf8.allSatisfy { byte in
             (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)

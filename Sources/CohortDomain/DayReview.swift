@@ -10,7 +10,7 @@ public struct ReviewEntry: Sendable, Equatable {
     public var subject: String { participant.subject }
 }
 
-/// The daily visit review (§2.1, §3.5): today's visits, the overdue backlog and windows closing soon.
+/// The daily visit review (docs/RULES.md, "The day's lists and the summary"): today's visits, the overdue backlog and windows closing soon.
 public struct DayReview: Sendable, Equatable {
     /// The day reviewed.
     public let date: CivilDate
@@ -29,7 +29,7 @@ public struct DayReview: Sendable, Equatable {
         self = ReviewTable(participants: participants, context: context).review(on: date)
     }
 
-    /// Lists already in §5 order (the table keeps them so).
+    /// Lists already in their binding order (docs/RULES.md, "The day's lists and the summary"; the table keeps them so).
     init(date: CivilDate, today: ReviewList, overdue: ReviewList, closing: ReviewList) {
         self.date = date
         self.today = today

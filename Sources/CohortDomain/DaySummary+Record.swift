@@ -1,6 +1,6 @@
 /// What the summary reads from each participant's whole record and trail rather than from the review's
 /// digests: entries recorded on the day for earlier days, safety items still open, acknowledgements
-/// (docs/RULES.md, The day's lists and the summary).
+/// (docs/RULES.md, "The day's lists and the summary").
 extension DaySummary {
     /// Something recorded on the day for an earlier clinical date.
     public struct LateEntry: Sendable, Equatable, Codable {

@@ -1,4 +1,4 @@
-/// The end-of-day summary (§2.3, §3.5). Property names are the binding JSON keys.
+/// The end-of-day summary (docs/RULES.md, "The day's lists and the summary"). Property names are the binding JSON keys.
 public struct DaySummary: Sendable, Equatable, Encodable {
     /// A flag raised that day, or found that day by correcting an earlier administration (`corrected`).
     public struct Flag: Sendable, Equatable, Codable, Hashable {
@@ -83,15 +83,15 @@ public struct DaySummary: Sendable, Equatable, Encodable {
     public let screenFailedSubjects: [String]
     /// Visits scheduled the next day still scheduled: who to call.
     public let tomorrowVisits: [VisitRef]
-    /// Adverse events whose onset is the day (§7).
+    /// Adverse events whose onset is the day (docs/RULES.md, "Adverse events and medications").
     public let adverseEvents: [AdverseEventOfDay]
-    /// Initial reports owed at the end of the day: aware by then, not reported by then (§7).
+    /// Initial reports owed at the end of the day: aware by then, not reported by then (docs/RULES.md, "Adverse events and medications").
     public let saeReports: [ReportOwed]
     /// Prohibited medications that became a deviation on the day (start, or Day 1 if later).
     public let prohibitedMedications: [MedicationRef]
     /// The day's last minute on the local clock (what "still to send" is judged at).
     public let endOfDay: Moment
-    /// Results dated the day outside their normal range or raising an alert (§8).
+    /// Results dated the day outside their normal range or raising an alert (docs/RULES.md, "Vital signs, lab values and ECG measures").
     public let measureFlags: [MeasureFlagOfDay]
     /// What was recorded on the day for an earlier clinical date (added from the trails, `add(record:…)`).
     public internal(set) var recordedLate: [LateEntry] = []
@@ -223,7 +223,7 @@ public struct DaySummary: Sendable, Equatable, Encodable {
             if participant.status == .screenFailed, participant.exitDate == date { screenFailed.append(participant.subject) }
             for event in participant.adverseEvents {
                 if event.onset == date { events.append(AdverseEventOfDay(subject: participant.subject, id: event.id, term: event.term, serious: event.isSerious)) }
-                // A report sent late is a deviation listed on the day it was sent (docs/RULES.md, Deviations).
+                // A report sent late is a deviation listed on the day it was sent (docs/RULES.md, "Deviations").
                 if event.wasReportedLate, let sent = event.reportedAt, sent.shown(in: zone).date == date {
                     deviations.append(Deviation(subject: participant.subject, visit: event.id, kind: .lateReport, days: nil))
                 }

@@ -3,7 +3,7 @@ import Foundation
 /// Duplicate member names in JSON from outside (a protocol file, a scale or measure definition): Foundation's
 /// decoders keep one of them silently, so `{"saeReportHours": 168, "saeReportHours": 1}` would mean what
 /// another tool (`jq` keeps the last) does not show. The bytes are scanned once, before any decoding, and a
-/// name given twice in one object is refused (docs/RULES.md, Protocols). Cohort's own store reader
+/// name given twice in one object is refused (docs/RULES.md, "Protocols"). Cohort's own store reader
 /// (`JSONValue`) refuses a second member as it parses.
 public enum DuplicateKeys {
     /// The first member name given twice in one object of `bytes`, or nil. Linear in the size; names are

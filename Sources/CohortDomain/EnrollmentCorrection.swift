@@ -1,4 +1,4 @@
-/// Enrollment facts to correct (docs/RULES.md, Participant lifecycle): each nil keeps what was recorded.
+/// Enrollment facts to correct (docs/RULES.md, "Participant lifecycle"): each nil keeps what was recorded.
 public struct EnrollmentCorrection: Sendable, Equatable {
     /// New initials, as typed.
     public var initials: String?
@@ -47,7 +47,7 @@ extension Participant {
         return found.min { $0.date < $1.date }
     }
 
-    /// Corrects enrollment facts (docs/RULES.md, Participant lifecycle). Every rule of enrollment still holds;
+    /// Corrects enrollment facts (docs/RULES.md, "Participant lifecycle"). Every rule of enrollment still holds;
     /// a consent date after a recorded procedure is refused, naming it; the planned baseline moves only while
     /// the baseline visit is not completed (the uncompleted schedule follows it). Always with a reason.
     @discardableResult

@@ -28,6 +28,6 @@ public struct FlaggedMeasure: Sendable, Equatable {
     public var awaitsAssessment: Bool { (flag.isOutOfRange || alert) && !assessed }
 
     /// An alert not yet assessed: it waits at the top of the review and marks the participant's row
-    /// (docs/RULES.md, Vital signs, lab values and ECG measures).
+    /// (docs/RULES.md, "Vital signs, lab values and ECG measures").
     public var isOpenAlert: Bool { alert && !assessed }
 }

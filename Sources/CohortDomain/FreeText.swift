@@ -25,7 +25,7 @@ public enum FreeText {
     /// The one rule for text that is matched against a list — an AE term, a medication name, and a
     /// protocol's `specialInterest` and `prohibitedMedications` terms and arms: the first invisible
     /// character in it, written `U+00AD`, or nil when it has none. Such a character would keep a term from
-    /// ever matching what the user types (docs/RULES.md, Adverse events and medications).
+    /// ever matching what the user types (docs/RULES.md, "Adverse events and medications").
     public static func invisibleCharacter(in text: String) -> String? {
         guard let scalar = text.unicodeScalars.first(where: isInvisible) else { return nil }
         let hex = String(scalar.value, radix: 16, uppercase: true)

@@ -1,4 +1,4 @@
-/// A protocol's alert on a measure (PRODUCT.md §8): one rule, raised by a result that holds it.
+/// A protocol's alert on a measure (docs/RULES.md, "Vital signs, lab values and ECG measures"): one rule, raised by a result that holds it.
 public struct MeasureAlert: Codable, Sendable, Hashable {
     /// The rules an alert may have.
     public enum Rule: String, CaseIterable, Sendable {

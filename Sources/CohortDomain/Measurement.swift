@@ -1,4 +1,4 @@
-/// One result of a measure at a visit (PRODUCT.md §8): a value in the measure's unit, or not done with a
+/// One result of a measure at a visit (docs/RULES.md, "Vital signs, lab values and ECG measures"): a value in the measure's unit, or not done with a
 /// reason; the laboratory's own normal range when it gave one; the investigator's assessment once given.
 public struct Measurement: Codable, Sendable, Equatable {
     /// The visit it belongs to.

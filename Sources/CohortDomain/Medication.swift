@@ -1,4 +1,4 @@
-/// A medication the participant takes or took (PRODUCT.md §7): prior when it ended before Day 1, else
+/// A medication the participant takes or took (docs/RULES.md, "Adverse events and medications"): prior when it ended before Day 1, else
 /// concomitant; prohibited when concomitant and named in the protocol's prohibited list.
 public struct Medication: Codable, Sendable, Equatable {
     /// `CM1`, `CM2`, … per participant, in order of entry.

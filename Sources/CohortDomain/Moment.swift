@@ -1,6 +1,6 @@
 import Foundation
 
-/// A moment the user gives or sees (PRODUCT.md §3.1): a local wall-clock time, kept as the instant it names
+/// A moment the user gives or sees (docs/RULES.md, "Study days and dates"): a local wall-clock time, kept as the instant it names
 /// and the UTC offset the wall clock had then, written `YYYY-MM-DDTHH:MM±HH:MM`. Clocks such as the serious
 /// adverse event's report deadline count real hours between instants, so they stay right across midnight
 /// and daylight-saving changes. Precision is the minute.
@@ -10,7 +10,7 @@ public struct Moment: Sendable, Hashable, Comparable, Codable, CustomStringConve
     /// Minutes east of UTC on the wall clock at that instant (as entered, or of the zone it was shown in).
     public let offset: Int
 
-    /// The latest moment Cohort takes (docs/RULES.md, Study days and dates): 9999-12-23T09:59Z, so that a
+    /// The latest moment Cohort takes (docs/RULES.md, "Study days and dates"): 9999-12-23T09:59Z, so that a
     /// report clock of up to 168 hours started then, read on any clock (UTC−12 to +14), still falls within
     /// year 9999 — no moment Cohort computes needs a fifth year digit.
     public static let latest = Moment(minutes: (CivilDate.latest.dayNumber + 1) * 1440 - 1 - (StudyProtocol.longestReportHours + 14) * 60, offset: 0)

@@ -1,5 +1,5 @@
-/// A participant's part of the day's summary that needs the whole record (docs/RULES.md, The day's lists
-/// and the summary).
+/// A participant's part of the day's summary that needs the whole record (docs/RULES.md,
+/// "The day's lists and the summary").
 extension Participant {
     /// Safety items open at the end of `day`: serious or special-interest AEs begun by then and not ended
     /// by then, follow-up reports pending, alerts on results not assessed, urgent flags not acknowledged by then.

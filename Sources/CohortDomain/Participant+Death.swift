@@ -1,4 +1,4 @@
-/// Nothing is dated after a death (docs/RULES.md, Adverse events and medications, "After a death"): the
+/// Nothing is dated after a death (docs/RULES.md, "Adverse events and medications", after a death): the
 /// one rule that every change (`Change.apply`) and `cohort verify` use, so no action checks it its own way.
 extension Participant {
     /// The day of death: a withdrawal for death, or the end of an adverse event with outcome fatal,

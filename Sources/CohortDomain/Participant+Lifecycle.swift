@@ -1,4 +1,4 @@
-/// The participant and visit lifecycle of §3.3 (docs/RULES.md). Each action changes the participant in
+/// The participant and visit lifecycle (docs/RULES.md, "Participant lifecycle"). Each action changes the participant in
 /// place and returns the reason to record with it (nil when none was needed); a refused action throws
 /// before changing anything. What changed is not reported: the store derives the audit records from the
 /// participant before and after.
@@ -106,7 +106,7 @@ extension Participant {
             default: throw DomainError("\(subject) visit \(code) is \(planned.status.rawValue); complete it before entering scores.")
             }
         }
-        // Any scale may be recorded at an unscheduled visit (docs/RULES.md, Visits, windows and window states).
+        // Any scale may be recorded at an unscheduled visit (docs/RULES.md, "Visits, windows and window states").
         guard planned.unscheduled != nil || planned.definition.scales.contains(scale.code) else {
             throw DomainError("\(scale.code) is not collected at \(code); its scales are \(planned.definition.scales.joined(separator: ", ")).")
         }
@@ -144,7 +144,7 @@ extension Participant {
         return why
     }
 
-    /// Ends participation on `date` with a category and a reason (PRODUCT.md §3.3). A withdrawal schedules
+    /// Ends participation on `date` with a category and a reason (docs/RULES.md, "Participant lifecycle"). A withdrawal schedules
     /// the protocol's early-termination visit (target `date`) and cancels every scheduled visit except those
     /// kept after withdrawal (a safety follow-up); a screen failure cancels every scheduled visit.
     @discardableResult
@@ -288,7 +288,7 @@ extension Participant {
     }
 
     /// The baseline waits for screening: every visit before it in protocol order is completed, missed or
-    /// cancelled first (docs/RULES.md, Participant lifecycle).
+    /// cancelled first (docs/RULES.md, "Participant lifecycle").
     private func requireScreeningDone(before baseline: String, studyProtocol: StudyProtocol) throws {
         guard let baselineIndex = studyProtocol.order(of: baseline) else { return }
         let open = studyProtocol.visits.prefix(baselineIndex).filter { visit($0.code)?.status == .scheduled }.map(\.code)

@@ -1,4 +1,4 @@
-/// Measures on a participant (PRODUCT.md §8): results read against their ranges and the protocol's alerts,
+/// Measures on a participant (docs/RULES.md, "Vital signs, lab values and ECG measures"): results read against their ranges and the protocol's alerts,
 /// recorded and corrected at completed visits, assessed by the investigator.
 extension Participant {
     /// Every result of this participant read against its ranges and alerts, in visit order (an unscheduled
@@ -23,7 +23,7 @@ extension Participant {
                               alertRule: held?.words(upper: range?.high))
     }
 
-    /// The baseline of a measure (docs/RULES.md, Vital signs, labs and ECG): its last non-missing value dated
+    /// The baseline of a measure (docs/RULES.md, "Vital signs, lab values and ECG measures"): its last non-missing value dated
     /// on or before Day 1 — the baseline visit's when it has one, else the latest from a visit before it
     /// (labs drawn only at screening still have a baseline).
     public func baselineMeasurement(of test: String, studyProtocol: StudyProtocol) -> Measurement? {

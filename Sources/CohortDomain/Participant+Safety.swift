@@ -66,7 +66,7 @@ public struct MedicationDraft: Equatable, Sendable {
     }
 }
 
-/// Adverse events and medications (PRODUCT.md §7). Each action changes the participant and returns the
+/// Adverse events and medications (docs/RULES.md, "Adverse events and medications"). Each action changes the participant and returns the
 /// reason to record; a refusal names the rule and changes nothing.
 extension Participant {
     /// Records a new adverse event as `AE<n>`; `now` is the moment of recording (the default awareness).
@@ -78,7 +78,7 @@ extension Participant {
             end: draft.end, severity: severity, grade: draft.grade, criteria: draft.criteria ?? [], related: draft.related,
             action: draft.action ?? .none, outcome: draft.outcome ?? .notRecovered, aware: draft.aware ?? now, visit: draft.visit,
             reports: [], followUpPending: false)
-        // For an event neither serious nor of special interest, awareness is the moment it was recorded (§7).
+        // For an event neither serious nor of special interest, awareness is the moment it was recorded (docs/RULES.md, "Adverse events and medications").
         if !SafetyRules(studyProtocol).needsReport(event) { event.aware = now }
         try check(event, studyProtocol: studyProtocol, today: today, now: now)
         adverseEvents.append(event)
@@ -185,7 +185,7 @@ extension Participant {
         return index
     }
 
-    /// Every rule of §7 on one adverse event as it would be saved.
+    /// Every rule on one adverse event as it would be saved (docs/RULES.md, "Adverse events and medications").
     private func check(_ event: AdverseEvent, studyProtocol: StudyProtocol, today: CivilDate, now: Moment) throws {
         if event.onset > today { throw DomainError("The onset \(event.onset) is after today (\(today)); enter the real date.") }
         if event.onset < consentDate {

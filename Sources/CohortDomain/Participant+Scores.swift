@@ -1,4 +1,4 @@
-/// Scores, flags and form completeness derived from a participant's administrations (§3.4).
+/// Scores, flags and form completeness derived from a participant's administrations (docs/RULES.md, "Scores").
 extension Participant {
     /// Totals, change from baseline, responder state and flags of one administration, from the data as it stands.
     public func result(of administration: Administration, context: StudyContext) -> ScoreResult? {

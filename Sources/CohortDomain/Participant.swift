@@ -81,7 +81,7 @@ public struct Participant: Codable, Sendable, Equatable {
 
     /// Raises the remembered highest AE and CM numbers to `given` (the highest the audit trail shows were
     /// ever given) where this state's own are lower: the counter must not live only in data a hand edit
-    /// can change (docs/RULES.md, The trail is the record).
+    /// can change (docs/RULES.md, "The trail is the record").
     public mutating func rememberRecordNumbers(_ given: [String: Int]) {
         let kept = given.filter { $0.value > highestRecordNumber($0.key) }
         if !kept.isEmpty { storedRecordNumbers = (storedRecordNumbers ?? [:]).merging(kept) { max($0, $1) } }
@@ -139,7 +139,7 @@ public enum Sex: String, Codable, Sendable, CaseIterable {
     case female = "F", male = "M", unspecified = "X"
 }
 
-/// Participant status (§3.3): screening → active → completed, or withdrawn / screen-failed.
+/// Participant status (docs/RULES.md, "Participant lifecycle"): screening → active → completed, or withdrawn / screen-failed.
 public enum ParticipantStatus: String, Codable, Sendable, CaseIterable {
     case screening, active, completed, withdrawn
     case screenFailed = "screen-failed"
@@ -176,7 +176,7 @@ public struct ExitRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// Why a participant left (PRODUCT.md §3.3).
+/// Why a participant left (docs/RULES.md, "Participant lifecycle").
 public enum WithdrawalCategory: String, Codable, Sendable, CaseIterable {
     case adverseEvent = "adverse-event"
     case lackOfEfficacy = "lack-of-efficacy"
@@ -186,7 +186,7 @@ public enum WithdrawalCategory: String, Codable, Sendable, CaseIterable {
     case protocolDeviation = "protocol-deviation"
     case pregnancy, death
     case sponsorDecision = "sponsor-decision"
-    /// A screen failure: the person did not meet the entry criteria (docs/RULES.md, Participant lifecycle).
+    /// A screen failure: the person did not meet the entry criteria (docs/RULES.md, "Participant lifecycle").
     case eligibilityNotMet = "eligibility-not-met"
     case other
 }
@@ -215,7 +215,7 @@ public struct VisitRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// Visit status (§3.3).
+/// Visit status (docs/RULES.md, "Participant lifecycle").
 public enum VisitStatus: String, Codable, Sendable, CaseIterable {
     case scheduled, completed, missed, cancelled
 }
@@ -232,7 +232,7 @@ public struct Administration: Codable, Sendable, Equatable {
     public var items: [Int?]
     /// Rater initials, if given.
     public var rater: String?
-    /// Why the scale was not done, when every item is not assessed (PRODUCT.md §3.4).
+    /// Why the scale was not done, when every item is not assessed (docs/RULES.md, "Scores").
     public var notDoneReason: String?
     /// The days its items were corrected: a flag found by a correction is seen on that day's summary.
     public var corrections: [CivilDate]?
@@ -288,10 +288,10 @@ public enum DeviationClass: String, Codable, Sendable, CaseIterable {
     case unclassified, minor, major
 }
 
-/// What a protocol deviation is (PRODUCT.md §3.3).
+/// What a protocol deviation is (docs/RULES.md, "Participant lifecycle").
 public enum DeviationKind: String, Codable, Sendable, CaseIterable {
     case early, late, missed
     case prohibitedMedication = "prohibited-medication"
-    /// An initial report to the sponsor sent after its due time (docs/RULES.md, Deviations).
+    /// An initial report to the sponsor sent after its due time (docs/RULES.md, "Deviations").
     case lateReport = "late-report"
 }

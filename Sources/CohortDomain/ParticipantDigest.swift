@@ -124,7 +124,7 @@ public struct ParticipantDigest: Sendable, Equatable {
     }
 
     /// True when the summary of `day` may list an open safety item or an acknowledgement of this participant,
-    /// so it must read the whole record (docs/RULES.md, The day's lists and the summary). A filter, never
+    /// so it must read the whole record (docs/RULES.md, "The day's lists and the summary"). A filter, never
     /// the rule itself (`Participant.openSafety`): what the digest cannot tell (an AE's end, which flag an
     /// acknowledgement after `day` was for) counts as "may". False means both lists have nothing of it.
     public func mayBeInSafetyLists(on day: CivilDate, context: StudyContext) -> Bool {

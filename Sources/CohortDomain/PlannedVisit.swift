@@ -11,12 +11,12 @@ public struct PlannedVisit: Sendable, Equatable {
     /// The participant's consent date: nothing is scheduled before it.
     let consentDate: CivilDate
     /// It comes after the baseline in protocol order and the baseline is not completed: nothing after Day 1
-    /// happens before Day 1 (docs/RULES.md, Visits, windows and window states). Never true of a cancelled
+    /// happens before Day 1 (docs/RULES.md, "Visits, windows and window states"). Never true of a cancelled
     /// visit, of the early-termination visit, of a visit that follows it after a withdrawal, or of an
     /// unscheduled visit.
     public internal(set) var isWaitingForDayOne: Bool = false
-    /// The unscheduled visit it is, when it is one (no protocol definition; docs/RULES.md, Visits, windows
-    /// and window states).
+    /// The unscheduled visit it is, when it is one (no protocol definition; docs/RULES.md,
+    /// "Visits, windows and window states").
     public internal(set) var unscheduled: UnscheduledVisit? = nil
     /// The day it is planned for: the hand-set date, else the target, and never before consent.
     public var scheduled: CivilDate { max(record.rescheduledDate ?? target, consentDate) }
@@ -25,7 +25,7 @@ public struct PlannedVisit: Sendable, Equatable {
     /// Status.
     public var status: VisitStatus { record.status }
 
-    /// The window state on `day` (docs/RULES.md, Visits, windows and window states).
+    /// The window state on `day` (docs/RULES.md, "Visits, windows and window states").
     public func windowState(on day: CivilDate) -> WindowState {
         WindowState(status: record.status, window: window, done: record.completedDate ?? scheduled, on: day, waiting: isWaitingForDayOne)
     }
@@ -49,13 +49,13 @@ public struct PlannedVisit: Sendable, Equatable {
 
 extension Participant {
     /// Visits whose completion is early or late now and was not so (or not so by as much) in `before`: what a
-    /// change just made a deviation of, so the one who made it is told at once (docs/RULES.md, Deviations).
+    /// change just made a deviation of, so the one who made it is told at once (docs/RULES.md, "Deviations").
     public func deviationsCreated(since before: Participant?, _ studyProtocol: StudyProtocol) -> [PlannedVisit] {
         let earlier = Dictionary((before?.plannedVisits(studyProtocol) ?? []).map { ($0.code, $0.deviationDays) }, uniquingKeysWith: { a, _ in a })
         return plannedVisits(studyProtocol).filter { $0.deviationDays != nil && earlier[$0.code] != $0.deviationDays }
     }
 
-    /// Day 1 of the study for this participant (PRODUCT.md §3.1): the date the baseline visit was completed
+    /// Day 1 of the study for this participant (docs/RULES.md, "Study days and dates"): the date the baseline visit was completed
     /// once it is, the planned baseline date until then. Protocols count from first dose.
     public func origin(_ studyProtocol: StudyProtocol) -> CivilDate {
         guard let baseline = studyProtocol.baselineVisit, let record = visit(baseline.code), record.status == .completed,

@@ -1,4 +1,4 @@
-/// One `prohibitedMedications` entry of a protocol (docs/RULES.md, Adverse events and medications): a
+/// One `prohibitedMedications` entry of a protocol (docs/RULES.md, "Adverse events and medications"): a
 /// medication name and the other names it is sold under; any of them matches like the name.
 public struct ProhibitedName: Codable, Sendable, Hashable, ExpressibleByStringLiteral {
     /// The name the deviation and the review show (`quetiapine`).

@@ -187,7 +187,7 @@ public struct ReviewTable: Sendable {
         return (parts.subjects[Int(slot.person)], parts.codes[Int(slot.code)])
     }
 
-    /// The day's lists (docs/RULES.md, The day's lists and the summary), optionally only for participants
+    /// The day's lists (docs/RULES.md, "The day's lists and the summary"), optionally only for participants
     /// `matching` (given facts without visits). A visit planned after its window is overdue only once its
     /// planned date has passed, and never in the closing list (it was planned so on purpose).
     public func review(on date: CivilDate, matching: ((ParticipantDigest) -> Bool)? = nil) -> DayReview {

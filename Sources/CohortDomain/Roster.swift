@@ -1,4 +1,4 @@
-/// One participant as the site's roster shows it (PRODUCT.md §9): who they are in which study, where they
+/// One participant as the site's roster shows it (docs/RULES.md, "The roster and the screening log"): who they are in which study, where they
 /// stand, how they were allocated, and what comes next.
 public struct RosterEntry: Sendable, Equatable {
     /// Subject ID.
@@ -13,14 +13,14 @@ public struct RosterEntry: Sendable, Equatable {
     public var consent: CivilDate
     /// The planned baseline date.
     public var baseline: CivilDate
-    /// Day 1 (PRODUCT.md §3.1): the completed baseline, else the planned one.
+    /// Day 1 (docs/RULES.md, "Study days and dates"): the completed baseline, else the planned one.
     public var dayOne: CivilDate
     /// The randomization number, once randomized.
     public var randomization: String?
     /// The allocation as screens say it (arm, randomization number, or not yet randomized).
     public var allocation: String
     /// The still-scheduled visit with the earliest scheduled date (ties in protocol order), with that date;
-    /// a visit waiting for Day 1 is never next (docs/RULES.md, The roster and the screening log).
+    /// a visit waiting for Day 1 is never next (docs/RULES.md, "The roster and the screening log").
     public var next: NextVisit?
     /// Why and when the participant left (screen failure or withdrawal).
     public var exit: ExitRecord?

@@ -1,4 +1,4 @@
-/// A flag a protocol adds to a scale with a total (docs/RULES.md, Protocol scale flags): a name and exactly
+/// A flag a protocol adds to a scale with a total (docs/RULES.md, "Scores", protocol scale flags): a name and exactly
 /// one rule. It is raised by the same scoring as a scale definition's own flags, so it appears wherever they do.
 public struct ScaleFlag: Codable, Sendable, Hashable {
     /// The rules a protocol scale flag may have.

@@ -34,12 +34,12 @@ public struct RaisedFlag: Sendable, Hashable, Codable {
     public let urgent: Bool
 }
 
-/// The scoring rules of §3.4, driven by scale definitions.
+/// The scoring rules (docs/RULES.md, "Scores"), driven by scale definitions.
 public enum Scoring {
     /// Scores `items` of `scale`, comparing with `baseline` items when change from baseline applies.
     /// Works on partial entries too (unscored items are nil), so entry screens can show it live.
     /// `protocolFlags` are the protocol's own flags on this scale, raised after the scale's (docs/RULES.md,
-    /// Protocol scale flags).
+    /// "Scores", protocol scale flags).
     public static func evaluate(items: [Int?], scale: ScaleDefinition, baseline: [Int?]?,
                                 responderPercent: Double?, protocolFlags: [ScaleFlag] = []) -> ScoreResult {
         func sum(_ values: [Int?]) -> Int? {

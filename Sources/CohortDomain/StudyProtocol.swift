@@ -1,13 +1,13 @@
 import Foundation
 
-/// A study definition (binding file format, PRODUCT.md §3.2): arms, primary scale and the visit plan.
+/// A study definition (binding file format, docs/RULES.md, "Protocols"): arms, primary scale and the visit plan.
 public struct StudyProtocol: Codable, Sendable, Hashable {
     /// Study identifier (`SCZ-5W-INPT`).
     public var id: String
     /// Human title.
     public var title: String
     /// True for a blinded study: the site never sees or chooses an arm and records the randomization
-    /// number from the sponsor's system instead (PRODUCT.md §3.2, §3.3).
+    /// number from the sponsor's system instead (docs/RULES.md, "Protocols"; "Participant lifecycle").
     public var blinded: Bool
     /// Treatment arms of an open-label study (empty for a blinded one).
     public var arms: [String]
@@ -34,7 +34,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     /// Visits in protocol order.
     public var visits: [VisitDefinition]
 
-    /// The report deadline when the protocol does not say (PRODUCT.md §7: "within 24 hours").
+    /// The report deadline when the protocol does not say: "within 24 hours" (docs/RULES.md, "Adverse events and medications").
     public static let defaultReportHours = 24
     /// The longest report clock a protocol may set (7 days).
     public static let longestReportHours = 168
@@ -180,7 +180,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     public static let dayLimit = 3650
     public static let windowLimit = 365
 
-    /// Every rule of §3.2 this protocol breaks, each a short phrase; empty when it is valid. Linear in the
+    /// Every rule (docs/RULES.md, "Protocols") this protocol breaks, each a short phrase; empty when it is valid. Linear in the
     /// protocol's size: anchors must come after the visit they follow, so no chain is walked twice.
     public func problems(scales: ScaleCatalog) -> [String] {
         var found: [String] = []
@@ -260,7 +260,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             let code = Text.shown(visit.code)
             if !Self.isCode(visit.code, longest: 16) { found.append("visit code '\(code)' must be 1 to 16 of A-Z a-z 0-9 _ -") }
             if nominal[visit.code] != nil { found.append("visit code \(code) is used twice") }
-            // `U` and digits name a participant's unscheduled visits (docs/RULES.md, Protocols).
+            // `U` and digits name a participant's unscheduled visits (docs/RULES.md, "Protocols").
             if visit.code.first == "U", visit.code.count > 1, visit.code.dropFirst().allSatisfy(\.isASCII), Int(visit.code.dropFirst()) != nil {
                 found.append("visit code \(code) is reserved: U followed by digits names an unscheduled visit")
             }

@@ -1,5 +1,5 @@
 /// A visit outside the protocol's schedule (a repeat lab, an extra C-SSRS): completed when it is added, on
-/// its date, where any scale and measure may be recorded (docs/RULES.md, Visits, windows and window states).
+/// its date, where any scale and measure may be recorded (docs/RULES.md, "Visits, windows and window states").
 /// It has no protocol definition and is kept apart from `visits` (which mirror the protocol one for one), so
 /// it never enters the day lists, is never a deviation and is never a baseline.
 public struct UnscheduledVisit: Codable, Sendable, Equatable {
@@ -26,7 +26,7 @@ public struct UnscheduledVisit: Codable, Sendable, Equatable {
 }
 
 extension Participant {
-    /// Adds an unscheduled visit on `date`, completed (docs/RULES.md, Visits, windows and window states):
+    /// Adds an unscheduled visit on `date`, completed (docs/RULES.md, "Visits, windows and window states"):
     /// not before consent or after today; after a screen failure only up to its date (the person never
     /// entered the study); after a withdrawal still allowed (a safety visit); never after death.
     @discardableResult
@@ -89,7 +89,7 @@ extension Participant {
     /// The SDTM `VISITNUM` and `VISIT` of a visit code: a protocol visit's number in protocol order (from 1)
     /// and its name; an unscheduled visit's `UNSCHEDULED n` and the VISITNUM of the last protocol visit that
     /// took place on or before its date (completed or missed; 0 when none), plus 0.01 × n
-    /// (docs/RULES.md, Score exports).
+    /// (docs/RULES.md, "Score exports").
     public func sdtmVisit(_ code: String, _ studyProtocol: StudyProtocol) -> (number: String, name: String) {
         guard let unscheduled = unscheduledVisit(code) else {
             return (String((studyProtocol.order(of: code) ?? 0) + 1), studyProtocol.visit(code)?.name ?? code)

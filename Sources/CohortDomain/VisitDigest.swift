@@ -35,7 +35,7 @@ public struct VisitDigest: Sendable, Equatable {
         self.isWaitingForDayOne = isWaitingForDayOne
     }
 
-    /// The window state on `day` (docs/RULES.md, Visits, windows and window states).
+    /// The window state on `day` (docs/RULES.md, "Visits, windows and window states").
     public func windowState(on day: CivilDate) -> WindowState {
         WindowState(status: status, window: window, done: completedDate ?? scheduled, on: day, waiting: isWaitingForDayOne)
     }

@@ -1,5 +1,5 @@
 /// What a visit's plan says beyond its window state: that it waits for Day 1, or that it was planned
-/// outside its window (docs/RULES.md, Visits, windows and window states). Every list, page and report
+/// outside its window (docs/RULES.md, "Visits, windows and window states"). Every list, page and report
 /// says it in these words.
 public struct VisitPlan: Sendable, Equatable, CustomStringConvertible {
     /// The visit comes after the baseline in protocol order and the baseline is not completed.

@@ -6,7 +6,7 @@ public struct VisitWindow: Hashable, Sendable {
     public let end: CivilDate
 
     /// The last day a scheduled visit planned for `scheduled` is not overdue: its window's end, or its
-    /// scheduled date when it was planned after the window (docs/RULES.md, Visits, windows and window states).
+    /// scheduled date when it was planned after the window (docs/RULES.md, "Visits, windows and window states").
     public func dueBy(scheduled: CivilDate) -> CivilDate { max(end, scheduled) }
 
     /// The window around `target`.
@@ -48,7 +48,7 @@ public struct VisitWindow: Hashable, Sendable {
     }
 }
 
-/// Where a visit stands against its window (§3.3).
+/// Where a visit stands against its window (docs/RULES.md, "Participant lifecycle").
 public enum WindowState: String, Sendable, Codable, CaseIterable {
     /// Scheduled, and the day is before the window.
     case upcoming
@@ -75,7 +75,7 @@ public enum WindowState: String, Sendable, Codable, CaseIterable {
     /// The state of a visit with `status` and `window` on `day`; `done` is when a completed visit was done,
     /// or the day a scheduled one is planned for. A visit planned after its window is not overdue before its
     /// planned date (it reads `upcoming` between the window's end and that date); a scheduled visit waiting
-    /// for Day 1 is `waiting` (docs/RULES.md, Visits, windows and window states).
+    /// for Day 1 is `waiting` (docs/RULES.md, "Visits, windows and window states").
     public init(status: VisitStatus, window: VisitWindow, done: CivilDate, on day: CivilDate, waiting: Bool = false) {
         switch status {
         case .cancelled: self = .cancelled

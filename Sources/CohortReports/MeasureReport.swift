@@ -1,6 +1,6 @@
 import CohortDomain
 
-/// The binding JSON of `cohort measures --format json` (§8): every result read against its range.
+/// The binding JSON of `cohort measures --format json` (docs/RULES.md, "Vital signs, lab values and ECG measures"): every result read against its range.
 public struct MeasuresJSON: Encodable {
     struct Entry: Encodable {
         let subject: String
@@ -53,7 +53,7 @@ public enum MeasuresText {
     }
 }
 
-/// SDTM-shaped VS, LB and EG tables (§8): one record per result, with the range used and where the value
+/// SDTM-shaped VS, LB and EG tables (docs/RULES.md, "Vital signs, lab values and ECG measures"): one record per result, with the range used and where the value
 /// falls in it.
 public enum MeasureExport {
     /// The header line of `domain` (`VS`, `LB`, `EG`), with its newline.

@@ -1,6 +1,6 @@
 import CohortDomain
 
-/// The binding JSON of `cohort visits --format json` (§3.5).
+/// The binding JSON of `cohort visits --format json` (docs/RULES.md, "The day's lists and the summary").
 public struct ReviewJSON: Encodable {
     /// One visit in a list.
     public struct Visit: Encodable, Equatable {

@@ -59,7 +59,7 @@ public struct ReviewRow: Equatable, Sendable {
 }
 
 /// A visit's state as lists and pages say it: the window state, then what its plan says
-/// (docs/RULES.md, Visits, windows and window states).
+/// (docs/RULES.md, "Visits, windows and window states").
 public enum VisitStateText {
     /// "open", "upcoming, planned 2 days after its window", "waiting for Day 1".
     public static func words(_ state: WindowState, plan: VisitPlan?) -> String {

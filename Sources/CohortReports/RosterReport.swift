@@ -1,6 +1,6 @@
 import CohortDomain
 
-/// The binding JSON of `cohort participants --format json` (§9): every optional key is present, `null`
+/// The binding JSON of `cohort participants --format json` (docs/RULES.md, "The roster and the screening log"): every optional key is present, `null`
 /// when there is nothing to say.
 public struct RosterJSON: Encodable {
     struct Entry: Encodable {

@@ -1,6 +1,6 @@
 import CohortDomain
 
-/// SDTM-shaped AE and CM tables (PRODUCT.md §7): one record per adverse event or medication, numbered per
+/// SDTM-shaped AE and CM tables (docs/RULES.md, "Adverse events and medications"): one record per adverse event or medication, numbered per
 /// subject, with CDISC controlled terminology for severity, seriousness flags, action and outcome.
 public enum SafetyExport {
     /// The SDTM domains of safety data.

@@ -40,7 +40,7 @@ public struct AdverseEventLine: Sendable, Equatable {
 }
 
 
-/// The binding JSON of `cohort ae list --format json` (§7).
+/// The binding JSON of `cohort ae list --format json` (docs/RULES.md, "Adverse events and medications").
 public struct AdverseEventsJSON: Encodable {
     struct Entry: Encodable {
         let line: AdverseEventLine
@@ -119,7 +119,7 @@ public struct MedicationLine: Sendable, Equatable {
     }
 }
 
-/// The binding JSON of `cohort med list --format json` (§7).
+/// The binding JSON of `cohort med list --format json` (docs/RULES.md, "Adverse events and medications").
 public struct MedicationsJSON: Encodable {
     struct Entry: Encodable {
         let line: MedicationLine

@@ -61,10 +61,10 @@ public enum ScoreExport {
     /// characters; QSTEST at most 40 ASCII characters.
     private static func sdtmRecords(_ administration: Administration, scale: ScaleDefinition, participant: Participant,
                                     studyProtocol: StudyProtocol, context: StudyContext) -> [[String]] {
-        // An unscheduled visit is `UNSCHEDULED n` (docs/RULES.md, Score exports).
+        // An unscheduled visit is `UNSCHEDULED n` (docs/RULES.md, "Score exports").
         let (visitNumber, visitName) = participant.sdtmVisit(administration.visit, studyProtocol)
         let studyDay = String(StudyDay.day(of: administration.date, baseline: participant.origin(studyProtocol)))
-        // A NOT DONE record is never a baseline (docs/RULES.md, Scores).
+        // A NOT DONE record is never a baseline (docs/RULES.md, "Scores").
         let baselineFlag = studyProtocol.visit(administration.visit)?.isBaseline == true ? "Y" : ""
         let category = ascii(scale.title, longest: 200)
         func record(_ code: String, _ name: String, _ value: Int?, reasonNotDone: String) -> [String] {

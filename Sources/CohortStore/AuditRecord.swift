@@ -38,7 +38,7 @@ public struct AuditRecord: Equatable, Sendable {
         self.operation = operation; self.prev = prev; hash = Self.blankHash
     }
 
-    /// The record as `cohort audit --format json` prints it (PRODUCT.md §4).
+    /// The record as `cohort audit --format json` prints it (docs/RULES.md, "The trail is the record").
     public var exported: JSONValue {
         var members: [String: JSONValue] = [
             "subject": subject.map(JSONValue.string) ?? .null, "seq": .int(seq), "time": .string(time),

@@ -5,7 +5,7 @@ extension JSONFileStore {
     /// When each of `subject`'s urgent-flag acknowledgements was saved, by `"VISIT/FLAG"`: the audit time
     /// of the record that added it (the system clock's), shown on `zone`'s clock. The stored
     /// acknowledgement keeps only its date; the trail is the record of the moment, so files written before
-    /// this was shown read and replay unchanged (docs/RULES.md, Scores).
+    /// this was shown read and replay unchanged (docs/RULES.md, "Scores").
     public func acknowledgementTimes(of subject: String, zone: TimeZone) throws -> [String: Moment] {
         var times: [String: Moment] = [:]
         for record in try auditTrail(subject: subject).records where record.operation.op == .add

@@ -109,7 +109,7 @@ extension JSONFileStore {
 
     /// The summary's lists read from the records, in one pass (`forEachParticipantDay`): a participant whose
     /// trail was not written since the day began is read only when its digest says it may have an open
-    /// safety item or an acknowledgement of the day (docs/RULES.md, The day's lists and the summary).
+    /// safety item or an acknowledgement of the day (docs/RULES.md, "The day's lists and the summary").
     public func summaryRecords(on day: CivilDate, zone: TimeZone, table: ReviewTable) throws -> (records: DaySummary.Records, problems: [StoreError]) {
         let context = context
         let needed = Set((0..<table.count).lazy.map(table.personFacts).filter { $0.mayBeInSafetyLists(on: day, context: context) }.map(\.subject))

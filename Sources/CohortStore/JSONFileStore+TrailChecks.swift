@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// What every read and save checks against the trails, so that no file is trusted on its own word
-/// (docs/RULES.md, The trail is the record): a participant against the state its trail's saved head
+/// (docs/RULES.md, "The trail is the record"): a participant against the state its trail's saved head
 /// records (one hash, on every read), the site file and protocols against the store-wide trail (replayed
 /// whole: it is short), and the AE/CM numbers against every number the trail ever gave.
 extension JSONFileStore {

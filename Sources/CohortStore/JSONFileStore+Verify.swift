@@ -136,7 +136,7 @@ extension JSONFileStore {
             }
         }
         // Not a reason to refuse the file (an earlier version let it be saved, and the lead corrects it
-        // through the usual changes), but the data contradicts itself: docs/RULES.md, "After a death".
+        // through the usual changes), but the data contradicts itself: docs/RULES.md, "Adverse events and medications", after a death.
         let afterDeath = checkDates ? file.participant.recordedAfterDeath() : []
         if let death = file.participant.dayOfDeath, !afterDeath.isEmpty {
             problems.append("\(path): \(subject) died on \(death), yet has data dated after it: " + afterDeath.prefix(5).joined(separator: ", ")

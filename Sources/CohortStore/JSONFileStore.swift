@@ -85,7 +85,7 @@ public final class JSONFileStore: ParticipantStore {
         }
         // Every path below goes through these folders: a link or a file in their place is refused here, once.
         // Their modes are not touched: a folder opened up by hand stays as it is until someone closes it, so
-        // `verify` reports the exposure (docs/RULES.md, The trail is the record).
+        // `verify` reports the exposure (docs/RULES.md, "The trail is the record").
         for folder in Self.folders { try Self.requireFolder(directory + "/" + folder) }
         site = try readSite()
         let protocols = try readProtocols()

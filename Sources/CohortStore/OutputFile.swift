@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// Where `cohort export --out FILE` may write: a new regular file, or an existing regular file, outside
-/// every store. Never a store file, a link or a special file (docs/RULES.md, The trail is the record).
+/// every store. Never a store file, a link or a special file (docs/RULES.md, "The trail is the record").
 public enum OutputFile {
     /// The absolute path to write for `path`, or a refusal naming what is wrong.
     public static func checked(_ path: String, store: String) throws -> String {

@@ -3,7 +3,7 @@ import Foundation
 
 /// What the command line and the view models need from a store. Every change goes through `enroll` or
 /// `update`, which read the latest saved state under the store's lock, audit, and save durably.
-public protocol ParticipantStore: AnyObject {
+public protocol ParticipantStore: AnyObject, SiteFacts {
     /// The store's protocols and the known scales.
     var context: StudyContext { get }
     /// Site facts (name, number used in subject IDs).
@@ -25,8 +25,6 @@ public protocol ParticipantStore: AnyObject {
     func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant
     /// The committed audit trail of one participant, oldest first, with every problem found in it.
     func auditTrail(subject: String) throws -> AuditTrail
-    /// The randomization numbers held in `study` by participants other than `subject` (to keep them unique).
-    func randomizationNumbers(in study: String, except subject: String) throws -> Set<String>
     /// The summary's lists read from the records for `day` (local days on `zone`'s clock): entered on the day
     /// for earlier days, open safety items, acknowledgements; `table` (the store's digests) says whom to read
     /// whole. Returns the participants that could not be read beside what the others give.
@@ -110,10 +108,7 @@ extension ParticipantStore {
         let after = try update(change.subject) { participant, _ in
             if let basis, basis != participant { throw StaleChange(latest: participant) }
             before = participant
-            let subject = participant.subject, study = participant.study
-            return try change.apply(to: &participant, context: context, today: today, user: user) {
-                try self.randomizationNumbers(in: study, except: subject)
-            }
+            return try change.apply(to: &participant, in: ChangeEnvironment(context: context, today: today, user: user, site: self))
         }
         return (before ?? after, after)
     }

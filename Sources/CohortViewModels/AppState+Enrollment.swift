@@ -1,7 +1,7 @@
 import CohortDomain
 
 /// The participant page's prompts for enrollment facts and visits outside the schedule: an unscheduled
-/// visit, a correction of the facts (prefilled with them), a re-consent (docs/RULES.md, Participant lifecycle).
+/// visit, a correction of the facts (prefilled with them), a re-consent (docs/RULES.md, "Participant lifecycle").
 extension AppState {
     /// The prompt `intent` opens for `participant`.
     static func enrollmentPrompt(_ intent: Intent, _ participant: Participant, today: CivilDate) -> Prompt {

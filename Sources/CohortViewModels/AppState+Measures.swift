@@ -1,6 +1,6 @@
 import CohortDomain
 
-/// Vital signs, lab values and ECG measures on screen (PRODUCT.md §8): entered after a visit's scales (or
+/// Vital signs, lab values and ECG measures on screen (docs/RULES.md, "Vital signs, lab values and ECG measures"): entered after a visit's scales (or
 /// with `V`), each value's flag shown as it is typed; `C` records the investigator's assessment of an
 /// out-of-range value, and a clinically significant one offers its adverse event.
 extension AppState {

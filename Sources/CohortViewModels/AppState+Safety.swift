@@ -1,6 +1,6 @@
 import CohortDomain
 
-/// Adverse events, medications and reports to the sponsor on screen (PRODUCT.md §7): `A` and `M` open a
+/// Adverse events, medications and reports to the sponsor on screen (docs/RULES.md, "Adverse events and medications"): `A` and `M` open a
 /// one-screen form, `E` changes a record with a reason, `T` records a report as sent.
 extension AppState {
     /// Handles the safety keys for `subject` (the selected or shown participant); nil for other intents.

@@ -78,7 +78,7 @@ extension AppState {
     /// A paste goes into the focused text field only, as typed text: line breaks and tabs become spaces
     /// and other control characters are dropped, so nothing in it can submit, move or run an action.
     private mutating func paste(_ text: String, in context: KeyContext) -> [Effect] {
-        // Longer than any field takes: dropped whole, never typed in part (docs/RULES.md, Subject IDs and free text).
+        // Longer than any field takes: dropped whole, never typed in part (docs/RULES.md, "Subject IDs and free text").
         if text.count > FreeText.maximumLength || text.utf8.count > FreeText.maximumBytes {
             return discardPaste(of: text.utf8.count < 1024 ? Text.count(text.count, "character") : Text.byteSize(text.utf8.count))
         }
@@ -209,7 +209,7 @@ extension AppState {
             return []
         }
         // T names the report the banner shows pending (the most pressing), never the selected row's participant,
-        // who may have none (docs/RULES.md, Adverse events and medications).
+        // who may have none (docs/RULES.md, "Adverse events and medications").
         if let effects = safetyIntent(intent, subject: intent == .markReportSent ? nil : selectedEntry?.subject) { return effects }
         switch intent {
         case .previousDay: changeDay(to: day.adding(days: -1))
@@ -709,7 +709,7 @@ extension AppState {
         guard let data, var participant = data.participants[change.subject] else { return "\(change.subject) is not loaded." }
         do {
             // Numbers held by others are checked by the store when it saves; the screen checks the rest.
-            _ = try change.apply(to: &participant, context: data.context, today: today, user: user) { [] }
+            _ = try change.apply(to: &participant, in: ChangeEnvironment(context: data.context, today: today, user: user, site: UnknownSite()))
             return nil
         } catch let error as DomainError {
             return error.message

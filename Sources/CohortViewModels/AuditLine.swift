@@ -34,7 +34,7 @@ public struct AuditLine: Equatable, Sendable {
         guard let participant, tokens.count >= 2, let index = Int(tokens[1]) else { return tokens.joined(separator: " ") }
         var restTokens = Array(tokens.dropFirst(2))
         // A monitor reads items numbered from 1 as the worksheet does (`YMRS item 11`), never the pointer's
-        // index from 0 (docs/RULES.md, Audit trail).
+        // index from 0 (docs/RULES.md, "The trail is the record").
         if tokens[0] == "administrations", restTokens.count >= 2, restTokens[0] == "items", let item = Int(restTokens[1]) {
             restTokens.replaceSubrange(0...1, with: ["item", String(item + 1)])
         }

@@ -1,6 +1,6 @@
 import CohortDomain
 
-/// The one-screen enrollment form (§2.2): Tab through the fields, errors inline as you type, Enter saves.
+/// The one-screen enrollment form (docs/RULES.md, "Participant lifecycle"): Tab through the fields, errors inline as you type, Enter saves.
 public struct EnrollmentForm: Equatable, Sendable {
     /// Typed values by field.
     public var values: [EnrollmentRequest.Field: String]

@@ -1,7 +1,7 @@
 import CohortDomain
 import Foundation
 
-/// The one-screen form for an adverse event, a medication (PRODUCT.md §7) or a visit's measures (§8), like
+/// The one-screen form for an adverse event, a medication (docs/RULES.md, "Adverse events and medications") or a visit's measures (docs/RULES.md, "Vital signs, lab values and ECG measures"), like
 /// enrollment: Tab through the fields, a field's problem shown beside it as you type, Enter saves, Esc
 /// writes nothing. Editing an existing record asks a reason as well.
 public struct RecordForm: Equatable, Sendable {
@@ -207,7 +207,7 @@ public struct RecordForm: Equatable, Sendable {
                 action: given(Label.action, AdverseEvent.DrugAction(rawValue: text(Label.action).lowercased())),
                 outcome: given(Label.outcome, AdverseEvent.Outcome(rawValue: text(Label.outcome).lowercased())),
                 // A new event's awareness is what the field says; an edit sends it only when it was changed, so
-                // becoming serious starts the clock now (§7).
+                // becoming serious starts the clock now (docs/RULES.md, "Adverse events and medications").
                 aware: given(Label.aware, try? Moment(text(Label.aware), zone: zone, what: "Aware")),
                 visit: given(Label.visit, text(Label.visit).isEmpty ? nil : text(Label.visit).uppercased()), clearEnd: clearsEnd)
             if let id = editing { return .updateAdverseEvent(subject: subject, id: id, draft: draft, reason: reason, now: now) }

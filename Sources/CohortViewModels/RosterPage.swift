@@ -1,6 +1,6 @@
 import CohortDomain
 
-/// The roster screen (PRODUCT.md §9): every participant, narrowed by what was typed after `/`.
+/// The roster screen (docs/RULES.md, "The roster and the screening log"): every participant, narrowed by what was typed after `/`.
 public struct RosterPage: Equatable, Sendable {
     /// The search text (empty: everyone).
     public var query = ""

@@ -93,7 +93,7 @@ struct GlobalOptions: ParsableArguments {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         // Who made a change must read the same to everyone: a plain ASCII set, so no look-alike letters
         // (Cyrillic "а" for Latin "a"), invisible characters or controls make two users that look alike
-        // (docs/RULES.md, Subject IDs and free text).
+        // (docs/RULES.md, "Subject IDs and free text").
         guard (1...32).contains(trimmed.utf8.count), trimmed.utf8.allSatisfy({ byte in
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || Array(".-_".utf8).contains(byte)

@@ -9,7 +9,7 @@ import Foundation
 protocol SessionCommand: ParsableCommand {
     /// `--store`, `--today`, `--user`.
     var globals: GlobalOptions { get }
-    /// The command's work; errors are turned into the §5 exit statuses by `run`.
+    /// The command's work; errors are turned into exit statuses by `run` (docs/RULES.md, "The command line").
     func execute(_ session: Session) throws
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The binding command line of PRODUCT.md §5, run as a user or a script would run it.
+/// The binding command line (docs/RULES.md, "The command line"), run as a user or a script would run it.
 struct CommandLineTests {
     @Test func aFullDayThroughTheCommands() throws {
         let cli = CLIHarness.enrolledStore()
@@ -150,7 +150,7 @@ struct CommandLineTests {
         // One participant checked by hand: C-SSRS at the baseline visit (visit 2, Day 1), the second item not assessed.
         #expect(sdtm[1] == "SCZ-5W-INPT,QS,SCZ-5W-INPT-101-0001,1,WISH,Wish to be dead,Columbia Suicide Severity Rating Scale (screener),0,0,0,,,2,Baseline,2026-11-18,1,Y")
         #expect(sdtm[2] == "SCZ-5W-INPT,QS,SCZ-5W-INPT-101-0001,2,THOUGHTS,Non-specific active suicidal thoughts,Columbia Suicide Severity Rating Scale (screener),,,,NOT DONE,NOT ASSESSED,2,Baseline,2026-11-18,1,")
-        // ^ a NOT DONE record is never a baseline: no QSBLFL (docs/RULES.md, Score exports).
+        // ^ a NOT DONE record is never a baseline: no QSBLFL (docs/RULES.md, "Score exports").
         #expect(sdtm.allSatisfy { line in line.unicodeScalars.allSatisfy { $0.isASCII } })
         #expect(sdtm.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[5].count <= 40 })
         let file = cli.store + ".export.csv"
@@ -249,7 +249,7 @@ struct CommandLineTests {
     }
 }
 
-/// Not-done administrations from the command line (PRODUCT.md §3.4).
+/// Not-done administrations from the command line (docs/RULES.md, "Scores").
 struct NotDoneTests {
     @Test func everyItemNotAssessedIsNotDoneWithAReasonAndNeverAllNo() throws {
         let cli = CLIHarness.enrolledStore()
@@ -267,7 +267,7 @@ struct NotDoneTests {
     }
 }
 
-/// A flag found by correcting an old administration is seen on the day it was found (PRODUCT.md §3.5).
+/// A flag found by correcting an old administration is seen on the day it was found (docs/RULES.md, "The day's lists and the summary").
 struct CorrectedFlagTests {
     @Test func aCorrectionThatRaisesAFlagShowsOnTheDayOfTheCorrection() throws {
         let cli = CLIHarness.enrolledStore()

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Nothing after Day 1 happens before Day 1, the baseline waits for screening, and a visit planned outside
-/// its window says so: through the real binary (docs/RULES.md, Visits, windows and window states).
+/// its window says so: through the real binary (docs/RULES.md, "Visits, windows and window states").
 struct DayOneFirstCommandTests {
     @Test func beforeDayOneNoListCountOrNextVisitNamesAVisitAfterTheBaseline() throws {
         // 101-0001: consent 11-08, baseline 11-18 not done, so W1 (target 11-25) waits for Day 1.

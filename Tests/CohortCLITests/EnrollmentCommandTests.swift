@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `cohort unscheduled`, `cohort correct`, `cohort consent`, `enroll --icf-version` and enrollment outside
-/// the age limits, through the real binary (docs/RULES.md, Participant lifecycle).
+/// the age limits, through the real binary (docs/RULES.md, "Participant lifecycle").
 struct EnrollmentCommandTests {
     /// 101-0001 with SCR completed on 11-12 and D1 on 11-18 (today is 11-25).
     static func storeWithBaselineDone() -> CLIHarness {

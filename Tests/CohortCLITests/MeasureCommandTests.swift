@@ -1,14 +1,14 @@
 import Foundation
 import Testing
 
-/// Vital signs, lab values and ECG measures through the real binary (PRODUCT.md §8): the binding JSON of
+/// Vital signs, lab values and ECG measures through the real binary (docs/RULES.md, "Vital signs, lab values and ECG measures"): the binding JSON of
 /// `cohort measures` and of the summary's `measureFlags`, every refusal (exit 1 naming the rule, the store
 /// byte for byte as it was), `cohort assess`, the SDTM VS, LB and EG tables checked by hand, and
 /// `cohort scales`. Today is 2026-11-25 (the harness's `COHORT_TODAY`).
 struct MeasureCommandTests {
-    /// The keys of one result of `cohort measures --format json` (§8).
+    /// The keys of one result of `cohort measures --format json` (docs/RULES.md, "Vital signs, lab values and ECG measures").
     static let resultKeys: Set<String> = ["subject", "visit", "test", "value", "unit", "date", "low", "high", "flag", "alert", "assessment"]
-    /// The keys of one entry of the summary's `measureFlags` (§8).
+    /// The keys of one entry of the summary's `measureFlags` (docs/RULES.md, "Vital signs, lab values and ECG measures").
     static let flagKeys: Set<String> = ["subject", "visit", "test", "value", "flag", "alert"]
 
     /// 101-0001 (consent 2026-11-08; SCR completed 11-12, D1 — Day 1 — 11-18, W1 11-25) with:
@@ -277,7 +277,7 @@ struct MeasureCommandTests {
         #expect(text.contains("AWAITED"), "\(text)")
     }
 
-    // Once a bug (§4 "a reason is required to change data already saved", and §8 says the assessment is audited;
+    // Once a bug ("a reason is required to change data already saved", docs/RULES.md, "The trail is the record"; the assessment is audited;
     // but `cohort assess` on a result already assessed replaces the saved assessment (ncs → cs, and its
     // comment) with no reason asked or recorded: the audit records of the change have "reason": null.
     @Test func changingASavedAssessmentNeedsAReason() throws {
@@ -405,7 +405,7 @@ struct MeasureCommandTests {
         guard records.count == 5 else { return }
         let common = ["STUDYID": "SCZ-5W-INPT", "DOMAIN": "LB", "USUBJID": "SCZ-5W-INPT-101-0001", "LBSTAT": "", "LBREASND": ""]
         // SCR (visit 1) on 2026-11-12: Day −6 (no Day 0); the baseline visit has no liver panel, so the
-        // screening value is the baseline (docs/RULES.md, the baseline of a measure).
+        // screening value is the baseline (docs/RULES.md, "Vital signs, lab values and ECG measures").
         Self.check(records[0], common.merging(["LBTEST": "Alanine Aminotransferase", "LBORRES": "130", "LBORRESU": "U/L", "LBSTRESC": "130",
                                                "LBSTRESN": "130", "LBSTRESU": "U/L", "LBORNRLO": "0", "LBORNRHI": "40", "LBNRIND": "HIGH",
                                                "VISITNUM": "1", "VISIT": "Screening", "LBDTC": "2026-11-12", "LBDY": "-6", "LBBLFL": "Y"]) { $1 })

@@ -3,7 +3,7 @@ import Testing
 
 /// The summary's late entries and the summary as recorded, through the real binary on a real clock: each
 /// command runs under `faketime` (Debian's `faketime`, installed by `.ci/run`), so the audit times are the
-/// system clock's on the day the entry was made, as in use (docs/RULES.md, The day's lists and the summary).
+/// system clock's on the day the entry was made, as in use (docs/RULES.md, "The day's lists and the summary").
 struct RecordedSummaryTests {
     static let faketime = "/usr/bin/faketime"
 

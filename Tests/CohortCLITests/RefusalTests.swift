@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Every refused command exits with the §5 status, says why on standard error, and leaves every file byte-identical.
+/// Every refused command exits with its status (docs/RULES.md, "The command line"), says why on standard error, and leaves every file byte-identical.
 struct RefusalTests {
     static let refusals: [(arguments: [String], status: Int32, message: String)] = [
         (["complete", "101-9999", "W1"], 1, "No participant 101-9999"),

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Adverse events and concomitant medications through the real binary (PRODUCT.md §7): the binding JSON of
+/// Adverse events and concomitant medications through the real binary (docs/RULES.md, "Adverse events and medications"): the binding JSON of
 /// `ae list`, `med list` and the summary, every refusal, `withdraw --ae`, and the SDTM AE and CM tables.
 /// The clock is New York's (TZ set explicitly) and every command is given `--now`, so nothing depends on the
 /// machine's zone or the time the tests run.
@@ -18,7 +18,7 @@ struct SafetyCommandTests {
         return cli
     }
 
-    /// The keys of one AE of `ae list --format json` (§7).
+    /// The keys of one AE of `ae list --format json` (docs/RULES.md, "Adverse events and medications").
     static let aeKeys: Set<String> = ["subject", "id", "term", "onset", "end", "severity", "grade", "serious", "criteria", "specialInterest",
                                       "related", "action", "outcome", "aware", "reportDue", "reportedAt", "report", "followUpPending"]
 
@@ -435,7 +435,7 @@ struct SafetyCommandTests {
         #expect(listed?.map { $0["category"] as? String ?? "" } == ["prior", "prior", "concomitant"])
     }
 
-    /// §3.1: "when only `--today` is given, now is that date at the current local time of day". One of the two
+    /// docs/RULES.md, "Study days and dates": "when only `--today` is given, now is that date at the current local time of day". One of the two
     /// dates is on the other side of a daylight-saving change from the real date, whenever the test runs.
     @Test(arguments: ["2026-01-15", "2026-07-01"])
     func todayAloneIsThatDateAtTheCurrentLocalTimeOfDay(day: String) throws {

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Nothing after Day 1 happens before Day 1; the baseline waits for screening; a visit planned outside its
-/// window says so and is overdue only after its planned date (docs/RULES.md, Visits, windows and window states).
+/// window says so and is overdue only after its planned date (docs/RULES.md, "Visits, windows and window states").
 struct DayOneFirstTests {
     let scz = Fixture.schizophrenia
     let today = Fixture.date("2026-12-31")

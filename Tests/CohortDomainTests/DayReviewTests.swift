@@ -121,7 +121,7 @@ struct DayReviewTests {
     }
 }
 
-/// The §3.5 lists worked out the plain way, straight from the rules, to check the table against.
+/// The day's lists (docs/RULES.md, "The day's lists and the summary") worked out the plain way, straight from the rules, to check the table against.
 struct ReferenceLists {
     var today: [String] = [], overdue: [String] = [], closing: [String] = []
 

@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-/// A death's day checked against everything already recorded (docs/RULES.md, "After a death"): one rule,
+/// A death's day checked against everything already recorded (docs/RULES.md, "Adverse events and medications", after a death): one rule,
 /// applied to every change through `Change.apply`, whether the death is recorded first or last.
 struct DeathDayTests {
     typealias F = MeasureFixture
@@ -10,7 +10,7 @@ struct DeathDayTests {
 
     /// Applies `change` as both front ends do.
     func apply(_ change: Change, to participant: inout Participant) throws {
-        _ = try change.apply(to: &participant, context: Fixture.context, today: F.today, user: "lead") { [] }
+        _ = try change.apply(to: &participant, in: ChangeEnvironment(context: Fixture.context, today: F.today, user: "lead", site: UnknownSite()))
     }
 
     func death(_ subject: String, on date: String) -> Change {

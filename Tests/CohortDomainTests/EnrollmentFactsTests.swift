@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-/// Unscheduled visits (docs/RULES.md, Visits, windows and window states).
+/// Unscheduled visits (docs/RULES.md, "Visits, windows and window states").
 struct UnscheduledVisitTests {
     let scz = Fixture.schizophrenia
     let today = Fixture.date("2026-12-31")
@@ -129,7 +129,7 @@ struct UnscheduledVisitTests {
     }
 }
 
-/// `cohort correct` (docs/RULES.md, Participant lifecycle).
+/// `cohort correct` (docs/RULES.md, "Participant lifecycle").
 struct EnrollmentCorrectionTests {
     let scz = Fixture.schizophrenia
     let today = Fixture.date("2026-12-31")
@@ -213,7 +213,7 @@ struct EnrollmentCorrectionTests {
     }
 }
 
-/// Consent versions and re-consents (docs/RULES.md, Participant lifecycle).
+/// Consent versions and re-consents (docs/RULES.md, "Participant lifecycle").
 struct ConsentTests {
     let today = Fixture.date("2026-12-31")
 
@@ -246,7 +246,7 @@ struct ConsentTests {
     }
 }
 
-/// Consented people outside the age limits are enrolled, with a warning (docs/RULES.md, Participant lifecycle).
+/// Consented people outside the age limits are enrolled, with a warning (docs/RULES.md, "Participant lifecycle").
 struct AgeLimitTests {
     let scz = Fixture.schizophrenia // 18–65
 

@@ -25,7 +25,7 @@ enum Fixture {
     }
 
     /// Completes every visit before the baseline (screening) on its scheduled date: the baseline waits for
-    /// screening (docs/RULES.md, Participant lifecycle).
+    /// screening (docs/RULES.md, "Participant lifecycle").
     static func screen(_ participant: inout Participant, _ studyProtocol: StudyProtocol = schizophrenia, today: String = "2026-12-31") throws {
         for planned in participant.plannedVisits(studyProtocol) where studyProtocol.order(of: planned.code).map({ $0 < studyProtocol.order(of: studyProtocol.baselineVisit?.code ?? "") ?? 0 }) == true && planned.status == .scheduled {
             try participant.complete(planned.code, on: planned.scheduled, reason: nil, studyProtocol: studyProtocol, today: date(today))

@@ -203,7 +203,7 @@ struct LifecycleTests {
         #expect(throws: DomainError.self) {
             try participant.score("D1", scale: panss, items: Fixture.panss(total: 91), date: nil, rater: "AB", reason: nil, studyProtocol: scz, today: today)
         }
-        // A correction without --date or --rater keeps both (PRODUCT.md §3.4).
+        // A correction without --date or --rater keeps both (docs/RULES.md, "Scores").
         let second = try participant.score("D1", scale: panss, items: Fixture.panss(total: 91), date: nil, rater: nil, reason: "transcription error", studyProtocol: scz, today: today)
         #expect(second == "transcription error")
         let corrected = participant.administration(visit: "D1", scale: "PANSS")

@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-/// Vital signs, lab values and ECG measures: every rule of PRODUCT.md §8 on the domain values — the range
+/// Vital signs, lab values and ECG measures: every rule of docs/RULES.md, "Vital signs, lab values and ECG measures", on the domain values — the range
 /// used, flags at and beyond its ends, the four alert rules, exact decimals, refusals that change nothing,
 /// corrections, assessments, protocol validation of `ranges`, `alerts` and visit `measures`, and the
 /// summary's `measureFlags`.

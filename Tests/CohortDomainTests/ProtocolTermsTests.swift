@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Protocol terms held to the one rule for matched text, and JSON from outside with a member given twice
-/// (docs/RULES.md, Protocols).
+/// (docs/RULES.md, "Protocols").
 struct ProtocolTermsTests {
     /// The protocol `valid` of the protocol tests with `extra` members added at its top.
     func parse(_ extra: String) throws -> StudyProtocol {

@@ -106,13 +106,13 @@ struct SafetyConsistencyTests {
         var undone = participant
         #expect(throws: DomainError.self) {
             try Change.revert(subject: participant.subject, to: before, expected: participant, description: "SCR CSSRS scores", reason: "wrong visit")
-                .apply(to: &undone, context: context, today: today, user: "lead") { [] }
+                .apply(to: &undone, in: ChangeEnvironment(context: context, today: today, user: "lead", site: UnknownSite()))
         }
         // Acknowledged first, the undo goes through.
         _ = try participant.acknowledge(flag: "cssrs-urgent", visit: "SCR", action: "PI assessed", on: today, user: "lead", context: context)
         var acknowledged = participant
         _ = try Change.revert(subject: participant.subject, to: before, expected: participant, description: "SCR CSSRS scores", reason: "wrong visit")
-            .apply(to: &acknowledged, context: context, today: today, user: "lead") { [] }
+            .apply(to: &acknowledged, in: ChangeEnvironment(context: context, today: today, user: "lead", site: UnknownSite()))
     }
 
     @Test func aProhibitedMedicationIsADeviationTheLeadClassifies() throws {
@@ -148,7 +148,7 @@ struct SafetyConsistencyTests {
                                      studyProtocol: Safety.scz, today: Safety.date("2026-11-25"), adverseEvent: "AE1")
         #expect(throws: DomainError.self) {
             try Change.addMedication(subject: participant.subject, draft: MedicationDraft(name: "morphine", start: Safety.date("2026-11-22")))
-                .apply(to: &participant, context: Fixture.context, today: Safety.date("2026-11-25"), user: "lead") { [] }
+                .apply(to: &participant, in: ChangeEnvironment(context: Fixture.context, today: Safety.date("2026-11-25"), user: "lead", site: UnknownSite()))
         }
     }
 

@@ -3,7 +3,7 @@ import CohortReports
 import Foundation
 import Testing
 
-/// Adverse events, their report clock, and concomitant medications: every rule of PRODUCT.md §7, on the
+/// Adverse events, their report clock, and concomitant medications: every rule of docs/RULES.md, "Adverse events and medications", on the
 /// domain values. Times are on New York's clock, which changes for daylight saving on 2026-03-08 (spring
 /// forward, 02:00 → 03:00) and 2026-11-01 (fall back, 02:00 → 01:00).
 enum Safety {
@@ -126,7 +126,7 @@ extension SafetyTests {
         }
 
         @Test func anEventNeedingNoReportIsAwareWhenRecorded() throws {
-            // §7: for an AE neither serious nor of special interest, awareness is the moment it was added.
+            // docs/RULES.md, "Adverse events and medications": for an AE neither serious nor of special interest, awareness is the moment it was added.
             var participant = Safety.participant()
             try Safety.add(&participant, Safety.draft(aware: "2026-11-21T08:30"))
             #expect(participant.adverseEvents[0].aware == Safety.at("2026-11-25T10:00"))
@@ -174,7 +174,7 @@ extension SafetyTests {
             #expect(participant.adverseEvents.count == 7)
         }
 
-        /// Each draft breaks one rule of §7; now is 2026-11-25T10:00 (so today 2026-11-25), consent 2026-10-23.
+        /// Each draft breaks one rule of docs/RULES.md, "Adverse events and medications"; now is 2026-11-25T10:00 (so today 2026-11-25), consent 2026-10-23.
         static let refusedDrafts: [(String, AdverseEventDraft, String)] = [
             ("onset after today", Safety.draft(onset: "2026-11-26"), "after today"),
             ("onset before consent", Safety.draft(onset: "2026-10-22"), "medical history"),

@@ -3,7 +3,7 @@ import CohortTestSupport
 import Foundation
 import Testing
 
-/// Protocol-defined scale flags (docs/RULES.md, Protocol scale flags) and prohibited-medication aliases:
+/// Protocol-defined scale flags (docs/RULES.md, "Scores", protocol scale flags) and prohibited-medication aliases:
 /// each rule, baseline or not, urgency and acknowledgement, and the protocol's validation of both.
 struct ScaleFlagTests {
     static let madrs = Fixture.scales["MADRS"]!

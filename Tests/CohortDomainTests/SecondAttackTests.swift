@@ -59,11 +59,11 @@ struct SecondAttackTests {
         let subject = participant.subject, now = Safety.at("2026-11-25T10:00")
         #expect(throws: DomainError.self) {
             try Change.addAdverseEvent(subject: subject, draft: Safety.draft("Nausea", onset: "2026-11-22"), now: now)
-                .apply(to: &participant, context: Fixture.context, today: F.today, user: "lead") { [] }
+                .apply(to: &participant, in: ChangeEnvironment(context: Fixture.context, today: F.today, user: "lead", site: UnknownSite()))
         }
         #expect(throws: DomainError.self) {
             try Change.measure(subject: subject, visit: "W1", entries: [F.entry("HR", "80", date: "2026-11-22")], reason: nil)
-                .apply(to: &participant, context: Fixture.context, today: F.today, user: "lead") { [] }
+                .apply(to: &participant, in: ChangeEnvironment(context: Fixture.context, today: F.today, user: "lead", site: UnknownSite()))
         }
         #expect(participant == before)
     }

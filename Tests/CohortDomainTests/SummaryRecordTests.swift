@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The summary's parts read from the whole record: entries recorded on a day for earlier days, safety items
-/// still open, acknowledgements (docs/RULES.md, The day's lists and the summary).
+/// still open, acknowledgements (docs/RULES.md, "The day's lists and the summary").
 struct SummaryRecordTests {
     let scz = Fixture.schizophrenia
     let context = Fixture.context

@@ -4,7 +4,7 @@ import CohortTestSupport
 import Foundation
 import Testing
 
-/// Issue 5 §3 and §5: every kind of damage to a participant file and every kind of tampering with an
+/// Every kind of damage to a participant file and every kind of tampering with an
 /// audit log is detected, named, and never overwritten.
 struct DamageAndTamperTests {
     /// A participant with a visit completed and a PANSS entered, and a second, healthy participant.

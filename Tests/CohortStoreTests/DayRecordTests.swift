@@ -3,8 +3,8 @@ import CohortDomain
 import Foundation
 import Testing
 
-/// Finding the trails with records on a day without checking every line (docs/RULES.md, The day's lists
-/// and the summary).
+/// Finding the trails with records on a day without checking every line (docs/RULES.md,
+/// "The day's lists and the summary").
 struct DayRecordTests {
     @Test func eachLinesTimeIsItsOwnWhateverTheTextHolds() throws {
         let operations = [PatchOperation(op: .add, path: "/note", value: .string("\",\"time\":\"1999-01-01T00:00")),

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// `verify` names a participant whose data has something dated after the day of death
-/// (docs/RULES.md, "After a death"), as an earlier version could save it.
+/// (docs/RULES.md, "Adverse events and medications", after a death), as an earlier version could save it.
 struct DeathDayVerifyTests {
     @Test func verifyNamesDataDatedAfterADeath() throws {
         let fixture = try StoreFixture()

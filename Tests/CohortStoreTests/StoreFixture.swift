@@ -53,3 +53,21 @@ struct StoreFixture {
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }
+
+extension StoreFixture {
+    /// A fresh copy of `Fixtures/format1-store` (made by the format-1 binary) in a temporary folder, with the
+    /// owner-only modes that binary wrote put back (git keeps no modes). The caller removes it.
+    static func formatOneStoreCopy() throws -> String {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/format1-store").path
+        let directory = NSTemporaryDirectory() + "cohort-format1-" + UUID().uuidString
+        try FileManager.default.copyItem(atPath: source, toPath: directory)
+        let walker = FileManager.default.enumerator(atPath: directory)
+        while let name = walker?.nextObject() as? String {
+            var isFolder: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isFolder)
+            chmod(directory + "/" + name, isFolder.boolValue ? 0o700 : 0o600)
+        }
+        chmod(directory, 0o700)
+        return directory
+    }
+}

@@ -133,10 +133,8 @@ struct ThirdAttackTests {
     }
 
     @Test func verifyNeverMigratesAFormatOneStore() throws {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/format1-store").path
-        let directory = NSTemporaryDirectory() + "cohort-verify-f1-" + UUID().uuidString
+        let directory = try StoreFixture.formatOneStoreCopy()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.copyItem(atPath: source, toPath: directory)
         #expect { try JSONFileStore(directory: directory, scales: StoreFixture.scales, user: "t", readOnly: true) } throws: {
             ($0 as? StoreError)?.message.contains("never migrates") == true
         }
@@ -145,17 +143,8 @@ struct ThirdAttackTests {
     }
 
     @Test func anInterruptedMigrationStillResumes() throws {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/format1-store").path
-        let directory = NSTemporaryDirectory() + "cohort-resume-" + UUID().uuidString
+        let directory = try StoreFixture.formatOneStoreCopy()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.copyItem(atPath: source, toPath: directory)
-        let walker = FileManager.default.enumerator(atPath: directory)
-        while let name = walker?.nextObject() as? String {
-            var isFolder: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isFolder)
-            chmod(directory + "/" + name, isFolder.boolValue ? 0o700 : 0o600)
-        }
-        chmod(directory, 0o700)
         let originalSite = try Data(contentsOf: URL(fileURLWithPath: directory + "/cohort-store.json"))
         _ = try JSONFileStore(directory: directory, scales: StoreFixture.scales, user: "t")
         // As if killed just before the site file was written: everything migrated but the site file (and

@@ -5,7 +5,7 @@ import CohortTestSupport
 import Foundation
 import Testing
 
-/// PRODUCT.md §4: the trail is the record. Every action's records, replayed onto `{}`, give the stored
+/// The trail is the record (docs/RULES.md, "The trail is the record"). Every action's records, replayed onto `{}`, give the stored
 /// participant; the trail and the data agree after any failure; verify proves it and names what is wrong.
 struct TrailIsTheRecordTests {
     private func replay(_ records: [AuditRecord]) throws -> JSONValue {
@@ -180,18 +180,8 @@ struct TrailIsTheRecordTests {
     }
 
     @Test func aFormatOneStoreMadeByTheFormatOneBinaryIsMigratedWithABackupKept() throws {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/format1-store").path
-        let directory = NSTemporaryDirectory() + "cohort-migrate-" + UUID().uuidString
+        let directory = try StoreFixture.formatOneStoreCopy()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.copyItem(atPath: source, toPath: directory)
-        // Git keeps no modes: put back the owner-only modes the format-1 binary wrote.
-        let walker = FileManager.default.enumerator(atPath: directory)
-        while let name = walker?.nextObject() as? String {
-            var isFolder: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isFolder)
-            chmod(directory + "/" + name, isFolder.boolValue ? 0o700 : 0o600)
-        }
-        chmod(directory, 0o700)
         let originals = try FileManager.default.contentsOfDirectory(atPath: directory + "/participants").sorted()
         let before = try originals.map { try Data(contentsOf: URL(fileURLWithPath: directory + "/participants/" + $0)) }
         let store = try JSONFileStore(directory: directory, scales: StoreFixture.scales, user: "migrator")

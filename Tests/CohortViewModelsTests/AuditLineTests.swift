@@ -3,7 +3,7 @@ import CohortTestSupport
 @testable import CohortViewModels
 import Testing
 
-/// The audit as a monitor reads it on the participant view (docs/RULES.md, Audit trail).
+/// The audit as a monitor reads it on the participant view (docs/RULES.md, "The trail is the record").
 struct AuditLineTests {
     @Test func anItemIsNumberedFromOneAsOnTheWorksheet() throws {
         let request = EnrollmentRequest(subject: "101-0001", initials: "AB", birthYear: "1980", sex: "F", study: "SCZ-5W-INPT",

@@ -75,7 +75,7 @@ struct EnrollmentFactsTests {
 
     @Test func iRecordsAReconsentWithItsVersion() throws {
         var fixture = try onPage()
-        fixture.press(.character("I"))
+        fixture.press(.character("i"))
         #expect(prompt(fixture)?.purpose == .reconsent(subject: "101-0001"))
         fixture.type("v 2") // a space is not allowed in a version
         fixture.press(.enter)

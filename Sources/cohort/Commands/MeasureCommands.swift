@@ -3,7 +3,7 @@ import CohortDomain
 import CohortReports
 import Foundation
 
-/// `cohort measure`: a vital sign, lab value or ECG measure at a completed visit (PRODUCT.md §8).
+/// `cohort measure`: a vital sign, lab value or ECG measure at a completed visit (docs/RULES.md, "Vital signs, lab values and ECG measures").
 struct MeasureCommand: SessionCommand {
     static let configuration = CommandConfiguration(
         commandName: "measure", abstract: "Record a vital sign, lab value or ECG measure at a visit.",

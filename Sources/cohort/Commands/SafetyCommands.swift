@@ -4,7 +4,7 @@ import CohortReports
 import CohortStore
 import Foundation
 
-/// `cohort ae`: adverse events and their reports to the sponsor (PRODUCT.md §7).
+/// `cohort ae`: adverse events and their reports to the sponsor (docs/RULES.md, "Adverse events and medications").
 struct AdverseEventCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ae", abstract: "Adverse events: record, update, report to the sponsor, list.",
@@ -140,7 +140,7 @@ struct ListAdverseEvents: SessionCommand {
     }
 }
 
-/// `cohort med`: prior and concomitant medications (PRODUCT.md §7).
+/// `cohort med`: prior and concomitant medications (docs/RULES.md, "Adverse events and medications").
 struct MedicationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "med", abstract: "Prior and concomitant medications: record, update, list.",
