@@ -76,16 +76,43 @@ extension DaySummary {
         }
     }
 
+    /// The three lists the summary reads from the records, gathered by one pass over the store
+    /// (`ParticipantStore.summaryRecords`), for the command line and the summary screen alike.
+    public struct Records: Sendable, Equatable {
+        /// Entered on the day for earlier days.
+        public var recordedLate: [LateEntry] = []
+        /// Safety items open at the end of the day.
+        public var openSafety: [OpenSafety] = []
+        /// Urgent flags acknowledged on the day.
+        public var acknowledged: [Acknowledged] = []
+
+        /// None yet.
+        public init() {}
+
+        /// Adds one participant's part on `day`: open safety items and acknowledgements from `state` (the data
+        /// the summary is computed from), and, when the trail has records made on the day, what they created
+        /// for earlier days (`dayChange`: the states replayed before the day's first record and after its last).
+        public mutating func add(record state: Participant, dayChange: (before: Participant?, after: Participant)?, on day: CivilDate,
+                                 context: StudyContext) {
+            openSafety += state.openSafety(on: day, context: context)
+            acknowledged += state.acknowledgements(on: day)
+            if let dayChange { recordedLate += dayChange.after.entries(recordedOn: day, since: dayChange.before, context: context) }
+        }
+    }
+
     /// Marks the summary as read from the records (a site with no participant has nothing to add).
     public mutating func markRecordsRead() { readsRecords = true }
 
-    /// Adds one participant's part: open safety items and acknowledgements from `state` (the data the
-    /// summary is computed from), and, when the trail has records made on the day, what they created for
-    /// earlier days (`dayChange`: the states replayed before the day's first record and after its last).
-    public mutating func add(record state: Participant, dayChange: (before: Participant?, after: Participant)?, context: StudyContext) {
+    /// Adds the lists read from the records (in subject order).
+    public mutating func add(_ records: Records) {
         readsRecords = true
-        openSafety += state.openSafety(on: date, context: context)
-        acknowledged += state.acknowledgements(on: date)
-        if let dayChange { recordedLate += dayChange.after.entries(recordedOn: date, since: dayChange.before, context: context) }
+        recordedLate += records.recordedLate; openSafety += records.openSafety; acknowledged += records.acknowledged
+    }
+
+    /// Adds one participant's part (see `Records.add(record:dayChange:on:context:)`).
+    public mutating func add(record state: Participant, dayChange: (before: Participant?, after: Participant)?, context: StudyContext) {
+        var records = Records()
+        records.add(record: state, dayChange: dayChange, on: date, context: context)
+        add(records)
     }
 }

@@ -36,13 +36,16 @@ public struct ParticipantDigest: Sendable, Equatable {
     public var prohibitedMedications: [ProhibitedMedication]
     /// Results outside their normal range or raising an alert.
     public var flaggedMeasures: [FlaggedMeasure]
+    /// The dates of the urgent-flag acknowledgements (the summary lists those of its day).
+    public var acknowledgementDates: [CivilDate]
 
     /// Creates a digest from its parts (the cache reads them back this way).
     public init(subject: String, initials: String, study: String, status: ParticipantStatus, consentDate: CivilDate,
                 origin: CivilDate, exitDate: CivilDate?, arm: String?, randomization: Randomization?, primaryScores: [PrimaryScore], visits: [VisitDigest],
                 scoreDates: [CivilDate], flags: [DigestFlag], deviationClasses: [DeviationClassification],
-                adverseEvents: [AdverseEventDigest] = [], prohibitedMedications: [ProhibitedMedication] = [], flaggedMeasures: [FlaggedMeasure] = []) {
-        self.flaggedMeasures = flaggedMeasures
+                adverseEvents: [AdverseEventDigest] = [], prohibitedMedications: [ProhibitedMedication] = [], flaggedMeasures: [FlaggedMeasure] = [],
+                acknowledgementDates: [CivilDate] = []) {
+        self.flaggedMeasures = flaggedMeasures; self.acknowledgementDates = acknowledgementDates
         self.subject = subject; self.initials = initials; self.study = study; self.status = status
         self.consentDate = consentDate; self.origin = origin; self.exitDate = exitDate; self.arm = arm; self.randomization = randomization
         self.primaryScores = primaryScores; self.visits = visits; self.scoreDates = scoreDates; self.flags = flags
@@ -86,7 +89,8 @@ public struct ParticipantDigest: Sendable, Equatable {
                 guard let value = reading.measurement.value, let flag = reading.flag, flag.isOutOfRange || reading.alert else { return nil }
                 return FlaggedMeasure(visit: reading.measurement.visit, test: reading.measurement.test, value: value, date: reading.measurement.date,
                                       flag: flag, alert: reading.alert, assessed: reading.measurement.assessment != nil, rule: reading.alertRule)
-            })
+            },
+            acknowledgementDates: participant.acknowledgements.map(\.date))
     }
 
     /// What waits at the top of the review: reports not sent, prohibited medications still taken, measure
@@ -117,6 +121,18 @@ public struct ParticipantDigest: Sendable, Equatable {
     /// Urgent flags the lead has not acknowledged yet.
     public var urgentFlags: [VisitFlag] {
         flags.filter { $0.isUrgent && !$0.isAcknowledged }.map { visitFlag($0) }
+    }
+
+    /// True when the summary of `day` may list an open safety item or an acknowledgement of this participant,
+    /// so it must read the whole record (docs/RULES.md, "The day's lists and the summary"). A filter, never
+    /// the rule itself (`Participant.openSafety`): what the digest cannot tell (an AE's end, which flag an
+    /// acknowledgement after `day` was for) counts as "may". False means both lists have nothing of it.
+    public func mayBeInSafetyLists(on day: CivilDate, context: StudyContext) -> Bool {
+        let rules = context.protocols[study].map(SafetyRules.init)
+        return adverseEvents.contains { $0.onset <= day && ($0.isSerious || $0.followUpPending || rules?.isOfSpecialInterest($0.term) != false) }
+            || flags.contains { $0.isUrgent && $0.date <= day && (!$0.isAcknowledged || acknowledgementDates.contains { $0 > day }) }
+            || flaggedMeasures.contains { $0.alert && !$0.assessed && $0.date <= day }
+            || acknowledgementDates.contains(day)
     }
 
     /// True when a measure alert waits for the investigator's assessment.

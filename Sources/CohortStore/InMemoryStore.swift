@@ -60,6 +60,14 @@ public final class InMemoryStore: ParticipantStore {
         return AuditTrail(records: records[subject] ?? [])
     }
 
+    /// Open safety items and acknowledgements from each participant as it stands; nothing entered late, as
+    /// this store's records all carry one fixed time.
+    public func summaryRecords(on day: CivilDate, zone: TimeZone, table: ReviewTable) throws -> (records: DaySummary.Records, problems: [StoreError]) {
+        var records = DaySummary.Records()
+        for subject in participants.keys.sorted() { records.add(record: participants[subject]!, dayChange: nil, on: day, context: context) }
+        return (records, [])
+    }
+
     public func randomizationNumbers(in study: String, except subject: String) throws -> Set<String> {
         Set(participants.values.filter { $0.study == study && $0.subject != subject }.compactMap { $0.randomization?.number })
     }

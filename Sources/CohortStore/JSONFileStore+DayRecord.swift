@@ -28,8 +28,15 @@ extension JSONFileStore {
     /// when `replayAll` (the summary as recorded). Records count by their audit time, the system clock's, and
     /// only committed ones (up to the head the data file names). Returns the participants that could not
     /// be read or whose trail is broken.
+    ///
+    /// It costs what changed: a trail last modified before the day began holds no record made on the day
+    /// (trails are only appended to, their times and the file's from the same system clock), so it is not
+    /// read; it then needs no replay either, as the participant stands as it stood at the end of the day.
+    /// A participant whose trail is so skipped is not read at all (nor handed to `body`) unless
+    /// `wholeRecord(subject)` says the summary needs it as it stands (e.g. for open safety items).
     @discardableResult
     public func forEachParticipantDay(_ day: CivilDate, zone: TimeZone, replayAll: Bool, batch: Int = 256,
+                                      wholeRecord: @escaping @Sendable (String) -> Bool = { _ in true },
                                       _ body: (ParticipantDay) throws -> Void) throws -> [StoreError] {
         let names: [String]
         do { names = try subjects() } catch let error as StoreError { return [error] }
@@ -39,16 +46,25 @@ extension JSONFileStore {
         let last = Moment.endOf(day, in: zone).minutes, first = Moment.endOf(day.adding(days: -1), in: zone).minutes + 1
         func minuteText(_ minutes: Int) -> Substring { UTCTimestamp.string(from: Date(timeIntervalSince1970: Double(minutes) * 60)).prefix(16) }
         let (from, to) = (minuteText(first), minuteText(last))
+        // File times come from a coarse clock that can lag the audit time by a tick: the margin keeps a record
+        // made in the day's first milliseconds from being taken for one of the day before.
+        let dayBegins = Int64(first) * 60_000_000_000 - FileStamp.racyMargin
         var problems: [StoreError] = []
         for start in stride(from: 0, to: names.count, by: max(1, batch)) {
             let batchNames = Array(names[start..<min(start + max(1, batch), names.count)])
-            let outcomes = ParallelResults<Result<ParticipantDay, StoreError>>(count: batchNames.count)
+            let outcomes = ParallelResults<Result<ParticipantDay, StoreError>?>(count: batchNames.count)
             outcomes.fill { index in
                 let subject = batchNames[index]
                 do {
+                    let log = AuditLog(path: audits + "/" + subject + ".jsonl")
+                    let untouched = FileStamp.of(log.path).map { $0.modified < dayBegins } ?? false
+                    if untouched && !wholeRecord(subject) { return nil }
                     let (file, _) = try Self.readParticipant(subject, folder: folder, context: context)
                     var result = ParticipantDay(current: file.participant)
-                    let log = AuditLog(path: audits + "/" + subject + ".jsonl")
+                    if untouched {
+                        if replayAll { result.endOfDay = file.participant }
+                        return .success(result)
+                    }
                     let bytes = try DurableFile.read(log.path) ?? []
                     // Most trails have no record on the day: a look at each line's time tells, without checking
                     // every hash; only the trails replayed are checked whole.
@@ -82,12 +98,25 @@ extension JSONFileStore {
             }
             for outcome in outcomes.all {
                 switch outcome {
-                case .success(let value)?: try body(value)
-                case .failure(let error)?: problems.append(error)
-                case nil: break
+                case .success(let value)??: try body(value)
+                case .failure(let error)??: problems.append(error)
+                case nil, .some(nil): break
                 }
             }
         }
         return problems
+    }
+
+    /// The summary's lists read from the records, in one pass (`forEachParticipantDay`): a participant whose
+    /// trail was not written since the day began is read only when its digest says it may have an open
+    /// safety item or an acknowledgement of the day (docs/RULES.md, "The day's lists and the summary").
+    public func summaryRecords(on day: CivilDate, zone: TimeZone, table: ReviewTable) throws -> (records: DaySummary.Records, problems: [StoreError]) {
+        let context = context
+        let needed = Set((0..<table.count).lazy.map(table.personFacts).filter { $0.mayBeInSafetyLists(on: day, context: context) }.map(\.subject))
+        var records = DaySummary.Records()
+        let problems = try forEachParticipantDay(day, zone: zone, replayAll: false, wholeRecord: { needed.contains($0) }) {
+            records.add(record: $0.current, dayChange: $0.dayChange, on: day, context: context)
+        }
+        return (records, problems)
     }
 }

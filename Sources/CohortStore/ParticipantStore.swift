@@ -1,4 +1,5 @@
 import CohortDomain
+import Foundation
 
 /// What the command line and the view models need from a store. Every change goes through `enroll` or
 /// `update`, which read the latest saved state under the store's lock, audit, and save durably.
@@ -24,6 +25,10 @@ public protocol ParticipantStore: AnyObject, SiteFacts {
     func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant
     /// The committed audit trail of one participant, oldest first, with every problem found in it.
     func auditTrail(subject: String) throws -> AuditTrail
+    /// The summary's lists read from the records for `day` (local days on `zone`'s clock): entered on the day
+    /// for earlier days, open safety items, acknowledgements; `table` (the store's digests) says whom to read
+    /// whole. Returns the participants that could not be read beside what the others give.
+    func summaryRecords(on day: CivilDate, zone: TimeZone, table: ReviewTable) throws -> (records: DaySummary.Records, problems: [StoreError])
     /// The subject ID the enrollment form suggests: the next free number of the site's pattern, never one
     /// used before.
     func nextSubjectID() throws -> String

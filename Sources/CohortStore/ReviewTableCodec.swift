@@ -7,7 +7,7 @@ import CohortDomain
 /// another version, another protocol set, a bad checksum, a short read — means "rebuild from the files".
 enum ReviewTableCodec {
     /// Bump whenever a digest is derived differently or the layout changes: older caches are then rebuilt.
-    static let version: UInt32 = 13
+    static let version: UInt32 = 14
     private static let magic = Array("COHORT REVIEW CACHE\n".utf8)
     /// The in-memory layout the fixed-size arrays are copied in: a cache made where it differs is rebuilt.
     private static let layout: [UInt32] = [
@@ -105,6 +105,8 @@ enum ReviewTableCodec {
             out.u8(UInt8(MeasureFlag.allCases.firstIndex(of: measure.flag) ?? 0)); out.u8((measure.alert ? 1 : 0) | (measure.assessed ? 2 : 0))
             out.text(measure.rule ?? "")
         }
+        out.u32(UInt32(digest.acknowledgementDates.count))
+        for date in digest.acknowledgementDates { out.date(date) }
     }
 
     /// The contents of `bytes`, or nil when they are not a whole, intact cache of this version and layout.
@@ -181,12 +183,13 @@ enum ReviewTableCodec {
                         let flag = input.member(of: MeasureFlag.allCases), let bits = input.u8(), let rule = input.text() else { return nil }
                   return FlaggedMeasure(visit: visit, test: test, value: value, date: date, flag: flag, alert: bits & 1 != 0, assessed: bits & 2 != 0,
                                         rule: rule.isEmpty ? nil : rule)
-              }) else { return nil }
+              }),
+              let acknowledgementDates = input.list({ $0.date() }) else { return nil }
         return ParticipantDigest(subject: subject, initials: initials, study: study, status: status, consentDate: consent,
                                  origin: baseline, exitDate: exit, arm: hasArm == 1 ? arm : nil,
                                  randomization: hasRandomization == 1 ? randomized.map { Randomization(number: number, date: $0) } : nil, primaryScores: primaryScores, visits: [],
                                  scoreDates: scoreDates, flags: flags, deviationClasses: classes, adverseEvents: adverseEvents,
-                                 prohibitedMedications: prohibited, flaggedMeasures: flagged)
+                                 prohibitedMedications: prohibited, flaggedMeasures: flagged, acknowledgementDates: acknowledgementDates)
     }
 }
 

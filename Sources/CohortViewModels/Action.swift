@@ -25,6 +25,8 @@ public enum Action: Equatable, Sendable {
     case stale(change: String, latest: Participant)
     /// An effect failed; the message says why and nothing was written.
     case failed(String)
+    /// The summary's lists read from the records for `day` (`Effect.loadSummaryRecords`).
+    case summaryRecordsLoaded(day: CivilDate, DaySummary.Records)
     /// A participant's audit trail was read; `problems` says why it does not verify (empty when it does).
     case auditLoaded(subject: String, records: [AuditLine], problems: [String])
 }

@@ -116,7 +116,7 @@ extension AppState {
             let dropped = takeChecked(table)
             data?.unreadable = unreadable
             reportUnreadable(unreadable)
-            return followChanges(dropped) + refresh(reread.subtracting(dropped))
+            return followChanges(dropped) + refresh(reread.subtracting(dropped)) + (table == nil ? [] : summaryRecordsEffects())
         case .refreshed(let participant):
             // Only a participant that reads differently from the one shown is taken as changed elsewhere
             // (this copy's own save also changes its file).
@@ -127,7 +127,7 @@ extension AppState {
             replace(participant)
             return intent.map { handle(.intent($0)) } ?? []
         case .saved(let change, let participant, let before, let undoable):
-            return saved(change, participant: participant, before: before, undoable: undoable)
+            return saved(change, participant: participant, before: before, undoable: undoable) + summaryRecordsEffects()
         case .stale(let change, let latest):
             // Show what is saved now and say so: the user looks again and decides. Typed scores were for
             // the old data, so the entry closes onto the participant as saved — unless what changed is not
@@ -157,6 +157,9 @@ extension AppState {
                 form.error = message
                 replaceTop(.record(form))
             }
+            return []
+        case .summaryRecordsLoaded(let day, let records):
+            takeSummaryRecords(records, day: day)
             return []
         case .auditLoaded(let subject, let records, let problems):
             if case .participant(var page) = screen, page.subject == subject {
@@ -234,6 +237,7 @@ extension AppState {
         case .showSummary:
             screens.append(.summary(SummaryPage(day: day)))
             refreshSummary()
+            return summaryRecordsEffects()
         case .showRoster:
             screens.append(.roster(RosterPage()))
             refreshRoster()
@@ -420,7 +424,10 @@ extension AppState {
         default: break
         }
         replaceTop(.summary(page))
-        if summaryCache?.summary.date != page.day { refreshSummary() }
+        if summaryCache?.summary.date != page.day {
+            refreshSummary()
+            return summaryRecordsEffects()
+        }
         return []
     }
 

@@ -34,6 +34,9 @@ public struct AppState: Equatable, Sendable {
     public var raterInitials: String?
     /// The open summary screen's figures, recomputed only when its day or the data changes.
     private(set) var summaryCache: SummaryFigures?
+    /// The summary's lists read from the records (late entries, open safety, acknowledgements), by day, as
+    /// the last `Effect.loadSummaryRecords` brought them.
+    private(set) var summaryRecords: [CivilDate: DaySummary.Records] = [:]
     /// A form to open once the change being saved is saved (a clinically significant value offers its AE).
     var offeredForm: RecordForm?
     /// The open roster's rows and counts, recomputed only when the data changes.
@@ -153,6 +156,19 @@ public struct AppState: Equatable, Sendable {
     mutating func refreshSummary() {
         let page = topmost { if case .summary(let page) = $0 { return page } else { return nil } }
         summaryCache = page.flatMap { computeSummary(for: $0.day) }.map { SummaryFigures(summary: $0.0, items: $0.1) }
+    }
+
+    /// Asks the store for the open summary's lists that need the records (when one is open): after it opens,
+    /// its day moves or the data changes.
+    func summaryRecordsEffects() -> [Effect] {
+        let page = topmost { if case .summary(let page) = $0 { return page } else { return nil } }
+        return page.map { [.loadSummaryRecords(day: $0.day, zone: zone)] } ?? []
+    }
+
+    /// Keeps the lists read from the records for `day` and shows them if its summary is open.
+    mutating func takeSummaryRecords(_ records: DaySummary.Records, day: CivilDate) {
+        summaryRecords[day] = records
+        refreshSummary()
     }
 
     /// Recomputes the review rows after the data, the day or the filter changed; keeps the selection on the

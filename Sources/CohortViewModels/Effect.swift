@@ -1,4 +1,5 @@
 import CohortDomain
+import Foundation
 
 /// Work the run loop does for the view model; its outcome comes back as an `Action`.
 public enum Effect: Equatable, Sendable {
@@ -19,6 +20,8 @@ public enum Effect: Equatable, Sendable {
     case enroll(EnrollmentRequest)
     /// Read a participant's audit trail.
     case loadAudit(subject: String)
+    /// Read the summary's lists that need the records (late entries, open safety, acknowledgements) for `day`.
+    case loadSummaryRecords(day: CivilDate, zone: TimeZone)
     /// Leave the program.
     case quit
 

@@ -40,6 +40,10 @@ public final class EffectRunner {
             case .enroll(let request):
                 let participant = try store.enroll(request, today: today)
                 return .saved(change: "\(participant.subject) enrolled in \(participant.study)", participant: participant, before: nil, undoable: false)
+            case .loadSummaryRecords(let day, let zone):
+                // The same pass as `cohort summary`, over the digests the store holds now.
+                let (records, _) = try store.summaryRecords(on: day, zone: zone, table: store.loadTable(.quick).table)
+                return .summaryRecordsLoaded(day: day, records)
             case .loadAudit(let subject):
                 let trail = try store.auditTrail(subject: subject)
                 let participant = try? store.participant(subject)

@@ -33,7 +33,8 @@ extension AppState {
 
     func computeSummary(for day: CivilDate) -> (DaySummary, [SummaryItem])? {
         guard let data else { return nil }
-        let summary = DaySummary(date: day, table: data.table, zone: zone)
+        var summary = DaySummary(date: day, table: data.table, zone: zone)
+        if let records = summaryRecords[day] { summary.add(records) }
         let deviations = summary.deviations.map { deviation in
             SummaryItem.deviation(deviation, classified: data.table.digest(deviation.subject)?.deviationClasses.first { $0.visit == deviation.visit })
         }

@@ -15,10 +15,14 @@ struct RecordedSummaryTests {
         return cli
     }
 
-    /// Runs `arguments` with the system clock at `time` (`YYYY-MM-DD HH:MM:SS`) and today its date.
+    /// Runs `arguments` with the system clock at `time` (`YYYY-MM-DD HH:MM:SS`) and today its date. faketime
+    /// also shifts the file times `stat` returns by its offset (a file just written looks just written);
+    /// `realFileTimes` turns that off, for a test that sets file times itself.
     @discardableResult
-    static func at(_ cli: CLIHarness, _ time: String, _ arguments: [String]) -> CLIHarness.Outcome {
-        let outcome = cli.run([time, CLIHarness.binary] + arguments, environment: ["COHORT_TODAY": String(time.prefix(10))], executable: faketime)
+    static func at(_ cli: CLIHarness, _ time: String, _ arguments: [String], realFileTimes: Bool = false) -> CLIHarness.Outcome {
+        let outcome = cli.run([time, CLIHarness.binary] + arguments,
+                              environment: ["COHORT_TODAY": String(time.prefix(10))].merging(realFileTimes ? ["NO_FAKE_STAT": "1"] : [:]) { a, _ in a },
+                              executable: faketime)
         if outcome.status != 0 { try? FileHandle.standardError.write(contentsOf: Data("command \(arguments) failed: \(outcome.stderr)\n".utf8)) }
         return outcome
     }
@@ -137,4 +141,45 @@ struct RecordedSummaryTests {
         #expect(Self.at(cli, "2026-11-20 18:05:00", ["deviation", "101-0001", "AE1", "--class", "minor", "--note", "weekend"]).status == 0)
         #expect(Self.summary(cli, at: "2026-11-20 18:10:00", date: "2026-11-20", format: "text").contains("101-0001 AE1: initial report sent late — minor (weekend)"))
     }
+
+    /// A trail last written before the day began cannot hold a record made on the day, so the summary does
+    /// not read it (only its file time and, as on every read, its last record): here 101-0002's first record is
+    /// redated to the day after its last write, so reading the whole trail would fail the summary. Late entries in the trail
+    /// written that day are still found, and the skipped participant's open safety item is still listed
+    /// (its digest says it may have one, so its file is read).
+    @Test func aTrailNotWrittenSinceTheDayBeganIsNotReadAndLateEntriesAreStillFound() throws {
+        let cli = Self.enrolled()
+        defer { cli.remove() }
+        Self.at(cli, "2026-11-18 09:05:00", ["enroll", "101-0002", "--initials", "CD", "--birth-year", "1975", "--sex", "M", "--consent", "2026-11-10",
+                                            "--baseline", "2026-11-18"])
+        Self.at(cli, "2026-11-18 09:06:00", ["ae", "add", "101-0002", "--term", "Pneumonia", "--onset", "2026-11-18", "--severity", "severe",
+                                            "--serious", "hospitalization", "--related", "unlikely"])
+        Self.at(cli, "2026-11-20 10:00:00", ["ae", "add", "101-0001", "--term", "Headache", "--onset", "2026-11-18", "--severity", "mild"])
+        // The kernel writes real file times under faketime: give each trail the time of its last write.
+        let trail = cli.store + "/audit/101-0002.jsonl"
+        // Its first record is moved to the day (same length; the saved head at its end still reads): a read of
+        // the whole trail finds a record of the day and its hash chain broken.
+        var lines = try String(contentsOfFile: trail, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0].contains("\"time\":\"2026-11-18T09:05"))
+        lines[0] = lines[0].replacingOccurrences(of: "\"time\":\"2026-11-18T09:05", with: "\"time\":\"2026-11-20T09:05")
+        try lines.joined(separator: "\n").write(toFile: trail, atomically: false, encoding: .utf8)
+        func stamp(_ path: String, _ iso: String) throws {
+            try FileManager.default.setAttributes([.modificationDate: ISO8601DateFormatter().date(from: iso)!], ofItemAtPath: path)
+        }
+        try stamp(trail, "2026-11-18T09:06:00Z")
+        try stamp(cli.store + "/audit/101-0001.jsonl", "2026-11-20T10:00:00Z")
+        let outcome = Self.at(cli, "2026-11-20 18:00:00", ["summary", "--date", "2026-11-20", "--format", "json"], realFileTimes: true)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let document = cli.json(outcome.stdout)
+        #expect((document["recordedLate"] as? [[String: Any]] ?? []).map { "\($0["subject"] ?? "") \($0["id"] ?? "")" } == ["101-0001 AE1"])
+        #expect((document["openSafety"] as? [[String: Any]] ?? []).map { "\($0["subject"] ?? "") \($0["kind"] ?? "")" } == ["101-0002 serious-ae-ongoing"])
+        // As recorded, the untouched participant stands as it is now, with no replay.
+        let recorded = Self.at(cli, "2026-11-20 18:00:00", ["summary", "--date", "2026-11-20", "--format", "json", "--as-recorded"], realFileTimes: true)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        #expect((cli.json(recorded.stdout)["openSafety"] as? [[String: Any]] ?? []).map { $0["subject"] as? String } == ["101-0002"])
+        // The day the trail was written, it is read: the forged line is found and refused.
+        try stamp(trail, "2026-11-20T12:00:00Z")
+        #expect(Self.at(cli, "2026-11-20 18:00:00", ["summary", "--date", "2026-11-20", "--format", "json"], realFileTimes: true).status != 0)
+    }
 }
+

@@ -182,6 +182,26 @@ struct ScreenTests {
         GoldenFile.check(scene.frame(80, 24).text, named: "summary-80x24-scrolled")
     }
 
+    /// The lists the summary reads from the records, brought by the store pass `cohort summary` makes
+    /// (`Effect.loadSummaryRecords`): open safety items, what was entered today for earlier days, and an
+    /// acknowledgement made on the screen, which leaves the open items at once.
+    @Test func endOfDaySummaryReadsTheRecords() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        scene.press(.character("S"))
+        #expect(scene.frame(100, 30).text.contains("101-0011 W2/depressive-switch: urgent-flag-unacknowledged"))
+        scene.press(.character("a"))
+        scene.type("PI assessed; 1:1 observation")
+        scene.press(.enter)
+        let acknowledged = scene.frame(100, 30).text
+        #expect(!acknowledged.contains("urgent-flag-unacknowledged"), "\(acknowledged)")
+        GoldenFile.check(acknowledged, named: "summary-acknowledged-100x30")
+        for _ in 0..<6 { scene.press(.pageDown) }
+        let end = scene.frame(80, 24).text
+        #expect(end.contains("Entered today for earlier days"), "\(end)")
+        GoldenFile.check(end, named: "summary-end-80x24")
+    }
+
     @Test func rosterWithCountsSearchAndNoMatch() throws {
         var scene = try Scene()
         defer { scene.remove() }

@@ -78,6 +78,8 @@ struct FormsTests {
         guard case .summary(let page) = fixture.state.screen else { Issue.record("no summary"); return }
         let (summary, items) = fixture.state.summary(for: page.day)!
         #expect(summary.flags.map(\.flag) == ["cssrs-urgent"])
+        // Opening the summary asked the store for the lists read from the records (Effect.loadSummaryRecords).
+        #expect(summary.openSafety.map(\.kind) == [.urgentFlag] && summary.acknowledged.isEmpty)
         #expect(items.count == 1)
         fixture.press(.character("a"))
         // What was done is asked, and required.
@@ -90,10 +92,15 @@ struct FormsTests {
         let acknowledged = try fixture.store.participant("101-0001").acknowledgements
         #expect(acknowledged.map(\.flag) == ["cssrs-urgent"] && acknowledged.first?.action == "PI assessed; 1:1 observation")
         #expect(fixture.state.summary(for: page.day)!.1.isEmpty)
+        // The save asked for them again: the flag left the open items and is listed as acknowledged today.
+        let after = fixture.state.summary(for: page.day)!.0
+        #expect(after.openSafety.isEmpty && after.acknowledged.map(\.action) == ["PI assessed; 1:1 observation"])
         fixture.press(.character("]"))
         guard case .summary(let next) = fixture.state.screen else { Issue.record("summary closed"); return }
         #expect(next.day == page.day.adding(days: 1))
-        #expect(fixture.state.summary(for: next.day)?.0 == DaySummary(date: next.day, participants: try fixture.store.subjects().map(fixture.store.participant), context: fixture.store.context, zone: TimeZone(secondsFromGMT: 0)!))
+        var expected = DaySummary(date: next.day, participants: try fixture.store.subjects().map(fixture.store.participant), context: fixture.store.context, zone: TimeZone(secondsFromGMT: 0)!)
+        expected.add(try fixture.store.summaryRecords(on: next.day, zone: TimeZone(secondsFromGMT: 0)!, table: fixture.store.loadTable(.full).table).records)
+        #expect(fixture.state.summary(for: next.day)?.0 == expected)
         fixture.press(.escape)
         #expect(fixture.state.screen == .review)
     }

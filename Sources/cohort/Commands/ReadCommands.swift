@@ -74,17 +74,11 @@ struct SummaryCommand: SessionCommand {
         let day = try session.date(date, option: "--date") ?? session.today
         let store = try session.openStore()
         let context = store.context, zone = session.zone
-        // Each participant file and trail is read once: for what was entered on the day for earlier days,
-        // open safety items and acknowledgements, and (as recorded) the state at the end of the day.
-        var records: [ParticipantDay] = []
-        let problems = try store.forEachParticipantDay(day, zone: zone, replayAll: asRecorded) { records.append($0) }
-        func show(_ table: ReviewTable, now: Moment) throws {
+        // Each participant file and trail is read at most once: for what was entered on the day for earlier
+        // days, open safety items and acknowledgements, and (as recorded) the state at the end of the day.
+        func show(_ table: ReviewTable, records: DaySummary.Records, now: Moment) throws {
             var summary = DaySummary(date: day, table: table, zone: zone)
-            summary.markRecordsRead()
-            for record in records {
-                guard let state = asRecorded ? record.endOfDay : record.current else { continue }
-                summary.add(record: state, dayChange: record.dayChange, context: context)
-            }
+            summary.add(records)
             switch format {
             case .json: Session.print(try Session.json(summary))
             case .text, .markdown:
@@ -93,11 +87,21 @@ struct SummaryCommand: SessionCommand {
             }
         }
         if asRecorded {
-            try show(ReviewTable(participants: records.compactMap(\.endOfDay), context: context), now: Moment.endOf(day, in: zone))
+            var states: [Participant] = [], records = DaySummary.Records()
+            let problems = try store.forEachParticipantDay(day, zone: zone, replayAll: true) { record in
+                guard let state = record.endOfDay else { return }
+                states.append(state)
+                records.add(record: state, dayChange: record.dayChange, on: day, context: context)
+            }
+            try show(ReviewTable(participants: states, context: context), records: records, now: Moment.endOf(day, in: zone))
+            try Session.refuseIfUnreadable(problems)
         } else {
-            try session.withReviewTable(store) { try show($0, now: session.now) }
+            try session.withReviewTable(store) { table in
+                let (found, problems) = try store.summaryRecords(on: day, zone: zone, table: table)
+                try show(table, records: found, now: session.now)
+                try Session.refuseIfUnreadable(problems)
+            }
         }
-        try Session.refuseIfUnreadable(problems)
     }
 }
 
