@@ -422,15 +422,27 @@ public final class JSONFileStore: ParticipantStore {
             // exactly that record (seq and hash, which covers `state`), it is the record this machine
             // committed after checking the same, and the replay is not needed. Otherwise (a record
             // rewritten or appended by hand, or saved elsewhere) the whole trail is checked and replayed.
-            if try ledger.lastHead(of: subject) != file.audit {
+            let noted = try ledger.lastHead(of: subject)
+            if noted != file.audit {
+                // A pair of files put back from an older copy (data and trail agreeing) ends before the head
+                // this machine noted: a save on it would give record numbers again and lose what came after
+                // (docs/RULES.md, "The trail is the record").
+                if let noted, noted.seq >= file.audit.seq { throw rolledBack(subject) }
                 let records = try requireTrailMatches(try JSONValue(encoding: participant), log: auditLog(subject), head: file.audit,
                                                       file: participantFile(subject))
+                if let noted, !records.contains(where: { $0.seq == noted.seq && $0.hash == noted.hash }) { throw rolledBack(subject) }
                 participant.rememberRecordNumbers(Self.recordNumbersGiven(records))
             }
             let reason = try change(&participant, try context.studyProtocol(for: participant))
             try save(participant, before: file.participant, committed: file.audit, reason: reason, time: clock())
             return participant
         }
+    }
+
+    /// The refusal of a save on a participant's files put back to an earlier state than this machine's
+    /// ledger noted.
+    private func rolledBack(_ subject: String) -> StoreError {
+        StoreError(.damaged, "participants/\(subject).json was rolled back to an earlier state of its own files: restore the later files from a backup (cohort verify says more).")
     }
 
     /// Saves a participant made elsewhere with its whole history (the demo site): each state is audited
