@@ -427,7 +427,7 @@ public final class JSONFileStore: ParticipantStore {
                 // A pair of files put back from an older copy (data and trail agreeing) ends before the head
                 // this machine noted: a save on it would give record numbers again and lose what came after
                 // (docs/RULES.md, "The trail is the record").
-                if let noted, noted.seq >= file.audit.seq { throw rolledBack(subject) }
+                if let noted, noted.seq > file.audit.seq { throw rolledBack(subject) }
                 let records = try requireTrailMatches(try JSONValue(encoding: participant), log: auditLog(subject), head: file.audit,
                                                       file: participantFile(subject))
                 if let noted, !records.contains(where: { $0.seq == noted.seq && $0.hash == noted.hash }) { throw rolledBack(subject) }
