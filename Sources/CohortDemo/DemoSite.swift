@@ -6,17 +6,19 @@ import Foundation
 /// A realistic demo site: staggered enrollments across three studies, completed and missed visits (some
 /// out of window), score trajectories that improve for most and worsen for a few, a few C-SSRS findings.
 /// Every participant is made through the same domain actions as real edits and fully audited.
-/// The same seed and `today` give the same store, byte for byte.
+/// The same seed, `today` and hour of `now` give the same store, byte for byte.
 public enum DemoSite {
     /// Bumped whenever the demo's content changes (stores kept by the benchmark are then made anew).
-    public static let generation = 3
+    public static let generation = 4
 
     /// The studies of the demo, with the share of participants in each.
     static let studies: [(id: String, share: Double)] = [("SCZ-5W-INPT", 0.5), ("TRD-8W-OUTPT", 0.35), ("BPM-3W-ACUTE", 0.15)]
 
-    /// Creates a store at `directory` and fills it. Refuses a directory that already holds a store.
+    /// Creates a store at `directory` and fills it, as it stands at `now` (default noon UTC of `today`, the
+    /// screens' own default): nothing in it, an AE's awareness or a report, is later than `now`
+    /// (docs/RULES.md, "The demo's clock"). Refuses a directory that already holds a store.
     @discardableResult
-    public static func build(directory: String, participants count: Int, seed: UInt64, today: CivilDate,
+    public static func build(directory: String, participants count: Int, seed: UInt64, today: CivilDate, now: Moment? = nil,
                              scales: ScaleCatalog) throws -> JSONFileStore {
         // Built beside the destination and moved into place whole, so a failure never leaves half a demo.
         if FileManager.default.fileExists(atPath: directory + "/cohort-store.json") {
@@ -25,7 +27,10 @@ public enum DemoSite {
         let building = directory + ".building-\(getpid())"
         try? FileManager.default.removeItem(atPath: building)
         defer { try? FileManager.default.removeItem(atPath: building) }
-        try fill(building, participants: count, seed: seed, today: today, scales: scales)
+        // Down to the hour, so the same seed and day give the same store, byte for byte, all the hour long.
+        let hour = (now?.minutes).map { Moment(minutes: $0 - (($0 % 60) + 60) % 60, offset: 0) }
+        try fill(building, participants: count, seed: seed, today: today, now: hour ?? Moment(minutes: today.dayNumber * 1440 + 720, offset: 0),
+                 scales: scales)
         if FileManager.default.fileExists(atPath: directory) {
             // An empty folder (e.g. made by mktemp) is replaced; anything else is left alone.
             guard (try? FileManager.default.contentsOfDirectory(atPath: directory))?.isEmpty == true else {
@@ -37,13 +42,13 @@ public enum DemoSite {
         return try JSONFileStore(directory: directory, scales: scales, user: "demo")
     }
 
-    private static func fill(_ directory: String, participants count: Int, seed: UInt64, today: CivilDate,
+    private static func fill(_ directory: String, participants count: Int, seed: UInt64, today: CivilDate, now: Moment,
                              scales: ScaleCatalog) throws {
         func protocols(_ id: String) throws -> StudyProtocol {
             guard let data = BundledResources.protocolData(named: id) else { throw DomainError("The bundled protocol \(id) is missing; reinstall Cohort.") }
             return try StudyProtocol.parse(data, scales: scales)
         }
-        let clock = SimulatedClock(today: today)
+        let clock = SimulatedClock(today: today, now: now)
         let store = try JSONFileStore.create(directory: directory, siteName: "Demo Research Site", siteNumber: "101",
                                              studyProtocol: try protocols(studies[0].id), scales: scales, user: "demo",
                                              clock: { clock.now })
@@ -66,14 +71,39 @@ public enum DemoSite {
     }
 }
 
-/// The demo's notion of "now": audit times follow the simulated day, so a seed always gives the same bytes.
+/// The demo's notion of "now": audit times follow the simulated day, so a seed always gives the same bytes;
+/// on its `today` every time is before the demo's `now` (docs/RULES.md, "The demo's clock").
 final class SimulatedClock {
     var now: Date
-    init(today: CivilDate) { now = SimulatedClock.morning(of: today) }
+    /// The moment the demo stands at: no awareness, report or record is later.
+    let demoNow: Moment
+    /// An hour before `demoNow`: more than the minutes a visit's entries (measures, safety) add after its time.
+    private let cutoff: Date
+    private let today: CivilDate
+
+    init(today: CivilDate, now demoNow: Moment) {
+        self.today = today
+        self.demoNow = demoNow
+        cutoff = Date(timeIntervalSince1970: Double(demoNow.minutes - 60) * 60)
+        now = Self.morning(of: today)
+    }
+
+    /// How long a demo working day is: times are 09:00 UTC plus under this many minutes.
+    static let workingMinutes = 480
 
     /// 09:00 UTC on `date`, plus `minutes`.
     static func morning(of date: CivilDate, minutes: Int = 0) -> Date {
         Date(timeIntervalSince1970: Double(date.dayNumber * 86_400 + 9 * 3_600 + minutes * 60))
+    }
+
+    /// A time of work on `date` (`minutes` under `workingMinutes` into the day): 09:00 UTC plus `minutes`,
+    /// except on `today`, where what would come later than an hour before the demo's now is pressed into
+    /// the hour before that, in the same order: no AE is learned of in the demo's future.
+    func time(on date: CivilDate, minutes: Int) -> Date {
+        let usual = Self.morning(of: date, minutes: minutes)
+        guard date >= today else { return usual }
+        let pressed = cutoff.addingTimeInterval(-Double(Self.workingMinutes - 1 - minutes) * 60 / 8)
+        return min(usual, pressed)
     }
 }
 

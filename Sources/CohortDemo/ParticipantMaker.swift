@@ -29,7 +29,7 @@ struct ParticipantMaker {
         var minutes = random.int(0...400)
         func at(_ date: CivilDate) -> Date {
             minutes += random.int(1...9)
-            return SimulatedClock.morning(of: date, minutes: minutes % 480)
+            return clock.time(on: date, minutes: minutes % SimulatedClock.workingMinutes)
         }
         var participant = try request.enroll(protocols: [studyProtocol], takenSubjects: [], today: today)
         func record(_ reason: String?, _ time: Date) { history.append((participant, reason, time)) }
@@ -128,7 +128,7 @@ struct ParticipantMaker {
             _ = try participant.withdraw(on: when, category: .other, reason: "did not meet entry criteria at screening",
                                          screenFailure: true, studyProtocol: studyProtocol, today: today)
             history[history.count - 1] = (participant, "did not meet entry criteria at screening",
-                                          max(last, SimulatedClock.morning(of: when, minutes: 300)))
+                                          max(last, clock.time(on: when, minutes: 300)))
         }
         return history
     }
@@ -217,7 +217,7 @@ struct ParticipantMaker {
                                                    studyProtocol: studyProtocol, today: today, now: aware), time)
             // Sent three hours later; one site sent it a day late; the most recent is still to send.
             let sent = Moment(minutes: aware.minutes + (number % 2 == 0 ? 30 * 60 : 3 * 60), offset: 0)
-            if sent.date < today {
+            if sent.date < today, sent <= clock.demoNow {
                 record(try participant.reportAdverseEvent("AE\(participant.adverseEvents.count)", at: sent, followUp: false,
                                                           studyProtocol: studyProtocol, now: sent),
                        Date(timeIntervalSince1970: Double(sent.minutes) * 60))

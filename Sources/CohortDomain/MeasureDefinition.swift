@@ -1,16 +1,20 @@
 import Foundation
 
-/// A number as the site writes it (`37.2`, `110`, `0.85`): exact decimal arithmetic, so a flag at a range
-/// end or a rise from baseline never depends on binary rounding. Written in JSON as a number.
+/// A number as the site writes it (`37.2`, `110`, `95.0`): exact decimal arithmetic, so a flag at a range
+/// end or a rise from baseline never depends on binary rounding, and the text as the source gave it, so
+/// `95.0` prints as `95.0` (docs/RULES.md, "Values as the source gives them"). Comparisons use the number.
+/// Written in JSON as a number, or as a string when the number alone would lose the text (`"95.0"`).
 public struct Quantity: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The exact value.
     public let value: Decimal
+    /// The text as given when it is not the plain text of `value` (`95.0`, `0.50`); nil otherwise.
+    public let given: String?
 
     /// The quantity `value`.
-    public init(_ value: Decimal) { self.value = value }
+    public init(_ value: Decimal) { self.value = value; given = nil }
 
-    /// Reads `-12`, `37.2`, `0.85`: an optional minus, digits, an optional point and digits (no exponent,
-    /// no grouping, at most 6 decimals and 12 digits in all); nil otherwise.
+    /// Reads `-12`, `37.2`, `0.85`, `95.0`: an optional minus, digits, an optional point and digits (no
+    /// exponent, no grouping, at most 6 decimals and 12 digits in all); nil otherwise. The text is kept.
     public init?(_ text: String) {
         let bytes = Array(text.utf8)
         var index = bytes.first == UInt8(ascii: "-") ? 1 : 0
@@ -26,24 +30,42 @@ public struct Quantity: Codable, Sendable, Hashable, Comparable, CustomStringCon
         guard index == bytes.count, whole > 0, fraction <= 6, whole + fraction <= 12,
               let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
         self.value = value
+        given = text == NSDecimalNumber(decimal: value).stringValue ? nil : text
     }
 
-    /// Digits after the point, trailing zeros not counted.
+    /// Digits after the point as given, trailing zeros counted (`95.0` has 1).
     public var decimals: Int {
         let text = description
         guard let point = text.firstIndex(of: ".") else { return 0 }
         return text[text.index(after: point)...].count
     }
 
-    /// Plain decimal text (`37.2`, `110`).
-    public var description: String { NSDecimalNumber(decimal: value).stringValue }
+    /// The text as given (`37.2`, `110`, `95.0`).
+    public var description: String { given ?? number }
+
+    /// The plain text of the number, trailing zeros dropped (`95` for `95.0`): where a numeric field is asked for.
+    public var number: String { NSDecimalNumber(decimal: value).stringValue }
 
     /// Orders by value.
     public static func < (a: Quantity, b: Quantity) -> Bool { a.value < b.value }
 
-    /// Reads a JSON number (a string, even of digits, is refused: a protocol says numbers as numbers).
+    /// Equal numbers (`95.0` == `95`): comparisons use the number; `description` keeps the text.
+    public static func == (a: Quantity, b: Quantity) -> Bool { a.value == b.value }
+
+    /// Hashes the number, as `==` compares it.
+    public func hash(into hasher: inout Hasher) { hasher.combine(number) }
+
+    /// Reads a JSON number, or a string whose text a number cannot carry (`"95.0"`, as written for a value
+    /// given so); any other string, even of digits, is refused: a protocol says numbers as numbers.
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            guard let quantity = Quantity(text), quantity.given != nil else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(text) is a string; write the number without quotes")
+            }
+            self = quantity
+            return
+        }
         let number = try container.decode(Double.self)
         // A quantity has at most 6 decimals: the number to 6 places, trailing zeros dropped, is it as written
         // (Double's own text would turn 0.00001 into 1e-05) unless it had more, which is refused below.
@@ -56,10 +78,15 @@ public struct Quantity: Codable, Sendable, Hashable, Comparable, CustomStringCon
         self = quantity
     }
 
-    /// Writes a JSON number.
+    /// Writes a JSON number, as every file before kept it; a string when the number alone would lose the
+    /// text as given (docs/RULES.md, "Values as the source gives them").
+    /// Reports' JSON documents set this to `true`: every quantity a JSON number there (`95.0` reads `95`),
+    /// as their binding keys ask, while the stored files keep the text.
+    public static let asNumbers = CodingUserInfoKey(rawValue: "cohort.quantity.asNumbers")!
+
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(value)
+        if let given, encoder.userInfo[Quantity.asNumbers] as? Bool != true { try container.encode(given) } else { try container.encode(value) }
     }
 }
 
@@ -150,12 +177,17 @@ public struct MeasureDefinition: Codable, Sendable, Hashable {
     /// one (weight).
     public var normal: NormalRange?
 
-    /// Why `value` cannot be a result of this measure (outside what is possible: a typo; more decimals than
-    /// it is recorded to), or nil when it can.
+    /// Why `value` cannot be a result of this measure (outside what is possible: a typo), or nil when it can.
     public func problem(for value: Quantity) -> String? {
         if !plausible.contains(value) { return "\(code) \(value) \(unit) is outside \(plausible), what is possible: a typo? Enter the value again." }
-        if value.decimals > decimals { return "\(code) is recorded to \(Text.count(decimals, "decimal")); \(value) has \(value.decimals)." }
         return nil
+    }
+
+    /// A warning when `value` has more decimals than this measure is usually recorded to: it is recorded as
+    /// given, never refused (docs/RULES.md, "Values as the source gives them"); nil otherwise.
+    public func precisionWarning(for value: Quantity) -> String? {
+        guard value.decimals > decimals else { return nil }
+        return "\(code) is usually recorded to \(Text.count(decimals, "decimal")); \(value) has \(value.decimals), recorded as given."
     }
 
     /// True when `text` names this measure's unit.

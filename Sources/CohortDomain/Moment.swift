@@ -107,6 +107,10 @@ public struct Moment: Sendable, Hashable, Comparable, Codable, CustomStringConve
     /// `HH:MM` on its own clock.
     public var timeOfDay: String { String(description.dropFirst(11).prefix(5)) }
 
+    /// `MM-DD HH:MM ±HH:MM` on its own clock: a time on a screen always carries its UTC offset
+    /// (docs/RULES.md, "Words a monitor reads").
+    public var shortWithOffset: String { "\(description.dropFirst(5).prefix(5)) \(timeOfDay) \(description.suffix(6))" }
+
     /// Reads the written form (with its offset).
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)

@@ -82,7 +82,8 @@ extension Participant {
             if let existing {
                 let before = updated[existing]
                 result.assessment = before.value == result.value && before.range == result.range ? before.assessment : nil
-                guard result != before else { throw DomainError("\(subject) \(code) \(definition.code) already reads so: nothing to change.") }
+                // `95.0` over `95` is a correction of the text as given (docs/RULES.md, "Values as the source gives them").
+                guard result != before || result.value?.description != before.value?.description else { throw DomainError("\(subject) \(code) \(definition.code) already reads so: nothing to change.") }
                 why = try FreeText.required(reason, what: "reason for changing \(definition.code) at \(code) (it is saved)")
                 updated[existing] = result
             } else {

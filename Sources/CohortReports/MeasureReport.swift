@@ -72,13 +72,15 @@ public enum MeasureExport {
             let result = reading.measurement
             guard let definition = context.scales.measure(result.test), definition.domain == domain else { return nil }
             sequence += 1
+            // The result as the source gave it (`95.0`), and the number alone where SDTM asks for a number.
             let value = result.value?.description ?? ""
+            let number = result.value?.number ?? ""
             // Where the value falls in its reference range: nothing without a range (or a value).
             let indicator = reading.range == nil ? "" : reading.flag.map { $0.rawValue.uppercased() } ?? ""
             let isBaseline = participant.baselineMeasurement(of: result.test, studyProtocol: studyProtocol) == result
             let visit = participant.sdtmVisit(result.visit, studyProtocol)
             let fields = [participant.study, domain, participant.study + "-" + participant.subject, String(sequence), definition.sdtmCode ?? definition.code,
-                          ScoreExport.ascii(definition.name, longest: 40), value, result.value == nil ? "" : ScoreExport.ascii(definition.unit, longest: 40), value, value,
+                          ScoreExport.ascii(definition.name, longest: 40), value, result.value == nil ? "" : ScoreExport.ascii(definition.unit, longest: 40), value, number,
                           result.value == nil ? "" : ScoreExport.ascii(definition.unit, longest: 40), result.value == nil ? "NOT DONE" : "",
                           ScoreExport.ascii(result.notDone ?? "", longest: 200), reading.range?.low?.description ?? "",
                           reading.range?.high?.description ?? "", indicator, visit.number,

@@ -10,12 +10,12 @@ public enum TimeSpan {
 }
 
 /// A report's deadline in words at a moment, the same on every screen and list: `due in 3 h 20 min
-/// (11-26 13:46)` or `OVERDUE by 2 h (was due 11-26 13:46)`, the time on the local clock.
+/// (11-26 13:46 +01:00)` or `OVERDUE by 2 h (was due 11-26 13:46 +01:00)`, the time on the local clock
+/// with its offset (docs/RULES.md, "Words a monitor reads").
 public enum ReportClock {
     /// The words for a report due at `due`, not sent, at `now` on `zone`'s clock.
     public static func words(due: Moment, at now: Moment, zone: TimeZone) -> String {
-        let local = due.shown(in: zone).description
-        let when = "\(local.dropFirst(5).prefix(5)) \(local.dropFirst(11).prefix(5))"
+        let when = due.shown(in: zone).shortWithOffset
         let left = due.minutes - now.minutes
         return left >= 0 ? "due in \(TimeSpan.words(minutes: left)) (\(when))" : "OVERDUE by \(TimeSpan.words(minutes: -left)) (was due \(when))"
     }

@@ -80,7 +80,7 @@ struct ParticipantScreen {
             body.append(BodyLine(text: "", style: .plain))
             body.append(BodyLine(text: "Audit trail", style: .heading, x: 0))
             body += audit.map { line in
-                BodyLine(text: "\(line.time.prefix(16).replacingOccurrences(of: "T", with: " ")) \(line.user): \(line.text)", style: Style(.muted))
+                BodyLine(text: "\(line.time.prefix(16).replacingOccurrences(of: "T", with: " ")) +00:00 \(line.user): \(line.text)", style: Style(.muted))
             }
         }
         let room = area.bottom - y

@@ -12,7 +12,11 @@ struct PromptOverlay {
             return lines.count <= 3 ? lines : Array(lines.prefix(2)) + [DisplayWidth.truncate(lines.dropFirst(2).joined(separator: " "), to: boxWidth - 2, ellipsis: glyphs.ellipsis)]
         }
         let title = wrapped(prompt.title), error = prompt.error.map(wrapped) ?? []
-        let rows = title.count + 2 + prompt.fields.count + (error.isEmpty ? 0 : error.count + 1)
+        // What the focused category field takes, on the line under it.
+        let labelWidth = (prompt.fields.map { DisplayWidth.of($0.label) }.max() ?? 0) + 2
+        let choices = (prompt.fields.indices.contains(prompt.focus) ? prompt.fields[prompt.focus].choicesLine(dot: glyphs.dot) : nil)
+            .map { DisplayWidth.wrap($0, to: boxWidth - labelWidth - 2) } ?? []
+        let rows = title.count + 2 + prompt.fields.count + choices.count + (error.isEmpty ? 0 : error.count + 1)
         let left = (width - boxWidth) / 2
         let top = max(1, (height - rows) / 2)
         for y in top..<(top + rows) { grid.fill(y: y, from: left, to: left + boxWidth, style: Style(.normal, reverse: true)) }
@@ -21,9 +25,8 @@ struct PromptOverlay {
             grid.put(" " + line, x: left, y: top + index, style: Style(.normal, bold: true, reverse: true))
         }
         let fieldsTop = top + title.count + 1
-        let labelWidth = (prompt.fields.map { DisplayWidth.of($0.label) }.max() ?? 0) + 2
         for (index, field) in prompt.fields.enumerated() {
-            let y = fieldsTop + index
+            let y = fieldsTop + index + (index > prompt.focus ? choices.count : 0)
             grid.put(" " + field.label + ":", x: left, y: y, style: box)
             let focused = index == prompt.focus
             let room = boxWidth - labelWidth - 3
@@ -32,9 +35,13 @@ struct PromptOverlay {
             if !field.hint.isEmpty && used + DisplayWidth.of(field.hint) + 2 < room {
                 grid.put(field.hint, x: left + labelWidth + 3 + used, y: y, style: Style(.muted, reverse: true))
             }
+            for (offset, line) in (index == prompt.focus ? choices : []).enumerated() {
+                grid.put(line, x: left + labelWidth + 1, y: y + 1 + offset, style: Style(.muted, reverse: true))
+            }
         }
+        let errorTop = fieldsTop + prompt.fields.count + choices.count + 1
         for (index, line) in error.enumerated() {
-            grid.put(" " + line, x: left, y: fieldsTop + prompt.fields.count + 1 + index, style: Style(.danger, bold: true, reverse: true))
+            grid.put(" " + line, x: left, y: errorTop + index, style: Style(.danger, bold: true, reverse: true))
         }
     }
 }

@@ -10,8 +10,11 @@ struct RecordFormScreen {
         drawTitleBar(form.title, right: "Tab next \(glyphs.dot) Enter save \(glyphs.dot) Esc cancel", y: area.top, on: &grid, glyphs: glyphs)
         let problems = form.problems(zone: state.zone)
         var y = area.top + 2
-        // On a short screen the fields scroll so the one being typed into is always shown.
-        let rows = max(1, area.bottom - y - 2)
+        // On a short screen the fields scroll so the one being typed into is always shown, with the line
+        // under it naming what a category field takes.
+        let choices = (form.fields.indices.contains(form.focus) ? form.fields[form.focus].choicesLine(dot: glyphs.dot) : nil)
+            .map { DisplayWidth.wrap($0, to: grid.width - 24) } ?? []
+        let rows = max(1, area.bottom - y - 2 - choices.count)
         let first = max(0, min(form.focus - rows + 1, form.fields.count - rows))
         for (index, field) in form.fields.enumerated().dropFirst(first) where y < area.bottom {
             let focused = index == form.focus
@@ -29,6 +32,10 @@ struct RecordFormScreen {
                 grid.put(DisplayWidth.truncate(field.hint, to: room, ellipsis: glyphs.ellipsis), x: 24 + used, y: y, style: Style(.muted))
             }
             y += 1
+            for line in focused ? choices : [] where y < area.bottom {
+                grid.put(line, x: 22, y: y, style: Style(.muted))
+                y += 1
+            }
         }
         if let error = form.error, y + 1 < area.bottom {
             // The refusal names the rule; it may take two lines.

@@ -10,7 +10,7 @@ extension AppState {
             return Prompt(.correct(subject: participant.subject), title: "Correct \(participant.subject)'s enrollment facts (audited)",
                           fields: [Prompt.Field("Initials", participant.initials, hint: "2 or 3 letters"),
                                    Prompt.Field("Birth year", String(participant.birthYear), hint: "YYYY"),
-                                   Prompt.Field("Sex", participant.sex.rawValue, hint: Sex.allCases.map(\.rawValue).joined(separator: " ")),
+                                   Prompt.Field("Sex", participant.sex.rawValue, choices: Sex.allCases.map(\.rawValue)),
                                    Prompt.Field("Consent date", participant.consentDate.description, hint: "YYYY-MM-DD, first consent"),
                                    Prompt.Field("Planned Day 1", participant.baselineDate.description, hint: "YYYY-MM-DD"),
                                    Prompt.Field("Reason", hint: "why, e.g. transcription error")])

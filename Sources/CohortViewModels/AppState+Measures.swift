@@ -21,7 +21,8 @@ extension AppState {
         guard let appended = trial.measurements.last else { return nil }
         let reading = trial.reading(appended, studyProtocol: studyProtocol, catalog: data.context.scales)
         let flag = reading.flag.map { $0 == .normal ? "normal" : $0.rawValue.uppercased() } ?? ""
-        return MeasureNote(text: flag + (reading.range.map { " (normal \($0))" } ?? "") + (reading.alert ? ", ALERT" : ""), refused: false,
+        let precision = definition.precisionWarning(for: value).map { "; " + $0 } ?? ""
+        return MeasureNote(text: flag + (reading.range.map { " (normal \($0))" } ?? "") + (reading.alert ? ", ALERT" : "") + precision, refused: false,
                            outOfRange: reading.flag?.isOutOfRange == true, alert: reading.alert)
     }
 
@@ -32,7 +33,7 @@ extension AppState {
         let others = awaiting.map { "\($0.measurement.visit) \($0.measurement.test) \($0.measurement.value?.description ?? "")" }
         return Prompt(.assess(subject: participant.subject), title: "Clinical significance of an out-of-range value of \(participant.subject)",
                       fields: [Prompt.Field("Result", first, hint: others.isEmpty ? "VISIT TEST; none awaits" : Text.shown(others.joined(separator: ", "), longest: 50)),
-                               Prompt.Field("Assessment", hint: "cs: clinically significant; ncs: not"),
+                               Prompt.Field("Assessment", hint: "cs: clinically significant; ncs: not", choices: Significance.allCases.map(\.rawValue)),
                                Prompt.Field("Comment", hint: "optional"),
                                Prompt.Field("Reason", hint: "only to change an assessment already saved")])
     }

@@ -50,7 +50,7 @@ extension AppState {
         return Prompt(.reportSent, title: "A report sent to the sponsor: which adverse event, and when",
                       fields: [Prompt.Field("Adverse event", first.map { "\($0.subject) \($0.record)" } ?? subject.map { "\($0) AE" } ?? "",
                                             hint: "SUBJECT AE-ID"),
-                               Prompt.Field("Sent at", String(now.description.prefix(16)), hint: "YYYY-MM-DDTHH:MM"),
+                               Prompt.Field("Sent at", now.description, hint: "YYYY-MM-DDTHH:MM, local; +HH:MM the UTC offset"),
                                Prompt.Field("Follow-up", "n", hint: "y: a follow-up after the initial report")])
     }
 
@@ -166,7 +166,7 @@ extension AppState {
         let offered = participant.adverseEvents.map { "\($0.id) \($0.term)" }.joined(separator: ", ")
         return Prompt(.withdraw(subject: participant.subject),
                       title: "Withdraw \(participant.subject): scheduled visits are cancelled (the safety follow-up stays); early termination is scheduled",
-                      fields: [Prompt.Field("Category", category?.rawValue ?? "", hint: WithdrawalCategory.allCases.map(\.rawValue).joined(separator: " ")),
+                      fields: [Prompt.Field("Category", category?.rawValue ?? "", choices: WithdrawalCategory.allCases.map(\.rawValue)),
                                Prompt.Field("Reason"), Prompt.Field("Date", today.description, hint: "YYYY-MM-DD"),
                                Prompt.Field("Screen failure", "n", hint: "y: a screen failure (in screening only)"),
                                Prompt.Field("Adverse event", adverseEvent ?? "",

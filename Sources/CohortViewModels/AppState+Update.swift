@@ -688,7 +688,7 @@ extension AppState {
     /// Asks the class (and a note) of a deviation; a reason too when it changes one already given.
     static func classifyPrompt(subject: String, visit: String, kind: DeviationKind, classified: DeviationClassification?) -> Prompt {
         Prompt(.classify(subject: subject, visit: visit), title: "Classify the \(kind.rawValue) deviation of \(subject) \(visit)",
-               fields: [Prompt.Field("Class", classified?.classification.rawValue ?? "", hint: "minor or major"),
+               fields: [Prompt.Field("Class", classified?.classification.rawValue ?? "", choices: DeviationClass.allCases.map(\.rawValue)),
                         Prompt.Field("Note", classified?.note ?? ""),
                         Prompt.Field("Reason", hint: classified == nil ? "optional" : "needed to change a class or note")])
     }

@@ -49,9 +49,19 @@ public struct Prompt: Equatable, Sendable {
         public var text: String
         /// A hint shown after it.
         public let hint: String
+        /// What may be typed, for a category field (`mild`, `moderate`, `severe`): shown under it while it is
+        /// focused (docs/RULES.md, "Words a monitor reads"); empty for free fields.
+        public let choices: [String]
 
         /// Creates a field.
-        public init(_ label: String, _ text: String = "", hint: String = "") { self.label = label; self.text = text; self.hint = hint }
+        public init(_ label: String, _ text: String = "", hint: String = "", choices: [String] = []) {
+            self.label = label; self.text = text; self.hint = hint; self.choices = choices
+        }
+
+        /// The line under the focused field naming what may be typed (`mild · moderate · severe`), or nil.
+        public func choicesLine(dot: String) -> String? {
+            choices.isEmpty ? nil : "one of: " + choices.joined(separator: " \(dot) ")
+        }
     }
 
     /// What the answer is for.

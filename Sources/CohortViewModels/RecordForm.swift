@@ -37,7 +37,7 @@ public struct RecordForm: Equatable, Sendable {
     public static func newAdverseEvent(subject: String, today: CivilDate, now: Moment) -> RecordForm {
         RecordForm(kind: .adverseEvent, subject: subject, editing: nil, fields: adverseEventFields(
             term: "", onset: today.description, severity: "", grade: "", serious: "", related: "", action: AdverseEvent.DrugAction.none.rawValue,
-            outcome: AdverseEvent.Outcome.notRecovered.rawValue, end: "", aware: String(now.description.prefix(16)), visit: ""))
+            outcome: AdverseEvent.Outcome.notRecovered.rawValue, end: "", aware: now.description, visit: ""))
     }
 
     /// The form to change `event`, its values filled in, with a reason.
@@ -45,7 +45,7 @@ public struct RecordForm: Equatable, Sendable {
         RecordForm(kind: .adverseEvent, subject: subject, editing: event.id, fields: adverseEventFields(
             term: event.term, onset: event.onset.description, severity: event.severity.rawValue, grade: event.grade.map(String.init) ?? "",
             serious: event.criteria.map(\.rawValue).joined(separator: ","), related: event.related?.rawValue ?? "", action: event.action.rawValue,
-            outcome: event.outcome.rawValue, end: event.end?.description ?? "", aware: String(event.aware.description.prefix(16)),
+            outcome: event.outcome.rawValue, end: event.end?.description ?? "", aware: event.aware.description,
             visit: event.visit ?? "") + [Prompt.Field(Label.reason, hint: "why it changes (audited)")])
     }
 
@@ -85,14 +85,15 @@ public struct RecordForm: Equatable, Sendable {
                                            action: String, outcome: String, end: String, aware: String, visit: String) -> [Prompt.Field] {
         [Prompt.Field(Label.term, term, hint: "what happened, e.g. Nausea"),
          Prompt.Field(Label.onset, onset, hint: "YYYY-MM-DD"),
-         Prompt.Field(Label.severity, severity, hint: names(AdverseEvent.Severity.allCases)),
+         Prompt.Field(Label.severity, severity, choices: names(AdverseEvent.Severity.allCases)),
          Prompt.Field(Label.grade, grade, hint: "1-5, optional"),
-         Prompt.Field(Label.serious, serious, hint: "empty if not serious; " + names(AdverseEvent.SeriousnessCriterion.allCases, separator: ",")),
-         Prompt.Field(Label.related, related, hint: names(AdverseEvent.Relatedness.allCases) + " (needed to report)"),
-         Prompt.Field(Label.action, action, hint: names(AdverseEvent.DrugAction.allCases)),
-         Prompt.Field(Label.outcome, outcome, hint: names(AdverseEvent.Outcome.allCases)),
+         Prompt.Field(Label.serious, serious, hint: "empty if not serious; several: a comma between",
+                      choices: names(AdverseEvent.SeriousnessCriterion.allCases)),
+         Prompt.Field(Label.related, related, hint: "needed to report", choices: names(AdverseEvent.Relatedness.allCases)),
+         Prompt.Field(Label.action, action, choices: names(AdverseEvent.DrugAction.allCases)),
+         Prompt.Field(Label.outcome, outcome, choices: names(AdverseEvent.Outcome.allCases)),
          Prompt.Field(Label.end, end, hint: "YYYY-MM-DD, with recovered or fatal"),
-         Prompt.Field(Label.aware, aware, hint: "when the site learned it was serious: YYYY-MM-DDTHH:MM"),
+         Prompt.Field(Label.aware, aware, hint: "when the site learned it was serious: YYYY-MM-DDTHH:MM+HH:MM (offset optional)"),
          Prompt.Field(Label.visit, visit, hint: "visit code, optional")]
     }
 
@@ -104,9 +105,7 @@ public struct RecordForm: Equatable, Sendable {
          Prompt.Field(Label.indication, indication), Prompt.Field(Label.rescue, rescue, hint: "y: rescue medication under the protocol")]
     }
 
-    private static func names<T: RawRepresentable>(_ all: [T], separator: String = " ") -> String where T.RawValue == String {
-        all.map(\.rawValue).joined(separator: separator)
-    }
+    private static func names<T: RawRepresentable>(_ all: [T]) -> [String] where T.RawValue == String { all.map(\.rawValue) }
 
     /// The title of the form.
     public var title: String {
@@ -155,7 +154,7 @@ public struct RecordForm: Equatable, Sendable {
 
     private static func problem(_ label: String, text: String, zone: TimeZone) -> String? {
         func member<T: RawRepresentable & CaseIterable>(_ type: T.Type) -> String? where T.RawValue == String {
-            T(rawValue: text.lowercased()) == nil ? "one of " + names(Array(T.allCases)) : nil
+            T(rawValue: text.lowercased()) == nil ? "one of " + names(Array(T.allCases)).joined(separator: " ") : nil
         }
         switch label {
         case Label.term, Label.name: return text.isEmpty ? "required" : nil

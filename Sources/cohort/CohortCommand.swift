@@ -36,7 +36,7 @@ struct CohortCommand: ParsableCommand {
             let sweeper = Self.sweepWhenGone(directory)
             defer { try? sweeper?.fileHandleForWriting.close() }
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            _ = try DemoSite.build(directory: directory, participants: 24, seed: 1, today: session.today, scales: session.scales)
+            _ = try DemoSite.build(directory: directory, participants: 24, seed: 1, today: session.today, now: session.now, scales: session.scales)
             try FrontEnd.run(Session(storeDirectory: directory, clock: session.clock, user: session.user, scales: session.scales),
                              notice: "Demo study: try anything; this store and all done in it are thrown away when you quit.")
         }

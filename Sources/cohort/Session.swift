@@ -135,6 +135,7 @@ struct Session {
     static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.userInfo[Quantity.asNumbers] = true
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -52,4 +52,16 @@ struct RulesCitationTests {
         #expect(Self.citations(in: "(docs/RULES.md, Scores)") == [""])
         #expect(Self.citations(in: "no citation") == [])
     }
+
+    @Test func noDocumentOrSourceHoldsAMergeConflictMarker() throws {
+        let documents = ["README.md", "docs/ARCHITECTURE.md", "docs/RULES.md", "docs/DECISIONS.md", "docs/keybindings.md"]
+        var marked: [String] = []
+        for file in documents + ArchitectureDocTests.swiftFiles where !file.hasSuffix("RulesCitationTests.swift") {
+            let text = try String(contentsOf: ArchitectureDocTests.root.appendingPathComponent(file), encoding: .utf8)
+            if text.split(separator: "\n").contains(where: { $0.hasPrefix("<<<<<<< ") || $0.hasPrefix(">>>>>>> ") || $0 == "=======" }) {
+                marked.append(file)
+            }
+        }
+        #expect(marked.isEmpty, "merge conflict markers left in \(marked)")
+    }
 }

@@ -112,11 +112,12 @@ struct TerminalEndToEndTests {
     @Test func aSeriousAdverseEventStartsTheReportClockAndTMarksItSent() throws {
         let cli = CLIHarness()
         defer { cli.remove() }
-        cli.ok(["demo"])
+        // The demo as it stands at the screen's now (docs/RULES.md, "The demo's clock").
+        #expect(cli.run(["demo"], environment: ["COHORT_NOW": "2026-11-25T16:00", "TZ": "Europe/Berlin"]).status == 0)
         let session = try TmuxSession(CLIHarness.binary, width: 100, height: 30,
                                       environment: ["COHORT_STORE": cli.store, "COHORT_NOW": "2026-11-25T16:00", "COHORT_USER": "lead",
                                                     "TZ": "Europe/Berlin", "TERM": "xterm-256color"])
-        #expect(session.waitFor("REPORT 101-0019 AE2 Syncope due in 22 h 46 min (11-26 14:46)"), "\(session.screen())")
+        #expect(session.waitFor("REPORT 101-0019 AE2 Syncope due in 22 h 41 min (11-26 14:41 +01:00)"), "\(session.screen())")
         // The form: a serious event for the selected participant (101-0010), Tab from field to field.
         session.send("j", "j", "A")
         #expect(session.waitFor("Adverse event for 101-0010"), "\(session.screen())")
@@ -128,8 +129,8 @@ struct TerminalEndToEndTests {
         session.send("Tab")
         session.send("unlikely", literal: true)
         session.send("Enter")
-        #expect(session.waitFor("Report to the sponsor due in 24 h (11-26 16:00): T when sent."), "\(session.screen())")
-        #expect(session.waitFor("REPORT 101-0010 AE1 Hospitalized for pneumonia due in 24 h (11-26 16:00)"), "\(session.screen())")
+        #expect(session.waitFor("Report to the sponsor due in 24 h (11-26 16:00 +01:00): T when sent."), "\(session.screen())")
+        #expect(session.waitFor("REPORT 101-0010 AE1 Hospitalized for pneumonia due in 24 h (11-26 16:00 +01:00)"), "\(session.screen())")
         // One prompt, the time filled in, naming the most pressing report of the banner (101-0019's, due
         // first), whichever row is selected; Ctrl-U clears it to name another. The report is sent and the
         // clock leaves the review.

@@ -401,7 +401,7 @@ extension MeasureTests {
     struct Decimals {
         typealias F = MeasureFixture
 
-        @Test(arguments: [("-12", "-12"), ("37.2", "37.2"), ("0.85", "0.85"), ("110", "110"), ("0", "0"), ("37.80", "37.8"),
+        @Test(arguments: [("-12", "-12"), ("37.2", "37.2"), ("0.85", "0.85"), ("110", "110"), ("0", "0"), ("37.80", "37.80"),
                           ("123456.123456", "123456.123456"), ("999999999999", "999999999999"), ("0.000001", "0.000001")])
         func plainDecimalsAreRead(text: String, shown: String) throws {
             #expect(Quantity(text)?.description == shown)
@@ -417,7 +417,7 @@ extension MeasureTests {
         @Test func arithmeticIsExact() {
             #expect(Quantity(F.q("0.1").value + F.q("0.2").value) == F.q("0.3"))
             #expect(Quantity(F.q("37.8").value - F.q("36.7").value) == F.q("1.1"))
-            #expect(F.q("37.80") == F.q("37.8") && F.q("37.80").decimals == 1)
+            #expect(F.q("37.80") == F.q("37.8") && F.q("37.80").decimals == 2 && F.q("37.80").number == "37.8")
             #expect(F.q("37.79") < F.q("37.8") && F.q("37.8") < F.q("37.81"))
         }
 
@@ -427,22 +427,41 @@ extension MeasureTests {
             #expect(try F.read(test, value).flag == flag)
         }
 
-        @Test(arguments: [("HR", "72.5", "HR is recorded to 0 decimals; 72.5 has 1"), ("TEMP", "37.85", "TEMP is recorded to 1 decimal; 37.85 has 2"),
-                          ("CREAT", "0.855", "CREAT is recorded to 2 decimals; 0.855 has 3"), ("BILI", "1.25", "BILI is recorded to 1 decimal")])
-        func moreDecimalsThanTheDefinitionAllowsIsRefused(test: String, value: String, message: String) throws {
+        // docs/RULES.md, "Values as the source gives them": more decimals than usual are recorded, with a warning.
+        @Test(arguments: [("HR", "72.5", "HR is usually recorded to 0 decimals; 72.5 has 1, recorded as given."),
+                          ("TEMP", "37.85", "TEMP is usually recorded to 1 decimal; 37.85 has 2"),
+                          ("CREAT", "0.855", "CREAT is usually recorded to 2 decimals; 0.855 has 3"), ("HR", "95.0", "HR is usually recorded to 0 decimals; 95.0 has 1")])
+        func moreDecimalsThanUsualAreRecordedAsGivenWithAWarning(test: String, value: String, message: String) throws {
             var participant = F.participant()
-            let before = participant
-            let refused = F.refusal { try F.record(&participant, "W1", test, value) }
-            #expect(refused?.contains(message) == true, "\(refused ?? "accepted")")
-            #expect(participant == before)
+            try F.record(&participant, "W1", test, value)
+            #expect(participant.measurement(visit: "W1", test: test)?.value?.description == value)
+            let definition = try #require(F.catalog.measure(test))
+            #expect(definition.problem(for: F.q(value)) == nil)
+            #expect(definition.precisionWarning(for: F.q(value))?.contains(message) == true)
+            #expect(definition.precisionWarning(for: F.q("40")) == nil)
         }
 
-        @Test func trailingZerosAreNotMoreDecimals() throws {
+        @Test func aQuantityKeepsItsTextAndComparesByNumber() throws {
+            #expect(F.q("95.0").description == "95.0" && F.q("95").description == "95" && F.q("95.0").number == "95")
+            #expect(F.q("95.0") == F.q("95") && Set([F.q("95.0"), F.q("95")]).count == 1 && F.q("95.0") < F.q("95.01"))
+            // The plain text is stored as the number it always was; a text a number cannot carry as a string.
+            #expect(String(decoding: try JSONEncoder().encode([F.q("95"), F.q("37.2")]), as: UTF8.self) == "[95,37.2]")
+            #expect(String(decoding: try JSONEncoder().encode([F.q("95.0"), F.q("0.50")]), as: UTF8.self) == #"["95.0","0.50"]"#)
+            let read = try JSONDecoder().decode([Quantity].self, from: Data(#"[95,"95.0","0.50",37.2]"#.utf8))
+            #expect(read.map(\.description) == ["95", "95.0", "0.50", "37.2"])
+            // A string a number could say is still refused: a protocol writes numbers as numbers.
+            #expect((try? JSONDecoder().decode([Quantity].self, from: Data(#"["95"]"#.utf8))) == nil)
+            let encoder = JSONEncoder()
+            encoder.userInfo[Quantity.asNumbers] = true
+            #expect(String(decoding: try encoder.encode([F.q("95.0")]), as: UTF8.self) == "[95]")
+        }
+
+        @Test func trailingZerosAreRecordedAsGiven() throws {
             var participant = F.participant()
             try F.record(&participant, "W1", "TEMP", "37.80")
             try F.record(&participant, "W1", "HR", "72.0")
             #expect(participant.measurement(visit: "W1", test: "TEMP")?.value == F.q("37.8"))
-            #expect(participant.measurement(visit: "W1", test: "HR")?.value == F.q("72"))
+            #expect(participant.measurement(visit: "W1", test: "HR")?.value?.description == "72.0")
         }
 
         // Once a bug: a Quantity written as a JSON number was read back through Double's shortest text, which
@@ -516,7 +535,7 @@ extension MeasureTests {
             Case(test: "HR", value: "74", reason: "  ", message: "A reason for changing HR at W1 (it is saved) is required."),
             Case(test: "HR", value: "72", reason: "Re-entered", message: "101-0001 W1 HR already reads so: nothing to change."),
             Case(test: "HR", value: "72", message: "already reads so"),
-            Case(test: "HR", value: "72.0", date: "2026-11-09", reason: "Same", message: "already reads so"),
+            Case(test: "HR", value: "72", date: "2026-11-09", reason: "Same", message: "already reads so"),
         ])
         func aRefusalSaysWhyAndChangesNothing(example: Case) throws {
             var participant = try Self.prepared()
@@ -765,7 +784,7 @@ extension MeasureTests {
             let participants = [first, second]
             #expect(Self.lines(F.summary("2026-11-09", participants)) == [
                 "101-0001 W1 HR 101 high false", "101-0001 W1 SYSBP 140 normal true",
-                "101-0002 W1 HR 115 high true", "101-0002 W1 TEMP 36 low false",
+                "101-0002 W1 HR 115 high true", "101-0002 W1 TEMP 36.0 low false",
             ])
             #expect(Self.lines(F.summary("2026-11-02", participants)) == ["101-0001 D1 DIABP 55 low false"])
             #expect(Self.lines(F.summary("2026-11-10", participants)) == ["101-0001 W1 ALT 130 high true"])

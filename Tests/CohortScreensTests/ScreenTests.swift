@@ -212,6 +212,30 @@ struct ScreenTests {
         scene.type("bad")
         scene.press(.enter)
         GoldenFile.check(scene.frame(100, 24).text, named: "adverse-event-form-error")
+        // docs/RULES.md, "Words a monitor reads": a focused category field names what may be typed, under it.
+        scene.press(.escape)
+        scene.press(.character("A"))
+        scene.press(.tab, .tab)
+        #expect(scene.frame(100, 24).text.contains("one of: mild · moderate · severe"), "\(scene.frame(100, 24).text)")
+        scene.press(.tab, .tab, .tab, .tab, .tab)
+        let outcome = scene.frame(100, 24).text
+        #expect(outcome.contains("one of: recovered · recovered-with-sequelae · recovering · not-recovered"), "\(outcome)")
+        #expect(outcome.contains("fatal · unknown"), "\(outcome)")
+        #expect(!outcome.contains("one of: mild"))
+        GoldenFile.check(outcome, named: "adverse-event-form-choices")
+    }
+
+    // docs/RULES.md, "Words a monitor reads": a prompt taking a category (the withdrawal's) lists what it takes.
+    @Test func theWithdrawPromptListsItsCategories() throws {
+        var scene = try Scene()
+        defer { scene.remove() }
+        scene.press(.character("o"))
+        scene.type("0008")
+        scene.press(.enter)
+        scene.press(.character("w"))
+        let frame = scene.frame(100, 30).text
+        #expect(frame.contains("one of: adverse-event · lack-of-efficacy"), "\(frame)")
+        #expect(frame.contains("death"), "\(frame)")
     }
 
     @Test func everyCSSRSAdministrationHasARowAndAnAcknowledgementSaysWhoAndWhat() throws {

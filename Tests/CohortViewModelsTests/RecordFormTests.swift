@@ -27,7 +27,7 @@ struct RecordFormTests {
         fixture.press(.character("A"))
         var shown = try #require(form(fixture))
         #expect(shown.subject == "101-0001" && shown.title == "Adverse event for 101-0001")
-        #expect(shown.fields.map(\.text) == ["", "2026-11-25", "", "", "", "", "none", "not-recovered", "", "2026-11-25T12:00", ""])
+        #expect(shown.fields.map(\.text) == ["", "2026-11-25", "", "", "", "", "none", "not-recovered", "", "2026-11-25T12:00+00:00", ""])
         fixture.type("Nausea")
         fill(&fixture, "Severity", "awful")
         shown = try #require(form(fixture))
@@ -79,14 +79,14 @@ struct RecordFormTests {
         fill(&fixture, "Serious (criteria)", "hospitalization")
         fill(&fixture, "Aware (date time)", "2026-11-25T09:30")
         fixture.press(.enter)
-        #expect(fixture.state.status == StatusLine("Saved 101-0002 AE1. Report to the sponsor due in 21 h 30 min (11-26 09:30): T when sent.", .urgent))
+        #expect(fixture.state.status == StatusLine("Saved 101-0002 AE1. Report to the sponsor due in 21 h 30 min (11-26 09:30 +00:00): T when sent.", .urgent))
         let alert = try #require(fixture.state.data?.table.safetyAlerts.first)
         #expect(alert.subject == "101-0002" && alert.record == "AE1" && alert.due?.description == "2026-11-26T09:30+00:00")
 
         // Without a causality assessment the initial report is refused, naming the rule; nothing is written.
         fixture.press(.character("T"))
         guard case .prompt(let prompt)? = fixture.state.overlay, prompt.purpose == .reportSent else { Issue.record("no report prompt"); return }
-        #expect(prompt.fields.map(\.text) == ["101-0002 AE1", "2026-11-25T12:00", "n"])
+        #expect(prompt.fields.map(\.text) == ["101-0002 AE1", "2026-11-25T12:00+00:00", "n"])
         fixture.press(.enter)
         guard case .prompt(let refused)? = fixture.state.overlay else { Issue.record("prompt closed"); return }
         #expect(refused.error?.contains("no causality assessment") == true)

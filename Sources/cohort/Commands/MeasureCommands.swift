@@ -45,6 +45,7 @@ struct MeasureCommand: SessionCommand {
         let reading = participant.reading(saved, studyProtocol: studyProtocol, catalog: store.context.scales)
         Session.confirm("Saved: \(subject) \(visit) \(entry.test) \(saved.value.map { "\($0) \(saved.unit)" } ?? "not done") on \(saved.date): "
                         + MeasuresText.flagText(reading) + (reading.range.map { " (normal \($0))" } ?? "") + ".")
+        if let value = saved.value, let warning = store.context.scales.measure(entry.test)?.precisionWarning(for: value) { Session.warn(warning) }
         if reading.awaitsAssessment {
             Session.warn("Out of range: the investigator assesses it with `cohort assess \(subject) \(visit) \(entry.test) cs|ncs --comment TEXT`.")
         }

@@ -73,7 +73,7 @@ struct DemoCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let store = try DemoSite.build(directory: session.storeDirectory, participants: participants, seed: seed,
-                                       today: session.today, scales: session.scales)
+                                       today: session.today, now: session.now, scales: session.scales)
         Session.confirm("Made a demo site at \(session.storeDirectory): \(Text.count(try store.subjects().count, "participant")) in \(Text.count(store.context.protocols.count, "study", plural: "studies")), as of \(session.today).")
     }
 }
