@@ -56,6 +56,20 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// The last day Cohort takes (a four-digit year).
     public static let latest = CivilDate(year: 9999, month: 12, day: 31)!
 
+    /// The last day a user may give (docs/RULES.md, "Study days and dates"): twenty years before `latest`,
+    /// so no date derived from one (protocol days up to 3650, windows up to 365 more, report clocks of
+    /// hours) passes 9999-12-31.
+    public static let latestGiven = CivilDate(year: 9979, month: 12, day: 31)!
+
+    /// This date, or a refusal when it is after `latestGiven`: every date or moment a user gives is
+    /// checked here.
+    public func refusedIfTooLate(_ what: String) throws -> CivilDate {
+        guard self <= Self.latestGiven else {
+            throw DomainError("\(what) \(self) is too late: Cohort takes dates up to \(Self.latestGiven) (a schedule built on one must still end within year 9999).")
+        }
+        return self
+    }
+
     /// English three-letter month names.
     public static let monthAbbreviations = ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

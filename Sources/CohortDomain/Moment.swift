@@ -10,10 +10,10 @@ public struct Moment: Sendable, Hashable, Comparable, Codable, CustomStringConve
     /// Minutes east of UTC on the wall clock at that instant (as entered, or of the zone it was shown in).
     public let offset: Int
 
-    /// The latest moment Cohort takes (docs/RULES.md, "Study days and dates"): 9999-12-23T09:59Z, so that a
-    /// report clock of up to 168 hours started then, read on any clock (UTC−12 to +14), still falls within
-    /// year 9999 — no moment Cohort computes needs a fifth year digit.
-    public static let latest = Moment(minutes: (CivilDate.latest.dayNumber + 1) * 1440 - 1 - (StudyProtocol.longestReportHours + 14) * 60, offset: 0)
+    /// The latest moment Cohort takes (docs/RULES.md, "Study days and dates"): the last minute of
+    /// `CivilDate.latestGiven`, UTC, so that a report clock started then, read on any clock, still falls
+    /// within year 9999 — no moment Cohort computes needs a fifth year digit.
+    public static let latest = Moment(minutes: (CivilDate.latestGiven.dayNumber + 1) * 1440 - 1, offset: 0)
 
     /// The moment `minutes` after the epoch, read on a clock `offset` minutes east of UTC.
     public init(minutes: Int, offset: Int) { self.minutes = minutes; self.offset = offset }
@@ -39,9 +39,8 @@ public struct Moment: Sendable, Hashable, Comparable, Codable, CustomStringConve
             throw DomainError("\(what) '\(Text.shown(text))' is not a date and time; \(example).")
         }
         let local = date.dayNumber * 1440 + hour * 60 + minute
-        guard local <= Self.latest.minutes else {
-            throw DomainError("\(what) '\(Text.shown(text))' is too late: Cohort takes times up to \(Self.latest) (a report clock started then must still end within year 9999).")
-        }
+        // The wall date first (the one check of every date given), then the instant, whatever its offset.
+        _ = try date.refusedIfTooLate(what)
         let rest = bytes[16...]
         if rest.isEmpty {
             // The zone's offsets just before and after that wall time; the first that reads back is the answer.
@@ -60,6 +59,10 @@ public struct Moment: Sendable, Hashable, Comparable, Codable, CustomStringConve
             self.init(minutes: local - offset, offset: offset)
         } else {
             throw DomainError("\(what) '\(Text.shown(text))' is not a date and time; \(example).")
+        }
+        // A wall time on the last day given, behind UTC, is an instant after it.
+        guard minutes <= Self.latest.minutes else {
+            throw DomainError("\(what) '\(Text.shown(text))' is too late: Cohort takes times up to \(Self.latest) (a schedule built on one must still end within year 9999).")
         }
     }
 

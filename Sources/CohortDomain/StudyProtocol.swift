@@ -114,6 +114,10 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         try DuplicateKeys.refuse(in: data, what: "The protocol file")
         var unknown: [String] = []
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            // A number too large for any member (past 2^53, where whole numbers stop being exact, and not a
+            // whole number an Int holds, which the member's own rule then names) would otherwise be
+            // reported as "not valid JSON": name the member.
+            unknown += outOfRangeNumbers(object, at: "")
             unknown += object.keys.filter { !protocolKeys.contains($0) }.sorted().map { "unknown member '\(Text.shown($0))'" }
             for (index, visit) in ((object["visits"] as? [Any]) ?? []).enumerated() {
                 guard let visit = visit as? [String: Any] else { continue }
@@ -143,7 +147,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         }
         let decoded: StudyProtocol
         do {
-            if let fraction = unknown.first(where: { $0.contains("must be a whole number") }) {
+            if let fraction = unknown.first(where: { $0.contains("must be a whole number") || $0.contains("is out of range") }) {
                 throw DomainError("The protocol is not in the protocol file format: \(fraction).")
             }
             decoded = try JSONDecoder().decode(StudyProtocol.self, from: data)
@@ -156,6 +160,20 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             throw DomainError("Protocol \(Text.shown(decoded.id)) is refused: " + problems.joined(separator: "; ") + ".")
         }
         return decoded
+    }
+
+    /// Every number in `value` of magnitude 2^53 or more that no Int holds, named by its member path (`visits[2].plus`).
+    static func outOfRangeNumbers(_ value: Any, at path: String) -> [String] {
+        switch value {
+        case let object as [String: Any]:
+            return object.keys.sorted().flatMap { outOfRangeNumbers(object[$0]!, at: path.isEmpty ? $0 : path + "." + $0) }
+        case let array as [Any]:
+            return array.enumerated().flatMap { outOfRangeNumbers($0.element, at: path + "[\($0.offset)]") }
+        case let number as NSNumber where abs(number.doubleValue) >= 9_007_199_254_740_992 && Int(number.stringValue) == nil:
+            return ["\(Text.shown(path)) is out of range (it is \(number)); no member of a protocol takes a number that large"]
+        default:
+            return []
+        }
     }
 
     /// The visit definition with this code, if any.

@@ -13,6 +13,7 @@ public enum DurableFile {
     public static let directoryMode: mode_t = 0o700
 
     /// Replaces `path` atomically: temp file in the same directory, write, fsync, rename, fsync the directory.
+    /// The new file has the mode of the one it replaces (0600 when there was none).
     /// A crash at any instant leaves either the old or the new bytes; on failure the old file is untouched.
     public static func replace(_ path: String, with bytes: [UInt8]) throws {
         try replace(path) { write in try write(bytes) }
@@ -27,6 +28,13 @@ public enum DurableFile {
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
         guard descriptor >= 0 else { throw failure("create a temporary file in", directory) }
         do {
+            // A replaced file keeps its mode: a save never closes a loose mode silently, so `verify` keeps
+            // reporting the exposure until the owner closes it (docs/RULES.md, "The trail is the record").
+            var existing = stat()
+            if lstat(path, &existing) == 0, existing.st_mode & S_IFMT == S_IFREG, existing.st_mode & 0o7777 != fileMode,
+               fchmod(descriptor, existing.st_mode & 0o7777) != 0 {
+                throw failure("keep the mode of", path)
+            }
             try produce { bytes in try writeAll(descriptor, bytes, path: temporary) }
             guard fsync(descriptor) == 0 else { throw failure("flush to disk", temporary) }
         } catch {

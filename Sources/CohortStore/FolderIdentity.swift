@@ -34,8 +34,28 @@ public struct FolderIdentity: Hashable, Sendable {
         return found
     }
 
+    /// The store folders, each with the ending of the files a store writes there.
+    static let dataFolders = [("participants", ".json"), ("audit", ".jsonl"), ("ledger", ".jsonl")]
+
+    /// The first of `dataFolders` under the folder open at `descriptor` (not through a link) holding a
+    /// file with its ending, as `participants/`; nil when none does.
+    static func dataFolder(in descriptor: Int32) -> String? {
+        for (name, ending) in dataFolders {
+            let folder = openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard folder >= 0 else { continue }
+            guard let stream = fdopendir(folder) else { close(folder); continue }
+            defer { closedir(stream) }
+            while let entry = readdir(stream) {
+                let entryName = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if entryName.hasSuffix(ending) && !entryName.hasPrefix(".") { return name + "/" }
+            }
+        }
+        return nil
+    }
+
     /// The first folder, from `path` up through its parents to the root (walked on disk through `..`, so
-    /// no spelling of the path can skip one), that is `store` or holds a store (a `cohort-store.json`).
+    /// no spelling of the path can skip one), that is `store` or holds a store (a `cohort-store.json`, or
+    /// a `participants/` with a `.json` file or an `audit/` or `ledger/` with a `.jsonl` file: a damaged store).
     /// Returns a description of it, or nil when the path is outside every store.
     public static func storeEnclosing(_ path: String, store: String?) -> String? {
         let storeFolders = store.map(folders(of:)) ?? []
@@ -51,6 +71,10 @@ public struct FolderIdentity: Hashable, Sendable {
             var marker = stat()
             if fstatat(descriptor, "cohort-store.json", &marker, AT_SYMLINK_NOFOLLOW) == 0 {
                 return "a Cohort store (\(spelled) holds a cohort-store.json)"
+            }
+            // A store that lost its site file (awaiting a restore) is still a store: its data folders say so.
+            if let folder = Self.dataFolder(in: descriptor) {
+                return "a Cohort store (\(spelled) holds \(folder) with a store's files, though no cohort-store.json)"
             }
             let parent = openat(descriptor, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard parent >= 0 else { return nil }

@@ -422,15 +422,30 @@ public final class JSONFileStore: ParticipantStore {
             // exactly that record (seq and hash, which covers `state`), it is the record this machine
             // committed after checking the same, and the replay is not needed. Otherwise (a record
             // rewritten or appended by hand, or saved elsewhere) the whole trail is checked and replayed.
-            if try ledger.lastHead(of: subject) != file.audit {
-                let records = try requireTrailMatches(try JSONValue(encoding: participant), log: auditLog(subject), head: file.audit,
-                                                      file: participantFile(subject))
+            let noted = try ledger.lastHead(of: subject)
+            if noted != file.audit {
+                let trail = try requireTrailMatches(try JSONValue(encoding: participant), log: auditLog(subject), head: file.audit,
+                                                    file: participantFile(subject))
+                let records = trail.records
+                // A pair of files put back from an older copy (data and trail agreeing, nothing past the data's
+                // head) ends before the head this machine noted, or off its chain: a save on it would give
+                // record numbers again and lose what came after (docs/RULES.md, "The trail is the record").
+                // Records past the head (only the data put back) are the trail preparation's to refuse.
+                if let noted, trail.uncommitted == 0, !records.contains(where: { $0.seq == noted.seq && $0.hash == noted.hash }) {
+                    throw rolledBack(subject)
+                }
                 participant.rememberRecordNumbers(Self.recordNumbersGiven(records))
             }
             let reason = try change(&participant, try context.studyProtocol(for: participant))
             try save(participant, before: file.participant, committed: file.audit, reason: reason, time: clock())
             return participant
         }
+    }
+
+    /// The refusal of a save on a participant's files put back to an earlier state than this machine's
+    /// ledger noted.
+    private func rolledBack(_ subject: String) -> StoreError {
+        StoreError(.damaged, "participants/\(subject).json was rolled back to an earlier state of its own files: restore the later files from a backup (cohort verify says more).")
     }
 
     /// Saves a participant made elsewhere with its whole history (the demo site): each state is audited
@@ -512,7 +527,7 @@ public final class JSONFileStore: ParticipantStore {
     /// a new record on top of it would make an unaudited value part of the record. The cost is this
     /// participant's own history, whatever the size of the store.
     @discardableResult
-    private func requireTrailMatches(_ data: JSONValue, log: AuditLog, head: AuditHead, file: String) throws -> [AuditRecord] {
+    private func requireTrailMatches(_ data: JSONValue, log: AuditLog, head: AuditHead, file: String) throws -> (records: [AuditRecord], uncommitted: Int) {
         let verified = log.verify(head: head)
         if let problem = verified.problems.first {
             throw StoreError(.damaged, "\(problem). Nothing was changed; run cohort verify and restore from a backup.")
@@ -523,7 +538,7 @@ public final class JSONFileStore: ParticipantStore {
                              + (replayed.problems.first ?? Self.differences(replayed.document, data, what: file, trail: log.path).first ?? "")
                              + ". Nothing was changed; run cohort verify and restore it from a backup.")
         }
-        return verified.records
+        return (verified.records, verified.uncommitted)
     }
 
     /// Temp files (and the previous version kept during a save) are only ever written under the lock, so any

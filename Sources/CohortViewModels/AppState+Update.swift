@@ -551,7 +551,11 @@ extension AppState {
                 prompt.focus = index
                 return nil
             }
-            return parsed
+            do { return try parsed.refusedIfTooLate(prompt.fields[index].label) } catch let error as DomainError {
+                prompt.error = error.message
+                prompt.focus = index
+                return nil
+            } catch { return nil }
         }
         func optional(_ index: Int) -> String? { prompt.value(index).isEmpty ? nil : prompt.value(index) }
         let change: Change?

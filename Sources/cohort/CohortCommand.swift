@@ -64,7 +64,11 @@ struct CohortCommand: ParsableCommand {
     static func removeAbandonedDemos() {
         let folder = NSTemporaryDirectory()
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(demoPrefix) {
-            guard let pid = pid_t(name.dropFirst(demoPrefix.count)), pid != getpid() else { continue }
+            // `cohort-demo-PID`, or `cohort-demo-PID.building-PID` when the copy was killed while building it.
+            let rest = name.dropFirst(demoPrefix.count)
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            guard let pid = pid_t(digits), pid != getpid(),
+                  rest.count == digits.count || rest.dropFirst(digits.count) == ".building-\(digits)" else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: folder + name) }
         }
     }

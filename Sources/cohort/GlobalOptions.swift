@@ -61,11 +61,8 @@ struct GlobalOptions: ParsableArguments {
             guard let date = CivilDate(text) else {
                 throw DomainError("--today '\(text)' is not a real date; write it as YYYY-MM-DD, e.g. 2026-11-25.")
             }
-            // A later day would make moments (report clocks) that need a fifth year digit.
-            guard date <= Moment.latest.date else {
-                throw DomainError("--today \(date) is too late: Cohort takes days up to \(Moment.latest.date) (a report clock started then must still end within year 9999).")
-            }
-            day = date
+            // A later day would make dates (schedules, report clocks) that need a fifth year digit.
+            day = try date.refusedIfTooLate("--today")
         }
         if let text = nowText {
             // Today is the date on this machine's clock at that moment, whatever offset it was written with.

@@ -82,7 +82,7 @@ struct Session {
         guard let date = CivilDate(text) else {
             throw DomainError("\(option) '\(text.filter { !$0.isNewline })' is not a real date; write it as YYYY-MM-DD, e.g. \(today).")
         }
-        return date
+        return try date.refusedIfTooLate(option)
     }
 
     /// Writes a result to standard output.

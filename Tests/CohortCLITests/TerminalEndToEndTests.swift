@@ -272,6 +272,24 @@ struct TerminalEndToEndTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
     }
 
+    @Test func aDemoFolderLeftHalfBuiltByAKilledCopyIsRemovedByTheNextDemo() throws {
+        let temporary = NSTemporaryDirectory() + "cohort-demo-test-\(UUID().uuidString)/"
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        // The process id of a copy that is gone: one that has already ended.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let left = "cohort-demo-\(gone.processIdentifier).building-\(gone.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: temporary + left + "/participants", withIntermediateDirectories: true)
+        let session = try TmuxSession(CLIHarness.binary + " --demo", environment: ["TMPDIR": temporary, "COHORT_TODAY": "2026-11-25", "TERM": "xterm-256color"])
+        #expect(session.waitFor("Today (4)"), "\(session.screen())")
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: temporary).contains(left))
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"), "\(session.screen())")
+    }
+
     @Test func dumbTerminalsAndPipesAreRefusedWithAPointerToThePlainCommands() throws {
         let cli = CLIHarness()
         defer { cli.remove() }

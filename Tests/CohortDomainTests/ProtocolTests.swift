@@ -31,6 +31,16 @@ struct ProtocolTests {
         }
     }
 
+    @Test func aNumberTooLargeForAnyMemberIsNamedAsOutOfRangeNotAsInvalidJSON() throws {
+        let text = Self.valid.replacingOccurrences(of: #""day": 8, "minus": 2, "plus": 2"#, with: #""day": 8, "minus": 2, "plus": 1e30"#)
+        #expect {
+            try StudyProtocol.parse(Data(text.utf8), scales: Fixture.scales)
+        } throws: { error in
+            let message = (error as? DomainError)?.message ?? ""
+            return message.contains("visits[2].plus is out of range") && !message.contains("not valid JSON")
+        }
+    }
+
     @Test func acceptsTheSpecificationShape() throws {
         let parsed = try StudyProtocol.parse(Data(Self.valid.utf8), scales: Fixture.scales)
         #expect(parsed.visits.map(\.code) == ["SCR", "D1", "W1", "FU"])
