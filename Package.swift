@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // The only C boundary: ncursesw through a module map. Only the terminal front end imports it.
@@ -19,7 +20,7 @@ let package = Package(
         .target(name: "CohortResources", dependencies: ["CohortDomain"], path: "Resources",
                 resources: [.copy("scales"), .copy("measures"), .copy("protocols")]),
         // The JSON-file store: durable saves, checksums, locking, hash-chained audit trail.
-        .target(name: "CohortStore", dependencies: ["CohortDomain"]),
+        .target(name: "CohortStore", dependencies: ["CohortDomain", .product(name: "Crypto", package: "swift-crypto")]),
         // Domain → documents: plain-text, Markdown, JSON, CSV and SDTM renderings shared by the CLI and the screens.
         .target(name: "CohortReports", dependencies: ["CohortDomain"]),
         // Pure view models: state + action → new state + effects; the key table.

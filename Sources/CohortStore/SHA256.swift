@@ -1,22 +1,9 @@
-/// SHA-256 (FIPS 180-4) in plain Swift: the store's checksums and the audit hash chain need nothing more,
-/// and this keeps swift-crypto's two-minute first build out of the project (see docs/DECISIONS.md).
-public struct SHA256 {
-    private var state: [UInt32] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-    ]
-    private var pending: [UInt8] = []
-    private var length: UInt64 = 0
+import Crypto
 
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
+/// The store's SHA-256: checksums, state hashes and the audit hash chain, computed by swift-crypto
+/// (BoringSSL's assembly on Linux), kept behind this small type so callers hash bytes and read hex.
+public struct SHA256 {
+    private var hasher = Crypto.SHA256()
 
     /// A fresh hash.
     public init() {}
@@ -27,6 +14,9 @@ public struct SHA256 {
         hash.update(bytes)
         return hex(digest: hash.finalize())
     }
+
+    /// The hex digest of `text`'s UTF-8 bytes.
+    public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 
     /// A digest in lowercase hex.
     public static func hex(digest: [UInt8]) -> String {
@@ -39,71 +29,15 @@ public struct SHA256 {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// The hex digest of a string's UTF-8 bytes.
-    public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
-
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// Adds bytes to the message. Whole 64-byte blocks are compressed straight from the input.
+    /// Adds `bytes` to the message (contiguous bytes are hashed in place, without a copy).
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        let input = Array(bytes)
-        length &+= UInt64(input.count)
-        input.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            if !pending.isEmpty {
-                let take = min(64 - pending.count, buffer.count)
-                pending.append(contentsOf: buffer[0..<take])
-                offset = take
-                if pending.count == 64 {
-                    pending.withUnsafeBufferPointer { compress($0.baseAddress!) }
-                    pending.removeAll(keepingCapacity: true)
-                }
-            }
-            while buffer.count - offset >= 64 {
-                compress(buffer.baseAddress! + offset)
-                offset += 64
-            }
-            if offset < buffer.count { pending.append(contentsOf: buffer[offset...]) }
+        if bytes.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
+            hasher.update(data: Array(bytes))
         }
     }
 
-    /// The 32-byte digest.
-    public mutating func finalize() -> [UInt8] {
-        let bitLength = length &* 8
-        var tail = pending + [0x80]
-        while tail.count % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        tail.withUnsafeBufferPointer { buffer in
-            for start in stride(from: 0, to: buffer.count, by: 64) { compress(buffer.baseAddress! + start) }
-        }
-        return state.flatMap { word in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
-    }
-
-    /// One 64-byte block; the message schedule lives on the stack, not in a fresh array per block.
-    private mutating func compress(_ block: UnsafePointer<UInt8>) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            for i in 0..<16 {
-                w[i] = UInt32(block[i * 4]) << 24 | UInt32(block[i * 4 + 1]) << 16 | UInt32(block[i * 4 + 2]) << 8 | UInt32(block[i * 4 + 3])
-            }
-            for i in 16..<64 {
-                let s0 = rotate(w[i - 15], 7) ^ rotate(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                let s1 = rotate(w[i - 2], 17) ^ rotate(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            var a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7]
-            for i in 0..<64 {
-                let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
-                let choice = (e & f) ^ (~e & g)
-                let t1 = h &+ s1 &+ choice &+ SHA256.k[i] &+ w[i]
-                let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
-                let majority = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ majority
-                h = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-            }
-            state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-            state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
-        }
-    }
-
-    private func rotate(_ value: UInt32, _ count: UInt32) -> UInt32 { value >> count | value << (32 - count) }
+    /// The 32-byte digest of everything added.
+    public mutating func finalize() -> [UInt8] { Array(hasher.finalize()) }
 }
