@@ -117,7 +117,7 @@ extension JSONFileStore {
         let path = folder + "/" + subject + ".json"
         let file: ParticipantFile, tree: JSONValue
         do {
-            (file, tree) = try readParticipant(subject, folder: folder, context: context, checkState: false)
+            (file, tree) = try readParticipant(subject, folder: folder, context: context, checkState: false, checkValues: false)
         } catch {
             // The chain is still checked and shown on its own.
             let verified = log.verify(head: nil)
@@ -125,6 +125,13 @@ extension JSONFileStore {
         }
         let verified = log.verify(head: file.audit)
         var problems = verified.problems, notes: [String] = []
+        // A participant whose protocol file is missing (named once, as a store problem) is still replayed
+        // against its trail; only its values cannot be checked against the visits and scales it names.
+        if context.protocols[file.participant.study] == nil {
+            notes.append("\(path): values not checked against a definition: its protocol \(file.participant.study.prefix(40)) is missing.")
+        } else if let problem = valueProblem(file.participant, path: path, context: context) {
+            problems.append(problem)
+        }
         if verified.uncommitted > 0 { notes.append(uncommittedNote(verified.uncommitted, log)) }
         notes += endNotes(log)
         problems += ledgerProblems(ledgerHeads, head: file.audit, records: verified.records, file: path)

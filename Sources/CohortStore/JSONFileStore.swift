@@ -342,8 +342,10 @@ public final class JSONFileStore: ParticipantStore {
     /// every value within its definition. Returns it with its content as a JSON tree.
     /// `checkState` compares the data with the state its trail's saved head records (`verify` replays the
     /// whole trail instead, to name the first difference).
+    /// `checkValues` false leaves the values unchecked (`verify` checks them itself, and replays a file whose
+    /// protocol is missing all the same).
     static func readParticipant(_ subject: String, folder: String, context: StudyContext,
-                                checkState: Bool = true) throws -> (file: ParticipantFile, tree: JSONValue) {
+                                checkState: Bool = true, checkValues: Bool = true) throws -> (file: ParticipantFile, tree: JSONValue) {
         if let problem = SubjectID.problem(subject) { throw DomainError("Unknown subject: \(problem).") }
         let path = folder + "/" + subject + ".json"
         guard let bytes = try DurableFile.read(path) else {
@@ -353,15 +355,20 @@ public final class JSONFileStore: ParticipantStore {
         guard file.participant.subject == subject else {
             throw StoreError(.damaged, "\(path) holds subject \(file.participant.subject.prefix(24)), not \(subject): the file was renamed or copied by hand. It was not changed.")
         }
-        let problems = file.participant.problems(context: context)
-        guard problems.isEmpty else {
-            throw StoreError(.damaged, "\(path) holds values no action could have saved (\(problems.prefix(3).joined(separator: "; "))): it was edited by hand. It was not changed; restore it from a backup (cohort verify lists every problem).")
-        }
+        if checkValues, let problem = valueProblem(file.participant, path: path, context: context) { throw StoreError(.damaged, problem) }
         if checkState {
             let trail = (folder as NSString).deletingLastPathComponent + "/audit/" + subject + ".jsonl"
             try requireStateMatches(tree["participant"] ?? .null, head: file.audit, trail: trail, file: path)
         }
         return (file, tree)
+    }
+
+    /// What is wrong with the values of a participant read from `path`, as one message, or nil when every
+    /// value is within its definition.
+    static func valueProblem(_ participant: Participant, path: String, context: StudyContext) -> String? {
+        let problems = participant.problems(context: context)
+        guard !problems.isEmpty else { return nil }
+        return "\(path) holds values no action could have saved (\(problems.prefix(3).joined(separator: "; "))): it was edited by hand. It was not changed; restore it from a backup (cohort verify lists every problem)."
     }
 
     func readSite() throws -> SiteInfo {

@@ -60,6 +60,22 @@ struct ThirdAttackTests {
         #expect(store.loadTable(.full).problems.count == 1)
     }
 
+    @Test func verifyWithAProtocolFileMissingStillNamesAForgeryAndBlamesNoOtherParticipant() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        try fixture.enroll("101-0001")
+        try fixture.enroll("101-0002")
+        try forge(fixture, "101-0002", forgeState: false) { $0.initials = "ZZ" }
+        let study = try fixture.store.participant("101-0001").study
+        try FileManager.default.removeItem(atPath: fixture.path("protocols/\(study).json"))
+        let (problems, notes) = try JSONFileStore(directory: fixture.directory, scales: StoreFixture.scales, user: "t", readOnly: true).verify()
+        #expect(problems.contains { $0.contains("\(study).json") }, "the missing protocol is named: \(problems)")
+        #expect(problems.contains { $0.contains("101-0002") && $0.contains("/initials") }, "the forgery is named: \(problems)")
+        #expect(!problems.contains { $0.contains("101-0001") }, "nothing wrong with 101-0001 is reported: \(problems)")
+        #expect(!problems.contains { $0.contains("edited by hand") && $0.contains("101-0001") })
+        #expect(notes.contains { $0.contains("101-0001") && $0.contains("not checked") })
+    }
+
     @Test func forgingTheTrailsStateDoesNotGetPastTheSaveCheck() throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }
