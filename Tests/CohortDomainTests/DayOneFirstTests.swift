@@ -68,7 +68,7 @@ struct DayOneFirstTests {
             ("miss", { try $0.miss("W1", on: Fixture.date("2026-11-11"), reason: "no show", studyProtocol: scz, today: today) }),
             ("score", { try $0.score("W1", scale: Fixture.scales["PANSS"]!, items: Fixture.panss(total: 80), date: nil, rater: nil, reason: nil,
                                      studyProtocol: scz, today: today) }),
-            ("measure", { try $0.recordMeasures(visit: "W1", [MeasureEntry(test: "HR", value: nil, notDone: "machine broken")], reason: nil,
+            ("measure", { _ = try $0.recordMeasures(visit: "W1", [MeasureEntry(test: "HR", value: nil, notDone: "machine broken")], reason: nil,
                                                 studyProtocol: scz, catalog: Fixture.scales, today: today) }),
         ]
         for (name, action) in actions {
