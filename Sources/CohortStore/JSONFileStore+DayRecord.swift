@@ -49,62 +49,48 @@ extension JSONFileStore {
         // File times come from a coarse clock that can lag the audit time by a tick: the margin keeps a record
         // made in the day's first milliseconds from being taken for one of the day before.
         let dayBegins = Int64(first) * 60_000_000_000 - FileStamp.racyMargin
-        var problems: [StoreError] = []
-        for start in stride(from: 0, to: names.count, by: max(1, batch)) {
-            let batchNames = Array(names[start..<min(start + max(1, batch), names.count)])
-            let outcomes = ParallelResults<Result<ParticipantDay, StoreError>?>(count: batchNames.count)
-            outcomes.fill { index in
-                let subject = batchNames[index]
-                do {
-                    let log = AuditLog(path: audits + "/" + subject + ".jsonl")
-                    let untouched = FileStamp.of(log.path).map { $0.modified < dayBegins } ?? false
-                    if untouched && !wholeRecord(subject) { return nil }
-                    let (file, _) = try Self.readParticipant(subject, folder: folder, context: context)
-                    var result = ParticipantDay(current: file.participant)
-                    if untouched {
-                        if replayAll { result.endOfDay = file.participant }
-                        return .success(result)
-                    }
-                    let bytes = try DurableFile.read(log.path) ?? []
-                    // Most trails have no record on the day: a look at each line's time tells, without checking
-                    // every hash; only the trails replayed are checked whole.
-                    guard replayAll || AuditLog.timesOf(bytes).contains(where: { $0 >= from && $0 <= to }) else { return .success(result) }
-                    let verified = AuditLog.verify(bytes, head: file.audit, path: log.path)
-                    if let problem = verified.problems.first { throw StoreError(.damaged, problem + " (cohort verify says more)") }
-                    let records = verified.records
-                    let onDay = records.contains { $0.time.prefix(16) >= from && $0.time.prefix(16) <= to }
-                    // Saves are prefixes of the chain (one time per save): the states are the replays of the
-                    // records before the day and of those up to its end.
-                    var document = JSONValue.emptyObject
-                    var index = 0
-                    func replay(while before: (Substring) -> Bool) throws -> Participant? {
-                        while index < records.count, before(records[index].time.prefix(16)) {
-                            try JSONPatch.apply(records[index].operation, to: &document)
-                            index += 1
-                        }
-                        return index == 0 ? nil : try JSONValueDecoder.decode(Participant.self, from: document)
-                    }
-                    result.startOfDay = try replay { $0 < from }
-                    result.endOfDay = try replay { $0 <= to }
-                    result.hasRecordsOnDay = onDay
+        return try Self.inBatches(names, batch: batch, { subject -> Result<ParticipantDay, StoreError>? in
+            do {
+                let log = AuditLog(path: audits + "/" + subject + ".jsonl")
+                let untouched = FileStamp.of(log.path).map { $0.modified < dayBegins } ?? false
+                if untouched && !wholeRecord(subject) { return nil }
+                let (file, _) = try Self.readParticipant(subject, folder: folder, context: context)
+                var result = ParticipantDay(current: file.participant)
+                if untouched {
+                    if replayAll { result.endOfDay = file.participant }
                     return .success(result)
-                } catch let error as StoreError {
-                    return .failure(error)
-                } catch let error as DomainError {
-                    return .failure(StoreError(.damaged, error.message))
-                } catch {
-                    return .failure(StoreError(.damaged, "\(audits)/\(subject).jsonl does not replay (\(error)): cohort verify says more"))
                 }
-            }
-            for outcome in outcomes.all {
-                switch outcome {
-                case .success(let value)??: try body(value)
-                case .failure(let error)??: problems.append(error)
-                case nil, .some(nil): break
+                let bytes = try DurableFile.read(log.path) ?? []
+                // Most trails have no record on the day: a look at each line's time tells, without checking
+                // every hash; only the trails replayed are checked whole.
+                guard replayAll || AuditLog.timesOf(bytes).contains(where: { $0 >= from && $0 <= to }) else { return .success(result) }
+                let verified = AuditLog.verify(bytes, head: file.audit, path: log.path)
+                if let problem = verified.problems.first { throw StoreError(.damaged, problem + " (cohort verify says more)") }
+                let records = verified.records
+                let onDay = records.contains { $0.time.prefix(16) >= from && $0.time.prefix(16) <= to }
+                // Saves are prefixes of the chain (one time per save): the states are the replays of the
+                // records before the day and of those up to its end.
+                var document = JSONValue.emptyObject
+                var index = 0
+                func replay(while before: (Substring) -> Bool) throws -> Participant? {
+                    while index < records.count, before(records[index].time.prefix(16)) {
+                        try JSONPatch.apply(records[index].operation, to: &document)
+                        index += 1
+                    }
+                    return index == 0 ? nil : try JSONValueDecoder.decode(Participant.self, from: document)
                 }
+                result.startOfDay = try replay { $0 < from }
+                result.endOfDay = try replay { $0 <= to }
+                result.hasRecordsOnDay = onDay
+                return .success(result)
+            } catch let error as StoreError {
+                return .failure(error)
+            } catch let error as DomainError {
+                return .failure(StoreError(.damaged, error.message))
+            } catch {
+                return .failure(StoreError(.damaged, "\(audits)/\(subject).jsonl does not replay (\(error)): cohort verify says more"))
             }
-        }
-        return problems
+        }, body)
     }
 
     /// The summary's lists read from the records, in one pass (`forEachParticipantDay`): a participant whose

@@ -304,17 +304,23 @@ public final class JSONFileStore: ParticipantStore {
             return [StoreError(.damaged, "\(error)")]
         }
         let folder = participantsDirectory, context = context
+        return try Self.inBatches(names, batch: batch, { Self.readParticipantResult($0, folder: folder, context: context).map(transform) }, body)
+    }
+
+    /// Reads every name with `read`, a batch at a time on all cores, and hands `body` the values in the
+    /// names' order; returns the errors. A name `read` answers nil for is passed over.
+    static func inBatches<Value>(_ names: [String], batch: Int, _ read: @escaping @Sendable (String) -> Result<Value, StoreError>?,
+                                 _ body: (Value) throws -> Void) rethrows -> [StoreError] {
         var problems: [StoreError] = []
         let batch = max(1, batch)
         for start in stride(from: 0, to: names.count, by: batch) {
             let batchNames = Array(names[start..<min(start + batch, names.count)])
-            let outcomes = ParallelResults<Result<Value, StoreError>>(count: batchNames.count)
-            outcomes.fill { index in Self.readParticipantResult(batchNames[index], folder: folder, context: context).map(transform) }
-            for outcome in outcomes.all {
+            let outcomes = ParallelResults<Result<Value, StoreError>?>(count: batchNames.count)
+            outcomes.fill { index in read(batchNames[index]) }
+            for case let outcome?? in outcomes.all {
                 switch outcome {
-                case .success(let value)?: try body(value)
-                case .failure(let error)?: problems.append(error)
-                case nil: break
+                case .success(let value): try body(value)
+                case .failure(let error): problems.append(error)
                 }
             }
         }
