@@ -57,8 +57,17 @@ public struct Participant: Codable, Sendable, Equatable {
         get { storedReconsents ?? [] }
         set { storedReconsents = newValue.isEmpty ? nil : newValue }
     }
+    /// Part 11 signatures of this participant's records, in order of signing, invalidated ones kept
+    /// (docs/RULES.md, "Signatures").
+    public var signatures: [Signature] {
+        get { storedSignatures ?? [] }
+        set { storedSignatures = newValue.isEmpty ? nil : newValue }
+    }
+    /// Set while a signed casebook is locked: nothing changes until a `pi` unlocks it.
+    public var casebookLock: CasebookLock?
     // Absent from the file until the first one is recorded: files written before adverse events and
     // measures existed read, re-encode and replay byte for byte.
+    private var storedSignatures: [Signature]?
     private var storedUnscheduledVisits: [UnscheduledVisit]?
     private var storedReconsents: [Consent]?
     private var storedAdverseEvents: [AdverseEvent]?
@@ -104,6 +113,7 @@ public struct Participant: Codable, Sendable, Equatable {
         case storedAdverseEvents = "adverseEvents", storedMedications = "medications", storedMeasurements = "measurements"
         case storedRecordNumbers = "recordNumbers"
         case storedUnscheduledVisits = "unscheduledVisits", icfVersion, storedReconsents = "reconsents"
+        case storedSignatures = "signatures", casebookLock
     }
 
     /// Creates a participant record.

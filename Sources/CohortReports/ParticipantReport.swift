@@ -93,11 +93,32 @@ public struct ParticipantJSON: Encodable {
     let adverseEvents: [AdverseEventsJSON.Entry]
     let medications: [MedicationsJSON.Entry]
     let measures: [MeasuresJSON.Entry]
+    /// Part 11 signatures with their manifestation and status (absent when none).
+    let signatures: [ShownSignature]?
+    /// The casebook lock, while locked.
+    let casebookLock: CasebookLock?
+
+    /// A signature as `cohort show` carries it: the `cohort signatures` members, its manifestation, and
+    /// the change that invalidated it.
+    struct ShownSignature: Encodable {
+        let entry: SignatureEntry
+        private enum CodingKeys: String, CodingKey { case manifestation, invalidated }
+
+        func encode(to encoder: Encoder) throws {
+            try entry.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(entry.signature.manifestation, forKey: .manifestation)
+            try container.encodeIfPresent(entry.signature.invalidated, forKey: .invalidated)
+        }
+    }
 
     /// The document for `participant` as of `today`, report clocks read at `now` on `zone`'s clock;
     /// `acknowledgedAt` the moments acknowledgements were saved, by `"VISIT/FLAG"` (from the trail).
     public init(_ participant: Participant, context: StudyContext, today: CivilDate, now: Moment, zone: TimeZone,
-                acknowledgedAt: [String: Moment] = [:]) {
+                acknowledgedAt: [String: Moment] = [:], signatureStatuses: [SignatureStatus]? = nil) {
+        let shown = ParticipantText.signatureEntries(participant, statuses: signatureStatuses)
+        signatures = shown.isEmpty ? nil : shown.map(ShownSignature.init)
+        casebookLock = participant.casebookLock
         let safety = SafetyLines(participant, context: context, now: now, zone: zone)
         adverseEvents = safety.events.map(AdverseEventsJSON.Entry.init)
         medications = safety.medications.map(MedicationsJSON.Entry.init)
@@ -136,11 +157,14 @@ public struct ParticipantJSON: Encodable {
 public enum ParticipantText {
     /// Details, visit timeline, scores and open urgent flags.
     public static func render(_ participant: Participant, context: StudyContext, today: CivilDate, now: Moment, zone: TimeZone,
-                              acknowledgedAt: [String: Moment] = [:]) -> String {
+                              acknowledgedAt: [String: Moment] = [:], signatureStatuses: [SignatureStatus]? = nil) -> String {
         var lines = ["\(participant.subject)  \(participant.initials)  born \(participant.birthYear)  sex \(participant.sex.rawValue)  \(participant.study)  \(participant.allocation)",
                      "Consent \(participant.consentDate)  Baseline \(participant.baselineDate)  Day 1 \(context.protocols[participant.study].map(participant.origin) ?? participant.baselineDate)  Status \(participant.status.rawValue)"
                         + (participant.exit.map { " on \($0.date) (\($0.reason))" } ?? ""),
                      "Consents " + participant.consents.map(\.description).joined(separator: ", ")]
+        if let lock = participant.casebookLock {
+            lines.append("🔒 Casebook locked by \(lock.user) at \(lock.time): read-only until a pi unlocks it")
+        }
         for flag in participant.unacknowledgedUrgentFlags(context: context) {
             lines.append("⚠ URGENT \(flag.flag) at \(flag.visit) (\(flag.date)) — not yet acknowledged")
         }
@@ -180,7 +204,18 @@ public enum ParticipantText {
         if !safety.events.isEmpty { lines += ["", "Adverse events", AdverseEventsText.render(safety.events, now: now)] }
         if !safety.medications.isEmpty { lines += ["", "Medications", MedicationsText.render(safety.medications)] }
         if !safety.readings.isEmpty { lines += ["", "Measures", MeasuresText.render(safety.readings.map { (participant.subject, $0) })] }
+        let signatures = signatureEntries(participant, statuses: signatureStatuses)
+        if !signatures.isEmpty { lines += ["", "Signatures"] + signatures.map { "  " + $0.line } }
         return lines.joined(separator: "\n")
+    }
+
+    /// Each signature with its status: the store's check when given, else as the record reads (valid or
+    /// invalidated).
+    static func signatureEntries(_ participant: Participant, statuses: [SignatureStatus]?) -> [SignatureEntry] {
+        participant.signatures.enumerated().map { index, signature in
+            let status = statuses.flatMap { index < $0.count ? $0[index] : nil } ?? (signature.isValid ? .valid : .invalidated)
+            return SignatureEntry(subject: participant.subject, signature: signature, status: status)
+        }
     }
 }
 

@@ -17,6 +17,7 @@ struct CohortCommand: ParsableCommand {
                       WithdrawCommand.self, RandomizeCommand.self, AcknowledgeCommand.self, DeviationCommand.self,
                       UnscheduledCommand.self, CorrectCommand.self, ConsentCommand.self,
                       AdverseEventCommand.self, MedicationCommand.self, MeasureCommand.self, AssessCommand.self, MeasuresCommand.self, ShowCommand.self,
+                      SignCommand.self, UnlockCommand.self, SignaturesCommand.self,
                       SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self])
 
     @OptionGroup var globals: GlobalOptions

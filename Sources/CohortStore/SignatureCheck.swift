@@ -1,0 +1,41 @@
+import CohortDomain
+import Crypto
+import Foundation
+
+/// Checks signature records against the signers' public keys and the content as it stands.
+public struct SignatureCheck: Sendable {
+    /// The raw Ed25519 public key of a user name, or nil for a name the store does not know.
+    public let publicKey: @Sendable (String) -> Data?
+
+    /// A check with the keys `publicKey` gives.
+    public init(publicKey: @escaping @Sendable (String) -> Data?) { self.publicKey = publicKey }
+
+    /// Hex SHA-256 of a scope's canonical content: what a signature record holds.
+    public static func contentHash(_ content: Data) -> String { SHA256.hex(content) }
+
+    /// The status of `signature` of `subject` (`-` for the site's), given the scope's content as it stands
+    /// (nil when the scope no longer has any). A valid record whose content moved without its invalidation
+    /// being recorded is broken — unless `contentMoves` (a day's summary as recorded, which a later record
+    /// of that day changes without writing to the signature): then it reads invalidated.
+    public func status(of signature: Signature, subject: String, content: Data?, contentMoves: Bool = false) -> SignatureStatus {
+        guard verifies(signature, subject: subject) else { return .broken }
+        if signature.invalidated != nil { return .invalidated }
+        guard let content, Self.contentHash(content) == signature.contentHash else { return contentMoves ? .invalidated : .broken }
+        return .valid
+    }
+
+    /// True when the record's Ed25519 signature verifies with its signer's key.
+    public func verifies(_ signature: Signature, subject: String) -> Bool {
+        guard let raw = publicKey(signature.user), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw),
+              let bytes = Data(base64Encoded: signature.signature) else { return false }
+        return key.isValidSignature(bytes, for: signature.signedBytes(subject: subject))
+    }
+
+    /// The status of each of `participant`'s signatures, in order.
+    public func statuses(of participant: Participant, studyProtocol: StudyProtocol) -> [SignatureStatus] {
+        participant.signatures.map { signature in
+            let content = (try? SignatureScope(signature.scope)).flatMap { try? participant.signedContent($0, studyProtocol: studyProtocol) }
+            return status(of: signature, subject: participant.subject, content: content)
+        }
+    }
+}
