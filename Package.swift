@@ -44,7 +44,8 @@ let package = Package(
         // What the test targets share (the bundled scales and protocols, the tests' today): not a test target.
         .target(name: "CohortTestSupport", dependencies: ["CohortDomain", "CohortResources"], path: "Tests/CohortTestSupport"),
         .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain", "CohortResources", "CohortReports", "CohortTestSupport"]),
-        .testTarget(name: "CohortStoreTests", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortDemo", "CohortTestSupport"],
+        .testTarget(name: "CohortStoreTests", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortDemo", "CohortTestSupport",
+                                                           .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CohortViewModelsTests", dependencies: ["CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortTestSupport"]),
         .testTarget(name: "CohortScreensTests", dependencies: ["CohortScreens", "CohortTerminal", "CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortDemo", "CohortTestSupport"],

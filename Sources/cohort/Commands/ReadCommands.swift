@@ -274,7 +274,7 @@ struct VerifyCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let store = try session.openStore(readOnly: true)
-        let (problems, notes) = store.verify()
+        let (problems, notes) = store.verify(signatures: try session.signatureCheck(store))
         for note in notes { Session.warn("note: " + note) }
         guard problems.isEmpty else {
             for problem in problems { Session.print("FAIL " + problem) }
