@@ -19,8 +19,11 @@ let package = Package(
         // Scale definitions and protocol templates shipped as data (the top-level Resources/ folder).
         .target(name: "CohortResources", dependencies: ["CohortDomain"], path: "Resources",
                 resources: [.copy("scales"), .copy("measures"), .copy("protocols")]),
+        // People's keys: Ed25519 key pairs sealed by a passphrase-derived key outside the store, signatures, sessions.
+        .target(name: "CohortIdentity", dependencies: ["CohortDomain", .product(name: "Crypto", package: "swift-crypto"),
+                                                       .product(name: "_CryptoExtras", package: "swift-crypto")]),
         // The JSON-file store: durable saves, checksums, locking, hash-chained audit trail.
-        .target(name: "CohortStore", dependencies: ["CohortDomain", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "CohortStore", dependencies: ["CohortDomain", "CohortIdentity", .product(name: "Crypto", package: "swift-crypto")]),
         // Domain → documents: plain-text, Markdown, JSON, CSV and SDTM renderings shared by the CLI and the screens.
         .target(name: "CohortReports", dependencies: ["CohortDomain"]),
         // Pure view models: state + action → new state + effects; the key table.
@@ -30,9 +33,9 @@ let package = Package(
         // The only importer of CNCurses: flushes cell grids, decodes keys; plus a fake terminal for tests.
         .target(name: "CohortTerminal", dependencies: ["CNCurses", "CohortScreens", "CohortViewModels"]),
         // A realistic, seeded demo site, made through the same engine as real edits.
-        .target(name: "CohortDemo", dependencies: ["CohortDomain", "CohortResources", "CohortStore"]),
+        .target(name: "CohortDemo", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortIdentity"]),
         .executableTarget(name: "cohort", dependencies: [
-            "CohortDomain", "CohortResources", "CohortStore", "CohortDemo", "CohortReports",
+            "CohortDomain", "CohortResources", "CohortStore", "CohortIdentity", "CohortDemo", "CohortReports",
             "CohortViewModels", "CohortScreens", "CohortTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -44,12 +47,11 @@ let package = Package(
         // What the test targets share (the bundled scales and protocols, the tests' today): not a test target.
         .target(name: "CohortTestSupport", dependencies: ["CohortDomain", "CohortResources"], path: "Tests/CohortTestSupport"),
         .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain", "CohortResources", "CohortReports", "CohortTestSupport"]),
-        .testTarget(name: "CohortStoreTests", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortDemo", "CohortTestSupport",
-                                                           .product(name: "Crypto", package: "swift-crypto")],
+        .testTarget(name: "CohortStoreTests", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortIdentity", "CohortDemo", "CohortTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CohortViewModelsTests", dependencies: ["CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortTestSupport"]),
         .testTarget(name: "CohortScreensTests", dependencies: ["CohortScreens", "CohortTerminal", "CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortDemo", "CohortTestSupport"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "CohortCLITests", dependencies: ["cohort", "cohort-stress", "CohortStore", "CohortResources", "CohortDomain", "CohortTestSupport"]),
+        .testTarget(name: "CohortCLITests", dependencies: ["cohort", "cohort-stress", "CohortStore", "CohortIdentity", "CohortResources", "CohortDomain", "CohortTestSupport"]),
     ]
 )

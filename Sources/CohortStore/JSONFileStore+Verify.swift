@@ -16,7 +16,7 @@ extension JSONFileStore {
     /// the participants being checked. `verify` reads only; it never migrates, repairs or closes a mode.
     /// With `signatures` (the store's users' public keys), every Part 11 signature is checked too: one whose
     /// Ed25519 signature or content hash does not verify is broken (docs/RULES.md, "Signatures").
-    public func verify(signatures: SignatureCheck? = nil) -> (problems: [String], notes: [String]) {
+    public func verify(signatures: SignatureVerifier? = nil) -> (problems: [String], notes: [String]) {
         do {
             return try FileLock.withLock(lockFile, timeout: 30) { verifyLocked(signatures: signatures) }
         } catch {
@@ -24,7 +24,7 @@ extension JSONFileStore {
         }
     }
 
-    private func verifyLocked(signatures: SignatureCheck?) -> (problems: [String], notes: [String]) {
+    private func verifyLocked(signatures: SignatureVerifier?) -> (problems: [String], notes: [String]) {
         var problems = Self.entryProblems(directory), notes: [String] = []
         let (ledgerHeads, ledgerLines) = (try? ledger.entries()) ?? ([:], ["\(directory)/ledger cannot be read"])
         notes += ledgerLines
@@ -121,7 +121,7 @@ extension JSONFileStore {
     /// with `checkDates` (verify), also that nothing is dated after the day of death.
     static func checkParticipant(_ subject: String, folder: String, audits: String, context: StudyContext,
                                  ledgerHeads: [AuditHead], checkDates: Bool = false,
-                                 signatures: SignatureCheck? = nil) -> (problems: [String], notes: [String], records: [AuditRecord]) {
+                                 signatures: SignatureVerifier? = nil) -> (problems: [String], notes: [String], records: [AuditRecord]) {
         let log = AuditLog(path: audits + "/" + subject + ".jsonl")
         let path = folder + "/" + subject + ".json"
         let file: ParticipantFile, tree: JSONValue

@@ -26,7 +26,7 @@ extension Session {
     }
 
     /// The check of signatures against the store's users' public keys.
-    func signatureCheck(_ store: JSONFileStore) throws -> SignatureCheck {
-        SignatureCheck(publicKey: { _ in nil })
+    func signatureCheck(_ store: JSONFileStore) throws -> SignatureVerifier {
+        SignatureVerifier(publicKey: { _ in nil })
     }
 }

@@ -1,7 +1,7 @@
 import CohortDomain
 import CohortTestSupport
 @testable import CohortStore
-import Crypto
+import CohortIdentity
 import Foundation
 import Testing
 
@@ -9,18 +9,21 @@ import Testing
 /// any change, checked by `verify` against the signer's public key and the content as it stands; the day
 /// summaries' signatures in the site file, on the store-wide trail.
 @Suite struct SignatureStoreTests {
-    let key = Curve25519.Signing.PrivateKey()
+    static func user(_ name: String) -> User {
+        User(name: name, fullName: "Dr Ana Ruiz", role: .pi, publicKey: "", addedBy: nil, added: "2026-11-01T00:00:00.000Z")
+    }
+    let key = UnlockedKey.generate(for: user("ana"))
     let now = try! Moment("2026-11-25T18:02-05:00", zone: TimeZone(secondsFromGMT: 0)!, what: "test")
 
-    var check: SignatureCheck {
-        let raw = key.publicKey.rawRepresentation
-        return SignatureCheck(publicKey: { $0 == "ana" ? raw : nil })
+    var check: SignatureVerifier {
+        let raw = key.publicKey
+        return SignatureVerifier(publicKey: { $0 == "ana" ? raw : nil })
     }
 
     /// A signature of `scope` over `content`, signed with the test's key as `subject`'s.
     func signed(_ scope: SignatureScope, subject: String, content: Data) throws -> Signature {
         var record = Signature(scope: scope, meaning: .approved, user: "ana", fullName: "Dr Ana Ruiz", role: "pi", time: now,
-                               contentHash: SignatureCheck.contentHash(content))
+                               contentHash: SignatureVerifier.contentHash(content))
         record.signature = try key.signature(for: record.signedBytes(subject: subject)).base64EncodedString()
         return record
     }
@@ -70,9 +73,9 @@ import Testing
         #expect(problems.count == 1)
         #expect(problems.first?.contains("101-0002.json: the AE1 signature by ana at") == true)
         // Without the signer's key nothing verifies.
-        #expect(fixture.store.verify(signatures: SignatureCheck(publicKey: { _ in nil })).problems.count == 2)
-        let other = Curve25519.Signing.PrivateKey().publicKey.rawRepresentation
-        #expect(fixture.store.verify(signatures: SignatureCheck(publicKey: { _ in other })).problems.count == 2)
+        #expect(fixture.store.verify(signatures: SignatureVerifier(publicKey: { _ in nil })).problems.count == 2)
+        let other = UnlockedKey.generate(for: Self.user("ana")).publicKey
+        #expect(fixture.store.verify(signatures: SignatureVerifier(publicKey: { _ in other })).problems.count == 2)
     }
 
     @Test func aValidSignatureWhoseContentMovedWithoutItsInvalidationIsBroken() throws {
@@ -95,7 +98,7 @@ import Testing
         #expect(check.status(of: record, subject: "-", content: content, contentMoves: true) == .valid)
         #expect(check.status(of: record, subject: "-", content: Data("{}".utf8), contentMoves: true) == .invalidated)
         #expect(fixture.store.verify(signatures: check).problems.isEmpty)
-        #expect(fixture.store.verify(signatures: SignatureCheck(publicKey: { _ in nil })).problems.count == 1)
+        #expect(fixture.store.verify(signatures: SignatureVerifier(publicKey: { _ in nil })).problems.count == 1)
         let stored = String(decoding: fixture.bytes("cohort-store.json"), as: UTF8.self)
         #expect(stored.contains("\"summarySignatures\""))
         let trail = String(decoding: fixture.bytes("audit/_store.jsonl"), as: UTF8.self)

@@ -112,13 +112,13 @@ extension Session {
     func signature(of scope: SignatureScope, subject: String, meaning: Signature.Meaning, content: Data) throws -> Signature {
         let signer = try signingKey(toSign: "\(subject == "-" ? "" : subject + " ")\(scope)")
         var record = Signature(scope: scope, meaning: meaning, user: signer.name, fullName: signer.fullName, role: signer.role,
-                               time: now, contentHash: SignatureCheck.contentHash(content))
+                               time: now, contentHash: SignatureVerifier.contentHash(content))
         record.signature = try signer.signature(for: record.signedBytes(subject: subject)).base64EncodedString()
         return record
     }
 
     /// The day summaries' signatures, each checked against the summary as recorded now.
-    func summaryEntries(_ store: JSONFileStore, check: SignatureCheck) throws -> [SignatureEntry] {
+    func summaryEntries(_ store: JSONFileStore, check: SignatureVerifier) throws -> [SignatureEntry] {
         var contents: [CivilDate: Data] = [:]
         return try store.summarySignatures.map { signature in
             guard case .summary(let day)? = try? SignatureScope(signature.scope) else {

@@ -1,9 +1,9 @@
 import CohortDomain
-import Crypto
+import CohortIdentity
 import Foundation
 
 /// Checks signature records against the signers' public keys and the content as it stands.
-public struct SignatureCheck: Sendable {
+public struct SignatureVerifier: Sendable {
     /// The raw Ed25519 public key of a user name, or nil for a name the store does not know.
     public let publicKey: @Sendable (String) -> Data?
 
@@ -26,9 +26,8 @@ public struct SignatureCheck: Sendable {
 
     /// True when the record's Ed25519 signature verifies with its signer's key.
     public func verifies(_ signature: Signature, subject: String) -> Bool {
-        guard let raw = publicKey(signature.user), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw),
-              let bytes = Data(base64Encoded: signature.signature) else { return false }
-        return key.isValidSignature(bytes, for: signature.signedBytes(subject: subject))
+        guard let key = publicKey(signature.user), let bytes = Data(base64Encoded: signature.signature) else { return false }
+        return SignatureCheck.isValid(bytes, for: signature.signedBytes(subject: subject), publicKey: key)
     }
 
     /// The status of each of `participant`'s signatures, in order.
