@@ -33,8 +33,10 @@ extension Participant {
             }
             return content(scope, measurement)
         case .eligibility:
-            // The eligibility checklist's content comes with the checklist (docs/RULES.md, "Signatures").
-            throw DomainError("\(subject) has no eligibility checklist to sign.")
+            guard let checklist = eligibilityChecklist(studyProtocol), checklist.isComplete else {
+                throw DomainError("\(subject) has no complete eligibility checklist to sign: record every criterion first (`cohort eligibility \(subject) ID met|not-met`).")
+            }
+            return content(scope, checklist.items)
         case .casebook:
             var whole = self
             whole.signatures = []
@@ -136,11 +138,21 @@ extension Participant {
             guard let assessment = measurement.assessment, assessment.significance == .cs else { continue }
             add(.measure(visit: measurement.visit, test: measurement.test), "clinically significant \(measurement.test)", since: assessment.date)
         }
+        if let checklist = eligibilityChecklist(studyProtocol), checklist.isComplete {
+            add(.eligibility, "eligibility checklist (\(checklist.state))", since: nil)
+        }
         if status == .completed || status.hasLeft {
             let lastVisit = visits.compactMap { $0.completedDate ?? $0.missedDate }.max()
             add(.casebook, "casebook (\(status.rawValue))", since: exit?.date ?? lastVisit)
         }
         return items.sorted()
+    }
+
+    /// Whether the eligibility gate's signature is there (docs/RULES.md, "Eligibility"): in a store with
+    /// users (`required`) a valid signature of the checklist as it stands; without users none is required.
+    public func eligibilitySignature(required: Bool) -> EligibilitySignature {
+        guard required else { return .notRequired }
+        return validSignatures(of: .eligibility).isEmpty ? .unsigned : .signed
     }
 
     /// The day the deviation at `code` (a visit, a medication or an AE id) happened: the visit's completion

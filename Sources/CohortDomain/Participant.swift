@@ -65,9 +65,16 @@ public struct Participant: Codable, Sendable, Equatable {
     }
     /// Set while a signed casebook is locked: nothing changes until a `pi` unlocks it.
     public var casebookLock: CasebookLock?
+    /// Answers to the protocol's entry criteria, by criterion id (docs/RULES.md, "Eligibility"); who gave
+    /// each and when are in the audit trail.
+    public var eligibility: [String: EligibilityRecord] {
+        get { storedEligibility ?? [:] }
+        set { storedEligibility = newValue.isEmpty ? nil : newValue }
+    }
     // Absent from the file until the first one is recorded: files written before adverse events and
     // measures existed read, re-encode and replay byte for byte.
     private var storedSignatures: [Signature]?
+    private var storedEligibility: [String: EligibilityRecord]?
     private var storedUnscheduledVisits: [UnscheduledVisit]?
     private var storedReconsents: [Consent]?
     private var storedAdverseEvents: [AdverseEvent]?
@@ -114,6 +121,7 @@ public struct Participant: Codable, Sendable, Equatable {
         case storedRecordNumbers = "recordNumbers"
         case storedUnscheduledVisits = "unscheduledVisits", icfVersion, storedReconsents = "reconsents"
         case storedSignatures = "signatures", casebookLock
+        case storedEligibility = "eligibility"
     }
 
     /// Creates a participant record.

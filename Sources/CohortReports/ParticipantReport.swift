@@ -112,13 +112,41 @@ public struct ParticipantJSON: Encodable {
         }
     }
 
+    /// The eligibility checklist; `null` when the protocol lists no criteria.
+    let eligibility: EligibilityJSON?
+
+    private enum CodingKeys: String, CodingKey {
+        case subject, initials, birthYear, sex, study, arm, randomization, randomized, consentDate, baselineDate, dayOne, status, exit
+        case consents, visits, scores, unacknowledgedUrgentFlags, adverseEvents, medications, measures, eligibility, signatures, casebookLock
+    }
+
+    /// Every member as before; `eligibility` always present (`null` without criteria).
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(subject, forKey: .subject); try container.encode(initials, forKey: .initials)
+        try container.encode(birthYear, forKey: .birthYear); try container.encode(sex, forKey: .sex)
+        try container.encode(study, forKey: .study); try container.encodeIfPresent(arm, forKey: .arm)
+        try container.encodeIfPresent(randomization, forKey: .randomization); try container.encodeIfPresent(randomized, forKey: .randomized)
+        try container.encode(consentDate, forKey: .consentDate); try container.encode(baselineDate, forKey: .baselineDate)
+        try container.encode(dayOne, forKey: .dayOne); try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(exit, forKey: .exit); try container.encode(consents, forKey: .consents)
+        try container.encode(visits, forKey: .visits); try container.encode(scores, forKey: .scores)
+        try container.encode(unacknowledgedUrgentFlags, forKey: .unacknowledgedUrgentFlags)
+        try container.encode(adverseEvents, forKey: .adverseEvents); try container.encode(medications, forKey: .medications)
+        try container.encode(measures, forKey: .measures); try container.encode(eligibility, forKey: .eligibility)
+        try container.encodeIfPresent(signatures, forKey: .signatures); try container.encodeIfPresent(casebookLock, forKey: .casebookLock)
+    }
+
     /// The document for `participant` as of `today`, report clocks read at `now` on `zone`'s clock;
-    /// `acknowledgedAt` the moments acknowledgements were saved, by `"VISIT/FLAG"` (from the trail).
+    /// `acknowledgedAt` the moments acknowledgements were saved, by `"VISIT/FLAG"` (from the trail);
+    /// `signatureStatuses` the store's check of each signature (else as the records read).
     public init(_ participant: Participant, context: StudyContext, today: CivilDate, now: Moment, zone: TimeZone,
                 acknowledgedAt: [String: Moment] = [:], signatureStatuses: [SignatureStatus]? = nil) {
         let shown = ParticipantText.signatureEntries(participant, statuses: signatureStatuses)
         signatures = shown.isEmpty ? nil : shown.map(ShownSignature.init)
         casebookLock = participant.casebookLock
+        let eligibilitySigned = ParticipantText.isEligibilitySigned(shown)
+        eligibility = context.protocols[participant.study].flatMap(participant.eligibilityChecklist).map { EligibilityJSON($0, signed: eligibilitySigned) }
         let safety = SafetyLines(participant, context: context, now: now, zone: zone)
         adverseEvents = safety.events.map(AdverseEventsJSON.Entry.init)
         medications = safety.medications.map(MedicationsJSON.Entry.init)
@@ -186,6 +214,10 @@ public enum ParticipantText {
                          VisitStateText.words(visit.windowState(on: today), plan: visit.plan) + deviation, done, "\(forms.entered)/\(forms.required)"])
         }
         lines += ["", Columns.render(rows)]
+        if let checklist = participant.eligibilityChecklist(studyProtocol) {
+            let eligibilitySigned = isEligibilitySigned(signatureEntries(participant, statuses: signatureStatuses))
+            lines += [""] + EligibilityText.lines(checklist, signed: eligibilitySigned, subject: participant.subject)
+        }
         let scored = participant.administrations.sorted {
             (participant.visitOrder($0.visit, studyProtocol), $0.scale) < (participant.visitOrder($1.visit, studyProtocol), $1.scale)
         }
@@ -207,6 +239,11 @@ public enum ParticipantText {
         let signatures = signatureEntries(participant, statuses: signatureStatuses)
         if !signatures.isEmpty { lines += ["", "Signatures"] + signatures.map { "  " + $0.line } }
         return lines.joined(separator: "\n")
+    }
+
+    /// True when a valid signature covers the eligibility checklist (never in a store without users).
+    static func isEligibilitySigned(_ entries: [SignatureEntry]) -> Bool {
+        entries.contains { $0.status == .valid && $0.signature.scope == SignatureScope.eligibility.description }
     }
 
     /// Each signature with its status: the store's check when given, else as the record reads (valid or

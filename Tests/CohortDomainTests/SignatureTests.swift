@@ -71,13 +71,20 @@ import Testing
 
     @Test func eachScopeHasContentOnlyWhenItsThingExists() throws {
         var p = try participant()
-        for scope: SignatureScope in [.adverseEvent("AE1"), .flag(visit: "W1", flag: "cssrs-urgent"), .measure(visit: "W1", test: "HR"), .casebook] {
+        for scope: SignatureScope in [.adverseEvent("AE1"), .flag(visit: "W1", flag: "cssrs-urgent"), .measure(visit: "W1", test: "HR"), .eligibility, .casebook] {
             #expect(try !p.signedContent(scope, studyProtocol: scz).isEmpty)
         }
         for scope: SignatureScope in [.adverseEvent("AE9"), .deviation("W1"), .deviation("CM1"), .flag(visit: "W2", flag: "cssrs-urgent"),
-                                      .measure(visit: "W1", test: "SYSBP"), .eligibility, .summary(today)] {
+                                      .measure(visit: "W1", test: "SYSBP"), .summary(today)] {
             #expect(throws: DomainError.self, "\(scope)") { try p.signedContent(scope, studyProtocol: scz) }
         }
+        let eligibility = String(decoding: try p.signedContent(.eligibility, studyProtocol: scz), as: UTF8.self)
+        #expect(eligibility.hasPrefix(#"{"content":[{"answer":"met","id":"I1","kind":"inclusion","#))
+        var unanswered = p
+        unanswered.eligibility = [:]
+        #expect(throws: DomainError.self) { try unanswered.signedContent(.eligibility, studyProtocol: scz) }
+        #expect(!unanswered.pendingSignatures(studyProtocol: scz).contains { $0.scope == .eligibility })
+        #expect(unanswered.eligibilitySignature(required: false) == .notRequired && p.eligibilitySignature(required: true) == .unsigned)
         _ = try p.miss("W3", on: Fixture.date("2026-11-23"), reason: "no show", studyProtocol: scz, today: today)
         _ = try p.classifyDeviation(visit: "W3", as: .major, note: nil, reason: nil, studyProtocol: scz)
         let deviation = String(decoding: try p.signedContent(.deviation("W3"), studyProtocol: scz), as: UTF8.self)
@@ -203,6 +210,8 @@ import Testing
         #expect(!p.pendingSignatures(studyProtocol: scz).contains { $0.scope == .deviation("W3") }) // unclassified: not yet
         _ = try p.classifyDeviation(visit: "W3", as: .major, note: nil, reason: nil, studyProtocol: scz)
         try Safety.add(&p, Safety.draft("Syncope", onset: "2026-11-22")) // special interest, not serious
+        try sign(&p, .eligibility)
+        #expect(p.eligibilitySignature(required: true) == .signed)
         let queue = p.pendingSignatures(studyProtocol: scz)
         #expect(queue.map(\.scope.description) == ["flag:W1:cssrs-urgent", "deviation:W3", "AE1", "AE3", "measure:W1:HR"])
         #expect(queue.map(\.since.description) == ["2026-11-10", "2026-11-23", "2026-11-25", "2026-11-25", "2026-11-25"])
