@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortIdentity
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -26,6 +27,9 @@ public final class JSONFileStore: ParticipantStore {
     public private(set) var site: SiteInfo
     let user: String
     let clock: () -> Date
+    /// The logged-in user's key: in a store with users, every save is made by and signed with it
+    /// (docs/RULES.md, "Signed saves"); nil in a store without users.
+    public var signer: UnlockedKey?
     /// The review table as last read or checked, with its files' stamps (see `loadTable`).
     var knownTable: ReviewTableCodec.Contents?
     /// The participants folder's stamp when `loadTable` last looked (see `hasChanged`).
@@ -217,12 +221,13 @@ public final class JSONFileStore: ParticipantStore {
         let old = try before.map { try Self.storeState(site: $0, protocols: context.sortedProtocols) } ?? .emptyObject
         let new = try Self.storeState(site: newSite, protocols: protocols)
         let operations = JSONPatch.diff(from: old, to: new)
+        let signing = try requireSigner(.pi, to: "add protocols")
         let length = try log.length()
         let path = protocolFile(adding.id)
         let siteBefore = try DurableFile.read(siteFile)
         do {
             let head = try log.append(operations, subject: nil, user: user, reason: nil, time: UTCTimestamp.string(from: clock()), after: tail,
-                                      state: new.stateHash)
+                                      state: new.stateHash, signer: signing)
             try DurableFile.replace(path, with: try CanonicalJSON.seal(adding, formatVersion: Self.formatVersion))
             var committed = newSite
             committed.audit = head
@@ -413,6 +418,7 @@ public final class JSONFileStore: ParticipantStore {
 
     public func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant {
         try FileLock.withLock(lockFile) {
+            _ = try requireSigner(.coordinator, to: "enroll participants")
             var request = request
             if request.subject == EnrollmentRequest.nextSubject { request.subject = try nextSubjectID() }
             let participant = try request.enroll(protocols: context.sortedProtocols, takenSubjects: try usedSubjects(besides: request.subject),
@@ -469,13 +475,14 @@ public final class JSONFileStore: ParticipantStore {
         try FileLock.withLock(lockFile) {
             if let problem = SubjectID.problem(last.subject) { throw DomainError("Cannot save: \(problem).") }
             guard try !usedSubjects(besides: last.subject).contains(last.subject) else { throw DomainError("\(last.subject) is already enrolled.") }
+            let signing = try requireSigner(.coordinator, to: "enroll participants")
             let log = auditLog(last.subject)
             var head = try log.prepare(committed: .empty, confirmed: { nil }, dataFile: participantFile(last.subject)).tail
             var previous = JSONValue.emptyObject
             for step in history {
                 let state = try JSONValue(encoding: step.participant)
                 head = try log.append(JSONPatch.diff(from: previous, to: state), subject: last.subject, user: user, reason: step.reason,
-                                      time: UTCTimestamp.string(from: step.time), after: head, state: state.stateHash)
+                                      time: UTCTimestamp.string(from: step.time), after: head, state: state.stateHash, signer: signing)
                 previous = state
             }
             try DurableFile.replace(participantFile(last.subject), with: try CanonicalJSON.seal(ParticipantFile(participant: last, audit: head), formatVersion: Self.formatVersion))
@@ -493,6 +500,7 @@ public final class JSONFileStore: ParticipantStore {
         let new = try JSONValue(encoding: participant)
         let operations = JSONPatch.diff(from: old, to: new)
         guard !operations.isEmpty else { return }
+        let signing = try requireSigner(.coordinator, to: "change participants' data")
         let subject = participant.subject
         let log = auditLog(subject)
         let ledger = ledger
@@ -503,7 +511,7 @@ public final class JSONFileStore: ParticipantStore {
         let head: AuditHead
         do {
             head = try log.append(operations, subject: subject, user: user, reason: reason, time: UTCTimestamp.string(from: time), after: tail,
-                                  state: new.stateHash)
+                                  state: new.stateHash, signer: signing)
             let folderBefore = FileStamp.of(participantsDirectory)
             try DurableFile.replace(path, with: try CanonicalJSON.seal(ParticipantFile(participant: participant, audit: head),
                                                                        formatVersion: Self.formatVersion))
