@@ -55,6 +55,13 @@ extension JSONFileStore {
         return user
     }
 
+    /// Asks `signerProvider` for the signer when the store has users and none is logged in yet (before the
+    /// lock is taken: the provider may ask a person for their passphrase).
+    public func authenticate() throws {
+        guard signer == nil, let signerProvider, try hasUsers() else { return }
+        signer = try signerProvider()
+    }
+
     /// Who may save now, under the lock: nobody needs to in a store without users (saves are unsigned, as
     /// before); in a store with users, the signer, who must be an active user whose role covers `needed`.
     /// Returns the key to sign with, describing the user as the store has them.
@@ -74,6 +81,7 @@ extension JSONFileStore {
     public func addUser(_ user: User, key: UnlockedKey) throws {
         if let problem = User.nameProblem(user.name) { throw DomainError("Cannot add the user: \(problem).") }
         _ = try FreeText.required(user.fullName, what: "full name")
+        try authenticate()
         try FileLock.withLock(lockFile) {
             try DurableFile.makeDirectory(usersDirectory)
             try DurableFile.makeDirectory(auditDirectory + "/users")
@@ -141,6 +149,7 @@ extension JSONFileStore {
 
     /// A change to a user by an active signer whose role covers `needed`, under the lock.
     private func changeUser(_ name: String, needed: Role, what: String, reason: String, _ change: (inout User, UnlockedKey) throws -> Void) throws {
+        try authenticate()
         try FileLock.withLock(lockFile) {
             guard let signer = try requireSigner(needed, to: what) else { throw DomainError("This store has no users yet: add the PI first (`cohort user add`).") }
             let file = try readUser(name)
@@ -183,6 +192,7 @@ extension JSONFileStore {
     /// without users every change is allowed (docs/RULES.md, "Users and roles").
     public func requireAllowed(_ change: Change) throws {
         guard try hasUsers() else { return }
+        try authenticate()
         guard let signer else { _ = try requireSigner(.coordinator, to: "change participants' data"); return }
         try change.requireAllowed(for: try activeUser(for: signer).role)
     }

@@ -30,6 +30,9 @@ public final class JSONFileStore: ParticipantStore {
     /// The logged-in user's key: in a store with users, every save is made by and signed with it
     /// (docs/RULES.md, "Signed saves"); nil in a store without users.
     public var signer: UnlockedKey?
+    /// Asked for the signer the first time a save needs one (the command line's login: a session or the
+    /// passphrase), before the store lock is taken.
+    public var signerProvider: (() throws -> UnlockedKey)?
     /// The review table as last read or checked, with its files' stamps (see `loadTable`).
     var knownTable: ReviewTableCodec.Contents?
     /// The participants folder's stamp when `loadTable` last looked (see `hasChanged`).
@@ -192,6 +195,7 @@ public final class JSONFileStore: ParticipantStore {
 
     /// Adds a protocol to the store (refused when one with the same id is already there).
     public func addProtocol(_ studyProtocol: StudyProtocol) throws {
+        try authenticate()
         try FileLock.withLock(lockFile) {
             site = try readSite()
             context = StudyContext(protocols: try readProtocols(), scales: context.scales)
@@ -417,7 +421,8 @@ public final class JSONFileStore: ParticipantStore {
     // MARK: Writing
 
     public func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant {
-        try FileLock.withLock(lockFile) {
+        try authenticate()
+        return try FileLock.withLock(lockFile) {
             _ = try requireSigner(.coordinator, to: "enroll participants")
             var request = request
             if request.subject == EnrollmentRequest.nextSubject { request.subject = try nextSubjectID() }
@@ -431,7 +436,8 @@ public final class JSONFileStore: ParticipantStore {
 
     @discardableResult
     public func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant {
-        try FileLock.withLock(lockFile) {
+        try authenticate()
+        return try FileLock.withLock(lockFile) {
             if SubjectID.problem(subject) == nil { removeLeftovers(of: subject) }
             let file = try readParticipant(subject)
             var participant = file.participant
@@ -472,6 +478,7 @@ public final class JSONFileStore: ParticipantStore {
     /// already used.
     public func saveNew(history: [(participant: Participant, reason: String?, time: Date)]) throws {
         guard let last = history.last?.participant else { return }
+        try authenticate()
         try FileLock.withLock(lockFile) {
             if let problem = SubjectID.problem(last.subject) { throw DomainError("Cannot save: \(problem).") }
             guard try !usedSubjects(besides: last.subject).contains(last.subject) else { throw DomainError("\(last.subject) is already enrolled.") }

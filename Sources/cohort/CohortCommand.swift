@@ -17,7 +17,8 @@ struct CohortCommand: ParsableCommand {
                       WithdrawCommand.self, RandomizeCommand.self, AcknowledgeCommand.self, DeviationCommand.self,
                       UnscheduledCommand.self, CorrectCommand.self, ConsentCommand.self,
                       AdverseEventCommand.self, MedicationCommand.self, MeasureCommand.self, AssessCommand.self, MeasuresCommand.self, ShowCommand.self,
-                      SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self])
+                      SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self,
+                      UserCommand.self, PassphraseCommand.self, LoginCommand.self, LogoutCommand.self])
 
     @OptionGroup var globals: GlobalOptions
 
