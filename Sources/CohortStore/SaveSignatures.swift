@@ -31,7 +31,7 @@ struct SaveSignatures {
             let place = "\(path) " + (save.count == 1 ? "record \(last.seq)" : "records \(save[0].seq)-\(last.seq)")
                 + " (saved \(last.time) as \(last.user.prefix(32)))"
             guard let signature = last.signature else {
-                let needed = chainSigned || (since.map { last.time >= $0 } ?? false)
+                let needed = chainSigned || (since.map { last.time > $0 } ?? false)
                 if needed && !Self.mayBeUnsigned(save) {
                     problems.append("\(place): the save is not signed although the store has users (written without a user's key: forged or edited). Restore it from a backup.")
                 }

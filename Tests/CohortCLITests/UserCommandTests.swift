@@ -160,4 +160,21 @@ import Testing
         #expect(verify.stdout.contains("audit/101-0001.jsonl") || verify.stderr.contains("audit/101-0001.jsonl"))
         #expect((verify.stdout + verify.stderr).contains("not signed"))
     }
+
+    @Test func theDemoWithUsersPrintsPassphrasesThatOpenTheirKeysAndThePlainDemoHasNoUsers() throws {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        let made = cli.run(["demo", "--users", "--participants", "3"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let line = try #require(made.stdout.split(separator: "\n").first { $0.contains("ana") && $0.contains("passphrase: ") })
+        let passphrase = String(line.components(separatedBy: "passphrase: ")[1])
+        #expect(cli.run(["login", "--user", "ana", "--passphrase-fd", "0"], input: passphrase + "\n").status == 0)
+        #expect(cli.run(["logout"]).status == 0)
+        #expect(cli.run(["verify"]).status == 0)
+        let plain = CLIHarness()
+        defer { plain.remove() }
+        #expect(plain.run(["demo", "--participants", "3"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: plain.store + "/users"))
+        #expect(plain.run(["user", "list"]).stdout.contains("No users"))
+    }
 }

@@ -233,6 +233,10 @@ struct VerifyCommand: SessionCommand {
             throw StoreError(.damaged, "\(Text.count(problems.count, "problem")) found in \(session.storeDirectory); nothing was changed.")
         }
         Session.print("OK: \(Text.count(try store.subjects().count, "participant file")), \(Text.count(store.context.protocols.count, "protocol")) and every audit chain verified.")
+        let users = try store.users()
+        if !users.isEmpty {
+            Session.print("Signed: every save since authentication was turned on (\(users.map(\.added).min() ?? "")) carries a valid signature of a user's key (\(Text.count(users.count, "user")) on the delegation log).")
+        }
     }
 }
 extension ParticipantStatus: ExpressibleByArgument {}
