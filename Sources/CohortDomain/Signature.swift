@@ -74,11 +74,8 @@ public struct Signature: Codable, Sendable, Equatable {
 
     /// A role as a manifestation names it: `PI`, `Investigator`, `Data manager`.
     public static func roleTitle(_ role: String) -> String {
-        switch role {
-        case "pi": return "PI"
-        case "data-manager": return "Data manager"
-        default: return role.prefix(1).uppercased() + role.dropFirst()
-        }
+        guard let title = Role(rawValue: role)?.title else { return role }
+        return title.prefix(1).uppercased() + title.dropFirst()
     }
 }
 

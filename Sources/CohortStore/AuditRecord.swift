@@ -1,4 +1,5 @@
 import CohortDomain
+import Foundation
 
 /// One entry of the audit trail (21 CFR 11.10(e)): who changed what, when, from what to what, and why.
 /// What changed is one JSON Patch operation on the participant (or, for store-wide records, on the
@@ -25,6 +26,10 @@ public struct AuditRecord: Equatable, Sendable {
     /// On the last record of each save: the SHA-256 of the data's canonical JSON after it, so the next save
     /// can tell in one hash that the data file is still what the trail says (not edited by hand since).
     public var state: String?
+    /// On the last record of each save in a store with users: the author's Ed25519 signature (base64) of
+    /// `AuditRecord.signedMessage(hash)`, the chain head the save ends at (docs/RULES.md, "Signed saves").
+    /// Not covered by the record's own hash (it signs that hash).
+    public var signature: String?
 
     /// What orders the whole store's trail: time, then subject (store-wide records first), then sequence.
     public typealias TimeKey = (time: String, subject: String, seq: Int)
@@ -69,6 +74,23 @@ public struct AuditRecord: Equatable, Sendable {
         return bytes
     }
 
+    /// The line of the last record of a save in a store with users: `sign` signs its hash and the signature
+    /// joins the line (outside what the hash covers).
+    mutating func signedLine(_ sign: (String) throws -> String) throws -> [UInt8] {
+        let unsigned = line()
+        guard case .object(var members) = try JSONValue.parse(unsigned) else { return unsigned }
+        let signature = try sign(hash)
+        self.signature = signature
+        members["sig"] = .string(signature)
+        return JSONValue.object(members).canonicalBytes()
+    }
+
+    /// What a save's author signs: the chain head its last record is, tagged so that a save's signature is
+    /// never taken for any other kind of signature.
+    public static func signedMessage(_ hash: String) -> Data {
+        Data(("cohort-save-v1:" + hash).utf8)
+    }
+
     /// SHA-256 of `line` with its hash digits read as zeros.
     static func hash(of line: ArraySlice<UInt8>) -> String {
         guard line.count > hashRange.upperBound else { return "" }
@@ -97,7 +119,7 @@ public struct AuditRecord: Equatable, Sendable {
         let pairs: [(key: String, value: JSONValue)]
         do { pairs = try JSONValue.parseSortedMembers(bytes) } catch { throw .unreadable("\(error)") }
         var hash: String?, prev: String?, seq: Int?, time: String?, user: String?, opText: String?, path: String?
-        var subject: JSONValue?, reason: JSONValue?, value: JSONValue?, old: JSONValue?, state: JSONValue?
+        var subject: JSONValue?, reason: JSONValue?, value: JSONValue?, old: JSONValue?, state: JSONValue?, signature: JSONValue?
         for (key, member) in pairs {
             switch key {
             case "hash": hash = member.stringValue
@@ -112,6 +134,7 @@ public struct AuditRecord: Equatable, Sendable {
             case "value": value = member
             case "old": old = member
             case "state": state = member
+            case "sig": signature = member
             default: throw .unreadable("it has a member that audit records do not have")
             }
         }
@@ -137,7 +160,17 @@ public struct AuditRecord: Equatable, Sendable {
             throw .unreadable("its value and old value do not fit the operation \(op.rawValue)")
         }
         self.seq = seq; self.time = time; self.user = user; self.operation = operation; self.prev = prev; self.hash = hash
-        guard Self.hash(of: bytes) == hash else { throw .altered }
+        if let signature {
+            // The hash covers the line as it was before the signature joined it.
+            guard let text = signature.stringValue, state != nil else { throw .unreadable("sig is not text, or not on the last record of a save") }
+            self.signature = text
+            let unsigned = JSONValue.object(Dictionary(uniqueKeysWithValues: pairs.filter { $0.key != "sig" }.map {
+                ($0.key, $0.key == "hash" ? JSONValue.string(Self.blankHash) : $0.value)
+            })).canonicalBytes()
+            guard Self.hash(of: unsigned[...]) == hash else { throw .altered }
+        } else {
+            guard Self.hash(of: bytes) == hash else { throw .altered }
+        }
     }
 }
 

@@ -7,6 +7,9 @@ extension JSONFileStore {
     /// Every day summary's signature, in order of signing.
     public var summarySignatures: [Signature] { site.summarySignatures ?? [] }
 
+    /// The check of signatures against this store's users' public keys.
+    public func signatureVerifier() throws -> SignatureVerifier { SignatureVerifier(users: try users()) }
+
     /// Adds a day summary's signature, under the lock, through the store-wide save.
     public func addSummarySignature(_ signature: Signature) throws {
         guard case .summary = try SignatureScope(signature.scope) else {
@@ -21,7 +24,7 @@ extension JSONFileStore {
             }
             var after = before
             after.summarySignatures = existing + [signature]
-            try saveStoreLocked(site: after, protocols: try readProtocols(), adding: nil, before: before)
+            try saveStoreLocked(site: after, protocols: try readProtocols(), adding: nil, before: before, needed: .investigator, what: "sign records")
         }
     }
 }

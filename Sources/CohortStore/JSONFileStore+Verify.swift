@@ -14,21 +14,24 @@ extension JSONFileStore {
     /// failures (a save that did not finish, records set aside).
     /// Every problem is named: a store-level one (a site file or protocol missing or altered) does not stop
     /// the participants being checked. `verify` reads only; it never migrates, repairs or closes a mode.
-    /// With `signatures` (the store's users' public keys), every Part 11 signature is checked too: one whose
-    /// Ed25519 signature or content hash does not verify is broken (docs/RULES.md, "Signatures").
-    public func verify(signatures: SignatureVerifier? = nil) -> (problems: [String], notes: [String]) {
+    /// Every Part 11 signature is checked against its signer's public key: one whose Ed25519 signature or
+    /// content hash does not verify is broken (docs/RULES.md, "Signatures").
+    public func verify() -> (problems: [String], notes: [String]) {
         do {
-            return try FileLock.withLock(lockFile, timeout: 30) { verifyLocked(signatures: signatures) }
+            return try FileLock.withLock(lockFile, timeout: 30) { verifyLocked() }
         } catch {
             return (["\(error)"], [])
         }
     }
 
-    private func verifyLocked(signatures: SignatureVerifier?) -> (problems: [String], notes: [String]) {
+    private func verifyLocked() -> (problems: [String], notes: [String]) {
         var problems = Self.entryProblems(directory), notes: [String] = []
         let (ledgerHeads, ledgerLines) = (try? ledger.entries()) ?? ([:], ["\(directory)/ledger cannot be read"])
         notes += ledgerLines
         let storeLog = auditLog(nil)
+        let (signatures, userProblems) = verifyUsers()
+        let partEleven = SignatureVerifier(users: Array(signatures.users.values))
+        problems += userProblems
         if let bytes = try? DurableFile.read(siteFile), let version = try? CanonicalJSON.formatVersion(of: bytes, path: siteFile), version < Self.formatVersion {
             // The store opened for verify only because it holds format-2 files (JSONFileStore.init).
             problems.append("\(siteFile) says store format \(version), but \((try? formatTwoEvidence()).flatMap { $0 } ?? "the store is format 2"): the site file was replaced or edited by hand. Restore the store from a backup.")
@@ -37,14 +40,13 @@ extension JSONFileStore {
             let site = try readSite()
             let verified = storeLog.verify(head: site.audit)
             problems += verified.problems
+            problems += signatures.problems(verified.records, path: storeLog.path)
             if verified.uncommitted > 0 { notes.append(Self.uncommittedNote(verified.uncommitted, storeLog)) }
             notes += Self.endNotes(storeLog)
             problems += Self.ledgerProblems(ledgerHeads[Ledger.storeChain] ?? [], head: site.audit, records: verified.records, file: siteFile)
-            if let signatures {
-                // A day summary's content moves with records made later that day: only its Ed25519 signature proves anything here.
-                for signature in site.summarySignatures ?? [] where !signatures.verifies(signature, subject: "-") {
-                    problems.append("\(siteFile): " + Self.brokenSignature(signature))
-                }
+            // A day summary's content moves with records made later that day: only its Ed25519 signature proves anything here.
+            for signature in site.summarySignatures ?? [] where !partEleven.verifies(signature, subject: "-") {
+                problems.append("\(siteFile): " + Self.brokenSignature(signature))
             }
             var protocols: [StudyProtocol] = []
             for id in site.protocols {
@@ -76,8 +78,8 @@ extension JSONFileStore {
         outcomes.fill { index in
             let subject = allSubjects[index]
             let trail = Self.checkParticipant(subject, folder: folder, audits: audits, context: context, ledgerHeads: ledgerHeads[subject] ?? [],
-                                              checkDates: true, signatures: signatures)
-            return (trail.problems, trail.notes)
+                                              checkDates: true, signatures: partEleven)
+            return (trail.problems + signatures.problems(trail.records, path: audits + "/" + subject + ".jsonl"), trail.notes)
         }
         for outcome in outcomes.all { if let outcome { problems += outcome.problems; notes += outcome.notes } }
         let known = Set(allSubjects)
@@ -99,6 +101,38 @@ extension JSONFileStore {
             notes.append("\(aside)/\(name) holds records of saves that did not finish, set aside (they never changed the data)")
         }
         return (problems, notes)
+    }
+
+    /// The delegation log checked as participants are (each user file against the replay of its trail,
+    /// every save signed), and the signature rules for the rest of the store.
+    func verifyUsers() -> (SaveSignatures, [String]) {
+        var problems: [String] = [], users: [User] = []
+        let names: [String]
+        do { names = try userNames() } catch { return (SaveSignatures(users: []), ["\(error)"]) }
+        for name in names {
+            let log = userLog(name), path = userFile(name)
+            do {
+                guard let bytes = try DurableFile.read(path) else { continue }
+                let (file, tree) = try CanonicalJSON.unsealWithTree(bytes, as: UserFile.self, path: path, version: Self.formatVersion)
+                users.append(file.user)
+                let verified = log.verify(head: file.audit)
+                problems += verified.problems
+                let replayed = Self.replay(verified.records, path: log.path)
+                problems += replayed.problems
+                if verified.problems.isEmpty && replayed.problems.isEmpty {
+                    problems += Self.differences(replayed.document, tree["user"] ?? .null, what: path, trail: log.path)
+                }
+            } catch {
+                problems.append("\(error)")
+            }
+        }
+        let signatures = SaveSignatures(users: users)
+        for name in names {
+            let log = userLog(name)
+            let head = (try? DurableFile.read(userFile(name))).flatMap { $0 }.flatMap { try? CanonicalJSON.unseal($0, as: UserFile.self, path: "", version: Self.formatVersion) }?.audit
+            problems += signatures.problems(log.verify(head: head).records, path: log.path)
+        }
+        return (signatures, problems)
     }
 
     public func auditTrail(subject: String) throws -> AuditTrail {

@@ -32,6 +32,12 @@ public protocol ParticipantStore: AnyObject, SiteFacts {
     /// The subject ID the enrollment form suggests: the next free number of the site's pattern, never one
     /// used before.
     func nextSubjectID() throws -> String
+    /// Refuses a change the logged-in user's role does not allow, naming the role needed (docs/RULES.md,
+    /// "Users and roles"); a store without users allows every change.
+    func requireAllowed(_ change: Change) throws
+    /// Whether signatures are possible and so required where the rules ask for one (the eligibility gate):
+    /// true in a store with users (docs/RULES.md, "Signatures").
+    func requiresSignatures() throws -> Bool
 }
 
 /// A participant's audit trail as read, and whether it proves the data.
@@ -100,6 +106,12 @@ public struct SiteInfo: Codable, Sendable, Equatable {
 }
 
 extension ParticipantStore {
+    /// A store without users allows every change.
+    public func requireAllowed(_ change: Change) throws {}
+
+    /// A store without users: nobody can sign, so nothing requires a signature.
+    public func requiresSignatures() throws -> Bool { false }
+
     /// Applies a change value under the store's lock with the domain's rules: the one way the command line
     /// and the screens change a participant. Returns the participant before and after. With a `basis` (the
     /// participant as the screen showed it when the action began), a participant saved differently since
@@ -108,10 +120,13 @@ extension ParticipantStore {
     public func apply(_ change: Change, basis: Participant? = nil, today: CivilDate, user: String) throws -> (before: Participant, after: Participant) {
         var before: Participant?
         let context = context
+        try requireAllowed(change)
+        let signed = try requiresSignatures()
         let after = try update(change.subject) { participant, _ in
             if let basis, basis != participant { throw StaleChange(latest: participant) }
             before = participant
-            return try change.apply(to: &participant, in: ChangeEnvironment(context: context, today: today, user: user, site: self))
+            return try change.apply(to: &participant, in: ChangeEnvironment(context: context, today: today, user: user, site: self,
+                                                                            eligibilitySignature: { $0.eligibilitySignature(required: signed) }))
         }
         return (before ?? after, after)
     }

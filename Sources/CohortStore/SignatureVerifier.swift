@@ -10,6 +10,13 @@ public struct SignatureVerifier: Sendable {
     /// A check with the keys `publicKey` gives.
     public init(publicKey: @escaping @Sendable (String) -> Data?) { self.publicKey = publicKey }
 
+    /// A check with the keys of `users` (the delegation log: a user's key pair never changes, a passphrase
+    /// change reseals the same private key, so the key they have is the key they had).
+    public init(users: [User]) {
+        let keys = Dictionary(users.compactMap { user in Data(base64Encoded: user.publicKey).map { (user.name, $0) } }, uniquingKeysWith: { first, _ in first })
+        self.init(publicKey: { keys[$0] })
+    }
+
     /// Hex SHA-256 of a scope's canonical content: what a signature record holds.
     public static func contentHash(_ content: Data) -> String { SHA256.hex(content) }
 

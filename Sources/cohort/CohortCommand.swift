@@ -18,7 +18,8 @@ struct CohortCommand: ParsableCommand {
                       UnscheduledCommand.self, CorrectCommand.self, ConsentCommand.self, EligibilityCommand.self,
                       AdverseEventCommand.self, MedicationCommand.self, MeasureCommand.self, AssessCommand.self, MeasuresCommand.self, ShowCommand.self,
                       SignCommand.self, UnlockCommand.self, SignaturesCommand.self,
-                      SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self])
+                      SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self,
+                      UserCommand.self, PassphraseCommand.self, LoginCommand.self, LogoutCommand.self])
 
     @OptionGroup var globals: GlobalOptions
 

@@ -1,32 +1,25 @@
 import CohortDomain
+import CohortIdentity
 import CohortStore
 import Foundation
 
-/// Who signs and the key that signs: the session user's private key, unlocked by the passphrase.
-struct SigningKey {
-    /// The user name.
-    let name: String
-    /// The full name, as the delegation log has it.
-    let fullName: String
-    /// The role (`pi`, `investigator`).
-    let role: String
-    /// Signs `data` with the private key.
-    let sign: (Data) throws -> Data
-
-    /// The Ed25519 signature of `data`.
-    func signature(for data: Data) throws -> Data { try sign(data) }
-}
-
 extension Session {
-    /// The session user's signing key, after asking for the passphrase; `what` says what is being signed.
-    func signingKey(toSign what: String) throws -> SigningKey {
-        // Users and their keys come with the identity work (docs/RULES.md, "Signatures"): until a store has
-        // users nobody can sign.
-        throw DomainError("This store has no users, so nobody can sign \(what): add the PI first (`cohort user add NAME --role pi --full-name TEXT`).")
+    /// The key that signs a record (docs/RULES.md, "Signatures"): always after the passphrase, whatever
+    /// session is open (11.200(a)(1)) — the session's user when this terminal has one for the store, else
+    /// `--user`. The store then saves the signature with the same key.
+    func signingKey(_ store: JSONFileStore, toSign what: String) throws -> UnlockedKey {
+        guard try store.hasUsers() else {
+            throw DomainError("This store has no users, so nobody can sign \(what): add the PI first (`cohort user add NAME --role pi --full-name TEXT`).")
+        }
+        let session = SessionFile.load(from: SessionFile.path()).flatMap { $0.store == canonicalStore && !$0.hasExpired() ? $0 : nil }
+        let key = try unlockWithPassphrase(store, name: session?.user ?? user)
+        guard key.role.covers(.investigator) else {
+            throw DomainError("A \(key.role.title) may not sign records: that needs an investigator or the PI (see `cohort user list`). Nothing was signed.")
+        }
+        store.signer = key
+        return key
     }
 
     /// The check of signatures against the store's users' public keys.
-    func signatureCheck(_ store: JSONFileStore) throws -> SignatureVerifier {
-        SignatureVerifier(publicKey: { _ in nil })
-    }
+    func signatureCheck(_ store: JSONFileStore) throws -> SignatureVerifier { try store.signatureVerifier() }
 }

@@ -12,7 +12,10 @@ import Testing
     static func user(_ name: String) -> User {
         User(name: name, fullName: "Dr Ana Ruiz", role: .pi, publicKey: "", addedBy: nil, added: "2026-11-01T00:00:00.000Z")
     }
-    let key = UnlockedKey.generate(for: user("ana"))
+    /// A store with a PI (`ana`, logged in) and a coordinator, and the PI's key.
+    let fixture: StoreFixture, key: UnlockedKey, coordinator: UnlockedKey
+
+    init() throws { (fixture, key, coordinator) = try SignedSaveTests.storeWithUsers() }
     let now = try! Moment("2026-11-25T18:02-05:00", zone: TimeZone(secondsFromGMT: 0)!, what: "test")
 
     var check: SignatureVerifier {
@@ -42,24 +45,22 @@ import Testing
     }
 
     @Test func aSignatureIsSavedAuditedAndVerifies() throws {
-        let fixture = try StoreFixture()
         defer { fixture.remove() }
         let signedOne = try sign(fixture, try withSeriousAE(fixture, "101-0001"))
-        #expect(check.statuses(of: signedOne, studyProtocol: StoreFixture.schizophrenia) == [.valid])
+        #expect(check.statuses(of: signedOne, studyProtocol: StoreFixture.schizophrenia) == [.valid, .valid])
         let trail = try fixture.store.auditTrail(subject: "101-0001")
-        #expect(trail.records.last?.operation.path == "/signatures")
-        #expect(fixture.store.verify(signatures: check).problems.isEmpty)
+        #expect(trail.records.last?.operation.path == "/signatures/1")
+        #expect(fixture.store.verify().problems.isEmpty)
         // A change to the signed AE (with its reason) invalidates it; verify still passes.
         let draft = AdverseEventDraft(term: "Syncope", onset: CivilDate("2026-11-20")!, severity: .severe, criteria: [.hospitalization], related: .possible)
         let changed = try fixture.store.apply(.updateAdverseEvent(subject: "101-0001", id: "AE1", draft: draft, reason: "worse", now: now),
                                               today: StoreFixture.today, user: "ana").after
-        #expect(check.statuses(of: changed, studyProtocol: StoreFixture.schizophrenia) == [.invalidated])
-        #expect(try fixture.reopen().participant("101-0001").signatures[0].invalidated?.reason == "worse")
-        #expect(fixture.store.verify(signatures: check).problems.isEmpty)
+        #expect(check.statuses(of: changed, studyProtocol: StoreFixture.schizophrenia) == [.valid, .invalidated])
+        #expect(try fixture.reopen().participant("101-0001").signatures[1].invalidated?.reason == "worse")
+        #expect(fixture.store.verify().problems.isEmpty)
     }
 
     @Test func aSignatureMovedToAnotherParticipantOrSignedByAnotherKeyIsBroken() throws {
-        let fixture = try StoreFixture()
         defer { fixture.remove() }
         let first = try withSeriousAE(fixture, "101-0001")
         let second = try withSeriousAE(fixture, "101-0002")
@@ -68,26 +69,26 @@ import Testing
         _ = try sign(fixture, first, record)
         // The same record put on 101-0002's AE1 (a copy between records) saves, and verify names it.
         let moved = try sign(fixture, second, record)
-        #expect(check.statuses(of: moved, studyProtocol: StoreFixture.schizophrenia) == [.broken])
-        let problems = fixture.store.verify(signatures: check).problems
+        #expect(check.statuses(of: moved, studyProtocol: StoreFixture.schizophrenia) == [.valid, .broken])
+        let problems = fixture.store.verify().problems
         #expect(problems.count == 1)
         #expect(problems.first?.contains("101-0002.json: the AE1 signature by ana at") == true)
         // Without the signer's key nothing verifies.
-        #expect(fixture.store.verify(signatures: SignatureVerifier(publicKey: { _ in nil })).problems.count == 2)
+        #expect(check.statuses(of: moved, studyProtocol: StoreFixture.schizophrenia) == [.valid, .broken])
         let other = UnlockedKey.generate(for: Self.user("ana")).publicKey
-        #expect(fixture.store.verify(signatures: SignatureVerifier(publicKey: { _ in other })).problems.count == 2)
+        #expect(SignatureVerifier(publicKey: { _ in other }).statuses(of: try fixture.store.participant("101-0001"), studyProtocol: StoreFixture.schizophrenia) == [.broken, .broken])
+        #expect(SignatureVerifier(publicKey: { _ in nil }).statuses(of: try fixture.store.participant("101-0001"), studyProtocol: StoreFixture.schizophrenia) == [.broken, .broken])
+        #expect(try fixture.store.signatureVerifier().statuses(of: try fixture.store.participant("101-0001"), studyProtocol: StoreFixture.schizophrenia) == [.valid, .valid])
     }
 
     @Test func aValidSignatureWhoseContentMovedWithoutItsInvalidationIsBroken() throws {
-        let fixture = try StoreFixture()
         defer { fixture.remove() }
         var participant = try sign(fixture, try withSeriousAE(fixture, "101-0001"))
-        participant.adverseEvents[0].severity = .severe
-        #expect(check.statuses(of: participant, studyProtocol: StoreFixture.schizophrenia) == [.broken])
+        participant.adverseEvents[0].severity = .severe // 101-0001 signed its eligibility (valid) and AE1
+        #expect(check.statuses(of: participant, studyProtocol: StoreFixture.schizophrenia) == [.valid, .broken])
     }
 
     @Test func aDaySummarySignatureRidesTheStoreWideTrail() throws {
-        let fixture = try StoreFixture()
         defer { fixture.remove() }
         let content = Data(#"{"date":"2026-11-17"}"#.utf8)
         let record = try signed(.summary(CivilDate("2026-11-17")!), subject: "-", content: content)
@@ -97,8 +98,11 @@ import Testing
         #expect(reopened.summarySignatures == [record])
         #expect(check.status(of: record, subject: "-", content: content, contentMoves: true) == .valid)
         #expect(check.status(of: record, subject: "-", content: Data("{}".utf8), contentMoves: true) == .invalidated)
-        #expect(fixture.store.verify(signatures: check).problems.isEmpty)
-        #expect(fixture.store.verify(signatures: SignatureVerifier(publicKey: { _ in nil })).problems.count == 1)
+        #expect(fixture.store.verify().problems.isEmpty)
+        var forged = record
+        forged.meaning = .authored
+        try fixture.store.addSummarySignature(forged)
+        #expect(fixture.store.verify().problems.count == 1)
         let stored = String(decoding: fixture.bytes("cohort-store.json"), as: UTF8.self)
         #expect(stored.contains("\"summarySignatures\""))
         let trail = String(decoding: fixture.bytes("audit/_store.jsonl"), as: UTF8.self)
@@ -106,5 +110,10 @@ import Testing
         var notSummary = record
         notSummary.scope = "AE1"
         #expect(throws: DomainError.self) { try fixture.store.addSummarySignature(notSummary) }
+        // The coordinator may not sign.
+        fixture.store.signer = coordinator
+        var second = try signed(.summary(CivilDate("2026-11-18")!), subject: "-", content: content)
+        second.meaning = .reviewed
+        #expect(throws: DomainError.self) { try fixture.store.addSummarySignature(second) }
     }
 }

@@ -274,13 +274,17 @@ struct VerifyCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let store = try session.openStore(readOnly: true)
-        let (problems, notes) = store.verify(signatures: try session.signatureCheck(store))
+        let (problems, notes) = store.verify()
         for note in notes { Session.warn("note: " + note) }
         guard problems.isEmpty else {
             for problem in problems { Session.print("FAIL " + problem) }
             throw StoreError(.damaged, "\(Text.count(problems.count, "problem")) found in \(session.storeDirectory); nothing was changed.")
         }
         Session.print("OK: \(Text.count(try store.subjects().count, "participant file")), \(Text.count(store.context.protocols.count, "protocol")) and every audit chain verified.")
+        let users = try store.users()
+        if !users.isEmpty {
+            Session.print("Signed: every save since authentication was turned on (\(users.map(\.added).min() ?? "")) carries a valid signature of a user's key (\(Text.count(users.count, "user")) on the delegation log).")
+        }
     }
 }
 extension ParticipantStatus: ExpressibleByArgument {}

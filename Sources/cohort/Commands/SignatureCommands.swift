@@ -28,7 +28,7 @@ struct SignCommand: SessionCommand {
             guard !lock else { throw DomainError("--lock goes with the casebook only (`cohort sign SUBJECT casebook --lock`).") }
             let recorded = try AsRecordedSummary(day, store: store, zone: session.zone)
             try Session.refuseIfUnreadable(recorded.problems)
-            let record = try session.signature(of: scope, subject: "-", meaning: meaning, content: recorded.content)
+            let record = try session.signature(of: scope, subject: "-", meaning: meaning, content: recorded.content, in: store)
             try store.addSummarySignature(record)
             Session.confirm("Saved: \(scope) — \(record.manifestation).")
             return
@@ -36,7 +36,7 @@ struct SignCommand: SessionCommand {
         guard subject != "-" else { throw DomainError("Only a day's summary is signed with `-`; give the subject ID for \(scope).") }
         let participant = try store.participant(subject)
         let content = try participant.signedContent(scope, studyProtocol: try store.context.studyProtocol(for: participant))
-        let record = try session.signature(of: scope, subject: subject, meaning: meaning, content: content)
+        let record = try session.signature(of: scope, subject: subject, meaning: meaning, content: content, in: store)
         // Signed over the participant as read: one saved differently meanwhile is refused (nothing signed).
         do {
             try store.apply(.sign(subject: subject, signature: record, content: content, lock: lock), basis: participant,
@@ -109,9 +109,9 @@ struct SignaturesCommand: SessionCommand {
 extension Session {
     /// A signature record of `scope` over `content`, signed by this session's user after the passphrase
     /// (asked at every signing: docs/RULES.md, "Signatures").
-    func signature(of scope: SignatureScope, subject: String, meaning: Signature.Meaning, content: Data) throws -> Signature {
-        let signer = try signingKey(toSign: "\(subject == "-" ? "" : subject + " ")\(scope)")
-        var record = Signature(scope: scope, meaning: meaning, user: signer.name, fullName: signer.fullName, role: signer.role,
+    func signature(of scope: SignatureScope, subject: String, meaning: Signature.Meaning, content: Data, in store: JSONFileStore) throws -> Signature {
+        let signer = try signingKey(store, toSign: "\(subject == "-" ? "" : subject + " ")\(scope)")
+        var record = Signature(scope: scope, meaning: meaning, user: signer.userName, fullName: signer.fullName, role: signer.role.rawValue,
                                time: now, contentHash: SignatureVerifier.contentHash(content))
         record.signature = try signer.signature(for: record.signedBytes(subject: subject)).base64EncodedString()
         return record
