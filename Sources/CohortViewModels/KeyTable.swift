@@ -58,6 +58,15 @@ public struct KeyTable: Sendable {
         bindings(in: context).filter(\.inFooter).map { ($0.keys[0].label, $0.help, [.back, .quit, .showHelp].contains($0.intent)) }
     }
 
+    /// The intents bound in `context`.
+    public func intents(in context: KeyContext) -> Set<Intent> { Set(bindings(in: context).map(\.intent)) }
+
+    /// The first key bound to `intent` in `context` (`c`, `Enter`), for a message that names it; the
+    /// intent's name when nothing binds it there, so a message never names a key that does not work.
+    public func label(for intent: Intent, in context: KeyContext) -> String {
+        bindings(in: context).first { $0.intent == intent }?.keys.first?.label ?? intent.rawValue
+    }
+
     /// `j/↓`.
     public static func label(_ keys: [Key]) -> String { keys.map(\.label).joined(separator: "/") }
 
