@@ -3,11 +3,11 @@ import CohortDomain
 /// The participant page: its timeline's cursor and scroll, and the keys that act on the participant shown.
 extension AppState {
     /// The intents the participant page handles.
-    static let participantIntents: Set<Intent> = [
-        .moveDown, .moveUp, .pageDown, .pageUp, .completeVisit, .markMissed, .rescheduleVisit, .enterScores, .acknowledgeFlag, .noteDeviation,
+    static let participantIntents = Set<Intent>(visitActions.keys).union([
+        .moveDown, .moveUp, .pageDown, .pageUp, .enterScores, .acknowledgeFlag, .noteDeviation,
         .withdrawParticipant, .randomizeParticipant, .addUnscheduledVisit, .correctEnrollment, .recordReconsent, .addAdverseEvent,
         .addMedication, .editRecord, .markReportSent, .enterMeasures, .assessMeasure, .undo, .jumpToParticipant, .back, .showHelp,
-    ]
+    ])
 
     /// A key on the participant page.
     mutating func participantIntent(_ intent: Intent, _ page: ParticipantPage) -> [Effect] {
@@ -21,6 +21,10 @@ extension AppState {
         let visits = participant.visitsInDateOrder(studyProtocol)
         let selected = visits.indices.contains(page.selection) ? visits[page.selection] : nil
         var page = page
+        if Self.visitActions[intent] != nil || intent == .enterScores {
+            guard let selected else { return nothingSelected() }
+            return visitIntent(intent, participant: participant, visit: selected)
+        }
         switch intent {
         case .moveDown: page.selection = min(page.selection + 1, max(0, visits.count - 1))
         case .moveUp: page.selection = max(page.selection - 1, 0)
@@ -30,9 +34,6 @@ extension AppState {
                 + Set(participant.measurements.map(\.test)).count + Set(studyProtocol.visits.flatMap(\.scales)).count + (page.audit?.count ?? 0)
             page.scroll = min(page.scroll + max(1, pageRows / 2), max(0, lines - pageRows / 2))
         case .pageUp: page.scroll = max(0, page.scroll - max(1, pageRows / 2))
-        case .completeVisit, .markMissed, .rescheduleVisit, .enterScores:
-            guard let selected else { return nothingSelected() }
-            return visitIntent(intent, participant: participant, visit: selected)
         case .acknowledgeFlag:
             guard let flag = participant.unacknowledgedUrgentFlags(context: data.context).first else {
                 status = StatusLine("\(participant.subject) has no urgent flag waiting for acknowledgement.", .info)

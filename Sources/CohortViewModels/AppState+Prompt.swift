@@ -89,7 +89,7 @@ extension AppState {
             return .effects([])
         case .jump: return submitJump(&prompt)
         case .undo(let entry): return submitUndo(entry, prompt)
-        case .complete, .miss, .reschedule, .acknowledge, .classify: return submitVisitPrompt(&prompt)
+        case .visit, .acknowledge, .classify: return submitVisitPrompt(&prompt)
         case .withdraw, .randomize, .unscheduled, .reconsent, .correct: return submitLifecycle(&prompt)
         case .rater, .scoreReason, .unscheduledScale: return submitScorePrompt(&prompt)
         case .reportSent, .editRecord: return submitSafety(&prompt)

@@ -4,9 +4,8 @@ import CohortDomain
 public struct Prompt: Equatable, Sendable {
     /// What the answer is for.
     public enum Purpose: Equatable, Sendable {
-        case complete(subject: String, visit: String)
-        case miss(subject: String, visit: String)
-        case reschedule(subject: String, visit: String)
+        /// A visit action's prompt (complete, missed, reschedule…), answered as `AppState.visitActions` says.
+        case visit(Intent, subject: String, visit: String)
         case withdraw(subject: String)
         case randomize(subject: String)
         case acknowledge(subject: String, visit: String, flag: String)
@@ -28,7 +27,7 @@ public struct Prompt: Equatable, Sendable {
         /// The participant the prompt changes, if any.
         public var subject: String? {
             switch self {
-            case .complete(let subject, _), .miss(let subject, _), .reschedule(let subject, _), .withdraw(let subject), .randomize(let subject),
+            case .visit(_, let subject, _), .withdraw(let subject), .randomize(let subject),
                  .acknowledge(let subject, _, _), .classify(let subject, _):
                 return subject
             case .scoreReason(let entry): return entry.subject
