@@ -35,6 +35,9 @@ extension AppState {
             let reason = prompt.optional(.reason)
             return prompt.date(.date).map { .reschedule(subject: subject, visit: visit, date: $0, reason: reason) }
         }),
+        .noteVisit: VisitAction(ask: { name, visit, _ in
+            ("Note on \(name)", [Prompt.Field(.note, "Note", visit.record.note ?? "", hint: "free text; replaces the last note")])
+        }, change: { subject, visit, prompt in .note(subject: subject, visit: visit, text: prompt.value(.note)) }),
     ]
 
     /// Complete, missed, reschedule and scores work the same from the review and the participant view.

@@ -142,6 +142,7 @@ public struct KeyTable: Sendable {
         b(.participant, [.character("U")], .addUnscheduledVisit, "unscheduled visit", footer: false),
         b(.participant, [.character("F")], .correctEnrollment, "correct enrollment facts", footer: false),
         b(.participant, [.character("i")], .recordReconsent, "re-consent (ICF version)", footer: false),
+        b(.participant, [.character("N")], .noteVisit, "note on the visit", footer: false),
         b(.participant, [.character("A")], .addAdverseEvent, "adverse event"),
         b(.participant, [.character("M")], .addMedication, "medication"),
         b(.participant, [.character("E")], .editRecord, "change AE/medication"),
