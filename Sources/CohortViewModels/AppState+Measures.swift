@@ -72,9 +72,9 @@ extension AppState {
         let awaiting = readings.filter(\.awaitsAssessment).map { "\($0.measurement.test) \($0.measurement.value?.description ?? "")" }
         if !alerts.isEmpty {
             status = StatusLine("Saved. ALERT \(participant.subject) \(visit): \(alerts.joined(separator: ", ")) — tell the PI"
-                                + (awaiting.isEmpty ? "." : "; \(Self.key(.assessMeasure, in: .participant)) assesses the values out of range."), .urgent)
+                                + (awaiting.isEmpty ? "." : "; \(key(.assessMeasure, in: .participant)) assesses the values out of range."), .urgent)
         } else if !awaiting.isEmpty {
-            status = StatusLine("Saved. Out of range at \(participant.subject) \(visit): \(awaiting.joined(separator: ", ")) — \(Self.key(.assessMeasure, in: .participant)) in the participant view assesses.", .error)
+            status = StatusLine("Saved. Out of range at \(participant.subject) \(visit): \(awaiting.joined(separator: ", ")) — \(key(.assessMeasure, in: .participant)) in the participant view assesses.", .error)
         }
     }
 }

@@ -36,7 +36,7 @@ extension AppState {
             if case .scoreEntry(let entry) = screen, entry.subject == latest.subject, let basis,
                basis.visit(entry.visit) == latest.visit(entry.visit),
                basis.administration(visit: entry.visit, scale: entry.scale) == latest.administration(visit: entry.visit, scale: entry.scale) {
-                status = StatusLine("Not saved yet: \(latest.subject) was changed elsewhere, but not \(entry.visit) or its \(entry.scale). Your items are kept: \(Self.key(.submit, in: .scoreEntry)) saves them on what is saved now.", .error)
+                status = StatusLine("Not saved yet: \(latest.subject) was changed elsewhere, but not \(entry.visit) or its \(entry.scale). Your items are kept: \(key(.submit, in: .scoreEntry)) saves them on what is saved now.", .error)
                 return []
             }
             _ = closeEntry(ofAny: [latest.subject])
@@ -142,11 +142,11 @@ extension AppState {
         let urgent = context.map { participant.unacknowledgedUrgentFlags(context: $0) } ?? []
         let wasRaised = { (flag: VisitFlag) in context.flatMap { c in before?.unacknowledgedUrgentFlags(context: c).contains(flag) } ?? false }
         if let flag = urgent.first(where: { !wasRaised($0) }) {
-            status = StatusLine("Saved. URGENT: \(flag.flag) for \(flag.subject) at \(flag.visit) — act now, then acknowledge it (\(Self.key(.acknowledgeFlag, in: .participant)) in the participant view).", .urgent)
+            status = StatusLine("Saved. URGENT: \(flag.flag) for \(flag.subject) at \(flag.visit) — act now, then acknowledge it (\(key(.acknowledgeFlag, in: .participant)) in the participant view).", .urgent)
         } else if let studyProtocol = context?.protocols[participant.study],
                   let created = participant.deviationsCreated(since: before, studyProtocol).first, let words = created.deviationWords {
             // A late or early completion is a deviation: said at once, not found later on the page.
-            status = StatusLine("Saved: \(change). Protocol deviation (unclassified): \(participant.subject) \(created.code) \(words) — \(Self.key(.noteDeviation, in: .participant)) on the participant page classifies it.", .error)
+            status = StatusLine("Saved: \(change). Protocol deviation (unclassified): \(participant.subject) \(created.code) \(words) — \(key(.noteDeviation, in: .participant)) on the participant page classifies it.", .error)
         } else {
             status = StatusLine("Saved: \(change).", .saved)
         }

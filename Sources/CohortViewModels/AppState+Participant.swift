@@ -65,7 +65,7 @@ extension AppState {
         case .enterMeasures:
             guard let visit = selected else { return nothingSelected() }
             guard visit.status == .completed else {
-                status = StatusLine("\(participant.subject) \(visit.code) is \(visit.status.rawValue): complete it first (\(Self.key(.completeVisit, in: .participant))), then enter measures.", .error)
+                status = StatusLine("\(participant.subject) \(visit.code) is \(visit.status.rawValue): complete it first (\(key(.completeVisit, in: .participant))), then enter measures.", .error)
                 return []
             }
             // The visit's required measures, or every measure at a visit that requires none or is unscheduled.

@@ -32,7 +32,7 @@ extension AppState {
                 form.focus = first
                 form.error = "\(form.fields[first].label): \(problems[first] ?? "")"
             } else if data?.participants[form.subject] == nil {
-                form.error = "\(form.subject) is still being read; press \(Self.key(.submit, in: .record)) again in a moment."
+                form.error = "\(form.subject) is still being read; press \(key(.submit, in: .record)) again in a moment."
             } else if let change = form.change(zone: zone, now: now) {
                 // The domain's rules across fields, checked on a copy: nothing is sent until they pass.
                 if let refusal = dryRun(change) { form.error = refusal } else { replaceTop(.record(form)); return [saving(change)] }
@@ -73,9 +73,9 @@ extension AppState {
               let event = form.editing.flatMap({ id in participant.adverseEvents.first { $0.id == id } }) ?? participant.adverseEvents.last else { return }
         let rules = SafetyRules(studyProtocol)
         if let due = rules.reportDue(event), event.initialReport == nil {
-            status = StatusLine("Saved \(participant.subject) \(event.id). Report to the sponsor \(ReportClock.words(due: due, at: now, zone: zone)): \(Self.key(.markReportSent, in: .participant)) when sent.", .urgent)
+            status = StatusLine("Saved \(participant.subject) \(event.id). Report to the sponsor \(ReportClock.words(due: due, at: now, zone: zone)): \(key(.markReportSent, in: .participant)) when sent.", .urgent)
         } else if event.followUpPending {
-            status = StatusLine("Saved \(participant.subject) \(event.id). A follow-up report is now pending: \(Self.key(.markReportSent, in: .participant)) when sent.", .urgent)
+            status = StatusLine("Saved \(participant.subject) \(event.id). A follow-up report is now pending: \(key(.markReportSent, in: .participant)) when sent.", .urgent)
         }
         if event.outcome == .fatal, participant.exit == nil {
             overlay = .prompt(Self.withdrawPrompt(participant, category: .death, adverseEvent: event.id, today: today))

@@ -32,7 +32,7 @@ extension AppState {
                   let visit = try? participant.plannedVisit(entry.visit.code, studyProtocol) else { return nothingSelected() }
             return visitIntent(intent, participant: participant, visit: visit)
         case .filterSubjects:
-            overlay = .prompt(Prompt(.filter, title: "Filter by subject ID or initials (\(Self.key(.cancel, in: .prompt)) clears)",
+            overlay = .prompt(Prompt(.filter, title: "Filter by subject ID or initials (\(key(.cancel, in: .prompt)) clears)",
                                      fields: [Prompt.Field(.subject, "Subject", filter)]))
         case .enroll:
             guard let data else { return [] }
@@ -135,7 +135,7 @@ extension AppState {
         let ending = subjects.filter { $0.hasSuffix(wanted) }
         switch ending.count {
         case 1: return .success(ending[0])
-        case 0: return .failure(DomainError("No participant \(Text.shown(typed)); \(Self.key(.showRoster, in: .review)) lists them all."))
+        case 0: return .failure(DomainError("No participant \(Text.shown(typed)); \(key(.showRoster, in: .review)) lists them all."))
         default:
             let named = ending.prefix(4).joined(separator: ", ") + (ending.count > 4 ? ", …" : "")
             return .failure(DomainError("\(ending.count) subject IDs end in \(Text.shown(typed)) (\(named)); type more of it."))

@@ -25,7 +25,7 @@ extension AppState {
             }
             return open(row.subject)
         case .filterSubjects:
-            overlay = .prompt(Prompt(.search, title: "Search: subject, initials, study, status or randomization (\(Self.key(.cancel, in: .prompt)) clears)",
+            overlay = .prompt(Prompt(.search, title: "Search: subject, initials, study, status or randomization (\(key(.cancel, in: .prompt)) clears)",
                                      fields: [Prompt.Field(.search, "Search", page.query)]))
         case .jumpToParticipant:
             overlay = .prompt(Self.jumpPrompt)

@@ -29,7 +29,7 @@ extension AppState {
             entry.error = nil
         case .submit:
             guard entry.pendingCount == 0 else {
-                entry.error = "\(Text.count(entry.pendingCount, "item")) still to enter (\(Self.key(.markNotAssessed, in: .scoreEntry)) marks an item not assessed)."
+                entry.error = "\(Text.count(entry.pendingCount, "item")) still to enter (\(key(.markNotAssessed, in: .scoreEntry)) marks an item not assessed)."
                 break
             }
             let saved = data?.participants[entry.subject]?.administration(visit: entry.visit, scale: entry.scale)
@@ -60,7 +60,7 @@ extension AppState {
             return []
         case .cancel:
             screens.removeLast()
-            status = StatusLine("Left score entry; items not saved with \(Self.key(.submit, in: .scoreEntry)) were dropped.", .info)
+            status = StatusLine("Left score entry; items not saved with \(key(.submit, in: .scoreEntry)) were dropped.", .info)
             return []
         default:
             return doesNothing(intent)
@@ -79,12 +79,12 @@ extension AppState {
             return []
         }
         guard let digit = character.wholeNumberValue, character.isASCII else {
-            entry.error = "Type a digit per item, \(Self.key(.markNotAssessed, in: .scoreEntry)) for not assessed, \(Self.key(.deleteBackward, in: .scoreEntry)) to go back."
+            entry.error = "Type a digit per item, \(key(.markNotAssessed, in: .scoreEntry)) for not assessed, \(key(.deleteBackward, in: .scoreEntry)) to go back."
             replaceTop(.scoreEntry(entry))
             return []
         }
         guard entry.cursor < entry.items.count else {
-            entry.error = "All \(entry.items.count) items are entered: \(Self.key(.submit, in: .scoreEntry)) saves, \(Self.key(.deleteBackward, in: .scoreEntry)) goes back."
+            entry.error = "All \(entry.items.count) items are entered: \(key(.submit, in: .scoreEntry)) saves, \(key(.deleteBackward, in: .scoreEntry)) goes back."
             replaceTop(.scoreEntry(entry))
             return []
         }
@@ -140,7 +140,7 @@ extension AppState {
     mutating func enterScores(participant: Participant, visit: PlannedVisit) -> [Effect] {
         let subject = participant.subject
         guard visit.status == .completed else {
-            status = StatusLine("\(subject) \(visit.code) is \(visit.status.rawValue): complete it first (\(Self.key(.completeVisit, in: keyContext))), then enter scores.", .error)
+            status = StatusLine("\(subject) \(visit.code) is \(visit.status.rawValue): complete it first (\(key(.completeVisit, in: keyContext))), then enter scores.", .error)
             return []
         }
         guard let catalog = data?.context.scales else { return [] }

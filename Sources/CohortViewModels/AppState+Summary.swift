@@ -29,7 +29,7 @@ extension AppState {
         case .nextDay: page.day = page.day.adding(days: 1); page.selection = 0; page.scroll = 0
         case .acknowledgeFlag:
             guard items.indices.contains(page.selection), case .urgentFlag(let flag) = items[page.selection] else {
-                status = StatusLine("Select an urgent flag (\(Self.key(.moveDown, in: .summary))/\(Self.key(.moveUp, in: .summary))) to acknowledge it.", .info)
+                status = StatusLine("Select an urgent flag (\(key(.moveDown, in: .summary))/\(key(.moveUp, in: .summary))) to acknowledge it.", .info)
                 return []
             }
             // The acknowledgement is checked against the whole participant: read it first.
@@ -37,7 +37,7 @@ extension AppState {
             overlay = .prompt(Self.acknowledgePrompt(subject: flag.subject, flag: flag))
         case .noteDeviation:
             guard items.indices.contains(page.selection), case .deviation(let deviation, let classified) = items[page.selection] else {
-                status = StatusLine("Select a deviation (\(Self.key(.moveDown, in: .summary))/\(Self.key(.moveUp, in: .summary))) to classify it.", .info)
+                status = StatusLine("Select a deviation (\(key(.moveDown, in: .summary))/\(key(.moveUp, in: .summary))) to classify it.", .info)
                 return []
             }
             // The class is checked against the whole participant before it is sent, as from the participant view.

@@ -5,8 +5,10 @@ import Foundation
 /// and feeds their outcomes back as actions. This file only dispatches: a key to its intent, an intent to
 /// the handler of the screen or overlay on top (one file each), an outcome to `AppState+Outcomes`.
 extension AppState {
-    /// Turns a key into an action through the key table and handles it.
-    public mutating func handle(key: Key, table: KeyTable = .defaults) -> [Effect] {
+    /// Turns a key into an action through the key table (`table`, kept for the messages that name keys;
+    /// else the one kept) and handles it.
+    public mutating func handle(key: Key, table: KeyTable? = nil) -> [Effect] {
+        if let table, table != keys { keys = table }
         let context = keyContext
         if case .paste(let text) = key { return paste(text, in: context) }
         if case .pasteDiscarded(let bytes) = key { return discardPaste(of: Text.byteSize(bytes)) }
@@ -14,7 +16,7 @@ extension AppState {
             status = StatusLine("Paste of \(Text.byteSize(bytes)) discarded: the paste held a paste-end marker, so it was discarded whole; nothing was typed or done.", .error)
             return []
         }
-        if let intent = table.intent(for: key, in: context) { return handle(.intent(intent)) }
+        if let intent = keys.intent(for: key, in: context) { return handle(.intent(intent)) }
         if case .character(let character) = key, context.takesText { return handle(.type(character)) }
         if case .resize = key { return [] }
         if context == .help { return handle(.intent(.back)) }
@@ -48,17 +50,17 @@ extension AppState {
     }
 
     /// The key a message names for `intent` in `context`, as the key table binds it.
-    static func key(_ intent: Intent, in context: KeyContext) -> String { KeyTable.defaults.label(for: intent, in: context) }
+    func key(_ intent: Intent, in context: KeyContext) -> String { keys.label(for: intent, in: context) }
 
     /// The one place a key that does nothing where it is pressed says so (never a silent no-op).
     mutating func doesNothing(key label: String) -> [Effect] {
-        status = StatusLine("\(label) does nothing here; \(Self.key(.showHelp, in: .review)) lists the keys.", .info)
+        status = StatusLine("\(label) does nothing here; \(key(.showHelp, in: .review)) lists the keys.", .info)
         return []
     }
 
     /// An intent that reached a handler which does not act on it.
     mutating func doesNothing(_ intent: Intent) -> [Effect] {
-        doesNothing(key: KeyTable.defaults.label(for: intent, in: keyContext))
+        doesNothing(key: keys.label(for: intent, in: keyContext))
     }
 
     /// Hands `intent` to the handler of what is on top.

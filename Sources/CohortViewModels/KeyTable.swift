@@ -37,7 +37,7 @@ public struct KeyBinding: Sendable, Equatable {
 }
 
 /// The key table: data that drives dispatch, the footer hints, the `?` help screen and docs/keybindings.md.
-public struct KeyTable: Sendable {
+public struct KeyTable: Sendable, Equatable {
     /// Every binding, in display order.
     public let bindings: [KeyBinding]
 

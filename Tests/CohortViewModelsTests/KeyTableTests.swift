@@ -75,4 +75,21 @@ struct KeyTableTests {
         fixture.press(.character("V")) // W1 is not completed yet
         #expect(fixture.state.status?.text.contains("complete it first (c), then enter measures") == true)
     }
+
+    @Test func messagesNameTheKeysOfTheTableInUseNotWordsWrittenInThem() throws {
+        // The same table with complete on K and help on H: the messages follow it.
+        let moved = KeyTable(KeyTable.defaults.bindings.map { binding in
+            let keys: [Key] = switch binding.intent {
+            case .completeVisit: [.character("K")]
+            case .showHelp: [.character("H")]
+            default: binding.keys
+            }
+            return KeyBinding(context: binding.context, keys: keys, intent: binding.intent, help: binding.help, inFooter: binding.inFooter)
+        })
+        var fixture = try fixture(on: .participant)
+        fixture.run(fixture.state.handle(key: .character("V"), table: moved))
+        #expect(fixture.state.status?.text.contains("complete it first (K), then enter measures") == true, "\(fixture.state.status?.text ?? "")")
+        fixture.run(fixture.state.handle(key: .character("Z"), table: moved))
+        #expect(fixture.state.status?.text == "Z does nothing here; H lists the keys.")
+    }
 }
