@@ -38,6 +38,8 @@ public enum Change: Equatable, Sendable {
     case unlock(subject: String, reason: String)
     /// Answers to entry criteria (a reason when one changes a saved answer).
     case answerEligibility(subject: String, answers: [EligibilityEntry], reason: String?)
+    /// A free-text note on a visit.
+    case note(subject: String, visit: String, text: String)
     /// Undo: back to `to`, provided the participant is still `expected`; always with a reason.
     case revert(subject: String, to: Participant, expected: Participant, description: String, reason: String?)
 
@@ -50,7 +52,7 @@ public enum Change: Equatable, Sendable {
              .addMedication(let s, _), .updateMedication(let s, _, _, _), .measure(let s, _, _, _), .assess(let s, _, _, _, _, _),
              .revert(let s, _, _, _, _), .addUnscheduledVisit(let s, _, _), .correct(let s, _, _), .reconsent(let s, _, _),
              .sign(let s, _, _, _), .unlock(let s, _),
-             .answerEligibility(let s, _, _):
+             .answerEligibility(let s, _, _), .note(let s, _, _):
             return s
         }
     }
@@ -81,6 +83,7 @@ public enum Change: Equatable, Sendable {
         case .correct(let s, _, _): return "\(s) enrollment facts corrected"
         case .reconsent(let s, let v, let d): return "\(s) re-consented on \(d) (ICF \(v))"
         case .answerEligibility(let s, let answers, _): return "\(s) eligibility " + answers.map { "\($0.id) \($0.answer.words)" }.joined(separator: ", ")
+        case .note(let s, let v, _): return "\(s) \(v) note"
         }
     }
 
@@ -94,11 +97,11 @@ public enum Change: Equatable, Sendable {
     }
 
     /// False for a change that has no reason of its own to give (a new record, a report, a randomization,
-    /// an acknowledgement, a re-consent): one of these can alter only the casebook's signed content, and
+    /// an acknowledgement, a re-consent, a visit note): one of these can alter only the casebook's signed content, and
     /// that signature's invalidation names the change instead (docs/RULES.md, "Signatures").
     public var takesReason: Bool {
         switch self {
-        case .addAdverseEvent, .reportAdverseEvent, .addMedication, .randomize, .acknowledge, .reconsent, .sign: return false
+        case .addAdverseEvent, .reportAdverseEvent, .addMedication, .randomize, .acknowledge, .reconsent, .note, .sign: return false
         default: return true
         }
     }
@@ -180,6 +183,8 @@ public enum Change: Equatable, Sendable {
             return try participant.unlock(reason: reason, on: today, change: description)
         case .answerEligibility(_, let answers, let reason):
             return try participant.answerEligibility(answers, reason: reason, studyProtocol: studyProtocol)
+        case .note(_, let visit, let text):
+            return try participant.note(visit, text: text)
         case .revert(_, let earlier, let expected, let description, let reason):
             // An urgent flag stays until the lead acknowledges it: an undo does not make it vanish unseen.
             let waiting = Set(participant.unacknowledgedUrgentFlags(context: context))

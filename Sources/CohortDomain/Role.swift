@@ -72,7 +72,7 @@ extension Change {
             return .pi
         case .addAdverseEvent(_, let draft, _), .updateAdverseEvent(_, _, let draft, _, _):
             return draft.related == nil ? .coordinator : .investigator
-        case .complete, .miss, .reschedule, .score, .withdraw, .randomize, .acknowledge, .reportAdverseEvent, .addMedication, .answerEligibility,
+        case .complete, .miss, .reschedule, .score, .withdraw, .randomize, .acknowledge, .reportAdverseEvent, .addMedication, .answerEligibility, .note,
              .updateMedication, .measure, .addUnscheduledVisit, .correct, .reconsent, .revert:
             return .coordinator
         }
