@@ -30,7 +30,9 @@ struct PromptOverlay {
             grid.put(" " + field.label + ":", x: left, y: y, style: box)
             let focused = index == prompt.focus
             let room = boxWidth - labelWidth - 3
-            let shown = DisplayWidth.of(field.text) >= room ? String(field.text.suffix(max(1, room - 2))) : field.text
+            // A passphrase is never drawn: one asterisk a character typed.
+            let text = field.isSecret ? String(repeating: "*", count: field.text.count) : field.text
+            let shown = DisplayWidth.of(text) >= room ? String(text.suffix(max(1, room - 2))) : text
             let used = grid.put(shown + (focused ? "_" : ""), x: left + labelWidth + 1, y: y, style: focused ? Style(.accent, bold: true) : .plain)
             if !field.hint.isEmpty && used + DisplayWidth.of(field.hint) + 2 < room {
                 grid.put(field.hint, x: left + labelWidth + 3 + used, y: y, style: Style(.muted, reverse: true))

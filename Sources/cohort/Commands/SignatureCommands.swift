@@ -34,17 +34,9 @@ struct SignCommand: SessionCommand {
             return
         }
         guard subject != "-" else { throw DomainError("Only a day's summary is signed with `-`; give the subject ID for \(scope).") }
-        let participant = try store.participant(subject)
-        let content = try participant.signedContent(scope, studyProtocol: try store.context.studyProtocol(for: participant))
-        let record = try session.signature(of: scope, subject: subject, meaning: meaning, content: content, in: store)
-        // Signed over the participant as read: one saved differently meanwhile is refused (nothing signed).
-        do {
-            try store.apply(.sign(subject: subject, signature: record, content: content, lock: lock), basis: participant,
-                            today: session.today, user: session.user)
-        } catch is StaleChange {
-            throw DomainError("\(subject) changed while you were signing; nothing was signed. Look at it again (`cohort show \(subject)`) and sign again.")
-        }
-        Session.confirm("Saved: \(subject) \(scope) — \(record.manifestation)" + (lock ? "; the casebook is locked." : "."))
+        let signed = try session.sign(subject, scope, meaning: meaning, lock: lock, in: store)
+        let manifestation = signed.after.signatures.last?.manifestation ?? ""
+        Session.confirm("Saved: \(subject) \(scope) — \(manifestation)" + (lock ? "; the casebook is locked." : "."))
     }
 }
 
@@ -107,10 +99,27 @@ struct SignaturesCommand: SessionCommand {
 }
 
 extension Session {
+    /// Signs `scope` of `subject` as it reads now (the command line and the screens' queue): the key opened
+    /// with the passphrase, the record made over the content read, saved only if the participant is still
+    /// what was read (nothing signed otherwise).
+    func sign(_ subject: String, _ scope: SignatureScope, meaning: Signature.Meaning, lock: Bool, in store: JSONFileStore,
+              passphrase: String? = nil) throws -> (before: Participant, after: Participant) {
+        let participant = try store.participant(subject)
+        let content = try participant.signedContent(scope, studyProtocol: try store.context.studyProtocol(for: participant))
+        let record = try signature(of: scope, subject: subject, meaning: meaning, content: content, in: store, passphrase: passphrase)
+        do {
+            return try store.apply(.sign(subject: subject, signature: record, content: content, lock: lock), basis: participant,
+                                   today: today, user: user)
+        } catch is StaleChange {
+            throw DomainError("\(subject) changed while you were signing; nothing was signed. Look at it again and sign again.")
+        }
+    }
+
     /// A signature record of `scope` over `content`, signed by this session's user after the passphrase
     /// (asked at every signing: docs/RULES.md, "Signatures").
-    func signature(of scope: SignatureScope, subject: String, meaning: Signature.Meaning, content: Data, in store: JSONFileStore) throws -> Signature {
-        let signer = try signingKey(store, toSign: "\(subject == "-" ? "" : subject + " ")\(scope)")
+    func signature(of scope: SignatureScope, subject: String, meaning: Signature.Meaning, content: Data, in store: JSONFileStore,
+                   passphrase: String? = nil) throws -> Signature {
+        let signer = try signingKey(store, toSign: "\(subject == "-" ? "" : subject + " ")\(scope)", passphrase: passphrase)
         var record = Signature(scope: scope, meaning: meaning, user: signer.userName, fullName: signer.fullName, role: signer.role.rawValue,
                                time: now, contentHash: SignatureVerifier.contentHash(content))
         record.signature = try signer.signature(for: record.signedBytes(subject: subject)).base64EncodedString()
