@@ -31,7 +31,8 @@ struct QueueScreen {
         }
         row(header, style: Style(.muted, bold: true))
         y += 1
-        let visible = max(0, area.bottom - y)
+        let overflows = items.count > area.bottom - y
+        let visible = max(0, area.bottom - y - (overflows ? 1 : 0))
         let offset = max(0, min(page.selection - visible + 2, items.count - visible))
         for position in offset..<min(items.count, offset + visible) {
             let item = items[position], selected = position == page.selection
@@ -40,6 +41,9 @@ struct QueueScreen {
             row([Text.count(waited, "day"), item.pending.subject, item.pending.scope.description, item.pending.what],
                 style: selected ? .selected : Style(waited > 7 ? .warning : .normal))
             y += 1
+        }
+        if overflows {
+            drawScrollHint(offset: offset, visible: visible, total: items.count, y: area.bottom - 1, on: &grid, glyphs: glyphs)
         }
     }
 

@@ -40,8 +40,10 @@ public struct QueueItem: Equatable, Sendable {
         history = participant.signatures.filter { $0.scope == pending.scope.description }.map(\.manifestation)
     }
 
-    /// The content's members as lines (`severity: severe`); a list or object member in compact JSON.
+    /// The content's members as lines (`severity: severe`), a list's elements one a line; a list or object
+    /// member in compact JSON.
     static func lines(_ value: Any?) -> [String] {
+        if let list = value as? [Any] { return list.map(compact) }
         guard let members = value as? [String: Any] else { return value.map { [compact($0)] } ?? [] }
         return members.keys.sorted().map { "\($0): \(compact(members[$0] as Any))" }
     }
