@@ -2,6 +2,7 @@ import CohortDomain
 import CohortIdentity
 import CohortResources
 import CohortStore
+import CohortFileStore
 import Foundation
 
 /// A realistic demo site: staggered enrollments across three studies, completed and missed visits (some

@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortFileStore
 import CohortIdentity
 import CohortStore
 import Foundation

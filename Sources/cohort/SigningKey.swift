@@ -1,5 +1,6 @@
 import CohortDomain
 import CohortIdentity
+import CohortFileStore
 import CohortStore
 import Foundation
 

@@ -1,7 +1,8 @@
 import CohortDomain
 import CohortIdentity
 import CohortTestSupport
-@testable import CohortStore
+import CohortStore
+@testable import CohortFileStore
 import Foundation
 import Testing
 

@@ -2,6 +2,7 @@ import CohortDomain
 import CohortIdentity
 import CohortTestSupport
 @testable import CohortStore
+@testable import CohortFileStore
 import Foundation
 
 /// A fresh store in a temporary directory for each test.

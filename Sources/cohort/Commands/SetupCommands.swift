@@ -4,6 +4,7 @@ import CohortDomain
 import CohortIdentity
 import CohortResources
 import CohortStore
+import CohortFileStore
 import CohortReports
 import Foundation
 

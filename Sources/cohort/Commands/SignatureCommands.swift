@@ -1,6 +1,7 @@
 import ArgumentParser
 import CohortDomain
 import CohortReports
+import CohortFileStore
 import CohortStore
 import Foundation
 

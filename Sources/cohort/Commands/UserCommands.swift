@@ -1,5 +1,6 @@
 import ArgumentParser
 import CohortDomain
+import CohortFileStore
 import CohortIdentity
 import CohortReports
 import CohortStore

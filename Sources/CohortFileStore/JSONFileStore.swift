@@ -1,5 +1,6 @@
 import CohortDomain
 import CohortIdentity
+import CohortStore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -481,7 +482,7 @@ public final class JSONFileStore: ParticipantStore {
     /// Saves a participant made elsewhere with its whole history (the demo site): each state is audited
     /// against the one before with its own reason and time, then the file is written. Refuses a subject
     /// already used.
-    public func saveNew(history: [(participant: Participant, reason: String?, time: Date)]) throws {
+    package func saveNew(history: [(participant: Participant, reason: String?, time: Date)]) throws {
         guard let last = history.last?.participant else { return }
         try authenticate()
         try FileLock.withLock(lockFile) {

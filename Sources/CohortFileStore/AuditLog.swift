@@ -1,5 +1,6 @@
 import CohortDomain
 import CohortIdentity
+import CohortStore
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,6 @@
 import CohortDomain
 import CohortIdentity
+import CohortStore
 import Foundation
 
 /// What `verify` checks of each save's signature (docs/RULES.md, "Signed saves"): in a store with users,

@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortStore
 import Foundation
 
 /// The day summaries' signatures (`summary:DATE`): kept in the site file, so the store-wide trail records

@@ -1,0 +1,135 @@
+import CohortStore
+import Foundation
+
+/// An audit record as a line of a log on disk: its canonical JSON with its own SHA-256 in it. Here, not
+/// beside the record, because hashing (swift-crypto) belongs to the file store; the in-memory store keeps
+/// records without writing lines.
+extension AuditRecord {
+    /// Every line begins with this; the 64 hex digits of the hash follow (`hash` sorts first).
+    static let linePrefix = Array("{\"hash\":\"".utf8)
+    static let hashRange = linePrefix.count..<(linePrefix.count + 64)
+
+    /// The line for the log (without its newline), with the hash computed and set.
+    mutating func line() -> [UInt8] {
+        guard case .object(var members) = exported else { return [] }
+        members["hash"] = .string(Self.blankHash)
+        members["prev"] = .string(prev)
+        if let state { members["state"] = .string(state) }
+        var bytes = JSONValue.object(members).canonicalBytes()
+        hash = Self.hash(of: bytes[...])
+        bytes.replaceSubrange(Self.hashRange, with: Array(hash.utf8))
+        return bytes
+    }
+
+    /// The line of the last record of a save in a store with users: `sign` signs its hash and the signature
+    /// joins the line as `sig`, outside what the hash covers (docs/RULES.md, "Signed saves").
+    mutating func signedLine(_ sign: (String) throws -> String) throws -> [UInt8] {
+        let unsigned = line()
+        guard case .object(var members) = try JSONValue.parse(unsigned) else { return unsigned }
+        let signature = try sign(hash)
+        self.signature = signature
+        members["sig"] = .string(signature)
+        return JSONValue.object(members).canonicalBytes()
+    }
+
+    /// What a save's author signs: the chain head its last record is, tagged so that a save's signature is
+    /// never taken for any other kind of signature.
+    public static func signedMessage(_ hash: String) -> Data {
+        Data(("cohort-save-v1:" + hash).utf8)
+    }
+
+    /// `line` without its `,"sig":"…"` member (`signature` as read from it): the bytes its hash covers.
+    static func withoutSignature(_ line: ArraySlice<UInt8>, _ signature: String) -> [UInt8]? {
+        let member = Array(",\"sig\":\"\(signature)\"".utf8)
+        guard let first = member.first else { return nil }
+        var index = line.startIndex
+        while index + member.count <= line.endIndex {
+            if line[index] == first, line[index..<(index + member.count)].elementsEqual(member) {
+                return Array(line[line.startIndex..<index]) + Array(line[(index + member.count)...])
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// SHA-256 of `line` with its hash digits read as zeros.
+    static func hash(of line: ArraySlice<UInt8>) -> String {
+        guard line.count > hashRange.upperBound else { return "" }
+        var hash = SHA256()
+        hash.update(line[line.startIndex..<(line.startIndex + hashRange.lowerBound)])
+        hash.update(zeroDigits)
+        hash.update(line[(line.startIndex + hashRange.upperBound)...])
+        return SHA256.hex(digest: hash.finalize())
+    }
+
+    private static let zeroDigits = [UInt8](repeating: UInt8(ascii: "0"), count: 64)
+
+    /// Why a line is not an intact record.
+    enum LineProblem: Error, Equatable {
+        /// Not a record at all (damaged, cut, or not JSON).
+        case unreadable(String)
+        /// Readable, but its hash does not match its bytes (edited).
+        case altered
+    }
+
+    /// Reads one line of a log, checking its own hash.
+    init(line bytes: ArraySlice<UInt8>) throws(LineProblem) {
+        guard bytes.starts(with: Self.linePrefix), bytes.count > Self.hashRange.upperBound else {
+            throw .unreadable("it does not begin like an audit record")
+        }
+        let pairs: [(key: String, value: JSONValue)]
+        do { pairs = try JSONValue.parseSortedMembers(bytes) } catch { throw .unreadable("\(error)") }
+        var hash: String?, prev: String?, seq: Int?, time: String?, user: String?, opText: String?, path: String?
+        var subject: JSONValue?, reason: JSONValue?, value: JSONValue?, old: JSONValue?, state: JSONValue?, signature: JSONValue?
+        for (key, member) in pairs {
+            switch key {
+            case "hash": hash = member.stringValue
+            case "prev": prev = member.stringValue
+            case "seq": seq = member.intValue
+            case "time": time = member.stringValue
+            case "user": user = member.stringValue
+            case "op": opText = member.stringValue
+            case "path": path = member.stringValue
+            case "subject": subject = member
+            case "reason": reason = member
+            case "value": value = member
+            case "old": old = member
+            case "state": state = member
+            case "sig": signature = member
+            default: throw .unreadable("it has a member that audit records do not have")
+            }
+        }
+        guard let hash, let prev, let seq, seq >= 1, let time, let user, let opText, let op = PatchOperation.Op(rawValue: opText),
+              let path else {
+            throw .unreadable("a required member is missing or of the wrong type")
+        }
+        func optionalText(_ member: JSONValue?, _ key: String) throws(LineProblem) -> String? {
+            switch member {
+            case .null?: return nil
+            case .string(let text)?: return text
+            default: throw .unreadable("\(key) is missing or not text")
+            }
+        }
+        let subjectText = try optionalText(subject, "subject")
+        let reasonText = try optionalText(reason, "reason")
+        var stateText: String?
+        if let state {
+            guard let text = state.stringValue else { throw .unreadable("state is not text") }
+            stateText = text
+        }
+        let operation = PatchOperation(op: op, path: path, value: value, old: old)
+        guard (op == .remove) == (operation.value == nil), (op == .add) == (operation.old == nil) else {
+            throw .unreadable("its value and old value do not fit the operation \(op.rawValue)")
+        }
+        self.init(seq: seq, time: time, user: user, subject: subjectText, reason: reasonText, operation: operation, prev: prev)
+        self.state = stateText; self.hash = hash
+        guard let signature else {
+            guard Self.hash(of: bytes) == hash else { throw .altered }
+            return
+        }
+        // The hash covers the line as it was before the signature joined it.
+        guard let text = signature.stringValue, stateText != nil else { throw .unreadable("sig is not text, or not on the last record of a save") }
+        self.signature = text
+        guard let unsigned = Self.withoutSignature(bytes, text), Self.hash(of: unsigned[...]) == hash else { throw .altered }
+    }
+}
