@@ -49,6 +49,8 @@ let package = Package(
         .testTarget(name: "CohortViewModelsTests", dependencies: ["CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortTestSupport"]),
         .testTarget(name: "CohortScreensTests", dependencies: ["CohortScreens", "CohortTerminal", "CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortDemo", "CohortTestSupport"],
                     exclude: ["Snapshots"]),
+        .testTarget(name: "CohortReportsTests", dependencies: ["CohortReports", "CohortDemo", "CohortStore", "CohortDomain", "CohortTestSupport"]),
+        .testTarget(name: "CohortDemoTests", dependencies: ["CohortDemo", "CohortStore", "CohortDomain", "CohortTestSupport"]),
         .testTarget(name: "CohortCLITests", dependencies: ["cohort", "cohort-stress", "CohortStore", "CohortResources", "CohortDomain", "CohortTestSupport"]),
     ]
 )
