@@ -35,7 +35,8 @@ struct DemoSiteTests {
         let a = try Self.files(first.directory), b = try Self.files(second.directory)
         #expect(a.keys.filter { $0.hasPrefix("participants/") }.count == 30)
         #expect(a.keys.sorted() == b.keys.sorted())
-        for (path, bytes) in a { #expect(b[path] == bytes, "\(path) differs between two builds of seed 42") }
+        let differing = a.keys.filter { b[$0] != a[$0] }.sorted()
+        #expect(differing.isEmpty, "\(differing.count) files differ between two builds of seed 42: \(differing.prefix(5))")
     }
 
     @Test func anotherSeedGivesAnotherSite() throws {
