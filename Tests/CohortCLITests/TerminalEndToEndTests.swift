@@ -338,8 +338,10 @@ struct TerminalSafetyEndToEndTests {
         session.send("Enter")
         #expect(session.waitFor("CSSRS (3/3)"), "\(session.screen())")
         session.send("000100", literal: true) // intent: yes
+        // The score entry shows URGENT as soon as the item is typed: wait for the saved message.
+        #expect(session.waitFor("URGENT cssrs-urgent"), "\(session.screen())")
         session.send("Enter")
-        #expect(session.waitFor("URGENT"), "\(session.screen())")
+        #expect(session.waitFor("Saved. URGENT: cssrs-urgent for 101-0010 at W2"), "\(session.screen())")
         session.send("Escape", "Enter")
         #expect(session.waitFor("a acknowledge"), "\(session.screen())")
         session.send("a")
