@@ -1,5 +1,6 @@
 import CohortDemo
 import CohortDomain
+import CohortFileStore
 import CohortStore
 import CohortTestSupport
 import Foundation

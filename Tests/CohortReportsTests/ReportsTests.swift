@@ -1,5 +1,6 @@
 import CohortDemo
 import CohortDomain
+import CohortFileStore
 @testable import CohortReports
 import CohortStore
 import CohortTestSupport
