@@ -9,13 +9,13 @@ struct QueueScreenTests {
         var scene = try ScreenTests.Scene()
         defer { scene.remove() }
         scene.press(.character("I"))
-        GoldenFile.check(scene.frame(100, 30).text, named: "queue-100x30")
+        GoldenFile.check(scene.frame(100, 30), named: "queue-100x30")
         scene.press(.enter)
-        GoldenFile.check(scene.frame(100, 30).text, named: "queue-item-100x30")
+        GoldenFile.check(scene.frame(100, 30), named: "queue-item-100x30")
         scene.press(.escape, .character("s"))
         scene.type("secret words here")
         let prompt = scene.frame(100, 30).text
-        GoldenFile.check(prompt, named: "queue-sign-100x30")
+        GoldenFile.check(scene.frame(100, 30), named: "queue-sign-100x30")
         #expect(!prompt.contains("secret") && prompt.contains(String(repeating: "*", count: 17)))
     }
 }
