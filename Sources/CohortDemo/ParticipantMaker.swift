@@ -157,7 +157,9 @@ struct ParticipantMaker {
             + criteria.exclusion.map { EligibilityEntry(id: $0.id, answer: .notMet, source: source) }
         if let failing {
             let pick = failing / 7
-            let list = pick % 2 == 0 && !criteria.exclusion.isEmpty ? criteria.exclusion : criteria.inclusion
+            // The first inclusion is the age, which the birth year already answers: a clinical one fails instead.
+            let clinical = criteria.inclusion.count > 1 ? Array(criteria.inclusion.dropFirst()) : criteria.inclusion
+            let list = pick % 2 == 0 && !criteria.exclusion.isEmpty ? criteria.exclusion : clinical
             let id = list[(pick / 2) % list.count].id
             if let index = answers.firstIndex(where: { $0.id == id }) {
                 answers[index].answer = answers[index].answer == .met ? .notMet : .met

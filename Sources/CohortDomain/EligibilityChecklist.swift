@@ -23,6 +23,9 @@ public struct EligibilityChecklist: Sendable, Equatable {
             }
         }
 
+        /// The criterion with its answer, as messages and the screening log say it: "I2 not met", "E1 met".
+        public var words: String { id + " " + (answer?.words ?? "not answered") }
+
         private enum CodingKeys: String, CodingKey { case id, kind, text, answer, source }
 
         /// Every key, `null` when there is nothing to say.
@@ -57,7 +60,7 @@ public struct EligibilityChecklist: Sendable, Equatable {
     public var isEligible: Bool { isComplete && failed.isEmpty }
 
     /// The failed criteria as a message and a screen failure's reason say them: "I2 not met, E1 met".
-    public var failedWords: String { failed.map { "\($0.id) \($0.answer?.words ?? "")" }.joined(separator: ", ") }
+    public var failedWords: String { failed.map(\.words).joined(separator: ", ") }
 
     /// The one summary line lists and messages use: "3 of 11 answered", "eligible", "NOT eligible (I2 not met)".
     public var state: String {

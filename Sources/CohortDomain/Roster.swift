@@ -36,7 +36,7 @@ public struct RosterEntry: Sendable, Equatable {
         status = participant.status; consent = participant.consentDate; baseline = participant.baselineDate
         dayOne = participant.origin(studyProtocol); randomization = participant.randomization?.number
         allocation = participant.allocation; exit = participant.exit; consents = participant.consents
-        criteriaNotMet = participant.eligibilityChecklist(studyProtocol)?.failed.map { "\($0.id) \($0.answer?.words ?? "")" } ?? []
+        criteriaNotMet = participant.eligibilityChecklist(studyProtocol)?.failed.map(\.words) ?? []
         next = NextVisit.earliest(participant.plannedVisits(studyProtocol).filter { $0.status == .scheduled && !$0.isWaitingForDayOne }.map { ($0.code, $0.scheduled) })
     }
 }

@@ -20,16 +20,17 @@ public struct EligibilityJSON: Encodable, Equatable {
 
 /// The eligibility checklist as `cohort show` prints it.
 public enum EligibilityText {
-    /// A heading with the checklist's state and whether it is signed, then one line per criterion.
-    public static func lines(_ checklist: EligibilityChecklist, signed: Bool, subject: String) -> [String] {
+    /// A heading with the checklist's state and whether it is signed, then one line per criterion; for
+    /// `participant` still in screening with an ineligible checklist, the screen failure to record.
+    public static func lines(_ checklist: EligibilityChecklist, signed: Bool, participant: Participant) -> [String] {
         var lines = ["Eligibility: \(checklist.state), \(signed ? "signed" : "not signed")"]
         for item in checklist.items {
             let answer = item.answer.map { item.fails ? $0.words.uppercased() : $0.words } ?? "—"
             lines.append("  \(item.id)  \(item.kind.rawValue)  \(answer)  \(Text.shown(item.text, longest: 80))"
                          + (item.source.map { "  (source: \(Text.shown($0, longest: 60)))" } ?? ""))
         }
-        if checklist.isComplete && !checklist.isEligible {
-            lines.append("  Not eligible: record the screen failure with `\(Participant.screenFailureCommand(subject, checklist))`.")
+        if checklist.isComplete && !checklist.isEligible && participant.status == .screening {
+            lines.append("  Not eligible: record the screen failure with `\(Participant.screenFailureCommand(participant.subject, checklist))`.")
         }
         return lines
     }

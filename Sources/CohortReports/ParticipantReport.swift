@@ -218,7 +218,7 @@ public enum ParticipantText {
         lines += ["", Columns.render(rows)]
         if let checklist = participant.eligibilityChecklist(studyProtocol) {
             let eligibilitySigned = isEligibilitySigned(signatureEntries(participant, statuses: signatureStatuses))
-            lines += [""] + EligibilityText.lines(checklist, signed: eligibilitySigned, subject: participant.subject)
+            lines += [""] + EligibilityText.lines(checklist, signed: eligibilitySigned, participant: participant)
         }
         let scored = participant.administrations.sorted {
             (participant.visitOrder($0.visit, studyProtocol), $0.scale) < (participant.visitOrder($1.visit, studyProtocol), $1.scale)

@@ -35,9 +35,9 @@ public protocol ParticipantStore: AnyObject, SiteFacts {
     /// Refuses a change the logged-in user's role does not allow, naming the role needed (docs/RULES.md,
     /// "Users and roles"); a store without users allows every change.
     func requireAllowed(_ change: Change) throws
-    /// Whether signatures are possible and so required where the rules ask for one (the eligibility gate):
-    /// true in a store with users (docs/RULES.md, "Signatures").
-    func requiresSignatures() throws -> Bool
+    /// Whether `participant`'s eligibility checklist must be signed before randomization and the baseline,
+    /// and is (docs/RULES.md, "Eligibility"); every change this store applies is given it.
+    func eligibilitySignature(of participant: Participant) -> EligibilitySignature
 }
 
 /// A participant's audit trail as read, and whether it proves the data.
@@ -109,8 +109,8 @@ extension ParticipantStore {
     /// A store without users allows every change.
     public func requireAllowed(_ change: Change) throws {}
 
-    /// A store without users: nobody can sign, so nothing requires a signature.
-    public func requiresSignatures() throws -> Bool { false }
+    /// A store without users: nobody can sign, so no signature is required (complete and eligible suffices).
+    public func eligibilitySignature(of participant: Participant) -> EligibilitySignature { .notRequired }
 
     /// Applies a change value under the store's lock with the domain's rules: the one way the command line
     /// and the screens change a participant. Returns the participant before and after. With a `basis` (the
@@ -121,12 +121,11 @@ extension ParticipantStore {
         var before: Participant?
         let context = context
         try requireAllowed(change)
-        let signed = try requiresSignatures()
         let after = try update(change.subject) { participant, _ in
             if let basis, basis != participant { throw StaleChange(latest: participant) }
             before = participant
             return try change.apply(to: &participant, in: ChangeEnvironment(context: context, today: today, user: user, site: self,
-                                                                            eligibilitySignature: { $0.eligibilitySignature(required: signed) }))
+                                                                            eligibilitySignature: { self.eligibilitySignature(of: $0) }))
         }
         return (before ?? after, after)
     }

@@ -34,6 +34,14 @@ struct EligibilityCommandTests {
         #expect(cli.run(["verify"]).status == 0)
     }
 
+    @Test func enrollmentSaysTheChecklistComesNext() {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        cli.ok(["init", "--protocol", "BPM-3W-ACUTE"])
+        let enrolled = cli.ok(["enroll", "next", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--baseline", "2026-12-01"])
+        #expect(enrolled.stdout.hasSuffix("\nNext: the eligibility checklist, 10 criteria (I1, I2, I3, I4, E1, E2, E3, E4, E5, E6): `cohort eligibility 101-0001 ID met|not-met`; randomization and the baseline wait for it.\n"), "\(enrolled.stdout)")
+    }
+
     @Test func answersAreCheckedAndAChangedAnswerNeedsAReason() throws {
         let cli = Self.screenedStore()
         defer { cli.remove() }
@@ -118,7 +126,8 @@ struct EligibilityCommandTests {
                     {"code": "W1", "name": "Week 1", "day": 8, "minus": 2, "plus": 2, "scales": ["PANSS"]}]}
         """#.utf8).write(to: URL(fileURLWithPath: file))
         cli.ok(["init", "--protocol", file])
-        cli.ok(["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-08", "--baseline", "2026-11-18"])
+        let enrolled = cli.ok(["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-08", "--baseline", "2026-11-18"])
+        #expect(enrolled.status == 0 && !enrolled.stdout.contains("eligibility"), "\(enrolled.stdout)")
         let answer = cli.run(["eligibility", "101-0001", "I1", "met"])
         #expect(answer.status == 1 && answer.stderr.contains("OPEN-1 lists no eligibility criteria"), "\(answer.stderr)")
         #expect(cli.run(["complete", "101-0001", "D1", "--date", "2026-11-18"]).status == 0)

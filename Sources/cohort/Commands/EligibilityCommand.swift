@@ -29,7 +29,11 @@ struct EligibilityCommand: SessionCommand {
                          ? "Record the screen failure: \(Participant.screenFailureCommand(subject, checklist))"
                          : "\(subject) is \(participant.status.rawValue): the checklist now says not eligible; tell the PI and the sponsor.")
         } else if checklist.isEligible {
-            lines.append("Not signed (a store without users has no signatures); randomization and the baseline may go ahead.")
+            switch store.eligibilitySignature(of: participant) {
+            case .notRequired: lines.append("Not signed (a store without users has no signatures); randomization and the baseline may go ahead.")
+            case .unsigned: lines.append("Not signed: an investigator signs it with `cohort sign \(subject) eligibility`; randomization and the baseline wait for it.")
+            case .signed: lines.append("Signed; randomization and the baseline may go ahead.")
+            }
         }
         Session.confirm(lines.joined(separator: "\n"))
     }
