@@ -46,8 +46,13 @@ struct PassphraseReader {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// A line typed at the controlling terminal with echo off; the terminal is put back as it was.
-    static func fromTerminal(_ prompt: String) throws -> String {
+    /// A line typed at the controlling terminal with echo on (a user name).
+    static func typed(_ prompt: String) throws -> String {
+        try fromTerminal(prompt, echo: true)
+    }
+
+    /// A line typed at the controlling terminal with echo off (unless `echo`); the terminal is put back as it was.
+    static func fromTerminal(_ prompt: String, echo: Bool = false) throws -> String {
         let terminal = open("/dev/tty", O_RDWR | O_CLOEXEC)
         guard terminal >= 0 else {
             throw DomainError("A passphrase is needed and there is no terminal to type it at: give --passphrase-fd N (a descriptor to read it from), or `cohort login` first.")
@@ -56,8 +61,10 @@ struct PassphraseReader {
         var saved = termios()
         guard tcgetattr(terminal, &saved) == 0 else { throw DomainError("The terminal cannot be set to read a passphrase without echo: give --passphrase-fd N.") }
         var quiet = saved
-        quiet.c_lflag &= ~tcflag_t(ECHO)
-        quiet.c_lflag |= tcflag_t(ECHONL)
+        if !echo {
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            quiet.c_lflag |= tcflag_t(ECHONL)
+        }
         _ = prompt.withCString { write(terminal, $0, strlen($0)) }
         tcsetattr(terminal, TCSAFLUSH, &quiet)
         defer { tcsetattr(terminal, TCSAFLUSH, &saved) }

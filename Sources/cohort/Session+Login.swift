@@ -63,6 +63,20 @@ extension Session {
         }
     }
 
+    /// The login the screens start with in a store with users: this terminal's session, else the user
+    /// named by `--user` (or the login name, or asked for when that is not a user) and their passphrase.
+    /// Nil in a store without users. The key is the store's signer from then on.
+    func loginForScreens(_ store: JSONFileStore) throws -> UnlockedKey? {
+        guard try store.hasUsers() else { return nil }
+        var name = user
+        if try store.user(name) == nil, passphraseFD == nil, let typed = try? PassphraseReader.typed("Cohort user name: ") {
+            name = typed.trimmingCharacters(in: .whitespaces)
+        }
+        let key = try Session(storeDirectory: storeDirectory, clock: clock, user: name, scales: scales, passphraseFD: passphraseFD).unlock(store)
+        store.signer = key
+        return key
+    }
+
     /// Runs `body`, giving a key or session problem as a refusal.
     func identity<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as IdentityError { throw DomainError(error.description) }

@@ -178,3 +178,34 @@ import Testing
         #expect(plain.run(["user", "list"]).stdout.contains("No users"))
     }
 }
+
+/// The screens of a store with users start with a login (docs/RULES.md, "Users and roles").
+@Suite(.serialized) struct LoginScreenTests {
+    @Test func theScreensAskForThePassphraseWithoutEchoAndSignEverySaveAsTheUser() throws {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        let made = cli.run(["demo", "--users"])
+        let line = try #require(made.stdout.split(separator: "\n").first { $0.contains("ana ") && $0.contains("passphrase: ") })
+        let passphrase = String(line.components(separatedBy: "passphrase: ")[1])
+        let session = try TmuxSession(CLIHarness.binary, environment: [
+            "COHORT_STORE": cli.store, "COHORT_TODAY": "2026-11-25", "COHORT_USER": "ana", "TERM": "xterm-256color",
+            "XDG_DATA_HOME": cli.store + "-home", "XDG_RUNTIME_DIR": "",
+        ])
+        #expect(session.waitFor("Passphrase for ana:"), "\(session.screen())")
+        session.send(passphrase, literal: true)
+        #expect(!session.screen().contains(passphrase), "the passphrase is not echoed")
+        session.send("Enter")
+        #expect(session.waitFor("Logged in as ana (Dr Ana Ruiz, PI)"), "\(session.screen())")
+        #expect(session.waitFor("Today (4)"), "\(session.screen())")
+        session.send("j", "j", "c")
+        #expect(session.waitFor("Complete 101-0010 W2 Week 2"), "\(session.screen())")
+        session.send("Enter")
+        #expect(session.waitFor("Saved: 101-0010 W2 completed on 2026-11-25."), "\(session.screen())")
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"), "\(session.screen())")
+        let records = try #require(cli.json(cli.ok(["audit", "101-0010", "--format", "json"]).stdout)["records"] as? [[String: Any]])
+        #expect(records.last?["user"] as? String == "ana")
+        let verify = cli.run(["verify"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
+}

@@ -184,3 +184,18 @@ struct SignedSaveTests {
         #expect(fixture.store.verify().problems == [])
     }
 }
+
+/// The default store folder is also the parent of the key folder.
+struct KeyFolderBesideTheStoreTests {
+    @Test func aStoreIsCreatedInTheFolderThatHoldsTheKeysAndVerifiesWithThem() throws {
+        let directory = NSTemporaryDirectory() + "cohort-xdg-" + UUID().uuidString + "/cohort"
+        defer { try? FileManager.default.removeItem(atPath: (directory as NSString).deletingLastPathComponent) }
+        let keys = KeyFolder(path: directory + "/keys")
+        let user = User(name: "ana", fullName: "Dr Ana Ruiz", role: .pi, publicKey: "", addedBy: nil, added: "")
+        try keys.save(try SealedKey.seal(UnlockedKey.generate(for: user), passphrase: "correct horse battery"))
+        let store = try JSONFileStore.create(directory: directory, siteName: "Test Site", siteNumber: "101",
+                                             studyProtocol: StoreFixture.schizophrenia, scales: StoreFixture.scales, user: "tester")
+        #expect(store.verify().problems == [])
+        #expect(FileManager.default.fileExists(atPath: directory + "/keys"))
+    }
+}
