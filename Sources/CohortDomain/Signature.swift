@@ -64,12 +64,18 @@ public struct Signature: Codable, Sendable, Equatable {
     /// The manifestation shown wherever the signed thing is shown (11.50):
     /// "Signed (approved) by Dr Ana Ruiz, PI, 2026-11-17 18:02 -05:00", and, once invalidated, why.
     public var manifestation: String {
+        signedWords + (invalidationWords.map { " — " + $0 } ?? "")
+    }
+
+    /// "Signed (approved) by Dr Ana Ruiz, PI, 2026-11-17 18:02 -05:00".
+    public var signedWords: String {
         let text = time.description
-        let shown = "\(text.prefix(10)) \(time.timeOfDay) \(text.suffix(6))"
-        let signed = "Signed (\(meaning.rawValue)) by \(fullName), \(Self.roleTitle(role)), \(shown)"
-        guard let invalidated else { return signed }
-        return signed + " — invalidated \(invalidated.date) by \(invalidated.change)"
-            + (invalidated.reason.map { " (\($0))" } ?? "")
+        return "Signed (\(meaning.rawValue)) by \(fullName), \(Self.roleTitle(role)), \(text.prefix(10)) \(time.timeOfDay) \(text.suffix(6))"
+    }
+
+    /// "invalidated 2026-11-18 by 101-0001 AE1 updated (re-graded)", or nil while valid.
+    public var invalidationWords: String? {
+        invalidated.map { "invalidated \($0.date) by \($0.change)" + ($0.reason.map { " (\($0))" } ?? "") }
     }
 
     /// A role as a manifestation names it: `PI`, `Investigator`, `Data manager`.

@@ -28,7 +28,8 @@ public struct QueueItem: Equatable, Sendable {
     public let pending: PendingSignature
     /// What is signed, one `member: value` line each (the canonical content's members).
     public let content: [String]
-    /// Every signature the scope had, oldest first, as manifestations.
+    /// Every signature the scope had, oldest first: its manifestation, and on the next line, indented, what
+    /// invalidated it.
     public let history: [String]
 
     /// The item of `pending` in `participant`.
@@ -37,7 +38,9 @@ public struct QueueItem: Equatable, Sendable {
         let bytes = (try? participant.signedContent(pending.scope, studyProtocol: studyProtocol)) ?? Data()
         let object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any]
         content = Self.lines(object?["content"])
-        history = participant.signatures.filter { $0.scope == pending.scope.description }.map(\.manifestation)
+        history = participant.signatures.filter { $0.scope == pending.scope.description }.flatMap { signature in
+            [signature.signedWords] + (signature.invalidationWords.map { ["  " + $0] } ?? [])
+        }
     }
 
     /// The content's members as lines (`severity: severe`), a list's elements one a line; a list or object
