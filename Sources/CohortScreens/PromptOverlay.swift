@@ -56,17 +56,25 @@ struct HelpOverlay {
         for y in 0..<(height - 1) { grid.fill(y: y, style: .plain) }
         grid.fill(y: 0, style: .title)
         grid.put(" Keys \(context == .review ? "" : "— \(context.title)")  (Esc, q, ? or Enter closes)", x: 0, y: 0, style: .title)
-        var y = 2
+        var y = 2, x = 0
         var contexts = [context]
         if context != .review { contexts.append(.review) }
+        // A list longer than the screen goes on in a second column where the screen is wide enough.
+        let column = width >= 80 ? width / 2 : width
+        func room() -> Bool {
+            if y < height - 2 { return true }
+            guard x == 0, column < width else { return false }
+            (x, y) = (column, 2)
+            return true
+        }
         for shown in contexts {
-            guard y < height - 2 else { break }
-            grid.put(shown.title, x: 1, y: y, style: .heading)
+            guard room() else { break }
+            grid.put(shown.title, x: x + 1, y: y, style: .heading)
             y += 1
             for binding in keys.bindings(in: shown) {
-                guard y < height - 2 else { break }
-                grid.put(KeyTable.label(binding.keys), x: 3, y: y, style: Style(.accent, bold: true), limit: 16)
-                grid.put(binding.help, x: 20, y: y, limit: width - 21)
+                guard room() else { break }
+                grid.put(KeyTable.label(binding.keys), x: x + 3, y: y, style: Style(.accent, bold: true), limit: 16)
+                grid.put(binding.help, x: x + 20, y: y, limit: (x == 0 ? column : width) - x - 21)
                 y += 1
             }
             y += 1
