@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "CohortStore", dependencies: ["CohortDomain", .product(name: "Crypto", package: "swift-crypto")]),
         // Domain → documents: plain-text, Markdown, JSON, CSV and SDTM renderings shared by the CLI and the screens.
         .target(name: "CohortReports", dependencies: ["CohortDomain"]),
+        // SDTM datasets as values and their writers: SAS Transport v5 (XPT), Dataset-JSON 1.1, Define-XML 2.1. Bytes out, no I/O.
+        .target(name: "CohortSDTM"),
         // Pure view models: state + action → new state + effects; the key table.
         .target(name: "CohortViewModels", dependencies: ["CohortDomain", "CohortStore", "CohortReports"]),
         // Pure screens: view state → cell grid; widgets, layout, display width.
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "CohortViewModelsTests", dependencies: ["CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortTestSupport"]),
         .testTarget(name: "CohortScreensTests", dependencies: ["CohortScreens", "CohortTerminal", "CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortDemo", "CohortTestSupport"],
                     exclude: ["Snapshots"]),
+        .testTarget(name: "CohortSDTMTests", dependencies: ["CohortSDTM"]),
         .testTarget(name: "CohortCLITests", dependencies: ["cohort", "cohort-stress", "CohortStore", "CohortResources", "CohortDomain", "CohortTestSupport"]),
     ]
 )
