@@ -22,7 +22,7 @@ let package = Package(
         // The JSON-file store: durable saves, checksums, locking, hash-chained audit trail.
         .target(name: "CohortStore", dependencies: ["CohortDomain", .product(name: "Crypto", package: "swift-crypto")]),
         // Domain → documents: plain-text, Markdown, JSON, CSV and SDTM renderings shared by the CLI and the screens.
-        .target(name: "CohortReports", dependencies: ["CohortDomain"]),
+        .target(name: "CohortReports", dependencies: ["CohortDomain", "CohortSDTM"]),
         // SDTM datasets as values and their writers: SAS Transport v5 (XPT), Dataset-JSON 1.1, Define-XML 2.1. Bytes out, no I/O.
         .target(name: "CohortSDTM"),
         // Pure view models: state + action → new state + effects; the key table.
@@ -34,7 +34,7 @@ let package = Package(
         // A realistic, seeded demo site, made through the same engine as real edits.
         .target(name: "CohortDemo", dependencies: ["CohortDomain", "CohortResources", "CohortStore"]),
         .executableTarget(name: "cohort", dependencies: [
-            "CohortDomain", "CohortResources", "CohortStore", "CohortDemo", "CohortReports",
+            "CohortDomain", "CohortResources", "CohortStore", "CohortDemo", "CohortReports", "CohortSDTM",
             "CohortViewModels", "CohortScreens", "CohortTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
