@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "CohortViewModelsTests", dependencies: ["CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortTestSupport"]),
         .testTarget(name: "CohortScreensTests", dependencies: ["CohortScreens", "CohortTerminal", "CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortDemo", "CohortTestSupport"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "CohortSDTMTests", dependencies: ["CohortSDTM"]),
+        .testTarget(name: "CohortSDTMTests", dependencies: ["CohortSDTM", "CohortTestSupport"]),
         .testTarget(name: "CohortCLITests", dependencies: ["cohort", "cohort-stress", "CohortStore", "CohortResources", "CohortDomain", "CohortTestSupport"]),
     ]
 )

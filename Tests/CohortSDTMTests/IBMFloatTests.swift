@@ -1,4 +1,5 @@
 @testable import CohortSDTM
+import CohortTestSupport
 import Testing
 
 /// IBM System/360 doubles, the numbers of XPT v5: known byte patterns, the range, and exact round trips.
@@ -37,28 +38,15 @@ struct IBMFloatTests {
 
     /// 20,000 seeded random doubles over the whole IBM range come back bit for bit.
     @Test func everyDoubleInRangeRoundTripsExactly() {
-        var generator = SplitMix64(seed: 24)
+        var generator = SeededGenerator(seed: 24)
         for _ in 0..<20_000 {
             let exponent = Int(generator.next() % 500) - 258 // 2^-258 … 2^241, inside 16^-65 … 16^63
             let significand = 1 + Double(generator.next() >> 11) / Double(1 << 53)
             let sign: Double = generator.next() % 2 == 0 ? 1 : -1
             let value = sign * Double(sign: .plus, exponent: exponent, significand: significand)
-            guard let bytes = IBMFloat.bytes(value) else { Issue.record("\(value) refused"); continue }
-            #expect(bytes[1] >> 4 != 0, "normalized: the first hex digit of the fraction is not zero")
-            #expect(IBMFloat.double(bytes) == value)
+            guard let bytes = IBMFloat.bytes(value) else { Issue.record("\(value) refused, \(generator)"); continue }
+            #expect(bytes[1] >> 4 != 0, "normalized: the first hex digit of the fraction is not zero, \(generator)")
+            #expect(IBMFloat.double(bytes) == value, "\(generator)")
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64), so the random cases are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
