@@ -82,7 +82,8 @@ public enum DefineXMLWriter {
         x.open("ItemDef", attributes)
         description(variable.label, into: &x)
         if let codelist = variable.codelist { x.empty("CodeListRef", [("CodeListOID", codelistOID(codelist))]) }
-        x.empty("def:Origin", [("Type", variable.origin.rawValue)])
+        // Define-XML 2.1 names who collected a collected value: at a site, the investigator's staff.
+        x.empty("def:Origin", [("Type", variable.origin.rawValue)] + (variable.origin == .collected ? [("Source", "Investigator")] : []))
         x.close("ItemDef")
     }
 

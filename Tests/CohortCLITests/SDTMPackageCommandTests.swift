@@ -21,6 +21,7 @@ struct SDTMPackageCommandTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let outcome = cli.run(["export", "--format", "sdtm", "--study", "SCZ-5W-INPT", "--out", folder])
         #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr == "", "no conformance finding")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["define.xml", "dm.json", "dm.xpt"])
         let roster = cli.json(cli.ok(["participants", "--format", "json"]).stdout)
         let subjects = ((roster["participants"] as? [[String: Any]]) ?? []).filter { $0["study"] as? String == "SCZ-5W-INPT" }

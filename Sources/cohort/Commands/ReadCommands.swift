@@ -192,6 +192,8 @@ struct ExportCommand: SessionCommand {
         try DurableFile.makeDirectory(folder)
         for file in files { try DurableFile.replace(folder + "/" + file.name, with: file.bytes) }
         Session.print("Wrote \(folder): \(files.map(\.name).joined(separator: ", ")).")
+        // What a validator would find is said, not hidden; the files are written as the data are.
+        for finding in SDTMConformance.check(package) { Session.warn("conformance: \(finding)") }
     }
 }
 
