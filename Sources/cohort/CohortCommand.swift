@@ -3,6 +3,7 @@ import CohortDemo
 import CohortDomain
 import CohortResources
 import CohortStore
+import CohortFileStore
 import Foundation
 
 /// `cohort`: the TUI on the daily review, or one of the plain commands.
