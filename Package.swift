@@ -29,7 +29,9 @@ let package = Package(
         // disk, the ledger, the review cache, migration and verify.
         .target(name: "CohortFileStore", dependencies: ["CohortDomain", "CohortStore", "CohortIdentity", .product(name: "Crypto", package: "swift-crypto")]),
         // Domain → documents: plain-text, Markdown, JSON, CSV and SDTM renderings shared by the CLI and the screens.
-        .target(name: "CohortReports", dependencies: ["CohortDomain"]),
+        .target(name: "CohortReports", dependencies: ["CohortDomain", "CohortSDTM"]),
+        // SDTM datasets as values and their writers: SAS Transport v5 (XPT), Dataset-JSON 1.1, Define-XML 2.1. Bytes out, no I/O.
+        .target(name: "CohortSDTM"),
         // Pure view models: state + action → new state + effects; the key table.
         .target(name: "CohortViewModels", dependencies: ["CohortDomain", "CohortStore", "CohortReports"]),
         // Pure screens: view state → cell grid; widgets, layout, display width.
@@ -39,7 +41,7 @@ let package = Package(
         // A realistic, seeded demo site, made through the same engine as real edits.
         .target(name: "CohortDemo", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortFileStore", "CohortIdentity"]),
         .executableTarget(name: "cohort", dependencies: [
-            "CohortDomain", "CohortResources", "CohortStore", "CohortFileStore", "CohortIdentity", "CohortDemo", "CohortReports",
+            "CohortDomain", "CohortResources", "CohortStore", "CohortFileStore", "CohortIdentity", "CohortDemo", "CohortReports", "CohortSDTM",
             "CohortViewModels", "CohortScreens", "CohortTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -50,7 +52,7 @@ let package = Package(
         .executableTarget(name: "cohort-stress", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortFileStore"]),
         // What the test targets share (the bundled scales and protocols, the tests' today): not a test target.
         .target(name: "CohortTestSupport", dependencies: ["CohortDomain", "CohortResources"], path: "Tests/CohortTestSupport"),
-        .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain", "CohortResources", "CohortReports", "CohortTestSupport"]),
+        .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain", "CohortResources", "CohortReports", "CohortSDTM", "CohortTestSupport"]),
         .testTarget(name: "CohortStoreTests", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortFileStore", "CohortIdentity", "CohortDemo", "CohortTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CohortViewModelsTests", dependencies: ["CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortTestSupport"]),
@@ -58,6 +60,7 @@ let package = Package(
                     exclude: ["Snapshots"]),
         .testTarget(name: "CohortReportsTests", dependencies: ["CohortReports", "CohortDemo", "CohortStore", "CohortFileStore", "CohortDomain", "CohortTestSupport"]),
         .testTarget(name: "CohortDemoTests", dependencies: ["CohortDemo", "CohortStore", "CohortFileStore", "CohortDomain", "CohortTestSupport"]),
+        .testTarget(name: "CohortSDTMTests", dependencies: ["CohortSDTM", "CohortTestSupport"]),
         .testTarget(name: "CohortCLITests", dependencies: ["cohort", "cohort-stress", "CohortStore", "CohortFileStore", "CohortIdentity", "CohortResources", "CohortDomain", "CohortTestSupport"]),
     ]
 )

@@ -58,9 +58,14 @@ extension Participant {
     /// Day 1 of the study for this participant (docs/RULES.md, "Study days and dates"): the date the baseline visit was completed
     /// once it is, the planned baseline date until then. Protocols count from first dose.
     public func origin(_ studyProtocol: StudyProtocol) -> CivilDate {
-        guard let baseline = studyProtocol.baselineVisit, let record = visit(baseline.code), record.status == .completed,
-              let done = record.completedDate else { return baselineDate }
-        return done
+        completedDayOne(studyProtocol) ?? baselineDate
+    }
+
+    /// Day 1 once it has happened (the baseline visit completed), or nil while it has not: SDTM's
+    /// reference start (RFSTDTC), and the one study days count from in a data set (docs/RULES.md, "Study days and dates").
+    public func completedDayOne(_ studyProtocol: StudyProtocol) -> CivilDate? {
+        guard let baseline = studyProtocol.baselineVisit, let record = visit(baseline.code), record.status == .completed else { return nil }
+        return record.completedDate
     }
 
     /// Every visit with its target date and window, in protocol order, computed from the data as it

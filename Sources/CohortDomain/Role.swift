@@ -71,7 +71,7 @@ extension Change {
         case .addAdverseEvent(_, let draft, _), .updateAdverseEvent(_, _, let draft, _, _):
             return draft.related == nil ? .coordinator : .investigator
         case .complete, .miss, .reschedule, .score, .withdraw, .randomize, .acknowledge, .reportAdverseEvent, .addMedication,
-             .updateMedication, .measure, .addUnscheduledVisit, .correct, .reconsent, .revert, .note:
+             .updateMedication, .measure, .addUnscheduledVisit, .correct, .reconsent, .revert, .note, .answerEligibility:
             return .coordinator
         }
     }

@@ -35,6 +35,9 @@ public protocol ParticipantStore: AnyObject, SiteFacts {
     /// Refuses a change the logged-in user's role does not allow, naming the role needed (docs/RULES.md,
     /// "Users and roles"); a store without users allows every change.
     func requireAllowed(_ change: Change) throws
+    /// Whether `participant`'s eligibility checklist must be signed before randomization and the baseline,
+    /// and is (docs/RULES.md, "Eligibility"); every change this store applies is given it.
+    func eligibilitySignature(of participant: Participant) -> EligibilitySignature
 }
 
 /// A participant's audit trail as read, and whether it proves the data.
@@ -102,6 +105,8 @@ public struct SiteInfo: Codable, Sendable, Equatable {
 extension ParticipantStore {
     /// A store without users allows every change.
     public func requireAllowed(_ change: Change) throws {}
+    /// A store without users: nobody can sign, so no signature is required (complete and eligible suffices).
+    public func eligibilitySignature(of participant: Participant) -> EligibilitySignature { .notRequired }
 
     /// Applies a change value under the store's lock with the domain's rules: the one way the command line
     /// and the screens change a participant. Returns the participant before and after. With a `basis` (the
@@ -115,7 +120,8 @@ extension ParticipantStore {
         let after = try update(change.subject) { participant, _ in
             if let basis, basis != participant { throw StaleChange(latest: participant) }
             before = participant
-            return try change.apply(to: &participant, in: ChangeEnvironment(context: context, today: today, user: user, site: self))
+            return try change.apply(to: &participant, in: ChangeEnvironment(context: context, today: today, user: user, site: self,
+                                                                            eligibilitySignature: { self.eligibilitySignature(of: $0) }))
         }
         return (before ?? after, after)
     }

@@ -12,14 +12,17 @@ struct CohortCommand: ParsableCommand {
         commandName: "cohort",
         abstract: "Visit schedules, windows and rating scores for a clinical trial site.",
         discussion: "Without a command, opens the daily visit review in the terminal. Exit status: 0 success; 1 a refused change or bad data; 2 the store cannot be used; 64 a usage error.",
-        version: "cohort 0.3 (store format \(JSONFileStore.formatVersion))",
+        version: "cohort \(version) (store format \(JSONFileStore.formatVersion))",
         subcommands: [InitCommand.self, DemoCommand.self, ProtocolsCommand.self, ScalesCommand.self, EnrollCommand.self, VisitsCommand.self, ParticipantsCommand.self,
                       CompleteCommand.self, MissCommand.self, RescheduleCommand.self, ScoreCommand.self,
                       WithdrawCommand.self, RandomizeCommand.self, AcknowledgeCommand.self, DeviationCommand.self,
-                      UnscheduledCommand.self, CorrectCommand.self, ConsentCommand.self, NoteCommand.self,
+                      UnscheduledCommand.self, CorrectCommand.self, ConsentCommand.self, NoteCommand.self, EligibilityCommand.self,
                       AdverseEventCommand.self, MedicationCommand.self, MeasureCommand.self, AssessCommand.self, MeasuresCommand.self, ShowCommand.self,
                       SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self,
                       UserCommand.self, PassphraseCommand.self, LoginCommand.self, LogoutCommand.self])
+
+    /// The version of the program, as `--version` and the files it exports name it.
+    static let version = "0.3"
 
     @OptionGroup var globals: GlobalOptions
 

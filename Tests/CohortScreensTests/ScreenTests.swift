@@ -220,6 +220,31 @@ struct ScreenTests {
         #expect(scene.frame(100, 24).text.contains("No participant matches \"scz activezz\"; / and Esc clear the search."))
     }
 
+    @Test func wordsOnScreenNameTheKeysOfTheTableInUse() throws {
+        // The same table with the roster on P, its search on f and its way back on x, the summary on Z:
+        // the footer, the help, the empty search and the review's banners follow it.
+        let moved = KeyTable.defaults.rebinding(.showRoster, in: .review, to: [.character("P")])
+            .rebinding(.showSummary, in: .review, to: [.character("Z")])
+            .rebinding(.filterSubjects, in: .roster, to: [.character("f")])
+            .rebinding(.back, in: .roster, to: [.character("x")])
+            .rebinding(.back, in: .help, to: [.character("x")])
+        var scene = try Scene()
+        defer { scene.remove() }
+        scene.state = AppState(today: ScreenTests.today, user: "tester", keys: moved)
+        scene.run([.load])
+        let review = scene.frame(120, 30).text
+        #expect(review.contains("Z summary"), "\(review)")
+        #expect(!review.contains("S summary"), "\(review)")
+        scene.press(.character("P"), .character("f"))
+        scene.type("zz")
+        scene.press(.enter)
+        let roster = scene.frame(100, 24).text
+        #expect(roster.contains("No participant matches \"zz\"; f and x clear the search."), "\(roster)")
+        #expect(roster.contains("x back"), "\(roster)")
+        scene.press(.character("?"))
+        #expect(scene.frame(100, 24).text.contains("(x closes)"))
+    }
+
     @Test func adverseEventsAndMedicationsOnTheParticipantViewAndTheForm() throws {
         var scene = try Scene()
         defer { scene.remove() }

@@ -3,6 +3,7 @@ import CohortDomain
 import CohortStore
 import CohortFileStore
 import CohortReports
+import CohortSDTM
 import Foundation
 
 /// `cohort visits`: the day's review lists.
@@ -55,10 +56,11 @@ struct ShowCommand: SessionCommand {
         let participant = try store.participant(subject)
         // The moment each acknowledgement was saved is its audit record's (the stored one keeps the day).
         let times = participant.acknowledgements.isEmpty ? [:] : try store.acknowledgementTimes(of: subject, zone: session.zone)
+        let signed = store.eligibilitySignature(of: participant) == .signed
         try Session.print(format, json: { ParticipantJSON(participant, context: store.context, today: session.today, now: session.now, zone: session.zone,
-                                                          acknowledgedAt: times) },
+                                                          acknowledgedAt: times, eligibilitySigned: signed) },
                           text: { ParticipantText.render(participant, context: store.context, today: session.today, now: session.now, zone: session.zone,
-                                                         acknowledgedAt: times) })
+                                                         acknowledgedAt: times, eligibilitySigned: signed) })
     }
 }
 
@@ -106,22 +108,44 @@ struct SummaryCommand: SessionCommand {
     }
 }
 
-/// `cohort export`: every item score, as CSV or an SDTM QS-style table.
+/// `cohort export`: every item score, as CSV or an SDTM QS-style table; or one study's SDTM package.
 struct ExportCommand: SessionCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export item scores as CSV or a CDISC SDTM table (QS, AE or CM), or the screening log.")
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export item scores as CSV or a CDISC SDTM table (QS, AE or CM), the screening log, or one study's SDTM package (--study).")
     @Option(help: "csv, sdtm or screening-log.") var format: ScoreExport.Format = .csv
     @Option(help: "With --format sdtm: QS (scores, the default), AE (adverse events), CM (medications), VS (vital signs), LB (laboratory) or EG (ECG).") var domain: SDTMDomain?
-    @Option(help: ArgumentHelp("Write to this file (0600) instead of standard output.", valueName: "FILE")) var out: String?
+    @Option(help: "With --format sdtm: write this study's package (every dataset and define.xml) into the folder --out, new or empty.") var study: String?
+    @Option(name: .customLong("as"), help: "With --study: xpt (SAS Transport v5), json (Dataset-JSON v1.1) or both (the default).") var layout: PackageLayout?
+    @Option(help: ArgumentHelp("Write to this file (0600) instead of standard output; with --study, to this folder.", valueName: "FILE|DIR")) var out: String?
     @OptionGroup var globals: GlobalOptions
 
     /// The SDTM domains this export writes.
     enum SDTMDomain: String, ExpressibleByArgument, CaseIterable { case QS, AE, CM, VS, LB, EG }
 
+    /// The files a package's datasets are written as.
+    enum PackageLayout: String, ExpressibleByArgument, CaseIterable {
+        case xpt, json, both
+
+        var formats: Set<SDTMPackage.FileFormat> {
+            switch self {
+            case .xpt: return [.xpt]
+            case .json: return [.json]
+            case .both: return [.xpt, .json]
+            }
+        }
+    }
+
     func validate() throws {
         if domain != nil && format != .sdtm { throw ValidationError("--domain goes with --format sdtm.") }
+        if study != nil && format != .sdtm { throw ValidationError("--study goes with --format sdtm.") }
+        if study != nil && domain != nil {
+            throw ValidationError("--domain writes one domain as CSV, --study the whole package of a study: give one of them.")
+        }
+        if study != nil && out == nil { throw ValidationError("--study writes a package of files: give the folder with --out DIR.") }
+        if layout != nil && study == nil { throw ValidationError("--as goes with --study.") }
     }
 
     func execute(_ session: Session) throws {
+        if let study, let out { return try exportPackage(study, to: out, session) }
         let store = try session.openStore()
         let context = store.context, format = format
         let header: String, rows: @Sendable (Participant) -> String
@@ -147,6 +171,31 @@ struct ExportCommand: SessionCommand {
             try export { Session.write($0) }
         }
         try Session.refuseIfUnreadable(problems)
+    }
+
+    /// Writes `study`'s SDTM package into the folder `out`: every file is made before the folder is, so a
+    /// refusal (an unreadable participant file, text XPT cannot hold) leaves nothing behind.
+    func exportPackage(_ study: String, to out: String, _ session: Session) throws {
+        let store = try session.openStore()
+        let studyProtocol = try store.context.studyProtocol(study)
+        let folder = try OutputFolder.checked(out, store: session.storeDirectory)
+        var participants: [Participant] = []
+        let problems = store.forEachParticipant({ $0.study == study ? $0 : nil }) { if let found = $0 { participants.append(found) } }
+        try Session.refuseIfUnreadable(problems)
+        let package = SDTMPackageExport.package(studyProtocol, participants: participants, siteName: store.site.name,
+                                                siteNumber: store.site.number, sourceVersion: CohortCommand.version,
+                                                createdAt: Date(timeIntervalSince1970: Double(session.now.minutes) * 60))
+        let files: [(name: String, bytes: [UInt8])]
+        do {
+            files = try package.files(formats: (layout ?? .both).formats)
+        } catch let error as SDTMError {
+            throw DomainError("The SDTM package of \(study) was not written:\n" + error.description)
+        }
+        try DurableFile.makeDirectory(folder)
+        for file in files { try DurableFile.replace(folder + "/" + file.name, with: file.bytes) }
+        Session.print("Wrote \(folder): \(files.map(\.name).joined(separator: ", ")).")
+        // What a validator would find is said, not hidden; the files are written as the data are.
+        for finding in SDTMConformance.check(package) { Session.warn("conformance: \(finding)") }
     }
 }
 

@@ -1,0 +1,30 @@
+/// Text longer than a variable holds, split as SDTMIG says: the first part in the variable, the rest in
+/// SUPP-- records (`--TERM1`, `--TERM2`, …), each part at most 200 characters, split between words
+/// where a word boundary falls within the limit (docs/RULES.md, "SDTM datasets and their files").
+public enum SDTMText {
+    /// The parts of `text`, in order, each at most `limit` Unicode scalars (SDTM's characters; bytes in
+    /// ASCII); one part when it fits. Joined back they are `text` exactly: a part split between words
+    /// keeps its blank at its end, and no letter is parted from its accents.
+    public static func parts(_ text: String, limit: Int = SDTMDataset.maximumTextLength) -> [String] {
+        precondition(limit > 0, "a part holds at least one character")
+        let characters = Array(text)
+        var parts: [String] = []
+        var start = 0
+        while start < characters.count {
+            // The longest run of whole characters from `start` within the limit (at least one character).
+            var end = start, length = 0
+            while end < characters.count, length + characters[end].unicodeScalars.count <= limit || end == start {
+                length += characters[end].unicodeScalars.count
+                end += 1
+            }
+            // Cut after the last blank of the run, so the next part starts with a word, unless the text
+            // ends here or the run has no blank after its first character.
+            if end < characters.count, let blank = characters[(start + 1)..<end].lastIndex(of: " ") {
+                end = blank + 1
+            }
+            parts.append(String(characters[start..<end]))
+            start = end
+        }
+        return parts.isEmpty ? [""] : parts
+    }
+}
