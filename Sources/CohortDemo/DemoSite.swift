@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortIdentity
 import CohortResources
 import CohortStore
 import CohortFileStore
@@ -20,7 +21,7 @@ public enum DemoSite {
     /// (docs/RULES.md, "The demo's clock"). Refuses a directory that already holds a store.
     @discardableResult
     public static func build(directory: String, participants count: Int, seed: UInt64, today: CivilDate, now: Moment? = nil,
-                             scales: ScaleCatalog) throws -> JSONFileStore {
+                             scales: ScaleCatalog, people: DemoPeople? = nil) throws -> JSONFileStore {
         // Built beside the destination and moved into place whole, so a failure never leaves half a demo.
         if FileManager.default.fileExists(atPath: directory + "/cohort-store.json") {
             throw DomainError("\(directory) already holds a Cohort store; choose another --store for the demo.")
@@ -31,7 +32,7 @@ public enum DemoSite {
         // Down to the hour, so the same seed and day give the same store, byte for byte, all the hour long.
         let hour = (now?.minutes).map { Moment(minutes: $0 - (($0 % 60) + 60) % 60, offset: 0) }
         try fill(building, participants: count, seed: seed, today: today, now: hour ?? Moment(minutes: today.dayNumber * 1440 + 720, offset: 0),
-                 scales: scales)
+                 scales: scales, people: people)
         if FileManager.default.fileExists(atPath: directory) {
             // An empty folder (e.g. made by mktemp) is replaced; anything else is left alone.
             guard (try? FileManager.default.contentsOfDirectory(atPath: directory))?.isEmpty == true else {
@@ -44,7 +45,7 @@ public enum DemoSite {
     }
 
     private static func fill(_ directory: String, participants count: Int, seed: UInt64, today: CivilDate, now: Moment,
-                             scales: ScaleCatalog) throws {
+                             scales: ScaleCatalog, people: DemoPeople?) throws {
         func protocols(_ id: String) throws -> StudyProtocol {
             guard let data = BundledResources.protocolData(named: id) else { throw DomainError("The bundled protocol \(id) is missing; reinstall Cohort.") }
             return try StudyProtocol.parse(data, scales: scales)
@@ -53,6 +54,8 @@ public enum DemoSite {
         let store = try JSONFileStore.create(directory: directory, siteName: "Demo Research Site", siteNumber: "101",
                                              studyProtocol: try protocols(studies[0].id), scales: scales, user: "demo",
                                              clock: { clock.now })
+        // With people, authentication is on before anything else is saved: every later save is the PI's, signed.
+        if let people { try people.add(to: store, at: UTCTimestamp.string(from: clock.now)) }
         for study in studies.dropFirst() { try store.addProtocol(try protocols(study.id)) }
         var random = SplitMix64(seed: seed)
         for index in 1...count {
@@ -129,4 +132,44 @@ struct SplitMix64 {
 
     /// True with probability `p`.
     mutating func chance(_ p: Double) -> Bool { unit() < p }
+}
+
+/// The people of `cohort demo --users` (docs/RULES.md, "The demo"): a PI and a coordinator, each with a
+/// new key pair sealed in `keys` under a passphrase made up for the demo, which `cohort demo` prints.
+public struct DemoPeople {
+    /// Each user with the passphrase that opens their key.
+    public let users: [(user: User, passphrase: String)]
+    /// Where their sealed private keys go.
+    let keys: KeyFolder
+    /// Their keys (the PI's first).
+    let unlocked: [UnlockedKey]
+
+    /// A PI (`ana`) and a coordinator (`cole`) with new keys and random passphrases.
+    public init(keys: KeyFolder) {
+        let added = ""
+        func passphrase() -> String {
+            (0..<4).map { _ in String((0..<4).map { _ in "abcdefghijkmnopqrstuvwxyz".randomElement()! }) }.joined(separator: "-")
+        }
+        var made: [(User, String)] = [], unlocked: [UnlockedKey] = []
+        for (name, fullName, role, addedBy) in [("ana", "Dr Ana Ruiz", Role.pi, nil as String?), ("cole", "Cole Park", Role.coordinator, "ana")] {
+            var user = User(name: name, fullName: fullName, role: role, publicKey: "", addedBy: addedBy, added: added)
+            let key = UnlockedKey.generate(for: user)
+            user.publicKey = key.publicKeyText
+            made.append((user, passphrase()))
+            unlocked.append(key)
+        }
+        users = made; self.keys = keys; self.unlocked = unlocked
+    }
+
+    /// Seals their keys in the key folder and adds them to `store` at `time` (the demo's clock), logged in
+    /// as the PI from then on.
+    func add(to store: JSONFileStore, at time: String) throws {
+        for (index, entry) in users.enumerated() {
+            try keys.save(try SealedKey.seal(unlocked[index], passphrase: entry.passphrase))
+            var user = entry.user
+            user.added = time
+            try store.addUser(user, key: unlocked[index])
+            if index == 0 { store.signer = unlocked[index] }
+        }
+    }
 }

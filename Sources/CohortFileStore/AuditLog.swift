@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortIdentity
 import CohortStore
 import Foundation
 #if canImport(Glibc)
@@ -95,11 +96,12 @@ struct AuditLog {
         return (head, committed)
     }
 
-    /// Appends one record per operation, chained after `tail`, the last carrying `state`, and flushes them.
-    /// Returns the new head.
+    /// Appends one record per operation, chained after `tail`, the last carrying `state` (and, with `signer`,
+    /// its author's signature of the head), and flushes them. Returns the new head.
     func append(_ operations: [PatchOperation], subject: String?, user: String, reason: String?, time: String,
-                after tail: AuditHead, state: String?) throws -> AuditHead {
-        let (lines, head) = Self.lines(operations, subject: subject, user: user, reason: reason, time: time, after: tail, state: state)
+                after tail: AuditHead, state: String?, signer: UnlockedKey? = nil) throws -> AuditHead {
+        let (lines, head) = try Self.lines(operations, subject: subject, user: signer?.userName ?? user, reason: reason, time: time,
+                                           after: tail, state: state, sign: signer.map(Self.signing))
         if !lines.isEmpty { try DurableFile.append(path, lines) }
         return head
     }
@@ -108,16 +110,30 @@ struct AuditLog {
     /// head they end at.
     static func lines(_ operations: [PatchOperation], subject: String?, user: String, reason: String?, time: String,
                       after tail: AuditHead, state: String?) -> (bytes: [UInt8], head: AuditHead) {
+        // Without a signer nothing can throw.
+        (try? lines(operations, subject: subject, user: user, reason: reason, time: time, after: tail, state: state, sign: nil)) ?? ([], tail)
+    }
+
+    /// The same, the last record signed with `sign` (a save in a store with users).
+    static func lines(_ operations: [PatchOperation], subject: String?, user: String, reason: String?, time: String,
+                      after tail: AuditHead, state: String?, sign: ((String) throws -> String)?) throws -> (bytes: [UInt8], head: AuditHead) {
         var head = tail
         var lines: [UInt8] = []
         for (index, operation) in operations.enumerated() {
             var record = AuditRecord(seq: head.seq + 1, time: time, user: user, subject: subject, reason: reason,
                                      operation: operation, prev: head.hash)
-            if index == operations.count - 1 { record.state = state }
-            lines += record.line() + [UInt8(ascii: "\n")]
+            let isLast = index == operations.count - 1
+            if isLast { record.state = state }
+            if isLast, let sign { lines += try record.signedLine(sign) } else { lines += record.line() }
+            lines.append(UInt8(ascii: "\n"))
             head = AuditHead(seq: record.seq, hash: record.hash)
         }
         return (lines, head)
+    }
+
+    /// Signs a save's head with `key` (docs/RULES.md, "Signed saves").
+    static func signing(_ key: UnlockedKey) -> (String) throws -> String {
+        { hash in try key.signature(for: AuditRecord.signedMessage(hash)).base64EncodedString() }
     }
 
     /// The log's size in bytes, or nil when it does not exist yet.

@@ -1,4 +1,5 @@
 import CohortStore
+import Foundation
 
 /// An audit record as a line of a log on disk: its canonical JSON with its own SHA-256 in it. Here, not
 /// beside the record, because hashing (swift-crypto) belongs to the file store; the in-memory store keeps
@@ -18,6 +19,37 @@ extension AuditRecord {
         hash = Self.hash(of: bytes[...])
         bytes.replaceSubrange(Self.hashRange, with: Array(hash.utf8))
         return bytes
+    }
+
+    /// The line of the last record of a save in a store with users: `sign` signs its hash and the signature
+    /// joins the line as `sig`, outside what the hash covers (docs/RULES.md, "Signed saves").
+    mutating func signedLine(_ sign: (String) throws -> String) throws -> [UInt8] {
+        let unsigned = line()
+        guard case .object(var members) = try JSONValue.parse(unsigned) else { return unsigned }
+        let signature = try sign(hash)
+        self.signature = signature
+        members["sig"] = .string(signature)
+        return JSONValue.object(members).canonicalBytes()
+    }
+
+    /// What a save's author signs: the chain head its last record is, tagged so that a save's signature is
+    /// never taken for any other kind of signature.
+    public static func signedMessage(_ hash: String) -> Data {
+        Data(("cohort-save-v1:" + hash).utf8)
+    }
+
+    /// `line` without its `,"sig":"…"` member (`signature` as read from it): the bytes its hash covers.
+    static func withoutSignature(_ line: ArraySlice<UInt8>, _ signature: String) -> [UInt8]? {
+        let member = Array(",\"sig\":\"\(signature)\"".utf8)
+        guard let first = member.first else { return nil }
+        var index = line.startIndex
+        while index + member.count <= line.endIndex {
+            if line[index] == first, line[index..<(index + member.count)].elementsEqual(member) {
+                return Array(line[line.startIndex..<index]) + Array(line[(index + member.count)...])
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// SHA-256 of `line` with its hash digits read as zeros.
@@ -48,7 +80,7 @@ extension AuditRecord {
         let pairs: [(key: String, value: JSONValue)]
         do { pairs = try JSONValue.parseSortedMembers(bytes) } catch { throw .unreadable("\(error)") }
         var hash: String?, prev: String?, seq: Int?, time: String?, user: String?, opText: String?, path: String?
-        var subject: JSONValue?, reason: JSONValue?, value: JSONValue?, old: JSONValue?, state: JSONValue?
+        var subject: JSONValue?, reason: JSONValue?, value: JSONValue?, old: JSONValue?, state: JSONValue?, signature: JSONValue?
         for (key, member) in pairs {
             switch key {
             case "hash": hash = member.stringValue
@@ -63,6 +95,7 @@ extension AuditRecord {
             case "value": value = member
             case "old": old = member
             case "state": state = member
+            case "sig": signature = member
             default: throw .unreadable("it has a member that audit records do not have")
             }
         }
@@ -90,6 +123,13 @@ extension AuditRecord {
         }
         self.init(seq: seq, time: time, user: user, subject: subjectText, reason: reasonText, operation: operation, prev: prev)
         self.state = stateText; self.hash = hash
-        guard Self.hash(of: bytes) == hash else { throw .altered }
+        guard let signature else {
+            guard Self.hash(of: bytes) == hash else { throw .altered }
+            return
+        }
+        // The hash covers the line as it was before the signature joined it.
+        guard let text = signature.stringValue, stateText != nil else { throw .unreadable("sig is not text, or not on the last record of a save") }
+        self.signature = text
+        guard let unsigned = Self.withoutSignature(bytes, text), Self.hash(of: unsigned[...]) == hash else { throw .altered }
     }
 }

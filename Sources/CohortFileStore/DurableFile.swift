@@ -186,6 +186,9 @@ public enum DurableFile {
             }
             if name != "." && name != ".." { names.append(name) }
         }
+        // The default store folder ($XDG_DATA_HOME/cohort) is also where people's sealed keys live, in
+        // `keys/`: never part of a store (docs/RULES.md, "Users and roles").
+        if isStoreRoot { names.removeAll { $0 == "keys" } }
         return names
     }
 

@@ -28,6 +28,8 @@ extension JSONFileStore {
         let (ledgerHeads, ledgerLines) = (try? ledger.entries()) ?? ([:], ["\(directory)/ledger cannot be read"])
         notes += ledgerLines
         let storeLog = auditLog(nil)
+        let (signatures, userProblems) = verifyUsers()
+        problems += userProblems
         if let bytes = try? DurableFile.read(siteFile), let version = try? CanonicalJSON.formatVersion(of: bytes, path: siteFile), version < Self.formatVersion {
             // The store opened for verify only because it holds format-2 files (JSONFileStore.init).
             problems.append("\(siteFile) says store format \(version), but \((try? formatTwoEvidence()).flatMap { $0 } ?? "the store is format 2"): the site file was replaced or edited by hand. Restore the store from a backup.")
@@ -36,6 +38,7 @@ extension JSONFileStore {
             let site = try readSite()
             let verified = storeLog.verify(head: site.audit)
             problems += verified.problems
+            problems += signatures.problems(verified.records, path: storeLog.path)
             if verified.uncommitted > 0 { notes.append(Self.uncommittedNote(verified.uncommitted, storeLog)) }
             notes += Self.endNotes(storeLog)
             problems += Self.ledgerProblems(ledgerHeads[Ledger.storeChain] ?? [], head: site.audit, records: verified.records, file: siteFile)
@@ -70,7 +73,7 @@ extension JSONFileStore {
             let subject = allSubjects[index]
             let trail = Self.checkParticipant(subject, folder: folder, audits: audits, context: context, ledgerHeads: ledgerHeads[subject] ?? [],
                                               checkDates: true)
-            return (trail.problems, trail.notes)
+            return (trail.problems + signatures.problems(trail.records, path: audits + "/" + subject + ".jsonl"), trail.notes)
         }
         for outcome in outcomes.all { if let outcome { problems += outcome.problems; notes += outcome.notes } }
         let known = Set(allSubjects)
@@ -92,6 +95,38 @@ extension JSONFileStore {
             notes.append("\(aside)/\(name) holds records of saves that did not finish, set aside (they never changed the data)")
         }
         return (problems, notes)
+    }
+
+    /// The delegation log checked as participants are (each user file against the replay of its trail,
+    /// every save signed), and the signature rules for the rest of the store.
+    func verifyUsers() -> (SaveSignatures, [String]) {
+        var problems: [String] = [], users: [User] = []
+        let names: [String]
+        do { names = try userNames() } catch { return (SaveSignatures(users: []), ["\(error)"]) }
+        for name in names {
+            let log = userLog(name), path = userFile(name)
+            do {
+                guard let bytes = try DurableFile.read(path) else { continue }
+                let (file, tree) = try CanonicalJSON.unsealWithTree(bytes, as: UserFile.self, path: path, version: Self.formatVersion)
+                users.append(file.user)
+                let verified = log.verify(head: file.audit)
+                problems += verified.problems
+                let replayed = Self.replay(verified.records, path: log.path)
+                problems += replayed.problems
+                if verified.problems.isEmpty && replayed.problems.isEmpty {
+                    problems += Self.differences(replayed.document, tree["user"] ?? .null, what: path, trail: log.path)
+                }
+            } catch {
+                problems.append("\(error)")
+            }
+        }
+        let signatures = SaveSignatures(users: users)
+        for name in names {
+            let log = userLog(name)
+            let head = (try? DurableFile.read(userFile(name))).flatMap { $0 }.flatMap { try? CanonicalJSON.unseal($0, as: UserFile.self, path: "", version: Self.formatVersion) }?.audit
+            problems += signatures.problems(log.verify(head: head).records, path: log.path)
+        }
+        return (signatures, problems)
     }
 
     public func auditTrail(subject: String) throws -> AuditTrail {

@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortIdentity
 import CohortStore
 import Foundation
 #if canImport(Glibc)
@@ -27,6 +28,12 @@ public final class JSONFileStore: ParticipantStore {
     public private(set) var site: SiteInfo
     let user: String
     let clock: () -> Date
+    /// The logged-in user's key: in a store with users, every save is made by and signed with it
+    /// (docs/RULES.md, "Signed saves"); nil in a store without users.
+    public var signer: UnlockedKey?
+    /// Asked for the signer the first time a save needs one (the command line's login: a session or the
+    /// passphrase), before the store lock is taken.
+    public var signerProvider: (() throws -> UnlockedKey)?
     /// The review table as last read or checked, with its files' stamps (see `loadTable`).
     var knownTable: ReviewTableCodec.Contents?
     /// The participants folder's stamp when `loadTable` last looked (see `hasChanged`).
@@ -189,6 +196,7 @@ public final class JSONFileStore: ParticipantStore {
 
     /// Adds a protocol to the store (refused when one with the same id is already there).
     public func addProtocol(_ studyProtocol: StudyProtocol) throws {
+        try authenticate()
         try FileLock.withLock(lockFile) {
             site = try readSite()
             context = StudyContext(protocols: try readProtocols(), scales: context.scales)
@@ -218,12 +226,13 @@ public final class JSONFileStore: ParticipantStore {
         let old = try before.map { try Self.storeState(site: $0, protocols: context.sortedProtocols) } ?? .emptyObject
         let new = try Self.storeState(site: newSite, protocols: protocols)
         let operations = JSONPatch.diff(from: old, to: new)
+        let signing = try requireSigner(.pi, to: "add protocols")
         let length = try log.length()
         let path = protocolFile(adding.id)
         let siteBefore = try DurableFile.read(siteFile)
         do {
             let head = try log.append(operations, subject: nil, user: user, reason: nil, time: UTCTimestamp.string(from: clock()), after: tail,
-                                      state: new.stateHash)
+                                      state: new.stateHash, signer: signing)
             try DurableFile.replace(path, with: try CanonicalJSON.seal(adding, formatVersion: Self.formatVersion))
             var committed = newSite
             committed.audit = head
@@ -413,7 +422,9 @@ public final class JSONFileStore: ParticipantStore {
     // MARK: Writing
 
     public func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant {
-        try FileLock.withLock(lockFile) {
+        try authenticate()
+        return try FileLock.withLock(lockFile) {
+            _ = try requireSigner(.coordinator, to: "enroll participants")
             var request = request
             if request.subject == EnrollmentRequest.nextSubject { request.subject = try nextSubjectID() }
             let participant = try request.enroll(protocols: context.sortedProtocols, takenSubjects: try usedSubjects(besides: request.subject),
@@ -426,7 +437,8 @@ public final class JSONFileStore: ParticipantStore {
 
     @discardableResult
     public func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant {
-        try FileLock.withLock(lockFile) {
+        try authenticate()
+        return try FileLock.withLock(lockFile) {
             if SubjectID.problem(subject) == nil { removeLeftovers(of: subject) }
             let file = try readParticipant(subject)
             var participant = file.participant
@@ -467,16 +479,18 @@ public final class JSONFileStore: ParticipantStore {
     /// already used.
     package func saveNew(history: [(participant: Participant, reason: String?, time: Date)]) throws {
         guard let last = history.last?.participant else { return }
+        try authenticate()
         try FileLock.withLock(lockFile) {
             if let problem = SubjectID.problem(last.subject) { throw DomainError("Cannot save: \(problem).") }
             guard try !usedSubjects(besides: last.subject).contains(last.subject) else { throw DomainError("\(last.subject) is already enrolled.") }
+            let signing = try requireSigner(.coordinator, to: "enroll participants")
             let log = auditLog(last.subject)
             var head = try log.prepare(committed: .empty, confirmed: { nil }, dataFile: participantFile(last.subject)).tail
             var previous = JSONValue.emptyObject
             for step in history {
                 let state = try JSONValue(encoding: step.participant)
                 head = try log.append(JSONPatch.diff(from: previous, to: state), subject: last.subject, user: user, reason: step.reason,
-                                      time: UTCTimestamp.string(from: step.time), after: head, state: state.stateHash)
+                                      time: UTCTimestamp.string(from: step.time), after: head, state: state.stateHash, signer: signing)
                 previous = state
             }
             try DurableFile.replace(participantFile(last.subject), with: try CanonicalJSON.seal(ParticipantFile(participant: last, audit: head), formatVersion: Self.formatVersion))
@@ -494,6 +508,7 @@ public final class JSONFileStore: ParticipantStore {
         let new = try JSONValue(encoding: participant)
         let operations = JSONPatch.diff(from: old, to: new)
         guard !operations.isEmpty else { return }
+        let signing = try requireSigner(.coordinator, to: "change participants' data")
         let subject = participant.subject
         let log = auditLog(subject)
         let ledger = ledger
@@ -504,7 +519,7 @@ public final class JSONFileStore: ParticipantStore {
         let head: AuditHead
         do {
             head = try log.append(operations, subject: subject, user: user, reason: reason, time: UTCTimestamp.string(from: time), after: tail,
-                                  state: new.stateHash)
+                                  state: new.stateHash, signer: signing)
             let folderBefore = FileStamp.of(participantsDirectory)
             try DurableFile.replace(path, with: try CanonicalJSON.seal(ParticipantFile(participant: participant, audit: head),
                                                                        formatVersion: Self.formatVersion))

@@ -1,4 +1,5 @@
 import CohortDomain
+import Foundation
 
 /// One entry of the audit trail (21 CFR 11.10(e)): who changed what, when, from what to what, and why.
 /// What changed is one JSON Patch operation on the participant (or, for store-wide records, on the
@@ -25,6 +26,10 @@ public struct AuditRecord: Equatable, Sendable {
     /// On the last record of each save: the SHA-256 of the data's canonical JSON after it, so the next save
     /// can tell in one hash that the data file is still what the trail says (not edited by hand since).
     public var state: String?
+    /// On the last record of each save in a store with users: the author's Ed25519 signature (base64) of
+    /// `AuditRecord.signedMessage(hash)`, the chain head the save ends at (docs/RULES.md, "Signed saves").
+    /// Not covered by the record's own hash (it signs that hash).
+    public var signature: String?
 
     /// What orders the whole store's trail: time, then subject (store-wide records first), then sequence.
     public typealias TimeKey = (time: String, subject: String, seq: Int)

@@ -32,6 +32,9 @@ public protocol ParticipantStore: AnyObject, SiteFacts {
     /// The subject ID the enrollment form suggests: the next free number of the site's pattern, never one
     /// used before.
     func nextSubjectID() throws -> String
+    /// Refuses a change the logged-in user's role does not allow, naming the role needed (docs/RULES.md,
+    /// "Users and roles"); a store without users allows every change.
+    func requireAllowed(_ change: Change) throws
     /// Whether `participant`'s eligibility checklist must be signed before randomization and the baseline,
     /// and is (docs/RULES.md, "Eligibility"); every change this store applies is given it.
     func eligibilitySignature(of participant: Participant) -> EligibilitySignature
@@ -100,6 +103,8 @@ public struct SiteInfo: Codable, Sendable, Equatable {
 }
 
 extension ParticipantStore {
+    /// A store without users allows every change.
+    public func requireAllowed(_ change: Change) throws {}
     /// A store without users: nobody can sign, so no signature is required (complete and eligible suffices).
     public func eligibilitySignature(of participant: Participant) -> EligibilitySignature { .notRequired }
 
@@ -111,6 +116,7 @@ extension ParticipantStore {
     public func apply(_ change: Change, basis: Participant? = nil, today: CivilDate, user: String) throws -> (before: Participant, after: Participant) {
         var before: Participant?
         let context = context
+        try requireAllowed(change)
         let after = try update(change.subject) { participant, _ in
             if let basis, basis != participant { throw StaleChange(latest: participant) }
             before = participant

@@ -18,7 +18,8 @@ struct CohortCommand: ParsableCommand {
                       WithdrawCommand.self, RandomizeCommand.self, AcknowledgeCommand.self, DeviationCommand.self,
                       UnscheduledCommand.self, CorrectCommand.self, ConsentCommand.self, NoteCommand.self, EligibilityCommand.self,
                       AdverseEventCommand.self, MedicationCommand.self, MeasureCommand.self, AssessCommand.self, MeasuresCommand.self, ShowCommand.self,
-                      SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self])
+                      SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self,
+                      UserCommand.self, PassphraseCommand.self, LoginCommand.self, LogoutCommand.self])
 
     /// The version of the program, as `--version` and the files it exports name it.
     static let version = "0.3"

@@ -13,6 +13,12 @@ enum FrontEnd {
     /// the status line of the first screen.
     static func run(_ session: Session, notice: String? = nil) throws {
         let store = try session.openStore()
+        // In a store with users, the screens start with a login on the plain terminal (name and passphrase,
+        // without echo), before ncurses takes it (docs/RULES.md, "Users and roles").
+        let key = try session.loginForScreens(store)
+        let session = key.map { Session(storeDirectory: session.storeDirectory, clock: session.clock, user: $0.userName, scales: session.scales,
+                                        passphraseFD: session.passphraseFD) } ?? session
+        let notice = key.map { "Logged in as \($0.userName) (\($0.fullName), \($0.role.title))." + (notice.map { " " + $0 } ?? "") } ?? notice
         try MainActor.assumeIsolated {
             let terminal: NCursesTerminal
             do {

@@ -16,7 +16,10 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Who is making changes, for the audit trail (default $COHORT_USER, else the login name).", valueName: "NAME"))
     var user: String?
 
-    private static let names: Set<String> = ["--store", "--today", "--now", "--user"]
+    @Option(name: .long, help: ArgumentHelp("In a store with users: read passphrases from this open file descriptor, one a line (for scripts; never give a passphrase as an argument).", valueName: "N"))
+    var passphraseFd: Int32?
+
+    private static let names: Set<String> = ["--store", "--today", "--now", "--user", "--passphrase-fd"]
 
     /// Moves global options written before the command name to after it, so `cohort --store D visits` works.
     static func movedAfterCommand(_ arguments: [String], commands: [String]) -> [String] {

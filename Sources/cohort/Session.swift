@@ -24,6 +24,8 @@ struct Session {
     let clock: SessionClock
     let user: String
     let scales: ScaleCatalog
+    /// `--passphrase-fd`: where passphrases are read from instead of the terminal.
+    var passphraseFD: Int32? = nil
 
     /// The day to act as today.
     var today: CivilDate { clock.today }
@@ -37,7 +39,7 @@ struct Session {
     static func run(_ globals: GlobalOptions, _ body: (Session) throws -> Void) throws {
         do {
             let session = Session(storeDirectory: globals.storeDirectory, clock: try globals.clock(),
-                                  user: try globals.userName(), scales: try BundledResources.scales())
+                                  user: try globals.userName(), scales: try BundledResources.scales(), passphraseFD: globals.passphraseFd)
             try body(session)
         } catch let error as DomainError {
             Session.warn(error.message)
@@ -50,7 +52,10 @@ struct Session {
 
     /// Opens the store at `storeDirectory`; `readOnly` (verify) never migrates it.
     func openStore(readOnly: Bool = false) throws -> JSONFileStore {
-        try JSONFileStore(directory: storeDirectory, scales: scales, user: user, readOnly: readOnly)
+        let store = try JSONFileStore(directory: storeDirectory, scales: scales, user: user, readOnly: readOnly)
+        // In a store with users, the first save asks for the user's key: a session or the passphrase.
+        if !readOnly { store.signerProvider = { [unowned store] in try self.unlock(store) } }
+        return store
     }
 
     /// Applies `change` as this session's user on its day, to `store` or the session's store; returns the

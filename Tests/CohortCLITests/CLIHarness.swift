@@ -51,6 +51,9 @@ struct CLIHarness {
         environment["COHORT_TODAY"] = today
         environment["COHORT_USER"] = "tester"
         environment.removeValue(forKey: "NO_COLOR")
+        // Keys and sessions of stores with users go to a folder of the test's own, never the real home.
+        environment["XDG_DATA_HOME"] = store + "-home"
+        environment["XDG_RUNTIME_DIR"] = ""
         // A crash must show as a crash, not wait on the backtracer (which can hang under strace).
         environment["SWIFT_BACKTRACE"] = "enable=no"
     }
@@ -59,7 +62,7 @@ struct CLIHarness {
     /// `directory` when given.
     @discardableResult
     func run(_ arguments: [String], environment extra: [String: String] = [:], executable: String = binary,
-             directory: String? = nil) -> Outcome {
+             directory: String? = nil, input: String? = nil) -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
@@ -68,8 +71,14 @@ struct CLIHarness {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        // `input` arrives on standard input through a pipe (passphrases for `--passphrase-fd 0`).
+        let inputPipe = input.map { _ in Pipe() }
+        process.standardInput = inputPipe ?? FileHandle.nullDevice
         do { try process.run() } catch { return Outcome(status: -1, stdout: "", stderr: "\(error)") }
+        if let inputPipe, let input {
+            try? inputPipe.fileHandleForWriting.write(contentsOf: Data(input.utf8))
+            try? inputPipe.fileHandleForWriting.close()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -100,5 +109,8 @@ struct CLIHarness {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: store) }
+    func remove() {
+        try? FileManager.default.removeItem(atPath: store)
+        try? FileManager.default.removeItem(atPath: store + "-home")
+    }
 }

@@ -19,6 +19,12 @@ struct StoreFixture {
                                          studyProtocol: Self.schizophrenia, scales: Self.scales, user: user)
     }
 
+    /// The same store folder seen through another opened store.
+    init(reusing fixture: StoreFixture, store: JSONFileStore) {
+        directory = fixture.directory
+        self.store = store
+    }
+
     func reopen(user: String = "tester") throws -> JSONFileStore {
         try JSONFileStore(directory: directory, scales: Self.scales, user: user)
     }

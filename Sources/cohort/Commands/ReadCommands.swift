@@ -210,6 +210,10 @@ struct AuditCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let store = try session.openStore()
+        // Names given before authentication was turned on (or in a store without users) are marked as such
+        // in the text listing (docs/RULES.md, "Users and roles").
+        let since = try store.users().map(\.added).min()
+        let cells = { (record: AuditRecord) in Self.cells(record, authenticatedSince: since) }
         var widths = Self.header.map(\.count)
         let problems: [String]
         if let subject {
@@ -218,12 +222,12 @@ struct AuditCommand: SessionCommand {
             case .json:
                 Session.print(String(decoding: JSONValue.object(["records": .array(trail.records.map(\.exported))]).canonicalBytes(), as: UTF8.self))
             case .text:
-                for record in trail.records { Columns.widen(&widths, toFit: Self.cells(record)) }
-                Session.print(([Self.header] + trail.records.map(Self.cells)).map { Columns.line($0, widths: widths) }.joined(separator: "\n"))
+                for record in trail.records { Columns.widen(&widths, toFit: cells(record)) }
+                Session.print(([Self.header] + trail.records.map(cells)).map { Columns.line($0, widths: widths) }.joined(separator: "\n"))
             }
             problems = trail.problems
         } else {
-            problems = try printWholeStore(store)
+            problems = try printWholeStore(store, cells: cells)
         }
         guard problems.isEmpty else {
             for problem in problems { Session.warn("FAIL " + problem) }
@@ -233,13 +237,13 @@ struct AuditCommand: SessionCommand {
 
     /// The whole store's trail can be hundreds of thousands of records: it is merged in time order from runs
     /// on disk and written as it comes, a buffer at a time. Returns what is wrong with the chains read.
-    private func printWholeStore(_ store: JSONFileStore) throws -> [String] {
+    private func printWholeStore(_ store: JSONFileStore, cells: (AuditRecord) -> [String]) throws -> [String] {
         var widths = Self.header.map(\.count)
         var output: String?
         var first = true
         // The text header's widths are known once every record was observed, i.e. by the first record in order.
         let problems = try store.forEachAuditRecordInTimeOrder(observe: { record in
-            if format == .text { Columns.widen(&widths, toFit: Self.cells(record)) }
+            if format == .text { Columns.widen(&widths, toFit: cells(record)) }
         }) { record in
             var text = output ?? (format == .json ? "{\"records\":[" : Columns.line(Self.header, widths: widths) + "\n")
             output = nil // so `text` is the only reference and grows in place
@@ -247,7 +251,7 @@ struct AuditCommand: SessionCommand {
             case .json:
                 text += (first ? "" : ",") + String(decoding: record.exported.canonicalBytes(), as: UTF8.self)
             case .text:
-                text += Columns.line(Self.cells(record), widths: widths) + "\n"
+                text += Columns.line(cells(record), widths: widths) + "\n"
             }
             first = false
             if text.utf8.count >= 1 << 16 {
@@ -262,9 +266,10 @@ struct AuditCommand: SessionCommand {
     }
 
     /// One record as the listing shows it; long values are cut to 60 characters.
-    private static func cells(_ record: AuditRecord) -> [String] {
+    private static func cells(_ record: AuditRecord, authenticatedSince since: String?) -> [String] {
         func show(_ value: JSONValue?) -> String { value.map { $0.stringValue ?? String(decoding: $0.canonicalBytes(), as: UTF8.self) } ?? "" }
-        return [record.time, record.user, record.subject ?? "-", String(record.seq), record.operation.op.rawValue, record.operation.path,
+        let user = since.map { record.time >= $0 } == true ? record.user : record.user + " (unauthenticated)"
+        return [record.time, user, record.subject ?? "-", String(record.seq), record.operation.op.rawValue, record.operation.path,
                 show(record.operation.old), show(record.operation.value), record.reason ?? ""].map { $0.count > 60 ? String($0.prefix(57)) + "..." : $0 }
     }
 }
@@ -283,6 +288,10 @@ struct VerifyCommand: SessionCommand {
             throw StoreError(.damaged, "\(Text.count(problems.count, "problem")) found in \(session.storeDirectory); nothing was changed.")
         }
         Session.print("OK: \(Text.count(try store.subjects().count, "participant file")), \(Text.count(store.context.protocols.count, "protocol")) and every audit chain verified.")
+        let users = try store.users()
+        if !users.isEmpty {
+            Session.print("Signed: every save since authentication was turned on (\(users.map(\.added).min() ?? "")) carries a valid signature of a user's key (\(Text.count(users.count, "user")) on the delegation log).")
+        }
     }
 }
 extension ParticipantStatus: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CohortDemo
 import CohortDomain
+import CohortIdentity
 import CohortResources
 import CohortStore
 import CohortFileStore
@@ -64,6 +65,8 @@ struct DemoCommand: SessionCommand {
     var participants: Int = 24
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
+    @Flag(help: "Add a PI (ana) and a coordinator (cole) with new keys and print their passphrases: a store with authentication on.")
+    var users = false
     @OptionGroup var globals: GlobalOptions
 
     func validate() throws {
@@ -73,9 +76,18 @@ struct DemoCommand: SessionCommand {
     }
 
     func execute(_ session: Session) throws {
+        let people = users ? DemoPeople(keys: session.keyFolder) : nil
         let store = try DemoSite.build(directory: session.storeDirectory, participants: participants, seed: seed,
-                                       today: session.today, now: session.now, scales: session.scales)
-        Session.confirm("Made a demo site at \(session.storeDirectory): \(Text.count(try store.subjects().count, "participant")) in \(Text.count(store.context.protocols.count, "study", plural: "studies")), as of \(session.today).")
+                                       today: session.today, now: session.now, scales: session.scales, people: people)
+        var text = "Made a demo site at \(session.storeDirectory): \(Text.count(try store.subjects().count, "participant")) in \(Text.count(store.context.protocols.count, "study", plural: "studies")), as of \(session.today)."
+        if let people {
+            text += "\nUsers (authentication is on; keys in \(session.keyFolder.path)):"
+            for (user, passphrase) in people.users {
+                text += "\n  \(user.name)  \(user.fullName), \(user.role.title)  passphrase: \(passphrase)"
+            }
+            text += "\nLog in with `cohort login --user ana --store \(session.storeDirectory)`."
+        }
+        Session.confirm(text)
     }
 }
 

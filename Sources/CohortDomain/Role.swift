@@ -1,0 +1,94 @@
+/// A user's role on the site's delegation log (docs/RULES.md, "Users and roles"): what they may change.
+public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
+    /// The principal investigator: every change, and the users.
+    case pi
+    /// A sub-investigator: the coordinator's work plus the clinical judgements and signing.
+    case investigator
+    /// Records visits, scores, measures, adverse events and medications.
+    case coordinator
+    /// Reads and exports only.
+    case monitor
+    /// Reads and exports only.
+    case dataManager = "data-manager"
+
+    /// How much a role may change: a role may make every change a lower rank may.
+    var rank: Int {
+        switch self {
+        case .monitor, .dataManager: return 0
+        case .coordinator: return 1
+        case .investigator: return 2
+        case .pi: return 3
+        }
+    }
+
+    /// Orders roles by what they may change (read-only roles first).
+    public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rank < rhs.rank }
+
+    /// Whether this role may do what `needed` may.
+    public func covers(_ needed: Role) -> Bool { rank >= needed.rank }
+
+    /// How the role reads in a sentence ("a coordinator", "the PI").
+    public var title: String {
+        switch self {
+        case .pi: return "PI"
+        case .investigator: return "investigator"
+        case .coordinator: return "coordinator"
+        case .monitor: return "monitor"
+        case .dataManager: return "data manager"
+        }
+    }
+
+    /// The role named on the command line, or a message listing the roles.
+    public static func parse(_ text: String) throws -> Role {
+        guard let role = Role(rawValue: text) else {
+            throw DomainError("Unknown role '\(text.prefix(24))': use one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return role
+    }
+
+    /// Refuses, naming the role needed, what this role may not do (`what` says what was tried, e.g.
+    /// "assess causality").
+    public func require(_ needed: Role, to what: String) throws {
+        guard !covers(needed) else { return }
+        let who: String
+        switch needed {
+        case .pi: who = "the PI"
+        case .investigator: who = "an investigator or the PI"
+        default: who = "a coordinator, an investigator or the PI"
+        }
+        throw DomainError("A \(title) may not \(what): that needs \(who) (see `cohort user list`). Nothing was changed.")
+    }
+}
+
+extension Change {
+    /// The lowest role allowed to make this change (docs/RULES.md, "Users and roles"): the coordinator
+    /// records; clinical judgements (causality, clinical significance, a deviation's class) are the
+    /// investigator's; monitors and data managers change nothing.
+    public var requiredRole: Role {
+        switch self {
+        case .assess, .classifyDeviation:
+            return .investigator
+        case .addAdverseEvent(_, let draft, _), .updateAdverseEvent(_, _, let draft, _, _):
+            return draft.related == nil ? .coordinator : .investigator
+        case .complete, .miss, .reschedule, .score, .withdraw, .randomize, .acknowledge, .reportAdverseEvent, .addMedication,
+             .updateMedication, .measure, .addUnscheduledVisit, .correct, .reconsent, .revert, .note, .answerEligibility:
+            return .coordinator
+        }
+    }
+
+    /// What the change does, for a refusal ("assess clinical significance").
+    var actionName: String {
+        switch self {
+        case .assess: return "assess clinical significance"
+        case .classifyDeviation: return "classify a deviation"
+        case .addAdverseEvent(_, let draft, _), .updateAdverseEvent(_, _, let draft, _, _):
+            return draft.related == nil ? "record adverse events" : "assess an adverse event's causality"
+        default: return "change participants' data"
+        }
+    }
+
+    /// Refuses the change when `role` may not make it, naming the role needed.
+    public func requireAllowed(for role: Role) throws {
+        try role.require(requiredRole, to: actionName)
+    }
+}

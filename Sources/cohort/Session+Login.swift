@@ -1,0 +1,83 @@
+import CohortDomain
+import CohortFileStore
+import CohortIdentity
+import CohortStore
+import Foundation
+
+/// Who is logged in on the command line of a store with users (docs/RULES.md, "Users and roles"): the
+/// terminal's session when it has one for this store, else the user's passphrase.
+extension Session {
+    /// Minutes without use after which a session is let go and the TUI locks (docs/RULES.md, "Users and roles").
+    static let defaultIdleMinutes = 15
+
+    /// The user's key folder.
+    var keyFolder: KeyFolder { KeyFolder() }
+
+    /// The store's folder as a session names it (links resolved).
+    var canonicalStore: String {
+        URL(fileURLWithPath: storeDirectory).resolvingSymlinksInPath().standardizedFileURL.path
+    }
+
+    /// The key to sign with: this terminal's session for this store while it lasts (each use extends it),
+    /// else the passphrase of the user named by `--user` (or the login name).
+    func unlock(_ store: JSONFileStore) throws -> UnlockedKey {
+        let path = SessionFile.path()
+        if var session = SessionFile.load(from: path), session.store == canonicalStore {
+            if session.hasExpired() {
+                _ = SessionFile.remove(at: path)
+                Session.warn("The session of \(session.user) ended after \(session.idleMinutes) minutes without use.")
+            } else if let user = try store.user(session.user), let key = session.unlockedKey(for: user) {
+                session.lastUsed = Date().timeIntervalSince1970
+                try? session.save(to: path)
+                return key
+            }
+        }
+        return try unlockWithPassphrase(store, name: user)
+    }
+
+    /// The key of user `name`, unlocked with their passphrase; a wrong one is audited and counted, the
+    /// fifth in a row locks signing (21 CFR 11.300(d)).
+    func unlockWithPassphrase(_ store: JSONFileStore, name: String) throws -> UnlockedKey {
+        guard let user = try store.user(name) else {
+            throw DomainError("This store has users and \(name) is not one of them: give --user NAME of a user on the delegation log (`cohort user list`). Nothing was changed.")
+        }
+        if user.disabled != nil { throw DomainError("\(name) was disabled on \(user.disabled ?? "") and can change nothing. Nothing was changed.") }
+        if user.signingLocked == true {
+            throw DomainError("Signing is locked for \(name) after \(User.maxFailedUnlocks) wrong passphrases in a row: a PI enables it again with `cohort user enable \(name)`. Nothing was changed.")
+        }
+        let sealed = try identity { try keyFolder.sealedKey(of: user) }
+        let passphrase = try PassphraseReader(descriptor: passphraseFD).read("Passphrase for \(name): ")
+        do {
+            let key = try UnlockedKey(user: user, privateKey: try sealed.open(passphrase: passphrase))
+            try store.noteUnlocked(key)
+            return key
+        } catch is WrongPassphrase {
+            let counted = try store.noteFailedUnlock(name)
+            let count = counted.failedUnlocks ?? 0
+            throw DomainError(counted.signingLocked == true
+                ? "Wrong passphrase for \(name), \(count) in a row: signing is now locked until a PI enables it (`cohort user enable \(name)`). Nothing was changed."
+                : "Wrong passphrase for \(name) (\(count) in a row; signing locks at \(User.maxFailedUnlocks)). Nothing was changed.")
+        } catch let error as IdentityError {
+            throw DomainError(error.description)
+        }
+    }
+
+    /// The login the screens start with in a store with users: this terminal's session, else the user
+    /// named by `--user` (or the login name, or asked for when that is not a user) and their passphrase.
+    /// Nil in a store without users. The key is the store's signer from then on.
+    func loginForScreens(_ store: JSONFileStore) throws -> UnlockedKey? {
+        guard try store.hasUsers() else { return nil }
+        var name = user
+        if try store.user(name) == nil, passphraseFD == nil, let typed = try? PassphraseReader.typed("Cohort user name: ") {
+            name = typed.trimmingCharacters(in: .whitespaces)
+        }
+        let key = try Session(storeDirectory: storeDirectory, clock: clock, user: name, scales: scales, passphraseFD: passphraseFD).unlock(store)
+        store.signer = key
+        return key
+    }
+
+    /// Runs `body`, giving a key or session problem as a refusal.
+    func identity<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as IdentityError { throw DomainError(error.description) }
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import Testing
+
+/// Users, roles, passphrases and sessions through the real binary (docs/RULES.md, "Users and roles",
+/// "Signed saves"). Passphrases come on standard input with `--passphrase-fd 0`.
+@Suite(.serialized) struct UserCommandTests {
+    static let piPassphrase = "correct horse battery"
+    static let coordinatorPassphrase = "coordinator pass 1"
+
+    /// The enrolled store with a PI `ana` and a coordinator `cole`.
+    static func storeWithUsers() -> CLIHarness {
+        let cli = CLIHarness.enrolledStore()
+        let first = cli.run(["user", "add", "ana", "--role", "pi", "--full-name", "Dr Ana Ruiz", "--passphrase-fd", "0"], input: piPassphrase + "\n")
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = cli.run(["user", "add", "cole", "--role", "coordinator", "--full-name", "Cole Park", "--user", "ana", "--passphrase-fd", "0"],
+                             input: piPassphrase + "\n" + coordinatorPassphrase + "\n")
+        #expect(second.status == 0, "\(second.stderr)")
+        return cli
+    }
+
+    static func complete(_ cli: CLIHarness, as user: String? = nil, input: String? = nil) -> CLIHarness.Outcome {
+        var arguments = ["complete", "101-0001", "SCR", "--date", "2026-11-10"]
+        if let user { arguments += ["--user", user] }
+        if input != nil { arguments += ["--passphrase-fd", "0"] }
+        return cli.run(arguments, input: input)
+    }
+
+    @Test func theFirstUserMustBeThePIAndTheStoreStaysAsItWas() {
+        let cli = CLIHarness.enrolledStore()
+        defer { cli.remove() }
+        let before = cli.snapshot()
+        let refused = cli.run(["user", "add", "cole", "--role", "coordinator", "--full-name", "Cole Park", "--passphrase-fd", "0"],
+                              input: Self.coordinatorPassphrase + "\n")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("first user must be the PI"))
+        let short = cli.run(["user", "add", "ana", "--role", "pi", "--full-name", "Dr Ana Ruiz", "--passphrase-fd", "0"], input: "too short\n")
+        #expect(short.status == 1)
+        #expect(short.stderr.contains("at least 12 characters"))
+        #expect(cli.snapshot() == before)
+        #expect(cli.run(["user", "list"]).stdout.contains("No users"))
+    }
+
+    @Test func withUsersEveryChangeNeedsAUsersPassphraseAndIsAttributedToThem() throws {
+        let cli = Self.storeWithUsers()
+        defer { cli.remove() }
+        let before = cli.snapshot()
+        let alone = Self.complete(cli, as: "tester")
+        #expect(alone.status == 1)
+        #expect(alone.stderr.contains("tester is not one of them"))
+        let noPassphrase = Self.complete(cli, as: "cole")
+        #expect(noPassphrase.status == 1)
+        #expect(noPassphrase.stderr.contains("--passphrase-fd"))
+        #expect(cli.snapshot() == before)
+        let saved = Self.complete(cli, as: "cole", input: Self.coordinatorPassphrase + "\n")
+        #expect(saved.status == 0, "\(saved.stderr)")
+        let records = try #require(cli.json(cli.ok(["audit", "101-0001", "--format", "json"]).stdout)["records"] as? [[String: Any]])
+        #expect(records.last?["user"] as? String == "cole")
+        #expect(cli.run(["verify"]).status == 0)
+        // The private key lives in the user's own data folder, owner-only, never in the store.
+        let keys = cli.store + "-home/cohort/keys"
+        let files = try FileManager.default.contentsOfDirectory(atPath: keys).filter { $0.hasSuffix(".key") }
+        #expect(files.count == 2)
+        for file in files {
+            #expect((try FileManager.default.attributesOfItem(atPath: keys + "/" + file)[.posixPermissions] as? Int) == 0o600)
+        }
+        #expect(!cli.snapshot().keys.contains { $0.hasSuffix(".key") })
+    }
+
+    @Test func aRoleOutsideItsDelegationIsRefusedNamingTheRoleNeeded() {
+        let cli = Self.storeWithUsers()
+        defer { cli.remove() }
+        let before = cli.snapshot()
+        let refused = cli.run(["deviation", "101-0001", "D1", "--class", "minor", "--user", "cole", "--passphrase-fd", "0"],
+                              input: Self.coordinatorPassphrase + "\n")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("A coordinator may not classify a deviation: that needs an investigator or the PI"))
+        let addUser = cli.run(["user", "add", "dee", "--role", "monitor", "--full-name", "Dee Moss", "--user", "cole", "--passphrase-fd", "0"],
+                              input: Self.coordinatorPassphrase + "\nmonitor passphrase\n")
+        #expect(addUser.status == 1)
+        #expect(addUser.stderr.contains("needs the PI"))
+        #expect(cli.snapshot() == before)
+    }
+
+    @Test func fiveWrongPassphrasesLockSigningUntilAPIEnablesIt() {
+        let cli = Self.storeWithUsers()
+        defer { cli.remove() }
+        for count in 1...5 {
+            let wrong = Self.complete(cli, as: "cole", input: "not the passphrase\n")
+            #expect(wrong.status == 1)
+            #expect(wrong.stderr.contains("\(count) in a row"))
+        }
+        let locked = Self.complete(cli, as: "cole", input: Self.coordinatorPassphrase + "\n")
+        #expect(locked.status == 1)
+        #expect(locked.stderr.contains("Signing is locked for cole"))
+        #expect(cli.run(["user", "list"]).stdout.contains("locked"))
+        #expect(cli.run(["user", "enable", "cole", "--user", "ana", "--passphrase-fd", "0"], input: Self.piPassphrase + "\n").status == 0)
+        #expect(Self.complete(cli, as: "cole", input: Self.coordinatorPassphrase + "\n").status == 0)
+        let verify = cli.run(["verify"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
+
+    @Test func aSessionSignsWithoutThePassphraseUntilLogoutOrItsIdleTime() throws {
+        let cli = Self.storeWithUsers()
+        defer { cli.remove() }
+        let login = cli.run(["login", "--user", "cole", "--passphrase-fd", "0"], input: Self.coordinatorPassphrase + "\n")
+        #expect(login.status == 0, "\(login.stderr)")
+        let sessions = cli.store + "-home/cohort/keys/sessions"
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: sessions).first)
+        #expect((try FileManager.default.attributesOfItem(atPath: sessions + "/" + file)[.posixPermissions] as? Int) == 0o600)
+        #expect(Self.complete(cli).status == 0)
+        // Left unused past its idle time (its last use set back 16 minutes), the session is let go.
+        let path = sessions + "/" + file
+        var session = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        session["lastUsed"] = Date().timeIntervalSince1970 - 16 * 60
+        try JSONSerialization.data(withJSONObject: session).write(to: URL(fileURLWithPath: path))
+        let expired = cli.run(["miss", "101-0001", "D1", "--reason", "no show", "--date", "2026-11-18"])
+        #expect(expired.status == 1)
+        #expect(expired.stderr.contains("ended after 15 minutes"))
+        #expect(cli.run(["login", "--user", "cole", "--passphrase-fd", "0"], input: Self.coordinatorPassphrase + "\n").status == 0)
+        #expect(cli.run(["logout"]).stdout.contains("Logged out (cole)"))
+        let after = cli.run(["miss", "101-0001", "D1", "--reason", "no show", "--date", "2026-11-18", "--user", "cole"])
+        #expect(after.status == 1)
+    }
+
+    @Test func aChangedPassphraseOpensTheSameKeyAndTheOldOneNoLonger() {
+        let cli = Self.storeWithUsers()
+        defer { cli.remove() }
+        let changed = cli.run(["passphrase", "--user", "cole", "--passphrase-fd", "0"], input: Self.coordinatorPassphrase + "\nanother long passphrase\n")
+        #expect(changed.status == 0, "\(changed.stderr)")
+        #expect(Self.complete(cli, as: "cole", input: Self.coordinatorPassphrase + "\n").status == 1)
+        #expect(Self.complete(cli, as: "cole", input: "another long passphrase\n").status == 0)
+        #expect(cli.run(["verify"]).status == 0)
+    }
+
+    @Test func aDisabledUserChangesNothingAndTheNameIsNeverReused() throws {
+        let cli = Self.storeWithUsers()
+        defer { cli.remove() }
+        let disabled = cli.run(["user", "disable", "cole", "--reason", "left the site", "--user", "ana", "--passphrase-fd", "0"], input: Self.piPassphrase + "\n")
+        #expect(disabled.status == 0, "\(disabled.stderr)")
+        #expect(Self.complete(cli, as: "cole", input: Self.coordinatorPassphrase + "\n").stderr.contains("disabled"))
+        let again = cli.run(["user", "add", "cole", "--role", "coordinator", "--full-name", "Cole Park", "--user", "ana", "--passphrase-fd", "0"],
+                            input: Self.piPassphrase + "\n" + Self.coordinatorPassphrase + "\n")
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("never used again"))
+        let log = try #require(cli.json(cli.ok(["user", "list", "--format", "json"]).stdout)["users"] as? [[String: Any]])
+        let cole = try #require(log.first { $0["name"] as? String == "cole" })
+        #expect(cole["disabledBy"] as? String == "ana" && cole["addedBy"] as? String == "ana" && cole["status"] as? String == "disabled")
+    }
+
+    /// The outside attack on a store with users: the data, trail and ledger of a participant rewritten
+    /// consistently by the program itself with the delegation log out of its sight, so without a key.
+    @Test func aConsistentlyForgedSaveIsNamedByVerify() throws {
+        let cli = Self.storeWithUsers()
+        defer { cli.remove() }
+        try FileManager.default.moveItem(atPath: cli.store + "/users", toPath: cli.store + "-users")
+        #expect(Self.complete(cli, as: "ana").status == 0)
+        try FileManager.default.moveItem(atPath: cli.store + "-users", toPath: cli.store + "/users")
+        let verify = cli.run(["verify"])
+        #expect(verify.status == 2)
+        #expect(verify.stdout.contains("audit/101-0001.jsonl") || verify.stderr.contains("audit/101-0001.jsonl"))
+        #expect((verify.stdout + verify.stderr).contains("not signed"))
+    }
+
+    @Test func theDemoWithUsersPrintsPassphrasesThatOpenTheirKeysAndThePlainDemoHasNoUsers() throws {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        let made = cli.run(["demo", "--users", "--participants", "3"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let line = try #require(made.stdout.split(separator: "\n").first { $0.contains("ana") && $0.contains("passphrase: ") })
+        let passphrase = String(line.components(separatedBy: "passphrase: ")[1])
+        #expect(cli.run(["login", "--user", "ana", "--passphrase-fd", "0"], input: passphrase + "\n").status == 0)
+        #expect(cli.run(["logout"]).status == 0)
+        #expect(cli.run(["verify"]).status == 0)
+        let plain = CLIHarness()
+        defer { plain.remove() }
+        #expect(plain.run(["demo", "--participants", "3"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: plain.store + "/users"))
+        #expect(plain.run(["user", "list"]).stdout.contains("No users"))
+    }
+}
+
+/// The screens of a store with users start with a login (docs/RULES.md, "Users and roles").
+@Suite(.serialized) struct LoginScreenTests {
+    @Test func theScreensAskForThePassphraseWithoutEchoAndSignEverySaveAsTheUser() throws {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        let made = cli.run(["demo", "--users"])
+        let line = try #require(made.stdout.split(separator: "\n").first { $0.contains("ana ") && $0.contains("passphrase: ") })
+        let passphrase = String(line.components(separatedBy: "passphrase: ")[1])
+        let session = try TmuxSession(CLIHarness.binary, environment: [
+            "COHORT_STORE": cli.store, "COHORT_TODAY": "2026-11-25", "COHORT_USER": "ana", "TERM": "xterm-256color",
+            "XDG_DATA_HOME": cli.store + "-home", "XDG_RUNTIME_DIR": "",
+        ])
+        #expect(session.waitFor("Passphrase for ana:"), "\(session.screen())")
+        session.send(passphrase, literal: true)
+        #expect(!session.screen().contains(passphrase), "the passphrase is not echoed")
+        session.send("Enter")
+        #expect(session.waitFor("Logged in as ana (Dr Ana Ruiz, PI)"), "\(session.screen())")
+        #expect(session.waitFor("Today (4)"), "\(session.screen())")
+        session.send("j", "j", "c")
+        #expect(session.waitFor("Complete 101-0010 W2 Week 2"), "\(session.screen())")
+        session.send("Enter")
+        #expect(session.waitFor("Saved: 101-0010 W2 completed on 2026-11-25."), "\(session.screen())")
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"), "\(session.screen())")
+        let records = try #require(cli.json(cli.ok(["audit", "101-0010", "--format", "json"]).stdout)["records"] as? [[String: Any]])
+        #expect(records.last?["user"] as? String == "ana")
+        let verify = cli.run(["verify"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
+}
