@@ -17,12 +17,13 @@ public enum SDTMPackageExport {
                                siteNumber: String, sourceVersion: String, createdAt: Date) throws -> SDTMPackage {
         let ours = participants.filter { $0.study == studyProtocol.id }.sorted { $0.subject < $1.subject }
         let subjects = ours.map { SDTMSubject($0, studyProtocol) }
+        let questionnaires = try scales("QS", subjects, context: context), classifications = try scales("RS", subjects, context: context)
         let datasets = [demographics(studyProtocol, ours, siteNumber: siteNumber)]
-            + (try domains(subjects, context: context)).filter { !$0.records.isEmpty }
+            + (try domains(subjects, context: context) + questionnaires.datasets + classifications.datasets).filter { !$0.records.isEmpty }
             + (try [trialSummary(studyProtocol, subjects), trialArms(studyProtocol), trialElements(studyProtocol), trialVisits(studyProtocol)])
         return SDTMPackage(studyID: studyProtocol.id, studyName: studyProtocol.id, studyDescription: studyProtocol.title,
                            protocolName: studyProtocol.id, datasets: datasets,
-                           codelists: SDTMTerminology.codelists(for: datasets), originator: siteName, sourceSystemVersion: sourceVersion,
+                           codelists: SDTMTerminology.codelists(for: datasets, also: [questionnaires.codelist, classifications.codelist]), originator: siteName, sourceSystemVersion: sourceVersion,
                            terminologyVersion: terminologyVersion, createdAt: createdAt)
     }
 

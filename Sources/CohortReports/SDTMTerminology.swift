@@ -11,12 +11,13 @@ public enum SDTMTerminology {
         dispositionCategory, milestone, ageUnit, blinding, inclusionCategory, SDTMPackageExport.dispositionTerms,
     ].map { ($0.id, $0) })
 
-    /// The codelists `datasets` name, in the order first named (what Define-XML lists).
-    public static func codelists(for datasets: [SDTMDataset]) -> [SDTMCodelist] {
+    /// The codelists `datasets` name, in the order first named (what Define-XML lists), from `also` (the
+    /// package's own, such as the categories of the scales it holds) or else from `all`.
+    public static func codelists(for datasets: [SDTMDataset], also: [SDTMCodelist] = []) -> [SDTMCodelist] {
         var seen: Set<String> = []
         return datasets.flatMap(\.variables).compactMap { variable in
             guard let id = variable.codelist, seen.insert(id).inserted else { return nil }
-            return all[id]
+            return also.first { $0.id == id } ?? all[id]
         }
     }
 

@@ -97,11 +97,20 @@ public enum SDTMTerms {
         dayOne.map { StudyDay.day(of: date, baseline: $0) }
     }
 
-    /// Cohort's own words (an alert rule such as `rise ≥ 40 from baseline`) in ASCII, which XPT holds:
-    /// `>=`, `<=`, `x`. Only for text Cohort writes, never for what a user typed (that is never altered).
+    /// Cohort's own words (an alert rule such as `rise ≥ 40 from baseline`, a scale's item name) in ASCII,
+    /// which XPT holds: `>=`, `<=`, `x`, plain dashes and quotes, accents dropped. Only for text Cohort's
+    /// definitions write, never for what a user typed (that is never altered).
     public static func plainWords(_ text: String) -> String {
-        text.replacingOccurrences(of: "≥", with: ">=").replacingOccurrences(of: "≤", with: "<=").replacingOccurrences(of: "×", with: "x")
+        let folded = text.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
+        return folded.unicodeScalars.map { plainPunctuation[$0] ?? String($0) }.joined()
     }
+
+    /// Typographic characters and their ASCII spelling.
+    static let plainPunctuation: [Unicode.Scalar: String] = [
+        "\u{2010}": "-", "\u{2011}": "-", "\u{2012}": "-", "\u{2013}": "-", "\u{2014}": "-", "\u{2212}": "-",
+        "\u{2018}": "'", "\u{2019}": "'", "\u{201C}": "\"", "\u{201D}": "\"", "\u{00A0}": " ", "\u{00D7}": "x",
+        "\u{2265}": ">=", "\u{2264}": "<=",
+    ]
 
     private static func normalized(_ text: String) -> String {
         text.lowercased().split { $0 == " " || $0 == "-" || $0 == "_" }.joined(separator: " ")

@@ -94,6 +94,7 @@ struct SDTMDomainsCommandTests {
         cli.ok(["med", "update", Self.text(medication["subject"]), Self.text(medication["id"]), "--decod", "OLANZAPINE", "--reason", "coded"])
         let measures = ((cli.json(cli.ok(["measures", "--format", "json"]).stdout)["measures"] as? [[String: Any]]) ?? [])
         let updated = ((cli.json(cli.ok(["ae", "list", "--format", "json"]).stdout)["adverseEvents"] as? [[String: Any]]) ?? [])
+        let scores = Self.csv(cli.ok(["export"]).stdout).dropFirst()
 
         for study in ["SCZ-5W-INPT", "TRD-8W-OUTPT"] {
             guard let package = try Self.package(cli, study: study) else { return }
@@ -175,11 +176,53 @@ struct SDTMDomainsCommandTests {
                 #expect(left.count == 1)
                 #expect(Self.text(participant["status"]) != "screen-failed" || Self.text(left.first?["EPOCH"]) == "SCREENING")
             }
+            // QS and RS: each administration's item scores in order, under CDISC's category for the scale.
+            var administered: [String: [String]] = [:], recorded: [String: [String]] = [:]
+            for row in scores where row.count >= 7 && studyOf[row[0]] == study {
+                administered["\(usubjid(row[0]))|\(row[2])|\(Self.category[row[3]] ?? row[3])", default: []].append(row[5])
+            }
+            for (domain, rows) in ["QS": package["QS"] ?? [], "RS": package["RS"] ?? []] {
+                for row in rows {
+                    recorded["\(Self.text(row["USUBJID"]))|\(Self.text(row[domain + "DTC"]))|\(Self.text(row[domain + "CAT"]))", default: []]
+                        .append(Self.text(row[domain + "ORRES"]))
+                    if Self.text(row[domain + "STAT"]) == "NOT DONE" {
+                        #expect(Self.text(row[domain + "BLFL"]) == "" && Self.text(row[domain + "LOBXFL"]) == "", "no baseline flag on NOT DONE")
+                    }
+                }
+            }
+            #expect(Set(administered.keys) == Set(recorded.keys))
+            for (key, items) in administered { #expect(Array((recorded[key] ?? []).prefix(items.count)) == items, "\(key)") }
+            // CDISC's codes where it publishes them (RS for the clinical classifications), Cohort's own elsewhere.
+            let tests = Set(((package["QS"] ?? []).map { Self.text($0["QSTESTCD"]) }) + ((package["RS"] ?? []).map { Self.text($0["RSTESTCD"]) }))
+            if study == "SCZ-5W-INPT" { #expect(tests.isSuperset(of: ["PANSS101", "PANSS130", "CSS0201", "CSS0220", "CGI0201"])) }
+            if study == "TRD-8W-OUTPT" { #expect(tests.isSuperset(of: ["HAMD101", "HAMD116A", "HAMD118", "PHQ0101", "PHQ0111", "MADRS1", "MADRSTOT"])) }
+            #expect(!tests.contains("P1") && !tests.contains("HAMD1") && !tests.contains("WISH"))
             // The trial design is there, and the study's.
             #expect((package["TS"] ?? []).contains { Self.text($0["TSPARMCD"]) == "TITLE" })
             #expect((package["TV"] ?? []).count > 3)
             #expect(package.values.joined().allSatisfy { Self.text($0["STUDYID"]) == study })
         }
+    }
+
+    /// The category CDISC gives each bundled scale (QSCAT or RSCAT).
+    static let category = ["PANSS": "PANSS", "BPRS": "BPRS 1988 VERSION", "HAMD17": "HAMD 17", "PHQ9": "PHQ-9", "CSSRS": "C-SSRS SINCE LAST VISIT",
+                           "CGI-S": "CGI", "CGI-I": "CGI", "MADRS": "MADRS", "YMRS": "YMRS"]
+
+    /// The rows of a CSV text (RFC 4180 quoting).
+    static func csv(_ text: String) -> [[String]] {
+        var rows: [[String]] = [], row: [String] = [], field = "", quoted = false, previous: Character = " "
+        for character in text {
+            if quoted {
+                if character == "\"" { quoted = false } else { field.append(character) }
+            } else if character == "\"" {
+                if previous == "\"" { field.append("\"") }
+                quoted = true
+            } else if character == "," { row.append(field); field = "" }
+            else if character == "\n" { row.append(field); rows.append(row); row = []; field = "" }
+            else { field.append(character) }
+            previous = character
+        }
+        return rows
     }
 
     /// The measures' domains (from the bundled definitions).

@@ -57,6 +57,31 @@ struct SDTMTerminologyTests {
         #expect(checked > 100)
     }
 
+    @Test func theScalesTestCodesAreCDISCsPublishedOnesWhereTheyExist() throws {
+        let rows = try Self.table()
+        let terms = Set(rows.map { "\($0.list)|\($0.code)|\($0.value)" })
+        for (scale, codes) in SDTMScaleCodes.published {
+            #expect(terms.contains("\(codes.categoryCodelist ?? "")|\(codes.category.nciCode ?? "")|\(codes.category.value)"), "\(scale) category")
+            for test in Array(codes.items.values) + [codes.total].compactMap({ $0 }) {
+                #expect(terms.contains("\(codes.testCodes ?? "")|\(test.nciCode ?? "")|\(test.code)"), "\(scale) \(test.code)")
+                #expect(terms.contains("\(codes.testNames ?? "")|\(test.nciCode ?? "")|\(test.name)"), "\(scale) \(test.name)")
+                #expect(test.code.count <= 8 && test.name.count <= 40)
+            }
+        }
+        // Every item of the instruments CDISC publishes has its code; the others are Cohort's own.
+        for scale in TestData.scales.all {
+            let codes = SDTMScaleCodes.codes(for: scale)
+            if ["PANSS", "BPRS", "HAMD17", "PHQ9", "CSSRS", "CGI-S", "CGI-I"].contains(scale.code) {
+                #expect(codes.isCDISC && scale.items.allSatisfy { codes.items[$0.code] != nil }, "\(scale.code)")
+            } else {
+                #expect(!codes.isCDISC && codes.test(scale.items[0], of: scale).code == scale.items[0].code, "\(scale.code)")
+            }
+        }
+        #expect(SDTMScaleCodes.codes(for: try #require(TestData.scales["HAMD17"])).items["HAMD16"]?.code == "HAMD116A")
+        #expect(SDTMScaleCodes.codes(for: try #require(TestData.scales["PANSS"])).domain == "RS")
+        #expect(SDTMScaleCodes.codes(for: try #require(TestData.scales["PHQ9"])).domain == "QS")
+    }
+
     @Test func routesFrequenciesAndDosesAsWrittenMapToCDISCTerms() {
         #expect(SDTMTerms.route("oral") == "ORAL")
         #expect(SDTMTerms.route("PO") == "ORAL")
