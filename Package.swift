@@ -19,8 +19,12 @@ let package = Package(
         // Scale definitions and protocol templates shipped as data (the top-level Resources/ folder).
         .target(name: "CohortResources", dependencies: ["CohortDomain"], path: "Resources",
                 resources: [.copy("scales"), .copy("measures"), .copy("protocols")]),
-        // The JSON-file store: durable saves, checksums, locking, hash-chained audit trail.
-        .target(name: "CohortStore", dependencies: ["CohortDomain", .product(name: "Crypto", package: "swift-crypto")]),
+        // The store's core: the `ParticipantStore` protocol, the in-memory store, the audit vocabulary
+        // (records, JSON values and patches, store errors). No files, no hashing.
+        .target(name: "CohortStore", dependencies: ["CohortDomain"]),
+        // The JSON-file store: durable saves, checksums, SHA-256, locking, the hash-chained audit trail on
+        // disk, the ledger, the review cache, migration and verify.
+        .target(name: "CohortFileStore", dependencies: ["CohortDomain", "CohortStore", .product(name: "Crypto", package: "swift-crypto")]),
         // Domain → documents: plain-text, Markdown, JSON, CSV and SDTM renderings shared by the CLI and the screens.
         .target(name: "CohortReports", dependencies: ["CohortDomain", "CohortSDTM"]),
         // SDTM datasets as values and their writers: SAS Transport v5 (XPT), Dataset-JSON 1.1, Define-XML 2.1. Bytes out, no I/O.
@@ -32,26 +36,26 @@ let package = Package(
         // The only importer of CNCurses: flushes cell grids, decodes keys; plus a fake terminal for tests.
         .target(name: "CohortTerminal", dependencies: ["CNCurses", "CohortScreens", "CohortViewModels"]),
         // A realistic, seeded demo site, made through the same engine as real edits.
-        .target(name: "CohortDemo", dependencies: ["CohortDomain", "CohortResources", "CohortStore"]),
+        .target(name: "CohortDemo", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortFileStore"]),
         .executableTarget(name: "cohort", dependencies: [
-            "CohortDomain", "CohortResources", "CohortStore", "CohortDemo", "CohortReports", "CohortSDTM",
+            "CohortDomain", "CohortResources", "CohortStore", "CohortFileStore", "CohortDemo", "CohortReports", "CohortSDTM",
             "CohortViewModels", "CohortScreens", "CohortTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmark: `swift run -c release cohort-bench` prints a table of medians per store size.
-        .executableTarget(name: "cohort-bench", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortDemo",
+        .executableTarget(name: "cohort-bench", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortFileStore", "CohortDemo",
                                                              "CohortReports", "CohortViewModels", "CohortScreens"]),
         // Test tool for the store attack suite: read-modify-write loops to kill and to race.
-        .executableTarget(name: "cohort-stress", dependencies: ["CohortDomain", "CohortResources", "CohortStore"]),
+        .executableTarget(name: "cohort-stress", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortFileStore"]),
         // What the test targets share (the bundled scales and protocols, the tests' today): not a test target.
         .target(name: "CohortTestSupport", dependencies: ["CohortDomain", "CohortResources"], path: "Tests/CohortTestSupport"),
-        .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain", "CohortResources", "CohortReports", "CohortTestSupport"]),
-        .testTarget(name: "CohortStoreTests", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortDemo", "CohortTestSupport"],
+        .testTarget(name: "CohortDomainTests", dependencies: ["CohortDomain", "CohortResources", "CohortReports", "CohortSDTM", "CohortTestSupport"]),
+        .testTarget(name: "CohortStoreTests", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortFileStore", "CohortDemo", "CohortTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CohortViewModelsTests", dependencies: ["CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortTestSupport"]),
-        .testTarget(name: "CohortScreensTests", dependencies: ["CohortScreens", "CohortTerminal", "CohortViewModels", "CohortStore", "CohortResources", "CohortDomain", "CohortDemo", "CohortTestSupport"],
+        .testTarget(name: "CohortScreensTests", dependencies: ["CohortScreens", "CohortTerminal", "CohortViewModels", "CohortStore", "CohortFileStore", "CohortResources", "CohortDomain", "CohortDemo", "CohortTestSupport"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "CohortSDTMTests", dependencies: ["CohortSDTM", "CohortTestSupport"]),
-        .testTarget(name: "CohortCLITests", dependencies: ["cohort", "cohort-stress", "CohortStore", "CohortResources", "CohortDomain", "CohortTestSupport"]),
+        .testTarget(name: "CohortCLITests", dependencies: ["cohort", "cohort-stress", "CohortStore", "CohortFileStore", "CohortResources", "CohortDomain", "CohortTestSupport"]),
     ]
 )

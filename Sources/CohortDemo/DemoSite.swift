@@ -1,6 +1,7 @@
 import CohortDomain
 import CohortResources
 import CohortStore
+import CohortFileStore
 import Foundation
 
 /// A realistic demo site: staggered enrollments across three studies, completed and missed visits (some

@@ -30,6 +30,8 @@ public enum Change: Equatable, Sendable {
     case correct(subject: String, correction: EnrollmentCorrection, reason: String)
     /// A re-consent: version `version` of the informed-consent form signed on `date`.
     case reconsent(subject: String, version: String, date: CivilDate)
+    /// A free-text note on a visit.
+    case note(subject: String, visit: String, text: String)
     /// Undo: back to `to`, provided the participant is still `expected`; always with a reason.
     case revert(subject: String, to: Participant, expected: Participant, description: String, reason: String?)
 
@@ -40,7 +42,7 @@ public enum Change: Equatable, Sendable {
              .withdraw(let s, _, _, _, _, _), .randomize(let s, _, _), .acknowledge(let s, _, _, _), .classifyDeviation(let s, _, _, _, _),
              .addAdverseEvent(let s, _, _), .updateAdverseEvent(let s, _, _, _, _), .reportAdverseEvent(let s, _, _, _, _),
              .addMedication(let s, _), .updateMedication(let s, _, _, _), .measure(let s, _, _, _), .assess(let s, _, _, _, _, _),
-             .revert(let s, _, _, _, _), .addUnscheduledVisit(let s, _, _), .correct(let s, _, _), .reconsent(let s, _, _):
+             .revert(let s, _, _, _, _), .addUnscheduledVisit(let s, _, _), .correct(let s, _, _), .reconsent(let s, _, _), .note(let s, _, _):
             return s
         }
     }
@@ -67,6 +69,7 @@ public enum Change: Equatable, Sendable {
         case .addUnscheduledVisit(let s, let d, _): return "\(s) unscheduled visit on \(d)"
         case .correct(let s, _, _): return "\(s) enrollment facts corrected"
         case .reconsent(let s, let v, let d): return "\(s) re-consented on \(d) (ICF \(v))"
+        case .note(let s, let v, _): return "\(s) \(v) note"
         }
     }
 
@@ -130,6 +133,8 @@ public enum Change: Equatable, Sendable {
             return try participant.correct(correction, reason: reason, studyProtocol: studyProtocol, today: today)
         case .reconsent(_, let version, let date):
             return try participant.reconsent(version: version, on: date, today: today)
+        case .note(_, let visit, let text):
+            return try participant.note(visit, text: text)
         case .revert(_, let earlier, let expected, let description, let reason):
             // An urgent flag stays until the lead acknowledges it: an undo does not make it vanish unseen.
             let waiting = Set(participant.unacknowledgedUrgentFlags(context: context))

@@ -1,5 +1,5 @@
 /// Participants' facts other than visits, by index: in memory, or still encoded in the store's cache.
-public protocol DigestFacts: Sendable {
+package protocol DigestFacts: Sendable {
     /// How many participants.
     var count: Int { get }
     /// The digest at `index` with no visits (the table keeps those).

@@ -14,7 +14,7 @@ public struct DigestFlag: Sendable, Equatable {
     public var corrections: [CivilDate]
 
     /// Creates a flag.
-    public init(visit: String, flag: String, date: CivilDate, isUrgent: Bool, isAcknowledged: Bool, corrections: [CivilDate] = []) {
+    package init(visit: String, flag: String, date: CivilDate, isUrgent: Bool, isAcknowledged: Bool, corrections: [CivilDate] = []) {
         self.visit = visit; self.flag = flag; self.date = date; self.isUrgent = isUrgent; self.isAcknowledged = isAcknowledged
         self.corrections = corrections
     }

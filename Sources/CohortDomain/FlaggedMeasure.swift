@@ -19,7 +19,7 @@ public struct FlaggedMeasure: Sendable, Equatable {
     public var rule: String?
 
     /// Creates one.
-    public init(visit: String, test: String, value: Quantity, date: CivilDate, flag: MeasureFlag, alert: Bool, assessed: Bool, rule: String? = nil) {
+    package init(visit: String, test: String, value: Quantity, date: CivilDate, flag: MeasureFlag, alert: Bool, assessed: Bool, rule: String? = nil) {
         self.visit = visit; self.test = test; self.value = value; self.date = date; self.flag = flag; self.alert = alert; self.assessed = assessed
         self.rule = rule
     }

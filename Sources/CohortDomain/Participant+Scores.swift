@@ -77,7 +77,7 @@ public struct VisitFlag: Sendable, Hashable, Codable {
     public var corrections: [CivilDate]
 
     /// Creates a flag.
-    public init(subject: String, visit: String, flag: String, urgent: Bool, date: CivilDate, corrections: [CivilDate] = []) {
+    package init(subject: String, visit: String, flag: String, urgent: Bool, date: CivilDate, corrections: [CivilDate] = []) {
         self.subject = subject; self.visit = visit; self.flag = flag; self.urgent = urgent; self.date = date
         self.corrections = corrections
     }

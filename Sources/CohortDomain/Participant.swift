@@ -128,6 +128,13 @@ public struct Participant: Codable, Sendable, Equatable {
     /// The record of a visit by code.
     public func visit(_ code: String) -> VisitRecord? { visits.first { $0.code == code } }
 
+    /// Writes (or replaces) the note of visit `code`: free text, checked like any (docs/RULES.md, "Visit notes").
+    public mutating func note(_ code: String, text: String) throws -> String? {
+        guard let index = visits.firstIndex(where: { $0.code == code }) else { throw DomainError("\(subject) has no visit \(Text.shown(code)) of the protocol to note.") }
+        visits[index].note = try FreeText.required(text, what: "note")
+        return nil
+    }
+
     /// The administration of a scale at a visit, if entered.
     public func administration(visit: String, scale: String) -> Administration? {
         administrations.first { $0.visit == visit && $0.scale == scale }
@@ -207,6 +214,8 @@ public struct VisitRecord: Codable, Sendable, Equatable {
     public var missedDate: CivilDate?
     /// Why it was missed.
     public var missedReason: String?
+    /// A free-text note on the visit (docs/RULES.md, "Visit notes"); absent from the file until one is written.
+    public var note: String?
 
     /// A freshly scheduled visit.
     public init(code: String) {

@@ -40,7 +40,7 @@ public struct ParticipantDigest: Sendable, Equatable {
     public var acknowledgementDates: [CivilDate]
 
     /// Creates a digest from its parts (the cache reads them back this way).
-    public init(subject: String, initials: String, study: String, status: ParticipantStatus, consentDate: CivilDate,
+    package init(subject: String, initials: String, study: String, status: ParticipantStatus, consentDate: CivilDate,
                 origin: CivilDate, exitDate: CivilDate?, arm: String?, randomization: Randomization?, primaryScores: [PrimaryScore], visits: [VisitDigest],
                 scoreDates: [CivilDate], flags: [DigestFlag], deviationClasses: [DeviationClassification],
                 adverseEvents: [AdverseEventDigest] = [], prohibitedMedications: [ProhibitedMedication] = [], flaggedMeasures: [FlaggedMeasure] = [],

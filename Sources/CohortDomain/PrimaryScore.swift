@@ -10,7 +10,7 @@ public struct PrimaryScore: Sendable, Equatable {
     public var date: CivilDate
 
     /// Creates a primary score.
-    public init(scale: String, total: Int, change: Int?, date: CivilDate) {
+    package init(scale: String, total: Int, change: Int?, date: CivilDate) {
         self.scale = scale; self.total = total; self.change = change; self.date = date
     }
 }

@@ -5,32 +5,32 @@
 /// table of thousands opens at about the cost of copying its visits, and a day costs what it shows.
 public struct ReviewTable: Sendable {
     /// One visit: everything the lists and the summary read, in fixed-size fields (dates as day numbers).
-    public struct Slot: Sendable, Equatable {
+    package struct Slot: Sendable, Equatable {
         /// Index of the participant; −1 once replaced by a newer digest.
-        public var person: Int32
+        package var person: Int32
         /// Index of the visit code in `codes`.
-        public var code: Int16
+        package var code: Int16
         /// Position in the protocol's visit list.
-        public var order: Int16
+        package var order: Int16
         /// `VisitStatus.allCases` index.
-        public var status: UInt8
+        package var status: UInt8
         /// Required forms (scales and measures) entered.
-        public var entered: UInt8
+        package var entered: UInt8
         /// Forms required.
-        public var required: UInt8
+        package var required: UInt8
         /// 1 when a required scale is missing or has an unscored item.
-        public var incomplete: UInt8
+        package var incomplete: UInt8
         /// 1 when the visit waits for Day 1: it is in neither order, so in no list.
-        public var waiting: UInt8
+        package var waiting: UInt8
         /// Target, window start and end, scheduled, completed and missed dates (`Slot.none` when absent).
-        public var target, windowStart, windowEnd, scheduled, completed, missed: Int32
+        package var target, windowStart, windowEnd, scheduled, completed, missed: Int32
 
         /// The day number standing for "no date".
-        public static let none = Int32.min
+        package static let none = Int32.min
 
         /// The last day a still-scheduled visit is not overdue (`VisitWindow.dueBy`): the window's end, or
         /// the scheduled date of a visit planned after its window.
-        public var dueBy: Int32 { max(windowEnd, scheduled) }
+        package var dueBy: Int32 { max(windowEnd, scheduled) }
 
         /// True when the slot belongs in the by-scheduled order (every day list but the overdue and closing ones).
         var isListed: Bool { status != ReviewTable.cancelled && waiting == 0 }
@@ -39,28 +39,28 @@ public struct ReviewTable: Sendable {
     }
 
     /// The table's arrays, as the cache stores them.
-    public struct Parts: Sendable, Equatable {
+    package struct Parts: Sendable, Equatable {
         /// Every visit.
-        public var slots: [Slot]
+        package var slots: [Slot]
         /// Per participant, the first slot and one past the last.
-        public var slotStart: [Int32], slotEnd: [Int32]
+        package var slotStart: [Int32], slotEnd: [Int32]
         /// Per participant, the subject ID.
-        public var subjects: [String]
+        package var subjects: [String]
         /// Visit codes by index.
-        public var codes: [String]
+        package var codes: [String]
         /// Slot indexes by (scheduled, subject, target), cancelled visits and visits waiting for Day 1 left out.
-        public var byScheduled: [Int32]
+        package var byScheduled: [Int32]
         /// Slot indexes by (due day, subject, target), still-scheduled visits only, none waiting for Day 1
         /// (the due day is the window's end, or the scheduled date of a visit planned after its window).
-        public var openByWindowEnd: [Int32]
+        package var openByWindowEnd: [Int32]
         /// Every urgent flag not yet acknowledged, in subject order.
-        public var urgentFlags: [VisitFlag]
+        package var urgentFlags: [VisitFlag]
         /// Every safety alert (reports not sent, prohibited medications taken), most pressing first
         /// (`SafetyAlert.precedes`): a frame shows the first few without sorting.
-        public var safetyAlerts: [SafetyAlert]
+        package var safetyAlerts: [SafetyAlert]
 
         /// Creates parts.
-        public init(slots: [Slot], slotStart: [Int32], slotEnd: [Int32], subjects: [String], codes: [String],
+        package init(slots: [Slot], slotStart: [Int32], slotEnd: [Int32], subjects: [String], codes: [String],
                     byScheduled: [Int32], openByWindowEnd: [Int32], urgentFlags: [VisitFlag], safetyAlerts: [SafetyAlert]) {
             self.slots = slots; self.slotStart = slotStart; self.slotEnd = slotEnd; self.subjects = subjects
             self.codes = codes; self.byScheduled = byScheduled; self.openByWindowEnd = openByWindowEnd; self.urgentFlags = urgentFlags
@@ -69,7 +69,7 @@ public struct ReviewTable: Sendable {
     }
 
     /// The arrays; `parts.subjects` has one entry per participant, the first `sortedCount` in order.
-    public private(set) var parts: Parts
+    package private(set) var parts: Parts
     /// Participants' facts other than visits, by index (possibly still encoded).
     private let facts: any DigestFacts
     /// Facts of participants replaced or added since `facts` was made.
@@ -106,7 +106,7 @@ public struct ReviewTable: Sendable {
     }
 
     /// Reassembles a table from the cache's parts and facts; nil when they do not fit together.
-    public init?(parts: Parts, facts: any DigestFacts) {
+    package init?(parts: Parts, facts: any DigestFacts) {
         let people = parts.subjects.count, slotCount = Int32(parts.slots.count), codeCount = Int16(clamping: parts.codes.count)
         guard facts.count == people, parts.slotStart.count == people, parts.slotEnd.count == people,
               zip(parts.slotStart, parts.slotEnd).allSatisfy({ 0 <= $0 && $0 <= $1 && $1 <= slotCount }),
@@ -160,12 +160,12 @@ public struct ReviewTable: Sendable {
     public var people: [ParticipantDigest] { (0..<count).map(person) }
 
     /// The participant's facts without its visits (cheaper when only initials or scores are wanted).
-    public func personFacts(_ index: Int) -> ParticipantDigest {
+    package func personFacts(_ index: Int) -> ParticipantDigest {
         replacedFacts[index] ?? facts.digestWithoutVisits(at: index)
     }
 
     /// The visit in slot `index`.
-    public func visit(at index: Int) -> VisitDigest {
+    package func visit(at index: Int) -> VisitDigest {
         let slot = parts.slots[index]
         func date(_ value: Int32) -> CivilDate? { value == Slot.none ? nil : CivilDate(dayNumber: Int(value)) }
         let target = CivilDate(dayNumber: Int(slot.target))
@@ -177,12 +177,12 @@ public struct ReviewTable: Sendable {
     }
 
     /// The entry for slot `index`.
-    public func entry(_ index: Int32) -> ReviewEntry {
+    package func entry(_ index: Int32) -> ReviewEntry {
         ReviewEntry(participant: personFacts(Int(parts.slots[Int(index)].person)), visit: visit(at: Int(index)))
     }
 
     /// Subject and visit code of slot `index`.
-    public func visitKey(_ index: Int32) -> (String, String) {
+    package func visitKey(_ index: Int32) -> (String, String) {
         let slot = parts.slots[Int(index)]
         return (parts.subjects[Int(slot.person)], parts.codes[Int(slot.code)])
     }
@@ -251,7 +251,7 @@ public struct ReviewTable: Sendable {
 
     /// The table without the slots left behind by replaced participants (so a cache written after many
     /// saves does not carry them forever).
-    public func compacted() -> ReviewTable {
+    package func compacted() -> ReviewTable {
         guard parts.slots.contains(where: { $0.person < 0 }) else { return self }
         var table = self
         var newIndex = [Int32](repeating: -1, count: parts.slots.count)

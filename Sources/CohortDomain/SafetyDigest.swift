@@ -18,7 +18,7 @@ public struct AdverseEventDigest: Sendable, Equatable {
     public var followUpPending: Bool
 
     /// Creates one from its parts (the cache reads them back this way).
-    public init(id: String, term: String, onset: CivilDate, isSerious: Bool, aware: Moment, reportDue: Moment?, reportedAt: Moment?,
+    package init(id: String, term: String, onset: CivilDate, isSerious: Bool, aware: Moment, reportDue: Moment?, reportedAt: Moment?,
                 followUpPending: Bool) {
         self.id = id; self.term = term; self.onset = onset; self.isSerious = isSerious; self.aware = aware
         self.reportDue = reportDue; self.reportedAt = reportedAt; self.followUpPending = followUpPending
@@ -52,7 +52,7 @@ public struct ProhibitedMedication: Sendable, Equatable {
     public var ongoing: Bool
 
     /// Creates one.
-    public init(id: String, name: String, since: CivilDate, ongoing: Bool) {
+    package init(id: String, name: String, since: CivilDate, ongoing: Bool) {
         self.id = id; self.name = name; self.since = since; self.ongoing = ongoing
     }
 }
@@ -74,7 +74,7 @@ public struct SafetyAlert: Sendable, Equatable {
     public var due: Moment?
 
     /// Creates one.
-    public init(kind: Kind, subject: String, record: String, text: String, due: Moment?) {
+    package init(kind: Kind, subject: String, record: String, text: String, due: Moment?) {
         self.kind = kind; self.subject = subject; self.record = record; self.text = text; self.due = due
     }
 

@@ -26,7 +26,7 @@ public struct VisitDigest: Sendable, Equatable {
     public var isWaitingForDayOne: Bool
 
     /// Creates a visit digest.
-    public init(code: String, order: Int, status: VisitStatus, target: CivilDate, window: VisitWindow, scheduled: CivilDate,
+    package init(code: String, order: Int, status: VisitStatus, target: CivilDate, window: VisitWindow, scheduled: CivilDate,
                 completedDate: CivilDate?, missedDate: CivilDate?, enteredForms: Int, requiredForms: Int, isIncomplete: Bool,
                 isWaitingForDayOne: Bool = false) {
         self.code = code; self.order = order; self.status = status; self.target = target; self.window = window

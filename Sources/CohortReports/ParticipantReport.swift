@@ -19,6 +19,8 @@ public struct ParticipantJSON: Encodable {
         let deviationDays: Int?
         /// Why an unscheduled visit took place (absent on a protocol visit).
         let reason: String?
+        /// The visit's note (absent when none).
+        var note: String?
     }
 
     struct Score: Encodable {
@@ -113,7 +115,7 @@ public struct ParticipantJSON: Encodable {
             Visit(visit: v.code, name: v.definition.name, status: v.status, target: v.target, windowStart: v.window.start,
                   windowEnd: v.window.end, scheduled: v.scheduled, windowState: v.windowState(on: today),
                   plan: v.plan?.description, completed: v.record.completedDate, missed: v.record.missedDate, missedReason: v.record.missedReason,
-                  deviationDays: v.deviationDays, reason: v.unscheduled?.reason)
+                  deviationDays: v.deviationDays, reason: v.unscheduled?.reason, note: v.record.note)
         }
         let order = planned.map(\.code)
         scores = participant.administrations

@@ -6,7 +6,7 @@ import CohortSDTM
 extension SDTMPackageExport {
     /// DSDECOD's terms: the protocol milestones and CDISC's completion/non-completion reasons (NCOMPLT).
     static let dispositionTerms = SDTMCodelist(id: "DSDECOD", name: "Standardized Disposition Term",
-                                               terms: SDTMTerminology.milestone.terms + SDTMTerminology.completion.terms)
+                                               terms: SDTMCodelists.milestone.terms + SDTMCodelists.completion.terms)
 
     /// DS: each consent, the randomization, and how the participant left or completed the study.
     static func disposition(_ subjects: [SDTMSubject]) throws -> [SDTMDataset] {

@@ -6,16 +6,16 @@ import CohortSDTM
 extension SDTMPackageExport {
     /// The test-code and test-name codelists of each measure domain.
     static let measureCodelists: [String: (codes: SDTMCodelist, names: SDTMCodelist, label: String, test: String)] = [
-        "VS": (SDTMTerminology.vitalSignsTestCode, SDTMTerminology.vitalSignsTest, "Vital Signs", "Vital Signs Test"),
-        "LB": (SDTMTerminology.laboratoryTestCode, SDTMTerminology.laboratoryTest, "Laboratory Test Results", "Lab Test or Examination"),
-        "EG": (SDTMTerminology.ecgTestCode, SDTMTerminology.ecgTest, "ECG Test Results", "ECG Test or Examination"),
+        "VS": (SDTMCodelists.vitalSignsTestCode, SDTMCodelists.vitalSignsTest, "Vital Signs", "Vital Signs Test"),
+        "LB": (SDTMCodelists.laboratoryTestCode, SDTMCodelists.laboratoryTest, "Laboratory Test Results", "Lab Test or Examination"),
+        "EG": (SDTMCodelists.ecgTestCode, SDTMCodelists.ecgTest, "ECG Test Results", "ECG Test or Examination"),
     ]
 
     /// The --TESTCD and --TEST of a measure: CDISC's code (the definition's `sdtmCode`, else its code) and
     /// the name CDISC pairs with it, else the definition's name.
     public static func test(_ definition: MeasureDefinition) -> (code: String, name: String) {
         let code = definition.sdtmCode ?? definition.code
-        let name = measureCodelists[definition.domain].flatMap { SDTMTerminology.testName(code, codes: $0.codes, names: $0.names) }
+        let name = measureCodelists[definition.domain].flatMap { SDTMCodelists.testName(code, codes: $0.codes, names: $0.names) }
         return (code, name ?? definition.name)
     }
 

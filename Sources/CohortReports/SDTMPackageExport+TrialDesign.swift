@@ -32,7 +32,7 @@ extension SDTMPackageExport {
         if let age = studyProtocol.maxAge { parameters.append(("AGEMAX", "P\(age)Y")) }
         if !studyProtocol.arms.isEmpty { parameters.append(("NARMS", String(studyProtocol.arms.count))) }
         for (code, value) in parameters {
-            let name = SDTMTerminology.testName(code, codes: SDTMTerminology.trialParameterCode, names: SDTMTerminology.trialParameter) ?? code
+            let name = SDTMCodelists.testName(code, codes: SDTMCodelists.trialParameterCode, names: SDTMCodelists.trialParameter) ?? code
             try dataset.append(["STUDYID": .text(studyProtocol.id), "DOMAIN": "TS", "TSSEQ": 1, "TSPARMCD": .text(code), "TSPARM": .text(name),
                                 "TSVAL": .text(String(value.prefix(SDTMDataset.maximumTextLength)))])
         }

@@ -23,7 +23,7 @@ public enum SDTMPackageExport {
             + (try [trialSummary(studyProtocol, subjects), trialArms(studyProtocol), trialElements(studyProtocol), trialVisits(studyProtocol)])
         return SDTMPackage(studyID: studyProtocol.id, studyName: studyProtocol.id, studyDescription: studyProtocol.title,
                            protocolName: studyProtocol.id, datasets: datasets,
-                           codelists: SDTMTerminology.codelists(for: datasets, also: [questionnaires.codelist, classifications.codelist]), originator: siteName, sourceSystemVersion: sourceVersion,
+                           codelists: SDTMCodelists.codelists(for: datasets, also: [questionnaires.codelist, classifications.codelist]), originator: siteName, sourceSystemVersion: sourceVersion,
                            terminologyVersion: terminologyVersion, createdAt: createdAt)
     }
 

@@ -1,8 +1,9 @@
 import CohortDomain
 
-/// Where a scale goes in SDTM and the test code and name of each record (docs/RULES.md, "SDTM
-/// conventions"): CDISC's published QS/RS codes where CDISC publishes them (`published`, generated from
-/// the NCI EVS table), Cohort's own (the item codes, `SCALETOT` for totals) only where it does not.
+/// Where a scale goes in SDTM and the test code and name of each record
+/// (docs/RULES.md, "SDTM conventions"): CDISC's published QS/RS codes where CDISC publishes them
+/// (`published`, generated from the NCI EVS table), Cohort's own (the item codes, `SCALETOT` for
+/// totals) only where it does not.
 public struct SDTMScaleCodes: Sendable {
     /// A test code and name, with the C-code CDISC gives it (nil for Cohort's own).
     public struct Test: Sendable, Hashable {

@@ -63,7 +63,7 @@ public enum SDTMTerms {
     public static func route(_ text: String) -> String? {
         let key = normalized(text)
         if let term = routes[key] { return term }
-        return SDTMTerminology.route.terms.first { normalized($0.value) == key }?.value
+        return SDTMCodelists.route.terms.first { normalized($0.value) == key }?.value
     }
 
     /// CMDOSFRQ (FREQ) for a frequency as written (`daily`, `once daily`, `QD` are `QD`); nil when the
@@ -71,7 +71,7 @@ public enum SDTMTerms {
     public static func frequency(_ text: String) -> String? {
         let key = normalized(text)
         if let term = frequencies[key] { return term }
-        return SDTMTerminology.frequency.terms.first { normalized($0.value) == key }?.value
+        return SDTMCodelists.frequency.terms.first { normalized($0.value) == key }?.value
     }
 
     /// CMDOSE and CMDOSU for a dose as written, when it is one number and a unit CDISC lists (`1 mg`,

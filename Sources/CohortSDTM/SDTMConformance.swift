@@ -5,19 +5,20 @@
 public enum SDTMConformance {
     /// One rule broken by one record or dataset.
     public struct Finding: Sendable, Hashable, CustomStringConvertible {
-        /// Which rule (`SEQ`, `ISO8601`, `DY0`, `CODELIST`, `TESTCD`, `TEST`, `REQUIRED`, `DM`).
+        /// Which rule (`SEQ`, `ISO8601`, `DY0`, `CODELIST`, `TESTCD`, `TEST`, `REQUIRED`, `DM`, `CT`).
         public var rule: String
-        /// The dataset.
+        /// The dataset, or "" for a finding about a codelist.
         public var dataset: String
         /// What is wrong and where.
         public var message: String
 
         /// The finding as one line.
-        public var description: String { "\(rule) \(dataset): \(message)" }
+        public var description: String { dataset.isEmpty ? "\(rule): \(message)" : "\(rule) \(dataset): \(message)" }
     }
 
-    /// Every finding of `package`, dataset by dataset in row order; empty when it conforms.
-    public static func check(_ package: SDTMPackage) -> [Finding] {
+    /// Every finding of `package`, dataset by dataset in row order, then the CDISC codelists against
+    /// `terminology` when given; empty when it conforms.
+    public static func check(_ package: SDTMPackage, terminology: SDTMTerminology? = nil) -> [Finding] {
         var findings: [Finding] = []
         let subjectsInDM = package.datasets.first { $0.name == "DM" }.map { Set(values(of: "USUBJID", in: $0).compactMap(\.1.text)) }
         for dataset in package.datasets {
@@ -69,6 +70,34 @@ public enum SDTMConformance {
             if let subjectsInDM, dataset.name != "DM" {
                 for (row, value) in values(of: "USUBJID", in: dataset) where !value.isMissing && !subjectsInDM.contains(value.text ?? "") {
                     add("DM", "\(dataset.recordName(row)): USUBJID \(value.text ?? "") is not in DM.")
+                }
+            }
+        }
+        if let terminology { findings += check(package.codelists, against: terminology) }
+        return findings
+    }
+
+    /// Each CDISC codelist (one with an NCI code) against the NCI EVS table: the codelist is there, every
+    /// term not marked as the sponsor's extension is one of its terms with the same code, and only an
+    /// extensible codelist is extended.
+    static func check(_ codelists: [SDTMCodelist], against terminology: SDTMTerminology) -> [Finding] {
+        var findings: [Finding] = []
+        for codelist in codelists {
+            guard let code = codelist.nciCode else { continue }
+            func add(_ message: String) { findings.append(Finding(rule: "CT", dataset: "", message: "codelist \(codelist.id) (\(code)): \(message)")) }
+            guard let published = terminology.codelists[code] else {
+                add("NCI EVS has no codelist \(code).")
+                continue
+            }
+            for term in codelist.terms {
+                if term.isExtended {
+                    if !published.isExtensible { add("\"\(term.value)\" extends a codelist that is not extensible.") }
+                } else if let publishedCode = published.terms[term.value] {
+                    if let termCode = term.nciCode, termCode != publishedCode {
+                        add("\"\(term.value)\" has NCI code \(termCode); NCI EVS gives \(publishedCode).")
+                    }
+                } else {
+                    add("\"\(term.value)\" is not a term of \(published.name) in NCI EVS (a sponsor's term is marked as an extension).")
                 }
             }
         }

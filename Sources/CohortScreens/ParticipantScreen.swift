@@ -69,6 +69,11 @@ struct ParticipantScreen {
             }
             y += 1
         }
+        // The selected visit's note, under the timeline (none: no line).
+        if let visit = visits.indices.contains(page.selection) ? visits[page.selection] : nil, let note = visit.record.note, y < area.bottom {
+            grid.put(DisplayWidth.truncate("Note \(visit.code): \(note)", to: max(0, grid.width - 2), ellipsis: glyphs.ellipsis), x: 1, y: y, style: Style(.muted))
+            y += 1
+        }
         y += 1
         // Below the timeline, a list that scrolls (PgDn, PgUp): safety first, then measures, scales, the trail.
         let safety = SafetyLines(participant, context: data.context, now: state.now, zone: state.zone)

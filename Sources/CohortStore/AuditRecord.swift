@@ -32,8 +32,8 @@ public struct AuditRecord: Equatable, Sendable {
     /// This record's place in the whole store's trail.
     public var timeKey: TimeKey { (time, subject ?? "", seq) }
 
-    /// Creates a record; `hash` is filled in by `line()`.
-    init(seq: Int, time: String, user: String, subject: String?, reason: String?, operation: PatchOperation, prev: String) {
+    /// Creates a record; `hash` is filled in when its line is written (`line()`, in CohortFileStore).
+    package init(seq: Int, time: String, user: String, subject: String?, reason: String?, operation: PatchOperation, prev: String) {
         self.seq = seq; self.time = time; self.user = user; self.subject = subject; self.reason = reason
         self.operation = operation; self.prev = prev; hash = Self.blankHash
     }
@@ -50,95 +50,8 @@ public struct AuditRecord: Equatable, Sendable {
         return .object(members)
     }
 
-    // MARK: The line on disk
-
-    /// Every line begins with this; the 64 hex digits of the hash follow (`hash` sorts first).
-    static let linePrefix = Array("{\"hash\":\"".utf8)
-    static let hashRange = linePrefix.count..<(linePrefix.count + 64)
-    static let blankHash = String(repeating: "0", count: 64)
-
-    /// The line for the log (without its newline), with the hash computed and set.
-    mutating func line() -> [UInt8] {
-        guard case .object(var members) = exported else { return [] }
-        members["hash"] = .string(Self.blankHash)
-        members["prev"] = .string(prev)
-        if let state { members["state"] = .string(state) }
-        var bytes = JSONValue.object(members).canonicalBytes()
-        hash = Self.hash(of: bytes[...])
-        bytes.replaceSubrange(Self.hashRange, with: Array(hash.utf8))
-        return bytes
-    }
-
-    /// SHA-256 of `line` with its hash digits read as zeros.
-    static func hash(of line: ArraySlice<UInt8>) -> String {
-        guard line.count > hashRange.upperBound else { return "" }
-        var hash = SHA256()
-        hash.update(line[line.startIndex..<(line.startIndex + hashRange.lowerBound)])
-        hash.update(zeroDigits)
-        hash.update(line[(line.startIndex + hashRange.upperBound)...])
-        return SHA256.hex(digest: hash.finalize())
-    }
-
-    private static let zeroDigits = [UInt8](repeating: UInt8(ascii: "0"), count: 64)
-
-    /// Why a line is not an intact record.
-    enum LineProblem: Error, Equatable {
-        /// Not a record at all (damaged, cut, or not JSON).
-        case unreadable(String)
-        /// Readable, but its hash does not match its bytes (edited).
-        case altered
-    }
-
-    /// Reads one line of a log, checking its own hash.
-    init(line bytes: ArraySlice<UInt8>) throws(LineProblem) {
-        guard bytes.starts(with: Self.linePrefix), bytes.count > Self.hashRange.upperBound else {
-            throw .unreadable("it does not begin like an audit record")
-        }
-        let pairs: [(key: String, value: JSONValue)]
-        do { pairs = try JSONValue.parseSortedMembers(bytes) } catch { throw .unreadable("\(error)") }
-        var hash: String?, prev: String?, seq: Int?, time: String?, user: String?, opText: String?, path: String?
-        var subject: JSONValue?, reason: JSONValue?, value: JSONValue?, old: JSONValue?, state: JSONValue?
-        for (key, member) in pairs {
-            switch key {
-            case "hash": hash = member.stringValue
-            case "prev": prev = member.stringValue
-            case "seq": seq = member.intValue
-            case "time": time = member.stringValue
-            case "user": user = member.stringValue
-            case "op": opText = member.stringValue
-            case "path": path = member.stringValue
-            case "subject": subject = member
-            case "reason": reason = member
-            case "value": value = member
-            case "old": old = member
-            case "state": state = member
-            default: throw .unreadable("it has a member that audit records do not have")
-            }
-        }
-        guard let hash, let prev, let seq, seq >= 1, let time, let user, let opText, let op = PatchOperation.Op(rawValue: opText),
-              let path else {
-            throw .unreadable("a required member is missing or of the wrong type")
-        }
-        func optionalText(_ member: JSONValue?, _ key: String) throws(LineProblem) -> String? {
-            switch member {
-            case .null?: return nil
-            case .string(let text)?: return text
-            default: throw .unreadable("\(key) is missing or not text")
-            }
-        }
-        self.subject = try optionalText(subject, "subject")
-        self.reason = try optionalText(reason, "reason")
-        if let state {
-            guard let text = state.stringValue else { throw .unreadable("state is not text") }
-            self.state = text
-        }
-        let operation = PatchOperation(op: op, path: path, value: value, old: old)
-        guard (op == .remove) == (operation.value == nil), (op == .add) == (operation.old == nil) else {
-            throw .unreadable("its value and old value do not fit the operation \(op.rawValue)")
-        }
-        self.seq = seq; self.time = time; self.user = user; self.operation = operation; self.prev = prev; self.hash = hash
-        guard Self.hash(of: bytes) == hash else { throw .altered }
-    }
+    /// The hash digits a record carries until its line is written (and that its own hash is computed over).
+    package static let blankHash = String(repeating: "0", count: 64)
 }
 
 /// Where a chain ended when its owner file was last saved: the last committed record.
@@ -150,4 +63,7 @@ public struct AuditHead: Codable, Sendable, Equatable {
 
     /// An empty chain.
     public static let empty = AuditHead(seq: 0, hash: "genesis")
+
+    /// The head at record `seq` whose hash is `hash`.
+    package init(seq: Int, hash: String) { self.seq = seq; self.hash = hash }
 }

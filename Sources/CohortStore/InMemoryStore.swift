@@ -88,10 +88,10 @@ public final class InMemoryStore: ParticipantStore {
         guard !operations.isEmpty else { return }
         var chain = records[participant.subject] ?? []
         for operation in operations {
-            var record = AuditRecord(seq: chain.count + 1, time: "2026-01-01T00:00:00.000Z", user: user, subject: participant.subject,
-                                     reason: reason, operation: operation, prev: chain.last?.hash ?? AuditHead.empty.hash)
-            _ = record.line()
-            chain.append(record)
+            // Not hashed: nothing in memory is written as a line or checked against one (hashing is the
+            // file store's, CohortFileStore), so `hash` stays blank.
+            chain.append(AuditRecord(seq: chain.count + 1, time: "2026-01-01T00:00:00.000Z", user: user, subject: participant.subject,
+                                     reason: reason, operation: operation, prev: chain.last?.hash ?? AuditHead.empty.hash))
         }
         records[participant.subject] = chain
         participants[participant.subject] = participant

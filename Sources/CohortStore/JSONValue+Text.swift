@@ -27,7 +27,7 @@ extension JSONValue {
     /// The members of the object that fills `bytes`, in the order written, which must be sorted (as the
     /// canonical writer writes them): for the audit lines read by the hundred thousand, with no dictionary
     /// built for the top level.
-    static func parseSortedMembers(_ bytes: ArraySlice<UInt8>) throws -> [(key: String, value: JSONValue)] {
+    package static func parseSortedMembers(_ bytes: ArraySlice<UInt8>) throws -> [(key: String, value: JSONValue)] {
         try bytes.withUnsafeBufferPointer { buffer in
             var parser = Parser(bytes: buffer)
             let members = try parser.sortedMembers()

@@ -20,9 +20,6 @@ public enum JSONValue: Equatable, Sendable {
         self = try JSONValue.parse(bytes)
     }
 
-    /// SHA-256 of the canonical text: what an audit record's `state` holds.
-    public var stateHash: String { SHA256.hex(canonicalBytes()) }
-
     /// The member `key` of an object, or nil.
     public subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members[key] } else { return nil }

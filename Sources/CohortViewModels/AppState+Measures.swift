@@ -32,32 +32,36 @@ extension AppState {
         let first = awaiting.first.map { "\($0.measurement.visit) \($0.measurement.test)" } ?? ""
         let others = awaiting.map { "\($0.measurement.visit) \($0.measurement.test) \($0.measurement.value?.description ?? "")" }
         return Prompt(.assess(subject: participant.subject), title: "Clinical significance of an out-of-range value of \(participant.subject)",
-                      fields: [Prompt.Field("Result", first, hint: others.isEmpty ? "VISIT TEST; none awaits" : Text.shown(others.joined(separator: ", "), longest: 50)),
-                               Prompt.Field("Assessment", hint: "cs: clinically significant; ncs: not", choices: Significance.allCases.map(\.rawValue)),
-                               Prompt.Field("Comment", hint: "optional"),
-                               Prompt.Field("Reason", hint: "only to change an assessment already saved")])
+                      fields: [Prompt.Field(.result, "Result", first, hint: others.isEmpty ? "VISIT TEST; none awaits" : Text.shown(others.joined(separator: ", "), longest: 50)),
+                               Prompt.Field(.assessment, "Assessment", hint: "cs: clinically significant; ncs: not", choices: Significance.allCases.map(\.rawValue)),
+                               Prompt.Field(.comment, "Comment", hint: "optional"),
+                               Prompt.Field(.reason, "Reason", hint: "only to change an assessment already saved")])
     }
 
     /// The change an assessment prompt asks for; a clinically significant value also readies the adverse
     /// event form, opened once the assessment is saved.
-    mutating func assessChange(_ prompt: Prompt, subject: String) -> Result<Change, DomainError> {
-        let named = prompt.value(0).split(separator: " ").map { $0.uppercased() }
-        guard named.count == 2 else { return .failure(DomainError("Name the result as VISIT TEST, e.g. W2 HR.")) }
-        guard let significance = Significance(rawValue: prompt.value(1).lowercased()) else {
-            return .failure(DomainError("Assessment: cs (clinically significant) or ncs (not)."))
+    mutating func submitAssessment(_ prompt: inout Prompt, subject: String) -> Submission {
+        let named = prompt.value(.result).split(separator: " ").map { $0.uppercased() }
+        guard named.count == 2 else {
+            prompt.error = "Name the result as VISIT TEST, e.g. W2 HR."
+            return .refused
+        }
+        guard let significance = Significance(rawValue: prompt.value(.assessment).lowercased()) else {
+            prompt.error = "Assessment: cs (clinically significant) or ncs (not)."
+            return .refused
         }
         offeredForm = nil
         if significance == .cs, let participant = data?.participants[subject], let result = participant.measurement(visit: named[0], test: named[1]),
            let studyProtocol = data?.context.protocols[participant.study], let catalog = data?.context.scales {
             let reading = participant.reading(result, studyProtocol: studyProtocol, catalog: catalog)
             var form = RecordForm.newAdverseEvent(subject: subject, today: today, now: now)
-            form.fields[0].text = "\(catalog.measure(named[1])?.name ?? named[1]) \(reading.flag == .low ? "decreased" : "increased")"
-            form.fields[1].text = result.date.description
-            form.fields[10].text = result.visit
+            form.set(RecordForm.Label.term, to: "\(catalog.measure(named[1])?.name ?? named[1]) \(reading.flag == .low ? "decreased" : "increased")")
+            form.set(RecordForm.Label.onset, to: result.date.description)
+            form.set(RecordForm.Label.visit, to: result.visit)
             offeredForm = form
         }
-        return .success(.assess(subject: subject, visit: named[0], test: named[1], significance: significance,
-                                comment: prompt.value(2).isEmpty ? nil : prompt.value(2), reason: prompt.value(3).isEmpty ? nil : prompt.value(3)))
+        return .change(.assess(subject: subject, visit: named[0], test: named[1], significance: significance,
+                               comment: prompt.optional(.comment), reason: prompt.optional(.reason)))
     }
 
     /// After measures are saved: what awaits the investigator, and any alert, in words.
@@ -68,9 +72,9 @@ extension AppState {
         let awaiting = readings.filter(\.awaitsAssessment).map { "\($0.measurement.test) \($0.measurement.value?.description ?? "")" }
         if !alerts.isEmpty {
             status = StatusLine("Saved. ALERT \(participant.subject) \(visit): \(alerts.joined(separator: ", ")) — tell the PI"
-                                + (awaiting.isEmpty ? "." : "; C assesses the values out of range."), .urgent)
+                                + (awaiting.isEmpty ? "." : "; \(key(.assessMeasure, in: .participant)) assesses the values out of range."), .urgent)
         } else if !awaiting.isEmpty {
-            status = StatusLine("Saved. Out of range at \(participant.subject) \(visit): \(awaiting.joined(separator: ", ")) — C in the participant view assesses.", .error)
+            status = StatusLine("Saved. Out of range at \(participant.subject) \(visit): \(awaiting.joined(separator: ", ")) — \(key(.assessMeasure, in: .participant)) in the participant view assesses.", .error)
         }
     }
 }

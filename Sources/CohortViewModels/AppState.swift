@@ -30,6 +30,8 @@ public struct AppState: Equatable, Sendable {
     public var status: StatusLine?
     /// Changes `u` can take back, newest last.
     public var undoStack: [UndoEntry] = []
+    /// The key table keys are read with (`handle(key:table:)`): a message that names a key names its key.
+    public internal(set) var keys: KeyTable = .defaults
     /// The rater's initials last given by this user, offered again at the next visit's score entry.
     public var raterInitials: String?
     /// The open summary screen's figures, recomputed only when its day or the data changes.

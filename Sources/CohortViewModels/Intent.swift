@@ -35,6 +35,7 @@ public enum Intent: String, CaseIterable, Sendable {
     case recordReconsent = "record-reconsent"
     case acknowledgeFlag = "acknowledge-flag"
     case noteDeviation = "note-deviation"
+    case noteVisit = "note-visit"
     case back = "back"
     case quit = "quit"
     case submit = "submit"

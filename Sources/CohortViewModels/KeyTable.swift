@@ -37,7 +37,7 @@ public struct KeyBinding: Sendable, Equatable {
 }
 
 /// The key table: data that drives dispatch, the footer hints, the `?` help screen and docs/keybindings.md.
-public struct KeyTable: Sendable {
+public struct KeyTable: Sendable, Equatable {
     /// Every binding, in display order.
     public let bindings: [KeyBinding]
 
@@ -56,6 +56,15 @@ public struct KeyTable: Sendable {
     /// every key); `isWayOut` marks back, quit and help, which a narrow footer keeps.
     public func footer(for context: KeyContext) -> [(keys: String, help: String, isWayOut: Bool)] {
         bindings(in: context).filter(\.inFooter).map { ($0.keys[0].label, $0.help, [.back, .quit, .showHelp].contains($0.intent)) }
+    }
+
+    /// The intents bound in `context`.
+    public func intents(in context: KeyContext) -> Set<Intent> { Set(bindings(in: context).map(\.intent)) }
+
+    /// The first key bound to `intent` in `context` (`c`, `Enter`), for a message that names it; the
+    /// intent's name when nothing binds it there, so a message never names a key that does not work.
+    public func label(for intent: Intent, in context: KeyContext) -> String {
+        bindings(in: context).first { $0.intent == intent }?.keys.first?.label ?? intent.rawValue
     }
 
     /// `j/↓`.
@@ -133,6 +142,7 @@ public struct KeyTable: Sendable {
         b(.participant, [.character("U")], .addUnscheduledVisit, "unscheduled visit", footer: false),
         b(.participant, [.character("F")], .correctEnrollment, "correct enrollment facts", footer: false),
         b(.participant, [.character("i")], .recordReconsent, "re-consent (ICF version)", footer: false),
+        b(.participant, [.character("N")], .noteVisit, "note on the visit", footer: false),
         b(.participant, [.character("A")], .addAdverseEvent, "adverse event"),
         b(.participant, [.character("M")], .addMedication, "medication"),
         b(.participant, [.character("E")], .editRecord, "change AE/medication"),

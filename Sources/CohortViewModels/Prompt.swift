@@ -4,9 +4,8 @@ import CohortDomain
 public struct Prompt: Equatable, Sendable {
     /// What the answer is for.
     public enum Purpose: Equatable, Sendable {
-        case complete(subject: String, visit: String)
-        case miss(subject: String, visit: String)
-        case reschedule(subject: String, visit: String)
+        /// A visit action's prompt (complete, missed, reschedule…), answered as `AppState.visitActions` says.
+        case visit(Intent, subject: String, visit: String)
         case withdraw(subject: String)
         case randomize(subject: String)
         case acknowledge(subject: String, visit: String, flag: String)
@@ -28,7 +27,7 @@ public struct Prompt: Equatable, Sendable {
         /// The participant the prompt changes, if any.
         public var subject: String? {
             switch self {
-            case .complete(let subject, _), .miss(let subject, _), .reschedule(let subject, _), .withdraw(let subject), .randomize(let subject),
+            case .visit(_, let subject, _), .withdraw(let subject), .randomize(let subject),
                  .acknowledge(let subject, _, _), .classify(let subject, _):
                 return subject
             case .scoreReason(let entry): return entry.subject
@@ -41,8 +40,16 @@ public struct Prompt: Equatable, Sendable {
         }
     }
 
+    /// What a prompt's field holds: submission reads a field by its name, never by its place.
+    public enum Name: String, Equatable, Sendable {
+        case date, reason, number, category, screenFailure, adverseEvent, initials, birthYear, sex, consentDate, baseline, version
+        case scale, action, classification, note, subject, search, rater, record, result, assessment, comment, sentAt, followUp
+    }
+
     /// One text field.
     public struct Field: Equatable, Sendable {
+        /// What it holds, for submission (nil for a form's fields, read by label).
+        public let name: Name?
         /// Label shown before it.
         public let label: String
         /// The text typed (pre-filled with the default).
@@ -53,9 +60,14 @@ public struct Prompt: Equatable, Sendable {
         /// focused (docs/RULES.md, "Words a monitor reads"); empty for free fields.
         public let choices: [String]
 
-        /// Creates a field.
+        /// Creates a field read by its label (a record form's).
         public init(_ label: String, _ text: String = "", hint: String = "", choices: [String] = []) {
-            self.label = label; self.text = text; self.hint = hint; self.choices = choices
+            self.name = nil; self.label = label; self.text = text; self.hint = hint; self.choices = choices
+        }
+
+        /// Creates a prompt's field named `name`.
+        public init(_ name: Name, _ label: String, _ text: String = "", hint: String = "", choices: [String] = []) {
+            self.name = name; self.label = label; self.text = text; self.hint = hint; self.choices = choices
         }
 
         /// The line under the focused field naming what may be typed (`mild · moderate · severe`), or nil.
@@ -80,8 +92,34 @@ public struct Prompt: Equatable, Sendable {
         self.purpose = purpose; self.title = title; self.fields = fields
     }
 
-    /// The text of field `index`, trimmed.
-    func value(_ index: Int) -> String { fields[index].text.trimmingCharacters(in: .whitespaces) }
+    /// The text of the field named `name`, trimmed ("" when the prompt has no such field).
+    func value(_ name: Name) -> String {
+        fields.first { $0.name == name }?.text.trimmingCharacters(in: .whitespaces) ?? ""
+    }
+
+    /// The text of the field named `name`, or nil when it is empty.
+    func optional(_ name: Name) -> String? { value(name).isEmpty ? nil : value(name) }
+
+    /// The date typed in the field named `name`; else nil, with the error said and the field focused.
+    mutating func date(_ name: Name) -> CivilDate? {
+        guard let index = fields.firstIndex(where: { $0.name == name }) else { return nil }
+        let label = fields[index].label
+        guard let parsed = CivilDate(value(name)) else {
+            error = "\(label) '\(value(name))' is not a real date; write YYYY-MM-DD."
+            focus = index
+            return nil
+        }
+        do { return try parsed.refusedIfTooLate(label) } catch let refusal as DomainError {
+            error = refusal.message
+            focus = index
+            return nil
+        } catch { return nil }
+    }
+
+    /// Focuses the field named `name` (after a problem with it).
+    mutating func focus(on name: Name) {
+        if let index = fields.firstIndex(where: { $0.name == name }) { focus = index }
+    }
 }
 
 import Foundation

@@ -119,6 +119,11 @@ public struct RecordForm: Equatable, Sendable {
 
     // MARK: - Reading the fields
 
+    /// Fills in the field labelled `label` (a form offered with what is known).
+    mutating func set(_ label: String, to text: String) {
+        if let index = fields.firstIndex(where: { $0.label == label }) { fields[index].text = text }
+    }
+
     private func text(_ label: String) -> String {
         fields.first { $0.label == label }?.text.trimmingCharacters(in: .whitespaces) ?? ""
     }

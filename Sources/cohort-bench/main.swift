@@ -9,6 +9,7 @@ import CohortReports
 import CohortResources
 import CohortScreens
 import CohortStore
+import CohortFileStore
 import CohortViewModels
 import Foundation
 

@@ -6,6 +6,7 @@
 import CohortDomain
 import CohortResources
 import CohortStore
+import CohortFileStore
 import Foundation
 
 let arguments = CommandLine.arguments

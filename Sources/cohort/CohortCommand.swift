@@ -3,6 +3,7 @@ import CohortDemo
 import CohortDomain
 import CohortResources
 import CohortStore
+import CohortFileStore
 import Foundation
 
 /// `cohort`: the TUI on the daily review, or one of the plain commands.
@@ -15,7 +16,7 @@ struct CohortCommand: ParsableCommand {
         subcommands: [InitCommand.self, DemoCommand.self, ProtocolsCommand.self, ScalesCommand.self, EnrollCommand.self, VisitsCommand.self, ParticipantsCommand.self,
                       CompleteCommand.self, MissCommand.self, RescheduleCommand.self, ScoreCommand.self,
                       WithdrawCommand.self, RandomizeCommand.self, AcknowledgeCommand.self, DeviationCommand.self,
-                      UnscheduledCommand.self, CorrectCommand.self, ConsentCommand.self,
+                      UnscheduledCommand.self, CorrectCommand.self, ConsentCommand.self, NoteCommand.self,
                       AdverseEventCommand.self, MedicationCommand.self, MeasureCommand.self, AssessCommand.self, MeasuresCommand.self, ShowCommand.self,
                       SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self])
 

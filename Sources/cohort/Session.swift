@@ -3,6 +3,7 @@ import CohortDomain
 import CohortReports
 import CohortResources
 import CohortStore
+import CohortFileStore
 import Foundation
 
 /// A subcommand that runs against the store with the global options resolved.

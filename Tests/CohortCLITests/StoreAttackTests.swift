@@ -2,6 +2,7 @@ import CohortTestSupport
 import CohortDomain
 import CohortResources
 import CohortStore
+import CohortFileStore
 import Foundation
 import Testing
 

@@ -61,3 +61,45 @@ struct SDTMConformanceTests {
                       "2026-11-25T14:60", "2026-11-25T14:30:05.", "2026-11-25T14:30+0100", "2026-11-25Z"])
     func notISO8601(text: String) { #expect(!SDTMConformance.isISO8601(text)) }
 }
+
+/// Codelists against the published NCI EVS table (`../shared/reference/sdtm_terminology.csv`).
+struct SDTMTerminologyTests {
+    static let table: SDTMTerminology? = {
+        guard let text = try? String(contentsOf: Python.reference.appendingPathComponent("sdtm_terminology.csv"), encoding: .utf8) else { return nil }
+        return try? SDTMTerminology(csv: text)
+    }()
+
+    @Test func theTableIsReadWithItsCodelistsAndTerms() throws {
+        let table = try #require(Self.table, "../shared/reference/sdtm_terminology.csv is missing or unreadable")
+        let ny = try #require(table.codelist(named: "NY"))
+        #expect(ny.code == "C66742" && ny.name == "No Yes Response" && !ny.isExtensible)
+        #expect(ny.terms == ["N": "C49487", "NA": "C48660", "U": "C17998", "Y": "C49488"])
+        #expect(table.codelist(named: "ROUTE")?.terms["ORAL"] == "C38288")
+        #expect(table.codelist("C66742", id: "NY", values: ["N", "Y"]) == SDTMCodelist(id: "NY", name: "No Yes Response", nciCode: "C66742",
+                                                                                   terms: [.init("N", nciCode: "C49487"), .init("Y", nciCode: "C49488")]))
+        #expect(table.codelist("C66742", id: "NY", values: ["MAYBE"]) == nil)
+    }
+
+    @Test func quotedFieldsKeepTheirCommasQuotesAndLineBreaks() throws {
+        let rows = SDTMTerminology.rows("a,\"b, \"\"c\"\"\nd\",e\r\nf,,\"\"\n")
+        #expect(rows == [["a", "b, \"c\"\nd", "e"], ["f", "", ""]])
+        #expect(throws: SDTMError.self) { try SDTMTerminology(csv: "code,name\nC1,x\n") }
+    }
+
+    @Test func theFixturesCodelistsAreNCIsAndEachWrongTermIsFound() throws {
+        let table = try #require(Self.table, "../shared/reference/sdtm_terminology.csv is missing or unreadable")
+        var package = SDTMConformanceTests.conforming()
+        #expect(SDTMConformance.check(package, terminology: table) == [])
+        package.codelists[0].terms[0].nciCode = "C99999"                 // SEX F, wrong code
+        package.codelists[1].terms.append(.init("MAYBE"))                  // NY, not a term
+        package.codelists[1].terms.append(.init("PERHAPS", isExtended: true)) // NY is not extensible
+        package.codelists[2].terms.append(.init("GRIP", isExtended: true)) // VSTESTCD is extensible: fine
+        package.codelists.append(SDTMCodelist(id: "X", name: "X", nciCode: "C00000", terms: []))
+        #expect(SDTMConformance.check(package, terminology: table).map(\.description) == [
+            "CT: codelist SEX (C66731): \"F\" has NCI code C99999; NCI EVS gives C16576.",
+            "CT: codelist NY (C66742): \"MAYBE\" is not a term of No Yes Response in NCI EVS (a sponsor's term is marked as an extension).",
+            "CT: codelist NY (C66742): \"PERHAPS\" extends a codelist that is not extensible.",
+            "CT: codelist X (C00000): NCI EVS has no codelist C00000.",
+        ])
+    }
+}

@@ -63,6 +63,14 @@ struct XPTWriterTests {
         #expect((read["columns"] as? [String: [String]])?["IETESTCD"] == ["IN1", "IN2", "EX1"])
     }
 
+    @Test func aDatasetWithNoRecordsReadsBackEmptyWithItsVariables() throws {
+        let dataset = SDTMFixture.vitalSigns(numbers: [])
+        let path = SDTMFixture.save(try XPTWriter.bytes(of: dataset, createdAt: SDTMFixture.created), as: "vs.xpt")
+        let read = try #require(Self.read(path))
+        #expect(read["rows"] as? Int == 0)
+        #expect(read["names"] as? [String] == dataset.variables.map(\.name))
+    }
+
     @Test func theLayoutIsTS140() throws {
         let dataset = SDTMFixture.demographics()
         let bytes = try XPTWriter.bytes(of: dataset, createdAt: SDTMFixture.created)

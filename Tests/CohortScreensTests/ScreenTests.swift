@@ -4,6 +4,7 @@ import CohortDomain
 import CohortResources
 @testable import CohortScreens
 import CohortStore
+import CohortFileStore
 import CohortViewModels
 import Foundation
 import Testing

@@ -1,5 +1,6 @@
 import CohortDomain
 @testable import CohortStore
+@testable import CohortFileStore
 import Foundation
 import Testing
 

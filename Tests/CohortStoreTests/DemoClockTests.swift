@@ -1,6 +1,7 @@
 import CohortDemo
 import CohortDomain
 import CohortStore
+import CohortFileStore
 import CohortTestSupport
 import Foundation
 import Testing

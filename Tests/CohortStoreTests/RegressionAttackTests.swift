@@ -1,6 +1,7 @@
 import CohortDomain
 import CohortTestSupport
 @testable import CohortStore
+@testable import CohortFileStore
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 @testable import CohortStore
+@testable import CohortFileStore
 import Testing
 
 struct SHA256Tests {

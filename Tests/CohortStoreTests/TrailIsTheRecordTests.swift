@@ -1,6 +1,7 @@
 import CohortDomain
 import CohortResources
 @testable import CohortStore
+@testable import CohortFileStore
 import CohortTestSupport
 import Foundation
 import Testing

@@ -112,7 +112,7 @@ struct ScoreEntryTests {
         fixture.press(.enter, .escape, .character("s"))
         // The last initials are offered again: Enter accepts them.
         guard case .prompt(let asked)? = fixture.state.overlay, case .rater = asked.purpose else { Issue.record("no rater asked"); return }
-        #expect(asked.value(0) == "DM")
+        #expect(asked.value(.rater) == "DM")
         fixture.press(.enter)
         #expect(entry(fixture)?.cursor == 30) // pre-filled with the saved scores
         fixture.press(.backspace)

@@ -5,6 +5,7 @@
 @testable import CohortDomain
 import CohortResources
 @testable import CohortStore
+@testable import CohortFileStore
 import Foundation
 
 private let scales = try! BundledResources.scales()

@@ -172,6 +172,20 @@ struct RandomizeCommand: SessionCommand {
     }
 }
 
+/// `cohort note`: a free-text note on a visit (audited; a new note replaces the last).
+struct NoteCommand: SessionCommand {
+    static let configuration = CommandConfiguration(commandName: "note", abstract: "Write a free-text note on a visit (audited).")
+    @Argument(help: "Subject ID.") var subject: String
+    @Argument(help: "Visit code, e.g. W1.") var visit: String
+    @Argument(help: "The note (at most 500 characters).") var text: String
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        try session.apply(.note(subject: subject, visit: visit, text: text))
+        Session.confirm("Saved: \(subject) \(visit) note.")
+    }
+}
+
 /// `cohort acknowledge`: the lead has seen an urgent safety flag, and says what was done.
 struct AcknowledgeCommand: SessionCommand {
     static let configuration = CommandConfiguration(commandName: "acknowledge", abstract: "Acknowledge an urgent safety flag with the action taken (audited).")

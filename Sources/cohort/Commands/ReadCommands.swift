@@ -1,6 +1,7 @@
 import ArgumentParser
 import CohortDomain
 import CohortStore
+import CohortFileStore
 import CohortReports
 import CohortSDTM
 import Foundation

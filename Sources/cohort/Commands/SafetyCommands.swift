@@ -2,6 +2,7 @@ import ArgumentParser
 import CohortDomain
 import CohortReports
 import CohortStore
+import CohortFileStore
 import Foundation
 
 /// `cohort ae`: adverse events and their reports to the sponsor (docs/RULES.md, "Adverse events and medications").

@@ -3,6 +3,7 @@ import CohortDemo
 import CohortDomain
 import CohortResources
 import CohortStore
+import CohortFileStore
 import CohortReports
 import Foundation
 

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CohortDomain
+import CohortStore
 import Foundation
 
 /// The review cache, `.cache/review-table`: every participant's digest with the stamp of the file it came

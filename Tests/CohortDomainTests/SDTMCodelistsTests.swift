@@ -8,49 +8,35 @@ import Testing
 /// The package's controlled terms are NCI EVS's (docs/RULES.md, "SDTM conventions"): every term of every
 /// CDISC codelist Cohort ships is found, with its C-code, in the published table, and Cohort's free-text
 /// routes, frequencies and doses map to those terms.
-struct SDTMTerminologyTests {
-    /// `../shared/reference/sdtm_terminology.csv` as (codelist code, term code, submission value) rows.
-    static func table() throws -> [(list: String, code: String, value: String)] {
+struct SDTMCodelistsTests {
+    /// `../shared/reference/sdtm_terminology.csv`, read by CohortSDTM's reader of the table.
+    static let table: SDTMTerminology? = {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("shared/reference/sdtm_terminology.csv")
-        let text = try String(contentsOf: url, encoding: .utf8)
-        var rows: [[String]] = [], row: [String] = [], field = "", quoted = false
-        var characters = text.makeIterator()
-        while let character = characters.next() {
-            if quoted {
-                if character == "\"" {
-                    if let next = characters.next() {
-                        if next == "\"" { field.append("\"") } else {
-                            quoted = false
-                            if next == "," { row.append(field); field = "" } else if next == "\n" || next == "\r\n" { row.append(field); rows.append(row); row = []; field = "" }
-                        }
-                    } else { quoted = false }
-                } else { field.append(character) }
-            } else if character == "\"" { quoted = true }
-            else if character == "," { row.append(field); field = "" }
-            else if character == "\n" || character == "\r\n" { row.append(field); rows.append(row); row = []; field = "" }
-            else { field.append(character) }
-        }
-        return rows.dropFirst().filter { $0.count >= 5 }.map { ($0[1], $0[0], $0[4]) }
+        return (try? String(contentsOf: url, encoding: .utf8)).flatMap { try? SDTMTerminology(csv: $0) }
+    }()
+
+    /// Whether the table's codelist `list` holds `value` with the C-code `code`.
+    static func holds(_ table: SDTMTerminology, _ list: String?, _ code: String?, _ value: String) -> Bool {
+        guard let list, let code else { return false }
+        return table.codelists[list]?.terms[value] == code
     }
 
     @Test func everyShippedTermIsInTheNCIEVSTableWithItsCode() throws {
-        let rows = try Self.table()
-        #expect(rows.count > 30_000)
-        let terms = Set(rows.map { "\($0.list)|\($0.code)|\($0.value)" })
-        let lists = Set(rows.filter { $0.list.isEmpty }.map(\.code))
+        let table = try #require(Self.table, "../shared/reference/sdtm_terminology.csv is missing or unreadable")
+        #expect(table.codelists.count > 500)
         var checked = 0
-        for codelist in SDTMTerminology.all.values {
+        for codelist in SDTMCodelists.all.values {
             guard let listCode = codelist.nciCode else {
-                // The sponsor's own list: each term still carries the code CDISC gives it somewhere.
+                // The sponsor's own list: each term still carries the code CDISC gives it in its own codelist.
                 for term in codelist.terms {
-                    #expect(rows.contains { $0.code == term.nciCode && $0.value == term.value }, "\(codelist.id) \(term.value)")
+                    #expect(table.codelists.values.contains { $0.terms[term.value] == term.nciCode }, "\(codelist.id) \(term.value)")
                 }
                 continue
             }
-            #expect(lists.contains(listCode), "codelist \(codelist.id) \(listCode)")
+            #expect(table.codelists[listCode] != nil, "codelist \(codelist.id) \(listCode)")
             for term in codelist.terms {
-                #expect(terms.contains("\(listCode)|\(term.nciCode ?? "")|\(term.value)"), "\(codelist.id): \(term.value) \(term.nciCode ?? "no code")")
+                #expect(Self.holds(table, listCode, term.nciCode, term.value), "\(codelist.id): \(term.value) \(term.nciCode ?? "no code")")
                 checked += 1
             }
         }
@@ -58,13 +44,12 @@ struct SDTMTerminologyTests {
     }
 
     @Test func theScalesTestCodesAreCDISCsPublishedOnesWhereTheyExist() throws {
-        let rows = try Self.table()
-        let terms = Set(rows.map { "\($0.list)|\($0.code)|\($0.value)" })
+        let table = try #require(Self.table, "../shared/reference/sdtm_terminology.csv is missing or unreadable")
         for (scale, codes) in SDTMScaleCodes.published {
-            #expect(terms.contains("\(codes.categoryCodelist ?? "")|\(codes.category.nciCode ?? "")|\(codes.category.value)"), "\(scale) category")
+            #expect(Self.holds(table, codes.categoryCodelist, codes.category.nciCode, codes.category.value), "\(scale) category")
             for test in Array(codes.items.values) + [codes.total].compactMap({ $0 }) {
-                #expect(terms.contains("\(codes.testCodes ?? "")|\(test.nciCode ?? "")|\(test.code)"), "\(scale) \(test.code)")
-                #expect(terms.contains("\(codes.testNames ?? "")|\(test.nciCode ?? "")|\(test.name)"), "\(scale) \(test.name)")
+                #expect(Self.holds(table, codes.testCodes, test.nciCode, test.code), "\(scale) \(test.code)")
+                #expect(Self.holds(table, codes.testNames, test.nciCode, test.name), "\(scale) \(test.name)")
                 #expect(test.code.count <= 8 && test.name.count <= 40)
             }
         }
@@ -102,7 +87,7 @@ struct SDTMTerminologyTests {
         #expect(SDTMTerms.dose("1-2 mg") == nil)
         #expect(SDTMTerms.dose("as directed") == nil)
         // Every term a mapping gives is one of the codelist's.
-        let routes = Set(SDTMTerminology.route.terms.map(\.value)), frequencies = Set(SDTMTerminology.frequency.terms.map(\.value))
+        let routes = Set(SDTMCodelists.route.terms.map(\.value)), frequencies = Set(SDTMCodelists.frequency.terms.map(\.value))
         for text in ["oral", "po", "iv", "sc", "sl", "patch", "inhaled", "nasal", "topical", "rectal", "buccal", "eye drops"] {
             #expect(SDTMTerms.route(text).map(routes.contains) == true, "\(text)")
         }

@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortStore
 
 /// Little-endian input that answers nil instead of reading past the end.
 struct ByteReader {

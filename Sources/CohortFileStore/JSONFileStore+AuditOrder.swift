@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CohortStore
 import Foundation
 
 /// The whole store's audit trail in time order, in the memory of one run of records whatever the store's

@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortStore
 import Foundation
 #if canImport(Glibc)
 import Glibc

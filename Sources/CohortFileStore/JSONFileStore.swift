@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortStore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -464,7 +465,7 @@ public final class JSONFileStore: ParticipantStore {
     /// Saves a participant made elsewhere with its whole history (the demo site): each state is audited
     /// against the one before with its own reason and time, then the file is written. Refuses a subject
     /// already used.
-    public func saveNew(history: [(participant: Participant, reason: String?, time: Date)]) throws {
+    package func saveNew(history: [(participant: Participant, reason: String?, time: Date)]) throws {
         guard let last = history.last?.participant else { return }
         try FileLock.withLock(lockFile) {
             if let problem = SubjectID.problem(last.subject) { throw DomainError("Cannot save: \(problem).") }

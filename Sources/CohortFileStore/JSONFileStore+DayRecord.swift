@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortStore
 import Foundation
 
 /// One participant around one day, read from its file and its trail: what the day's summary needs to show

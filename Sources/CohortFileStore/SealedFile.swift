@@ -1,3 +1,4 @@
+import CohortStore
 import Foundation
 
 /// The on-disk envelope of every store file: the content, the format version and a SHA-256 of the file's

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CohortStore
 import Foundation
 
 /// Durable file operations: nothing is reported saved until it would survive a power cut.

@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortStore
 
 /// Little-endian output, for the review cache.
 struct ByteWriter {

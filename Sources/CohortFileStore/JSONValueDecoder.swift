@@ -1,3 +1,4 @@
+import CohortStore
 /// Decodes a `Decodable` value from a `JSONValue` tree already parsed: `verify` reads every participant
 /// file once, as a tree to compare with the replay of its trail, and takes the typed participant from
 /// the same tree instead of parsing the text again with Foundation's decoder. Plain JSON only: no key or

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CohortStore
 import Foundation
 
 /// An exclusive lock on the store, held for one read-modify-write. Backed by flock(2), so the kernel

@@ -1,9 +1,9 @@
 import CohortSDTM
 
 /// The NCI EVS SDTM codelists the package uses, with only the terms Cohort writes (docs/RULES.md,
-/// "SDTM conventions"). A subset of the published table, kept current by `SDTMTerminologyTests`, which
+/// "SDTM conventions"). A subset of the published table, kept current by `SDTMCodelistsTests`, which
 /// finds every term and its C-code in `../shared/reference/sdtm_terminology.csv`.
-public enum SDTMTerminology {
+public enum SDTMCodelists {
     /// Every codelist by its id (the variables name them so).
     public static let all: [String: SDTMCodelist] = Dictionary(uniqueKeysWithValues: [
         SDTMPackageExport.sex, noYes, severity, action, outcome, epoch, completion, route, frequency, unit, vitalSignsTestCode, vitalSignsTest,

@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortStore
 
 /// The review cache's bytes: a derived copy of every participant's digest with the file stamp it was read
 /// at, and the table's two visit orders, so opening a large store reads one file instead of decoding every
