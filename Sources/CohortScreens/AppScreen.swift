@@ -9,11 +9,8 @@ public struct AppScreen {
 
     /// Symbols (Unicode or ASCII).
     public let glyphs: Glyphs
-    /// The key table (footer hints and help).
-    public let keys: KeyTable
-
-    /// Creates a renderer.
-    public init(glyphs: Glyphs = .unicode, keys: KeyTable = .defaults) { self.glyphs = glyphs; self.keys = keys }
+    /// Creates a renderer; the key table it names keys from is the state's (`AppState.keys`).
+    public init(glyphs: Glyphs = .unicode) { self.glyphs = glyphs }
 
     /// Rows the review list can show at this height (the view model pages by it).
     public static func listRows(height: Int) -> Int { max(1, height - 8) }
@@ -28,7 +25,7 @@ public struct AppScreen {
     private func draw(_ state: AppState, width: Int, height: Int) -> CellGrid {
         var grid = CellGrid(width: width, height: height)
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else {
-            let lines = ["Terminal too small: \(width)×\(height).", "Cohort needs at least \(Self.minimumWidth)×\(Self.minimumHeight).", "Enlarge the window, or q to quit."]
+            let lines = ["Terminal too small: \(width)×\(height).", "Cohort needs at least \(Self.minimumWidth)×\(Self.minimumHeight).", "Enlarge the window, or \(state.keys.label(for: .quit, in: .review)) to quit."]
             for (index, line) in lines.enumerated() {
                 let y = height / 2 - 1 + index
                 grid.put(DisplayWidth.truncate(line, to: width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: index == 0 ? Style(.warning, bold: true) : .plain)
@@ -51,11 +48,11 @@ public struct AppScreen {
         }
         switch state.overlay {
         case .prompt(let prompt)?: PromptOverlay(glyphs: glyphs).draw(prompt, width: width, height: height, on: &grid)
-        case .help(let context)?: HelpOverlay(keys: keys).draw(context, width: width, height: height, on: &grid)
+        case .help(let context)?: HelpOverlay(keys: state.keys).draw(context, width: width, height: height, on: &grid)
         case nil: break
         }
         drawStatus(state.status, y: height - 2, on: &grid)
-        drawFooter(state.keyContext, y: height - 1, on: &grid)
+        drawFooter(state.keyContext, keys: state.keys, y: height - 1, on: &grid)
         return grid
     }
 
@@ -81,7 +78,7 @@ public struct AppScreen {
 
     /// The footer's hints in table order; when they do not all fit, the ways out and to help (back, quit,
     /// `?` help) stay and the other hints are dropped from the end.
-    private func drawFooter(_ context: KeyContext, y: Int, on grid: inout CellGrid) {
+    private func drawFooter(_ context: KeyContext, keys: KeyTable, y: Int, on grid: inout CellGrid) {
         let hints = keys.footer(for: context)
         func width(_ hint: (keys: String, help: String, isWayOut: Bool)) -> Int { DisplayWidth.of(hint.keys) + 1 + DisplayWidth.of(hint.help) + 2 }
         // Each hint takes its width and a gap of two; the last needs no gap, and the footer starts at column 1.
@@ -111,6 +108,11 @@ struct Area {
 }
 
 /// Title bar: reverse video across the width, left and right text.
+/// A form's title-bar hint, from the key table in use: `Tab next · Enter save · Esc cancel`.
+func formKeys(_ context: KeyContext, _ keys: KeyTable, dot: String) -> String {
+    "\(keys.label(for: .nextField, in: context)) next \(dot) \(keys.label(for: .submit, in: context)) save \(dot) \(keys.label(for: .cancel, in: context)) cancel"
+}
+
 func drawTitleBar(_ left: String, right: String = "", y: Int, on grid: inout CellGrid, glyphs: Glyphs) {
     grid.fill(y: y, style: .title)
     let rightWidth = DisplayWidth.of(right)

@@ -10,7 +10,7 @@ struct EnrollmentScreen {
             drawSchedule(participant, data: data, in: area, on: &grid)
             return
         }
-        drawTitleBar("Enroll a participant", right: "Tab next \(glyphs.dot) Enter save \(glyphs.dot) Esc cancel", y: area.top, on: &grid, glyphs: glyphs)
+        drawTitleBar("Enroll a participant", right: formKeys(.enrollment, state.keys, dot: glyphs.dot), y: area.top, on: &grid, glyphs: glyphs)
         let problems = state.enrollmentProblems(form)
         var y = area.top + 2
         for (field, label) in EnrollmentForm.labels where y < area.bottom {

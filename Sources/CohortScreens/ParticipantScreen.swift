@@ -26,7 +26,7 @@ struct ParticipantScreen {
         y += 1
         for flag in participant.unacknowledgedUrgentFlags(context: data.context) where y < area.bottom {
             grid.fill(y: y, style: Style(.urgent, bold: true, reverse: true))
-            grid.put(" \(glyphs.warning) URGENT \(flag.flag) at \(flag.visit) (\(flag.date)) \(glyphs.dot) a acknowledges", x: 0, y: y, style: Style(.urgent, bold: true, reverse: true))
+            grid.put(" \(glyphs.warning) URGENT \(flag.flag) at \(flag.visit) (\(flag.date)) \(glyphs.dot) \(state.keys.label(for: .acknowledgeFlag, in: .participant)) acknowledges", x: 0, y: y, style: Style(.urgent, bold: true, reverse: true))
             y += 1
         }
         y += 1
@@ -98,7 +98,7 @@ struct ParticipantScreen {
             y += 1
         }
         if overflows {
-            drawScrollHint(offset: offset, visible: visible, total: body.count, keys: "PgDn PgUp scroll", y: area.bottom - 1, on: &grid, glyphs: glyphs)
+            drawScrollHint(offset: offset, visible: visible, total: body.count, keys: "\(state.keys.label(for: .pageDown, in: .participant)) \(state.keys.label(for: .pageUp, in: .participant)) scroll", y: area.bottom - 1, on: &grid, glyphs: glyphs)
         }
     }
 

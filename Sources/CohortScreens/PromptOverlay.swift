@@ -53,7 +53,9 @@ struct HelpOverlay {
     func draw(_ context: KeyContext, width: Int, height: Int, on grid: inout CellGrid) {
         for y in 0..<(height - 1) { grid.fill(y: y, style: .plain) }
         grid.fill(y: 0, style: .title)
-        grid.put(" Keys \(context == .review ? "" : "— \(context.title)")  (Esc, q, ? or Enter closes)", x: 0, y: 0, style: .title)
+        let labels = keys.bindings(in: .help).filter { $0.intent == .back }.flatMap(\.keys).map(\.label)
+        let closers = labels.count < 2 ? labels.joined() : labels.dropLast().joined(separator: ", ") + " or " + labels[labels.count - 1]
+        grid.put(" Keys \(context == .review ? "" : "— \(context.title)")  (\(closers) closes)", x: 0, y: 0, style: .title)
         var y = 2
         var contexts = [context]
         if context != .review { contexts.append(.review) }

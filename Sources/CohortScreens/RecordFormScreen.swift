@@ -7,7 +7,7 @@ struct RecordFormScreen {
     let glyphs: Glyphs
 
     func draw(_ form: RecordForm, state: AppState, in area: Area, on grid: inout CellGrid) {
-        drawTitleBar(form.title, right: "Tab next \(glyphs.dot) Enter save \(glyphs.dot) Esc cancel", y: area.top, on: &grid, glyphs: glyphs)
+        drawTitleBar(form.title, right: formKeys(.record, state.keys, dot: glyphs.dot), y: area.top, on: &grid, glyphs: glyphs)
         let problems = form.problems(zone: state.zone)
         var y = area.top + 2
         // On a short screen the fields scroll so the one being typed into is always shown, with the line

@@ -32,11 +32,11 @@ struct ReviewScreen {
         if let first = urgent.first {
             let more = urgent.count > 1 ? " (+\(urgent.count - 1) more)" : ""
             grid.fill(y: y, style: Style(.urgent, bold: true, reverse: true))
-            grid.put(DisplayWidth.truncate(" \(glyphs.warning) URGENT \(first.flag): \(first.subject) \(first.visit) not yet acknowledged\(more) \(glyphs.dot) S summary", to: grid.width, ellipsis: glyphs.ellipsis),
+            grid.put(DisplayWidth.truncate(" \(glyphs.warning) URGENT \(first.flag): \(first.subject) \(first.visit) not yet acknowledged\(more) \(glyphs.dot) \(state.keys.label(for: .showSummary, in: .review)) summary", to: grid.width, ellipsis: glyphs.ellipsis),
                      x: 0, y: y, style: Style(.urgent, bold: true, reverse: true))
             y += 1
         }
-        y = drawSafetyAlerts(data.table.safetyAlerts, now: state.now, zone: state.zone, y: y, on: &grid)
+        y = drawSafetyAlerts(data.table.safetyAlerts, now: state.now, zone: state.zone, keys: state.keys, y: y, on: &grid)
         if !data.unreadable.isEmpty {
             // Listed until fixed: a participant whose file cannot be read must not vanish from the day.
             let named = data.unreadable.prefix(8).joined(separator: ", ") + (data.unreadable.count > 8 ? " +\(data.unreadable.count - 8)" : "")
@@ -95,7 +95,7 @@ extension ReviewScreen {
     /// The most pressing safety alerts, one line each (reports overdue, then due soonest, then prohibited
     /// medications), up to a quarter of the screen; returns the next free line. The list is kept with the table, so this
     /// costs a few lines of text per frame, not a pass over the site.
-    func drawSafetyAlerts(_ alerts: [SafetyAlert], now: Moment, zone: TimeZone, y: Int, on grid: inout CellGrid) -> Int {
+    func drawSafetyAlerts(_ alerts: [SafetyAlert], now: Moment, zone: TimeZone, keys: KeyTable, y: Int, on grid: inout CellGrid) -> Int {
         guard !alerts.isEmpty else { return y }
         // As many as a quarter of the screen holds (at least three); the table keeps them most pressing first.
         let room = max(3, grid.height / 4)
@@ -104,7 +104,7 @@ extension ReviewScreen {
         for alert in alerts.prefix(shown) {
             let text: String, style: Style
             if let due = alert.due {
-                text = " \(glyphs.warning) REPORT \(alert.subject) \(alert.record) \(alert.text) \(ReportClock.words(due: due, at: now, zone: zone)) \(glyphs.dot) T sent"
+                text = " \(glyphs.warning) REPORT \(alert.subject) \(alert.record) \(alert.text) \(ReportClock.words(due: due, at: now, zone: zone)) \(glyphs.dot) \(keys.label(for: .markReportSent, in: .review)) sent"
                 style = now <= due ? Style(.danger, bold: true) : Style(.urgent, bold: true, reverse: true)
             } else if alert.kind == .measureAlert {
                 text = " \(glyphs.warning) ALERT \(alert.subject) \(alert.record) \(alert.text) \(glyphs.dot) assess cs/ncs"
@@ -118,7 +118,7 @@ extension ReviewScreen {
             y += 1
         }
         if alerts.count > shown {
-            grid.put(" +\(alerts.count - shown) more safety alerts: S summary, p roster", x: 0, y: y, style: Style(.danger))
+            grid.put(" +\(alerts.count - shown) more safety alerts: \(keys.label(for: .showSummary, in: .review)) summary, \(keys.label(for: .showRoster, in: .review)) roster", x: 0, y: y, style: Style(.danger))
             y += 1
         }
         return y

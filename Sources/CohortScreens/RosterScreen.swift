@@ -33,8 +33,8 @@ struct RosterScreen {
         }
         y += 1
         guard !roster.shown.isEmpty else {
-            let empty = roster.rows.isEmpty ? "No participants yet; e on the daily review enrolls one."
-                                            : "No participant matches \"\(page.query)\"; / and Esc clear the search."
+            let empty = roster.rows.isEmpty ? "No participants yet; \(state.keys.label(for: .enroll, in: .review)) on the daily review enrolls one."
+                                            : "No participant matches \"\(page.query)\"; \(state.keys.label(for: .filterSubjects, in: .roster)) and \(state.keys.label(for: .back, in: .roster)) clear the search."
             grid.put(DisplayWidth.truncate(empty, to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y, style: Style(.muted))
             return
         }

@@ -69,7 +69,7 @@ struct ScoreEntryScreen {
             if let anchors = item.anchors ?? scale.anchors { hint += "  (" + anchors.enumerated().map { "\(item.min + $0.offset) \($0.element)" }.joined(separator: ", ") + ")" }
             grid.put(DisplayWidth.truncate(hint, to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y, style: Style(.muted))
         } else {
-            grid.put("All items entered: Enter saves \(scale.code).", x: 1, y: y, style: Style(.good, bold: true))
+            grid.put("All items entered: \(state.keys.label(for: .submit, in: .scoreEntry)) saves \(scale.code).", x: 1, y: y, style: Style(.good, bold: true))
         }
         y += 1
         if let error = entry.error, y < area.bottom {

@@ -54,7 +54,7 @@ struct SummaryScreen {
             y += 1
         }
         if overflows {
-            drawScrollHint(offset: offset, visible: visible, total: lines.count, keys: "PgDn PgUp scroll", y: area.bottom - 1, on: &grid, glyphs: glyphs)
+            drawScrollHint(offset: offset, visible: visible, total: lines.count, keys: "\(state.keys.label(for: .pageDown, in: .summary)) \(state.keys.label(for: .pageUp, in: .summary)) scroll", y: area.bottom - 1, on: &grid, glyphs: glyphs)
         }
     }
 }

@@ -44,7 +44,7 @@ public enum InteractiveSession {
                 if key == .character("q") || key == .control("c") { break }
                 continue
             }
-            running = execute(state.handle(key: key, table: screen.keys))
+            running = execute(state.handle(key: key))
         }
         return state
     }

@@ -87,33 +87,13 @@ public final class NCursesTerminal: Terminal {
     public var size: (width: Int, height: Int) { (Int(cohort_cols()), Int(cohort_lines())) }
 
     public func draw(_ grid: CellGrid) {
-        if previous?.width != grid.width || previous?.height != grid.height {
-            previous = nil
-            erase()
-        }
-        for y in 0..<grid.height {
-            // Redraw the changed span of each row, widened to whole wide characters.
-            var first = -1, last = -1
-            for x in 0..<grid.width where previous == nil || previous![x, y] != grid[x, y] {
-                if first < 0 { first = x }
-                last = x
-            }
-            guard first >= 0 else { continue }
-            while first > 0 && grid[first, y].text.isEmpty { first -= 1 }
-            var x = first
-            while x <= last {
-                let style = grid[x, y].style
-                var characters: [wchar_t] = []
-                let start = x
-                while x <= last || (x < grid.width && grid[x, y].text.isEmpty) {
-                    guard x < grid.width, grid[x, y].style == style else { break }
-                    characters += grid[x, y].text.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
-                    x += 1
-                }
-                attrset(Int32(bitPattern: attributes(for: style)))
-                characters.append(0)
-                _ = mvaddnwstr(Int32(y), Int32(start), characters, Int32(characters.count - 1))
-            }
+        let diff = FrameDiff(from: previous, to: grid)
+        if diff.clear { erase() }
+        for run in diff.runs {
+            attrset(Int32(bitPattern: attributes(for: run.style)))
+            var characters = run.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+            characters.append(0)
+            _ = mvaddnwstr(Int32(run.y), Int32(run.x), characters, Int32(characters.count - 1))
         }
         attrset(Int32(bitPattern: cohort_normal()))
         refresh()
@@ -147,16 +127,8 @@ public final class NCursesTerminal: Terminal {
                 default: continue
                 }
             }
-            switch code {
-            case 10, 13: return .enter
-            case 27: return .escape
-            case 127, 8: return .backspace
-            case 9: return .tab
-            case 1...26: return .control(Character(Unicode.Scalar(code + 96)!))
-            default:
-                guard let scalar = Unicode.Scalar(code) else { continue }
-                return .character(Character(scalar))
-            }
+            guard let key = KeyDecoder.character(UInt32(code)) else { continue }
+            return key
         }
     }
 

@@ -30,7 +30,8 @@ public struct AppState: Equatable, Sendable {
     public var status: StatusLine?
     /// Changes `u` can take back, newest last.
     public var undoStack: [UndoEntry] = []
-    /// The key table keys are read with (`handle(key:table:)`): a message that names a key names its key.
+    /// The key table: keys are read with it, and the footer, the help and every message that names a key
+    /// name its keys.
     public internal(set) var keys: KeyTable = .defaults
     /// The rater's initials last given by this user, offered again at the next visit's score entry.
     public var raterInitials: String?
@@ -45,7 +46,9 @@ public struct AppState: Equatable, Sendable {
     public internal(set) var roster: RosterFigures?
 
     /// A fresh state for `today` (and the day under review), at `now` (default noon) on `zone`'s clock.
-    public init(today: CivilDate, day: CivilDate? = nil, user: String, now: Moment? = nil, zone: TimeZone = TimeZone(secondsFromGMT: 0)!) {
+    public init(today: CivilDate, day: CivilDate? = nil, user: String, now: Moment? = nil, zone: TimeZone = TimeZone(secondsFromGMT: 0)!,
+                keys: KeyTable = .defaults) {
+        self.keys = keys
         self.today = today
         self.day = day ?? today
         self.user = user

@@ -49,6 +49,14 @@ public struct KeyTable: Sendable, Equatable {
         bindings.first { $0.context == context && $0.keys.contains(key) }?.intent
     }
 
+    /// The same table with `intent` in `context` on `keys` instead.
+    public func rebinding(_ intent: Intent, in context: KeyContext, to keys: [Key]) -> KeyTable {
+        KeyTable(bindings.map { binding in
+            guard binding.context == context, binding.intent == intent else { return binding }
+            return KeyBinding(context: context, keys: keys, intent: intent, help: binding.help, inFooter: binding.inFooter)
+        })
+    }
+
     /// The bindings of a context, in order.
     public func bindings(in context: KeyContext) -> [KeyBinding] { bindings.filter { $0.context == context } }
 

@@ -395,7 +395,7 @@ struct MeasureCommandTests {
             "SCZ-5W-INPT-101-0001 8 WEIGHT",
             "SCZ-5W-INPT-101-0002 1 HR",
         ])
-        guard records.count == 9 else { return }
+        try #require(records.count == 9)
         let common = ["STUDYID": "SCZ-5W-INPT", "DOMAIN": "VS"]
         // D1 DIABP, not done: no result, no indicator, no baseline flag.
         Self.check(records[0], common.merging(["VSTEST": "Diastolic Blood Pressure", "VSORRES": "", "VSORRESU": "", "VSSTRESC": "", "VSSTRESN": "",
@@ -429,7 +429,7 @@ struct MeasureCommandTests {
         let (header, records) = Self.sdtm(cli, "LB")
         #expect(header == "STUDYID,DOMAIN,USUBJID,LBSEQ,LBTESTCD,LBTEST,LBORRES,LBORRESU,LBSTRESC,LBSTRESN,LBSTRESU,LBSTAT,LBREASND,LBORNRLO,LBORNRHI,LBNRIND,VISITNUM,VISIT,LBDTC,LBDY,LBBLFL")
         #expect(records.map { "\($0["LBSEQ"] ?? "") \($0["LBTESTCD"] ?? "")" } == ["1 ALT", "2 AST", "3 BILI", "4 ALT", "5 CREAT"])
-        guard records.count == 5 else { return }
+        try #require(records.count == 5)
         let common = ["STUDYID": "SCZ-5W-INPT", "DOMAIN": "LB", "USUBJID": "SCZ-5W-INPT-101-0001", "LBSTAT": "", "LBREASND": ""]
         // SCR (visit 1) on 2026-11-12: Day −6 (no Day 0); the baseline visit has no liver panel, so the
         // screening value is the baseline (docs/RULES.md, "Vital signs, lab values and ECG measures").

@@ -208,9 +208,13 @@ struct TerminalEndToEndTests {
                                     environment: ["COHORT_STORE": cli.store, "COHORT_TODAY": "2026-11-25", "TERM": "xterm-256color"])
         #expect(again.waitFor("their files could not be read: 101-0010."), "\(again.screen())")
         #expect(!again.screen().contains("101-0010 DO"), "the damaged participant's rows are not drawn from bad data: \(again.screen())")
-        // It stays named at the top, key after key, until it is fixed.
-        again.send("j", "j")
-        usleep(300_000)
+        // It stays named at the top, key after key, until it is fixed: a filter typed, shown only once the
+        // keys have been read, and the banner still there.
+        #expect(again.waitFor("UNREADABLE, not in the lists: 101-0010"), "\(again.screen())")
+        again.send("/")
+        again.send("0019", literal: true)
+        again.send("Enter")
+        #expect(again.waitFor("filter: 0019"), "\(again.screen())")
         #expect(again.screen().contains("UNREADABLE, not in the lists: 101-0010"), "\(again.screen())")
         again.send("q")
         #expect(again.waitFor("EXIT=0"), "\(again.screen())")
@@ -334,15 +338,18 @@ struct TerminalSafetyEndToEndTests {
         session.send("Enter")
         #expect(session.waitFor("CSSRS (3/3)"), "\(session.screen())")
         session.send("000100", literal: true) // intent: yes
+        // The score entry shows URGENT as soon as the item is typed: wait for the saved message.
+        #expect(session.waitFor("URGENT cssrs-urgent"), "\(session.screen())")
         session.send("Enter")
-        #expect(session.waitFor("URGENT"), "\(session.screen())")
+        #expect(session.waitFor("Saved. URGENT: cssrs-urgent for 101-0010 at W2"), "\(session.screen())")
         session.send("Escape", "Enter")
         #expect(session.waitFor("a acknowledge"), "\(session.screen())")
         session.send("a")
         #expect(session.waitFor("what was done?"), "\(session.screen())")
         session.send("PI assessed; 1:1 observation", literal: true)
         session.send("Enter")
-        #expect(session.waitFor("acknowledged"), "\(session.screen())")
+        // The saved message: "not yet acknowledged" on the screen before the key holds "acknowledged" too.
+        #expect(session.waitFor("Saved: 101-0010 W2 cssrs-urgent acknowledged."), "\(session.screen())")
         session.send("q", "q")
         let shown = cli.json(cli.ok(["show", "101-0010", "--format", "json"]).stdout)
         let panss = (shown["scores"] as? [[String: Any]])?.first { $0["visit"] as? String == "W2" && $0["scale"] as? String == "PANSS" }

@@ -103,7 +103,8 @@ struct TerminalFollowsTheDiskTests {
         let (cli, session) = try open()
         defer { cli.remove() }
         session.send("Enter")
-        #expect(session.waitFor("101-0004"), "\(session.screen())")
+        // The page's own header: "101-0004" alone is on the review too, before Enter has opened anything.
+        #expect(session.waitFor("101-0004 FW · born"), "\(session.screen())")
         // A medication that is not prohibited changes nothing the day's lists show.
         cli.ok(["med", "add", "101-0004", "--name", "Paracetamol", "--start", "2026-11-20"])
         #expect(session.waitFor("Paracetamol", timeout: 4), "\(session.screen())")
@@ -121,7 +122,7 @@ struct TerminalFollowsTheDiskTests {
         defer { cli.remove() }
         // 101-0004 W2 is completed with its scores; correct YMRS from the screen...
         session.send("Enter")
-        #expect(session.waitFor("101-0004"), "\(session.screen())")
+        #expect(session.waitFor("101-0004 FW · born"), "\(session.screen())")
         session.send("s")
         #expect(session.waitFor("Rater for 101-0004"), "\(session.screen())")
         session.send("DM", literal: true)

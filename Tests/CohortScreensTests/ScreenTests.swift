@@ -49,10 +49,10 @@ struct ScreenTests {
     @Test func reviewAtCommonSizes() throws {
         let scene = try Scene()
         defer { scene.remove() }
-        GoldenFile.check(scene.frame(100, 30).text, named: "review-100x30")
-        GoldenFile.check(scene.frame(80, 24).text, named: "review-80x24")
-        GoldenFile.check(scene.frame(40, 12).text, named: "review-40x12")
-        GoldenFile.check(scene.frame(80, 24, glyphs: .ascii).text, named: "review-80x24-ascii")
+        GoldenFile.check(scene.frame(100, 30), named: "review-100x30")
+        GoldenFile.check(scene.frame(80, 24), named: "review-80x24")
+        GoldenFile.check(scene.frame(40, 12), named: "review-40x12")
+        GoldenFile.check(scene.frame(80, 24, glyphs: .ascii), named: "review-80x24-ascii")
     }
 
     @Test func tooSmallSaysSo() throws {
@@ -90,13 +90,13 @@ struct ScreenTests {
         scene.run([.apply(.reschedule(subject: "101-0002", visit: "W2", date: ScreenTests.today, reason: "back from abroad"), basis: nil)])
         let review = scene.frame(110, 30).text
         #expect(review.contains("planned 34 days after its window"), "\(review)")
-        GoldenFile.check(review, named: "review-planned-outside-110x30")
+        GoldenFile.check(scene.frame(110, 30), named: "review-planned-outside-110x30")
         // 101-0009 is in screening (baseline today): every visit after the baseline waits for Day 1.
         scene.run([.fetch(subject: "101-0009", then: nil)])
         scene.state.screens.append(.participant(ParticipantPage(subject: "101-0009")))
         let page = scene.frame(110, 30).text
         #expect(page.contains("W1     Week 1") && page.contains("waiting for Day 1"), "\(page)")
-        GoldenFile.check(page, named: "participant-screening-110x30")
+        GoldenFile.check(scene.frame(110, 30), named: "participant-screening-110x30")
     }
 
     @Test func anUnscheduledVisitAndConsentsOnTheParticipantView() throws {
@@ -108,31 +108,31 @@ struct ScreenTests {
         scene.state.screens.append(.participant(ParticipantPage(subject: "101-0002")))
         let text = scene.frame(100, 34).text
         #expect(text.contains("U1     Unscheduled 1") && text.contains("ICF 2.0"), "\(text)")
-        GoldenFile.check(text, named: "participant-unscheduled-100x34")
+        GoldenFile.check(scene.frame(100, 34), named: "participant-unscheduled-100x34")
     }
 
     @Test func participantView() throws {
         var scene = try Scene()
         defer { scene.remove() }
         scene.press(.down, .down, .enter)
-        GoldenFile.check(scene.frame(100, 34).text, named: "participant-100x34")
+        GoldenFile.check(scene.frame(100, 34), named: "participant-100x34")
     }
 
     @Test func scoreEntryWithLiveTotalsAndUrgentFlag() throws {
         var scene = try Scene()
         defer { scene.remove() }
         scene.press(.down, .down, .character("c"), .enter, .character("s"))
-        GoldenFile.check(scene.frame(100, 30).text, named: "score-entry-rater")
+        GoldenFile.check(scene.frame(100, 30), named: "score-entry-rater")
         scene.type("dm")
         scene.press(.enter)
         scene.type("3425")
-        GoldenFile.check(scene.frame(100, 30).text, named: "score-entry-partial")
+        GoldenFile.check(scene.frame(100, 30), named: "score-entry-partial")
         scene.type(String(repeating: "3", count: 26))
-        GoldenFile.check(scene.frame(100, 30).text, named: "score-entry-complete")
+        GoldenFile.check(scene.frame(100, 30), named: "score-entry-complete")
         scene.press(.enter, .enter, .tab)
         scene.type("00010")
         #expect(scene.frame(100, 30).text.contains("URGENT cssrs-urgent"))
-        GoldenFile.check(scene.frame(100, 30).text, named: "score-entry-cssrs-urgent")
+        GoldenFile.check(scene.frame(100, 30), named: "score-entry-cssrs-urgent")
     }
 
     @Test func promptAndHelpOverlays() throws {
@@ -140,11 +140,11 @@ struct ScreenTests {
         defer { scene.remove() }
         scene.press(.character("m"))
         scene.press(.enter)
-        GoldenFile.check(scene.frame(100, 30).text, named: "prompt-missed-error")
+        GoldenFile.check(scene.frame(100, 30), named: "prompt-missed-error")
         scene.press(.escape, .character("?"))
         let help = scene.frame(100, 30).text
         for binding in KeyTable.defaults.bindings(in: .review) { #expect(help.contains(binding.help), "\(binding.help)") }
-        GoldenFile.check(help, named: "help-review")
+        GoldenFile.check(scene.frame(100, 30), named: "help-review")
     }
 
     @Test func enrollmentFormAndSchedule() throws {
@@ -154,7 +154,7 @@ struct ScreenTests {
         scene.type("a")
         scene.press(.tab)
         scene.type("19")
-        GoldenFile.check(scene.frame(100, 24).text, named: "enrollment-errors")
+        GoldenFile.check(scene.frame(100, 24), named: "enrollment-errors")
         scene.press(.backTab)
         scene.type("b")
         scene.press(.tab)
@@ -168,19 +168,19 @@ struct ScreenTests {
         scene.press(.tab)
         scene.type("2026-12-01")
         scene.press(.enter)
-        GoldenFile.check(scene.frame(100, 24).text, named: "enrollment-schedule")
+        GoldenFile.check(scene.frame(100, 24), named: "enrollment-schedule")
     }
 
     @Test func endOfDaySummary() throws {
         var scene = try Scene()
         defer { scene.remove() }
         scene.press(.character("S"))
-        GoldenFile.check(scene.frame(80, 24).text, named: "summary-80x24")
-        GoldenFile.check(scene.frame(100, 30).text, named: "summary-100x30")
-        GoldenFile.check(scene.frame(120, 24).text, named: "summary-120x24")
+        GoldenFile.check(scene.frame(80, 24), named: "summary-80x24")
+        GoldenFile.check(scene.frame(100, 30), named: "summary-100x30")
+        GoldenFile.check(scene.frame(120, 24), named: "summary-120x24")
         // Every name is there, three to a line: the rest of the day is a page down.
         scene.press(.pageDown, .pageDown)
-        GoldenFile.check(scene.frame(80, 24).text, named: "summary-80x24-scrolled")
+        GoldenFile.check(scene.frame(80, 24), named: "summary-80x24-scrolled")
     }
 
     /// The lists the summary reads from the records, brought by the store pass `cohort summary` makes
@@ -196,28 +196,53 @@ struct ScreenTests {
         scene.press(.enter)
         let acknowledged = scene.frame(100, 30).text
         #expect(!acknowledged.contains("urgent-flag-unacknowledged"), "\(acknowledged)")
-        GoldenFile.check(acknowledged, named: "summary-acknowledged-100x30")
+        GoldenFile.check(scene.frame(100, 30), named: "summary-acknowledged-100x30")
         for _ in 0..<6 { scene.press(.pageDown) }
         let end = scene.frame(80, 24).text
         #expect(end.contains("Entered today for earlier days"), "\(end)")
-        GoldenFile.check(end, named: "summary-end-80x24")
+        GoldenFile.check(scene.frame(80, 24), named: "summary-end-80x24")
     }
 
     @Test func rosterWithCountsSearchAndNoMatch() throws {
         var scene = try Scene()
         defer { scene.remove() }
         scene.press(.character("p"))
-        GoldenFile.check(scene.frame(80, 24).text, named: "roster-80x24")
-        GoldenFile.check(scene.frame(120, 30).text, named: "roster-120x30")
+        GoldenFile.check(scene.frame(80, 24), named: "roster-80x24")
+        GoldenFile.check(scene.frame(120, 30), named: "roster-120x30")
         scene.press(.character("/"))
         scene.type("scz active")
-        GoldenFile.check(scene.frame(100, 24).text, named: "roster-search-prompt")
+        GoldenFile.check(scene.frame(100, 24), named: "roster-search-prompt")
         scene.press(.enter, .character("j"))
-        GoldenFile.check(scene.frame(100, 24).text, named: "roster-search")
+        GoldenFile.check(scene.frame(100, 24), named: "roster-search")
         scene.press(.character("/"))
         scene.type("zz")
         scene.press(.enter)
         #expect(scene.frame(100, 24).text.contains("No participant matches \"scz activezz\"; / and Esc clear the search."))
+    }
+
+    @Test func wordsOnScreenNameTheKeysOfTheTableInUse() throws {
+        // The same table with the roster on P, its search on f and its way back on x, the summary on Z:
+        // the footer, the help, the empty search and the review's banners follow it.
+        let moved = KeyTable.defaults.rebinding(.showRoster, in: .review, to: [.character("P")])
+            .rebinding(.showSummary, in: .review, to: [.character("Z")])
+            .rebinding(.filterSubjects, in: .roster, to: [.character("f")])
+            .rebinding(.back, in: .roster, to: [.character("x")])
+            .rebinding(.back, in: .help, to: [.character("x")])
+        var scene = try Scene()
+        defer { scene.remove() }
+        scene.state = AppState(today: ScreenTests.today, user: "tester", keys: moved)
+        scene.run([.load])
+        let review = scene.frame(120, 30).text
+        #expect(review.contains("Z summary"), "\(review)")
+        #expect(!review.contains("S summary"), "\(review)")
+        scene.press(.character("P"), .character("f"))
+        scene.type("zz")
+        scene.press(.enter)
+        let roster = scene.frame(100, 24).text
+        #expect(roster.contains("No participant matches \"zz\"; f and x clear the search."), "\(roster)")
+        #expect(roster.contains("x back"), "\(roster)")
+        scene.press(.character("?"))
+        #expect(scene.frame(100, 24).text.contains("(x closes)"))
     }
 
     @Test func adverseEventsAndMedicationsOnTheParticipantViewAndTheForm() throws {
@@ -226,13 +251,13 @@ struct ScreenTests {
         scene.press(.character("o"))
         scene.type("0008")
         scene.press(.enter)
-        GoldenFile.check(scene.frame(100, 40).text, named: "participant-safety-100x40")
+        GoldenFile.check(scene.frame(100, 40), named: "participant-safety-100x40")
         scene.press(.character("A"))
         scene.type("Dizziness")
         scene.press(.tab, .tab)
         scene.type("bad")
         scene.press(.enter)
-        GoldenFile.check(scene.frame(100, 24).text, named: "adverse-event-form-error")
+        GoldenFile.check(scene.frame(100, 24), named: "adverse-event-form-error")
         // docs/RULES.md, "Words a monitor reads": a focused category field names what may be typed, under it.
         scene.press(.escape)
         scene.press(.character("A"))
@@ -243,7 +268,7 @@ struct ScreenTests {
         #expect(outcome.contains("one of: recovered · recovered-with-sequelae · recovering · not-recovered"), "\(outcome)")
         #expect(outcome.contains("fatal · unknown"), "\(outcome)")
         #expect(!outcome.contains("one of: mild"))
-        GoldenFile.check(outcome, named: "adverse-event-form-choices")
+        GoldenFile.check(scene.frame(100, 24), named: "adverse-event-form-choices")
     }
 
     // docs/RULES.md, "Words a monitor reads": a prompt taking a category (the withdrawal's) lists what it takes.
@@ -272,7 +297,7 @@ struct ScreenTests {
         let text = scene.frame(100, 40).text
         #expect(text.contains("W2     \(ScreenTests.today)  Y Y N Y N N  cssrs-urgent"), "\(text)")
         #expect(text.contains("W2 cssrs-urgent · \(ScreenTests.today) by"), "\(text)")
-        GoldenFile.check(text, named: "participant-cssrs-100x40")
+        GoldenFile.check(scene.frame(100, 40), named: "participant-cssrs-100x40")
     }
 
     @Test func measuresEnteredWithEachFlagAsTypedAndChartedAcrossVisits() throws {
@@ -287,11 +312,11 @@ struct ScreenTests {
         scene.type("88")
         scene.press(.tab)
         scene.type("7o")
-        GoldenFile.check(scene.frame(100, 24).text, named: "measures-entry")
+        GoldenFile.check(scene.frame(100, 24), named: "measures-entry")
         scene.press(.backspace)
         scene.type("4")
         scene.press(.enter)
-        GoldenFile.check(scene.frame(100, 40).text, named: "participant-measures-100x40")
+        GoldenFile.check(scene.frame(100, 40), named: "participant-measures-100x40")
     }
 
     @Test func aLongMessageTakesTwoLinesSoItIsReadWhole() throws {

@@ -28,8 +28,8 @@ struct JSONPatchTests {
             removals += operations.filter { $0.op == .remove }.count
             var document = old
             for operation in operations { try JSONPatch.apply(operation, to: &document) }
-            #expect(document == new)
-            #expect(operations.isEmpty == (old == new))
+            #expect(document == new, "\(random)")
+            #expect(operations.isEmpty == (old == new), "\(random)")
         }
         #expect(removals > 50)
     }
@@ -46,7 +46,7 @@ struct JSONPatchTests {
         var random = SeededGenerator(seed: 7159)
         for _ in 0..<1_000 {
             let value = randomValue(&random, depth: 0)
-            #expect(try JSONValue.parse(value.canonicalBytes()) == value)
+            #expect(try JSONValue.parse(value.canonicalBytes()) == value, "\(random)")
         }
         for bad in ["", "{", "[1,]", "{\"a\":1,\"a\":2}", "01", "\"\u{1}\"", "nul", String(repeating: "[", count: 100) + String(repeating: "]", count: 100)] {
             #expect(throws: JSONValue.SyntaxError.self, "\(bad)") { try JSONValue.parse(Array(bad.utf8)) }

@@ -160,10 +160,10 @@ struct ReviewCacheTests {
         }
         for bytes in damaged {
             try overwriteInPlace(fixture, ".cache/review-table", bytes)
-            #expect(ReviewTableCodec.decode(bytes) == nil)
+            #expect(ReviewTableCodec.decode(bytes) == nil, "\(random)")
             let loaded = try fixture.reopen().loadTable(.quick)
-            #expect(loaded.isFullyChecked && loaded.problems.isEmpty)
-            #expect(loaded.table == expected)
+            #expect(loaded.isFullyChecked && loaded.problems.isEmpty, "\(random)")
+            #expect(loaded.table == expected, "\(random)")
         }
     }
 

@@ -65,7 +65,7 @@ struct TrailIsTheRecordTests {
                                              today: StoreFixture.today, user: "tester")
             }
             let trail = try fixture.store.auditTrail(subject: subject)
-            #expect(trail.problems.isEmpty)
+            #expect(trail.problems.isEmpty, "step \(step): \(change.description), \(random)")
             #expect(try replay(trail.records) == stored(fixture, subject), "step \(step): \(change.description), \(random)")
         }
         #expect(applied > 60)

@@ -12,7 +12,7 @@ struct RecordFormTests {
             return
         }
         while case .record(let current) = fixture.state.screen, current.focus != index { fixture.press(.tab) }
-        guard case .record(let current) = fixture.state.screen else { return }
+        guard case .record(let current) = fixture.state.screen else { Issue.record("the form closed while moving to \(label)"); return }
         for _ in current.fields[index].text { fixture.press(.backspace) }
         fixture.type(text)
     }
