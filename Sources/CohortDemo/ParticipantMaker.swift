@@ -59,6 +59,11 @@ struct ParticipantMaker {
             // A visit due today that is done was done today, so the day's summary has something to show.
             let date = planned.target == today ? today : max(consent, min(today, planned.target.adding(days: shift)))
             let time = at(date)
+            if definition.isBaseline, let checklist = participant.eligibilityChecklist(studyProtocol), !checklist.isComplete {
+                // The investigator goes through the entry criteria before randomization: the baseline waits for them.
+                record(try participant.answerEligibility(Self.entryAnswers(studyProtocol, failing: nil, on: participant.visit(studyProtocol.visits[0].code)?.completedDate),
+                                                         reason: nil, studyProtocol: studyProtocol), time)
+            }
             if definition.isBaseline && studyProtocol.blinded {
                 // The sponsor's system randomizes on the day of the first dose, just before the baseline visit.
                 record(try participant.randomize(number: "R" + subject.suffix(4), on: date, studyProtocol: studyProtocol, today: today,
@@ -124,13 +129,44 @@ struct ParticipantMaker {
            let baseline = studyProtocol.baselineVisit, let record = participant.visit(baseline.code), record.status == .scheduled,
            failsEntry || participant.baselineDate.adding(days: 14) < today {
             let when = failsEntry ? min(today, (screening?.completedDate ?? today).adding(days: 2)) : participant.baselineDate.adding(days: 3)
+            var (category, reason) = (WithdrawalCategory.other, "did not meet entry criteria at screening")
+            if failsEntry, studyProtocol.eligibility != nil {
+                // The checklist shows which criterion kept them out, and the screen failure says so.
+                _ = try participant.answerEligibility(Self.entryAnswers(studyProtocol, failing: Int(subject.suffix(4)) ?? 0, on: screening?.completedDate),
+                                                      reason: nil, studyProtocol: studyProtocol)
+                history.append((participant, nil, last))
+                if let checklist = participant.eligibilityChecklist(studyProtocol), !checklist.isEligible {
+                    (category, reason) = (.eligibilityNotMet, checklist.screenFailureReason)
+                }
+            }
             history.append((participant, nil, last))
-            _ = try participant.withdraw(on: when, category: .other, reason: "did not meet entry criteria at screening",
+            _ = try participant.withdraw(on: when, category: category, reason: reason,
                                          screenFailure: true, studyProtocol: studyProtocol, today: today)
-            history[history.count - 1] = (participant, "did not meet entry criteria at screening",
-                                          max(last, clock.time(on: when, minutes: 300)))
+            history[history.count - 1] = (participant, reason, max(last, clock.time(on: when, minutes: 300)))
         }
         return history
+    }
+
+    /// The answers to every entry criterion of `studyProtocol`, found at screening (`on`): eligible, or for
+    /// `failing` (a subject number) one criterion that keeps the person out, an exclusion met or an inclusion
+    /// not met, chosen by the number so no draw changes the rest of the site.
+    static func entryAnswers(_ studyProtocol: StudyProtocol, failing: Int?, on screened: CivilDate?) -> [EligibilityEntry] {
+        guard let criteria = studyProtocol.eligibility else { return [] }
+        let source = "screening interview and chart review" + (screened.map { " \($0)" } ?? "")
+        var answers = criteria.inclusion.map { EligibilityEntry(id: $0.id, answer: .met, source: source) }
+            + criteria.exclusion.map { EligibilityEntry(id: $0.id, answer: .notMet, source: source) }
+        if let failing {
+            let pick = failing / 7
+            // The first inclusion is the age, which the birth year already answers: a clinical one fails instead.
+            let clinical = criteria.inclusion.count > 1 ? Array(criteria.inclusion.dropFirst()) : criteria.inclusion
+            let list = pick % 2 == 0 && !criteria.exclusion.isEmpty ? criteria.exclusion : clinical
+            let id = list[(pick / 2) % list.count].id
+            if let index = answers.firstIndex(where: { $0.id == id }) {
+                answers[index].answer = answers[index].answer == .met ? .notMet : .met
+                answers[index].source = "screening assessment" + (screened.map { " \($0)" } ?? "") + "; confirmed by the investigator"
+            }
+        }
+        return answers
     }
 
     /// The visit's required measures: blood pressure and heart rate (a muscarinic agonist raises heart rate

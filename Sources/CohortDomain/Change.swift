@@ -32,6 +32,8 @@ public enum Change: Equatable, Sendable {
     case reconsent(subject: String, version: String, date: CivilDate)
     /// A free-text note on a visit.
     case note(subject: String, visit: String, text: String)
+    /// Answers to entry criteria (a reason when one changes a saved answer).
+    case answerEligibility(subject: String, answers: [EligibilityEntry], reason: String?)
     /// Undo: back to `to`, provided the participant is still `expected`; always with a reason.
     case revert(subject: String, to: Participant, expected: Participant, description: String, reason: String?)
 
@@ -42,7 +44,8 @@ public enum Change: Equatable, Sendable {
              .withdraw(let s, _, _, _, _, _), .randomize(let s, _, _), .acknowledge(let s, _, _, _), .classifyDeviation(let s, _, _, _, _),
              .addAdverseEvent(let s, _, _), .updateAdverseEvent(let s, _, _, _, _), .reportAdverseEvent(let s, _, _, _, _),
              .addMedication(let s, _), .updateMedication(let s, _, _, _), .measure(let s, _, _, _), .assess(let s, _, _, _, _, _),
-             .revert(let s, _, _, _, _), .addUnscheduledVisit(let s, _, _), .correct(let s, _, _), .reconsent(let s, _, _), .note(let s, _, _):
+             .revert(let s, _, _, _, _), .addUnscheduledVisit(let s, _, _), .correct(let s, _, _), .reconsent(let s, _, _), .note(let s, _, _),
+             .answerEligibility(let s, _, _):
             return s
         }
     }
@@ -70,6 +73,7 @@ public enum Change: Equatable, Sendable {
         case .correct(let s, _, _): return "\(s) enrollment facts corrected"
         case .reconsent(let s, let v, let d): return "\(s) re-consented on \(d) (ICF \(v))"
         case .note(let s, let v, _): return "\(s) \(v) note"
+        case .answerEligibility(let s, let answers, _): return "\(s) eligibility " + answers.map { "\($0.id) \($0.answer.words)" }.joined(separator: ", ")
         }
     }
 
@@ -94,7 +98,8 @@ public enum Change: Equatable, Sendable {
         let (context, today, user) = (environment.context, environment.today, environment.user)
         switch self {
         case .complete(_, let visit, let date, let reason):
-            return try participant.complete(visit, on: date, reason: reason, studyProtocol: studyProtocol, today: today)
+            return try participant.complete(visit, on: date, reason: reason, studyProtocol: studyProtocol, today: today,
+                                            signature: environment.eligibilitySignature(participant))
         case .miss(_, let visit, let date, let reason):
             return try participant.miss(visit, on: date, reason: reason, studyProtocol: studyProtocol, today: today)
         case .reschedule(_, let visit, let date, let reason):
@@ -117,7 +122,8 @@ public enum Change: Equatable, Sendable {
             return try participant.updateMedication(id, draft, reason: reason, today: today)
         case .randomize(_, let number, let date):
             return try participant.randomize(number: number, on: date, studyProtocol: studyProtocol, today: today,
-                                             taken: try environment.site.randomizationNumbers(in: participant.study, except: participant.subject))
+                                             taken: try environment.site.randomizationNumbers(in: participant.study, except: participant.subject),
+                                             signature: environment.eligibilitySignature(participant))
         case .acknowledge(_, let visit, let flag, let action):
             return try participant.acknowledge(flag: flag, visit: visit, action: action, on: today, user: user, context: context)
         case .classifyDeviation(_, let visit, let classification, let note, let reason):
@@ -135,6 +141,8 @@ public enum Change: Equatable, Sendable {
             return try participant.reconsent(version: version, on: date, today: today)
         case .note(_, let visit, let text):
             return try participant.note(visit, text: text)
+        case .answerEligibility(_, let answers, let reason):
+            return try participant.answerEligibility(answers, reason: reason, studyProtocol: studyProtocol)
         case .revert(_, let earlier, let expected, let description, let reason):
             // An urgent flag stays until the lead acknowledges it: an undo does not make it vanish unseen.
             let waiting = Set(participant.unacknowledgedUrgentFlags(context: context))
@@ -159,10 +167,16 @@ public struct ChangeEnvironment {
     public var user: String
     /// The rest of the site.
     public var site: any SiteFacts
+    /// Whether a participant's eligibility checklist must be signed before randomization and the baseline, and
+    /// is (docs/RULES.md, "Eligibility"). By default no signature is required: a store without users, where
+    /// nobody can sign; a store with users sets it.
+    public var eligibilitySignature: (Participant) -> EligibilitySignature
 
     /// An environment for a change.
-    public init(context: StudyContext, today: CivilDate, user: String, site: any SiteFacts) {
+    public init(context: StudyContext, today: CivilDate, user: String, site: any SiteFacts,
+                eligibilitySignature: @escaping (Participant) -> EligibilitySignature = { _ in .notRequired }) {
         self.context = context; self.today = today; self.user = user; self.site = site
+        self.eligibilitySignature = eligibilitySignature
     }
 }
 

@@ -5,9 +5,11 @@
 extension Participant {
     /// Completes a visit on `date`. A missed visit, or a completed one given a new date, needs a reason.
     /// Completion outside the window is never blocked: it becomes a deviation, unclassified until the lead says.
+    /// The baseline waits for an eligible checklist where the protocol has criteria (`signature`: whether it
+    /// must be signed, and is).
     @discardableResult
     public mutating func complete(_ code: String, on date: CivilDate, reason: String?, studyProtocol: StudyProtocol,
-                                  today: CivilDate) throws -> String? {
+                                  today: CivilDate, signature: EligibilitySignature = .notRequired) throws -> String? {
         let planned = try plannedVisit(code, studyProtocol)
         try planned.requireDayOne(subject, to: "be completed", baseline: studyProtocol.baselineVisit?.code)
         try requirePlausible(date, what: "completion date", today: today)
@@ -27,6 +29,7 @@ extension Participant {
         }
         if planned.definition.isBaseline && planned.status != .completed {
             try requireScreeningDone(before: code, studyProtocol: studyProtocol)
+            try requireEligibility(to: "complete the baseline \(code)", studyProtocol: studyProtocol, signature: signature)
         }
         if planned.definition.isBaseline && studyProtocol.blinded {
             guard let randomization else {
@@ -189,10 +192,11 @@ extension Participant {
     }
 
     /// Records the randomization number given by the sponsor's system (blinded studies only), dated `date`.
-    /// `taken` holds the numbers other participants of the study already have.
+    /// `taken` holds the numbers other participants of the study already have. Where the protocol has entry
+    /// criteria, the checklist must be complete and eligible first (and signed, when `signature` requires it).
     @discardableResult
     public mutating func randomize(number: String, on date: CivilDate, studyProtocol: StudyProtocol, today: CivilDate,
-                                   taken: Set<String>) throws -> String? {
+                                   taken: Set<String>, signature: EligibilitySignature = .notRequired) throws -> String? {
         guard studyProtocol.blinded else {
             throw DomainError("\(studyProtocol.id) is open-label: \(subject)'s arm was recorded at enrollment; there is no randomization number to record.")
         }
@@ -200,6 +204,7 @@ extension Participant {
         if let randomization {
             throw DomainError("\(subject) was already randomized on \(randomization.date) with number \(randomization.number).")
         }
+        try requireEligibility(to: "be randomized", studyProtocol: studyProtocol, signature: signature)
         guard (1...20).contains(number.utf8.count), number.utf8.allSatisfy({ byte in
             (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")

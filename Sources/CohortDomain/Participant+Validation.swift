@@ -30,6 +30,10 @@ extension Participant {
             if let version = consent.icfVersion, let problem = Consent.versionProblem(version) { found.append(problem) }
             if consent.date < consentDate { found.append("a re-consent on \(consent.date) is before the first consent") }
         }
+        for (id, record) in eligibility.sorted(by: { $0.key < $1.key }) {
+            if studyProtocol.eligibility?.criterion(id) == nil { found.append("an eligibility answer names criterion \(id.prefix(12)), which is not in protocol \(study)") }
+            if let source = record.source, let problem = Text.problem(source, what: "the source of \(id.prefix(12))", longest: FreeText.maximumLength) { found.append(problem) }
+        }
         var administered = Set<String>()
         for administration in administrations {
             let key = "\(administration.visit) \(administration.scale)"

@@ -57,8 +57,15 @@ public struct Participant: Codable, Sendable, Equatable {
         get { storedReconsents ?? [] }
         set { storedReconsents = newValue.isEmpty ? nil : newValue }
     }
+    /// Answers to the protocol's entry criteria, by criterion id (docs/RULES.md, "Eligibility"); who gave
+    /// each and when are in the audit trail.
+    public var eligibility: [String: EligibilityRecord] {
+        get { storedEligibility ?? [:] }
+        set { storedEligibility = newValue.isEmpty ? nil : newValue }
+    }
     // Absent from the file until the first one is recorded: files written before adverse events and
     // measures existed read, re-encode and replay byte for byte.
+    private var storedEligibility: [String: EligibilityRecord]?
     private var storedUnscheduledVisits: [UnscheduledVisit]?
     private var storedReconsents: [Consent]?
     private var storedAdverseEvents: [AdverseEvent]?
@@ -104,6 +111,7 @@ public struct Participant: Codable, Sendable, Equatable {
         case storedAdverseEvents = "adverseEvents", storedMedications = "medications", storedMeasurements = "measurements"
         case storedRecordNumbers = "recordNumbers"
         case storedUnscheduledVisits = "unscheduledVisits", icfVersion, storedReconsents = "reconsents"
+        case storedEligibility = "eligibility"
     }
 
     /// Creates a participant record.

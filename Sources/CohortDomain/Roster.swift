@@ -26,6 +26,9 @@ public struct RosterEntry: Sendable, Equatable {
     public var exit: ExitRecord?
     /// Every consent signed, with its ICF version, the first one first.
     public var consents: [Consent]
+    /// The entry criteria answered so that they keep the participant out, with the answer ("I2 not met",
+    /// "E1 met"), in the protocol's order (docs/RULES.md, "Eligibility").
+    public var criteriaNotMet: [String]
 
     /// The entry of `participant`, who follows `studyProtocol`.
     public init(_ participant: Participant, studyProtocol: StudyProtocol) {
@@ -33,6 +36,7 @@ public struct RosterEntry: Sendable, Equatable {
         status = participant.status; consent = participant.consentDate; baseline = participant.baselineDate
         dayOne = participant.origin(studyProtocol); randomization = participant.randomization?.number
         allocation = participant.allocation; exit = participant.exit; consents = participant.consents
+        criteriaNotMet = participant.eligibilityChecklist(studyProtocol)?.failed.map(\.words) ?? []
         next = NextVisit.earliest(participant.plannedVisits(studyProtocol).filter { $0.status == .scheduled && !$0.isWaitingForDayOne }.map { ($0.code, $0.scheduled) })
     }
 }

@@ -33,6 +33,9 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     public var scaleFlags: [ScaleFlag]
     /// Visits in protocol order.
     public var visits: [VisitDefinition]
+    /// The entry criteria, when the protocol lists them (docs/RULES.md, "Eligibility"): randomization and
+    /// the baseline wait for a complete, eligible checklist.
+    public var eligibility: EligibilityCriteria?
 
     /// The report deadline when the protocol does not say: "within 24 hours" (docs/RULES.md, "Adverse events and medications").
     public static let defaultReportHours = 24
@@ -42,7 +45,9 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     /// Creates a protocol value (not yet validated).
     public init(id: String, title: String, blinded: Bool = false, arms: [String], primaryScale: String, responderPercent: Double? = nil,
                 minAge: Int? = nil, maxAge: Int? = nil, saeReportHours: Int? = nil, specialInterest: [String] = [],
-                prohibitedMedications: [ProhibitedName] = [], ranges: [String: NormalRange] = [:], alerts: [MeasureAlert] = [], scaleFlags: [ScaleFlag] = [], visits: [VisitDefinition]) {
+                prohibitedMedications: [ProhibitedName] = [], ranges: [String: NormalRange] = [:], alerts: [MeasureAlert] = [], scaleFlags: [ScaleFlag] = [], visits: [VisitDefinition],
+                eligibility: EligibilityCriteria? = nil) {
+        self.eligibility = eligibility
         self.ranges = ranges; self.alerts = alerts; self.scaleFlags = scaleFlags
         self.id = id; self.title = title; self.blinded = blinded; self.arms = arms; self.primaryScale = primaryScale
         self.responderPercent = responderPercent; self.minAge = minAge; self.maxAge = maxAge; self.saeReportHours = saeReportHours
@@ -51,7 +56,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case id, title, blinded, arms, primaryScale, responderPercent, minAge, maxAge, saeReportHours, specialInterest, prohibitedMedications
-        case ranges, alerts, scaleFlags, visits
+        case ranges, alerts, scaleFlags, visits, eligibility
     }
 
     /// Writes the file format; the safety members only when given, so protocols written before they existed
@@ -73,6 +78,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         if !alerts.isEmpty { try container.encode(alerts, forKey: .alerts) }
         if !scaleFlags.isEmpty { try container.encode(scaleFlags, forKey: .scaleFlags) }
         try container.encode(visits, forKey: .visits)
+        try container.encodeIfPresent(eligibility, forKey: .eligibility)
     }
 
     /// Reads the file format: `blinded` defaults to false, and a blinded study lists no `arms`.
@@ -93,13 +99,15 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         alerts = try container.decodeIfPresent([MeasureAlert].self, forKey: .alerts) ?? []
         scaleFlags = try container.decodeIfPresent([ScaleFlag].self, forKey: .scaleFlags) ?? []
         visits = try container.decode([VisitDefinition].self, forKey: .visits)
+        eligibility = try container.decodeIfPresent(EligibilityCriteria.self, forKey: .eligibility)
     }
 
     /// The largest protocol file accepted.
     public static let maximumFileSize = 1 << 20
     /// The members a protocol file may have; any other is refused (a typo must not be dropped silently).
     static let protocolKeys: Set<String> = ["id", "title", "blinded", "arms", "primaryScale", "responderPercent", "minAge", "maxAge",
-                                            "saeReportHours", "specialInterest", "prohibitedMedications", "ranges", "alerts", "scaleFlags", "visits"]
+                                            "saeReportHours", "specialInterest", "prohibitedMedications", "ranges", "alerts", "scaleFlags", "visits",
+                                            "eligibility"]
     /// The members a visit may have.
     static let visitKeys: Set<String> = ["code", "name", "day", "anchor", "offset", "minus", "plus", "scales", "measures", "baseline",
                                          "earlyTermination", "afterWithdrawal"]
@@ -136,6 +144,16 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             for (index, entry) in ((object["prohibitedMedications"] as? [Any]) ?? []).enumerated() {
                 guard let entry = entry as? [String: Any] else { continue }
                 unknown += entry.keys.filter { !ProhibitedName.keys.contains($0) }.sorted().map { "prohibitedMedications \(index + 1) has unknown member '\(Text.shown($0))'" }
+            }
+            if let criteria = object["eligibility"] as? [String: Any] {
+                unknown += criteria.keys.filter { !EligibilityCriteria.keys.contains($0) }.sorted().map { "eligibility has unknown member '\(Text.shown($0))'" }
+                for kind in ["inclusion", "exclusion"] {
+                    for (index, criterion) in ((criteria[kind] as? [Any]) ?? []).enumerated() {
+                        guard let criterion = criterion as? [String: Any] else { continue }
+                        unknown += criterion.keys.filter { !EligibilityCriterion.keys.contains($0) }.sorted()
+                            .map { "eligibility \(kind) \(index + 1) has unknown member '\(Text.shown($0))'" }
+                    }
+                }
             }
             for (index, flag) in ((object["scaleFlags"] as? [Any]) ?? []).enumerated() {
                 guard let flag = flag as? [String: Any] else { continue }
@@ -270,6 +288,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             found += flag.problems(number: index + 1, scales: scales, builtIn: builtIn)
         }
         if Set(scaleFlags.map(\.flag)).count != scaleFlags.count { found.append("scaleFlags names a flag twice (an acknowledgement names the flag)") }
+        found += eligibility?.problems() ?? []
         if visits.isEmpty { found.append("no visits are listed") }
         // Each visit's nominal study day (anchored: the anchor's plus the offset), in list order.
         var nominal: [String: Int] = [:]

@@ -95,11 +95,36 @@ public struct ParticipantJSON: Encodable {
     let adverseEvents: [AdverseEventsJSON.Entry]
     let medications: [MedicationsJSON.Entry]
     let measures: [MeasuresJSON.Entry]
+    /// The eligibility checklist; `null` when the protocol lists no criteria.
+    let eligibility: EligibilityJSON?
+
+    private enum CodingKeys: String, CodingKey {
+        case subject, initials, birthYear, sex, study, arm, randomization, randomized, consentDate, baselineDate, dayOne, status, exit
+        case consents, visits, scores, unacknowledgedUrgentFlags, adverseEvents, medications, measures, eligibility
+    }
+
+    /// Every member as before; `eligibility` always present (`null` without criteria).
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(subject, forKey: .subject); try container.encode(initials, forKey: .initials)
+        try container.encode(birthYear, forKey: .birthYear); try container.encode(sex, forKey: .sex)
+        try container.encode(study, forKey: .study); try container.encodeIfPresent(arm, forKey: .arm)
+        try container.encodeIfPresent(randomization, forKey: .randomization); try container.encodeIfPresent(randomized, forKey: .randomized)
+        try container.encode(consentDate, forKey: .consentDate); try container.encode(baselineDate, forKey: .baselineDate)
+        try container.encode(dayOne, forKey: .dayOne); try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(exit, forKey: .exit); try container.encode(consents, forKey: .consents)
+        try container.encode(visits, forKey: .visits); try container.encode(scores, forKey: .scores)
+        try container.encode(unacknowledgedUrgentFlags, forKey: .unacknowledgedUrgentFlags)
+        try container.encode(adverseEvents, forKey: .adverseEvents); try container.encode(medications, forKey: .medications)
+        try container.encode(measures, forKey: .measures); try container.encode(eligibility, forKey: .eligibility)
+    }
 
     /// The document for `participant` as of `today`, report clocks read at `now` on `zone`'s clock;
-    /// `acknowledgedAt` the moments acknowledgements were saved, by `"VISIT/FLAG"` (from the trail).
+    /// `acknowledgedAt` the moments acknowledgements were saved, by `"VISIT/FLAG"` (from the trail);
+    /// `eligibilitySigned` whether a signature covers the eligibility checklist (never without users).
     public init(_ participant: Participant, context: StudyContext, today: CivilDate, now: Moment, zone: TimeZone,
-                acknowledgedAt: [String: Moment] = [:]) {
+                acknowledgedAt: [String: Moment] = [:], eligibilitySigned: Bool = false) {
+        eligibility = context.protocols[participant.study].flatMap(participant.eligibilityChecklist).map { EligibilityJSON($0, signed: eligibilitySigned) }
         let safety = SafetyLines(participant, context: context, now: now, zone: zone)
         adverseEvents = safety.events.map(AdverseEventsJSON.Entry.init)
         medications = safety.medications.map(MedicationsJSON.Entry.init)
@@ -138,7 +163,7 @@ public struct ParticipantJSON: Encodable {
 public enum ParticipantText {
     /// Details, visit timeline, scores and open urgent flags.
     public static func render(_ participant: Participant, context: StudyContext, today: CivilDate, now: Moment, zone: TimeZone,
-                              acknowledgedAt: [String: Moment] = [:]) -> String {
+                              acknowledgedAt: [String: Moment] = [:], eligibilitySigned: Bool = false) -> String {
         var lines = ["\(participant.subject)  \(participant.initials)  born \(participant.birthYear)  sex \(participant.sex.rawValue)  \(participant.study)  \(participant.allocation)",
                      "Consent \(participant.consentDate)  Baseline \(participant.baselineDate)  Day 1 \(context.protocols[participant.study].map(participant.origin) ?? participant.baselineDate)  Status \(participant.status.rawValue)"
                         + (participant.exit.map { " on \($0.date) (\($0.reason))" } ?? ""),
@@ -164,6 +189,9 @@ public enum ParticipantText {
                          VisitStateText.words(visit.windowState(on: today), plan: visit.plan) + deviation, done, "\(forms.entered)/\(forms.required)"])
         }
         lines += ["", Columns.render(rows)]
+        if let checklist = participant.eligibilityChecklist(studyProtocol) {
+            lines += [""] + EligibilityText.lines(checklist, signed: eligibilitySigned, participant: participant)
+        }
         let scored = participant.administrations.sorted {
             (participant.visitOrder($0.visit, studyProtocol), $0.scale) < (participant.visitOrder($1.visit, studyProtocol), $1.scale)
         }

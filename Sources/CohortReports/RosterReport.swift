@@ -54,13 +54,14 @@ public enum RosterText {
 
     /// The screening log a sponsor asks for (no identifiers beyond the subject ID): one CSV row per
     /// participant, with the header first; `consents` lists every consent with its ICF version
-    /// (`2026-11-02 ICF 2.1;2026-12-01 ICF 3`), the first one first.
-    public static let screeningLogHeader = "subject,study,consent,status,category,date,consents\n"
+    /// (`2026-11-02 ICF 2.1;2026-12-01 ICF 3`), the first one first; `criteriaNotMet` the entry criteria
+    /// answered so that they keep the participant out (`I2 not met;E1 met`).
+    public static let screeningLogHeader = "subject,study,consent,status,category,date,consents,criteriaNotMet\n"
 
     /// The screening-log row of `entry`, with its newline.
     public static func screeningLogRow(_ entry: RosterEntry) -> String {
         [entry.subject, entry.study, entry.consent.description, entry.status.rawValue,
          entry.exit?.category?.rawValue ?? "", entry.exit?.date.description ?? "",
-         entry.consents.map(\.description).joined(separator: ";")].joined(separator: ",") + "\n"
+         entry.consents.map(\.description).joined(separator: ";"), entry.criteriaNotMet.joined(separator: ";")].joined(separator: ",") + "\n"
     }
 }

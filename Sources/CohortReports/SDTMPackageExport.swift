@@ -21,6 +21,7 @@ public enum SDTMPackageExport {
         let datasets = [demographics(studyProtocol, ours, siteNumber: siteNumber)]
             + (try domains(subjects, context: context) + questionnaires.datasets + classifications.datasets).filter { !$0.records.isEmpty }
             + (try [trialSummary(studyProtocol, subjects), trialArms(studyProtocol), trialElements(studyProtocol), trialVisits(studyProtocol)])
+            + (try [trialInclusion(studyProtocol)]).filter { !$0.records.isEmpty }
         return SDTMPackage(studyID: studyProtocol.id, studyName: studyProtocol.id, studyDescription: studyProtocol.title,
                            protocolName: studyProtocol.id, datasets: datasets,
                            codelists: SDTMCodelists.codelists(for: datasets, also: [questionnaires.codelist, classifications.codelist]), originator: siteName, sourceSystemVersion: sourceVersion,
@@ -31,7 +32,7 @@ public enum SDTMPackageExport {
     static func domains(_ subjects: [SDTMSubject], context: StudyContext) throws -> [SDTMDataset] {
         try adverseEvents(subjects) + medications(subjects) + disposition(subjects) + deviations(subjects) + subjectVisits(subjects)
             + measures("VS", subjects, catalog: context.scales) + measures("LB", subjects, catalog: context.scales)
-            + measures("EG", subjects, catalog: context.scales)
+            + measures("EG", subjects, catalog: context.scales) + inclusionExceptions(subjects)
     }
 
     /// USUBJID: the study and the subject (`SCZ-5W-101-0001`), unique across studies.

@@ -32,6 +32,9 @@ public protocol ParticipantStore: AnyObject, SiteFacts {
     /// The subject ID the enrollment form suggests: the next free number of the site's pattern, never one
     /// used before.
     func nextSubjectID() throws -> String
+    /// Whether `participant`'s eligibility checklist must be signed before randomization and the baseline,
+    /// and is (docs/RULES.md, "Eligibility"); every change this store applies is given it.
+    func eligibilitySignature(of participant: Participant) -> EligibilitySignature
 }
 
 /// A participant's audit trail as read, and whether it proves the data.
@@ -97,6 +100,9 @@ public struct SiteInfo: Codable, Sendable, Equatable {
 }
 
 extension ParticipantStore {
+    /// A store without users: nobody can sign, so no signature is required (complete and eligible suffices).
+    public func eligibilitySignature(of participant: Participant) -> EligibilitySignature { .notRequired }
+
     /// Applies a change value under the store's lock with the domain's rules: the one way the command line
     /// and the screens change a participant. Returns the participant before and after. With a `basis` (the
     /// participant as the screen showed it when the action began), a participant saved differently since
@@ -108,7 +114,8 @@ extension ParticipantStore {
         let after = try update(change.subject) { participant, _ in
             if let basis, basis != participant { throw StaleChange(latest: participant) }
             before = participant
-            return try change.apply(to: &participant, in: ChangeEnvironment(context: context, today: today, user: user, site: self))
+            return try change.apply(to: &participant, in: ChangeEnvironment(context: context, today: today, user: user, site: self,
+                                                                            eligibilitySignature: { self.eligibilitySignature(of: $0) }))
         }
         return (before ?? after, after)
     }

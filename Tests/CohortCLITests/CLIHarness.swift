@@ -1,3 +1,5 @@
+import CohortDomain
+import CohortTestSupport
 import Foundation
 
 /// Runs the real `cohort` binary in a temporary store and captures what it prints.
@@ -26,8 +28,20 @@ struct CLIHarness {
         let cli = CLIHarness()
         cli.ok(["init", "--protocol", "SCZ-5W-INPT"])
         cli.ok(["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-08", "--baseline", "2026-11-18"])
+        cli.recordEligible("101-0001")
         cli.ok(["randomize", "101-0001", "R-0001", "--date", "2026-11-08"])
         return cli
+    }
+
+    /// The `cohort eligibility` commands that make `subject`'s checklist complete and eligible
+    /// (`TestData.eligibleAnswers`): the gate before randomization and the baseline is tested apart.
+    static func eligibleCommands(_ subject: String, _ studyProtocol: StudyProtocol = TestData.schizophrenia) -> [[String]] {
+        TestData.eligibleAnswers(studyProtocol).map { ["eligibility", subject, $0.id, $0.answer.rawValue] }
+    }
+
+    /// Runs `eligibleCommands`.
+    func recordEligible(_ subject: String, _ studyProtocol: StudyProtocol = TestData.schizophrenia) {
+        for command in Self.eligibleCommands(subject, studyProtocol) { ok(command) }
     }
 
     init(today: String = "2026-11-25") {

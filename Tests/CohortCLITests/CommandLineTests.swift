@@ -79,8 +79,8 @@ struct CommandLineTests {
         #expect((failed["participants"] as? [Any])?.count == 1 && failed["counts"] as? [String: [String: Int]] == ["SCZ-5W-INPT": ["screen-failed": 0], "TRD-8W-OUTPT": ["screen-failed": 1]])
         #expect(cli.run(["participants", "--study", "NOPE"]).status == 1)
         let log = cli.ok(["export", "--format", "screening-log"]).stdout.split(separator: "\n")
-        #expect(log == ["subject,study,consent,status,category,date,consents", "101-0001,SCZ-5W-INPT,2026-11-08,screening,,,2026-11-08",
-                        "101-0002,TRD-8W-OUTPT,2026-11-20,screen-failed,other,2026-11-24,2026-11-20"])
+        #expect(log == ["subject,study,consent,status,category,date,consents,criteriaNotMet", "101-0001,SCZ-5W-INPT,2026-11-08,screening,,,2026-11-08,",
+                        "101-0002,TRD-8W-OUTPT,2026-11-20,screen-failed,other,2026-11-24,2026-11-20,"])
     }
 
     @Test func visitsJSONFollowsTheBindingShape() throws {

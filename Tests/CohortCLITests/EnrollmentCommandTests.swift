@@ -109,9 +109,9 @@ struct EnrollmentCommandTests {
         #expect(consents == [["date": "2026-11-20", "icfVersion": "1.0"], ["date": "2026-11-24", "icfVersion": "2.0_DE"]])
         #expect(cli.ok(["show", "101-0002"]).stdout.contains("Consents 2026-11-20 ICF 1.0, 2026-11-24 ICF 2.0_DE"))
         let log = cli.ok(["export", "--format", "screening-log"]).stdout.split(separator: "\n")
-        #expect(log == ["subject,study,consent,status,category,date,consents",
-                        "101-0001,SCZ-5W-INPT,2026-11-08,screening,,,2026-11-08",
-                        "101-0002,SCZ-5W-INPT,2026-11-20,screen-failed,eligibility-not-met,2026-11-25,2026-11-20 ICF 1.0;2026-11-24 ICF 2.0_DE"])
+        #expect(log == ["subject,study,consent,status,category,date,consents,criteriaNotMet",
+                        "101-0001,SCZ-5W-INPT,2026-11-08,screening,,,2026-11-08,",
+                        "101-0002,SCZ-5W-INPT,2026-11-20,screen-failed,eligibility-not-met,2026-11-25,2026-11-20 ICF 1.0;2026-11-24 ICF 2.0_DE,"])
         #expect(cli.ok(["withdraw", "--help"]).stdout.contains("eligibility-not-met"))
         #expect(cli.run(["verify"]).status == 0)
     }

@@ -20,6 +20,7 @@ struct MeasureCommandTests {
     static func measuredStore() -> CLIHarness {
         let cli = CLIHarness.enrolledStore()
         cli.ok(["enroll", "101-0002", "--initials", "CD", "--birth-year", "1970", "--sex", "M", "--consent", "2026-11-09", "--baseline", "2026-11-19"])
+        cli.recordEligible("101-0002")
         cli.ok(["randomize", "101-0002", "R-0002", "--date", "2026-11-09"])
         cli.ok(["complete", "101-0002", "SCR", "--date", "2026-11-13"])
         cli.ok(["complete", "101-0002", "D1", "--date", "2026-11-19"])

@@ -38,6 +38,7 @@ struct RecordedSummaryTests {
         at(cli, "2026-11-18 09:00:00", ["init", "--protocol", "SCZ-5W-INPT"])
         at(cli, "2026-11-18 09:01:00", ["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-08",
                                         "--baseline", "2026-11-18"])
+        for command in CLIHarness.eligibleCommands("101-0001") { at(cli, "2026-11-18 09:01:30", command) }
         at(cli, "2026-11-18 09:02:00", ["randomize", "101-0001", "R-0001", "--date", "2026-11-18"])
         at(cli, "2026-11-18 09:03:00", ["complete", "101-0001", "SCR", "--date", "2026-11-11"])
         at(cli, "2026-11-18 09:04:00", ["complete", "101-0001", "D1", "--date", "2026-11-18"])

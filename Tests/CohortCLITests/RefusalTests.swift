@@ -69,6 +69,7 @@ struct RefusalTests {
         cli.ok(["init"])
         for subject in ["101-0001", "101-0002"] {
             cli.ok(["enroll", subject, "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-08", "--baseline", "2026-11-18"])
+            cli.recordEligible(subject)
             cli.ok(["randomize", subject, "R-" + subject, "--date", "2026-11-08"])
         }
         cli.ok(["complete", "101-0001", "SCR", "--date", "2026-11-12"])
@@ -166,6 +167,7 @@ struct RefusalTests {
         defer { cli.remove() }
         cli.ok(["init"])
         cli.ok(["enroll", "101-0001", "--initials", "AB", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-01", "--baseline", "2026-11-04"])
+        cli.recordEligible("101-0001")
         cli.ok(["randomize", "101-0001", "R-0001", "--date", "2026-11-01"])
         // Eight processes at once, each changing a different field of the same participant.
         // Day 1 first: the visits after the baseline can be marked missed only once it is done.

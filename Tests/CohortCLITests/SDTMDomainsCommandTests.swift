@@ -200,6 +200,15 @@ struct SDTMDomainsCommandTests {
             // The trial design is there, and the study's.
             #expect((package["TS"] ?? []).contains { Self.text($0["TSPARMCD"]) == "TITLE" })
             #expect((package["TV"] ?? []).count > 3)
+            // TI: the protocol's criteria; IE: only what kept a screen-failed participant out.
+            let criteria = package["TI"] ?? []
+            #expect(!criteria.isEmpty && Set(criteria.map { Self.text($0["IECAT"]) }) == ["INCLUSION", "EXCLUSION"])
+            let statusOf = Dictionary(roster.map { (usubjid(Self.text($0["subject"])), Self.text($0["status"])) }, uniquingKeysWith: { a, _ in a })
+            for row in package["IE"] ?? [] {
+                #expect(statusOf[Self.text(row["USUBJID"])] == "screen-failed")
+                #expect(Self.text(row["IEORRES"]) == (Self.text(row["IECAT"]) == "INCLUSION" ? "N" : "Y"))
+                #expect(criteria.contains { Self.text($0["IETESTCD"]) == Self.text(row["IETESTCD"]) && Self.text($0["IETEST"]) == Self.text(row["IETEST"]) })
+            }
             #expect(package.values.joined().allSatisfy { Self.text($0["STUDYID"]) == study })
         }
     }

@@ -20,6 +20,7 @@ struct StoreAttackTests {
         for index in 1...participants {
             cli.ok(["enroll", String(format: "101-%04d", index), "--initials", "AB", "--birth-year", "1980", "--sex", "F",
                     "--consent", "2026-11-01", "--baseline", "2026-11-10"])
+            cli.recordEligible(String(format: "101-%04d", index))
             cli.ok(["randomize", String(format: "101-%04d", index), String(format: "R-%04d", index), "--date", "2026-11-01"])
         }
         return cli

@@ -21,6 +21,8 @@ enum Fixture {
         var participant = try! request.enroll(protocols: [studyProtocol], takenSubjects: [], today: date(today))
         // Blinded studies randomize before the baseline visit: at consent here (the rules are tested apart).
         if studyProtocol.blinded { participant.randomization = Randomization(number: "R-" + subject, date: participant.consentDate) }
+        // The entry criteria are met, so the baseline may be completed (the gate is tested apart).
+        participant.recordEligible(studyProtocol)
         return participant
     }
 

@@ -94,6 +94,7 @@ struct LifecycleTests {
         armed.arm = "Drug"
         #expect(armed.problems(protocols: [scz], takenSubjects: [], today: today)[.arm]?.contains("blinded") == true)
         try Fixture.screen(&participant)
+        participant.recordEligible(scz)
         #expect { try participant.complete("D1", on: Fixture.date("2026-11-02"), reason: nil, studyProtocol: scz, today: today) }
             throws: { ($0 as? DomainError)?.message.contains("not randomized yet") == true }
         func refused(_ number: String, _ date: String, taken: Set<String> = [], _ fragment: String) {

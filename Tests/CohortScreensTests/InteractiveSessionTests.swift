@@ -18,6 +18,7 @@ struct InteractiveSessionTests {
         _ = try store.enroll(EnrollmentRequest(subject: "101-0001", initials: "AB", birthYear: "1980", sex: "F", study: scz.id,
                                                arm: "", consentDate: "2026-11-08", baselineDate: "2026-11-18"), today: today)
         // Day 1 has happened: W1 is on today's list (before it, W1 would wait for Day 1).
+        if let eligible = TestData.recordEligible("101-0001") { _ = try store.apply(eligible, today: today, user: "tester") }
         _ = try store.apply(.randomize(subject: "101-0001", number: "R-1", date: CivilDate("2026-11-18")!), today: today, user: "tester")
         for (visit, day) in [("SCR", "2026-11-12"), ("D1", "2026-11-18")] {
             _ = try store.apply(.complete(subject: "101-0001", visit: visit, date: CivilDate(day)!, reason: nil), today: today, user: "tester")

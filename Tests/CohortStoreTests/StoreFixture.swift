@@ -28,6 +28,7 @@ struct StoreFixture {
     func enroll(_ subject: String, baseline: String = "2026-11-18") throws -> Participant {
         try store.enroll(EnrollmentRequest(subject: subject, initials: "AB", birthYear: "1980", sex: "F", study: "SCZ-5W-INPT",
                                            arm: "", consentDate: "2026-11-08", baselineDate: baseline), today: Self.today)
+        if let eligible = TestData.recordEligible(subject) { try store.apply(eligible, today: Self.today, user: "tester") }
         return try store.apply(.randomize(subject: subject, number: "R-" + subject, date: CivilDate("2026-11-08")!),
                                today: Self.today, user: "tester").after
     }

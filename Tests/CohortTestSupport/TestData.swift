@@ -56,3 +56,28 @@ public struct SeededGenerator: RandomNumberGenerator, CustomStringConvertible {
     /// Names the seed, to replay a failure with `COHORT_TEST_SEED=N swift test --filter …`.
     public var description: String { "seed \(seed) (replay with COHORT_TEST_SEED=\(seed))" }
 }
+
+extension TestData {
+    /// The answers that make `studyProtocol`'s eligibility checklist complete and eligible — every inclusion
+    /// met, every exclusion not met — so randomization and the baseline may go ahead (none without criteria).
+    /// Tests of other rules record these first; the gate itself is tested apart.
+    public static func eligibleAnswers(_ studyProtocol: StudyProtocol) -> [EligibilityEntry] {
+        (studyProtocol.eligibility?.inclusion ?? []).map { EligibilityEntry(id: $0.id, answer: .met) }
+            + (studyProtocol.eligibility?.exclusion ?? []).map { EligibilityEntry(id: $0.id, answer: .notMet) }
+    }
+
+    /// The change that records `eligibleAnswers` for `subject` (nil when the protocol lists no criteria).
+    public static func recordEligible(_ subject: String, _ studyProtocol: StudyProtocol = schizophrenia) -> Change? {
+        let answers = eligibleAnswers(studyProtocol)
+        return answers.isEmpty ? nil : .answerEligibility(subject: subject, answers: answers, reason: nil)
+    }
+}
+
+extension Participant {
+    /// Records a complete, eligible checklist (`TestData.eligibleAnswers`) when the protocol lists criteria.
+    public mutating func recordEligible(_ studyProtocol: StudyProtocol) {
+        let answers = TestData.eligibleAnswers(studyProtocol)
+        guard !answers.isEmpty, eligibility.isEmpty else { return }
+        _ = try! answerEligibility(answers, reason: nil, studyProtocol: studyProtocol)
+    }
+}

@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortTestSupport
 @testable import CohortViewModels
 import Testing
 
@@ -136,6 +137,7 @@ struct RandomizeFromTheScreenTests {
         let request = EnrollmentRequest(subject: "101-0003", initials: "EF", birthYear: "1990", sex: "M", study: "SCZ-5W-INPT",
                                         arm: "", consentDate: "2026-11-20", baselineDate: "2026-11-27")
         _ = try fixture.store.enroll(request, today: ViewModelFixture.today)
+        if let eligible = TestData.recordEligible("101-0003") { try fixture.store.apply(eligible, today: ViewModelFixture.today, user: "tester") }
         fixture.run([.load])
         fixture.state.filter = ""
         let participant = try fixture.store.participant("101-0003")

@@ -21,6 +21,7 @@ struct ViewModelFixture {
             let request = EnrollmentRequest(subject: subject, initials: "AB", birthYear: "1980", sex: "F", study: "SCZ-5W-INPT",
                                             arm: "", consentDate: CivilDate(baseline)!.adding(days: -10).description, baselineDate: baseline)
             _ = try store.enroll(request, today: Self.today)
+            if let eligible = TestData.recordEligible(subject) { try store.apply(eligible, today: Self.today, user: "tester") }
             try store.apply(.randomize(subject: subject, number: "R-" + subject, date: CivilDate(request.consentDate)!), today: Self.today, user: "tester")
             try store.update(subject) { participant, studyProtocol in
                 _ = try participant.complete("SCR", on: try participant.plannedVisit("SCR", studyProtocol).target, reason: nil, studyProtocol: studyProtocol, today: Self.today)

@@ -40,7 +40,13 @@ struct EnrollCommand: SessionCommand {
             rows.append([visit.code, visit.definition.name, day, visit.target.description,
                          "\(visit.window.start)..\(visit.window.end)"])
         }
-        Session.confirm("Enrolled \(participant.subject) (\(participant.initials)) in \(participant.study), \(participant.allocation). Schedule:\n" + Columns.render(rows))
+        var next = ""
+        if let criteria = studyProtocol.eligibility?.all.map(\.criterion.id) {
+            // Randomization and the baseline wait for the checklist (docs/RULES.md, "Eligibility"): say so now.
+            next = "\nNext: the eligibility checklist, \(Text.count(criteria.count, "criterion", plural: "criteria")) (\(criteria.joined(separator: ", "))): "
+                + "`cohort eligibility \(participant.subject) ID met|not-met`; randomization and the baseline wait for it."
+        }
+        Session.confirm("Enrolled \(participant.subject) (\(participant.initials)) in \(participant.study), \(participant.allocation). Schedule:\n" + Columns.render(rows) + next)
     }
 }
 

@@ -56,10 +56,11 @@ struct ShowCommand: SessionCommand {
         let participant = try store.participant(subject)
         // The moment each acknowledgement was saved is its audit record's (the stored one keeps the day).
         let times = participant.acknowledgements.isEmpty ? [:] : try store.acknowledgementTimes(of: subject, zone: session.zone)
+        let signed = store.eligibilitySignature(of: participant) == .signed
         try Session.print(format, json: { ParticipantJSON(participant, context: store.context, today: session.today, now: session.now, zone: session.zone,
-                                                          acknowledgedAt: times) },
+                                                          acknowledgedAt: times, eligibilitySigned: signed) },
                           text: { ParticipantText.render(participant, context: store.context, today: session.today, now: session.now, zone: session.zone,
-                                                         acknowledgedAt: times) })
+                                                         acknowledgedAt: times, eligibilitySigned: signed) })
     }
 }
 
