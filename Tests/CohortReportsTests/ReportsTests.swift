@@ -134,9 +134,9 @@ struct ReportsTests {
     }
 
     @Test func theScreeningLogHasItsHeaderAndOneRowAParticipant() throws {
-        #expect(ScoreExport.Format.screeningLog.header == "subject,study,consent,status,category,date,consents\n")
+        #expect(ScoreExport.Format.screeningLog.header == "subject,study,consent,status,category,date,consents,criteriaNotMet\n")
         let row = ScoreExport.rows(Demo.participant("101-0003"), format: .screeningLog, context: Demo.context)
-        #expect(row.hasPrefix("101-0003,BPM-3W-ACUTE,") && row.hasSuffix("\n") && row.split(separator: ",", omittingEmptySubsequences: false).count == 7, "\(row)")
+        #expect(row.hasPrefix("101-0003,BPM-3W-ACUTE,") && row.hasSuffix("\n") && row.split(separator: ",", omittingEmptySubsequences: false).count == 8, "\(row)")
     }
 
     // MARK: Participant
