@@ -29,6 +29,9 @@ public struct AdverseEvent: Codable, Sendable, Equatable {
     public var reports: [Report]
     /// True when the AE changed after its initial report and no follow-up has been sent since.
     public var followUpPending: Bool
+    /// The sponsor's coded term (MedDRA preferred term, SDTM AEDECOD), once the sponsor has coded it;
+    /// absent from the file until recorded, so older files read and replay byte for byte.
+    public var decod: String? = nil
 
     /// The seriousness criteria of ICH E2A.
     public enum SeriousnessCriterion: String, Codable, Sendable, CaseIterable {

@@ -4,7 +4,7 @@ import Foundation
 /// build the same values, and the store applies them under its lock to the latest saved participant with
 /// `apply`. The audit records are not part of it: the store derives them from the participant before and
 /// after, so a new kind of change needs a domain function, a case here, its key and its command.
-public enum Change: Equatable, Sendable {
+public indirect enum Change: Equatable, Sendable {
     case complete(subject: String, visit: String, date: CivilDate, reason: String?)
     case miss(subject: String, visit: String, date: CivilDate, reason: String)
     case reschedule(subject: String, visit: String, date: CivilDate, reason: String?)

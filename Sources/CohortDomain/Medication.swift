@@ -19,6 +19,9 @@ public struct Medication: Codable, Sendable, Equatable {
     public var indication: String?
     /// Given as rescue medication under the protocol.
     public var rescue: Bool
+    /// The sponsor's coded name (WHODrug, SDTM CMDECOD), once the sponsor has coded it; absent from the
+    /// file until recorded, so older files read and replay byte for byte.
+    public var decod: String? = nil
 
     /// Prior or concomitant.
     public enum Category: String, Sendable, CaseIterable { case prior, concomitant }

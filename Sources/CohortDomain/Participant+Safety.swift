@@ -24,6 +24,8 @@ public struct AdverseEventDraft: Equatable, Sendable {
     public var visit: String?
     /// An update takes the end date away (the event goes on after all).
     public var clearEnd = false
+    /// The sponsor's coded term (an update only; empty text takes it away).
+    public var decod: String?
 
     /// An empty draft.
     public init(term: String? = nil, onset: CivilDate? = nil, end: CivilDate? = nil, severity: AdverseEvent.Severity? = nil, grade: Int? = nil,
@@ -56,6 +58,8 @@ public struct MedicationDraft: Equatable, Sendable {
     public var rescue: Bool?
     /// An update takes the end date away (still taken after all).
     public var clearEnd = false
+    /// The sponsor's coded name (an update only; empty text takes it away).
+    public var decod: String?
 
     /// An empty draft.
     public init(name: String? = nil, start: CivilDate? = nil, end: CivilDate? = nil, dose: String? = nil, route: String? = nil,
@@ -110,6 +114,7 @@ extension Participant {
         if let action = draft.action { event.action = action }
         if let outcome = draft.outcome { event.outcome = outcome }
         if let visit = draft.visit { event.visit = visit }
+        if let decod = draft.decod { event.decod = try FreeText.optional(decod, what: "coded term (AEDECOD)") }
         let rules = SafetyRules(studyProtocol)
         // Becoming serious (or newly of special interest) is when the site learns it: the clock starts anew,
         // unless the sponsor already has a report of it (the change then makes a follow-up pending).
@@ -224,6 +229,7 @@ extension Participant {
         if let frequency = draft.frequency { medication.frequency = try FreeText.optional(frequency, what: "frequency") }
         if let indication = draft.indication { medication.indication = try FreeText.optional(indication, what: "indication") }
         if let rescue = draft.rescue { medication.rescue = rescue }
+        if let decod = draft.decod { medication.decod = try FreeText.optional(decod, what: "coded name (CMDECOD)") }
         if medication.name.isEmpty { throw DomainError("A medication needs its name.") }
     }
 

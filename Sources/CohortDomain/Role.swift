@@ -72,8 +72,8 @@ extension Change {
             return .pi
         case .addAdverseEvent(_, let draft, _), .updateAdverseEvent(_, _, let draft, _, _):
             return draft.related == nil ? .coordinator : .investigator
-        case .complete, .miss, .reschedule, .score, .withdraw, .randomize, .acknowledge, .reportAdverseEvent, .addMedication, .answerEligibility, .note,
-             .updateMedication, .measure, .addUnscheduledVisit, .correct, .reconsent, .revert:
+        case .complete, .miss, .reschedule, .score, .withdraw, .randomize, .acknowledge, .reportAdverseEvent, .addMedication,
+             .updateMedication, .measure, .addUnscheduledVisit, .correct, .reconsent, .revert, .note, .answerEligibility:
             return .coordinator
         }
     }

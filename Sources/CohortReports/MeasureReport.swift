@@ -79,8 +79,9 @@ public enum MeasureExport {
             let indicator = reading.range == nil ? "" : reading.flag.map { $0.rawValue.uppercased() } ?? ""
             let isBaseline = participant.baselineMeasurement(of: result.test, studyProtocol: studyProtocol) == result
             let visit = participant.sdtmVisit(result.visit, studyProtocol)
-            let fields = [participant.study, domain, participant.study + "-" + participant.subject, String(sequence), definition.sdtmCode ?? definition.code,
-                          ScoreExport.ascii(definition.name, longest: 40), value, result.value == nil ? "" : ScoreExport.ascii(definition.unit, longest: 40), value, number,
+            let test = SDTMPackageExport.test(definition)
+            let fields = [participant.study, domain, participant.study + "-" + participant.subject, String(sequence), test.code,
+                          ScoreExport.ascii(test.name, longest: 40), value, result.value == nil ? "" : ScoreExport.ascii(definition.unit, longest: 40), value, number,
                           result.value == nil ? "" : ScoreExport.ascii(definition.unit, longest: 40), result.value == nil ? "NOT DONE" : "",
                           ScoreExport.ascii(result.notDone ?? "", longest: 200), reading.range?.low?.description ?? "",
                           reading.range?.high?.description ?? "", indicator, visit.number,

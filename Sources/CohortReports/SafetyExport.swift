@@ -34,52 +34,19 @@ public enum SafetyExport {
                 return line(index + 1, [
                     event.id, ascii(event.term), event.onset.description, event.end?.description ?? "",
                     String(StudyDay.day(of: event.onset, baseline: dayOne)), event.end.map { String(StudyDay.day(of: $0, baseline: dayOne)) } ?? "",
-                    event.severity.rawValue.uppercased(), event.grade.map(String.init) ?? "", event.isSerious ? "Y" : "N",
+                    SDTMTerms.severity(event.severity), event.grade.map(String.init) ?? "", event.isSerious ? "Y" : "N",
                     flag(.death), flag(.lifeThreatening), flag(.hospitalization), flag(.disability), flag(.congenitalAnomaly), flag(.medicallyImportant),
-                    event.related.map(relatedness) ?? "", action(event.action), outcome(event.outcome),
+                    event.related.map(SDTMTerms.relatedness) ?? "", SDTMTerms.action(event.action), SDTMTerms.outcome(event.outcome),
                 ])
             }.joined()
         case .medications:
             return participant.medications.enumerated().map { index, medication in
                 line(index + 1, [
                     medication.id, ascii(medication.name), medication.category(dayOne: dayOne).rawValue.uppercased(), ascii(medication.indication),
-                    ascii(medication.dose), ascii(medication.route).uppercased(), ascii(medication.frequency).uppercased(),
+                    ascii(medication.dose), ascii(medication.route.map { SDTMTerms.route($0) ?? $0.uppercased() }), ascii(medication.frequency.map { SDTMTerms.frequency($0) ?? $0.uppercased() }),
                     medication.start.description, medication.end?.description ?? "",
                 ])
             }.joined()
-        }
-    }
-
-    private static func relatedness(_ value: AdverseEvent.Relatedness) -> String {
-        switch value {
-        case .not: return "NOT RELATED"
-        case .unlikely: return "UNLIKELY RELATED"
-        case .possible: return "POSSIBLY RELATED"
-        case .probable: return "PROBABLY RELATED"
-        case .definite: return "RELATED"
-        }
-    }
-
-    /// CDISC CT codelist ACN.
-    private static func action(_ value: AdverseEvent.DrugAction) -> String {
-        switch value {
-        case .none: return "DOSE NOT CHANGED"
-        case .interrupted: return "DRUG INTERRUPTED"
-        case .reduced: return "DOSE REDUCED"
-        case .withdrawn: return "DRUG WITHDRAWN"
-        case .notApplicable: return "NOT APPLICABLE"
-        }
-    }
-
-    /// CDISC CT codelist OUT.
-    private static func outcome(_ value: AdverseEvent.Outcome) -> String {
-        switch value {
-        case .recovered: return "RECOVERED/RESOLVED"
-        case .recoveredWithSequelae: return "RECOVERED/RESOLVED WITH SEQUELAE"
-        case .recovering: return "RECOVERING/RESOLVING"
-        case .notRecovered: return "NOT RECOVERED/NOT RESOLVED"
-        case .fatal: return "FATAL"
-        case .unknown: return "UNKNOWN"
         }
     }
 }

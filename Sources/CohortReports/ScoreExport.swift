@@ -74,17 +74,19 @@ public enum ScoreExport {
                     administration.date.description, studyDay, value == nil ? "" : baselineFlag]
         }
         let notAssessed = administration.notDoneReason ?? "NOT ASSESSED"
+        // Cohort's own codes (the package's fallback where CDISC publishes none, one rule for both).
+        let own = SDTMScaleCodes(domain: "QS", category: .init(scale.code), categoryCodelist: nil, testCodes: nil, testNames: nil, items: [:], total: nil)
         var records = zip(scale.items, administration.items).map { item, value in
             record(String(ascii(item.code, longest: 8)), item.name, value, reasonNotDone: notAssessed)
         }
-        let prefix = String(ascii(scale.code, longest: 8).filter { $0.isLetter || $0.isNumber }.prefix(5)).uppercased()
         let result = participant.result(of: administration, context: context)
         for subscale in result?.subscales ?? [] {
-            records.append(record(prefix + String(subscale.code.uppercased().prefix(3)), "\(scale.code) \(subscale.name) subscale total",
-                                  subscale.value, reasonNotDone: "NOT ALL ITEMS ASSESSED"))
+            let test = own.subscaleTest(subscale.code, name: subscale.name, of: scale)
+            records.append(record(test.code, test.name, subscale.value, reasonNotDone: "NOT ALL ITEMS ASSESSED"))
         }
         if scale.total {
-            records.append(record(prefix + "TOT", "\(scale.code) total score", result?.total, reasonNotDone: "NOT ALL ITEMS ASSESSED"))
+            let test = own.totalTest(of: scale)
+            records.append(record(test.code, test.name, result?.total, reasonNotDone: "NOT ALL ITEMS ASSESSED"))
         }
         return records
     }
@@ -92,18 +94,11 @@ public enum ScoreExport {
     /// Printable ASCII only (accents dropped, dashes and quotes made plain, anything else `?`), at most
     /// `longest` characters.
     static func ascii(_ text: String, longest: Int) -> String {
-        let folded = text.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
-        let plain = String(folded.unicodeScalars.map { scalar -> Character in
-            if scalar.isASCII { return scalar.value >= 0x20 && scalar.value < 0x7F ? Character(scalar) : "?" }
-            return plainPunctuation[scalar] ?? "?"
+        let plain = String(SDTMTerms.plainWords(text).unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && scalar.value >= 0x20 && scalar.value < 0x7F ? Character(scalar) : "?"
         })
         return String(plain.prefix(longest))
     }
-
-    private static let plainPunctuation: [Unicode.Scalar: Character] = [
-        "\u{2010}": "-", "\u{2011}": "-", "\u{2012}": "-", "\u{2013}": "-", "\u{2014}": "-", "\u{2212}": "-",
-        "\u{2018}": "'", "\u{2019}": "'", "\u{201C}": "\"", "\u{201D}": "\"", "\u{00A0}": " ", "\u{00D7}": "x",
-    ]
 
     private static let quoted: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
     private static let formulaStart: Set<UInt8> = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@")]

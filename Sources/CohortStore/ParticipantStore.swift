@@ -108,7 +108,6 @@ public struct SiteInfo: Codable, Sendable, Equatable {
 extension ParticipantStore {
     /// A store without users allows every change.
     public func requireAllowed(_ change: Change) throws {}
-
     /// A store without users: nobody can sign, so no signature is required (complete and eligible suffices).
     public func eligibilitySignature(of participant: Participant) -> EligibilitySignature { .notRequired }
 

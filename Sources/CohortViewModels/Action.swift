@@ -1,7 +1,7 @@
 import CohortDomain
 
 /// Input to the view model: a key's intent, typed text, or the outcome of an effect.
-public enum Action: Equatable, Sendable {
+public indirect enum Action: Equatable, Sendable {
     /// A bound key's intent.
     case intent(Intent)
     /// A printable character typed where text is expected.

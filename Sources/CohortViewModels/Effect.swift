@@ -2,7 +2,7 @@ import CohortDomain
 import Foundation
 
 /// Work the run loop does for the view model; its outcome comes back as an `Action`.
-public enum Effect: Equatable, Sendable {
+public indirect enum Effect: Equatable, Sendable {
     /// Read the review table (start-up): from the cache when the store says it is current.
     case load
     /// Check every file against the table shown, once the first frame is on screen.

@@ -3,7 +3,7 @@ import CohortDomain
 /// A small form over the current screen: a title, one or more text fields, an inline error.
 public struct Prompt: Equatable, Sendable {
     /// What the answer is for.
-    public enum Purpose: Equatable, Sendable {
+    public indirect enum Purpose: Equatable, Sendable {
         /// A visit action's prompt (complete, missed, reschedule…), answered as `AppState.visitActions` says.
         case visit(Intent, subject: String, visit: String)
         case withdraw(subject: String)

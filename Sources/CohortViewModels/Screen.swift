@@ -1,7 +1,7 @@
 import CohortDomain
 
 /// A full screen.
-public enum Screen: Equatable, Sendable {
+public indirect enum Screen: Equatable, Sendable {
     case review
     case participant(ParticipantPage)
     case scoreEntry(ScoreEntry)
@@ -13,7 +13,7 @@ public enum Screen: Equatable, Sendable {
 }
 
 /// Something drawn over the current screen.
-public enum Overlay: Equatable, Sendable {
+public indirect enum Overlay: Equatable, Sendable {
     case prompt(Prompt)
     case help(KeyContext)
 }

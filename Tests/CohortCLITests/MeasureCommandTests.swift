@@ -461,7 +461,7 @@ struct MeasureCommandTests {
         let (header, records) = Self.sdtm(cli, "EG")
         #expect(header.hasPrefix("STUDYID,DOMAIN,USUBJID,EGSEQ,EGTESTCD,EGTEST,EGORRES,EGORRESU"))
         #expect(records.count == 1)
-        Self.check(records.first, ["DOMAIN": "EG", "EGSEQ": "1", "EGTESTCD": "QTCFAG", "EGTEST": "QTcF Interval, Fridericia", "EGORRES": "451",
+        Self.check(records.first, ["DOMAIN": "EG", "EGSEQ": "1", "EGTESTCD": "QTCFAG", "EGTEST": "QTcF Interval, Aggregate", "EGORRES": "451",
                                    "EGSTRESN": "451", "EGORNRLO": "350", "EGORNRHI": "450", "EGNRIND": "HIGH", "VISITNUM": "3", "EGDY": "8"])
     }
 

@@ -22,7 +22,11 @@ struct SDTMPackageCommandTests {
         let outcome = cli.run(["export", "--format", "sdtm", "--study", "SCZ-5W-INPT", "--out", folder])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stderr == "", "no conformance finding")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["define.xml", "dm.json", "dm.xpt"])
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(Set(["define.xml", "dm.json", "dm.xpt", "ts.xpt", "ts.json"]).isSubset(of: files))
+        // Each dataset as both files, and nothing else.
+        #expect(Set(files.filter { $0.hasSuffix(".xpt") }.map { $0.dropLast(4) }) == Set(files.filter { $0.hasSuffix(".json") }.map { $0.dropLast(5) }))
+        #expect(files.allSatisfy { $0 == "define.xml" || $0.hasSuffix(".xpt") || $0.hasSuffix(".json") })
         let roster = cli.json(cli.ok(["participants", "--format", "json"]).stdout)
         let subjects = ((roster["participants"] as? [[String: Any]]) ?? []).filter { $0["study"] as? String == "SCZ-5W-INPT" }
             .compactMap { $0["subject"] as? String }.sorted()

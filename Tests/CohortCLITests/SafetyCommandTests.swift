@@ -422,8 +422,8 @@ struct SafetyCommandTests {
         let lines = cli.okAt(Self.now, ["export", "--format", "sdtm", "--domain", "CM"]).stdout.split(separator: "\n").map(String.init)
         #expect(lines == [
             "STUDYID,DOMAIN,USUBJID,CMSEQ,CMSPID,CMTRT,CMCAT,CMINDC,CMDOSTXT,CMROUTE,CMDOSFRQ,CMSTDTC,CMENDTC",
-            "SCZ-5W-INPT,CM,SCZ-5W-INPT-101-0001,1,CM1,olanzapine,PRIOR,schizophrenia,10 mg,ORAL,ONCE DAILY,2026-10-01,2026-11-17",
-            "SCZ-5W-INPT,CM,SCZ-5W-INPT-101-0001,2,CM2,lorazepam,CONCOMITANT,\"agitation, anxiety\",1 mg,INTRAMUSCULAR,AS NEEDED,2026-11-01,2026-11-18",
+            "SCZ-5W-INPT,CM,SCZ-5W-INPT-101-0001,1,CM1,olanzapine,PRIOR,schizophrenia,10 mg,ORAL,QD,2026-10-01,2026-11-17",
+            "SCZ-5W-INPT,CM,SCZ-5W-INPT-101-0001,2,CM2,lorazepam,CONCOMITANT,\"agitation, anxiety\",1 mg,INTRAMUSCULAR,PRN,2026-11-01,2026-11-18",
             "SCZ-5W-INPT,CM,SCZ-5W-INPT-101-0001,3,CM3,paracetamol,CONCOMITANT,,,,,2026-11-20,",
         ])
         // Completing the baseline a day late moves Day 1 to 11-19: the medication that ended 11-18 becomes prior.

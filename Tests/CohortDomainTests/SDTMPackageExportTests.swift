@@ -4,7 +4,7 @@ import CohortSDTM
 import Foundation
 import Testing
 
-/// One study's SDTM package from its participants: DM so far, one study only, conforming, its codelists NCI's.
+/// One study's SDTM package from its participants: DM first, one study only, conforming, its codelists NCI's.
 struct SDTMPackageExportTests {
     static func package() throws -> SDTMPackage {
         var started = Fixture.participant("101-0002")
@@ -12,15 +12,16 @@ struct SDTMPackageExportTests {
         var notGiven = Fixture.participant("101-0001")
         notGiven.sex = .unspecified
         let otherStudy = Fixture.participant("101-0003", studyProtocol: Fixture.depression)
-        return SDTMPackageExport.package(Fixture.schizophrenia, participants: [started, otherStudy, notGiven], siteName: "Site 101",
-                                         siteNumber: "101", sourceVersion: "test", createdAt: Date(timeIntervalSince1970: 0))
+        return try SDTMPackageExport.package(Fixture.schizophrenia, participants: [started, otherStudy, notGiven], context: Fixture.context,
+                                             siteName: "Site 101", siteNumber: "101", sourceVersion: "test", createdAt: Date(timeIntervalSince1970: 0))
     }
 
     @Test func demographicsHoldOneRecordPerParticipantOfTheStudy() throws {
         let package = try Self.package()
         #expect(package.studyID == Fixture.schizophrenia.id)
         let dm = try #require(package.datasets.first)
-        #expect(package.datasets.map(\.name) == ["DM"])
+        #expect(package.datasets.first?.name == "DM")
+        #expect(Set(["TS", "TA", "TE", "TV", "TI"]).isSubset(of: package.datasets.map(\.name)))
         #expect(dm.variables.map(\.name) == ["STUDYID", "DOMAIN", "USUBJID", "SUBJID", "RFSTDTC", "RFICDTC", "SITEID", "BRTHDTC", "SEX"])
         let study = Fixture.schizophrenia.id
         #expect(dm.records == [

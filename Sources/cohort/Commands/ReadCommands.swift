@@ -229,11 +229,12 @@ struct ExportCommand: SessionCommand {
         var participants: [Participant] = []
         let problems = store.forEachParticipant({ $0.study == study ? $0 : nil }) { if let found = $0 { participants.append(found) } }
         try Session.refuseIfUnreadable(problems)
-        let package = SDTMPackageExport.package(studyProtocol, participants: participants, siteName: store.site.name,
-                                                siteNumber: store.site.number, sourceVersion: CohortCommand.version,
-                                                createdAt: Date(timeIntervalSince1970: Double(session.now.minutes) * 60))
+        let package: SDTMPackage
         let files: [(name: String, bytes: [UInt8])]
         do {
+            package = try SDTMPackageExport.package(studyProtocol, participants: participants, context: store.context, siteName: store.site.name,
+                                                    siteNumber: store.site.number, sourceVersion: CohortCommand.version,
+                                                    createdAt: Date(timeIntervalSince1970: Double(session.now.minutes) * 60))
             files = try package.files(formats: (layout ?? .both).formats)
         } catch let error as SDTMError {
             throw DomainError("The SDTM package of \(study) was not written:\n" + error.description)

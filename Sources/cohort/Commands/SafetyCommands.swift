@@ -89,12 +89,16 @@ struct UpdateAdverseEvent: SessionCommand {
     @Argument(help: "Subject ID.") var subject: String
     @Argument(help: "AE1, AE2, …") var id: String
     @OptionGroup var event: AdverseEventOptions
+    @Option(help: ArgumentHelp("The sponsor's coded term (MedDRA preferred term, AEDECOD in SDTM); \"\" takes it away.", valueName: "TEXT"))
+    var decod: String?
     @Option(help: "Why it changes.") var reason: String
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
         let store = try session.openStore()
-        let participant = try session.apply(.updateAdverseEvent(subject: subject, id: id, draft: try event.draft(session), reason: reason, now: session.now),
+        var draft = try event.draft(session)
+        draft.decod = decod
+        let participant = try session.apply(.updateAdverseEvent(subject: subject, id: id, draft: draft, reason: reason, now: session.now),
                                             in: store)
         try confirm(id, of: participant, session, store: store, saved: "Saved: \(subject) \(id) updated")
     }
@@ -202,12 +206,16 @@ struct UpdateMedication: SessionCommand {
     @Argument(help: "Subject ID.") var subject: String
     @Argument(help: "CM1, CM2, …") var id: String
     @OptionGroup var medication: MedicationOptions
+    @Option(help: ArgumentHelp("The sponsor's coded name (WHODrug, CMDECOD in SDTM); \"\" takes it away.", valueName: "TEXT"))
+    var decod: String?
     @Option(help: "Why it changes.") var reason: String
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
         let store = try session.openStore()
-        let participant = try session.apply(.updateMedication(subject: subject, id: id, draft: try medication.draft(session), reason: reason), in: store)
+        var draft = try medication.draft(session)
+        draft.decod = decod
+        let participant = try session.apply(.updateMedication(subject: subject, id: id, draft: draft, reason: reason), in: store)
         try confirm(id, of: participant, store, saved: "Saved: \(subject) \(id) updated")
     }
 }
