@@ -441,7 +441,14 @@ public final class JSONFileStore: ParticipantStore {
     }
 
     @discardableResult
-    public func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant {
+    public func apply(_ change: Change, basis: Participant?, today: CivilDate, user: String) throws -> (before: Participant, after: Participant) {
+        try applyChange(change, basis: basis, today: today, user: user) { try update($0, $1) }
+    }
+
+    /// Changes the latest saved participant with `change` (returning the reason) under the lock, derives the
+    /// audit from before and after, and saves both durably; `package`: the app writes through `apply`.
+    @discardableResult
+    package func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant {
         try authenticate()
         return try FileLock.withLock(lockFile) {
             if SubjectID.problem(subject) == nil { removeLeftovers(of: subject) }

@@ -46,7 +46,13 @@ public final class InMemoryStore: ParticipantStore {
     }
 
     @discardableResult
-    public func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant {
+    public func apply(_ change: Change, basis: Participant?, today: CivilDate, user: String) throws -> (before: Participant, after: Participant) {
+        try applyChange(change, basis: basis, today: today, user: user) { try update($0, $1) }
+    }
+
+    /// Changes the saved participant with `change` (returning the reason) and saves it with its audit.
+    @discardableResult
+    package func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant {
         let before = try self.participant(subject)
         var participant = before
         let reason = try change(&participant, try context.studyProtocol(for: participant))

@@ -2,7 +2,7 @@ import CohortDomain
 import Foundation
 
 /// What the command line and the view models need from a store. Every change goes through `enroll` or
-/// `update`, which read the latest saved state under the store's lock, audit, and save durably.
+/// `apply`, which read the latest saved state under the store's lock, audit, and save durably.
 public protocol ParticipantStore: AnyObject, SiteFacts {
     /// The store's protocols and the known scales.
     var context: StudyContext { get }
@@ -19,10 +19,12 @@ public protocol ParticipantStore: AnyObject, SiteFacts {
     /// Validates and saves a new participant with its schedule; a subject of `next` takes the next free ID
     /// under the lock.
     func enroll(_ request: EnrollmentRequest, today: CivilDate) throws -> Participant
-    /// Applies `change` (which returns the reason to record) to the latest saved participant under the lock;
-    /// derives the audit records from the participant before and after, and saves both. Returns the result.
+    /// Applies a change value under the store's lock with the domain's rules: the one way the command line
+    /// and the screens change a participant. Returns the participant before and after. With a `basis` (the
+    /// participant as the screen showed it when the action began), a participant saved differently since
+    /// (by another copy, the command line) is not changed: `StaleChange` hands back what is saved now.
     @discardableResult
-    func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant
+    func apply(_ change: Change, basis: Participant?, today: CivilDate, user: String) throws -> (before: Participant, after: Participant)
     /// The committed audit trail of one participant, oldest first, with every problem found in it.
     func auditTrail(subject: String) throws -> AuditTrail
     /// The summary's lists read from the records for `day` (local days on `zone`'s clock): entered on the day
@@ -111,12 +113,17 @@ extension ParticipantStore {
     /// A store without users: nobody can sign, so no signature is required (complete and eligible suffices).
     public func eligibilitySignature(of participant: Participant) -> EligibilitySignature { .notRequired }
 
-    /// Applies a change value under the store's lock with the domain's rules: the one way the command line
-    /// and the screens change a participant. Returns the participant before and after. With a `basis` (the
-    /// participant as the screen showed it when the action began), a participant saved differently since
-    /// (by another copy, the command line) is not changed: `StaleChange` hands back what is saved now.
+    /// `apply(_:basis:today:user:)` on the participant as saved.
     @discardableResult
-    public func apply(_ change: Change, basis: Participant? = nil, today: CivilDate, user: String) throws -> (before: Participant, after: Participant) {
+    public func apply(_ change: Change, today: CivilDate, user: String) throws -> (before: Participant, after: Participant) {
+        try apply(change, basis: nil, today: today, user: user)
+    }
+
+    /// What every store's `apply` does, given its `update`: the store's own way to change the latest saved
+    /// participant under its lock, deriving the audit from before and after. `update` is `package`, never
+    /// public: outside the package a participant is written only through `apply` (a `Change`).
+    package func applyChange(_ change: Change, basis: Participant?, today: CivilDate, user: String,
+                             update: (String, (inout Participant, StudyProtocol) throws -> String?) throws -> Participant) throws -> (before: Participant, after: Participant) {
         var before: Participant?
         let context = context
         try requireAllowed(change)
