@@ -209,31 +209,50 @@ public final class JSONFileStore: ParticipantStore {
         }
     }
 
+    /// Sets the store's idle time (docs/RULES.md, "The idle lock"), by a PI in a store with users; a
+    /// store-wide fact, audited and signed like a protocol's addition.
+    public func setIdleMinutes(_ minutes: Int) throws {
+        let minutes = try IdleTime.checked(minutes)
+        try authenticate()
+        try FileLock.withLock(lockFile) {
+            site = try readSite()
+            context = StudyContext(protocols: try readProtocols(), scales: context.scales)
+            var changed = site
+            changed.idleMinutes = minutes
+            guard changed != site else { return }
+            try saveStoreLocked(site: changed, protocols: context.sortedProtocols, adding: nil, before: site, what: "set the idle time")
+        }
+    }
+
     /// What the store-wide trail records: the site's facts and every protocol, by id.
     static func storeState(site: SiteInfo, protocols: [StudyProtocol]) throws -> JSONValue {
-        .object([
-            "site": .object(["name": .string(site.name), "number": .string(site.number), "created": .string(site.created)]),
+        // The idle time is recorded only once set, so older stores replay byte for byte.
+        var facts: [String: JSONValue] = ["name": .string(site.name), "number": .string(site.number), "created": .string(site.created)]
+        if let idle = site.idleMinutes { facts["idleMinutes"] = .int(idle) }
+        return .object([
+            "site": .object(facts),
             "protocols": .object(Dictionary(uniqueKeysWithValues: try protocols.map { ($0.id, try JSONValue(encoding: $0)) })),
         ])
     }
 
     /// The store-wide save: records derived from the state before and after, the new protocol's file, then
     /// the site file (the commit point, listing the protocols); a failure takes the records back.
-    private func saveStoreLocked(site newSite: SiteInfo, protocols: [StudyProtocol], adding: StudyProtocol, before: SiteInfo?) throws {
+    private func saveStoreLocked(site newSite: SiteInfo, protocols: [StudyProtocol], adding: StudyProtocol?, before: SiteInfo?,
+                                 what: String = "add protocols") throws {
         let log = auditLog(nil)
         let ledger = ledger
         let tail = try log.prepare(committed: before?.audit ?? .empty, confirmed: { try ledger.furthest(Ledger.storeChain) }, dataFile: siteFile).tail
         let old = try before.map { try Self.storeState(site: $0, protocols: context.sortedProtocols) } ?? .emptyObject
         let new = try Self.storeState(site: newSite, protocols: protocols)
         let operations = JSONPatch.diff(from: old, to: new)
-        let signing = try requireSigner(.pi, to: "add protocols")
+        let signing = try requireSigner(.pi, to: what)
         let length = try log.length()
-        let path = protocolFile(adding.id)
+        let path = adding.map { protocolFile($0.id) }
         let siteBefore = try DurableFile.read(siteFile)
         do {
             let head = try log.append(operations, subject: nil, user: user, reason: nil, time: UTCTimestamp.string(from: clock()), after: tail,
                                       state: new.stateHash, signer: signing)
-            try DurableFile.replace(path, with: try CanonicalJSON.seal(adding, formatVersion: Self.formatVersion))
+            if let adding, let path { try DurableFile.replace(path, with: try CanonicalJSON.seal(adding, formatVersion: Self.formatVersion)) }
             var committed = newSite
             committed.audit = head
             committed.protocols = protocols.map(\.id).sorted()
@@ -248,7 +267,7 @@ public final class JSONFileStore: ParticipantStore {
             context = StudyContext(protocols: protocols, scales: context.scales)
         } catch {
             log.rollBack(to: length)
-            unlink(path)
+            if let path { unlink(path) }
             throw error
         }
     }

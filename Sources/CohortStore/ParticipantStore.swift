@@ -95,6 +95,12 @@ public struct SiteInfo: Codable, Sendable, Equatable {
     public var audit: AuditHead
     /// The ids of the store's protocols (a protocol file not listed here is not part of the store).
     public var protocols: [String]
+    /// Minutes without a key before the screens lock and a session ends (docs/RULES.md, "The idle lock");
+    /// absent from the file until a PI sets it (`IdleTime.defaultMinutes` then applies).
+    public var idleMinutes: Int?
+
+    /// The idle time in force: the one set, else the default.
+    public var idleTime: Int { idleMinutes ?? IdleTime.defaultMinutes }
 
     /// Creates site facts.
     public init(name: String, number: String, created: String, audit: AuditHead, protocols: [String]) {

@@ -22,6 +22,8 @@ public indirect enum Effect: Equatable, Sendable {
     case loadAudit(subject: String)
     /// Read the summary's lists that need the records (late entries, open safety, acknowledgements) for `day`.
     case loadSummaryRecords(day: CivilDate, zone: TimeZone)
+    /// Check `passphrase` against `user`'s sealed key, to lift the idle lock (a wrong one is counted).
+    case unlock(user: String, passphrase: String)
     /// Leave the program.
     case quit
 

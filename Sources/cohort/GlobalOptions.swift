@@ -117,6 +117,9 @@ struct SessionClock {
 
     /// The moment now.
     func now() -> Moment { fixed ?? Moment(Date().addingTimeInterval(shift), zone: zone) }
+
+    /// The instant now, to the second (sessions' idle time reads it, so `--now` moves it too).
+    func date() -> Date { fixed.map { Date(timeIntervalSince1970: Double($0.minutes) * 60) } ?? Date().addingTimeInterval(shift) }
 }
 
 /// The system's notion of today and of who is logged in.

@@ -7,11 +7,8 @@ import Foundation
 /// Who is logged in on the command line of a store with users (docs/RULES.md, "Users and roles"): the
 /// terminal's session when it has one for this store, else the user's passphrase.
 extension Session {
-    /// Minutes without use after which a session is let go and the TUI locks (docs/RULES.md, "Users and roles").
-    static let defaultIdleMinutes = 15
-
     /// The user's key folder.
-    var keyFolder: KeyFolder { KeyFolder() }
+    var keyFolder: KeyFolder { keyFolderPath.map(KeyFolder.init(path:)) ?? KeyFolder() }
 
     /// The store's folder as a session names it (links resolved).
     var canonicalStore: String {
@@ -23,11 +20,13 @@ extension Session {
     func unlock(_ store: JSONFileStore) throws -> UnlockedKey {
         let path = SessionFile.path()
         if var session = SessionFile.load(from: path), session.store == canonicalStore {
-            if session.hasExpired() {
+            // The store's idle time as it is now, not as it was at login (docs/RULES.md, "The idle lock").
+            session.idleMinutes = store.site.idleTime
+            if session.hasExpired(at: clock.date()) {
                 _ = SessionFile.remove(at: path)
                 Session.warn("The session of \(session.user) ended after \(session.idleMinutes) minutes without use.")
             } else if let user = try store.user(session.user), let key = session.unlockedKey(for: user) {
-                session.lastUsed = Date().timeIntervalSince1970
+                session.lastUsed = clock.date().timeIntervalSince1970
                 try? session.save(to: path)
                 return key
             }
@@ -38,6 +37,20 @@ extension Session {
     /// The key of user `name`, unlocked with their passphrase; a wrong one is audited and counted, the
     /// fifth in a row locks signing (21 CFR 11.300(d)).
     func unlockWithPassphrase(_ store: JSONFileStore, name: String) throws -> UnlockedKey {
+        let (user, sealed) = try usableKey(store, name: name)
+        let passphrase = try PassphraseReader(descriptor: passphraseFD).read("Passphrase for \(name): ")
+        return try unlock(store, user: user, sealed: sealed, passphrase: passphrase)
+    }
+
+    /// The key of user `name` opened with `passphrase` as the idle lock of the screens took it: refused
+    /// like a passphrase typed at a prompt, a wrong one counted (docs/RULES.md, "The idle lock").
+    func unlock(_ store: JSONFileStore, name: String, passphrase: String) throws -> UnlockedKey {
+        let (user, sealed) = try usableKey(store, name: name)
+        return try unlock(store, user: user, sealed: sealed, passphrase: passphrase)
+    }
+
+    /// User `name` and their sealed key, refused when they are not an enabled user who may sign.
+    private func usableKey(_ store: JSONFileStore, name: String) throws -> (User, SealedKey) {
         guard let user = try store.user(name) else {
             throw DomainError("This store has users and \(name) is not one of them: give --user NAME of a user on the delegation log (`cohort user list`). Nothing was changed.")
         }
@@ -45,8 +58,13 @@ extension Session {
         if user.signingLocked == true {
             throw DomainError("Signing is locked for \(name) after \(User.maxFailedUnlocks) wrong passphrases in a row: a PI enables it again with `cohort user enable \(name)`. Nothing was changed.")
         }
-        let sealed = try identity { try keyFolder.sealedKey(of: user) }
-        let passphrase = try PassphraseReader(descriptor: passphraseFD).read("Passphrase for \(name): ")
+        return (user, try identity { try keyFolder.sealedKey(of: user) })
+    }
+
+    /// Opens `sealed` with `passphrase`: a right one resets the count of wrong ones, a wrong one is audited
+    /// and counted, the fifth in a row locks signing (21 CFR 11.300(d)).
+    private func unlock(_ store: JSONFileStore, user: User, sealed: SealedKey, passphrase: String) throws -> UnlockedKey {
+        let name = user.name
         do {
             let key = try UnlockedKey(user: user, privateKey: try sealed.open(passphrase: passphrase))
             try store.noteUnlocked(key)
