@@ -51,7 +51,7 @@ struct CohortCommand: ParsableCommand {
                                    people: people)
             let pi = people.users[0]
             try FrontEnd.run(Session(storeDirectory: directory, clock: session.clock, user: pi.user.name, scales: session.scales, keyFolderPath: keys),
-                             notice: "Demo: logged in as \(pi.user.name) (\(pi.user.role.title)), \(pi.user.fullName); passphrase \(pi.passphrase). All is thrown away when you quit.",
+                             notice: "Demo: logged in as \(pi.user.name) (\(pi.user.role.title)), \(pi.user.fullName); passphrase \(pi.passphrase); all is thrown away when you quit.",
                              loggedIn: people.pi)
         }
     }
