@@ -23,8 +23,8 @@ extension AppState {
         status = StatusLine("Locked after \(Text.count(lock.minutes, "minute")) without a key: type the passphrase of \(lock.user), then Enter.", .info)
     }
 
-    /// A key while locked: the passphrase's characters, Backspace, Enter; any other key only repeats what
-    /// the lock asks for.
+    /// A key while locked: the passphrase's characters, Backspace, Enter, Ctrl-C to quit; any other key
+    /// only repeats what the lock asks for.
     mutating func lockKey(_ key: Key) -> [Effect] {
         guard var lock = idleLock else { return [] }
         defer { idleLock = lock }
@@ -32,6 +32,8 @@ extension AppState {
         case .character(let character) where lock.typed.utf8.count < FreeText.maximumBytes:
             lock.typed.append(character)
             return []
+        case .control("c"):
+            return [.quit] // quitting shows nothing
         case .backspace:
             if !lock.typed.isEmpty { lock.typed.removeLast() }
             return []
@@ -41,7 +43,7 @@ extension AppState {
             status = StatusLine("Checking the passphrase of \(lock.user)…", .info)
             return [.unlock(user: lock.user, passphrase: passphrase)]
         default:
-            status = StatusLine("Locked: type the passphrase of \(lock.user), then Enter; nothing else works until then.", .info)
+            status = StatusLine("Locked: type the passphrase of \(lock.user), then Enter; Ctrl-C quits; nothing else works until then.", .info)
             return []
         }
     }

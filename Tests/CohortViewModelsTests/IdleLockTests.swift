@@ -48,6 +48,7 @@ struct IdleLockTests {
         #expect(fixture.state.screen == screen && fixture.state.isLocked, "no key acts while locked")
         #expect(fixture.state.idleLock?.typed == "q")
         fixture.press(.backspace)
+        #expect(fixture.state.handle(key: .control("c")) == [.quit], "quitting works while locked")
         fixture.type("wrong-one")
         fixture.press(.enter)
         #expect(checker.asked == ["wrong-one"])
