@@ -143,6 +143,12 @@ import Testing
         // Sessions follow it, on the clock `--now` sets (no sleeping).
         let login = cli.run(["login", "--user", "cole", "--passphrase-fd", "0", "--now", "2026-11-25T10:00"], input: Self.coordinatorPassphrase + "\n")
         #expect(login.stdout.contains("5 minutes without a change"), "\(login.stdout)\(login.stderr)")
+        // A session made under a longer idle time follows the store's as it is now.
+        let sessions = cli.store + "-home/cohort/keys/sessions"
+        let path = sessions + "/" + (try #require(try FileManager.default.contentsOfDirectory(atPath: sessions).first))
+        var file = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        file["idleMinutes"] = 60
+        try JSONSerialization.data(withJSONObject: file).write(to: URL(fileURLWithPath: path))
         let within = cli.run(["complete", "101-0001", "SCR", "--date", "2026-11-10", "--now", "2026-11-25T10:04"])
         #expect(within.status == 0, "\(within.stderr)")
         let expired = cli.run(["miss", "101-0001", "D1", "--reason", "no show", "--date", "2026-11-18", "--now", "2026-11-25T10:10"])
