@@ -66,8 +66,10 @@ extension Change {
     /// investigator's; monitors and data managers change nothing.
     public var requiredRole: Role {
         switch self {
-        case .assess, .classifyDeviation:
+        case .assess, .classifyDeviation, .sign:
             return .investigator
+        case .unlock:
+            return .pi
         case .addAdverseEvent(_, let draft, _), .updateAdverseEvent(_, _, let draft, _, _):
             return draft.related == nil ? .coordinator : .investigator
         case .complete, .miss, .reschedule, .score, .withdraw, .randomize, .acknowledge, .reportAdverseEvent, .addMedication,
@@ -81,6 +83,8 @@ extension Change {
         switch self {
         case .assess: return "assess clinical significance"
         case .classifyDeviation: return "classify a deviation"
+        case .sign: return "sign records"
+        case .unlock: return "unlock a casebook"
         case .addAdverseEvent(_, let draft, _), .updateAdverseEvent(_, _, let draft, _, _):
             return draft.related == nil ? "record adverse events" : "assess an adverse event's causality"
         default: return "change participants' data"

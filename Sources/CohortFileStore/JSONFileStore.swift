@@ -229,23 +229,27 @@ public final class JSONFileStore: ParticipantStore {
         // The idle time is recorded only once set, so older stores replay byte for byte.
         var facts: [String: JSONValue] = ["name": .string(site.name), "number": .string(site.number), "created": .string(site.created)]
         if let idle = site.idleMinutes { facts["idleMinutes"] = .int(idle) }
-        return .object([
+        var members: [String: JSONValue] = [
             "site": .object(facts),
             "protocols": .object(Dictionary(uniqueKeysWithValues: try protocols.map { ($0.id, try JSONValue(encoding: $0)) })),
-        ])
+        ]
+        // The day summaries' signatures ride the store-wide trail (docs/DECISIONS.md): absent until the first.
+        if let signatures = site.summarySignatures { members["summarySignatures"] = try JSONValue(encoding: signatures) }
+        return .object(members)
     }
 
     /// The store-wide save: records derived from the state before and after, the new protocol's file, then
     /// the site file (the commit point, listing the protocols); a failure takes the records back.
-    private func saveStoreLocked(site newSite: SiteInfo, protocols: [StudyProtocol], adding: StudyProtocol?, before: SiteInfo?,
-                                 what: String = "add protocols") throws {
+    /// `needed` and `what` name the role the save takes in a store with users (adding a protocol: the PI).
+    func saveStoreLocked(site newSite: SiteInfo, protocols: [StudyProtocol], adding: StudyProtocol?, before: SiteInfo?,
+                         needed: Role = .pi, what: String = "add protocols") throws {
         let log = auditLog(nil)
         let ledger = ledger
         let tail = try log.prepare(committed: before?.audit ?? .empty, confirmed: { try ledger.furthest(Ledger.storeChain) }, dataFile: siteFile).tail
         let old = try before.map { try Self.storeState(site: $0, protocols: context.sortedProtocols) } ?? .emptyObject
         let new = try Self.storeState(site: newSite, protocols: protocols)
         let operations = JSONPatch.diff(from: old, to: new)
-        let signing = try requireSigner(.pi, to: what)
+        let signing = try requireSigner(needed, to: what)
         let length = try log.length()
         let path = adding.map { protocolFile($0.id) }
         let siteBefore = try DurableFile.read(siteFile)

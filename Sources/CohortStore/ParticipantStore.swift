@@ -95,6 +95,9 @@ public struct SiteInfo: Codable, Sendable, Equatable {
     public var audit: AuditHead
     /// The ids of the store's protocols (a protocol file not listed here is not part of the store).
     public var protocols: [String]
+    /// The signatures of day summaries (`summary:DATE`), in order of signing; absent until the first, so a
+    /// site file written before them reads and replays byte for byte (docs/RULES.md, "Signatures").
+    public var summarySignatures: [Signature]?
     /// Minutes without a key before the screens lock and a session ends (docs/RULES.md, "The idle lock");
     /// absent from the file until a PI sets it (`IdleTime.defaultMinutes` then applies).
     public var idleMinutes: Int?

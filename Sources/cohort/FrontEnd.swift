@@ -36,9 +36,14 @@ enum FrontEnd {
                 throw ExitCode(64)
             }
             defer { terminal.stop() }
+            let runner = EffectRunner(store: store, today: session.today, user: session.user)
+            // The queue's `s`: the passphrase typed in the prompt opens the key (docs/RULES.md, "Signatures").
+            runner.signer = { subject, scope, meaning, passphrase in
+                try session.sign(subject, scope, meaning: meaning, lock: false, in: store, passphrase: passphrase)
+            }
             // The idle lock's passphrase check: the same as at a prompt, a wrong one counted (docs/RULES.md, "The idle lock").
-            let runner = EffectRunner(store: store, today: session.today, user: session.user) { name, passphrase in
-                do { _ = try session.unlock(store, name: name, passphrase: passphrase); return nil } catch let error as DomainError {
+            runner.unlock = { name, passphrase in
+                do { _ = try session.unlockWithPassphrase(store, name: name, passphrase: passphrase); return nil } catch let error as DomainError {
                     return error.message
                 } catch { return "The passphrase could not be checked: \(error)" }
             }

@@ -36,21 +36,8 @@ extension Session {
 
     /// The key of user `name`, unlocked with their passphrase; a wrong one is audited and counted, the
     /// fifth in a row locks signing (21 CFR 11.300(d)).
-    func unlockWithPassphrase(_ store: JSONFileStore, name: String) throws -> UnlockedKey {
-        let (user, sealed) = try usableKey(store, name: name)
-        let passphrase = try PassphraseReader(descriptor: passphraseFD).read("Passphrase for \(name): ")
-        return try unlock(store, user: user, sealed: sealed, passphrase: passphrase)
-    }
-
-    /// The key of user `name` opened with `passphrase` as the idle lock of the screens took it: refused
-    /// like a passphrase typed at a prompt, a wrong one counted (docs/RULES.md, "The idle lock").
-    func unlock(_ store: JSONFileStore, name: String, passphrase: String) throws -> UnlockedKey {
-        let (user, sealed) = try usableKey(store, name: name)
-        return try unlock(store, user: user, sealed: sealed, passphrase: passphrase)
-    }
-
-    /// User `name` and their sealed key, refused when they are not an enabled user who may sign.
-    private func usableKey(_ store: JSONFileStore, name: String) throws -> (User, SealedKey) {
+    /// `passphrase` when the screens asked for it already (else it is read as `--passphrase-fd` or the terminal gives it).
+    func unlockWithPassphrase(_ store: JSONFileStore, name: String, passphrase given: String? = nil) throws -> UnlockedKey {
         guard let user = try store.user(name) else {
             throw DomainError("This store has users and \(name) is not one of them: give --user NAME of a user on the delegation log (`cohort user list`). Nothing was changed.")
         }
@@ -58,13 +45,8 @@ extension Session {
         if user.signingLocked == true {
             throw DomainError("Signing is locked for \(name) after \(User.maxFailedUnlocks) wrong passphrases in a row: a PI enables it again with `cohort user enable \(name)`. Nothing was changed.")
         }
-        return (user, try identity { try keyFolder.sealedKey(of: user) })
-    }
-
-    /// Opens `sealed` with `passphrase`: a right one resets the count of wrong ones, a wrong one is audited
-    /// and counted, the fifth in a row locks signing (21 CFR 11.300(d)).
-    private func unlock(_ store: JSONFileStore, user: User, sealed: SealedKey, passphrase: String) throws -> UnlockedKey {
-        let name = user.name
+        let sealed = try identity { try keyFolder.sealedKey(of: user) }
+        let passphrase = try given ?? PassphraseReader(descriptor: passphraseFD).read("Passphrase for \(name): ")
         do {
             let key = try UnlockedKey(user: user, privateKey: try sealed.open(passphrase: passphrase))
             try store.noteUnlocked(key)
