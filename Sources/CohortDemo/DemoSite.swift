@@ -139,6 +139,8 @@ struct SplitMix64 {
 public struct DemoPeople {
     /// Each user with the passphrase that opens their key.
     public let users: [(user: User, passphrase: String)]
+    /// The PI's key, unlocked (`cohort --demo` opens logged in as the PI).
+    public var pi: UnlockedKey { unlocked[0] }
     /// Where their sealed private keys go.
     let keys: KeyFolder
     /// Their keys (the PI's first).

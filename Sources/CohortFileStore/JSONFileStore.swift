@@ -209,10 +209,28 @@ public final class JSONFileStore: ParticipantStore {
         }
     }
 
+    /// Sets the store's idle time (docs/RULES.md, "The idle lock"), by a PI in a store with users; a
+    /// store-wide fact, audited and signed like a protocol's addition.
+    public func setIdleMinutes(_ minutes: Int) throws {
+        let minutes = try IdleTime.checked(minutes)
+        try authenticate()
+        try FileLock.withLock(lockFile) {
+            site = try readSite()
+            context = StudyContext(protocols: try readProtocols(), scales: context.scales)
+            var changed = site
+            changed.idleMinutes = minutes
+            guard changed != site else { return }
+            try saveStoreLocked(site: changed, protocols: context.sortedProtocols, adding: nil, before: site, what: "set the idle time")
+        }
+    }
+
     /// What the store-wide trail records: the site's facts and every protocol, by id.
     static func storeState(site: SiteInfo, protocols: [StudyProtocol]) throws -> JSONValue {
+        // The idle time is recorded only once set, so older stores replay byte for byte.
+        var facts: [String: JSONValue] = ["name": .string(site.name), "number": .string(site.number), "created": .string(site.created)]
+        if let idle = site.idleMinutes { facts["idleMinutes"] = .int(idle) }
         var members: [String: JSONValue] = [
-            "site": .object(["name": .string(site.name), "number": .string(site.number), "created": .string(site.created)]),
+            "site": .object(facts),
             "protocols": .object(Dictionary(uniqueKeysWithValues: try protocols.map { ($0.id, try JSONValue(encoding: $0)) })),
         ]
         // The day summaries' signatures ride the store-wide trail (docs/DECISIONS.md): absent until the first.

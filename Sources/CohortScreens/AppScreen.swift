@@ -32,6 +32,12 @@ public struct AppScreen {
             }
             return grid
         }
+        // Locked: the data is not drawn at all, whatever screen is under the lock.
+        if let lock = state.idleLock, lock.isLocked {
+            LockScreen(glyphs: glyphs).draw(lock, width: width, height: height, on: &grid)
+            drawStatus(state.status, y: height - 2, on: &grid)
+            return grid
+        }
         guard let data = state.data else {
             grid.put("Loading the store…", x: 1, y: 1)
             return grid

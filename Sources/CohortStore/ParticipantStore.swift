@@ -100,6 +100,12 @@ public struct SiteInfo: Codable, Sendable, Equatable {
     /// The signatures of day summaries (`summary:DATE`), in order of signing; absent until the first, so a
     /// site file written before them reads and replays byte for byte (docs/RULES.md, "Signatures").
     public var summarySignatures: [Signature]?
+    /// Minutes without a key before the screens lock and a session ends (docs/RULES.md, "The idle lock");
+    /// absent from the file until a PI sets it (`IdleTime.defaultMinutes` then applies).
+    public var idleMinutes: Int?
+
+    /// The idle time in force: the one set, else the default.
+    public var idleTime: Int { idleMinutes ?? IdleTime.defaultMinutes }
 
     /// Creates site facts.
     public init(name: String, number: String, created: String, audit: AuditHead, protocols: [String]) {

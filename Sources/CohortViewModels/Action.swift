@@ -8,6 +8,8 @@ public indirect enum Action: Equatable, Sendable {
     case type(Character)
     /// The terminal changed size (rows available for lists).
     case resized(rows: Int)
+    /// The runner checked the passphrase typed at the idle lock: nil when right, else why not.
+    case unlocked(refusal: String?)
     /// The clock moved on (before each frame: report deadlines count down).
     case clock(Moment)
     /// The store was read.

@@ -77,7 +77,7 @@ extension AppState {
         case .clock(let moment):
             now = moment
             return []
-        case .type, .intent:
+        case .type, .intent, .unlocked:
             return [] // dispatched by handle(_:) before this
         }
     }

@@ -9,6 +9,9 @@ extension AppState {
     /// else the one kept) and handles it.
     public mutating func handle(key: Key, table: KeyTable? = nil) -> [Effect] {
         if let table, table != keys { keys = table }
+        // Locked, keys only type the passphrase (docs/RULES.md, "The idle lock"); unlocked, each restarts the idle time.
+        if isLocked { return lockKey(key) }
+        if key != .resize && key != .idle { noteKey() }
         let context = keyContext
         if case .paste(let text) = key { return paste(text, in: context) }
         if case .pasteDiscarded(let bytes) = key { return discardPaste(of: Text.byteSize(bytes)) }
@@ -28,6 +31,13 @@ extension AppState {
         switch action {
         case .type(let character): return type(character)
         case .intent(let intent): return perform(intent)
+        case .clock:
+            let effects = outcome(action)
+            lockWhenIdle()
+            return effects
+        case .unlocked(let refusal):
+            unlockOutcome(refusal: refusal)
+            return []
         default: return outcome(action)
         }
     }

@@ -44,6 +44,8 @@ public struct AppState: Equatable, Sendable {
     var offeredForm: RecordForm?
     /// The open roster's rows and counts, recomputed only when the data changes.
     public internal(set) var roster: RosterFigures?
+    /// The idle lock of a store with users (nil without users: nothing to lock to).
+    public var idleLock: IdleLock?
 
     /// A fresh state for `today` (and the day under review), at `now` (default noon) on `zone`'s clock.
     public init(today: CivilDate, day: CivilDate? = nil, user: String, now: Moment? = nil, zone: TimeZone = TimeZone(secondsFromGMT: 0)!,

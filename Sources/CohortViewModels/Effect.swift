@@ -26,6 +26,8 @@ public indirect enum Effect: Equatable, Sendable {
     case loadQueue
     /// Sign `scope` of `subject` with `meaning`, the key opened with `passphrase` (docs/RULES.md, "Signatures").
     case sign(subject: String, scope: SignatureScope, meaning: Signature.Meaning, passphrase: String)
+    /// Check `passphrase` against `user`'s sealed key, to lift the idle lock (a wrong one is counted).
+    case unlock(user: String, passphrase: String)
     /// Leave the program.
     case quit
 

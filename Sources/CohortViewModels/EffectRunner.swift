@@ -14,10 +14,13 @@ public final class EffectRunner {
     private let user: String
     /// Signs a record for the TUI (the run loop opens the key with the passphrase); nil: nobody can sign here.
     public var signer: RecordSigner?
+    /// Checks a user's passphrase for the idle lock: nil when right, else why not (the front end opens the
+    /// sealed key and counts a wrong one; nil here refuses every passphrase).
+    public var unlock: ((String, String) -> String?)?
 
-    /// A runner over `store`.
-    public init(store: ParticipantStore, today: CivilDate, user: String) {
-        self.store = store; self.today = today; self.user = user
+    /// A runner over `store`; `unlock` checks passphrases at the idle lock.
+    public init(store: ParticipantStore, today: CivilDate, user: String, unlock: ((String, String) -> String?)? = nil) {
+        self.store = store; self.today = today; self.user = user; self.unlock = unlock
     }
 
     /// Runs one effect; nil for `quit` (which the run loop handles) and for a `watch` that found nothing.
@@ -26,6 +29,8 @@ public final class EffectRunner {
             switch effect {
             case .quit:
                 return nil
+            case .unlock(let name, let passphrase):
+                return .unlocked(refusal: unlock.map { $0(name, passphrase) } ?? "No passphrase can be checked here.")
             case .load:
                 let loaded = store.loadTable(.quick)
                 return .loaded(Snapshot(table: loaded.table, unreadable: loaded.unreadable, isFullyChecked: loaded.isFullyChecked,

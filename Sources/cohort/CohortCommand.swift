@@ -1,6 +1,7 @@
 import ArgumentParser
 import CohortDemo
 import CohortDomain
+import CohortIdentity
 import CohortResources
 import CohortStore
 import CohortFileStore
@@ -20,7 +21,7 @@ struct CohortCommand: ParsableCommand {
                       AdverseEventCommand.self, MedicationCommand.self, MeasureCommand.self, AssessCommand.self, MeasuresCommand.self, ShowCommand.self,
                       SignCommand.self, UnlockCommand.self, SignaturesCommand.self,
                       SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self,
-                      UserCommand.self, PassphraseCommand.self, LoginCommand.self, LogoutCommand.self])
+                      UserCommand.self, PassphraseCommand.self, LoginCommand.self, LogoutCommand.self, SettingsCommand.self])
 
     /// The version of the program, as `--version` and the files it exports name it.
     static let version = "0.3"
@@ -42,13 +43,23 @@ struct CohortCommand: ParsableCommand {
             let sweeper = Self.sweepWhenGone(directory)
             defer { try? sweeper?.fileHandleForWriting.close() }
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            _ = try DemoSite.build(directory: directory, participants: 24, seed: 1, today: session.today, now: session.now, scales: session.scales)
-            try FrontEnd.run(Session(storeDirectory: directory, clock: session.clock, user: session.user, scales: session.scales),
-                             notice: "Demo study: try anything; this store and all done in it are thrown away when you quit.")
+            // With users, logged in as the PI (docs/RULES.md, "The demo"); their keys are thrown away with the store.
+            let keys = directory + Self.demoKeysSuffix
+            try? FileManager.default.removeItem(atPath: keys)
+            defer { try? FileManager.default.removeItem(atPath: keys) }
+            let people = DemoPeople(keys: KeyFolder(path: keys))
+            _ = try DemoSite.build(directory: directory, participants: 24, seed: 1, today: session.today, now: session.now, scales: session.scales,
+                                   people: people)
+            let pi = people.users[0]
+            try FrontEnd.run(Session(storeDirectory: directory, clock: session.clock, user: pi.user.name, scales: session.scales, keyFolderPath: keys),
+                             notice: "Demo: logged in as \(pi.user.name) (\(pi.user.role.title)), \(pi.user.fullName); passphrase \(pi.passphrase); all is thrown away when you quit.",
+                             loggedIn: people.pi)
         }
     }
 
     static let demoPrefix = "cohort-demo-"
+    /// Beside a demo store, the folder of its users' sealed keys (never inside a store).
+    static let demoKeysSuffix = ".keys"
 
     /// A helper process that removes `directory` once this process is gone, however it ended (quit,
     /// SIGTERM, SIGHUP, even SIGKILL): it waits for the end of a pipe only this process holds open, and
@@ -57,7 +68,7 @@ struct CohortCommand: ParsableCommand {
         let pipe = Pipe()
         let sweeper = Process()
         sweeper.executableURL = URL(fileURLWithPath: "/bin/sh")
-        sweeper.arguments = ["-c", "trap '' HUP INT TERM QUIT; cat >/dev/null; rm -rf -- \"$1\"", "cohort-demo-sweeper", directory]
+        sweeper.arguments = ["-c", "trap '' HUP INT TERM QUIT; cat >/dev/null; rm -rf -- \"$1\" \"$1\(demoKeysSuffix)\"", "cohort-demo-sweeper", directory]
         sweeper.standardInput = pipe.fileHandleForReading
         sweeper.standardOutput = FileHandle.nullDevice
         sweeper.standardError = FileHandle.nullDevice
@@ -74,7 +85,8 @@ struct CohortCommand: ParsableCommand {
             let rest = name.dropFirst(demoPrefix.count)
             let digits = rest.prefix { $0.isASCII && $0.isNumber }
             guard let pid = pid_t(digits), pid != getpid(),
-                  rest.count == digits.count || rest.dropFirst(digits.count) == ".building-\(digits)" else { continue }
+                  rest.count == digits.count || rest.dropFirst(digits.count) == ".building-\(digits)"
+                    || rest.dropFirst(digits.count) == demoKeysSuffix else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: folder + name) }
         }
     }

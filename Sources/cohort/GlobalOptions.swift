@@ -117,6 +117,10 @@ struct SessionClock {
 
     /// The moment now.
     func now() -> Moment { fixed ?? Moment(Date().addingTimeInterval(shift), zone: zone) }
+
+    /// The instant now, to the second, for sessions' idle time: `--now` (or `$COHORT_NOW`) sets it, `--today`
+    /// does not move it (a session is left by one command and read by the next, with or without `--today`).
+    func date() -> Date { fixed.map { Date(timeIntervalSince1970: Double($0.minutes) * 60) } ?? Date() }
 }
 
 /// The system's notion of today and of who is logged in.

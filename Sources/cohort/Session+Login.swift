@@ -7,11 +7,8 @@ import Foundation
 /// Who is logged in on the command line of a store with users (docs/RULES.md, "Users and roles"): the
 /// terminal's session when it has one for this store, else the user's passphrase.
 extension Session {
-    /// Minutes without use after which a session is let go and the TUI locks (docs/RULES.md, "Users and roles").
-    static let defaultIdleMinutes = 15
-
     /// The user's key folder.
-    var keyFolder: KeyFolder { KeyFolder() }
+    var keyFolder: KeyFolder { keyFolderPath.map(KeyFolder.init(path:)) ?? KeyFolder() }
 
     /// The store's folder as a session names it (links resolved).
     var canonicalStore: String {
@@ -23,11 +20,13 @@ extension Session {
     func unlock(_ store: JSONFileStore) throws -> UnlockedKey {
         let path = SessionFile.path()
         if var session = SessionFile.load(from: path), session.store == canonicalStore {
-            if session.hasExpired() {
+            // The store's idle time as it is now, not as it was at login (docs/RULES.md, "The idle lock").
+            session.idleMinutes = store.site.idleTime
+            if session.hasExpired(at: clock.date()) {
                 _ = SessionFile.remove(at: path)
                 Session.warn("The session of \(session.user) ended after \(session.idleMinutes) minutes without use.")
             } else if let user = try store.user(session.user), let key = session.unlockedKey(for: user) {
-                session.lastUsed = Date().timeIntervalSince1970
+                session.lastUsed = clock.date().timeIntervalSince1970
                 try? session.save(to: path)
                 return key
             }

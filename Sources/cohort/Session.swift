@@ -26,6 +26,9 @@ struct Session {
     let scales: ScaleCatalog
     /// `--passphrase-fd`: where passphrases are read from instead of the terminal.
     var passphraseFD: Int32? = nil
+    /// Where the users' sealed keys are when not in the person's own data folder (`cohort --demo`'s
+    /// throw-away users keep theirs beside the throw-away store).
+    var keyFolderPath: String? = nil
 
     /// The day to act as today.
     var today: CivilDate { clock.today }

@@ -268,12 +268,27 @@ struct TerminalEndToEndTests {
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: temporary) }
         let session = try TmuxSession(CLIHarness.binary + " --demo", environment: ["TMPDIR": temporary, "COHORT_TODAY": "2026-11-25", "TERM": "xterm-256color"])
+        // Wide enough for the whole first status line (who is logged in comes first).
+        session.resize(width: 160, height: 30)
         #expect(session.waitFor("thrown away when you quit"), "\(session.screen())")
         #expect(session.waitFor("Today (4)"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).count == 1)
+        // The store and, beside it, its throw-away users' keys.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).count == 2)
         session.send("q")
         #expect(session.waitFor("EXIT=0"), "\(session.screen())")
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
+    }
+
+    @Test func theDemoOpensLoggedInAsThePIAndSaysSo() throws {
+        let temporary = NSTemporaryDirectory() + "cohort-demo-test-\(UUID().uuidString)/"
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        let session = try TmuxSession(CLIHarness.binary + " --demo", environment: ["TMPDIR": temporary, "COHORT_TODAY": "2026-11-25", "TERM": "xterm-256color"])
+        session.resize(width: 160, height: 30)
+        #expect(session.waitFor("Demo: logged in as ana (PI), Dr Ana Ruiz; passphrase "), "\(session.screen())")
+        #expect(!session.screen().contains("Passphrase for"), "no login asked for")
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"), "\(session.screen())")
     }
 
     @Test func aDemoFolderLeftHalfBuiltByAKilledCopyIsRemovedByTheNextDemo() throws {

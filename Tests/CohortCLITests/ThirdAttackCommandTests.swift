@@ -84,7 +84,7 @@ struct ThirdAttackCommandTests {
         defer { try? FileManager.default.removeItem(atPath: temporary) }
         let session = try TmuxSession(CLIHarness.binary + " --demo", environment: ["TMPDIR": temporary, "COHORT_TODAY": "2026-11-25",
                                                                                   "COHORT_USER": "lead", "TERM": "xterm-256color"])
-        #expect(session.waitFor("Demo study", timeout: 60), "\(session.screen())")
+        #expect(session.waitFor("Demo: logged in", timeout: 60), "\(session.screen())")
         let folders = try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("cohort-demo-") && !$0.contains(".") }
         let pid = try #require(folders.first.flatMap { Int32($0.dropFirst("cohort-demo-".count)) }, "\(folders)")
         let number = ["KILL": SIGKILL, "TERM": SIGTERM, "HUP": SIGHUP][signal]!

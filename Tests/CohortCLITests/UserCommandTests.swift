@@ -122,6 +122,40 @@ import Testing
         #expect(after.status == 1)
     }
 
+    @Test func thePISetsTheIdleTimeAndSessionsEndAfterIt() throws {
+        let cli = Self.storeWithUsers()
+        defer { cli.remove() }
+        #expect(cli.run(["settings"]).stdout.contains("Idle time: 15 minutes (the default)"))
+        let before = cli.snapshot()
+        let byCoordinator = cli.run(["settings", "--idle-minutes", "5", "--user", "cole", "--passphrase-fd", "0"], input: Self.coordinatorPassphrase + "\n")
+        #expect(byCoordinator.status == 1)
+        #expect(byCoordinator.stderr.contains("needs the PI"), "\(byCoordinator.stderr)")
+        let outOfRange = cli.run(["settings", "--idle-minutes", "61", "--user", "ana", "--passphrase-fd", "0"], input: Self.piPassphrase + "\n")
+        #expect(outOfRange.status == 1)
+        #expect(outOfRange.stderr.contains("1 to 60 minutes"))
+        #expect(cli.snapshot() == before)
+        let set = cli.run(["settings", "--idle-minutes", "5", "--user", "ana", "--passphrase-fd", "0"], input: Self.piPassphrase + "\n")
+        #expect(set.status == 0, "\(set.stderr)")
+        #expect(cli.run(["settings"]).stdout.contains("Idle time: 5 minutes."))
+        let trail = cli.run(["audit", "--format", "json"]).stdout
+        #expect(trail.contains("idleMinutes"), "the setting is in the store-wide trail")
+        #expect(cli.run(["verify"]).status == 0)
+        // Sessions follow it, on the clock `--now` sets (no sleeping).
+        let login = cli.run(["login", "--user", "cole", "--passphrase-fd", "0", "--now", "2026-11-25T10:00"], input: Self.coordinatorPassphrase + "\n")
+        #expect(login.stdout.contains("5 minutes without a change"), "\(login.stdout)\(login.stderr)")
+        // A session made under a longer idle time follows the store's as it is now.
+        let sessions = cli.store + "-home/cohort/keys/sessions"
+        let path = sessions + "/" + (try #require(try FileManager.default.contentsOfDirectory(atPath: sessions).first))
+        var file = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        file["idleMinutes"] = 60
+        try JSONSerialization.data(withJSONObject: file).write(to: URL(fileURLWithPath: path))
+        let within = cli.run(["complete", "101-0001", "SCR", "--date", "2026-11-10", "--now", "2026-11-25T10:04"])
+        #expect(within.status == 0, "\(within.stderr)")
+        let expired = cli.run(["miss", "101-0001", "D1", "--reason", "no show", "--date", "2026-11-18", "--now", "2026-11-25T10:10"])
+        #expect(expired.status == 1)
+        #expect(expired.stderr.contains("ended after 5 minutes"), "\(expired.stderr)")
+    }
+
     @Test func aChangedPassphraseOpensTheSameKeyAndTheOldOneNoLonger() {
         let cli = Self.storeWithUsers()
         defer { cli.remove() }

@@ -15,7 +15,8 @@ struct ViewModelFixture {
     var state: AppState
 
     /// 101-0001 baseline 11-18 (W1 due today); 101-0002 baseline 11-04 (W3 due today; W2 overdue unless done).
-    init() throws {
+    /// `unlock` checks passphrases at the idle lock (as the front end does with the sealed key).
+    init(unlock: ((String, String) -> String?)? = nil) throws {
         store = InMemoryStore(protocols: [Self.schizophrenia], scales: Self.scales)
         for (subject, baseline) in [("101-0001", "2026-11-18"), ("101-0002", "2026-11-04")] {
             let request = EnrollmentRequest(subject: subject, initials: "AB", birthYear: "1980", sex: "F", study: "SCZ-5W-INPT",
@@ -28,7 +29,7 @@ struct ViewModelFixture {
                 return try participant.complete("D1", on: participant.baselineDate, reason: nil, studyProtocol: studyProtocol, today: Self.today)
             }
         }
-        runner = EffectRunner(store: store, today: Self.today, user: "tester")
+        runner = EffectRunner(store: store, today: Self.today, user: "tester", unlock: unlock)
         state = AppState(today: Self.today, user: "tester")
         run([.load])
     }

@@ -139,7 +139,7 @@ struct PassphraseCommand: SessionCommand {
 struct LoginCommand: SessionCommand {
     static let configuration = CommandConfiguration(
         commandName: "login", abstract: "Open a signing session for this terminal (of --user NAME, else the login name).",
-        discussion: "Changes made from this terminal's session on this store are then signed without asking for the passphrase, until `cohort logout` or \(Session.defaultIdleMinutes) minutes without a change. Signing a record (`cohort sign`) always asks for the passphrase.")
+        discussion: "Changes made from this terminal's session on this store are then signed without asking for the passphrase, until `cohort logout` or the store's idle time (`cohort settings`, 15 minutes unless set) without a change. Signing a record (`cohort sign`) always asks for the passphrase.")
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
@@ -147,8 +147,8 @@ struct LoginCommand: SessionCommand {
         guard try store.hasUsers() else { throw DomainError("This store has no users, so there is nothing to log in to: add the PI with `cohort user add NAME --role pi --full-name TEXT`.") }
         let key = try session.unlockWithPassphrase(store, name: session.user)
         let path = SessionFile.path()
-        try session.identity { try SessionFile(key: key, store: session.canonicalStore, idleMinutes: Session.defaultIdleMinutes).save(to: path) }
-        Session.confirm("Logged in as \(key.userName) (\(key.fullName), \(key.role.title)) on \(session.storeDirectory) until `cohort logout` or \(Session.defaultIdleMinutes) minutes without a change.")
+        try session.identity { try SessionFile(key: key, store: session.canonicalStore, idleMinutes: store.site.idleTime, now: session.clock.date()).save(to: path) }
+        Session.confirm("Logged in as \(key.userName) (\(key.fullName), \(key.role.title)) on \(session.storeDirectory) until `cohort logout` or \(store.site.idleTime) minutes without a change.")
     }
 }
 
@@ -161,5 +161,25 @@ struct LogoutCommand: SessionCommand {
         let path = SessionFile.path()
         let user = SessionFile.load(from: path)?.user
         Session.confirm(SessionFile.remove(at: path) ? "Logged out\(user.map { " (\($0))" } ?? "")." : "No session was open on this terminal.")
+    }
+}
+
+/// `cohort settings [--idle-minutes N]`: the store's settings, shown or set (docs/RULES.md, "The idle lock").
+struct SettingsCommand: SessionCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settings", abstract: "Show the store's settings, or set the idle time (a PI only in a store with users).",
+        discussion: "The idle time (1-60 minutes, 15 unless set) is how long the screens wait without a key before they lock, and how long a `cohort login` session lasts without use. Setting it is audited in the store-wide trail.")
+    @Option(name: .customLong("idle-minutes"), help: "Minutes without a key before the screens lock and a session ends (1-60).")
+    var idleMinutes: Int?
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let store = try session.openStore()
+        if let idleMinutes {
+            try store.setIdleMinutes(idleMinutes)
+            Session.confirm("The idle time of this store is now \(store.site.idleTime) minutes: the screens lock and sessions end after that long without use.")
+        } else {
+            Session.print("Idle time: \(store.site.idleTime) minutes" + (store.site.idleMinutes == nil ? " (the default)" : "") + ".")
+        }
     }
 }
