@@ -1,3 +1,5 @@
+import Foundation
+
 /// A change to one participant's data that a user asked for, as a value: the command line and the screens
 /// build the same values, and the store applies them under its lock to the latest saved participant with
 /// `apply`. The audit records are not part of it: the store derives them from the participant before and
@@ -30,10 +32,14 @@ public indirect enum Change: Equatable, Sendable {
     case correct(subject: String, correction: EnrollmentCorrection, reason: String)
     /// A re-consent: version `version` of the informed-consent form signed on `date`.
     case reconsent(subject: String, version: String, date: CivilDate)
-    /// A free-text note on a visit.
-    case note(subject: String, visit: String, text: String)
+    /// A Part 11 signature over `content` (the scope's canonical JSON the signer saw); `lock` locks the casebook.
+    case sign(subject: String, signature: Signature, content: Data, lock: Bool)
+    /// A `pi` unlocks a locked casebook, always with a reason (invalidates the casebook signature).
+    case unlock(subject: String, reason: String)
     /// Answers to entry criteria (a reason when one changes a saved answer).
     case answerEligibility(subject: String, answers: [EligibilityEntry], reason: String?)
+    /// A free-text note on a visit.
+    case note(subject: String, visit: String, text: String)
     /// Undo: back to `to`, provided the participant is still `expected`; always with a reason.
     case revert(subject: String, to: Participant, expected: Participant, description: String, reason: String?)
 
@@ -44,8 +50,9 @@ public indirect enum Change: Equatable, Sendable {
              .withdraw(let s, _, _, _, _, _), .randomize(let s, _, _), .acknowledge(let s, _, _, _), .classifyDeviation(let s, _, _, _, _),
              .addAdverseEvent(let s, _, _), .updateAdverseEvent(let s, _, _, _, _), .reportAdverseEvent(let s, _, _, _, _),
              .addMedication(let s, _), .updateMedication(let s, _, _, _), .measure(let s, _, _, _), .assess(let s, _, _, _, _, _),
-             .revert(let s, _, _, _, _), .addUnscheduledVisit(let s, _, _), .correct(let s, _, _), .reconsent(let s, _, _), .note(let s, _, _),
-             .answerEligibility(let s, _, _):
+             .revert(let s, _, _, _, _), .addUnscheduledVisit(let s, _, _), .correct(let s, _, _), .reconsent(let s, _, _),
+             .sign(let s, _, _, _), .unlock(let s, _),
+             .answerEligibility(let s, _, _), .note(let s, _, _):
             return s
         }
     }
@@ -69,16 +76,35 @@ public indirect enum Change: Equatable, Sendable {
         case .measure(let s, let v, let entries, _): return "\(s) \(v) " + entries.map { "\($0.test) \($0.value?.description ?? "not done")" }.joined(separator: ", ")
         case .assess(let s, let v, let test, let significance, _, _): return "\(s) \(v) \(test) assessed \(significance.rawValue)"
         case .revert(_, _, _, let d, _): return "undid " + d
+        case .sign(let s, let signature, _, let lock):
+            return "\(s) \(signature.scope) signed (\(signature.meaning.rawValue))" + (lock ? ", casebook locked" : "")
+        case .unlock(let s, _): return "\(s) casebook unlocked"
         case .addUnscheduledVisit(let s, let d, _): return "\(s) unscheduled visit on \(d)"
         case .correct(let s, _, _): return "\(s) enrollment facts corrected"
         case .reconsent(let s, let v, let d): return "\(s) re-consented on \(d) (ICF \(v))"
-        case .note(let s, let v, _): return "\(s) \(v) note"
         case .answerEligibility(let s, let answers, _): return "\(s) eligibility " + answers.map { "\($0.id) \($0.answer.words)" }.joined(separator: ", ")
+        case .note(let s, let v, _): return "\(s) \(v) note"
         }
     }
 
     /// Whether `u` can take it back (an undo itself is not undone again).
-    public var isUndoable: Bool { if case .revert = self { return false } else { return true } }
+    /// A signature and an unlock are not undone either: a signature is never cut from the record.
+    public var isUndoable: Bool {
+        switch self {
+        case .revert, .sign, .unlock: return false
+        default: return true
+        }
+    }
+
+    /// False for a change that has no reason of its own to give (a new record, a report, a randomization,
+    /// an acknowledgement, a re-consent, a visit note): one of these can alter only the casebook's signed content, and
+    /// that signature's invalidation names the change instead (docs/RULES.md, "Signatures").
+    public var takesReason: Bool {
+        switch self {
+        case .addAdverseEvent, .reportAdverseEvent, .addMedication, .randomize, .acknowledge, .reconsent, .note, .sign: return false
+        default: return true
+        }
+    }
 
     /// Applies the change to `participant` (the latest saved one) with the domain's rules, in `environment`;
     /// returns the reason to record. Throws, changing nothing, when a rule refuses it.
@@ -86,9 +112,21 @@ public indirect enum Change: Equatable, Sendable {
         let studyProtocol = try environment.context.studyProtocol(for: participant)
         // Nothing is dated after a death, whichever change would date it so (docs/RULES.md,
         // "Adverse events and medications"): checked once here, on the participant as the change leaves it.
+        // A locked casebook is read-only for everyone until a pi unlocks it (docs/RULES.md, "Signatures").
+        if case .unlock = self {} else { try participant.requireUnlocked() }
         var changed = participant
         let reason = try applyAction(to: &changed, studyProtocol: studyProtocol, in: environment)
         try changed.requireNothingNewAfterDeath(than: participant.recordedAfterDeath())
+        if case .sign = self {} else {
+            // An undo does not take back a signature nor its invalidation: the signatures stay as they are,
+            // and those whose content the undo changes are invalidated like any other change's.
+            if case .revert = self { changed.signatures = participant.signatures }
+            let hit = changed.invalidateSignatures(changedFrom: participant, studyProtocol: studyProtocol, change: description,
+                                                   reason: reason, on: environment.today)
+            if !hit.isEmpty && reason == nil && takesReason {
+                throw DomainError("This changes \(participant.subject) \(hit.joined(separator: ", ")), which is signed: give a reason for the change (the signature will read invalidated).")
+            }
+        }
         participant = changed
         return reason
     }
@@ -139,10 +177,14 @@ public indirect enum Change: Equatable, Sendable {
             return try participant.correct(correction, reason: reason, studyProtocol: studyProtocol, today: today)
         case .reconsent(_, let version, let date):
             return try participant.reconsent(version: version, on: date, today: today)
-        case .note(_, let visit, let text):
-            return try participant.note(visit, text: text)
+        case .sign(_, let signature, let content, let lock):
+            return try participant.sign(signature, content: content, lock: lock, studyProtocol: studyProtocol)
+        case .unlock(_, let reason):
+            return try participant.unlock(reason: reason, on: today, change: description)
         case .answerEligibility(_, let answers, let reason):
             return try participant.answerEligibility(answers, reason: reason, studyProtocol: studyProtocol)
+        case .note(_, let visit, let text):
+            return try participant.note(visit, text: text)
         case .revert(_, let earlier, let expected, let description, let reason):
             // An urgent flag stays until the lead acknowledges it: an undo does not make it vanish unseen.
             let waiting = Set(participant.unacknowledgedUrgentFlags(context: context))

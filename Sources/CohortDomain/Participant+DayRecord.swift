@@ -62,11 +62,7 @@ extension Participant {
         let dayOne = context.protocols[study].map(origin) ?? baselineDate
         for classified in deviationClasses where classified.classification != .unclassified
             && !(before?.deviationClasses.contains { $0.visit == classified.visit && $0.classification == classified.classification } ?? false) {
-            let record = visit(classified.visit)
-            let date = record?.completedDate ?? record?.missedDate
-                ?? medications.first { $0.id == classified.visit }?.deviationDate(dayOne: dayOne)
-                ?? adverseEvents.first { $0.id == classified.visit }?.initialReport?.at.date
-            add(.deviationClass, classified.visit, date)
+            add(.deviationClass, classified.visit, deviationDate(at: classified.visit, dayOne: dayOne))
         }
         return entries
     }

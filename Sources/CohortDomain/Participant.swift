@@ -57,6 +57,14 @@ public struct Participant: Codable, Sendable, Equatable {
         get { storedReconsents ?? [] }
         set { storedReconsents = newValue.isEmpty ? nil : newValue }
     }
+    /// Part 11 signatures of this participant's records, in order of signing, invalidated ones kept
+    /// (docs/RULES.md, "Signatures").
+    public var signatures: [Signature] {
+        get { storedSignatures ?? [] }
+        set { storedSignatures = newValue.isEmpty ? nil : newValue }
+    }
+    /// Set while a signed casebook is locked: nothing changes until a `pi` unlocks it.
+    public var casebookLock: CasebookLock?
     /// Answers to the protocol's entry criteria, by criterion id (docs/RULES.md, "Eligibility"); who gave
     /// each and when are in the audit trail.
     public var eligibility: [String: EligibilityRecord] {
@@ -65,6 +73,7 @@ public struct Participant: Codable, Sendable, Equatable {
     }
     // Absent from the file until the first one is recorded: files written before adverse events and
     // measures existed read, re-encode and replay byte for byte.
+    private var storedSignatures: [Signature]?
     private var storedEligibility: [String: EligibilityRecord]?
     private var storedUnscheduledVisits: [UnscheduledVisit]?
     private var storedReconsents: [Consent]?
@@ -111,6 +120,7 @@ public struct Participant: Codable, Sendable, Equatable {
         case storedAdverseEvents = "adverseEvents", storedMedications = "medications", storedMeasurements = "measurements"
         case storedRecordNumbers = "recordNumbers"
         case storedUnscheduledVisits = "unscheduledVisits", icfVersion, storedReconsents = "reconsents"
+        case storedSignatures = "signatures", casebookLock
         case storedEligibility = "eligibility"
     }
 

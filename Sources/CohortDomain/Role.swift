@@ -67,8 +67,10 @@ extension Change {
     /// manager's (`dataManagerMay`); monitors change nothing.
     public var requiredRole: Role {
         switch self {
-        case .assess, .classifyDeviation:
+        case .assess, .classifyDeviation, .sign:
             return .investigator
+        case .unlock:
+            return .pi
         case .addAdverseEvent(_, let draft, _), .updateAdverseEvent(_, _, let draft, _, _):
             return draft.related == nil && draft.decod == nil ? .coordinator : .investigator
         case .updateMedication(_, _, let draft, _):
@@ -101,6 +103,8 @@ extension Change {
         switch self {
         case .assess: return "assess clinical significance"
         case .classifyDeviation: return "classify a deviation"
+        case .sign: return "sign records"
+        case .unlock: return "unlock a casebook"
         case .addAdverseEvent(_, let draft, _), .updateAdverseEvent(_, _, let draft, _, _):
             if draft.related != nil { return "assess an adverse event's causality" }
             return draft.decod == nil ? "record adverse events" : "code an adverse event's term (--decod)"

@@ -191,6 +191,12 @@ struct UserFile: Codable {
 extension JSONFileStore {
     /// Refuses, naming the role needed, a change the logged-in user's role does not allow; in a store
     /// without users every change is allowed (docs/RULES.md, "Users and roles").
+    /// In a store with users the checklist must carry a valid `eligibility` signature (docs/RULES.md,
+    /// "Eligibility", "Signatures"); without users nobody can sign, so none is required.
+    public func eligibilitySignature(of participant: Participant) -> EligibilitySignature {
+        participant.eligibilitySignature(required: (try? hasUsers()) ?? false)
+    }
+
     public func requireAllowed(_ change: Change) throws {
         guard try hasUsers() else { return }
         try authenticate()

@@ -15,6 +15,8 @@ extension JSONFileStore {
     /// failures (a save that did not finish, records set aside).
     /// Every problem is named: a store-level one (a site file or protocol missing or altered) does not stop
     /// the participants being checked. `verify` reads only; it never migrates, repairs or closes a mode.
+    /// Every Part 11 signature is checked against its signer's public key: one whose Ed25519 signature or
+    /// content hash does not verify is broken (docs/RULES.md, "Signatures").
     public func verify() -> (problems: [String], notes: [String]) {
         do {
             return try FileLock.withLock(lockFile, timeout: 30) { verifyLocked() }
@@ -29,6 +31,7 @@ extension JSONFileStore {
         notes += ledgerLines
         let storeLog = auditLog(nil)
         let (signatures, userProblems) = verifyUsers()
+        let partEleven = SignatureVerifier(users: Array(signatures.users.values))
         problems += userProblems
         if let bytes = try? DurableFile.read(siteFile), let version = try? CanonicalJSON.formatVersion(of: bytes, path: siteFile), version < Self.formatVersion {
             // The store opened for verify only because it holds format-2 files (JSONFileStore.init).
@@ -42,6 +45,10 @@ extension JSONFileStore {
             if verified.uncommitted > 0 { notes.append(Self.uncommittedNote(verified.uncommitted, storeLog)) }
             notes += Self.endNotes(storeLog)
             problems += Self.ledgerProblems(ledgerHeads[Ledger.storeChain] ?? [], head: site.audit, records: verified.records, file: siteFile)
+            // A day summary's content moves with records made later that day: only its Ed25519 signature proves anything here.
+            for signature in site.summarySignatures ?? [] where !partEleven.verifies(signature, subject: "-") {
+                problems.append("\(siteFile): " + Self.brokenSignature(signature))
+            }
             var protocols: [StudyProtocol] = []
             for id in site.protocols {
                 do { protocols.append(try readProtocol(id)) } catch { problems.append("\(error)") }
@@ -72,7 +79,7 @@ extension JSONFileStore {
         outcomes.fill { index in
             let subject = allSubjects[index]
             let trail = Self.checkParticipant(subject, folder: folder, audits: audits, context: context, ledgerHeads: ledgerHeads[subject] ?? [],
-                                              checkDates: true)
+                                              checkDates: true, signatures: partEleven)
             return (trail.problems + signatures.problems(trail.records, path: audits + "/" + subject + ".jsonl"), trail.notes)
         }
         for outcome in outcomes.all { if let outcome { problems += outcome.problems; notes += outcome.notes } }
@@ -148,7 +155,8 @@ extension JSONFileStore {
     /// One participant: its file, its chain, the replay of the chain against the file, the ledger's heads;
     /// with `checkDates` (verify), also that nothing is dated after the day of death.
     static func checkParticipant(_ subject: String, folder: String, audits: String, context: StudyContext,
-                                 ledgerHeads: [AuditHead], checkDates: Bool = false) -> (problems: [String], notes: [String], records: [AuditRecord]) {
+                                 ledgerHeads: [AuditHead], checkDates: Bool = false,
+                                 signatures: SignatureVerifier? = nil) -> (problems: [String], notes: [String], records: [AuditRecord]) {
         let log = AuditLog(path: audits + "/" + subject + ".jsonl")
         let path = folder + "/" + subject + ".json"
         let file: ParticipantFile, tree: JSONValue
@@ -185,7 +193,18 @@ extension JSONFileStore {
             problems.append("\(path): \(subject) died on \(death), yet has data dated after it: " + afterDeath.prefix(5).joined(separator: ", ")
                             + (afterDeath.count > 5 ? " and \(afterDeath.count - 5) more" : "") + ". Correct the dates (cohort show \(subject)).")
         }
+        if let signatures, let studyProtocol = context.protocols[file.participant.study] {
+            let statuses = signatures.statuses(of: file.participant, studyProtocol: studyProtocol)
+            for (signature, status) in zip(file.participant.signatures, statuses) where status == .broken {
+                problems.append("\(path): " + brokenSignature(signature))
+            }
+        }
         return (problems, notes, verified.records)
+    }
+
+    /// What `verify` says of a broken signature.
+    static func brokenSignature(_ signature: Signature) -> String {
+        "the \(signature.scope) signature by \(signature.user) at \(signature.time) does not verify (its record, its signer's key or the content it signed was altered): \(signature.manifestation)"
     }
 
     /// Applies `records` in order to `{}`; stops at the first record that does not fit.

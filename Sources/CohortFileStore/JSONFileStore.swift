@@ -211,29 +211,34 @@ public final class JSONFileStore: ParticipantStore {
 
     /// What the store-wide trail records: the site's facts and every protocol, by id.
     static func storeState(site: SiteInfo, protocols: [StudyProtocol]) throws -> JSONValue {
-        .object([
+        var members: [String: JSONValue] = [
             "site": .object(["name": .string(site.name), "number": .string(site.number), "created": .string(site.created)]),
             "protocols": .object(Dictionary(uniqueKeysWithValues: try protocols.map { ($0.id, try JSONValue(encoding: $0)) })),
-        ])
+        ]
+        // The day summaries' signatures ride the store-wide trail (docs/DECISIONS.md): absent until the first.
+        if let signatures = site.summarySignatures { members["summarySignatures"] = try JSONValue(encoding: signatures) }
+        return .object(members)
     }
 
     /// The store-wide save: records derived from the state before and after, the new protocol's file, then
     /// the site file (the commit point, listing the protocols); a failure takes the records back.
-    private func saveStoreLocked(site newSite: SiteInfo, protocols: [StudyProtocol], adding: StudyProtocol, before: SiteInfo?) throws {
+    /// `needed` and `what` name the role the save takes in a store with users (adding a protocol: the PI).
+    func saveStoreLocked(site newSite: SiteInfo, protocols: [StudyProtocol], adding: StudyProtocol?, before: SiteInfo?,
+                         needed: Role = .pi, what: String = "add protocols") throws {
         let log = auditLog(nil)
         let ledger = ledger
         let tail = try log.prepare(committed: before?.audit ?? .empty, confirmed: { try ledger.furthest(Ledger.storeChain) }, dataFile: siteFile).tail
         let old = try before.map { try Self.storeState(site: $0, protocols: context.sortedProtocols) } ?? .emptyObject
         let new = try Self.storeState(site: newSite, protocols: protocols)
         let operations = JSONPatch.diff(from: old, to: new)
-        let signing = try requireSigner(.pi, to: "add protocols")
+        let signing = try requireSigner(needed, to: what)
         let length = try log.length()
-        let path = protocolFile(adding.id)
+        let path = adding.map { protocolFile($0.id) }
         let siteBefore = try DurableFile.read(siteFile)
         do {
             let head = try log.append(operations, subject: nil, user: user, reason: nil, time: UTCTimestamp.string(from: clock()), after: tail,
                                       state: new.stateHash, signer: signing)
-            try DurableFile.replace(path, with: try CanonicalJSON.seal(adding, formatVersion: Self.formatVersion))
+            if let adding, let path { try DurableFile.replace(path, with: try CanonicalJSON.seal(adding, formatVersion: Self.formatVersion)) }
             var committed = newSite
             committed.audit = head
             committed.protocols = protocols.map(\.id).sorted()
@@ -248,7 +253,7 @@ public final class JSONFileStore: ParticipantStore {
             context = StudyContext(protocols: protocols, scales: context.scales)
         } catch {
             log.rollBack(to: length)
-            unlink(path)
+            if let path { unlink(path) }
             throw error
         }
     }

@@ -95,12 +95,31 @@ public struct ParticipantJSON: Encodable {
     let adverseEvents: [AdverseEventsJSON.Entry]
     let medications: [MedicationsJSON.Entry]
     let measures: [MeasuresJSON.Entry]
+    /// Part 11 signatures with their manifestation and status (absent when none).
+    let signatures: [ShownSignature]?
+    /// The casebook lock, while locked.
+    let casebookLock: CasebookLock?
+
+    /// A signature as `cohort show` carries it: the `cohort signatures` members, its manifestation, and
+    /// the change that invalidated it.
+    struct ShownSignature: Encodable {
+        let entry: SignatureEntry
+        private enum CodingKeys: String, CodingKey { case manifestation, invalidated }
+
+        func encode(to encoder: Encoder) throws {
+            try entry.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(entry.signature.manifestation, forKey: .manifestation)
+            try container.encodeIfPresent(entry.signature.invalidated, forKey: .invalidated)
+        }
+    }
+
     /// The eligibility checklist; `null` when the protocol lists no criteria.
     let eligibility: EligibilityJSON?
 
     private enum CodingKeys: String, CodingKey {
         case subject, initials, birthYear, sex, study, arm, randomization, randomized, consentDate, baselineDate, dayOne, status, exit
-        case consents, visits, scores, unacknowledgedUrgentFlags, adverseEvents, medications, measures, eligibility
+        case consents, visits, scores, unacknowledgedUrgentFlags, adverseEvents, medications, measures, eligibility, signatures, casebookLock
     }
 
     /// Every member as before; `eligibility` always present (`null` without criteria).
@@ -117,13 +136,18 @@ public struct ParticipantJSON: Encodable {
         try container.encode(unacknowledgedUrgentFlags, forKey: .unacknowledgedUrgentFlags)
         try container.encode(adverseEvents, forKey: .adverseEvents); try container.encode(medications, forKey: .medications)
         try container.encode(measures, forKey: .measures); try container.encode(eligibility, forKey: .eligibility)
+        try container.encodeIfPresent(signatures, forKey: .signatures); try container.encodeIfPresent(casebookLock, forKey: .casebookLock)
     }
 
     /// The document for `participant` as of `today`, report clocks read at `now` on `zone`'s clock;
     /// `acknowledgedAt` the moments acknowledgements were saved, by `"VISIT/FLAG"` (from the trail);
-    /// `eligibilitySigned` whether a signature covers the eligibility checklist (never without users).
+    /// `signatureStatuses` the store's check of each signature (else as the records read).
     public init(_ participant: Participant, context: StudyContext, today: CivilDate, now: Moment, zone: TimeZone,
-                acknowledgedAt: [String: Moment] = [:], eligibilitySigned: Bool = false) {
+                acknowledgedAt: [String: Moment] = [:], signatureStatuses: [SignatureStatus]? = nil) {
+        let shown = ParticipantText.signatureEntries(participant, statuses: signatureStatuses)
+        signatures = shown.isEmpty ? nil : shown.map(ShownSignature.init)
+        casebookLock = participant.casebookLock
+        let eligibilitySigned = ParticipantText.isEligibilitySigned(shown)
         eligibility = context.protocols[participant.study].flatMap(participant.eligibilityChecklist).map { EligibilityJSON($0, signed: eligibilitySigned) }
         let safety = SafetyLines(participant, context: context, now: now, zone: zone)
         adverseEvents = safety.events.map(AdverseEventsJSON.Entry.init)
@@ -163,11 +187,14 @@ public struct ParticipantJSON: Encodable {
 public enum ParticipantText {
     /// Details, visit timeline, scores and open urgent flags.
     public static func render(_ participant: Participant, context: StudyContext, today: CivilDate, now: Moment, zone: TimeZone,
-                              acknowledgedAt: [String: Moment] = [:], eligibilitySigned: Bool = false) -> String {
+                              acknowledgedAt: [String: Moment] = [:], signatureStatuses: [SignatureStatus]? = nil) -> String {
         var lines = ["\(participant.subject)  \(participant.initials)  born \(participant.birthYear)  sex \(participant.sex.rawValue)  \(participant.study)  \(participant.allocation)",
                      "Consent \(participant.consentDate)  Baseline \(participant.baselineDate)  Day 1 \(context.protocols[participant.study].map(participant.origin) ?? participant.baselineDate)  Status \(participant.status.rawValue)"
                         + (participant.exit.map { " on \($0.date) (\($0.reason))" } ?? ""),
                      "Consents " + participant.consents.map(\.description).joined(separator: ", ")]
+        if let lock = participant.casebookLock {
+            lines.append("🔒 Casebook locked by \(lock.user) at \(lock.time): read-only until a pi unlocks it")
+        }
         for flag in participant.unacknowledgedUrgentFlags(context: context) {
             lines.append("⚠ URGENT \(flag.flag) at \(flag.visit) (\(flag.date)) — not yet acknowledged")
         }
@@ -190,6 +217,7 @@ public enum ParticipantText {
         }
         lines += ["", Columns.render(rows)]
         if let checklist = participant.eligibilityChecklist(studyProtocol) {
+            let eligibilitySigned = isEligibilitySigned(signatureEntries(participant, statuses: signatureStatuses))
             lines += [""] + EligibilityText.lines(checklist, signed: eligibilitySigned, participant: participant)
         }
         let scored = participant.administrations.sorted {
@@ -210,7 +238,23 @@ public enum ParticipantText {
         if !safety.events.isEmpty { lines += ["", "Adverse events", AdverseEventsText.render(safety.events, now: now)] }
         if !safety.medications.isEmpty { lines += ["", "Medications", MedicationsText.render(safety.medications)] }
         if !safety.readings.isEmpty { lines += ["", "Measures", MeasuresText.render(safety.readings.map { (participant.subject, $0) })] }
+        let signatures = signatureEntries(participant, statuses: signatureStatuses)
+        if !signatures.isEmpty { lines += ["", "Signatures"] + signatures.map { "  " + $0.line } }
         return lines.joined(separator: "\n")
+    }
+
+    /// True when a valid signature covers the eligibility checklist (never in a store without users).
+    static func isEligibilitySigned(_ entries: [SignatureEntry]) -> Bool {
+        entries.contains { $0.status == .valid && $0.signature.scope == SignatureScope.eligibility.description }
+    }
+
+    /// Each signature with its status: the store's check when given, else as the record reads (valid or
+    /// invalidated).
+    static func signatureEntries(_ participant: Participant, statuses: [SignatureStatus]?) -> [SignatureEntry] {
+        participant.signatures.enumerated().map { index, signature in
+            let status = statuses.flatMap { index < $0.count ? $0[index] : nil } ?? (signature.isValid ? .valid : .invalidated)
+            return SignatureEntry(subject: participant.subject, signature: signature, status: status)
+        }
     }
 }
 

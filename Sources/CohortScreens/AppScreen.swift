@@ -45,6 +45,7 @@ public struct AppScreen {
         case .summary(let page): SummaryScreen(glyphs: glyphs).draw(page, state: state, data: data, in: body, on: &grid)
         case .roster(let page): RosterScreen(glyphs: glyphs).draw(page, state: state, data: data, in: body, on: &grid)
         case .record(let form): RecordFormScreen(glyphs: glyphs).draw(form, state: state, in: body, on: &grid)
+        case .queue(let page): QueueScreen(glyphs: glyphs).draw(page, state: state, data: data, in: body, on: &grid)
         }
         switch state.overlay {
         case .prompt(let prompt)?: PromptOverlay(glyphs: glyphs).draw(prompt, width: width, height: height, on: &grid)

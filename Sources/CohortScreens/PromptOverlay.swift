@@ -30,7 +30,9 @@ struct PromptOverlay {
             grid.put(" " + field.label + ":", x: left, y: y, style: box)
             let focused = index == prompt.focus
             let room = boxWidth - labelWidth - 3
-            let shown = DisplayWidth.of(field.text) >= room ? String(field.text.suffix(max(1, room - 2))) : field.text
+            // A passphrase is never drawn: one asterisk a character typed.
+            let text = field.isSecret ? String(repeating: "*", count: field.text.count) : field.text
+            let shown = DisplayWidth.of(text) >= room ? String(text.suffix(max(1, room - 2))) : text
             let used = grid.put(shown + (focused ? "_" : ""), x: left + labelWidth + 1, y: y, style: focused ? Style(.accent, bold: true) : .plain)
             if !field.hint.isEmpty && used + DisplayWidth.of(field.hint) + 2 < room {
                 grid.put(field.hint, x: left + labelWidth + 3 + used, y: y, style: Style(.muted, reverse: true))
@@ -56,17 +58,25 @@ struct HelpOverlay {
         let labels = keys.bindings(in: .help).filter { $0.intent == .back }.flatMap(\.keys).map(\.label)
         let closers = labels.count < 2 ? labels.joined() : labels.dropLast().joined(separator: ", ") + " or " + labels[labels.count - 1]
         grid.put(" Keys \(context == .review ? "" : "— \(context.title)")  (\(closers) closes)", x: 0, y: 0, style: .title)
-        var y = 2
+        var y = 2, x = 0
         var contexts = [context]
         if context != .review { contexts.append(.review) }
+        // A list longer than the screen goes on in a second column where the screen is wide enough.
+        let column = width >= 80 ? width / 2 : width
+        func room() -> Bool {
+            if y < height - 2 { return true }
+            guard x == 0, column < width else { return false }
+            (x, y) = (column, 2)
+            return true
+        }
         for shown in contexts {
-            guard y < height - 2 else { break }
-            grid.put(shown.title, x: 1, y: y, style: .heading)
+            guard room() else { break }
+            grid.put(shown.title, x: x + 1, y: y, style: .heading)
             y += 1
             for binding in keys.bindings(in: shown) {
-                guard y < height - 2 else { break }
-                grid.put(KeyTable.label(binding.keys), x: 3, y: y, style: Style(.accent, bold: true), limit: 16)
-                grid.put(binding.help, x: 20, y: y, limit: width - 21)
+                guard room() else { break }
+                grid.put(KeyTable.label(binding.keys), x: x + 3, y: y, style: Style(.accent, bold: true), limit: 16)
+                grid.put(binding.help, x: x + 20, y: y, limit: (x == 0 ? column : width) - x - 21)
                 y += 1
             }
             y += 1

@@ -95,6 +95,9 @@ public struct SiteInfo: Codable, Sendable, Equatable {
     public var audit: AuditHead
     /// The ids of the store's protocols (a protocol file not listed here is not part of the store).
     public var protocols: [String]
+    /// The signatures of day summaries (`summary:DATE`), in order of signing; absent until the first, so a
+    /// site file written before them reads and replays byte for byte (docs/RULES.md, "Signatures").
+    public var summarySignatures: [Signature]?
 
     /// Creates site facts.
     public init(name: String, number: String, created: String, audit: AuditHead, protocols: [String]) {

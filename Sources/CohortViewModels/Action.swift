@@ -27,6 +27,8 @@ public indirect enum Action: Equatable, Sendable {
     case failed(String)
     /// The summary's lists read from the records for `day` (`Effect.loadSummaryRecords`).
     case summaryRecordsLoaded(day: CivilDate, DaySummary.Records)
+    /// The investigator's queue was read: what awaits a signature, oldest first.
+    case queueLoaded([QueueItem])
     /// A participant's audit trail was read; `problems` says why it does not verify (empty when it does).
     case auditLoaded(subject: String, records: [AuditLine], problems: [String])
 }

@@ -25,7 +25,7 @@ extension AppState {
             replace(participant)
             return intent.map { handle(.intent($0)) } ?? []
         case .saved(let change, let participant, let before, let undoable):
-            return saved(change, participant: participant, before: before, undoable: undoable) + summaryRecordsEffects()
+            return saved(change, participant: participant, before: before, undoable: undoable) + summaryRecordsEffects() + queueEffects()
         case .stale(let change, let latest):
             // Show what is saved now and say so: the user looks again and decides. Typed scores were for
             // the old data, so the entry closes onto the participant as saved — unless what changed is not
@@ -58,6 +58,9 @@ extension AppState {
             return []
         case .summaryRecordsLoaded(let day, let records):
             takeSummaryRecords(records, day: day)
+            return []
+        case .queueLoaded(let items):
+            takeQueue(items)
             return []
         case .auditLoaded(let subject, let records, let problems):
             if case .participant(var page) = screen, page.subject == subject {

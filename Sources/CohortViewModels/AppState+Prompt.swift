@@ -94,6 +94,7 @@ extension AppState {
         case .rater, .scoreReason, .unscheduledScale: return submitScorePrompt(&prompt)
         case .reportSent, .editRecord: return submitSafety(&prompt)
         case .assess(let subject): return submitAssessment(&prompt, subject: subject)
+        case .sign(let subject, let scope): return submitSignature(&prompt, subject: subject, scope: scope)
         }
     }
 

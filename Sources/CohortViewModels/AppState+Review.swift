@@ -6,7 +6,7 @@ extension AppState {
     static let reviewIntents: Set<Intent> = [
         .moveDown, .moveUp, .pageDown, .pageUp, .moveTop, .moveBottom, .openParticipant, .completeVisit, .markMissed, .rescheduleVisit,
         .enterScores, .enroll, .showRoster, .showSummary, .filterSubjects, .undo, .addAdverseEvent, .addMedication, .markReportSent,
-        .jumpToParticipant, .previousDay, .nextDay, .backToToday, .showHelp, .quit,
+        .jumpToParticipant, .previousDay, .nextDay, .backToToday, .showQueue, .showHelp, .quit,
     ]
 
     /// A key on the review.
@@ -45,6 +45,9 @@ extension AppState {
         case .showRoster:
             screens.append(.roster(RosterPage()))
             refreshRoster()
+        case .showQueue:
+            screens.append(.queue(QueuePage()))
+            return [.loadQueue]
         case .jumpToParticipant:
             overlay = .prompt(Self.jumpPrompt)
         case .showHelp:

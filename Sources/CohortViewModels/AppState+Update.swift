@@ -45,6 +45,7 @@ extension AppState {
         case .enrolled: return enrolledIntents
         case .record: return recordIntents
         case .summary: return summaryIntents
+        case .queue: return queueIntents
         case .help: return helpIntents
         }
     }
@@ -80,6 +81,7 @@ extension AppState {
         case .summary(let page): return summaryIntent(intent, page)
         case .roster(let page): return rosterIntent(intent, page)
         case .record(let form): return recordIntent(intent, form)
+        case .queue(let page): return queueIntent(intent, page)
         }
     }
 
@@ -90,7 +92,7 @@ extension AppState {
         case .scoreEntry(let entry): return typeScore(character, entry)
         case .record(let form): typeInRecord(character, form)
         case .enrollment(let form): typeInEnrollment(character, form)
-        case .review, .participant, .summary, .roster: break // no text field: typing is not offered (KeyContext.takesText)
+        case .review, .participant, .summary, .roster, .queue: break // no text field: typing is not offered (KeyContext.takesText)
         }
         return []
     }

@@ -73,6 +73,7 @@ public struct AppState: Equatable, Sendable {
             case .summary: return .summary
             case .roster: return .roster
             case .record: return .record
+            case .queue: return .queue
             }
         }
     }

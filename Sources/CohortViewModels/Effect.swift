@@ -22,6 +22,10 @@ public indirect enum Effect: Equatable, Sendable {
     case loadAudit(subject: String)
     /// Read the summary's lists that need the records (late entries, open safety, acknowledgements) for `day`.
     case loadSummaryRecords(day: CivilDate, zone: TimeZone)
+    /// Read what awaits a signature, every participant read whole (the investigator's queue).
+    case loadQueue
+    /// Sign `scope` of `subject` with `meaning`, the key opened with `passphrase` (docs/RULES.md, "Signatures").
+    case sign(subject: String, scope: SignatureScope, meaning: Signature.Meaning, passphrase: String)
     /// Leave the program.
     case quit
 

@@ -1,12 +1,19 @@
 import CohortDomain
 import CohortStore
 
+/// Signs `scope` of `subject` with a meaning, the key opened with the passphrase; returns the participant
+/// before and after (the run loop provides it: keys are the executable's business).
+public typealias RecordSigner = (_ subject: String, _ scope: SignatureScope, _ meaning: Signature.Meaning,
+                                 _ passphrase: String) throws -> (before: Participant, after: Participant)
+
 /// Executes effects against a store and reports their outcome as actions. The only place the view
 /// models touch the store, through the `ParticipantStore` protocol.
 public final class EffectRunner {
     private let store: ParticipantStore
     private let today: CivilDate
     private let user: String
+    /// Signs a record for the TUI (the run loop opens the key with the passphrase); nil: nobody can sign here.
+    public var signer: RecordSigner?
 
     /// A runner over `store`.
     public init(store: ParticipantStore, today: CivilDate, user: String) {
@@ -44,6 +51,21 @@ public final class EffectRunner {
                 // The same pass as `cohort summary`, over the digests the store holds now.
                 let (records, _) = try store.summaryRecords(on: day, zone: zone, table: store.loadTable(.quick).table)
                 return .summaryRecordsLoaded(day: day, records)
+            case .loadQueue:
+                var items: [QueueItem] = []
+                for subject in try store.subjects() {
+                    guard let participant = try? store.participant(subject),
+                          let studyProtocol = store.context.protocols[participant.study] else { continue }
+                    items += participant.pendingSignatures(studyProtocol: studyProtocol).map {
+                        QueueItem($0, participant: participant, studyProtocol: studyProtocol)
+                    }
+                }
+                return .queueLoaded(items.sorted { $0.pending < $1.pending })
+            case .sign(let subject, let scope, let meaning, let passphrase):
+                guard let signer else { throw DomainError("Nobody can sign in this copy of Cohort: the store has no users.") }
+                let (before, after) = try signer(subject, scope, meaning, passphrase)
+                let manifestation = after.signatures.last?.manifestation ?? "signed"
+                return .saved(change: "\(subject) \(scope) — \(manifestation)", participant: after, before: before, undoable: false)
             case .loadAudit(let subject):
                 let trail = try store.auditTrail(subject: subject)
                 let participant = try? store.participant(subject)

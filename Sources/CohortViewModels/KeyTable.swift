@@ -1,6 +1,6 @@
 /// Where a key is pressed: each screen or overlay has its own bindings.
 public enum KeyContext: String, CaseIterable, Sendable {
-    case review, roster, participant, scoreEntry = "score-entry", prompt, enrollment, enrolled, record, summary, help
+    case review, roster, participant, scoreEntry = "score-entry", prompt, enrollment, enrolled, record, summary, queue, help
 
     /// Title used in the help screen.
     public var title: String {
@@ -14,6 +14,7 @@ public enum KeyContext: String, CaseIterable, Sendable {
         case .enrolled: return "Enrollment saved (schedule shown)"
         case .record: return "Adverse event, medication or measures form"
         case .summary: return "End-of-day summary"
+        case .queue: return "Investigator's queue (what awaits a signature)"
         case .help: return "Help"
         }
     }
@@ -117,6 +118,7 @@ public struct KeyTable: Sendable, Equatable {
         b(.review, [.character("["), .left], .previousDay, "previous day", footer: false),
         b(.review, [.character("]"), .right], .nextDay, "next day", footer: false),
         b(.review, [.character("t")], .backToToday, "today", footer: false),
+        b(.review, [.character("I")], .showQueue, "to sign", footer: false),
         b(.review, [.character("?")], .showHelp, "help"),
         b(.review, [.character("q"), .control("c")], .quit, "quit"),
 
@@ -133,6 +135,14 @@ public struct KeyTable: Sendable, Equatable {
         b(.roster, [.character("M")], .addMedication, "medication", footer: false),
         b(.roster, [.character("T")], .markReportSent, "report sent", footer: false),
         b(.roster, [.escape, .character("q")], .back, "back"),
+        b(.queue, [.character("j"), .down], .moveDown, "next item", footer: false),
+        b(.queue, [.character("k"), .up], .moveUp, "previous item", footer: false),
+        b(.queue, [.character("g"), .home], .moveTop, "oldest", footer: false),
+        b(.queue, [.character("G"), .end], .moveBottom, "newest", footer: false),
+        b(.queue, [.enter], .openItem, "item and its history"),
+        b(.queue, [.character("s")], .signItem, "sign"),
+        b(.queue, [.escape, .character("q")], .back, "back"),
+        b(.queue, [.character("?")], .showHelp, "help"),
         b(.roster, [.character("?")], .showHelp, "help"),
 
         b(.participant, [.character("j"), .down], .moveDown, "next visit", footer: false),

@@ -23,6 +23,8 @@ public struct Prompt: Equatable, Sendable {
         case unscheduledScale(subject: String, visit: String)
         case correct(subject: String)
         case reconsent(subject: String)
+        /// Sign an item of the investigator's queue.
+        case sign(subject: String, scope: SignatureScope)
 
         /// The participant the prompt changes, if any.
         public var subject: String? {
@@ -33,7 +35,8 @@ public struct Prompt: Equatable, Sendable {
             case .scoreReason(let entry): return entry.subject
             case .undo(let entry): return entry.after.subject
             case .rater: return nil
-            case .assess(let subject), .unscheduled(let subject), .unscheduledScale(let subject, _), .correct(let subject), .reconsent(let subject):
+            case .assess(let subject), .unscheduled(let subject), .unscheduledScale(let subject, _), .correct(let subject), .reconsent(let subject),
+                 .sign(let subject, _):
                 return subject
             case .filter, .search, .jump, .reportSent, .editRecord: return nil
             }
@@ -44,6 +47,7 @@ public struct Prompt: Equatable, Sendable {
     public enum Name: String, Equatable, Sendable {
         case date, reason, number, category, screenFailure, adverseEvent, initials, birthYear, sex, consentDate, baseline, version
         case scale, action, classification, note, subject, search, rater, record, result, assessment, comment, sentAt, followUp
+        case meaning, passphrase
     }
 
     /// One text field.
@@ -59,6 +63,8 @@ public struct Prompt: Equatable, Sendable {
         /// What may be typed, for a category field (`mild`, `moderate`, `severe`): shown under it while it is
         /// focused (docs/RULES.md, "Words a monitor reads"); empty for free fields.
         public let choices: [String]
+        /// A passphrase: drawn as dots, never as typed (docs/RULES.md, "Signatures").
+        public var isSecret = false
 
         /// Creates a field read by its label (a record form's).
         public init(_ label: String, _ text: String = "", hint: String = "", choices: [String] = []) {

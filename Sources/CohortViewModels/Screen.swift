@@ -9,6 +9,7 @@ public indirect enum Screen: Equatable, Sendable {
     case summary(SummaryPage)
     case roster(RosterPage)
     case record(RecordForm)
+    case queue(QueuePage)
 }
 
 /// Something drawn over the current screen.

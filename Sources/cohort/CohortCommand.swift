@@ -16,8 +16,9 @@ struct CohortCommand: ParsableCommand {
         subcommands: [InitCommand.self, DemoCommand.self, ProtocolsCommand.self, ScalesCommand.self, EnrollCommand.self, VisitsCommand.self, ParticipantsCommand.self,
                       CompleteCommand.self, MissCommand.self, RescheduleCommand.self, ScoreCommand.self,
                       WithdrawCommand.self, RandomizeCommand.self, AcknowledgeCommand.self, DeviationCommand.self,
-                      UnscheduledCommand.self, CorrectCommand.self, ConsentCommand.self, NoteCommand.self, EligibilityCommand.self,
+                      UnscheduledCommand.self, CorrectCommand.self, ConsentCommand.self, EligibilityCommand.self, NoteCommand.self,
                       AdverseEventCommand.self, MedicationCommand.self, MeasureCommand.self, AssessCommand.self, MeasuresCommand.self, ShowCommand.self,
+                      SignCommand.self, UnlockCommand.self, SignaturesCommand.self,
                       SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self,
                       UserCommand.self, PassphraseCommand.self, LoginCommand.self, LogoutCommand.self])
 

@@ -29,6 +29,10 @@ enum FrontEnd {
             }
             defer { terminal.stop() }
             let runner = EffectRunner(store: store, today: session.today, user: session.user)
+            // The queue's `s`: the passphrase typed in the prompt opens the key (docs/RULES.md, "Signatures").
+            runner.signer = { subject, scope, meaning, passphrase in
+                try session.sign(subject, scope, meaning: meaning, lock: false, in: store, passphrase: passphrase)
+            }
             var state = AppState(today: session.today, user: session.user, now: session.now, zone: session.zone)
             state.status = notice.map { StatusLine($0, .info) }
             InteractiveSession.run(state, runner: runner, terminal: terminal,

@@ -37,7 +37,8 @@ extension Session {
 
     /// The key of user `name`, unlocked with their passphrase; a wrong one is audited and counted, the
     /// fifth in a row locks signing (21 CFR 11.300(d)).
-    func unlockWithPassphrase(_ store: JSONFileStore, name: String) throws -> UnlockedKey {
+    /// `passphrase` when the screens asked for it already (else it is read as `--passphrase-fd` or the terminal gives it).
+    func unlockWithPassphrase(_ store: JSONFileStore, name: String, passphrase given: String? = nil) throws -> UnlockedKey {
         guard let user = try store.user(name) else {
             throw DomainError("This store has users and \(name) is not one of them: give --user NAME of a user on the delegation log (`cohort user list`). Nothing was changed.")
         }
@@ -46,7 +47,7 @@ extension Session {
             throw DomainError("Signing is locked for \(name) after \(User.maxFailedUnlocks) wrong passphrases in a row: a PI enables it again with `cohort user enable \(name)`. Nothing was changed.")
         }
         let sealed = try identity { try keyFolder.sealedKey(of: user) }
-        let passphrase = try PassphraseReader(descriptor: passphraseFD).read("Passphrase for \(name): ")
+        let passphrase = try given ?? PassphraseReader(descriptor: passphraseFD).read("Passphrase for \(name): ")
         do {
             let key = try UnlockedKey(user: user, privateKey: try sealed.open(passphrase: passphrase))
             try store.noteUnlocked(key)

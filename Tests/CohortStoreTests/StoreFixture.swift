@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortIdentity
 import CohortTestSupport
 @testable import CohortStore
 @testable import CohortFileStore
@@ -35,8 +36,24 @@ struct StoreFixture {
         try store.enroll(EnrollmentRequest(subject: subject, initials: "AB", birthYear: "1980", sex: "F", study: "SCZ-5W-INPT",
                                            arm: "", consentDate: "2026-11-08", baselineDate: baseline), today: Self.today)
         if let eligible = TestData.recordEligible(subject) { try store.apply(eligible, today: Self.today, user: "tester") }
+        // In a store with users the gate also asks for the checklist's signature: the logged-in user's.
+        if try store.hasUsers(), let key = store.signer { try sign(.eligibility, of: subject, with: key) }
         return try store.apply(.randomize(subject: subject, number: "R-" + subject, date: CivilDate("2026-11-08")!),
                                today: Self.today, user: "tester").after
+    }
+
+    /// Signs `scope` of `subject` as it stands with `key` (meaning `approved`, at the test's now).
+    @discardableResult
+    func sign(_ scope: SignatureScope, of subject: String, with key: UnlockedKey, meaning: Signature.Meaning = .approved,
+              lock: Bool = false) throws -> Participant {
+        let participant = try store.participant(subject)
+        let content = try participant.signedContent(scope, studyProtocol: try store.context.studyProtocol(for: participant))
+        var record = Signature(scope: scope, meaning: meaning, user: key.userName, fullName: key.fullName, role: key.role.rawValue,
+                               time: try Moment("2026-11-25T18:02-05:00", zone: TimeZone(secondsFromGMT: 0)!, what: "test"),
+                               contentHash: SignatureVerifier.contentHash(content))
+        record.signature = try key.signature(for: record.signedBytes(subject: subject)).base64EncodedString()
+        return try store.apply(.sign(subject: subject, signature: record, content: content, lock: lock), basis: participant,
+                               today: Self.today, user: key.userName).after
     }
 
     func path(_ relative: String) -> String { directory + "/" + relative }

@@ -27,6 +27,7 @@ struct KeyTableTests {
             }
         case .record: fixture.press(.character("A"))
         case .summary: fixture.press(.character("S"))
+        case .queue: fixture.press(.character("I"))
         case .help: fixture.press(.character("?"))
         }
         return fixture

@@ -46,21 +46,38 @@ struct ParticipantsCommand: SessionCommand {
 
 /// `cohort show`: one participant.
 struct ShowCommand: SessionCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "A participant's details, visits, scores, adverse events, medications and measures.")
-    @Argument(help: "Subject ID.") var subject: String
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "A participant's details, visits, scores, adverse events, medications, measures and signatures; or a day's signed summary.")
+    @Argument(help: "Subject ID.") var subject: String?
+    @Option(help: ArgumentHelp("Instead of a participant: the day's summary as recorded, with its signatures.", valueName: "DATE")) var summary: String?
     @Option(help: "text or json.") var format: ListFormat = .text
     @OptionGroup var globals: GlobalOptions
 
+    func validate() throws {
+        if (subject == nil) == (summary == nil) { throw ValidationError("Give a subject ID, or --summary DATE (not both).") }
+    }
+
     func execute(_ session: Session) throws {
         let store = try session.openStore()
+        let check = try session.signatureCheck(store)
+        if let day = try session.date(summary, option: "--summary") {
+            let recorded = try AsRecordedSummary(day, store: store, zone: session.zone)
+            let entries = try session.summaryEntries(store, check: check).filter { $0.signature.scope == SignatureScope.summary(day).description }
+            try Session.print(format, json: { SignedSummaryJSON(summary: recorded.summary, signatures: entries) }, text: {
+                recorded.text(site: store.site.name) + "\n\nSignatures\n"
+                    + (entries.isEmpty ? "  Not signed (`cohort sign - summary:\(day) --meaning reviewed`)." : entries.map { "  " + $0.line }.joined(separator: "\n"))
+            })
+            try Session.refuseIfUnreadable(recorded.problems)
+            return
+        }
+        guard let subject else { return }
         let participant = try store.participant(subject)
         // The moment each acknowledgement was saved is its audit record's (the stored one keeps the day).
         let times = participant.acknowledgements.isEmpty ? [:] : try store.acknowledgementTimes(of: subject, zone: session.zone)
-        let signed = store.eligibilitySignature(of: participant) == .signed
+        let statuses = store.context.protocols[participant.study].map { check.statuses(of: participant, studyProtocol: $0) }
         try Session.print(format, json: { ParticipantJSON(participant, context: store.context, today: session.today, now: session.now, zone: session.zone,
-                                                          acknowledgedAt: times, eligibilitySigned: signed) },
+                                                          acknowledgedAt: times, signatureStatuses: statuses) },
                           text: { ParticipantText.render(participant, context: store.context, today: session.today, now: session.now, zone: session.zone,
-                                                         acknowledgedAt: times, eligibilitySigned: signed) })
+                                                         acknowledgedAt: times, signatureStatuses: statuses) })
     }
 }
 
@@ -76,7 +93,7 @@ struct SummaryCommand: SessionCommand {
     func execute(_ session: Session) throws {
         let day = try session.date(date, option: "--date") ?? session.today
         let store = try session.openStore()
-        let context = store.context, zone = session.zone
+        let zone = session.zone
         // Each participant file and trail is read at most once: for what was entered on the day for earlier
         // days, open safety items and acknowledgements, and (as recorded) the state at the end of the day.
         func show(_ table: ReviewTable, records: DaySummary.Records, now: Moment) throws {
@@ -90,14 +107,9 @@ struct SummaryCommand: SessionCommand {
             }
         }
         if asRecorded {
-            var states: [Participant] = [], records = DaySummary.Records()
-            let problems = try store.forEachParticipantDay(day, zone: zone, replayAll: true) { record in
-                guard let state = record.endOfDay else { return }
-                states.append(state)
-                records.add(record: state, dayChange: record.dayChange, on: day, context: context)
-            }
-            try show(ReviewTable(participants: states, context: context), records: records, now: Moment.endOf(day, in: zone))
-            try Session.refuseIfUnreadable(problems)
+            let recorded = try AsRecordedSummary(day, store: store, zone: zone)
+            try show(recorded.table, records: recorded.records, now: recorded.now)
+            try Session.refuseIfUnreadable(recorded.problems)
         } else {
             try session.withReviewTable(store) { table in
                 let (found, problems) = try store.summaryRecords(on: day, zone: zone, table: table)
@@ -106,6 +118,41 @@ struct SummaryCommand: SessionCommand {
             }
         }
     }
+}
+
+/// A day's summary as recorded (docs/RULES.md, "The day's lists and the summary"): every trail replayed to
+/// the end of the day. What `summary --as-recorded` prints, and what `cohort sign - summary:DATE` signs.
+struct AsRecordedSummary {
+    let table: ReviewTable
+    let records: DaySummary.Records
+    let summary: DaySummary
+    /// The end of the day, the moment the summary is read at.
+    let now: Moment
+    /// Participants that could not be read.
+    let problems: [StoreError]
+
+    /// Replays every participant's trail to the end of `day` on `zone`'s clock.
+    init(_ day: CivilDate, store: JSONFileStore, zone: TimeZone) throws {
+        let context = store.context
+        var states: [Participant] = [], records = DaySummary.Records()
+        problems = try store.forEachParticipantDay(day, zone: zone, replayAll: true) { record in
+            guard let state = record.endOfDay else { return }
+            states.append(state)
+            records.add(record: state, dayChange: record.dayChange, on: day, context: context)
+        }
+        table = ReviewTable(participants: states, context: context)
+        self.records = records
+        now = Moment.endOf(day, in: zone)
+        var summary = DaySummary(date: day, table: table, zone: zone)
+        summary.add(records)
+        self.summary = summary
+    }
+
+    /// The canonical JSON of the summary as `--as-recorded --format json` gives it: a signature's content.
+    var content: Data { CompactJSON.bytes(summary, userInfo: [Quantity.asNumbers: true]) }
+
+    /// The summary as text, as `--as-recorded` prints it.
+    func text(site: String) -> String { SummaryReport(summary: summary, table: table, site: site, now: now).text() }
 }
 
 /// `cohort export`: every item score, as CSV or an SDTM QS-style table; or one study's SDTM package.

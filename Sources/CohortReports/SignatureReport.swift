@@ -1,0 +1,90 @@
+import CohortDomain
+
+/// One signature as the lists show it: whose, the record, and where it stands.
+public struct SignatureEntry: Encodable, Sendable {
+    /// The participant (`-` for the site's day summary).
+    public let subject: String
+    /// The record.
+    public let signature: Signature
+    /// Valid, invalidated or broken (the store's check).
+    public let status: SignatureStatus
+
+    /// Creates an entry.
+    public init(subject: String, signature: Signature, status: SignatureStatus) {
+        self.subject = subject; self.signature = signature; self.status = status
+    }
+
+    private enum CodingKeys: String, CodingKey { case subject, scope, meaning, user, fullName, role, time, contentHash, status }
+
+    /// The binding shape of `cohort signatures --format json`: exactly these nine members.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(subject, forKey: .subject)
+        try container.encode(signature.scope, forKey: .scope)
+        try container.encode(signature.meaning, forKey: .meaning)
+        try container.encode(signature.user, forKey: .user)
+        try container.encode(signature.fullName, forKey: .fullName)
+        try container.encode(signature.role, forKey: .role)
+        try container.encode(signature.time, forKey: .time)
+        try container.encode(signature.contentHash, forKey: .contentHash)
+        try container.encode(status, forKey: .status)
+    }
+
+    /// The line `cohort signatures` and `cohort show` print: scope, manifestation, and a status other than valid.
+    public var line: String {
+        let scope = subject == "-" ? signature.scope : "\(subject)  \(signature.scope)"
+        return "\(scope)  \(signature.manifestation)" + (status == .broken ? "  BROKEN: the signature or its content hash does not verify" : "")
+    }
+}
+
+/// `cohort signatures --format json`: `{"signatures": [S…]}`.
+public struct SignaturesJSON: Encodable {
+    /// The entries, in order.
+    public let signatures: [SignatureEntry]
+
+    /// The document of `signatures`.
+    public init(_ signatures: [SignatureEntry]) { self.signatures = signatures }
+}
+
+/// `cohort signatures --pending --format json`: `{"pending": [{subject, scope, what, since, daysWaited}…]}`, oldest first.
+public struct PendingSignaturesJSON: Encodable {
+    struct Item: Encodable {
+        let subject: String
+        let scope: String
+        let what: String
+        let since: CivilDate
+        let daysWaited: Int
+    }
+
+    let pending: [Item]
+
+    /// The document of `items` on `today`.
+    public init(_ items: [PendingSignature], today: CivilDate) {
+        pending = items.map { Item(subject: $0.subject, scope: $0.scope.description, what: $0.what, since: $0.since, daysWaited: $0.daysWaited(today)) }
+    }
+}
+
+/// The signature lists as text.
+public enum SignaturesText {
+    /// One line a signature, or a sentence when there is none.
+    public static func render(_ entries: [SignatureEntry]) -> String {
+        entries.isEmpty ? "No signatures." : entries.map(\.line).joined(separator: "\n")
+    }
+
+    /// What awaits a signature, oldest first, with how long each has waited.
+    public static func render(pending items: [PendingSignature], today: CivilDate) -> String {
+        guard !items.isEmpty else { return "Nothing awaits a signature." }
+        var rows = [["WAITED", "SUBJECT", "SCOPE", "WHAT"]]
+        rows += items.map { [Text.count($0.daysWaited(today), "day"), $0.subject, $0.scope.description, $0.what] }
+        return Columns.render(rows)
+    }
+}
+
+/// `cohort show --summary DATE --format json`: the day's summary as recorded and its signatures.
+public struct SignedSummaryJSON: Encodable {
+    let summary: DaySummary
+    let signatures: [SignatureEntry]
+
+    /// The document of `summary` and its `signatures`.
+    public init(summary: DaySummary, signatures: [SignatureEntry]) { self.summary = summary; self.signatures = signatures }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// The investigator's queue in the real binary (docs/RULES.md, "The investigator's queue", "Signatures"):
+/// log in, sign an AE from `I` with the passphrase, see the manifestation; the AE changed, the signature
+/// reads invalidated and the item is back in the queue.
+@Suite(.serialized) struct SignatureTerminalTests {
+    @Test func signAnAEFromTheQueueThenAChangeInvalidatesItAndItWaitsAgain() throws {
+        let cli = UserCommandTests.storeWithUsers()
+        defer { cli.remove() }
+        let pi = UserCommandTests.piPassphrase
+        let added = cli.run(["ae", "add", "101-0001", "--term", "Fall with hip fracture", "--onset", "2026-11-23", "--severity", "severe",
+                             "--serious", "hospitalization", "--related", "unlikely", "--aware", "2026-11-23T21:40",
+                             "--user", "ana", "--passphrase-fd", "0", "--now", "2026-11-24T12:00"], input: pi + "\n")
+        #expect(added.status == 0, "\(added.stderr)")
+        let session = try TmuxSession(CLIHarness.binary, width: 100, height: 30,
+                                      environment: ["COHORT_STORE": cli.store, "COHORT_TODAY": "2026-11-25", "COHORT_USER": "ana", "TERM": "xterm-256color",
+                                                    "XDG_DATA_HOME": cli.store + "-home", "XDG_RUNTIME_DIR": ""])
+        // The login, on the plain terminal before the screens.
+        #expect(session.waitFor("Passphrase for ana"), "\(session.screen())")
+        session.send(pi, literal: true)
+        session.send("Enter")
+        #expect(session.waitFor("Logged in as ana"), "\(session.screen())")
+        session.send("I")
+        #expect(session.waitFor("To sign · 2 items, oldest first"), "\(session.screen())")
+        #expect(session.screen().contains("101-0001  AE1"), "\(session.screen())")
+        session.send("j", "s")
+        #expect(session.waitFor("Sign 101-0001 AE1: serious AE Fall with hip fracture"), "\(session.screen())")
+        session.send(pi, literal: true)
+        #expect(session.waitFor(String(repeating: "*", count: pi.count)), "\(session.screen())")
+        #expect(!session.screen().contains(pi), "\(session.screen())")
+        session.send("Enter")
+        #expect(session.waitFor("101-0001 AE1 — Signed (approved) by Dr Ana Ruiz, PI, 2026-11-25"), "\(session.screen())")
+        #expect(session.waitFor("To sign · 1 item, oldest first"), "\(session.screen())")
+        #expect(!session.screen().contains("101-0001  AE1"), "\(session.screen())")
+        // The AE changes (another copy, here the command line): the signature is invalidated, the item waits again.
+        let changed = cli.run(["ae", "update", "101-0001", "AE1", "--severity", "moderate", "--reason", "re-graded after imaging",
+                               "--user", "ana", "--passphrase-fd", "0", "--now", "2026-11-25T18:30"], input: pi + "\n")
+        #expect(changed.status == 0, "\(changed.stderr)")
+        session.send("Escape", "I")
+        #expect(session.waitFor("To sign · 2 items, oldest first"), "\(session.screen())")
+        session.send("j", "Enter")
+        #expect(session.waitFor("invalidated 2026-11-25 by 101-0001 AE1 updated (re-graded after imaging)"), "\(session.screen())")
+        #expect(session.screen().contains("Signed (approved) by Dr Ana Ruiz, PI"), "\(session.screen())")
+        session.send("Escape", "Escape", "q")
+        #expect(session.waitFor("EXIT=0"), "\(session.screen())")
+    }
+}

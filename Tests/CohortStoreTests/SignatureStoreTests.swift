@@ -1,0 +1,120 @@
+import CohortDomain
+import CohortTestSupport
+@testable import CohortStore
+@testable import CohortFileStore
+import CohortIdentity
+import Foundation
+import Testing
+
+/// Part 11 signatures in the store (docs/RULES.md, "Signatures"): saved in the participant and audited like
+/// any change, checked by `verify` against the signer's public key and the content as it stands; the day
+/// summaries' signatures in the site file, on the store-wide trail.
+@Suite struct SignatureStoreTests {
+    static func user(_ name: String) -> User {
+        User(name: name, fullName: "Dr Ana Ruiz", role: .pi, publicKey: "", addedBy: nil, added: "2026-11-01T00:00:00.000Z")
+    }
+    /// A store with a PI (`ana`, logged in) and a coordinator, and the PI's key.
+    let fixture: StoreFixture, key: UnlockedKey, coordinator: UnlockedKey
+
+    init() throws { (fixture, key, coordinator) = try SignedSaveTests.storeWithUsers() }
+    let now = try! Moment("2026-11-25T18:02-05:00", zone: TimeZone(secondsFromGMT: 0)!, what: "test")
+
+    var check: SignatureVerifier {
+        let raw = key.publicKey
+        return SignatureVerifier(publicKey: { $0 == "ana" ? raw : nil })
+    }
+
+    /// A signature of `scope` over `content`, signed with the test's key as `subject`'s.
+    func signed(_ scope: SignatureScope, subject: String, content: Data) throws -> Signature {
+        var record = Signature(scope: scope, meaning: .approved, user: "ana", fullName: "Dr Ana Ruiz", role: "pi", time: now,
+                               contentHash: SignatureVerifier.contentHash(content))
+        record.signature = try key.signature(for: record.signedBytes(subject: subject)).base64EncodedString()
+        return record
+    }
+
+    func withSeriousAE(_ fixture: StoreFixture, _ subject: String) throws -> Participant {
+        try fixture.enroll(subject)
+        let draft = AdverseEventDraft(term: "Syncope", onset: CivilDate("2026-11-20")!, severity: .moderate, criteria: [.hospitalization], related: .possible)
+        return try fixture.store.apply(.addAdverseEvent(subject: subject, draft: draft, now: now), today: StoreFixture.today, user: "ana").after
+    }
+
+    func sign(_ fixture: StoreFixture, _ participant: Participant, _ record: Signature? = nil) throws -> Participant {
+        let content = try participant.signedContent(.adverseEvent("AE1"), studyProtocol: StoreFixture.schizophrenia)
+        let signature = try record ?? signed(.adverseEvent("AE1"), subject: participant.subject, content: content)
+        return try fixture.store.apply(.sign(subject: participant.subject, signature: signature, content: content, lock: false),
+                                       basis: participant, today: StoreFixture.today, user: "ana").after
+    }
+
+    @Test func aSignatureIsSavedAuditedAndVerifies() throws {
+        defer { fixture.remove() }
+        let signedOne = try sign(fixture, try withSeriousAE(fixture, "101-0001"))
+        #expect(check.statuses(of: signedOne, studyProtocol: StoreFixture.schizophrenia) == [.valid, .valid])
+        let trail = try fixture.store.auditTrail(subject: "101-0001")
+        #expect(trail.records.last?.operation.path == "/signatures/1")
+        #expect(fixture.store.verify().problems.isEmpty)
+        // A change to the signed AE (with its reason) invalidates it; verify still passes.
+        let draft = AdverseEventDraft(term: "Syncope", onset: CivilDate("2026-11-20")!, severity: .severe, criteria: [.hospitalization], related: .possible)
+        let changed = try fixture.store.apply(.updateAdverseEvent(subject: "101-0001", id: "AE1", draft: draft, reason: "worse", now: now),
+                                              today: StoreFixture.today, user: "ana").after
+        #expect(check.statuses(of: changed, studyProtocol: StoreFixture.schizophrenia) == [.valid, .invalidated])
+        #expect(try fixture.reopen().participant("101-0001").signatures[1].invalidated?.reason == "worse")
+        #expect(fixture.store.verify().problems.isEmpty)
+    }
+
+    @Test func aSignatureMovedToAnotherParticipantOrSignedByAnotherKeyIsBroken() throws {
+        defer { fixture.remove() }
+        let first = try withSeriousAE(fixture, "101-0001")
+        let second = try withSeriousAE(fixture, "101-0002")
+        let content = try first.signedContent(.adverseEvent("AE1"), studyProtocol: StoreFixture.schizophrenia)
+        let record = try signed(.adverseEvent("AE1"), subject: "101-0001", content: content)
+        _ = try sign(fixture, first, record)
+        // The same record put on 101-0002's AE1 (a copy between records) saves, and verify names it.
+        let moved = try sign(fixture, second, record)
+        #expect(check.statuses(of: moved, studyProtocol: StoreFixture.schizophrenia) == [.valid, .broken])
+        let problems = fixture.store.verify().problems
+        #expect(problems.count == 1)
+        #expect(problems.first?.contains("101-0002.json: the AE1 signature by ana at") == true)
+        // Without the signer's key nothing verifies.
+        #expect(check.statuses(of: moved, studyProtocol: StoreFixture.schizophrenia) == [.valid, .broken])
+        let other = UnlockedKey.generate(for: Self.user("ana")).publicKey
+        #expect(SignatureVerifier(publicKey: { _ in other }).statuses(of: try fixture.store.participant("101-0001"), studyProtocol: StoreFixture.schizophrenia) == [.broken, .broken])
+        #expect(SignatureVerifier(publicKey: { _ in nil }).statuses(of: try fixture.store.participant("101-0001"), studyProtocol: StoreFixture.schizophrenia) == [.broken, .broken])
+        #expect(try fixture.store.signatureVerifier().statuses(of: try fixture.store.participant("101-0001"), studyProtocol: StoreFixture.schizophrenia) == [.valid, .valid])
+    }
+
+    @Test func aValidSignatureWhoseContentMovedWithoutItsInvalidationIsBroken() throws {
+        defer { fixture.remove() }
+        var participant = try sign(fixture, try withSeriousAE(fixture, "101-0001"))
+        participant.adverseEvents[0].severity = .severe // 101-0001 signed its eligibility (valid) and AE1
+        #expect(check.statuses(of: participant, studyProtocol: StoreFixture.schizophrenia) == [.valid, .broken])
+    }
+
+    @Test func aDaySummarySignatureRidesTheStoreWideTrail() throws {
+        defer { fixture.remove() }
+        let content = Data(#"{"date":"2026-11-17"}"#.utf8)
+        let record = try signed(.summary(CivilDate("2026-11-17")!), subject: "-", content: content)
+        try fixture.store.addSummarySignature(record)
+        #expect(throws: DomainError.self) { try fixture.store.addSummarySignature(record) }
+        let reopened = try fixture.reopen()
+        #expect(reopened.summarySignatures == [record])
+        #expect(check.status(of: record, subject: "-", content: content, contentMoves: true) == .valid)
+        #expect(check.status(of: record, subject: "-", content: Data("{}".utf8), contentMoves: true) == .invalidated)
+        #expect(fixture.store.verify().problems.isEmpty)
+        var forged = record
+        forged.meaning = .authored
+        try fixture.store.addSummarySignature(forged)
+        #expect(fixture.store.verify().problems.count == 1)
+        let stored = String(decoding: fixture.bytes("cohort-store.json"), as: UTF8.self)
+        #expect(stored.contains("\"summarySignatures\""))
+        let trail = String(decoding: fixture.bytes("audit/_store.jsonl"), as: UTF8.self)
+        #expect(trail.contains("/summarySignatures"))
+        var notSummary = record
+        notSummary.scope = "AE1"
+        #expect(throws: DomainError.self) { try fixture.store.addSummarySignature(notSummary) }
+        // The coordinator may not sign.
+        fixture.store.signer = coordinator
+        var second = try signed(.summary(CivilDate("2026-11-18")!), subject: "-", content: content)
+        second.meaning = .reviewed
+        #expect(throws: DomainError.self) { try fixture.store.addSummarySignature(second) }
+    }
+}
