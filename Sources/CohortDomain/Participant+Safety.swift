@@ -127,7 +127,11 @@ extension Participant {
         else if let aware = draft.aware { event.aware = aware }
         guard event != before else { throw DomainError("\(id) already reads so: nothing to change.") }
         try check(event, studyProtocol: studyProtocol, today: today, now: now)
-        if event.initialReport != nil { event.followUpPending = true }
+        // The sponsor's own coding (AEDECOD) is nothing new to report: only another change makes a
+        // follow-up pending (docs/RULES.md, "Adverse events and medications").
+        var uncoded = event
+        uncoded.decod = before.decod
+        if event.initialReport != nil && uncoded != before { event.followUpPending = true }
         adverseEvents[index] = event
         return why
     }

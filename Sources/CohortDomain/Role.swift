@@ -8,7 +8,7 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
     case coordinator
     /// Reads and exports only.
     case monitor
-    /// Reads and exports only.
+    /// Reads and exports; their one write is the sponsor's coding (`--decod`).
     case dataManager = "data-manager"
 
     /// How much a role may change: a role may make every change a lower rank may.
@@ -47,13 +47,13 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
     }
 
     /// Refuses, naming the role needed, what this role may not do (`what` says what was tried, e.g.
-    /// "assess causality").
-    public func require(_ needed: Role, to what: String) throws {
-        guard !covers(needed) else { return }
+    /// "assess causality"); `orDataManager` names the data manager too (the sponsor's coding).
+    public func require(_ needed: Role, orDataManager: Bool = false, to what: String) throws {
+        guard !covers(needed), !(orDataManager && self == .dataManager) else { return }
         let who: String
         switch needed {
         case .pi: who = "the PI"
-        case .investigator: who = "an investigator or the PI"
+        case .investigator: who = orDataManager ? "a data manager, an investigator or the PI" : "an investigator or the PI"
         default: who = "a coordinator, an investigator or the PI"
         }
         throw DomainError("A \(title) may not \(what): that needs \(who) (see `cohort user list`). Nothing was changed.")
@@ -63,7 +63,8 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
 extension Change {
     /// The lowest role allowed to make this change (docs/RULES.md, "Users and roles"): the coordinator
     /// records; clinical judgements (causality, clinical significance, a deviation's class) are the
-    /// investigator's; monitors and data managers change nothing.
+    /// investigator's; the sponsor's coding (`--decod`) is the investigator's or, alone, the data
+    /// manager's (`dataManagerMay`); monitors change nothing.
     public var requiredRole: Role {
         switch self {
         case .assess, .classifyDeviation, .sign:
@@ -71,10 +72,29 @@ extension Change {
         case .unlock:
             return .pi
         case .addAdverseEvent(_, let draft, _), .updateAdverseEvent(_, _, let draft, _, _):
-            return draft.related == nil ? .coordinator : .investigator
+            return draft.related == nil && draft.decod == nil ? .coordinator : .investigator
+        case .updateMedication(_, _, let draft, _):
+            return draft.decod == nil ? .coordinator : .investigator
         case .complete, .miss, .reschedule, .score, .withdraw, .randomize, .acknowledge, .reportAdverseEvent, .addMedication,
-             .updateMedication, .measure, .addUnscheduledVisit, .correct, .reconsent, .revert, .note, .answerEligibility:
+             .measure, .addUnscheduledVisit, .correct, .reconsent, .revert, .note, .answerEligibility:
             return .coordinator
+        }
+    }
+
+    /// Whether a data manager may make this change: it sets the sponsor's coded term (`--decod`) and
+    /// nothing else, their one write (docs/RULES.md, "Users and roles").
+    public var dataManagerMay: Bool {
+        switch self {
+        case .updateAdverseEvent(_, _, var draft, _, _):
+            guard draft.decod != nil else { return false }
+            draft.decod = nil
+            return draft == AdverseEventDraft()
+        case .updateMedication(_, _, var draft, _):
+            guard draft.decod != nil else { return false }
+            draft.decod = nil
+            return draft == MedicationDraft()
+        default:
+            return false
         }
     }
 
@@ -86,13 +106,16 @@ extension Change {
         case .sign: return "sign records"
         case .unlock: return "unlock a casebook"
         case .addAdverseEvent(_, let draft, _), .updateAdverseEvent(_, _, let draft, _, _):
-            return draft.related == nil ? "record adverse events" : "assess an adverse event's causality"
+            if draft.related != nil { return "assess an adverse event's causality" }
+            return draft.decod == nil ? "record adverse events" : "code an adverse event's term (--decod)"
+        case .updateMedication(_, _, let draft, _) where draft.decod != nil:
+            return "code a medication's name (--decod)"
         default: return "change participants' data"
         }
     }
 
     /// Refuses the change when `role` may not make it, naming the role needed.
     public func requireAllowed(for role: Role) throws {
-        try role.require(requiredRole, to: actionName)
+        try role.require(requiredRole, orDataManager: dataManagerMay, to: actionName)
     }
 }

@@ -36,6 +36,10 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     /// The entry criteria, when the protocol lists them (docs/RULES.md, "Eligibility"): randomization and
     /// the baseline wait for a complete, eligible checklist.
     public var eligibility: EligibilityCriteria?
+    /// The sponsor's name, when given (the SDTM package's TS `SPONSOR`).
+    public var sponsor: String?
+    /// How many participants the protocol plans to enroll, when given (TS `PLANSUB`).
+    public var plannedSubjects: Int?
 
     /// The report deadline when the protocol does not say: "within 24 hours" (docs/RULES.md, "Adverse events and medications").
     public static let defaultReportHours = 24
@@ -56,7 +60,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case id, title, blinded, arms, primaryScale, responderPercent, minAge, maxAge, saeReportHours, specialInterest, prohibitedMedications
-        case ranges, alerts, scaleFlags, visits, eligibility
+        case ranges, alerts, scaleFlags, visits, eligibility, sponsor, plannedSubjects
     }
 
     /// Writes the file format; the safety members only when given, so protocols written before they existed
@@ -79,6 +83,8 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         if !scaleFlags.isEmpty { try container.encode(scaleFlags, forKey: .scaleFlags) }
         try container.encode(visits, forKey: .visits)
         try container.encodeIfPresent(eligibility, forKey: .eligibility)
+        try container.encodeIfPresent(sponsor, forKey: .sponsor)
+        try container.encodeIfPresent(plannedSubjects, forKey: .plannedSubjects)
     }
 
     /// Reads the file format: `blinded` defaults to false, and a blinded study lists no `arms`.
@@ -100,6 +106,8 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         scaleFlags = try container.decodeIfPresent([ScaleFlag].self, forKey: .scaleFlags) ?? []
         visits = try container.decode([VisitDefinition].self, forKey: .visits)
         eligibility = try container.decodeIfPresent(EligibilityCriteria.self, forKey: .eligibility)
+        sponsor = try container.decodeIfPresent(String.self, forKey: .sponsor)
+        plannedSubjects = try container.decodeIfPresent(Int.self, forKey: .plannedSubjects)
     }
 
     /// The largest protocol file accepted.
@@ -107,7 +115,7 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
     /// The members a protocol file may have; any other is refused (a typo must not be dropped silently).
     static let protocolKeys: Set<String> = ["id", "title", "blinded", "arms", "primaryScale", "responderPercent", "minAge", "maxAge",
                                             "saeReportHours", "specialInterest", "prohibitedMedications", "ranges", "alerts", "scaleFlags", "visits",
-                                            "eligibility"]
+                                            "eligibility", "sponsor", "plannedSubjects"]
     /// The members a visit may have.
     static let visitKeys: Set<String> = ["code", "name", "day", "anchor", "offset", "minus", "plus", "scales", "measures", "baseline",
                                          "earlyTermination", "afterWithdrawal"]
@@ -127,6 +135,9 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
             // reported as "not valid JSON": name the member.
             unknown += outOfRangeNumbers(object, at: "")
             unknown += object.keys.filter { !protocolKeys.contains($0) }.sorted().map { "unknown member '\(Text.shown($0))'" }
+            if let number = object["plannedSubjects"] as? NSNumber, number.doubleValue.rounded() != number.doubleValue {
+                unknown.append("plannedSubjects must be a whole number (it is \(number))")
+            }
             for (index, visit) in ((object["visits"] as? [Any]) ?? []).enumerated() {
                 guard let visit = visit as? [String: Any] else { continue }
                 unknown += visit.keys.filter { !visitKeys.contains($0) }.sorted().map { "visit \(index + 1) has unknown member '\(Text.shown($0))'" }
@@ -246,6 +257,13 @@ public struct StudyProtocol: Codable, Sendable, Hashable {
         if let high = maxAge, !(0...150).contains(high) { found.append("maxAge \(high) is not an age") }
         if let low = minAge, let high = maxAge, low > high { found.append("minAge \(low) is above maxAge \(high)") }
         if let hours = saeReportHours, !(1...Self.longestReportHours).contains(hours) { found.append("saeReportHours \(hours) is not 1 to \(Self.longestReportHours)") }
+        // TS SPONSOR and PLANSUB (docs/RULES.md, "Protocols"): free text that fits TSVAL, a positive count.
+        if let sponsor {
+            if let problem = Text.problem(sponsor, what: "the sponsor", longest: 200) { found.append(problem) }
+            else if sponsor != sponsor.trimmingCharacters(in: .whitespaces) { found.append("the sponsor begins or ends with a blank") }
+            else if let hidden = FreeText.hiddenCharacter(in: sponsor) { found.append("the sponsor holds \(hidden)") }
+        }
+        if let planned = plannedSubjects, planned < 1 { found.append("plannedSubjects \(planned) is not a positive whole number of participants") }
         let prohibitedNames = prohibitedMedications.flatMap(\.allNames)
         for (member, terms) in [("specialInterest", specialInterest), ("prohibitedMedications", prohibitedNames)] {
             for term in terms {

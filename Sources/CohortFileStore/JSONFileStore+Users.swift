@@ -66,13 +66,13 @@ extension JSONFileStore {
     /// Who may save now, under the lock: nobody needs to in a store without users (saves are unsigned, as
     /// before); in a store with users, the signer, who must be an active user whose role covers `needed`.
     /// Returns the key to sign with, describing the user as the store has them.
-    func requireSigner(_ needed: Role, to what: String) throws -> UnlockedKey? {
+    func requireSigner(_ needed: Role, orDataManager: Bool = false, to what: String) throws -> UnlockedKey? {
         guard try hasUsers() else { return nil }
         guard let signer else {
             throw DomainError("This store has users: every change is made by a logged-in user. Run `cohort login` (or give --passphrase-fd N with --user NAME). Nothing was changed.")
         }
         let user = try activeUser(for: signer)
-        try user.role.require(needed, to: what)
+        try user.role.require(needed, orDataManager: orDataManager, to: what)
         return signer.describing(user)
     }
 

@@ -533,12 +533,22 @@ public final class JSONFileStore: ParticipantStore {
     /// (the commit point), then the ledger. A failure before the commit takes the records back; a crash
     /// leaves them after the saved head, to be set aside by the next write. Nothing is written when
     /// nothing changed.
+    /// Whether `path` points at an adverse event's or a medication's coded term (`/adverseEvents/0/decod`).
+    static func isCodedTerm(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0].isEmpty && ["adverseEvents", "medications"].contains(parts[1])
+            && !parts[2].isEmpty && parts[2].allSatisfy(\.isASCII) && parts[2].allSatisfy(\.isNumber) && parts[3] == "decod"
+    }
+
     private func save(_ participant: Participant, before: Participant?, committed: AuditHead, reason: String?, time: Date) throws {
         let old = try before.map { try JSONValue(encoding: $0) } ?? .emptyObject
         let new = try JSONValue(encoding: participant)
         let operations = JSONPatch.diff(from: old, to: new)
         guard !operations.isEmpty else { return }
-        let signing = try requireSigner(.coordinator, to: "change participants' data")
+        // The sponsor's coding is the data manager's one write (docs/RULES.md, "Users and roles"): a save
+        // that changes coded terms only is theirs too.
+        let coding = operations.allSatisfy { Self.isCodedTerm($0.path) }
+        let signing = try requireSigner(.coordinator, orDataManager: coding, to: "change participants' data")
         let subject = participant.subject
         let log = auditLog(subject)
         let ledger = ledger

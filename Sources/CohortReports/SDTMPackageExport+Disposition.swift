@@ -166,7 +166,7 @@ extension SDTMPackageExport {
                     "VISITNUM": visit.number, "VISIT": visit.name, "EPOCH": subject.epoch(date),
                     "DVSTDTC": .text(date?.description), "DVSTDY": subject.day(date),
                 ])
-                for (index, part) in SDTMSupplement.parts(classification?.note ?? "").enumerated() where !part.isEmpty {
+                for (index, part) in SDTMText.parts(classification?.note ?? "").enumerated() where !part.isEmpty {
                     supplement.add(subject, sequence: sequence, name: "DVNOTE" + (index == 0 ? "" : String(index)),
                                    label: "Deviation Classification Note", value: part)
                 }

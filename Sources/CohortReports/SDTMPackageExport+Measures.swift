@@ -84,7 +84,7 @@ extension SDTMPackageExport {
                 if let assessment = result.assessment {
                     supplement.add(subject, sequence: sequence, name: domain + "CLSIG", label: "Clinically Significant",
                                    value: assessment.significance == .cs ? "Y" : "N", evaluator: "INVESTIGATOR")
-                    for (index, part) in SDTMSupplement.parts(assessment.comment ?? "").enumerated() where !part.isEmpty {
+                    for (index, part) in SDTMText.parts(assessment.comment ?? "").enumerated() where !part.isEmpty {
                         supplement.add(subject, sequence: sequence, name: domain + "CSCOM" + (index == 0 ? "" : String(index)),
                                        label: "Clinical Significance Comment", value: part, evaluator: "INVESTIGATOR")
                     }

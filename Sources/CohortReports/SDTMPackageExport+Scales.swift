@@ -64,16 +64,8 @@ extension SDTMPackageExport {
                         domain + "DTC": .text(administration.date.description), domain + "DY": subject.day(administration.date),
                     ])
                 }
-                let notAssessed = administration.notDoneReason ?? "NOT ASSESSED"
-                for (item, value) in zip(scale.items, administration.items) {
-                    try add(codes.test(item, of: scale), value, reasonNotDone: notAssessed)
-                }
-                let result = participant.result(of: administration, context: context)
-                for subscale in result?.subscales ?? [] {
-                    try add(codes.subscaleTest(subscale.code, name: subscale.name, of: scale), subscale.value, reasonNotDone: "NOT ALL ITEMS ASSESSED")
-                }
-                if scale.total {
-                    try add(codes.totalTest(of: scale), result?.total, reasonNotDone: "NOT ALL ITEMS ASSESSED")
+                for record in codes.records(of: administration, scale: scale, participant: participant, context: context) {
+                    try add(record.test, record.value, reasonNotDone: record.reasonNotDone)
                 }
             }
         }

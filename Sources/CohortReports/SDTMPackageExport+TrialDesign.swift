@@ -12,7 +12,8 @@ extension SDTMPackageExport {
         }
     }
 
-    /// TS: the trial's summary parameters that the protocol gives (title, blinding, ages, arms) and the
+    /// TS: the trial's summary parameters that the protocol gives (title, blinding, sponsor, planned
+    /// participants, ages, arms) and the
     /// study start (the first consent at the site).
     static func trialSummary(_ studyProtocol: StudyProtocol, _ subjects: [SDTMSubject]) throws -> SDTMDataset {
         var dataset = SDTMDataset(
@@ -28,6 +29,8 @@ extension SDTMPackageExport {
             ])
         var parameters: [(String, String)] = [("TITLE", studyProtocol.title), ("TBLIND", studyProtocol.blinded ? "DOUBLE BLIND" : "OPEN LABEL")]
         if let first = subjects.map(\.participant.consentDate).min() { parameters.append(("SSTDTC", first.description)) }
+        if let sponsor = studyProtocol.sponsor { parameters.append(("SPONSOR", sponsor)) }
+        if let planned = studyProtocol.plannedSubjects { parameters.append(("PLANSUB", String(planned))) }
         if let age = studyProtocol.minAge { parameters.append(("AGEMIN", "P\(age)Y")) }
         if let age = studyProtocol.maxAge { parameters.append(("AGEMAX", "P\(age)Y")) }
         if !studyProtocol.arms.isEmpty { parameters.append(("NARMS", String(studyProtocol.arms.count))) }

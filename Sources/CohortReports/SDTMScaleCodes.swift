@@ -69,6 +69,23 @@ public struct SDTMScaleCodes: Sendable {
         Test(Self.prefix(scale) + String(code.uppercased().prefix(3)), Self.name("\(scale.code) \(name) subscale total"))
     }
 
+    /// The records of one administration in order, each test with its value and the reason it has none:
+    /// every item, then the subscale totals, then the total. One rule for the package's QS/RS and the
+    /// `--format sdtm` CSV table (docs/RULES.md, "SDTM conventions").
+    public func records(of administration: Administration, scale: ScaleDefinition, participant: Participant,
+                        context: StudyContext) -> [(test: Test, value: Int?, reasonNotDone: String)] {
+        let notAssessed = administration.notDoneReason ?? "NOT ASSESSED"
+        var records = zip(scale.items, administration.items).map { item, value in (test(item, of: scale), value, notAssessed) }
+        let result = participant.result(of: administration, context: context)
+        for subscale in result?.subscales ?? [] {
+            records.append((subscaleTest(subscale.code, name: subscale.name, of: scale), subscale.value, "NOT ALL ITEMS ASSESSED"))
+        }
+        if scale.total {
+            records.append((totalTest(of: scale), result?.total, "NOT ALL ITEMS ASSESSED"))
+        }
+        return records
+    }
+
     /// A test name of Cohort's own from its definitions' words: ASCII, at most 40 characters (SDTM's
     /// limit for --TEST; the definitions' names are Cohort's data, not what a user typed).
     static func name(_ words: String) -> String { String(SDTMTerms.plainWords(words).prefix(40)) }

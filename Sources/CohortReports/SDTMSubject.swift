@@ -80,25 +80,11 @@ struct SDTMSupplement {
     mutating func text(_ text: String?, variable name: String, label: String, _ subject: SDTMSubject,
                        sequence: any CustomStringConvertible) -> SDTMValue {
         guard let text, !text.isEmpty else { return .missing }
-        let parts = Self.parts(text)
+        let parts = SDTMText.parts(text)
         for (index, part) in parts.enumerated().dropFirst() {
             add(subject, sequence: sequence, name: String(name.prefix(7)) + String(index), label: String((label + " " + String(index)).prefix(40)), value: part)
         }
         return .text(parts[0])
-    }
-
-    /// `text` in parts of at most 200 characters split between words, each blank at the start of the part
-    /// after it rather than at the end of the one before: XPT v5 cannot keep a trailing blank, and nothing
-    /// of the text is dropped (a leading blank is kept).
-    static func parts(_ text: String) -> [String] {
-        var parts = SDTMText.parts(text, limit: SDTMDataset.maximumTextLength - 1)
-        for index in parts.indices.dropLast() {
-            while parts[index].hasSuffix(" ") {
-                parts[index].removeLast()
-                parts[index + 1].insert(" ", at: parts[index + 1].startIndex)
-            }
-        }
-        return parts
     }
 
     /// The SUPP-- dataset, or nil when there is nothing to hold.

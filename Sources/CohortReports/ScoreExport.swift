@@ -48,7 +48,7 @@ public enum ScoreExport {
             } else if let studyProtocol {
                 for record in sdtmRecords(administration, scale: scale, participant: participant, studyProtocol: studyProtocol, context: context) {
                     sequence += 1
-                    let fields = [participant.study, "QS", participant.study + "-" + participant.subject, String(sequence)] + record
+                    let fields = [participant.study, record[0], participant.study + "-" + participant.subject, String(sequence)] + record.dropFirst()
                     text += fields.map(field).joined(separator: ",") + "\n"
                 }
             }
@@ -56,9 +56,9 @@ public enum ScoreExport {
         return text
     }
 
-    /// One administration's QS records after the identifiers: QSTESTCD through QSBLFL. Test codes are
-    /// Cohort's own (the scale's item codes; `SCALETOT` and the subscale codes for totals), at most 8
-    /// characters; QSTEST at most 40 ASCII characters.
+    /// One administration's records after the identifiers: DOMAIN, then QSTESTCD through QSBLFL. Test
+    /// codes, names, categories and the domain are the package's (`SDTMScaleCodes`: CDISC's where CDISC
+    /// publishes them, RS for the instruments CDISC places there); the rest as the table has always had it.
     private static func sdtmRecords(_ administration: Administration, scale: ScaleDefinition, participant: Participant,
                                     studyProtocol: StudyProtocol, context: StudyContext) -> [[String]] {
         // An unscheduled visit is `UNSCHEDULED n` (docs/RULES.md, "Score exports").
@@ -66,29 +66,14 @@ public enum ScoreExport {
         let studyDay = String(StudyDay.day(of: administration.date, baseline: participant.origin(studyProtocol)))
         // A NOT DONE record is never a baseline (docs/RULES.md, "Scores").
         let baselineFlag = studyProtocol.visit(administration.visit)?.isBaseline == true ? "Y" : ""
-        let category = ascii(scale.title, longest: 200)
-        func record(_ code: String, _ name: String, _ value: Int?, reasonNotDone: String) -> [String] {
+        let codes = SDTMScaleCodes.codes(for: scale)
+        let category = ascii(codes.category.value, longest: 200)
+        return codes.records(of: administration, scale: scale, participant: participant, context: context).map { test, value, reasonNotDone in
             let result = value.map(String.init) ?? ""
-            return [code, ascii(name, longest: 40), category, result, result, result, value == nil ? "NOT DONE" : "",
+            return [codes.domain, test.code, ascii(test.name, longest: 40), category, result, result, result, value == nil ? "NOT DONE" : "",
                     value == nil ? ascii(reasonNotDone, longest: 200) : "", visitNumber, ascii(visitName, longest: 200),
                     administration.date.description, studyDay, value == nil ? "" : baselineFlag]
         }
-        let notAssessed = administration.notDoneReason ?? "NOT ASSESSED"
-        // Cohort's own codes (the package's fallback where CDISC publishes none, one rule for both).
-        let own = SDTMScaleCodes(domain: "QS", category: .init(scale.code), categoryCodelist: nil, testCodes: nil, testNames: nil, items: [:], total: nil)
-        var records = zip(scale.items, administration.items).map { item, value in
-            record(String(ascii(item.code, longest: 8)), item.name, value, reasonNotDone: notAssessed)
-        }
-        let result = participant.result(of: administration, context: context)
-        for subscale in result?.subscales ?? [] {
-            let test = own.subscaleTest(subscale.code, name: subscale.name, of: scale)
-            records.append(record(test.code, test.name, subscale.value, reasonNotDone: "NOT ALL ITEMS ASSESSED"))
-        }
-        if scale.total {
-            let test = own.totalTest(of: scale)
-            records.append(record(test.code, test.name, result?.total, reasonNotDone: "NOT ALL ITEMS ASSESSED"))
-        }
-        return records
     }
 
     /// Printable ASCII only (accents dropped, dashes and quotes made plain, anything else `?`), at most

@@ -4,7 +4,8 @@
 public enum SDTMText {
     /// The parts of `text`, in order, each at most `limit` Unicode scalars (SDTM's characters; bytes in
     /// ASCII); one part when it fits. Joined back they are `text` exactly: a part split between words
-    /// keeps its blank at its end, and no letter is parted from its accents.
+    /// ends with its word and the blank starts the next part (XPT v5 cannot keep a trailing blank, and
+    /// no character is dropped), and no letter is parted from its accents.
     public static func parts(_ text: String, limit: Int = SDTMDataset.maximumTextLength) -> [String] {
         precondition(limit > 0, "a part holds at least one character")
         let characters = Array(text)
@@ -17,10 +18,12 @@ public enum SDTMText {
                 length += characters[end].unicodeScalars.count
                 end += 1
             }
-            // Cut after the last blank of the run, so the next part starts with a word, unless the text
-            // ends here or the run has no blank after its first character.
-            if end < characters.count, let blank = characters[(start + 1)..<end].lastIndex(of: " ") {
-                end = blank + 1
+            // Unless the text ends here, cut at the last word's end within the run: before a blank that
+            // follows a non-blank, so the part ends in its word and the next part starts with the blank.
+            // A run with no word end (one word longer than the limit) is cut at the limit.
+            if end < characters.count,
+               let cut = stride(from: end, through: start + 1, by: -1).first(where: { characters[$0] == " " && characters[$0 - 1] != " " }) {
+                end = cut
             }
             parts.append(String(characters[start..<end]))
             start = end

@@ -148,8 +148,9 @@ struct CommandLineTests {
         let sdtm = cli.ok(["export", "--format", "sdtm"]).stdout.split(separator: "\n").map(String.init)
         #expect(sdtm.first == "STUDYID,DOMAIN,USUBJID,QSSEQ,QSTESTCD,QSTEST,QSCAT,QSORRES,QSSTRESC,QSSTRESN,QSSTAT,QSREASND,VISITNUM,VISIT,QSDTC,QSDY,QSBLFL")
         // One participant checked by hand: C-SSRS at the baseline visit (visit 2, Day 1), the second item not assessed.
-        #expect(sdtm[1] == "SCZ-5W-INPT,QS,SCZ-5W-INPT-101-0001,1,WISH,Wish to be dead,Columbia Suicide Severity Rating Scale (screener),0,0,0,,,2,Baseline,2026-11-18,1,Y")
-        #expect(sdtm[2] == "SCZ-5W-INPT,QS,SCZ-5W-INPT-101-0001,2,THOUGHTS,Non-specific active suicidal thoughts,Columbia Suicide Severity Rating Scale (screener),,,,NOT DONE,NOT ASSESSED,2,Baseline,2026-11-18,1,")
+        // CDISC's C-SSRS codes, as in the package (`SDTMScaleCodes`).
+        #expect(sdtm[1] == "SCZ-5W-INPT,QS,SCZ-5W-INPT-101-0001,1,CSS0201,CSS02-Wish to be Dead,C-SSRS SINCE LAST VISIT,0,0,0,,,2,Baseline,2026-11-18,1,Y")
+        #expect(sdtm[2] == "SCZ-5W-INPT,QS,SCZ-5W-INPT-101-0001,2,CSS0202,CSS02-Non-Specific Suicidal Thought,C-SSRS SINCE LAST VISIT,,,,NOT DONE,NOT ASSESSED,2,Baseline,2026-11-18,1,")
         // ^ a NOT DONE record is never a baseline: no QSBLFL (docs/RULES.md, "Score exports").
         #expect(sdtm.allSatisfy { line in line.unicodeScalars.allSatisfy { $0.isASCII } })
         #expect(sdtm.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[5].count <= 40 })
@@ -221,7 +222,7 @@ struct CommandLineTests {
         let sdtm = cli.ok(["export", "--format", "sdtm"]).stdout.split(separator: "\n").map(String.init)
         #expect(sdtm.count == 4)
         #expect(sdtm.dropFirst().map { $0.split(separator: ",")[2] } == ["T-1-101-0001", "T-1-101-0002", "T-1-101-0003"])
-        #expect(sdtm[1].contains(",Clinical Global Impression - Severity,4,4,4,,,1,\"'=Day, \"\"one\"\"\",2026-11-18,1,Y"), "\(sdtm[1])")
+        #expect(sdtm[1].contains(",CGI0201,CGI02-Severity,CGI,4,4,4,,,1,\"'=Day, \"\"one\"\"\",2026-11-18,1,Y"), "\(sdtm[1])")
     }
 
     @Test func demoIsReproducibleAndHasSomethingToShow() throws {

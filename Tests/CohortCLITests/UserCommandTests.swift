@@ -81,6 +81,34 @@ import Testing
         #expect(cli.snapshot() == before)
     }
 
+    /// The sponsor's coding (`--decod`) is the data manager's one write (and the investigator's); a
+    /// coordinator is refused naming the roles, and the data manager may change nothing else.
+    @Test func theSponsorsCodingIsTheDataManagersAndNotTheCoordinators() throws {
+        let cli = Self.storeWithUsers()
+        defer { cli.remove() }
+        let cole = Self.coordinatorPassphrase + "\n"
+        let added = cli.run(["ae", "add", "101-0001", "--term", "Headache", "--onset", "2026-11-12", "--severity", "mild",
+                             "--user", "cole", "--passphrase-fd", "0"], input: cole)
+        #expect(added.status == 0, "\(added.stderr)")
+        let dm = cli.run(["user", "add", "dana", "--role", "data-manager", "--full-name", "Dana Lee", "--user", "ana", "--passphrase-fd", "0"],
+                         input: Self.piPassphrase + "\ndata manager pass\n")
+        #expect(dm.status == 0, "\(dm.stderr)")
+        let before = cli.snapshot()
+        let refused = cli.run(["ae", "update", "101-0001", "AE1", "--decod", "Headache", "--reason", "MedDRA coding",
+                               "--user", "cole", "--passphrase-fd", "0"], input: cole)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("A coordinator may not code an adverse event's term (--decod): that needs a data manager, an investigator or the PI"),
+                "\(refused.stderr)")
+        let more = cli.run(["ae", "update", "101-0001", "AE1", "--decod", "Headache", "--severity", "moderate", "--reason", "MedDRA coding",
+                            "--user", "dana", "--passphrase-fd", "0"], input: "data manager pass\n")
+        #expect(more.status == 1, "\(more.stdout)")
+        #expect(cli.snapshot() == before)
+        let coded = cli.run(["ae", "update", "101-0001", "AE1", "--decod", "Headache", "--reason", "MedDRA coding",
+                             "--user", "dana", "--passphrase-fd", "0"], input: "data manager pass\n")
+        #expect(coded.status == 0, "\(coded.stderr)")
+        #expect(cli.ok(["audit", "101-0001"]).stdout.contains("dana"))
+    }
+
     @Test func fiveWrongPassphrasesLockSigningUntilAPIEnablesIt() {
         let cli = Self.storeWithUsers()
         defer { cli.remove() }

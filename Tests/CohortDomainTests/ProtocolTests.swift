@@ -41,6 +41,20 @@ struct ProtocolTests {
         }
     }
 
+    /// TS SPONSOR and PLANSUB come from the protocol when it gives them; a protocol without them writes
+    /// neither member, so protocols written before they existed read and write byte for byte.
+    @Test func theSponsorAndPlannedSubjectsAreOptionalMembers() throws {
+        let without = try StudyProtocol.parse(Data(Self.valid.utf8), scales: Fixture.scales)
+        #expect(without.sponsor == nil && without.plannedSubjects == nil)
+        let written = String(decoding: try JSONEncoder().encode(without), as: UTF8.self)
+        #expect(!written.contains("sponsor") && !written.contains("plannedSubjects"))
+        let text = Self.valid.replacingOccurrences(of: #""title": "Test","#, with: #""title": "Test", "sponsor": "Acme Trials", "plannedSubjects": 60,"#)
+        let with = try StudyProtocol.parse(Data(text.utf8), scales: Fixture.scales)
+        #expect(with.sponsor == "Acme Trials" && with.plannedSubjects == 60)
+        #expect(try JSONDecoder().decode(StudyProtocol.self, from: JSONEncoder().encode(with)) == with)
+        #expect(Fixture.schizophrenia.sponsor != nil && Fixture.schizophrenia.plannedSubjects == 60)
+    }
+
     @Test func acceptsTheSpecificationShape() throws {
         let parsed = try StudyProtocol.parse(Data(Self.valid.utf8), scales: Fixture.scales)
         #expect(parsed.visits.map(\.code) == ["SCR", "D1", "W1", "FU"])
@@ -79,6 +93,13 @@ struct ProtocolTests {
         (#""arms": ["A"]"#, #""arms": ["Drug", "drug"]"#, "an arm is listed twice (arms are matched ignoring case)"),
         (#""primaryScale": "PANSS""#, #""primaryScale": "CSSRS""#, "the primary scale CSSRS has no total"),
         (#""day": 8, "minus": 2"#, #""day": 8, "offset": 3, "minus": 2"#, "visit W1 has a day and an offset; an offset goes only with an anchor"),
+        (#""title": "Test","#, #""title": "Test", "plannedSubjects": 0,"#, "plannedSubjects 0 is not a positive whole number"),
+        (#""title": "Test","#, #""title": "Test", "plannedSubjects": -60,"#, "plannedSubjects -60 is not a positive whole number"),
+        (#""title": "Test","#, #""title": "Test", "plannedSubjects": 60.5,"#, "plannedSubjects must be a whole number (it is 60.5)"),
+        (#""title": "Test","#, #""title": "Test", "sponsor": " ","#, "the sponsor is empty"),
+        (#""title": "Test","#, #""title": "Test", "sponsor": "Acme ‮Inc","#, "the sponsor holds control characters"),
+        (#""title": "Test","#, #""title": "Test", "sponsor": "Acme ","#, "the sponsor begins or ends with a blank"),
+        (#""title": "Test","#, "\"title\": \"Test\", \"sponsor\": \"" + String(repeating: "s", count: 201) + "\",", "the sponsor is longer than 200 characters"),
     ])
     func refusesABrokenRuleNamingIt(original: String, replacement: String, expected: String) {
         let text = Self.valid.replacingOccurrences(of: original, with: replacement)

@@ -31,6 +31,27 @@ struct SDTMPackageExportTests {
         try package.validate()
     }
 
+    /// TS SPONSOR and PLANSUB when the protocol gives them (docs/RULES.md, "SDTM conventions"), and no
+    /// record when it does not.
+    @Test func theTrialSummaryNamesTheSponsorAndThePlannedParticipantsWhenGiven() throws {
+        func summary(_ studyProtocol: StudyProtocol) throws -> [String: String] {
+            let ts = try SDTMPackageExport.trialSummary(studyProtocol, [])
+            let code = try #require(ts.variables.firstIndex { $0.name == "TSPARMCD" })
+            let value = try #require(ts.variables.firstIndex { $0.name == "TSVAL" })
+            return Dictionary(uniqueKeysWithValues: ts.records.map { ($0[code].text ?? "", $0[value].text ?? "") })
+        }
+        var given = Fixture.schizophrenia
+        given.sponsor = "Acme Trials"
+        given.plannedSubjects = 60
+        let withThem = try summary(given)
+        #expect(withThem["SPONSOR"] == "Acme Trials")
+        #expect(withThem["PLANSUB"] == "60")
+        given.sponsor = nil
+        given.plannedSubjects = nil
+        let without = try summary(given)
+        #expect(without["SPONSOR"] == nil && without["PLANSUB"] == nil && without["TITLE"] == given.title)
+    }
+
     @Test func itConformsAndItsCodelistsAreNCIEVSs() throws {
         let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("shared/reference/sdtm_terminology.csv")

@@ -180,12 +180,14 @@ struct ScoringTests {
         let rows = ScoreExport.rows(participant, format: .sdtm, context: Fixture.context).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         // 30 items + 3 subscales + total, twice.
         #expect(rows.count == 68)
+        // CDISC's codes, in RS where CDISC places PANSS (the package's mapping, `SDTMScaleCodes`); the totals Cohort's own.
+        #expect(rows[0][1] == "RS" && rows[0][4] == "PANSS101" && rows[0][5] == "PANSS1-Delusions" && rows[0][6] == "PANSS")
         let total = try #require(rows.first { $0[4] == "PANSSTOT" })
         #expect(total[7] == "120" && total[12] == "2" && total[15] == "1" && total[16] == "Y") // VISITNUM 2, Day 1 is the real baseline day
         #expect(rows.first { $0[4] == "PANSSPOS" }?[7] == "28")
         let later = rows.filter { $0[13] == "Week 1" }
         #expect(later.allSatisfy { $0[15] == "8" && $0[16] == "" }) // Day 8 counted from the completed baseline, 11-03
-        #expect(later.first { $0[4] == "PANSSTOT" }?[10] == "NOT DONE" && later.first { $0[4] == "G16" }?[10] == "NOT DONE")
+        #expect(later.first { $0[4] == "PANSSTOT" }?[10] == "NOT DONE" && later.first { $0[4] == "PANSS130" }?[10] == "NOT DONE")
     }
 }
 
