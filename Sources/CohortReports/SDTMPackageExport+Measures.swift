@@ -40,16 +40,7 @@ extension SDTMPackageExport {
             .float(domain + "STRESN", "Numeric Result/Finding in Standard Units", role: .resultQualifier),
             .char(domain + "STRESU", "Standard Units", role: .variableQualifier, core: .expected, origin: .derived, codelist: "UNIT"),
             .char(domain + "NRIND", "Reference Range Indicator", role: .variableQualifier, core: .permissible, origin: .derived, codelist: "NRIND"),
-            .char(domain + "STAT", "Completion Status", role: .recordQualifier, core: .permissible, codelist: "ND"),
-            .char(domain + "REASND", "Reason Not Done", role: .recordQualifier, core: .permissible),
-            .char(domain + "LOBXFL", "Last Observation Before Exposure Flag", role: .recordQualifier, core: .expected, origin: .derived, codelist: "NY"),
-            .char(domain + "BLFL", "Baseline Flag", role: .recordQualifier, core: .permissible, origin: .derived, codelist: "NY"),
-            .float("VISITNUM", "Visit Number", role: .timing, origin: .assigned),
-            .char("VISIT", "Visit Name", role: .timing, core: .permissible, origin: .assigned),
-            .char("EPOCH", "Epoch", role: .timing, core: .permissible, origin: .derived, codelist: "EPOCH"),
-            .dtc(domain + "DTC", "Date/Time of Measurements"),
-            .integer(domain + "DY", "Study Day of Visit/Collection/Exam", role: .timing, core: .permissible),
-        ]
+        ] + findingsStatusAndTiming(domain, dateLabel: "Date/Time of Measurements")
         var dataset = SDTMDataset(name: domain, label: lists?.label ?? domain, datasetClass: .findings,
                                   structure: "One record per \(domain == "LB" ? "lab test" : domain == "EG" ? "ECG observation" : "vital sign measurement") per time point per visit per subject",
                                   keyVariables: ["STUDYID", "USUBJID", domain + "TESTCD", "VISITNUM"], variables: variables)
@@ -96,4 +87,20 @@ extension SDTMPackageExport {
         }
         return try [dataset, supplement.dataset()].compactMap { $0 }
     }
+}
+
+/// The variables every findings dataset of the package ends with, in SDTMIG order: completion status, the
+/// baseline flags, the visit and epoch, the date and the study day (docs/RULES.md, "SDTM conventions").
+func findingsStatusAndTiming(_ domain: String, dateLabel: String) -> [SDTMVariable] {
+    [
+        .char(domain + "STAT", "Completion Status", role: .recordQualifier, core: .permissible, codelist: "ND"),
+        .char(domain + "REASND", "Reason Not Done", role: .recordQualifier, core: .permissible),
+        .char(domain + "LOBXFL", "Last Observation Before Exposure Flag", role: .recordQualifier, core: .expected, origin: .derived, codelist: "NY"),
+        .char(domain + "BLFL", "Baseline Flag", role: .recordQualifier, core: .permissible, origin: .derived, codelist: "NY"),
+        .float("VISITNUM", "Visit Number", role: .timing, origin: .assigned),
+        .char("VISIT", "Visit Name", role: .timing, core: .permissible, origin: .assigned),
+        .char("EPOCH", "Epoch", role: .timing, core: .permissible, origin: .derived, codelist: "EPOCH"),
+        .dtc(domain + "DTC", dateLabel),
+        .integer(domain + "DY", "Study Day of Visit/Collection/Exam", role: .timing, core: .permissible),
+    ]
 }

@@ -23,16 +23,7 @@ extension SDTMPackageExport {
                 .char(domain + "ORRES", "Result or Finding in Original Units", role: .resultQualifier, core: .expected),
                 .char(domain + "STRESC", "Character Result/Finding in Std Format", role: .resultQualifier, core: .expected, origin: .derived),
                 .float(domain + "STRESN", "Numeric Result/Finding in Standard Units", role: .resultQualifier),
-                .char(domain + "STAT", "Completion Status", role: .recordQualifier, core: .permissible, codelist: "ND"),
-                .char(domain + "REASND", "Reason Not Done", role: .recordQualifier, core: .permissible),
-                .char(domain + "LOBXFL", "Last Observation Before Exposure Flag", role: .recordQualifier, core: .expected, origin: .derived, codelist: "NY"),
-                .char(domain + "BLFL", "Baseline Flag", role: .recordQualifier, core: .permissible, origin: .derived, codelist: "NY"),
-                .float("VISITNUM", "Visit Number", role: .timing, origin: .assigned),
-                .char("VISIT", "Visit Name", role: .timing, core: .permissible, origin: .assigned),
-                .char("EPOCH", "Epoch", role: .timing, core: .permissible, origin: .derived, codelist: "EPOCH"),
-                .dtc(domain + "DTC", "Date/Time of Finding"),
-                .integer(domain + "DY", "Study Day of Visit/Collection/Exam", role: .timing, core: .permissible),
-            ])
+            ] + findingsStatusAndTiming(domain, dateLabel: "Date/Time of Finding"))
         var supplement = SDTMSupplement(domain)
         var categories: [SDTMScaleCodes.Category] = []
         for subject in subjects {
