@@ -38,6 +38,11 @@ public final class JSONFileStore: ParticipantStore {
     var knownTable: ReviewTableCodec.Contents?
     /// The participants folder's stamp when `loadTable` last looked (see `hasChanged`).
     var folderLookedAt: FileStamp?
+    /// A `.stepwise` look at every file that has not reached its end (see `loadTable`).
+    var unfinishedRead: UnfinishedRead?
+    /// How much one step of a `.stepwise` read looks at: the first one short, for the first frame (at most
+    /// a tenth of a second of reading), the next ones longer, as each frame after them costs a table.
+    package var readStep = ReadStep(files: 64, firstSeconds: 0.1, seconds: 0.5)
     /// The fingerprint of the context it was computed for (see `contextFingerprint`).
     private var fingerprintMemo: (context: StudyContext, value: String)?
 

@@ -45,6 +45,14 @@ struct ReviewScreen {
                                            to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: Style(.danger, bold: true))
             y += 1
         }
+        if let reading = data.reading {
+            // A store read without its cache fills in a part at a time: until the last file is read the lists
+            // are not complete, and the screen says so on every frame (docs/RULES.md, "Opening a store").
+            grid.fill(y: y, style: Style(.warning, bold: true))
+            grid.put(DisplayWidth.truncate(" \(glyphs.warning) READING \(reading.read) of \(reading.total) participants \(glyphs.dot) the lists are not complete yet",
+                                           to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: Style(.warning, bold: true))
+            y += 1
+        }
         let columns = Self.fitting(grid.width)
         var x = 1
         for column in columns {
