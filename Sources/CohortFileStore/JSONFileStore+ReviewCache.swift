@@ -19,10 +19,7 @@ extension JSONFileStore {
     public func loadTable(_ check: TableCheck) -> LoadedTable {
         // A stepwise read under way goes on where it stopped (to its end, unless asked for one more step).
         if var reading = unfinishedRead {
-            if check == .stepwise, !stepRead(&reading) {
-                unfinishedRead = reading
-                return reading.partial()
-            }
+            if check == .stepwise, !stepRead(&reading) { return keepReading(reading) }
             stepRead(&reading, toEnd: true)
             unfinishedRead = nil
             return finishRead(reading)
@@ -50,12 +47,21 @@ extension JSONFileStore {
         }
         // The first frame need not wait for every file (docs/RULES.md, "Opening a store"): it shows what one
         // step read, and says how far the reading has got.
-        if check == .stepwise, !stepRead(&reading) {
-            unfinishedRead = reading
-            return reading.partial()
-        }
+        if check == .stepwise, !stepRead(&reading) { return keepReading(reading) }
         stepRead(&reading, toEnd: true)
         return finishRead(reading)
+    }
+
+    /// Keeps `reading` for the next step and answers with the part read so far. What making that part's
+    /// table cost is noted: the next step reads at least ten times as long, so the parts shown cost at
+    /// most a tenth of the reading, whatever the store's size.
+    private func keepReading(_ reading: UnfinishedRead) -> LoadedTable {
+        var reading = reading
+        let start = DispatchTime.now().uptimeNanoseconds
+        let part = reading.partial()
+        reading.partCost = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        unfinishedRead = reading
+        return part
     }
 
     /// Whether the participants folder changed since the last `loadTable` (a save here or in another copy
@@ -122,7 +128,8 @@ extension JSONFileStore {
     @discardableResult
     private func stepRead(_ reading: inout UnfinishedRead, toEnd: Bool = false) -> Bool {
         let step = readStep
-        let seconds = reading.outcomes.isEmpty ? step.firstSeconds : step.seconds
+        // A step of no time is one batch (tests count files); otherwise the parts cost at most a tenth.
+        let seconds = reading.outcomes.isEmpty ? step.firstSeconds : step.seconds == 0 ? 0 : max(step.seconds, 10 * reading.partCost)
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, seconds) * 1e9)
         let known = reading.known, folder = participantsDirectory, context = context, lookedAt = reading.lookedAt
         repeat {
@@ -275,6 +282,8 @@ struct UnfinishedRead {
     let fingerprint: String
     /// One per name looked at so far, in order.
     var outcomes: [FileOutcome] = []
+    /// Seconds the last part's table took to make (see `keepReading`).
+    var partCost: Double = 0
 
     /// What the files looked at so far say, as a table that says it is not complete: the first frame of a
     /// store without a cache, and each frame after it until the read ends.
