@@ -15,7 +15,9 @@ extension AuditRecord {
         members["hash"] = .string(Self.blankHash)
         members["prev"] = .string(prev)
         if let state { members["state"] = .string(state) }
-        if let change { members["change"] = change }
+        // `with` sorts after every other member: the line still begins with its hash, and its `time` is still
+        // the first `,"time":"` of the line (AuditLog.timesOf), whatever times the change value holds.
+        if let change { members["with"] = change }
         if let origin { members["origin"] = .string(origin) }
         var bytes = JSONValue.object(members).canonicalBytes()
         hash = Self.hash(of: bytes[...])
@@ -99,7 +101,7 @@ extension AuditRecord {
             case "old": old = member
             case "state": state = member
             case "sig": signature = member
-            case "change": change = member
+            case "with": change = member
             case "origin": origin = member
             default: throw .unreadable("it has a member that audit records do not have")
             }

@@ -31,7 +31,7 @@ public struct AuditRecord: Equatable, Sendable {
     /// Not covered by the record's own hash (it signs that hash).
     public var signature: String?
     /// On the last record of each save made by this version: the change value the save applied and the
-    /// day it was applied on (`{"change", "today"}`), covered by the record's hash, so a merge can apply it
+    /// day it was applied on (member `with`: `{"change", "today"}`), covered by the record's hash, so a merge can apply it
     /// again on another state (docs/RULES.md, "Merging and conflicts"). Absent on older records.
     public var change: JSONValue?
     /// On the last record of a save a merge re-applied: the head hash of the original save, kept verbatim
