@@ -13,7 +13,8 @@ import Glibc
 ///
 /// Layout: `cohort-store.json` (site, protocol ids, head of the store-wide chain), `protocols/ID.json`,
 /// `participants/SUBJECT.json`, `audit/SUBJECT.jsonl`, `audit/_store.jsonl` (store-wide records),
-/// `audit/interrupted/` (records of saves that did not finish, set aside), `ledger/MACHINE.jsonl`, `.lock`.
+/// `audit/interrupted/` (records of saves that did not finish, set aside), `audit/branches/SUBJECT/` (the
+/// other side's records of a merge, kept verbatim: `ParticipantMerge.swift`), `ledger/MACHINE.jsonl`, `.lock`.
 ///
 /// Every write follows one path: under the lock, make the chain agree with its data (`AuditLog.prepare`),
 /// derive the records from the data before and after (`JSONPatch.diff`), append them, write the data file

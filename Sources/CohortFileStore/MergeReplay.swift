@@ -2,8 +2,8 @@ import CohortDomain
 import CohortStore
 import Foundation
 
-/// The second side of a merge applied again on top of the first, save by save (docs/RULES.md, "Merging
-/// and conflicts"): the merged participant, its trail (the first side's verbatim, then one save per save
+/// The second side of a merge applied again on top of the first, save by save
+/// (docs/RULES.md, "Merging and conflicts"): the merged participant, its trail (the first side's verbatim, then one save per save
 /// applied again, with its original author and time and the original save's head as `origin`), and the
 /// conflicts recorded.
 struct MergeReplay {
