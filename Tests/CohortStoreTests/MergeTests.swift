@@ -66,6 +66,21 @@ import Testing
         #expect(conflict.authors == ["amy", "bob"])
     }
 
+    @Test func theReviewTableCarriesTheConflictsAndItsCacheKeepsThem() throws {
+        let fixture = try MergeFixture()
+        defer { fixture.remove() }
+        try Self.note(fixture.a, "W1", "amy's words")
+        try Self.note(fixture.b, "W1", "bob's words")
+        try Self.mergeAndCheck(fixture)
+        let store = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy")
+        let alerts = store.loadTable(.full).table.safetyAlerts.filter { $0.kind == .syncConflict }
+        #expect(alerts.map { "\($0.subject) \($0.record)" } == ["\(Self.subject) C1"])
+        // From the cache alone (a quick load by another copy), the same line.
+        let again = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy").loadTable(.quick)
+        #expect(again.table.safetyAlerts.filter { $0.kind == .syncConflict }.map(\.record) == ["C1"])
+        #expect(again.table.personFacts(try #require(again.table.parts.subjects.firstIndex(of: Self.subject))).syncConflicts == ["C1"])
+    }
+
     @Test func theSameValueSetOnBothSidesIsNoConflict() throws {
         let fixture = try MergeFixture()
         defer { fixture.remove() }
