@@ -22,6 +22,9 @@ import Testing
         #expect(onA.branch?.path == onB.branch?.path && onA.branch?.bytes == onB.branch?.bytes)
         try MergeFixture.write(onA, into: fixture.dirA)
         let reopened = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy")
+        // The sync notes the merged heads in this machine's ledger.
+        try reopened.adoptMerged(subjects: [subject])
+        #expect(try reopened.ledger.lastHead(of: subject) == (try reopened.readParticipant(subject)).audit)
         let problems = reopened.verify().problems
         #expect(problems.isEmpty, "\(problems)")
         return (onA, try reopened.participant(subject))
