@@ -26,6 +26,16 @@ enum Bench {
     /// The median (the upper one of an even count).
     static func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
 
+    /// What a child's last line begins with when it reports its peak memory.
+    static let peakPrefix = "#peak MB "
+
+    /// This process's peak resident memory in MB (`VmHWM`, which an exec starts afresh).
+    static func peakMB() -> Double {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (Double(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
+    }
+
     /// Writes a line to standard error (progress, problems).
     static func say(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 }
@@ -37,8 +47,9 @@ struct ChildRun {
     var firstLine: Double
     /// Seconds from the start to its exit.
     var total: Double
-    /// Its peak resident memory, MB.
-    var peakMB: Double
+    /// Its peak resident memory, MB, as it reports it on its last line (`#peak MB`, see `Bench.peakLine`):
+    /// `wait4`'s `ru_maxrss` will not do, as Linux starts a spawned child's at its parent's peak.
+    var peakMB: Double?
 
     /// Runs `argv` (an absolute path first), its output read and dropped.
     init(_ argv: [String]) throws {
@@ -62,19 +73,20 @@ struct ChildRun {
             throw CocoaError(.executableNotLoadable, userInfo: [NSFilePathErrorKey: argv[0]])
         }
         var first: Double?
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16), tail: [UInt8] = []
         while true {
             let count = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
             if first == nil && buffer[..<count].contains(UInt8(ascii: "\n")) { first = elapsed() }
+            tail = Array((tail + buffer[..<count]).suffix(200))
         }
         close(fds[0])
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         total = elapsed()
         firstLine = first ?? total
-        peakMB = Double(usage.ru_maxrss) / 1024
+        let last = String(decoding: tail, as: UTF8.self).split(separator: "\n").last ?? ""
+        peakMB = last.hasPrefix(Bench.peakPrefix) ? Double(last.dropFirst(Bench.peakPrefix.count)) : nil
     }
 }

@@ -40,23 +40,33 @@ enum BenchStore {
     /// Makes the store unless it was made before (a store whose making did not finish is made again).
     @discardableResult
     static func make(size: Int, signed: Bool, scales: ScaleCatalog) throws -> String {
-        let directory = directory(size: size, signed: signed), ready = directory + ".ready"
+        let directory = directory(size: size, signed: signed), ready = directory + ".ready", demo = directory + ".demo"
         if access(ready, F_OK) == 0 { return directory }
-        for path in [directory, directory + "-keys"] { try? FileManager.default.removeItem(atPath: path) }
-        Bench.say("making a demo store of \(size) participants\(signed ? " with users" : "")…")
-        let people = signed ? DemoPeople(keys: keys(directory).folder) : nil
-        try DemoSite.build(directory: directory, participants: size, seed: 1, today: today, scales: scales, people: people)
-        if let people, let pi = people.users.first {
-            try Data(pi.passphrase.utf8).write(to: URL(fileURLWithPath: keys(directory).passphrase))
+        // The demo (slow at 9,999) is kept when only the day's records were not finished: they are added again.
+        var signer: UnlockedKey?
+        if access(demo, F_OK) == 0 {
+            if signed { signer = try unlockSigner(directory, store: try JSONFileStore(directory: directory, scales: scales, user: "bench")) }
+        } else {
+            for path in [directory, directory + "-keys"] { try? FileManager.default.removeItem(atPath: path) }
+            Bench.say("making a demo store of \(size) participants\(signed ? " with users" : "")…")
+            let people = signed ? DemoPeople(keys: keys(directory).folder) : nil
+            try DemoSite.build(directory: directory, participants: size, seed: 1, today: today, scales: scales, people: people)
+            if let people, let pi = people.users.first {
+                try Data(pi.passphrase.utf8).write(to: URL(fileURLWithPath: keys(directory).passphrase))
+            }
+            signer = people?.pi
+            FileManager.default.createFile(atPath: demo, contents: Data())
         }
-        try writeDayRecords(directory, scales: scales, signer: people?.pi)
+        Bench.say("writing \(recordsPerParticipant) records of each of \(size) participants on \(recordDay)…")
+        try writeDayRecords(directory, scales: scales, signer: signer)
         FileManager.default.createFile(atPath: ready, contents: Data())
         return directory
     }
 
     /// Writes `recordsPerParticipant` records of every participant at 10:00 UTC on `recordDay`,
-    /// deterministically: each save sets the note of up to that many visits (one record each), the next
-    /// save the rest.
+    /// deterministically, in as few durable saves as it can (a save is mostly the disk's flush): each sets
+    /// the note and the reschedule reason of visits (one record each), five visits giving ten records;
+    /// a participant with fewer visits takes another save.
     static func writeDayRecords(_ directory: String, scales: ScaleCatalog, signer: UnlockedKey?) throws {
         let time = Date(timeIntervalSince1970: Double(recordDay.dayNumber) * 86_400 + 36_000)
         let store = try JSONFileStore(directory: directory, scales: scales, user: "bench", clock: { time })
@@ -66,8 +76,11 @@ enum BenchStore {
             while written < recordsPerParticipant {
                 var changed = 0
                 _ = try store.update(subject) { participant, _ in
-                    changed = min(recordsPerParticipant - written, participant.visits.count)
-                    for index in 0..<changed { participant.visits[index].note = "bench day note \(round)" }
+                    changed = min(recordsPerParticipant - written, 2 * participant.visits.count)
+                    for field in 0..<changed {
+                        let text = "bench day \(round)"
+                        if field % 2 == 0 { participant.visits[field / 2].note = text } else { participant.visits[field / 2].rescheduleReason = text }
+                    }
                     return changed > 0 ? "benchmark day" : nil
                 }
                 guard changed > 0 else { break }

@@ -1,5 +1,6 @@
 import CohortDomain
 import CohortFileStore
+import CohortIdentity
 import CohortReports
 import CohortResources
 import CohortScreens
@@ -153,10 +154,8 @@ func measure(size: Int, runs: Int, scales: ScaleCatalog) throws {
     let audits = try (0..<few).map { _ in try ChildRun([me, "--audit", directory]) }
     record(Figures.auditFirstLine, audits.map(\.firstLine))
     record(Figures.auditTotal, audits.map(\.total))
-    record(Figures.auditMB, audits.map(\.peakMB))
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    record(Figures.peakMB, [Double(usage.ru_maxrss) / 1024])
+    record(Figures.auditMB, audits.compactMap(\.peakMB))
+    record(Figures.peakMB, [Bench.peakMB()])
     for (name, values) in samples { print(name + "\t" + values.map { String($0) }.joined(separator: ",")) }
 }
 
@@ -179,5 +178,6 @@ func auditChild(_ directory: String, scales: ScaleCatalog) throws {
         buffer.append(UInt8(ascii: "\n"))
         if buffer.count >= 4096 { flush() }
     }
+    buffer += Array((Bench.peakPrefix + String(Bench.peakMB()) + "\n").utf8)
     flush()
 }

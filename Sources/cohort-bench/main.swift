@@ -75,7 +75,7 @@ for round in 0..<rounds {
 }
 
 /// A figure at a size: the median of its samples (the largest, for memory), or nil if not measured.
-func value(_ name: String, _ size: Int) -> Double? {
+@MainActor func value(_ name: String, _ size: Int) -> Double? {
     guard let values = samples[size]?[name], !values.isEmpty else { return nil }
     return Figures.isMemory(name) ? values.max() : Bench.median(values)
 }
