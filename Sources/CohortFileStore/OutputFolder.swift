@@ -43,8 +43,8 @@ public enum OutputFolder {
         return folder
     }
 
-    /// Writes `files` into `folder` (as `checked` returned it) all or nothing (docs/RULES.md, "SDTM
-    /// datasets and their files"): they are written and flushed in a temporary folder beside it (the
+    /// Writes `files` into `folder` (as `checked` returned it) all or nothing
+    /// (docs/RULES.md, "SDTM datasets and their files"): they are written and flushed in a temporary folder beside it (the
     /// same file system), which is then renamed to `folder`; when `folder` exists (empty), the files are
     /// renamed into it instead. A failure at any step removes everything written, so a full disk never
     /// leaves half a package, and running the export again is not refused.
