@@ -20,10 +20,11 @@ struct Ledger {
     /// The chain name of store-wide records.
     static let storeChain = "_store"
 
-    /// The ledger of this machine (named after its host name) in `directory`.
-    init(directory: String) {
+    /// The ledger of this machine in `directory`: named after its machine id in a synced store
+    /// (`MachineID`), else after its host name.
+    init(directory: String, machine: String? = nil) {
         self.directory = directory
-        path = directory + "/" + Self.machineName() + ".jsonl"
+        path = directory + "/" + (machine ?? Self.machineName()) + ".jsonl"
     }
 
     /// The host name, reduced to characters safe in a file name.
