@@ -145,7 +145,7 @@ import Glibc
         // Someone rewrites the remote from outside: a new root commit, force-pushed over the history.
         let outside = NSTemporaryDirectory() + "cohort-outside-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: outside) }
-        #expect(Site.git(["clone", "-q", site.remote, outside]).status == 0)
+        #expect(Site.git(["clone", "-q", "--branch", "main", site.remote, outside]).status == 0)
         #expect(Site.git(["checkout", "-q", "--orphan", "rewritten"], in: outside).status == 0)
         #expect(Site.git(["commit", "-q", "-m", "rewritten"], in: outside).status == 0)
         #expect(Site.git(["push", "-q", "--force", "origin", "rewritten:main"], in: outside).status == 0)
@@ -203,8 +203,10 @@ import Glibc
         let home = cli.store + "-home"
         cli.environment["COHORT_STORE"] = home + "/cohort"
         defer { cli.remove() }
-        let demo = cli.run(["demo", "--participants", "3", "--users"])
-        #expect(demo.status == 0, "\(demo.stderr)")
+        cli.ok(["init", "--protocol", "SCZ-5W-INPT"])
+        Self.enroll(cli, "101-0001")
+        let user = cli.run(["user", "add", "ana", "--role", "pi", "--full-name", "Dr Ana Ruiz", "--passphrase-fd", "0"], input: "correct horse battery\n")
+        #expect(user.status == 0, "\(user.stderr)")
         #expect(FileManager.default.fileExists(atPath: home + "/cohort/keys"))
         _ = cli.run(["visits"])
         #expect(FileManager.default.fileExists(atPath: home + "/cohort/.cache"))
@@ -218,6 +220,7 @@ import Glibc
         #expect(files.contains(".gitattributes"))
         #expect(!files.contains { $0.hasPrefix("keys/") || $0.contains(".key") || $0.hasPrefix(".cache") || $0 == ".lock" })
         #expect(!files.contains { $0.contains("cohort-machine") })
+        #expect(files.contains { $0.hasPrefix("users/") }, "users' public keys sync")
         // Git is told never to merge a store file as text.
         let attributes = Site.git(["check-attr", "merge", "text", "--", "participants/101-0001.json", "audit/101-0001.jsonl", "cohort-store.json"],
                                   in: home + "/cohort").output
