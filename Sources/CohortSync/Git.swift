@@ -50,6 +50,16 @@ public struct Git: Sendable {
         executable = found
     }
 
+    /// How many git commands this process ran.
+    nonisolated(unsafe) static var runs = 0
+
+    /// `COHORT_TEST_KILL_AFTER_GIT=N`: the interrupted-sync tests stop this process dead (SIGKILL, as a
+    /// power cut would) right after its Nth git command, at a point they choose.
+    static func dieIfTestSaysSo() {
+        runs += 1
+        if let text = ProcessInfo.processInfo.environment["COHORT_TEST_KILL_AFTER_GIT"], Int(text) == runs { kill(getpid(), SIGKILL) }
+    }
+
     /// The first executable `git` on the PATH.
     static func find() -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -108,6 +118,7 @@ public struct Git: Sendable {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
+        Self.dieIfTestSaysSo()
         return Output(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: errorBox.data, as: UTF8.self))
     }
 

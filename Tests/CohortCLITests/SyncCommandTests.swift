@@ -232,25 +232,45 @@ import Glibc
         var site = Site()
         defer { site.remove() }
         let second = site.clone()
-        var random = SeededGenerator(seed: 2026_12_03)
-        print("SyncCommandTests kill test seed 20261203")
-        for round in 0..<6 {
+        let seed: UInt64 = 2026_12_03
+        var random = SeededGenerator(seed: seed)
+        print("SyncCommandTests kill test seed \(seed)")
+        var duringMerge = 0
+        var lastDuration: UInt32 = 300_000
+        for round in 0..<10 {
             Self.enroll(site.first, String(format: "101-%04d", 10 + round))
+            site.first.ok(["note", "101-0001", "SCR", "Round \(round) on the first machine."])
             Self.enroll(second, String(format: "101-%04d", 50 + round))
             #expect(Self.sync(site.first).outcome.status == 0)
-            // The second machine's sync has a real merge to make; it is killed, git and all, part-way.
-            let delay = UInt32.random(in: 0...400_000, using: &random)
-            Self.killPartWay(second, after: delay)
+            // The second machine's sync has a real merge to make; it is killed part-way: right after one of
+            // its git commands (even rounds), or at a moment within a sync's time, git and all (odd rounds).
+            let moment: String
+            if round % 2 == 0 {
+                let after = Int.random(in: 1...24, using: &random)
+                moment = "after git command \(after)"
+                _ = second.run(["sync"], environment: ["COHORT_TEST_KILL_AFTER_GIT": "\(after)"])
+            } else {
+                let delay = UInt32.random(in: 0...lastDuration, using: &random)
+                moment = "after \(delay) µs"
+                Self.killPartWay(second, after: delay)
+            }
+            let interrupted = FileManager.default.fileExists(atPath: second.store + "/.git/cohort-sync-in-progress")
+            if interrupted { duringMerge += 1 }
+            print("round \(round): killed \(moment), \(interrupted ? "during the merge" : "outside the merge")")
             for machine in [second, site.first] {
                 let verify = machine.run(["verify"])
-                #expect(verify.status == 0, "round \(round), kill after \(delay) µs: \(verify.stdout)\(verify.stderr)")
+                #expect(verify.status == 0, "round \(round), killed \(moment): \(verify.stdout)\(verify.stderr)")
             }
+            #expect(!FileManager.default.fileExists(atPath: second.store + "/.git/cohort-sync-in-progress"), "any command takes the sync back")
+            let started = Date()
             for machine in [second, site.first, second] {
                 let finished = Self.sync(machine)
-                #expect(finished.outcome.status == 0, "round \(round), kill after \(delay) µs: \(finished.outcome.stderr)")
+                #expect(finished.outcome.status == 0, "round \(round), killed \(moment): \(finished.outcome.stderr)")
             }
-            #expect(Self.participantFiles(second) == Self.participantFiles(site.first), "round \(round), kill after \(delay) µs")
+            lastDuration = UInt32(min(2_000_000, Date().timeIntervalSince(started) / 3 * 1_000_000))
+            #expect(Self.participantFiles(second) == Self.participantFiles(site.first), "round \(round), killed \(moment)")
         }
+        print("SyncCommandTests kill test: \(duringMerge) of 10 kills landed during a merge")
         #expect(second.run(["verify"]).status == 0)
     }
 
