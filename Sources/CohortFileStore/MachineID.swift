@@ -5,8 +5,8 @@ import Glibc
 
 /// This machine's id in a store synced through git: random, made on first use, and kept in
 /// `.git/cohort-machine`, which git never copies to another machine. It names this machine's ledger
-/// (`ledger/ID.jsonl`), so machines that share a host name never write one file (docs/RULES.md, "Several
-/// machines"). A store that is not a git repository has none, and its ledger is named after the host.
+/// (`ledger/ID.jsonl`), so machines that share a host name never write one file
+/// (docs/RULES.md, "Several machines"). A store that is not a git repository has none, and its ledger is named after the host.
 public enum MachineID {
     /// The file, inside the repository's `.git` folder.
     public static let fileName = "cohort-machine"

@@ -97,8 +97,8 @@ public struct Git: Sendable {
         process.standardError = err
         let inputPipe = input.map { _ in Pipe() }
         process.standardInput = inputPipe ?? FileHandle.nullDevice
-        // Files git writes into the store are the owner's only, like every store file (docs/RULES.md, "The
-        // trail is the record"); the child takes this process's mask.
+        // Files git writes into the store are the owner's only, like every store file
+        // (docs/RULES.md, "The trail is the record"); the child takes this process's mask.
         umask(0o077)
         do { try process.run() } catch {
             throw DomainError("git could not be started (\(executable)): \(error.localizedDescription). Install git (apt install git) and sync again.")

@@ -34,8 +34,8 @@ public struct SyncMergeOutcome: Sendable {
 }
 
 /// Merges one participant changed on both machines since their common version: bytes in, bytes out, no
-/// git. The sync engine calls it for every participant git left conflicted (docs/RULES.md, "Several
-/// machines").
+/// git. The sync engine calls it for every participant git left conflicted
+/// (docs/RULES.md, "Several machines").
 public protocol ParticipantMerger {
     /// Merges `subject`, changed on both sides since `base` (nil: created on both sides).
     func merge(subject: String, base: SyncedFiles?, mine: SyncedFiles, theirs: SyncedFiles,
