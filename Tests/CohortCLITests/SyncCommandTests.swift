@@ -274,6 +274,25 @@ import Glibc
         #expect(second.run(["verify"]).status == 0)
     }
 
+    @Test func yOnTheReviewSyncsAndSaysWhatCameInAndTheTopLineSaysWhenItLastSynced() throws {
+        var site = Site()
+        defer { site.remove() }
+        let second = site.clone()
+        Self.enroll(second, "101-0002")
+        #expect(Self.sync(second).outcome.status == 0)
+        let session = try TmuxSession(CLIHarness.binary, width: 100, height: 30,
+                                      environment: ["COHORT_STORE": site.first.store, "COHORT_TODAY": "2026-11-25", "COHORT_USER": "lead",
+                                                    "XDG_DATA_HOME": site.first.store + "-home", "TERM": "xterm-256color"])
+        #expect(session.waitFor("synced "), "the top line says when the store last synced: \(session.screen())")
+        session.send("Y")
+        #expect(session.waitFor("Received 101-0002: 1 change by tester."), "\(session.screen())")
+        #expect(session.screen().contains("Synced: Sent nothing new."), "\(session.screen())")
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"))
+        #expect(Self.participantFiles(site.first) == Self.participantFiles(second))
+        #expect(site.first.run(["verify"]).status == 0)
+    }
+
     /// Starts `cohort sync` on `machine` and kills it, with every process it started, after `delay` µs.
     static func killPartWay(_ machine: CLIHarness, after delay: UInt32) {
         let process = Process()
