@@ -49,7 +49,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmark: `swift run -c release cohort-bench` prints a table of medians per store size.
-        .executableTarget(name: "cohort-bench", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortFileStore", "CohortDemo",
+        .executableTarget(name: "cohort-bench", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortFileStore", "CohortDemo", "CohortSync",
                                                              "CohortReports", "CohortViewModels", "CohortScreens"]),
         // Test tool for the store attack suite: read-modify-write loops to kill and to race.
         .executableTarget(name: "cohort-stress", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortFileStore"]),

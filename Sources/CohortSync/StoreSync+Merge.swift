@@ -30,6 +30,11 @@ extension StoreSync {
                         progress("Bringing in the remote's changes…")
                         report.received = try received(base: local, theirs: theirs)
                         try git.checked(["merge", "-q", "--ff-only", "--no-verify", theirs])
+                        // A merge made elsewhere may have re-applied this machine's saves: its ledger follows.
+                        if let ledger = try store.noteSyncedHeads(report.received.map(\.subject)) {
+                            try git.checked(["add", "--", ledger])
+                            try git.checked(["commit", "-q", "--no-verify", "-m", message("Cohort: this machine's ledger notes the heads a merge made")])
+                        }
                     } else {
                         progress("Merging the remote's changes…")
                         let merged = try mergeLocked(store: store, local: local, theirs: theirs, merger: merger)
@@ -136,7 +141,7 @@ extension StoreSync {
             merged.append(subject)
         }
         // This machine's ledger notes the heads the merge made, in the merge itself.
-        if !merged.isEmpty { try git.checked(["add", "--", try store.noteSyncedHeads(merged)]) }
+        if let ledger = try store.noteSyncedHeads(Array(Set(merged + received.map(\.subject)))) { try git.checked(["add", "--", ledger]) }
         guard try git.conflictedPaths().isEmpty else {
             try abandonMerge(local)
             throw StoreError(.damaged, "git still lists conflicted files after the merge in \(directory). Nothing was merged.")

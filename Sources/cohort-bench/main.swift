@@ -10,6 +10,7 @@ import CohortResources
 import CohortScreens
 import CohortStore
 import CohortFileStore
+import CohortSync
 import CohortViewModels
 import Foundation
 
@@ -164,6 +165,44 @@ func measure(size: Int) throws {
 
 if let size = option("--measure").flatMap(Int.init) {
     try measure(size: size)
+    exit(0)
+}
+
+/// `--sync SIZE`: the time of a `cohort sync` that brings 100 participants changed on another machine
+/// into a store of SIZE, against one that brings 1 (git's own time included; the same store each time).
+func measureSync(size: Int) throws {
+    let folder = NSTemporaryDirectory() + "cohort-bench-sync-\(getpid())"
+    try? FileManager.default.removeItem(atPath: folder)
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let first = folder + "/first", second = folder + "/second", remote = folder + "/site.git"
+    try FileManager.default.copyItem(atPath: try storeDirectory(size: size), toPath: first)
+    let setupTime = try seconds {
+        try Git(directory: folder, user: "bench", machine: nil).checked(["init", "-q", "--bare", remote])
+        _ = try StoreSync.setup(store: JSONFileStore(directory: first, scales: scales, user: "bench"), remote: remote, user: "bench", seed: 1, now: Date())
+        _ = try StoreSync.clone(remote: remote, into: second, user: "bench", seed: 2, now: Date())
+    }
+    FileHandle.standardError.write(Data(String(format: "sync: setup and clone of %d participants took %.1f s\n", size, setupTime).utf8))
+    let writer = try JSONFileStore(directory: first, scales: scales, user: "bench")
+    let reader = try JSONFileStore(directory: second, scales: scales, user: "bench")
+    let subjects = try writer.subjects()
+    var results: [Int: [Double]] = [:]
+    for _ in 0..<runs {
+        for count in [1, 100] {
+            for subject in subjects.prefix(count) { try writer.update(subject, benchmarkEdit) }
+            _ = try StoreSync(directory: first, user: "bench", machine: writer.machine!).sync(store: writer, merger: RefusingMerger(), now: Date())
+            let sync = try StoreSync(directory: second, user: "bench", machine: reader.machine!)
+            var report: SyncReport?
+            results[count, default: []].append(try seconds { report = try sync.sync(store: reader, merger: RefusingMerger(), now: Date()) })
+            guard report?.received.count == count else { throw DomainError("the sync brought \(report?.received.count ?? 0) participants, not \(count)") }
+        }
+    }
+    let one = median(results[1] ?? [0]), hundred = median(results[100] ?? [0])
+    print(String(format: "sync into %d participants: 100 changed %.1f ms, 1 changed %.1f ms, ratio %.1f× (git's own time included)", size, hundred * 1000, one * 1000, hundred / max(0.0001, one)))
+}
+
+if let size = option("--sync").flatMap(Int.init) {
+    try measureSync(size: size)
     exit(0)
 }
 
