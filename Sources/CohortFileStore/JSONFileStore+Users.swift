@@ -201,6 +201,12 @@ extension JSONFileStore {
         guard try hasUsers() else { return }
         try authenticate()
         guard let signer else { _ = try requireSigner(.coordinator, to: "change participants' data"); return }
-        try change.requireAllowed(for: try activeUser(for: signer).role)
+        let role = try activeUser(for: signer).role
+        try change.requireAllowed(for: role)
+        // A resolution is the underlying change's to make (docs/RULES.md, "Merging and conflicts").
+        if case .resolveConflict(let subject, let id, _, _) = change,
+           let underlying = (try? participant(subject))?.conflicts.first(where: { $0.id == id })?.change {
+            try underlying.requireAllowed(for: role)
+        }
     }
 }

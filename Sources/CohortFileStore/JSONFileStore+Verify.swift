@@ -80,7 +80,9 @@ extension JSONFileStore {
             let subject = allSubjects[index]
             let trail = Self.checkParticipant(subject, folder: folder, audits: audits, context: context, ledgerHeads: ledgerHeads[subject] ?? [],
                                               checkDates: true, signatures: partEleven)
-            return (trail.problems + signatures.problems(trail.records, path: audits + "/" + subject + ".jsonl"), trail.notes)
+            // The second sides of merges keep their signed saves in branch files (docs/RULES.md, "Merging and conflicts").
+            let branchSignatures = Self.branchLogs(subject, audits: audits).flatMap { signatures.problems($0.records, path: $0.path) }
+            return (trail.problems + signatures.problems(trail.records, path: audits + "/" + subject + ".jsonl") + branchSignatures, trail.notes)
         }
         for outcome in outcomes.all { if let outcome { problems += outcome.problems; notes += outcome.notes } }
         let known = Set(allSubjects)
@@ -169,6 +171,11 @@ extension JSONFileStore {
         }
         let verified = log.verify(head: file.audit)
         var problems = verified.problems, notes: [String] = []
+        // A head a ledger names that a merge moved to a branch file is not a rollback.
+        let branches = branchLogs(subject, audits: audits)
+        let moved = Set(branches.flatMap { $0.records.map(\.hash) })
+        let ledgerHeads = ledgerHeads.filter { !moved.contains($0.hash) }
+        problems += mergeProblems(verified.records, branches: branches, trail: log.path)
         // A participant whose protocol file is missing (named once, as a store problem) is still replayed
         // against its trail; only its values cannot be checked against the visits and scales it names.
         if context.protocols[file.participant.study] == nil {

@@ -21,15 +21,21 @@ public enum MachineID {
         guard lstat(store + "/.git", &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }
         if let bytes = try? DurableFile.read(path(store: store)), let id = valid(String(decoding: bytes, as: UTF8.self)) { return id }
         guard create else { return nil }
-        var generator = SystemRandomNumberGenerator()
-        return try? make(store: store, using: &generator)
+        return try? make(store: store, seed: nil)
     }
 
-    /// Writes a new id for the store at `store` (its `.git` folder must exist) from `generator` (seeded
-    /// only in tests), replacing any other, and returns it.
+    /// Writes a new id for the store at `store` (its `.git` folder must exist), random, or made from `seed`
+    /// (tests only, so their machines are the same on every run), replacing any other; returns it.
     @discardableResult
-    public static func make<Generator: RandomNumberGenerator>(store: String, using generator: inout Generator) throws -> String {
-        let id = String(UInt64.random(in: 0...UInt64.max, using: &generator), radix: 16).leftPadded(to: 16)
+    public static func make(store: String, seed: UInt64?) throws -> String {
+        // A seed is spread over the id's 64 bits (SplitMix64's finalizer), so seeds 1, 2, 3 give unrelated ids.
+        let bits = seed.map { seed -> UInt64 in
+            var z = seed &+ 0x9E37_79B9_7F4A_7C15
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        } ?? UInt64.random(in: 0...UInt64.max)
+        let id = String(bits, radix: 16).leftPadded(to: 16)
         try DurableFile.replace(path(store: store), with: Array((id + "\n").utf8))
         return id
     }

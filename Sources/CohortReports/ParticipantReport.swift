@@ -99,6 +99,8 @@ public struct ParticipantJSON: Encodable {
     let signatures: [ShownSignature]?
     /// The casebook lock, while locked.
     let casebookLock: CasebookLock?
+    /// Open sync conflicts, as `cohort conflicts` prints them (absent when none).
+    let conflicts: ConflictsJSON?
 
     /// A signature as `cohort show` carries it: the `cohort signatures` members, its manifestation, and
     /// the change that invalidated it.
@@ -119,7 +121,7 @@ public struct ParticipantJSON: Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case subject, initials, birthYear, sex, study, arm, randomization, randomized, consentDate, baselineDate, dayOne, status, exit
-        case consents, visits, scores, unacknowledgedUrgentFlags, adverseEvents, medications, measures, eligibility, signatures, casebookLock
+        case consents, visits, scores, unacknowledgedUrgentFlags, adverseEvents, medications, measures, eligibility, signatures, casebookLock, conflicts
     }
 
     /// Every member as before; `eligibility` always present (`null` without criteria).
@@ -137,6 +139,7 @@ public struct ParticipantJSON: Encodable {
         try container.encode(adverseEvents, forKey: .adverseEvents); try container.encode(medications, forKey: .medications)
         try container.encode(measures, forKey: .measures); try container.encode(eligibility, forKey: .eligibility)
         try container.encodeIfPresent(signatures, forKey: .signatures); try container.encodeIfPresent(casebookLock, forKey: .casebookLock)
+        try container.encodeIfPresent(conflicts?.conflicts, forKey: .conflicts)
     }
 
     /// The document for `participant` as of `today`, report clocks read at `now` on `zone`'s clock;
@@ -147,6 +150,7 @@ public struct ParticipantJSON: Encodable {
         let shown = ParticipantText.signatureEntries(participant, statuses: signatureStatuses)
         signatures = shown.isEmpty ? nil : shown.map(ShownSignature.init)
         casebookLock = participant.casebookLock
+        conflicts = participant.conflicts.isEmpty ? nil : ConflictsJSON(participant.conflicts)
         let eligibilitySigned = ParticipantText.isEligibilitySigned(shown)
         eligibility = context.protocols[participant.study].flatMap(participant.eligibilityChecklist).map { EligibilityJSON($0, signed: eligibilitySigned) }
         let safety = SafetyLines(participant, context: context, now: now, zone: zone)
@@ -240,6 +244,7 @@ public enum ParticipantText {
         if !safety.readings.isEmpty { lines += ["", "Measures", MeasuresText.render(safety.readings.map { (participant.subject, $0) })] }
         let signatures = signatureEntries(participant, statuses: signatureStatuses)
         if !signatures.isEmpty { lines += ["", "Signatures"] + signatures.map { "  " + $0.line } }
+        if !participant.conflicts.isEmpty { lines += ["", ConflictsText.render(participant.conflicts)] }
         return lines.joined(separator: "\n")
     }
 

@@ -25,8 +25,7 @@ extension StoreSync {
                 try git.checked(["symbolic-ref", "HEAD", "refs/heads/" + branch])
             }
             if let seed {
-                var generator = SeededGenerator(seed: seed)
-                sync = try StoreSync(directory: directory, user: user, machine: try MachineID.make(store: directory, using: &generator))
+                sync = try StoreSync(directory: directory, user: user, machine: try MachineID.make(store: directory, seed: seed))
             } else {
                 sync = try StoreSync(directory: directory, user: user, machine: MachineID.of(store: directory) ?? "cohort")
             }
@@ -89,14 +88,7 @@ extension StoreSync {
             removeWhatWasMade()
             throw DomainError("The remote \(remote) does not hold a Cohort store (no cohort-store.json). Nothing was written.")
         }
-        let machine: String
-        if let seed {
-            var generator = SeededGenerator(seed: seed)
-            machine = try MachineID.make(store: directory, using: &generator)
-        } else {
-            var generator = SystemRandomNumberGenerator()
-            machine = try MachineID.make(store: directory, using: &generator)
-        }
+        let machine = try MachineID.make(store: directory, seed: seed)
         let sync = try StoreSync(directory: directory, user: user, machine: machine)
         let head = try sync.git.commit("HEAD")!
         try sync.noteRemote(head, at: now)

@@ -1,4 +1,5 @@
 import CohortSync
+import CohortTestSupport
 import Foundation
 import Testing
 #if canImport(Glibc)
