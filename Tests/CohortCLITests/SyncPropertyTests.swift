@@ -128,19 +128,16 @@ import Testing
             let (problems, _) = try JSONFileStore(directory: machine.directory, scales: TestData.scales, user: "site", readOnly: true).verify()
             #expect(problems.isEmpty, "\(machine.directory): \(problems.prefix(5)) (\(random))")
         }
-        // Every acknowledged save is in the record: in the merged trail (applied again through the domain
-        // when the merge ordered its machine second), with its original records kept verbatim in a branch
-        // file beside it, or listed as a conflict.
+        // Every acknowledged save is in the merged trail (applied again through the domain when the merge
+        // ordered its machine second; its original records are kept in a branch file beside it), or its
+        // change is listed as a conflict: never dropped silently.
         let store = machines[0].store
         for change in acknowledged {
             guard let token = change.token else { continue }
-            var record = (try? Data(contentsOf: URL(fileURLWithPath: machines[0].directory + "/audit/\(change.subject).jsonl"))) ?? Data()
-            let branches = machines[0].directory + "/audit/branches/" + change.subject
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: branches)) ?? [] {
-                record += (try? Data(contentsOf: URL(fileURLWithPath: branches + "/" + name))) ?? Data()
-            }
+            // The merged trail itself, not only a branch file: a save re-applied, or a conflict that says so.
+            let trail = FileManager.default.contents(atPath: machines[0].directory + "/audit/\(change.subject).jsonl") ?? Data()
             let conflicts = (try? store.participant(change.subject).conflicts) ?? []
-            let present = record.range(of: Data(token.utf8)) != nil || conflicts.contains { "\($0)".contains(token) }
+            let present = trail.range(of: Data(token.utf8)) != nil || conflicts.contains { "\($0)".contains(token) }
             #expect(present, "the change to \(change.subject) (\(change.what)) was lost (\(random))")
         }
         let conflicts = try store.subjects().flatMap { (try? store.participant($0).conflicts) ?? [] }
