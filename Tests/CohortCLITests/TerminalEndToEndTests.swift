@@ -270,7 +270,8 @@ struct TerminalEndToEndTests {
         let session = try TmuxSession(CLIHarness.binary + " --demo", environment: ["TMPDIR": temporary, "COHORT_TODAY": "2026-11-25", "TERM": "xterm-256color"])
         // Wide enough for the whole first status line (who is logged in comes first).
         session.resize(width: 160, height: 30)
-        #expect(session.waitFor("thrown away when you quit"), "\(session.screen())")
+        // The demo is built before the first frame (a slow start on a loaded machine: a long wait).
+        #expect(session.waitFor("thrown away when you quit", timeout: 90), "\(session.screen())")
         #expect(session.waitFor("Today (4)"))
         // The store and, beside it, its throw-away users' keys.
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).count == 2)
@@ -285,7 +286,7 @@ struct TerminalEndToEndTests {
         defer { try? FileManager.default.removeItem(atPath: temporary) }
         let session = try TmuxSession(CLIHarness.binary + " --demo", environment: ["TMPDIR": temporary, "COHORT_TODAY": "2026-11-25", "TERM": "xterm-256color"])
         session.resize(width: 160, height: 30)
-        #expect(session.waitFor("Demo: logged in as ana (PI), Dr Ana Ruiz; passphrase "), "\(session.screen())")
+        #expect(session.waitFor("Demo: logged in as ana (PI), Dr Ana Ruiz; passphrase ", timeout: 90), "\(session.screen())")
         #expect(!session.screen().contains("Passphrase for"), "no login asked for")
         session.send("q")
         #expect(session.waitFor("EXIT=0"), "\(session.screen())")
@@ -303,7 +304,7 @@ struct TerminalEndToEndTests {
         let left = "cohort-demo-\(gone.processIdentifier).building-\(gone.processIdentifier)"
         try FileManager.default.createDirectory(atPath: temporary + left + "/participants", withIntermediateDirectories: true)
         let session = try TmuxSession(CLIHarness.binary + " --demo", environment: ["TMPDIR": temporary, "COHORT_TODAY": "2026-11-25", "TERM": "xterm-256color"])
-        #expect(session.waitFor("Today (4)"), "\(session.screen())")
+        #expect(session.waitFor("Today (4)", timeout: 90), "\(session.screen())")
         #expect(try !FileManager.default.contentsOfDirectory(atPath: temporary).contains(left))
         session.send("q")
         #expect(session.waitFor("EXIT=0"), "\(session.screen())")
