@@ -169,12 +169,27 @@ extension JSONFileStore {
         guard !operations.isEmpty else { return }
         let log = userLog(user.name)
         let path = userFile(user.name)
-        let tail = try log.prepare(committed: committed, confirmed: { nil }, dataFile: path).tail
+        let chain = Ledger.userChain(user.name), ledger = ledger
+        // A pair of files put back from an older copy ends before the head this machine noted (or off it):
+        // a save on it would give record numbers again and lose what came after.
+        if let noted = try ledger.lastHead(of: chain), noted != committed, noted.seq >= committed.seq {
+            throw StoreError(.damaged, "users/\(user.name).json was rolled back to an earlier state of its own files: restore the later files from a backup (cohort verify says more).")
+        }
+        let tail = try log.prepare(committed: committed, confirmed: { try ledger.furthest(chain) }, dataFile: path).tail
         let length = try log.length()
+        let previous = try DurableFile.read(path)
         do {
-            let head = try log.append(operations, subject: "user:" + user.name, user: signer?.userName ?? user.name, reason: reason,
+            let head = try log.append(operations, subject: chain, user: signer?.userName ?? user.name, reason: reason,
                                       time: UTCTimestamp.string(from: clock()), after: tail, state: new.stateHash, signer: signer)
             try DurableFile.replace(path, with: try CanonicalJSON.seal(UserFile(user: user, audit: head), formatVersion: Self.formatVersion))
+            // As a participant's: the ledger records the user's head, so a user file deleted or rolled back
+            // with its trail is named by `verify` (docs/RULES.md, "Users and roles").
+            do {
+                try ledger.record(chain, head: head)
+            } catch {
+                try takeBack(path, to: previous, error: error)
+                throw error
+            }
         } catch {
             log.rollBack(to: length)
             throw error

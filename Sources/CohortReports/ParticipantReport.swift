@@ -102,20 +102,6 @@ public struct ParticipantJSON: Encodable {
     /// Open sync conflicts, as `cohort conflicts` prints them (absent when none).
     let conflicts: ConflictsJSON?
 
-    /// A signature as `cohort show` carries it: the `cohort signatures` members, its manifestation, and
-    /// the change that invalidated it.
-    struct ShownSignature: Encodable {
-        let entry: SignatureEntry
-        private enum CodingKeys: String, CodingKey { case manifestation, invalidated }
-
-        func encode(to encoder: Encoder) throws {
-            try entry.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(entry.signature.manifestation, forKey: .manifestation)
-            try container.encodeIfPresent(entry.signature.invalidated, forKey: .invalidated)
-        }
-    }
-
     /// The eligibility checklist; `null` when the protocol lists no criteria.
     let eligibility: EligibilityJSON?
 
@@ -197,7 +183,7 @@ public enum ParticipantText {
                         + (participant.exit.map { " on \($0.date) (\($0.reason))" } ?? ""),
                      "Consents " + participant.consents.map(\.description).joined(separator: ", ")]
         if let lock = participant.casebookLock {
-            lines.append("🔒 Casebook locked by \(lock.user) at \(lock.time): read-only until a pi unlocks it")
+            lines.append("🔒 " + SignatureLines.lockWords(lock))
         }
         for flag in participant.unacknowledgedUrgentFlags(context: context) {
             lines.append("⚠ URGENT \(flag.flag) at \(flag.visit) (\(flag.date)) — not yet acknowledged")
@@ -239,7 +225,7 @@ public enum ParticipantText {
             }
         }
         let safety = SafetyLines(participant, context: context, now: now, zone: zone)
-        if !safety.events.isEmpty { lines += ["", "Adverse events", AdverseEventsText.render(safety.events, now: now)] }
+        if !safety.events.isEmpty { lines += ["", "Adverse events", AdverseEventsText.render(safety.events, now: now, withSignatures: false)] }
         if !safety.medications.isEmpty { lines += ["", "Medications", MedicationsText.render(safety.medications)] }
         if !safety.readings.isEmpty { lines += ["", "Measures", MeasuresText.render(safety.readings.map { (participant.subject, $0) })] }
         let signatures = signatureEntries(participant, statuses: signatureStatuses)
@@ -276,7 +262,9 @@ public struct SafetyLines {
     public init(_ participant: Participant, context: StudyContext, now: Moment, zone: TimeZone) {
         guard let studyProtocol = context.protocols[participant.study] else { events = []; medications = []; readings = []; return }
         let rules = SafetyRules(studyProtocol), dayOne = participant.origin(studyProtocol)
-        events = participant.adverseEvents.map { AdverseEventLine(subject: participant.subject, event: $0, rules: rules, now: now, zone: zone) }
+        events = participant.adverseEvents.map {
+            AdverseEventLine(subject: participant.subject, event: $0, rules: rules, now: now, zone: zone, signatures: participant.signatures)
+        }
         medications = participant.medications.map { MedicationLine(subject: participant.subject, medication: $0, dayOne: dayOne, rules: rules) }
         readings = participant.measureReadings(studyProtocol, catalog: context.scales)
     }
