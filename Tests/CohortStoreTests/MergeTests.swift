@@ -22,6 +22,9 @@ import Testing
         #expect(onA.branch?.path == onB.branch?.path && onA.branch?.bytes == onB.branch?.bytes)
         try MergeFixture.write(onA, into: fixture.dirA)
         let reopened = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy")
+        // The sync notes the merged heads in this machine's ledger.
+        try reopened.adoptMerged(subjects: [subject])
+        #expect(try reopened.ledger.lastHead(of: subject) == (try reopened.readParticipant(subject)).audit)
         let problems = reopened.verify().problems
         #expect(problems.isEmpty, "\(problems)")
         return (onA, try reopened.participant(subject))
@@ -64,6 +67,21 @@ import Testing
         #expect(conflict.id == "C1" && conflict.subject == Self.subject)
         #expect(conflict.what.hasSuffix("/note") && conflict.mine == "\"amy's words\"" && conflict.theirs == "\"bob's words\"")
         #expect(conflict.authors == ["amy", "bob"])
+    }
+
+    @Test func theReviewTableCarriesTheConflictsAndItsCacheKeepsThem() throws {
+        let fixture = try MergeFixture()
+        defer { fixture.remove() }
+        try Self.note(fixture.a, "W1", "amy's words")
+        try Self.note(fixture.b, "W1", "bob's words")
+        try Self.mergeAndCheck(fixture)
+        let store = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy")
+        let alerts = store.loadTable(.full).table.safetyAlerts.filter { $0.kind == .syncConflict }
+        #expect(alerts.map { "\($0.subject) \($0.record)" } == ["\(Self.subject) C1"])
+        // From the cache alone (a quick load by another copy), the same line.
+        let again = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy").loadTable(.quick)
+        #expect(again.table.safetyAlerts.filter { $0.kind == .syncConflict }.map(\.record) == ["C1"])
+        #expect(again.table.personFacts(try #require(again.table.parts.subjects.firstIndex(of: Self.subject))).syncConflicts == ["C1"])
     }
 
     @Test func theSameValueSetOnBothSidesIsNoConflict() throws {
