@@ -17,17 +17,13 @@ public struct AsRecordedSummary {
     /// Participants that could not be read.
     public let problems: [StoreError]
 
-    /// Replays every participant's trail to the end of `day` on `zone`'s clock.
+    /// Every participant as it stood at the end of `day` on `zone`'s clock: the trails written since the
+    /// day began replayed, the rest as the review table holds them (`JSONFileStore.recordedDay`).
     public init(_ day: CivilDate, store: JSONFileStore, zone: TimeZone) throws {
-        let context = store.context
-        var states: [Participant] = [], records = DaySummary.Records()
-        problems = try store.forEachParticipantDay(day, zone: zone, replayAll: true) { record in
-            guard let state = record.endOfDay else { return }
-            states.append(state)
-            records.add(record: state, dayChange: record.dayChange, on: day, context: context)
-        }
-        table = ReviewTable(participants: states, context: context)
-        self.records = records
+        let recorded = try store.recordedDay(day, zone: zone)
+        table = recorded.table
+        records = recorded.records
+        problems = recorded.problems
         now = Moment.endOf(day, in: zone)
         var summary = DaySummary(date: day, table: table, zone: zone)
         summary.add(records)
