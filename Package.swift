@@ -28,6 +28,9 @@ let package = Package(
         // The JSON-file store: durable saves, checksums, SHA-256, locking, the hash-chained audit trail on
         // disk, the ledger, the review cache, migration and verify.
         .target(name: "CohortFileStore", dependencies: ["CohortDomain", "CohortStore", "CohortIdentity", .product(name: "Crypto", package: "swift-crypto")]),
+        // The store synced through git: the system `git` run as a subprocess, setup, clone, sync (fetch,
+        // merge, push), the refusal of a rewritten remote. Participants changed on both sides go to a merger.
+        .target(name: "CohortSync", dependencies: ["CohortDomain", "CohortStore", "CohortFileStore"]),
         // Domain → documents: plain-text, Markdown, JSON, CSV and SDTM renderings shared by the CLI and the screens.
         .target(name: "CohortReports", dependencies: ["CohortDomain", "CohortSDTM"]),
         // SDTM datasets as values and their writers: SAS Transport v5 (XPT), Dataset-JSON 1.1, Define-XML 2.1. Bytes out, no I/O.
@@ -42,7 +45,7 @@ let package = Package(
         .target(name: "CohortDemo", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortFileStore", "CohortIdentity"]),
         .executableTarget(name: "cohort", dependencies: [
             "CohortDomain", "CohortResources", "CohortStore", "CohortFileStore", "CohortIdentity", "CohortDemo", "CohortReports", "CohortSDTM",
-            "CohortViewModels", "CohortScreens", "CohortTerminal",
+            "CohortViewModels", "CohortScreens", "CohortTerminal", "CohortSync",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Benchmark: `swift run -c release cohort-bench` prints a table of medians per store size and each goal's ratio; `--check` for CI.
@@ -61,6 +64,6 @@ let package = Package(
         .testTarget(name: "CohortReportsTests", dependencies: ["CohortReports", "CohortDemo", "CohortStore", "CohortFileStore", "CohortDomain", "CohortTestSupport"]),
         .testTarget(name: "CohortDemoTests", dependencies: ["CohortDemo", "CohortStore", "CohortFileStore", "CohortIdentity", "CohortDomain", "CohortTestSupport"]),
         .testTarget(name: "CohortSDTMTests", dependencies: ["CohortSDTM", "CohortTestSupport"]),
-        .testTarget(name: "CohortCLITests", dependencies: ["cohort", "cohort-stress", "CohortStore", "CohortFileStore", "CohortIdentity", "CohortResources", "CohortDomain", "CohortTestSupport"]),
+        .testTarget(name: "CohortCLITests", dependencies: ["cohort", "cohort-stress", "CohortSync", "CohortStore", "CohortFileStore", "CohortIdentity", "CohortResources", "CohortDomain", "CohortTestSupport"]),
     ]
 )

@@ -285,7 +285,10 @@ extension JSONFileStore {
             case S_IFDIR:
                 if loose != 0 { problems.append("\(path) is open to other users (mode \(String(info.st_mode & 0o777, radix: 8))): chmod 700 it") }
                 guard depth < 4 else { return }
-                for name in ((try? DurableFile.entries(of: path)) ?? []).sorted() { visit(path + "/" + name, depth: depth + 1) }
+                // A synced store's `.git` folder is git's, not the store's (docs/RULES.md, "Several machines").
+                for name in ((try? DurableFile.entries(of: path)) ?? []).sorted() where !(depth == 0 && name == ".git") {
+                    visit(path + "/" + name, depth: depth + 1)
+                }
             case S_IFREG:
                 if loose != 0 { problems.append("\(path) is open to other users (mode \(String(info.st_mode & 0o777, radix: 8))): chmod 600 it") }
             case S_IFLNK:

@@ -64,7 +64,11 @@ public final class JSONFileStore: ParticipantStore {
     var participantsDirectory: String { directory + "/participants" }
     var protocolsDirectory: String { directory + "/protocols" }
     var auditDirectory: String { directory + "/audit" }
-    var ledger: Ledger { Ledger(directory: directory + "/ledger") }
+    var ledger: Ledger { Ledger(directory: directory + "/ledger", machine: machine) }
+    /// This machine's id when the store is synced through git (`MachineID`); its ledger is named after it.
+    public private(set) var machine: String?
+    /// The store lock's file: whoever changes the store's files (a save, a sync) holds it.
+    public var lockPath: String { lockFile }
     func participantFile(_ subject: String) -> String { participantsDirectory + "/" + subject + ".json" }
     func protocolFile(_ id: String) -> String { protocolsDirectory + "/" + id + ".json" }
     func auditLog(_ subject: String?) -> AuditLog { AuditLog(path: auditDirectory + "/" + (subject ?? Ledger.storeChain) + ".jsonl") }
@@ -80,6 +84,7 @@ public final class JSONFileStore: ParticipantStore {
         self.user = user
         self.clock = clock
         guard let bytes = try DurableFile.read(directory + "/cohort-store.json") else { throw Self.noStore(at: directory) }
+        machine = MachineID.of(store: directory, create: !readOnly)
         context = StudyContext(protocols: [], scales: scales)
         site = SiteInfo(name: "", number: "", created: "", audit: .empty, protocols: [])
         let version = readOnly ? ((try? CanonicalJSON.formatVersion(of: bytes, path: siteFile)) ?? Self.formatVersion)

@@ -29,10 +29,11 @@ struct Ledger {
     /// Whether `chain` is a participant's (neither the store-wide chain nor a user's).
     static func isParticipantChain(_ chain: String) -> Bool { chain != storeChain && !chain.hasPrefix(userChainPrefix) }
 
-    /// The ledger of this machine (named after its host name) in `directory`.
-    init(directory: String) {
+    /// The ledger of this machine in `directory`: named after its machine id in a synced store
+    /// (`MachineID`), else after its host name.
+    init(directory: String, machine: String? = nil) {
         self.directory = directory
-        path = directory + "/" + Self.machineName() + ".jsonl"
+        path = directory + "/" + (machine ?? Self.machineName()) + ".jsonl"
     }
 
     /// The host name, reduced to characters safe in a file name.

@@ -23,10 +23,17 @@ struct ReviewScreen {
     /// The columns that fit in `width`, in display order.
     static func fitting(_ width: Int) -> [Column] { Column.fitting(columns, width: width) }
 
+    /// When the store last synced with the other machines: the time today, else the day and time.
+    func syncNote(_ state: AppState) -> String? {
+        guard let at = state.lastSync?.shown(in: state.zone) else { return nil }
+        return "synced " + (at.date == state.now.date ? at.timeOfDay : "\(at.date) \(at.timeOfDay)")
+    }
+
     func draw(_ state: AppState, data: Snapshot, in area: Area, on grid: inout CellGrid) {
         let dayNote = state.day == state.today ? "today" : "\(state.day.days(since: state.today) > 0 ? "+" : "")\(state.day.days(since: state.today)) days"
         drawTitleBar("Cohort \(glyphs.dot) \(data.site) \(glyphs.dot) \(weekday(state.day)) \(state.day) (\(dayNote))",
-                     right: state.filter.isEmpty ? "" : "filter: \(state.filter)", y: area.top, on: &grid, glyphs: glyphs)
+                     right: [state.filter.isEmpty ? nil : "filter: \(state.filter)", syncNote(state)].compactMap { $0 }.joined(separator: " \(glyphs.dot) "),
+                     y: area.top, on: &grid, glyphs: glyphs)
         var y = area.top + 1
         if let reading = data.reading {
             // A store read without its cache fills in a part at a time: until the last file is read the lists

@@ -25,6 +25,8 @@ public indirect enum Action: Equatable, Sendable {
     case saved(change: String, participant: Participant, before: Participant?, undoable: Bool)
     /// A change was not saved because the participant was saved differently since the screen read it.
     case stale(change: String, latest: Participant)
+    /// The store synced with its remote at `at`: what went out and came in, in words.
+    case synced(lines: [String], at: Moment)
     /// An effect failed; the message says why and nothing was written.
     case failed(String)
     /// The summary's lists read from the records for `day` (`Effect.loadSummaryRecords`).

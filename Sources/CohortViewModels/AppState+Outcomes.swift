@@ -26,6 +26,11 @@ extension AppState {
         case .fetched(let participant, let intent):
             replace(participant)
             return intent.map { handle(.intent($0)) } ?? []
+        case .synced(let lines, let at):
+            lastSync = at
+            status = StatusLine("Synced: " + lines.joined(separator: " "), .saved)
+            // What came in changed files under the screens: check them all now.
+            return [.checkFiles]
         case .saved(let change, let participant, let before, let undoable):
             return saved(change, participant: participant, before: before, undoable: undoable) + summaryRecordsEffects() + queueEffects()
         case .stale(let change, let latest):

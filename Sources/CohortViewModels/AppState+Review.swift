@@ -6,7 +6,7 @@ extension AppState {
     static let reviewIntents: Set<Intent> = [
         .moveDown, .moveUp, .pageDown, .pageUp, .moveTop, .moveBottom, .openParticipant, .completeVisit, .markMissed, .rescheduleVisit,
         .enterScores, .enroll, .showRoster, .showSummary, .filterSubjects, .undo, .addAdverseEvent, .addMedication, .markReportSent,
-        .jumpToParticipant, .previousDay, .nextDay, .backToToday, .showQueue, .showHelp, .quit,
+        .jumpToParticipant, .previousDay, .nextDay, .backToToday, .showQueue, .syncStore, .showHelp, .quit,
     ]
 
     /// A key on the review.
@@ -48,6 +48,10 @@ extension AppState {
         case .showQueue:
             screens.append(.queue(QueuePage()))
             return [.loadQueue]
+        case .syncStore:
+            // The progress line is drawn before the sync runs (docs/RULES.md, "Several machines").
+            status = StatusLine("Syncing with the remote: commit, fetch, merge, push…", .info)
+            return [.sync]
         case .jumpToParticipant:
             overlay = .prompt(Self.jumpPrompt)
         case .showHelp:

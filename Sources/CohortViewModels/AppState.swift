@@ -28,6 +28,8 @@ public struct AppState: Equatable, Sendable {
     public var overlay: Overlay?
     /// The status line.
     public var status: StatusLine?
+    /// When the store last synced with its git remote (nil: never, or not synced), for the review's top line.
+    public var lastSync: Moment?
     /// Changes `u` can take back, newest last.
     public var undoStack: [UndoEntry] = []
     /// The key table: keys are read with it, and the footer, the help and every message that names a key

@@ -31,9 +31,11 @@ public indirect enum Effect: Equatable, Sendable {
     case sign(subject: String, scope: SignatureScope, meaning: Signature.Meaning, passphrase: String)
     /// Check `passphrase` against `user`'s sealed key, to lift the idle lock (a wrong one is counted).
     case unlock(user: String, passphrase: String)
+    /// Sync the store with its git remote (the front end runs git; docs/RULES.md, "Several machines").
+    case sync
     /// Leave the program.
     case quit
 
-    /// Effects that wait until the frame in hand is drawn: the screen first, then the slower check.
-    public var waitsForFrame: Bool { self == .checkFiles || self == .readMore }
+    /// Effects that wait until the frame in hand is drawn: the screen first (a progress line), then the slower work.
+    public var waitsForFrame: Bool { self == .checkFiles || self == .readMore || self == .sync }
 }

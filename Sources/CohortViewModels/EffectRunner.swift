@@ -17,6 +17,9 @@ public final class EffectRunner {
     /// Checks a user's passphrase for the idle lock: nil when right, else why not (the front end opens the
     /// sealed key and counts a wrong one; nil here refuses every passphrase).
     public var unlock: ((String, String) -> String?)?
+    /// Syncs the store with its git remote and says what went out and came in (the front end runs git);
+    /// nil: the store is not synced.
+    public var syncer: (() throws -> (lines: [String], at: Moment))?
 
     /// A runner over `store`; `unlock` checks passphrases at the idle lock.
     public init(store: ParticipantStore, today: CivilDate, user: String, unlock: ((String, String) -> String?)? = nil) {
@@ -29,6 +32,10 @@ public final class EffectRunner {
             switch effect {
             case .quit:
                 return nil
+            case .sync:
+                guard let syncer else { throw DomainError("This store is not synced with other machines: run cohort sync setup REMOTE first (README, \"Several machines\").") }
+                let result = try syncer()
+                return .synced(lines: result.lines, at: result.at)
             case .unlock(let name, let passphrase):
                 return .unlocked(refusal: unlock.map { $0(name, passphrase) } ?? "No passphrase can be checked here.")
             case .load, .readMore:

@@ -37,6 +37,7 @@ public enum Intent: String, CaseIterable, Sendable {
     case noteDeviation = "note-deviation"
     case noteVisit = "note-visit"
     case showQueue = "show-queue"
+    case syncStore = "sync-store"
     case openItem = "open-item"
     case signItem = "sign-item"
     case back = "back"

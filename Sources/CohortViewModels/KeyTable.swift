@@ -119,6 +119,7 @@ public struct KeyTable: Sendable, Equatable {
         b(.review, [.character("]"), .right], .nextDay, "next day", footer: false),
         b(.review, [.character("t")], .backToToday, "today", footer: false),
         b(.review, [.character("I")], .showQueue, "to sign", footer: false),
+        b(.review, [.character("Y")], .syncStore, "sync with the other machines", footer: false),
         b(.review, [.character("?")], .showHelp, "help"),
         b(.review, [.character("q"), .control("c")], .quit, "quit"),
 

@@ -22,7 +22,7 @@ struct CohortCommand: ParsableCommand {
                       SignCommand.self, UnlockCommand.self, SignaturesCommand.self,
                       SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self,
                       UserCommand.self, PassphraseCommand.self, LoginCommand.self, LogoutCommand.self, SettingsCommand.self,
-                      ConflictsCommand.self, ResolveCommand.self])
+                      SyncCommand.self, CloneCommand.self, ConflictsCommand.self, ResolveCommand.self])
 
     /// The version of the program, as `--version` and the files it exports name it.
     static let version = "0.3"

@@ -1,8 +1,10 @@
 import ArgumentParser
 import CohortDomain
+import CohortFileStore
 import CohortIdentity
 import CohortScreens
 import CohortStore
+import CohortSync
 import CohortTerminal
 import CohortViewModels
 import Foundation
@@ -47,7 +49,16 @@ enum FrontEnd {
                     return error.message
                 } catch { return "The passphrase could not be checked: \(error)" }
             }
+            // `Y`: the same sync as `cohort sync` (docs/RULES.md, "Several machines").
+            if StoreSync.isRepository(store.directory), let machine = store.machine {
+                runner.syncer = {
+                    let sync = try StoreSync(directory: store.directory, user: session.user, machine: machine)
+                    let report = try sync.sync(store: store, merger: StoreSyncCLI.merger(store), now: Date())
+                    return (report.lines, Moment(Date(), zone: session.zone))
+                }
+            }
             var state = AppState(today: session.today, user: session.user, now: session.now, zone: session.zone)
+            state.lastSync = StoreSync.lastSync(of: store.directory).map { Moment($0, zone: session.zone) }
             state.status = notice.map { StatusLine($0, .info) }
             state.idleLock = key.map { IdleLock(user: $0.userName, minutes: store.site.idleTime) }
             InteractiveSession.run(state, runner: runner, terminal: terminal,

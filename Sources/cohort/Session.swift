@@ -4,6 +4,7 @@ import CohortReports
 import CohortResources
 import CohortStore
 import CohortFileStore
+import CohortSync
 import Foundation
 
 /// A subcommand that runs against the store with the global options resolved.
@@ -55,6 +56,8 @@ struct Session {
 
     /// Opens the store at `storeDirectory`; `readOnly` (verify) never migrates it.
     func openStore(readOnly: Bool = false) throws -> JSONFileStore {
+        // A sync killed half-way through a merge is taken back first (docs/RULES.md, "Several machines").
+        try StoreSync.recoverIfInterrupted(storeDirectory, user: user)
         let store = try JSONFileStore(directory: storeDirectory, scales: scales, user: user, readOnly: readOnly)
         // In a store with users, the first save asks for the user's key: a session or the passphrase.
         if !readOnly { store.signerProvider = { [unowned store] in try self.unlock(store) } }

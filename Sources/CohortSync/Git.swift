@@ -1,0 +1,184 @@
+import CohortDomain
+import CohortStore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The system `git`, run in one store's folder as a subprocess with an argument array (never a shell),
+/// in a fixed environment: no prompt (`GIT_TERMINAL_PROMPT=0`), SSH in batch mode, the C locale, and the
+/// settings that would otherwise change what Cohort reads (line endings, quoted paths, renames). Cohort
+/// reads only plumbing and porcelain output (docs/RULES.md, "Several machines").
+public struct Git: Sendable {
+    /// What one run of git gave.
+    public struct Output: Sendable {
+        /// The exit status.
+        public let status: Int32
+        /// Standard output, as bytes (paths in `-z` lists are not text).
+        public let stdout: Data
+        /// Standard error, as text.
+        public let stderr: String
+        /// Standard output as text without its final newline.
+        public var text: String { String(decoding: stdout, as: UTF8.self).trimmingCharacters(in: .newlines) }
+        /// The first line of standard error, for messages.
+        public var reason: String {
+            stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty && !$0.hasPrefix("hint:") } ?? "exit status \(status)"
+        }
+    }
+
+    /// The folder git runs in (the store).
+    public let directory: String
+    /// The commit author: the Cohort user and this machine.
+    public let author: (name: String, email: String)
+    /// The `git` executable.
+    let executable: String
+
+    /// Settings given on every run, so the user's own git configuration cannot change what Cohort reads
+    /// or writes.
+    static let settings = ["-c", "core.autocrlf=false", "-c", "core.quotepath=off", "-c", "core.safecrlf=false",
+                           "-c", "merge.renames=false", "-c", "diff.renames=false", "-c", "commit.gpgsign=false",
+                           "-c", "gc.auto=0", "-c", "merge.conflictstyle=merge", "-c", "advice.detachedHead=false"]
+
+    /// Git for the store at `directory`, committing as `user` of machine `machine`; refuses when no `git`
+    /// is on the PATH.
+    public init(directory: String, user: String, machine: String?) throws {
+        self.directory = directory
+        author = (user, user + "@" + (machine ?? "cohort") + ".cohort.invalid")
+        guard let found = Self.find() else {
+            throw DomainError("git is not installed: install it (apt install git) and sync again. Nothing was changed; your work is safe in the store.")
+        }
+        executable = found
+    }
+
+    /// How many git commands this process ran.
+    nonisolated(unsafe) static var runs = 0
+
+    /// `COHORT_TEST_KILL_AFTER_GIT=N`: the interrupted-sync tests stop this process dead (SIGKILL, as a
+    /// power cut would) right after its Nth git command, at a point they choose.
+    static func dieIfTestSaysSo() {
+        runs += 1
+        if let text = ProcessInfo.processInfo.environment["COHORT_TEST_KILL_AFTER_GIT"], Int(text) == runs { kill(getpid(), SIGKILL) }
+    }
+
+    /// The first executable `git` on the PATH.
+    static func find() -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for folder in path.split(separator: ":") where !folder.isEmpty {
+            let candidate = String(folder) + "/git"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// The environment git runs in: the caller's, less what would point git elsewhere, plus the fixed values.
+    static func environment() -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_CEILING_DIRECTORIES", "GIT_NAMESPACE"] {
+            environment.removeValue(forKey: name)
+        }
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        environment["LC_ALL"] = "C"
+        environment["LANG"] = "C"
+        environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+        environment["GIT_CONFIG_NOSYSTEM"] = "1"
+        environment["GIT_MERGE_AUTOEDIT"] = "no"
+        return environment
+    }
+
+    /// Runs `git ARGUMENTS` in `directory` (or `in`) and returns what it gave, whatever its status.
+    public func run(_ arguments: [String], in folder: String? = nil, input: Data? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = Self.settings + ["-c", "user.name=\(author.name)", "-c", "user.email=\(author.email)"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder ?? directory)
+        process.environment = Self.environment()
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let inputPipe = input.map { _ in Pipe() }
+        process.standardInput = inputPipe ?? FileHandle.nullDevice
+        // Files git writes into the store are the owner's only, like every store file
+        // (docs/RULES.md, "The trail is the record"); the child takes this process's mask.
+        umask(0o077)
+        do { try process.run() } catch {
+            throw DomainError("git could not be started (\(executable)): \(error.localizedDescription). Install git (apt install git) and sync again.")
+        }
+        if let inputPipe, let input {
+            try? inputPipe.fileHandleForWriting.write(contentsOf: input)
+            try? inputPipe.fileHandleForWriting.close()
+        }
+        // Standard error is read on another thread so that neither pipe fills while the other is waited on.
+        let errorBox = Box()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errorBox.data = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        Self.dieIfTestSaysSo()
+        return Output(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: errorBox.data, as: UTF8.self))
+    }
+
+    /// Runs `git ARGUMENTS` and refuses, naming the command and git's reason, when it fails.
+    @discardableResult
+    public func checked(_ arguments: [String], in folder: String? = nil, input: Data? = nil) throws -> Output {
+        let output = try run(arguments, in: folder, input: input)
+        guard output.status == 0 else {
+            throw StoreError(.damaged, "git \(arguments.prefix(2).joined(separator: " ")) failed in \(folder ?? directory): \(output.reason). Nothing was merged; `cohort verify` checks the store.")
+        }
+        return output
+    }
+
+    /// The commit `revision` names, or nil when it names none (`rev-parse --verify -q`).
+    public func commit(_ revision: String) throws -> String? {
+        let output = try run(["rev-parse", "--verify", "-q", revision + "^{commit}"])
+        return output.status == 0 ? output.text : nil
+    }
+
+    /// Whether `ancestor` is an ancestor of (or is) `descendant`.
+    public func isAncestor(_ ancestor: String, of descendant: String) throws -> Bool {
+        let output = try run(["merge-base", "--is-ancestor", ancestor, descendant])
+        guard output.status <= 1 else { throw StoreError(.damaged, "git merge-base failed in \(directory): \(output.reason).") }
+        return output.status == 0
+    }
+
+    /// The bytes of `path` in `commit`, or nil when the commit has no such file.
+    public func blob(_ commit: String, _ path: String) throws -> Data? {
+        let output = try run(["cat-file", "blob", commit + ":" + path])
+        return output.status == 0 ? output.stdout : nil
+    }
+
+    /// The paths changed between two commits (`diff --name-status -z`), with their status letter.
+    public func changedPaths(from: String, to: String) throws -> [(status: String, path: String)] {
+        let fields = try checked(["diff", "--no-renames", "--name-status", "-z", from, to]).stdout.split(separator: 0, omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+        var result: [(String, String)] = []
+        var index = 0
+        while index + 1 < fields.count {
+            result.append((fields[index], fields[index + 1]))
+            index += 2
+        }
+        return result
+    }
+
+    /// The paths git left conflicted (`ls-files -u -z`), each once, sorted.
+    public func conflictedPaths() throws -> [String] {
+        let records = try checked(["ls-files", "-u", "-z"]).stdout.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        // Each record: "MODE SP HASH SP STAGE TAB PATH".
+        return Set(records.compactMap { record in record.split(separator: "\t", maxSplits: 1).last.map(String.init) }).sorted()
+    }
+
+    /// The paths `status --porcelain=v1 -z` reports changed or new in the work tree (ignored files left out).
+    public func dirtyPaths() throws -> [String] {
+        let records = try checked(["status", "--porcelain=v1", "-z", "--untracked-files=all"]).stdout.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        return records.compactMap { $0.count > 3 ? String($0.dropFirst(3)) : nil }
+    }
+}
+
+/// A value filled by another thread, read after it is joined.
+private final class Box: @unchecked Sendable {
+    var data = Data()
+}

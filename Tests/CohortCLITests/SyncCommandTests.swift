@@ -1,0 +1,334 @@
+import CohortSync
+import CohortTestSupport
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Several machines synced through real git and a bare repository in a temporary folder (docs/RULES.md,
+/// "Several machines"): each machine is a store of its own with its own data folder.
+@Suite(.serialized) struct SyncCommandTests {
+    /// A bare remote and the first machine's store (one participant), set up and pushed; `clone()` adds machines.
+    struct Site {
+        let remote: String
+        let first: CLIHarness
+        var machines: [CLIHarness]
+
+        init() {
+            remote = NSTemporaryDirectory() + "cohort-remote-" + UUID().uuidString + ".git"
+            Self.git(["init", "-q", "--bare", remote])
+            first = CLIHarness.enrolledStore()
+            machines = [first]
+            let setup = first.run(["sync", "setup", remote], environment: ["COHORT_MACHINE_SEED": "1"])
+            #expect(setup.status == 0, "\(setup.stderr)")
+        }
+
+        /// A new machine's copy, cloned from the remote.
+        mutating func clone() -> CLIHarness {
+            let machine = CLIHarness()
+            let cloned = machine.run(["clone", remote, machine.store], environment: ["COHORT_MACHINE_SEED": "\(machines.count + 1)"])
+            #expect(cloned.status == 0, "\(cloned.stderr)")
+            machines.append(machine)
+            return machine
+        }
+
+        func remove() {
+            for machine in machines { machine.remove() }
+            try? FileManager.default.removeItem(atPath: remote)
+        }
+
+        /// Runs git (outside Cohort, as a person would) and returns its output.
+        @discardableResult
+        static func git(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) -> (status: Int32, output: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["git"] + arguments
+            if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+            process.environment = ProcessInfo.processInfo.environment.merging(
+                ["GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@x", "GIT_COMMITTER_NAME": "x", "GIT_COMMITTER_EMAIL": "x@x"].merging(environment) { $1 }) { $1 }
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try? process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// Enrolls `subject` on `machine`.
+    static func enroll(_ machine: CLIHarness, _ subject: String) {
+        let outcome = machine.run(["enroll", subject, "--initials", "CD", "--birth-year", "1975", "--sex", "M", "--consent", "2026-11-09", "--baseline", "2026-11-19"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+    }
+
+    /// Every participant data and trail file of `machine`, by path.
+    static func participantFiles(_ machine: CLIHarness) -> [String: Data] {
+        machine.snapshot().filter { $0.key.hasPrefix("participants/") || ($0.key.hasPrefix("audit/") && !$0.key.hasPrefix("audit/interrupted")) }
+    }
+
+    static func sync(_ machine: CLIHarness, environment: [String: String] = [:]) -> (outcome: CLIHarness.Outcome, json: [String: Any]) {
+        let outcome = machine.run(["sync", "--format", "json"], environment: environment)
+        return (outcome, machine.json(outcome.stdout))
+    }
+
+    @Test func setupCloneAndSyncCarryAParticipantToTheOtherMachine() throws {
+        var site = Site()
+        defer { site.remove() }
+        let second = site.clone()
+        #expect(second.run(["show", "101-0001"]).status == 0)
+        #expect(second.run(["verify"]).status == 0)
+        // Each machine has an id of its own, outside the synced files, and writes only its own ledger.
+        let firstID = try String(contentsOfFile: site.first.store + "/.git/cohort-machine", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let secondID = try String(contentsOfFile: second.store + "/.git/cohort-machine", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(firstID != secondID)
+        Self.enroll(site.first, "101-0002")
+        #expect(FileManager.default.fileExists(atPath: site.first.store + "/ledger/\(firstID).jsonl"))
+        let sent = Self.sync(site.first)
+        #expect(sent.outcome.status == 0, "\(sent.outcome.stderr)")
+        #expect(sent.json["pushed"] as? Int == 1)
+        #expect((sent.json["received"] as? [Any])?.isEmpty == true)
+        #expect(sent.json["conflicts"] as? Int == 0)
+        let came = Self.sync(second)
+        #expect(came.outcome.status == 0, "\(came.outcome.stderr)")
+        #expect(came.json["pushed"] as? Int == 0)
+        let received = try #require(came.json["received"] as? [[String: Any]])
+        #expect(received.count == 1)
+        #expect(received.first?["subject"] as? String == "101-0002")
+        #expect(received.first?["changes"] as? Int == 1)
+        #expect(received.first?["authors"] as? [String] == ["tester"])
+        #expect(Set(came.json.keys) == ["pushed", "received", "conflicts"])
+        #expect(Self.participantFiles(second) == Self.participantFiles(site.first))
+        #expect(second.run(["show", "101-0002"]).status == 0)
+        #expect(second.run(["verify"]).status == 0)
+        #expect(site.first.run(["verify"]).status == 0)
+        // The text form says the same in words.
+        Self.enroll(second, "101-0003")
+        let text = site.first.run(["sync"])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("Nothing came in"))
+        let words = second.run(["sync"])
+        #expect(words.stdout.contains("Sent changes to 1 participant"), "\(words.stdout)")
+        #expect(site.first.run(["sync"]).stdout.contains("Received 101-0003: 1 change by tester."))
+    }
+
+    @Test func disjointParticipantsChangedOnTwoMachinesConvergeByteForByte() throws {
+        var site = Site()
+        defer { site.remove() }
+        let second = site.clone()
+        let third = site.clone()
+        Self.enroll(site.first, "101-0002")
+        site.first.ok(["note", "101-0001", "SCR", "Seen at the first machine."])
+        Self.enroll(second, "101-0003")
+        Self.enroll(third, "101-0004")
+        for machine in [site.first, second, third, site.first, second] {
+            let result = Self.sync(machine)
+            #expect(result.outcome.status == 0, "\(result.outcome.stderr)")
+        }
+        let reference = Self.participantFiles(site.first)
+        #expect(reference.keys.filter { $0.hasPrefix("participants/") }.count == 4)
+        for machine in site.machines {
+            #expect(Self.participantFiles(machine) == reference)
+            let verify = machine.run(["verify"])
+            #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+            // Git itself sees nothing left to commit.
+            #expect(Site.git(["status", "--porcelain"], in: machine.store).output.isEmpty)
+        }
+    }
+
+    @Test func aRemoteWhoseHistoryWasRewrittenIsRefusedAndNothingIsMerged() throws {
+        var site = Site()
+        defer { site.remove() }
+        let second = site.clone()
+        Self.enroll(second, "101-0002")
+        #expect(Self.sync(second).outcome.status == 0)
+        // Someone rewrites the remote from outside: a new root commit, force-pushed over the history.
+        let outside = NSTemporaryDirectory() + "cohort-outside-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: outside) }
+        #expect(Site.git(["clone", "-q", "--branch", "main", site.remote, outside]).status == 0)
+        #expect(Site.git(["checkout", "-q", "--orphan", "rewritten"], in: outside).status == 0)
+        #expect(Site.git(["commit", "-q", "-m", "rewritten"], in: outside).status == 0)
+        #expect(Site.git(["push", "-q", "--force", "origin", "rewritten:main"], in: outside).status == 0)
+        Self.enroll(site.first, "101-0003")
+        let headBefore = Site.git(["rev-parse", "HEAD"], in: site.first.store).output
+        let before = Self.participantFiles(site.first)
+        let refused = site.first.run(["sync"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("rewritten or truncated"), "\(refused.stderr)")
+        #expect(Self.participantFiles(site.first) == before)
+        // Its own change was committed locally (nothing lost), and nothing of the remote came in.
+        #expect(Site.git(["rev-parse", "HEAD~1"], in: site.first.store).output == headBefore)
+        #expect(site.first.run(["show", "101-0002"]).status != 0)
+        #expect(site.first.run(["verify"]).status == 0)
+        // A truncated remote (its branch gone) is refused the same way.
+        #expect(Site.git(["push", "-q", "origin", ":main"], in: outside).status == 0)
+        #expect(second.run(["sync"]).stderr.contains("rewritten or truncated"))
+    }
+
+    @Test func withoutGitOrWithoutTheRemoteSyncSaysWhatToDoAndNothingIsLost() throws {
+        var site = Site()
+        defer { site.remove() }
+        let noGit = site.first.run(["sync"], environment: ["PATH": "/nonexistent"])
+        #expect(noGit.status == 1)
+        #expect(noGit.stderr.contains("git is not installed: install it (apt install git) and sync again"), "\(noGit.stderr)")
+        // Offline: the remote is away (the USB disk unplugged). Work goes on; sync says so and keeps it.
+        let away = site.remote + "-away"
+        try FileManager.default.moveItem(atPath: site.remote, toPath: away)
+        Self.enroll(site.first, "101-0002")
+        let offline = site.first.run(["sync"])
+        #expect(offline.status == 1)
+        #expect(offline.stderr.contains("cannot be reached"), "\(offline.stderr)")
+        #expect(offline.stderr.contains("safe"))
+        #expect(site.first.run(["show", "101-0002"]).status == 0)
+        #expect(site.first.run(["verify"]).status == 0)
+        try FileManager.default.moveItem(atPath: away, toPath: site.remote)
+        let later = Self.sync(site.first)
+        #expect(later.outcome.status == 0, "\(later.outcome.stderr)")
+        #expect(later.json["pushed"] as? Int == 1)
+        // A store never set up is told how.
+        let plain = CLIHarness.enrolledStore()
+        defer { plain.remove() }
+        let unsynced = plain.run(["sync"])
+        #expect(unsynced.status == 1)
+        #expect(unsynced.stderr.contains("run cohort sync setup REMOTE first"))
+        // Cloning into a folder that holds files is refused; nothing is written there.
+        let refused = site.first.run(["clone", site.remote, plain.store])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("not empty"))
+    }
+
+    @Test func aSyncedStoresRepositoryHoldsNoKeyAndNoDerivedFile() throws {
+        // The default store folder ($XDG_DATA_HOME/cohort) also holds people's keys, in keys/.
+        var cli = CLIHarness()
+        let home = cli.store + "-home"
+        cli.environment["COHORT_STORE"] = home + "/cohort"
+        defer { cli.remove() }
+        cli.ok(["init", "--protocol", "SCZ-5W-INPT"])
+        Self.enroll(cli, "101-0001")
+        let user = cli.run(["user", "add", "ana", "--role", "pi", "--full-name", "Dr Ana Ruiz", "--passphrase-fd", "0"], input: "correct horse battery\n")
+        #expect(user.status == 0, "\(user.stderr)")
+        #expect(FileManager.default.fileExists(atPath: home + "/cohort/keys"))
+        _ = cli.run(["visits"])
+        #expect(FileManager.default.fileExists(atPath: home + "/cohort/.cache"))
+        let remote = NSTemporaryDirectory() + "cohort-remote-" + UUID().uuidString + ".git"
+        defer { try? FileManager.default.removeItem(atPath: remote) }
+        Site.git(["init", "-q", "--bare", remote])
+        let setup = cli.run(["sync", "setup", remote])
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let files = Site.git(["ls-tree", "-r", "--name-only", "main"], in: remote).output.split(separator: "\n").map(String.init)
+        #expect(files.contains("participants/101-0001.json"))
+        #expect(files.contains(".gitattributes"))
+        #expect(!files.contains { $0.hasPrefix("keys/") || $0.contains(".key") || $0.hasPrefix(".cache") || $0 == ".lock" })
+        #expect(!files.contains { $0.contains("cohort-machine") })
+        #expect(files.contains { $0.hasPrefix("users/") }, "users' public keys sync")
+        // Git is told never to merge a store file as text.
+        let attributes = Site.git(["check-attr", "merge", "text", "--", "participants/101-0001.json", "audit/101-0001.jsonl", "cohort-store.json"],
+                                  in: home + "/cohort").output
+        #expect(attributes.components(separatedBy: "merge: unset").count == 4, "\(attributes)")
+        #expect(cli.run(["verify"]).status == 0)
+    }
+
+    @Test func aSyncKilledAtRandomMomentsLeavesEveryMachineConsistentAndTheNextSyncFinishes() throws {
+        var site = Site()
+        defer { site.remove() }
+        let second = site.clone()
+        let seed: UInt64 = 2026_12_03
+        var random = SeededGenerator(seed: seed)
+        print("SyncCommandTests kill test seed \(seed)")
+        var duringMerge = 0
+        var lastDuration: UInt32 = 300_000
+        for round in 0..<10 {
+            Self.enroll(site.first, String(format: "101-%04d", 10 + round))
+            site.first.ok(["note", "101-0001", "SCR", "Round \(round) on the first machine."])
+            Self.enroll(second, String(format: "101-%04d", 50 + round))
+            #expect(Self.sync(site.first).outcome.status == 0)
+            // The second machine's sync has a real merge to make; it is killed part-way: right after one of
+            // its git commands (even rounds), or at a moment within a sync's time, git and all (odd rounds).
+            let moment: String
+            if round % 2 == 0 {
+                let after = Int.random(in: 1...24, using: &random)
+                moment = "after git command \(after)"
+                _ = second.run(["sync"], environment: ["COHORT_TEST_KILL_AFTER_GIT": "\(after)"])
+            } else {
+                let delay = UInt32.random(in: 0...lastDuration, using: &random)
+                moment = "after \(delay) µs"
+                Self.killPartWay(second, after: delay)
+            }
+            let interrupted = FileManager.default.fileExists(atPath: second.store + "/.git/cohort-sync-in-progress")
+            if interrupted { duringMerge += 1 }
+            print("round \(round): killed \(moment), \(interrupted ? "during the merge" : "outside the merge")")
+            for machine in [second, site.first] {
+                let verify = machine.run(["verify"])
+                #expect(verify.status == 0, "round \(round), killed \(moment): \(verify.stdout)\(verify.stderr)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: second.store + "/.git/cohort-sync-in-progress"), "any command takes the sync back")
+            let started = Date()
+            for machine in [second, site.first, second] {
+                let finished = Self.sync(machine)
+                #expect(finished.outcome.status == 0, "round \(round), killed \(moment): \(finished.outcome.stderr)")
+            }
+            lastDuration = UInt32(min(2_000_000, Date().timeIntervalSince(started) / 3 * 1_000_000))
+            #expect(Self.participantFiles(second) == Self.participantFiles(site.first), "round \(round), killed \(moment)")
+        }
+        print("SyncCommandTests kill test: \(duringMerge) of 10 kills landed during a merge")
+        #expect(second.run(["verify"]).status == 0)
+    }
+
+    @Test func yOnTheReviewSyncsAndSaysWhatCameInAndTheTopLineSaysWhenItLastSynced() throws {
+        var site = Site()
+        defer { site.remove() }
+        let second = site.clone()
+        Self.enroll(second, "101-0002")
+        #expect(Self.sync(second).outcome.status == 0)
+        let session = try TmuxSession(CLIHarness.binary, width: 100, height: 30,
+                                      environment: ["COHORT_STORE": site.first.store, "COHORT_TODAY": "2026-11-25", "COHORT_USER": "lead",
+                                                    "XDG_DATA_HOME": site.first.store + "-home", "TERM": "xterm-256color"])
+        #expect(session.waitFor("synced "), "the top line says when the store last synced: \(session.screen())")
+        session.send("Y")
+        #expect(session.waitFor("Received 101-0002: 1 change by tester."), "\(session.screen())")
+        #expect(session.screen().contains("Synced: Sent nothing new."), "\(session.screen())")
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"))
+        #expect(Self.participantFiles(site.first) == Self.participantFiles(second))
+        #expect(site.first.run(["verify"]).status == 0)
+    }
+
+    /// Starts `cohort sync` on `machine` and kills it, with every process it started, after `delay` µs.
+    static func killPartWay(_ machine: CLIHarness, after delay: UInt32) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLIHarness.binary)
+        process.arguments = ["sync"]
+        process.environment = machine.environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try? process.run()
+        usleep(delay)
+        let root = process.processIdentifier
+        // Stopped first, so none of them starts another while the tree is collected.
+        kill(root, SIGSTOP)
+        var tree: [pid_t] = [root]
+        var index = 0
+        while index < tree.count {
+            for child in children(of: tree[index]) where !tree.contains(child) {
+                kill(child, SIGSTOP)
+                tree.append(child)
+            }
+            index += 1
+        }
+        for pid in tree { kill(pid, SIGKILL) }
+        process.waitUntilExit()
+        usleep(50_000)
+    }
+
+    /// The processes whose parent is `pid` (from /proc).
+    static func children(of pid: pid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { name -> pid_t? in
+            guard let child = pid_t(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && pid_t(fields[1]) == pid ? child : nil
+        }
+    }
+}
