@@ -100,19 +100,6 @@ public struct ParticipantJSON: Encodable {
     /// The casebook lock, while locked.
     let casebookLock: CasebookLock?
 
-    /// A signature as `cohort show` carries it: the `cohort signatures` members, its manifestation, and
-    /// the change that invalidated it.
-    struct ShownSignature: Encodable {
-        let entry: SignatureEntry
-        private enum CodingKeys: String, CodingKey { case manifestation, invalidated }
-
-        func encode(to encoder: Encoder) throws {
-            try entry.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(entry.signature.manifestation, forKey: .manifestation)
-            try container.encodeIfPresent(entry.signature.invalidated, forKey: .invalidated)
-        }
-    }
 
     /// The eligibility checklist; `null` when the protocol lists no criteria.
     let eligibility: EligibilityJSON?

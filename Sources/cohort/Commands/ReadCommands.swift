@@ -130,18 +130,22 @@ struct AsRecordedSummary {
     let now: Moment
     /// Participants that could not be read.
     let problems: [StoreError]
+    /// Whether some participant's trail has a record made on the day (a day with none has nothing to sign).
+    let recordedOnDay: Bool
 
     /// Replays every participant's trail to the end of `day` on `zone`'s clock.
     init(_ day: CivilDate, store: JSONFileStore, zone: TimeZone) throws {
         let context = store.context
-        var states: [Participant] = [], records = DaySummary.Records()
+        var states: [Participant] = [], records = DaySummary.Records(), recordedOnDay = false
         problems = try store.forEachParticipantDay(day, zone: zone, replayAll: true) { record in
+            if record.dayChange != nil { recordedOnDay = true }
             guard let state = record.endOfDay else { return }
             states.append(state)
             records.add(record: state, dayChange: record.dayChange, on: day, context: context)
         }
         table = ReviewTable(participants: states, context: context)
         self.records = records
+        self.recordedOnDay = recordedOnDay
         now = Moment.endOf(day, in: zone)
         var summary = DaySummary(date: day, table: table, zone: zone)
         summary.add(records)
@@ -329,7 +333,9 @@ struct VerifyCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let store = try session.openStore(readOnly: true)
-        let (problems, notes) = store.verify()
+        let (found, notes) = store.verify()
+        // The keys against the ones this computer first saw: the store cannot prove its own (docs/RULES.md, "Users and roles").
+        let problems = found + (try session.knownKeyProblems(store))
         for note in notes { Session.warn("note: " + note) }
         guard problems.isEmpty else {
             for problem in problems { Session.print("FAIL " + problem) }
