@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "CohortScreensTests", dependencies: ["CohortScreens", "CohortTerminal", "CohortViewModels", "CohortStore", "CohortFileStore", "CohortResources", "CohortDomain", "CohortDemo", "CohortTestSupport"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "CohortReportsTests", dependencies: ["CohortReports", "CohortDemo", "CohortStore", "CohortFileStore", "CohortDomain", "CohortTestSupport"]),
-        .testTarget(name: "CohortDemoTests", dependencies: ["CohortDemo", "CohortStore", "CohortFileStore", "CohortDomain", "CohortTestSupport"]),
+        .testTarget(name: "CohortDemoTests", dependencies: ["CohortDemo", "CohortStore", "CohortFileStore", "CohortIdentity", "CohortDomain", "CohortTestSupport"]),
         .testTarget(name: "CohortSDTMTests", dependencies: ["CohortSDTM", "CohortTestSupport"]),
         .testTarget(name: "CohortCLITests", dependencies: ["cohort", "cohort-stress", "CohortStore", "CohortFileStore", "CohortIdentity", "CohortResources", "CohortDomain", "CohortTestSupport"]),
     ]

@@ -64,9 +64,19 @@ public enum DemoSite {
             let studyID = studies.first { cumulative += $0.share; return roll < cumulative }?.id ?? studies[0].id
             let studyProtocol = try store.context.studyProtocol(studyID)
             var maker = ParticipantMaker(subject: "101-" + fourDigits(index),
-                                         studyProtocol: studyProtocol, context: store.context, today: today, clock: clock)
+                                         studyProtocol: studyProtocol, context: store.context, today: today, clock: clock,
+                                         signer: people.map { DemoSigner(key: $0.pi) })
             try store.saveNew(history: try maker.make(&random))
         }
+        if let people { try signYesterdaysSummary(store, signer: DemoSigner(key: people.pi), today: today, clock: clock) }
+    }
+
+    /// The PI's signed daily review of yesterday (`cohort sign - summary:DATE`), early this morning.
+    private static func signYesterdaysSummary(_ store: JSONFileStore, signer: DemoSigner, today: CivilDate, clock: SimulatedClock) throws {
+        let day = today.adding(days: -1)
+        let recorded = try AsRecordedSummary(day, store: store, zone: TimeZone(secondsFromGMT: 0)!)
+        clock.now = max(clock.now, clock.time(on: today, minutes: 15))
+        try store.addSummarySignature(try signer.record(.summary(day), subject: "-", meaning: .reviewed, content: recorded.content, at: clock.now))
     }
 
     private static func fourDigits(_ value: Int) -> String {

@@ -8,6 +8,8 @@ struct ParticipantMaker {
     let context: StudyContext
     let today: CivilDate
     let clock: SimulatedClock
+    /// The PI's key in a demo with people (`cohort demo --users`): she signs as a site would; nil otherwise.
+    var signer: DemoSigner? = nil
 
     /// How a participant's symptoms move over the study.
     enum Course { case responder, partial, worsening }
@@ -63,6 +65,10 @@ struct ParticipantMaker {
                 // The investigator goes through the entry criteria before randomization: the baseline waits for them.
                 record(try participant.answerEligibility(Self.entryAnswers(studyProtocol, failing: nil, on: participant.visit(studyProtocol.visits[0].code)?.completedDate),
                                                          reason: nil, studyProtocol: studyProtocol), time)
+                // With people, the gate needs the checklist signed: the PI approves it before randomization.
+                if let signer, participant.eligibilityChecklist(studyProtocol)?.isEligible == true {
+                    record(try signer.sign(.eligibility, meaning: .approved, &participant, studyProtocol: studyProtocol, at: time), time)
+                }
             }
             if definition.isBaseline && studyProtocol.blinded {
                 // The sponsor's system randomizes on the day of the first dose, just before the baseline visit.
@@ -144,6 +150,7 @@ struct ParticipantMaker {
                                          screenFailure: true, studyProtocol: studyProtocol, today: today)
             history[history.count - 1] = (participant, reason, max(last, clock.time(on: when, minutes: 300)))
         }
+        try signer?.review(&participant, history: &history, studyProtocol: studyProtocol, context: context, today: today, clock: clock)
         return history
     }
 

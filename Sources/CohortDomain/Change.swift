@@ -4,7 +4,7 @@ import Foundation
 /// build the same values, and the store applies them under its lock to the latest saved participant with
 /// `apply`. The audit records are not part of it: the store derives them from the participant before and
 /// after, so a new kind of change needs a domain function, a case here, its key and its command.
-public indirect enum Change: Equatable, Sendable {
+public indirect enum Change: Equatable, Sendable, Codable {
     case complete(subject: String, visit: String, date: CivilDate, reason: String?)
     case miss(subject: String, visit: String, date: CivilDate, reason: String)
     case reschedule(subject: String, visit: String, date: CivilDate, reason: String?)
@@ -42,6 +42,10 @@ public indirect enum Change: Equatable, Sendable {
     case note(subject: String, visit: String, text: String)
     /// Undo: back to `to`, provided the participant is still `expected`; always with a reason.
     case revert(subject: String, to: Participant, expected: Participant, description: String, reason: String?)
+    /// A sync conflict a merge found (docs/RULES.md, "Merging and conflicts"): made by the merge, never typed.
+    case recordConflict(subject: String, conflict: SyncConflict)
+    /// A sync conflict resolved: the value kept, the other side's change re-applied, or a value given; always with a reason.
+    case resolveConflict(subject: String, id: String, take: ConflictChoice, reason: String)
 
     /// The participant it changes.
     public var subject: String {
@@ -52,7 +56,7 @@ public indirect enum Change: Equatable, Sendable {
              .addMedication(let s, _), .updateMedication(let s, _, _, _), .measure(let s, _, _, _), .assess(let s, _, _, _, _, _),
              .revert(let s, _, _, _, _), .addUnscheduledVisit(let s, _, _), .correct(let s, _, _), .reconsent(let s, _, _),
              .sign(let s, _, _, _), .unlock(let s, _),
-             .answerEligibility(let s, _, _), .note(let s, _, _):
+             .answerEligibility(let s, _, _), .note(let s, _, _), .recordConflict(let s, _), .resolveConflict(let s, _, _, _):
             return s
         }
     }
@@ -84,6 +88,8 @@ public indirect enum Change: Equatable, Sendable {
         case .reconsent(let s, let v, let d): return "\(s) re-consented on \(d) (ICF \(v))"
         case .answerEligibility(let s, let answers, _): return "\(s) eligibility " + answers.map { "\($0.id) \($0.answer.words)" }.joined(separator: ", ")
         case .note(let s, let v, _): return "\(s) \(v) note"
+        case .recordConflict(let s, let conflict): return "\(s) sync conflict at \(conflict.what)"
+        case .resolveConflict(let s, let id, let take, _): return "\(s) sync conflict \(id) resolved (\(take.words))"
         }
     }
 
@@ -91,7 +97,7 @@ public indirect enum Change: Equatable, Sendable {
     /// A signature and an unlock are not undone either: a signature is never cut from the record.
     public var isUndoable: Bool {
         switch self {
-        case .revert, .sign, .unlock: return false
+        case .revert, .sign, .unlock, .recordConflict, .resolveConflict: return false
         default: return true
         }
     }
@@ -101,7 +107,7 @@ public indirect enum Change: Equatable, Sendable {
     /// that signature's invalidation names the change instead (docs/RULES.md, "Signatures").
     public var takesReason: Bool {
         switch self {
-        case .addAdverseEvent, .reportAdverseEvent, .addMedication, .randomize, .acknowledge, .reconsent, .note, .sign: return false
+        case .addAdverseEvent, .reportAdverseEvent, .addMedication, .randomize, .acknowledge, .reconsent, .note, .sign, .recordConflict: return false
         default: return true
         }
     }
@@ -113,7 +119,7 @@ public indirect enum Change: Equatable, Sendable {
         // Nothing is dated after a death, whichever change would date it so (docs/RULES.md,
         // "Adverse events and medications"): checked once here, on the participant as the change leaves it.
         // A locked casebook is read-only for everyone until a pi unlocks it (docs/RULES.md, "Signatures").
-        if case .unlock = self {} else { try participant.requireUnlocked() }
+        if case .unlock = self {} else if case .recordConflict = self {} else { try participant.requireUnlocked() }
         var changed = participant
         let reason = try applyAction(to: &changed, studyProtocol: studyProtocol, in: environment)
         try changed.requireNothingNewAfterDeath(than: participant.recordedAfterDeath())
@@ -186,6 +192,27 @@ public indirect enum Change: Equatable, Sendable {
             return try participant.answerEligibility(answers, reason: reason, studyProtocol: studyProtocol)
         case .note(_, let visit, let text):
             return try participant.note(visit, text: text)
+        case .recordConflict(_, let conflict):
+            return participant.recordConflict(conflict)
+        case .resolveConflict(_, let id, let take, let reason):
+            // docs/RULES.md, "Merging and conflicts": never without a reason; `theirs` goes through the rules again.
+            let conflict = try participant.conflict(id)
+            let why = try FreeText.required(reason, what: "reason")
+            switch take {
+            case .mine: break
+            case .theirs:
+                guard let theirs = conflict.change else {
+                    throw DomainError("Conflict \(id) of \(participant.subject) holds no change to re-apply: take mine or a value.")
+                }
+                _ = try theirs.apply(to: &participant, in: environment)
+            case .value(let text):
+                guard conflict.what.hasPrefix("/") else {
+                    throw DomainError("Conflict \(id) of \(participant.subject) is a change the rules refused, not a value: take mine or theirs.")
+                }
+                try participant.setValue(text, at: conflict.what, context: context)
+            }
+            participant.closeConflict(id)
+            return why
         case .revert(_, let earlier, let expected, let description, let reason):
             // An urgent flag stays until the lead acknowledges it: an undo does not make it vanish unseen.
             let waiting = Set(participant.unacknowledgedUrgentFlags(context: context))

@@ -109,7 +109,7 @@ public struct EligibilityRecord: Codable, Sendable, Equatable {
 }
 
 /// One answer as a change carries it: the criterion, what was found, and where.
-public struct EligibilityEntry: Equatable, Sendable {
+public struct EligibilityEntry: Equatable, Sendable, Codable {
     /// The criterion id.
     public var id: String
     /// Met or not met.

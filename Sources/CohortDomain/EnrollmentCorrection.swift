@@ -1,5 +1,5 @@
 /// Enrollment facts to correct (docs/RULES.md, "Participant lifecycle"): each nil keeps what was recorded.
-public struct EnrollmentCorrection: Sendable, Equatable {
+public struct EnrollmentCorrection: Sendable, Equatable, Codable {
     /// New initials, as typed.
     public var initials: String?
     /// New birth year, as typed.

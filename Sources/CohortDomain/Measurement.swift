@@ -47,7 +47,7 @@ public struct SignificanceAssessment: Codable, Sendable, Equatable {
 }
 
 /// What a new result gives (`cohort measure`, the entry screen).
-public struct MeasureEntry: Equatable, Sendable {
+public struct MeasureEntry: Equatable, Sendable, Codable {
     /// The measure code.
     public var test: String
     /// The value, or nil with `notDone`.

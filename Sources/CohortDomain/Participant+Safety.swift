@@ -1,5 +1,5 @@
 /// What `ae add` gives, or what `ae update` changes (nil keeps what is recorded).
-public struct AdverseEventDraft: Equatable, Sendable {
+public struct AdverseEventDraft: Equatable, Sendable, Codable {
     /// The event as named.
     public var term: String?
     /// The day it began.
@@ -39,7 +39,7 @@ public struct AdverseEventDraft: Equatable, Sendable {
 }
 
 /// What `med add` gives, or what `med update` changes (nil keeps what is recorded).
-public struct MedicationDraft: Equatable, Sendable {
+public struct MedicationDraft: Equatable, Sendable, Codable {
     /// The name as written.
     public var name: String?
     /// First day taken.

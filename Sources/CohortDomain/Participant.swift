@@ -71,9 +71,16 @@ public struct Participant: Codable, Sendable, Equatable {
         get { storedEligibility ?? [:] }
         set { storedEligibility = newValue.isEmpty ? nil : newValue }
     }
+    /// Changes from another machine that a sync could not merge without picking a value, until resolved
+    /// (docs/RULES.md, "Merging and conflicts").
+    public var conflicts: [SyncConflict] {
+        get { storedConflicts ?? [] }
+        set { storedConflicts = newValue.isEmpty ? nil : newValue }
+    }
     // Absent from the file until the first one is recorded: files written before adverse events and
     // measures existed read, re-encode and replay byte for byte.
     private var storedSignatures: [Signature]?
+    private var storedConflicts: [SyncConflict]?
     private var storedEligibility: [String: EligibilityRecord]?
     private var storedUnscheduledVisits: [UnscheduledVisit]?
     private var storedReconsents: [Consent]?
@@ -93,6 +100,11 @@ public struct Participant: Codable, Sendable, Equatable {
     /// The highest number of `kind` (`AE`, `CM`) given so far, its record removed or not.
     public func highestRecordNumber(_ kind: String) -> Int {
         nextRecordNumber(kind, existing: kind == "AE" ? adverseEvents.map(\.id) : medications.map(\.id)) - 1
+    }
+
+    /// Remembers that number `number` of `kind` was given (a conflict resolved: its id is never given again).
+    mutating func rememberNumber(_ kind: String, _ number: Int) {
+        if number > (storedRecordNumbers?[kind] ?? 0) { storedRecordNumbers = (storedRecordNumbers ?? [:]).merging([kind: number]) { max($0, $1) } }
     }
 
     /// Raises the remembered highest AE and CM numbers to `given` (the highest the audit trail shows were
@@ -122,6 +134,7 @@ public struct Participant: Codable, Sendable, Equatable {
         case storedUnscheduledVisits = "unscheduledVisits", icfVersion, storedReconsents = "reconsents"
         case storedSignatures = "signatures", casebookLock
         case storedEligibility = "eligibility"
+        case storedConflicts = "conflicts"
     }
 
     /// Creates a participant record.

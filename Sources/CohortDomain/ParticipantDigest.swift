@@ -38,14 +38,16 @@ public struct ParticipantDigest: Sendable, Equatable {
     public var flaggedMeasures: [FlaggedMeasure]
     /// The dates of the urgent-flag acknowledgements (the summary lists those of its day).
     public var acknowledgementDates: [CivilDate]
+    /// The ids of its open sync conflicts (`C1`, …), for the line at the top of the review.
+    public var syncConflicts: [String]
 
     /// Creates a digest from its parts (the cache reads them back this way).
     package init(subject: String, initials: String, study: String, status: ParticipantStatus, consentDate: CivilDate,
                 origin: CivilDate, exitDate: CivilDate?, arm: String?, randomization: Randomization?, primaryScores: [PrimaryScore], visits: [VisitDigest],
                 scoreDates: [CivilDate], flags: [DigestFlag], deviationClasses: [DeviationClassification],
                 adverseEvents: [AdverseEventDigest] = [], prohibitedMedications: [ProhibitedMedication] = [], flaggedMeasures: [FlaggedMeasure] = [],
-                acknowledgementDates: [CivilDate] = []) {
-        self.flaggedMeasures = flaggedMeasures; self.acknowledgementDates = acknowledgementDates
+                acknowledgementDates: [CivilDate] = [], syncConflicts: [String] = []) {
+        self.flaggedMeasures = flaggedMeasures; self.acknowledgementDates = acknowledgementDates; self.syncConflicts = syncConflicts
         self.subject = subject; self.initials = initials; self.study = study; self.status = status
         self.consentDate = consentDate; self.origin = origin; self.exitDate = exitDate; self.arm = arm; self.randomization = randomization
         self.primaryScores = primaryScores; self.visits = visits; self.scoreDates = scoreDates; self.flags = flags
@@ -90,7 +92,7 @@ public struct ParticipantDigest: Sendable, Equatable {
                 return FlaggedMeasure(visit: reading.measurement.visit, test: reading.measurement.test, value: value, date: reading.measurement.date,
                                       flag: flag, alert: reading.alert, assessed: reading.measurement.assessment != nil, rule: reading.alertRule)
             },
-            acknowledgementDates: participant.acknowledgements.map(\.date))
+            acknowledgementDates: participant.acknowledgements.map(\.date), syncConflicts: participant.conflicts.map(\.id))
     }
 
     /// What waits at the top of the review: reports not sent, prohibited medications still taken, measure
@@ -101,6 +103,7 @@ public struct ParticipantDigest: Sendable, Equatable {
             + flaggedMeasures.filter(\.isOpenAlert).map {
                 SafetyAlert(kind: .measureAlert, subject: subject, record: "\($0.visit) \($0.test)", text: "\($0.value) (\($0.rule ?? "alert"))", due: nil)
             }
+            + syncConflicts.map { SafetyAlert(kind: .syncConflict, subject: subject, record: $0, text: "sync conflict", due: nil) }
     }
 
     /// The still-scheduled visit with the earliest scheduled date, not waiting for Day 1 (needs the digest's visits).

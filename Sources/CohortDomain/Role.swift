@@ -84,6 +84,9 @@ extension Change {
         case .complete, .miss, .reschedule, .score, .withdraw, .randomize, .acknowledge, .reportAdverseEvent, .addMedication,
              .measure, .addUnscheduledVisit, .correct, .reconsent, .revert, .note, .answerEligibility:
             return .coordinator
+        // Resolving needs, besides, the role of the change it re-applies (JSONFileStore.requireAllowed looks it up).
+        case .recordConflict, .resolveConflict:
+            return .coordinator
         }
     }
 

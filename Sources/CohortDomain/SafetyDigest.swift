@@ -61,7 +61,11 @@ public struct ProhibitedMedication: Sendable, Equatable {
 /// initial report not yet sent, or a prohibited medication still taken.
 public struct SafetyAlert: Sendable, Equatable {
     /// What an alert is about.
-    public enum Kind: UInt8, Sendable, CaseIterable { case report, prohibitedMedication, measureAlert }
+    public enum Kind: UInt8, Sendable, CaseIterable {
+        case report, prohibitedMedication, measureAlert
+        /// A sync conflict waiting to be resolved (docs/RULES.md, "Merging and conflicts"): shown on one line above the rest.
+        case syncConflict
+    }
     /// A report owed, a prohibited medication taken, or a measure alert not assessed.
     public var kind: Kind
     /// Subject ID.

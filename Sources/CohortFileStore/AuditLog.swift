@@ -99,9 +99,9 @@ struct AuditLog {
     /// Appends one record per operation, chained after `tail`, the last carrying `state` (and, with `signer`,
     /// its author's signature of the head), and flushes them. Returns the new head.
     func append(_ operations: [PatchOperation], subject: String?, user: String, reason: String?, time: String,
-                after tail: AuditHead, state: String?, signer: UnlockedKey? = nil) throws -> AuditHead {
+                after tail: AuditHead, state: String?, signer: UnlockedKey? = nil, change: JSONValue? = nil) throws -> AuditHead {
         let (lines, head) = try Self.lines(operations, subject: subject, user: signer?.userName ?? user, reason: reason, time: time,
-                                           after: tail, state: state, sign: signer.map(Self.signing))
+                                           after: tail, state: state, sign: signer.map(Self.signing), change: change)
         if !lines.isEmpty { try DurableFile.append(path, lines) }
         return head
     }
@@ -116,14 +116,15 @@ struct AuditLog {
 
     /// The same, the last record signed with `sign` (a save in a store with users).
     static func lines(_ operations: [PatchOperation], subject: String?, user: String, reason: String?, time: String,
-                      after tail: AuditHead, state: String?, sign: ((String) throws -> String)?) throws -> (bytes: [UInt8], head: AuditHead) {
+                      after tail: AuditHead, state: String?, sign: ((String) throws -> String)?,
+                      change: JSONValue? = nil, origin: String? = nil) throws -> (bytes: [UInt8], head: AuditHead) {
         var head = tail
         var lines: [UInt8] = []
         for (index, operation) in operations.enumerated() {
             var record = AuditRecord(seq: head.seq + 1, time: time, user: user, subject: subject, reason: reason,
                                      operation: operation, prev: head.hash)
             let isLast = index == operations.count - 1
-            if isLast { record.state = state }
+            if isLast { record.state = state; record.change = change; record.origin = origin }
             if isLast, let sign { lines += try record.signedLine(sign) } else { lines += record.line() }
             lines.append(UInt8(ascii: "\n"))
             head = AuditHead(seq: record.seq, hash: record.hash)

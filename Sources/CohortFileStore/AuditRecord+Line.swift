@@ -15,6 +15,10 @@ extension AuditRecord {
         members["hash"] = .string(Self.blankHash)
         members["prev"] = .string(prev)
         if let state { members["state"] = .string(state) }
+        // `with` sorts after every other member: the line still begins with its hash, and its `time` is still
+        // the first `,"time":"` of the line (AuditLog.timesOf), whatever times the change value holds.
+        if let change { members["with"] = change }
+        if let origin { members["origin"] = .string(origin) }
         var bytes = JSONValue.object(members).canonicalBytes()
         hash = Self.hash(of: bytes[...])
         bytes.replaceSubrange(Self.hashRange, with: Array(hash.utf8))
@@ -81,6 +85,7 @@ extension AuditRecord {
         do { pairs = try JSONValue.parseSortedMembers(bytes) } catch { throw .unreadable("\(error)") }
         var hash: String?, prev: String?, seq: Int?, time: String?, user: String?, opText: String?, path: String?
         var subject: JSONValue?, reason: JSONValue?, value: JSONValue?, old: JSONValue?, state: JSONValue?, signature: JSONValue?
+        var change: JSONValue?, origin: JSONValue?
         for (key, member) in pairs {
             switch key {
             case "hash": hash = member.stringValue
@@ -96,6 +101,8 @@ extension AuditRecord {
             case "old": old = member
             case "state": state = member
             case "sig": signature = member
+            case "with": change = member
+            case "origin": origin = member
             default: throw .unreadable("it has a member that audit records do not have")
             }
         }
@@ -123,6 +130,13 @@ extension AuditRecord {
         }
         self.init(seq: seq, time: time, user: user, subject: subjectText, reason: reasonText, operation: operation, prev: prev)
         self.state = stateText; self.hash = hash
+        // Only the last record of a save carries the change it applied and the save it re-applies.
+        if change != nil || origin != nil {
+            guard stateText != nil, case .object = change ?? .object([:]), origin.map({ $0.stringValue != nil }) ?? true else {
+                throw .unreadable("change or origin is malformed, or not on the last record of a save")
+            }
+            self.change = change; self.origin = origin?.stringValue
+        }
         guard let signature else {
             guard Self.hash(of: bytes) == hash else { throw .altered }
             return

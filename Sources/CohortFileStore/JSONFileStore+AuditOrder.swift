@@ -18,10 +18,19 @@ extension JSONFileStore {
     @discardableResult
     public func forEachAuditRecordInTimeOrder(logsPerBatch: Int = 256, runLength: Int = 65_536, observe: (AuditRecord) -> Void,
                                               _ body: (AuditRecord) throws -> Void) throws -> [String] {
+        try forEachAuditRecordInTimeOrder(logsPerBatch: logsPerBatch, runLength: runLength, observe: observe) { record, _ in try body(record) }
+    }
+
+    /// The same, also handing `body` whether the record's save is signed (`AuditRecord.signedSaves`, decided
+    /// within its own chain before the chains are merged).
+    @discardableResult
+    public func forEachAuditRecordInTimeOrder(logsPerBatch: Int = 256, runLength: Int = 65_536, observe: (AuditRecord) -> Void,
+                                              authenticated body: (AuditRecord, Bool) throws -> Void) throws -> [String] {
         var problems: [String] = []
         let logs = [nil] + (try subjects()).map { Optional($0) }
         let folder = directory + "/audit", participants = participantsDirectory, context = context
         let storeHead = try readSite().audit
+        // Each line in a run starts with one byte: `+` when its save is signed, `-` when not.
         var run: [(key: AuditRecord.TimeKey, line: [UInt8])] = []
         var runFiles: [String] = []
         defer { for file in runFiles { unlink(file) } }
@@ -67,25 +76,27 @@ extension JSONFileStore {
                 guard let outcome else { continue }
                 let (verified, bytes) = try outcome.get()
                 problems += verified.problems
-                for (record, line) in zip(verified.records, verified.lines) {
+                for ((record, line), signed) in zip(zip(verified.records, verified.lines), AuditRecord.signedSaves(verified.records)) {
                     observe(record)
-                    run.append((record.timeKey, Array(bytes[line])))
+                    run.append((record.timeKey, [UInt8(ascii: signed ? "+" : "-")] + bytes[line]))
                 }
             }
             if run.count >= runLength { try spill() }
         }
         guard !runFiles.isEmpty else {
             run.sort { $0.key < $1.key }
-            for entry in run { if let record = try? AuditRecord(line: entry.line[...]) { try body(record) } }
+            for entry in run { if let record = try? AuditRecord(line: entry.line.dropFirst()) { try body(record, entry.line.first == UInt8(ascii: "+")) } }
             return problems
         }
         if !run.isEmpty { try spill() }
         // Merge: each run is sorted; take the earliest head each time.
         var readers = try runFiles.map { try LineReader(path: $0) }
-        func record(_ line: [UInt8]?) -> AuditRecord? { line.flatMap { try? AuditRecord(line: $0[...]) } }
+        func record(_ line: [UInt8]?) -> (AuditRecord, Bool)? {
+            line.flatMap { line in (try? AuditRecord(line: line.dropFirst())).map { ($0, line.first == UInt8(ascii: "+")) } }
+        }
         var heads = readers.indices.map { record(readers[$0].next()) }
-        while let earliest = heads.indices.filter({ heads[$0] != nil }).min(by: { heads[$0]!.timeKey < heads[$1]!.timeKey }) {
-            try body(heads[earliest]!)
+        while let earliest = heads.indices.filter({ heads[$0] != nil }).min(by: { heads[$0]!.0.timeKey < heads[$1]!.0.timeKey }) {
+            try body(heads[earliest]!.0, heads[earliest]!.1)
             heads[earliest] = record(readers[earliest].next())
         }
         return problems

@@ -191,12 +191,27 @@ extension JSONFileStore {
         guard !operations.isEmpty else { return }
         let log = userLog(user.name)
         let path = userFile(user.name)
-        let tail = try log.prepare(committed: committed, confirmed: { nil }, dataFile: path).tail
+        let chain = Ledger.userChain(user.name), ledger = ledger
+        // A pair of files put back from an older copy ends before the head this machine noted (or off it):
+        // a save on it would give record numbers again and lose what came after.
+        if let noted = try ledger.lastHead(of: chain), noted != committed, noted.seq >= committed.seq {
+            throw StoreError(.damaged, "users/\(user.name).json was rolled back to an earlier state of its own files: restore the later files from a backup (cohort verify says more).")
+        }
+        let tail = try log.prepare(committed: committed, confirmed: { try ledger.furthest(chain) }, dataFile: path).tail
         let length = try log.length()
+        let previous = try DurableFile.read(path)
         do {
-            let head = try log.append(operations, subject: "user:" + user.name, user: signer?.userName ?? user.name, reason: reason,
+            let head = try log.append(operations, subject: chain, user: signer?.userName ?? user.name, reason: reason,
                                       time: UTCTimestamp.string(from: clock()), after: tail, state: new.stateHash, signer: signer)
             try DurableFile.replace(path, with: try CanonicalJSON.seal(UserFile(user: user, audit: head), formatVersion: Self.formatVersion))
+            // As a participant's: the ledger records the user's head, so a user file deleted or rolled back
+            // with its trail is named by `verify` (docs/RULES.md, "Users and roles").
+            do {
+                try ledger.record(chain, head: head)
+            } catch {
+                try takeBack(path, to: previous, error: error)
+                throw error
+            }
         } catch {
             log.rollBack(to: length)
             throw error
@@ -235,7 +250,13 @@ extension JSONFileStore {
         guard try hasUsers() else { return }
         try authenticate()
         guard let signer else { _ = try requireSigner(.coordinator, to: "change participants' data"); return }
-        try change.requireAllowed(for: try activeUser(for: signer).role)
+        let role = try activeUser(for: signer).role
+        try change.requireAllowed(for: role)
+        // A resolution is the underlying change's to make (docs/RULES.md, "Merging and conflicts").
+        if case .resolveConflict(let subject, let id, _, _) = change,
+           let underlying = (try? participant(subject))?.conflicts.first(where: { $0.id == id })?.change {
+            try underlying.requireAllowed(for: role)
+        }
     }
 }
 

@@ -30,7 +30,7 @@ extension JSONFileStore {
         let (ledgerHeads, ledgerLines) = (try? ledger.entries()) ?? ([:], ["\(directory)/ledger cannot be read"])
         notes += ledgerLines
         let storeLog = auditLog(nil)
-        let (signatures, userProblems) = verifyUsers()
+        let (signatures, userProblems) = verifyUsers(ledgerHeads: ledgerHeads)
         let partEleven = SignatureVerifier(users: Array(signatures.users.values))
         problems += userProblems
         if let bytes = try? DurableFile.read(siteFile), let version = try? CanonicalJSON.formatVersion(of: bytes, path: siteFile), version < Self.formatVersion {
@@ -70,7 +70,7 @@ extension JSONFileStore {
         do { allSubjects = try subjects() } catch { problems.append("\(error)"); allSubjects = [] }
         // Every save since format 2 is in a ledger: none at all means it was removed, and with it the
         // means to see a deleted or rolled-back participant.
-        if !allSubjects.isEmpty && ledgerHeads.keys.allSatisfy({ $0 == Ledger.storeChain }) {
+        if !allSubjects.isEmpty && !ledgerHeads.keys.contains(where: Ledger.isParticipantChain) {
             problems.append("\(directory)/ledger records no participant although the store has \(allSubjects.count): the ledger was removed or emptied, so deleted or rolled-back participants cannot be seen. Restore it from a backup.")
         }
         // Participants are independent: check them on all cores, then report in subject order.
@@ -80,7 +80,9 @@ extension JSONFileStore {
             let subject = allSubjects[index]
             let trail = Self.checkParticipant(subject, folder: folder, audits: audits, context: context, ledgerHeads: ledgerHeads[subject] ?? [],
                                               checkDates: true, signatures: partEleven)
-            return (trail.problems + signatures.problems(trail.records, path: audits + "/" + subject + ".jsonl"), trail.notes)
+            // The second sides of merges keep their signed saves in branch files (docs/RULES.md, "Merging and conflicts").
+            let branchSignatures = Self.branchLogs(subject, audits: audits).flatMap { signatures.problems($0.records, path: $0.path) }
+            return (trail.problems + signatures.problems(trail.records, path: audits + "/" + subject + ".jsonl") + branchSignatures, trail.notes)
         }
         for outcome in outcomes.all { if let outcome { problems += outcome.problems; notes += outcome.notes } }
         let known = Set(allSubjects)
@@ -93,7 +95,7 @@ extension JSONFileStore {
                 notes.append("\(auditDirectory)/\(name) holds only records of an enrollment of \(subject) that did not finish (no data was saved); they are set aside if \(subject) is enrolled")
             }
         }
-        for subject in ledgerHeads.keys.sorted() where subject != Ledger.storeChain && !known.contains(subject)
+        for subject in ledgerHeads.keys.sorted() where Ledger.isParticipantChain(subject) && !known.contains(subject)
             && access(auditLog(subject).path, F_OK) != 0 {
             problems.append("\(subject) was saved on this site (the ledger records it) but both its files are gone: the participant was deleted. Restore it from a backup.")
         }
@@ -106,10 +108,17 @@ extension JSONFileStore {
 
     /// The delegation log checked as participants are (each user file against the replay of its trail,
     /// every save signed), and the signature rules for the rest of the store.
-    func verifyUsers() -> (SaveSignatures, [String]) {
+    func verifyUsers(ledgerHeads: [String: [AuditHead]] = [:]) -> (SaveSignatures, [String]) {
         var problems: [String] = [], users: [User] = []
         let names: [String]
         do { names = try userNames() } catch { return (SaveSignatures(users: []), ["\(error)"]) }
+        // A user the ledger saw saved whose file is gone was deleted (with its trail, or without it).
+        for chain in ledgerHeads.keys.sorted() where chain.hasPrefix(Ledger.userChainPrefix) {
+            let name = String(chain.dropFirst(Ledger.userChainPrefix.count))
+            guard !names.contains(name) else { continue }
+            let trail = access(userLog(name).path, F_OK) == 0 ? "" : " and its trail \(userLog(name).path)"
+            problems.append("User \(name.prefix(32)) was saved on this site (the ledger records it) but \(userFile(name))\(trail) is gone: the user was deleted from the delegation log. Restore it from a backup.")
+        }
         for name in names {
             let log = userLog(name), path = userFile(name)
             do {
@@ -118,6 +127,7 @@ extension JSONFileStore {
                 users.append(file.user)
                 let verified = log.verify(head: file.audit)
                 problems += verified.problems
+                problems += Self.ledgerProblems(ledgerHeads[Ledger.userChain(name)] ?? [], head: file.audit, records: verified.records, file: path)
                 let replayed = Self.replay(verified.records, path: log.path)
                 problems += replayed.problems
                 if verified.problems.isEmpty && replayed.problems.isEmpty {
@@ -169,6 +179,11 @@ extension JSONFileStore {
         }
         let verified = log.verify(head: file.audit)
         var problems = verified.problems, notes: [String] = []
+        // A head a ledger names that a merge moved to a branch file is not a rollback.
+        let branches = branchLogs(subject, audits: audits)
+        let moved = Set(branches.flatMap { $0.records.map(\.hash) })
+        let ledgerHeads = ledgerHeads.filter { !moved.contains($0.hash) }
+        problems += mergeProblems(verified.records, branches: branches, trail: log.path)
         // A participant whose protocol file is missing (named once, as a store problem) is still replayed
         // against its trail; only its values cannot be checked against the visits and scales it names.
         if context.protocols[file.participant.study] == nil {

@@ -13,7 +13,8 @@ import Glibc
 ///
 /// Layout: `cohort-store.json` (site, protocol ids, head of the store-wide chain), `protocols/ID.json`,
 /// `participants/SUBJECT.json`, `audit/SUBJECT.jsonl`, `audit/_store.jsonl` (store-wide records),
-/// `audit/interrupted/` (records of saves that did not finish, set aside), `ledger/MACHINE.jsonl`, `.lock`.
+/// `audit/interrupted/` (records of saves that did not finish, set aside), `audit/branches/SUBJECT/` (the
+/// other side's records of a merge, kept verbatim: `ParticipantMerge.swift`), `ledger/MACHINE.jsonl`, `.lock`.
 ///
 /// Every write follows one path: under the lock, make the chain agree with its data (`AuditLog.prepare`),
 /// derive the records from the data before and after (`JSONPatch.diff`), append them, write the data file
@@ -464,13 +465,16 @@ public final class JSONFileStore: ParticipantStore {
 
     @discardableResult
     public func apply(_ change: Change, basis: Participant?, today: CivilDate, user: String) throws -> (before: Participant, after: Participant) {
-        try applyChange(change, basis: basis, today: today, user: user) { try update($0, $1) }
+        // The change value is recorded with the save, so a merge can apply it again (docs/RULES.md, "Merging and conflicts").
+        let recorded = try RecordedChange(change: change, today: today).value
+        return try applyChange(change, basis: basis, today: today, user: user) { try update($0, recording: recorded, $1) }
     }
 
     /// Changes the latest saved participant with `change` (returning the reason) under the lock, derives the
     /// audit from before and after, and saves both durably; `package`: the app writes through `apply`.
     @discardableResult
-    package func update(_ subject: String, _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant {
+    package func update(_ subject: String, recording recorded: JSONValue? = nil,
+                        _ change: (inout Participant, StudyProtocol) throws -> String?) throws -> Participant {
         try authenticate()
         return try FileLock.withLock(lockFile) {
             if SubjectID.problem(subject) == nil { removeLeftovers(of: subject) }
@@ -491,13 +495,15 @@ public final class JSONFileStore: ParticipantStore {
                 // head) ends before the head this machine noted, or off its chain: a save on it would give
                 // record numbers again and lose what came after (docs/RULES.md, "The trail is the record").
                 // Records past the head (only the data put back) are the trail preparation's to refuse.
-                if let noted, trail.uncommitted == 0, !records.contains(where: { $0.seq == noted.seq && $0.hash == noted.hash }) {
+                // A head that a merge moved to a branch file is not a rollback (docs/RULES.md, "Merging and conflicts").
+                if let noted, trail.uncommitted == 0, !records.contains(where: { $0.seq == noted.seq && $0.hash == noted.hash }),
+                   !branchHeads(subject).contains(noted.hash) {
                     throw rolledBack(subject)
                 }
                 participant.rememberRecordNumbers(Self.recordNumbersGiven(records))
             }
             let reason = try change(&participant, try context.studyProtocol(for: participant))
-            try save(participant, before: file.participant, committed: file.audit, reason: reason, time: clock())
+            try save(participant, before: file.participant, committed: file.audit, reason: reason, time: clock(), change: recorded)
             return participant
         }
     }
@@ -544,7 +550,8 @@ public final class JSONFileStore: ParticipantStore {
             && !parts[2].isEmpty && parts[2].allSatisfy(\.isASCII) && parts[2].allSatisfy(\.isNumber) && parts[3] == "decod"
     }
 
-    private func save(_ participant: Participant, before: Participant?, committed: AuditHead, reason: String?, time: Date) throws {
+    private func save(_ participant: Participant, before: Participant?, committed: AuditHead, reason: String?, time: Date,
+                      change: JSONValue? = nil) throws {
         let old = try before.map { try JSONValue(encoding: $0) } ?? .emptyObject
         let new = try JSONValue(encoding: participant)
         let operations = JSONPatch.diff(from: old, to: new)
@@ -563,7 +570,7 @@ public final class JSONFileStore: ParticipantStore {
         let head: AuditHead
         do {
             head = try log.append(operations, subject: subject, user: user, reason: reason, time: UTCTimestamp.string(from: time), after: tail,
-                                  state: new.stateHash, signer: signing)
+                                  state: new.stateHash, signer: signing, change: change)
             let folderBefore = FileStamp.of(participantsDirectory)
             try DurableFile.replace(path, with: try CanonicalJSON.seal(ParticipantFile(participant: participant, audit: head),
                                                                        formatVersion: Self.formatVersion))

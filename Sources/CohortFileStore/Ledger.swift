@@ -20,6 +20,15 @@ struct Ledger {
     /// The chain name of store-wide records.
     static let storeChain = "_store"
 
+    /// The chain name of user `name`'s records (`audit/users/NAME.jsonl`), as its records name it.
+    static func userChain(_ name: String) -> String { userChainPrefix + name }
+
+    /// What every user's chain name starts with (never a subject ID, which starts with digits).
+    static let userChainPrefix = "user:"
+
+    /// Whether `chain` is a participant's (neither the store-wide chain nor a user's).
+    static func isParticipantChain(_ chain: String) -> Bool { chain != storeChain && !chain.hasPrefix(userChainPrefix) }
+
     /// The ledger of this machine (named after its host name) in `directory`.
     init(directory: String) {
         self.directory = directory

@@ -8,7 +8,7 @@ import CohortStore
 /// another version, another protocol set, a bad checksum, a short read — means "rebuild from the files".
 enum ReviewTableCodec {
     /// Bump whenever a digest is derived differently or the layout changes: older caches are then rebuilt.
-    static let version: UInt32 = 14
+    static let version: UInt32 = 15
     private static let magic = Array("COHORT REVIEW CACHE\n".utf8)
     /// The in-memory layout the fixed-size arrays are copied in: a cache made where it differs is rebuilt.
     private static let layout: [UInt32] = [
@@ -108,6 +108,8 @@ enum ReviewTableCodec {
         }
         out.u32(UInt32(digest.acknowledgementDates.count))
         for date in digest.acknowledgementDates { out.date(date) }
+        out.u32(UInt32(digest.syncConflicts.count))
+        for id in digest.syncConflicts { out.text(id) }
     }
 
     /// The contents of `bytes`, or nil when they are not a whole, intact cache of this version and layout.
@@ -185,12 +187,13 @@ enum ReviewTableCodec {
                   return FlaggedMeasure(visit: visit, test: test, value: value, date: date, flag: flag, alert: bits & 1 != 0, assessed: bits & 2 != 0,
                                         rule: rule.isEmpty ? nil : rule)
               }),
-              let acknowledgementDates = input.list({ $0.date() }) else { return nil }
+              let acknowledgementDates = input.list({ $0.date() }), let syncConflicts = input.list({ $0.text() }) else { return nil }
         return ParticipantDigest(subject: subject, initials: initials, study: study, status: status, consentDate: consent,
                                  origin: baseline, exitDate: exit, arm: hasArm == 1 ? arm : nil,
                                  randomization: hasRandomization == 1 ? randomized.map { Randomization(number: number, date: $0) } : nil, primaryScores: primaryScores, visits: [],
                                  scoreDates: scoreDates, flags: flags, deviationClasses: classes, adverseEvents: adverseEvents,
-                                 prohibitedMedications: prohibited, flaggedMeasures: flagged, acknowledgementDates: acknowledgementDates)
+                                 prohibitedMedications: prohibited, flaggedMeasures: flagged, acknowledgementDates: acknowledgementDates,
+                                 syncConflicts: syncConflicts)
     }
 }
 

@@ -99,14 +99,15 @@ public struct ParticipantJSON: Encodable {
     let signatures: [ShownSignature]?
     /// The casebook lock, while locked.
     let casebookLock: CasebookLock?
-
+    /// Open sync conflicts, as `cohort conflicts` prints them (absent when none).
+    let conflicts: ConflictsJSON?
 
     /// The eligibility checklist; `null` when the protocol lists no criteria.
     let eligibility: EligibilityJSON?
 
     private enum CodingKeys: String, CodingKey {
         case subject, initials, birthYear, sex, study, arm, randomization, randomized, consentDate, baselineDate, dayOne, status, exit
-        case consents, visits, scores, unacknowledgedUrgentFlags, adverseEvents, medications, measures, eligibility, signatures, casebookLock
+        case consents, visits, scores, unacknowledgedUrgentFlags, adverseEvents, medications, measures, eligibility, signatures, casebookLock, conflicts
     }
 
     /// Every member as before; `eligibility` always present (`null` without criteria).
@@ -124,6 +125,7 @@ public struct ParticipantJSON: Encodable {
         try container.encode(adverseEvents, forKey: .adverseEvents); try container.encode(medications, forKey: .medications)
         try container.encode(measures, forKey: .measures); try container.encode(eligibility, forKey: .eligibility)
         try container.encodeIfPresent(signatures, forKey: .signatures); try container.encodeIfPresent(casebookLock, forKey: .casebookLock)
+        try container.encodeIfPresent(conflicts?.conflicts, forKey: .conflicts)
     }
 
     /// The document for `participant` as of `today`, report clocks read at `now` on `zone`'s clock;
@@ -134,6 +136,7 @@ public struct ParticipantJSON: Encodable {
         let shown = ParticipantText.signatureEntries(participant, statuses: signatureStatuses)
         signatures = shown.isEmpty ? nil : shown.map(ShownSignature.init)
         casebookLock = participant.casebookLock
+        conflicts = participant.conflicts.isEmpty ? nil : ConflictsJSON(participant.conflicts)
         let eligibilitySigned = ParticipantText.isEligibilitySigned(shown)
         eligibility = context.protocols[participant.study].flatMap(participant.eligibilityChecklist).map { EligibilityJSON($0, signed: eligibilitySigned) }
         let safety = SafetyLines(participant, context: context, now: now, zone: zone)
@@ -180,7 +183,7 @@ public enum ParticipantText {
                         + (participant.exit.map { " on \($0.date) (\($0.reason))" } ?? ""),
                      "Consents " + participant.consents.map(\.description).joined(separator: ", ")]
         if let lock = participant.casebookLock {
-            lines.append("🔒 Casebook locked by \(lock.user) at \(lock.time): read-only until a pi unlocks it")
+            lines.append("🔒 " + SignatureLines.lockWords(lock))
         }
         for flag in participant.unacknowledgedUrgentFlags(context: context) {
             lines.append("⚠ URGENT \(flag.flag) at \(flag.visit) (\(flag.date)) — not yet acknowledged")
@@ -222,11 +225,12 @@ public enum ParticipantText {
             }
         }
         let safety = SafetyLines(participant, context: context, now: now, zone: zone)
-        if !safety.events.isEmpty { lines += ["", "Adverse events", AdverseEventsText.render(safety.events, now: now)] }
+        if !safety.events.isEmpty { lines += ["", "Adverse events", AdverseEventsText.render(safety.events, now: now, withSignatures: false)] }
         if !safety.medications.isEmpty { lines += ["", "Medications", MedicationsText.render(safety.medications)] }
         if !safety.readings.isEmpty { lines += ["", "Measures", MeasuresText.render(safety.readings.map { (participant.subject, $0) })] }
         let signatures = signatureEntries(participant, statuses: signatureStatuses)
         if !signatures.isEmpty { lines += ["", "Signatures"] + signatures.map { "  " + $0.line } }
+        if !participant.conflicts.isEmpty { lines += ["", ConflictsText.render(participant.conflicts)] }
         return lines.joined(separator: "\n")
     }
 
@@ -258,7 +262,9 @@ public struct SafetyLines {
     public init(_ participant: Participant, context: StudyContext, now: Moment, zone: TimeZone) {
         guard let studyProtocol = context.protocols[participant.study] else { events = []; medications = []; readings = []; return }
         let rules = SafetyRules(studyProtocol), dayOne = participant.origin(studyProtocol)
-        events = participant.adverseEvents.map { AdverseEventLine(subject: participant.subject, event: $0, rules: rules, now: now, zone: zone) }
+        events = participant.adverseEvents.map {
+            AdverseEventLine(subject: participant.subject, event: $0, rules: rules, now: now, zone: zone, signatures: participant.signatures)
+        }
         medications = participant.medications.map { MedicationLine(subject: participant.subject, medication: $0, dayOne: dayOne, rules: rules) }
         readings = participant.measureReadings(studyProtocol, catalog: context.scales)
     }

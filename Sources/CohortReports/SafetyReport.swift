@@ -13,12 +13,16 @@ public struct AdverseEventLine: Sendable, Equatable {
     public let reportDue: Moment?
     /// The initial report's status at the list's moment.
     public let report: AdverseEvent.ReportStatus
+    /// Its Part 11 signatures (scope `AE<n>`), oldest first, as the participant holds them.
+    public let signatures: [Signature]
     /// The moment and the clock the line is read at.
     let now: Moment, zone: TimeZone
 
-    /// The line of `event` of `subject` under `rules`, at `now` on `zone`'s clock.
-    public init(subject: String, event: AdverseEvent, rules: SafetyRules, now: Moment, zone: TimeZone) {
+    /// The line of `event` of `subject` under `rules`, at `now` on `zone`'s clock; `signatures` the
+    /// participant's signatures (those of this event are kept).
+    public init(subject: String, event: AdverseEvent, rules: SafetyRules, now: Moment, zone: TimeZone, signatures: [Signature] = []) {
         self.subject = subject; self.event = event; self.now = now; self.zone = zone
+        self.signatures = signatures.filter { $0.scope == SignatureScope.adverseEvent(event.id).description }
         specialInterest = rules.isOfSpecialInterest(event.term)
         reportDue = rules.reportDue(event)?.shown(in: zone)
         report = rules.reportStatus(event, at: now)
@@ -47,7 +51,7 @@ public struct AdverseEventsJSON: Encodable {
 
         enum CodingKeys: String, CodingKey {
             case subject, id, term, onset, end, severity, grade, serious, criteria, specialInterest, related, action, outcome, aware
-            case reportDue, reportedAt, report, followUpPending
+            case reportDue, reportedAt, report, followUpPending, signatures
         }
 
         func encode(to encoder: Encoder) throws {
@@ -71,6 +75,12 @@ public struct AdverseEventsJSON: Encodable {
             try container.encode(event.initialReport?.at, forKey: .reportedAt)
             try container.encode(line.report.rawValue, forKey: .report)
             try container.encode(event.followUpPending, forKey: .followUpPending)
+            // Only when the event is signed: a store without users prints exactly the binding members.
+            if !line.signatures.isEmpty {
+                try container.encode(line.signatures.map { ShownSignature(SignatureEntry(subject: line.subject, signature: $0,
+                                                                                          status: $0.isValid ? .valid : .invalidated)) },
+                                     forKey: .signatures)
+            }
         }
     }
 
@@ -86,10 +96,16 @@ public struct AdverseEventsJSON: Encodable {
 
 /// `cohort ae list` as text: one line per adverse event, open ones' clocks in words.
 public enum AdverseEventsText {
-    /// The text of `lines` at `now`.
-    public static func render(_ lines: [AdverseEventLine], now: Moment) -> String {
+    /// The text of `lines` at `now`, then each signed event's signatures (`withSignatures`; `cohort show`
+    /// lists every signature of the participant itself).
+    public static func render(_ lines: [AdverseEventLine], now: Moment, withSignatures: Bool = true) -> String {
         guard !lines.isEmpty else { return "No adverse events." }
-        return Columns.render([["SUBJECT", "AE", "TERM", "ONSET", "END", "SEVERITY", "SERIOUS", "RELATED", "OUTCOME", "REPORT"]] + lines.map { line in
+        let signed = withSignatures ? lines.flatMap { line in SignatureLines.lines(line.signatures).map { "  \(line.subject)  \(line.event.id)  " + $0 } } : []
+        return table(lines) + (signed.isEmpty ? "" : "\n\nSignatures\n" + signed.joined(separator: "\n"))
+    }
+
+    private static func table(_ lines: [AdverseEventLine]) -> String {
+        Columns.render([["SUBJECT", "AE", "TERM", "ONSET", "END", "SEVERITY", "SERIOUS", "RELATED", "OUTCOME", "REPORT"]] + lines.map { line in
             let event = line.event
             return [line.subject, event.id, Text.shown(event.term), event.onset.description, event.end?.description ?? "—",
                     event.severity.rawValue + (event.grade.map { " (grade \($0))" } ?? ""),

@@ -45,6 +45,22 @@ public struct SignatureEntry: Encodable, Sendable {
     }
 }
 
+/// A signature as `cohort show` and `cohort ae list` carry it: the `cohort signatures` members, its
+/// manifestation, and the change that invalidated it.
+struct ShownSignature: Encodable {
+    let entry: SignatureEntry
+    private enum CodingKeys: String, CodingKey { case manifestation, invalidated }
+
+    init(_ entry: SignatureEntry) { self.entry = entry }
+
+    func encode(to encoder: Encoder) throws {
+        try entry.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(entry.manifestation, forKey: .manifestation)
+        try container.encodeIfPresent(entry.signature.invalidated, forKey: .invalidated)
+    }
+}
+
 /// `cohort signatures --format json`: `{"signatures": [S…]}`.
 public struct SignaturesJSON: Encodable {
     /// The entries, in order.
@@ -98,16 +114,22 @@ public struct SignedSummaryJSON: Encodable {
     public init(summary: DaySummary, signatures: [SignatureEntry]) { self.summary = summary; self.signatures = signatures.map(ShownSignature.init) }
 }
 
-/// A signature as `cohort show` carries it: the `cohort signatures` members, its manifestation (with what
-/// invalidated it), and the change that invalidated it when the record names one.
-struct ShownSignature: Encodable {
-    let entry: SignatureEntry
-    private enum CodingKeys: String, CodingKey { case manifestation, invalidated }
+/// The lines a signed thing shows next to it, wherever it is shown (docs/RULES.md, "Signatures"): each of
+/// the scope's signatures, oldest first, as its manifestation, and under an invalidated one, indented, the
+/// change that invalidated it. The queue's item, the participant page and the lists all read them here.
+public enum SignatureLines {
+    /// The lines of every signature `participant` holds of `scope`.
+    public static func lines(of scope: SignatureScope, in participant: Participant) -> [String] {
+        lines(participant.signatures.filter { $0.scope == scope.description })
+    }
 
-    func encode(to encoder: Encoder) throws {
-        try entry.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(entry.manifestation, forKey: .manifestation)
-        try container.encodeIfPresent(entry.signature.invalidated, forKey: .invalidated)
+    /// The lines of `signatures`, in order.
+    public static func lines(_ signatures: [Signature]) -> [String] {
+        signatures.flatMap { signature in [signature.signedWords] + (signature.invalidationWords.map { ["  " + $0] } ?? []) }
+    }
+
+    /// A locked casebook, as the top of the participant says it.
+    public static func lockWords(_ lock: CasebookLock) -> String {
+        "Casebook locked by \(lock.user) at \(lock.time): read-only until a pi unlocks it"
     }
 }

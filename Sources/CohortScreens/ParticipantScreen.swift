@@ -24,6 +24,16 @@ struct ParticipantScreen {
         if let exit = participant.exit { details += "  Left \(exit.date)" + (exit.category.map { " (\($0.rawValue))" } ?? "") + ": \(exit.reason)" }
         grid.put(details, x: 1, y: y, style: Style(.muted))
         y += 1
+        // A locked casebook says so at the top, and the casebook's signatures stand under it
+        // (docs/RULES.md, "Signatures").
+        if let lock = participant.casebookLock, y < area.bottom {
+            grid.put(DisplayWidth.truncate(SignatureLines.lockWords(lock), to: grid.width - 2, ellipsis: glyphs.ellipsis), x: 1, y: y, style: Style(.warning, bold: true))
+            y += 1
+        }
+        for line in signatureLines(.casebook, participant, prefix: "Casebook: ", x: 1) where y < area.bottom {
+            grid.put(DisplayWidth.truncate(line.text, to: grid.width - line.x - 1, ellipsis: glyphs.ellipsis), x: line.x, y: y, style: line.style)
+            y += 1
+        }
         for flag in participant.unacknowledgedUrgentFlags(context: data.context) where y < area.bottom {
             grid.fill(y: y, style: Style(.urgent, bold: true, reverse: true))
             grid.put(" \(glyphs.warning) URGENT \(flag.flag) at \(flag.visit) (\(flag.date)) \(glyphs.dot) \(state.keys.label(for: .acknowledgeFlag, in: .participant)) acknowledges", x: 0, y: y, style: Style(.urgent, bold: true, reverse: true))
@@ -77,10 +87,12 @@ struct ParticipantScreen {
         y += 1
         // Below the timeline, a list that scrolls (PgDn, PgUp): safety first, then measures, scales, the trail.
         let safety = SafetyLines(participant, context: data.context, now: state.now, zone: state.zone)
-        var body = safetyLines(safety, state: state)
-        body += measureLines(safety.readings)
+        var body = safetyLines(safety, participant, state: state)
+        body += measureLines(safety.readings, participant)
         body += scaleLines(participant, studyProtocol: studyProtocol, visits: visits, data: data)
         body += suicidalityLines(participant, studyProtocol: studyProtocol, data: data)
+        body += deviationLines(participant, studyProtocol: studyProtocol)
+        body += eligibilityLines(participant, studyProtocol: studyProtocol)
         if let audit = page.audit, !audit.isEmpty {
             body.append(BodyLine(text: "", style: .plain))
             body.append(BodyLine(text: "Audit trail", style: .heading, x: 0))
@@ -100,6 +112,44 @@ struct ParticipantScreen {
         if overflows {
             drawScrollHint(offset: offset, visible: visible, total: body.count, keys: "\(state.keys.label(for: .pageDown, in: .participant)) \(state.keys.label(for: .pageUp, in: .participant)) scroll", y: area.bottom - 1, on: &grid, glyphs: glyphs)
         }
+    }
+
+    /// The signatures of `scope` under the thing they sign, as `SignatureLines` words them: valid ones
+    /// quiet, an invalidated one in amber with the change that invalidated it.
+    private func signatureLines(_ scope: SignatureScope, _ participant: Participant, prefix: String = "", x: Int = 3) -> [BodyLine] {
+        participant.signatures.filter { $0.scope == scope.description }.flatMap { signature in
+            SignatureLines.lines([signature]).enumerated().map { index, text in
+                BodyLine(text: (index == 0 ? prefix : String(repeating: " ", count: prefix.count)) + text,
+                         style: signature.isValid ? Style(.good) : Style(.warning), x: x)
+            }
+        }
+    }
+
+    /// The deviations that carry a signature (valid or invalidated), each with its class and signatures;
+    /// the timeline shows every deviation's class.
+    private func deviationLines(_ participant: Participant, studyProtocol: StudyProtocol) -> [BodyLine] {
+        let codes = participant.signatures.compactMap { signature -> String? in
+            if case .deviation(let code)? = try? SignatureScope(signature.scope) { return code }
+            return nil
+        }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        guard !codes.isEmpty else { return [] }
+        var lines = [BodyLine(text: "", style: .plain), BodyLine(text: "Deviations signed", style: .heading, x: 0)]
+        for code in codes {
+            let kind = participant.deviation(at: code, studyProtocol)?.kind.rawValue ?? "no longer a deviation"
+            let classification = participant.deviationClass(at: code)?.classification.rawValue ?? DeviationClass.unclassified.rawValue
+            lines.append(BodyLine(text: "\(code) \(glyphs.dot) \(kind) \(glyphs.dot) \(classification)", style: .plain))
+            lines += signatureLines(.deviation(code), participant)
+        }
+        return lines
+    }
+
+    /// The eligibility checklist as `cohort show` prints it, with its signatures.
+    private func eligibilityLines(_ participant: Participant, studyProtocol: StudyProtocol) -> [BodyLine] {
+        guard let checklist = participant.eligibilityChecklist(studyProtocol) else { return [] }
+        let text = EligibilityText.lines(checklist, signed: !participant.validSignatures(of: .eligibility).isEmpty, participant: participant)
+        return [BodyLine(text: "", style: .plain), BodyLine(text: text[0], style: .heading, x: 0)]
+            + text.dropFirst().map { BodyLine(text: String($0.dropFirst(2)), style: .plain) }
+            + signatureLines(.eligibility, participant)
     }
 
     /// The sparkline bar for a value at `step` (0 to 1) of its band.
@@ -168,6 +218,7 @@ struct ParticipantScreen {
             for done in participant.acknowledgements {
                 lines.append(BodyLine(text: "\(done.visit) \(done.flag) \(glyphs.dot) \(done.date) by \(done.user)"
                                       + (done.action.map { ": \($0)" } ?? ""), style: .plain))
+                lines += signatureLines(.flag(visit: done.visit, flag: done.flag), participant)
             }
         }
         return lines
@@ -175,11 +226,11 @@ struct ParticipantScreen {
 
     /// Each measure across visits: a sparkline within the normal range band, the values with their flags
     /// (`H`, `L`, `!` an alert), and what awaits the investigator's assessment in red.
-    private func measureLines(_ readings: [MeasureReading]) -> [BodyLine] {
+    private func measureLines(_ readings: [MeasureReading], _ participant: Participant) -> [BodyLine] {
         guard !readings.isEmpty else { return [] }
         let tests = readings.map(\.measurement.test).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         return [BodyLine(text: "", style: .plain), BodyLine(text: "Measures (V enters, C assesses an out-of-range value)", style: .heading, x: 0)]
-            + tests.map { test in
+            + tests.flatMap { test in
                 let series = readings.filter { $0.measurement.test == test }
                 let values = series.compactMap(\.measurement.value)
                 let range = series.last?.range
@@ -198,14 +249,18 @@ struct ParticipantScreen {
                 let awaiting = series.filter(\.awaitsAssessment).map(\.measurement.visit)
                 // What awaits assessment comes first, so a narrow screen still shows it.
                 let head = "\(DisplayWidth.pad(test, to: 7)) " + (awaiting.isEmpty ? "" : "\(glyphs.warning) assess \(awaiting.joined(separator: ", "))  ")
-                return BodyLine(text: head + "\(spark)  " + points.joined(separator: "  ") + "  \(glyphs.dot) normal \(range?.description ?? "none")",
-                                style: awaiting.isEmpty ? .plain : Style(.danger, bold: true))
+                let line = BodyLine(text: head + "\(spark)  " + points.joined(separator: "  ") + "  \(glyphs.dot) normal \(range?.description ?? "none")",
+                                    style: awaiting.isEmpty ? .plain : Style(.danger, bold: true))
+                // Each assessment's signatures, under its test, named by visit.
+                return [line] + series.flatMap { reading in
+                    signatureLines(.measure(visit: reading.measurement.visit, test: test), participant, prefix: "\(reading.measurement.visit): ")
+                }
             }
     }
 
     /// Adverse events (open ones first, the report clock first on each line) and medications (prohibited
     /// ones in red).
-    private func safetyLines(_ safety: SafetyLines, state: AppState) -> [BodyLine] {
+    private func safetyLines(_ safety: SafetyLines, _ participant: Participant, state: AppState) -> [BodyLine] {
         var lines: [BodyLine] = []
         if !safety.events.isEmpty {
             lines += [BodyLine(text: "", style: .plain), BodyLine(text: "Adverse events (A adds, E changes, T report sent)", style: .heading, x: 0)]
@@ -223,6 +278,7 @@ struct ParticipantScreen {
                 let pressing = line.report == .due || line.report == .overdue || event.followUpPending
                 lines.append(BodyLine(text: parts.filter { !$0.isEmpty }.joined(separator: "  "),
                                       style: pressing ? Style(.danger, bold: line.report == .overdue) : (event.end == nil ? .plain : Style(.muted))))
+                lines += signatureLines(.adverseEvent(event.id), participant)
             }
         }
         if !safety.medications.isEmpty {

@@ -96,11 +96,21 @@ extension ReviewScreen {
     /// medications), up to a quarter of the screen; returns the next free line. The list is kept with the table, so this
     /// costs a few lines of text per frame, not a pass over the site.
     func drawSafetyAlerts(_ alerts: [SafetyAlert], now: Moment, zone: TimeZone, keys: KeyTable, y: Int, on grid: inout CellGrid) -> Int {
+        // Sync conflicts first, on one line whatever their number (docs/RULES.md, "Merging and conflicts").
+        let conflicts = alerts.filter { $0.kind == .syncConflict }
+        let alerts = alerts.filter { $0.kind != .syncConflict }
+        var y = y
+        if !conflicts.isEmpty {
+            let which = conflicts.prefix(3).map { "\($0.subject) \($0.record)" }.joined(separator: ", ") + (conflicts.count > 3 ? ", \(glyphs.ellipsis)" : "")
+            let text = " \(glyphs.warning) \(Text.count(conflicts.count, "sync conflict")) (\(which)) \(glyphs.dot) cohort conflicts / cohort resolve SUBJECT ID"
+            grid.fill(y: y, style: Style(.urgent, bold: true))
+            grid.put(DisplayWidth.truncate(text, to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: Style(.urgent, bold: true))
+            y += 1
+        }
         guard !alerts.isEmpty else { return y }
         // As many as a quarter of the screen holds (at least three); the table keeps them most pressing first.
         let room = max(3, grid.height / 4)
         let shown = alerts.count > room ? room - 1 : alerts.count
-        var y = y
         for alert in alerts.prefix(shown) {
             let text: String, style: Style
             if let due = alert.due {

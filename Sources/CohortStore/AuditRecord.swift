@@ -30,6 +30,13 @@ public struct AuditRecord: Equatable, Sendable {
     /// `AuditRecord.signedMessage(hash)`, the chain head the save ends at (docs/RULES.md, "Signed saves").
     /// Not covered by the record's own hash (it signs that hash).
     public var signature: String?
+    /// On the last record of each save made by this version: the change value the save applied and the
+    /// day it was applied on (member `with`: `{"change", "today"}`), covered by the record's hash, so a merge can apply it
+    /// again on another state (docs/RULES.md, "Merging and conflicts"). Absent on older records.
+    public var change: JSONValue?
+    /// On the last record of a save a merge re-applied: the head hash of the original save, kept verbatim
+    /// with its signature in a branch file. Covered by the hash.
+    public var origin: String?
 
     /// What orders the whole store's trail: time, then subject (store-wide records first), then sequence.
     public typealias TimeKey = (time: String, subject: String, seq: Int)

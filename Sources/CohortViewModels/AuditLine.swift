@@ -5,7 +5,7 @@ import CohortStore
 public struct AuditLine: Equatable, Sendable {
     /// UTC time.
     public let time: String
-    /// Who.
+    /// Who, marked "(unauthenticated)" when the save carries no signature.
     public let user: String
     /// `/visits/1/status: scheduled → completed (reason)`.
     public let text: String
@@ -13,9 +13,15 @@ public struct AuditLine: Equatable, Sendable {
     /// Creates a line.
     public init(time: String, user: String, text: String) { self.time = time; self.user = user; self.text = text }
 
+    /// The lines of a trail (oldest first), each author marked by whether their save is signed
+    /// (docs/RULES.md, "Users and roles").
+    public static func lines(_ records: [AuditRecord], participant: Participant?) -> [AuditLine] {
+        zip(records, AuditRecord.signedSaves(records)).map { AuditLine($0, participant: participant, authenticated: $1) }
+    }
+
     /// A record as one line: what changed (named from `participant` where it can be, e.g. `visit W1
     /// status` for `/visits/1/status`), the value before and after, and the reason.
-    public init(_ record: AuditRecord, participant: Participant?) {
+    public init(_ record: AuditRecord, participant: Participant?, authenticated: Bool) {
         let operation = record.operation
         let change: String
         switch operation.op {
@@ -23,7 +29,7 @@ public struct AuditLine: Equatable, Sendable {
         case .remove: change = "removed (was \(Self.show(operation.old)))"
         case .replace: change = "\(Self.show(operation.old)) → \(Self.show(operation.value))"
         }
-        self.init(time: record.time, user: record.user,
+        self.init(time: record.time, user: AuditRecord.shownUser(record.user, authenticated: authenticated),
                   text: "\(Self.label(operation.path, participant)): \(change)" + (record.reason.map { " (\($0))" } ?? ""))
     }
 

@@ -74,7 +74,7 @@ public final class EffectRunner {
             case .loadAudit(let subject):
                 let trail = try store.auditTrail(subject: subject)
                 let participant = try? store.participant(subject)
-                return .auditLoaded(subject: subject, records: trail.records.map { AuditLine($0, participant: participant) },
+                return .auditLoaded(subject: subject, records: AuditLine.lines(trail.records, participant: participant),
                                     problems: trail.problems)
             }
         } catch let error as StaleChange {

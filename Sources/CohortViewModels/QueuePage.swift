@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortReports
 import Foundation
 
 /// The investigator's queue (docs/RULES.md, "The investigator's queue"): what awaits a signature, oldest
@@ -38,9 +39,7 @@ public struct QueueItem: Equatable, Sendable {
         let bytes = (try? participant.signedContent(pending.scope, studyProtocol: studyProtocol)) ?? Data()
         let object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any]
         content = Self.lines(object?["content"])
-        history = participant.signatures.filter { $0.scope == pending.scope.description }.flatMap { signature in
-            [signature.signedWords] + (signature.invalidationWords.map { ["  " + $0] } ?? [])
-        }
+        history = SignatureLines.lines(of: pending.scope, in: participant)
     }
 
     /// The content's members as lines (`severity: severe`), a list's elements one a line; a list or object

@@ -21,7 +21,8 @@ struct CohortCommand: ParsableCommand {
                       AdverseEventCommand.self, MedicationCommand.self, MeasureCommand.self, AssessCommand.self, MeasuresCommand.self, ShowCommand.self,
                       SignCommand.self, UnlockCommand.self, SignaturesCommand.self,
                       SummaryCommand.self, ExportCommand.self, AuditCommand.self, VerifyCommand.self,
-                      UserCommand.self, PassphraseCommand.self, LoginCommand.self, LogoutCommand.self, SettingsCommand.self])
+                      UserCommand.self, PassphraseCommand.self, LoginCommand.self, LogoutCommand.self, SettingsCommand.self,
+                      ConflictsCommand.self, ResolveCommand.self])
 
     /// The version of the program, as `--version` and the files it exports name it.
     static let version = "0.3"

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// The investigator's queue in the real binary (docs/RULES.md, "The investigator's queue", "Signatures"):
-/// log in, sign an AE from `I` with the passphrase, see the manifestation; the AE changed, the signature
-/// reads invalidated and the item is back in the queue.
+/// log in, sign an AE from `I` with the passphrase, see the manifestation, also on the participant page; the
+/// AE changed, the signature reads invalidated (there too) and the item is back in the queue.
 @Suite(.serialized) struct SignatureTerminalTests {
     @Test func signAnAEFromTheQueueThenAChangeInvalidatesItAndItWaitsAgain() throws {
         let cli = UserCommandTests.storeWithUsers()
@@ -34,6 +34,13 @@ import Testing
         #expect(session.waitFor("101-0001 AE1 — Signed (approved) by Dr Ana Ruiz, PI, "), "\(session.screen())")
         #expect(session.waitFor("To sign · 1 item, oldest first"), "\(session.screen())")
         #expect(!session.screen().contains("101-0001  AE1"), "\(session.screen())")
+        // The participant page shows the manifestation under the AE (docs/RULES.md, "Signatures").
+        session.send("Escape", "o")
+        session.send("0001", literal: true)
+        session.send("Enter")
+        #expect(session.waitFor("AE1  Fall with hip fracture"), "\(session.screen())")
+        #expect(session.waitFor("Signed (approved) by Dr Ana Ruiz, PI, 2026-11-25"), "\(session.screen())")
+        session.send("Escape")
         // The AE changes (another copy, here the command line): the signature is invalidated, the item waits again.
         let changed = cli.run(["ae", "update", "101-0001", "AE1", "--severity", "moderate", "--reason", "re-graded after imaging",
                                "--user", "ana", "--passphrase-fd", "0", "--now", "2026-11-25T18:30"], input: pi + "\n")
@@ -43,7 +50,12 @@ import Testing
         session.send("j", "Enter")
         #expect(session.waitFor("invalidated 2026-11-25 by 101-0001 AE1 updated (re-graded after imaging)"), "\(session.screen())")
         #expect(session.screen().contains("Signed (approved) by Dr Ana Ruiz, PI"), "\(session.screen())")
-        session.send("Escape", "Escape", "q")
+        // And on the participant page, the signature reads invalidated with the change that did it.
+        session.send("Escape", "Escape", "o")
+        session.send("0001", literal: true)
+        session.send("Enter")
+        #expect(session.waitFor("invalidated 2026-11-25 by 101-0001 AE1 updated (re-graded after imaging)"), "\(session.screen())")
+        session.send("Escape", "q")
         #expect(session.waitFor("EXIT=0"), "\(session.screen())")
     }
 }

@@ -288,7 +288,11 @@ struct TerminalEndToEndTests {
         session.resize(width: 160, height: 30)
         #expect(session.waitFor("Demo: logged in as ana (PI), Dr Ana Ruiz; passphrase ", timeout: 90), "\(session.screen())")
         #expect(!session.screen().contains("Passphrase for"), "no login asked for")
-        session.send("q")
+        // Its queue holds what the demo's PI has still to sign (docs/RULES.md, "The demo").
+        session.send("I")
+        #expect(session.waitFor("items, oldest first", timeout: 30), "\(session.screen())")
+        #expect(!session.screen().contains("Nothing awaits a signature"), "\(session.screen())")
+        session.send("Escape", "q")
         #expect(session.waitFor("EXIT=0"), "\(session.screen())")
     }
 

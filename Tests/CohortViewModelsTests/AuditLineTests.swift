@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortStore
 import CohortTestSupport
 @testable import CohortViewModels
 import Testing
@@ -13,5 +14,21 @@ struct AuditLineTests {
         #expect(AuditLine.label("/administrations/0/items/10", participant) == "scores W1 YMRS item 11")
         #expect(AuditLine.label("/administrations/0/items/0", participant) == "scores W1 YMRS item 1")
         #expect(AuditLine.label("/administrations/0/rater", participant) == "scores W1 YMRS rater")
+    }
+
+    @Test func theTrailMarksAnUnsignedSaveUnauthenticatedWhateverItsTime() {
+        func record(_ seq: Int, _ time: String, state: Bool, signed: Bool) -> AuditRecord {
+            var made = AuditRecord(seq: seq, time: time, user: "ana", subject: "101-0001", reason: nil,
+                                   operation: PatchOperation(op: .replace, path: "/initials", value: .string("AB"), old: .string("AC")), prev: "genesis")
+            made.state = state ? "s" : nil
+            made.signature = signed ? "c2ln" : nil
+            return made
+        }
+        // A save before users (unsigned), a signed one dated earlier by a wrong clock, an unsigned one after.
+        let lines = AuditLine.lines([record(1, "2026-11-20T09:00:00.000Z", state: true, signed: false),
+                                     record(2, "2026-11-19T09:00:00.000Z", state: false, signed: false),
+                                     record(3, "2026-11-19T09:00:00.000Z", state: true, signed: true),
+                                     record(4, "2026-11-25T09:00:00.000Z", state: true, signed: false)], participant: nil)
+        #expect(lines.map(\.user) == ["ana (unauthenticated)", "ana", "ana", "ana (unauthenticated)"])
     }
 }

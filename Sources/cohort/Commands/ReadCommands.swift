@@ -120,41 +120,7 @@ struct SummaryCommand: SessionCommand {
     }
 }
 
-/// A day's summary as recorded (docs/RULES.md, "The day's lists and the summary"): every trail replayed to
-/// the end of the day. What `summary --as-recorded` prints, and what `cohort sign - summary:DATE` signs.
-struct AsRecordedSummary {
-    let table: ReviewTable
-    let records: DaySummary.Records
-    let summary: DaySummary
-    /// The end of the day, the moment the summary is read at.
-    let now: Moment
-    /// Participants that could not be read.
-    let problems: [StoreError]
-    /// Whether some participant's trail has a record made on the day (a day with none has nothing to sign).
-    let recordedOnDay: Bool
-
-    /// Replays every participant's trail to the end of `day` on `zone`'s clock.
-    init(_ day: CivilDate, store: JSONFileStore, zone: TimeZone) throws {
-        let context = store.context
-        var states: [Participant] = [], records = DaySummary.Records(), recordedOnDay = false
-        problems = try store.forEachParticipantDay(day, zone: zone, replayAll: true) { record in
-            if record.dayChange != nil { recordedOnDay = true }
-            guard let state = record.endOfDay else { return }
-            states.append(state)
-            records.add(record: state, dayChange: record.dayChange, on: day, context: context)
-        }
-        table = ReviewTable(participants: states, context: context)
-        self.records = records
-        self.recordedOnDay = recordedOnDay
-        now = Moment.endOf(day, in: zone)
-        var summary = DaySummary(date: day, table: table, zone: zone)
-        summary.add(records)
-        self.summary = summary
-    }
-
-    /// The canonical JSON of the summary as `--as-recorded --format json` gives it: a signature's content.
-    var content: Data { CompactJSON.bytes(summary, userInfo: [Quantity.asNumbers: true]) }
-
+extension AsRecordedSummary {
     /// The summary as text, as `--as-recorded` prints it.
     func text(site: String) -> String { SummaryReport(summary: summary, table: table, site: site, now: now).text() }
 }
@@ -262,20 +228,22 @@ struct AuditCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let store = try session.openStore()
-        // Names given before authentication was turned on (or in a store without users) are marked as such
-        // in the text listing (docs/RULES.md, "Users and roles").
-        let since = try store.users().map(\.added).min()
-        let cells = { (record: AuditRecord) in Self.cells(record, authenticatedSince: since) }
+        // A save whose last record carries no signature was attributed by `--user` alone: its names are
+        // marked as such, in text and JSON, whenever it was made (docs/RULES.md, "Users and roles").
+        let cells = { (record: AuditRecord, authenticated: Bool) in Self.cells(record, authenticated: authenticated) }
         var widths = Self.header.map(\.count)
         let problems: [String]
         if let subject {
             let trail = try store.auditTrail(subject: subject)
+            let signed = AuditRecord.signedSaves(trail.records)
             switch format {
             case .json:
-                Session.print(String(decoding: JSONValue.object(["records": .array(trail.records.map(\.exported))]).canonicalBytes(), as: UTF8.self))
+                let records = zip(trail.records, signed).map { Self.exported($0, authenticated: $1) }
+                Session.print(String(decoding: JSONValue.object(["records": .array(records)]).canonicalBytes(), as: UTF8.self))
             case .text:
-                for record in trail.records { Columns.widen(&widths, toFit: cells(record)) }
-                Session.print(([Self.header] + trail.records.map(cells)).map { Columns.line($0, widths: widths) }.joined(separator: "\n"))
+                let rows = zip(trail.records, signed).map(cells)
+                for row in rows { Columns.widen(&widths, toFit: row) }
+                Session.print(([Self.header] + rows).map { Columns.line($0, widths: widths) }.joined(separator: "\n"))
             }
             problems = trail.problems
         } else {
@@ -289,21 +257,22 @@ struct AuditCommand: SessionCommand {
 
     /// The whole store's trail can be hundreds of thousands of records: it is merged in time order from runs
     /// on disk and written as it comes, a buffer at a time. Returns what is wrong with the chains read.
-    private func printWholeStore(_ store: JSONFileStore, cells: (AuditRecord) -> [String]) throws -> [String] {
+    private func printWholeStore(_ store: JSONFileStore, cells: (AuditRecord, Bool) -> [String]) throws -> [String] {
         var widths = Self.header.map(\.count)
         var output: String?
         var first = true
         // The text header's widths are known once every record was observed, i.e. by the first record in order.
+        // The USER column is widest when marked, so the widths are taken as if every save were unsigned.
         let problems = try store.forEachAuditRecordInTimeOrder(observe: { record in
-            if format == .text { Columns.widen(&widths, toFit: cells(record)) }
-        }) { record in
+            if format == .text { Columns.widen(&widths, toFit: cells(record, false)) }
+        }, authenticated: { record, authenticated in
             var text = output ?? (format == .json ? "{\"records\":[" : Columns.line(Self.header, widths: widths) + "\n")
             output = nil // so `text` is the only reference and grows in place
             switch format {
             case .json:
-                text += (first ? "" : ",") + String(decoding: record.exported.canonicalBytes(), as: UTF8.self)
+                text += (first ? "" : ",") + String(decoding: Self.exported(record, authenticated: authenticated).canonicalBytes(), as: UTF8.self)
             case .text:
-                text += Columns.line(cells(record), widths: widths) + "\n"
+                text += Columns.line(cells(record, authenticated), widths: widths) + "\n"
             }
             first = false
             if text.utf8.count >= 1 << 16 {
@@ -311,18 +280,27 @@ struct AuditCommand: SessionCommand {
                 text = ""
             }
             output = text
-        }
+        })
         let start = format == .json ? "{\"records\":[" : Columns.line(Self.header, widths: widths) + "\n"
         Session.write((output ?? start) + (format == .json ? "]}\n" : ""))
         return problems
     }
 
     /// One record as the listing shows it; long values are cut to 60 characters.
-    private static func cells(_ record: AuditRecord, authenticatedSince since: String?) -> [String] {
+    private static func cells(_ record: AuditRecord, authenticated: Bool) -> [String] {
         func show(_ value: JSONValue?) -> String { value.map { $0.stringValue ?? String(decoding: $0.canonicalBytes(), as: UTF8.self) } ?? "" }
-        let user = since.map { record.time >= $0 } == true ? record.user : record.user + " (unauthenticated)"
+        let user = AuditRecord.shownUser(record.user, authenticated: authenticated)
         return [record.time, user, record.subject ?? "-", String(record.seq), record.operation.op.rawValue, record.operation.path,
                 show(record.operation.old), show(record.operation.value), record.reason ?? ""].map { $0.count > 60 ? String($0.prefix(57)) + "..." : $0 }
+    }
+}
+
+extension AuditCommand {
+    /// A record as `--format json` prints it: its members and `authenticated`, whether its save is signed.
+    static func exported(_ record: AuditRecord, authenticated: Bool) -> JSONValue {
+        guard case .object(var members) = record.exported else { return record.exported }
+        members["authenticated"] = .bool(authenticated)
+        return .object(members)
     }
 }
 

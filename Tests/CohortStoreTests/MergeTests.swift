@@ -1,0 +1,245 @@
+import CohortDomain
+import CohortIdentity
+import CohortTestSupport
+@testable import CohortStore
+@testable import CohortFileStore
+import Foundation
+import Testing
+
+/// One participant changed on two machines, merged (docs/RULES.md, "Merging and conflicts"): both sides'
+/// changes kept, a value set differently on both a conflict (never picked silently), the result the same on
+/// both machines byte for byte, the trail still the record and `verify` clean.
+@Suite struct MergeTests {
+    static let subject = MergeFixture.subject
+    static let today = StoreFixture.today
+    static let now = try! Moment("2026-11-25T18:02-05:00", zone: TimeZone(secondsFromGMT: 0)!, what: "test")
+
+    /// Merges both ways, checks the two results are byte-identical, writes a's into a and checks it there.
+    @discardableResult
+    static func mergeAndCheck(_ fixture: MergeFixture) throws -> (result: ParticipantMergeResult, merged: Participant) {
+        let (onA, onB) = try fixture.merge()
+        #expect(onA.files == onB.files)
+        #expect(onA.branch?.path == onB.branch?.path && onA.branch?.bytes == onB.branch?.bytes)
+        try MergeFixture.write(onA, into: fixture.dirA)
+        let reopened = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy")
+        // The sync notes the merged heads in this machine's ledger.
+        try reopened.adoptMerged(subjects: [subject])
+        #expect(try reopened.ledger.lastHead(of: subject) == (try reopened.readParticipant(subject)).audit)
+        let problems = reopened.verify().problems
+        #expect(problems.isEmpty, "\(problems)")
+        return (onA, try reopened.participant(subject))
+    }
+
+    static func note(_ store: JSONFileStore, _ visit: String, _ text: String) throws {
+        try store.apply(.note(subject: subject, visit: visit, text: text), today: today, user: "x")
+    }
+
+    @Test func changesToDifferentFieldsMergeWithoutAConflictTheSameOnBothMachines() throws {
+        let fixture = try MergeFixture()
+        defer { fixture.remove() }
+        try Self.note(fixture.a, "SCR", "seen by amy")
+        try Self.note(fixture.b, "W1", "phoned by bob")
+        try Self.note(fixture.b, "W2", "second by bob")
+        let (result, merged) = try Self.mergeAndCheck(fixture)
+        #expect(result.conflicts.isEmpty)
+        #expect(merged.visit("SCR")?.note == "seen by amy")
+        #expect(merged.visit("W1")?.note == "phoned by bob")
+        #expect(merged.visit("W2")?.note == "second by bob")
+        // The second side's records keep their author and time, and name the save they apply again.
+        let trail = try fixture.a.auditTrail(subject: Self.subject).records
+        let reapplied = trail.filter { $0.origin != nil }
+        #expect(reapplied.count == 2 && reapplied.allSatisfy { $0.user == "bob" && $0.time.hasPrefix("2026-11-25T16:00") })
+        #expect(result.branch?.path.hasPrefix("audit/branches/\(Self.subject)/") == true)
+        // The next save on the merged store goes on as usual, and still verifies.
+        try Self.note(fixture.a, "W3", "after the merge")
+        #expect(fixture.a.verify().problems.isEmpty)
+    }
+
+    @Test func aValueSetDifferentlyOnBothSidesIsAConflictAndTheFirstSideKeepsIt() throws {
+        let fixture = try MergeFixture()
+        defer { fixture.remove() }
+        try Self.note(fixture.a, "W1", "amy's words")
+        try Self.note(fixture.b, "W1", "bob's words")
+        let (result, merged) = try Self.mergeAndCheck(fixture)
+        #expect(merged.visit("W1")?.note == "amy's words")
+        #expect(result.conflicts.count == 1)
+        let conflict = try #require(merged.conflicts.first)
+        #expect(conflict.id == "C1" && conflict.subject == Self.subject)
+        #expect(conflict.what.hasSuffix("/note") && conflict.mine == "\"amy's words\"" && conflict.theirs == "\"bob's words\"")
+        #expect(conflict.authors == ["amy", "bob"])
+    }
+
+    @Test func theReviewTableCarriesTheConflictsAndItsCacheKeepsThem() throws {
+        let fixture = try MergeFixture()
+        defer { fixture.remove() }
+        try Self.note(fixture.a, "W1", "amy's words")
+        try Self.note(fixture.b, "W1", "bob's words")
+        try Self.mergeAndCheck(fixture)
+        let store = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy")
+        let alerts = store.loadTable(.full).table.safetyAlerts.filter { $0.kind == .syncConflict }
+        #expect(alerts.map { "\($0.subject) \($0.record)" } == ["\(Self.subject) C1"])
+        // From the cache alone (a quick load by another copy), the same line.
+        let again = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy").loadTable(.quick)
+        #expect(again.table.safetyAlerts.filter { $0.kind == .syncConflict }.map(\.record) == ["C1"])
+        #expect(again.table.personFacts(try #require(again.table.parts.subjects.firstIndex(of: Self.subject))).syncConflicts == ["C1"])
+    }
+
+    @Test func theSameValueSetOnBothSidesIsNoConflict() throws {
+        let fixture = try MergeFixture()
+        defer { fixture.remove() }
+        try Self.note(fixture.a, "W1", "same words")
+        try Self.note(fixture.b, "W1", "same words")
+        let (result, merged) = try Self.mergeAndCheck(fixture)
+        #expect(result.conflicts.isEmpty && merged.conflicts.isEmpty)
+        #expect(merged.visit("W1")?.note == "same words")
+    }
+
+    @Test func adverseEventsAddedOnBothSidesAreBothKeptWithDistinctIds() throws {
+        let fixture = try MergeFixture()
+        defer { fixture.remove() }
+        let headache = AdverseEventDraft(term: "Headache", onset: CivilDate("2026-11-20")!, severity: .mild)
+        let nausea = AdverseEventDraft(term: "Nausea", onset: CivilDate("2026-11-21")!, severity: .mild)
+        try fixture.a.apply(.addAdverseEvent(subject: Self.subject, draft: headache, now: Self.now), today: Self.today, user: "x")
+        try fixture.b.apply(.addAdverseEvent(subject: Self.subject, draft: nausea, now: Self.now), today: Self.today, user: "x")
+        // Bob then changes his own AE1: the merge must change the event it became, not amy's AE1.
+        var worse = nausea; worse.severity = .moderate
+        try fixture.b.apply(.updateAdverseEvent(subject: Self.subject, id: "AE1", draft: worse, reason: "worse", now: Self.now), today: Self.today, user: "x")
+        let (result, merged) = try Self.mergeAndCheck(fixture)
+        #expect(result.conflicts.isEmpty)
+        #expect(merged.adverseEvents.map(\.id) == ["AE1", "AE2"])
+        #expect(merged.adverseEvents.map(\.term) == ["Headache", "Nausea"])
+        #expect(merged.adverseEvents.map(\.severity) == [.mild, .moderate])
+    }
+
+    @Test func anUndoOnOneSideAgainstAChangeOnTheOther() throws {
+        let fixture = try MergeFixture()
+        defer { fixture.remove() }
+        try Self.note(fixture.a, "SCR", "amy's")
+        let (before, after) = try fixture.b.apply(.note(subject: Self.subject, visit: "W1", text: "bob's mistake"), today: Self.today, user: "x")
+        try fixture.b.apply(.revert(subject: Self.subject, to: before, expected: after, description: "note", reason: "wrong visit"), today: Self.today, user: "x")
+        let (result, merged) = try Self.mergeAndCheck(fixture)
+        #expect(result.conflicts.isEmpty)
+        #expect(merged.visit("SCR")?.note == "amy's")
+        #expect(merged.visit("W1")?.note == nil)
+    }
+
+    @Test func anUndoOfAValueTheOtherSideChangedIsAConflict() throws {
+        let fixture = try MergeFixture(prepare: { base in
+            try base.enroll(MergeFixture.subject)
+            try base.store.apply(.note(subject: MergeFixture.subject, visit: "W1", text: "original"), today: Self.today, user: "x")
+        })
+        defer { fixture.remove() }
+        try Self.note(fixture.a, "W1", "amy's correction")
+        let (before, after) = try fixture.b.apply(.note(subject: Self.subject, visit: "SCR", text: "bob's"), today: Self.today, user: "x")
+        _ = (before, after)
+        let base = try fixture.b.participant(Self.subject)
+        var undone = base
+        undone.visits[undone.visits.firstIndex { $0.code == "W1" }!].note = nil
+        // Bob's undo takes W1's note away: amy changed it meanwhile, so it is not taken away silently.
+        try fixture.b.apply(.revert(subject: Self.subject, to: undone, expected: base, description: "W1 note", reason: "undo"), today: Self.today, user: "x")
+        let (result, merged) = try Self.mergeAndCheck(fixture)
+        #expect(merged.visit("W1")?.note == "amy's correction")
+        #expect(merged.visit("SCR")?.note == "bob's")
+        #expect(result.conflicts.count == 1)
+    }
+
+    @Test func resolvingMineTheirsOrAValueIsAnAuditedChangeWithAReason() throws {
+        for take in [ConflictChoice.mine, .theirs, .value("\"agreed words\"")] {
+            let fixture = try MergeFixture()
+            defer { fixture.remove() }
+            try Self.note(fixture.a, "W1", "amy's words")
+            try Self.note(fixture.b, "W1", "bob's words")
+            try Self.mergeAndCheck(fixture)
+            let store = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy")
+            #expect(throws: DomainError.self) {
+                try store.apply(.resolveConflict(subject: Self.subject, id: "C1", take: take, reason: ""), today: Self.today, user: "amy")
+            }
+            let resolved = try store.apply(.resolveConflict(subject: Self.subject, id: "C1", take: take, reason: "agreed by phone"),
+                                           today: Self.today, user: "amy").after
+            #expect(resolved.conflicts.isEmpty)
+            let expected = ["amy's words", "bob's words", "agreed words"][[ConflictChoice.mine, .theirs, .value("\"agreed words\"")].firstIndex(of: take)!]
+            #expect(resolved.visit("W1")?.note == expected)
+            #expect(try store.auditTrail(subject: Self.subject).records.last?.reason == "agreed by phone")
+            #expect(store.verify().problems.isEmpty)
+            // Its id is never given again.
+            #expect(throws: DomainError.self) {
+                try store.apply(.resolveConflict(subject: Self.subject, id: "C1", take: .mine, reason: "again"), today: Self.today, user: "amy")
+            }
+        }
+    }
+
+    @Test func aSignatureOnOneSideReadsInvalidatedByAChangeOnTheOtherAndEverySaveSignatureVerifies() throws {
+        let (base, pi, _) = try SignedSaveTests.storeWithUsers()
+        let fixture = try MergeFixture(signer: pi, base: base, prepare: { base in
+            try base.enroll(MergeFixture.subject)
+            let draft = AdverseEventDraft(term: "Syncope", onset: CivilDate("2026-11-20")!, severity: .moderate, criteria: [.hospitalization], related: .possible)
+            try base.store.apply(.addAdverseEvent(subject: MergeFixture.subject, draft: draft, now: Self.now), today: Self.today, user: "ana")
+        })
+        defer { fixture.remove() }
+        // Amy's machine signs AE1; bob's changes it (with a reason).
+        let onA = StoreFixture(reusing: fixture.base, store: fixture.a)
+        try onA.sign(.adverseEvent("AE1"), of: Self.subject, with: pi)
+        let draft = AdverseEventDraft(term: "Syncope", onset: CivilDate("2026-11-20")!, severity: .severe, criteria: [.hospitalization], related: .possible)
+        try fixture.b.apply(.updateAdverseEvent(subject: Self.subject, id: "AE1", draft: draft, reason: "worse", now: Self.now), today: Self.today, user: "ana")
+        let (result, merged) = try Self.mergeAndCheck(fixture)
+        #expect(result.conflicts.isEmpty)
+        #expect(merged.adverseEvents.first?.severity == .severe)
+        let signature = try #require(merged.signatures.last { $0.scope == SignatureScope.adverseEvent("AE1").description })
+        #expect(signature.invalidated?.reason == "worse")
+        // Bob's signed save is kept verbatim in the branch file: tampering with it is caught.
+        let branch = try #require(result.branch)
+        var bytes = [UInt8](branch.bytes)
+        let sig = Array("\"sig\":\"".utf8)
+        let at = try #require((0..<(bytes.count - sig.count)).first { bytes[$0..<($0 + sig.count)].elementsEqual(sig) })
+        bytes[at + sig.count] = bytes[at + sig.count] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        _ = FileManager.default.createFile(atPath: fixture.dirA + "/" + branch.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+        #expect(!fixture.a.verify().problems.isEmpty)
+    }
+
+    @Test func aReappliedSaveWithoutItsBranchFileIsCaught() throws {
+        let fixture = try MergeFixture()
+        defer { fixture.remove() }
+        try Self.note(fixture.a, "SCR", "amy's")
+        try Self.note(fixture.b, "W1", "bob's")
+        let (result, _) = try Self.mergeAndCheck(fixture)
+        try FileManager.default.removeItem(atPath: fixture.dirA + "/" + (try #require(result.branch)).path)
+        #expect(fixture.a.verify().problems.contains { $0.contains("no branch file holds") })
+    }
+
+    @Test func theSameSubjectEnrolledOnTwoMachinesIsRefusedByName() throws {
+        let fixture = try MergeFixture()
+        defer { fixture.remove() }
+        let files = MergeFixture.files(fixture.dirA)
+        #expect(throws: StoreError.self) {
+            try fixture.a.mergeParticipant(subject: Self.subject, base: nil, mine: files, theirs: files, mineMachine: "a", theirsMachine: "b")
+        }
+    }
+
+    /// Many random pairs of changes on one participant, merged both ways: byte-identical, verify-clean, every
+    /// change of the second side present or listed as a conflict.
+    @Test func randomChangePairsMergeTheSameBothWaysAndVerify() throws {
+        var random = SeededGenerator(seed: 20261203)
+        let visits = ["SCR", "D1", "W1", "W2", "W3"]
+        for round in 0..<12 {
+            let fixture = try MergeFixture()
+            defer { fixture.remove() }
+            for (index, store) in [fixture.a, fixture.b].enumerated() {
+                for step in 0..<(1 + random.next(4)) {
+                    let visit = visits[random.next(visits.count)]
+                    let change: Change
+                    switch random.next(4) {
+                    case 0: change = .note(subject: Self.subject, visit: visit, text: random.next(2) == 0 ? "same" : "side \(index) step \(step)")
+                    case 1: change = .addAdverseEvent(subject: Self.subject, draft: AdverseEventDraft(term: "Event \(index)-\(step)", onset: CivilDate("2026-11-20")!, severity: .mild), now: Self.now)
+                    case 2: change = .addMedication(subject: Self.subject, draft: MedicationDraft(name: "Drug \(index)-\(step)", start: CivilDate("2026-11-19")!))
+                    default: change = .complete(subject: Self.subject, visit: "SCR", date: CivilDate("2026-11-1\(random.next(8))")!, reason: "round \(round)")
+                    }
+                    _ = try? store.apply(change, today: Self.today, user: "x")
+                }
+            }
+            let (result, merged) = try Self.mergeAndCheck(fixture)
+            #expect(Set(merged.adverseEvents.map(\.id)).count == merged.adverseEvents.count)
+            #expect(Set(merged.medications.map(\.id)).count == merged.medications.count)
+            #expect(merged.conflicts.count == result.conflicts.count)
+        }
+    }
+}
