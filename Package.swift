@@ -45,9 +45,9 @@ let package = Package(
             "CohortViewModels", "CohortScreens", "CohortTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // Benchmark: `swift run -c release cohort-bench` prints a table of medians per store size.
+        // Benchmark: `swift run -c release cohort-bench` prints a table of medians per store size and each goal's ratio; `--check` for CI.
         .executableTarget(name: "cohort-bench", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortFileStore", "CohortDemo",
-                                                             "CohortReports", "CohortViewModels", "CohortScreens"]),
+                                                             "CohortReports", "CohortViewModels", "CohortScreens", "CohortIdentity"]),
         // Test tool for the store attack suite: read-modify-write loops to kill and to race.
         .executableTarget(name: "cohort-stress", dependencies: ["CohortDomain", "CohortResources", "CohortStore", "CohortFileStore"]),
         // What the test targets share (the bundled scales and protocols, the tests' today): not a test target.

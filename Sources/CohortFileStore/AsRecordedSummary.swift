@@ -19,19 +19,14 @@ public struct AsRecordedSummary {
     /// Whether some participant's trail has a record made on the day (a day with none has nothing to sign).
     public let recordedOnDay: Bool
 
-    /// Replays every participant's trail to the end of `day` on `zone`'s clock.
+    /// Every participant as it stood at the end of `day` on `zone`'s clock: the trails written since the
+    /// day began replayed, the rest as the review table holds them (`JSONFileStore.recordedDay`).
     public init(_ day: CivilDate, store: JSONFileStore, zone: TimeZone) throws {
-        let context = store.context
-        var states: [Participant] = [], records = DaySummary.Records(), recordedOnDay = false
-        problems = try store.forEachParticipantDay(day, zone: zone, replayAll: true) { record in
-            if record.dayChange != nil { recordedOnDay = true }
-            guard let state = record.endOfDay else { return }
-            states.append(state)
-            records.add(record: state, dayChange: record.dayChange, on: day, context: context)
-        }
-        table = ReviewTable(participants: states, context: context)
-        self.records = records
-        self.recordedOnDay = recordedOnDay
+        let recorded = try store.recordedDay(day, zone: zone)
+        table = recorded.table
+        records = recorded.records
+        problems = recorded.problems
+        recordedOnDay = recorded.recordedOnDay
         now = Moment.endOf(day, in: zone)
         var summary = DaySummary(date: day, table: table, zone: zone)
         summary.add(records)

@@ -165,6 +165,7 @@ struct AuditLog {
     /// from the next readable record. Records up to the head are returned for replay.
     static func verify(_ bytes: [UInt8], head: AuditHead?, path: String) -> VerifiedLog {
         var result = VerifiedLog()
+        result.cutShort = bytes.last.map { $0 != UInt8(ascii: "\n") } ?? false
         var previous: AuditHead? = .empty
         var reachedHead = head?.seq == 0
         for (index, range) in lineRanges(bytes).enumerated() {
@@ -224,4 +225,6 @@ struct VerifiedLog {
     var lines: [Range<Int>] = []
     /// Records after the saved head: a save that did not finish (set aside at the next write).
     var uncommitted = 0
+    /// Whether the log's last byte is not a newline (its last line cut short, or the file edited).
+    var cutShort = false
 }

@@ -38,6 +38,7 @@ extension JSONFileStore {
     @discardableResult
     public func forEachParticipantDay(_ day: CivilDate, zone: TimeZone, replayAll: Bool, batch: Int = 256,
                                       wholeRecord: @escaping @Sendable (String) -> Bool = { _ in true },
+                                      passedOver: PassedOver? = nil,
                                       _ body: (ParticipantDay) throws -> Void) throws -> [StoreError] {
         let names: [String]
         do { names = try subjects() } catch let error as StoreError { return [error] }
@@ -54,7 +55,10 @@ extension JSONFileStore {
             do {
                 let log = AuditLog(path: audits + "/" + subject + ".jsonl")
                 let untouched = FileStamp.of(log.path).map { $0.modified < dayBegins } ?? false
-                if untouched && !wholeRecord(subject) { return nil }
+                if untouched && !wholeRecord(subject) {
+                    passedOver?.add(subject)
+                    return nil
+                }
                 let (file, _) = try Self.readParticipant(subject, folder: folder, context: context)
                 var result = ParticipantDay(current: file.participant)
                 if untouched {
@@ -99,11 +103,66 @@ extension JSONFileStore {
     /// safety item or an acknowledgement of the day (docs/RULES.md, "The day's lists and the summary").
     public func summaryRecords(on day: CivilDate, zone: TimeZone, table: ReviewTable) throws -> (records: DaySummary.Records, problems: [StoreError]) {
         let context = context
-        let needed = Set((0..<table.count).lazy.map(table.personFacts).filter { $0.mayBeInSafetyLists(on: day, context: context) }.map(\.subject))
+        let needed = Self.mayBeInSafetyLists(on: day, table: table, context: context)
         var records = DaySummary.Records()
         let problems = try forEachParticipantDay(day, zone: zone, replayAll: false, wholeRecord: { needed.contains($0) }) {
             records.add(record: $0.current, dayChange: $0.dayChange, on: day, context: context)
         }
         return (records, problems)
+    }
+
+    /// The subjects of `table` whose digest says they may have an open safety item or an acknowledgement
+    /// on `day`: the ones the summary reads whole even when their trail was not written since the day began.
+    static func mayBeInSafetyLists(on day: CivilDate, table: ReviewTable, context: StudyContext) -> Set<String> {
+        Set((0..<table.count).lazy.map(table.personFacts).filter { $0.mayBeInSafetyLists(on: day, context: context) }.map(\.subject))
+    }
+
+    /// The day as recorded (docs/RULES.md, "The day's lists and the summary"): every participant as it stood
+    /// at the end of `day`, as digests, with the summary's lists from the records. It reads what the day
+    /// touched: a trail written since the day began is replayed; a participant whose trail was not (so it
+    /// stands as it stood at the end of the day) is taken from the review table, checked against every
+    /// file's stamp, and read whole only when its digest says it may be in the safety lists. The result
+    /// is the one a replay of every trail gives. Returns the participants that could not be read.
+    /// `recordedOnDay`: some participant's trail has a record made on the day (one passed over has none).
+    public func recordedDay(_ day: CivilDate, zone: TimeZone) throws -> (table: ReviewTable, records: DaySummary.Records, problems: [StoreError],
+                                                                          recordedOnDay: Bool) {
+        let context = context
+        let current = loadTable(.full)
+        let needed = Self.mayBeInSafetyLists(on: day, table: current.table, context: context)
+        let passed = PassedOver()
+        var digests: [ParticipantDigest] = [], records = DaySummary.Records(), recordedOnDay = false
+        var problems = try forEachParticipantDay(day, zone: zone, replayAll: true, wholeRecord: { needed.contains($0) }, passedOver: passed) { record in
+            if record.dayChange != nil { recordedOnDay = true }
+            guard let state = record.endOfDay else { return }
+            if let digest = ParticipantDigest(state, context: context) { digests.append(digest) }
+            records.add(record: state, dayChange: record.dayChange, on: day, context: context)
+        }
+        let untouched = passed.subjects
+        digests += untouched.compactMap { current.table.digest($0) }
+        // A file passed over that the table could not read is reported as reading it would have.
+        problems += zip(current.unreadable, current.problems).filter { untouched.contains($0.0) }.map(\.1)
+        return (ReviewTable(digests), records, problems, recordedOnDay)
+    }
+}
+
+/// The subjects `forEachParticipantDay` passed over (not read), gathered from every core.
+public final class PassedOver: @unchecked Sendable {
+    private let lock = NSLock()
+    private var found: Set<String> = []
+
+    /// An empty set.
+    public init() {}
+
+    func add(_ subject: String) {
+        lock.lock()
+        found.insert(subject)
+        lock.unlock()
+    }
+
+    /// The subjects passed over so far.
+    public var subjects: Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        return found
     }
 }

@@ -17,6 +17,13 @@ extension JSONFileStore {
     var cacheFile: String { cacheDirectory + "/review-table" }
 
     public func loadTable(_ check: TableCheck) -> LoadedTable {
+        // A stepwise read under way goes on where it stopped (to its end, unless asked for one more step).
+        if var reading = unfinishedRead {
+            if check == .stepwise, !stepRead(&reading) { return keepReading(reading) }
+            stepRead(&reading, toEnd: true)
+            unfinishedRead = nil
+            return finishRead(reading)
+        }
         // Taken before looking, so a save made while the files are read is seen by the next `hasChanged`.
         folderLookedAt = FileStamp.of(participantsDirectory)
         let fingerprint = contextFingerprint()
@@ -26,13 +33,35 @@ extension JSONFileStore {
             knownTable = cached
         }
         // (No local copy of the known table is held here: `readAgain` changes it in place.)
-        if check == .quick, let cached = knownTable?.folder, cached != .unknown, let folder = FileStamp.of(participantsDirectory) {
+        if check != .full, let cached = knownTable?.folder, cached != .unknown, let folder = FileStamp.of(participantsDirectory) {
             if folder == cached, let table = knownTable?.table { return LoadedTable(table: table, isFullyChecked: false) }
             if let saved = savesSince(cached, upTo: folder), let table = readAgain(saved) {
                 return LoadedTable(table: table, isFullyChecked: false)
             }
         }
-        return checkEveryFile(fingerprint: fingerprint)
+        var reading: UnfinishedRead
+        switch startRead(fingerprint: fingerprint) {
+        case .success(let started): reading = started
+        case .failure(let error):
+            return LoadedTable(table: ReviewTable([]), problems: [error], unreadable: ["every participant"], isFullyChecked: true)
+        }
+        // The first frame need not wait for every file (docs/RULES.md, "Opening a store"): it shows what one
+        // step read, and says how far the reading has got.
+        if check == .stepwise, !stepRead(&reading) { return keepReading(reading) }
+        stepRead(&reading, toEnd: true)
+        return finishRead(reading)
+    }
+
+    /// Keeps `reading` for the next step and answers with the part read so far. What making that part's
+    /// table cost is noted: the next step reads at least ten times as long, so the parts shown cost at
+    /// most a tenth of the reading, whatever the store's size.
+    private func keepReading(_ reading: UnfinishedRead) -> LoadedTable {
+        var reading = reading
+        let start = DispatchTime.now().uptimeNanoseconds
+        let part = reading.partial()
+        reading.partCost = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        unfinishedRead = reading
+        return part
     }
 
     /// Whether the participants folder changed since the last `loadTable` (a save here or in another copy
@@ -80,51 +109,71 @@ extension JSONFileStore {
         return knownTable?.table
     }
 
-    /// Stats every participant file; reads again (verifying it) each one whose stamp differs from the
-    /// known table's; updates the table and writes the cache when anything differed.
-    private func checkEveryFile(fingerprint: String) -> LoadedTable {
+    /// Begins a look at every participant file: lists them, with the known table to compare stamps against.
+    private func startRead(fingerprint: String) -> Result<UnfinishedRead, StoreError> {
         let lookedAt = FileStamp.now()
         let folderStamp = FileStamp.of(participantsDirectory) ?? .unknown
         let names: [String]
         do { names = try subjects() } catch let error as StoreError {
-            return LoadedTable(table: ReviewTable([]), problems: [error], unreadable: ["every participant"], isFullyChecked: true)
+            return .failure(error)
         } catch {
-            return LoadedTable(table: ReviewTable([]), problems: [StoreError(.damaged, "\(error)")], unreadable: ["every participant"], isFullyChecked: true)
+            return .failure(StoreError(.damaged, "\(error)"))
         }
-        let known = knownTable
-        let folder = participantsDirectory
-        let context = context
-        let outcomes = ParallelResults<FileOutcome>(count: names.count)
-        outcomes.fill { index -> FileOutcome in
-            let path = folder + "/" + names[index] + ".json"
-            let stamp = FileStamp.of(path) ?? .unknown
-            if stamp != .unknown, let known, let person = known.table.index(of: names[index]), known.stamps[person] == stamp {
-                return .unchanged(person)
-            }
-            switch Self.readParticipantResult(names[index], folder: folder, context: context) {
-            case .success(let participant):
-                guard let digest = ParticipantDigest(participant, context: context) else {
-                    return .unreadable(names[index], StoreError(.damaged, "\(path) follows study \(participant.study), which is not in this store."))
+        return .success(UnfinishedRead(names: names, known: knownTable, lookedAt: lookedAt, folderStamp: folderStamp, fingerprint: fingerprint))
+    }
+
+    /// Looks at the next files of `reading`, a batch at a time on all cores: for one step (`readStep`), or
+    /// to the end. Each file's stamp is compared with the known table's; a file that differs is read again
+    /// and verified. Returns whether every file has been looked at.
+    @discardableResult
+    private func stepRead(_ reading: inout UnfinishedRead, toEnd: Bool = false) -> Bool {
+        let step = readStep
+        // A step of no time is one batch (tests count files); otherwise the parts cost at most a tenth.
+        let seconds = reading.outcomes.isEmpty ? step.firstSeconds : step.seconds == 0 ? 0 : max(step.seconds, 10 * reading.partCost)
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, seconds) * 1e9)
+        let known = reading.known, folder = participantsDirectory, context = context, lookedAt = reading.lookedAt
+        repeat {
+            guard reading.outcomes.count < reading.names.count else { return true }
+            let batch = Array(reading.names[reading.outcomes.count..<min(reading.names.count, reading.outcomes.count + max(1, step.files))])
+            let outcomes = ParallelResults<FileOutcome>(count: batch.count)
+            outcomes.fill { index -> FileOutcome in
+                let path = folder + "/" + batch[index] + ".json"
+                let stamp = FileStamp.of(path) ?? .unknown
+                if stamp != .unknown, let known, let person = known.table.index(of: batch[index]), known.stamps[person] == stamp {
+                    return .unchanged(person)
                 }
-                return .read(digest, stamp.trusted(lookedAt: lookedAt))
-            case .failure(let error):
-                return .unreadable(names[index], error)
+                switch Self.readParticipantResult(batch[index], folder: folder, context: context) {
+                case .success(let participant):
+                    guard let digest = ParticipantDigest(participant, context: context) else {
+                        return .unreadable(batch[index], StoreError(.damaged, "\(path) follows study \(participant.study), which is not in this store."))
+                    }
+                    return .read(digest, stamp.trusted(lookedAt: lookedAt))
+                case .failure(let error):
+                    return .unreadable(batch[index], error)
+                }
             }
-        }
+            reading.outcomes += outcomes.all.compactMap { $0 }
+        } while toEnd || DispatchTime.now().uptimeNanoseconds < deadline
+        return reading.outcomes.count == reading.names.count
+    }
+
+    /// The table once every file has been looked at: the known table with what changed moved, or a new one;
+    /// the cache written when anything differed.
+    private func finishRead(_ reading: UnfinishedRead) -> LoadedTable {
+        let known = reading.known, fingerprint = reading.fingerprint
         var problems: [StoreError] = [], unreadable: [String] = [], changed: [(ParticipantDigest, FileStamp)] = []
         var unchanged = 0
-        for outcome in outcomes.all {
+        for outcome in reading.outcomes {
             switch outcome {
-            case .unchanged?: unchanged += 1
-            case .read(let digest, let stamp)?: changed.append((digest, stamp))
-            case .unreadable(let subject, let error)?:
+            case .unchanged: unchanged += 1
+            case .read(let digest, let stamp): changed.append((digest, stamp))
+            case .unreadable(let subject, let error):
                 problems.append(error)
                 unreadable.append(subject)
-            case nil: break
             }
         }
         // A folder with unreadable files is never trusted on its stamp alone: they must be reported each time.
-        let trustedFolder = problems.isEmpty ? folderStamp.trusted(lookedAt: lookedAt) : .unknown
+        let trustedFolder = problems.isEmpty ? reading.folderStamp.trusted(lookedAt: reading.lookedAt) : .unknown
         var contents: ReviewTableCodec.Contents
         let stillKnown = unchanged + changed.filter { known?.table.index(of: $0.0.subject) != nil }.count
         if let known, stillKnown == known.table.count {
@@ -140,7 +189,7 @@ extension JSONFileStore {
             for (digest, stamp) in changed { stampBySubject[digest.subject] = stamp }
             var digests = changed.map(\.0)
             if let known {
-                for case .unchanged(let person)? in outcomes.all {
+                for case .unchanged(let person) in reading.outcomes {
                     digests.append(known.table.person(person))
                     stampBySubject[known.table.parts.subjects[person]] = known.stamps[person]
                 }
@@ -218,8 +267,61 @@ extension JSONFileStore {
     }
 }
 
+/// A look at every participant file that has not reached its end (`TableCheck.stepwise`): the files to
+/// look at, what was found so far, and what it compares them with.
+struct UnfinishedRead {
+    /// Every participant file's subject, in order.
+    let names: [String]
+    /// The table the stamps are compared with (nil: every file is read).
+    let known: ReviewTableCodec.Contents?
+    /// When the look began, for the racy-stamp rule.
+    let lookedAt: Int64
+    /// The participants folder's stamp when the look began.
+    let folderStamp: FileStamp
+    /// The protocols and scales the digests are made with.
+    let fingerprint: String
+    /// One per name looked at so far, in order.
+    var outcomes: [FileOutcome] = []
+    /// Seconds the last part's table took to make (see `keepReading`).
+    var partCost: Double = 0
+
+    /// What the files looked at so far say, as a table that says it is not complete: the first frame of a
+    /// store without a cache, and each frame after it until the read ends.
+    func partial() -> LoadedTable {
+        var digests: [ParticipantDigest] = [], problems: [StoreError] = [], unreadable: [String] = []
+        for outcome in outcomes {
+            switch outcome {
+            case .unchanged(let person): if let known { digests.append(known.table.person(person)) }
+            case .read(let digest, _): digests.append(digest)
+            case .unreadable(let subject, let error):
+                problems.append(error)
+                unreadable.append(subject)
+            }
+        }
+        var loaded = LoadedTable(table: ReviewTable(digests), problems: problems, unreadable: unreadable, isFullyChecked: false)
+        loaded.reading = ReadingProgress(read: outcomes.count, total: names.count)
+        return loaded
+    }
+}
+
+/// How much one step of a stepwise read looks at: batches of `files` (read on all cores) until its time
+/// has passed, at least one batch.
+package struct ReadStep: Sendable {
+    /// Files in one batch.
+    package var files: Int
+    /// How long the first step (before the first frame) goes on taking batches.
+    package var firstSeconds: Double
+    /// How long each later step goes on taking batches.
+    package var seconds: Double
+
+    /// Creates a step.
+    package init(files: Int, firstSeconds: Double, seconds: Double) {
+        self.files = files; self.firstSeconds = firstSeconds; self.seconds = seconds
+    }
+}
+
 /// What a full check found for one participant file.
-private enum FileOutcome: Sendable {
+enum FileOutcome: Sendable {
     /// Its stamp matches the known table's entry at this index.
     case unchanged(Int)
     /// Read again (verified), with the stamp it was read at.

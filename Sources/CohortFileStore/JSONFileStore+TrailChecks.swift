@@ -17,9 +17,13 @@ extension JSONFileStore {
         guard let record = try log.record(at: head) else {
             throw StoreError(.damaged, "\(trail) does not hold record \(head.seq), which \(file) refers to: the trail or the data was replaced. It was not changed; restore the store from a backup (cohort verify lists every problem).")
         }
-        if let state = record.state, state != data.stateHash {
-            throw StoreError(.damaged, "\(file) is not what its audit trail records (edited by hand and sealed again?): its data is not the state the trail's record \(head.seq) holds. It was not changed; restore it from a backup (cohort verify lists every problem).")
-        }
+        if let problem = stateProblem(data, record: record, file: file) { throw StoreError(.damaged, problem) }
+    }
+
+    /// Why `data` is not the state its trail's head `record` holds, or nil when it is (or the record holds none).
+    static func stateProblem(_ data: JSONValue, record: AuditRecord, file: String) -> String? {
+        guard let state = record.state, state != data.stateHash else { return nil }
+        return "\(file) is not what its audit trail records (edited by hand and sealed again?): its data is not the state the trail's record \(record.seq) holds. It was not changed; restore it from a backup (cohort verify lists every problem)."
     }
 
     /// Refuses a site file or protocol that is not what the store-wide trail, replayed whole, records

@@ -39,6 +39,12 @@ public final class JSONFileStore: ParticipantStore {
     var knownTable: ReviewTableCodec.Contents?
     /// The participants folder's stamp when `loadTable` last looked (see `hasChanged`).
     var folderLookedAt: FileStamp?
+    /// A `.stepwise` look at every file that has not reached its end (see `loadTable`).
+    var unfinishedRead: UnfinishedRead?
+    /// How much one step of a `.stepwise` read looks at: the first one short, for the first frame (a tenth
+    /// of a second of reading, in batches small enough not to overrun it much on a busy machine), the next
+    /// ones a second each, as each frame after them costs a table of the part read.
+    package var readStep = ReadStep(files: 32, firstSeconds: 0.1, seconds: 1)
     /// The fingerprint of the context it was computed for (see `contextFingerprint`).
     private var fingerprintMemo: (context: StudyContext, value: String)?
 

@@ -32,10 +32,12 @@ private struct TreeDecoder: Decoder {
     func singleValueContainer() throws -> SingleValueDecodingContainer { SingleTree(value: value, codingPath: codingPath) }
 }
 
-/// Scalars, shared by the three containers.
-private func scalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ path: [CodingKey]) throws -> T {
+/// Scalars, shared by the three containers. The coding path is built only for an error or a nested value:
+/// building it for every member was most of the decoder's cost (docs/DECISIONS.md, "verify within 2× of
+/// sha256sum").
+private func scalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ path: @autoclosure () -> [CodingKey]) throws -> T {
     func mismatch() -> DecodingError {
-        .typeMismatch(type, .init(codingPath: path, debugDescription: "the value has another type"))
+        .typeMismatch(type, .init(codingPath: path(), debugDescription: "the value has another type"))
     }
     switch type {
     case is String.Type:
@@ -54,8 +56,23 @@ private func scalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ path: [C
         default: throw mismatch()
         }
     default:
-        return try T(from: TreeDecoder(value: value, codingPath: path))
+        return try T(from: TreeDecoder(value: value, codingPath: path()))
     }
+}
+
+/// The scalar types' own decoding, without the generic path's casts.
+private func text(_ value: JSONValue, _ path: @autoclosure () -> [CodingKey]) throws -> String {
+    guard case .string(let text) = value else {
+        throw DecodingError.typeMismatch(String.self, .init(codingPath: path(), debugDescription: "the value has another type"))
+    }
+    return text
+}
+
+private func integer(_ value: JSONValue, _ path: @autoclosure () -> [CodingKey]) throws -> Int {
+    guard case .int(let number) = value else {
+        throw DecodingError.typeMismatch(Int.self, .init(codingPath: path(), debugDescription: "the value has another type"))
+    }
+    return number
 }
 
 private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
@@ -78,9 +95,23 @@ private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
         try scalar(type, try member(key), codingPath + [key])
     }
 
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try text(try member(key), codingPath + [key]) }
+
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try integer(try member(key), codingPath + [key]) }
+
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let value = members[key.stringValue], value != .null else { return nil }
         return try scalar(type, value, codingPath + [key])
+    }
+
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        guard let value = members[key.stringValue], value != .null else { return nil }
+        return try text(value, codingPath + [key])
+    }
+
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+        guard let value = members[key.stringValue], value != .null else { return nil }
+        return try integer(value, codingPath + [key])
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
@@ -114,11 +145,17 @@ private struct UnkeyedTree: UnkeyedDecodingContainer {
     }
 
     private mutating func next() throws -> (JSONValue, [CodingKey]) {
+        let value = try nextValue()
+        return (value, codingPath + [Index(currentIndex - 1)])
+    }
+
+    /// The next element, its path left to be built on demand.
+    private mutating func nextValue() throws -> JSONValue {
         guard !isAtEnd else {
             throw DecodingError.valueNotFound(JSONValue.self, .init(codingPath: codingPath, debugDescription: "the array ended"))
         }
         defer { currentIndex += 1 }
-        return (elements[currentIndex], codingPath + [Index(currentIndex)])
+        return elements[currentIndex]
     }
 
     mutating func decodeNil() throws -> Bool {
@@ -128,8 +165,13 @@ private struct UnkeyedTree: UnkeyedDecodingContainer {
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let (value, path) = try next()
-        return try scalar(type, value, path)
+        let value = try nextValue(), index = currentIndex - 1
+        return try scalar(type, value, codingPath + [Index(index)])
+    }
+
+    mutating func decode(_ type: String.Type) throws -> String {
+        let value = try nextValue(), index = currentIndex - 1
+        return try text(value, codingPath + [Index(index)])
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
@@ -155,4 +197,6 @@ private struct SingleTree: SingleValueDecodingContainer {
     func decodeNil() -> Bool { value == .null }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try scalar(type, value, codingPath) }
+
+    func decode(_ type: String.Type) throws -> String { try text(value, codingPath) }
 }

@@ -28,6 +28,14 @@ struct ReviewScreen {
         drawTitleBar("Cohort \(glyphs.dot) \(data.site) \(glyphs.dot) \(weekday(state.day)) \(state.day) (\(dayNote))",
                      right: state.filter.isEmpty ? "" : "filter: \(state.filter)", y: area.top, on: &grid, glyphs: glyphs)
         var y = area.top + 1
+        if let reading = data.reading {
+            // A store read without its cache fills in a part at a time: until the last file is read the lists
+            // are not complete, and the screen says so on every frame (docs/RULES.md, "Opening a store").
+            grid.fill(y: y, style: Style(.warning, bold: true))
+            grid.put(DisplayWidth.truncate(" \(glyphs.warning) READING \(reading.read) of \(reading.total) participants \(glyphs.dot) the lists are not complete yet",
+                                           to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: Style(.warning, bold: true))
+            y += 1
+        }
         let urgent = state.urgentFlags
         if let first = urgent.first {
             let more = urgent.count > 1 ? " (+\(urgent.count - 1) more)" : ""

@@ -61,8 +61,23 @@ public enum TableCheck: Sendable {
     /// May answer from the review cache when the participants folder is unchanged since the cache was
     /// written, without looking at each file: for the first frame, which a `.full` check follows.
     case quick
-    /// Looks at every file's stamp and reads again those that changed.
+    /// Like `quick`, but when files must be read (no usable cache) it reads for one step only and answers
+    /// with what it read so far (`LoadedTable.reading` set); each further `.stepwise` reads the next part,
+    /// and the last one answers fully checked. For the screens, which draw a frame between steps.
+    case stepwise
+    /// Looks at every file's stamp and reads again those that changed (finishing a stepwise read).
     case full
+}
+
+/// How far a stepwise read of every participant file has got.
+public struct ReadingProgress: Equatable, Sendable {
+    /// Participant files looked at so far.
+    public var read: Int
+    /// Participant files in the store.
+    public var total: Int
+
+    /// Creates a progress.
+    public init(read: Int, total: Int) { self.read = read; self.total = total }
 }
 
 /// A review table and the files that could not be read into it.
@@ -80,6 +95,8 @@ public struct LoadedTable: Sendable {
     /// The subjects whose files were read again because their stamp changed, whether or not their digest
     /// moved: a change the digest does not carry (a medication that is not prohibited) is one of them.
     public var reread: Set<String> = []
+    /// Set while a `.stepwise` read has not looked at every file: the table holds only those read so far.
+    public var reading: ReadingProgress?
 
     /// Creates a result.
     public init(table: ReviewTable, problems: [StoreError] = [], unreadable: [String] = [], isFullyChecked: Bool, differsFromLastLoad: Bool = true) {

@@ -9,6 +9,8 @@ extension AppState {
         case .loaded(let snapshot):
             load(snapshot)
             reportUnreadable(snapshot.unreadable)
+            // A store still being read goes on (a frame between parts); a table from the cache is checked.
+            if snapshot.reading != nil { return [.readMore] }
             return snapshot.isFullyChecked ? [] : [.checkFiles]
         case .checked(let table, let unreadable, let reread):
             let dropped = takeChecked(table)

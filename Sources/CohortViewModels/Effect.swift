@@ -7,6 +7,9 @@ public indirect enum Effect: Equatable, Sendable {
     case load
     /// Check every file against the table shown, once the first frame is on screen.
     case checkFiles
+    /// Read the next part of a store being read file by file (no usable cache), once the frame that says
+    /// how far the reading has got is on screen.
+    case readMore
     /// Read one participant in full, then carry on with `then`.
     case fetch(subject: String, then: Intent?)
     /// Read again a participant on screen whose file changed (its digest may not have).
@@ -32,5 +35,5 @@ public indirect enum Effect: Equatable, Sendable {
     case quit
 
     /// Effects that wait until the frame in hand is drawn: the screen first, then the slower check.
-    public var waitsForFrame: Bool { self == .checkFiles }
+    public var waitsForFrame: Bool { self == .checkFiles || self == .readMore }
 }

@@ -31,10 +31,13 @@ public final class EffectRunner {
                 return nil
             case .unlock(let name, let passphrase):
                 return .unlocked(refusal: unlock.map { $0(name, passphrase) } ?? "No passphrase can be checked here.")
-            case .load:
-                let loaded = store.loadTable(.quick)
-                return .loaded(Snapshot(table: loaded.table, unreadable: loaded.unreadable, isFullyChecked: loaded.isFullyChecked,
-                                        context: store.context, site: store.site.name, siteNumber: store.site.number))
+            case .load, .readMore:
+                // Without a usable cache the store reads a step at a time: each part read is a frame.
+                let loaded = store.loadTable(.stepwise)
+                var snapshot = Snapshot(table: loaded.table, unreadable: loaded.unreadable, isFullyChecked: loaded.isFullyChecked,
+                                        context: store.context, site: store.site.name, siteNumber: store.site.number)
+                snapshot.reading = loaded.reading
+                return .loaded(snapshot)
             case .checkFiles:
                 let loaded = store.loadTable(.full)
                 return .checked(loaded.differsFromLastLoad ? loaded.table : nil, unreadable: loaded.unreadable, reread: loaded.reread)

@@ -1,4 +1,5 @@
 import CohortDomain
+import CohortStore
 
 /// What was read from the store.
 public struct Snapshot: Equatable, Sendable {
@@ -10,6 +11,9 @@ public struct Snapshot: Equatable, Sendable {
     public var unreadable: [String]
     /// False when the table was taken from the cache without looking at each file (a check follows).
     public var isFullyChecked: Bool
+    /// Set while the participant files are still being read (no usable cache): the table holds only those
+    /// read so far, and the lists are not complete.
+    public var reading: ReadingProgress?
     /// Protocols and scales.
     public var context: StudyContext
     /// Site name.

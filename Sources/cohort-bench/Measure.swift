@@ -1,0 +1,183 @@
+import CohortDomain
+import CohortFileStore
+import CohortIdentity
+import CohortReports
+import CohortResources
+import CohortScreens
+import CohortStore
+import CohortViewModels
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The edit the benchmark saves: a scheduled visit's reschedule reason, alternating, so every save changes
+/// one field of one participant.
+func benchmarkEdit(_ participant: inout Participant, _ studyProtocol: StudyProtocol) -> String? {
+    guard let index = participant.visits.firstIndex(where: { $0.status == .scheduled }) else { return nil }
+    let old = participant.visits[index].rescheduleReason
+    participant.visits[index].rescheduleReason = old == "bench a" ? "bench b" : "bench a"
+    return "benchmark"
+}
+
+/// Child mode (`--measure SIZE`): measures one size in a process of its own and prints one line per
+/// figure, `name<TAB>samples` (seconds; MB for the `MB` figures). `Figures` names them.
+func measure(size: Int, runs: Int, scales: ScaleCatalog) throws {
+    let today = BenchStore.today
+    let directory = BenchStore.directory(size: size, signed: false)
+    let signedDirectory = BenchStore.directory(size: size, signed: true)
+    var samples: [(String, [Double])] = []
+    func record(_ name: String, _ values: [Double]) { samples.append((name, values)) }
+    let screen = AppScreen()
+    var state = AppState(today: today, user: "bench")
+    var store = try JSONFileStore(directory: directory, scales: scales, user: "bench")
+    var runner = EffectRunner(store: store, today: today, user: "bench")
+    var afterFrame: [Effect] = []
+    /// Lets go of the last run's store and state before the clock starts: freeing them is not opening.
+    func reset() throws {
+        afterFrame = []
+        state = AppState(today: today, user: "bench")
+        store = try JSONFileStore(directory: directory, scales: scales, user: "bench")
+        runner = EffectRunner(store: store, today: today, user: "bench")
+    }
+    /// What `cohort` does from its start to its first frame: read the bundled scales, open the store, load
+    /// the review table, draw. The check of every file that follows the first frame is measured apart.
+    func start() throws {
+        store = try JSONFileStore(directory: directory, scales: try BundledResources.scales(), user: "bench")
+        runner = EffectRunner(store: store, today: today, user: "bench")
+        state = AppState(today: today, user: "bench")
+        afterFrame = runner.run(.load).map { state.handle($0) } ?? []
+        _ = screen.render(state, width: 120, height: 40)
+    }
+    func check() {
+        for effect in afterFrame { if let outcome = runner.run(effect) { _ = state.handle(outcome) } }
+        afterFrame = []
+    }
+    let few = max(1, runs / 3)
+    // Without a cache: the first start on a store, or after the protocols changed.
+    let cacheFile = directory + "/.cache/review-table"
+    record(Figures.coldStart, try (0..<few).map { _ in
+        unlink(cacheFile)
+        try reset()
+        return try Bench.seconds { try start(); check() }
+    })
+    // After an edit made elsewhere (the command line, another copy): the cache plus the journal of saves.
+    record(Figures.afterEdit, try (0..<runs).map { _ in
+        try JSONFileStore(directory: directory, scales: scales, user: "bench").update(try store.subjects()[1], benchmarkEdit)
+        usleep(100_000) // past the racy-stamp margin, as a real restart would be
+        try reset()
+        return try Bench.seconds(start)
+    })
+    var fullCheck: [Double] = []
+    record(Figures.firstFrame, try (0..<runs).map { _ in
+        try reset()
+        let time = try Bench.seconds(start)
+        fullCheck.append(Bench.seconds(check))
+        return time
+    })
+    record(Figures.fullCheck, fullCheck)
+    func press(_ key: Key) -> Double {
+        Bench.seconds {
+            _ = state.handle(key: key)
+            _ = screen.render(state, width: 120, height: 40)
+        }
+    }
+    record(Figures.moveDown, (0..<runs * 5).map { _ in press(.down) })
+    record(Figures.changeDay, (0..<runs).flatMap { _ in [press(.character("]")), press(.character("["))] })
+    // Opening the roster builds its rows from every digest once; keys on it then cost what a page shows.
+    record(Figures.roster, (0..<runs).map { _ in
+        defer { _ = press(.escape) }
+        return press(.character("p"))
+    })
+    // The commands check every file against the cache (as `cohort summary` and `cohort visits` do).
+    record(Figures.summary, try (0..<runs).map { _ in
+        try Bench.seconds {
+            let table = try JSONFileStore(directory: directory, scales: scales, user: "bench").loadTable(.full).table
+            _ = SummaryReport(summary: DaySummary(date: today, table: table, zone: .current), table: table, site: "bench").text()
+        }
+    })
+    record(Figures.visits, try (0..<runs).map { _ in
+        try Bench.seconds {
+            let opened = try JSONFileStore(directory: directory, scales: scales, user: "bench")
+            _ = ReviewText.render(opened.loadTable(.full).table.review(on: today), context: opened.context)
+        }
+    })
+    // `summary --as-recorded` of the day the benchmark wrote 10 records of every participant on: every
+    // trail replayed to the end of that day (what `AsRecordedSummary` in the `cohort` executable does).
+    record(Figures.asRecorded, try (0..<few).map { _ in
+        try Bench.seconds {
+            let opened = try JSONFileStore(directory: directory, scales: scales, user: "bench")
+            let day = BenchStore.recordDay, zone = BenchStore.zone, context = opened.context
+            var states: [Participant] = [], records = DaySummary.Records()
+            try opened.forEachParticipantDay(day, zone: zone, replayAll: true) { found in
+                guard let state = found.endOfDay else { return }
+                states.append(state)
+                records.add(record: state, dayChange: found.dayChange, on: day, context: context)
+            }
+            let table = ReviewTable(participants: states, context: context)
+            var summary = DaySummary(date: day, table: table, zone: zone)
+            summary.add(records)
+            _ = SummaryReport(summary: summary, table: table, site: "bench", now: Moment.endOf(day, in: zone)).text()
+        }
+    })
+    // Saves, unsigned (a store without users) and signed (the PI's key, in a store with users), taken in
+    // turn so a noisy spell falls on both; a durable save is mostly the disk's flush, whose time varies
+    // more than anything else here: take many. The KDF (scrypt) unlocks the key once per session.
+    let signedStore = try JSONFileStore(directory: signedDirectory, scales: scales, user: "bench")
+    var key: UnlockedKey?
+    record(Figures.kdfUnlock, try (0..<few).map { _ in
+        try Bench.seconds { key = try BenchStore.unlockSigner(signedDirectory, store: signedStore) }
+    })
+    signedStore.signer = key
+    let subject = try store.subjects()[0]
+    var unsigned: [Double] = [], signed: [Double] = []
+    for _ in 0..<runs * 10 {
+        unsigned.append(try Bench.seconds { try store.update(subject, benchmarkEdit) })
+        signed.append(try Bench.seconds { try signedStore.update(subject, benchmarkEdit) })
+    }
+    record(Figures.save, unsigned)
+    record(Figures.signedSave, signed)
+    // Whole-store reads, each in a process of its own as a user runs it: `verify` (every file, chain,
+    // replay, signature and ledger) of both stores, against `sha256sum` over the same files (every file
+    // verify reads: all but the derived `.cache/`), taken in turn; and `audit --format json`, to its first
+    // line and to its end, with its peak memory.
+    let me = CommandLine.arguments[0]
+    var verify: [Double] = [], verifySigned: [Double] = [], sha256sum: [Double] = []
+    for _ in 0..<few {
+        sha256sum.append(try ChildRun(["/bin/sh", "-c", "find \"$0\" -type f -not -path '*/.cache/*' -print0 | xargs -0 sha256sum", directory]).total)
+        verify.append(try ChildRun([me, "--verify", directory]).total)
+        verifySigned.append(try ChildRun([me, "--verify", signedDirectory]).total)
+    }
+    record(Figures.sha256sum, sha256sum)
+    record(Figures.verify, verify)
+    record(Figures.verifySigned, verifySigned)
+    let audits = try (0..<few).map { _ in try ChildRun([me, "--audit", directory]) }
+    record(Figures.auditFirstLine, audits.map(\.firstLine))
+    record(Figures.auditTotal, audits.map(\.total))
+    record(Figures.auditMB, audits.compactMap(\.peakMB))
+    record(Figures.peakMB, [Bench.peakMB()])
+    for (name, values) in samples { print(name + "\t" + values.map { String($0) }.joined(separator: ",")) }
+}
+
+/// Child mode (`--verify DIR`): what `cohort verify` does; the problems, if any, to standard error.
+func verifyChild(_ directory: String, scales: ScaleCatalog) throws {
+    let problems = try JSONFileStore(directory: directory, scales: scales, user: "bench").verify().problems
+    if !problems.isEmpty { Bench.say("verify \(directory): \(problems.count) problems, first: \(problems.prefix(3))") }
+}
+
+/// Child mode (`--audit DIR`): what `cohort audit --format json` prints, every record of the store in time
+/// order, one JSON line each, through a buffer as standard output's is.
+func auditChild(_ directory: String, scales: ScaleCatalog) throws {
+    var buffer: [UInt8] = []
+    func flush() {
+        buffer.withUnsafeBytes { var done = 0; while done < $0.count { let n = write(1, $0.baseAddress! + done, $0.count - done); if n <= 0 { break }; done += n } }
+        buffer.removeAll(keepingCapacity: true)
+    }
+    try JSONFileStore(directory: directory, scales: scales, user: "bench").forEachAuditRecordInTimeOrder(observe: { _ in }) { record in
+        buffer += record.exported.canonicalBytes()
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count >= 4096 { flush() }
+    }
+    buffer += Array((Bench.peakPrefix + String(Bench.peakMB()) + "\n").utf8)
+    flush()
+}
