@@ -192,12 +192,14 @@ import Testing
     @Test func aSummaryIsNeverSignedAheadOrEmptyAndAMovedOneReadsInvalidated() throws {
         let cli = store()
         defer { cli.remove() }
-        let before = cli.snapshot()
+        // The review cache is derived data a read may bring up to date; the store's records stay as they were.
+        func records() -> [String: Data] { cli.snapshot().filter { !$0.key.hasPrefix(".cache/") } }
+        let before = records()
         let ahead = run(cli, ["sign", "-", "summary:2026-11-26", "--meaning", "reviewed"])
         #expect(ahead.status == 1 && ahead.stderr.contains("summary:2026-11-26 is after today (2026-11-25)"), "\(ahead.stderr)")
         let empty = run(cli, ["sign", "-", "summary:2026-11-22", "--meaning", "reviewed"])
         #expect(empty.status == 1 && empty.stderr.contains("Nothing was recorded on 2026-11-22"), "\(empty.stderr)")
-        #expect(cli.snapshot() == before)
+        #expect(records() == before)
         recordOn24(cli)
         #expect(run(cli, ["sign", "-", "summary:2026-11-24", "--meaning", "reviewed"]).status == 0)
         let late = run(cli, ["ae", "add", "101-0002", "--term", "Syncope", "--onset", "2026-11-24", "--severity", "severe",
