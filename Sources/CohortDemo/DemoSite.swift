@@ -16,6 +16,9 @@ public enum DemoSite {
     /// The studies of the demo, with the share of participants in each.
     static let studies: [(id: String, share: Double)] = [("SCZ-5W-INPT", 0.5), ("TRD-8W-OUTPT", 0.35), ("BPM-3W-ACUTE", 0.15)]
 
+    /// The folder this process builds the demo of `directory` in, before it is moved into place.
+    public static func buildingFolder(_ directory: String) -> String { directory + ".building-\(getpid())" }
+
     /// Creates a store at `directory` and fills it, as it stands at `now` (default noon UTC of `today`, the
     /// screens' own default): nothing in it, an AE's awareness or a report, is later than `now`
     /// (docs/RULES.md, "The demo's clock"). Refuses a directory that already holds a store.
@@ -26,7 +29,7 @@ public enum DemoSite {
         if FileManager.default.fileExists(atPath: directory + "/cohort-store.json") {
             throw DomainError("\(directory) already holds a Cohort store; choose another --store for the demo.")
         }
-        let building = directory + ".building-\(getpid())"
+        let building = buildingFolder(directory)
         try? FileManager.default.removeItem(atPath: building)
         defer { try? FileManager.default.removeItem(atPath: building) }
         // Down to the hour, so the same seed and day give the same store, byte for byte, all the hour long.

@@ -8,6 +8,13 @@ public enum AgeAtConsent {
         (consent.year - birthYear - 1)...(consent.year - birthYear)
     }
 
+    /// The age at consent when the birth year alone settles it: only on 31 December, when every
+    /// birthday of the year has passed; nil otherwise (the age is one of `possibleAges`).
+    public static func exactAge(birthYear: Int, consent: CivilDate) -> Int? {
+        let (year, month, day) = consent.parts
+        return month == 12 && day == 31 ? year - birthYear : nil
+    }
+
     /// What to tell the lead about the age at consent: outside a limit for certain, or maybe on either
     /// side of one. Empty when the protocol has no limits or both ages are within them.
     public static func warnings(birthYear: Int, consent: CivilDate, studyProtocol: StudyProtocol) -> [String] {

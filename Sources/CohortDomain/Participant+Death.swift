@@ -15,28 +15,7 @@ extension Participant {
     /// the site's record, not the participant's, and is not counted.
     public func recordedAfterDeath() -> [String] {
         guard let death = dayOfDeath else { return [] }
-        var found: [String] = []
-        func note(_ date: CivilDate?, _ what: String) {
-            if let date, date > death { found.append("\(what) on \(date)") }
-        }
-        note(randomization?.date, "randomization")
-        for visit in visits {
-            note(visit.completedDate, "\(visit.code) completed")
-            note(visit.missedDate, "\(visit.code) marked missed")
-        }
-        for unscheduled in unscheduledVisits { note(unscheduled.date, "unscheduled visit \(unscheduled.code)") }
-        for consent in reconsents { note(consent.date, "a re-consent") }
-        for administration in administrations { note(administration.date, "\(administration.scale) at \(administration.visit)") }
-        for measurement in measurements { note(measurement.date, "\(measurement.test) at \(measurement.visit)") }
-        for event in adverseEvents {
-            note(event.onset, "the onset of \(event.id)")
-            note(event.end, "the end of \(event.id)")
-        }
-        for medication in medications {
-            note(medication.start, "the start of \(medication.id)")
-            note(medication.end, "the end of \(medication.id)")
-        }
-        return found
+        return datedEntries.filter { $0.date > death }.map { "\($0.what) on \($0.date)" }
     }
 
     /// Refuses a change that leaves something dated after the day of death that was not so before it

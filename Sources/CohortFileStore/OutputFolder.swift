@@ -42,4 +42,39 @@ public enum OutputFolder {
         }
         return folder
     }
+
+    /// Writes `files` into `folder` (as `checked` returned it) all or nothing
+    /// (docs/RULES.md, "SDTM datasets and their files"): they are written and flushed in a temporary folder beside it (the
+    /// same file system), which is then renamed to `folder`; when `folder` exists (empty), the files are
+    /// renamed into it instead. A failure at any step removes everything written, so a full disk never
+    /// leaves half a package, and running the export again is not refused.
+    public static func write(_ files: [(name: String, bytes: [UInt8])], into folder: String) throws {
+        let parent = (folder as NSString).deletingLastPathComponent
+        let staging = parent + "/." + (folder as NSString).lastPathComponent + ".partial-\(getpid())"
+        let existed = FileManager.default.fileExists(atPath: folder)
+        var placed: [String] = []
+        try? FileManager.default.removeItem(atPath: staging)
+        do {
+            try DurableFile.makeDirectory(staging)
+            for file in files { try DurableFile.replace(staging + "/" + file.name, with: file.bytes) }
+            if existed {
+                for file in files {
+                    guard rename(staging + "/" + file.name, folder + "/" + file.name) == 0 else {
+                        throw DurableFile.failure("move \(file.name) into", folder)
+                    }
+                    placed.append(folder + "/" + file.name)
+                }
+                try DurableFile.syncDirectory(folder)
+                rmdir(staging)
+            } else {
+                guard rename(staging, folder) == 0 else { throw DurableFile.failure("rename the finished package to", folder) }
+                placed.append(folder)
+            }
+            try DurableFile.syncDirectory(parent)
+        } catch {
+            for path in placed { try? FileManager.default.removeItem(atPath: path) }
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
+    }
 }

@@ -66,7 +66,8 @@ public enum MeasureExport {
     /// The records of one participant in `domain`, each ending with a newline.
     public static func rows(_ participant: Participant, domain: String, context: StudyContext) -> String {
         guard let studyProtocol = context.protocols[participant.study] else { return "" }
-        let dayOne = participant.origin(studyProtocol)
+        // --DY as the package writes it: blank without a Day 1 (docs/RULES.md, "SDTM conventions").
+        let subject = SDTMSubject(participant, studyProtocol)
         var sequence = 0
         return participant.measureReadings(studyProtocol, catalog: context.scales).compactMap { reading -> String? in
             let result = reading.measurement
@@ -86,7 +87,7 @@ public enum MeasureExport {
                           ScoreExport.ascii(result.notDone ?? "", longest: 200), reading.range?.low?.description ?? "",
                           reading.range?.high?.description ?? "", indicator, visit.number,
                           ScoreExport.ascii(visit.name, longest: 200), result.date.description,
-                          String(StudyDay.day(of: result.date, baseline: dayOne)), isBaseline ? "Y" : ""]
+                          subject.dayText(result.date), isBaseline ? "Y" : ""]
             return fields.map(ScoreExport.field).joined(separator: ",") + "\n"
         }.joined()
     }

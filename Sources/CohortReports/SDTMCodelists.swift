@@ -8,7 +8,7 @@ public enum SDTMCodelists {
     public static let all: [String: SDTMCodelist] = Dictionary(uniqueKeysWithValues: [
         SDTMPackageExport.sex, noYes, severity, action, outcome, epoch, completion, route, frequency, unit, vitalSignsTestCode, vitalSignsTest,
         laboratoryTestCode, laboratoryTest, ecgTestCode, ecgTest, trialParameterCode, trialParameter, notDone, rangeIndicator,
-        dispositionCategory, milestone, ageUnit, blinding, inclusionCategory, SDTMPackageExport.dispositionTerms,
+        dispositionCategory, milestone, ageUnit, blinding, inclusionCategory, SDTMPackageExport.dispositionTerms, armNullReason,
     ].map { ($0.id, $0) })
 
     /// The codelists `datasets` name, in the order first named (what Define-XML lists), from `also` (the
@@ -128,6 +128,10 @@ public enum SDTMCodelists {
     ])
     /// Age Unit (C66781).
     public static let ageUnit = SDTMCodelist(id: "AGEU", name: "Age Unit", nciCode: "C66781", terms: [.init("YEARS", nciCode: "C29848")])
+    /// Arm Null Reason (C142179): why DM's arm or actual arm is null (ARMNRS).
+    public static let armNullReason = SDTMCodelist(id: "ARMNULRS", name: "Arm Null Reason", nciCode: "C142179", terms: [
+        .init("ASSIGNED, NOT TREATED", nciCode: "C142238"), .init("NOT ASSIGNED", nciCode: "C142239"), .init("SCREEN FAILURE", nciCode: "C49628"),
+    ])
     /// Trial Blinding Schema Response (C66735).
     public static let blinding = SDTMCodelist(id: "TBLIND", name: "Trial Blinding Schema Response", nciCode: "C66735", terms: [
         .init("DOUBLE BLIND", nciCode: "C15228"), .init("OPEN LABEL", nciCode: "C49659"),

@@ -140,13 +140,8 @@ extension SDTMPackageExport {
         var supplement = SDTMSupplement("DV")
         for subject in subjects {
             let participant = subject.participant, studyProtocol = subject.studyProtocol
-            let origin = participant.origin(studyProtocol)
             var sequence = 0
-            let visits = participant.plannedVisits(studyProtocol).map { ($0.code, $0.record.completedDate ?? $0.record.missedDate, true) }
-            let medications = participant.medications.map { ($0.id, Optional($0.deviationDate(dayOne: origin)), false) }
-            let events = participant.adverseEvents.map { ($0.id, $0.initialReport?.at.date, false) }
-            for (code, date, isVisit) in visits + medications + events {
-                guard let deviation = participant.deviation(at: code, studyProtocol) else { continue }
+            for (code, date, isVisit, deviation) in subject.deviations {
                 sequence += 1
                 let visitName = isVisit ? studyProtocol.visit(code)?.name ?? code : nil
                 let term: String

@@ -18,7 +18,7 @@ public enum SDTMPackageExport {
         let ours = participants.filter { $0.study == studyProtocol.id }.sorted { $0.subject < $1.subject }
         let subjects = ours.map { SDTMSubject($0, studyProtocol) }
         let questionnaires = try scales("QS", subjects, context: context), classifications = try scales("RS", subjects, context: context)
-        let datasets = [demographics(studyProtocol, ours, siteNumber: siteNumber)]
+        let datasets = [try demographics(subjects, siteNumber: siteNumber)]
             + (try domains(subjects, context: context) + questionnaires.datasets + classifications.datasets).filter { !$0.records.isEmpty }
             + (try [trialSummary(studyProtocol, subjects), trialArms(studyProtocol), trialElements(studyProtocol), trialVisits(studyProtocol)])
             + (try [trialInclusion(studyProtocol)]).filter { !$0.records.isEmpty }
@@ -37,47 +37,4 @@ public enum SDTMPackageExport {
 
     /// USUBJID: the study and the subject (`SCZ-5W-101-0001`), unique across studies.
     public static func usubjid(_ participant: Participant) -> String { participant.study + "-" + participant.subject }
-
-    /// DM: one record per participant.
-    static func demographics(_ studyProtocol: StudyProtocol, _ participants: [Participant], siteNumber: String) -> SDTMDataset {
-        var dataset = SDTMDataset(
-            name: "DM", label: "Demographics", datasetClass: .specialPurpose, structure: "One record per subject",
-            keyVariables: ["STUDYID", "USUBJID"],
-            variables: [
-                .char("STUDYID", "Study Identifier", role: .identifier, origin: .protocol),
-                .char("DOMAIN", "Domain Abbreviation", role: .identifier, origin: .assigned),
-                .char("USUBJID", "Unique Subject Identifier", role: .identifier, origin: .derived),
-                .char("SUBJID", "Subject Identifier for the Study", role: .topic),
-                .dtc("RFSTDTC", "Subject Reference Start Date/Time", role: .recordQualifier, origin: .derived),
-                .dtc("RFICDTC", "Date/Time of Informed Consent", role: .recordQualifier),
-                .char("SITEID", "Study Site Identifier", role: .recordQualifier, origin: .assigned),
-                .dtc("BRTHDTC", "Date/Time of Birth", role: .recordQualifier, core: .permissible),
-                .char("SEX", "Sex", role: .recordQualifier, codelist: "SEX"),
-            ])
-        for participant in participants {
-            // A participant whose Day 1 has not happened has no reference start (docs/RULES.md, "Study days and dates").
-            let dayOne = participant.completedDayOne(studyProtocol)
-            dataset.records.append([
-                .text(participant.study), "DM", .text(usubjid(participant)), .text(participant.subject),
-                .text(dayOne?.description), .text(participant.consentDate.description), .text(siteNumber),
-                .text(String(participant.birthYear)), .text(sexCode(participant.sex)),
-            ])
-        }
-        return dataset
-    }
-
-    /// CDISC's SEX code for Cohort's: `X` (not given) is `U`, unknown.
-    static func sexCode(_ sex: Sex) -> String {
-        switch sex {
-        case .female: return "F"
-        case .male: return "M"
-        case .unspecified: return "U"
-        }
-    }
-
-    /// The NCI EVS Sex codelist (C66731) as DM uses it.
-    static let sex = SDTMCodelist(id: "SEX", name: "Sex", nciCode: "C66731", terms: [
-        .init("F", nciCode: "C16576", decode: "Female"), .init("M", nciCode: "C20197", decode: "Male"),
-        .init("U", nciCode: "C17998", decode: "Unknown"),
-    ])
 }

@@ -33,11 +33,39 @@ struct SDTMSubject {
     /// after it (the follow-up) are FOLLOW-UP.
     func epoch(_ date: CivilDate?) -> SDTMValue {
         guard let date else { return .missing }
+        return .text(SDTMTerms.epoch(of: date, dayOne: dayOne, treatmentEnd: treatmentEnd))
+    }
+
+    /// The end of treatment: the withdrawal, or the completion of the last visit the protocol plans by
+    /// study day, whichever is first; nil while neither has happened (EPOCH, and DM's RFENDTC).
+    var treatmentEnd: CivilDate? {
         let withdrawn = participant.status == .withdrawn ? participant.exit?.date : nil
         let lastPlanned = studyProtocol.visits.last { $0.day != nil && !$0.isEarlyTermination }
         let ended = lastPlanned.flatMap { participant.visit($0.code)?.completedDate }
-        let treatmentEnd = [withdrawn, ended].compactMap { $0 }.min()
-        return .text(SDTMTerms.epoch(of: date, dayOne: dayOne, treatmentEnd: treatmentEnd))
+        return [withdrawn, ended].compactMap { $0 }.min()
+    }
+
+    /// Every deviation of the participant, at a visit, a medication or an adverse event, with its date
+    /// (DV's records, and DM's end of participation, which is never before one).
+    var deviations: [(code: String, date: CivilDate?, isVisit: Bool, deviation: (kind: DeviationKind, days: Int?))] {
+        let origin = participant.origin(studyProtocol)
+        let visits = participant.plannedVisits(studyProtocol).map { ($0.code, $0.record.completedDate ?? $0.record.missedDate, true) }
+        let medications = participant.medications.map { ($0.id, Optional($0.deviationDate(dayOne: origin)), false) }
+        let events = participant.adverseEvents.map { ($0.id, $0.initialReport?.at.date, false) }
+        return (visits + medications + events).compactMap { code, date, isVisit in
+            participant.deviation(at: code, studyProtocol).map { (code, date, isVisit, $0) }
+        }
+    }
+
+    /// RFPENDTC, the end of participation as the record shows it: its last date (`lastRecordedDate`: the
+    /// consent, the exit, every visit, assessment, AE and medication date), or a deviation's if later.
+    var endOfParticipation: CivilDate {
+        ([participant.lastRecordedDate] + deviations.compactMap(\.date)).max() ?? participant.lastRecordedDate
+    }
+
+    /// --DY of `date` as the CSV `--domain` tables write it: blank without a Day 1 (the package's rule).
+    func dayText(_ date: CivilDate) -> String {
+        SDTMTerms.studyDay(of: date, dayOne: dayOne).map(String.init) ?? ""
     }
 
     /// VISITNUM and VISIT of visit `code` (an unscheduled one is `UNSCHEDULED n`, numbered after the last

@@ -22,6 +22,8 @@ public enum SafetyExport {
     public static func rows(_ participant: Participant, domain: Domain, context: StudyContext) -> String {
         guard let studyProtocol = context.protocols[participant.study] else { return "" }
         let dayOne = participant.origin(studyProtocol)
+        // --DY as the package writes it: blank without a Day 1 (docs/RULES.md, "SDTM conventions").
+        let subject = SDTMSubject(participant, studyProtocol)
         let identifiers = [participant.study, domain.rawValue, participant.study + "-" + participant.subject]
         func line(_ sequence: Int, _ fields: [String]) -> String {
             (identifiers + [String(sequence)] + fields).map(ScoreExport.field).joined(separator: ",") + "\n"
@@ -33,7 +35,7 @@ public enum SafetyExport {
                 func flag(_ criterion: AdverseEvent.SeriousnessCriterion) -> String { event.criteria.contains(criterion) ? "Y" : "N" }
                 return line(index + 1, [
                     event.id, ascii(event.term), event.onset.description, event.end?.description ?? "",
-                    String(StudyDay.day(of: event.onset, baseline: dayOne)), event.end.map { String(StudyDay.day(of: $0, baseline: dayOne)) } ?? "",
+                    subject.dayText(event.onset), event.end.map(subject.dayText) ?? "",
                     SDTMTerms.severity(event.severity), event.grade.map(String.init) ?? "", event.isSerious ? "Y" : "N",
                     flag(.death), flag(.lifeThreatening), flag(.hospitalization), flag(.disability), flag(.congenitalAnomaly), flag(.medicallyImportant),
                     event.related.map(SDTMTerms.relatedness) ?? "", SDTMTerms.action(event.action), SDTMTerms.outcome(event.outcome),

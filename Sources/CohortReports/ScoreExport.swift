@@ -63,7 +63,8 @@ public enum ScoreExport {
                                     studyProtocol: StudyProtocol, context: StudyContext) -> [[String]] {
         // An unscheduled visit is `UNSCHEDULED n` (docs/RULES.md, "Score exports").
         let (visitNumber, visitName) = participant.sdtmVisit(administration.visit, studyProtocol)
-        let studyDay = String(StudyDay.day(of: administration.date, baseline: participant.origin(studyProtocol)))
+        // --DY as the package writes it: blank without a Day 1 (docs/RULES.md, "SDTM conventions").
+        let studyDay = SDTMSubject(participant, studyProtocol).dayText(administration.date)
         // A NOT DONE record is never a baseline (docs/RULES.md, "Scores").
         let baselineFlag = studyProtocol.visit(administration.visit)?.isBaseline == true ? "Y" : ""
         let codes = SDTMScaleCodes.codes(for: scale)

@@ -1,11 +1,12 @@
 /// The conformance rules a package is checked against that need no licensed validator: required
 /// identifiers and topic variables present, `--SEQ` unique per subject, ISO 8601 dates, no study day 0,
-/// codelist values among their terms, test code and name lengths, every subject in DM
-/// (docs/RULES.md, "SDTM datasets and their files"). What `validate` refuses is not repeated here.
+/// codelist values among their terms, test code and name lengths, every subject in DM, DM's own
+/// consistency (`+Demographics`) (docs/RULES.md, "SDTM datasets and their files"). What `validate` refuses is not repeated here.
 public enum SDTMConformance {
     /// One rule broken by one record or dataset.
     public struct Finding: Sendable, Hashable, CustomStringConvertible {
-        /// Which rule (`SEQ`, `ISO8601`, `DY0`, `CODELIST`, `TESTCD`, `TEST`, `REQUIRED`, `DM`, `CT`).
+        /// Which rule (`SEQ`, `ISO8601`, `DY0`, `CODELIST`, `TESTCD`, `TEST`, `REQUIRED`, `DM`, `CT`; DM's `DTH`,
+        /// `ARM`, `ARMNRS`, `AGE`, `RFPENDTC`).
         public var rule: String
         /// The dataset, or "" for a finding about a codelist.
         public var dataset: String
@@ -73,6 +74,7 @@ public enum SDTMConformance {
                 }
             }
         }
+        findings += demographicsFindings(package)
         if let terminology { findings += check(package.codelists, against: terminology) }
         return findings
     }

@@ -62,14 +62,16 @@ struct CohortCommand: ParsableCommand {
     /// Beside a demo store, the folder of its users' sealed keys (never inside a store).
     static let demoKeysSuffix = ".keys"
 
-    /// A helper process that removes `directory` once this process is gone, however it ended (quit,
-    /// SIGTERM, SIGHUP, even SIGKILL): it waits for the end of a pipe only this process holds open, and
+    /// A helper process that removes `directory`, its keys and the folder the demo is built in once this
+    /// process is gone, however it ended (quit, SIGTERM, SIGHUP, even SIGKILL): it waits for the end of a pipe only this process holds open, and
     /// ignores the terminal's signals so a hang-up does not take it first. Keep the result alive.
     static func sweepWhenGone(_ directory: String) -> Pipe? {
         let pipe = Pipe()
         let sweeper = Process()
         sweeper.executableURL = URL(fileURLWithPath: "/bin/sh")
-        sweeper.arguments = ["-c", "trap '' HUP INT TERM QUIT; cat >/dev/null; rm -rf -- \"$1\" \"$1\(demoKeysSuffix)\"", "cohort-demo-sweeper", directory]
+        // The store, its keys, and the folder it is built in (a copy ended in its first seconds leaves that one).
+        sweeper.arguments = ["-c", "trap '' HUP INT TERM QUIT; cat >/dev/null; rm -rf -- \"$1\" \"$1\(demoKeysSuffix)\" \"$2\"", "cohort-demo-sweeper", directory,
+                             DemoSite.buildingFolder(directory)]
         sweeper.standardInput = pipe.fileHandleForReading
         sweeper.standardOutput = FileHandle.nullDevice
         sweeper.standardError = FileHandle.nullDevice

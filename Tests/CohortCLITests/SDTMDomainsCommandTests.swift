@@ -103,6 +103,27 @@ struct SDTMDomainsCommandTests {
             // DM: every participant of the study, of no other.
             let dm = package["DM"] ?? []
             #expect(Set(dm.map { Self.text($0["USUBJID"]) }) == Set(roster.filter { Self.text($0["study"]) == study }.map { usubjid(Self.text($0["subject"])) }))
+            // DM's arms (a blinded study: BLINDED once randomized, the actual arm from Day 1), death, age, end of participation.
+            for participant in roster where Self.text(participant["study"]) == study {
+                let record = try #require(dm.first { Self.text($0["USUBJID"]) == usubjid(Self.text(participant["subject"])) })
+                let treated = !Self.text(record["RFSTDTC"]).isEmpty
+                if Self.text(participant["status"]) == "screen-failed" {
+                    #expect(Self.text(record["ARMCD"]) == "SCRNFAIL" && Self.text(record["ACTARM"]) == "Screen Failure" && Self.text(record["ARMNRS"]) == "")
+                } else if participant["randomization"] is String {
+                    #expect(Self.text(record["ARMCD"]) == "BLINDED" && Self.text(record["ACTARMCD"]) == (treated ? "BLINDED" : ""))
+                    #expect(Self.text(record["ARMNRS"]) == (treated ? "" : "ASSIGNED, NOT TREATED"))
+                } else {
+                    #expect(Self.text(record["ARMCD"]) == "NOTASSGN" && Self.text(record["ACTARM"]) == "Not Assigned")
+                }
+                #expect((Self.text(record["DTHFL"]) == "Y") == !Self.text(record["DTHDTC"]).isEmpty)
+                #expect(Self.text(record["AGEU"]) == "YEARS" && (Self.number(record["AGE"]) != nil) != !Self.text(record["AGETXT"]).isEmpty)
+                #expect(Self.text(record["RFPENDTC"]) >= Self.text(record["RFICDTC"]) && Self.text(record["RFENDTC"]) <= Self.text(record["RFPENDTC"]))
+                #expect(treated || Self.text(record["RFENDTC"]).isEmpty)
+            }
+            // A death in DS is DM's date of death.
+            for death in (package["DS"] ?? []) where Self.text(death["DSDECOD"]) == "DEATH" {
+                #expect(dm.contains { $0["USUBJID"] as? String == death["USUBJID"] as? String && Self.text($0["DTHDTC"]) == Self.text(death["DSSTDTC"]) && Self.text($0["DTHFL"]) == "Y" })
+            }
             // AE: each adverse event of the study once, as `ae list` gives it.
             let ae = package["AE"] ?? [], suppae = package["SUPPAE"] ?? []
             let ours = updated.filter { studyOf[Self.text($0["subject"])] == study }
@@ -215,6 +236,45 @@ struct SDTMDomainsCommandTests {
             }
             #expect(package.values.joined().allSatisfy { Self.text($0["STUDYID"]) == study })
         }
+    }
+
+    /// `export --format sdtm --domain X` (CSV) gives each record the study day the package gives it: blank
+    /// for a participant whose baseline is not done, counted from Day 1 otherwise (issue 24: the CSV used
+    /// to count from the planned baseline).
+    @Test func theCSVDomainsGiveThePackagesStudyDays() throws {
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        cli.ok(["demo", "--participants", "40", "--seed", "7"])
+        guard let package = try Self.package(cli, study: "SCZ-5W-INPT") else { return }
+        // The package's study day of each subject's date, from every dataset's --DTC/--DY pairs.
+        var day: [String: String] = [:]
+        for (name, rows) in package {
+            for row in rows {
+                for (stem, date) in [(name, name + "DTC"), (name + "ST", name + "STDTC"), (name + "EN", name + "ENDTC")] {
+                    let text = Self.text(row[date])
+                    guard !text.isEmpty, row.keys.contains(stem + "DY") else { continue }
+                    day[Self.text(row["USUBJID"]) + "|" + text] = Self.number(row[stem + "DY"]).map { String(Int($0)) } ?? ""
+                }
+            }
+        }
+        var compared = 0, blank = 0
+        for domain in ["AE", "QS", "VS", "LB", "EG"] {
+            let table = Self.csv(cli.ok(["export", "--format", "sdtm", "--domain", domain]).stdout)
+            guard let header = table.first else { continue }
+            for row in table.dropFirst() where row.count == header.count {
+                let record = Dictionary(zip(header, row), uniquingKeysWith: { a, _ in a })
+                guard record["STUDYID"] == "SCZ-5W-INPT" else { continue }
+                // The header's names are the domain asked for (an RS record of the QS table too).
+                for (date, studyDay) in [(domain + "DTC", domain + "DY"), (domain + "STDTC", domain + "STDY"), (domain + "ENDTC", domain + "ENDY")] {
+                    guard let text = record[date], !text.isEmpty, let value = record[studyDay] else { continue }
+                    let key = (record["USUBJID"] ?? "") + "|" + text
+                    #expect(day[key] == value, "\(domain) \(key): the package's day \(day[key] ?? "none"), the CSV's \(value)")
+                    compared += 1
+                    if value.isEmpty { blank += 1 }
+                }
+            }
+        }
+        #expect(compared > 100 && blank > 0, "\(compared) compared, \(blank) blank")
     }
 
     /// The test codes of totals and subscale totals (CDISC's and Cohort's own).

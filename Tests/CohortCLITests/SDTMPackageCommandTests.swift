@@ -4,13 +4,18 @@ import Testing
 /// `cohort export --format sdtm --study ID --out DIR`: one study's package written end to end, read back
 /// by standard tools, and refused without leaving a file behind.
 struct SDTMPackageCommandTests {
-    /// Prints dm.xpt (pyreadstat) and dm.json (json) as the same JSON shape: rows of values.
+    /// Prints dm.xpt (pyreadstat) and dm.json (json) as the same JSON shape: rows of values as text (a
+    /// number as its digits, a missing one as "").
     static let compare = """
-    import json, sys, pyreadstat
+    import json, math, sys, pyreadstat
+    def text(v):
+        if v is None or (isinstance(v, float) and math.isnan(v)): return ""
+        return str(int(v)) if isinstance(v, (int, float)) and v == int(v) else str(v)
     data, meta = pyreadstat.read_xport(sys.argv[1] + "/dm.xpt", output_format="dict")
-    xpt = [[data[name][row] for name in meta.column_names] for row in range(meta.number_rows)]
+    xpt = [[text(data[name][row]) for name in meta.column_names] for row in range(meta.number_rows)]
     dataset = json.load(open(sys.argv[1] + "/dm.json", encoding="utf-8"))
-    print(json.dumps({"xpt": xpt, "json": dataset["rows"], "names": meta.column_names, "columns": [c["name"] for c in dataset["columns"]]}))
+    rows = [[text(v) for v in row] for row in dataset["rows"]]
+    print(json.dumps({"xpt": xpt, "json": rows, "names": meta.column_names, "columns": [c["name"] for c in dataset["columns"]]}))
     """
 
     @Test func aStudysPackageReadsBackTheSameAsXPTAndAsDatasetJSON() throws {
@@ -77,5 +82,31 @@ struct SDTMPackageCommandTests {
         #expect(cli.run(["export", "--format", "sdtm", "--study", "SCZ-5W-INPT"]).status == 64)
         #expect(cli.run(["export", "--format", "sdtm", "--domain", "AE", "--study", "SCZ-5W-INPT", "--out", folder + "-y"]).status == 64)
         #expect(cli.run(["export", "--format", "sdtm", "--as", "xpt"]).status == 64)
+    }
+
+    /// A write that fails halfway (the disk full at the 30th write, or the first) leaves nothing: no
+    /// package, no temporary folder beside it, an empty --out folder still empty; and the export run
+    /// again writes the package (issue 24).
+    @Test(arguments: [(30, false), (30, true), (1, false)])
+    func aFailedWriteLeavesNoHalfPackageAndARerunWritesIt(failing write: Int, folderExists: Bool) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"), "strace is needed (.ci/run installs it)")
+        let cli = CLIHarness()
+        defer { cli.remove() }
+        cli.ok(["demo", "--participants", "12", "--seed", "3"])
+        let parent = NSTemporaryDirectory() + "cohort-sdtm-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        let folder = parent + "/package"
+        try FileManager.default.createDirectory(atPath: folderExists ? folder : parent, withIntermediateDirectories: true)
+        let arguments = ["export", "--format", "sdtm", "--study", "SCZ-5W-INPT", "--out", folder]
+        let failed = cli.run(["-f", "-qq", "-o", "/dev/null", "-e", "trace=write", "-e", "inject=write:error=ENOSPC:when=\(write)", CLIHarness.binary] + arguments,
+                             executable: "/usr/bin/strace")
+        #expect(failed.status == 2, "\(failed.stderr)")
+        #expect(failed.stderr.contains("nothing was saved"), "\(failed.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent) == (folderExists ? ["package"] : []))
+        if folderExists { #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == []) }
+        let again = cli.run(arguments)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent) == ["package"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).contains("define.xml"))
     }
 }

@@ -389,6 +389,11 @@ struct SafetyCommandTests {
             ["--term", "Akathisia – restless, pacing", "--onset", "2026-11-24", "--severity", "mild"],
         ]
         for options in adds { cli.okAt(Self.now, ["ae", "add", "101-0001"] + options) }
+        // Study days count from the real Day 1 only (blank before it, as in the package).
+        #expect(cli.okAt(Self.now, ["export", "--format", "sdtm", "--domain", "AE"]).stdout.split(separator: "\n").dropFirst()
+            .allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[8...9] == ["", ""] })
+        cli.okAt(Self.now, ["complete", "101-0001", "SCR", "--date", "2026-11-12"])
+        cli.okAt(Self.now, ["complete", "101-0001", "D1", "--date", "2026-11-18"])
         let lines = cli.okAt(Self.now, ["export", "--format", "sdtm", "--domain", "AE"]).stdout.split(separator: "\n").map(String.init)
         let header = "STUDYID,DOMAIN,USUBJID,AESEQ,AESPID,AETERM,AESTDTC,AEENDTC,AESTDY,AEENDY,AESEV,AETOXGR,AESER,AESDTH,AESLIFE,AESHOSP,AESDISAB,AESCONG,AESMIE,AEREL,AEACN,AEOUT"
         #expect(lines.first == header)

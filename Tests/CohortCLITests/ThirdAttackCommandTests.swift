@@ -96,4 +96,31 @@ struct ThirdAttackCommandTests {
         }
         #expect(left.isEmpty, "\(signal) left \(left)")
     }
+
+    /// A `--demo` copy ended while its store is still being built (its first seconds) leaves neither the
+    /// folder it builds in nor the store (issue 24): the sweeper removes the building folder too.
+    @Test(arguments: ["TERM", "HUP", "KILL"])
+    func aDemoCopyEndedWhileBuildingLeavesNoFolder(signal: String) throws {
+        let temporary = NSTemporaryDirectory() + "cohort-demo-test-" + UUID().uuidString + "/"
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        let session = try TmuxSession(CLIHarness.binary + " --demo", environment: ["TMPDIR": temporary, "COHORT_TODAY": "2026-11-25",
+                                                                                  "COHORT_USER": "lead", "TERM": "xterm-256color"])
+        defer { withExtendedLifetime(session) {} }
+        // Waits for the folder the demo is built in, then ends the copy at once.
+        var building: String?
+        for _ in 0..<3000 where building == nil {
+            building = ((try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []).first { $0.contains(".building-") }
+            if building == nil { usleep(20_000) }
+        }
+        let name = try #require(building, "the demo was never seen building")
+        let pid = try #require(Int32(name.dropFirst("cohort-demo-".count).prefix { $0.isNumber }))
+        kill(pid, ["KILL": SIGKILL, "TERM": SIGTERM, "HUP": SIGHUP][signal]!)
+        var left = [name]
+        for _ in 0..<100 where !left.isEmpty {
+            usleep(100_000)
+            left = ((try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []).filter { $0.hasPrefix("cohort-demo-") }
+        }
+        #expect(left.isEmpty, "\(signal) while building left \(left)")
+    }
 }

@@ -53,6 +53,60 @@ struct SDTMConformanceTests {
         } == ["REQUIRED VS: has no VSTEST, which every findings dataset has."])
     }
 
+    /// DM's own rules (docs/RULES.md, "SDTM datasets and their files"): a consistent DM has no finding;
+    /// each rule broken once gives its finding.
+    @Test func demographicsRulesEachGiveTheirFinding() {
+        func package(_ change: (inout SDTMDataset) -> Void = { _ in }, vitalsOn date: SDTMValue = "2026-11-10") -> SDTMPackage {
+            var package = Self.conforming()
+            var dm = package.datasets[0]
+            let added: [(SDTMVariable, [SDTMValue])] = [
+                (.dtc("RFPENDTC", "Date/Time of End of Participation"), ["2026-11-10", "2026-11-20"]),
+                (.dtc("DTHDTC", "Date/Time of Death"), [.missing, "2026-11-20"]),
+                (.char("DTHFL", "Subject Death Flag", role: .recordQualifier, core: .expected, codelist: "NY"), [.missing, "Y"]),
+                (.char("AGETXT", "Age Range", role: .recordQualifier, core: .permissible), [.missing, "45-46"]),
+                (.char("AGEU", "Age Units", role: .variableQualifier, core: .expected), ["YEARS", "YEARS"]),
+                (.char("ARMCD", "Planned Arm Code", role: .recordQualifier, core: .expected), ["BLINDED", "SCRNFAIL"]),
+                (.char("ARM", "Description of Planned Arm", role: .synonymQualifier, core: .expected), ["Blinded", "Screen Failure"]),
+                (.char("ACTARMCD", "Actual Arm Code", role: .recordQualifier, core: .expected), [.missing, "SCRNFAIL"]),
+                (.char("ACTARM", "Description of Actual Arm", role: .synonymQualifier, core: .expected), [.missing, "Screen Failure"]),
+                (.char("ARMNRS", "Reason Arm and/or Actual Arm is Null", role: .recordQualifier, core: .expected), ["ASSIGNED, NOT TREATED", .missing]),
+            ]
+            for (variable, values) in added {
+                dm.variables.append(variable)
+                for row in dm.records.indices { dm.records[row].append(values[row]) }
+            }
+            change(&dm)
+            package.datasets[0] = dm
+            package.datasets[1].records[0][package.datasets[1].index(of: "VSDTC")!] = date
+            var arms = SDTMDataset(name: "TA", label: "Trial Arms", datasetClass: .trialDesign, structure: "One record per planned Element per Arm",
+                                   keyVariables: ["STUDYID", "ARMCD"], variables: [
+                                       .char("STUDYID", "Study Identifier", role: .identifier), .char("DOMAIN", "Domain Abbreviation", role: .identifier),
+                                       .char("ARMCD", "Planned Arm Code", role: .topic)])
+            try! arms.append(["STUDYID": "SCZ-5W", "DOMAIN": "TA", "ARMCD": "BLINDED"])
+            package.datasets.append(arms)
+            return package
+        }
+        func rules(_ change: @escaping (inout SDTMDataset) -> Void = { _ in }, vitalsOn date: SDTMValue = "2026-11-10") -> [String] {
+            SDTMConformance.check(package(change, vitalsOn: date)).map(\.rule)
+        }
+        func set(_ variable: String, row: Int, _ value: SDTMValue) -> (inout SDTMDataset) -> Void {
+            { dataset in dataset.records[row][dataset.index(of: variable)!] = value }
+        }
+        #expect(SDTMConformance.check(package()).map(\.description) == [])
+        #expect(rules(set("DTHFL", row: 0, "Y")) == ["DTH"])
+        #expect(rules(set("DTHDTC", row: 1, .missing)) == ["DTH"])
+        #expect(rules(set("ACTARM", row: 1, .missing)) == ["ARM"])
+        #expect(rules(set("ARMNRS", row: 1, "SCREEN FAILURE")) == ["ARMNRS"])
+        #expect(rules(set("ARMNRS", row: 0, .missing)) == ["ARMNRS"])
+        #expect(rules({ dataset in
+            dataset.records[0][dataset.index(of: "ARMCD")!] = "DRUG"
+        }) == ["ARM"])
+        #expect(rules(set("AGEU", row: 0, .missing)) == ["AGE"])
+        #expect(rules(set("AGETXT", row: 0, "45-46")) == ["AGE"])
+        #expect(rules(vitalsOn: "2026-11-11") == ["RFPENDTC"])
+        #expect(rules(vitalsOn: "2026-11-10T23:59") == [], "the same day is not after")
+    }
+
     @Test(arguments: ["2026", "2026-11", "2026-11-25", "2026-11-25T14", "2026-11-25T14:30", "2026-11-25T14:30:05",
                       "2026-11-25T14:30:05.25", "2026-11-25T14:30Z", "2026-11-25T14:30+01:00"])
     func iso8601DatesSDTMWrites(text: String) { #expect(SDTMConformance.isISO8601(text)) }

@@ -190,8 +190,9 @@ struct ExportCommand: SessionCommand {
         try Session.refuseIfUnreadable(problems)
     }
 
-    /// Writes `study`'s SDTM package into the folder `out`: every file is made before the folder is, so a
-    /// refusal (an unreadable participant file, text XPT cannot hold) leaves nothing behind.
+    /// Writes `study`'s SDTM package into the folder `out`: every file is made in memory first, so a
+    /// refusal (an unreadable participant file, text XPT cannot hold) leaves nothing behind, and written
+    /// all or nothing (`OutputFolder.write`), so neither does a failed write.
     func exportPackage(_ study: String, to out: String, _ session: Session) throws {
         let store = try session.openStore()
         let studyProtocol = try store.context.studyProtocol(study)
@@ -209,8 +210,7 @@ struct ExportCommand: SessionCommand {
         } catch let error as SDTMError {
             throw DomainError("The SDTM package of \(study) was not written:\n" + error.description)
         }
-        try DurableFile.makeDirectory(folder)
-        for file in files { try DurableFile.replace(folder + "/" + file.name, with: file.bytes) }
+        try OutputFolder.write(files, into: folder)
         Session.print("Wrote \(folder): \(files.map(\.name).joined(separator: ", ")).")
         // What a validator would find is said, not hidden; the files are written as the data are.
         for finding in SDTMConformance.check(package) { Session.warn("conformance: \(finding)") }
