@@ -139,6 +139,14 @@ import Testing
         #expect(cli.run(["show", "101-0001"]).stdout.contains("— invalidated 2026-11-25 by 101-0001 AE1 updated (re-graded after imaging)"))
         #expect(cli.run(["signatures", "--pending", "--format", "json", "--now", now]).stdout.contains("\"AE1\""))
         #expect(cli.run(["verify"]).status == 0)
+        // The hand-off package carries the study's signatures, with their status, beside its datasets.
+        let study = try #require(cli.json(cli.run(["show", "101-0001", "--format", "json"]).stdout)["study"] as? String)
+        let out = cli.store + "-package"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let exported = cli.run(["export", "--format", "sdtm", "--study", study, "--out", out])
+        #expect(exported.status == 0 && exported.stdout.contains("signatures.json"), "\(exported.stderr)")
+        let carried = try #require(cli.json(String(decoding: try Data(contentsOf: URL(fileURLWithPath: out + "/signatures.json")), as: UTF8.self))["signatures"] as? [[String: Any]])
+        #expect(carried.contains { $0["subject"] as? String == "101-0001" && $0["scope"] as? String == "AE1" && $0["status"] as? String == "invalidated" })
     }
 
     @Test func aLockedCasebookRefusesChangesUntilThePIUnlocksIt() throws {

@@ -91,9 +91,7 @@ struct SignaturesCommand: SessionCommand {
         var entries: [SignatureEntry] = []
         let problems = try Self.participants(subject, store) { participant in
             guard let studyProtocol = context.protocols[participant.study] else { return }
-            entries += zip(participant.signatures, check.statuses(of: participant, studyProtocol: studyProtocol)).map {
-                SignatureEntry(subject: participant.subject, signature: $0, status: $1)
-            }
+            entries += check.entries(of: participant, studyProtocol: studyProtocol)
         }
         if subject == nil { entries += try session.summaryEntries(store, check: check) }
         try Session.print(format, json: { SignaturesJSON(entries) }, text: { SignaturesText.render(entries) })
@@ -107,6 +105,15 @@ struct SignaturesCommand: SessionCommand {
         let problems = store.forEachParticipant({ $0 }) { all.append($0) }
         for participant in all.sorted(by: { $0.subject < $1.subject }) { try body(participant) }
         return problems
+    }
+}
+
+extension SignatureVerifier {
+    /// A participant's signatures as the lists show them, each with its status.
+    func entries(of participant: Participant, studyProtocol: StudyProtocol) -> [SignatureEntry] {
+        zip(participant.signatures, statuses(of: participant, studyProtocol: studyProtocol)).map {
+            SignatureEntry(subject: participant.subject, signature: $0, status: $1)
+        }
     }
 }
 
