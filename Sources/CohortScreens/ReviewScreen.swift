@@ -117,7 +117,7 @@ extension ReviewScreen {
         var y = y
         if !conflicts.isEmpty {
             let which = conflicts.prefix(3).map { "\($0.subject) \($0.record)" }.joined(separator: ", ") + (conflicts.count > 3 ? ", \(glyphs.ellipsis)" : "")
-            let text = " \(glyphs.warning) \(Text.count(conflicts.count, "sync conflict")) (\(which)) \(glyphs.dot) cohort conflicts / cohort resolve SUBJECT ID"
+            let text = " \(glyphs.warning) \(Text.count(conflicts.count, "sync conflict")) (\(which)) \(glyphs.dot) \(keys.label(for: .resolveConflict, in: .review)) opens the first to resolve \(glyphs.dot) cohort conflicts"
             grid.fill(y: y, style: Style(.urgent, bold: true))
             grid.put(DisplayWidth.truncate(text, to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: Style(.urgent, bold: true))
             y += 1

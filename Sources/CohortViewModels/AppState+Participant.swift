@@ -6,7 +6,7 @@ extension AppState {
     static let participantIntents = Set<Intent>(visitActions.keys).union([
         .moveDown, .moveUp, .pageDown, .pageUp, .enterScores, .acknowledgeFlag, .noteDeviation,
         .withdrawParticipant, .randomizeParticipant, .addUnscheduledVisit, .correctEnrollment, .recordReconsent, .addAdverseEvent,
-        .addMedication, .editRecord, .markReportSent, .enterMeasures, .assessMeasure, .undo, .jumpToParticipant, .back, .showHelp,
+        .addMedication, .editRecord, .markReportSent, .enterMeasures, .assessMeasure, .resolveConflict, .undo, .jumpToParticipant, .back, .showHelp,
     ])
 
     /// A key on the participant page.
@@ -75,6 +75,12 @@ extension AppState {
             return []
         case .assessMeasure:
             overlay = .prompt(assessPrompt(participant, studyProtocol: studyProtocol))
+        case .resolveConflict:
+            guard let prompt = Self.resolvePrompt(participant) else {
+                status = StatusLine("\(participant.subject) has no open sync conflict.", .info)
+                return []
+            }
+            overlay = .prompt(prompt)
         case .undo: return undo()
         case .jumpToParticipant: overlay = .prompt(Self.jumpPrompt)
         case .back:

@@ -95,6 +95,7 @@ extension AppState {
         case .reportSent, .editRecord: return submitSafety(&prompt)
         case .assess(let subject): return submitAssessment(&prompt, subject: subject)
         case .sign(let subject, let scope): return submitSignature(&prompt, subject: subject, scope: scope)
+        case .resolveConflict(let subject): return Self.submitResolve(&prompt, subject: subject)
         }
     }
 

@@ -6,7 +6,7 @@ extension AppState {
     static let reviewIntents: Set<Intent> = [
         .moveDown, .moveUp, .pageDown, .pageUp, .moveTop, .moveBottom, .openParticipant, .completeVisit, .markMissed, .rescheduleVisit,
         .enterScores, .enroll, .showRoster, .showSummary, .filterSubjects, .undo, .addAdverseEvent, .addMedication, .markReportSent,
-        .jumpToParticipant, .previousDay, .nextDay, .backToToday, .showQueue, .syncStore, .showHelp, .quit,
+        .jumpToParticipant, .previousDay, .nextDay, .backToToday, .showQueue, .syncStore, .resolveConflict, .showHelp, .quit,
     ]
 
     /// A key on the review.
@@ -25,6 +25,13 @@ extension AppState {
         case .openParticipant:
             guard let entry = selectedEntry else { return nothingSelected() }
             return open(entry.subject, at: entry.visit.code)
+        case .resolveConflict:
+            // The first participant the conflicts line names, whichever row is selected (docs/RULES.md, "Merging and conflicts").
+            guard let subject = data?.table.safetyAlerts.first(where: { $0.kind == .syncConflict })?.subject else {
+                status = StatusLine("No sync conflict is open.", .info)
+                return []
+            }
+            return open(subject)
         case .completeVisit, .markMissed, .rescheduleVisit, .enterScores:
             guard let entry = selectedEntry else { return nothingSelected() }
             guard let participant = data?.participants[entry.subject] else { return [.fetch(subject: entry.subject, then: intent)] }

@@ -36,6 +36,7 @@ public enum Intent: String, CaseIterable, Sendable {
     case acknowledgeFlag = "acknowledge-flag"
     case noteDeviation = "note-deviation"
     case noteVisit = "note-visit"
+    case resolveConflict = "resolve-conflict"
     case showQueue = "show-queue"
     case syncStore = "sync-store"
     case openItem = "open-item"

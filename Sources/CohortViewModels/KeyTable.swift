@@ -120,6 +120,7 @@ public struct KeyTable: Sendable, Equatable {
         b(.review, [.character("t")], .backToToday, "today", footer: false),
         b(.review, [.character("I")], .showQueue, "to sign", footer: false),
         b(.review, [.character("Y")], .syncStore, "sync with the other machines", footer: false),
+        b(.review, [.character("X")], .resolveConflict, "open the first sync conflict's participant", footer: false),
         b(.review, [.character("?")], .showHelp, "help"),
         b(.review, [.character("q"), .control("c")], .quit, "quit"),
 
@@ -162,6 +163,7 @@ public struct KeyTable: Sendable, Equatable {
         b(.participant, [.character("F")], .correctEnrollment, "correct enrollment facts", footer: false),
         b(.participant, [.character("i")], .recordReconsent, "re-consent (ICF version)", footer: false),
         b(.participant, [.character("N")], .noteVisit, "note on the visit", footer: false),
+        b(.participant, [.character("X")], .resolveConflict, "resolve a sync conflict", footer: false),
         b(.participant, [.character("A")], .addAdverseEvent, "adverse event"),
         b(.participant, [.character("M")], .addMedication, "medication"),
         b(.participant, [.character("E")], .editRecord, "change AE/medication"),

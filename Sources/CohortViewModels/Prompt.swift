@@ -25,6 +25,8 @@ public struct Prompt: Equatable, Sendable {
         case reconsent(subject: String)
         /// Sign an item of the investigator's queue.
         case sign(subject: String, scope: SignatureScope)
+        /// Resolve one of the participant's open sync conflicts.
+        case resolveConflict(subject: String)
 
         /// The participant the prompt changes, if any.
         public var subject: String? {
@@ -36,7 +38,7 @@ public struct Prompt: Equatable, Sendable {
             case .undo(let entry): return entry.after.subject
             case .rater: return nil
             case .assess(let subject), .unscheduled(let subject), .unscheduledScale(let subject, _), .correct(let subject), .reconsent(let subject),
-                 .sign(let subject, _):
+                 .sign(let subject, _), .resolveConflict(let subject):
                 return subject
             case .filter, .search, .jump, .reportSent, .editRecord: return nil
             }
@@ -47,7 +49,7 @@ public struct Prompt: Equatable, Sendable {
     public enum Name: String, Equatable, Sendable {
         case date, reason, number, category, screenFailure, adverseEvent, initials, birthYear, sex, consentDate, baseline, version
         case scale, action, classification, note, subject, search, rater, record, result, assessment, comment, sentAt, followUp
-        case meaning, passphrase
+        case meaning, passphrase, conflict, take
     }
 
     /// One text field.
