@@ -120,7 +120,7 @@ public struct KeyTable: Sendable, Equatable {
         b(.review, [.character("t")], .backToToday, "today", footer: false),
         b(.review, [.character("I")], .showQueue, "to sign", footer: false),
         b(.review, [.character("Y")], .syncStore, "sync with the other machines", footer: false),
-        b(.review, [.character("X")], .resolveConflict, "open the first sync conflict's participant", footer: false),
+        b(.review, [.character("X")], .resolveConflict, "open the first sync conflict", footer: false),
         b(.review, [.character("?")], .showHelp, "help"),
         b(.review, [.character("q"), .control("c")], .quit, "quit"),
 

@@ -294,6 +294,42 @@ import Glibc
         #expect(site.first.run(["verify"]).status == 0)
     }
 
+    @Test func aConflictFromARealSyncShowsAtTheTopOfTheReviewAndIsResolvedOnScreenWithAReason() throws {
+        var site = Site()
+        defer { site.remove() }
+        let second = site.clone()
+        // The same note written on both machines: the second's sync cannot pick one (docs/RULES.md, "Merging and conflicts").
+        #expect(site.first.run(["note", "101-0001", "W1", "amy's words"], environment: ["COHORT_USER": "amy"]).status == 0)
+        #expect(second.run(["note", "101-0001", "W1", "bob's words"], environment: ["COHORT_USER": "bob"]).status == 0)
+        #expect(Self.sync(site.first).outcome.status == 0)
+        let merged = Self.sync(second)
+        #expect(merged.outcome.status == 0, "\(merged.outcome.stderr)")
+        #expect(merged.json["conflicts"] as? Int == 1, "\(merged.outcome.stdout)")
+        #expect(second.run(["conflicts"]).stdout.contains("101-0001 C1"))
+        let session = try TmuxSession(CLIHarness.binary, width: 120, height: 30,
+                                      environment: ["COHORT_STORE": second.store, "COHORT_TODAY": "2026-11-25", "COHORT_USER": "lead",
+                                                    "XDG_DATA_HOME": second.store + "-home", "TERM": "xterm-256color"])
+        #expect(session.waitFor("1 sync conflict (101-0001 C1)"), "the conflict line at the top of the review: \(session.screen())")
+        session.send("X") // the review opens the participant the line names
+        #expect(session.waitFor("SYNC CONFLICT C1"), "\(session.screen())")
+        session.send("X") // the participant page asks which, what to take, and why
+        #expect(session.waitFor("Resolve a sync conflict of 101-0001"), "\(session.screen())")
+        session.send("Tab", "Tab")
+        session.send("checked with bob on the phone", literal: true)
+        session.send("Enter")
+        #expect(session.waitFor("Saved: 101-0001 sync conflict C1 resolved (mine)"), "\(session.screen())")
+        #expect(!session.screen().contains("SYNC CONFLICT"), "\(session.screen())")
+        session.send("q")
+        #expect(session.waitFor("VISIT"), "\(session.screen())")
+        #expect(!session.screen().contains("sync conflict"), "the line is gone from the review: \(session.screen())")
+        session.send("q")
+        #expect(session.waitFor("EXIT=0"))
+        #expect(second.run(["conflicts"]).stdout.contains("No sync conflicts."))
+        let audit = second.run(["audit", "101-0001"])
+        #expect(audit.stdout.contains("checked with bob on the phone") && audit.stdout.contains("lead"), "\(audit.stdout)")
+        #expect(second.run(["verify"]).status == 0)
+    }
+
     /// Starts `cohort sync` on `machine` and kills it, with every process it started, after `delay` µs.
     static func killPartWay(_ machine: CLIHarness, after delay: UInt32) {
         let process = Process()

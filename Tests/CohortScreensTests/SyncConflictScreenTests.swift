@@ -31,4 +31,17 @@ struct SyncConflictScreenTests {
         scene.run([.checkFiles])
         #expect(!scene.frame(100, 30).text.contains("sync conflict"))
     }
+
+    @Test func theParticipantPageListsItsOpenConflictsWithTheKeyThatResolvesThem() throws {
+        var scene = try ScreenTests.Scene()
+        defer { scene.remove() }
+        let conflict = SyncConflict(id: "", subject: "101-0002", what: "/visits/0/note", mine: "\"amy's words\"", theirs: "\"bob's words\"",
+                                    authors: ["amy", "bob"], change: .note(subject: "101-0002", visit: "SCR", text: "bob's words"))
+        scene.run([.apply(.recordConflict(subject: "101-0002", conflict: conflict), basis: nil), .checkFiles])
+        // X on the review opens the participant the conflicts line names first.
+        scene.press(.character("X"))
+        let text = scene.frame(100, 34).text
+        #expect(text.contains("SYNC CONFLICT C1 /visits/0/note  mine: amy's words (amy)  theirs: bob's words (bob)") && text.contains("X resolves"), "\(text)")
+        GoldenFile.check(scene.frame(100, 34), named: "participant-conflict-100x34")
+    }
 }
