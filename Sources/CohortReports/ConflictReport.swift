@@ -31,10 +31,15 @@ public enum ConflictsText {
         guard !conflicts.isEmpty else { return "No sync conflicts." }
         var lines = [Text.count(conflicts.count, "sync conflict") + " (cohort resolve SUBJECT ID --take mine|theirs|VALUE --reason TEXT):"]
         for conflict in conflicts {
-            lines.append("  \(conflict.subject) \(conflict.id)  \(conflict.what)  mine: \(conflict.mine.map(shown) ?? "nothing") (\(conflict.authors.first ?? "?"))"
-                         + "  theirs: \(conflict.theirs.map(shown) ?? "nothing") (\(conflict.authors.last ?? "?"))")
+            lines.append("  \(conflict.subject) \(conflict.id)  " + describe(conflict))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// What a conflict is about, both values and their authors: `cohort conflicts`' line and the participant page's.
+    public static func describe(_ conflict: SyncConflict) -> String {
+        "\(conflict.what)  mine: \(conflict.mine.map(shown) ?? "nothing") (\(conflict.authors.first ?? "?"))"
+            + "  theirs: \(conflict.theirs.map(shown) ?? "nothing") (\(conflict.authors.last ?? "?"))"
     }
 
     /// A stored value as people read it: a JSON string without its quotes, anything else as its JSON.

@@ -42,8 +42,8 @@ struct ParticipantScreen {
         // Open sync conflicts, each with both values and their authors, and the key that resolves them
         // (docs/RULES.md, "Merging and conflicts").
         for conflict in participant.conflicts where y < area.bottom {
-            let text = " \(glyphs.warning) SYNC CONFLICT \(conflict.id) \(conflict.what)  mine: \(conflict.mine.map(ConflictsText.shown) ?? "nothing") (\(conflict.authors.first ?? "?"))"
-                + "  theirs: \(conflict.theirs.map(ConflictsText.shown) ?? "nothing") (\(conflict.authors.last ?? "?")) \(glyphs.dot) \(state.keys.label(for: .resolveConflict, in: .participant)) resolves"
+            let text = " \(glyphs.warning) SYNC CONFLICT \(conflict.id) " + ConflictsText.describe(conflict)
+                + " \(glyphs.dot) \(state.keys.label(for: .resolveConflict, in: .participant)) resolves"
             grid.fill(y: y, style: Style(.urgent, bold: true))
             grid.put(DisplayWidth.truncate(text, to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: Style(.urgent, bold: true))
             y += 1
