@@ -1,7 +1,7 @@
 import CohortDomain
 
-/// Resolving a sync conflict on the participant page, as `cohort resolve` does (docs/RULES.md, "Merging
-/// and conflicts"): which conflict, what to take, and a reason, always.
+/// Resolving a sync conflict on the participant page, as `cohort resolve` does: which conflict, what to
+/// take, and a reason, always (docs/RULES.md, "Merging and conflicts").
 extension AppState {
     /// Asks which of `participant`'s open conflicts (the first by default), what to take, and why; nil when none is open.
     static func resolvePrompt(_ participant: Participant) -> Prompt? {
