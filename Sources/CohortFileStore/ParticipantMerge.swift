@@ -95,23 +95,29 @@ extension JSONFileStore {
         let conflict = SyncConflict(id: "", subject: subject, what: SyncConflict.enrolledTwice,
                                     mine: "\(subject) enrolled by \(first.records.first?.user ?? "") at \(first.records.first?.time ?? "")",
                                     theirs: keptData, authors: [first.records.first?.user ?? "", second.records.first?.user ?? ""], change: nil)
-        let change = Change.recordConflict(subject: subject, conflict: conflict)
         let today = CivilDate(String(last.time.prefix(10))) ?? CivilDate(year: 2000, month: 1, day: 1)!
         let environment = ChangeEnvironment(context: context, today: today, user: last.user, site: self,
                                             eligibilitySignature: { [self] in self.eligibilitySignature(of: $0) })
         var participant = first.participant
-        let reason = try change.apply(to: &participant, in: environment)
+        // Participants the second had itself kept aside under this ID (a third machine) stay listed.
+        let carried = second.participant.conflicts.filter(\.isEnrollment)
+        var reason: String?
+        for each in carried + [conflict] {
+            reason = try Change.recordConflict(subject: subject, conflict: each).apply(to: &participant, in: environment)
+        }
+        // One change value per save: with conflicts carried over, the save is recorded as its operations alone.
+        let change = Change.recordConflict(subject: subject, conflict: conflict)
         let after = try JSONValue(encoding: participant)
         let (lines, head) = try AuditLog.lines(JSONPatch.diff(from: first.tree, to: after), subject: subject, user: last.user, reason: reason,
                                                time: last.time, after: first.head, state: after.stateHash, sign: nil,
-                                               change: RecordedChange(change: change, today: today).value, origin: last.hash)
+                                               change: carried.isEmpty ? RecordedChange(change: change, today: today).value : nil, origin: last.hash)
         var trail: [UInt8] = []
         for line in first.lines { trail += line; trail.append(UInt8(ascii: "\n")) }
         trail += lines
         let data = try CanonicalJSON.seal(ParticipantFile(participant: participant, audit: head), formatVersion: Self.formatVersion)
         return ParticipantMergeResult(files: ParticipantFiles(data: Data(data), trail: Data(trail)),
                                       branch: ("audit/branches/\(subject)/\(second.head.hash).jsonl", second.files.trail),
-                                      kept: (keptData, second.files.data), conflicts: Array(participant.conflicts.suffix(1)))
+                                      kept: (keptData, second.files.data), conflicts: Array(participant.conflicts.suffix(carried.count + 1)))
     }
 
     /// Where a participant enrolled under an ID another machine's participant kept has its data file, beside
