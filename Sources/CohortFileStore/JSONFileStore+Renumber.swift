@@ -26,9 +26,15 @@ extension JSONFileStore {
             var participant = try CanonicalJSON.unseal(bytes, as: ParticipantFile.self, path: keptPath, version: Self.formatVersion).participant
             let head = (keptPath as NSString).lastPathComponent.replacingOccurrences(of: ".json", with: "")
             participant.subject = newSubject
+            // A signature signs bytes that name the subject: under the new ID it would read as broken. The
+            // signatures stay in the kept files; the new participant is signed again (docs/RULES.md, "Merging and conflicts").
+            let unsigned = participant.signatures.count
+            participant.signatures = []
+            participant.casebookLock = nil
             removeLeftovers(of: newSubject)
+            let signatures = unsigned == 0 ? "" : "; its \(unsigned) signature(s) sign \(subject) and stay in the kept files: sign again"
             try save(participant, before: nil, committed: .empty,
-                     reason: "\(why) (renumbered: enrolled as \(subject) on another machine, its trail kept as \((keptPath as NSString).deletingPathExtension).jsonl, head \(head))",
+                     reason: "\(why) (renumbered: enrolled as \(subject) on another machine, its trail kept as \((keptPath as NSString).deletingPathExtension).jsonl, head \(head)\(signatures))",
                      time: clock())
             return participant
         }
