@@ -184,7 +184,8 @@ public indirect enum Change: Equatable, Sendable, Codable {
         case .reconsent(_, let version, let date):
             return try participant.reconsent(version: version, on: date, today: today)
         case .sign(_, let signature, let content, let lock):
-            return try participant.sign(signature, content: content, lock: lock, studyProtocol: studyProtocol)
+            return try participant.sign(signature, content: content, lock: lock, studyProtocol: studyProtocol,
+                                        trusted: environment.signatureTrust(participant))
         case .unlock(_, let reason):
             return try participant.unlock(reason: reason, on: today, change: description)
         case .answerEligibility(_, let answers, let reason):
@@ -248,12 +249,17 @@ public struct ChangeEnvironment {
     /// is (docs/RULES.md, "Eligibility"). By default no signature is required: a store without users, where
     /// nobody can sign; a store with users sets it.
     public var eligibilitySignature: (Participant) -> EligibilitySignature
+    /// The store's check of a participant's signature records against their signers' keys (docs/RULES.md,
+    /// "Signatures"): a broken record never counts as signed.
+    public var signatureTrust: (Participant) -> (Signature) -> Bool
 
     /// An environment for a change.
     public init(context: StudyContext, today: CivilDate, user: String, site: any SiteFacts,
-                eligibilitySignature: @escaping (Participant) -> EligibilitySignature = { _ in .notRequired }) {
+                eligibilitySignature: @escaping (Participant) -> EligibilitySignature = { _ in .notRequired },
+                signatureTrust: @escaping (Participant) -> (Signature) -> Bool = { _ in { _ in true } }) {
         self.context = context; self.today = today; self.user = user; self.site = site
         self.eligibilitySignature = eligibilitySignature
+        self.signatureTrust = signatureTrust
     }
 }
 

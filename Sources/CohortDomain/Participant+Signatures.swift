@@ -51,20 +51,23 @@ extension Participant {
         CompactJSON.bytes(SignedContent(subject: subject, scope: scope.description, content: value))
     }
 
-    /// The valid signatures of `scope`, oldest first.
-    public func validSignatures(of scope: SignatureScope) -> [Signature] {
-        signatures.filter { $0.isValid && $0.scope == scope.description }
+    /// The valid signatures of `scope`, oldest first: not invalidated, and `trusted` (the store's check of each
+    /// record against its signer's key and the content as it stands, docs/RULES.md, "Signatures"; a record
+    /// copied or forged into the file is not a signature).
+    public func validSignatures(of scope: SignatureScope, trusted: (Signature) -> Bool = { _ in true }) -> [Signature] {
+        signatures.filter { $0.isValid && $0.scope == scope.description && trusted($0) }
     }
 
     /// Adds `signature`, made over `content` (the content the signer saw); `lock` locks the casebook.
     /// Refused when the content changed since it was read, or the same signer already signed it with the
     /// same meaning and nothing changed since.
-    public mutating func sign(_ signature: Signature, content: Data, lock: Bool, studyProtocol: StudyProtocol) throws -> String? {
+    public mutating func sign(_ signature: Signature, content: Data, lock: Bool, studyProtocol: StudyProtocol,
+                              trusted: (Signature) -> Bool = { _ in true }) throws -> String? {
         let scope = try SignatureScope(signature.scope)
         guard try signedContent(scope, studyProtocol: studyProtocol) == content else {
             throw DomainError("\(subject) \(scope) changed after it was read for signing; nothing was signed. Look at it again and sign again.")
         }
-        if let same = validSignatures(of: scope).first(where: { $0.user == signature.user && $0.meaning == signature.meaning }) {
+        if let same = validSignatures(of: scope, trusted: trusted).first(where: { $0.user == signature.user && $0.meaning == signature.meaning }) {
             throw DomainError("\(subject) \(scope) is already signed: \(same.manifestation).")
         }
         if lock {
@@ -114,10 +117,11 @@ extension Participant {
     /// What of this participant awaits a signature, oldest first: serious and special-interest AEs,
     /// classified deviations, acknowledged urgent flags, `cs` assessments and the casebook of a participant
     /// who completed or left; an item whose signature a change invalidated waits again from that day.
-    public func pendingSignatures(studyProtocol: StudyProtocol) -> [PendingSignature] {
+    /// `trusted` is the store's check of a signature record (a broken record does not take an item off the queue).
+    public func pendingSignatures(studyProtocol: StudyProtocol, trusted: (Signature) -> Bool = { _ in true }) -> [PendingSignature] {
         var items: [PendingSignature] = []
         func add(_ scope: SignatureScope, _ what: String, since: CivilDate?) {
-            guard validSignatures(of: scope).isEmpty else { return }
+            guard validSignatures(of: scope, trusted: trusted).isEmpty else { return }
             let invalidated = signatures.filter { $0.scope == scope.description }.compactMap { $0.invalidated?.date }.max()
             items.append(PendingSignature(subject: subject, scope: scope, what: what, since: invalidated ?? since ?? consentDate))
         }
@@ -149,10 +153,11 @@ extension Participant {
     }
 
     /// Whether the eligibility gate's signature is there (docs/RULES.md, "Eligibility"): in a store with
-    /// users (`required`) a valid signature of the checklist as it stands; without users none is required.
-    public func eligibilitySignature(required: Bool) -> EligibilitySignature {
+    /// users (`required`) a valid signature of the checklist as it stands (`trusted`: it verifies with its
+    /// signer's key over this participant's checklist); without users none is required.
+    public func eligibilitySignature(required: Bool, trusted: (Signature) -> Bool = { _ in true }) -> EligibilitySignature {
         guard required else { return .notRequired }
-        return validSignatures(of: .eligibility).isEmpty ? .unsigned : .signed
+        return validSignatures(of: .eligibility, trusted: trusted).isEmpty ? .unsigned : .signed
     }
 
     /// The day the deviation at `code` (a visit, a medication or an AE id) happened: the visit's completion

@@ -38,6 +38,12 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
         }
     }
 
+    /// The role with its article, to begin a sentence: "A coordinator", "An investigator" (one rule for every
+    /// message that starts with a role).
+    public var titleWithArticle: String {
+        (title.first.map { "aeiou".contains($0) } == true ? "An " : "A ") + title
+    }
+
     /// The role named on the command line, or a message listing the roles.
     public static func parse(_ text: String) throws -> Role {
         guard let role = Role(rawValue: text) else {
@@ -56,7 +62,7 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
         case .investigator: who = orDataManager ? "a data manager, an investigator or the PI" : "an investigator or the PI"
         default: who = "a coordinator, an investigator or the PI"
         }
-        throw DomainError("A \(title) may not \(what): that needs \(who) (see `cohort user list`). Nothing was changed.")
+        throw DomainError("\(titleWithArticle) may not \(what): that needs \(who) (see `cohort user list`). Nothing was changed.")
     }
 }
 

@@ -23,9 +23,15 @@ public struct User: Codable, Equatable, Sendable {
     public var failedUnlocks: Int?
     /// Set after `User.maxFailedUnlocks` wrong passphrases in a row: signing is off until a PI enables it.
     public var signingLocked: Bool?
+    /// When signing was locked, or last refused a wrong passphrase while locked (UTC, ISO-8601): the lapse of
+    /// an only PI's lock counts from it. Absent when not locked, and in stores written before it.
+    public var signingLockedAt: String?
 
     /// Wrong passphrases in a row that lock a user's signing (21 CFR 11.300(d)).
     public static let maxFailedUnlocks = 5
+    /// Minutes after which a PI's signing lock lapses when no other active PI could enable it
+    /// (docs/RULES.md, "Users and roles").
+    public static let lockLapseMinutes = 60
 
     /// A new, enabled user.
     public init(name: String, fullName: String, role: Role, publicKey: String, addedBy: String?, added: String) {
@@ -52,14 +58,31 @@ public struct User: Codable, Equatable, Sendable {
         return nil
     }
 
-    /// A wrong passphrase: counted, and signing locked at the fifth in a row. Returns the reason to record.
-    public mutating func noteFailedUnlock() -> String {
+    /// A wrong passphrase at `time` (UTC): counted, and signing locked at the fifth in a row (a later wrong
+    /// one sets the lock's time again, so an only PI's lapse never lets more than five guesses an hour).
+    /// Returns the reason to record.
+    public mutating func noteFailedUnlock(at time: String) -> String {
         let count = (failedUnlocks ?? 0) + 1
         failedUnlocks = count
         if count >= Self.maxFailedUnlocks {
             signingLocked = true
+            signingLockedAt = time
             return "wrong passphrase (\(count) in a row): signing locked until a PI enables it"
         }
         return "wrong passphrase (\(count) in a row)"
+    }
+
+    /// Whether this user's signing lock has lapsed (docs/RULES.md, "Users and roles"): the lock of a PI whom
+    /// no other active PI among `users` could enable lapses `lockLapseMinutes` after it was set. `cutoff` is
+    /// the UTC time that many minutes ago, in the same ISO-8601 form (so the strings compare as times); a
+    /// lock written before its time was kept has lapsed.
+    public func lockHasLapsed(cutoff: String, among users: [User]) -> Bool {
+        guard signingLocked == true, disabled == nil, isPIWithoutAnother(among: users) else { return false }
+        return (signingLockedAt ?? "") <= cutoff
+    }
+
+    /// True for a PI when no other user among `users` is an active PI (who could enable them).
+    public func isPIWithoutAnother(among users: [User]) -> Bool {
+        role == .pi && !users.contains { $0.name != name && $0.role == .pi && $0.isActive }
     }
 }

@@ -16,6 +16,8 @@ public struct AsRecordedSummary {
     public let now: Moment
     /// Participants that could not be read.
     public let problems: [StoreError]
+    /// Whether some participant's trail has a record made on the day (a day with none has nothing to sign).
+    public let recordedOnDay: Bool
 
     /// Every participant as it stood at the end of `day` on `zone`'s clock: the trails written since the
     /// day began replayed, the rest as the review table holds them (`JSONFileStore.recordedDay`).
@@ -24,6 +26,7 @@ public struct AsRecordedSummary {
         table = recorded.table
         records = recorded.records
         problems = recorded.problems
+        recordedOnDay = recorded.recordedOnDay
         now = Moment.endOf(day, in: zone)
         var summary = DaySummary(date: day, table: table, zone: zone)
         summary.add(records)

@@ -123,13 +123,16 @@ extension JSONFileStore {
     /// stands as it stood at the end of the day) is taken from the review table, checked against every
     /// file's stamp, and read whole only when its digest says it may be in the safety lists. The result
     /// is the one a replay of every trail gives. Returns the participants that could not be read.
-    public func recordedDay(_ day: CivilDate, zone: TimeZone) throws -> (table: ReviewTable, records: DaySummary.Records, problems: [StoreError]) {
+    /// `recordedOnDay`: some participant's trail has a record made on the day (one passed over has none).
+    public func recordedDay(_ day: CivilDate, zone: TimeZone) throws -> (table: ReviewTable, records: DaySummary.Records, problems: [StoreError],
+                                                                          recordedOnDay: Bool) {
         let context = context
         let current = loadTable(.full)
         let needed = Self.mayBeInSafetyLists(on: day, table: current.table, context: context)
         let passed = PassedOver()
-        var digests: [ParticipantDigest] = [], records = DaySummary.Records()
+        var digests: [ParticipantDigest] = [], records = DaySummary.Records(), recordedOnDay = false
         var problems = try forEachParticipantDay(day, zone: zone, replayAll: true, wholeRecord: { needed.contains($0) }, passedOver: passed) { record in
+            if record.dayChange != nil { recordedOnDay = true }
             guard let state = record.endOfDay else { return }
             if let digest = ParticipantDigest(state, context: context) { digests.append(digest) }
             records.add(record: state, dayChange: record.dayChange, on: day, context: context)
@@ -138,7 +141,7 @@ extension JSONFileStore {
         digests += untouched.compactMap { current.table.digest($0) }
         // A file passed over that the table could not read is reported as reading it would have.
         problems += zip(current.unreadable, current.problems).filter { untouched.contains($0.0) }.map(\.1)
-        return (ReviewTable(digests), records, problems)
+        return (ReviewTable(digests), records, problems, recordedOnDay)
     }
 }
 

@@ -120,7 +120,29 @@ extension JSONFileStore {
         try changeUser(name, needed: .pi, what: "enable users", reason: "signing enabled again") { user, _ in
             guard user.signingLocked == true || user.failedUnlocks != nil else { throw DomainError("Signing is not locked for \(name).") }
             guard user.disabled == nil else { throw DomainError("\(name) was disabled for good; add them under a new name.") }
-            user.signingLocked = nil; user.failedUnlocks = nil
+            user.signingLocked = nil; user.failedUnlocks = nil; user.signingLockedAt = nil
+        }
+    }
+
+    /// Whether `user`'s signing lock has lapsed now, on the store's clock (`User.lockHasLapsed`).
+    public func lockHasLapsed(_ user: User) throws -> Bool {
+        let cutoff = UTCTimestamp.string(from: clock().addingTimeInterval(-Double(User.lockLapseMinutes) * 60))
+        return user.lockHasLapsed(cutoff: cutoff, among: try users())
+    }
+
+    /// Lifts the lapsed lock of the user of `key`, opened with their right passphrase: audited and signed by
+    /// them, with the reason (docs/RULES.md, "Users and roles").
+    public func noteLockLapsed(_ key: UnlockedKey) throws {
+        try FileLock.withLock(lockFile) {
+            let file = try readUser(key.userName)
+            guard file.user.publicKey == key.publicKeyText, try lockHasLapsed(file.user) else {
+                throw DomainError("Signing is locked for \(key.userName): a PI enables it again with `cohort user enable \(key.userName)`. Nothing was changed.")
+            }
+            var user = file.user
+            user.signingLocked = nil; user.failedUnlocks = nil; user.signingLockedAt = nil
+            try saveUser(user, before: file.user, committed: file.audit,
+                         reason: "signing lock lapsed: \(User.lockLapseMinutes) minutes after it was set, with no other active PI to enable it; right passphrase",
+                         signer: key)
         }
     }
 
@@ -131,7 +153,7 @@ extension JSONFileStore {
         try FileLock.withLock(lockFile) {
             let file = try readUser(name)
             var user = file.user
-            let reason = user.noteFailedUnlock()
+            let reason = user.noteFailedUnlock(at: UTCTimestamp.string(from: clock()))
             try saveUser(user, before: file.user, committed: file.audit, reason: reason, signer: nil)
             return user
         }
@@ -209,7 +231,19 @@ extension JSONFileStore {
     /// In a store with users the checklist must carry a valid `eligibility` signature (docs/RULES.md,
     /// "Eligibility", "Signatures"); without users nobody can sign, so none is required.
     public func eligibilitySignature(of participant: Participant) -> EligibilitySignature {
-        participant.eligibilitySignature(required: (try? hasUsers()) ?? false)
+        participant.eligibilitySignature(required: (try? hasUsers()) ?? false, trusted: signatureTrust(of: participant))
+    }
+
+    /// A signature record counts only when it is valid by the check `cohort signatures` and verify make
+    /// (docs/RULES.md, "Signatures"): its signer's key verifies it over this participant's content as it
+    /// stands. A record copied from another participant, or forged, counts as no signature.
+    public func signatureTrust(of participant: Participant) -> (Signature) -> Bool {
+        let verifier = try? signatureVerifier()
+        let studyProtocol = context.protocols[participant.study]
+        return { signature in
+            guard let verifier, let studyProtocol else { return false }
+            return verifier.status(of: signature, in: participant, studyProtocol: studyProtocol) == .valid
+        }
     }
 
     public func requireAllowed(_ change: Change) throws {
@@ -223,5 +257,20 @@ extension JSONFileStore {
            let underlying = (try? participant(subject))?.conflicts.first(where: { $0.id == id })?.change {
             try underlying.requireAllowed(for: role)
         }
+    }
+}
+
+extension JSONFileStore {
+    /// The store's stable id: the hash of the first record of its store-wide trail (written when the store
+    /// was made, never rewritten), so every store, old or new, has one without a new member in any file.
+    /// Nil when that trail cannot be read (verify names why). The known keys are filed under it
+    /// (docs/RULES.md, "Users and roles").
+    public func storeIdentity() -> String? {
+        guard let handle = FileHandle(forReadingAtPath: auditDirectory + "/" + Ledger.storeChain + ".jsonl") else { return nil }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 65_536), let line = head.split(separator: UInt8(ascii: "\n")).first,
+              let record = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+              let hash = record["hash"] as? String, hash.count == 64 else { return nil }
+        return hash
     }
 }

@@ -79,6 +79,10 @@ public final class JSONFileStore: ParticipantStore {
     /// Opens an existing store, migrating an older format first, and checking its site and protocol files
     /// against the store-wide trail. `readOnly` (for `verify`) never migrates and never refuses what it
     /// can still look at: `verify` names every problem itself.
+    /// The system time on the store's clock, the one its audit records carry: signature times come from it,
+    /// never from `--now` or `--today` (docs/RULES.md, "Signatures").
+    public func systemTime() -> Date { clock() }
+
     public init(directory: String, scales: ScaleCatalog, user: String, clock: @escaping () -> Date = Date.init, readOnly: Bool = false) throws {
         self.directory = directory
         self.user = user

@@ -58,13 +58,15 @@ struct SaveSignatures {
     }
 
     /// A save nobody could sign: a wrong passphrase counted on a user's record (the person failed to unlock
-    /// their key), which only raises the count and may lock signing.
+    /// their key), which only raises the count and may lock signing (with the lock's time).
     static func mayBeUnsigned(_ save: [AuditRecord]) -> Bool {
         save.allSatisfy { record in
             guard record.subject?.hasPrefix("user:") == true, record.operation.op != .remove else { return false }
             switch record.operation.path {
             case "/failedUnlocks": return (record.operation.value?.intValue ?? 0) > (record.operation.old?.intValue ?? 0)
             case "/signingLocked": return record.operation.value == .bool(true)
+            // The lock's time, from which an only PI's lock lapses (docs/RULES.md, "Users and roles").
+            case "/signingLockedAt": if case .string = record.operation.value { return true } else { return false }
             default: return false
             }
         }

@@ -37,11 +37,14 @@ public struct SignatureVerifier: Sendable {
         return SignatureCheck.isValid(bytes, for: signature.signedBytes(subject: subject), publicKey: key)
     }
 
+    /// The status of `signature`, one of `participant`'s, against the content its scope holds now.
+    public func status(of signature: Signature, in participant: Participant, studyProtocol: StudyProtocol) -> SignatureStatus {
+        let content = (try? SignatureScope(signature.scope)).flatMap { try? participant.signedContent($0, studyProtocol: studyProtocol) }
+        return status(of: signature, subject: participant.subject, content: content)
+    }
+
     /// The status of each of `participant`'s signatures, in order.
     public func statuses(of participant: Participant, studyProtocol: StudyProtocol) -> [SignatureStatus] {
-        participant.signatures.map { signature in
-            let content = (try? SignatureScope(signature.scope)).flatMap { try? participant.signedContent($0, studyProtocol: studyProtocol) }
-            return status(of: signature, subject: participant.subject, content: content)
-        }
+        participant.signatures.map { status(of: $0, in: participant, studyProtocol: studyProtocol) }
     }
 }

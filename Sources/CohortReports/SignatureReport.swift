@@ -33,7 +33,15 @@ public struct SignatureEntry: Encodable, Sendable {
     /// The line `cohort signatures` and `cohort show` print: scope, manifestation, and a status other than valid.
     public var line: String {
         let scope = subject == "-" ? signature.scope : "\(subject)  \(signature.scope)"
-        return "\(scope)  \(signature.manifestation)" + (status == .broken ? "  BROKEN: the signature or its content hash does not verify" : "")
+        return "\(scope)  \(manifestation)" + (status == .broken ? "  BROKEN: the signature or its content hash does not verify" : "")
+    }
+
+    /// The signature's manifestation with what invalidated it: the change it records, or, for a day's
+    /// summary (whose record a later entry for that day does not touch), that the summary as recorded moved
+    /// (docs/RULES.md, "Signatures").
+    public var manifestation: String {
+        guard status == .invalidated, signature.invalidated == nil else { return signature.manifestation }
+        return signature.signedWords + " — invalidated: the day's summary as recorded changed after it was signed (a record made later for that day)"
     }
 }
 
@@ -48,7 +56,7 @@ struct ShownSignature: Encodable {
     func encode(to encoder: Encoder) throws {
         try entry.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(entry.signature.manifestation, forKey: .manifestation)
+        try container.encode(entry.manifestation, forKey: .manifestation)
         try container.encodeIfPresent(entry.signature.invalidated, forKey: .invalidated)
     }
 }
@@ -99,10 +107,11 @@ public enum SignaturesText {
 /// `cohort show --summary DATE --format json`: the day's summary as recorded and its signatures.
 public struct SignedSummaryJSON: Encodable {
     let summary: DaySummary
-    let signatures: [SignatureEntry]
+    /// Each with its `cohort signatures` members, `status` among them, and its manifestation.
+    let signatures: [ShownSignature]
 
     /// The document of `summary` and its `signatures`.
-    public init(summary: DaySummary, signatures: [SignatureEntry]) { self.summary = summary; self.signatures = signatures }
+    public init(summary: DaySummary, signatures: [SignatureEntry]) { self.summary = summary; self.signatures = signatures.map(ShownSignature.init) }
 }
 
 /// The lines a signed thing shows next to it, wherever it is shown (docs/RULES.md, "Signatures"): each of

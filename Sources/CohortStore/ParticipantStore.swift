@@ -40,6 +40,9 @@ public protocol ParticipantStore: AnyObject, SiteFacts {
     /// Whether `participant`'s eligibility checklist must be signed before randomization and the baseline,
     /// and is (docs/RULES.md, "Eligibility"); every change this store applies is given it.
     func eligibilitySignature(of participant: Participant) -> EligibilitySignature
+    /// The check of `participant`'s signature records: true for a record that verifies with its signer's key
+    /// over the content as it stands (docs/RULES.md, "Signatures"). Every count of what is signed uses it.
+    func signatureTrust(of participant: Participant) -> (Signature) -> Bool
 }
 
 /// A participant's audit trail as read, and whether it proves the data.
@@ -135,6 +138,8 @@ extension ParticipantStore {
     public func requireAllowed(_ change: Change) throws {}
     /// A store without users: nobody can sign, so no signature is required (complete and eligible suffices).
     public func eligibilitySignature(of participant: Participant) -> EligibilitySignature { .notRequired }
+    /// A store without users has no keys to check against (and nobody who could sign).
+    public func signatureTrust(of participant: Participant) -> (Signature) -> Bool { { _ in true } }
 
     /// `apply(_:basis:today:user:)` on the participant as saved.
     @discardableResult
@@ -154,7 +159,8 @@ extension ParticipantStore {
             if let basis, basis != participant { throw StaleChange(latest: participant) }
             before = participant
             return try change.apply(to: &participant, in: ChangeEnvironment(context: context, today: today, user: user, site: self,
-                                                                            eligibilitySignature: { self.eligibilitySignature(of: $0) }))
+                                                                            eligibilitySignature: { self.eligibilitySignature(of: $0) },
+                                                                            signatureTrust: { self.signatureTrust(of: $0) }))
         }
         return (before ?? after, after)
     }

@@ -71,7 +71,7 @@ public final class EffectRunner {
                 for subject in try store.subjects() {
                     guard let participant = try? store.participant(subject),
                           let studyProtocol = store.context.protocols[participant.study] else { continue }
-                    items += participant.pendingSignatures(studyProtocol: studyProtocol).map {
+                    items += participant.pendingSignatures(studyProtocol: studyProtocol, trusted: store.signatureTrust(of: participant)).map {
                         QueueItem($0, participant: participant, studyProtocol: studyProtocol)
                     }
                 }

@@ -87,9 +87,13 @@ struct GlobalOptions: ParsableArguments {
         return SessionClock(today: day, fixed: nil, shift: TimeInterval((then.minutes - real.minutes) * 60), zone: zone)
     }
 
+    /// True when `--user` or `$COHORT_USER` names the user (not the login name): then a session of another
+    /// user is never used (docs/RULES.md, "Users and roles").
+    var userIsNamed: Bool { user != nil || !(environment["COHORT_USER"] ?? "").isEmpty }
+
     /// The user recorded in the audit trail.
     func userName() throws -> String {
-        let name = user ?? environment["COHORT_USER"] ?? environment["USER"] ?? environment["LOGNAME"] ?? SystemClock.loginName()
+        let name = user ?? environment["COHORT_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["USER"] ?? environment["LOGNAME"] ?? SystemClock.loginName()
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         // Who made a change must read the same to everyone: a plain ASCII set, so no look-alike letters
         // (Cyrillic "а" for Latin "a"), invisible characters or controls make two users that look alike

@@ -43,7 +43,20 @@ struct PassphraseReader {
         }
         if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
         guard !bytes.isEmpty else { throw DomainError("No passphrase on --passphrase-fd \(descriptor) (an empty line or the end of input).") }
-        return String(decoding: bytes, as: UTF8.self)
+        // Never decoded loosely: invalid bytes would all read as U+FFFD, so different byte strings would
+        // open the same key (docs/RULES.md, "Users and roles").
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw DomainError("The passphrase is not valid UTF-8 text (it holds bytes that are no character in UTF-8): set the terminal or the input to UTF-8 and type it again. Nothing was changed.")
+        }
+        return text
+    }
+
+    /// True when this process has a controlling terminal to ask a passphrase at.
+    static var hasTerminal: Bool {
+        let terminal = open("/dev/tty", O_RDWR | O_CLOEXEC)
+        guard terminal >= 0 else { return false }
+        close(terminal)
+        return true
     }
 
     /// A line typed at the controlling terminal with echo on (a user name).

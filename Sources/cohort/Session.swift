@@ -30,6 +30,8 @@ struct Session {
     /// Where the users' sealed keys are when not in the person's own data folder (`cohort --demo`'s
     /// throw-away users keep theirs beside the throw-away store).
     var keyFolderPath: String? = nil
+    /// True when `--user` or `$COHORT_USER` named `user`: a session of anyone else is then not used.
+    var userIsNamed = false
 
     /// The day to act as today.
     var today: CivilDate { clock.today }
@@ -43,7 +45,8 @@ struct Session {
     static func run(_ globals: GlobalOptions, _ body: (Session) throws -> Void) throws {
         do {
             let session = Session(storeDirectory: globals.storeDirectory, clock: try globals.clock(),
-                                  user: try globals.userName(), scales: try BundledResources.scales(), passphraseFD: globals.passphraseFd)
+                                  user: try globals.userName(), scales: try BundledResources.scales(), passphraseFD: globals.passphraseFd,
+                                  userIsNamed: globals.userIsNamed)
             try body(session)
         } catch let error as DomainError {
             Session.warn(error.message)

@@ -12,10 +12,10 @@ extension Session {
         guard try store.hasUsers() else {
             throw DomainError("This store has no users, so nobody can sign \(what): add the PI first (`cohort user add NAME --role pi --full-name TEXT`).")
         }
-        let session = SessionFile.load(from: SessionFile.path()).flatMap { $0.store == canonicalStore && !$0.hasExpired() ? $0 : nil }
+        let session = try terminalSession().flatMap { try !$0.hasExpired() && sessionServes($0) ? $0 : nil }
         let key = try unlockWithPassphrase(store, name: session?.user ?? user, passphrase: passphrase)
         guard key.role.covers(.investigator) else {
-            throw DomainError("A \(key.role.title) may not sign records: that needs an investigator or the PI (see `cohort user list`). Nothing was signed.")
+            throw DomainError("\(key.role.titleWithArticle) may not sign records: that needs an investigator or the PI (see `cohort user list`). Nothing was signed.")
         }
         store.signer = key
         return key

@@ -29,9 +29,11 @@ struct SDTMPackageCommandTests {
         #expect(outcome.stderr == "", "no conformance finding")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder)
         #expect(Set(["define.xml", "dm.json", "dm.xpt", "ts.xpt", "ts.json"]).isSubset(of: files))
-        // Each dataset as both files, and nothing else.
-        #expect(Set(files.filter { $0.hasSuffix(".xpt") }.map { $0.dropLast(4) }) == Set(files.filter { $0.hasSuffix(".json") }.map { $0.dropLast(5) }))
-        #expect(files.allSatisfy { $0 == "define.xml" || $0.hasSuffix(".xpt") || $0.hasSuffix(".json") })
+        // Each dataset as both files, the study's signatures, and nothing else.
+        let datasets = files.filter { $0 != "signatures.json" }
+        #expect(files.contains("signatures.json"))
+        #expect(Set(datasets.filter { $0.hasSuffix(".xpt") }.map { $0.dropLast(4) }) == Set(datasets.filter { $0.hasSuffix(".json") }.map { $0.dropLast(5) }))
+        #expect(datasets.allSatisfy { $0 == "define.xml" || $0.hasSuffix(".xpt") || $0.hasSuffix(".json") })
         let roster = cli.json(cli.ok(["participants", "--format", "json"]).stdout)
         let subjects = ((roster["participants"] as? [[String: Any]]) ?? []).filter { $0["study"] as? String == "SCZ-5W-INPT" }
             .compactMap { $0["subject"] as? String }.sorted()

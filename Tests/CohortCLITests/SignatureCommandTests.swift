@@ -82,9 +82,13 @@ import Testing
     let now = "2026-11-25T18:02"
     let pi = UserCommandTests.piPassphrase
 
-    /// Runs `arguments` as `user` with `passphrase` on standard input, at `now`.
+    /// Runs `arguments` as `user` with `passphrase` on standard input, at `now`: `--now` and the system clock
+    /// (faketime), since a signature's time is the system's (docs/RULES.md, "Signatures").
     func run(_ cli: CLIHarness, _ arguments: [String], as user: String = "ana", passphrase: String? = nil, at time: String? = nil) -> CLIHarness.Outcome {
-        cli.run(arguments + ["--user", user, "--passphrase-fd", "0", "--now", time ?? now], input: (passphrase ?? pi) + "\n")
+        let moment = time ?? now
+        return cli.run([moment.replacingOccurrences(of: "T", with: " ") + ":00", CLIHarness.binary] + arguments
+                       + ["--user", user, "--passphrase-fd", "0", "--now", moment],
+                       executable: RecordedSummaryTests.faketime, input: (passphrase ?? pi) + "\n")
     }
 
     /// The store with users and a serious AE1 on 101-0001, recorded by the PI.
@@ -135,6 +139,14 @@ import Testing
         #expect(cli.run(["show", "101-0001"]).stdout.contains("— invalidated 2026-11-25 by 101-0001 AE1 updated (re-graded after imaging)"))
         #expect(cli.run(["signatures", "--pending", "--format", "json", "--now", now]).stdout.contains("\"AE1\""))
         #expect(cli.run(["verify"]).status == 0)
+        // The hand-off package carries the study's signatures, with their status, beside its datasets.
+        let study = try #require(cli.json(cli.run(["show", "101-0001", "--format", "json"]).stdout)["study"] as? String)
+        let out = cli.store + "-package"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let exported = cli.run(["export", "--format", "sdtm", "--study", study, "--out", out])
+        #expect(exported.status == 0 && exported.stdout.contains("signatures.json"), "\(exported.stderr)")
+        let carried = try #require(cli.json(String(decoding: try Data(contentsOf: URL(fileURLWithPath: out + "/signatures.json")), as: UTF8.self))["signatures"] as? [[String: Any]])
+        #expect(carried.contains { $0["subject"] as? String == "101-0001" && $0["scope"] as? String == "AE1" && $0["status"] as? String == "invalidated" })
     }
 
     @Test func aLockedCasebookRefusesChangesUntilThePIUnlocksIt() throws {
@@ -155,9 +167,63 @@ import Testing
         #expect(run(cli, ["complete", "101-0001", "SCR", "--date", "2026-11-10"], as: "cole", passphrase: UserCommandTests.coordinatorPassphrase).status == 0)
     }
 
+    /// Attack 7, finding 2: a signature's time (and the casebook lock's) is the system time of the signing,
+    /// never `--now` or `--today`, so no signature is backdated.
+    @Test func aSignatureAndALockCarryTheSystemTimeNotNowOrToday() throws {
+        let cli = store()
+        defer { cli.remove() }
+        func at(_ clock: String, _ arguments: [String]) -> CLIHarness.Outcome {
+            cli.run([clock, CLIHarness.binary] + arguments + ["--user", "ana", "--passphrase-fd", "0", "--now", "2026-11-21T09:00"],
+                    executable: RecordedSummaryTests.faketime, input: pi + "\n")
+        }
+        #expect(at("2026-11-25 18:10:00", ["sign", "101-0001", "AE1", "--meaning", "approved"]).status == 0)
+        #expect(at("2026-11-25 18:12:00", ["sign", "101-0001", "casebook", "--meaning", "approved", "--lock"]).status == 0)
+        let listed = try #require(cli.json(cli.run(["signatures", "--format", "json"]).stdout)["signatures"] as? [[String: Any]])
+        #expect((listed.first { $0["scope"] as? String == "AE1" }?["time"] as? String)?.hasPrefix("2026-11-25T18:10") == true, "\(listed)")
+        #expect((listed.first { $0["scope"] as? String == "casebook" }?["time"] as? String)?.hasPrefix("2026-11-25T18:12") == true, "\(listed)")
+        #expect(cli.run(["show", "101-0001"]).stdout.contains("Casebook locked by ana"))
+        let lock = try #require(cli.json(cli.run(["show", "101-0001", "--format", "json"]).stdout)["casebookLock"] as? [String: Any])
+        #expect((lock["time"] as? String)?.hasPrefix("2026-11-25T18:12") == true, "\(lock)")
+        #expect(cli.run(["verify"]).status == 0)
+    }
+
+    /// Enrolls 101-0002 with the system clock on 2026-11-24 (faketime): a day with something recorded, whose
+    /// trail reads in time order (a summary is signed only for a day with records).
+    func recordOn24(_ cli: CLIHarness) {
+        let enrolled = run(cli, ["enroll", "101-0002", "--initials", "CD", "--birth-year", "1980", "--sex", "F", "--consent", "2026-11-20",
+                                 "--baseline", "2026-11-30"], at: "2026-11-24T09:00")
+        #expect(enrolled.status == 0, "\(enrolled.stderr)")
+    }
+
+    /// Attack 7, finding 4: a day's summary is never signed ahead of its day nor for a day with nothing
+    /// recorded; once a later record for that day moves it, `show --summary` says invalidated, in text and JSON.
+    @Test func aSummaryIsNeverSignedAheadOrEmptyAndAMovedOneReadsInvalidated() throws {
+        let cli = store()
+        defer { cli.remove() }
+        // The review cache is derived data a read may bring up to date; the store's records stay as they were.
+        func records() -> [String: Data] { cli.snapshot().filter { !$0.key.hasPrefix(".cache/") } }
+        let before = records()
+        let ahead = run(cli, ["sign", "-", "summary:2026-11-26", "--meaning", "reviewed"])
+        #expect(ahead.status == 1 && ahead.stderr.contains("summary:2026-11-26 is after today (2026-11-25)"), "\(ahead.stderr)")
+        let empty = run(cli, ["sign", "-", "summary:2026-11-22", "--meaning", "reviewed"])
+        #expect(empty.status == 1 && empty.stderr.contains("Nothing was recorded on 2026-11-22"), "\(empty.stderr)")
+        #expect(records() == before)
+        recordOn24(cli)
+        #expect(run(cli, ["sign", "-", "summary:2026-11-24", "--meaning", "reviewed"]).status == 0)
+        let late = run(cli, ["ae", "add", "101-0002", "--term", "Syncope", "--onset", "2026-11-24", "--severity", "severe",
+                             "--serious", "hospitalization", "--related", "unlikely", "--aware", "2026-11-24T19:00"], at: "2026-11-24T20:00")
+        #expect(late.status == 0, "\(late.stderr)")
+        let text = cli.run(["show", "--summary", "2026-11-24"]).stdout
+        #expect(text.contains("Signed (reviewed) by Dr Ana Ruiz, PI, 2026-11-25 18:02 +00:00 — invalidated: the day's summary as recorded changed"), "\(text)")
+        let shown = try #require(cli.json(cli.run(["show", "--summary", "2026-11-24", "--format", "json"]).stdout)["signatures"] as? [[String: Any]])
+        #expect(shown.first?["status"] as? String == "invalidated")
+        #expect((shown.first?["manifestation"] as? String)?.contains("invalidated: the day's summary as recorded changed") == true, "\(shown)")
+    }
+
     @Test func theDaysSummaryAsRecordedIsSignedAndShownWithItsSignature() throws {
         let cli = store()
         defer { cli.remove() }
+        recordOn24(cli)
         let refused = run(cli, ["sign", "-", "summary:2026-11-24", "--meaning", "reviewed", "--lock"])
         #expect(refused.status == 1)
         let signed = run(cli, ["sign", "-", "summary:2026-11-24", "--meaning", "reviewed"])

@@ -128,8 +128,10 @@ import Testing
     }
 
     @Test func aSessionSignsWithoutThePassphraseUntilLogoutOrItsIdleTime() throws {
-        let cli = Self.storeWithUsers()
+        var cli = Self.storeWithUsers()
         defer { cli.remove() }
+        // No --user and no COHORT_USER: the session's user acts (a named other user never takes it over).
+        cli.environment["COHORT_USER"] = ""
         let login = cli.run(["login", "--user", "cole", "--passphrase-fd", "0"], input: Self.coordinatorPassphrase + "\n")
         #expect(login.status == 0, "\(login.stderr)")
         let sessions = cli.store + "-home/cohort/keys/sessions"
@@ -150,9 +152,100 @@ import Testing
         #expect(after.status == 1)
     }
 
-    @Test func thePISetsTheIdleTimeAndSessionsEndAfterIt() throws {
+    /// Attack 7, finding 12: a session serves only its own user; `--user` or `COHORT_USER` naming someone
+    /// else asks that user's passphrase and the change is theirs, never the session's user's.
+    @Test func aSessionIsNeverUsedForAnotherNamedUser() throws {
         let cli = Self.storeWithUsers()
         defer { cli.remove() }
+        #expect(cli.run(["login", "--user", "cole", "--passphrase-fd", "0"], input: Self.coordinatorPassphrase + "\n").status == 0)
+        func lastUser() throws -> String? {
+            try #require(cli.json(cli.ok(["audit", "101-0001", "--format", "json"]).stdout)["records"] as? [[String: Any]]).last?["user"] as? String
+        }
+        let before = cli.snapshot()
+        let noPassphrase = cli.run(["complete", "101-0001", "SCR", "--date", "2026-11-10", "--user", "ana", "--passphrase-fd", "0"], input: "")
+        #expect(noPassphrase.status == 1)
+        #expect(cli.snapshot() == before, "nothing is saved as cole when ana is named")
+        let named = cli.run(["complete", "101-0001", "SCR", "--date", "2026-11-10", "--user", "ana", "--passphrase-fd", "0"], input: Self.piPassphrase + "\n")
+        #expect(named.status == 0, "\(named.stderr)")
+        #expect(try lastUser() == "ana")
+        let byEnvironment = cli.run(["miss", "101-0001", "D1", "--reason", "no show", "--date", "2026-11-18", "--passphrase-fd", "0"],
+                                    environment: ["COHORT_USER": "ana"], input: Self.piPassphrase + "\n")
+        #expect(byEnvironment.status == 0, "\(byEnvironment.stderr)")
+        #expect(try lastUser() == "ana")
+        #expect(cli.run(["verify"]).status == 0)
+    }
+
+    /// Attack 7, finding 9: a passphrase that is not valid UTF-8 is refused, never decoded loosely (twelve
+    /// 0xFF bytes would read as twelve U+FFFD, the same passphrase as any other twelve invalid bytes).
+    @Test func aPassphraseThatIsNotValidUTF8IsRefused() {
+        let cli = CLIHarness.enrolledStore()
+        defer { cli.remove() }
+        let before = cli.snapshot()
+        let bytes = String(repeating: "\\377", count: 12)
+        let added = cli.run(["-c", "printf '\(bytes)\\n' | \"$0\" user add ana --role pi --full-name 'Dr Ana Ruiz' --passphrase-fd 0", CLIHarness.binary],
+                            executable: "/bin/bash")
+        #expect(added.status == 1, "\(added.stderr)")
+        #expect(added.stderr.contains("not valid UTF-8"), "\(added.stderr)")
+        #expect(cli.snapshot() == before)
+    }
+
+    /// Attack 7, finding 3: a store cannot prove its own keys, so this computer remembers each user's public
+    /// key as first seen (per store) and names one that differs: verify, login and saves exit 2. Here the
+    /// remembered key is made another (the same comparison as a store whose user files were re-keyed).
+    @Test func aKeyOtherThanTheOneThisComputerFirstSawIsNamed() throws {
+        let cli = Self.storeWithUsers()
+        defer { cli.remove() }
+        let file = cli.store + "-home/cohort/known-keys.json"
+        #expect(cli.run(["verify"]).status == 0)
+        var known = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        var stores = try #require(known["stores"] as? [String: [String: [String: String]]])
+        let id = try #require(stores.keys.first)
+        #expect(stores.count == 1 && Set(stores[id].map { Array($0.keys) } ?? []) == ["ana", "cole"], "both users remembered when added")
+        let anaKey = try #require(stores[id]?["ana"]?["value"])
+        stores[id]?["cole"]?["value"] = anaKey
+        known["stores"] = stores
+        try JSONSerialization.data(withJSONObject: known).write(to: URL(fileURLWithPath: file))
+        let verify = cli.run(["verify"])
+        #expect(verify.status == 2)
+        #expect(verify.stdout.contains("user cole's public key is not the one this computer first saw on "), "\(verify.stdout)")
+        #expect(verify.stdout.contains("rotated outside Cohort"))
+        let before = cli.snapshot()
+        let save = Self.complete(cli, as: "cole", input: Self.coordinatorPassphrase + "\n")
+        #expect(save.status == 2 && save.stderr.contains("user cole's public key"), "\(save.stderr)")
+        #expect(cli.snapshot() == before)
+        // The remembered key is never replaced by the one the store holds now.
+        #expect(cli.run(["verify"]).status == 2)
+    }
+
+    /// Attack 7, finding 14: five wrong passphrases lock the only PI, and nobody could enable her; her lock
+    /// lapses 60 minutes after it was set (on the system clock, here faketime), audited and signed by her.
+    @Test func theOnlyPIsLockLapsesAfterAnHourAndTheLapseIsAudited() throws {
+        let cli = Self.storeWithUsers()
+        defer { cli.remove() }
+        func at(_ time: String, _ passphrase: String) -> CLIHarness.Outcome {
+            cli.run([time, CLIHarness.binary, "settings", "--idle-minutes", "10", "--user", "ana", "--passphrase-fd", "0"],
+                    executable: RecordedSummaryTests.faketime, input: passphrase + "\n")
+        }
+        for count in 1...5 {
+            let wrong = at("2026-11-25 10:0\(count):00", "not the passphrase")
+            #expect(wrong.status == 1 && wrong.stderr.contains("\(count) in a row"), "\(wrong.stderr)")
+        }
+        let before = cli.snapshot()
+        let early = at("2026-11-25 10:40:00", Self.piPassphrase)
+        #expect(early.status == 1 && early.stderr.contains("it lapses 60 minutes after the last wrong passphrase"), "\(early.stderr)")
+        #expect(cli.snapshot() == before)
+        let lapsed = at("2026-11-25 11:06:00", Self.piPassphrase)
+        #expect(lapsed.status == 0, "\(lapsed.stderr)")
+        #expect(!cli.run(["user", "list"]).stdout.contains("locked"))
+        let trail = try String(contentsOfFile: cli.store + "/audit/users/ana.jsonl", encoding: .utf8)
+        #expect(trail.contains("signing lock lapsed: 60 minutes after it was set, with no other active PI to enable it"))
+        #expect(cli.run(["verify"]).status == 0)
+    }
+
+    @Test func thePISetsTheIdleTimeAndSessionsEndAfterIt() throws {
+        var cli = Self.storeWithUsers()
+        defer { cli.remove() }
+        cli.environment["COHORT_USER"] = ""
         #expect(cli.run(["settings"]).stdout.contains("Idle time: 15 minutes (the default)"))
         let before = cli.snapshot()
         let byCoordinator = cli.run(["settings", "--idle-minutes", "5", "--user", "cole", "--passphrase-fd", "0"], input: Self.coordinatorPassphrase + "\n")

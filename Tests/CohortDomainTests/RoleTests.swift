@@ -42,3 +42,32 @@ struct RoleTests {
         #expect(throws: DomainError.self) { try Self.codeMedication(nil).requireAllowed(for: .dataManager) }
     }
 }
+
+/// The lapse of a PI's signing lock (docs/RULES.md, "Users and roles"): only when no other active PI could
+/// enable it, and only the time after the lock.
+@Suite struct SigningLockLapseTests {
+    static func user(_ name: String, _ role: Role) -> User {
+        User(name: name, fullName: name, role: role, publicKey: "", addedBy: nil, added: "2026-11-01T00:00:00.000Z")
+    }
+
+    /// Attack 7, finding 8: the article agrees with the role ("An investigator", never "A investigator").
+    @Test func aRefusalBeginsWithTheRightArticle() {
+        #expect(Role.investigator.titleWithArticle == "An investigator" && Role.coordinator.titleWithArticle == "A coordinator")
+        do { try Role.investigator.require(.pi, to: "add users"); Issue.record("an investigator may not add users") } catch {
+            #expect((error as? DomainError)?.message.hasPrefix("An investigator may not add users") == true, "\(error)")
+        }
+    }
+
+    @Test func onlyAPIWithoutAnotherActivePILapsesAndOnlyAfterTheTime() {
+        var ana = Self.user("ana", .pi)
+        for _ in 1...User.maxFailedUnlocks { _ = ana.noteFailedUnlock(at: "2026-11-25T10:05:00.000Z") }
+        #expect(ana.signingLocked == true && ana.signingLockedAt == "2026-11-25T10:05:00.000Z")
+        let cole = Self.user("cole", .coordinator)
+        #expect(!ana.lockHasLapsed(cutoff: "2026-11-25T10:04:59.999Z", among: [ana, cole]))
+        #expect(ana.lockHasLapsed(cutoff: "2026-11-25T10:05:00.000Z", among: [ana, cole]))
+        #expect(!ana.lockHasLapsed(cutoff: "2026-11-25T12:00:00.000Z", among: [ana, cole, Self.user("zed", .pi)]))
+        var locked = cole
+        for _ in 1...User.maxFailedUnlocks { _ = locked.noteFailedUnlock(at: "2026-11-25T10:05:00.000Z") }
+        #expect(!locked.lockHasLapsed(cutoff: "2026-11-25T12:00:00.000Z", among: [ana, locked]), "a coordinator's lock never lapses")
+    }
+}

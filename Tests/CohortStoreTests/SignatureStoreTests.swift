@@ -61,6 +61,32 @@ import Testing
         #expect(fixture.store.verify().problems.isEmpty)
     }
 
+    /// Attack 7, finding 16: an eligibility signature copied from another participant is broken, and the
+    /// gate (and the queue, and a new signature's "already signed") count only a valid one.
+    @Test func theEligibilityGateCountsOnlyAValidSignature() throws {
+        defer { fixture.remove() }
+        let first = try fixture.enroll("101-0001")
+        try fixture.store.enroll(EnrollmentRequest(subject: "101-0002", initials: "CD", birthYear: "1980", sex: "F", study: "SCZ-5W-INPT",
+                                                   arm: "", consentDate: "2026-11-08", baselineDate: "2026-11-18"), today: StoreFixture.today)
+        let eligible = try #require(TestData.recordEligible("101-0002"))
+        let second = try fixture.store.apply(eligible, today: StoreFixture.today, user: "ana").after
+        let copied = try #require(first.signatures.first { $0.scope == "eligibility" })
+        let content = try second.signedContent(.eligibility, studyProtocol: StoreFixture.schizophrenia)
+        let forged = try fixture.store.apply(.sign(subject: "101-0002", signature: copied, content: content, lock: false), basis: second,
+                                             today: StoreFixture.today, user: "ana").after
+        #expect(check.status(of: copied, in: forged, studyProtocol: StoreFixture.schizophrenia) == .broken)
+        #expect(fixture.store.eligibilitySignature(of: forged) == .unsigned)
+        #expect(forged.pendingSignatures(studyProtocol: StoreFixture.schizophrenia, trusted: fixture.store.signatureTrust(of: forged))
+            .contains { $0.scope == .eligibility })
+        let randomize = Change.randomize(subject: "101-0002", number: "R-0002", date: CivilDate("2026-11-08")!)
+        #expect(throws: (any Error).self) { try fixture.store.apply(randomize, today: StoreFixture.today, user: "ana") }
+        #expect(try fixture.store.participant("101-0002").randomization == nil)
+        // A valid signature by the same signer with the same meaning is not "already signed", and opens the gate.
+        let signed = try fixture.sign(.eligibility, of: "101-0002", with: key)
+        #expect(fixture.store.eligibilitySignature(of: signed) == .signed)
+        #expect(try fixture.store.apply(randomize, today: StoreFixture.today, user: "ana").after.randomization != nil)
+    }
+
     @Test func aSignatureMovedToAnotherParticipantOrSignedByAnotherKeyIsBroken() throws {
         defer { fixture.remove() }
         let first = try withSeriousAE(fixture, "101-0001")

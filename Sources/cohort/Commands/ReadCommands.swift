@@ -210,8 +210,13 @@ struct ExportCommand: SessionCommand {
         } catch let error as SDTMError {
             throw DomainError("The SDTM package of \(study) was not written:\n" + error.description)
         }
-        try OutputFolder.write(files, into: folder)
-        Session.print("Wrote \(folder): \(files.map(\.name).joined(separator: ", ")).")
+        // The investigator's signatures travel with the package (docs/RULES.md, "Signatures"): SDTM has no
+        // variable for them, so they go beside the datasets as `cohort signatures --format json` prints them.
+        let check = try session.signatureCheck(store)
+        let signatures = participants.sorted { $0.subject < $1.subject }.flatMap { check.entries(of: $0, studyProtocol: studyProtocol) }
+        let written = files + [(name: "signatures.json", bytes: Array((try Session.json(SignaturesJSON(signatures)) + "\n").utf8))]
+        try OutputFolder.write(written, into: folder)
+        Session.print("Wrote \(folder): \(written.map(\.name).joined(separator: ", ")).")
         // What a validator would find is said, not hidden; the files are written as the data are.
         for finding in SDTMConformance.check(package) { Session.warn("conformance: \(finding)") }
     }
@@ -311,7 +316,9 @@ struct VerifyCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let store = try session.openStore(readOnly: true)
-        let (problems, notes) = store.verify()
+        let (found, notes) = store.verify()
+        // The keys against the ones this computer first saw: the store cannot prove its own (docs/RULES.md, "Users and roles").
+        let problems = found + (try session.knownKeyProblems(store))
         for note in notes { Session.warn("note: " + note) }
         guard problems.isEmpty else {
             for problem in problems { Session.print("FAIL " + problem) }

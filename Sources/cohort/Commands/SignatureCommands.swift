@@ -27,8 +27,17 @@ struct SignCommand: SessionCommand {
         if case .summary(let day) = scope {
             guard subject == "-" else { throw DomainError("A day's summary is the site's: sign it with `cohort sign - \(scope)`.") }
             guard !lock else { throw DomainError("--lock goes with the casebook only (`cohort sign SUBJECT casebook --lock`).") }
+            // A summary is signed as recorded, so never for a day still to come, nor one with nothing recorded
+            // (docs/RULES.md, "Signatures").
+            let today = min(session.today, Moment(store.systemTime(), zone: session.zone).date)
+            guard day <= today else {
+                throw DomainError("\(scope) is after today (\(today)): a day's summary is signed as recorded, once the day has begun. Nothing was signed.")
+            }
             let recorded = try AsRecordedSummary(day, store: store, zone: session.zone)
             try Session.refuseIfUnreadable(recorded.problems)
+            guard recorded.recordedOnDay else {
+                throw DomainError("Nothing was recorded on \(day) (no participant's trail has a record made that day), so there is no summary as recorded to sign. Nothing was signed.")
+            }
             let record = try session.signature(of: scope, subject: "-", meaning: meaning, content: recorded.content, in: store)
             try store.addSummarySignature(record)
             Session.confirm("Saved: \(scope) — \(record.manifestation).")
@@ -69,7 +78,9 @@ struct SignaturesCommand: SessionCommand {
         if pending {
             var items: [PendingSignature] = []
             let problems = try Self.participants(subject, store) { participant in
-                items += context.protocols[participant.study].map { participant.pendingSignatures(studyProtocol: $0) } ?? []
+                items += context.protocols[participant.study].map {
+                    participant.pendingSignatures(studyProtocol: $0, trusted: store.signatureTrust(of: participant))
+                } ?? []
             }
             items.sort()
             try Session.print(format, json: { PendingSignaturesJSON(items, today: today) }, text: { SignaturesText.render(pending: items, today: today) })
@@ -80,9 +91,7 @@ struct SignaturesCommand: SessionCommand {
         var entries: [SignatureEntry] = []
         let problems = try Self.participants(subject, store) { participant in
             guard let studyProtocol = context.protocols[participant.study] else { return }
-            entries += zip(participant.signatures, check.statuses(of: participant, studyProtocol: studyProtocol)).map {
-                SignatureEntry(subject: participant.subject, signature: $0, status: $1)
-            }
+            entries += check.entries(of: participant, studyProtocol: studyProtocol)
         }
         if subject == nil { entries += try session.summaryEntries(store, check: check) }
         try Session.print(format, json: { SignaturesJSON(entries) }, text: { SignaturesText.render(entries) })
@@ -96,6 +105,15 @@ struct SignaturesCommand: SessionCommand {
         let problems = store.forEachParticipant({ $0 }) { all.append($0) }
         for participant in all.sorted(by: { $0.subject < $1.subject }) { try body(participant) }
         return problems
+    }
+}
+
+extension SignatureVerifier {
+    /// A participant's signatures as the lists show them, each with its status.
+    func entries(of participant: Participant, studyProtocol: StudyProtocol) -> [SignatureEntry] {
+        zip(participant.signatures, statuses(of: participant, studyProtocol: studyProtocol)).map {
+            SignatureEntry(subject: participant.subject, signature: $0, status: $1)
+        }
     }
 }
 
@@ -122,7 +140,7 @@ extension Session {
                    passphrase: String? = nil) throws -> Signature {
         let signer = try signingKey(store, toSign: "\(subject == "-" ? "" : subject + " ")\(scope)", passphrase: passphrase)
         var record = Signature(scope: scope, meaning: meaning, user: signer.userName, fullName: signer.fullName, role: signer.role.rawValue,
-                               time: now, contentHash: SignatureVerifier.contentHash(content))
+                               time: Moment(store.systemTime(), zone: zone), contentHash: SignatureVerifier.contentHash(content))
         record.signature = try signer.signature(for: record.signedBytes(subject: subject)).base64EncodedString()
         return record
     }

@@ -48,6 +48,8 @@ struct AddUser: SessionCommand {
             unlink(keys.file(for: user.publicKey))
             throw error
         }
+        // This computer remembers the new user's key as first seen (docs/RULES.md, "Users and roles").
+        _ = try session.knownKeyProblems(store)
         Session.confirm("Added \(name) (\(fullName), \(role.title))" + (first ? ": authentication is on for this store from now on; every change is made by a logged-in user." : ".")
                         + " Their private key is in \(keys.path).")
     }
