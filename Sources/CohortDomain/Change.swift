@@ -198,8 +198,16 @@ public indirect enum Change: Equatable, Sendable, Codable {
             // docs/RULES.md, "Merging and conflicts": never without a reason; `theirs` goes through the rules again.
             let conflict = try participant.conflict(id)
             let why = try FreeText.required(reason, what: "reason")
+            // docs/RULES.md, "Merging and conflicts": two participants under one ID are never merged into one.
+            if conflict.isEnrollment {
+                guard case .renumber = take else {
+                    throw DomainError("Conflict \(id) of \(participant.subject) is a second participant enrolled under the same ID on another machine: it cannot be taken as mine or theirs. Enroll it under a new ID: cohort resolve \(participant.subject) \(id) --take renumber:NNN-NNNN --reason TEXT.")
+                }
+            } else if case .renumber = take {
+                throw DomainError("Conflict \(id) of \(participant.subject) is not a participant enrolled on two machines: take mine, theirs or a value.")
+            }
             switch take {
-            case .mine: break
+            case .mine, .renumber: break
             case .theirs:
                 guard let theirs = conflict.change else {
                     throw DomainError("Conflict \(id) of \(participant.subject) holds no change to re-apply: take mine or a value.")

@@ -37,10 +37,9 @@ public struct EnrollmentRequest: Sendable, Equatable {
     /// the store's site number: an ID of another site (or number 0000) is a typo.
     public func problems(protocols: [StudyProtocol], takenSubjects: Set<String>, today: CivilDate, site: String? = nil) -> [Field: String] {
         var found: [Field: String] = [:]
-        if let problem = SubjectID.problem(subject) { found[.subject] = problem }
-        else if let site, !subject.hasPrefix(site + "-") { found[.subject] = "\(subject) is not an ID of this site (\(site)-NNNN)" }
-        else if site != nil, subject.hasSuffix("-0000") { found[.subject] = "subject numbers start at 0001" }
-        else if takenSubjects.contains(subject) { found[.subject] = "\(subject) is already used at this site (enrolled now or before; an ID is never given twice); the next free ID is suggested" }
+        if let problem = SubjectID.problem(subject, site: site, taken: takenSubjects) {
+            found[.subject] = problem + (takenSubjects.contains(subject) ? "; the next free ID is suggested" : "")
+        }
         let letters = initials.uppercased()
         if !(2...3).contains(letters.count) || !letters.allSatisfy({ $0.isASCII && $0.isLetter }) {
             found[.initials] = "initials are 2 or 3 letters"
@@ -112,6 +111,16 @@ public enum SubjectID {
         guard parts.count == 2, (3...4).contains(parts[0].count), isDigits(parts[0]), parts[1].count == 4, isDigits(parts[1]) else {
             return "subject ID '\(Text.shown(text, longest: 24))' is not a coded ID: the site number (3 or 4 digits), '-', then 4 digits, e.g. 101-0007"
         }
+        return nil
+    }
+
+    /// Why `text` cannot be a new participant's ID at `site` (nil: the site is not checked) when `taken` are
+    /// the IDs used there, or nil when it can: enrollment and renumbering check the same.
+    public static func problem(_ text: String, site: String?, taken: Set<String>) -> String? {
+        if let problem = problem(text) { return problem }
+        if let site, !text.hasPrefix(site + "-") { return "\(text) is not an ID of this site (\(site)-NNNN)" }
+        if site != nil, text.hasSuffix("-0000") { return "subject numbers start at 0001" }
+        if taken.contains(text) { return "\(text) is already used at this site (enrolled now or before; an ID is never given twice)" }
         return nil
     }
 

@@ -21,6 +21,12 @@ public struct SyncConflict: Codable, Sendable, Equatable {
     /// Why the rules refused the change on the merged state, when they did.
     public var refusal: String?
 
+    /// What a conflict of two participants enrolled under one subject ID on two machines says it is.
+    public static let enrolledTwice = "enrolled on two machines"
+
+    /// Whether this is two participants enrolled under one ID (resolved only by renumbering the kept one).
+    public var isEnrollment: Bool { what == Self.enrolledTwice }
+
     /// Creates a conflict.
     public init(id: String, subject: String, what: String, mine: String?, theirs: String?, authors: [String],
                 change: Change?, refusal: String? = nil) {
@@ -37,12 +43,15 @@ public enum ConflictChoice: Codable, Sendable, Equatable {
     case theirs
     /// A value given by the person resolving (JSON text, or plain text), set at the conflict's pointer.
     case value(String)
+    /// A participant enrolled on two machines under one ID: the kept one enrolled again under this ID.
+    case renumber(String)
 
     /// Reads `mine`, `theirs` or anything else as a value.
     public init(_ text: String) {
         switch text {
         case "mine": self = .mine
         case "theirs": self = .theirs
+        case _ where text.hasPrefix("renumber:"): self = .renumber(String(text.dropFirst("renumber:".count)))
         default: self = .value(text)
         }
     }
@@ -53,6 +62,7 @@ public enum ConflictChoice: Codable, Sendable, Equatable {
         case .mine: return "mine"
         case .theirs: return "theirs"
         case .value(let text): return text
+        case .renumber(let subject): return "renumber:" + subject
         }
     }
 }

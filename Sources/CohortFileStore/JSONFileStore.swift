@@ -561,7 +561,7 @@ public final class JSONFileStore: ParticipantStore {
             && !parts[2].isEmpty && parts[2].allSatisfy(\.isASCII) && parts[2].allSatisfy(\.isNumber) && parts[3] == "decod"
     }
 
-    private func save(_ participant: Participant, before: Participant?, committed: AuditHead, reason: String?, time: Date,
+    func save(_ participant: Participant, before: Participant?, committed: AuditHead, reason: String?, time: Date,
                       change: JSONValue? = nil) throws {
         let old = try before.map { try JSONValue(encoding: $0) } ?? .emptyObject
         let new = try JSONValue(encoding: participant)
@@ -635,7 +635,7 @@ public final class JSONFileStore: ParticipantStore {
     /// Temp files (and the previous version kept during a save) are only ever written under the lock, so any
     /// found while holding it are from a crashed save. Only the files of the participant about to be saved
     /// are looked for: cleaning must not cost more as the store grows.
-    private func removeLeftovers(of subject: String) {
+    func removeLeftovers(of subject: String) {
         for suffix in [".tmp", ".old"] { unlink(participantsDirectory + "/." + subject + ".json" + suffix) }
     }
 }

@@ -25,6 +25,9 @@ public struct ParticipantMergeResult: Sendable {
     /// The second side's records kept verbatim (signatures intact): a new file at `path`, relative to the
     /// store's folder (`audit/branches/SUBJECT/HEAD.jsonl`); nil when one side had nothing to merge.
     public var branch: (path: String, bytes: Data)?
+    /// A participant enrolled on two machines under one ID: the data file of the one that did not keep the
+    /// ID, kept verbatim beside its trail's branch file; nil otherwise.
+    public var kept: (path: String, bytes: Data)? = nil
     /// The conflicts this merge recorded in the participant's data.
     public var conflicts: [SyncConflict]
 }
@@ -40,7 +43,7 @@ extension JSONFileStore {
                                  mineMachine: String, theirsMachine: String) throws -> ParticipantMergeResult {
         if let problem = SubjectID.problem(subject) { throw DomainError("Cannot merge: \(problem).") }
         guard let base else {
-            throw StoreError(.damaged, "\(subject) was enrolled on two machines (\(mineMachine) and \(theirsMachine)) under the same subject ID: two participants are never merged into one. Nothing was merged; keep one machine's files of \(subject) and enroll the other participant again under a new ID.")
+            return try mergeEnrollments(subject: subject, mine: mine, theirs: theirs, mineMachine: mineMachine, theirsMachine: theirsMachine)
         }
         let origin = try MergeSide(base, subject: subject, what: "the common version", machine: "", store: self)
         let sides = try [MergeSide(mine, subject: subject, what: "this machine's version", machine: mineMachine, store: self),
@@ -71,6 +74,56 @@ extension JSONFileStore {
         let branchPath = "audit/branches/\(subject)/\(second.head.hash).jsonl"
         return ParticipantMergeResult(files: ParticipantFiles(data: Data(merged), trail: Data(replay.trail)),
                                       branch: (branchPath, Data(branchLines)), conflicts: replay.conflicts)
+    }
+
+    /// Two participants created under one subject ID on two machines (no common version) are never merged
+    /// into one (docs/RULES.md, "Merging and conflicts"): the one created first (its first record's time, then
+    /// the machine id, then that record's hash) keeps the ID, files verbatim; the other is kept whole, its
+    /// trail as a branch file and its data beside it, and a conflict is recorded on the first by a save of
+    /// the other's last author at its time, naming its head as `origin`. The same bytes whichever side calls it.
+    func mergeEnrollments(subject: String, mine: ParticipantFiles, theirs: ParticipantFiles,
+                          mineMachine: String, theirsMachine: String) throws -> ParticipantMergeResult {
+        let sides = try [MergeSide(mine, subject: subject, what: "this machine's version", machine: mineMachine, store: self),
+                         MergeSide(theirs, subject: subject, what: "the other machine's version", machine: theirsMachine, store: self)]
+        if sides[0].head == sides[1].head { return ParticipantMergeResult(files: sides[0].files, branch: nil, conflicts: []) }
+        func key(_ side: MergeSide) -> (String, String, String) {
+            (side.records.first?.time ?? "", side.machine, side.records.first?.hash ?? "")
+        }
+        let (first, second) = key(sides[0]) <= key(sides[1]) ? (sides[0], sides[1]) : (sides[1], sides[0])
+        guard let last = second.records.last else { return ParticipantMergeResult(files: first.files, branch: nil, conflicts: []) }
+        let keptData = Self.keptEnrollmentPath(subject, head: second.head.hash)
+        let conflict = SyncConflict(id: "", subject: subject, what: SyncConflict.enrolledTwice,
+                                    mine: "\(subject) enrolled by \(first.records.first?.user ?? "") at \(first.records.first?.time ?? "")",
+                                    theirs: keptData, authors: [first.records.first?.user ?? "", second.records.first?.user ?? ""], change: nil)
+        let today = CivilDate(String(last.time.prefix(10))) ?? CivilDate(year: 2000, month: 1, day: 1)!
+        let environment = ChangeEnvironment(context: context, today: today, user: last.user, site: self,
+                                            eligibilitySignature: { [self] in self.eligibilitySignature(of: $0) })
+        var participant = first.participant
+        // Participants the second had itself kept aside under this ID (a third machine) stay listed.
+        let carried = second.participant.conflicts.filter(\.isEnrollment)
+        var reason: String?
+        for each in carried + [conflict] {
+            reason = try Change.recordConflict(subject: subject, conflict: each).apply(to: &participant, in: environment)
+        }
+        // One change value per save: with conflicts carried over, the save is recorded as its operations alone.
+        let change = Change.recordConflict(subject: subject, conflict: conflict)
+        let after = try JSONValue(encoding: participant)
+        let (lines, head) = try AuditLog.lines(JSONPatch.diff(from: first.tree, to: after), subject: subject, user: last.user, reason: reason,
+                                               time: last.time, after: first.head, state: after.stateHash, sign: nil,
+                                               change: carried.isEmpty ? RecordedChange(change: change, today: today).value : nil, origin: last.hash)
+        var trail: [UInt8] = []
+        for line in first.lines { trail += line; trail.append(UInt8(ascii: "\n")) }
+        trail += lines
+        let data = try CanonicalJSON.seal(ParticipantFile(participant: participant, audit: head), formatVersion: Self.formatVersion)
+        return ParticipantMergeResult(files: ParticipantFiles(data: Data(data), trail: Data(trail)),
+                                      branch: ("audit/branches/\(subject)/\(second.head.hash).jsonl", second.files.trail),
+                                      kept: (keptData, second.files.data), conflicts: Array(participant.conflicts.suffix(carried.count + 1)))
+    }
+
+    /// Where a participant enrolled under an ID another machine's participant kept has its data file, beside
+    /// its trail's branch file (relative to the store's folder).
+    public static func keptEnrollmentPath(_ subject: String, head: String) -> String {
+        "audit/branches/\(subject)/\(head).json"
     }
 
     /// Brings this machine's ledger up to date with participants whose files a merge replaced: each is read
@@ -110,6 +163,30 @@ extension JSONFileStore {
                 records.append(record)
             }
             return (path, records, problems)
+        }
+    }
+
+    /// What `verify` proves of the participants kept aside under `subject` (enrolled under the same ID on
+    /// another machine): each data file sealed, its head the last record of its branch file, and its data
+    /// what that trail replays to.
+    static func keptEnrollmentProblems(_ subject: String, audits: String, branches: [(path: String, records: [AuditRecord], problems: [String])]) -> [String] {
+        let folder = audits + "/branches/" + subject
+        return ((try? DurableFile.entries(of: folder)) ?? []).sorted().filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.compactMap { name in
+            let path = folder + "/" + name
+            guard let branch = branches.first(where: { $0.path == path + "l" }), branch.records.last?.hash == String(name.dropLast(5)) else {
+                return "\(path): no branch file \(name)l ending at its head holds its trail (removed or edited)"
+            }
+            do {
+                let bytes = (try DurableFile.read(path)) ?? []
+                let (file, tree) = try CanonicalJSON.unsealWithTree(bytes, as: ParticipantFile.self, path: path, version: formatVersion)
+                let replayed = replay(branch.records, path: branch.path)
+                guard file.audit.hash == branch.records.last?.hash, replayed.problems.isEmpty, replayed.document == tree["participant"] else {
+                    return "\(path) is not what its trail \(branch.path) records (edited)"
+                }
+                return nil
+            } catch {
+                return "\(error)"
+            }
         }
     }
 

@@ -10,7 +10,7 @@ extension JSONFileStore: ParticipantMerger {
         func files(_ synced: SyncedFiles) -> ParticipantFiles { ParticipantFiles(data: synced.data, trail: synced.trail) }
         let result = try mergeParticipant(subject: subject, base: base.map(files), mine: files(mine), theirs: files(theirs),
                                           mineMachine: mineMachine, theirsMachine: theirsMachine)
-        return SyncMergeOutcome(files: SyncedFiles(data: result.files.data, trail: result.files.trail), branch: result.branch,
+        return SyncMergeOutcome(files: SyncedFiles(data: result.files.data, trail: result.files.trail), branch: result.branch, kept: result.kept,
                                 conflicts: result.conflicts.count)
     }
 }

@@ -22,13 +22,16 @@ public struct SyncMergeOutcome: Sendable {
     public var files: SyncedFiles
     /// A file to add to the store beside them (a path inside the store, and its bytes).
     public var branch: (path: String, bytes: Data)?
+    /// A second file to add beside it (a participant enrolled on two machines: the data of the one kept aside).
+    public var kept: (path: String, bytes: Data)?
     /// The conflicts the merge found, listed in the participant's data.
     public var conflicts: Int
 
     /// An outcome.
-    public init(files: SyncedFiles, branch: (path: String, bytes: Data)? = nil, conflicts: Int = 0) {
+    public init(files: SyncedFiles, branch: (path: String, bytes: Data)? = nil, kept: (path: String, bytes: Data)? = nil, conflicts: Int = 0) {
         self.files = files
         self.branch = branch
+        self.kept = kept
         self.conflicts = conflicts
     }
 }

@@ -131,10 +131,10 @@ extension StoreSync {
             var written = ["participants/\(subject).json", "audit/\(subject).jsonl"]
             try DurableFile.replace(directory + "/" + written[1], with: Array(outcome.files.trail))
             try DurableFile.replace(directory + "/" + written[0], with: Array(outcome.files.data))
-            if let branch = outcome.branch {
-                try DurableFile.makeDirectory(directory + "/" + (branch.path as NSString).deletingLastPathComponent)
-                try DurableFile.replace(directory + "/" + branch.path, with: Array(branch.bytes))
-                written.append(branch.path)
+            for extra in [outcome.branch, outcome.kept].compactMap({ $0 }) {
+                try DurableFile.makeDirectory(directory + "/" + (extra.path as NSString).deletingLastPathComponent)
+                try DurableFile.replace(directory + "/" + extra.path, with: Array(extra.bytes))
+                written.append(extra.path)
             }
             try git.checked(["add", "--"] + written)
             conflicts += outcome.conflicts

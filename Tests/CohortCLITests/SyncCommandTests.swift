@@ -113,6 +113,44 @@ import Glibc
         #expect(site.first.run(["sync"]).stdout.contains("Received 101-0003: 1 change by tester."))
     }
 
+    @Test func theSameIDEnrolledOfflineOnTwoMachinesIsAConflictResolvedByRenumbering() throws {
+        var site = Site()
+        defer { site.remove() }
+        let second = site.clone()
+        // Two coordinators, offline, each enroll the next number: both get 101-0002.
+        Self.enroll(site.first, "next")
+        Self.enroll(second, "next")
+        #expect(Self.sync(site.first).outcome.status == 0)
+        let merged = Self.sync(second)
+        #expect(merged.outcome.status == 0, "\(merged.outcome.stderr)")
+        #expect(merged.json["conflicts"] as? Int == 1)
+        #expect(Self.sync(site.first).outcome.status == 0)
+        #expect(Self.participantFiles(second) == Self.participantFiles(site.first))
+        for machine in [site.first, second] {
+            let listed = machine.json(machine.run(["conflicts", "--format", "json"]).stdout)
+            let conflicts = try #require(listed["conflicts"] as? [[String: Any]])
+            #expect(conflicts.count == 1)
+            #expect(Set(conflicts.first?.keys.map { $0 } ?? []) == ["id", "subject", "what", "mine", "theirs", "authors"])
+            #expect(conflicts.first?["subject"] as? String == "101-0002" && conflicts.first?["what"] as? String == "enrolled on two machines")
+            #expect(machine.run(["verify"]).status == 0)
+        }
+        let mine = second.run(["resolve", "101-0002", "C1", "--take", "mine", "--reason", "keep"])
+        #expect(mine.status == 1 && mine.stderr.contains("renumber"), "\(mine.stderr)")
+        #expect(second.run(["resolve", "101-0002", "C1", "--take", "renumber:101-0001", "--reason", "taken"]).status == 1)
+        let renumbered = second.run(["resolve", "101-0002", "C1", "--take", "renumber:101-0003", "--reason", "two coordinators enrolled offline"])
+        #expect(renumbered.status == 0, "\(renumbered.stderr)")
+        #expect(Self.sync(second).outcome.status == 0)
+        #expect(Self.sync(site.first).outcome.status == 0)
+        #expect(Self.participantFiles(second) == Self.participantFiles(site.first))
+        for machine in [site.first, second] {
+            #expect(machine.run(["show", "101-0003"]).status == 0)
+            #expect(machine.json(machine.run(["conflicts", "--format", "json"]).stdout)["conflicts"] as? [Any] != nil)
+            #expect((machine.json(machine.run(["conflicts", "--format", "json"]).stdout)["conflicts"] as? [Any])?.isEmpty == true)
+            let verified = machine.run(["verify"])
+            #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
+        }
+    }
+
     @Test func disjointParticipantsChangedOnTwoMachinesConvergeByteForByte() throws {
         var site = Site()
         defer { site.remove() }

@@ -86,10 +86,11 @@ import Testing
             let change: Change
             switch random.next(7) {
             case 0:
-                // A new participant, under an ID only this machine gives (the same ID on two machines is the
-                // merge's refusal, tested apart).
+                // A new participant, under an ID only this machine gives, or now and then one of a few IDs any
+                // machine may give (enrolled on two machines: the first keeps it, the other is kept aside).
                 enrolled += 1
-                let newSubject = String(format: "101-%d%03d", index + 1, enrolled)
+                // No extra draw from the generator: the other steps stay as they were.
+                let newSubject = enrolled % 3 == 0 ? String(format: "101-90%02d", step % 2) : String(format: "101-%d%03d", index + 1, enrolled)
                 let request = EnrollmentRequest(subject: newSubject, initials: "CD", birthYear: "1975", sex: "M", study: "SCZ-5W-INPT", arm: "",
                                                 consentDate: "2026-11-02", baselineDate: "2026-11-12")
                 if (try? machine.store.enroll(request, today: Self.today)) != nil { acknowledged.append((newSubject, newSubject, "enroll")) }
@@ -137,10 +138,15 @@ import Testing
             // The merged trail itself, not only a branch file: a save re-applied, or a conflict that says so.
             let trail = FileManager.default.contents(atPath: machines[0].directory + "/audit/\(change.subject).jsonl") ?? Data()
             let conflicts = (try? store.participant(change.subject).conflicts) ?? []
-            let present = trail.range(of: Data(token.utf8)) != nil || conflicts.contains { "\($0)".contains(token) }
+            // A participant enrolled under an ID another machine's kept: its whole trail kept aside, listed.
+            let keptAside = conflicts.filter(\.isEnrollment).contains { conflict in
+                let trail = conflict.theirs.flatMap { FileManager.default.contents(atPath: machines[0].directory + "/" + $0 + "l") } ?? Data()
+                return trail.range(of: Data(token.utf8)) != nil
+            }
+            let present = trail.range(of: Data(token.utf8)) != nil || conflicts.contains { "\($0)".contains(token) } || keptAside
             #expect(present, "the change to \(change.subject) (\(change.what)) was lost (\(random))")
         }
         let conflicts = try store.subjects().flatMap { (try? store.participant($0).conflicts) ?? [] }
-        print("SyncPropertyTests: \(acknowledged.count) acknowledged changes, \(conflicts.count) conflicts listed, \(random)")
+        print("SyncPropertyTests: \(acknowledged.count) acknowledged changes, \(conflicts.count) conflicts listed (\(conflicts.filter(\.isEnrollment).count) enrolled on two machines), \(random)")
     }
 }

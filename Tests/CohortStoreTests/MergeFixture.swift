@@ -55,6 +55,7 @@ struct MergeFixture {
         try put(ParticipantFiles.dataPath(subject), result.files.data)
         try put(ParticipantFiles.trailPath(subject), result.files.trail)
         if let branch = result.branch { try put(branch.path, branch.bytes) }
+        if let kept = result.kept { try put(kept.path, kept.bytes) }
     }
 
     func remove() {

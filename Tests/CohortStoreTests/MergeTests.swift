@@ -206,15 +206,6 @@ import Testing
         #expect(fixture.a.verify().problems.contains { $0.contains("no branch file holds") })
     }
 
-    @Test func theSameSubjectEnrolledOnTwoMachinesIsRefusedByName() throws {
-        let fixture = try MergeFixture()
-        defer { fixture.remove() }
-        let files = MergeFixture.files(fixture.dirA)
-        #expect(throws: StoreError.self) {
-            try fixture.a.mergeParticipant(subject: Self.subject, base: nil, mine: files, theirs: files, mineMachine: "a", theirsMachine: "b")
-        }
-    }
-
     /// Many random pairs of changes on one participant, merged both ways: byte-identical, verify-clean, every
     /// change of the second side present or listed as a conflict.
     @Test func randomChangePairsMergeTheSameBothWaysAndVerify() throws {

@@ -23,12 +23,20 @@ struct ResolveCommand: SessionCommand {
     static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Resolve a sync conflict: keep mine, re-apply theirs, or give a value (audited, with a reason).")
     @Argument(help: "Subject ID.") var subject: String
     @Argument(help: "Conflict id, e.g. C1 (cohort conflicts lists them).") var id: String
-    @Option(help: "mine, theirs, or a value (JSON, or plain text).") var take: String
+    @Option(help: "mine, theirs, a value (JSON, or plain text), or renumber:NNN-NNNN (a participant enrolled on two machines).") var take: String
     @Option(help: "Why (always required).") var reason: String
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
         let choice = ConflictChoice(take)
+        if case .renumber(let newSubject) = choice {
+            // The kept participant is enrolled under its new ID first, then the conflict is closed on the old one.
+            let store = try session.openStore()
+            try store.renumber(subject, conflict: id, as: newSubject, reason: reason)
+            try session.apply(.resolveConflict(subject: subject, id: id, take: choice, reason: reason), in: store)
+            Session.confirm("Saved: \(subject) sync conflict \(id) resolved: the participant kept aside is enrolled as \(newSubject).")
+            return
+        }
         try session.apply(.resolveConflict(subject: subject, id: id, take: choice, reason: reason))
         Session.confirm("Saved: \(subject) sync conflict \(id) resolved (\(choice.words)).")
     }

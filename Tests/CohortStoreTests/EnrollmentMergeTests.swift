@@ -1,0 +1,99 @@
+import CohortDomain
+import CohortTestSupport
+@testable import CohortStore
+@testable import CohortFileStore
+import Foundation
+import Testing
+
+/// One subject ID enrolled on two machines (docs/RULES.md, "Merging and conflicts"): never merged into one;
+/// the first keeps the ID, the other is kept whole and listed as a conflict, the same bytes on both machines,
+/// and resolved by enrolling the kept one under a new ID.
+@Suite struct EnrollmentMergeTests {
+    static let subject = MergeFixture.subject
+    static let today = StoreFixture.today
+
+    /// Both copies enroll the same ID (none in the common version); b's participant is told apart by a note.
+    static func enrolledTwice() throws -> MergeFixture {
+        let fixture = try MergeFixture(prepare: { _ in })
+        try StoreFixture(reusing: fixture.base, store: fixture.a).enroll(subject)
+        try StoreFixture(reusing: fixture.base, store: fixture.b).enroll(subject)
+        try fixture.b.apply(.note(subject: subject, visit: "W1", text: "bob's participant"), today: today, user: "bob")
+        return fixture
+    }
+
+    static func mergeBothWays(_ fixture: MergeFixture) throws -> (onA: ParticipantMergeResult, onB: ParticipantMergeResult) {
+        let filesA = MergeFixture.files(fixture.dirA), filesB = MergeFixture.files(fixture.dirB)
+        return (try fixture.a.mergeParticipant(subject: subject, base: nil, mine: filesA, theirs: filesB, mineMachine: "machine-a", theirsMachine: "machine-b"),
+                try fixture.b.mergeParticipant(subject: subject, base: nil, mine: filesB, theirs: filesA, mineMachine: "machine-b", theirsMachine: "machine-a"))
+    }
+
+    /// Writes the merge into `directory`, notes its heads as the sync does, and returns the store, verified clean.
+    static func written(_ result: ParticipantMergeResult, into directory: String, user: String) throws -> JSONFileStore {
+        try MergeFixture.write(result, into: directory)
+        let store = try JSONFileStore(directory: directory, scales: StoreFixture.scales, user: user)
+        try store.adoptMerged(subjects: [subject])
+        let problems = store.verify().problems
+        #expect(problems.isEmpty, "\(problems)")
+        return store
+    }
+
+    @Test func theFirstEnrolledKeepsTheIDAndTheOtherIsKeptWholeTheSameOnBothMachines() throws {
+        let fixture = try Self.enrolledTwice()
+        defer { fixture.remove() }
+        let keptData = MergeFixture.files(fixture.dirB)
+        let (onA, onB) = try Self.mergeBothWays(fixture)
+        #expect(onA.files == onB.files)
+        #expect(onA.branch?.path == onB.branch?.path && onA.branch?.bytes == onB.branch?.bytes)
+        #expect(onA.kept?.path == onB.kept?.path && onA.kept?.bytes == onB.kept?.bytes)
+        // b's participant, verbatim: data and trail bytes (signatures intact).
+        #expect(onA.kept?.bytes == keptData.data && onA.branch?.bytes == keptData.trail)
+        #expect(onA.conflicts.count == 1)
+        for (directory, user) in [(fixture.dirA, "amy"), (fixture.dirB, "bob")] {
+            let store = try Self.written(onA, into: directory, user: user)
+            let merged = try store.participant(Self.subject)
+            #expect(merged.visit("W1")?.note == nil)
+            let conflict = try #require(merged.conflicts.first)
+            #expect(conflict.id == "C1" && conflict.what == "enrolled on two machines" && conflict.theirs == onA.kept?.path)
+            #expect(conflict.authors == ["amy", "bob"])
+        }
+    }
+
+    @Test func renumberingEnrollsTheKeptParticipantUnderTheNewIDAndClosesTheConflict() throws {
+        let fixture = try Self.enrolledTwice()
+        defer { fixture.remove() }
+        let result = try Self.mergeBothWays(fixture).onA
+        let store = try Self.written(result, into: fixture.dirA, user: "amy")
+        let resolve = { (take: ConflictChoice) in
+            try store.apply(.resolveConflict(subject: Self.subject, id: "C1", take: take, reason: "two coordinators offline"), today: Self.today, user: "amy")
+        }
+        #expect(throws: DomainError.self) { try resolve(.mine) }
+        #expect(throws: DomainError.self) { try resolve(.theirs) }
+        #expect(throws: DomainError.self) { try store.renumber(Self.subject, conflict: "C1", as: Self.subject, reason: "x") }
+        #expect(throws: DomainError.self) { try store.renumber(Self.subject, conflict: "C1", as: "102-0002", reason: "x") }
+        #expect(throws: DomainError.self) { try store.renumber(Self.subject, conflict: "C1", as: "101-2", reason: "x") }
+        try store.renumber(Self.subject, conflict: "C1", as: "101-0002", reason: "two coordinators offline")
+        try resolve(.renumber("101-0002"))
+        let renumbered = try store.participant("101-0002")
+        #expect(renumbered.visit("W1")?.note == "bob's participant" && renumbered.subject == "101-0002")
+        #expect(try store.participant(Self.subject).conflicts.isEmpty)
+        let creation = try #require(try store.auditTrail(subject: "101-0002").records.first)
+        #expect(creation.reason?.contains("enrolled as \(Self.subject) on another machine") == true)
+        #expect(creation.reason?.contains(try #require(result.branch?.path)) == true)
+        let problems = store.verify().problems
+        #expect(problems.isEmpty, "\(problems)")
+        // Taken now: a second renumbering to the same ID is refused.
+        #expect(throws: (any Error).self) { try store.renumber(Self.subject, conflict: "C1", as: "101-0002", reason: "x") }
+    }
+
+    @Test func verifyNamesAKeptParticipantWhoseDataWasEdited() throws {
+        let fixture = try Self.enrolledTwice()
+        defer { fixture.remove() }
+        let result = try Self.mergeBothWays(fixture).onA
+        let store = try Self.written(result, into: fixture.dirA, user: "amy")
+        let kept = try #require(result.kept)
+        let other = MergeFixture.files(fixture.dirA)
+        // Another sealed participant file in its place: not what its trail records.
+        FileManager.default.createFile(atPath: fixture.dirA + "/" + kept.path, contents: other.data)
+        #expect(store.verify().problems.contains { $0.contains("is not what its trail") })
+    }
+}
