@@ -10,11 +10,15 @@ extension StoreSync {
     /// `cohort sync setup REMOTE`: makes the store at `store` a git repository (if it is not one yet) with
     /// its `.gitignore` and `.gitattributes`, commits it, sets `remote` as its origin and pushes. Refuses a
     /// remote that already holds a different store (or a later state of this one: sync or clone it then).
-    public static func setup(store: JSONFileStore, remote: String, user: String, seed: UInt64?, now: Date) throws -> StoreSync {
+    public static func setup(store: JSONFileStore, remote typed: String, user: String, seed: UInt64?, now: Date) throws -> StoreSync {
         let directory = store.directory
-        guard !remote.isEmpty, !remote.hasPrefix("-") else {
-            throw DomainError("The remote '\(remote)' is not usable: give a path (/media/usb/site.git), an ssh:// address or a hosting service's URL.")
+        guard !typed.isEmpty, !typed.hasPrefix("-") else {
+            throw DomainError("The remote '\(typed)' is not usable: give a path (/media/usb/site.git), an ssh:// address or a hosting service's URL.")
         }
+        // Git reads the origin from inside the store: a folder given relative to where the command ran is
+        // kept as its full path, so it names the same folder there.
+        let remote = !typed.hasPrefix("/") && FileManager.default.fileExists(atPath: typed)
+            ? FileManager.default.currentDirectoryPath + "/" + typed : typed
         return try FileLock.withLock(store.lockPath, timeout: 30) {
             // Git is looked for before anything is written.
             _ = try Git(directory: directory, user: user, machine: nil)
@@ -67,8 +71,9 @@ extension StoreSync {
                 throw DomainError("\(directory) is not empty: give cohort clone a new or empty folder. Nothing was written.")
             }
         }
-        let parent = (directory as NSString).deletingLastPathComponent
-        let git = try Git(directory: parent.isEmpty ? "." : parent, user: user, machine: nil)
+        // Git runs here, in the current folder, so a relative DIR or a relative path to the remote means what
+        // the person typing it meant.
+        let git = try Git(directory: FileManager.default.currentDirectoryPath, user: user, machine: nil)
         let output = try git.run(["clone", "-q", "--no-tags", "--origin", Self.remote, "--branch", branch, "--", remote, directory])
         func removeWhatWasMade() {
             if existed {

@@ -113,6 +113,31 @@ import Glibc
         #expect(site.first.run(["sync"]).stdout.contains("Received 101-0003: 1 change by tester."))
     }
 
+    /// Paths as a person types them in a shell: the remote and the new copy relative to the folder the
+    /// command runs in (a one-letter folder crashed `clone` once).
+    @Test func aRelativeRemoteAndARelativeFolderNameWhatThePersonMeant() throws {
+        let work = NSTemporaryDirectory() + "cohort-relative-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: work + "/usb", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        Site.git(["init", "-q", "--bare", "site.git"], in: work + "/usb")
+        let first = CLIHarness.enrolledStore()
+        defer { first.remove() }
+        let setup = first.run(["sync", "setup", "usb/site.git"], environment: ["COHORT_MACHINE_SEED": "1"], directory: work)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        for (folder, seed) in [("B", "2"), ("copies/second", "3")] {
+            let other = CLIHarness()
+            defer { other.remove() }
+            let cloned = other.run(["clone", "usb/site.git", folder], environment: ["COHORT_MACHINE_SEED": seed], directory: work)
+            #expect(cloned.status == 0, "\(folder): \(cloned.stderr)")
+            #expect(other.run(["show", "101-0001", "--store", work + "/" + folder]).status == 0)
+            let file = "/participants/101-0001.json"
+            #expect(FileManager.default.contents(atPath: work + "/" + folder + file) == FileManager.default.contents(atPath: first.store + file))
+        }
+        // The first machine's origin names the same folder from inside its store: a sync reaches it.
+        Self.enroll(first, "101-0002")
+        #expect(Self.sync(first).outcome.status == 0)
+    }
+
     @Test func theSameIDEnrolledOfflineOnTwoMachinesIsAConflictResolvedByRenumbering() throws {
         var site = Site()
         defer { site.remove() }
