@@ -10,8 +10,11 @@ extension JSONFileStore {
     public func noteSyncedHeads(_ subjects: [String]) throws -> String? {
         let ledger = self.ledger
         var wrote = false
-        for subject in subjects.sorted() {
-            guard let noted = try ledger.lastHead(of: subject) else { continue }
+        // The heads this machine noted, read in one pass over its ledger, not one per participant.
+        let unique = Set(subjects)
+        let heads = try ledger.lastHeads(of: unique)
+        for subject in unique.sorted() {
+            guard let noted = heads[subject] else { continue }
             let trail = try DurableFile.read(auditLog(subject).path) ?? []
             // Every line of a trail starts with its own hash: the noted record is still on the chain.
             let needle = AuditRecord.linePrefix + Array(noted.hash.utf8)

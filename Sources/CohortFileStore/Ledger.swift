@@ -107,18 +107,46 @@ struct Ledger {
     /// The last head this machine's ledger recorded for `chain`, read backwards from the file's end (at
     /// most its last megabyte, so a save costs the same at any store size); nil when not found there.
     func lastHead(of chain: String) throws -> AuditHead? {
+        try lastHeads(of: [chain])[chain]
+    }
+
+    /// `lastHead(of:)` of each of `chains`, read in one pass over the same last megabyte (a sync notes the
+    /// heads of every participant it brought in); a chain not found there, or whose last line there cannot
+    /// be read, is absent.
+    func lastHeads(of chains: Set<String>) throws -> [String: AuditHead] {
+        guard !chains.isEmpty else { return [:] }
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
+        guard descriptor >= 0 else { return [:] }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return [:] }
         let size = Int(info.st_size), span = min(size, 1 << 20)
         var bytes = [UInt8](repeating: 0, count: span)
-        guard bytes.withUnsafeMutableBytes({ pread(descriptor, $0.baseAddress, span, off_t(size - span)) }) == span else { return nil }
-        let needle = Array(",\"subject\":\"\(chain)\"}".utf8)
-        for range in AuditLog.lineRanges(bytes).dropFirst(span < size ? 1 : 0).reversed() where bytes[range].reversed().starts(with: needle.reversed()) {
-            guard let value = try? JSONValue.parse(bytes[range]), let seq = value["seq"]?.intValue, let hash = value["hash"]?.stringValue else { return nil }
-            return AuditHead(seq: seq, hash: hash)
+        guard bytes.withUnsafeMutableBytes({ pread(descriptor, $0.baseAddress, span, off_t(size - span)) }) == span else { return [:] }
+        // Each line ends with the chain it records (canonical JSON sorts `subject` last): `,"subject":"X"}`.
+        let marker = Array(",\"subject\":\"".utf8), end = Array("\"}".utf8)
+        var heads: [String: AuditHead] = [:], seen: Set<String> = []
+        for range in AuditLog.lineRanges(bytes).dropFirst(span < size ? 1 : 0).reversed() {
+            let line = bytes[range]
+            guard line.count > marker.count + end.count, line.suffix(end.count).elementsEqual(end),
+                  let start = Self.lastIndex(of: marker, in: line) else { continue }
+            let chain = String(decoding: line[(start + marker.count)..<(range.upperBound - end.count)], as: UTF8.self)
+            guard chains.contains(chain), seen.insert(chain).inserted else { continue }
+            if let value = try? JSONValue.parse(line),
+               let seq = value["seq"]?.intValue, let hash = value["hash"]?.stringValue {
+                heads[chain] = AuditHead(seq: seq, hash: hash)
+            }
+            if seen.count == chains.count { break }
+        }
+        return heads
+    }
+
+    /// Where the last `needle` in `line` starts, or nil.
+    private static func lastIndex(of needle: [UInt8], in line: ArraySlice<UInt8>) -> Int? {
+        var index = line.endIndex - needle.count
+        while index >= line.startIndex {
+            if line[index] == needle[0], line[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index -= 1
         }
         return nil
     }

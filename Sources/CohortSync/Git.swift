@@ -87,39 +87,13 @@ public struct Git: Sendable {
 
     /// Runs `git ARGUMENTS` in `directory` (or `in`) and returns what it gave, whatever its status.
     public func run(_ arguments: [String], in folder: String? = nil, input: Data? = nil) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Self.settings + ["-c", "user.name=\(author.name)", "-c", "user.email=\(author.email)"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder ?? directory)
-        process.environment = Self.environment()
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let inputPipe = input.map { _ in Pipe() }
-        process.standardInput = inputPipe ?? FileHandle.nullDevice
         // Files git writes into the store are the owner's only, like every store file
         // (docs/RULES.md, "The trail is the record"); the child takes this process's mask.
         umask(0o077)
-        do { try process.run() } catch {
-            throw DomainError("git could not be started (\(executable)): \(error.localizedDescription). Install git (apt install git) and sync again.")
-        }
-        if let inputPipe, let input {
-            try? inputPipe.fileHandleForWriting.write(contentsOf: input)
-            try? inputPipe.fileHandleForWriting.close()
-        }
-        // Standard error is read on another thread so that neither pipe fills while the other is waited on.
-        let errorBox = Box()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errorBox.data = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
+        let output = try Self.spawn(executable, ["-C", folder ?? directory] + Self.settings + ["-c", "user.name=\(author.name)", "-c", "user.email=\(author.email)"]
+                                        + arguments, environment: Self.environment(), input: input)
         Self.dieIfTestSaysSo()
-        return Output(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: errorBox.data, as: UTF8.self))
+        return Output(status: output.status, stdout: output.stdout, stderr: String(decoding: output.stderr, as: UTF8.self))
     }
 
     /// Runs `git ARGUMENTS` and refuses, naming the command and git's reason, when it fails.
@@ -151,6 +125,45 @@ public struct Git: Sendable {
         return output.status == 0 ? output.stdout : nil
     }
 
+    /// The bytes of each `(commit, path)`, nil where the commit has no such file, read by one
+    /// `cat-file --batch` for them all: a sync costs one git process, not one per file it reads.
+    public func blobs(_ wanted: [(commit: String, path: String)]) throws -> [Data?] {
+        guard !wanted.isEmpty else { return [] }
+        for item in wanted where item.path.contains(where: \.isNewline) || item.commit.contains(where: \.isNewline) {
+            throw StoreError(.damaged, "git cat-file cannot be asked for \(item.path): its name holds a line break.")
+        }
+        let input = Data(wanted.map { $0.commit + ":" + $0.path + "\n" }.joined().utf8)
+        let output = try checked(["cat-file", "--batch", "--buffer"], input: input)
+        return try Self.batchObjects(output.stdout, count: wanted.count)
+    }
+
+    /// Splits what `cat-file --batch` printed for `count` questions: per object `OID TYPE SIZE\n`, its bytes
+    /// and `\n`; a name it does not find, `NAME missing\n` (or `ambiguous`), read as nil.
+    static func batchObjects(_ bytes: Data, count: Int) throws -> [Data?] {
+        var result: [Data?] = []
+        result.reserveCapacity(count)
+        var index = bytes.startIndex
+        while result.count < count {
+            guard let newline = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else {
+                throw StoreError(.damaged, "git cat-file --batch answered \(result.count) of \(count) questions.")
+            }
+            let header = String(decoding: bytes[index..<newline], as: UTF8.self)
+            index = newline + 1
+            let fields = header.split(separator: " ")
+            if header.hasSuffix(" missing") || header.hasSuffix(" ambiguous") {
+                result.append(nil)
+                continue
+            }
+            guard fields.count == 3, let size = Int(fields[2]), size >= 0, bytes.endIndex - index >= size + 1 else {
+                throw StoreError(.damaged, "git cat-file --batch gave an answer Cohort cannot read: \(header.prefix(80)).")
+            }
+            // A path that names a folder answers with a tree: no file there.
+            result.append(fields[1] == "blob" ? Data(bytes[index..<(index + size)]) : nil)
+            index += size + 1
+        }
+        return result
+    }
+
     /// The paths changed between two commits (`diff --name-status -z`), with their status letter.
     public func changedPaths(from: String, to: String) throws -> [(status: String, path: String)] {
         let fields = try checked(["diff", "--no-renames", "--name-status", "-z", from, to]).stdout.split(separator: 0, omittingEmptySubsequences: false)
@@ -172,13 +185,9 @@ public struct Git: Sendable {
     }
 
     /// The paths `status --porcelain=v1 -z` reports changed or new in the work tree (ignored files left out).
+    /// Without rename detection every record is one path (a rename is a deletion and a new file).
     public func dirtyPaths() throws -> [String] {
-        let records = try checked(["status", "--porcelain=v1", "-z", "--untracked-files=all"]).stdout.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        let records = try checked(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"]).stdout.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         return records.compactMap { $0.count > 3 ? String($0.dropFirst(3)) : nil }
     }
-}
-
-/// A value filled by another thread, read after it is joined.
-private final class Box: @unchecked Sendable {
-    var data = Data()
 }

@@ -82,10 +82,25 @@ extension StoreSync {
     /// What `theirs` holds past `base`, by participant.
     func received(base: String, theirs: String) throws -> [SyncReport.Received] {
         let subjects = Set(try git.changedPaths(from: base, to: theirs).compactMap { Self.subject(of: $0.path) }).sorted()
-        return try subjects.compactMap { subject in
-            guard let trail = try git.blob(theirs, "audit/\(subject).jsonl") else { return nil }
-            return SyncReport.received(subject: subject, base: try git.blob(base, "audit/\(subject).jsonl"), trail: trail)
+        var received: [SyncReport.Received] = []
+        // Both trails of every subject of a batch, in one git process.
+        for batch in Self.batches(subjects) {
+            let trails = try git.blobs(batch.flatMap { [(theirs, "audit/\($0).jsonl"), (base, "audit/\($0).jsonl")] })
+            for (index, subject) in batch.enumerated() {
+                guard let trail = trails[2 * index] else { continue }
+                received.append(SyncReport.received(subject: subject, base: trails[2 * index + 1], trail: trail))
+            }
         }
+        return received
+    }
+
+    /// How many participants' files one `cat-file --batch` reads: one process for a sync of any usual
+    /// size, and memory bounded for one that brings in the whole store.
+    static let batchSize = 256
+
+    /// `subjects` in batches of `batchSize`.
+    static func batches(_ subjects: [String]) -> [ArraySlice<String>] {
+        stride(from: 0, to: subjects.count, by: batchSize).map { subjects[$0..<min($0 + batchSize, subjects.count)] }
     }
 
     /// Merges `theirs` into this machine's commit `local` and commits the merge: git takes every file
@@ -112,33 +127,45 @@ extension StoreSync {
         let theirsMachine = try machine(of: theirs)
         var conflicts = 0
         var merged: [String] = []
-        for subject in Set(conflicted.compactMap(Self.subject(of:))).sorted() {
-            func files(_ commit: String) throws -> SyncedFiles? {
-                guard let data = try git.blob(commit, "participants/\(subject).json"), let trail = try git.blob(commit, "audit/\(subject).jsonl") else { return nil }
-                return SyncedFiles(data: data, trail: trail)
+        // The three versions (this machine's, theirs, the common one) of both files of every participant
+        // of a batch changed on both sides, in one git process.
+        let commits = [local, theirs, base]
+        for batch in Self.batches(Set(conflicted.compactMap(Self.subject(of:))).sorted()) {
+            let blobs = try git.blobs(batch.flatMap { subject in
+                commits.flatMap { [($0, "participants/\(subject).json"), ($0, "audit/\(subject).jsonl")] }
+            })
+            var added: [String] = []
+            for (number, subject) in batch.enumerated() {
+                func files(_ commit: Int) -> SyncedFiles? {
+                    let at = 6 * number + 2 * commit
+                    guard let data = blobs[at], let trail = blobs[at + 1] else { return nil }
+                    return SyncedFiles(data: data, trail: trail)
+                }
+                guard let mine = files(0), let other = files(1) else {
+                    try abandonMerge(local)
+                    throw DomainError("\(subject)'s files are missing on one machine and changed on the other. Nothing was merged; restore them from a backup (cohort verify).")
+                }
+                let outcome: SyncMergeOutcome
+                do {
+                    outcome = try merger.merge(subject: subject, base: files(2), mine: mine, theirs: other, mineMachine: machine, theirsMachine: theirsMachine)
+                } catch {
+                    try abandonMerge(local)
+                    throw error
+                }
+                var written = ["participants/\(subject).json", "audit/\(subject).jsonl"]
+                try DurableFile.replace(directory + "/" + written[1], with: Array(outcome.files.trail))
+                try DurableFile.replace(directory + "/" + written[0], with: Array(outcome.files.data))
+                for extra in [outcome.branch, outcome.kept].compactMap({ $0 }) {
+                    try DurableFile.makeDirectory(directory + "/" + (extra.path as NSString).deletingLastPathComponent)
+                    try DurableFile.replace(directory + "/" + extra.path, with: Array(extra.bytes))
+                    written.append(extra.path)
+                }
+                added += written
+                conflicts += outcome.conflicts
+                merged.append(subject)
             }
-            guard let mine = try files(local), let other = try files(theirs) else {
-                try abandonMerge(local)
-                throw DomainError("\(subject)'s files are missing on one machine and changed on the other. Nothing was merged; restore them from a backup (cohort verify).")
-            }
-            let outcome: SyncMergeOutcome
-            do {
-                outcome = try merger.merge(subject: subject, base: try files(base), mine: mine, theirs: other, mineMachine: machine, theirsMachine: theirsMachine)
-            } catch {
-                try abandonMerge(local)
-                throw error
-            }
-            var written = ["participants/\(subject).json", "audit/\(subject).jsonl"]
-            try DurableFile.replace(directory + "/" + written[1], with: Array(outcome.files.trail))
-            try DurableFile.replace(directory + "/" + written[0], with: Array(outcome.files.data))
-            for extra in [outcome.branch, outcome.kept].compactMap({ $0 }) {
-                try DurableFile.makeDirectory(directory + "/" + (extra.path as NSString).deletingLastPathComponent)
-                try DurableFile.replace(directory + "/" + extra.path, with: Array(extra.bytes))
-                written.append(extra.path)
-            }
-            try git.checked(["add", "--"] + written)
-            conflicts += outcome.conflicts
-            merged.append(subject)
+            // What the batch's merges wrote, added by one git process.
+            if !added.isEmpty { try git.checked(["add", "--"] + added) }
         }
         // This machine's ledger notes the heads the merge made, in the merge itself.
         if let ledger = try store.noteSyncedHeads(Array(Set(merged + received.map(\.subject)))) { try git.checked(["add", "--", ledger]) }

@@ -106,7 +106,14 @@ extension StoreSync {
         let dirty = try git.dirtyPaths()
         let hasHead = try git.commit("HEAD") != nil
         guard !dirty.isEmpty || !hasHead else { return nil }
-        try git.checked(["add", "-A", "--", "."])
+        if hasHead && !dirty.isEmpty {
+            // Only what status named: a second walk of every file of the store would cost what the store
+            // holds, not what changed. Literal paths, given on standard input (any number of them).
+            try git.checked(["--literal-pathspecs", "add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"],
+                            input: Data(dirty.map { $0 + "\0" }.joined().utf8))
+        } else {
+            try git.checked(["add", "-A", "--", "."])
+        }
         let subjects = Set(dirty.compactMap(Self.subject(of:))).sorted()
         let summary: String
         if !hasHead || first && subjects.isEmpty {

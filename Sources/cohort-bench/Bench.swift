@@ -50,6 +50,8 @@ struct ChildRun {
     /// Its peak resident memory, MB, as it reports it on its last line (`#peak MB`, see `Bench.peakLine`):
     /// `wait4`'s `ru_maxrss` will not do, as Linux starts a spawned child's at its parent's peak.
     var peakMB: Double?
+    /// Its exit status (`waitpid`'s), 0 when it succeeded.
+    var status: Int32
 
     /// Runs `argv` (an absolute path first), its output read and dropped.
     init(_ argv: [String]) throws {
@@ -85,6 +87,8 @@ struct ChildRun {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         total = elapsed()
+        // The exit code, or 128 + the signal that ended it (as a shell says).
+        self.status = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + status & 0x7f
         firstLine = first ?? total
         let last = String(decoding: tail, as: UTF8.self).split(separator: "\n").last ?? ""
         peakMB = last.hasPrefix(Bench.peakPrefix) ? Double(last.dropFirst(Bench.peakPrefix.count)) : nil

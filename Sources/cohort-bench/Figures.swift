@@ -7,10 +7,15 @@ enum Figures {
     static let verify = "verify", verifySigned = "verify, signed store", sha256sum = "sha256sum"
     static let auditFirstLine = "audit: first line", auditTotal = "audit: whole", auditMB = "audit: peak MB"
     static let peakMB = "peak MB"
+    /// `cohort sync` on machine A bringing in `count` participants machine B changed: a fast-forward.
+    static func sync(_ count: Int) -> String { "sync: \(count) in" }
+    /// The same when A changed another participant too: a merge, and a push.
+    static func syncMerge(_ count: Int) -> String { "sync: \(count) in, merged" }
 
     /// The table's rows, in order.
     static let rows = [firstFrame, moveDown, changeDay, roster, fullCheck, afterEdit, coldStart, save, signedSave, kdfUnlock,
-                       summary, visits, asRecorded, sha256sum, verify, verifySigned, auditFirstLine, auditTotal, auditMB, peakMB]
+                       summary, visits, asRecorded, sha256sum, verify, verifySigned, auditFirstLine, auditTotal, auditMB, peakMB,
+                       sync(1), sync(SyncMachines.many), syncMerge(1), syncMerge(SyncMachines.many)]
 
     /// Whether a figure is memory (MB, the largest sample) rather than time (seconds, the median).
     static func isMemory(_ name: String) -> Bool { name.hasSuffix("MB") }
@@ -52,5 +57,7 @@ struct Goal {
         Goal(Figures.asRecorded, over: Figures.sha256sum, goal: 1.0 / sha256sumAt9999, absolute: "1 s at 9,999"),
         Goal(Figures.auditFirstLine, over: Figures.auditFirstLine, baselineAt: .small, goal: 2, absolute: "0.1 s at 9,999"),
         Goal(Figures.auditMB, over: Figures.auditMB, baselineAt: .small, goal: 1.5),
+        Goal(Figures.sync(SyncMachines.many), over: Figures.sync(1), goal: 10),
+        Goal(Figures.syncMerge(SyncMachines.many), over: Figures.syncMerge(1), goal: 10),
     ]
 }

@@ -4,6 +4,7 @@
 //   swift run -c release cohort-bench [--sizes 100,1000,9999] [--runs 7] [--rounds 5]
 //   swift run -c release cohort-bench --check     # CI: small sizes, few runs; exit 1 when a ratio passes its goal by 50%
 //   cohort-bench --sizes 200,201 --stores-only; cohort-bench --verify DIR    # the stores alone; one verify (to profile)
+//   cohort-bench --sizes 100,9999 --sync-only [--cohort PATH]   # the syncs alone, of this or another `cohort` build
 // For each size it makes (or reuses) seeded demo stores under $TMPDIR and measures each size in a child
 // process of its own (so peak memory is per size). Rounds take the sizes in turn, so a noisy spell on the
 // machine falls on every size alike; the table shows the medians of all rounds' samples.
@@ -20,6 +21,10 @@ let rounds = max(1, Int(Bench.option("--rounds") ?? "") ?? (check ? 1 : 5))
 
 if let size = Bench.option("--measure").flatMap(Int.init) {
     try measure(size: size, runs: runs, scales: scales)
+    exit(0)
+}
+if let size = Bench.option("--measure-sync").flatMap(Int.init) {
+    try SyncMachines.measure(size: size, runs: runs, scales: scales)
     exit(0)
 }
 if let directory = Bench.option("--verify") {
@@ -39,8 +44,11 @@ guard sizes.count >= 2 else {
     Bench.say("cohort-bench: give at least two sizes (--sizes 100,9999): the smallest is the baseline.")
     exit(64)
 }
+// `--sync-only`: the syncs alone (the unsigned stores and the machines made from them).
+let syncOnly = Bench.flag("--sync-only")
 for size in sizes {
-    for signed in [false, true] { try BenchStore.make(size: size, signed: signed, scales: scales) }
+    for signed in syncOnly ? [false] : [false, true] { try BenchStore.make(size: size, signed: signed, scales: scales) }
+    try SyncMachines.make(size: size)
 }
 if Bench.flag("--stores-only") {
     // For a profile (`valgrind --tool=callgrind cohort-bench --verify DIR`): the stores, named on stdout.
@@ -54,22 +62,27 @@ var samples: [Int: [String: [Double]]] = [:]
 for round in 0..<rounds {
     for size in sizes {
         Bench.say("round \(round + 1) of \(rounds): \(size) participants…")
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        child.arguments = ["--measure", String(size), "--runs", String(runs)]
-        let pipe = Pipe()
-        child.standardOutput = pipe
-        try child.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        child.waitUntilExit()
-        guard child.terminationStatus == 0 else {
-            Bench.say("cohort-bench: measuring \(size) participants failed (exit \(child.terminationStatus)).")
-            exit(2)
-        }
-        for line in output.split(separator: "\n") {
-            let parts = line.split(separator: "\t", maxSplits: 1)
-            guard parts.count == 2 else { continue }
-            samples[size, default: [:]][String(parts[0]), default: []] += parts[1].split(separator: ",").compactMap { Double($0) }
+        // The syncs take fewer runs: each is several processes and, at 9,999, seconds.
+        let children = (syncOnly ? [] : [["--measure", String(size), "--runs", String(runs)]])
+            + [["--measure-sync", String(size), "--runs", String(max(1, runs / 3))] + (Bench.option("--cohort").map { ["--cohort", $0] } ?? [])]
+        for arguments in children {
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+            child.arguments = arguments
+            let pipe = Pipe()
+            child.standardOutput = pipe
+            try child.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            child.waitUntilExit()
+            guard child.terminationStatus == 0 else {
+                Bench.say("cohort-bench: measuring \(size) participants (\(arguments[0])) failed (exit \(child.terminationStatus)).")
+                exit(2)
+            }
+            for line in output.split(separator: "\n") {
+                let parts = line.split(separator: "\t", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                samples[size, default: [:]][String(parts[0]), default: []] += parts[1].split(separator: ",").compactMap { Double($0) }
+            }
         }
     }
 }
@@ -118,7 +131,6 @@ for goal in Goal.all {
     }
     print(line)
 }
-print("sync: not measured yet (another helper's part of issue 25)")
 if check {
     if failed.isEmpty {
         print("cohort-bench --check: every ratio within 50% of its goal")
