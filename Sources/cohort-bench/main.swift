@@ -131,6 +131,15 @@ for goal in Goal.all {
     }
     print(line)
 }
+// A sync of 1 at the largest store against the smallest: what git itself does over every tracked file (the
+// status before the commit, reading and writing its index), which no goal covers: the goals compare what
+// changed, in one store.
+for name in [Figures.sync(1), Figures.syncMerge(1)] {
+    if let figure = value(name, large), let baseline = value(name, small), baseline > 0 {
+        print(String(format: "%@ at %d / at %d: %@ against %@, ratio %.2f× (git's own work over every tracked file; no goal)",
+                     name, large, small, shown(name, figure), shown(name, baseline), figure / baseline))
+    }
+}
 if check {
     if failed.isEmpty {
         print("cohort-bench --check: every ratio within 50% of its goal")
