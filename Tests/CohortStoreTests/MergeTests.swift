@@ -169,13 +169,19 @@ import Testing
         }
     }
 
-    @Test func aSignatureOnOneSideReadsInvalidatedByAChangeOnTheOtherAndEverySaveSignatureVerifies() throws {
+    /// Two copies of a store with users (every save signed by the PI) whose participant has a serious AE1.
+    static func signedWithSeriousAE() throws -> (MergeFixture, pi: UnlockedKey) {
         let (base, pi, _) = try SignedSaveTests.storeWithUsers()
         let fixture = try MergeFixture(signer: pi, base: base, prepare: { base in
             try base.enroll(MergeFixture.subject)
             let draft = AdverseEventDraft(term: "Syncope", onset: CivilDate("2026-11-20")!, severity: .moderate, criteria: [.hospitalization], related: .possible)
             try base.store.apply(.addAdverseEvent(subject: MergeFixture.subject, draft: draft, now: Self.now), today: Self.today, user: "ana")
         })
+        return (fixture, pi)
+    }
+
+    @Test func aSignatureOnOneSideReadsInvalidatedByAChangeOnTheOtherAndEverySaveSignatureVerifies() throws {
+        let (fixture, pi) = try Self.signedWithSeriousAE()
         defer { fixture.remove() }
         // Amy's machine signs AE1; bob's changes it (with a reason).
         let onA = StoreFixture(reusing: fixture.base, store: fixture.a)
@@ -198,12 +204,7 @@ import Testing
     }
 
     @Test func aSignatureMadeOnTheMergingMachineOverContentTheOtherChangedIsAConflictNeverAValidSignature() throws {
-        let (base, pi, _) = try SignedSaveTests.storeWithUsers()
-        let fixture = try MergeFixture(signer: pi, base: base, prepare: { base in
-            try base.enroll(MergeFixture.subject)
-            let draft = AdverseEventDraft(term: "Syncope", onset: CivilDate("2026-11-20")!, severity: .moderate, criteria: [.hospitalization], related: .possible)
-            try base.store.apply(.addAdverseEvent(subject: MergeFixture.subject, draft: draft, now: Self.now), today: Self.today, user: "ana")
-        })
+        let (fixture, pi) = try Self.signedWithSeriousAE()
         defer { fixture.remove() }
         // Amy's machine (published) makes AE1 severe; bob's machine signed AE1 as it was, moderate.
         let draft = AdverseEventDraft(term: "Syncope", onset: CivilDate("2026-11-20")!, severity: .severe, criteria: [.hospitalization], related: .possible)
