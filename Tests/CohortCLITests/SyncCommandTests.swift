@@ -381,7 +381,7 @@ import Glibc
         session.send("checked with bob on the phone", literal: true)
         session.send("Enter")
         #expect(session.waitFor("Saved: 101-0001 sync conflict C1 resolved (mine)"), "\(session.screen())")
-        #expect(!session.screen().contains("SYNC CONFLICT"), "\(session.screen())")
+        #expect(session.waitForGone("SYNC CONFLICT"), "the page is drawn again without it: \(session.screen())")
         session.send("q")
         #expect(session.waitFor("VISIT"), "\(session.screen())")
         #expect(!session.screen().contains("sync conflict"), "the line is gone from the review: \(session.screen())")
