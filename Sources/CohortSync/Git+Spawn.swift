@@ -64,6 +64,12 @@ extension Git {
             let writer = inPipe[1]
             group.enter()
             DispatchQueue.global().async {
+                // A git that stops reading (killed, or failed) must not take Cohort down with SIGPIPE: on
+                // this thread it stays pending, and the write says EPIPE.
+                var pipeSignal = sigset_t()
+                sigemptyset(&pipeSignal)
+                sigaddset(&pipeSignal, SIGPIPE)
+                pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
                 input.withUnsafeBytes { bytes in
                     var done = 0
                     while done < bytes.count {

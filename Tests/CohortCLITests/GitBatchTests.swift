@@ -49,6 +49,15 @@ import Glibc
         #expect(blobs.suffix(2_000).allSatisfy { $0 == Data("one\ntwo\n".utf8) })
     }
 
+    @Test func aGitThatStopsReadingItsInputDoesNotEndThisProcess() throws {
+        let (git, folder, head, _) = try Self.repository()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // rev-parse never reads its input: a megabyte meets a closed pipe (SIGPIPE, then EPIPE).
+        let output = try git.run(["rev-parse", "--verify", "HEAD"], input: Data(count: 1 << 20))
+        #expect(output.status == 0)
+        #expect(output.text == head)
+    }
+
     @Test func gitRunsWithNoneOfThisProcesssOtherFilesOpen() throws {
         let (git, folder, _, _) = try Self.repository()
         defer { try? FileManager.default.removeItem(atPath: folder) }
