@@ -115,8 +115,8 @@ extension JSONFileStore {
         }
     }
 
-    /// Changes a user's role on the delegation log, by an active PI, with a reason (docs/RULES.md, "Users and
-    /// roles"): from this save on they may make what the new role allows; their earlier saves are judged by
+    /// Changes a user's role on the delegation log, by an active PI, with a reason: from this save on they may
+    /// make what the new role allows (docs/RULES.md, "Users and roles"); their earlier saves are judged by
     /// the role they held then (`verify`, docs/RULES.md, "Signed saves").
     public func changeRole(_ name: String, to role: Role, reason: String) throws {
         let reason = try FreeText.required(reason, what: "reason")
