@@ -28,7 +28,8 @@ struct SaveRoles {
         // First every role as written, to know who was a PI when; then only the roles a PI gave.
         let written = histories { _, _ in true }
         history = histories { signer, time in Self.role(of: signer, at: time, in: written) == .pi }
-        firstUser = users.min { ($0.added, $0.name) < ($1.added, $1.name) }?.name
+        // The first added; of two added in the same millisecond, the one nobody added.
+        firstUser = users.min { ($0.added, $0.addedBy == nil ? 0 : 1, $0.name) < ($1.added, $1.addedBy == nil ? 0 : 1, $1.name) }?.name
     }
 
     /// The role each save of `name`'s trail left them with, in the trail's order (the trail replayed save by
@@ -89,7 +90,8 @@ struct SaveRoles {
 
     /// The change of a participant save its author's role did not allow, or nil.
     private func participantProblem(_ save: [AuditRecord], role: Role, before: () -> JSONValue) -> Change? {
-        guard let value = save.last?.change, let recorded = RecordedChange(value: value) else { return nil }
+        // The PI may make every change: their saves need no change value decoded.
+        guard role != .pi, let value = save.last?.change, let recorded = RecordedChange(value: value) else { return nil }
         let changes: [Change]
         switch recorded.change {
         case .recordConflict(_, let conflict):

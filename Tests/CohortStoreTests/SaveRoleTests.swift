@@ -59,19 +59,26 @@ import Testing
         #expect(problems.contains { $0.contains("audit/\(Self.subject).jsonl record") && $0.contains("a save by cole (coordinator)") }, "\(problems)")
     }
 
-    /// A save a merge applied again is unsigned; it is judged by its original author, and so is its signed
-    /// original in the branch file.
-    @Test func aMergedSaveOutsideItsAuthorsRoleIsNamedInTheTrailAndTheBranch() throws {
+    /// The participant changed on two machines, the PI's note on the first and `change` forged on the second
+    /// as the coordinator, merged into the first as the sync would: the fixture and the merged store.
+    static func merged(forging change: Change) throws -> (MergeFixture, JSONFileStore) {
         let (base, pi, coordinator) = try SignedSaveTests.storeWithUsers()
         let fixture = try MergeFixture(signer: pi, base: base)
-        defer { fixture.remove() }
         try fixture.a.apply(.note(subject: Self.subject, visit: "SCR", text: "seen by ana"), today: StoreFixture.today, user: "ana")
         fixture.b.signer = coordinator
-        try Self.forge(Self.assessed, on: fixture.b)
+        try Self.forge(change, on: fixture.b)
         let (onA, _) = try fixture.merge()
         try MergeFixture.write(onA, into: fixture.dirA)
         let merged = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy")
         try merged.adoptMerged(subjects: [Self.subject])
+        return (fixture, merged)
+    }
+
+    /// A save a merge applied again is unsigned; it is judged by its original author, and so is its signed
+    /// original in the branch file.
+    @Test func aMergedSaveOutsideItsAuthorsRoleIsNamedInTheTrailAndTheBranch() throws {
+        let (fixture, merged) = try Self.merged(forging: Self.assessed)
+        defer { fixture.remove() }
         let records = try merged.auditTrail(subject: Self.subject).records
         let reapplied = try #require(records.last { $0.origin != nil && $0.state != nil })
         #expect(reapplied.user == "cole" && reapplied.signature == nil)
@@ -83,16 +90,8 @@ import Testing
 
     /// The same merge of a save within its author's role is not named.
     @Test func aMergedSaveWithinItsAuthorsRoleIsNotNamed() throws {
-        let (base, pi, coordinator) = try SignedSaveTests.storeWithUsers()
-        let fixture = try MergeFixture(signer: pi, base: base)
+        let (fixture, merged) = try Self.merged(forging: .note(subject: Self.subject, visit: "W1", text: "phoned by cole"))
         defer { fixture.remove() }
-        try fixture.a.apply(.note(subject: Self.subject, visit: "SCR", text: "seen by ana"), today: StoreFixture.today, user: "ana")
-        fixture.b.signer = coordinator
-        try Self.forge(.note(subject: Self.subject, visit: "W1", text: "phoned by cole"), on: fixture.b)
-        let (onA, _) = try fixture.merge()
-        try MergeFixture.write(onA, into: fixture.dirA)
-        let merged = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy")
-        try merged.adoptMerged(subjects: [Self.subject])
         #expect(merged.verify().problems == [])
     }
 
