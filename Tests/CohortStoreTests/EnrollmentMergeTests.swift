@@ -6,8 +6,8 @@ import Foundation
 import Testing
 
 /// One subject ID enrolled on two machines (docs/RULES.md, "Merging and conflicts"): never merged into one;
-/// the first keeps the ID, the other is kept whole and listed as a conflict, the same bytes on both machines,
-/// and resolved by enrolling the kept one under a new ID.
+/// the published one keeps the ID, the other is kept whole and listed as a conflict, and resolved by
+/// enrolling the kept one under a new ID.
 @Suite struct EnrollmentMergeTests {
     static let subject = MergeFixture.subject
     static let today = StoreFixture.today
@@ -21,10 +21,9 @@ import Testing
         return fixture
     }
 
-    static func mergeBothWays(_ fixture: MergeFixture) throws -> (onA: ParticipantMergeResult, onB: ParticipantMergeResult) {
-        let filesA = MergeFixture.files(fixture.dirA), filesB = MergeFixture.files(fixture.dirB)
-        return (try fixture.a.mergeParticipant(subject: subject, base: nil, mine: filesA, theirs: filesB, mineMachine: "machine-a", theirsMachine: "machine-b"),
-                try fixture.b.mergeParticipant(subject: subject, base: nil, mine: filesB, theirs: filesA, mineMachine: "machine-b", theirsMachine: "machine-a"))
+    /// The merge on b, with a's participant published first.
+    static func merged(_ fixture: MergeFixture) throws -> ParticipantMergeResult {
+        try fixture.b.mergeParticipant(subject: subject, base: nil, mine: MergeFixture.files(fixture.dirB), theirs: MergeFixture.files(fixture.dirA))
     }
 
     /// Writes the merge into `directory`, notes its heads as the sync does, and returns the store, verified clean.
@@ -37,14 +36,13 @@ import Testing
         return store
     }
 
-    @Test func theFirstEnrolledKeepsTheIDAndTheOtherIsKeptWholeTheSameOnBothMachines() throws {
+    @Test func thePublishedOneKeepsTheIDAndTheOtherIsKeptWhole() throws {
         let fixture = try Self.enrolledTwice()
         defer { fixture.remove() }
         let keptData = MergeFixture.files(fixture.dirB)
-        let (onA, onB) = try Self.mergeBothWays(fixture)
-        #expect(onA.files == onB.files)
-        #expect(onA.branch?.path == onB.branch?.path && onA.branch?.bytes == onB.branch?.bytes)
-        #expect(onA.kept?.path == onB.kept?.path && onA.kept?.bytes == onB.kept?.bytes)
+        let onA = try Self.merged(fixture)
+        // a's files, published first, stay byte for byte: a's machine takes the merge as it is.
+        #expect(onA.files.trail.starts(with: MergeFixture.files(fixture.dirA).trail))
         // b's participant, verbatim: data and trail bytes (signatures intact).
         #expect(onA.kept?.bytes == keptData.data && onA.branch?.bytes == keptData.trail)
         #expect(onA.conflicts.count == 1)
@@ -61,7 +59,7 @@ import Testing
     @Test func renumberingEnrollsTheKeptParticipantUnderTheNewIDAndClosesTheConflict() throws {
         let fixture = try Self.enrolledTwice()
         defer { fixture.remove() }
-        let result = try Self.mergeBothWays(fixture).onA
+        let result = try Self.merged(fixture)
         let store = try Self.written(result, into: fixture.dirA, user: "amy")
         let resolve = { (take: ConflictChoice) in
             try store.apply(.resolveConflict(subject: Self.subject, id: "C1", take: take, reason: "two coordinators offline"), today: Self.today, user: "amy")
@@ -88,7 +86,7 @@ import Testing
     @Test func verifyNamesAKeptParticipantWhoseDataWasEdited() throws {
         let fixture = try Self.enrolledTwice()
         defer { fixture.remove() }
-        let result = try Self.mergeBothWays(fixture).onA
+        let result = try Self.merged(fixture)
         let store = try Self.written(result, into: fixture.dirA, user: "amy")
         let kept = try #require(result.kept)
         let other = MergeFixture.files(fixture.dirA)

@@ -59,16 +59,16 @@ import Testing
         #expect(problems.contains { $0.contains("audit/\(Self.subject).jsonl record") && $0.contains("a save by cole (coordinator)") }, "\(problems)")
     }
 
-    /// The participant changed on two machines, the PI's note on the first and `change` forged on the second
-    /// as the coordinator, merged into the first as the sync would: the fixture and the merged store.
+    /// The participant changed on two machines, the PI's note on a and `change` forged on b as the
+    /// coordinator, merged as the sync would: the fixture and the merged store.
     static func merged(forging change: Change) throws -> (MergeFixture, JSONFileStore) {
         let (base, pi, coordinator) = try SignedSaveTests.storeWithUsers()
         let fixture = try MergeFixture(signer: pi, base: base)
         try fixture.a.apply(.note(subject: Self.subject, visit: "SCR", text: "seen by ana"), today: StoreFixture.today, user: "ana")
         fixture.b.signer = coordinator
         try Self.forge(change, on: fixture.b)
-        let (onA, _) = try fixture.merge()
-        try MergeFixture.write(onA, into: fixture.dirA)
+        // As the sync merges on b, a having synced first: b's saves are applied again on a's.
+        try MergeFixture.write(try fixture.merge(), into: fixture.dirA)
         let merged = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy")
         try merged.adoptMerged(subjects: [Self.subject])
         return (fixture, merged)
