@@ -182,8 +182,10 @@ extension JSONFileStore {
 
     /// What `verify` proves of a participant's merges: each branch file intact and continuing a record the
     /// trails hold, and each save a merge applied again naming an original save a branch file holds, by the
-    /// same author at the same time (the original keeps its signature there).
-    static func mergeProblems(_ records: [AuditRecord], branches: [(path: String, records: [AuditRecord], problems: [String])], trail: String) -> [String] {
+    /// same author at the same time (the original keeps its signature there), and giving what that save's
+    /// change gives (`reappliedProblems`).
+    static func mergeProblems(_ records: [AuditRecord], branches: [(path: String, records: [AuditRecord], problems: [String])], trail: String,
+                              context: StudyContext) -> [String] {
         var problems = branches.flatMap(\.problems)
         let known = Set(records.map(\.hash) + branches.flatMap { $0.records.map(\.hash) } + ["genesis"])
         for branch in branches {
@@ -202,7 +204,9 @@ extension JSONFileStore {
                 problems.append("\(trail) record \(record.seq) names the save \(origin.prefix(12)) but not its author and time (edited)")
             }
         }
-        return problems
+        let byHash = Dictionary((records + branches.flatMap(\.records)).map { ($0.hash, $0) }, uniquingKeysWith: { first, _ in first })
+        let saves = originals.merging(records.filter { $0.state != nil }.map { ($0.hash, $0) }, uniquingKeysWith: { first, _ in first })
+        return problems + reappliedProblems(records, originals: saves, known: byHash, context: context, trail: trail)
     }
 }
 

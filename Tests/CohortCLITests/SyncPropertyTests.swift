@@ -9,9 +9,10 @@ import Testing
 
 /// The property of docs/RULES.md, "Several machines", with real git and a bare repository: three machines
 /// make random concurrent changes (enrollments, scores, completions and notes, corrections, AEs on the same
-/// participant, undo, signatures), every save signed by its author, and sync in a random order; then every machine syncs until nothing moves. Every
-/// machine then holds byte-identical participant files, verifies, and every acknowledged change is in the
-/// merged trail or listed as a conflict. Seeded and printed (`COHORT_TEST_SEED=N` replays one).
+/// participant, undo, signatures), every save signed by its author, and sync in a random order; then every
+/// machine syncs until nothing moves. Every machine then holds byte-identical participant files, verifies,
+/// every acknowledged change is in the merged trail or listed as a conflict, and no note one machine wrote
+/// was replaced by another's unseen. Seeded and printed (`COHORT_TEST_SEED=N` replays one).
 @Suite(.serialized) struct SyncPropertyTests {
     static let today = TestData.today
     static let subjects = ["101-0001", "101-0002"]
@@ -98,6 +99,8 @@ import Testing
         // Each acknowledged change: its subject and the words only it wrote (its reason, note or AE term), to
         // find it again; nil for a note any machine may write.
         var acknowledged: [(subject: String, token: String?, what: String)] = []
+        // Every visit note an acknowledged save changed: the note before it (on its machine) and after.
+        var noteWrites: [(subject: String, visit: String, before: String?, after: String?)] = []
         var enrolled = 0
         var lastChange: [[String: (before: Participant, after: Participant)]] = [[:], [:], [:]]
         let visits = ["SCR", "D1", "W1", "W2"]
@@ -145,6 +148,9 @@ import Testing
                 if case .sign(_, let signature, _, _) = change { token = String(signature.signature.prefix(24)) }
                 acknowledged.append((subject, token, String(words.prefix(60))))
                 lastChange[index][subject] = saved
+                for visit in visits where saved.before.visit(visit)?.note != saved.after.visit(visit)?.note {
+                    noteWrites.append((subject, visit, saved.before.visit(visit)?.note, saved.after.visit(visit)?.note))
+                }
             }
         }
         // Every machine syncs until a whole round moves nothing.
@@ -179,6 +185,16 @@ import Testing
             }
             let present = trail.range(of: Data(token.utf8)) != nil || conflicts.contains { "\($0)".contains(token) } || keptAside
             #expect(present, "the change to \(change.subject) (\(change.what)) was lost (\(random))")
+        }
+        // A value is never picked silently: every note a save wrote is the note now, or a later save replaced it
+        // knowing it (it was the note before that save), or it is a listed conflict.
+        for write in noteWrites {
+            guard let written = write.after, written != "same note" else { continue }
+            let participant = try store.participant(write.subject)
+            let replaced = noteWrites.contains { $0.subject == write.subject && $0.visit == write.visit && $0.before == written }
+            let listed = participant.conflicts.contains { "\($0)".contains(written) }
+            #expect(participant.visit(write.visit)?.note == written || replaced || listed,
+                    "\(write.subject) \(write.visit): the note \"\(written)\" was replaced without a conflict (\(random))")
         }
         let conflicts = try store.subjects().flatMap { (try? store.participant($0).conflicts) ?? [] }
         print("SyncPropertyTests: \(acknowledged.count) acknowledged changes (\(acknowledged.filter { $0.what.hasPrefix("sign(") }.count) signatures), \(conflicts.count) conflicts listed (\(conflicts.filter(\.isEnrollment).count) enrolled on two machines), \(random)")

@@ -83,6 +83,30 @@ import Testing
         #expect(throws: (any Error).self) { try store.renumber(Self.subject, conflict: "C1", as: "101-0002", reason: "x") }
     }
 
+    @Test func theResolutionAloneEnrollsTheKeptParticipantAndARepeatAfterAStopFinishesIt() throws {
+        let fixture = try Self.enrolledTwice()
+        defer { fixture.remove() }
+        let store = try Self.written(try Self.merged(fixture), into: fixture.dirA, user: "amy")
+        // The change a screen sends, with nothing before it: the kept participant is enrolled, then the conflict closes.
+        try store.apply(.resolveConflict(subject: Self.subject, id: "C1", take: .renumber("101-0002"), reason: "offline"), today: Self.today, user: "amy")
+        #expect(try store.participant("101-0002").visit("W1")?.note == "bob's participant")
+        #expect(try store.participant(Self.subject).conflicts.isEmpty)
+        // Stopped between the two steps on another copy: the participant made, the conflict open. Resolving
+        // again to the same ID finishes it, with no second creation.
+        let again = try Self.enrolledTwice()
+        defer { again.remove() }
+        let other = try Self.written(try Self.merged(again), into: again.dirA, user: "amy")
+        try other.renumber(Self.subject, conflict: "C1", as: "101-0002", reason: "offline")
+        try other.apply(.resolveConflict(subject: Self.subject, id: "C1", take: .renumber("101-0002"), reason: "offline"), today: Self.today, user: "amy")
+        #expect(try other.participant(Self.subject).conflicts.isEmpty)
+        #expect(try other.auditTrail(subject: "101-0002").records.filter { $0.state != nil }.count == 1)
+        #expect(other.verify().problems.isEmpty)
+        // A closed conflict is not resolved again.
+        #expect(throws: (any Error).self) {
+            try other.apply(.resolveConflict(subject: Self.subject, id: "C1", take: .renumber("101-0002"), reason: "x"), today: Self.today, user: "amy")
+        }
+    }
+
     @Test func verifyNamesAKeptParticipantWhoseDataWasEdited() throws {
         let fixture = try Self.enrolledTwice()
         defer { fixture.remove() }

@@ -226,6 +226,53 @@ import Testing
         #expect(fixture.a.verify().problems.contains { $0.contains("no branch file holds") })
     }
 
+    /// Appends to a's merged trail an unsigned save claiming to re-apply bob's first original save (its
+    /// author, time and `origin`), carrying `change` as its change value and making `edit` to the data, with
+    /// the chain, the data file and its seal all consistent: what someone with file access but no key can do.
+    static func forgeReappliedSave(_ fixture: MergeFixture, result: ParticipantMergeResult, change: Change?, edit: (inout Participant) -> Void) throws {
+        let branch = try #require(result.branch)
+        let original = try #require(branch.bytes.split(separator: UInt8(ascii: "\n")).compactMap { try? AuditRecord(line: ArraySlice($0)) }.first { $0.state != nil })
+        let store = fixture.a
+        let before = try store.participant(Self.subject)
+        var after = before
+        edit(&after)
+        let head = try store.readParticipant(Self.subject).audit
+        let afterValue = try JSONValue(encoding: after)
+        let recorded = try change.map { try RecordedChange(change: $0, today: Self.today).value }
+        let (lines, newHead) = try AuditLog.lines(JSONPatch.diff(from: try JSONValue(encoding: before), to: afterValue), subject: Self.subject, user: original.user,
+                                                  reason: nil, time: original.time, after: head, state: afterValue.stateHash, sign: nil,
+                                                  change: recorded, origin: original.hash)
+        let trailPath = fixture.dirA + "/" + ParticipantFiles.trailPath(Self.subject)
+        let handle = try #require(FileHandle(forWritingAtPath: trailPath))
+        handle.seekToEndOfFile(); handle.write(Data(lines)); handle.closeFile()
+        let sealed = try CanonicalJSON.seal(ParticipantFile(participant: after, audit: newHead), formatVersion: JSONFileStore.formatVersion)
+        _ = FileManager.default.createFile(atPath: fixture.dirA + "/" + ParticipantFiles.dataPath(Self.subject), contents: Data(sealed),
+                                           attributes: [.posixPermissions: 0o600])
+    }
+
+    @Test func verifyReRunsASaveAMergeAppliedAgainAndNamesOneThatIsNotWhatItsOriginalGives() throws {
+        let forgeries: [(change: Change?, edit: (inout Participant) -> Void, named: String)] = [
+            // Bob's note words, changed, with a change value to match.
+            (.note(subject: Self.subject, visit: "W1", text: "forged words"), { $0.visits[$0.visits.firstIndex { $0.code == "W1" }!].note = "forged words" },
+             "its change is not the original's"),
+            // Bob's own change value, but other data.
+            (.note(subject: Self.subject, visit: "W1", text: "phoned by bob"), { $0.visits[$0.visits.firstIndex { $0.code == "W2" }!].note = "forged words" },
+             "its records are not what its change gives"),
+            // No change value at all, as an older save would have.
+            (nil, { $0.visits[$0.visits.firstIndex { $0.code == "W2" }!].note = "forged words" }, "carries no change value while the original does"),
+        ]
+        for forgery in forgeries {
+            let fixture = try MergeFixture()
+            defer { fixture.remove() }
+            try Self.note(fixture.a, "SCR", "seen by amy")
+            try Self.note(fixture.b, "W1", "phoned by bob")
+            let (result, _) = try Self.mergeAndCheck(fixture)
+            try Self.forgeReappliedSave(fixture, result: result, change: forgery.change, edit: forgery.edit)
+            let problems = fixture.a.verify().problems
+            #expect(problems.contains { $0.contains("says a merge applied again the save") && $0.contains(forgery.named) }, "\(problems)")
+        }
+    }
+
     /// Many random pairs of changes on one participant, merged: the published side kept, verify-clean, every
     /// change of the other side present or listed as a conflict.
     @Test func randomChangePairsMergeAndVerify() throws {
