@@ -55,14 +55,22 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
     /// Refuses, naming the role needed, what this role may not do (`what` says what was tried, e.g.
     /// "assess causality"); `orDataManager` names the data manager too (the sponsor's coding).
     public func require(_ needed: Role, orDataManager: Bool = false, to what: String) throws {
-        guard !covers(needed), !(orDataManager && self == .dataManager) else { return }
-        let who: String
+        guard !allows(needed, orDataManager: orDataManager) else { return }
+        throw DomainError("\(titleWithArticle) may not \(what): that needs \(Self.who(needed, orDataManager: orDataManager)) (see `cohort user list`). Nothing was changed.")
+    }
+
+    /// Whether this role may do what `needed` may; `orDataManager`: the data manager too (the sponsor's coding).
+    public func allows(_ needed: Role, orDataManager: Bool = false) -> Bool {
+        covers(needed) || (orDataManager && self == .dataManager)
+    }
+
+    /// Who may do what `needed` may, in words ("an investigator or the PI").
+    public static func who(_ needed: Role, orDataManager: Bool = false) -> String {
         switch needed {
-        case .pi: who = "the PI"
-        case .investigator: who = orDataManager ? "a data manager, an investigator or the PI" : "an investigator or the PI"
-        default: who = "a coordinator, an investigator or the PI"
+        case .pi: return "the PI"
+        case .investigator: return orDataManager ? "a data manager, an investigator or the PI" : "an investigator or the PI"
+        default: return "a coordinator, an investigator or the PI"
         }
-        throw DomainError("\(titleWithArticle) may not \(what): that needs \(who) (see `cohort user list`). Nothing was changed.")
     }
 }
 
@@ -108,7 +116,7 @@ extension Change {
     }
 
     /// What the change does, for a refusal ("assess clinical significance").
-    var actionName: String {
+    public var actionName: String {
         switch self {
         case .assess: return "assess clinical significance"
         case .classifyDeviation: return "classify a deviation"
@@ -126,5 +134,19 @@ extension Change {
     /// Refuses the change when `role` may not make it, naming the role needed.
     public func requireAllowed(for role: Role) throws {
         try role.require(requiredRole, orDataManager: dataManagerMay, to: actionName)
+    }
+
+    /// Whether `role` may make this change.
+    public func isAllowed(for role: Role) -> Bool { role.allows(requiredRole, orDataManager: dataManagerMay) }
+
+    /// Who may make this change, in words ("an investigator or the PI").
+    public var whoMayMake: String { Role.who(requiredRole, orDataManager: dataManagerMay) }
+
+    /// The changes whose roles a save of this one needs (docs/RULES.md, "Users and roles"): itself, and for a
+    /// resolution the change it resolves, found among `conflicts` (the participant's open conflicts before it),
+    /// since taking "theirs" applies it.
+    public func changesToAllow(conflicts: [SyncConflict]) -> [Change] {
+        guard case .resolveConflict(_, let id, _, _) = self, let underlying = conflicts.first(where: { $0.id == id })?.change else { return [self] }
+        return [self, underlying]
     }
 }

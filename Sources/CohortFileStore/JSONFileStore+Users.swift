@@ -115,6 +115,19 @@ extension JSONFileStore {
         }
     }
 
+    /// Changes a user's role on the delegation log, by an active PI, with a reason: from this save on they may
+    /// make what the new role allows (docs/RULES.md, "Users and roles"); their earlier saves are judged by
+    /// the role they held then (`verify`, docs/RULES.md, "Signed saves").
+    public func changeRole(_ name: String, to role: Role, reason: String) throws {
+        let reason = try FreeText.required(reason, what: "reason")
+        try changeUser(name, needed: .pi, what: "change users' roles", reason: reason) { user, signer in
+            guard user.disabled == nil else { throw DomainError("\(name) was disabled for good; add them under a new name. Nothing was changed.") }
+            guard user.name != signer.userName else { throw DomainError("A PI cannot change their own role; another PI can. Nothing was changed.") }
+            guard user.role != role else { throw DomainError("\(name) already has the role \(role.rawValue). Nothing was changed.") }
+            user.role = role
+        }
+    }
+
     /// Enables signing again for a user locked after wrong passphrases, by an active PI.
     public func enableUser(_ name: String) throws {
         try changeUser(name, needed: .pi, what: "enable users", reason: "signing enabled again") { user, _ in
@@ -184,7 +197,7 @@ extension JSONFileStore {
 
     /// The one write path for a user (under the lock), as for a participant: chain made to agree, records
     /// derived and signed, then the file (the commit point).
-    private func saveUser(_ user: User, before: User?, committed: AuditHead, reason: String?, signer: UnlockedKey?) throws {
+    func saveUser(_ user: User, before: User?, committed: AuditHead, reason: String?, signer: UnlockedKey?) throws {
         let old = try before.map { try JSONValue(encoding: $0) } ?? .emptyObject
         let new = try JSONValue(encoding: user)
         let operations = JSONPatch.diff(from: old, to: new)
@@ -251,12 +264,10 @@ extension JSONFileStore {
         try authenticate()
         guard let signer else { _ = try requireSigner(.coordinator, to: "change participants' data"); return }
         let role = try activeUser(for: signer).role
-        try change.requireAllowed(for: role)
-        // A resolution is the underlying change's to make (docs/RULES.md, "Merging and conflicts").
-        if case .resolveConflict(let subject, let id, _, _) = change,
-           let underlying = (try? participant(subject))?.conflicts.first(where: { $0.id == id })?.change {
-            try underlying.requireAllowed(for: role)
-        }
+        // A resolution is the underlying change's to make too (docs/RULES.md, "Merging and conflicts").
+        var conflicts: [SyncConflict] = []
+        if case .resolveConflict = change { conflicts = (try? participant(change.subject))?.conflicts ?? [] }
+        for each in change.changesToAllow(conflicts: conflicts) { try each.requireAllowed(for: role) }
     }
 }
 

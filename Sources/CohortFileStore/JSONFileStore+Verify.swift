@@ -81,8 +81,12 @@ extension JSONFileStore {
             let trail = Self.checkParticipant(subject, folder: folder, audits: audits, context: context, ledgerHeads: ledgerHeads[subject] ?? [],
                                               checkDates: true, signatures: partEleven)
             // The second sides of merges keep their signed saves in branch files (docs/RULES.md, "Merging and conflicts").
-            let branchSignatures = Self.branchLogs(subject, audits: audits).flatMap { signatures.problems($0.records, path: $0.path) }
-            return (trail.problems + signatures.problems(trail.records, path: audits + "/" + subject + ".jsonl") + branchSignatures, trail.notes)
+            let branches = Self.branchLogs(subject, audits: audits)
+            // A save a merge applied again is judged by its signed original's author (docs/RULES.md, "Signed saves").
+            let signedOrigins = Set((trail.records + branches.flatMap(\.records)).filter { $0.signature != nil }.map(\.hash))
+            let branchSignatures = branches.flatMap { signatures.problems($0.records, path: $0.path) }
+            return (trail.problems + signatures.problems(trail.records, path: audits + "/" + subject + ".jsonl", signedOrigins: signedOrigins)
+                    + branchSignatures, trail.notes)
         }
         for outcome in outcomes.all { if let outcome { problems += outcome.problems; notes += outcome.notes } }
         let known = Set(allSubjects)
@@ -109,7 +113,7 @@ extension JSONFileStore {
     /// The delegation log checked as participants are (each user file against the replay of its trail,
     /// every save signed), and the signature rules for the rest of the store.
     func verifyUsers(ledgerHeads: [String: [AuditHead]] = [:]) -> (SaveSignatures, [String]) {
-        var problems: [String] = [], users: [User] = []
+        var problems: [String] = [], users: [User] = [], trails: [String: [AuditRecord]] = [:]
         let names: [String]
         do { names = try userNames() } catch { return (SaveSignatures(users: []), ["\(error)"]) }
         // A user the ledger saw saved whose file is gone was deleted (with its trail, or without it).
@@ -132,12 +136,14 @@ extension JSONFileStore {
                 problems += replayed.problems
                 if verified.problems.isEmpty && replayed.problems.isEmpty {
                     problems += Self.differences(replayed.document, tree["user"] ?? .null, what: path, trail: log.path)
+                    // The user's roles over time, as their file's trail records them (docs/RULES.md, "Signed saves").
+                    trails[name] = verified.records
                 }
             } catch {
                 problems.append("\(error)")
             }
         }
-        let signatures = SaveSignatures(users: users)
+        let signatures = SaveSignatures(users: users, trails: trails)
         for name in names {
             let log = userLog(name)
             let head = (try? DurableFile.read(userFile(name))).flatMap { $0 }.flatMap { try? CanonicalJSON.unseal($0, as: UserFile.self, path: "", version: Self.formatVersion) }?.audit

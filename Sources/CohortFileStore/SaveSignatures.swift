@@ -5,32 +5,44 @@ import Foundation
 
 /// What `verify` checks of each save's signature (docs/RULES.md, "Signed saves"): in a store with users,
 /// every save from the first user's addition on (and every save after a chain's first signed one) carries
-/// its author's signature of the chain head it ends at, made with the key that user had, while enabled.
+/// its author's signature of the chain head it ends at, made with the key that user had, while enabled;
+/// and each save was within its author's role at its time (`SaveRoles`).
 struct SaveSignatures {
     /// Every user on the delegation log, by name.
     let users: [String: User]
     /// When authentication was turned on (the first user's addition), or nil in a store without users.
     let since: String?
+    /// Each user's roles over time, to judge each save by the role its author held then.
+    let roles: SaveRoles
 
-    /// The rules for a store with `users`.
-    init(users: [User]) {
+    /// The rules for a store with `users`, whose own files' trails (`trails`, by name) give their roles over time.
+    init(users: [User], trails: [String: [AuditRecord]] = [:]) {
         self.users = Dictionary(users.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         since = users.map(\.added).min()
+        roles = SaveRoles(users: users, trails: trails)
     }
 
     /// One problem per save of `records` (a committed chain, in order) that is unsigned where a signature is
-    /// needed, signed by a key no user holds or a disabled user's, or whose signature does not match.
-    func problems(_ records: [AuditRecord], path: String) -> [String] {
+    /// needed, signed by a key no user holds or a disabled user's, or whose signature does not match; and
+    /// one per signed save outside its author's role, or save a merge applied again of such an original
+    /// (its head among `signedOrigins`: the signed saves of the participant's trail and branch files).
+    func problems(_ records: [AuditRecord], path: String, signedOrigins: Set<String> = []) -> [String] {
         guard since != nil || records.contains(where: { $0.signature != nil }) else { return [] }
         var problems: [String] = []
         var save: [AuditRecord] = []
         var chainSigned = false
-        for record in records {
+        for (index, record) in records.enumerated() {
             save.append(record)
             guard let last = save.last, last.state != nil else { continue }
             defer { save = [] }
             let place = "\(path) " + (save.count == 1 ? "record \(last.seq)" : "records \(save[0].seq)-\(last.seq)")
                 + " (saved \(last.time) as \(last.user.prefix(32)))"
+            // Signed, or applied again by a merge from a signed original: the author's role is known to be theirs.
+            if last.signature != nil || last.origin.map(signedOrigins.contains) == true,
+               let problem = roles.problem(save, path: path, first: save.first?.prev == "genesis",
+                                           before: { JSONFileStore.replay(Array(records[..<(index + 1 - save.count)]), path: path).document }) {
+                problems.append(problem)
+            }
             guard let signature = last.signature else {
                 let needed = chainSigned || (since.map { last.time > $0 } ?? false)
                 // A save a merge applied again is proven by its signed original in a branch file instead

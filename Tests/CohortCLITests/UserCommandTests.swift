@@ -107,6 +107,9 @@ import Testing
                              "--user", "dana", "--passphrase-fd", "0"], input: "data manager pass\n")
         #expect(coded.status == 0, "\(coded.stderr)")
         #expect(cli.ok(["audit", "101-0001"]).stdout.contains("dana"))
+        // Within her role: `verify` judges the signed coding by the data manager's rule too (docs/RULES.md, "Signed saves").
+        let verify = cli.run(["verify"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
 
     @Test func fiveWrongPassphrasesLockSigningUntilAPIEnablesIt() {

@@ -11,7 +11,7 @@ struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "The site's users and roles (the delegation log).",
         discussion: "The first user must be the PI (--role pi) and turns authentication on for good: from then on every change is made and signed by a logged-in user. Later users are added by a PI. Users are never deleted; a name is never used again.",
-        subcommands: [AddUser.self, ListUsers.self, DisableUser.self, EnableUser.self])
+        subcommands: [AddUser.self, ListUsers.self, DisableUser.self, EnableUser.self, ChangeRole.self])
 }
 
 /// `cohort user add NAME --role R --full-name TEXT`.
@@ -106,6 +106,23 @@ struct DisableUser: SessionCommand {
     func execute(_ session: Session) throws {
         try session.openStore().disableUser(name, reason: reason)
         Session.confirm("Disabled \(name): they can change and sign nothing from now on.")
+    }
+}
+
+/// `cohort user role NAME --role R --reason TEXT`: a change of delegation.
+struct ChangeRole: SessionCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "role", abstract: "Change a user's role on the delegation log (a PI only, not their own), with a reason.",
+        discussion: "From then on they may make what the new role allows; what they saved before is judged by the role they held then (cohort verify).")
+    @Argument(help: "The user.") var name: String
+    @Option(help: "pi, investigator, coordinator, monitor or data-manager.") var role: String
+    @Option(help: "Why (delegation changed, training completed…).") var reason: String
+    @OptionGroup var globals: GlobalOptions
+
+    func execute(_ session: Session) throws {
+        let role = try Role.parse(role)
+        try session.openStore().changeRole(name, to: role, reason: reason)
+        Session.confirm("\(name) has the role \(role.rawValue) from now on.")
     }
 }
 
