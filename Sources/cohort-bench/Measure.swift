@@ -173,7 +173,7 @@ func auditChild(_ directory: String, scales: ScaleCatalog) throws {
         buffer.withUnsafeBytes { var done = 0; while done < $0.count { let n = write(1, $0.baseAddress! + done, $0.count - done); if n <= 0 { break }; done += n } }
         buffer.removeAll(keepingCapacity: true)
     }
-    try JSONFileStore(directory: directory, scales: scales, user: "bench").forEachAuditRecordInTimeOrder(observe: { _ in }) { record in
+    try JSONFileStore(directory: directory, scales: scales, user: "bench").forEachAuditRecordInTimeOrder { record, _ in
         buffer += record.exported.canonicalBytes()
         buffer.append(UInt8(ascii: "\n"))
         if buffer.count >= 4096 { flush() }
