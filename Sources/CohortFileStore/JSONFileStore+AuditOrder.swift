@@ -122,24 +122,46 @@ extension JSONFileStore {
         var cursors = [TrailCursor?](repeating: nil, count: index.trails.count)
         var problems = [[String]](repeating: [], count: index.trails.count)
         var disagrees = false
-        let folder = auditDirectory, participants = participantsDirectory
-        func open(_ trail: Int) throws -> TrailCursor {
-            let subject = index.trails[trail].isEmpty ? nil : index.trails[trail]
-            let (verified, path) = try Self.listedTrail(subject, folder: folder, participants: participants, context: context, storeHead: storeHead)
-            problems[trail] = verified.problems
-            // More records than the index names were saved since it was made (a save while listing): left
-            // out, as a listing read a moment earlier would have.
-            let listed = verified.records.count, named = Int(index.counts[trail])
-            if listed < named { disagrees = true }
-            let records = verified.records
-            if zip(records, records.dropFirst()).contains(where: { $1.timeKey < $0.timeKey }) {
-                return TrailCursor(path: path, inTimeOrder: records, remaining: min(listed, named))
+        // Trails are first needed in this order: they are opened in it, a batch at a time on all cores,
+        // the first batches small so the first record waits for one trail only.
+        var firstNeeded: [Int] = [], seen = [Bool](repeating: false, count: index.trails.count)
+        for trail in index.order.lazy.map(Int.init) where !seen[trail] {
+            seen[trail] = true
+            firstNeeded.append(trail)
+        }
+        firstNeeded += seen.indices.filter { !seen[$0] } // no record listed: still checked, as every chain is
+        var opened = 0, batch = 1
+        let folder = auditDirectory, participants = participantsDirectory, context = context
+        func openNext() throws {
+            let trails = Array(firstNeeded[opened..<min(opened + batch, firstNeeded.count)])
+            let read = ParallelResults<Result<(TrailCursor, [String], Int), StoreError>>(count: trails.count)
+            read.fill { position in
+                let trail = trails[position], name = index.trails[trail]
+                do {
+                    let (verified, path) = try Self.listedTrail(name.isEmpty ? nil : name, folder: folder, participants: participants,
+                                                                context: context, storeHead: storeHead)
+                    // Records saved since the index was made (a save while listing) are left out, as a
+                    // listing read a moment earlier would have.
+                    return .success((TrailCursor(path: path, verified: verified, limit: Int(index.counts[trail])), verified.problems,
+                                     verified.records.count))
+                } catch let error as StoreError {
+                    return .failure(error)
+                } catch {
+                    return .failure(StoreError(.io, "\(error)"))
+                }
             }
-            return TrailCursor(path: path, end: verified.lines.last?.upperBound ?? 0, remaining: min(listed, named))
+            for (trail, outcome) in zip(trails, read.all) {
+                guard let (cursor, found, listed) = try outcome?.get() else { continue }
+                cursors[trail] = cursor
+                problems[trail] = found
+                if listed < Int(index.counts[trail]) { disagrees = true }
+            }
+            opened += trails.count
+            batch = min(batch * 2, 64)
         }
         var previous: AuditRecord.TimeKey?
         for trail in index.order.lazy.map(Int.init) {
-            if cursors[trail] == nil { cursors[trail] = try open(trail) }
+            while cursors[trail] == nil && opened < firstNeeded.count { try openNext() }
             guard let (record, signed) = try cursors[trail]?.next() else {
                 disagrees = true
                 continue
@@ -148,11 +170,7 @@ extension JSONFileStore {
             previous = record.timeKey
             try body(record, signed)
         }
-        // Trails with no record listed are still checked, as every chain is.
-        for trail in cursors.indices where cursors[trail] == nil {
-            let cursor = try open(trail)
-            if cursor.remaining > 0 { disagrees = true }
-        }
+        while opened < firstNeeded.count { try openNext() }
         var found = problems.flatMap { $0 }
         if disagrees {
             unlink(auditOrderFile)
