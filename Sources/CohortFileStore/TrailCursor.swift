@@ -39,7 +39,7 @@ struct TrailCursor: Sendable {
     /// longer holds them).
     mutating func next() throws -> (AuditRecord, Bool)? {
         guard remaining > 0 else { return nil }
-        if given == save.count {
+        if save.isEmpty {
             try scattered.isEmpty ? readSave() : readScattered()
             given = 0
         }
@@ -47,8 +47,12 @@ struct TrailCursor: Sendable {
             remaining = 0
             return nil
         }
-        defer { given += 1; remaining -= 1 }
-        return save[given]
+        let result = save[given]
+        given += 1
+        remaining -= 1
+        // A save given whole is let go at once: thousands of trails are part-way through at any moment.
+        if given == save.count { save = [] }
+        return result
     }
 
     /// Reads the records of the next save: up to the one that holds the data's state (which says whether
