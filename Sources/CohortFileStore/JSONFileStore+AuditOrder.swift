@@ -78,7 +78,9 @@ extension JSONFileStore {
     private func orderedRecords<Time: Comparable & Sendable>(_ trails: [String?], storeHead: AuditHead, measures: AuditMeasures?,
                                                               logsPerBatch: Int, time: @escaping @Sendable (AuditRecord) -> Time?) throws
         -> (order: [UInt32], counts: [UInt32], measures: [Int])? {
-        var keys: [OrderKey<Time>] = []
+        // One sorted run per batch, each allocated at its size, merged at the end: the keys are held once
+        // (16 bytes a record), never in an array grown by doubling and copied whole to sort.
+        var runs: [[OrderKey<Time>]] = []
         var counts: [UInt32] = []
         var widest: [Int] = []
         let folder = auditDirectory, participants = participantsDirectory, context = context, measure = measures?.measure
@@ -104,15 +106,54 @@ extension JSONFileStore {
                     return .failure(StoreError(.io, "\(error)"))
                 }
             }
+            var found: [(keys: [OrderKey<Time>], widest: [Int])] = []
             for outcome in read.all {
-                guard let found = try outcome?.get() else { return nil }
-                counts.append(UInt32(found.keys.count))
-                keys += found.keys
-                Self.widen(&widest, to: found.widest)
+                guard let trail = try outcome?.get() else { return nil }
+                found.append(trail)
+            }
+            var run: [OrderKey<Time>] = []
+            run.reserveCapacity(found.reduce(0) { $0 + $1.keys.count })
+            for trail in found {
+                counts.append(UInt32(trail.keys.count))
+                run += trail.keys
+                Self.widen(&widest, to: trail.widest)
+            }
+            run.sort()
+            runs.append(run)
+        }
+        return (Self.merged(runs), counts, widest)
+    }
+
+    /// The trail numbers of sorted `runs` merged in order (a binary heap of each run's next key).
+    private static func merged<Time>(_ runs: [[OrderKey<Time>]]) -> [UInt32] {
+        var order: [UInt32] = []
+        order.reserveCapacity(runs.reduce(0) { $0 + $1.count })
+        var next = [Int](repeating: 0, count: runs.count)
+        var heap = runs.indices.filter { !runs[$0].isEmpty }
+        func less(_ left: Int, _ right: Int) -> Bool { runs[heap[left]][next[heap[left]]] < runs[heap[right]][next[heap[right]]] }
+        func siftDown(_ start: Int) {
+            var parent = start
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var least = parent
+                if left < heap.count && less(left, least) { least = left }
+                if right < heap.count && less(right, least) { least = right }
+                if least == parent { return }
+                heap.swapAt(parent, least)
+                parent = least
             }
         }
-        keys.sort()
-        return (keys.map(\.trail), counts, widest)
+        for start in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(start) }
+        while let run = heap.first {
+            order.append(runs[run][next[run]].trail)
+            next[run] += 1
+            if next[run] == runs[run].count {
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+            }
+            if !heap.isEmpty { siftDown(0) }
+        }
+        return order
     }
 
     /// Lists the records in `index`'s order, reading each trail when its first record is due. What the

@@ -41,7 +41,9 @@ guard sizes.count >= 2 else {
     exit(64)
 }
 for size in sizes {
-    for signed in [false, true] { try BenchStore.make(size: size, signed: signed, scales: scales) }
+    // The store with users only when a figure measured needs it (making it signs every demo save: slow).
+    let needsSigned = [Figures.verifySigned, Figures.signedSave, Figures.kdfUnlock].contains(where: Bench.wanted)
+    for signed in [false, true] where !signed || needsSigned { try BenchStore.make(size: size, signed: signed, scales: scales) }
 }
 if Bench.flag("--stores-only") {
     // For a profile (`valgrind --tool=callgrind cohort-bench --verify DIR`): the stores, named on stdout.
