@@ -65,8 +65,10 @@ extension JSONFileStore {
         // Audit times written by Cohort are fixed-width UTC text, which orders as its digits do; any other
         // text (a store written by hand) is ordered as text, which costs more memory.
         let numbered = try orderedRecords(trails, storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch) { Self.timeNumber($0.time) }
-        let (order, counts, widest) = try numbered
-            ?? orderedRecords(trails, storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch) { $0.time }!
+        guard let (order, counts, widest) = try numbered
+            ?? orderedRecords(trails, storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch, time: { $0.time }) else {
+            throw StoreError(.io, "The audit trails of \(directory) could not be put in time order; run `cohort verify`.")
+        }
         let index = AuditOrderIndex(stamps: stamps, measuresKey: measures?.key ?? "", measures: widest,
                                     trails: trails.map { $0 ?? "" }, counts: counts, order: order)
         writeAuditOrder(index)
