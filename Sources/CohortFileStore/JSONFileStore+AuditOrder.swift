@@ -3,172 +3,316 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CohortDomain
 import CohortStore
 import Foundation
 
-/// The whole store's audit trail in time order, in the memory of one run of records whatever the store's
-/// size (a site network's trail is hundreds of thousands of records): the logs are read a batch at a time,
-/// cut into sorted runs spilled under `.cache/`, and the runs merged.
+/// The whole store's audit trail in time order, streamed: the order comes from a derived index,
+/// `.cache/audit-order` (`AuditOrderIndex`: which trail each record in time order comes from), and each
+/// trail is read when its first record is due, checked whole as before, then read a save at a time
+/// (`TrailCursor`). The first record is printed after one trail is read, and memory does not grow with
+/// the number of trails being listed. The index is made again from the trails when it is missing, damaged or
+/// stale (the folders' and the site file's stamps moved).
 extension JSONFileStore {
-    /// Calls `observe` with every record (in no particular order), then `body` with every record in time
-    /// order (time, subject, sequence; store-wide records before participants' at the same instant).
-    /// Logs are read `logsPerBatch` at a time on all cores; `runLength` records are kept in memory before a
-    /// run is sorted and spilled. Each chain is checked as it is read; lines that are not intact records
-    /// are left out, and what is wrong is returned (`verify` says more).
-    @discardableResult
-    public func forEachAuditRecordInTimeOrder(logsPerBatch: Int = 256, runLength: Int = 8_192, observe: (AuditRecord) -> Void,
-                                              _ body: (AuditRecord) throws -> Void) throws -> [String] {
-        try forEachAuditRecordInTimeOrder(logsPerBatch: logsPerBatch, runLength: runLength, observe: observe) { record, _ in try body(record) }
+    /// What a caller keeps with the order: a few numbers per record (e.g. the text listing's column widths),
+    /// of which the largest over every record are handed to `start` before the first record. `key` names
+    /// what they mean: an index made for another key is made again.
+    public struct AuditMeasures {
+        let key: String
+        let measure: @Sendable (AuditRecord) -> [Int]
+
+        /// Measures named `key`, `measure` of each record (taken on all cores).
+        public init(key: String, measure: @escaping @Sendable (AuditRecord) -> [Int]) { self.key = key; self.measure = measure }
     }
 
-    /// The same, also handing `body` whether the record's save is signed (`AuditRecord.signedSaves`, decided
-    /// within its own chain before the chains are merged).
+    var auditOrderFile: String { cacheDirectory + "/audit-order" }
+
+    /// Calls `start` with the largest `measures` of every record (none without measures), then `body` with
+    /// every record in time order (time, subject, sequence; store-wide records before participants' at the
+    /// same instant) and whether its save is signed (`AuditRecord.signedSaves`, decided within its own
+    /// chain). Each chain is checked whole when it is first read; lines that are not intact records are
+    /// left out, and what is wrong is returned in the trails' order (`verify` says more).
     @discardableResult
-    public func forEachAuditRecordInTimeOrder(logsPerBatch: Int = 256, runLength: Int = 65_536, observe: (AuditRecord) -> Void,
-                                              authenticated body: (AuditRecord, Bool) throws -> Void) throws -> [String] {
-        var problems: [String] = []
-        let logs = [nil] + (try subjects()).map { Optional($0) }
-        let folder = directory + "/audit", participants = participantsDirectory, context = context
+    public func forEachAuditRecordInTimeOrder(measures: AuditMeasures? = nil, logsPerBatch: Int = 64, start: ([Int]) throws -> Void = { _ in },
+                                              _ body: (AuditRecord, Bool) throws -> Void) throws -> [String] {
         let storeHead = try readSite().audit
-        // Each line in a run starts with one byte: `+` when its save is signed, `-` when not.
-        var run: [(key: AuditRecord.TimeKey, line: [UInt8])] = []
-        var runFiles: [String] = []
-        defer { for file in runFiles { unlink(file) } }
-        func spill() throws {
-            run.sort { $0.key < $1.key }
-            try DurableFile.makeDirectory(cacheDirectory)
-            let path = cacheDirectory + "/" + Self.auditRunPrefix + "\(getpid())-\(runFiles.count)"
-            runFiles.append(path)
-            // A run lives only as long as this call and is removed after it: written, not flushed to disk
-            // (a flush per run was most of the time on a busy disk).
-            var bytes: [UInt8] = []
-            for entry in run { bytes += entry.line; bytes.append(UInt8(ascii: "\n")) }
-            try Self.writeRun(bytes, to: path)
-            run.removeAll(keepingCapacity: true)
+        let index = try usableAuditOrder(measuresKey: measures?.key)
+            ?? makeAuditOrder(storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch)
+        try start(index.measures)
+        return try list(index, storeHead: storeHead, body)
+    }
+
+    /// The stamps the index is trusted by: every save renames a file into the participants folder (or
+    /// writes the site file), and a trail is made or replaced by a rename into the audit folder.
+    private func auditOrderStamps() -> [FileStamp] {
+        [participantsDirectory, auditDirectory, siteFile].map { FileStamp.of($0) ?? .unknown }
+    }
+
+    /// The index on disk, if it is intact and the store has not changed since it was made.
+    private func usableAuditOrder(measuresKey: String?) -> AuditOrderIndex? {
+        guard let bytes = try? DurableFile.read(auditOrderFile), let index = AuditOrderIndex(decoding: bytes),
+              !index.stamps.contains(.unknown), index.stamps == auditOrderStamps(),
+              measuresKey.map({ $0 == index.measuresKey }) ?? true else { return nil }
+        return index
+    }
+
+    /// Reads every trail (a batch at a time on all cores), orders their records and writes the index
+    /// (not flushed; a failure to write only costs the next listing the same work).
+    private func makeAuditOrder(storeHead: AuditHead, measures: AuditMeasures?, logsPerBatch: Int) throws -> AuditOrderIndex {
+        let lookedAt = FileStamp.now()
+        let stamps = auditOrderStamps().map { $0.trusted(lookedAt: lookedAt) }
+        let trails = [nil] + (try subjects()).map { Optional($0) }
+        // Audit times written by Cohort are fixed-width UTC text, which orders as its digits do; any other
+        // text (a store written by hand) is ordered as text, which costs more memory.
+        let numbered = try orderedRecords(trails, storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch) { Self.timeNumber($0.time) }
+        guard let (order, counts, widest) = try numbered
+            ?? orderedRecords(trails, storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch, time: { $0.time }) else {
+            throw StoreError(.io, "The audit trails of \(directory) could not be put in time order; run `cohort verify`.")
         }
+        let index = AuditOrderIndex(stamps: stamps, measuresKey: measures?.key ?? "", measures: widest,
+                                    trails: trails.map { $0 ?? "" }, counts: counts, order: order)
+        writeAuditOrder(index)
+        return index
+    }
+
+    /// Every listed record's trail number in time order, each trail's count and the largest measures; nil
+    /// when `time` cannot key some record.
+    private func orderedRecords<Time: Comparable & Sendable>(_ trails: [String?], storeHead: AuditHead, measures: AuditMeasures?,
+                                                              logsPerBatch: Int, time: @escaping @Sendable (AuditRecord) -> Time?) throws
+        -> (order: [UInt32], counts: [UInt32], measures: [Int])? {
+        // One sorted run per batch, each allocated at its size, merged at the end: the keys are held once
+        // (16 bytes a record), never in an array grown by doubling and copied whole to sort.
+        var runs: [[OrderKey<Time>]] = []
+        var counts: [UInt32] = []
+        var widest: [Int] = []
+        let folder = auditDirectory, participants = participantsDirectory, context = context, measure = measures?.measure
         let logsPerBatch = max(1, logsPerBatch)
-        for start in stride(from: 0, to: logs.count, by: logsPerBatch) {
-            let batch = Array(logs[start..<min(start + logsPerBatch, logs.count)])
-            let read = ParallelResults<Result<(VerifiedLog, [UInt8]), StoreError>>(count: batch.count)
+        for first in stride(from: 0, to: trails.count, by: logsPerBatch) {
+            let batch = Array(trails[first..<min(first + logsPerBatch, trails.count)])
+            let read = ParallelResults<Result<(keys: [OrderKey<Time>], widest: [Int])?, StoreError>>(count: batch.count)
             read.fill { index in
-                let path = folder + "/" + (batch[index] ?? Ledger.storeChain) + ".jsonl"
                 do {
-                    let bytes = try DurableFile.read(path) ?? []
-                    // Only committed records: those up to the head the data file names (records of a save
-                    // that did not finish never happened). A data file that cannot be read leaves every
-                    // readable record listed, and the problem said.
-                    var head: AuditHead? = storeHead
-                    var unreadable: String?
-                    var data: (tree: JSONValue, file: String)?
-                    if let subject = batch[index] {
-                        // The data's state is checked against the head record of the trail just read, not
-                        // by reading the trail again (one read per file).
-                        do {
-                            let read = try Self.readParticipant(subject, folder: participants, context: context, checkState: false)
-                            head = read.file.audit
-                            data = (read.tree["participant"] ?? .null, participants + "/" + subject + ".json")
-                        } catch {
-                            head = nil
-                            unreadable = "\(error)"
-                        }
+                    let verified = try Self.listedTrail(batch[index], folder: folder, participants: participants, context: context,
+                                                        storeHead: storeHead).verified
+                    var found: [OrderKey<Time>] = [], widest: [Int] = []
+                    found.reserveCapacity(verified.records.count)
+                    for record in verified.records {
+                        guard let time = time(record) else { return .success(nil) }
+                        found.append(OrderKey(time: time, trail: UInt32(first + index), seq: record.seq))
+                        if let measure { Self.widen(&widest, to: measure(record)) }
                     }
-                    var verified = AuditLog.verify(bytes, head: head, path: path)
-                    if let data, let head, let record = verified.records.last, record.seq == head.seq,
-                       let problem = Self.stateProblem(data.tree, record: record, file: data.file) {
-                        // As a data file that cannot be read: every readable record listed, the problem said.
-                        verified = AuditLog.verify(bytes, head: nil, path: path)
-                        unreadable = problem
-                    }
-                    if let unreadable { verified.problems.insert(unreadable, at: 0) }
-                    return .success((verified, bytes))
+                    return .success((found, widest))
                 } catch let error as StoreError {
                     return .failure(error)
                 } catch {
-                    return .failure(StoreError(.io, "\(path): \(error)"))
+                    return .failure(StoreError(.io, "\(error)"))
                 }
             }
+            var found: [(keys: [OrderKey<Time>], widest: [Int])] = []
             for outcome in read.all {
-                guard let outcome else { continue }
-                let (verified, bytes) = try outcome.get()
-                problems += verified.problems
-                for ((record, line), signed) in zip(zip(verified.records, verified.lines), AuditRecord.signedSaves(verified.records)) {
-                    observe(record)
-                    run.append((record.timeKey, [UInt8(ascii: signed ? "+" : "-")] + bytes[line]))
+                guard let trail = try outcome?.get() else { return nil }
+                found.append(trail)
+            }
+            var run: [OrderKey<Time>] = []
+            run.reserveCapacity(found.reduce(0) { $0 + $1.keys.count })
+            for trail in found {
+                counts.append(UInt32(trail.keys.count))
+                run += trail.keys
+                Self.widen(&widest, to: trail.widest)
+            }
+            run.sort()
+            runs.append(run)
+        }
+        return (Self.merged(runs), counts, widest)
+    }
+
+    /// The trail numbers of sorted `runs` merged in order (a binary heap of each run's next key).
+    private static func merged<Time>(_ runs: [[OrderKey<Time>]]) -> [UInt32] {
+        var order: [UInt32] = []
+        order.reserveCapacity(runs.reduce(0) { $0 + $1.count })
+        var next = [Int](repeating: 0, count: runs.count)
+        var heap = runs.indices.filter { !runs[$0].isEmpty }
+        func less(_ left: Int, _ right: Int) -> Bool { runs[heap[left]][next[heap[left]]] < runs[heap[right]][next[heap[right]]] }
+        func siftDown(_ start: Int) {
+            var parent = start
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var least = parent
+                if left < heap.count && less(left, least) { least = left }
+                if right < heap.count && less(right, least) { least = right }
+                if least == parent { return }
+                heap.swapAt(parent, least)
+                parent = least
+            }
+        }
+        for start in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(start) }
+        while let run = heap.first {
+            order.append(runs[run][next[run]].trail)
+            next[run] += 1
+            if next[run] == runs[run].count {
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+            }
+            if !heap.isEmpty { siftDown(0) }
+        }
+        return order
+    }
+
+    /// Lists the records in `index`'s order, reading each trail when its first record is due. What the
+    /// trails say against the index (a record out of order, fewer records than it names) is a problem, and
+    /// the index is removed so the next listing makes it again.
+    private func list(_ index: AuditOrderIndex, storeHead: AuditHead, _ body: (AuditRecord, Bool) throws -> Void) throws -> [String] {
+        var cursors = [TrailCursor?](repeating: nil, count: index.trails.count)
+        var problems = [[String]](repeating: [], count: index.trails.count)
+        var disagrees = false
+        // Trails are first needed in this order: they are opened in it, a batch at a time on all cores,
+        // the first batches small so the first record waits for one trail only.
+        var firstNeeded: [Int] = [], seen = [Bool](repeating: false, count: index.trails.count)
+        for trail in index.order.lazy.map(Int.init) where !seen[trail] {
+            seen[trail] = true
+            firstNeeded.append(trail)
+        }
+        firstNeeded += seen.indices.filter { !seen[$0] } // no record listed: still checked, as every chain is
+        var opened = 0, batch = 1
+        let folder = auditDirectory, participants = participantsDirectory, context = context
+        func openNext() throws {
+            let trails = Array(firstNeeded[opened..<min(opened + batch, firstNeeded.count)])
+            let read = ParallelResults<Result<(TrailCursor, [String], Int), StoreError>>(count: trails.count)
+            read.fill { position in
+                let trail = trails[position], name = index.trails[trail]
+                do {
+                    let (verified, path) = try Self.listedTrail(name.isEmpty ? nil : name, folder: folder, participants: participants,
+                                                                context: context, storeHead: storeHead)
+                    // Records saved since the index was made (a save while listing) are left out, as a
+                    // listing read a moment earlier would have.
+                    return .success((TrailCursor(path: path, verified: verified, limit: Int(index.counts[trail])), verified.problems,
+                                     verified.records.count))
+                } catch let error as StoreError {
+                    return .failure(error)
+                } catch {
+                    return .failure(StoreError(.io, "\(error)"))
                 }
             }
-            if run.count >= runLength { try spill() }
+            for (trail, outcome) in zip(trails, read.all) {
+                guard let (cursor, found, listed) = try outcome?.get() else { continue }
+                cursors[trail] = cursor
+                problems[trail] = found
+                if listed < Int(index.counts[trail]) { disagrees = true }
+            }
+            opened += trails.count
+            batch = min(batch * 2, 64)
         }
-        guard !runFiles.isEmpty else {
-            run.sort { $0.key < $1.key }
-            for entry in run { if let record = try? AuditRecord(line: entry.line.dropFirst()) { try body(record, entry.line.first == UInt8(ascii: "+")) } }
-            return problems
+        var previous: AuditRecord.TimeKey?
+        for trail in index.order.lazy.map(Int.init) {
+            while cursors[trail] == nil && opened < firstNeeded.count { try openNext() }
+            guard let (record, signed) = try cursors[trail]?.next() else {
+                disagrees = true
+                continue
+            }
+            if let previous, record.timeKey < previous { disagrees = true }
+            previous = record.timeKey
+            try body(record, signed)
         }
-        if !run.isEmpty { try spill() }
-        // Merge: each run is sorted; take the earliest head each time.
-        var readers = try runFiles.map { try LineReader(path: $0) }
-        func record(_ line: [UInt8]?) -> (AuditRecord, Bool)? {
-            line.flatMap { line in (try? AuditRecord(line: line.dropFirst())).map { ($0, line.first == UInt8(ascii: "+")) } }
+        while opened < firstNeeded.count { try openNext() }
+        var found = problems.flatMap { $0 }
+        if disagrees {
+            unlink(auditOrderFile)
+            found.append("\(auditOrderFile) does not agree with the trails (a file changed without a save?): the records above may be out of order or incomplete. It was removed; run `cohort audit` again.")
         }
-        var heads = readers.indices.map { record(readers[$0].next()) }
-        while let earliest = heads.indices.filter({ heads[$0] != nil }).min(by: { heads[$0]!.0.timeKey < heads[$1]!.0.timeKey }) {
-            try body(heads[earliest]!.0, heads[earliest]!.1)
-            heads[earliest] = record(readers[earliest].next())
-        }
-        return problems
+        return found
     }
 
-    static let auditRunPrefix = "audit-run-"
-
-    /// Writes a run, owner-only, without a flush (Foundation's `createFile` flushes every file it writes).
-    private static func writeRun(_ bytes: [UInt8], to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw StoreError(.io, "\(path) cannot be written: check the folder's permissions.") }
-        defer { close(descriptor) }
-        var done = 0
-        while done < bytes.count {
-            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + done, $0.count - done) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw StoreError(.io, "\(path) cannot be written: check the disk's free space.") }
-            done += count
+    /// One trail as the listing reads it: only committed records (up to the head the data file names; the
+    /// records of a save that did not finish never happened). The data's state is checked against the head
+    /// record of the trail just read, not by reading the trail again. A data file that cannot be read, or
+    /// whose state is not its head's, leaves every readable record listed, and the problem said first.
+    static func listedTrail(_ subject: String?, folder: String, participants: String, context: StudyContext,
+                            storeHead: AuditHead) throws -> (verified: VerifiedLog, path: String) {
+        let path = folder + "/" + (subject ?? Ledger.storeChain) + ".jsonl"
+        do {
+            let bytes = try DurableFile.read(path) ?? []
+            var head: AuditHead? = storeHead
+            var unreadable: String?
+            var data: (tree: JSONValue, file: String)?
+            if let subject {
+                do {
+                    let read = try readParticipant(subject, folder: participants, context: context, checkState: false)
+                    head = read.file.audit
+                    data = (read.tree["participant"] ?? .null, participants + "/" + subject + ".json")
+                } catch {
+                    head = nil
+                    unreadable = "\(error)"
+                }
+            }
+            var verified = AuditLog.verify(bytes, head: head, path: path)
+            if let data, let head, let record = verified.records.last, record.seq == head.seq,
+               let problem = stateProblem(data.tree, record: record, file: data.file) {
+                verified = AuditLog.verify(bytes, head: nil, path: path)
+                unreadable = problem
+            }
+            if let unreadable { verified.problems.insert(unreadable, at: 0) }
+            return (verified, path)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.io, "\(path): \(error)")
         }
     }
+
+    /// `widest` made at least as wide as `measured`, column by column.
+    private static func widen(_ widest: inout [Int], to measured: [Int]) {
+        if widest.count < measured.count { widest += Array(repeating: 0, count: measured.count - widest.count) }
+        for (column, value) in measured.enumerated() { widest[column] = max(widest[column], value) }
+    }
+
+    /// The index written atomically, owner-only (a reader sees the old or the new file, never a mix).
+    private func writeAuditOrder(_ index: AuditOrderIndex) {
+        guard (try? DurableFile.makeDirectory(cacheDirectory)) != nil else { return }
+        let temporary = cacheDirectory + "/" + Self.auditRunPrefix + "\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, DurableFile.fileMode)
+        guard descriptor >= 0 else { return }
+        let written = (try? DurableFile.writeAll(descriptor, index.encoded(), path: temporary)) != nil
+        close(descriptor)
+        if !written || rename(temporary, auditOrderFile) != 0 { unlink(temporary) }
+    }
+
+    /// The prefix of the index's temporary file (one killed while writing is removed with the cache's).
+    static let auditRunPrefix = "audit-order-"
+
+    /// The digits of an audit time as Cohort writes it (`2026-11-25T10:44:44.123Z`), which order as the
+    /// text does; nil for any other text.
+    static func timeNumber(_ time: String) -> Int64? {
+        var number: Int64 = 0, count = 0
+        for (character, expected) in zip(time.utf8, timePattern) {
+            count += 1
+            if expected == UInt8(ascii: "0") {
+                guard character >= UInt8(ascii: "0") && character <= UInt8(ascii: "9") else { return nil }
+                number = number * 10 + Int64(character - UInt8(ascii: "0"))
+            } else if character != expected {
+                return nil
+            }
+        }
+        return count == timePattern.count && time.utf8.count == timePattern.count ? number : nil
+    }
+
+    private static let timePattern = Array("0000-00-00T00:00:00.000Z".utf8)
 }
 
-/// Reads a file a line at a time through a buffer (the runs are too large to read whole by design).
-private struct LineReader {
-    private let descriptor: Int32
-    private var buffer: [UInt8] = []
-    private var start = 0
-    private var atEnd = false
+/// A record's place in time order: its time, its trail's number (trails are numbered in subject order,
+/// the store-wide one first) and its sequence number.
+private struct OrderKey<Time: Comparable & Sendable>: Comparable, Sendable {
+    let time: Time
+    /// The trail's number in the high half, the sequence number in the low (16 bytes a record in all).
+    let place: UInt64
 
-    init(path: String) throws {
-        descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw DurableFile.failure("read", path) }
+    init(time: Time, trail: UInt32, seq: Int) {
+        self.time = time
+        place = UInt64(trail) << 32 | UInt64(UInt32(clamping: seq))
     }
 
-    /// The next line without its newline; nil at the end (the descriptor is then closed).
-    mutating func next() -> [UInt8]? {
-        while true {
-            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                defer { start = newline + 1 }
-                return Array(buffer[start..<newline])
-            }
-            if atEnd {
-                guard start < buffer.count else { return nil }
-                defer { start = buffer.count }
-                return Array(buffer[start...])
-            }
-            buffer.removeSubrange(..<start)
-            start = 0
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 {
-                atEnd = true
-                close(descriptor)
-            } else {
-                buffer += chunk[..<count]
-            }
-        }
+    var trail: UInt32 { UInt32(truncatingIfNeeded: place >> 32) }
+
+    static func < (left: Self, right: Self) -> Bool {
+        (left.time, left.place) < (right.time, right.place)
     }
 }

@@ -85,7 +85,13 @@ extension JSONFileStore {
                     return index == 0 ? nil : try JSONValueDecoder.decode(Participant.self, from: document)
                 }
                 result.startOfDay = try replay { $0 < from }
-                result.endOfDay = try replay { $0 <= to }
+                // With no record after the day, the replay to the day's end is the whole trail's, which is
+                // the data as it stands (its state is the head's, checked as it was read): no second replay.
+                if !records.isEmpty, !records[index...].contains(where: { $0.time.prefix(16) > to }) {
+                    result.endOfDay = file.participant
+                } else {
+                    result.endOfDay = try replay { $0 <= to }
+                }
                 result.hasRecordsOnDay = onDay
                 return .success(result)
             } catch let error as StoreError {

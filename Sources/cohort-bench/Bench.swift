@@ -13,6 +13,12 @@ enum Bench {
         arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
     }
 
+    /// The figures asked for with `--only A,B` (each a part of a figure's name, e.g. `audit`), or every figure.
+    static let only = option("--only")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+
+    /// Whether the figure `name` is measured.
+    static func wanted(_ name: String) -> Bool { only.map { $0.contains { name.contains($0) } } ?? true }
+
     /// Whether `name` was given.
     static func flag(_ name: String) -> Bool { arguments.contains(name) }
 

@@ -5,6 +5,7 @@
 //   swift run -c release cohort-bench --check     # CI: small sizes, few runs; exit 1 when a ratio passes its goal by 50%
 //   cohort-bench --sizes 200,201 --stores-only; cohort-bench --verify DIR    # the stores alone; one verify (to profile)
 //   cohort-bench --sizes 100,9999 --sync-only [--cohort PATH]   # the syncs alone, of this or another `cohort` build
+//   swift run -c release cohort-bench --sizes 100,9999 --only audit,as-recorded   # only the figures whose names hold these
 // For each size it makes (or reuses) seeded demo stores under $TMPDIR and measures each size in a child
 // process of its own (so peak memory is per size). Rounds take the sizes in turn, so a noisy spell on the
 // machine falls on every size alike; the table shows the medians of all rounds' samples.
@@ -47,8 +48,10 @@ guard sizes.count >= 2 else {
 // `--sync-only`: the syncs alone (the unsigned stores and the machines made from them).
 let syncOnly = Bench.flag("--sync-only")
 for size in sizes {
-    for signed in syncOnly ? [false] : [false, true] { try BenchStore.make(size: size, signed: signed, scales: scales) }
-    try SyncMachines.make(size: size)
+    // The store with users only when a figure measured needs it (making it signs every demo save: slow).
+    let needsSigned = !syncOnly && [Figures.verifySigned, Figures.signedSave, Figures.kdfUnlock].contains(where: Bench.wanted)
+    for signed in [false, true] where !signed || needsSigned { try BenchStore.make(size: size, signed: signed, scales: scales) }
+    if Bench.wanted(Figures.sync(1)) { try SyncMachines.make(size: size) }
 }
 if Bench.flag("--stores-only") {
     // For a profile (`valgrind --tool=callgrind cohort-bench --verify DIR`): the stores, named on stdout.
@@ -63,8 +66,8 @@ for round in 0..<rounds {
     for size in sizes {
         Bench.say("round \(round + 1) of \(rounds): \(size) participants…")
         // The syncs take fewer runs: each is several processes and, at 9,999, seconds.
-        let children = (syncOnly ? [] : [["--measure", String(size), "--runs", String(runs)]])
-            + [["--measure-sync", String(size), "--runs", String(max(1, runs / 3))] + (Bench.option("--cohort").map { ["--cohort", $0] } ?? [])]
+        let children = (syncOnly ? [] : [["--measure", String(size), "--runs", String(runs)] + (Bench.option("--only").map { ["--only", $0] } ?? [])])
+            + (Bench.wanted(Figures.sync(1)) ? [["--measure-sync", String(size), "--runs", String(max(1, runs / 3))] + (Bench.option("--cohort").map { ["--cohort", $0] } ?? [])] : [])
         for arguments in children {
             let child = Process()
             child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])

@@ -107,11 +107,23 @@ struct Session {
 
     /// Writes raw text to standard output; if that fails (a full disk behind a redirect) says so and exits 2,
     /// so a script never takes a cut-off result for a whole one.
+    /// Written with `write(2)` straight from the text's bytes: a whole-store audit writes a hundred
+    /// megabytes a buffer at a time, and each buffer passed through `FileHandle` as `Data` stayed in
+    /// memory (65 MB more at 9,999 participants).
     static func write(_ text: String) {
-        do {
-            try FileHandle.standardOutput.write(contentsOf: Data(forTerminal(text, STDOUT_FILENO).utf8))
-        } catch {
-            warn("Could not write the result to standard output: \(error.localizedDescription).")
+        var bytes = forTerminal(text, STDOUT_FILENO)
+        let failure: Int32? = bytes.withUTF8 { buffer in
+            var done = 0
+            while done < buffer.count {
+                let count = Glibc.write(STDOUT_FILENO, buffer.baseAddress! + done, buffer.count - done)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return count < 0 ? errno : EIO }
+                done += count
+            }
+            return nil
+        }
+        if let failure {
+            warn("Could not write the result to standard output: \(String(cString: strerror(failure))).")
             exit(2)
         }
     }

@@ -104,32 +104,3 @@ struct AuditChainTests {
         #expect(fixture.store.verify().problems.contains { $0.contains("has no participant file") })
     }
 }
-
-/// The whole store's trail in time order, merged from runs spilled to disk.
-struct AuditOrderTests {
-    @Test func theMergedTrailIsEveryRecordInTimeOrderAndLeavesNoRunBehind() throws {
-        let fixture = try StoreFixture()
-        defer { fixture.remove() }
-        for number in [3, 1, 2] { try fixture.enroll("101-000\(number)") }
-        for subject in ["101-0002", "101-0001", "101-0003", "101-0001"] {
-            try fixture.store.update(subject) { participant, studyProtocol in
-                let next = participant.visits.first { $0.status == .scheduled }!.code
-                return try participant.miss(next, on: StoreFixture.today, reason: "no show", studyProtocol: studyProtocol, today: StoreFixture.today)
-            }
-        }
-        let store = AuditLog(path: fixture.path("audit/_store.jsonl")).verify(head: nil).records
-        let expected = try (store + fixture.store.subjects().flatMap { try fixture.store.auditTrail(subject: $0).records })
-            .sorted { $0.timeKey < $1.timeKey }
-        // One run per log (four runs merged), runs of a few logs, and everything in one run in memory.
-        for (logs, runLength) in [(1, 1), (2, 3), (256, expected.count + 1)] {
-            var observed = 0, merged: [AuditRecord] = []
-            try fixture.reopen().forEachAuditRecordInTimeOrder(logsPerBatch: logs, runLength: runLength, observe: { _ in observed += 1 }) {
-                merged.append($0)
-            }
-            #expect(observed == expected.count)
-            #expect(merged == expected, "\(logs) logs a batch, runs of \(runLength)")
-            let left = (try? FileManager.default.contentsOfDirectory(atPath: fixture.path(".cache"))) ?? []
-            #expect(!left.contains { $0.hasPrefix("audit-run-") })
-        }
-    }
-}

@@ -60,7 +60,7 @@ struct ThirdAttackTests {
         #expect(problems.count == 1 && problems[0].message.contains("101-0001.json is not what its audit trail records"), "\(problems)")
         #expect(store.loadTable(.full).problems.count == 1)
         // The whole store's audit checks the data against the head of the trail it has read, and says so.
-        let audited = try store.forEachAuditRecordInTimeOrder(observe: { _ in }) { _ in }
+        let audited = try store.forEachAuditRecordInTimeOrder { _, _ in }
         #expect(audited.count == 1 && audited[0].contains("101-0001.json is not what its audit trail records"), "\(audited)")
     }
 

@@ -235,7 +235,7 @@ struct AuditCommand: SessionCommand {
         let store = try session.openStore()
         // A save whose last record carries no signature was attributed by `--user` alone: its names are
         // marked as such, in text and JSON, whenever it was made (docs/RULES.md, "Users and roles").
-        let cells = { (record: AuditRecord, authenticated: Bool) in Self.cells(record, authenticated: authenticated) }
+        let cells: @Sendable (AuditRecord, Bool) -> [String] = { record, authenticated in Self.cells(record, authenticated: authenticated) }
         var widths = Self.header.map(\.count)
         let problems: [String]
         if let subject {
@@ -260,36 +260,40 @@ struct AuditCommand: SessionCommand {
         }
     }
 
-    /// The whole store's trail can be hundreds of thousands of records: it is merged in time order from runs
-    /// on disk and written as it comes, a buffer at a time. Returns what is wrong with the chains read.
-    private func printWholeStore(_ store: JSONFileStore, cells: (AuditRecord, Bool) -> [String]) throws -> [String] {
-        var widths = Self.header.map(\.count)
-        var output: String?
+    /// The whole store's trail can be hundreds of thousands of records: it is listed in time order as the
+    /// trails are read (the order kept in the store's cache) and written as it comes, a buffer at a time.
+    /// The text header's widths are the largest cells of every record, kept with the order; the USER
+    /// column is widest when marked, so the widths are taken as if every save were unsigned. Returns what
+    /// is wrong with the chains read.
+    private func printWholeStore(_ store: JSONFileStore, cells: @escaping @Sendable (AuditRecord, Bool) -> [String]) throws -> [String] {
+        var text = ""
         var first = true
-        // The text header's widths are known once every record was observed, i.e. by the first record in order.
-        // The USER column is widest when marked, so the widths are taken as if every save were unsigned.
-        let problems = try store.forEachAuditRecordInTimeOrder(observe: { record in
-            if format == .text { Columns.widen(&widths, toFit: cells(record, false)) }
-        }, authenticated: { record, authenticated in
-            var text = output ?? (format == .json ? "{\"records\":[" : Columns.line(Self.header, widths: widths) + "\n")
-            output = nil // so `text` is the only reference and grows in place
+        let widthsOfCells = JSONFileStore.AuditMeasures(key: Self.measuresKey) { record in cells(record, false).map(\.count) }
+        var widths = Self.header.map(\.count)
+        let problems = try store.forEachAuditRecordInTimeOrder(measures: format == .text ? widthsOfCells : nil, start: { widest in
+            for (column, width) in widest.enumerated() where column < widths.count { widths[column] = max(widths[column], width) }
+            text = format == .json ? "{\"records\":[" : Columns.line(Self.header, widths: widths) + "\n"
+        }) { record, authenticated in
             switch format {
             case .json:
                 text += (first ? "" : ",") + String(decoding: Self.exported(record, authenticated: authenticated).canonicalBytes(), as: UTF8.self)
             case .text:
                 text += Columns.line(cells(record, authenticated), widths: widths) + "\n"
             }
-            first = false
-            if text.utf8.count >= 1 << 16 {
+            // The first record goes out as soon as it is known; then a buffer at a time.
+            if first || text.utf8.count >= 1 << 16 {
                 Session.write(text)
                 text = ""
             }
-            output = text
-        })
-        let start = format == .json ? "{\"records\":[" : Columns.line(Self.header, widths: widths) + "\n"
-        Session.write((output ?? start) + (format == .json ? "]}\n" : ""))
+            first = false
+        }
+        Session.write(text + (format == .json ? "]}\n" : ""))
         return problems
     }
+
+    /// What the text listing keeps with the store's order of the trail: each cell's width (bump it when
+    /// `cells` changes what it shows).
+    static let measuresKey = "audit text cells 1"
 
     /// One record as the listing shows it; long values are cut to 60 characters.
     private static func cells(_ record: AuditRecord, authenticated: Bool) -> [String] {

@@ -1,0 +1,147 @@
+import CohortDomain
+@testable import CohortFileStore
+@testable import CohortStore
+import Foundation
+import Testing
+
+/// The whole store's trail in time order, streamed through the derived order in `.cache/audit-order`
+/// (docs/RULES.md, "The trail is the record"): the same records in the same order whether the index is
+/// missing, fresh, stale, damaged or forged, and each trail read only when its first record is due.
+struct AuditOrderTests {
+    /// A clock the test moves: saves of different participants interleave in time, some at one instant.
+    final class Clock: @unchecked Sendable {
+        var now = Date(timeIntervalSince1970: 1_795_000_000)
+        func tick(_ seconds: Double = 1) { now += seconds }
+    }
+
+    /// Four participants whose saves interleave, two saves of different participants at one instant, and
+    /// a store-wide record at the same instant as a participant's.
+    func interleavedStore() throws -> (StoreFixture, JSONFileStore, Clock) {
+        let fixture = try StoreFixture()
+        let clock = Clock()
+        let store = try JSONFileStore(directory: fixture.directory, scales: StoreFixture.scales, user: "tester", clock: { clock.now })
+        let fixtureOnClock = StoreFixture(reusing: fixture, store: store)
+        for number in [3, 1, 2, 4] {
+            clock.tick()
+            try fixtureOnClock.enroll("101-000\(number)")
+        }
+        for (subject, step) in [("101-0002", 1.0), ("101-0001", 0.0), ("101-0003", 1.0), ("101-0001", 0.5), ("101-0004", 0.0), ("101-0002", 2.0)] {
+            clock.tick(step)
+            try miss(store, subject)
+        }
+        try store.setIdleMinutes(20)
+        try miss(store, "101-0003")
+        // Past the racy-stamp margin: an index made now is trusted next time (FileStamp.trusted).
+        usleep(100_000)
+        return (fixture, store, clock)
+    }
+
+    func miss(_ store: JSONFileStore, _ subject: String) throws {
+        try store.update(subject) { participant, studyProtocol in
+            let next = participant.visits.first { $0.status == .scheduled }!.code
+            return try participant.miss(next, on: StoreFixture.today, reason: "no show", studyProtocol: studyProtocol, today: StoreFixture.today)
+        }
+    }
+
+    /// What the listing must give: every trail's records, each with whether its save is signed, sorted by
+    /// (time, subject, sequence).
+    func expected(_ fixture: StoreFixture) throws -> [String] {
+        let store = try fixture.reopen()
+        let storeRecords = AuditLog(path: fixture.path("audit/_store.jsonl")).verify(head: nil).records
+        var all: [(AuditRecord, Bool)] = Array(zip(storeRecords, AuditRecord.signedSaves(storeRecords)))
+        for subject in try store.subjects() {
+            let records = try store.auditTrail(subject: subject).records
+            all += zip(records, AuditRecord.signedSaves(records))
+        }
+        return all.sorted { $0.0.timeKey < $1.0.timeKey }.map { Self.shown($0.0, $0.1) }
+    }
+
+    static func shown(_ record: AuditRecord, _ signed: Bool) -> String {
+        String(decoding: record.exported.canonicalBytes(), as: UTF8.self) + " \(record.hash) \(signed)"
+    }
+
+    func listed(_ fixture: StoreFixture, batch: Int = 64, during: ((Int) throws -> Void)? = nil) throws -> (records: [String], problems: [String]) {
+        var records: [String] = []
+        let problems = try fixture.reopen().forEachAuditRecordInTimeOrder(logsPerBatch: batch) { record, signed in
+            try during?(records.count)
+            records.append(Self.shown(record, signed))
+        }
+        return (records, problems)
+    }
+
+    @Test func theListingIsEveryRecordInTimeOrderWithTheIndexMissingFreshOrStale() throws {
+        let (fixture, store, clock) = try interleavedStore()
+        defer { fixture.remove() }
+        let index = fixture.path(".cache/audit-order")
+        var expected = try expected(fixture)
+        #expect(expected.count > 40)
+        // Made (one trail a batch, and all at once), then used as it stands.
+        for batch in [1, 64] {
+            unlink(index)
+            let got = try listed(fixture, batch: batch); #expect(got.problems == []); #expect(got.records.count == expected.count); #expect(got.records == expected)
+            #expect(FileManager.default.fileExists(atPath: index))
+        }
+        let made = try #require(FileManager.default.contents(atPath: index))
+        #expect(try listed(fixture) == (expected, []))
+        #expect(FileManager.default.contents(atPath: index) == made, "an index that still holds is not made again")
+        // A save makes it stale: the new records are listed, in their place.
+        clock.tick(-30)
+        try miss(store, "101-0004")
+        usleep(100_000)
+        expected = try self.expected(fixture)
+        #expect(try listed(fixture) == (expected, []))
+        // The old index put back is stale too (the folders' stamps moved since it was made).
+        try made.write(to: URL(fileURLWithPath: index))
+        #expect(try listed(fixture) == (expected, []))
+        #expect(FileManager.default.contents(atPath: index) != made)
+    }
+
+    @Test func aDamagedIndexIsMadeAgainAndAForgedOneIsReportedNeverTrusted() throws {
+        let (fixture, _, _) = try interleavedStore()
+        defer { fixture.remove() }
+        let path = fixture.path(".cache/audit-order")
+        let expected = try expected(fixture)
+        _ = try listed(fixture)
+        let made = try #require(index(at: path))
+        // Two records of different trails swapped: not the time order.
+        var forged = made
+        let first = try #require(forged.order.indices.first { forged.order[$0] != forged.order[0] })
+        forged.order.swapAt(0, first)
+        // Damaged (the checksum no longer holds): made again, the listing unchanged.
+        var damaged = forged.encoded()
+        damaged[damaged.count - 1] ^= 0xFF
+        try Data(damaged).write(to: URL(fileURLWithPath: path))
+        #expect(try listed(fixture) == (expected, []))
+        #expect(index(at: path) == made)
+        // Forged with a checksum that holds: the listing says it disagrees, and the index is removed.
+        try Data(forged.encoded()).write(to: URL(fileURLWithPath: path))
+        let (_, problems) = try listed(fixture)
+        #expect(problems.count == 1 && problems[0].contains("does not agree with the trails"), "\(problems)")
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(try listed(fixture) == (expected, []))
+    }
+
+    func index(at path: String) -> AuditOrderIndex? {
+        FileManager.default.contents(atPath: path).flatMap { AuditOrderIndex(decoding: Array($0)) }
+    }
+
+    @Test func eachTrailIsReadOnlyWhenItsFirstRecordIsDue() throws {
+        let (fixture, _, _) = try interleavedStore()
+        defer { fixture.remove() }
+        _ = try listed(fixture)
+        // 101-0004 was enrolled last: its trail is read after the first record is listed, so a trail
+        // removed then is found missing by the listing itself.
+        let (records, problems) = try listed(fixture) { count in
+            if count == 0 { try FileManager.default.removeItem(atPath: fixture.path("audit/101-0004.jsonl")) }
+        }
+        #expect(!records.isEmpty && !records.contains { $0.contains("\"subject\":\"101-0004\"") })
+        #expect(problems.contains { $0.contains("101-0004.jsonl") }, "\(problems)")
+    }
+
+    @Test func auditTimesOrderAsTheirDigits() {
+        #expect(JSONFileStore.timeNumber("2026-11-25T10:44:44.123Z") == 20261125104444123)
+        #expect(JSONFileStore.timeNumber("2026-11-25T10:44:44Z") == nil)
+        #expect(JSONFileStore.timeNumber("2026-11-25T10:44:44.12xZ") == nil)
+        #expect(JSONFileStore.timeNumber("2026-11-25T10:44:44.123Z ") == nil)
+    }
+}
