@@ -26,6 +26,11 @@ func measure(size: Int, runs: Int, scales: ScaleCatalog) throws {
     let today = BenchStore.today
     let directory = BenchStore.directory(size: size, signed: false)
     let signedDirectory = BenchStore.directory(size: size, signed: true)
+    // `--only verify`: `sha256sum` and `verify` of both stores alone, `runs` times each.
+    if Bench.option("--only") == "verify" {
+        for (name, values) in try measureVerify(directory, signedDirectory, count: runs) { print(name + "\t" + values.map { String($0) }.joined(separator: ",")) }
+        return
+    }
     var samples: [(String, [Double])] = []
     func record(_ name: String, _ values: [Double]) { samples.append((name, values)) }
     let screen = AppScreen()
@@ -142,21 +147,26 @@ func measure(size: Int, runs: Int, scales: ScaleCatalog) throws {
     // verify reads: all but the derived `.cache/`), taken in turn; and `audit --format json`, to its first
     // line and to its end, with its peak memory.
     let me = CommandLine.arguments[0]
-    var verify: [Double] = [], verifySigned: [Double] = [], sha256sum: [Double] = []
-    for _ in 0..<few {
-        sha256sum.append(try ChildRun(["/bin/sh", "-c", "find \"$0\" -type f -not -path '*/.cache/*' -print0 | xargs -0 sha256sum", directory]).total)
-        verify.append(try ChildRun([me, "--verify", directory]).total)
-        verifySigned.append(try ChildRun([me, "--verify", signedDirectory]).total)
-    }
-    record(Figures.sha256sum, sha256sum)
-    record(Figures.verify, verify)
-    record(Figures.verifySigned, verifySigned)
+    samples += try measureVerify(directory, signedDirectory, count: few)
     let audits = try (0..<few).map { _ in try ChildRun([me, "--audit", directory]) }
     record(Figures.auditFirstLine, audits.map(\.firstLine))
     record(Figures.auditTotal, audits.map(\.total))
     record(Figures.auditMB, audits.compactMap(\.peakMB))
     record(Figures.peakMB, [Bench.peakMB()])
     for (name, values) in samples { print(name + "\t" + values.map { String($0) }.joined(separator: ",")) }
+}
+
+/// `sha256sum` over every file `verify` reads (all but the derived `.cache/`), `verify` of the store and
+/// of the signed store, each in a process of its own as a user runs it, taken in turn `count` times.
+func measureVerify(_ directory: String, _ signedDirectory: String, count: Int) throws -> [(String, [Double])] {
+    let me = CommandLine.arguments[0]
+    var verify: [Double] = [], verifySigned: [Double] = [], sha256sum: [Double] = []
+    for _ in 0..<count {
+        sha256sum.append(try ChildRun(["/bin/sh", "-c", "find \"$0\" -type f -not -path '*/.cache/*' -print0 | xargs -0 sha256sum", directory]).total)
+        verify.append(try ChildRun([me, "--verify", directory]).total)
+        verifySigned.append(try ChildRun([me, "--verify", signedDirectory]).total)
+    }
+    return [(Figures.sha256sum, sha256sum), (Figures.verify, verify), (Figures.verifySigned, verifySigned)]
 }
 
 /// Child mode (`--verify DIR`): what `cohort verify` does; the problems, if any, to standard error.

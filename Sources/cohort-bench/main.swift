@@ -4,6 +4,7 @@
 //   swift run -c release cohort-bench [--sizes 100,1000,9999] [--runs 7] [--rounds 5]
 //   swift run -c release cohort-bench --check     # CI: small sizes, few runs; exit 1 when a ratio passes its goal by 50%
 //   cohort-bench --sizes 200,201 --stores-only; cohort-bench --verify DIR    # the stores alone; one verify (to profile)
+//   cohort-bench --sizes 100,9999 --runs 3 --only verify    # sha256sum and verify alone, --runs times each
 // For each size it makes (or reuses) seeded demo stores under $TMPDIR and measures each size in a child
 // process of its own (so peak memory is per size). Rounds take the sizes in turn, so a noisy spell on the
 // machine falls on every size alike; the table shows the medians of all rounds' samples.
@@ -39,6 +40,10 @@ guard sizes.count >= 2 else {
     Bench.say("cohort-bench: give at least two sizes (--sizes 100,9999): the smallest is the baseline.")
     exit(64)
 }
+if let only = Bench.option("--only"), only != "verify" {
+    Bench.say("cohort-bench: --only takes verify (sha256sum and verify alone), not \(only).")
+    exit(64)
+}
 for size in sizes {
     for signed in [false, true] { try BenchStore.make(size: size, signed: signed, scales: scales) }
 }
@@ -56,7 +61,7 @@ for round in 0..<rounds {
         Bench.say("round \(round + 1) of \(rounds): \(size) participants…")
         let child = Process()
         child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        child.arguments = ["--measure", String(size), "--runs", String(runs)]
+        child.arguments = ["--measure", String(size), "--runs", String(runs)] + (Bench.option("--only").map { ["--only", $0] } ?? [])
         let pipe = Pipe()
         child.standardOutput = pipe
         try child.run()
