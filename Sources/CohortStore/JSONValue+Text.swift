@@ -242,6 +242,19 @@ private struct Parser {
         let start = offset
         // Fast path: no escapes, copy the bytes at once; only text beyond ASCII needs its UTF-8 checked.
         var isASCII = true
+        // Eight bytes at a time while none is a quote, a backslash, a control or beyond ASCII (the hashes and
+        // dates that fill the trails); the loop below looks at the rest, and at any word this one stops at.
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while offset + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+                // A byte of zero in `quote` or `backslash`, a byte below 0x20, or a high bit, sets that byte's high bit.
+                let stop = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word) | word
+                if stop & highs != 0 { break }
+                offset += 8
+            }
+        }
         while offset < bytes.count {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {

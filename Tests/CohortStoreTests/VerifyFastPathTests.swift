@@ -1,4 +1,5 @@
 import CohortDomain
+@testable import CohortFileStore
 @testable import CohortStore
 import Foundation
 import Testing
@@ -40,6 +41,48 @@ struct VerifyFastPathTests {
         #expect(try JSONPatch.pointerTokens("/a~1b/c~0d//~01") == ["a/b", "c~d", "", "~1"])
         #expect(try JSONPatch.pointerTokens("/ü/x") == ["ü", "x"])
         #expect(throws: JSONPatch.Mismatch.self) { try JSONPatch.pointerTokens("visits") }
+    }
+
+    @Test func everyByteOfAStringIsLookedAtWhereverItFalls() throws {
+        // Strings read eight bytes at a time: a quote, a backslash, a control or a byte beyond ASCII at any place
+        // of a word, or after it, is still seen.
+        for length in 0..<20 {
+            for place in 0..<max(1, length) {
+                for special in ["\"", "\\", "\n", "\u{1}", "é", "€", "~"] {
+                    var text = Array(repeating: "a", count: length)
+                    if length > 0 { text[place] = special }
+                    let value = JSONValue.string(text.joined())
+                    #expect(try JSONValue.parse(value.canonicalBytes()) == value, "\(length) \(place) \(special)")
+                }
+                guard length > 0 else { continue }
+                var raw = Array(repeating: UInt8(ascii: "a"), count: length)
+                raw[place] = 0x01
+                #expect(throws: JSONValue.SyntaxError.self) { try JSONValue.parse([UInt8(ascii: "\"")] + raw + [UInt8(ascii: "\"")]) }
+                raw[place] = 0xFF
+                #expect(throws: JSONValue.SyntaxError.self) { try JSONValue.parse([UInt8(ascii: "\"")] + raw + [UInt8(ascii: "\"")]) }
+            }
+        }
+    }
+
+    @Test func aRecordLineReadsBackAndAnyOtherMemberIsRefused() throws {
+        var record = AuditRecord(seq: 3, time: "2026-11-25T10:00:00.000Z", user: "t", subject: "101-0001", reason: "why",
+                                 operation: PatchOperation(op: .replace, path: "/visits/0/note", value: .string("b"), old: .string("a")),
+                                 prev: String(repeating: "1", count: 64))
+        record.state = String(repeating: "2", count: 64)
+        record.change = .object(["kind": .string("note")])
+        record.origin = String(repeating: "3", count: 64)
+        let line = record.line()
+        #expect(try AuditRecord(line: line[...]) == record)
+        guard case .object(let members) = try JSONValue.parse(line) else { Issue.record("not an object"); return }
+        // A name sorting right after each known one (and after the last): wherever it falls, it is refused.
+        for name in AuditRecord.memberNames + [""] {
+            var extra = members
+            extra[name + "x"] = .string("x")
+            let forged = JSONValue.object(extra).canonicalBytes()
+            #expect(throws: AuditRecord.LineProblem.unreadable("it has a member that audit records do not have"), "\(name)x") {
+                try AuditRecord(line: forged[...])
+            }
+        }
     }
 
     @Test func aSecondMemberIsRefusedAtAnyDepthWhereItEnds() throws {
