@@ -12,10 +12,7 @@ struct DemoSigner {
 
     /// A signature of `scope` of `subject` over `content`, at `time` (UTC).
     func record(_ scope: SignatureScope, subject: String, meaning: Signature.Meaning, content: Data, at time: Date) throws -> Signature {
-        var record = Signature(scope: scope, meaning: meaning, user: key.userName, fullName: key.fullName, role: key.role.rawValue,
-                               time: Moment(time, zone: TimeZone(secondsFromGMT: 0)!), contentHash: SignatureVerifier.contentHash(content))
-        record.signature = try key.signature(for: record.signedBytes(subject: subject)).base64EncodedString()
-        return record
+        try key.signature(of: scope, subject: subject, meaning: meaning, content: content, at: Moment(time, zone: TimeZone(secondsFromGMT: 0)!))
     }
 
     /// Signs `scope` of `participant` as it stands, at `time`; returns the reason to record (none).

@@ -183,7 +183,7 @@ extension JSONFileStore {
         let branches = branchLogs(subject, audits: audits)
         let moved = Set(branches.flatMap { $0.records.map(\.hash) })
         let ledgerHeads = ledgerHeads.filter { !moved.contains($0.hash) }
-        problems += mergeProblems(verified.records, branches: branches, trail: log.path)
+        problems += mergeProblems(verified.records, branches: branches, trail: log.path, context: context)
         problems += keptEnrollmentProblems(subject, audits: audits, branches: branches)
         // A participant whose protocol file is missing (named once, as a store problem) is still replayed
         // against its trail; only its values cannot be checked against the visits and scales it names.

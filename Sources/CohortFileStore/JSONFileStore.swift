@@ -478,6 +478,11 @@ public final class JSONFileStore: ParticipantStore {
     public func apply(_ change: Change, basis: Participant?, today: CivilDate, user: String) throws -> (before: Participant, after: Participant) {
         // The change value is recorded with the save, so a merge can apply it again (docs/RULES.md, "Merging and conflicts").
         let recorded = try RecordedChange(change: change, today: today).value
+        // The participant kept aside is enrolled under its new ID before the conflict closes, whichever screen
+        // or command asks (docs/RULES.md, "Merging and conflicts").
+        if case .resolveConflict(let subject, let id, .renumber(let newSubject), let reason) = change {
+            try renumber(subject, conflict: id, as: newSubject, reason: reason)
+        }
         return try applyChange(change, basis: basis, today: today, user: user) { try update($0, recording: recorded, $1) }
     }
 

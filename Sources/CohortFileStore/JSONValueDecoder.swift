@@ -1,4 +1,5 @@
 import CohortStore
+import Foundation
 /// Decodes a `Decodable` value from a `JSONValue` tree already parsed: `verify` reads every participant
 /// file once, as a tree to compare with the replay of its trail, and takes the typed participant from
 /// the same tree instead of parsing the text again with Foundation's decoder. Plain JSON only: no key or
@@ -49,6 +50,10 @@ private func scalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ path: @a
     case is Bool.Type:
         guard case .bool(let flag) = value else { throw mismatch() }
         return flag as! T
+    case is Data.Type:
+        // As JSONEncoder writes it and JSONDecoder reads it: base64 text (a conflict keeps a signing change's content).
+        guard case .string(let text) = value, let data = Data(base64Encoded: text) else { throw mismatch() }
+        return data as! T
     case is Double.Type:
         switch value {
         case .int(let number): return Double(number) as! T

@@ -34,62 +34,52 @@ public struct ParticipantMergeResult: Sendable {
 
 extension JSONFileStore {
     /// Merges one participant changed on both sides since `base` (nil: created on both sides), bytes in,
-    /// bytes out, writing nothing (docs/RULES.md, "Merging and conflicts"). The side whose first save after
-    /// the base is earlier (time, then machine id) is kept verbatim; the other side's saves are applied
-    /// again, one by one, through the domain on top of it, each with its original author and time; a change
-    /// the rules refuse, or one that sets a value the first side changed to another value, becomes a
-    /// conflict. The result is the same whichever side calls it.
-    public func mergeParticipant(subject: String, base: ParticipantFiles?, mine: ParticipantFiles, theirs: ParticipantFiles,
-                                 mineMachine: String, theirsMachine: String) throws -> ParticipantMergeResult {
+    /// bytes out, writing nothing (docs/RULES.md, "Merging and conflicts"). `theirs`, the version already
+    /// published on the remote, is kept verbatim: other machines hold its records, so they are never moved.
+    /// This machine's saves since the base are applied again, one by one, through the domain on top of it,
+    /// each with its original author and time; a change the rules refuse, or one that sets a value the other
+    /// side changed to another value, becomes a conflict.
+    public func mergeParticipant(subject: String, base: ParticipantFiles?, mine: ParticipantFiles, theirs: ParticipantFiles) throws -> ParticipantMergeResult {
         if let problem = SubjectID.problem(subject) { throw DomainError("Cannot merge: \(problem).") }
         guard let base else {
-            return try mergeEnrollments(subject: subject, mine: mine, theirs: theirs, mineMachine: mineMachine, theirsMachine: theirsMachine)
+            return try mergeEnrollments(subject: subject, mine: mine, theirs: theirs)
         }
-        let origin = try MergeSide(base, subject: subject, what: "the common version", machine: "", store: self)
-        let sides = try [MergeSide(mine, subject: subject, what: "this machine's version", machine: mineMachine, store: self),
-                         MergeSide(theirs, subject: subject, what: "the other machine's version", machine: theirsMachine, store: self)]
-        for side in sides where !side.extends(origin) {
+        let origin = try MergeSide(base, subject: subject, what: "the common version", store: self)
+        let local = try MergeSide(mine, subject: subject, what: "this machine's version", store: self)
+        let published = try MergeSide(theirs, subject: subject, what: "the other machine's version", store: self)
+        for side in [local, published] where !side.extends(origin) {
             throw StoreError(.damaged, "\(side.what) of \(ParticipantFiles.trailPath(subject)) does not continue the common version's trail (records were rewritten): nothing was merged. Run cohort verify on both machines.")
         }
-        let newSaves = sides.map { $0.saves(after: origin.records.count) }
-        if newSaves[1].isEmpty || sides[0].head == sides[1].head { return ParticipantMergeResult(files: sides[0].files, branch: nil, conflicts: []) }
-        if newSaves[0].isEmpty { return ParticipantMergeResult(files: sides[1].files, branch: nil, conflicts: []) }
-        // The deterministic order: every machine puts the same side first.
-        func key(_ index: Int) -> (String, String, String) {
-            (newSaves[index][0].records[0].time, sides[index].machine, newSaves[index][0].records[0].hash)
+        let localSaves = local.saves(after: origin.records.count)
+        if published.records.count == origin.records.count || local.head == published.head {
+            return ParticipantMergeResult(files: local.files, branch: nil, conflicts: [])
         }
-        let firstIndex = key(0) <= key(1) ? 0 : 1
-        let first = sides[firstIndex], second = sides[1 - firstIndex]
-        var replay = MergeReplay(store: self, subject: subject, base: origin.tree, first: first,
-                                 firstNew: Array(first.records.dropFirst(origin.records.count)))
+        if localSaves.isEmpty { return ParticipantMergeResult(files: published.files, branch: nil, conflicts: []) }
+        var replay = MergeReplay(store: self, subject: subject, base: origin.tree, first: published,
+                                 firstNew: Array(published.records.dropFirst(origin.records.count)))
         var branchLines: [UInt8] = []
         var running = origin.tree
-        for save in newSaves[1 - firstIndex] {
+        for save in localSaves {
             let before = running
             for record in save.records { try JSONPatch.apply(record.operation, to: &running) }
             try replay.reapply(save, originalBefore: before, originalAfter: running)
             for line in save.lines { branchLines += line; branchLines.append(UInt8(ascii: "\n")) }
         }
         let merged = try CanonicalJSON.seal(ParticipantFile(participant: replay.state, audit: replay.head), formatVersion: Self.formatVersion)
-        let branchPath = "audit/branches/\(subject)/\(second.head.hash).jsonl"
+        let branchPath = "audit/branches/\(subject)/\(local.head.hash).jsonl"
         return ParticipantMergeResult(files: ParticipantFiles(data: Data(merged), trail: Data(replay.trail)),
                                       branch: (branchPath, Data(branchLines)), conflicts: replay.conflicts)
     }
 
     /// Two participants created under one subject ID on two machines (no common version) are never merged
-    /// into one (docs/RULES.md, "Merging and conflicts"): the one created first (its first record's time, then
-    /// the machine id, then that record's hash) keeps the ID, files verbatim; the other is kept whole, its
-    /// trail as a branch file and its data beside it, and a conflict is recorded on the first by a save of
-    /// the other's last author at its time, naming its head as `origin`. The same bytes whichever side calls it.
-    func mergeEnrollments(subject: String, mine: ParticipantFiles, theirs: ParticipantFiles,
-                          mineMachine: String, theirsMachine: String) throws -> ParticipantMergeResult {
-        let sides = try [MergeSide(mine, subject: subject, what: "this machine's version", machine: mineMachine, store: self),
-                         MergeSide(theirs, subject: subject, what: "the other machine's version", machine: theirsMachine, store: self)]
-        if sides[0].head == sides[1].head { return ParticipantMergeResult(files: sides[0].files, branch: nil, conflicts: []) }
-        func key(_ side: MergeSide) -> (String, String, String) {
-            (side.records.first?.time ?? "", side.machine, side.records.first?.hash ?? "")
-        }
-        let (first, second) = key(sides[0]) <= key(sides[1]) ? (sides[0], sides[1]) : (sides[1], sides[0])
+    /// into one (docs/RULES.md, "Merging and conflicts"): the one already published (`theirs`, the first)
+    /// keeps the ID, files verbatim; this machine's (the second) is kept whole, its trail as a branch file and
+    /// its data beside it, and a conflict is recorded on the first by a save of the second's last author at
+    /// its time, naming its head as `origin`.
+    func mergeEnrollments(subject: String, mine: ParticipantFiles, theirs: ParticipantFiles) throws -> ParticipantMergeResult {
+        let second = try MergeSide(mine, subject: subject, what: "this machine's version", store: self)
+        let first = try MergeSide(theirs, subject: subject, what: "the other machine's version", store: self)
+        if first.head == second.head { return ParticipantMergeResult(files: second.files, branch: nil, conflicts: []) }
         guard let last = second.records.last else { return ParticipantMergeResult(files: first.files, branch: nil, conflicts: []) }
         let keptData = Self.keptEnrollmentPath(subject, head: second.head.hash)
         let conflict = SyncConflict(id: "", subject: subject, what: SyncConflict.enrolledTwice,
@@ -192,8 +182,10 @@ extension JSONFileStore {
 
     /// What `verify` proves of a participant's merges: each branch file intact and continuing a record the
     /// trails hold, and each save a merge applied again naming an original save a branch file holds, by the
-    /// same author at the same time (the original keeps its signature there).
-    static func mergeProblems(_ records: [AuditRecord], branches: [(path: String, records: [AuditRecord], problems: [String])], trail: String) -> [String] {
+    /// same author at the same time (the original keeps its signature there), and giving what that save's
+    /// change gives (`reappliedProblems`).
+    static func mergeProblems(_ records: [AuditRecord], branches: [(path: String, records: [AuditRecord], problems: [String])], trail: String,
+                              context: StudyContext) -> [String] {
         var problems = branches.flatMap(\.problems)
         let known = Set(records.map(\.hash) + branches.flatMap { $0.records.map(\.hash) } + ["genesis"])
         for branch in branches {
@@ -212,14 +204,15 @@ extension JSONFileStore {
                 problems.append("\(trail) record \(record.seq) names the save \(origin.prefix(12)) but not its author and time (edited)")
             }
         }
-        return problems
+        let byHash = Dictionary((records + branches.flatMap(\.records)).map { ($0.hash, $0) }, uniquingKeysWith: { first, _ in first })
+        let saves = originals.merging(records.filter { $0.state != nil }.map { ($0.hash, $0) }, uniquingKeysWith: { first, _ in first })
+        return problems + reappliedProblems(records, originals: saves, known: byHash, context: context, trail: trail)
     }
 }
 
 /// One version of a participant's files, read and checked for a merge.
 struct MergeSide {
     let what: String
-    let machine: String
     let files: ParticipantFiles
     let head: AuditHead
     let participant: Participant
@@ -228,8 +221,8 @@ struct MergeSide {
     let lines: [ArraySlice<UInt8>]
 
     /// Reads one version: sealed data, an intact chain reaching its head, the data the replay of the chain.
-    init(_ files: ParticipantFiles, subject: String, what: String, machine: String, store: JSONFileStore) throws {
-        self.what = what; self.machine = machine; self.files = files
+    init(_ files: ParticipantFiles, subject: String, what: String, store: JSONFileStore) throws {
+        self.what = what; self.files = files
         let path = "\(what) of \(ParticipantFiles.dataPath(subject))"
         let (file, tree) = try CanonicalJSON.unsealWithTree([UInt8](files.data), as: ParticipantFile.self, path: path, version: JSONFileStore.formatVersion)
         guard file.participant.subject == subject else { throw StoreError(.damaged, "\(path) holds another subject: nothing was merged.") }

@@ -29,19 +29,22 @@ struct RecordedChange: Codable, Equatable {
     /// records, numbered anew when the merge re-applied their creation).
     func renaming(_ map: [String: String]) throws -> RecordedChange {
         guard !map.isEmpty else { return self }
-        func rename(_ value: JSONValue, key: String?) -> JSONValue {
-            switch value {
-            case .object(let members):
-                return .object(Dictionary(uniqueKeysWithValues: members.map { ($0.key, rename($0.value, key: $0.key)) }))
-            case .array(let items):
-                return .array(items.map { rename($0, key: key) })
-            case .string(let text) where ["id", "visit", "adverseEvent"].contains(key ?? ""):
-                return .string(map[text] ?? text)
-            default:
-                return value
-            }
+        return try Self.decode(Self.mappingIds(try value) { map[$0] ?? $0 })
+    }
+
+    /// `value` with every string where a change names a record or a visit (members `id`, `visit`,
+    /// `adverseEvent`) passed through `transform`.
+    static func mappingIds(_ value: JSONValue, key: String? = nil, _ transform: (String) -> String) -> JSONValue {
+        switch value {
+        case .object(let members):
+            return .object(Dictionary(uniqueKeysWithValues: members.map { ($0.key, mappingIds($0.value, key: $0.key, transform)) }))
+        case .array(let items):
+            return .array(items.map { mappingIds($0, key: key, transform) })
+        case .string(let text) where ["id", "visit", "adverseEvent"].contains(key ?? ""):
+            return .string(transform(text))
+        default:
+            return value
         }
-        return try Self.decode(rename(try value, key: nil))
     }
 
     /// Decoded as the encoder wrote it (a signature's content is base64 text).

@@ -37,9 +37,11 @@ public enum ConflictsText {
     }
 
     /// What a conflict is about, both values and their authors: `cohort conflicts`' line and the participant page's.
+    /// "mine" is the value the participant holds (the one already synced), "theirs" the change not applied:
+    /// the words say so, since the machine that merged sees its own change as "theirs".
     public static func describe(_ conflict: SyncConflict) -> String {
-        "\(conflict.what)  mine: \(conflict.mine.map(shown) ?? "nothing") (\(conflict.authors.first ?? "?"))"
-            + "  theirs: \(conflict.theirs.map(shown) ?? "nothing") (\(conflict.authors.last ?? "?"))"
+        "\(conflict.what)  mine (kept): \(conflict.mine.map(shown) ?? "nothing") (\(conflict.authors.first ?? "?"))"
+            + "  theirs (not applied): \(conflict.theirs.map(shown) ?? "nothing") (\(conflict.authors.last ?? "?"))"
     }
 
     /// A stored value as people read it: a JSON string without its quotes, anything else as its JSON.

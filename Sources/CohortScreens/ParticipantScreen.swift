@@ -42,8 +42,9 @@ struct ParticipantScreen {
         // Open sync conflicts, each with both values and their authors, and the key that resolves them
         // (docs/RULES.md, "Merging and conflicts").
         for conflict in participant.conflicts where y < area.bottom {
-            let text = " \(glyphs.warning) SYNC CONFLICT \(conflict.id) " + ConflictsText.describe(conflict)
-                + " \(glyphs.dot) \(state.keys.label(for: .resolveConflict, in: .participant)) resolves"
+            // The key first: a long value is cut at the edge, never the way out.
+            let text = " \(glyphs.warning) SYNC CONFLICT \(conflict.id) (\(state.keys.label(for: .resolveConflict, in: .participant)) resolves) "
+                + ConflictsText.describe(conflict)
             grid.fill(y: y, style: Style(.urgent, bold: true))
             grid.put(DisplayWidth.truncate(text, to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: Style(.urgent, bold: true))
             y += 1

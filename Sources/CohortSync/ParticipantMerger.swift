@@ -40,9 +40,9 @@ public struct SyncMergeOutcome: Sendable {
 /// git. The sync engine calls it for every participant git left conflicted
 /// (docs/RULES.md, "Several machines").
 public protocol ParticipantMerger {
-    /// Merges `subject`, changed on both sides since `base` (nil: created on both sides).
-    func merge(subject: String, base: SyncedFiles?, mine: SyncedFiles, theirs: SyncedFiles,
-               mineMachine: String, theirsMachine: String) throws -> SyncMergeOutcome
+    /// Merges `subject`, changed on both sides since `base` (nil: created on both sides). `theirs` is the
+    /// remote's version, already published: other machines may hold its records.
+    func merge(subject: String, base: SyncedFiles?, mine: SyncedFiles, theirs: SyncedFiles) throws -> SyncMergeOutcome
 }
 
 /// The merger of a build without the participant merge: refuses, naming the participant, so the sync
@@ -52,8 +52,7 @@ public struct RefusingMerger: ParticipantMerger {
     public init() {}
 
     /// Refuses.
-    public func merge(subject: String, base: SyncedFiles?, mine: SyncedFiles, theirs: SyncedFiles,
-                      mineMachine: String, theirsMachine: String) throws -> SyncMergeOutcome {
+    public func merge(subject: String, base: SyncedFiles?, mine: SyncedFiles, theirs: SyncedFiles) throws -> SyncMergeOutcome {
         throw DomainError("\(subject) was changed on this machine and on another since they last synced, and this version cannot merge one participant's changes yet. Nothing was merged; your work is committed here.")
     }
 }

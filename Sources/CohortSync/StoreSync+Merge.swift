@@ -123,7 +123,7 @@ extension StoreSync {
             }
             let outcome: SyncMergeOutcome
             do {
-                outcome = try merger.merge(subject: subject, base: try files(base), mine: mine, theirs: other, mineMachine: machine, theirsMachine: theirsMachine)
+                outcome = try merger.merge(subject: subject, base: try files(base), mine: mine, theirs: other)
             } catch {
                 try abandonMerge(local)
                 throw error

@@ -7,8 +7,8 @@ import Testing
 /// `cohort conflicts` and `cohort resolve` (docs/RULES.md, "Merging and conflicts") on a store where a merge
 /// recorded a conflict: the binding JSON shape, a resolution with a reason, refusals that write nothing.
 struct ConflictCommandTests {
-    /// A store (returned) where W1's note was set to "amy's words" first and "bob's words" on another copy,
-    /// merged: one conflict, C1.
+    /// A store (returned) where W1's note was set to "amy's words" on a copy published first and "bob's words"
+    /// on another copy, merged there and written back as the first copy's next sync takes it: one conflict, C1.
     static func conflicted() throws -> (cli: CLIHarness, copies: [String]) {
         let cli = CLIHarness.enrolledStore()
         let copies = try (0..<2).map { _ -> String in
@@ -23,8 +23,7 @@ struct ConflictCommandTests {
                              trail: FileManager.default.contents(atPath: directory + "/" + ParticipantFiles.trailPath("101-0001"))!)
         }
         let store = try JSONFileStore(directory: copies[0], scales: TestData.scales, user: "amy")
-        let merged = try store.mergeParticipant(subject: "101-0001", base: files(cli.store), mine: files(copies[0]), theirs: files(copies[1]),
-                                                mineMachine: "a", theirsMachine: "b")
+        let merged = try store.mergeParticipant(subject: "101-0001", base: files(cli.store), mine: files(copies[1]), theirs: files(copies[0]))
         for (path, data) in [(ParticipantFiles.dataPath("101-0001"), merged.files.data), (ParticipantFiles.trailPath("101-0001"), merged.files.trail),
                              (merged.branch!.path, merged.branch!.bytes)] {
             let full = copies[0] + "/" + path

@@ -381,16 +381,53 @@ import Glibc
         session.send("checked with bob on the phone", literal: true)
         session.send("Enter")
         #expect(session.waitFor("Saved: 101-0001 sync conflict C1 resolved (mine)"), "\(session.screen())")
-        #expect(!session.screen().contains("SYNC CONFLICT"), "\(session.screen())")
+        #expect(session.waitForGone("SYNC CONFLICT"), "the page is drawn again without it: \(session.screen())")
         session.send("q")
-        #expect(session.waitFor("VISIT"), "\(session.screen())")
-        #expect(!session.screen().contains("sync conflict"), "the line is gone from the review: \(session.screen())")
+        #expect(session.waitFor("synced "), "back on the review: \(session.screen())")
+        #expect(!session.screen().contains("1 sync conflict"), "the line is gone from the review: \(session.screen())")
         session.send("q")
         #expect(session.waitFor("EXIT=0"))
         #expect(second.run(["conflicts"]).stdout.contains("No sync conflicts."))
         let audit = second.run(["audit", "101-0001"])
         #expect(audit.stdout.contains("checked with bob on the phone") && audit.stdout.contains("lead"), "\(audit.stdout)")
         #expect(second.run(["verify"]).status == 0)
+    }
+
+    /// The machine that worked earlier but syncs second merges; the one whose work was already published
+    /// goes on syncing (its records were never moved), both sides keep working, and all converge.
+    @Test func aMachineWhoseSavesWereMergedByAnotherGoesOnSyncing() throws {
+        var site = Site()
+        defer { site.remove() }
+        let second = site.clone()
+        // The second machine writes first (its save is the earlier), the first writes later but syncs first.
+        #expect(second.run(["note", "101-0001", "W1", "bob's words"], environment: ["COHORT_USER": "bob"]).status == 0)
+        #expect(site.first.run(["note", "101-0001", "W1", "amy's words"], environment: ["COHORT_USER": "amy"]).status == 0)
+        #expect(Self.sync(site.first).outcome.status == 0)
+        let published = try #require(FileManager.default.contents(atPath: site.first.store + "/audit/101-0001.jsonl"))
+        let merged = Self.sync(second)
+        #expect(merged.outcome.status == 0 && merged.json["conflicts"] as? Int == 1, "\(merged.outcome.stdout)\(merged.outcome.stderr)")
+        // Both go on working on the same participant, and sync in turn.
+        for round in 0..<2 {
+            for (machine, user) in [(site.first, "amy"), (second, "bob")] {
+                #expect(machine.run(["note", "101-0001", "SCR", "round \(round) by \(user)"], environment: ["COHORT_USER": user]).status == 0)
+                let synced = Self.sync(machine)
+                #expect(synced.outcome.status == 0, "round \(round), \(user): \(synced.outcome.stderr)")
+            }
+        }
+        #expect(Self.sync(site.first).outcome.status == 0)
+        #expect(Self.participantFiles(second) == Self.participantFiles(site.first))
+        // What the first machine published is still the start of the trail, byte for byte.
+        let trail = try #require(FileManager.default.contents(atPath: site.first.store + "/audit/101-0001.jsonl"))
+        #expect(trail.starts(with: published))
+        for machine in [site.first, second] {
+            let verified = machine.run(["verify"])
+            #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+            let listed = machine.json(machine.run(["conflicts", "--format", "json"]).stdout)["conflicts"] as? [[String: Any]]
+            // W1 set on both: amy's, published first, is kept; bob's waits (each SCR note written before
+            // the other machine's came in is one more).
+            let first = listed?.first { $0["id"] as? String == "C1" }
+            #expect(first?["mine"] as? String == "amy's words" && first?["theirs"] as? String == "bob's words", "\(listed ?? [])")
+        }
     }
 
     /// Starts `cohort sync` on `machine` and kills it, with every process it started, after `delay` µs.

@@ -68,10 +68,16 @@ final class TmuxSession {
 
     /// Waits until the screen contains `text` (up to `timeout` seconds); returns whether it did.
     @discardableResult
-    func waitFor(_ text: String, timeout: Double = 10) -> Bool {
+    func waitFor(_ text: String, timeout: Double = 10) -> Bool { wait(timeout) { $0.contains(text) } }
+
+    /// Waits until the screen no longer contains `text` (up to `timeout` seconds); returns whether it went.
+    @discardableResult
+    func waitForGone(_ text: String, timeout: Double = 10) -> Bool { wait(timeout) { !$0.contains(text) } }
+
+    private func wait(_ timeout: Double, until holds: (String) -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if screen().contains(text) { return true }
+            if holds(screen()) { return true }
             usleep(50_000)
         }
         return false

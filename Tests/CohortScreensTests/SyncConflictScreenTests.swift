@@ -41,7 +41,7 @@ struct SyncConflictScreenTests {
         // X on the review opens the participant the conflicts line names first.
         scene.press(.character("X"))
         let text = scene.frame(100, 34).text
-        #expect(text.contains("SYNC CONFLICT C1 /visits/0/note  mine: amy's words (amy)  theirs: bob's words (bob)") && text.contains("X resolves"), "\(text)")
+        #expect(text.contains("SYNC CONFLICT C1 (X resolves) /visits/0/note  mine (kept): amy's words (amy)  theirs (not applie"), "\(text)")
         GoldenFile.check(scene.frame(100, 34), named: "participant-conflict-100x34")
     }
 }

@@ -6,8 +6,8 @@ import Foundation
 import Testing
 
 /// One subject ID enrolled on two machines (docs/RULES.md, "Merging and conflicts"): never merged into one;
-/// the first keeps the ID, the other is kept whole and listed as a conflict, the same bytes on both machines,
-/// and resolved by enrolling the kept one under a new ID.
+/// the published one keeps the ID, the other is kept whole and listed as a conflict, and resolved by
+/// enrolling the kept one under a new ID.
 @Suite struct EnrollmentMergeTests {
     static let subject = MergeFixture.subject
     static let today = StoreFixture.today
@@ -21,10 +21,9 @@ import Testing
         return fixture
     }
 
-    static func mergeBothWays(_ fixture: MergeFixture) throws -> (onA: ParticipantMergeResult, onB: ParticipantMergeResult) {
-        let filesA = MergeFixture.files(fixture.dirA), filesB = MergeFixture.files(fixture.dirB)
-        return (try fixture.a.mergeParticipant(subject: subject, base: nil, mine: filesA, theirs: filesB, mineMachine: "machine-a", theirsMachine: "machine-b"),
-                try fixture.b.mergeParticipant(subject: subject, base: nil, mine: filesB, theirs: filesA, mineMachine: "machine-b", theirsMachine: "machine-a"))
+    /// The merge on b, with a's participant published first.
+    static func merged(_ fixture: MergeFixture) throws -> ParticipantMergeResult {
+        try fixture.b.mergeParticipant(subject: subject, base: nil, mine: MergeFixture.files(fixture.dirB), theirs: MergeFixture.files(fixture.dirA))
     }
 
     /// Writes the merge into `directory`, notes its heads as the sync does, and returns the store, verified clean.
@@ -37,14 +36,13 @@ import Testing
         return store
     }
 
-    @Test func theFirstEnrolledKeepsTheIDAndTheOtherIsKeptWholeTheSameOnBothMachines() throws {
+    @Test func thePublishedOneKeepsTheIDAndTheOtherIsKeptWhole() throws {
         let fixture = try Self.enrolledTwice()
         defer { fixture.remove() }
         let keptData = MergeFixture.files(fixture.dirB)
-        let (onA, onB) = try Self.mergeBothWays(fixture)
-        #expect(onA.files == onB.files)
-        #expect(onA.branch?.path == onB.branch?.path && onA.branch?.bytes == onB.branch?.bytes)
-        #expect(onA.kept?.path == onB.kept?.path && onA.kept?.bytes == onB.kept?.bytes)
+        let onA = try Self.merged(fixture)
+        // a's files, published first, stay byte for byte: a's machine takes the merge as it is.
+        #expect(onA.files.trail.starts(with: MergeFixture.files(fixture.dirA).trail))
         // b's participant, verbatim: data and trail bytes (signatures intact).
         #expect(onA.kept?.bytes == keptData.data && onA.branch?.bytes == keptData.trail)
         #expect(onA.conflicts.count == 1)
@@ -61,7 +59,7 @@ import Testing
     @Test func renumberingEnrollsTheKeptParticipantUnderTheNewIDAndClosesTheConflict() throws {
         let fixture = try Self.enrolledTwice()
         defer { fixture.remove() }
-        let result = try Self.mergeBothWays(fixture).onA
+        let result = try Self.merged(fixture)
         let store = try Self.written(result, into: fixture.dirA, user: "amy")
         let resolve = { (take: ConflictChoice) in
             try store.apply(.resolveConflict(subject: Self.subject, id: "C1", take: take, reason: "two coordinators offline"), today: Self.today, user: "amy")
@@ -85,10 +83,34 @@ import Testing
         #expect(throws: (any Error).self) { try store.renumber(Self.subject, conflict: "C1", as: "101-0002", reason: "x") }
     }
 
+    @Test func theResolutionAloneEnrollsTheKeptParticipantAndARepeatAfterAStopFinishesIt() throws {
+        let fixture = try Self.enrolledTwice()
+        defer { fixture.remove() }
+        let store = try Self.written(try Self.merged(fixture), into: fixture.dirA, user: "amy")
+        // The change a screen sends, with nothing before it: the kept participant is enrolled, then the conflict closes.
+        try store.apply(.resolveConflict(subject: Self.subject, id: "C1", take: .renumber("101-0002"), reason: "offline"), today: Self.today, user: "amy")
+        #expect(try store.participant("101-0002").visit("W1")?.note == "bob's participant")
+        #expect(try store.participant(Self.subject).conflicts.isEmpty)
+        // Stopped between the two steps on another copy: the participant made, the conflict open. Resolving
+        // again to the same ID finishes it, with no second creation.
+        let again = try Self.enrolledTwice()
+        defer { again.remove() }
+        let other = try Self.written(try Self.merged(again), into: again.dirA, user: "amy")
+        try other.renumber(Self.subject, conflict: "C1", as: "101-0002", reason: "offline")
+        try other.apply(.resolveConflict(subject: Self.subject, id: "C1", take: .renumber("101-0002"), reason: "offline"), today: Self.today, user: "amy")
+        #expect(try other.participant(Self.subject).conflicts.isEmpty)
+        #expect(try other.auditTrail(subject: "101-0002").records.filter { $0.state != nil }.count == 1)
+        #expect(other.verify().problems.isEmpty)
+        // A closed conflict is not resolved again.
+        #expect(throws: (any Error).self) {
+            try other.apply(.resolveConflict(subject: Self.subject, id: "C1", take: .renumber("101-0002"), reason: "x"), today: Self.today, user: "amy")
+        }
+    }
+
     @Test func verifyNamesAKeptParticipantWhoseDataWasEdited() throws {
         let fixture = try Self.enrolledTwice()
         defer { fixture.remove() }
-        let result = try Self.mergeBothWays(fixture).onA
+        let result = try Self.merged(fixture)
         let store = try Self.written(result, into: fixture.dirA, user: "amy")
         let kept = try #require(result.kept)
         let other = MergeFixture.files(fixture.dirA)

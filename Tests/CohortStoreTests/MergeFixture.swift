@@ -36,11 +36,9 @@ struct MergeFixture {
                          trail: FileManager.default.contents(atPath: directory + "/" + ParticipantFiles.trailPath(subject)) ?? Data())
     }
 
-    /// The merge as each machine computes it: a with b's version, and b with a's.
-    func merge(_ subject: String = subject) throws -> (onA: ParticipantMergeResult, onB: ParticipantMergeResult) {
-        let common = Self.files(base.directory, subject), filesA = Self.files(dirA, subject), filesB = Self.files(dirB, subject)
-        return (try a.mergeParticipant(subject: subject, base: common, mine: filesA, theirs: filesB, mineMachine: "machine-a", theirsMachine: "machine-b"),
-                try b.mergeParticipant(subject: subject, base: common, mine: filesB, theirs: filesA, mineMachine: "machine-b", theirsMachine: "machine-a"))
+    /// The merge as the sync computes it when a synced first: on b, with a's version as the remote's.
+    func merge(_ subject: String = subject) throws -> ParticipantMergeResult {
+        try b.mergeParticipant(subject: subject, base: Self.files(base.directory, subject), mine: Self.files(dirB, subject), theirs: Self.files(dirA, subject))
     }
 
     /// Writes a merge's files into `directory` as the sync would, owner-only.

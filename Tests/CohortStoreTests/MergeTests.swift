@@ -7,27 +7,28 @@ import Foundation
 import Testing
 
 /// One participant changed on two machines, merged (docs/RULES.md, "Merging and conflicts"): both sides'
-/// changes kept, a value set differently on both a conflict (never picked silently), the result the same on
-/// both machines byte for byte, the trail still the record and `verify` clean.
+/// changes kept, a value set differently on both a conflict (never picked silently), the published side's
+/// records never moved, the trail still the record and `verify` clean.
 @Suite struct MergeTests {
     static let subject = MergeFixture.subject
     static let today = StoreFixture.today
     static let now = try! Moment("2026-11-25T18:02-05:00", zone: TimeZone(secondsFromGMT: 0)!, what: "test")
 
-    /// Merges both ways, checks the two results are byte-identical, writes a's into a and checks it there.
+    /// Merges on b with a's version published, checks a's trail is kept byte for byte at its start (so a's
+    /// machine takes the merge as it is), writes it into a as a's next sync would, and checks it there.
     @discardableResult
     static func mergeAndCheck(_ fixture: MergeFixture) throws -> (result: ParticipantMergeResult, merged: Participant) {
-        let (onA, onB) = try fixture.merge()
-        #expect(onA.files == onB.files)
-        #expect(onA.branch?.path == onB.branch?.path && onA.branch?.bytes == onB.branch?.bytes)
-        try MergeFixture.write(onA, into: fixture.dirA)
+        let published = MergeFixture.files(fixture.dirA)
+        let onB = try fixture.merge()
+        #expect(onB.files.trail.starts(with: published.trail))
+        try MergeFixture.write(onB, into: fixture.dirA)
         let reopened = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy")
         // The sync notes the merged heads in this machine's ledger.
         try reopened.adoptMerged(subjects: [subject])
         #expect(try reopened.ledger.lastHead(of: subject) == (try reopened.readParticipant(subject)).audit)
         let problems = reopened.verify().problems
         #expect(problems.isEmpty, "\(problems)")
-        return (onA, try reopened.participant(subject))
+        return (onB, try reopened.participant(subject))
     }
 
     static func note(_ store: JSONFileStore, _ visit: String, _ text: String) throws {
@@ -55,7 +56,7 @@ import Testing
         #expect(fixture.a.verify().problems.isEmpty)
     }
 
-    @Test func aValueSetDifferentlyOnBothSidesIsAConflictAndTheFirstSideKeepsIt() throws {
+    @Test func aValueSetDifferentlyOnBothSidesIsAConflictAndThePublishedSideKeepsIt() throws {
         let fixture = try MergeFixture()
         defer { fixture.remove() }
         try Self.note(fixture.a, "W1", "amy's words")
@@ -168,13 +169,19 @@ import Testing
         }
     }
 
-    @Test func aSignatureOnOneSideReadsInvalidatedByAChangeOnTheOtherAndEverySaveSignatureVerifies() throws {
+    /// Two copies of a store with users (every save signed by the PI) whose participant has a serious AE1.
+    static func signedWithSeriousAE() throws -> (MergeFixture, pi: UnlockedKey) {
         let (base, pi, _) = try SignedSaveTests.storeWithUsers()
         let fixture = try MergeFixture(signer: pi, base: base, prepare: { base in
             try base.enroll(MergeFixture.subject)
             let draft = AdverseEventDraft(term: "Syncope", onset: CivilDate("2026-11-20")!, severity: .moderate, criteria: [.hospitalization], related: .possible)
             try base.store.apply(.addAdverseEvent(subject: MergeFixture.subject, draft: draft, now: Self.now), today: Self.today, user: "ana")
         })
+        return (fixture, pi)
+    }
+
+    @Test func aSignatureOnOneSideReadsInvalidatedByAChangeOnTheOtherAndEverySaveSignatureVerifies() throws {
+        let (fixture, pi) = try Self.signedWithSeriousAE()
         defer { fixture.remove() }
         // Amy's machine signs AE1; bob's changes it (with a reason).
         let onA = StoreFixture(reusing: fixture.base, store: fixture.a)
@@ -196,6 +203,19 @@ import Testing
         #expect(!fixture.a.verify().problems.isEmpty)
     }
 
+    @Test func aSignatureMadeOnTheMergingMachineOverContentTheOtherChangedIsAConflictNeverAValidSignature() throws {
+        let (fixture, pi) = try Self.signedWithSeriousAE()
+        defer { fixture.remove() }
+        // Amy's machine (published) makes AE1 severe; bob's machine signed AE1 as it was, moderate.
+        let draft = AdverseEventDraft(term: "Syncope", onset: CivilDate("2026-11-20")!, severity: .severe, criteria: [.hospitalization], related: .possible)
+        try fixture.a.apply(.updateAdverseEvent(subject: Self.subject, id: "AE1", draft: draft, reason: "worse", now: Self.now), today: Self.today, user: "ana")
+        try StoreFixture(reusing: fixture.base, store: fixture.b).sign(.adverseEvent("AE1"), of: Self.subject, with: pi)
+        let (result, merged) = try Self.mergeAndCheck(fixture)
+        #expect(merged.adverseEvents.first?.severity == .severe)
+        #expect(merged.signatures.filter { $0.scope == SignatureScope.adverseEvent("AE1").description && $0.invalidated == nil }.isEmpty)
+        #expect(result.conflicts.count == 1 && result.conflicts.first?.refusal?.contains("changed after it was read for signing") == true)
+    }
+
     @Test func aReappliedSaveWithoutItsBranchFileIsCaught() throws {
         let fixture = try MergeFixture()
         defer { fixture.remove() }
@@ -206,9 +226,56 @@ import Testing
         #expect(fixture.a.verify().problems.contains { $0.contains("no branch file holds") })
     }
 
-    /// Many random pairs of changes on one participant, merged both ways: byte-identical, verify-clean, every
-    /// change of the second side present or listed as a conflict.
-    @Test func randomChangePairsMergeTheSameBothWaysAndVerify() throws {
+    /// Appends to a's merged trail an unsigned save claiming to re-apply bob's first original save (its
+    /// author, time and `origin`), carrying `change` as its change value and making `edit` to the data, with
+    /// the chain, the data file and its seal all consistent: what someone with file access but no key can do.
+    static func forgeReappliedSave(_ fixture: MergeFixture, result: ParticipantMergeResult, change: Change?, edit: (inout Participant) -> Void) throws {
+        let branch = try #require(result.branch)
+        let original = try #require(branch.bytes.split(separator: UInt8(ascii: "\n")).compactMap { try? AuditRecord(line: ArraySlice($0)) }.first { $0.state != nil })
+        let store = fixture.a
+        let before = try store.participant(Self.subject)
+        var after = before
+        edit(&after)
+        let head = try store.readParticipant(Self.subject).audit
+        let afterValue = try JSONValue(encoding: after)
+        let recorded = try change.map { try RecordedChange(change: $0, today: Self.today).value }
+        let (lines, newHead) = try AuditLog.lines(JSONPatch.diff(from: try JSONValue(encoding: before), to: afterValue), subject: Self.subject, user: original.user,
+                                                  reason: nil, time: original.time, after: head, state: afterValue.stateHash, sign: nil,
+                                                  change: recorded, origin: original.hash)
+        let trailPath = fixture.dirA + "/" + ParticipantFiles.trailPath(Self.subject)
+        let handle = try #require(FileHandle(forWritingAtPath: trailPath))
+        handle.seekToEndOfFile(); handle.write(Data(lines)); handle.closeFile()
+        let sealed = try CanonicalJSON.seal(ParticipantFile(participant: after, audit: newHead), formatVersion: JSONFileStore.formatVersion)
+        _ = FileManager.default.createFile(atPath: fixture.dirA + "/" + ParticipantFiles.dataPath(Self.subject), contents: Data(sealed),
+                                           attributes: [.posixPermissions: 0o600])
+    }
+
+    @Test func verifyReRunsASaveAMergeAppliedAgainAndNamesOneThatIsNotWhatItsOriginalGives() throws {
+        let forgeries: [(change: Change?, edit: (inout Participant) -> Void, named: String)] = [
+            // Bob's note words, changed, with a change value to match.
+            (.note(subject: Self.subject, visit: "W1", text: "forged words"), { $0.visits[$0.visits.firstIndex { $0.code == "W1" }!].note = "forged words" },
+             "its change is not the original's"),
+            // Bob's own change value, but other data.
+            (.note(subject: Self.subject, visit: "W1", text: "phoned by bob"), { $0.visits[$0.visits.firstIndex { $0.code == "W2" }!].note = "forged words" },
+             "its records are not what its change gives"),
+            // No change value at all, as an older save would have.
+            (nil, { $0.visits[$0.visits.firstIndex { $0.code == "W2" }!].note = "forged words" }, "carries no change value while the original does"),
+        ]
+        for forgery in forgeries {
+            let fixture = try MergeFixture()
+            defer { fixture.remove() }
+            try Self.note(fixture.a, "SCR", "seen by amy")
+            try Self.note(fixture.b, "W1", "phoned by bob")
+            let (result, _) = try Self.mergeAndCheck(fixture)
+            try Self.forgeReappliedSave(fixture, result: result, change: forgery.change, edit: forgery.edit)
+            let problems = fixture.a.verify().problems
+            #expect(problems.contains { $0.contains("says a merge applied again the save") && $0.contains(forgery.named) }, "\(problems)")
+        }
+    }
+
+    /// Many random pairs of changes on one participant, merged: the published side kept, verify-clean, every
+    /// change of the other side present or listed as a conflict.
+    @Test func randomChangePairsMergeAndVerify() throws {
         var random = SeededGenerator(seed: 20261203)
         let visits = ["SCR", "D1", "W1", "W2", "W3"]
         for round in 0..<12 {

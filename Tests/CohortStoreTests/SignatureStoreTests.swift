@@ -26,10 +26,7 @@ import Testing
 
     /// A signature of `scope` over `content`, signed with the test's key as `subject`'s.
     func signed(_ scope: SignatureScope, subject: String, content: Data) throws -> Signature {
-        var record = Signature(scope: scope, meaning: .approved, user: "ana", fullName: "Dr Ana Ruiz", role: "pi", time: now,
-                               contentHash: SignatureVerifier.contentHash(content))
-        record.signature = try key.signature(for: record.signedBytes(subject: subject)).base64EncodedString()
-        return record
+        try key.signature(of: scope, subject: subject, meaning: .approved, content: content, at: now)
     }
 
     func withSeriousAE(_ fixture: StoreFixture, _ subject: String) throws -> Participant {

@@ -48,10 +48,8 @@ struct StoreFixture {
               lock: Bool = false) throws -> Participant {
         let participant = try store.participant(subject)
         let content = try participant.signedContent(scope, studyProtocol: try store.context.studyProtocol(for: participant))
-        var record = Signature(scope: scope, meaning: meaning, user: key.userName, fullName: key.fullName, role: key.role.rawValue,
-                               time: try Moment("2026-11-25T18:02-05:00", zone: TimeZone(secondsFromGMT: 0)!, what: "test"),
-                               contentHash: SignatureVerifier.contentHash(content))
-        record.signature = try key.signature(for: record.signedBytes(subject: subject)).base64EncodedString()
+        let record = try key.signature(of: scope, subject: subject, meaning: meaning, content: content,
+                                       at: try Moment("2026-11-25T18:02-05:00", zone: TimeZone(secondsFromGMT: 0)!, what: "test"))
         return try store.apply(.sign(subject: subject, signature: record, content: content, lock: lock), basis: participant,
                                today: Self.today, user: key.userName).after
     }

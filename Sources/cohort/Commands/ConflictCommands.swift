@@ -29,15 +29,11 @@ struct ResolveCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let choice = ConflictChoice(take)
-        if case .renumber(let newSubject) = choice {
-            // The kept participant is enrolled under its new ID first, then the conflict is closed on the old one.
-            let store = try session.openStore()
-            try store.renumber(subject, conflict: id, as: newSubject, reason: reason)
-            try session.apply(.resolveConflict(subject: subject, id: id, take: choice, reason: reason), in: store)
-            Session.confirm("Saved: \(subject) sync conflict \(id) resolved: the participant kept aside is enrolled as \(newSubject).")
-            return
-        }
         try session.apply(.resolveConflict(subject: subject, id: id, take: choice, reason: reason))
-        Session.confirm("Saved: \(subject) sync conflict \(id) resolved (\(choice.words)).")
+        if case .renumber(let newSubject) = choice {
+            Session.confirm("Saved: \(subject) sync conflict \(id) resolved: the participant kept aside is enrolled as \(newSubject).")
+        } else {
+            Session.confirm("Saved: \(subject) sync conflict \(id) resolved (\(choice.words)).")
+        }
     }
 }

@@ -139,10 +139,7 @@ extension Session {
     func signature(of scope: SignatureScope, subject: String, meaning: Signature.Meaning, content: Data, in store: JSONFileStore,
                    passphrase: String? = nil) throws -> Signature {
         let signer = try signingKey(store, toSign: "\(subject == "-" ? "" : subject + " ")\(scope)", passphrase: passphrase)
-        var record = Signature(scope: scope, meaning: meaning, user: signer.userName, fullName: signer.fullName, role: signer.role.rawValue,
-                               time: Moment(store.systemTime(), zone: zone), contentHash: SignatureVerifier.contentHash(content))
-        record.signature = try signer.signature(for: record.signedBytes(subject: subject)).base64EncodedString()
-        return record
+        return try signer.signature(of: scope, subject: subject, meaning: meaning, content: content, at: Moment(store.systemTime(), zone: zone))
     }
 
     /// The day summaries' signatures, each checked against the summary as recorded now.
