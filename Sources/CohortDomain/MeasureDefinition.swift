@@ -59,19 +59,29 @@ public struct Quantity: Codable, Sendable, Hashable, Comparable, CustomStringCon
     /// given so); any other string, even of digits, is refused: a protocol says numbers as numbers.
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) {
+        // The number first: it is the common case, and a failed decode costs an error built and thrown.
+        let number: Double
+        do {
+            number = try container.decode(Double.self)
+        } catch {
+            guard let text = try? container.decode(String.self) else { throw error }
             guard let quantity = Quantity(text), quantity.given != nil else {
                 throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(text) is a string; write the number without quotes")
             }
             self = quantity
             return
         }
-        let number = try container.decode(Double.self)
         // A quantity has at most 6 decimals: the number to 6 places, trailing zeros dropped, is it as written
-        // (Double's own text would turn 0.00001 into 1e-05) unless it had more, which is refused below.
-        var text = String(format: "%.6f", number)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
+        // (Double's own text would turn 0.00001 into 1e-05) unless it had more, which is refused below. A whole
+        // number below 10¹² is that text exactly, without formatting (`-0` reads `0` either way).
+        var text: String
+        if number.isFinite, abs(number) < 1e12, number == number.rounded(.towardZero) {
+            text = String(Int(number))
+        } else {
+            text = String(format: "%.6f", number)
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
         guard number.isFinite, let quantity = Quantity(text == "-0" ? "0" : text), Double(text) == number else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(number) is not a plain decimal number of at most 12 digits and 6 decimals")
         }

@@ -66,6 +66,9 @@ extension AuditRecord {
         return SHA256.hex(digest: hash.finalize())
     }
 
+    /// Every member a record line may have, in sorted order (as the canonical writer writes them).
+    static let memberNames = ["hash", "old", "op", "origin", "path", "prev", "reason", "seq", "sig", "state", "subject", "time", "user", "value", "with"]
+
     private static let zeroDigits = [UInt8](repeating: UInt8(ascii: "0"), count: 64)
 
     /// Why a line is not an intact record.
@@ -86,23 +89,27 @@ extension AuditRecord {
         var hash: String?, prev: String?, seq: Int?, time: String?, user: String?, opText: String?, path: String?
         var subject: JSONValue?, reason: JSONValue?, value: JSONValue?, old: JSONValue?, state: JSONValue?, signature: JSONValue?
         var change: JSONValue?, origin: JSONValue?
+        // The members come sorted (the parser refuses them otherwise), so one pass along the sorted names
+        // finds each: a name is compared at most once per line, not once per member before it.
+        var name = 0
         for (key, member) in pairs {
-            switch key {
-            case "hash": hash = member.stringValue
-            case "prev": prev = member.stringValue
-            case "seq": seq = member.intValue
-            case "time": time = member.stringValue
-            case "user": user = member.stringValue
-            case "op": opText = member.stringValue
-            case "path": path = member.stringValue
-            case "subject": subject = member
-            case "reason": reason = member
-            case "value": value = member
-            case "old": old = member
-            case "state": state = member
-            case "sig": signature = member
-            case "with": change = member
-            case "origin": origin = member
+            while name < Self.memberNames.count && Self.memberNames[name] != key { name += 1 }
+            switch name { // the index in `memberNames`
+            case 0: hash = member.stringValue
+            case 1: old = member
+            case 2: opText = member.stringValue
+            case 3: origin = member
+            case 4: path = member.stringValue
+            case 5: prev = member.stringValue
+            case 6: reason = member
+            case 7: seq = member.intValue
+            case 8: signature = member
+            case 9: state = member
+            case 10: subject = member
+            case 11: time = member.stringValue
+            case 12: user = member.stringValue
+            case 13: value = member
+            case 14: change = member
             default: throw .unreadable("it has a member that audit records do not have")
             }
         }

@@ -60,6 +60,14 @@ private func scalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ path: @a
         case .double(let number): return number as! T
         default: throw mismatch()
         }
+    case is Int?.Type:
+        // Score items (`[Int?]`), most of a participant's values: read here, not through a nested decoder
+        // and `Optional`'s own decoding, which built a coding path and a container for every item.
+        switch value {
+        case .null: return Int?.none as! T
+        case .int(let number): return Int?.some(number) as! T
+        default: throw mismatch()
+        }
     default:
         return try T(from: TreeDecoder(value: value, codingPath: path()))
     }
@@ -78,6 +86,11 @@ private func integer(_ value: JSONValue, _ path: @autoclosure () -> [CodingKey])
         throw DecodingError.typeMismatch(Int.self, .init(codingPath: path(), debugDescription: "the value has another type"))
     }
     return number
+}
+
+extension JSONValue {
+    /// Whether this is `null`, without building a value to compare with.
+    fileprivate var isNull: Bool { if case .null = self { true } else { false } }
 }
 
 private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
@@ -105,17 +118,17 @@ private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try integer(try member(key), codingPath + [key]) }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        guard let value = members[key.stringValue], value != .null else { return nil }
+        guard let value = members[key.stringValue], !value.isNull else { return nil }
         return try scalar(type, value, codingPath + [key])
     }
 
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
-        guard let value = members[key.stringValue], value != .null else { return nil }
+        guard let value = members[key.stringValue], !value.isNull else { return nil }
         return try text(value, codingPath + [key])
     }
 
     func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
-        guard let value = members[key.stringValue], value != .null else { return nil }
+        guard let value = members[key.stringValue], !value.isNull else { return nil }
         return try integer(value, codingPath + [key])
     }
 

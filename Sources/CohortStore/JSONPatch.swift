@@ -94,19 +94,18 @@ public enum JSONPatch {
                 case .add:
                     members[token] = try required(operation.value, operation)
                 case .replace:
-                    guard let current = members[token] else { throw Mismatch(description: "\(operation.path): nothing to replace") }
-                    try requireOld(current, operation)
-                    members[token] = try required(operation.value, operation)
+                    guard let index = members.index(forKey: token) else { throw Mismatch(description: "\(operation.path): nothing to replace") }
+                    try requireOld(members.values[index], operation)
+                    members.values[index] = try required(operation.value, operation)
                 case .remove:
-                    guard let current = members[token] else { throw Mismatch(description: "\(operation.path): nothing to remove") }
-                    try requireOld(current, operation)
-                    members[token] = nil
+                    guard let index = members.index(forKey: token) else { throw Mismatch(description: "\(operation.path): nothing to remove") }
+                    try requireOld(members.values[index], operation)
+                    members.remove(at: index)
                 }
             } else {
-                guard var child = members[token] else { throw Mismatch(description: "\(operation.path): no member \(token)") }
-                members[token] = nil
-                defer { members[token] = child }
-                try apply(operation, tokens: tokens.dropFirst(), to: &child)
+                // Changed where it is: one look-up, no removal and insertion.
+                guard let index = members.index(forKey: token) else { throw Mismatch(description: "\(operation.path): no member \(token)") }
+                try apply(operation, tokens: tokens.dropFirst(), to: &members.values[index])
             }
         case .array(var elements):
             node = .null
@@ -136,10 +135,7 @@ public enum JSONPatch {
                 }
             } else {
                 guard index < elements.count else { throw Mismatch(description: "\(operation.path): no element \(index)") }
-                var child = elements[index]
-                elements[index] = .null
-                defer { elements[index] = child }
-                try apply(operation, tokens: tokens.dropFirst(), to: &child)
+                try apply(operation, tokens: tokens.dropFirst(), to: &elements[index])
             }
         default:
             throw Mismatch(description: "\(operation.path): \(token) is inside a value that is neither an object nor an array")
@@ -162,11 +158,20 @@ public enum JSONPatch {
     static func pointerTokens(_ pointer: String) throws -> [String] {
         guard !pointer.isEmpty else { return [] }
         guard pointer.hasPrefix("/") else { throw Mismatch(description: "'\(pointer)' is not a JSON Pointer") }
-        return pointer.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { token in
-            let text = String(Substring(token))
-            guard token.contains(UInt8(ascii: "~")) else { return text }
-            return text.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+        // One pass over the bytes (every record of every trail is replayed through here).
+        var tokens: [String] = []
+        var text = pointer
+        text.withUTF8 { bytes in
+            var start = 1, hasTilde = false
+            for index in 1...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "/") || bytes[index] == UInt8(ascii: "~") {
+                if index < bytes.count && bytes[index] == UInt8(ascii: "~") { hasTilde = true; continue }
+                let token = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                tokens.append(hasTilde ? token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") : token)
+                start = index + 1
+                hasTilde = false
+            }
         }
+        return tokens
     }
 
     /// A member name as a pointer token.

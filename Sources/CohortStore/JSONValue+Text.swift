@@ -102,6 +102,8 @@ extension JSONValue {
 private struct Parser {
     let bytes: UnsafeBufferPointer<UInt8>
     var offset = 0
+    /// The members of the objects still open, innermost last, each with the offset where its value ends.
+    var pending: [(key: String, value: JSONValue, end: Int)] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -123,9 +125,12 @@ private struct Parser {
         switch bytes[offset] {
         case UInt8(ascii: "{"):
             offset += 1
-            var members: [String: JSONValue] = [:]
             skipSpace()
-            if offset < bytes.count && bytes[offset] == UInt8(ascii: "}") { offset += 1; return .object(members) }
+            if offset < bytes.count && bytes[offset] == UInt8(ascii: "}") { offset += 1; return .object([:]) }
+            // The members wait on a stack shared by every level and become a dictionary of the right size at
+            // the closing brace: growing it member by member rehashed most objects several times.
+            let first = pending.count
+            defer { pending.removeSubrange(first...) }
             while true {
                 skipSpace()
                 guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw error("a member name") }
@@ -133,15 +138,21 @@ private struct Parser {
                 skipSpace()
                 guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw error("':'") }
                 offset += 1
-                guard members.updateValue(try value(depth: depth + 1), forKey: key) == nil else {
-                    throw error("no second member named \(key)")
-                }
+                let member = try value(depth: depth + 1)
+                let end = offset
+                pending.append((key, member, end))
                 skipSpace()
                 guard offset < bytes.count else { throw error("',' or '}'") }
                 offset += 1
-                if bytes[offset - 1] == UInt8(ascii: "}") { return .object(members) }
+                if bytes[offset - 1] == UInt8(ascii: "}") { break }
                 guard bytes[offset - 1] == UInt8(ascii: ",") else { offset -= 1; throw error("',' or '}'") }
             }
+            var members = [String: JSONValue](minimumCapacity: pending.count - first)
+            for (key, member, end) in pending[first...] where members.updateValue(member, forKey: key) != nil {
+                // Where the second member ends, as when it was refused on reading.
+                throw JSONValue.SyntaxError(offset: end, expected: "no second member named \(key)")
+            }
+            return .object(members)
         case UInt8(ascii: "["):
             offset += 1
             var values: [JSONValue] = []
@@ -231,6 +242,19 @@ private struct Parser {
         let start = offset
         // Fast path: no escapes, copy the bytes at once; only text beyond ASCII needs its UTF-8 checked.
         var isASCII = true
+        // Eight bytes at a time while none is a quote, a backslash, a control or beyond ASCII (the hashes and
+        // dates that fill the trails); the loop below looks at the rest, and at any word this one stops at.
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while offset + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+                // A byte of zero in `quote` or `backslash`, a byte below 0x20, or a high bit, sets that byte's high bit.
+                let stop = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word) | word
+                if stop & highs != 0 { break }
+                offset += 8
+            }
+        }
         while offset < bytes.count {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
