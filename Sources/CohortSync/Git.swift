@@ -34,8 +34,9 @@ public struct Git: Sendable {
     let executable: String
 
     /// Settings given on every run, so the user's own git configuration cannot change what Cohort reads
-    /// or writes.
-    static let settings = ["-c", "core.autocrlf=false", "-c", "core.quotepath=off", "-c", "core.safecrlf=false",
+    /// or writes. No hook ever runs (`core.hooksPath=/dev/null`: no file can be found under it), whether in
+    /// `.git/hooks` or a global hooks folder: a hook could rewrite, refuse or stall what a sync does.
+    static let settings = ["-c", "core.hooksPath=/dev/null", "-c", "core.autocrlf=false", "-c", "core.quotepath=off", "-c", "core.safecrlf=false",
                            "-c", "merge.renames=false", "-c", "diff.renames=false", "-c", "commit.gpgsign=false",
                            "-c", "gc.auto=0", "-c", "merge.conflictstyle=merge", "-c", "advice.detachedHead=false"]
 
@@ -50,14 +51,26 @@ public struct Git: Sendable {
         executable = found
     }
 
-    /// How many git commands this process ran.
+    /// How many git commands this process ran, in all and by subcommand.
     nonisolated(unsafe) static var runs = 0
+    nonisolated(unsafe) static var runsByCommand: [String: Int] = [:]
 
     /// `COHORT_TEST_KILL_AFTER_GIT=N`: the interrupted-sync tests stop this process dead (SIGKILL, as a
-    /// power cut would) right after its Nth git command, at a point they choose.
-    static func dieIfTestSaysSo() {
+    /// power cut would) right after its Nth git command, at a point they choose; `=push` (or `=commit#2`)
+    /// right after the first `git push` (the second `git commit`).
+    static func dieIfTestSaysSo(_ command: String) {
         runs += 1
-        if let text = ProcessInfo.processInfo.environment["COHORT_TEST_KILL_AFTER_GIT"], Int(text) == runs { kill(getpid(), SIGKILL) }
+        runsByCommand[command, default: 0] += 1
+        guard let text = ProcessInfo.processInfo.environment["COHORT_TEST_KILL_AFTER_GIT"] else { return }
+        let named = text.split(separator: "#", maxSplits: 1).map(String.init)
+        if Int(text) == runs || (named.first == command && Int(named.count > 1 ? named[1] : "1") == runsByCommand[command]) {
+            kill(getpid(), SIGKILL)
+        }
+    }
+
+    /// `text` quoted for the shell git runs a remote's command with.
+    static func quoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// The first executable `git` on the PATH.
@@ -92,7 +105,7 @@ public struct Git: Sendable {
         umask(0o077)
         let output = try Self.spawn(executable, ["-C", folder ?? directory] + Self.settings + ["-c", "user.name=\(author.name)", "-c", "user.email=\(author.email)"]
                                         + arguments, environment: Self.environment(), input: input)
-        Self.dieIfTestSaysSo()
+        Self.dieIfTestSaysSo(arguments.first ?? "")
         return Output(status: output.status, stdout: output.stdout, stderr: String(decoding: output.stderr, as: UTF8.self))
     }
 

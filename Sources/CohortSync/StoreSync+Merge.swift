@@ -10,13 +10,13 @@ extension StoreSync {
     /// `cohort sync`: under the store lock, commits this machine's changes, fetches, refuses a remote whose
     /// history no longer holds the head this machine last saw, then fast-forwards or merges (participants
     /// changed on both sides through `merger`), commits and pushes, never forced. A push refused because the
-    /// remote moved takes this machine back to its own commit (never published) and merges again.
+    /// remote moved keeps the merge commit and merges the remote's new head on top of it.
     public func sync(store: JSONFileStore, merger: ParticipantMerger, now: Date, progress: (String) -> Void = { _ in }) throws -> SyncReport {
         try FileLock.withLock(lockPath, timeout: 30) {
             try recoverLocked()
             progress("Committing this machine's changes…")
             _ = try commitLocalLocked()
-            guard let local = try git.commit("HEAD") else { throw Self.notSynced(directory) }
+            guard var local = try git.commit("HEAD") else { throw Self.notSynced(directory) }
             var report = SyncReport(pushed: 0, received: [], conflicts: 0)
             for attempt in 1...Self.attempts {
                 progress("Fetching from the remote…")
@@ -25,7 +25,7 @@ extension StoreSync {
                 report = SyncReport(pushed: 0, received: [], conflicts: 0)
                 var head = local
                 if let theirs, theirs != local, try !git.isAncestor(theirs, of: local) {
-                    try DurableFile.replace(inProgressFile, with: Array((local + "\n").utf8))
+                    try DurableFile.replace(inProgressFile, with: Array((local + "\n" + theirs + "\n").utf8))
                     if try git.isAncestor(local, of: theirs) {
                         progress("Bringing in the remote's changes…")
                         report.received = try received(base: local, theirs: theirs)
@@ -55,10 +55,9 @@ extension StoreSync {
                     unlink(inProgressFile)
                     return report
                 }
-                // The remote moved between the fetch and the push: the merge was never published, so going
-                // back to this machine's own commit rewrites nothing anyone saw. Fetch and merge again.
-                try git.checked(["reset", "-q", "--hard", local])
-                try git.checked(["clean", "-q", "-f", "-d"])
+                // The remote moved between the fetch and the push. The merge commit is complete and kept (a
+                // commit is never dropped; docs/RULES.md, "Several machines"): fetch and merge again on top.
+                local = head
                 unlink(inProgressFile)
                 if attempt == Self.attempts { break }
             }

@@ -132,12 +132,26 @@ extension StoreSync {
     /// because it moved on (fetch and merge again); refuses when the remote cannot be reached.
     @discardableResult
     func push(_ commit: String) throws -> Bool {
-        let output = try git.run(["push", "--porcelain", "--no-verify", Self.remote, commit + ":refs/heads/" + Self.branch])
+        // A remote that is a folder here: git runs its receiving side itself, outside the settings given to
+        // this git (with the user's global configuration, hooks folder included), so it is told again that
+        // no hook runs (docs/RULES.md, "Several machines"). A server's own side is the server's.
+        let url = try git.run(["config", "--get", "remote.\(Self.remote).url"]).text
+        let receiving = Self.isFolder(url) ? ["--receive-pack=" + Git.quoted(git.executable) + " -c core.hooksPath=/dev/null receive-pack"] : []
+        let output = try git.run(["push", "--porcelain", "--no-verify"] + receiving + [Self.remote, commit + ":refs/heads/" + Self.branch])
         if output.status == 0 { return true }
         let lines = String(decoding: output.stdout, as: UTF8.self).split(separator: "\n")
         if lines.contains(where: { $0.hasPrefix("!") }) || output.stderr.contains("[rejected]") || output.stderr.contains("non-fast-forward") {
             return false
         }
         throw unreachable(output)
+    }
+
+    /// Whether the remote `url` is a folder on this machine (a path or `file://`), not a server
+    /// (`host:path` or `scheme://`), as git tells them apart.
+    static func isFolder(_ url: String) -> Bool {
+        if url.hasPrefix("file://") { return true }
+        if url.contains("://") { return false }
+        guard let colon = url.firstIndex(of: ":") else { return true }
+        return url[..<colon].contains("/")
     }
 }

@@ -83,18 +83,24 @@ public struct StoreSync {
     static let gitLocks = ["index.lock", "HEAD.lock", "ORIG_HEAD.lock", "config.lock", "packed-refs.lock", "refs/heads/main.lock",
                            "refs/remotes/origin/main.lock"]
 
-    /// Takes a sync stopped half-way (killed during a merge) back to the commit it started from, before
-    /// anything else reads or writes the store; the caller holds the store lock. The next sync does it
-    /// again from there.
+    /// Finishes taking back a sync stopped half-way (killed during a merge), before anything else writes
+    /// the store; the caller holds the store lock. Only what was never committed is undone: a merge under
+    /// way (MERGE_HEAD, index or work tree half-written) goes back to HEAD, a commit made there; a merge
+    /// commit is kept, pushed or not, and the next sync fetches and merges on top of it. The one step taken
+    /// back further is a fast-forward to the remote's own head whose ledger note was not yet committed: it
+    /// goes back to this machine's commit (the remote still holds its head) and the next sync does it again
+    /// (docs/RULES.md, "Several machines").
     func recoverLocked() throws {
         // Git's own locks left by a git killed with this machine's sync: only a sync (under the store lock,
         // held now) runs git in a store.
         for lock in Self.gitLocks { unlink(gitFolder + "/" + lock) }
         guard Self.wasInterrupted(directory) else { return }
-        let mark = (try? DurableFile.read(inProgressFile)).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
-        let local = try mark.flatMap { $0.isEmpty ? nil : try git.commit($0) } ?? git.commit("HEAD")
-        if let local, mark != nil || Self.hasMergeHead(directory) {
-            try git.checked(["reset", "-q", "--hard", local])
+        // The mark: this machine's commit the merge started from, then the remote head it merged.
+        let mark = (try? DurableFile.read(inProgressFile)).map { String(decoding: $0, as: UTF8.self).split(whereSeparator: \.isWhitespace).map(String.init) }
+        if let head = try git.commit("HEAD"), mark != nil || Self.hasMergeHead(directory) {
+            var target = head
+            if let mark, mark.count >= 2, head == mark[1], let local = try git.commit(mark[0]) { target = local }
+            try git.checked(["reset", "-q", "--hard", target])
             // What the merge wrote and had not yet added (the worktree was clean when it began).
             try git.checked(["clean", "-q", "-f", "-d"])
         }
@@ -142,8 +148,12 @@ public struct StoreSync {
         return try git.commit(Self.remoteRef)
     }
 
-    /// The refusal when the remote cannot be reached.
-    func unreachable(_ output: Git.Output) -> DomainError {
+    /// The refusal when the remote cannot be reached; a full disk (or quota) here is said as such, it is
+    /// this machine's trouble, not the remote's (exit 2).
+    func unreachable(_ output: Git.Output) -> Error {
+        if let full = ["No space left on device", "Disk quota exceeded"].first(where: output.stderr.contains) {
+            return StoreError(.damaged, "This machine's disk is full (git: \(full)). Nothing was merged; your work is safe in this store. Free some space and sync again.")
+        }
         let url = (try? git.run(["config", "--get", "remote.\(Self.remote).url"]).text) ?? Self.remote
         return DomainError("The remote \(url.isEmpty ? Self.remote : url) cannot be reached (\(output.reason)). Your work is safe in this store and committed on this machine; sync again when the remote is reachable.")
     }

@@ -57,10 +57,26 @@ struct Session {
         }
     }
 
-    /// Opens the store at `storeDirectory`; `readOnly` (verify) never migrates it.
+    /// Opens the store at `storeDirectory` for a command that only reads it (`verify` also passes
+    /// `readOnly`, never migrating it): an interrupted sync is not taken back here, since that writes
+    /// (and fails on a full disk); the store is read as it is, with a word on standard error
+    /// (docs/RULES.md, "Several machines").
+    func openStoreToRead(readOnly: Bool = false) throws -> JSONFileStore {
+        if StoreSync.isRepository(storeDirectory), StoreSync.wasInterrupted(storeDirectory) {
+            Session.warn("A sync of this store was interrupted (or is running now): what follows is read from the store as it is. Run cohort sync to finish it.")
+        }
+        return try open(readOnly: readOnly)
+    }
+
+    /// Opens the store at `storeDirectory` to change it; `readOnly` never migrates it.
     func openStore(readOnly: Bool = false) throws -> JSONFileStore {
         // A sync killed half-way through a merge is taken back first (docs/RULES.md, "Several machines").
         try StoreSync.recoverIfInterrupted(storeDirectory, user: user)
+        return try open(readOnly: readOnly)
+    }
+
+    /// The store at `storeDirectory`, opened.
+    private func open(readOnly: Bool) throws -> JSONFileStore {
         let store = try JSONFileStore(directory: storeDirectory, scales: scales, user: user, readOnly: readOnly)
         // In a store with users, the first save asks for the user's key: a session or the passphrase.
         if !readOnly { store.signerProvider = { [unowned store] in try self.unlock(store) } }

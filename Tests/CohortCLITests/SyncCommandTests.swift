@@ -325,17 +325,108 @@ import Glibc
                 let verify = machine.run(["verify"])
                 #expect(verify.status == 0, "round \(round), killed \(moment): \(verify.stdout)\(verify.stderr)")
             }
-            #expect(!FileManager.default.fileExists(atPath: second.store + "/.git/cohort-sync-in-progress"), "any command takes the sync back")
+            #expect(FileManager.default.fileExists(atPath: second.store + "/.git/cohort-sync-in-progress") == interrupted, "verify only reads")
             let started = Date()
             for machine in [second, site.first, second] {
                 let finished = Self.sync(machine)
                 #expect(finished.outcome.status == 0, "round \(round), killed \(moment): \(finished.outcome.stderr)")
             }
+            #expect(!FileManager.default.fileExists(atPath: second.store + "/.git/cohort-sync-in-progress"), "the next sync takes it back")
             lastDuration = UInt32(min(2_000_000, Date().timeIntervalSince(started) / 3 * 1_000_000))
             #expect(Self.participantFiles(second) == Self.participantFiles(site.first), "round \(round), killed \(moment)")
         }
         print("SyncCommandTests kill test: \(duringMerge) of 10 kills landed during a merge")
         #expect(second.run(["verify"]).status == 0)
+    }
+
+    @Test(arguments: ["push", "commit#2"])
+    func aSyncKilledRightAfterItsMergeCommitOrItsPushKeepsTheMergeAndBothMachinesGoOn(killedAfter: String) throws {
+        var site = Site()
+        defer { site.remove() }
+        let second = site.clone()
+        #expect(site.first.run(["note", "101-0001", "SCR", "first machine"]).status == 0)
+        #expect(Self.sync(site.first).outcome.status == 0)
+        #expect(second.run(["note", "101-0001", "W1", "second machine"]).status == 0)
+        // Killed right after `git push` (the remote holds the merge) or right after the merge's commit (not
+        // yet pushed; the first machine's commit was the first).
+        _ = second.run(["sync"], environment: ["COHORT_TEST_KILL_AFTER_GIT": killedAfter])
+        #expect(FileManager.default.fileExists(atPath: second.store + "/.git/cohort-sync-in-progress"), "the sync was killed part-way")
+        let merge = Site.git(["rev-parse", "HEAD"], in: second.store).output
+        let remoteHead = Site.git(["rev-parse", "main"], in: site.remote).output
+        #expect((merge == remoteHead) == (killedAfter == "push"))
+        // The second machine goes on working: its merge commit is kept, pushed or not.
+        #expect(second.run(["note", "101-0001", "SCR", "second machine, later"]).status == 0)
+        #expect(Site.git(["rev-parse", "HEAD"], in: second.store).output == merge, "the merge commit is never dropped")
+        #expect(site.first.run(["note", "101-0001", "W2", "first machine, later"]).status == 0)
+        for machine in [site.first, second, site.first, second] {
+            let synced = Self.sync(machine)
+            #expect(synced.outcome.status == 0, "killed after \(killedAfter): \(synced.outcome.stderr)")
+        }
+        #expect(Self.participantFiles(second) == Self.participantFiles(site.first))
+        let trail = String(decoding: FileManager.default.contents(atPath: site.first.store + "/audit/101-0001.jsonl") ?? Data(), as: UTF8.self)
+        #expect(trail.contains("second machine, later") && trail.contains("first machine, later"))
+        for machine in [site.first, second] {
+            let verified = machine.run(["verify"])
+            #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        }
+    }
+
+    @Test func gitHooksNeverRunDuringASyncNeitherTheStoresNorAGlobalHooksFolder() throws {
+        var site = Site()
+        defer { site.remove() }
+        let second = site.clone()
+        let log = site.first.store + "-hooks.log"
+        let global = site.first.store + "-global-hooks"
+        try FileManager.default.createDirectory(atPath: global, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: log); try? FileManager.default.removeItem(atPath: global) }
+        // Every hook a sync could trigger writes to the log and fails; the global ones are set by a user's own
+        // git configuration.
+        let hooks = ["pre-commit", "commit-msg", "post-commit", "pre-push", "post-merge", "post-checkout", "reference-transaction"]
+        for folder in [site.first.store + "/.git/hooks", global] {
+            for hook in hooks {
+                let path = folder + "/" + hook
+                try "#!/bin/sh\necho \"\(hook) ran\" >> \(log)\nexit 1\n".write(toFile: path, atomically: true, encoding: .utf8)
+                chmod(path, 0o755)
+            }
+        }
+        let config = global + "/gitconfig"
+        try "[core]\n\thooksPath = \(global)\n".write(toFile: config, atomically: true, encoding: .utf8)
+        Self.enroll(second, "101-0002")
+        #expect(Self.sync(second).outcome.status == 0)
+        site.first.ok(["note", "101-0001", "W1", "with hooks around"])
+        let synced = Self.sync(site.first, environment: ["GIT_CONFIG_GLOBAL": config])
+        #expect(synced.outcome.status == 0, "\(synced.outcome.stderr)")
+        #expect(synced.json["pushed"] as? Int == 1 && (synced.json["received"] as? [Any])?.count == 1, "\(synced.outcome.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: log), "no hook ran: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+    }
+
+    @Test func readingCommandsReadAStoreWhoseSyncWasInterruptedAsItIsAndLeaveTheRecoveryToTheNextSave() throws {
+        var site = Site()
+        defer { site.remove() }
+        let second = site.clone()
+        site.first.ok(["note", "101-0001", "SCR", "first machine"])
+        Self.enroll(site.first, "101-0002")
+        #expect(Self.sync(site.first).outcome.status == 0)
+        second.ok(["note", "101-0001", "W1", "second machine"])
+        // Killed right after `git merge` began: git's merge is under way, nothing is committed.
+        _ = second.run(["sync"], environment: ["COHORT_TEST_KILL_AFTER_GIT": "merge"])
+        let mark = second.store + "/.git/cohort-sync-in-progress"
+        #expect(FileManager.default.fileExists(atPath: mark) && FileManager.default.fileExists(atPath: second.store + "/.git/MERGE_HEAD"))
+        // Reading writes nothing, so it works even where the recovery could not (a full disk): it never runs it.
+        for command in [["show", "101-0001"], ["visits"], ["participants"], ["verify"]] {
+            let read = second.run(command)
+            // verify reports what it finds in a half-merged store (the other machine's ledger is ahead of
+            // this machine's trail until the merge is made); the others read.
+            #expect(command == ["verify"] || read.status == 0, "\(command): \(read.stdout)\(read.stderr)")
+            #expect(read.stderr.contains("A sync of this store was interrupted"), "\(command): \(read.stderr)")
+        }
+        #expect(FileManager.default.fileExists(atPath: mark), "no reading command took the sync back")
+        // The next save takes it back, and the next sync finishes.
+        second.ok(["note", "101-0001", "W2", "second machine, later"])
+        #expect(!FileManager.default.fileExists(atPath: mark))
+        #expect(Self.sync(second).outcome.status == 0)
+        #expect(Self.sync(site.first).outcome.status == 0)
+        #expect(Self.participantFiles(second) == Self.participantFiles(site.first))
     }
 
     @Test func yOnTheReviewSyncsAndSaysWhatCameInAndTheTopLineSaysWhenItLastSynced() throws {

@@ -15,7 +15,7 @@ struct VisitsCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let day = try session.date(date, option: "--date") ?? session.today
-        let store = try session.openStore()
+        let store = try session.openStoreToRead()
         try session.withReviewTable(store) { table in
             let review = table.review(on: day)
             try Session.print(format, json: { ReviewJSON(review) }, text: { ReviewText.render(review, context: store.context) })
@@ -33,7 +33,7 @@ struct ParticipantsCommand: SessionCommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
-        let store = try session.openStore()
+        let store = try session.openStoreToRead()
         let context = store.context
         var roster = try Roster(studies: Array(context.protocols.keys), filter: Roster.Filter(study: study, status: status))
         let problems = store.forEachParticipant({ participant in
@@ -57,7 +57,7 @@ struct ShowCommand: SessionCommand {
     }
 
     func execute(_ session: Session) throws {
-        let store = try session.openStore()
+        let store = try session.openStoreToRead()
         let check = try session.signatureCheck(store)
         if let day = try session.date(summary, option: "--summary") {
             let recorded = try AsRecordedSummary(day, store: store, zone: session.zone)
@@ -92,7 +92,7 @@ struct SummaryCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         let day = try session.date(date, option: "--date") ?? session.today
-        let store = try session.openStore()
+        let store = try session.openStoreToRead()
         let zone = session.zone
         // Each participant file and trail is read at most once: for what was entered on the day for earlier
         // days, open safety items and acknowledgements, and (as recorded) the state at the end of the day.
@@ -163,7 +163,7 @@ struct ExportCommand: SessionCommand {
 
     func execute(_ session: Session) throws {
         if let study, let out { return try exportPackage(study, to: out, session) }
-        let store = try session.openStore()
+        let store = try session.openStoreToRead()
         let context = store.context, format = format
         let header: String, rows: @Sendable (Participant) -> String
         switch domain {
@@ -194,7 +194,7 @@ struct ExportCommand: SessionCommand {
     /// refusal (an unreadable participant file, text XPT cannot hold) leaves nothing behind, and written
     /// all or nothing (`OutputFolder.write`), so neither does a failed write.
     func exportPackage(_ study: String, to out: String, _ session: Session) throws {
-        let store = try session.openStore()
+        let store = try session.openStoreToRead()
         let studyProtocol = try store.context.studyProtocol(study)
         let folder = try OutputFolder.checked(out, store: session.storeDirectory)
         var participants: [Participant] = []
@@ -232,7 +232,7 @@ struct AuditCommand: SessionCommand {
     static let header = ["TIME (UTC)", "USER", "SUBJECT", "SEQ", "OP", "PATH", "OLD", "VALUE", "REASON"]
 
     func execute(_ session: Session) throws {
-        let store = try session.openStore()
+        let store = try session.openStoreToRead()
         // A save whose last record carries no signature was attributed by `--user` alone: its names are
         // marked as such, in text and JSON, whenever it was made (docs/RULES.md, "Users and roles").
         let cells: @Sendable (AuditRecord, Bool) -> [String] = { record, authenticated in Self.cells(record, authenticated: authenticated) }
@@ -319,7 +319,7 @@ struct VerifyCommand: SessionCommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
-        let store = try session.openStore(readOnly: true)
+        let store = try session.openStoreToRead(readOnly: true)
         let (found, notes) = store.verify()
         // The keys against the ones this computer first saw: the store cannot prove its own (docs/RULES.md, "Users and roles").
         let problems = found + (try session.knownKeyProblems(store))

@@ -134,7 +134,7 @@ struct ListAdverseEvents: SessionCommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
-        let store = try session.openStore()
+        let store = try session.openStoreToRead()
         let now = session.now, zone = session.zone
         var lines: [AdverseEventLine] = []
         let problems = try session.eachParticipant(subject, in: store) { participant, _ in
@@ -228,7 +228,7 @@ struct ListMedications: SessionCommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
-        let store = try session.openStore()
+        let store = try session.openStoreToRead()
         var lines: [MedicationLine] = []
         let problems = try session.eachParticipant(subject, in: store) { participant, _ in
             lines += SafetyLines(participant, context: store.context, now: session.now, zone: session.zone).medications

@@ -62,7 +62,7 @@ struct ListUsers: SessionCommand {
     @OptionGroup var globals: GlobalOptions
 
     func execute(_ session: Session) throws {
-        let users = try session.openStore().users()
+        let users = try session.openStoreToRead().users()
         try Session.print(format, json: { ["users": users.map(DelegationEntry.init)] }) {
             guard !users.isEmpty else { return "No users: this store works without authentication (changes are attributed by --user, unauthenticated). Add the PI with `cohort user add NAME --role pi --full-name TEXT`." }
             let rows = users.map { user in
