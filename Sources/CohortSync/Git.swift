@@ -20,6 +20,10 @@ public struct Git: Sendable {
         public let stderr: String
         /// Standard output as text without its final newline.
         public var text: String { String(decoding: stdout, as: UTF8.self).trimmingCharacters(in: .newlines) }
+        /// Whether git failed because this machine's disk (or quota) is full.
+        public var diskIsFull: Bool {
+            ["No space left on device", "Out of diskspace", "Disk quota exceeded"].contains(where: stderr.contains)
+        }
         /// The first line of standard error, for messages.
         public var reason: String {
             stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty && !$0.hasPrefix("hint:") } ?? "exit status \(status)"
@@ -114,6 +118,9 @@ public struct Git: Sendable {
     public func checked(_ arguments: [String], in folder: String? = nil, input: Data? = nil) throws -> Output {
         let output = try run(arguments, in: folder, input: input)
         guard output.status == 0 else {
+            if output.diskIsFull {
+                throw StoreError(.damaged, "This machine's disk is full (git \(arguments.prefix(1).joined()): \(output.reason)). Your work is safe in this store; free some space and sync again.")
+            }
             throw StoreError(.damaged, "git \(arguments.prefix(2).joined(separator: " ")) failed in \(folder ?? directory): \(output.reason). Nothing was merged; `cohort verify` checks the store.")
         }
         return output

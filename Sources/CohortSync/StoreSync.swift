@@ -151,8 +151,8 @@ public struct StoreSync {
     /// The refusal when the remote cannot be reached; a full disk (or quota) here is said as such, it is
     /// this machine's trouble, not the remote's (exit 2).
     func unreachable(_ output: Git.Output) -> Error {
-        if let full = ["No space left on device", "Disk quota exceeded"].first(where: output.stderr.contains) {
-            return StoreError(.damaged, "This machine's disk is full (git: \(full)). Nothing was merged; your work is safe in this store. Free some space and sync again.")
+        if output.diskIsFull {
+            return StoreError(.damaged, "This machine's disk is full (git: \(output.reason)). Nothing was merged; your work is safe in this store. Free some space and sync again.")
         }
         let url = (try? git.run(["config", "--get", "remote.\(Self.remote).url"]).text) ?? Self.remote
         return DomainError("The remote \(url.isEmpty ? Self.remote : url) cannot be reached (\(output.reason)). Your work is safe in this store and committed on this machine; sync again when the remote is reachable.")
