@@ -222,7 +222,15 @@ public indirect enum Change: Equatable, Sendable, Codable {
                 guard let theirs = conflict.change else {
                     throw DomainError("Conflict \(id) of \(participant.subject) holds no change to re-apply: take mine or a value.")
                 }
-                _ = try theirs.apply(to: &participant, in: environment)
+                if case .resolveConflict = theirs {
+                    // Another machine's resolution of a conflict this side resolved otherwise: its value, where it went.
+                    guard conflict.what.hasPrefix("/"), let value = conflict.theirs else {
+                        throw DomainError("Conflict \(id) of \(participant.subject) holds no value to take: take mine or a value.")
+                    }
+                    try participant.setValue(json: value, at: conflict.what, context: context)
+                } else {
+                    _ = try theirs.apply(to: &participant, in: environment)
+                }
             case .value(let text):
                 guard conflict.what.hasPrefix("/") else {
                     throw DomainError("Conflict \(id) of \(participant.subject) is a change the rules refused, not a value: take mine or theirs.")
