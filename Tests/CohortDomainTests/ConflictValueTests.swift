@@ -2,8 +2,8 @@
 import Foundation
 import Testing
 
-/// `cohort resolve … --take VALUE` reads VALUE against the field's type (docs/RULES.md, "Merging and
-/// conflicts"): text for a text field as given, a number for a number field, quoted or not.
+/// `cohort resolve … --take VALUE` reads VALUE against the field's type (docs/RULES.md,
+/// "Merging and conflicts"): text for a text field as given, a number for a number field, quoted or not.
 @Suite struct ConflictValueTests {
     func environment() -> ChangeEnvironment {
         ChangeEnvironment(context: Fixture.context, today: Fixture.date("2026-11-25"), user: "ana", site: UnknownSite())
