@@ -86,7 +86,8 @@ import Testing
         try Self.expectRefused(file: "audit/101-0001.jsonl") { plain in
             let path = plain + "/audit/101-0001.jsonl"
             var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-            let last = try #require(lines.popLast())
+            let last = try #require(lines.last)
+            lines.removeLast()
             #expect(last.contains("\"tester\""))
             lines.append(last.replacingOccurrences(of: "\"tester\"", with: "\"mallory\""))
             try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
