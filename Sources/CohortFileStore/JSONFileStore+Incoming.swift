@@ -2,8 +2,8 @@ import CohortDomain
 import CohortStore
 import Foundation
 
-/// What a sync checks of what came in from the remote before it keeps it (docs/RULES.md, "Several
-/// machines"): the files on disk are the merged ones; only the participants that came in are read.
+/// What a sync checks of what came in from the remote before it keeps it: the files on disk are the
+/// merged ones; only the participants that came in are read (docs/RULES.md, "Several machines").
 extension JSONFileStore {
     /// The problems of the received participants `subjects` (each checked as `verify` checks one: sealed
     /// data, an intact chain reaching its head, the data the replay of its trail, its merges' branch files,
