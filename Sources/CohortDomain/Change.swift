@@ -102,6 +102,15 @@ public indirect enum Change: Equatable, Sendable, Codable {
         }
     }
 
+    /// True for the changes a locked casebook lets through: an unlock, a conflict recorded, a conflict resolved
+    /// by keeping the value (docs/RULES.md, "Signatures").
+    var changesNothingClinical: Bool {
+        switch self {
+        case .unlock, .recordConflict, .resolveConflict(_, _, .mine, _): return true
+        default: return false
+        }
+    }
+
     /// False for a change that has no reason of its own to give (a new record, a report, a randomization,
     /// an acknowledgement, a re-consent, a visit note): one of these can alter only the casebook's signed content, and
     /// that signature's invalidation names the change instead (docs/RULES.md, "Signatures").
@@ -119,7 +128,8 @@ public indirect enum Change: Equatable, Sendable, Codable {
         // Nothing is dated after a death, whichever change would date it so (docs/RULES.md,
         // "Adverse events and medications"): checked once here, on the participant as the change leaves it.
         // A locked casebook is read-only for everyone until a pi unlocks it (docs/RULES.md, "Signatures").
-        if case .unlock = self {} else if case .recordConflict = self {} else { try participant.requireUnlocked() }
+        // A conflict recorded, or resolved as `mine` (the value kept), changes no clinical value, so either goes on.
+        if !changesNothingClinical { try participant.requireUnlocked() }
         var changed = participant
         let reason = try applyAction(to: &changed, studyProtocol: studyProtocol, in: environment)
         try changed.requireNothingNewAfterDeath(than: participant.recordedAfterDeath())
@@ -212,7 +222,15 @@ public indirect enum Change: Equatable, Sendable, Codable {
                 guard let theirs = conflict.change else {
                     throw DomainError("Conflict \(id) of \(participant.subject) holds no change to re-apply: take mine or a value.")
                 }
-                _ = try theirs.apply(to: &participant, in: environment)
+                if case .resolveConflict = theirs {
+                    // Another machine's resolution of a conflict this side resolved otherwise: its value, where it went.
+                    guard conflict.what.hasPrefix("/"), let value = conflict.theirs else {
+                        throw DomainError("Conflict \(id) of \(participant.subject) holds no value to take: take mine or a value.")
+                    }
+                    try participant.setValue(json: value, at: conflict.what, context: context)
+                } else {
+                    _ = try theirs.apply(to: &participant, in: environment)
+                }
             case .value(let text):
                 guard conflict.what.hasPrefix("/") else {
                     throw DomainError("Conflict \(id) of \(participant.subject) is a change the rules refused, not a value: take mine or theirs.")

@@ -38,7 +38,9 @@ extension Participant {
             }
             return content(scope, checklist.items)
         case .casebook:
-            var whole = self
+            // Conflicts recorded and closed are a sync's bookkeeping, not what the investigator signed: recording
+            // one must not invalidate the casebook (docs/RULES.md, "Merging and conflicts").
+            var whole = withoutConflicts
             whole.signatures = []
             whole.casebookLock = nil
             return content(scope, whole)
@@ -145,7 +147,8 @@ extension Participant {
         if let checklist = eligibilityChecklist(studyProtocol), checklist.isComplete {
             add(.eligibility, "eligibility checklist (\(checklist.state))", since: nil)
         }
-        if status == .completed || status.hasLeft {
+        // A casebook once signed waits again when its signature is invalidated, whatever the status.
+        if status == .completed || status.hasLeft || signatures.contains(where: { $0.scope == SignatureScope.casebook.description }) {
             let lastVisit = visits.compactMap { $0.completedDate ?? $0.missedDate }.max()
             add(.casebook, "casebook (\(status.rawValue))", since: exit?.date ?? lastVisit)
         }

@@ -107,6 +107,16 @@ public struct Participant: Codable, Sendable, Equatable {
         if number > (storedRecordNumbers?[kind] ?? 0) { storedRecordNumbers = (storedRecordNumbers ?? [:]).merging([kind: number]) { max($0, $1) } }
     }
 
+    /// This participant without its sync conflicts and their remembered `C` numbers: the rules' bookkeeping,
+    /// which no clinical value and so no casebook signature holds (docs/RULES.md, "Merging and conflicts").
+    var withoutConflicts: Participant {
+        var copy = self
+        copy.conflicts = []
+        copy.storedRecordNumbers?["C"] = nil
+        if copy.storedRecordNumbers?.isEmpty == true { copy.storedRecordNumbers = nil }
+        return copy
+    }
+
     /// Raises the remembered highest AE and CM numbers to `given` (the highest the audit trail shows were
     /// ever given) where this state's own are lower: the counter must not live only in data a hand edit
     /// can change (docs/RULES.md, "The trail is the record").

@@ -46,8 +46,16 @@ struct MergeReplay {
                                             eligibilitySignature: { [store] in store.eligibilitySignature(of: $0) })
         var next = state, reason = last.reason, applied: RecordedChange?
         var conflict: SyncConflict?
+        var resolvedAgain = false
         do {
             if var change = try recorded?.renaming(renamed) {
+                if case .resolveConflict(_, let id, _, _) = change.change, !next.conflicts.contains(where: { $0.id == id }),
+                   let closed = Self.conflicts(in: base).first(where: { $0.id == id }) {
+                    // The first side resolved this conflict too: the second's resolution is taken with it open again.
+                    // The same data is nothing new; other data is a conflict on the value, whoever changed it.
+                    next.conflicts.append(closed)
+                    resolvedAgain = true
+                }
                 if case .revert(let s, let to, let expected, let description, let why) = change.change {
                     // An undo goes back from what it saw: its own steps, where they still fit, on the merged state.
                     let target = try Self.patched(tree, with: JSONPatch.diff(from: try JSONValue(encoding: expected), to: try JSONValue(encoding: to)))
@@ -61,7 +69,7 @@ struct MergeReplay {
                 next = try JSONValueDecoder.decode(Participant.self, from: try Self.patched(tree, with: save.records.map(\.operation)))
             }
             let after = try JSONValue(encoding: next)
-            if let clash = JSONPatch.diff(from: tree, to: after).first(where: { !Self.isBookkeeping($0.path) && Self.value(at: $0.path, in: base) != Self.value(at: $0.path, in: firstTree) }) {
+            if let clash = JSONPatch.diff(from: tree, to: after).first(where: { !Self.isBookkeeping($0.path) && (resolvedAgain || Self.value(at: $0.path, in: base) != Self.value(at: $0.path, in: firstTree)) }) {
                 conflict = SyncConflict(id: "", subject: subject, what: clash.path, mine: Self.text(Self.value(at: clash.path, in: tree)),
                                         theirs: Self.text(clash.value), authors: [author(of: clash.path), last.user], change: applied?.change ?? recorded?.change)
             }
@@ -87,6 +95,11 @@ struct MergeReplay {
             trail += lines; head = newHead
         }
         state = next; tree = after
+    }
+
+    /// The conflicts `document` (a participant's data) holds open.
+    static func conflicts(in document: JSONValue) -> [SyncConflict] {
+        value(at: "/conflicts", in: document).flatMap { try? JSONValueDecoder.decode([SyncConflict].self, from: $0) } ?? []
     }
 
     /// Records the ids the other side's new AEs, CMs and unscheduled visits have here, where they differ.

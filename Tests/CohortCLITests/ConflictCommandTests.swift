@@ -69,6 +69,17 @@ struct ConflictCommandTests {
         #expect(cli.run(["verify"], environment: here).status == 0)
     }
 
+    @Test func aTextValueIsTakenAsGivenEvenWhenItReadsAsANumber() throws {
+        let (cli, copies) = try Self.conflicted()
+        defer { cli.remove(); for copy in copies { try? FileManager.default.removeItem(atPath: copy) } }
+        let here = ["COHORT_STORE": copies[0], "COHORT_USER": "amy"]
+        let resolved = cli.run(["resolve", "101-0001", "C1", "--take", "1234567", "--reason", "the lab's number"], environment: here)
+        #expect(resolved.status == 0, "\(resolved.stderr)")
+        let visits = cli.json(cli.run(["show", "101-0001", "--format", "json"], environment: here).stdout)["visits"] as? [[String: Any]]
+        #expect(visits?.first { $0["visit"] as? String == "W1" }?["note"] as? String == "1234567")
+        #expect(cli.run(["verify"], environment: here).status == 0)
+    }
+
     func snapshot(_ directory: String) throws -> [String: Data] {
         var result: [String: Data] = [:]
         let enumerator = FileManager.default.enumerator(atPath: directory)

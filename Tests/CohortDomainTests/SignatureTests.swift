@@ -204,6 +204,31 @@ import Testing
         _ = try changes[1].apply(to: &p, in: environment())
     }
 
+    @Test func aConflictRecordedOrKeptOnALockedCasebookLeavesItsSignatureValidAndAnUnlockPutsItBackInTheQueue() throws {
+        var p = try participant()
+        try sign(&p, .casebook, lock: true)
+        let signed = try p.signedContent(.casebook, studyProtocol: scz)
+        #expect(!p.pendingSignatures(studyProtocol: scz).contains { $0.scope == .casebook })
+        // A sync records a conflict: bookkeeping, not what the investigator signed.
+        let late = Change.addAdverseEvent(subject: p.subject, draft: Safety.draft("Headache", onset: "2026-11-24"), now: now)
+        let conflict = SyncConflict(id: "", subject: p.subject, what: late.description, mine: nil, theirs: late.description,
+                                    authors: ["ana", "cole"], change: late, refusal: "locked")
+        _ = try Change.recordConflict(subject: p.subject, conflict: conflict).apply(to: &p, in: environment())
+        #expect(try p.signedContent(.casebook, studyProtocol: scz) == signed)
+        #expect(p.signatures[0].invalidated == nil)
+        // Only keeping the value goes on while locked; applying theirs or a value waits for the unlock.
+        for take in [ConflictChoice.theirs, .value("1")] {
+            let message = MeasureFixture.refusal { _ = try Change.resolveConflict(subject: p.subject, id: "C1", take: take, reason: "r").apply(to: &p, in: environment()) }
+            #expect(message?.contains("casebook is locked") == true, "\(take)")
+        }
+        _ = try Change.resolveConflict(subject: p.subject, id: "C1", take: .mine, reason: "casebook was locked").apply(to: &p, in: environment())
+        #expect(p.conflicts.isEmpty && p.signatures[0].invalidated == nil && p.casebookLock != nil)
+        #expect(try p.signedContent(.casebook, studyProtocol: scz) == signed)
+        // A real invalidation (the unlock) puts the casebook back in the queue, whatever the status.
+        _ = try Change.unlock(subject: p.subject, reason: "late lab result").apply(to: &p, in: environment())
+        #expect(p.pendingSignatures(studyProtocol: scz).contains { $0.scope == .casebook && $0.since == today })
+    }
+
     @Test func theQueueListsWhatAwaitsASignatureOldestFirst() throws {
         var p = try participant()
         _ = try p.miss("W3", on: Fixture.date("2026-11-23"), reason: "no show", studyProtocol: scz, today: today)

@@ -169,6 +169,56 @@ import Testing
         }
     }
 
+    /// Both machines hold conflict C1 (amy's and bob's W1 notes), then each resolves it: `first` on amy's
+    /// machine (published), `second` on bob's; merged on bob's, written into amy's and checked there.
+    static func resolvedOnBoth(_ first: ConflictChoice, _ second: ConflictChoice) throws
+        -> (fixture: MergeFixture, result: ParticipantMergeResult, merged: Participant, store: JSONFileStore) {
+        let fixture = try MergeFixture()
+        try Self.note(fixture.a, "W1", "amy's words")
+        try Self.note(fixture.b, "W1", "bob's words")
+        let held = try fixture.merge()
+        try MergeFixture.write(held, into: fixture.dirA)
+        try MergeFixture.write(held, into: fixture.dirB)
+        let common = try MergeFixture.copy(fixture.dirA)
+        defer { try? FileManager.default.removeItem(atPath: common) }
+        let onA = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy", clock: { Date(timeIntervalSince1970: 1_795_626_000) })
+        let onB = try JSONFileStore(directory: fixture.dirB, scales: StoreFixture.scales, user: "bob", clock: { Date(timeIntervalSince1970: 1_795_629_600) })
+        try onA.adoptMerged(subjects: [subject]); try onB.adoptMerged(subjects: [subject])
+        try onA.apply(.resolveConflict(subject: subject, id: "C1", take: first, reason: "amy decides"), today: today, user: "amy")
+        try onB.apply(.resolveConflict(subject: subject, id: "C1", take: second, reason: "bob decides"), today: today, user: "bob")
+        let result = try onB.mergeParticipant(subject: subject, base: MergeFixture.files(common), mine: MergeFixture.files(fixture.dirB),
+                                              theirs: MergeFixture.files(fixture.dirA))
+        try MergeFixture.write(result, into: fixture.dirA)
+        let store = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy")
+        try store.adoptMerged(subjects: [subject])
+        let problems = store.verify().problems
+        #expect(problems.isEmpty, "\(problems)")
+        return (fixture, result, try store.participant(subject), store)
+    }
+
+    @Test func theSameResolutionMadeOnBothMachinesMergesAsNothingNew() throws {
+        for (take, note) in [(ConflictChoice.mine, "amy's words"), (.theirs, "bob's words"), (.value("agreed"), "agreed")] {
+            let (fixture, result, merged, _) = try Self.resolvedOnBoth(take, take)
+            defer { fixture.remove() }
+            #expect(result.conflicts.isEmpty, "\(take)")
+            #expect(merged.conflicts.isEmpty && merged.visit("W1")?.note == note, "\(take)")
+        }
+    }
+
+    @Test func twoDifferentResolutionsOfOneConflictAreOneConflictOnTheValueThatEveryChoiceResolves() throws {
+        for (take, note) in [(ConflictChoice.mine, "amy's words"), (.theirs, "bob typed"), (.value("third words"), "third words")] {
+            let (fixture, result, merged, store) = try Self.resolvedOnBoth(.mine, .value("bob typed"))
+            defer { fixture.remove() }
+            let conflict = try #require(result.conflicts.first)
+            #expect(result.conflicts.count == 1 && merged.conflicts.count == 1)
+            #expect(conflict.id == "C2" && conflict.what.hasSuffix("/note") && conflict.refusal == nil)
+            #expect(conflict.mine == "\"amy's words\"" && conflict.theirs == "\"bob typed\"")
+            let resolved = try store.apply(.resolveConflict(subject: Self.subject, id: "C2", take: take, reason: "settled"), today: Self.today, user: "amy").after
+            #expect(resolved.conflicts.isEmpty && resolved.visit("W1")?.note == note, "\(take)")
+            #expect(store.verify().problems.isEmpty)
+        }
+    }
+
     /// Two copies of a store with users (every save signed by the PI) whose participant has a serious AE1.
     static func signedWithSeriousAE() throws -> (MergeFixture, pi: UnlockedKey) {
         let (base, pi, _) = try SignedSaveTests.storeWithUsers()
