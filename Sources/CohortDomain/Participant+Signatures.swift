@@ -49,6 +49,15 @@ extension Participant {
         }
     }
 
+    /// The casebook's content as builds before 2026-12-03 (late) signed it, conflicts included: a casebook
+    /// signed then still reads valid while that content stands (docs/RULES.md, "Merging and conflicts").
+    public func casebookContentWithConflicts() -> Data {
+        var whole = self
+        whole.signatures = []
+        whole.casebookLock = nil
+        return content(.casebook, whole)
+    }
+
     private func content<T: Encodable>(_ scope: SignatureScope, _ value: T) -> Data {
         CompactJSON.bytes(SignedContent(subject: subject, scope: scope.description, content: value))
     }

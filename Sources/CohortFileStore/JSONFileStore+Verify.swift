@@ -78,15 +78,8 @@ extension JSONFileStore {
         let outcomes = ParallelResults<(problems: [String], notes: [String])>(count: allSubjects.count)
         outcomes.fill { index in
             let subject = allSubjects[index]
-            let trail = Self.checkParticipant(subject, folder: folder, audits: audits, context: context, ledgerHeads: ledgerHeads[subject] ?? [],
-                                              checkDates: true, signatures: partEleven)
-            // The second sides of merges keep their signed saves in branch files (docs/RULES.md, "Merging and conflicts").
-            let branches = Self.branchLogs(subject, audits: audits)
-            // A save a merge applied again is judged by its signed original's author (docs/RULES.md, "Signed saves").
-            let signedOrigins = Set((trail.records + branches.flatMap(\.records)).filter { $0.signature != nil }.map(\.hash))
-            let branchSignatures = branches.flatMap { signatures.problems($0.records, path: $0.path) }
-            return (trail.problems + signatures.problems(trail.records, path: audits + "/" + subject + ".jsonl", signedOrigins: signedOrigins)
-                    + branchSignatures, trail.notes)
+            return Self.participantProblems(subject, folder: folder, audits: audits, context: context, ledgerHeads: ledgerHeads[subject] ?? [],
+                                            signatures: signatures, verifier: partEleven)
         }
         for outcome in outcomes.all { if let outcome { problems += outcome.problems; notes += outcome.notes } }
         let known = Set(allSubjects)

@@ -197,6 +197,22 @@ public struct Git: Sendable {
         return result
     }
 
+    /// Every path `diff --raw` lists between two commits, with its mode on the `to` side ("000000": deleted)
+    /// and its status letter; no renames, so each record is one path.
+    public func rawChanges(from: String, to: String) throws -> [(mode: String, status: String, path: String)] {
+        let fields = try checked(["diff", "--raw", "--no-renames", "--no-abbrev", "-z", from, to]).stdout.split(separator: 0, omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+        var result: [(String, String, String)] = []
+        var index = 0
+        // Each record: ":OLDMODE NEWMODE OLDHASH NEWHASH STATUS" NUL PATH NUL.
+        while index + 1 < fields.count {
+            let header = fields[index].split(separator: " ")
+            if header.count == 5 { result.append((String(header[1]), String(header[4]), fields[index + 1])) }
+            index += 2
+        }
+        return result
+    }
+
     /// The paths git left conflicted (`ls-files -u -z`), each once, sorted.
     public func conflictedPaths() throws -> [String] {
         let records = try checked(["ls-files", "-u", "-z"]).stdout.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }

@@ -28,8 +28,13 @@ extension StoreSync {
                     try DurableFile.replace(inProgressFile, with: Array((local + "\n" + theirs + "\n").utf8))
                     if try git.isAncestor(local, of: theirs) {
                         progress("Bringing in the remote's changes…")
+                        let incoming = try self.incoming(base: local, theirs: theirs)
+                        if !incoming.problems.isEmpty { try refuseIncoming(incoming.problems, local: local) }
                         report.received = try received(base: local, theirs: theirs)
                         try git.checked(["merge", "-q", "--ff-only", "--no-verify", theirs])
+                        // What came in is checked before anything else is written or published.
+                        let problems = store.incomingProblems(subjects: incoming.subjects.sorted(), storeWide: incoming.storeWide)
+                        if !problems.isEmpty { try refuseIncoming(problems, local: local) }
                         // A merge made elsewhere may have re-applied this machine's saves: its ledger follows.
                         if let ledger = try store.noteSyncedHeads(report.received.map(\.subject)) {
                             try git.checked(["add", "--", ledger])
@@ -111,6 +116,8 @@ extension StoreSync {
             throw DomainError("The remote holds a different store (no history in common with this one). Nothing was merged.")
         }
         let base = common.text
+        let incoming = try self.incoming(base: base, theirs: theirs)
+        if !incoming.problems.isEmpty { try refuseIncoming(incoming.problems, local: local) }
         let received = try self.received(base: base, theirs: theirs)
         let output = try git.run(["merge", "-q", "--no-commit", "--no-ff", "--no-verify", theirs])
         let conflicted = try git.conflictedPaths()
@@ -166,6 +173,9 @@ extension StoreSync {
             // What the batch's merges wrote, added by one git process.
             if !added.isEmpty { try git.checked(["add", "--"] + added) }
         }
+        // What came in, as merged, is checked before anything else is written or published.
+        let problems = store.incomingProblems(subjects: incoming.subjects.sorted(), storeWide: incoming.storeWide)
+        if !problems.isEmpty { try refuseIncoming(problems, local: local) }
         // This machine's ledger notes the heads the merge made, in the merge itself.
         if let ledger = try store.noteSyncedHeads(Array(Set(merged + received.map(\.subject)))) { try git.checked(["add", "--", ledger]) }
         guard try git.conflictedPaths().isEmpty else {

@@ -29,7 +29,13 @@ public struct SyncReport: Encodable, Equatable, Sendable {
             lines.append("Nothing came in.")
         } else {
             for item in received {
-                lines.append("Received \(item.subject): \(item.changes) change\(item.changes == 1 ? "" : "s") by \(item.authors.joined(separator: ", ")).")
+                // Only finished saves are counted and only their authors named: files that came in without one
+                // (a merge's branch file, a save that did not finish) say so, never "0 changes by ."
+                if item.changes == 0 || item.authors.isEmpty {
+                    lines.append("Received \(item.subject): its files, with no new save.")
+                } else {
+                    lines.append("Received \(item.subject): \(item.changes) change\(item.changes == 1 ? "" : "s") by \(item.authors.joined(separator: ", ")).")
+                }
             }
         }
         if conflicts > 0 { lines.append("\(conflicts) conflict\(conflicts == 1 ? "" : "s") to resolve: see `cohort conflicts`.") }
@@ -37,16 +43,21 @@ public struct SyncReport: Encodable, Equatable, Sendable {
     }
 
     /// What `trail` holds past `base` (the trail at the common version; nil: none): the saves (a save's
-    /// last record carries `state`) and their authors.
+    /// last record carries `state`) and their authors. Records after the last finished save (one that did
+    /// not finish) name no author; the sync has checked every record before it reports them.
     static func received(subject: String, base: Data?, trail: Data) -> Received {
         let baseBytes = base ?? Data()
         let new = trail.starts(with: baseBytes) ? trail.dropFirst(baseBytes.count) : trail[...]
         var changes = 0
-        var authors: Set<String> = []
+        var authors: Set<String> = [], pending: Set<String> = []
         for line in new.split(separator: UInt8(ascii: "\n")) {
             guard let record = try? JSONValue.parse(Array(line)) else { continue }
-            if let user = record["user"]?.stringValue { authors.insert(user) }
-            if record["state"] != nil { changes += 1 }
+            if let user = record["user"]?.stringValue { pending.insert(user) }
+            if record["state"] != nil {
+                changes += 1
+                authors.formUnion(pending)
+                pending = []
+            }
         }
         return Received(subject: subject, changes: changes, authors: authors.sorted())
     }

@@ -58,6 +58,21 @@ import Testing
         #expect(fixture.store.verify().problems.isEmpty)
     }
 
+    @Test func aCasebookSignedByAnEarlierBuildOverItsConflictsStillReadsValidAndAnyOtherContentBroken() throws {
+        defer { fixture.remove() }
+        var participant = try withSeriousAE(fixture, "101-0001")
+        let conflict = SyncConflict(id: "", subject: "101-0001", what: "/visits/0/note", mine: "\"a\"", theirs: "\"b\"", authors: ["ana", "cole"], change: nil)
+        participant = try fixture.store.apply(.recordConflict(subject: "101-0001", conflict: conflict), today: StoreFixture.today, user: "ana").after
+        // What an earlier build signed: the casebook with its conflicts.
+        let old = try signed(.casebook, subject: "101-0001", content: participant.casebookContentWithConflicts())
+        participant.signatures.append(old)
+        #expect(check.statuses(of: participant, studyProtocol: StoreFixture.schizophrenia).last == .valid)
+        // Over anything else (here the AE's content), still broken.
+        participant.signatures[participant.signatures.count - 1] = try signed(.casebook, subject: "101-0001",
+            content: try participant.signedContent(.adverseEvent("AE1"), studyProtocol: StoreFixture.schizophrenia))
+        #expect(check.statuses(of: participant, studyProtocol: StoreFixture.schizophrenia).last == .broken)
+    }
+
     /// Attack 7, finding 16: an eligibility signature copied from another participant is broken, and the
     /// gate (and the queue, and a new signature's "already signed") count only a valid one.
     @Test func theEligibilityGateCountsOnlyAValidSignature() throws {
