@@ -31,6 +31,16 @@ import Testing
         return (onB, try reopened.participant(subject))
     }
 
+    /// A fixture where amy's copy noted `amy` (visit, text) and bob's `bob`, merged and checked; the caller
+    /// removes it.
+    static func merged(amy: (String, String), bob: (String, String)) throws -> (MergeFixture, ParticipantMergeResult, Participant) {
+        let fixture = try MergeFixture()
+        try note(fixture.a, amy.0, amy.1)
+        try note(fixture.b, bob.0, bob.1)
+        let (result, merged) = try mergeAndCheck(fixture)
+        return (fixture, result, merged)
+    }
+
     static func note(_ store: JSONFileStore, _ visit: String, _ text: String) throws {
         try store.apply(.note(subject: subject, visit: visit, text: text), today: today, user: "x")
     }
@@ -57,11 +67,8 @@ import Testing
     }
 
     @Test func aValueSetDifferentlyOnBothSidesIsAConflictAndThePublishedSideKeepsIt() throws {
-        let fixture = try MergeFixture()
+        let (fixture, result, merged) = try Self.merged(amy: ("W1", "amy's words"), bob: ("W1", "bob's words"))
         defer { fixture.remove() }
-        try Self.note(fixture.a, "W1", "amy's words")
-        try Self.note(fixture.b, "W1", "bob's words")
-        let (result, merged) = try Self.mergeAndCheck(fixture)
         #expect(merged.visit("W1")?.note == "amy's words")
         #expect(result.conflicts.count == 1)
         let conflict = try #require(merged.conflicts.first)
@@ -71,11 +78,8 @@ import Testing
     }
 
     @Test func theReviewTableCarriesTheConflictsAndItsCacheKeepsThem() throws {
-        let fixture = try MergeFixture()
+        let (fixture, _, _) = try Self.merged(amy: ("W1", "amy's words"), bob: ("W1", "bob's words"))
         defer { fixture.remove() }
-        try Self.note(fixture.a, "W1", "amy's words")
-        try Self.note(fixture.b, "W1", "bob's words")
-        try Self.mergeAndCheck(fixture)
         let store = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy")
         let alerts = store.loadTable(.full).table.safetyAlerts.filter { $0.kind == .syncConflict }
         #expect(alerts.map { "\($0.subject) \($0.record)" } == ["\(Self.subject) C1"])
@@ -86,11 +90,8 @@ import Testing
     }
 
     @Test func theSameValueSetOnBothSidesIsNoConflict() throws {
-        let fixture = try MergeFixture()
+        let (fixture, result, merged) = try Self.merged(amy: ("W1", "same words"), bob: ("W1", "same words"))
         defer { fixture.remove() }
-        try Self.note(fixture.a, "W1", "same words")
-        try Self.note(fixture.b, "W1", "same words")
-        let (result, merged) = try Self.mergeAndCheck(fixture)
         #expect(result.conflicts.isEmpty && merged.conflicts.isEmpty)
         #expect(merged.visit("W1")?.note == "same words")
     }
@@ -146,11 +147,8 @@ import Testing
 
     @Test func resolvingMineTheirsOrAValueIsAnAuditedChangeWithAReason() throws {
         for take in [ConflictChoice.mine, .theirs, .value("\"agreed words\"")] {
-            let fixture = try MergeFixture()
+            let (fixture, _, _) = try Self.merged(amy: ("W1", "amy's words"), bob: ("W1", "bob's words"))
             defer { fixture.remove() }
-            try Self.note(fixture.a, "W1", "amy's words")
-            try Self.note(fixture.b, "W1", "bob's words")
-            try Self.mergeAndCheck(fixture)
             let store = try JSONFileStore(directory: fixture.dirA, scales: StoreFixture.scales, user: "amy")
             #expect(throws: DomainError.self) {
                 try store.apply(.resolveConflict(subject: Self.subject, id: "C1", take: take, reason: ""), today: Self.today, user: "amy")
@@ -267,11 +265,8 @@ import Testing
     }
 
     @Test func aReappliedSaveWithoutItsBranchFileIsCaught() throws {
-        let fixture = try MergeFixture()
+        let (fixture, result, _) = try Self.merged(amy: ("SCR", "amy's"), bob: ("W1", "bob's"))
         defer { fixture.remove() }
-        try Self.note(fixture.a, "SCR", "amy's")
-        try Self.note(fixture.b, "W1", "bob's")
-        let (result, _) = try Self.mergeAndCheck(fixture)
         try FileManager.default.removeItem(atPath: fixture.dirA + "/" + (try #require(result.branch)).path)
         #expect(fixture.a.verify().problems.contains { $0.contains("no branch file holds") })
     }
@@ -312,11 +307,8 @@ import Testing
             (nil, { $0.visits[$0.visits.firstIndex { $0.code == "W2" }!].note = "forged words" }, "carries no change value while the original does"),
         ]
         for forgery in forgeries {
-            let fixture = try MergeFixture()
+            let (fixture, result, _) = try Self.merged(amy: ("SCR", "seen by amy"), bob: ("W1", "phoned by bob"))
             defer { fixture.remove() }
-            try Self.note(fixture.a, "SCR", "seen by amy")
-            try Self.note(fixture.b, "W1", "phoned by bob")
-            let (result, _) = try Self.mergeAndCheck(fixture)
             try Self.forgeReappliedSave(fixture, result: result, change: forgery.change, edit: forgery.edit)
             let problems = fixture.a.verify().problems
             #expect(problems.contains { $0.contains("says a merge applied again the save") && $0.contains(forgery.named) }, "\(problems)")
