@@ -99,14 +99,20 @@ private func scalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ memo: De
         case .double(let number): return number as! T
         default: throw mismatch()
         }
-    case is Int?.Type:
-        // Score items (`[Int?]`), most of a participant's values: read here, not through a nested decoder
-        // and `Optional`'s own decoding, which built a coding path and a container for every item.
-        switch value {
-        case .null: return Int?.none as! T
-        case .int(let number): return Int?.some(number) as! T
-        default: throw mismatch()
+    case is [Int?].Type:
+        // Score items, most of a participant's values: the whole list read here, not item by item through
+        // `Array`'s and `Optional`'s own decoding (a container, a coding path and these casts per item).
+        guard case .array(let elements) = value else { throw mismatch() }
+        var items: [Int?] = []
+        items.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            switch element {
+            case .null: items.append(nil)
+            case .int(let number): items.append(number)
+            default: throw DecodingError.typeMismatch(Int?.self, .init(codingPath: path() + [Index(index)], debugDescription: "the value has another type"))
+            }
         }
+        return items as! T
     default:
         guard let memo, let storage = value.storage else { return try T(from: TreeDecoder(value: value, codingPath: path(), memo: memo)) }
         let key = DecodedSubtrees.Key(storage: storage, type: ObjectIdentifier(type))
@@ -190,6 +196,15 @@ private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func superDecoder(forKey key: Key) throws -> Decoder { TreeDecoder(value: try member(key), codingPath: codingPath + [key], memo: memo) }
 }
 
+/// An array element's place in a coding path.
+private struct Index: CodingKey {
+    let intValue: Int?
+    var stringValue: String { "\(intValue ?? 0)" }
+    init(_ index: Int) { intValue = index }
+    init?(stringValue: String) { nil }
+    init?(intValue: Int) { self.intValue = intValue }
+}
+
 private struct UnkeyedTree: UnkeyedDecodingContainer {
     let elements: [JSONValue]
     let codingPath: [CodingKey]
@@ -200,14 +215,6 @@ private struct UnkeyedTree: UnkeyedDecodingContainer {
 
     init(elements: [JSONValue], codingPath: [CodingKey], memo: DecodedSubtrees?) {
         self.elements = elements; self.codingPath = codingPath; self.memo = memo
-    }
-
-    private struct Index: CodingKey {
-        let intValue: Int?
-        var stringValue: String { "\(intValue ?? 0)" }
-        init(_ index: Int) { intValue = index }
-        init?(stringValue: String) { nil }
-        init?(intValue: Int) { self.intValue = intValue }
     }
 
     private mutating func next() throws -> (JSONValue, [CodingKey]) {

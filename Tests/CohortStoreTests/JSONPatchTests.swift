@@ -91,6 +91,15 @@ struct JSONValueDecoderTests {
         members["birthYear"] = nil
         #expect(throws: DecodingError.self) { try JSONValueDecoder.decode(Participant.self, from: .object(members)) }
         #expect(throws: DecodingError.self) { try JSONValueDecoder.decode(Participant.self, from: .array([])) }
+        // Score items are read as one list: a bad item is still named by its place.
+        let items: JSONValue = .array([.int(3), .null, .string("4")])
+        #expect(try JSONValueDecoder.decode([Int?].self, from: .array([.int(3), .null])) == [3, nil])
+        do {
+            _ = try JSONValueDecoder.decode([Int?].self, from: items)
+            Issue.record("a text item was read as a score")
+        } catch DecodingError.typeMismatch(_, let context) {
+            #expect(context.codingPath.last?.intValue == 2)
+        }
     }
 
     /// A state undone from the data shares the data's storage except along the changed paths: decoded with
