@@ -98,9 +98,9 @@ extension JSONFileStore {
     /// day has records.
     typealias DayStates = (start: Participant?, end: Participant?, standing: Bool, onDay: Bool)
 
-    /// The day's states undone from the data along the trail's tail (docs/RULES.md, "The day's lists and the
-    /// summary"): only the records from the day's start on are read, checked back from the head the data
-    /// names, and reverted from the data one by one, newest first. Nil when the tail does not check or does
+    /// The day's states undone from the data along the trail's tail: only the records from the day's start
+    /// on are read, checked back from the head the data names, and reverted from the data one by one, newest
+    /// first (docs/RULES.md, "The day's lists and the summary"). Nil when the tail does not check or does
     /// not undo onto the data; `replayedDay` then reads the trail whole and names what is wrong.
     static func undoneDay(_ bytes: [UInt8], lines: [Range<Int>], minutes: [Substring?], file: ParticipantFile, tree: JSONValue,
                           memo: DecodedSubtrees? = nil, from: Substring, to: Substring) -> DayStates? {

@@ -100,9 +100,11 @@ import Testing
         func user(_ name: String, _ role: Role) -> User {
             User(name: name, fullName: name, role: role, publicKey: "", addedBy: nil, added: "2026-12-03T10:00:00.000Z")
         }
-        func save(_ user: String, _ time: String, _ role: Role, by signer: String, signed: Bool = true) -> AuditRecord {
-            var record = AuditRecord(seq: 1, time: time, user: signer, subject: "user:" + user, reason: nil,
-                                     operation: PatchOperation(op: .add, path: "/role", value: .string(role.rawValue)), prev: "genesis")
+        /// A save of `user`'s file setting `role`: added by the first, replaced (from `was`) by the others.
+        func save(_ user: String, _ time: String, _ role: Role, was: Role? = nil, by signer: String, signed: Bool = true) -> AuditRecord {
+            let operation = was.map { PatchOperation(op: .replace, path: "/role", value: .string(role.rawValue), old: .string($0.rawValue)) }
+                ?? PatchOperation(op: .add, path: "/role", value: .string(role.rawValue))
+            var record = AuditRecord(seq: 1, time: time, user: signer, subject: "user:" + user, reason: nil, operation: operation, prev: "genesis")
             record.state = "x"
             record.signature = signed ? "sig" : nil
             return record
@@ -110,9 +112,9 @@ import Testing
         let roles = SaveRoles(users: [user("ana", .pi), user("cole", .coordinator)], trails: [
             "ana": [save("ana", "2026-12-03T10:00:00.000Z", .pi, by: "ana")],
             "cole": [save("cole", "2026-12-03T10:01:00.000Z", .coordinator, by: "ana"),
-                     save("cole", "2026-12-03T11:00:00.000Z", .investigator, by: "ana"),
-                     save("cole", "2026-12-03T12:00:00.000Z", .pi, by: "cole"),
-                     save("cole", "2026-12-03T13:00:00.000Z", .coordinator, by: "ana")],
+                     save("cole", "2026-12-03T11:00:00.000Z", .investigator, was: .coordinator, by: "ana"),
+                     save("cole", "2026-12-03T12:00:00.000Z", .pi, was: .investigator, by: "cole"),
+                     save("cole", "2026-12-03T13:00:00.000Z", .coordinator, was: .pi, by: "ana")],
         ])
         #expect(roles.role(of: "cole", at: "2026-12-03T09:00:00.000Z") == .coordinator)
         #expect(roles.role(of: "cole", at: "2026-12-03T10:30:00.000Z") == .coordinator)
