@@ -92,15 +92,17 @@ extension JSONFileStore {
         var widest: [Int] = []
         var states: [AuditOrderIndex.TrailState] = []
         var last: (key: OrderKey<Time>, time: String)?
-        let folder = auditDirectory, participants = participantsDirectory, site = siteFile, context = context, measure = measures?.measure
+        let folder = auditDirectory, participants = participantsDirectory, context = context, measure = measures?.measure
         let logsPerBatch = max(1, logsPerBatch)
+        let stamped = StampedFolders(audit: folder, participants: participants, site: siteFile)
+        defer { stamped.closeFolders() }
         for first in stride(from: 0, to: trails.count, by: logsPerBatch) {
             let batch = Array(trails[first..<min(first + logsPerBatch, trails.count)])
             let read = ParallelResults<Result<ReadTrail<Time>?, StoreError>>(count: batch.count)
             read.fill { index in
                 do {
                     // Stamps looked at before the trail is read: a save in between shows as a change next time.
-                    var state = Self.trailState(batch[index], folder: folder, participants: participants, site: site, lookedAt: lookedAt)
+                    var state = stamped.state(batch[index], lookedAt: lookedAt)
                     let verified = try Self.listedTrail(batch[index], folder: folder, participants: participants, context: context,
                                                         storeHead: storeHead).verified
                     state.last = AuditOrderIndex.TrailState.fingerprint(verified.records.last)
@@ -138,15 +140,6 @@ extension JSONFileStore {
             runs.append(run)
         }
         return (Self.merged(runs), counts, widest, states, last.map { ($0.time, $0.key.seq) })
-    }
-
-    /// What `trail` (nil: the store-wide trail) and its data file are as looked at now, trusted only if
-    /// they did not change within the racy margin of `lookedAt` (its `last` is for the caller to set).
-    static func trailState(_ subject: String?, folder: String, participants: String, site: String,
-                           lookedAt: Int64) -> AuditOrderIndex.TrailState {
-        let data = subject.map { participants + "/" + $0 + ".json" } ?? site
-        return AuditOrderIndex.TrailState(trail: (FileStamp.of(trailPath(subject, folder: folder)) ?? .unknown).trusted(lookedAt: lookedAt),
-                                          data: (FileStamp.of(data) ?? .unknown).trusted(lookedAt: lookedAt), last: 0)
     }
 
     /// The file of `subject`'s trail (nil: the store-wide trail) in the audit folder `folder`.
@@ -322,6 +315,34 @@ extension JSONFileStore {
     }
 
     private static let timePattern = Array("0000-00-00T00:00:00.000Z".utf8)
+}
+
+/// The audit and participants folders held open while their trails and data files are stamped, each file
+/// looked up by its name alone (`FileStamp.of(_:in:)`).
+struct StampedFolders: Sendable {
+    let audit: Int32, participants: Int32
+    /// The site file: the store-wide trail's data file (it names that trail's head).
+    let site: String
+
+    init(audit: String, participants: String, site: String) {
+        // A folder that cannot be opened stamps nothing: every trail is `unknown`, read again.
+        self.audit = open(audit, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        self.participants = open(participants, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        self.site = site
+    }
+
+    func closeFolders() {
+        for folder in [audit, participants] where folder >= 0 { close(folder) }
+    }
+
+    /// What `subject`'s trail (nil: the store-wide trail) and its data file are as looked at now, trusted
+    /// only if they did not change within the racy margin of `lookedAt` (`last` is for the caller to set).
+    func state(_ subject: String?, lookedAt: Int64) -> AuditOrderIndex.TrailState {
+        let trail = FileStamp.of((subject ?? Ledger.storeChain) + ".jsonl", in: audit)
+        let data = subject.map { FileStamp.of($0 + ".json", in: participants) } ?? FileStamp.of(site)
+        return AuditOrderIndex.TrailState(trail: (trail ?? .unknown).trusted(lookedAt: lookedAt),
+                                          data: (data ?? .unknown).trusted(lookedAt: lookedAt), last: 0)
+    }
 }
 
 /// One trail read to order the index: its records' keys, their largest measures, its state and its last

@@ -26,13 +26,16 @@ extension JSONFileStore {
         }
         guard kept == index.trails.count, index.states.count == index.trails.count else { return nil }
         // The trails whose file or data file moved since they were read (or were new, or looked at racily).
-        let folder = auditDirectory, participants = participantsDirectory, site = siteFile, context = context
-        var states = [AuditOrderIndex.TrailState](repeating: AuditOrderIndex.TrailState(trail: .unknown, data: .unknown, last: 0),
-                                                  count: trails.count)
+        let folder = auditDirectory, participants = participantsDirectory, context = context
+        // Two `stat`s a trail, on all cores: at 10,000 participants most of what bringing the index up to date costs.
+        let stamped = StampedFolders(audit: folder, participants: participants, site: siteFile)
+        let looked = ParallelResults<AuditOrderIndex.TrailState>(count: trails.count)
+        looked.fill { number in stamped.state(number == 0 ? nil : trails[number], lookedAt: lookedAt) }
+        stamped.closeFolders()
+        var states = looked.all.map { $0 ?? AuditOrderIndex.TrailState(trail: .unknown, data: .unknown, last: 0) }
         var changed: [Int] = []
         for number in trails.indices {
-            let subject = number == 0 ? nil : trails[number]
-            let now = Self.trailState(subject, folder: folder, participants: participants, site: site, lookedAt: lookedAt)
+            let now = states[number]
             if let old = before[number].map({ index.states[$0] }) {
                 if old.trail != .unknown && old.data != .unknown && old.trail == now.trail && old.data == now.data {
                     states[number] = old
@@ -41,7 +44,6 @@ extension JSONFileStore {
                 // Replaced (a sync's or a renumber's rename) or cut short: not a save's append.
                 if old.trail != .unknown && (now.trail.inode != old.trail.inode || now.trail.size < old.trail.size) { return nil }
             }
-            states[number] = now
             changed.append(number)
         }
         let previous = before
