@@ -38,11 +38,12 @@ extension JSONFileStore {
                                               _ body: (AuditRecord, Bool) throws -> Void) throws -> [String] {
         let storeHead = try readSite().audit
         let stored = storedAuditOrder(measuresKey: measures?.key)
-        let index = try stored.flatMap { !$0.stamps.contains(.unknown) && $0.stamps == auditOrderStamps() ? $0 : nil }
-            ?? stored.flatMap { try? updatedAuditOrder($0, storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch) }
-            ?? makeAuditOrder(storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch)
+        let current = stored.flatMap { !$0.stamps.contains(.unknown) && $0.stamps == auditOrderStamps() ? $0 : nil }
+        // Brought up to date, it is written once the first record is out: the first line does not wait for it.
+        let updated = current == nil ? stored.flatMap { try? updatedAuditOrder($0, storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch) } : nil
+        let index = try current ?? updated ?? makeAuditOrder(storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch)
         try start(index.measures)
-        return try list(index, storeHead: storeHead, body)
+        return try list(index, storeHead: storeHead, afterFirst: { if let updated { writeAuditOrder(updated) } }, body)
     }
 
     /// The stamps the index is trusted by: every save renames a file into the participants folder (or
@@ -177,10 +178,12 @@ extension JSONFileStore {
         return order
     }
 
-    /// Lists the records in `index`'s order, reading each trail when its first record is due. What the
+    /// Lists the records in `index`'s order, reading each trail when its first record is due, and calls
+    /// `afterFirst` once the first is listed (or at the end when there is none). What the
     /// trails say against the index (a record out of order, fewer records than it names) is a problem, and
     /// the index is removed so the next listing makes it again.
-    private func list(_ index: AuditOrderIndex, storeHead: AuditHead, _ body: (AuditRecord, Bool) throws -> Void) throws -> [String] {
+    private func list(_ index: AuditOrderIndex, storeHead: AuditHead, afterFirst: () -> Void,
+                      _ body: (AuditRecord, Bool) throws -> Void) throws -> [String] {
         var cursors = [TrailCursor?](repeating: nil, count: index.trails.count)
         var problems = [[String]](repeating: [], count: index.trails.count)
         var disagrees = false
@@ -221,7 +224,7 @@ extension JSONFileStore {
             opened += trails.count
             batch = min(batch * 2, 64)
         }
-        var previous: AuditRecord.TimeKey?
+        var previous: AuditRecord.TimeKey?, listedOne = false
         for trail in index.order.lazy.map(Int.init) {
             while cursors[trail] == nil && opened < firstNeeded.count { try openNext() }
             guard let (record, signed) = try cursors[trail]?.next() else {
@@ -231,7 +234,9 @@ extension JSONFileStore {
             if let previous, record.timeKey < previous { disagrees = true }
             previous = record.timeKey
             try body(record, signed)
+            if !listedOne { listedOne = true; afterFirst() }
         }
+        if !listedOne { afterFirst() }
         while opened < firstNeeded.count { try openNext() }
         var found = problems.flatMap { $0 }
         if disagrees {

@@ -7,7 +7,8 @@ import CohortStore
 /// ordered: a sync, a renumber, a clock set back) makes the index again, as it was before; the order it
 /// gives is always the one an index made from every trail would.
 extension JSONFileStore {
-    /// `index` brought up to date and written, or nil when it must be made again from every trail.
+    /// `index` brought up to date (not written: for the caller to write, `writeAuditOrder`), or nil when it
+    /// must be made again from every trail.
     func updatedAuditOrder(_ index: AuditOrderIndex, storeHead: AuditHead, measures: AuditMeasures?,
                            logsPerBatch: Int) throws -> AuditOrderIndex? {
         // Made for other measures (or none): its widths would not be what these measures give.
@@ -94,10 +95,7 @@ extension JSONFileStore {
         }
         order += added.lazy.map(\.trail)
         let newest = added.last
-        let updated = AuditOrderIndex(stamps: stamps, measuresKey: index.measuresKey, measures: widest, trails: trails, counts: counts,
-                                      order: order, states: states, lastTime: newest?.time ?? index.lastTime,
-                                      lastSeq: newest?.seq ?? index.lastSeq)
-        writeAuditOrder(updated)
-        return updated
+        return AuditOrderIndex(stamps: stamps, measuresKey: index.measuresKey, measures: widest, trails: trails, counts: counts,
+                               order: order, states: states, lastTime: newest?.time ?? index.lastTime, lastSeq: newest?.seq ?? index.lastSeq)
     }
 }

@@ -167,6 +167,8 @@ struct AuditOrderTests {
         let updated = try store.updatedAuditOrder(stale, storeHead: try store.readSite().audit, measures: Self.measures, logsPerBatch: 2)
         try Data(stale.encoded()).write(to: URL(fileURLWithPath: path))
         let listed = try measuredListing(fixture)
+        // The listing brought it up to date as the call did, and wrote it.
+        #expect(ordered(index(at: path)) == ordered(updated ?? index(at: path)))
         unlink(path)
         var fresh = try measuredListing(fixture)
         fresh.problems += try measuredListing(fixture).problems
