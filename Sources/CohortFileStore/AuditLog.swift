@@ -37,23 +37,47 @@ struct AuditLog {
     }
 
     /// The minute (`YYYY-MM-DDTHH:MM`, UTC) of each line's audit time, read without parsing or checking the
-    /// line: a record's members are sorted and `time` follows `subject`, and no value in the data has a
-    /// member named `time`, so the first `,"time":"` of a line is its own (quotes inside text are escaped).
+    /// line (lines without one are left out).
     static func timesOf(_ bytes: [UInt8]) -> [Substring] {
-        let marker = Array(",\"time\":\"".utf8)
-        var times: [Substring] = []
-        for range in lineRanges(bytes) {
-            var index = range.lowerBound
-            while index + marker.count + 16 <= range.upperBound {
-                if bytes[index] == marker[0], bytes[index..<(index + marker.count)].elementsEqual(marker) {
-                    let start = index + marker.count
-                    times.append(Substring(decoding: bytes[start..<(start + 16)], as: UTF8.self))
-                    break
-                }
-                index += 1
+        minutes(bytes, lines: lineRanges(bytes)).compactMap { $0 }
+    }
+
+    /// The minute (`YYYY-MM-DDTHH:MM`, UTC) of each of `lines`' audit time, read without parsing or checking
+    /// the line, or nil for a line without one: a record's members are sorted and `time` follows `subject`,
+    /// and no value in the data has a member named `time`, so the first `,"time":"` of a line is its own
+    /// (quotes inside text are escaped).
+    static func minutes(_ bytes: [UInt8], lines: [Range<Int>]) -> [Substring?] {
+        // strstr, the C library's search, over every line of every trail a summary reads: it needs the text
+        // to end with a zero byte, which no line holds.
+        let text = bytes + [0]
+        return text.withUnsafeBufferPointer { buffer in
+            let base = UnsafeRawPointer(buffer.baseAddress!)
+            return lines.map { line in
+                guard let found = strstr(base.assumingMemoryBound(to: CChar.self) + line.lowerBound, Self.timeMarker) else { return nil }
+                let start = base.distance(to: UnsafeRawPointer(found)) + Self.timeMarker.count - 1
+                guard start + 16 <= line.upperBound else { return nil }
+                return Substring(decoding: UnsafeRawBufferPointer(start: base + start, count: 16), as: UTF8.self)
             }
         }
-        return times
+    }
+
+    private static let timeMarker = Array(",\"time\":\"".utf8CString)
+
+    /// The committed records from line `first` (numbered from 0) to `head`, checked back from the head:
+    /// each line an intact record, numbered after the line before it and chained to it, the last one the
+    /// head. Lines after the head belong to a save that did not finish and are left out. Nil when the lines
+    /// do not check that way (the whole trail's check, `verify`, says why). A head before `first` leaves
+    /// nothing committed from `first` on.
+    static func committedRecords(_ bytes: [UInt8], lines: [Range<Int>], from first: Int, head: AuditHead) -> [AuditRecord]? {
+        guard head.seq > first else { return [] }
+        var records: [AuditRecord] = []
+        for line in lines[first...] {
+            guard let record = try? AuditRecord(line: bytes[line]), record.seq == first + records.count + 1,
+                  records.last.map({ $0.hash == record.prev }) ?? true else { return nil }
+            records.append(record)
+            if record.seq == head.seq { return record.hash == head.hash ? records : nil }
+        }
+        return nil
     }
 
     /// Makes the log agree with the data whose saved head is `head`, under the store lock, before anything

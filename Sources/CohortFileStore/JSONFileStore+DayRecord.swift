@@ -14,6 +14,9 @@ public struct ParticipantDay: Sendable {
     public var endOfDay: Participant?
     /// The trail has records made on the day.
     public var hasRecordsOnDay = false
+    /// The day's end is the participant as it stands (no record after the day): its digest is the review
+    /// table's.
+    public var endsAsItStands = false
 
     /// The states before and after the day's records, when it has any (what was entered on the day).
     public var dayChange: (before: Participant?, after: Participant)? {
@@ -43,14 +46,10 @@ extension JSONFileStore {
         let names: [String]
         do { names = try subjects() } catch let error as StoreError { return [error] }
         let folder = participantsDirectory, context = context, audits = auditDirectory
-        // Audit times are UTC `YYYY-MM-DDTHH:MM:SS.mmmZ`: the day's records are those whose minute lies between
-        // these two (fixed-width text compares as the instants do).
-        let last = Moment.endOf(day, in: zone).minutes, first = Moment.endOf(day.adding(days: -1), in: zone).minutes + 1
-        func minuteText(_ minutes: Int) -> Substring { UTCTimestamp.string(from: Date(timeIntervalSince1970: Double(minutes) * 60)).prefix(16) }
-        let (from, to) = (minuteText(first), minuteText(last))
+        let (from, to) = Self.minutes(of: day, zone: zone)
         // File times come from a coarse clock that can lag the audit time by a tick: the margin keeps a record
         // made in the day's first milliseconds from being taken for one of the day before.
-        let dayBegins = Int64(first) * 60_000_000_000 - FileStamp.racyMargin
+        let dayBegins = Int64(Moment.endOf(day.adding(days: -1), in: zone).minutes + 1) * 60_000_000_000 - FileStamp.racyMargin
         return try Self.inBatches(names, batch: batch, { subject -> Result<ParticipantDay, StoreError>? in
             do {
                 let log = AuditLog(path: audits + "/" + subject + ".jsonl")
@@ -59,40 +58,21 @@ extension JSONFileStore {
                     passedOver?.add(subject)
                     return nil
                 }
-                let (file, _) = try Self.readParticipant(subject, folder: folder, context: context)
+                let (file, tree) = try Self.readParticipant(subject, folder: folder, context: context)
                 var result = ParticipantDay(current: file.participant)
                 if untouched {
-                    if replayAll { result.endOfDay = file.participant }
+                    if replayAll { (result.endOfDay, result.endsAsItStands) = (file.participant, true) }
                     return .success(result)
                 }
                 let bytes = try DurableFile.read(log.path) ?? []
+                let lines = AuditLog.lineRanges(bytes), minutes = AuditLog.minutes(bytes, lines: lines)
                 // Most trails have no record on the day: a look at each line's time tells, without checking
-                // every hash; only the trails replayed are checked whole.
-                guard replayAll || AuditLog.timesOf(bytes).contains(where: { $0 >= from && $0 <= to }) else { return .success(result) }
-                let verified = AuditLog.verify(bytes, head: file.audit, path: log.path)
-                if let problem = verified.problems.first { throw StoreError(.damaged, problem + " (cohort verify says more)") }
-                let records = verified.records
-                let onDay = records.contains { $0.time.prefix(16) >= from && $0.time.prefix(16) <= to }
-                // Saves are prefixes of the chain (one time per save): the states are the replays of the
-                // records before the day and of those up to its end.
-                var document = JSONValue.emptyObject
-                var index = 0
-                func replay(while before: (Substring) -> Bool) throws -> Participant? {
-                    while index < records.count, before(records[index].time.prefix(16)) {
-                        try JSONPatch.apply(records[index].operation, to: &document)
-                        index += 1
-                    }
-                    return index == 0 ? nil : try JSONValueDecoder.decode(Participant.self, from: document)
-                }
-                result.startOfDay = try replay { $0 < from }
-                // With no record after the day, the replay to the day's end is the whole trail's, which is
-                // the data as it stands (its state is the head's, checked as it was read): no second replay.
-                if !records.isEmpty, !records[index...].contains(where: { $0.time.prefix(16) > to }) {
-                    result.endOfDay = file.participant
-                } else {
-                    result.endOfDay = try replay { $0 <= to }
-                }
-                result.hasRecordsOnDay = onDay
+                // every hash.
+                guard replayAll || minutes.contains(where: { $0.map { $0 >= from && $0 <= to } ?? false }) else { return .success(result) }
+                let undone = Self.undoneDay(bytes, lines: lines, minutes: minutes, file: file, tree: tree, from: from, to: to)
+                let day = try undone ?? Self.replayedDay(bytes, file: file, path: log.path, from: from, to: to)
+                (result.startOfDay, result.endOfDay, result.hasRecordsOnDay) = (day.start, day.end, day.onDay)
+                result.endsAsItStands = day.standing
                 return .success(result)
             } catch let error as StoreError {
                 return .failure(error)
@@ -102,6 +82,70 @@ extension JSONFileStore {
                 return .failure(StoreError(.damaged, "\(audits)/\(subject).jsonl does not replay (\(error)): cohort verify says more"))
             }
         }, body)
+    }
+
+    /// The first and last minute of `day` on `zone`'s clock as audit times begin (`YYYY-MM-DDTHH:MM`, UTC):
+    /// the day's records are those whose minute lies between them (fixed-width text compares as the instants do).
+    static func minutes(of day: CivilDate, zone: TimeZone) -> (from: Substring, to: Substring) {
+        func text(_ minutes: Int) -> Substring { UTCTimestamp.string(from: Date(timeIntervalSince1970: Double(minutes) * 60)).prefix(16) }
+        return (text(Moment.endOf(day.adding(days: -1), in: zone).minutes + 1), text(Moment.endOf(day, in: zone).minutes))
+    }
+
+    /// A participant around a day: as it stood before the day's first record (nil before any record) and
+    /// after its last (nil when the trail holds none), whether that is the data as it stands, and whether the
+    /// day has records.
+    typealias DayStates = (start: Participant?, end: Participant?, standing: Bool, onDay: Bool)
+
+    /// The day's states undone from the data along the trail's tail (docs/RULES.md, "The day's lists and the
+    /// summary"): only the records from the day's start on are read, checked back from the head the data
+    /// names, and reverted from the data one by one, newest first. Nil when the tail does not check or does
+    /// not undo onto the data; `replayedDay` then reads the trail whole and names what is wrong.
+    static func undoneDay(_ bytes: [UInt8], lines: [Range<Int>], minutes: [Substring?], file: ParticipantFile, tree: JSONValue,
+                          from: Substring, to: Substring) -> DayStates? {
+        // A line whose time cannot be read without parsing is taken with the tail, and judged by its record.
+        let first = minutes.firstIndex { $0.map { $0 >= from } ?? true } ?? lines.count
+        guard file.audit.seq > 0, let tail = AuditLog.committedRecords(bytes, lines: lines, from: first, head: file.audit),
+              var document = tree["participant"] else { return nil }
+        // The same bounds as the replay's (`replayedDay`), which a trail whose times are not in order (a
+        // record entered for an earlier time after a later one) makes matter.
+        let starts = tail.firstIndex { $0.time.prefix(16) >= from } ?? tail.count
+        let ends = tail[starts...].firstIndex { $0.time.prefix(16) > to } ?? tail.count
+        let onDay = tail.contains { $0.time.prefix(16) >= from && $0.time.prefix(16) <= to }
+        // Before the trail's first record there is no participant.
+        guard first + ends > 0 else { return (nil, nil, false, onDay) }
+        do {
+            for record in tail[ends...].reversed() { try JSONPatch.revert(record.operation, in: &document) }
+            let end = ends == tail.count ? file.participant : try JSONValueDecoder.decode(Participant.self, from: document)
+            guard first + starts > 0 else { return (nil, end, ends == tail.count, onDay) }
+            for record in tail[starts..<ends].reversed() { try JSONPatch.revert(record.operation, in: &document) }
+            return (starts == ends ? end : try JSONValueDecoder.decode(Participant.self, from: document), end, ends == tail.count, onDay)
+        } catch {
+            return nil
+        }
+    }
+
+    /// The day's states replayed from the whole trail onto `{}`, every record checked.
+    static func replayedDay(_ bytes: [UInt8], file: ParticipantFile, path: String, from: Substring, to: Substring) throws -> DayStates {
+        let verified = AuditLog.verify(bytes, head: file.audit, path: path)
+        if let problem = verified.problems.first { throw StoreError(.damaged, problem + " (cohort verify says more)") }
+        let records = verified.records
+        // Saves are prefixes of the chain (one time per save): the states are the replays of the records
+        // before the day and of those up to its end.
+        var document = JSONValue.emptyObject
+        var index = 0
+        func replay(while before: (Substring) -> Bool) throws -> Participant? {
+            while index < records.count, before(records[index].time.prefix(16)) {
+                try JSONPatch.apply(records[index].operation, to: &document)
+                index += 1
+            }
+            return index == 0 ? nil : try JSONValueDecoder.decode(Participant.self, from: document)
+        }
+        let onDay = records.contains { $0.time.prefix(16) >= from && $0.time.prefix(16) <= to }
+        let start = try replay { $0 < from }
+        // With no record after the day, the replay to the day's end is the whole trail's, which is the data
+        // as it stands (its state is the head's, checked as it was read): no second replay.
+        if !records.isEmpty, !records[index...].contains(where: { $0.time.prefix(16) > to }) { return (start, file.participant, true, onDay) }
+        return (start, try replay { $0 <= to }, false, onDay)
     }
 
     /// The summary's lists read from the records, in one pass (`forEachParticipantDay`): a participant whose
@@ -140,7 +184,9 @@ extension JSONFileStore {
         var problems = try forEachParticipantDay(day, zone: zone, replayAll: true, wholeRecord: { needed.contains($0) }, passedOver: passed) { record in
             if record.dayChange != nil { recordedOnDay = true }
             guard let state = record.endOfDay else { return }
-            if let digest = ParticipantDigest(state, context: context) { digests.append(digest) }
+            // As it stands, its digest is the table's (checked against every file's stamp): not made again.
+            let standing = record.endsAsItStands ? current.table.digest(state.subject) : nil
+            if let digest = standing ?? ParticipantDigest(state, context: context) { digests.append(digest) }
             records.add(record: state, dayChange: record.dayChange, on: day, context: context)
         }
         let untouched = passed.subjects

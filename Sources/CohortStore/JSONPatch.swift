@@ -72,6 +72,21 @@ public enum JSONPatch {
         try apply(operation, tokens: tokens[...], to: &document)
     }
 
+    /// Undoes `operation` on `document`, the state just after it: the trail read backwards from the data
+    /// (docs/RULES.md, "The day's lists and the summary"). Exact, as `apply` is strict: an `add` puts a member
+    /// or element where none was, and `replace` and `remove` carry what was there. Throws where the document
+    /// does not hold what the operation left (or for an operation on the whole document).
+    public static func revert(_ operation: PatchOperation, in document: inout JSONValue) throws {
+        let inverse: PatchOperation
+        switch operation.op {
+        case .add: inverse = PatchOperation(op: .remove, path: operation.path, old: try required(operation.value, operation))
+        case .replace: inverse = PatchOperation(op: .replace, path: operation.path, value: operation.old, old: operation.value)
+        case .remove: inverse = PatchOperation(op: .add, path: operation.path, value: operation.old)
+        }
+        guard !inverse.path.isEmpty else { throw Mismatch(description: "the whole document's \(operation.op.rawValue) is not undone") }
+        try apply(inverse, to: &document)
+    }
+
     private static func apply(_ operation: PatchOperation, tokens: ArraySlice<String>, to node: inout JSONValue) throws {
         guard let token = tokens.first else {
             // The whole document.
@@ -92,6 +107,9 @@ public enum JSONPatch {
             if isLast {
                 switch operation.op {
                 case .add:
+                    // Only a member that is not there: the trail's `add` never overwrites, so a record is undone
+                    // exactly by removing what it added (`revert`).
+                    guard members.index(forKey: token) == nil else { throw Mismatch(description: "\(operation.path): already there (add puts only a new member)") }
                     members[token] = try required(operation.value, operation)
                 case .replace:
                     guard let index = members.index(forKey: token) else { throw Mismatch(description: "\(operation.path): nothing to replace") }

@@ -57,15 +57,21 @@ func measure(size: Int, runs: Int, scales: ScaleCatalog) throws {
     /// Whether any of `names` is asked for (`--only`); `sha256sum` is the baseline of the figures measured
     /// against it, so it comes with them.
     func wanted(_ names: String...) -> Bool { names.contains(where: Bench.wanted) }
-    let frames = wanted(Figures.coldStart, Figures.afterEdit, Figures.firstFrame, Figures.fullCheck, Figures.moveDown, Figures.changeDay, Figures.roster)
+    let frames = wanted(Figures.coldStart, Figures.coldWhole, Figures.afterEdit, Figures.firstFrame, Figures.fullCheck, Figures.moveDown, Figures.changeDay, Figures.roster)
     // Without a cache: the first start on a store, or after the protocols changed.
     let cacheFile = directory + "/.cache/review-table"
     if frames {
+        // To the first frame (the part of the store read in its first tenth of a second), then to every file
+        // read and the cache written.
+        var coldWhole: [Double] = []
         record(Figures.coldStart, try (0..<few).map { _ in
             unlink(cacheFile)
             try reset()
-            return try Bench.seconds { try start(); check() }
+            let time = try Bench.seconds(start)
+            coldWhole.append(Bench.seconds(check) + time)
+            return time
         })
+        record(Figures.coldWhole, coldWhole)
         // After an edit made elsewhere (the command line, another copy): the cache plus the journal of saves.
         record(Figures.afterEdit, try (0..<runs).map { _ in
             try JSONFileStore(directory: directory, scales: scales, user: "bench").update(try store.subjects()[1], benchmarkEdit)
@@ -111,22 +117,13 @@ func measure(size: Int, runs: Int, scales: ScaleCatalog) throws {
         })
     }
     // `summary --as-recorded` of the day the benchmark wrote 10 records of every participant on: every
-    // trail replayed to the end of that day (what `AsRecordedSummary` in the `cohort` executable does).
+    // participant as it stood at the end of that day, the trails read back from the data.
     if wanted(Figures.asRecorded) {
         record(Figures.asRecorded, try (0..<few).map { _ in
             try Bench.seconds {
                 let opened = try JSONFileStore(directory: directory, scales: scales, user: "bench")
-                let day = BenchStore.recordDay, zone = BenchStore.zone, context = opened.context
-                var states: [Participant] = [], records = DaySummary.Records()
-                try opened.forEachParticipantDay(day, zone: zone, replayAll: true) { found in
-                    guard let state = found.endOfDay else { return }
-                    states.append(state)
-                    records.add(record: state, dayChange: found.dayChange, on: day, context: context)
-                }
-                let table = ReviewTable(participants: states, context: context)
-                var summary = DaySummary(date: day, table: table, zone: zone)
-                summary.add(records)
-                _ = SummaryReport(summary: summary, table: table, site: "bench", now: Moment.endOf(day, in: zone)).text()
+                let recorded = try AsRecordedSummary(BenchStore.recordDay, store: opened, zone: BenchStore.zone)
+                _ = SummaryReport(summary: recorded.summary, table: recorded.table, site: "bench", now: recorded.now).text()
             }
         })
     }

@@ -61,6 +61,31 @@ struct AsRecordedDayTests {
         #expect(passedOverSomewhere, "some days have participants whose trails were not written since: they come from the table")
     }
 
+    /// Every trail undone from the data along its tail gives, on every day, the states a replay of the whole
+    /// trail onto `{}` gives; with records after the day (the demo's later days) and before any record.
+    @Test func theTrailUndoneFromTheDataIsWhatReplayingItWholeGives() throws {
+        let (directory, store) = try demoWithTrailsDatedByTheirRecords()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var undoneAfterTheDay = 0
+        for subject in try store.subjects() {
+            let (file, tree) = try JSONFileStore.readParticipant(subject, folder: directory + "/participants", context: store.context)
+            let path = directory + "/audit/" + subject + ".jsonl"
+            let bytes = Array(FileManager.default.contents(atPath: path) ?? Data())
+            let lines = AuditLog.lineRanges(bytes), minutes = AuditLog.minutes(bytes, lines: lines)
+            for offset in stride(from: -75, through: 1, by: 2) {
+                let day = today.adding(days: offset)
+                let (from, to) = JSONFileStore.minutes(of: day, zone: utc)
+                let replayed = try JSONFileStore.replayedDay(bytes, file: file, path: path, from: from, to: to)
+                let undone = JSONFileStore.undoneDay(bytes, lines: lines, minutes: minutes, file: file, tree: tree, from: from, to: to)
+                #expect(undone != nil, "\(subject) \(day): the tail undoes onto the data")
+                let same = undone.map { $0.start == replayed.start && $0.end == replayed.end && $0.onDay == replayed.onDay } ?? false
+                #expect(same, "\(subject) \(day)")
+                if let end = undone?.end, end != file.participant { undoneAfterTheDay += 1 }
+            }
+        }
+        #expect(undoneAfterTheDay > 100, "days with records after them: the day's end is undone too")
+    }
+
     @Test func aParticipantPassedOverWhoseFileCannotBeReadIsStillReported() throws {
         let (directory, store) = try demoWithTrailsDatedByTheirRecords()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -34,6 +34,26 @@ struct JSONPatchTests {
         #expect(removals > 50)
     }
 
+    /// The trail read backwards: reverting a diff's operations, newest first, gives the old document back.
+    @Test func revertingEveryOperationNewestFirstGivesTheOldDocumentBack() throws {
+        var random = SeededGenerator(seed: 6903)
+        for _ in 0..<2_000 {
+            let old = randomValue(&random, depth: 0), new = randomValue(&random, depth: 0)
+            guard case .object = old, case .object = new else { continue }
+            var document = new
+            for operation in JSONPatch.diff(from: old, to: new).reversed() { try JSONPatch.revert(operation, in: &document) }
+            #expect(document == old, "\(random)")
+        }
+    }
+
+    @Test func anAddNeverOverwritesSoEveryRecordIsUndoneExactly() {
+        var document = JSONValue.object(["status": .string("scheduled")])
+        #expect(throws: JSONPatch.Mismatch.self) { try JSONPatch.apply(PatchOperation(op: .add, path: "/status", value: .string("missed")), to: &document) }
+        #expect(throws: JSONPatch.Mismatch.self) { try JSONPatch.revert(PatchOperation(op: .add, path: "/status", value: .string("missed")), in: &document) }
+        #expect(throws: JSONPatch.Mismatch.self) { try JSONPatch.revert(PatchOperation(op: .replace, path: "", value: .null, old: .null), in: &document) }
+        #expect(document == .object(["status": .string("scheduled")]))
+    }
+
     @Test func replayRefusesARecordWhoseOldValueIsNotThere() {
         var document = JSONValue.object(["status": .string("scheduled")])
         let forged = PatchOperation(op: .replace, path: "/status", value: .string("missed"), old: .string("completed"))
