@@ -58,7 +58,9 @@ extension JSONFileStore {
                     passedOver?.add(subject)
                     return nil
                 }
-                let (file, tree) = try Self.readParticipant(subject, folder: folder, context: context)
+                // The day's states share most of the data's tree: what is decoded of it is decoded once.
+                let memo = DecodedSubtrees()
+                let (file, tree) = try Self.readParticipant(subject, folder: folder, context: context, memo: memo)
                 var result = ParticipantDay(current: file.participant)
                 if untouched {
                     if replayAll { (result.endOfDay, result.endsAsItStands) = (file.participant, true) }
@@ -69,7 +71,7 @@ extension JSONFileStore {
                 // Most trails have no record on the day: a look at each line's time tells, without checking
                 // every hash.
                 guard replayAll || minutes.contains(where: { $0.map { $0 >= from && $0 <= to } ?? false }) else { return .success(result) }
-                let undone = Self.undoneDay(bytes, lines: lines, minutes: minutes, file: file, tree: tree, from: from, to: to)
+                let undone = Self.undoneDay(bytes, lines: lines, minutes: minutes, file: file, tree: tree, memo: memo, from: from, to: to)
                 let day = try undone ?? Self.replayedDay(bytes, file: file, path: log.path, from: from, to: to)
                 (result.startOfDay, result.endOfDay, result.hasRecordsOnDay) = (day.start, day.end, day.onDay)
                 result.endsAsItStands = day.standing
@@ -101,7 +103,7 @@ extension JSONFileStore {
     /// names, and reverted from the data one by one, newest first. Nil when the tail does not check or does
     /// not undo onto the data; `replayedDay` then reads the trail whole and names what is wrong.
     static func undoneDay(_ bytes: [UInt8], lines: [Range<Int>], minutes: [Substring?], file: ParticipantFile, tree: JSONValue,
-                          from: Substring, to: Substring) -> DayStates? {
+                          memo: DecodedSubtrees? = nil, from: Substring, to: Substring) -> DayStates? {
         // A line whose time cannot be read without parsing is taken with the tail, and judged by its record.
         let first = minutes.firstIndex { $0.map { $0 >= from } ?? true } ?? lines.count
         guard file.audit.seq > 0, let tail = AuditLog.committedRecords(bytes, lines: lines, from: first, head: file.audit),
@@ -115,10 +117,10 @@ extension JSONFileStore {
         guard first + ends > 0 else { return (nil, nil, false, onDay) }
         do {
             for record in tail[ends...].reversed() { try JSONPatch.revert(record.operation, in: &document) }
-            let end = ends == tail.count ? file.participant : try JSONValueDecoder.decode(Participant.self, from: document)
+            let end = ends == tail.count ? file.participant : try JSONValueDecoder.decode(Participant.self, from: document, memo: memo)
             guard first + starts > 0 else { return (nil, end, ends == tail.count, onDay) }
             for record in tail[starts..<ends].reversed() { try JSONPatch.revert(record.operation, in: &document) }
-            return (starts == ends ? end : try JSONValueDecoder.decode(Participant.self, from: document), end, ends == tail.count, onDay)
+            return (starts == ends ? end : try JSONValueDecoder.decode(Participant.self, from: document, memo: memo), end, ends == tail.count, onDay)
         } catch {
             return nil
         }

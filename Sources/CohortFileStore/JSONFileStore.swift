@@ -398,15 +398,16 @@ public final class JSONFileStore: ParticipantStore {
     /// `checkState` compares the data with the state its trail's saved head records (`verify` replays the
     /// whole trail instead, to name the first difference).
     /// `checkValues` false leaves the values unchecked (`verify` checks them itself, and replays a file whose
-    /// protocol is missing all the same).
-    static func readParticipant(_ subject: String, folder: String, context: StudyContext,
-                                checkState: Bool = true, checkValues: Bool = true) throws -> (file: ParticipantFile, tree: JSONValue) {
+    /// protocol is missing all the same). `memo` keeps what was decoded for decoding states that share the
+    /// tree's storage (`DecodedSubtrees`).
+    static func readParticipant(_ subject: String, folder: String, context: StudyContext, checkState: Bool = true,
+                                checkValues: Bool = true, memo: DecodedSubtrees? = nil) throws -> (file: ParticipantFile, tree: JSONValue) {
         if let problem = SubjectID.problem(subject) { throw DomainError("Unknown subject: \(problem).") }
         let path = folder + "/" + subject + ".json"
         guard let bytes = try DurableFile.read(path) else {
             throw DomainError("No participant \(subject) in this store. `cohort visits` or `cohort audit` list the subjects here.")
         }
-        let (file, tree) = try CanonicalJSON.unsealWithTree(bytes, as: ParticipantFile.self, path: path, version: formatVersion)
+        let (file, tree) = try CanonicalJSON.unsealWithTree(bytes, as: ParticipantFile.self, path: path, version: formatVersion, memo: memo)
         guard file.participant.subject == subject else {
             throw StoreError(.damaged, "\(path) holds subject \(file.participant.subject.prefix(24)), not \(subject): the file was renamed or copied by hand. It was not changed.")
         }

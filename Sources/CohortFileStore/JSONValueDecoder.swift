@@ -5,15 +5,54 @@ import Foundation
 /// the same tree instead of parsing the text again with Foundation's decoder. Plain JSON only: no key or
 /// date strategies (the store uses none).
 struct JSONValueDecoder {
-    /// Decodes `type` from `value`.
-    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
-        try T(from: TreeDecoder(value: value, codingPath: []))
+    /// Decodes `type` from `value`; with `memo`, each object and array is decoded once for all the trees
+    /// decoded with it (`DecodedSubtrees`).
+    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, memo: DecodedSubtrees? = nil) throws -> T {
+        memo?.keep(value)
+        return try T(from: TreeDecoder(value: value, codingPath: [], memo: memo))
+    }
+}
+
+/// What was decoded from trees, by the storage of each object or array and the type it was decoded as: a
+/// second tree that shares most of its storage with the first (a participant before a day's records,
+/// undone from the data: only the objects and arrays on the changed paths were copied) is decoded again
+/// only where the records changed it. Decoding is a function of the tree and the type alone, and storage
+/// is never changed while it is shared, so the same storage decodes to the same value; the trees are
+/// kept while this lives, so no storage it names is freed and reused for another.
+final class DecodedSubtrees {
+    fileprivate struct Key: Hashable {
+        let storage: UnsafeRawPointer
+        let type: ObjectIdentifier
+    }
+
+    fileprivate var values: [Key: Any] = [:]
+    private var trees: [JSONValue] = []
+
+    init() {}
+
+    fileprivate func keep(_ tree: JSONValue) { trees.append(tree) }
+
+    /// How many objects and arrays were decoded.
+    var count: Int { values.count }
+}
+
+extension JSONValue {
+    /// The storage of an object's members or of an array's elements; nil for any other value (and an empty
+    /// array, which has none).
+    fileprivate var storage: UnsafeRawPointer? {
+        switch self {
+        case .array(let elements): return elements.withUnsafeBufferPointer { $0.baseAddress.map(UnsafeRawPointer.init) }
+        // A native dictionary is one reference to its storage (Linux has no other kind).
+        case .object(let members): return unsafeBitCast(members, to: UnsafeRawPointer.self)
+        default: return nil
+        }
     }
 }
 
 private struct TreeDecoder: Decoder {
     let value: JSONValue
     let codingPath: [CodingKey]
+    let memo: DecodedSubtrees?
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func mismatch(_ expected: String) -> DecodingError {
@@ -22,21 +61,21 @@ private struct TreeDecoder: Decoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let members) = value else { throw mismatch("an object") }
-        return KeyedDecodingContainer(KeyedTree<Key>(members: members, codingPath: codingPath))
+        return KeyedDecodingContainer(KeyedTree<Key>(members: members, codingPath: codingPath, memo: memo))
     }
 
     func unkeyedContainer() throws -> UnkeyedDecodingContainer {
         guard case .array(let elements) = value else { throw mismatch("an array") }
-        return UnkeyedTree(elements: elements, codingPath: codingPath)
+        return UnkeyedTree(elements: elements, codingPath: codingPath, memo: memo)
     }
 
-    func singleValueContainer() throws -> SingleValueDecodingContainer { SingleTree(value: value, codingPath: codingPath) }
+    func singleValueContainer() throws -> SingleValueDecodingContainer { SingleTree(value: value, codingPath: codingPath, memo: memo) }
 }
 
 /// Scalars, shared by the three containers. The coding path is built only for an error or a nested value:
 /// building it for every member was most of the decoder's cost (docs/DECISIONS.md, "verify within 2× of
 /// sha256sum").
-private func scalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ path: @autoclosure () -> [CodingKey]) throws -> T {
+private func scalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ memo: DecodedSubtrees?, _ path: @autoclosure () -> [CodingKey]) throws -> T {
     func mismatch() -> DecodingError {
         .typeMismatch(type, .init(codingPath: path(), debugDescription: "the value has another type"))
     }
@@ -60,16 +99,27 @@ private func scalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ path: @a
         case .double(let number): return number as! T
         default: throw mismatch()
         }
-    case is Int?.Type:
-        // Score items (`[Int?]`), most of a participant's values: read here, not through a nested decoder
-        // and `Optional`'s own decoding, which built a coding path and a container for every item.
-        switch value {
-        case .null: return Int?.none as! T
-        case .int(let number): return Int?.some(number) as! T
-        default: throw mismatch()
+    case is [Int?].Type:
+        // Score items, most of a participant's values: the whole list read here, not item by item through
+        // `Array`'s and `Optional`'s own decoding (a container, a coding path and these casts per item).
+        guard case .array(let elements) = value else { throw mismatch() }
+        var items: [Int?] = []
+        items.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            switch element {
+            case .null: items.append(nil)
+            case .int(let number): items.append(number)
+            default: throw DecodingError.typeMismatch(Int?.self, .init(codingPath: path() + [Index(index)], debugDescription: "the value has another type"))
+            }
         }
+        return items as! T
     default:
-        return try T(from: TreeDecoder(value: value, codingPath: path()))
+        guard let memo, let storage = value.storage else { return try T(from: TreeDecoder(value: value, codingPath: path(), memo: memo)) }
+        let key = DecodedSubtrees.Key(storage: storage, type: ObjectIdentifier(type))
+        if let decoded = memo.values[key] { return decoded as! T }
+        let decoded = try T(from: TreeDecoder(value: value, codingPath: path(), memo: memo))
+        memo.values[key] = decoded
+        return decoded
     }
 }
 
@@ -96,6 +146,7 @@ extension JSONValue {
 private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let members: [String: JSONValue]
     let codingPath: [CodingKey]
+    let memo: DecodedSubtrees?
     var allKeys: [Key] { members.keys.compactMap { Key(stringValue: $0) } }
 
     func contains(_ key: Key) -> Bool { members[key.stringValue] != nil }
@@ -110,7 +161,7 @@ private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decodeNil(forKey key: Key) throws -> Bool { try member(key) == .null }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try scalar(type, try member(key), codingPath + [key])
+        try scalar(type, try member(key), memo, codingPath + [key])
     }
 
     func decode(_ type: String.Type, forKey key: Key) throws -> String { try text(try member(key), codingPath + [key]) }
@@ -119,7 +170,7 @@ private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let value = members[key.stringValue], !value.isNull else { return nil }
-        return try scalar(type, value, codingPath + [key])
+        return try scalar(type, value, memo, codingPath + [key])
     }
 
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
@@ -133,33 +184,37 @@ private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-        try TreeDecoder(value: try member(key), codingPath: codingPath + [key]).container(keyedBy: type)
+        try TreeDecoder(value: try member(key), codingPath: codingPath + [key], memo: memo).container(keyedBy: type)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> UnkeyedDecodingContainer {
-        try TreeDecoder(value: try member(key), codingPath: codingPath + [key]).unkeyedContainer()
+        try TreeDecoder(value: try member(key), codingPath: codingPath + [key], memo: memo).unkeyedContainer()
     }
 
-    func superDecoder() throws -> Decoder { TreeDecoder(value: .object(members), codingPath: codingPath) }
+    func superDecoder() throws -> Decoder { TreeDecoder(value: .object(members), codingPath: codingPath, memo: memo) }
 
-    func superDecoder(forKey key: Key) throws -> Decoder { TreeDecoder(value: try member(key), codingPath: codingPath + [key]) }
+    func superDecoder(forKey key: Key) throws -> Decoder { TreeDecoder(value: try member(key), codingPath: codingPath + [key], memo: memo) }
+}
+
+/// An array element's place in a coding path.
+private struct Index: CodingKey {
+    let intValue: Int?
+    var stringValue: String { "\(intValue ?? 0)" }
+    init(_ index: Int) { intValue = index }
+    init?(stringValue: String) { nil }
+    init?(intValue: Int) { self.intValue = intValue }
 }
 
 private struct UnkeyedTree: UnkeyedDecodingContainer {
     let elements: [JSONValue]
     let codingPath: [CodingKey]
+    let memo: DecodedSubtrees?
     var currentIndex = 0
     var count: Int? { elements.count }
     var isAtEnd: Bool { currentIndex >= elements.count }
 
-    init(elements: [JSONValue], codingPath: [CodingKey]) { self.elements = elements; self.codingPath = codingPath }
-
-    private struct Index: CodingKey {
-        let intValue: Int?
-        var stringValue: String { "\(intValue ?? 0)" }
-        init(_ index: Int) { intValue = index }
-        init?(stringValue: String) { nil }
-        init?(intValue: Int) { self.intValue = intValue }
+    init(elements: [JSONValue], codingPath: [CodingKey], memo: DecodedSubtrees?) {
+        self.elements = elements; self.codingPath = codingPath; self.memo = memo
     }
 
     private mutating func next() throws -> (JSONValue, [CodingKey]) {
@@ -184,7 +239,7 @@ private struct UnkeyedTree: UnkeyedDecodingContainer {
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
         let value = try nextValue(), index = currentIndex - 1
-        return try scalar(type, value, codingPath + [Index(index)])
+        return try scalar(type, value, memo, codingPath + [Index(index)])
     }
 
     mutating func decode(_ type: String.Type) throws -> String {
@@ -194,27 +249,28 @@ private struct UnkeyedTree: UnkeyedDecodingContainer {
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
         let (value, path) = try next()
-        return try TreeDecoder(value: value, codingPath: path).container(keyedBy: type)
+        return try TreeDecoder(value: value, codingPath: path, memo: memo).container(keyedBy: type)
     }
 
     mutating func nestedUnkeyedContainer() throws -> UnkeyedDecodingContainer {
         let (value, path) = try next()
-        return try TreeDecoder(value: value, codingPath: path).unkeyedContainer()
+        return try TreeDecoder(value: value, codingPath: path, memo: memo).unkeyedContainer()
     }
 
     mutating func superDecoder() throws -> Decoder {
         let (value, path) = try next()
-        return TreeDecoder(value: value, codingPath: path)
+        return TreeDecoder(value: value, codingPath: path, memo: memo)
     }
 }
 
 private struct SingleTree: SingleValueDecodingContainer {
     let value: JSONValue
     let codingPath: [CodingKey]
+    let memo: DecodedSubtrees?
 
     func decodeNil() -> Bool { value == .null }
 
-    func decode<T: Decodable>(_ type: T.Type) throws -> T { try scalar(type, value, codingPath) }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try scalar(type, value, memo, codingPath) }
 
     func decode(_ type: String.Type) throws -> String { try text(value, codingPath) }
 }

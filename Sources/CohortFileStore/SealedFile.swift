@@ -72,13 +72,15 @@ enum CanonicalJSON {
     }
 
     /// Like `unseal`, also handing back the content as the JSON tree it was decoded from.
-    static func unsealWithTree<T: Codable>(_ bytes: [UInt8], as type: T.Type, path: String, version: Int) throws -> (content: T, tree: JSONValue) {
+    /// With `memo`, what is decoded is kept for decoding trees that share its storage (`DecodedSubtrees`).
+    static func unsealWithTree<T: Codable>(_ bytes: [UInt8], as type: T.Type, path: String, version: Int,
+                                           memo: DecodedSubtrees? = nil) throws -> (content: T, tree: JSONValue) {
         try checkSeal(bytes, path: path)
         let sealed: SealedFile<T>
         let tree: JSONValue
         do {
             tree = try JSONValue.parse(bytes)
-            sealed = try JSONValueDecoder.decode(SealedFile<T>.self, from: tree)
+            sealed = try JSONValueDecoder.decode(SealedFile<T>.self, from: tree, memo: memo)
         } catch let error as DecodingError {
             throw StoreError(.damaged, "\(path) is damaged: \(error.plainDescription). It was not changed; restore it from a backup (cohort verify lists every damaged file).")
         } catch {

@@ -68,7 +68,8 @@ struct AsRecordedDayTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var undoneAfterTheDay = 0
         for subject in try store.subjects() {
-            let (file, tree) = try JSONFileStore.readParticipant(subject, folder: directory + "/participants", context: store.context)
+            let memo = DecodedSubtrees()
+            let (file, tree) = try JSONFileStore.readParticipant(subject, folder: directory + "/participants", context: store.context, memo: memo)
             let path = directory + "/audit/" + subject + ".jsonl"
             let bytes = Array(FileManager.default.contents(atPath: path) ?? Data())
             let lines = AuditLog.lineRanges(bytes), minutes = AuditLog.minutes(bytes, lines: lines)
@@ -76,7 +77,7 @@ struct AsRecordedDayTests {
                 let day = today.adding(days: offset)
                 let (from, to) = JSONFileStore.minutes(of: day, zone: utc)
                 let replayed = try JSONFileStore.replayedDay(bytes, file: file, path: path, from: from, to: to)
-                let undone = JSONFileStore.undoneDay(bytes, lines: lines, minutes: minutes, file: file, tree: tree, from: from, to: to)
+                let undone = JSONFileStore.undoneDay(bytes, lines: lines, minutes: minutes, file: file, tree: tree, memo: memo, from: from, to: to)
                 #expect(undone != nil, "\(subject) \(day): the tail undoes onto the data")
                 let same = undone.map { $0.start == replayed.start && $0.end == replayed.end && $0.onDay == replayed.onDay } ?? false
                 #expect(same, "\(subject) \(day)")

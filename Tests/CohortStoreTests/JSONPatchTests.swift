@@ -91,5 +91,37 @@ struct JSONValueDecoderTests {
         members["birthYear"] = nil
         #expect(throws: DecodingError.self) { try JSONValueDecoder.decode(Participant.self, from: .object(members)) }
         #expect(throws: DecodingError.self) { try JSONValueDecoder.decode(Participant.self, from: .array([])) }
+        // Score items are read as one list: a bad item is still named by its place.
+        let items: JSONValue = .array([.int(3), .null, .string("4")])
+        #expect(try JSONValueDecoder.decode([Int?].self, from: .array([.int(3), .null])) == [3, nil])
+        do {
+            _ = try JSONValueDecoder.decode([Int?].self, from: items)
+            Issue.record("a text item was read as a score")
+        } catch DecodingError.typeMismatch(_, let context) {
+            #expect(context.codingPath.last?.intValue == 2)
+        }
+    }
+
+    /// A state undone from the data shares the data's storage except along the changed paths: decoded with
+    /// the data's memo it is what a plain decode gives, and only the changed parts are decoded again.
+    @Test func aTreeSharingStorageWithOneDecodedBeforeIsDecodedAgainOnlyWhereItChanged() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        try fixture.enroll("101-0001")
+        try fixture.store.apply(.complete(subject: "101-0001", visit: "SCR", date: CivilDate("2026-11-12")!, reason: nil), today: StoreFixture.today, user: "t")
+        let before = try fixture.store.apply(.score(subject: "101-0001", visit: "SCR", scale: "PANSS", items: Array(repeating: 3, count: 29) + [nil],
+                                                    date: nil, rater: "ab", reason: nil), today: StoreFixture.today, user: "t").after
+        var after = before
+        after.visits[1].rescheduleReason = "moved"
+        let memo = DecodedSubtrees()
+        let tree = try JSONValue(encoding: after)
+        #expect(try JSONValueDecoder.decode(Participant.self, from: tree, memo: memo) == after)
+        let decodedOnce = memo.count
+        var undone = tree
+        for operation in JSONPatch.diff(from: try JSONValue(encoding: before), to: tree).reversed() { try JSONPatch.revert(operation, in: &undone) }
+        #expect(try JSONValueDecoder.decode(Participant.self, from: undone, memo: memo) == before)
+        // Decoded again: the visits array and the one visit changed, nothing else.
+        #expect(memo.count == decodedOnce + 2)
+        #expect(try JSONValueDecoder.decode(Participant.self, from: undone) == before)
     }
 }
