@@ -18,6 +18,7 @@ struct ByteReader {
 
     mutating func u8() -> UInt8? { load(UInt8.self) }
     mutating func u32() -> UInt32? { load(UInt32.self) }
+    mutating func u64() -> UInt64? { load(UInt64.self) }
     mutating func i32() -> Int? { load(Int32.self).map(Int.init) }
     mutating func i64() -> Int64? { load(Int64.self) }
     /// A count that the remaining bytes could hold (a damaged count never triggers a huge allocation).

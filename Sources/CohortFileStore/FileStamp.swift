@@ -22,10 +22,17 @@ struct FileStamp: Equatable, Sendable {
     static func of(_ path: String) -> FileStamp? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return FileStamp(inode: Int64(info.st_ino), size: Int64(info.st_size),
-                         modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
-                         changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
+        return FileStamp(info)
     }
+
+    /// The stamp of `name` in the folder open as `folder`, or nil when it cannot be read: only the name is
+    /// looked up, not every folder of a path, which counts when thousands of one folder's files are stamped.
+    static func of(_ name: String, in folder: Int32) -> FileStamp? {
+        var info = stat()
+        guard fstatat(folder, name, &info, 0) == 0 else { return nil }
+        return FileStamp(info)
+    }
+
 
     /// File times come from a coarse clock (a few milliseconds), so a file changed within that long of
     /// being looked at could change again without its stamp moving. Such a stamp is not trusted: it is
@@ -49,6 +56,13 @@ struct FileStamp: Equatable, Sendable {
 }
 
 extension FileStamp {
+    /// What `stat` said.
+    fileprivate init(_ info: stat) {
+        self.init(inode: Int64(info.st_ino), size: Int64(info.st_size),
+                  modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                  changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
+    }
+
     /// Reads a stamp written by `journal`.
     init?(journal word: String) {
         let parts = word.split(separator: ".").compactMap { Int64($0) }

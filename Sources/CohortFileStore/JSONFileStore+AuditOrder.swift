@@ -11,8 +11,9 @@ import Foundation
 /// `.cache/audit-order` (`AuditOrderIndex`: which trail each record in time order comes from), and each
 /// trail is read when its first record is due, checked whole as before, then read a save at a time
 /// (`TrailCursor`). The first record is printed after one trail is read, and memory does not grow with
-/// the number of trails being listed. The index is made again from the trails when it is missing, damaged or
-/// stale (the folders' and the site file's stamps moved).
+/// the number of trails being listed. The index is made again from the trails when it is missing or damaged;
+/// when it is stale (the folders' and the site file's stamps moved) it is brought up to date from the trails
+/// that changed if it can be (`JSONFileStore+AuditOrderUpdate`), and made again otherwise.
 extension JSONFileStore {
     /// What a caller keeps with the order: a few numbers per record (e.g. the text listing's column widths),
     /// of which the largest over every record are handed to `start` before the first record. `key` names
@@ -36,22 +37,25 @@ extension JSONFileStore {
     public func forEachAuditRecordInTimeOrder(measures: AuditMeasures? = nil, logsPerBatch: Int = 64, start: ([Int]) throws -> Void = { _ in },
                                               _ body: (AuditRecord, Bool) throws -> Void) throws -> [String] {
         let storeHead = try readSite().audit
-        let index = try usableAuditOrder(measuresKey: measures?.key)
-            ?? makeAuditOrder(storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch)
+        let stored = storedAuditOrder(measuresKey: measures?.key)
+        let current = stored.flatMap { !$0.stamps.contains(.unknown) && $0.stamps == auditOrderStamps() ? $0 : nil }
+        // Brought up to date, it is written once the first record is out: the first line does not wait for it.
+        let updated = current == nil ? stored.flatMap { try? updatedAuditOrder($0, storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch) } : nil
+        let index = try current ?? updated ?? makeAuditOrder(storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch)
         try start(index.measures)
-        return try list(index, storeHead: storeHead, body)
+        return try list(index, storeHead: storeHead, afterFirst: { if let updated { writeAuditOrder(updated) } }, body)
     }
 
     /// The stamps the index is trusted by: every save renames a file into the participants folder (or
     /// writes the site file), and a trail is made or replaced by a rename into the audit folder.
-    private func auditOrderStamps() -> [FileStamp] {
+    func auditOrderStamps() -> [FileStamp] {
         [participantsDirectory, auditDirectory, siteFile].map { FileStamp.of($0) ?? .unknown }
     }
 
-    /// The index on disk, if it is intact and the store has not changed since it was made.
-    private func usableAuditOrder(measuresKey: String?) -> AuditOrderIndex? {
+    /// The index on disk, if it is intact and made for these measures (the store may have changed since:
+    /// it is used as it stands only while its stamps, none racy, are the folders').
+    private func storedAuditOrder(measuresKey: String?) -> AuditOrderIndex? {
         guard let bytes = try? DurableFile.read(auditOrderFile), let index = AuditOrderIndex(decoding: bytes),
-              !index.stamps.contains(.unknown), index.stamps == auditOrderStamps(),
               measuresKey.map({ $0 == index.measuresKey }) ?? true else { return nil }
         return index
     }
@@ -64,51 +68,62 @@ extension JSONFileStore {
         let trails = [nil] + (try subjects()).map { Optional($0) }
         // Audit times written by Cohort are fixed-width UTC text, which orders as its digits do; any other
         // text (a store written by hand) is ordered as text, which costs more memory.
-        let numbered = try orderedRecords(trails, storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch) { Self.timeNumber($0.time) }
-        guard let (order, counts, widest) = try numbered
-            ?? orderedRecords(trails, storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch, time: { $0.time }) else {
+        let numbered = try orderedRecords(trails, storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch,
+                                          lookedAt: lookedAt) { Self.timeNumber($0.time) }
+        guard let made = try numbered
+            ?? orderedRecords(trails, storeHead: storeHead, measures: measures, logsPerBatch: logsPerBatch, lookedAt: lookedAt, time: { $0.time }) else {
             throw StoreError(.io, "The audit trails of \(directory) could not be put in time order; run `cohort verify`.")
         }
-        let index = AuditOrderIndex(stamps: stamps, measuresKey: measures?.key ?? "", measures: widest,
-                                    trails: trails.map { $0 ?? "" }, counts: counts, order: order)
+        let index = AuditOrderIndex(stamps: stamps, measuresKey: measures?.key ?? "", measures: made.measures,
+                                    trails: trails.map { $0 ?? "" }, counts: made.counts, order: made.order, states: made.states,
+                                    lastTime: made.last?.time ?? "", lastSeq: made.last?.seq ?? 0)
         writeAuditOrder(index)
         return index
     }
 
-    /// Every listed record's trail number in time order, each trail's count and the largest measures; nil
-    /// when `time` cannot key some record.
+    /// Every listed record's trail number in time order, each trail's count and state, the largest measures
+    /// and the last record's time and sequence number; nil when `time` cannot key some record.
     private func orderedRecords<Time: Comparable & Sendable>(_ trails: [String?], storeHead: AuditHead, measures: AuditMeasures?,
-                                                              logsPerBatch: Int, time: @escaping @Sendable (AuditRecord) -> Time?) throws
-        -> (order: [UInt32], counts: [UInt32], measures: [Int])? {
+                                                              logsPerBatch: Int, lookedAt: Int64, time: @escaping @Sendable (AuditRecord) -> Time?) throws
+        -> (order: [UInt32], counts: [UInt32], measures: [Int], states: [AuditOrderIndex.TrailState], last: (time: String, seq: UInt32)?)? {
         // One sorted run per batch, each allocated at its size, merged at the end: the keys are held once
         // (16 bytes a record), never in an array grown by doubling and copied whole to sort.
         var runs: [[OrderKey<Time>]] = []
         var counts: [UInt32] = []
         var widest: [Int] = []
+        var states: [AuditOrderIndex.TrailState] = []
+        var last: (key: OrderKey<Time>, time: String)?
         let folder = auditDirectory, participants = participantsDirectory, context = context, measure = measures?.measure
         let logsPerBatch = max(1, logsPerBatch)
+        let stamped = StampedFolders(audit: folder, participants: participants, site: siteFile)
+        defer { stamped.closeFolders() }
         for first in stride(from: 0, to: trails.count, by: logsPerBatch) {
             let batch = Array(trails[first..<min(first + logsPerBatch, trails.count)])
-            let read = ParallelResults<Result<(keys: [OrderKey<Time>], widest: [Int])?, StoreError>>(count: batch.count)
+            let read = ParallelResults<Result<ReadTrail<Time>?, StoreError>>(count: batch.count)
             read.fill { index in
                 do {
+                    // Stamps looked at before the trail is read: a save in between shows as a change next time.
+                    var state = stamped.state(batch[index], lookedAt: lookedAt)
                     let verified = try Self.listedTrail(batch[index], folder: folder, participants: participants, context: context,
                                                         storeHead: storeHead).verified
-                    var found: [OrderKey<Time>] = [], widest: [Int] = []
-                    found.reserveCapacity(verified.records.count)
+                    state.last = AuditOrderIndex.TrailState.fingerprint(verified.records.last)
+                    var trail = ReadTrail<Time>(keys: [], widest: [], state: state, last: nil)
+                    trail.keys.reserveCapacity(verified.records.count)
                     for record in verified.records {
                         guard let time = time(record) else { return .success(nil) }
-                        found.append(OrderKey(time: time, trail: UInt32(first + index), seq: record.seq))
-                        if let measure { Self.widen(&widest, to: measure(record)) }
+                        let key = OrderKey(time: time, trail: UInt32(first + index), seq: record.seq)
+                        trail.keys.append(key)
+                        if trail.last.map({ $0.key < key }) ?? true { trail.last = (key, record.time) }
+                        if let measure { Self.widen(&trail.widest, to: measure(record)) }
                     }
-                    return .success((found, widest))
+                    return .success(trail)
                 } catch let error as StoreError {
                     return .failure(error)
                 } catch {
                     return .failure(StoreError(.io, "\(error)"))
                 }
             }
-            var found: [(keys: [OrderKey<Time>], widest: [Int])] = []
+            var found: [ReadTrail<Time>] = []
             for outcome in read.all {
                 guard let trail = try outcome?.get() else { return nil }
                 found.append(trail)
@@ -117,14 +132,19 @@ extension JSONFileStore {
             run.reserveCapacity(found.reduce(0) { $0 + $1.keys.count })
             for trail in found {
                 counts.append(UInt32(trail.keys.count))
+                states.append(trail.state)
                 run += trail.keys
                 Self.widen(&widest, to: trail.widest)
+                if let end = trail.last, last.map({ $0.key < end.key }) ?? true { last = end }
             }
             run.sort()
             runs.append(run)
         }
-        return (Self.merged(runs), counts, widest)
+        return (Self.merged(runs), counts, widest, states, last.map { ($0.time, $0.key.seq) })
     }
+
+    /// The file of `subject`'s trail (nil: the store-wide trail) in the audit folder `folder`.
+    static func trailPath(_ subject: String?, folder: String) -> String { folder + "/" + (subject ?? Ledger.storeChain) + ".jsonl" }
 
     /// The trail numbers of sorted `runs` merged in order (a binary heap of each run's next key).
     private static func merged<Time>(_ runs: [[OrderKey<Time>]]) -> [UInt32] {
@@ -158,10 +178,12 @@ extension JSONFileStore {
         return order
     }
 
-    /// Lists the records in `index`'s order, reading each trail when its first record is due. What the
+    /// Lists the records in `index`'s order, reading each trail when its first record is due, and calls
+    /// `afterFirst` once the first is listed (or at the end when there is none). What the
     /// trails say against the index (a record out of order, fewer records than it names) is a problem, and
     /// the index is removed so the next listing makes it again.
-    private func list(_ index: AuditOrderIndex, storeHead: AuditHead, _ body: (AuditRecord, Bool) throws -> Void) throws -> [String] {
+    private func list(_ index: AuditOrderIndex, storeHead: AuditHead, afterFirst: () -> Void,
+                      _ body: (AuditRecord, Bool) throws -> Void) throws -> [String] {
         var cursors = [TrailCursor?](repeating: nil, count: index.trails.count)
         var problems = [[String]](repeating: [], count: index.trails.count)
         var disagrees = false
@@ -202,7 +224,7 @@ extension JSONFileStore {
             opened += trails.count
             batch = min(batch * 2, 64)
         }
-        var previous: AuditRecord.TimeKey?
+        var previous: AuditRecord.TimeKey?, listedOne = false
         for trail in index.order.lazy.map(Int.init) {
             while cursors[trail] == nil && opened < firstNeeded.count { try openNext() }
             guard let (record, signed) = try cursors[trail]?.next() else {
@@ -212,7 +234,9 @@ extension JSONFileStore {
             if let previous, record.timeKey < previous { disagrees = true }
             previous = record.timeKey
             try body(record, signed)
+            if !listedOne { listedOne = true; afterFirst() }
         }
+        if !listedOne { afterFirst() }
         while opened < firstNeeded.count { try openNext() }
         var found = problems.flatMap { $0 }
         if disagrees {
@@ -228,7 +252,7 @@ extension JSONFileStore {
     /// whose state is not its head's, leaves every readable record listed, and the problem said first.
     static func listedTrail(_ subject: String?, folder: String, participants: String, context: StudyContext,
                             storeHead: AuditHead) throws -> (verified: VerifiedLog, path: String) {
-        let path = folder + "/" + (subject ?? Ledger.storeChain) + ".jsonl"
+        let path = trailPath(subject, folder: folder)
         do {
             let bytes = try DurableFile.read(path) ?? []
             var head: AuditHead? = storeHead
@@ -260,13 +284,13 @@ extension JSONFileStore {
     }
 
     /// `widest` made at least as wide as `measured`, column by column.
-    private static func widen(_ widest: inout [Int], to measured: [Int]) {
+    static func widen(_ widest: inout [Int], to measured: [Int]) {
         if widest.count < measured.count { widest += Array(repeating: 0, count: measured.count - widest.count) }
         for (column, value) in measured.enumerated() { widest[column] = max(widest[column], value) }
     }
 
     /// The index written atomically, owner-only (a reader sees the old or the new file, never a mix).
-    private func writeAuditOrder(_ index: AuditOrderIndex) {
+    func writeAuditOrder(_ index: AuditOrderIndex) {
         guard (try? DurableFile.makeDirectory(cacheDirectory)) != nil else { return }
         let temporary = cacheDirectory + "/" + Self.auditRunPrefix + "\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, DurableFile.fileMode)
@@ -298,9 +322,46 @@ extension JSONFileStore {
     private static let timePattern = Array("0000-00-00T00:00:00.000Z".utf8)
 }
 
+/// The audit and participants folders held open while their trails and data files are stamped, each file
+/// looked up by its name alone (`FileStamp.of(_:in:)`).
+struct StampedFolders: Sendable {
+    let audit: Int32, participants: Int32
+    /// The site file: the store-wide trail's data file (it names that trail's head).
+    let site: String
+
+    init(audit: String, participants: String, site: String) {
+        // A folder that cannot be opened stamps nothing: every trail is `unknown`, read again.
+        self.audit = open(audit, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        self.participants = open(participants, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        self.site = site
+    }
+
+    func closeFolders() {
+        for folder in [audit, participants] where folder >= 0 { close(folder) }
+    }
+
+    /// What `subject`'s trail (nil: the store-wide trail) and its data file are as looked at now, trusted
+    /// only if they did not change within the racy margin of `lookedAt` (`last` is for the caller to set).
+    func state(_ subject: String?, lookedAt: Int64) -> AuditOrderIndex.TrailState {
+        let trail = FileStamp.of((subject ?? Ledger.storeChain) + ".jsonl", in: audit)
+        let data = subject.map { FileStamp.of($0 + ".json", in: participants) } ?? FileStamp.of(site)
+        return AuditOrderIndex.TrailState(trail: (trail ?? .unknown).trusted(lookedAt: lookedAt),
+                                          data: (data ?? .unknown).trusted(lookedAt: lookedAt), last: 0)
+    }
+}
+
+/// One trail read to order the index: its records' keys, their largest measures, its state and its last
+/// record in time order (with its time as written).
+private struct ReadTrail<Time: Comparable & Sendable> {
+    var keys: [OrderKey<Time>]
+    var widest: [Int]
+    var state: AuditOrderIndex.TrailState
+    var last: (key: OrderKey<Time>, time: String)?
+}
+
 /// A record's place in time order: its time, its trail's number (trails are numbered in subject order,
 /// the store-wide one first) and its sequence number.
-private struct OrderKey<Time: Comparable & Sendable>: Comparable, Sendable {
+struct OrderKey<Time: Comparable & Sendable>: Comparable, Sendable {
     let time: Time
     /// The trail's number in the high half, the sequence number in the low (16 bytes a record in all).
     let place: UInt64
@@ -311,6 +372,7 @@ private struct OrderKey<Time: Comparable & Sendable>: Comparable, Sendable {
     }
 
     var trail: UInt32 { UInt32(truncatingIfNeeded: place >> 32) }
+    var seq: UInt32 { UInt32(truncatingIfNeeded: place) }
 
     static func < (left: Self, right: Self) -> Bool {
         (left.time, left.place) < (right.time, right.place)

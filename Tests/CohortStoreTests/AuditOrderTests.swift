@@ -43,6 +43,15 @@ struct AuditOrderTests {
         }
     }
 
+    /// A save that can be made any number of times: the next visit's reschedule reason, `reason`.
+    func edit(_ store: JSONFileStore, _ subject: String, reason: String = "no show") throws {
+        try store.update(subject) { participant, _ in
+            let next = participant.visits.firstIndex { $0.status == .scheduled }!
+            participant.visits[next].rescheduleReason = reason + " \(participant.visits[next].rescheduleReason?.count ?? 0)"
+            return reason
+        }
+    }
+
     /// What the listing must give: every trail's records, each with whether its save is signed, sorted by
     /// (time, subject, sequence).
     func expected(_ fixture: StoreFixture) throws -> [String] {
@@ -136,6 +145,155 @@ struct AuditOrderTests {
         }
         #expect(!records.isEmpty && !records.contains { $0.contains("\"subject\":\"101-0004\"") })
         #expect(problems.contains { $0.contains("101-0004.jsonl") }, "\(problems)")
+    }
+
+    /// Measures the listing keeps with the order: the user's and the reason's lengths.
+    static var measures: JSONFileStore.AuditMeasures { .init(key: "test") { [$0.user.count, ($0.reason ?? "").count] } }
+
+    /// What an index orders, without the stamps that say when it was made.
+    func ordered(_ index: AuditOrderIndex?) -> [String] {
+        guard let index else { return [] }
+        return [index.measuresKey, "\(index.measures)", "\(index.trails)", "\(index.counts)", "\(index.order)", index.lastTime, "\(index.lastSeq)",
+                "\(index.states.map(\.last))"]
+    }
+
+    /// The stale index on disk brought up to date (nil: it must be made again), the listing after it, and
+    /// the listing and index made from every trail with the index removed.
+    func updateAndFresh(_ fixture: StoreFixture) throws
+        -> (updated: AuditOrderIndex?, listed: (records: [String], problems: [String]), fresh: (records: [String], problems: [String]), index: AuditOrderIndex?) {
+        let path = fixture.path(".cache/audit-order")
+        let stale = try #require(index(at: path))
+        let store = try fixture.reopen()
+        let updated = try store.updatedAuditOrder(stale, storeHead: try store.readSite().audit, measures: Self.measures, logsPerBatch: 2)
+        try Data(stale.encoded()).write(to: URL(fileURLWithPath: path))
+        let listed = try measuredListing(fixture)
+        // The listing brought it up to date as the call did, and wrote it.
+        #expect(ordered(index(at: path)) == ordered(updated ?? index(at: path)))
+        unlink(path)
+        var fresh = try measuredListing(fixture)
+        fresh.problems += try measuredListing(fixture).problems
+        return (updated, listed, fresh, index(at: path))
+    }
+
+    func measuredListing(_ fixture: StoreFixture) throws -> (records: [String], problems: [String]) {
+        var records: [String] = []
+        let problems = try fixture.reopen().forEachAuditRecordInTimeOrder(measures: Self.measures, logsPerBatch: 2) { record, signed in
+            records.append(Self.shown(record, signed))
+        }
+        return (records, problems)
+    }
+
+    @Test func savesOnSeveralParticipantsAndAnEnrollmentAreAppendedToTheIndexAsAFreshOneOrdersThem() throws {
+        let (fixture, store, clock) = try interleavedStore()
+        defer { fixture.remove() }
+        clock.now = Date() + 86_400 // after the store's creation, on the real clock
+        let onClock = StoreFixture(reusing: fixture, store: store)
+        try onClock.enroll("101-0007")
+        usleep(100_000)
+        _ = try measuredListing(fixture)
+        // Saves after every record ordered: two participants at one instant, the store-wide trail, a longer
+        // reason (a wider measure), and a participant enrolled whose ID sorts before one ordered.
+        clock.tick()
+        try edit(store, "101-0002")
+        try edit(store, "101-0004", reason: "moved away, no longer reachable by phone")
+        clock.tick()
+        try store.setIdleMinutes(30)
+        try edit(store, "101-0001")
+        clock.tick()
+        try onClock.enroll("101-0005")
+        usleep(100_000)
+        let (updated, listed, fresh, index) = try updateAndFresh(fixture)
+        #expect(updated != nil, "brought up to date, not made again")
+        #expect(ordered(updated) == ordered(index))
+        #expect(index?.trails == ["", "101-0001", "101-0002", "101-0003", "101-0004", "101-0005", "101-0007"])
+        #expect(listed.problems == [] && fresh.problems == [])
+        let expectedRecords = try expected(fixture)
+        #expect(listed.records == fresh.records && listed.records == expectedRecords)
+        #expect(updated?.measures[1] == "moved away, no longer reachable by phone".count)
+        // Brought up to date again and again, a save at a time.
+        for subject in ["101-0003", "101-0005", "101-0007", "101-0003"] {
+            clock.tick(0.5)
+            try edit(store, subject)
+            usleep(100_000)
+            let (updated, listed, fresh, index) = try updateAndFresh(fixture)
+            #expect(updated != nil && ordered(updated) == ordered(index))
+            let expectedRecords = try expected(fixture)
+            #expect(listed == fresh && listed.records == expectedRecords && listed.problems == [])
+        }
+    }
+
+    @Test func aRecordOlderThanTheLastOrderedMakesTheIndexAgain() throws {
+        let (fixture, store, clock) = try interleavedStore()
+        defer { fixture.remove() }
+        clock.now = Date() + 86_400 // after the store's creation, on the real clock
+        try edit(store, "101-0001")
+        usleep(100_000)
+        _ = try measuredListing(fixture)
+        // A clock set back: the save's record sorts among those ordered, not after them.
+        clock.tick(-30)
+        try edit(store, "101-0002")
+        usleep(100_000)
+        let (updated, listed, fresh, _) = try updateAndFresh(fixture)
+        #expect(updated == nil)
+        let expectedRecords = try expected(fixture)
+        #expect(listed == fresh && listed.problems == [] && listed.records == expectedRecords)
+    }
+
+    @Test func aTrailReplacedByAnotherHistoryMakesTheIndexAgain() throws {
+        let (fixture, store, clock) = try interleavedStore()
+        defer { fixture.remove() }
+        clock.now = Date() + 86_400 // after the store's creation, on the real clock
+        // Another copy of the store (another machine) goes on from here.
+        let other = fixture.directory + "-other"
+        try FileManager.default.copyItem(atPath: fixture.directory, toPath: other)
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        clock.tick()
+        try edit(store, "101-0002")
+        clock.tick()
+        try edit(store, "101-0001")
+        usleep(100_000)
+        _ = try measuredListing(fixture)
+        // The other copy saves 101-0002 three times, later; its trail and data file replace ours (a sync's
+        // renames): longer than the trail ordered, but from the record after the copy on another history.
+        let otherStore = try JSONFileStore(directory: other, scales: StoreFixture.scales, user: "tester", clock: { clock.now })
+        for _ in 0..<3 {
+            clock.tick()
+            try edit(otherStore, "101-0002", reason: "the other machine")
+        }
+        for file in ["audit/101-0002.jsonl", "participants/101-0002.json"] {
+            try FileManager.default.copyItem(atPath: other + "/" + file, toPath: fixture.path(file + ".incoming"))
+            #expect(rename(fixture.path(file + ".incoming"), fixture.path(file)) == 0)
+        }
+        usleep(100_000)
+        let (updated, listed, fresh, _) = try updateAndFresh(fixture)
+        #expect(updated == nil)
+        let expectedRecords = try expected(fixture)
+        #expect(listed == fresh && listed.problems == [] && listed.records == expectedRecords)
+        #expect(listed.records.contains { $0.contains("the other machine") })
+    }
+
+    @Test func aTrailCutBackInPlaceMakesTheIndexAgain() throws {
+        let (fixture, store, clock) = try interleavedStore()
+        defer { fixture.remove() }
+        clock.now = Date() + 86_400 // after the store's creation, on the real clock
+        let trail = fixture.bytes("audit/101-0003.jsonl"), data = fixture.bytes("participants/101-0003.json")
+        clock.tick()
+        try edit(store, "101-0003")
+        clock.tick()
+        try edit(store, "101-0001")
+        usleep(100_000)
+        _ = try measuredListing(fixture)
+        // 101-0003 put back as it was before its last save, the trail written over in place (same inode).
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: fixture.path("audit/101-0003.jsonl")))
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data(trail))
+        try handle.close()
+        fixture.write("participants/101-0003.json", data)
+        usleep(100_000)
+        let (updated, listed, fresh, _) = try updateAndFresh(fixture)
+        #expect(updated == nil)
+        let expectedRecords = try expected(fixture)
+        #expect(listed == fresh && listed.problems == [] && listed.records == expectedRecords)
     }
 
     @Test func auditTimesOrderAsTheirDigits() {
