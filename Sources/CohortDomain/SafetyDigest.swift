@@ -82,11 +82,13 @@ public struct SafetyAlert: Sendable, Equatable {
         self.kind = kind; self.subject = subject; self.record = record; self.text = text; self.due = due
     }
 
-    /// The order the review shows them in: reports by deadline (overdue ones first, whatever the moment),
-    /// then prohibited medications; by subject, then record number (AE2 before AE10).
+    /// The order the review shows them in: sync conflicts first (shown on one line above the rest), then
+    /// reports by deadline (overdue ones first, whatever the moment), then prohibited medications and
+    /// alerts; by subject, then record number (AE2 before AE10).
     public static func precedes(_ a: SafetyAlert, _ b: SafetyAlert) -> Bool {
         func number(_ record: String) -> Int { Int(record.drop { !$0.isNumber }) ?? 0 }
-        return (a.due?.minutes ?? .max, a.subject, number(a.record)) < (b.due?.minutes ?? .max, b.subject, number(b.record))
+        func later(_ alert: SafetyAlert) -> Int { alert.kind == .syncConflict ? 0 : 1 }
+        return (later(a), a.due?.minutes ?? .max, a.subject, number(a.record)) < (later(b), b.due?.minutes ?? .max, b.subject, number(b.record))
     }
 }
 

@@ -8,7 +8,7 @@ import CohortStore
 /// another version, another protocol set, a bad checksum, a short read — means "rebuild from the files".
 enum ReviewTableCodec {
     /// Bump whenever a digest is derived differently or the layout changes: older caches are then rebuilt.
-    static let version: UInt32 = 15
+    static let version: UInt32 = 16
     private static let magic = Array("COHORT REVIEW CACHE\n".utf8)
     /// The in-memory layout the fixed-size arrays are copied in: a cache made where it differs is rebuilt.
     private static let layout: [UInt32] = [

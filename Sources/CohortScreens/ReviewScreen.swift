@@ -111,22 +111,23 @@ extension ReviewScreen {
     /// medications), up to a quarter of the screen; returns the next free line. The list is kept with the table, so this
     /// costs a few lines of text per frame, not a pass over the site.
     func drawSafetyAlerts(_ alerts: [SafetyAlert], now: Moment, zone: TimeZone, keys: KeyTable, y: Int, on grid: inout CellGrid) -> Int {
-        // Sync conflicts first, on one line whatever their number (docs/RULES.md, "Merging and conflicts").
-        let conflicts = alerts.filter { $0.kind == .syncConflict }
-        let alerts = alerts.filter { $0.kind != .syncConflict }
+        // Sync conflicts first, on one line whatever their number (docs/RULES.md, "Merging and conflicts"):
+        // the table keeps them ahead of the rest, so a frame looks at what it shows, not at every alert.
+        let room = max(3, grid.height / 4)
+        let conflictCount = alerts.prefix { $0.kind == .syncConflict }.count
+        let conflicts = alerts.prefix(min(3, conflictCount)), others = alerts[conflictCount...], otherCount = others.count
         var y = y
-        if !conflicts.isEmpty {
-            let which = conflicts.prefix(3).map { "\($0.subject) \($0.record)" }.joined(separator: ", ") + (conflicts.count > 3 ? ", \(glyphs.ellipsis)" : "")
-            let text = " \(glyphs.warning) \(Text.count(conflicts.count, "sync conflict")) (\(which)) \(glyphs.dot) \(keys.label(for: .resolveConflict, in: .review)) opens the first to resolve \(glyphs.dot) cohort conflicts"
+        if conflictCount > 0 {
+            let which = conflicts.map { "\($0.subject) \($0.record)" }.joined(separator: ", ") + (conflictCount > 3 ? ", \(glyphs.ellipsis)" : "")
+            let text = " \(glyphs.warning) \(Text.count(conflictCount, "sync conflict")) (\(which)) \(glyphs.dot) \(keys.label(for: .resolveConflict, in: .review)) opens the first to resolve \(glyphs.dot) cohort conflicts"
             grid.fill(y: y, style: Style(.urgent, bold: true))
             grid.put(DisplayWidth.truncate(text, to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: Style(.urgent, bold: true))
             y += 1
         }
-        guard !alerts.isEmpty else { return y }
+        guard otherCount > 0 else { return y }
         // As many as a quarter of the screen holds (at least three); the table keeps them most pressing first.
-        let room = max(3, grid.height / 4)
-        let shown = alerts.count > room ? room - 1 : alerts.count
-        for alert in alerts.prefix(shown) {
+        let shown = otherCount > room ? room - 1 : otherCount
+        for alert in others.prefix(shown) {
             let text: String, style: Style
             if let due = alert.due {
                 text = " \(glyphs.warning) REPORT \(alert.subject) \(alert.record) \(alert.text) \(ReportClock.words(due: due, at: now, zone: zone)) \(glyphs.dot) \(keys.label(for: .markReportSent, in: .review)) sent"
@@ -142,8 +143,8 @@ extension ReviewScreen {
             grid.put(DisplayWidth.truncate(text, to: grid.width, ellipsis: glyphs.ellipsis), x: 0, y: y, style: style)
             y += 1
         }
-        if alerts.count > shown {
-            grid.put(" +\(alerts.count - shown) more safety alerts: \(keys.label(for: .showSummary, in: .review)) summary, \(keys.label(for: .showRoster, in: .review)) roster", x: 0, y: y, style: Style(.danger))
+        if otherCount > shown {
+            grid.put(" +\(otherCount - shown) more safety alerts: \(keys.label(for: .showSummary, in: .review)) summary, \(keys.label(for: .showRoster, in: .review)) roster", x: 0, y: y, style: Style(.danger))
             y += 1
         }
         return y

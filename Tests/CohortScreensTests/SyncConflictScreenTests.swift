@@ -13,7 +13,8 @@ struct SyncConflictScreenTests {
         defer { scene.remove() }
         #expect(!scene.frame(100, 30).text.contains("sync conflict"))
         let store = try JSONFileStore(directory: scene.directory, scales: TestData.scales, user: "tester")
-        let subject = try #require(try store.subjects().first)
+        // The last subject: its alerts sort after every other participant's, and its conflicts still lead.
+        let subject = try #require(try store.subjects().last)
         for words in ["bob's words", "cole's words"] {
             let conflict = SyncConflict(id: "", subject: subject, what: "/visits/0/note", mine: "\"amy's words\"", theirs: "\"\(words)\"",
                                         authors: ["amy", "bob"], change: .note(subject: subject, visit: "SCR", text: words))
