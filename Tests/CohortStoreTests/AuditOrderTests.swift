@@ -43,6 +43,17 @@ struct AuditOrderTests {
         }
     }
 
+    /// A save of each of `subjects`, a tick apart, then a listing (which brings the index up to date), past
+    /// the racy-stamp margin.
+    func saveThenList(_ fixture: StoreFixture, _ store: JSONFileStore, _ clock: Clock, _ subjects: String...) throws {
+        for subject in subjects {
+            clock.tick()
+            try edit(store, subject)
+        }
+        usleep(100_000)
+        _ = try measuredListing(fixture)
+    }
+
     /// A save that can be made any number of times: the next visit's reschedule reason, `reason`.
     func edit(_ store: JSONFileStore, _ subject: String, reason: String = "no show") throws {
         try store.update(subject) { participant, _ in
@@ -247,12 +258,7 @@ struct AuditOrderTests {
         let other = fixture.directory + "-other"
         try FileManager.default.copyItem(atPath: fixture.directory, toPath: other)
         defer { try? FileManager.default.removeItem(atPath: other) }
-        clock.tick()
-        try edit(store, "101-0002")
-        clock.tick()
-        try edit(store, "101-0001")
-        usleep(100_000)
-        _ = try measuredListing(fixture)
+        try saveThenList(fixture, store, clock, "101-0002", "101-0001")
         // The other copy saves 101-0002 three times, later; its trail and data file replace ours (a sync's
         // renames): longer than the trail ordered, but from the record after the copy on another history.
         let otherStore = try JSONFileStore(directory: other, scales: StoreFixture.scales, user: "tester", clock: { clock.now })
@@ -277,12 +283,7 @@ struct AuditOrderTests {
         defer { fixture.remove() }
         clock.now = Date() + 86_400 // after the store's creation, on the real clock
         let trail = fixture.bytes("audit/101-0003.jsonl"), data = fixture.bytes("participants/101-0003.json")
-        clock.tick()
-        try edit(store, "101-0003")
-        clock.tick()
-        try edit(store, "101-0001")
-        usleep(100_000)
-        _ = try measuredListing(fixture)
+        try saveThenList(fixture, store, clock, "101-0003", "101-0001")
         // 101-0003 put back as it was before its last save, the trail written over in place (same inode).
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: fixture.path("audit/101-0003.jsonl")))
         try handle.truncate(atOffset: 0)
