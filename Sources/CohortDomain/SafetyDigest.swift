@@ -87,8 +87,8 @@ public struct SafetyAlert: Sendable, Equatable {
     /// alerts; by subject, then record number (AE2 before AE10).
     public static func precedes(_ a: SafetyAlert, _ b: SafetyAlert) -> Bool {
         func number(_ record: String) -> Int { Int(record.drop { !$0.isNumber }) ?? 0 }
-        func later(_ alert: SafetyAlert) -> Int { alert.kind == .syncConflict ? 0 : 1 }
-        return (later(a), a.due?.minutes ?? .max, a.subject, number(a.record)) < (later(b), b.due?.minutes ?? .max, b.subject, number(b.record))
+        func rank(_ alert: SafetyAlert) -> Int { alert.kind == .syncConflict ? 0 : 1 }
+        return (rank(a), a.due?.minutes ?? .max, a.subject, number(a.record)) < (rank(b), b.due?.minutes ?? .max, b.subject, number(b.record))
     }
 }
 

@@ -36,12 +36,6 @@ struct AuditLog {
         return ranges
     }
 
-    /// The minute (`YYYY-MM-DDTHH:MM`, UTC) of each line's audit time, read without parsing or checking the
-    /// line (lines without one are left out).
-    static func timesOf(_ bytes: [UInt8]) -> [Substring] {
-        minutes(bytes, lines: lineRanges(bytes)).compactMap { $0 }
-    }
-
     /// The minute (`YYYY-MM-DDTHH:MM`, UTC) of each of `lines`' audit time, read without parsing or checking
     /// the line, or nil for a line without one: a record's members are sorted and `time` follows `subject`,
     /// and no value in the data has a member named `time`, so the first `,"time":"` of a line is its own

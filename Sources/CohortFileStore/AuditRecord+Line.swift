@@ -16,7 +16,7 @@ extension AuditRecord {
         members["prev"] = .string(prev)
         if let state { members["state"] = .string(state) }
         // `with` sorts after every other member: the line still begins with its hash, and its `time` is still
-        // the first `,"time":"` of the line (AuditLog.timesOf), whatever times the change value holds.
+        // the first `,"time":"` of the line (AuditLog.minutes), whatever times the change value holds.
         if let change { members["with"] = change }
         if let origin { members["origin"] = .string(origin) }
         var bytes = JSONValue.object(members).canonicalBytes()

@@ -33,7 +33,6 @@ struct FileStamp: Equatable, Sendable {
         return FileStamp(info)
     }
 
-
     /// File times come from a coarse clock (a few milliseconds), so a file changed within that long of
     /// being looked at could change again without its stamp moving. Such a stamp is not trusted: it is
     /// kept as `unknown`, and the file is read again next time (git's "racily clean" rule).

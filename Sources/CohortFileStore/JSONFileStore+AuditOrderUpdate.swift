@@ -43,7 +43,10 @@ extension JSONFileStore {
                     continue
                 }
                 // Replaced (a sync's or a renumber's rename) or cut short: not a save's append.
-                if old.trail != .unknown && (now.trail.inode != old.trail.inode || now.trail.size < old.trail.size) { return nil }
+                // (A trail saved a moment ago is stamped `unknown`: read, and judged by its records below.)
+                if old.trail != .unknown && now.trail != .unknown && (now.trail.inode != old.trail.inode || now.trail.size < old.trail.size) {
+                    return nil
+                }
             }
             changed.append(number)
         }

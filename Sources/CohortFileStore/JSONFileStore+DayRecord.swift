@@ -46,10 +46,10 @@ extension JSONFileStore {
         let names: [String]
         do { names = try subjects() } catch let error as StoreError { return [error] }
         let folder = participantsDirectory, context = context, audits = auditDirectory
-        let (from, to) = Self.minutes(of: day, zone: zone)
+        let (from, to, first) = Self.minutes(of: day, zone: zone)
         // File times come from a coarse clock that can lag the audit time by a tick: the margin keeps a record
         // made in the day's first milliseconds from being taken for one of the day before.
-        let dayBegins = Int64(Moment.endOf(day.adding(days: -1), in: zone).minutes + 1) * 60_000_000_000 - FileStamp.racyMargin
+        let dayBegins = Int64(first) * 60_000_000_000 - FileStamp.racyMargin
         return try Self.inBatches(names, batch: batch, { subject -> Result<ParticipantDay, StoreError>? in
             do {
                 let log = AuditLog(path: audits + "/" + subject + ".jsonl")
@@ -87,10 +87,12 @@ extension JSONFileStore {
     }
 
     /// The first and last minute of `day` on `zone`'s clock as audit times begin (`YYYY-MM-DDTHH:MM`, UTC):
-    /// the day's records are those whose minute lies between them (fixed-width text compares as the instants do).
-    static func minutes(of day: CivilDate, zone: TimeZone) -> (from: Substring, to: Substring) {
+    /// the day's records are those whose minute lies between them (fixed-width text compares as the instants
+    /// do); and the first as minutes since the epoch.
+    static func minutes(of day: CivilDate, zone: TimeZone) -> (from: Substring, to: Substring, first: Int) {
         func text(_ minutes: Int) -> Substring { UTCTimestamp.string(from: Date(timeIntervalSince1970: Double(minutes) * 60)).prefix(16) }
-        return (text(Moment.endOf(day.adding(days: -1), in: zone).minutes + 1), text(Moment.endOf(day, in: zone).minutes))
+        let first = Moment.endOf(day.adding(days: -1), in: zone).minutes + 1
+        return (text(first), text(Moment.endOf(day, in: zone).minutes), first)
     }
 
     /// A participant around a day: as it stood before the day's first record (nil before any record) and

@@ -37,8 +37,8 @@ final class DecodedSubtrees {
 }
 
 extension JSONValue {
-    /// The storage of an object's members or of an array's elements; nil for any other value (and an empty
-    /// array, which has none).
+    /// The storage of an object's members or of an array's elements; nil for any other value. Every empty
+    /// array (and every empty object) shares one storage: harmless, as they decode alike for a type.
     fileprivate var storage: UnsafeRawPointer? {
         switch self {
         case .array(let elements): return elements.withUnsafeBufferPointer { $0.baseAddress.map(UnsafeRawPointer.init) }
@@ -109,7 +109,7 @@ private func scalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ memo: De
             switch element {
             case .null: items.append(nil)
             case .int(let number): items.append(number)
-            default: throw DecodingError.typeMismatch(Int?.self, .init(codingPath: path() + [Index(index)], debugDescription: "the value has another type"))
+            default: throw DecodingError.typeMismatch(Int?.self, .init(codingPath: path() + [ElementKey(index)], debugDescription: "the value has another type"))
             }
         }
         return items as! T
@@ -197,7 +197,7 @@ private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
 }
 
 /// An array element's place in a coding path.
-private struct Index: CodingKey {
+private struct ElementKey: CodingKey {
     let intValue: Int?
     var stringValue: String { "\(intValue ?? 0)" }
     init(_ index: Int) { intValue = index }
@@ -219,7 +219,7 @@ private struct UnkeyedTree: UnkeyedDecodingContainer {
 
     private mutating func next() throws -> (JSONValue, [CodingKey]) {
         let value = try nextValue()
-        return (value, codingPath + [Index(currentIndex - 1)])
+        return (value, codingPath + [ElementKey(currentIndex - 1)])
     }
 
     /// The next element, its path left to be built on demand.
@@ -239,12 +239,12 @@ private struct UnkeyedTree: UnkeyedDecodingContainer {
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
         let value = try nextValue(), index = currentIndex - 1
-        return try scalar(type, value, memo, codingPath + [Index(index)])
+        return try scalar(type, value, memo, codingPath + [ElementKey(index)])
     }
 
     mutating func decode(_ type: String.Type) throws -> String {
         let value = try nextValue(), index = currentIndex - 1
-        return try text(value, codingPath + [Index(index)])
+        return try text(value, codingPath + [ElementKey(index)])
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {

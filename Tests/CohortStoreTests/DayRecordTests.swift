@@ -12,7 +12,7 @@ struct DayRecordTests {
                           PatchOperation(op: .replace, path: "/n", value: .int(2), old: .string(",\"time\":\"1998-01-01T00:00"))]
         let (bytes, _) = AuditLog.lines(operations, subject: "101-0001", user: "a,\"time\":\"1997", reason: "x\",\"time\":\"1996-01-01T00:00",
                                         time: "2026-11-20T10:05:01.000Z", after: .empty, state: nil)
-        #expect(AuditLog.timesOf(bytes) == ["2026-11-20T10:05", "2026-11-20T10:05"])
-        #expect(AuditLog.timesOf(Array("not a record\n".utf8)).isEmpty)
+        #expect(AuditLog.minutes(bytes, lines: AuditLog.lineRanges(bytes)).compactMap { $0 } == ["2026-11-20T10:05", "2026-11-20T10:05"])
+        #expect(AuditLog.minutes(Array("not a record\n".utf8), lines: [0..<12]).compactMap { $0 }.isEmpty)
     }
 }

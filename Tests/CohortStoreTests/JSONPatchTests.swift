@@ -38,8 +38,8 @@ struct JSONPatchTests {
     @Test func revertingEveryOperationNewestFirstGivesTheOldDocumentBack() throws {
         var random = SeededGenerator(seed: 6903)
         for _ in 0..<2_000 {
-            let old = randomValue(&random, depth: 0), new = randomValue(&random, depth: 0)
-            guard case .object = old, case .object = new else { continue }
+            // Inside an object, as a participant's data always is (the whole document is never undone).
+            let old = JSONValue.object(["r": randomValue(&random, depth: 0)]), new = JSONValue.object(["r": randomValue(&random, depth: 0)])
             var document = new
             for operation in JSONPatch.diff(from: old, to: new).reversed() { try JSONPatch.revert(operation, in: &document) }
             #expect(document == old, "\(random)")
