@@ -58,19 +58,17 @@ extension JSONFileStore {
                     passedOver?.add(subject)
                     return nil
                 }
-                // The day's states share most of the data's tree: what is decoded of it is decoded once.
-                let memo = DecodedSubtrees()
-                let (file, tree) = try Self.readParticipant(subject, folder: folder, context: context, memo: memo)
-                var result = ParticipantDay(current: file.participant)
-                if untouched {
-                    if replayAll { (result.endOfDay, result.endsAsItStands) = (file.participant, true) }
-                    return .success(result)
-                }
-                let bytes = try DurableFile.read(log.path) ?? []
+                let bytes = untouched ? [] : try DurableFile.read(log.path) ?? []
                 let lines = AuditLog.lineRanges(bytes), minutes = AuditLog.minutes(bytes, lines: lines)
                 // Most trails have no record on the day: a look at each line's time tells, without checking
                 // every hash.
-                guard replayAll || minutes.contains(where: { $0.map { $0 >= from && $0 <= to } ?? false }) else { return .success(result) }
+                let undoing = !untouched && (replayAll || minutes.contains { $0.map { $0 >= from && $0 <= to } ?? false })
+                // The day's states share most of the data's tree: what is decoded of it is decoded once.
+                let memo = undoing ? DecodedSubtrees() : nil
+                let (file, tree) = try Self.readParticipant(subject, folder: folder, context: context, memo: memo)
+                var result = ParticipantDay(current: file.participant)
+                if untouched && replayAll { (result.endOfDay, result.endsAsItStands) = (file.participant, true) }
+                guard undoing else { return .success(result) }
                 let undone = Self.undoneDay(bytes, lines: lines, minutes: minutes, file: file, tree: tree, memo: memo, from: from, to: to)
                 let day = try undone ?? Self.replayedDay(bytes, file: file, path: log.path, from: from, to: to)
                 (result.startOfDay, result.endOfDay, result.hasRecordsOnDay) = (day.start, day.end, day.onDay)

@@ -114,7 +114,7 @@ struct AsRecordedDayTests {
         let (file, tree) = try JSONFileStore.readParticipant(subject, folder: directory + "/participants", context: store.context)
         let day = try #require(CivilDate(String(lastDay.prefix(10))))
         let (from, to, _) = JSONFileStore.minutes(of: day, zone: utc)
-        #expect(JSONFileStore.undoneDay(bytes, lines: lines, minutes: AuditLog.minutes(bytes, lines: lines), file: file, tree: tree, from: from, to: to) == nil)
+        #expect(JSONFileStore.undoneDay(bytes, lines: lines, minutes: minutes, file: file, tree: tree, from: from, to: to) == nil)
         let recorded = try JSONFileStore(directory: directory, scales: TestData.scales, user: "t").recordedDay(day, zone: utc)
         #expect(recorded.problems.count == 1)
         #expect(recorded.problems.first?.message.contains("\(path) line \(altered + 1): the record was altered") == true)
