@@ -98,6 +98,11 @@ extension DaySummary {
             acknowledged += state.acknowledgements(on: day)
             if let dayChange { recordedLate += dayChange.after.entries(recordedOn: day, since: dayChange.before, context: context) }
         }
+
+        /// Adds the next participants' parts (in subject order), made apart.
+        public mutating func add(_ later: Records) {
+            recordedLate += later.recordedLate; openSafety += later.openSafety; acknowledged += later.acknowledged
+        }
     }
 
     /// Marks the summary as read from the records (a site with no participant has nothing to add).

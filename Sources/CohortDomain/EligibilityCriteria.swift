@@ -32,7 +32,9 @@ public struct EligibilityCriteria: Codable, Sendable, Hashable {
 
     /// The criterion with this id, with its kind, if any.
     public func criterion(_ id: String) -> (kind: EligibilityCriterion.Kind, criterion: EligibilityCriterion)? {
-        all.first { $0.criterion.id == id }
+        // As `all` orders them, without building it: every eligibility answer read is looked up here.
+        if let found = inclusion.first(where: { $0.id == id }) { return (.inclusion, found) }
+        return exclusion.first { $0.id == id }.map { (.exclusion, $0) }
     }
 
     /// Every rule the lists break, each a short phrase naming the criterion (docs/RULES.md, "Eligibility").

@@ -29,6 +29,8 @@ public enum FreeText {
     /// U+00AD", "the Cyrillic letter а U+0430 among Latin letters"), or nil when it has none
     /// (docs/RULES.md, "Adverse events and medications").
     public static func hiddenCharacter(in text: String) -> String? {
+        // ASCII has no invisible character and no letter of another script: most text, at once.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return nil }
         if let scalar = text.unicodeScalars.first(where: isInvisible) { return "the invisible character \(code(scalar))" }
         // A word of Latin letters with one of Greek, Cyrillic, … looks the same and matches nothing; a word
         // wholly in one script is fine.

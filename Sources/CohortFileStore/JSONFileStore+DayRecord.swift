@@ -38,11 +38,14 @@ extension JSONFileStore {
     /// read; it then needs no replay either, as the participant stands as it stood at the end of the day.
     /// A participant whose trail is so skipped is not read at all (nor handed to `body`) unless
     /// `wholeRecord(subject)` says the summary needs it as it stands (e.g. for open safety items).
+    /// `part` makes what `body` takes of each participant on the core that read it: the work per participant
+    /// is done in parallel, and `body` only gathers.
     @discardableResult
-    public func forEachParticipantDay(_ day: CivilDate, zone: TimeZone, replayAll: Bool, batch: Int = 256,
-                                      wholeRecord: @escaping @Sendable (String) -> Bool = { _ in true },
-                                      passedOver: PassedOver? = nil,
-                                      _ body: (ParticipantDay) throws -> Void) throws -> [StoreError] {
+    public func forEachParticipantDay<Part>(_ day: CivilDate, zone: TimeZone, replayAll: Bool, batch: Int = 256,
+                                            wholeRecord: @escaping @Sendable (String) -> Bool = { _ in true },
+                                            passedOver: PassedOver? = nil,
+                                            making part: @escaping @Sendable (ParticipantDay) -> Part,
+                                            _ body: (Part) throws -> Void) throws -> [StoreError] {
         let names: [String]
         do { names = try subjects() } catch let error as StoreError { return [error] }
         let folder = participantsDirectory, context = context, audits = auditDirectory
@@ -50,7 +53,7 @@ extension JSONFileStore {
         // File times come from a coarse clock that can lag the audit time by a tick: the margin keeps a record
         // made in the day's first milliseconds from being taken for one of the day before.
         let dayBegins = Int64(first) * 60_000_000_000 - FileStamp.racyMargin
-        return try Self.inBatches(names, batch: batch, { subject -> Result<ParticipantDay, StoreError>? in
+        return try Self.inBatches(names, batch: batch, { subject -> Result<Part, StoreError>? in
             do {
                 let log = AuditLog(path: audits + "/" + subject + ".jsonl")
                 let untouched = FileStamp.of(log.path).map { $0.modified < dayBegins } ?? false
@@ -68,12 +71,12 @@ extension JSONFileStore {
                 let (file, tree) = try Self.readParticipant(subject, folder: folder, context: context, memo: memo)
                 var result = ParticipantDay(current: file.participant)
                 if untouched && replayAll { (result.endOfDay, result.endsAsItStands) = (file.participant, true) }
-                guard undoing else { return .success(result) }
+                guard undoing else { return .success(part(result)) }
                 let undone = Self.undoneDay(bytes, lines: lines, minutes: minutes, file: file, tree: tree, memo: memo, from: from, to: to)
                 let day = try undone ?? Self.replayedDay(bytes, file: file, path: log.path, from: from, to: to)
                 (result.startOfDay, result.endOfDay, result.hasRecordsOnDay) = (day.start, day.end, day.onDay)
                 result.endsAsItStands = day.standing
-                return .success(result)
+                return .success(part(result))
             } catch let error as StoreError {
                 return .failure(error)
             } catch let error as DomainError {
@@ -157,9 +160,11 @@ extension JSONFileStore {
         let context = context
         let needed = Self.mayBeInSafetyLists(on: day, table: table, context: context)
         var records = DaySummary.Records()
-        let problems = try forEachParticipantDay(day, zone: zone, replayAll: false, wholeRecord: { needed.contains($0) }) {
-            records.add(record: $0.current, dayChange: $0.dayChange, on: day, context: context)
-        }
+        let problems = try forEachParticipantDay(day, zone: zone, replayAll: false, wholeRecord: { needed.contains($0) }, making: { participant in
+            var part = DaySummary.Records()
+            part.add(record: participant.current, dayChange: participant.dayChange, on: day, context: context)
+            return part
+        }) { records.add($0) }
         return (records, problems)
     }
 
@@ -182,14 +187,21 @@ extension JSONFileStore {
         let current = loadTable(.full)
         let needed = Self.mayBeInSafetyLists(on: day, table: current.table, context: context)
         let passed = PassedOver()
+        /// One participant's part: whether its trail has records on the day, the subject whose digest is the
+        /// table's or the digest made of its end of day, and its part of the lists.
+        typealias RecordedPart = (onDay: Bool, standing: String?, made: ParticipantDigest?, records: DaySummary.Records)
         var digests: [ParticipantDigest] = [], records = DaySummary.Records(), recordedOnDay = false
-        var problems = try forEachParticipantDay(day, zone: zone, replayAll: true, wholeRecord: { needed.contains($0) }, passedOver: passed) { record in
-            if record.dayChange != nil { recordedOnDay = true }
-            guard let state = record.endOfDay else { return }
+        var problems = try forEachParticipantDay(day, zone: zone, replayAll: true, wholeRecord: { needed.contains($0) }, passedOver: passed, making: { record -> RecordedPart in
+            var part = DaySummary.Records()
+            guard let state = record.endOfDay else { return (onDay: record.dayChange != nil, standing: nil, made: nil, records: part) }
+            part.add(record: state, dayChange: record.dayChange, on: day, context: context)
             // As it stands, its digest is the table's (checked against every file's stamp): not made again.
-            let standing = record.endsAsItStands ? current.table.digest(state.subject) : nil
-            if let digest = standing ?? ParticipantDigest(state, context: context) { digests.append(digest) }
-            records.add(record: state, dayChange: record.dayChange, on: day, context: context)
+            let made = record.endsAsItStands ? nil : ParticipantDigest(state, context: context)
+            return (onDay: record.dayChange != nil, standing: record.endsAsItStands ? state.subject : nil, made: made, records: part)
+        }) { part in
+            if part.onDay { recordedOnDay = true }
+            if let digest = part.made ?? part.standing.flatMap(current.table.digest) { digests.append(digest) }
+            records.add(part.records)
         }
         let untouched = passed.subjects
         digests += untouched.compactMap { current.table.digest($0) }

@@ -65,6 +65,16 @@ struct ProtocolTermsTests {
         #expect(SafetyRules(parsed).isOfSpecialInterest("Συγκοπή"))
     }
 
+    /// ASCII text is passed at once (the hidden-character look's short cut): no ASCII character is
+    /// invisible or a letter of a script that passes for Latin.
+    @Test func noASCIICharacterIsHiddenOrOfAnotherScript() {
+        for value in UInt32(0)..<0x80 {
+            let scalar = Unicode.Scalar(value)!
+            #expect(!FreeText.isInvisible(scalar) && [nil, "Latin"].contains(FreeText.lookAlikeScript(of: scalar)), "\(value)")
+        }
+        #expect(FreeText.hiddenCharacter(in: "syn\u{AD}cope") != nil && FreeText.hiddenCharacter(in: "s\u{443}ncope") != nil)
+    }
+
     @Test func aPlainTermStillMatches() throws {
         let parsed = try parse(#""specialInterest": ["Syncope"], "prohibitedMedications": ["benztropine"]"#)
         #expect(SafetyRules(parsed).isOfSpecialInterest("Vasovagal syncope"))

@@ -59,7 +59,7 @@ struct AsRecordedDayTests {
             after.add(recorded.records)
             #expect(after == before, "\(day)")
             let passed = PassedOver()
-            _ = try store.forEachParticipantDay(day, zone: utc, replayAll: true, wholeRecord: { _ in false }, passedOver: passed) { _ in }
+            _ = try store.forEachParticipantDay(day, zone: utc, replayAll: true, wholeRecord: { _ in false }, passedOver: passed, making: { _ in }) { _ in }
             passedOverSomewhere = passedOverSomewhere || !passed.subjects.isEmpty
         }
         #expect(passedOverSomewhere, "some days have participants whose trails were not written since: they come from the table")
