@@ -185,7 +185,8 @@ extension JSONFileStore {
                                                                           recordedOnDay: Bool) {
         let context = context
         let current = loadTable(.full)
-        let needed = Self.mayBeInSafetyLists(on: day, table: current.table, context: context)
+        let table = current.table
+        let needed = Self.mayBeInSafetyLists(on: day, table: table, context: context)
         let passed = PassedOver()
         /// One participant's part: whether its trail has records on the day, the subject whose digest is the
         /// table's or the digest made of its end of day, and its part of the lists.
@@ -200,11 +201,11 @@ extension JSONFileStore {
             return (onDay: record.dayChange != nil, standing: record.endsAsItStands ? state.subject : nil, made: made, records: part)
         }) { part in
             if part.onDay { recordedOnDay = true }
-            if let digest = part.made ?? part.standing.flatMap(current.table.digest) { digests.append(digest) }
+            if let digest = part.made ?? part.standing.flatMap({ table.digest($0) }) { digests.append(digest) }
             records.add(part.records)
         }
         let untouched = passed.subjects
-        digests += untouched.compactMap { current.table.digest($0) }
+        digests += untouched.compactMap { table.digest($0) }
         // A file passed over that the table could not read is reported as reading it would have.
         problems += zip(current.unreadable, current.problems).filter { untouched.contains($0.0) }.map(\.1)
         return (ReviewTable(digests), records, problems, recordedOnDay)

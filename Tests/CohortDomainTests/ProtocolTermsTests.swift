@@ -75,6 +75,14 @@ struct ProtocolTermsTests {
         #expect(FreeText.hiddenCharacter(in: "syn\u{AD}cope") != nil && FreeText.hiddenCharacter(in: "s\u{443}ncope") != nil)
     }
 
+    /// ASCII terms are matched without folding (the whole-word match's short cut): folding changes no ASCII
+    /// text, and a folded form still matches.
+    @Test func foldingChangesNoASCIIText() {
+        let ascii = String(decoding: (0..<0x80).map { UInt8($0) }, as: UTF8.self)
+        #expect(ascii.precomposedStringWithCompatibilityMapping == ascii)
+        #expect(WholeWords.contains("Severe SYNCOPE, 2nd episode", "syncope") && WholeWords.contains("ｓｙｎｃｏｐｅ", "Syncope"))
+    }
+
     @Test func aPlainTermStillMatches() throws {
         let parsed = try parse(#""specialInterest": ["Syncope"], "prohibitedMedications": ["benztropine"]"#)
         #expect(SafetyRules(parsed).isOfSpecialInterest("Vasovagal syncope"))
