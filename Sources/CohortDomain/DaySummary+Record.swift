@@ -92,10 +92,14 @@ extension DaySummary {
         /// Adds one participant's part on `day`: open safety items and acknowledgements from `state` (the data
         /// the summary is computed from), and, when the trail has records made on the day, what they created
         /// for earlier days (`dayChange`: the states replayed before the day's first record and after its last).
+        /// `mayBeInSafetyLists` false (its digest says it has no open safety item and no acknowledgement on the
+        /// day: `ParticipantDigest.mayBeInSafetyLists`) leaves the safety lists unread.
         public mutating func add(record state: Participant, dayChange: (before: Participant?, after: Participant)?, on day: CivilDate,
-                                 context: StudyContext) {
-            openSafety += state.openSafety(on: day, context: context)
-            acknowledged += state.acknowledgements(on: day)
+                                 context: StudyContext, mayBeInSafetyLists: Bool = true) {
+            if mayBeInSafetyLists {
+                openSafety += state.openSafety(on: day, context: context)
+                acknowledged += state.acknowledgements(on: day)
+            }
             if let dayChange { recordedLate += dayChange.after.entries(recordedOn: day, since: dayChange.before, context: context) }
         }
 

@@ -195,8 +195,10 @@ extension JSONFileStore {
         var problems = try forEachParticipantDay(day, zone: zone, replayAll: true, wholeRecord: { needed.contains($0) }, passedOver: passed, making: { record -> RecordedPart in
             var part = DaySummary.Records()
             guard let state = record.endOfDay else { return (onDay: record.dayChange != nil, standing: nil, made: nil, records: part) }
-            part.add(record: state, dayChange: record.dayChange, on: day, context: context)
-            // As it stands, its digest is the table's (checked against every file's stamp): not made again.
+            // As it stands, its digest is the table's (checked against every file's stamp): not made again, and
+            // its safety lists are read only when that digest says it may be in them.
+            part.add(record: state, dayChange: record.dayChange, on: day, context: context,
+                     mayBeInSafetyLists: !record.endsAsItStands || needed.contains(state.subject))
             let made = record.endsAsItStands ? nil : ParticipantDigest(state, context: context)
             return (onDay: record.dayChange != nil, standing: record.endsAsItStands ? state.subject : nil, made: made, records: part)
         }) { part in

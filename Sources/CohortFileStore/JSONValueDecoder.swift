@@ -1,3 +1,4 @@
+import CohortDomain
 import CohortStore
 import Foundation
 /// Decodes a `Decodable` value from a `JSONValue` tree already parsed: `verify` reads every participant
@@ -9,7 +10,7 @@ struct JSONValueDecoder {
     /// decoded with it (`DecodedSubtrees`).
     static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, memo: DecodedSubtrees? = nil) throws -> T {
         memo?.keep(value)
-        return try T(from: TreeDecoder(value: value, codingPath: [], memo: memo))
+        return try scalar(type, value, memo, [])
     }
 }
 
@@ -113,7 +114,12 @@ private func scalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ memo: De
             }
         }
         return items as! T
+    case is CivilDate.Type:
+        // `CivilDate.init(from:)` is this; anything else takes it, for its error.
+        if case .string(let text) = value, let date = CivilDate(text) { return date as! T }
+        return try T(from: TreeDecoder(value: value, codingPath: path(), memo: memo))
     default:
+        if case .object(let members) = value, let read = try commonRecord(type, Fields(members: members, path: path(), memo: memo)) { return read }
         guard let memo, let storage = value.storage else { return try T(from: TreeDecoder(value: value, codingPath: path(), memo: memo)) }
         let key = DecodedSubtrees.Key(storage: storage, type: ObjectIdentifier(type))
         if let decoded = memo.values[key] { return decoded as! T }
@@ -196,13 +202,15 @@ private struct KeyedTree<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func superDecoder(forKey key: Key) throws -> Decoder { TreeDecoder(value: try member(key), codingPath: codingPath + [key], memo: memo) }
 }
 
-/// An array element's place in a coding path.
+/// An array element's or a member's place in a coding path.
 private struct ElementKey: CodingKey {
     let intValue: Int?
-    var stringValue: String { "\(intValue ?? 0)" }
-    init(_ index: Int) { intValue = index }
-    init?(stringValue: String) { nil }
-    init?(intValue: Int) { self.intValue = intValue }
+    let name: String?
+    var stringValue: String { name ?? "\(intValue ?? 0)" }
+    init(_ index: Int) { intValue = index; name = nil }
+    init(_ name: String) { intValue = nil; self.name = name }
+    init?(stringValue: String) { self.init(stringValue) }
+    init?(intValue: Int) { self.init(intValue) }
 }
 
 private struct UnkeyedTree: UnkeyedDecodingContainer {
@@ -273,4 +281,92 @@ private struct SingleTree: SingleValueDecodingContainer {
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try scalar(type, value, memo, codingPath) }
 
     func decode(_ type: String.Type) throws -> String { try text(value, codingPath) }
+}
+
+// MARK: The commonest records, read without a container
+
+/// One object's members read one by one, each decoded exactly as `KeyedTree` decodes a member (the same
+/// values, the same errors): what a synthesized `init(from:)` does, without the keyed container, its box
+/// and the generic dispatch of every member through it. Visits, scores, measures and eligibility answers
+/// are most of a participant's objects, and decoding them through containers was most of reading one
+/// (docs/DECISIONS.md, "The commonest records read without a container").
+private struct Fields {
+    let members: [String: JSONValue]
+    let path: [CodingKey]
+    let memo: DecodedSubtrees?
+
+    /// A member that must be there (a property that is not optional).
+    func required<T: Decodable>(_ key: String) throws -> T {
+        guard let value = members[key] else {
+            throw DecodingError.keyNotFound(ElementKey(key), .init(codingPath: path, debugDescription: "'\(key)' is missing"))
+        }
+        return try scalar(T.self, value, memo, path + [ElementKey(key)])
+    }
+
+    /// A member that may be missing or null (an optional property).
+    func optional<T: Decodable>(_ key: String) throws -> T? {
+        guard let value = members[key], !value.isNull else { return nil }
+        return try scalar(T.self, value, memo, path + [ElementKey(key)])
+    }
+
+    /// A member that must be there, of an enumeration written as its raw text.
+    func choice<T: Decodable & RawRepresentable>(_ key: String) throws -> T where T.RawValue == String {
+        if case .string(let text)? = members[key], let found = T(rawValue: text) { return found }
+        // Missing, of another type or not one of the cases: the general path, for its error.
+        return try required(key) as T
+    }
+}
+
+/// `value` read as `type` when it is one of the commonest records; nil for any other type.
+private func commonRecord<T>(_ type: T.Type, _ fields: @autoclosure () -> Fields) throws -> T? {
+    if type == VisitRecord.self { return try VisitRecord(fields()) as? T }
+    if type == Administration.self { return try Administration(fields()) as? T }
+    if type == CohortDomain.Measurement.self { return try CohortDomain.Measurement(fields()) as? T }
+    if type == EligibilityRecord.self { return try EligibilityRecord(fields()) as? T }
+    if type == [String: EligibilityRecord].self {
+        let fields = fields()
+        var answers: [String: EligibilityRecord] = [:]
+        answers.reserveCapacity(fields.members.count)
+        for key in fields.members.keys { answers[key] = try fields.required(key) as EligibilityRecord }
+        return answers as? T
+    }
+    return nil
+}
+
+// Each reads every stored property of its type under the name its synthesized `Codable` gives it
+// (`CommonRecordTests` holds each to `JSONDecoder` on a value with every property set).
+
+extension VisitRecord {
+    fileprivate init(_ fields: Fields) throws {
+        self.init(code: try fields.required("code"))
+        status = try fields.choice("status")
+        rescheduledDate = try fields.optional("rescheduledDate")
+        rescheduleReason = try fields.optional("rescheduleReason")
+        completedDate = try fields.optional("completedDate")
+        missedDate = try fields.optional("missedDate")
+        missedReason = try fields.optional("missedReason")
+        note = try fields.optional("note")
+    }
+}
+
+extension Administration {
+    fileprivate init(_ fields: Fields) throws {
+        self.init(visit: try fields.required("visit"), scale: try fields.required("scale"), date: try fields.required("date"),
+                  items: try fields.required("items"), rater: try fields.optional("rater"), notDoneReason: try fields.optional("notDoneReason"))
+        corrections = try fields.optional("corrections")
+    }
+}
+
+extension CohortDomain.Measurement {
+    fileprivate init(_ fields: Fields) throws {
+        self.init(visit: try fields.required("visit"), test: try fields.required("test"), value: try fields.optional("value"),
+                  unit: try fields.required("unit"), date: try fields.required("date"), range: try fields.optional("range"),
+                  notDone: try fields.optional("notDone"), assessment: try fields.optional("assessment"))
+    }
+}
+
+extension EligibilityRecord {
+    fileprivate init(_ fields: Fields) throws {
+        self.init(answer: try fields.choice("answer"), source: try fields.optional("source"))
+    }
 }
