@@ -27,8 +27,15 @@ public struct Quantity: Codable, Sendable, Hashable, Comparable, CustomStringCon
             while index < bytes.count, (48...57).contains(bytes[index]) { index += 1; fraction += 1 }
             guard fraction > 0 else { return nil }
         }
-        guard index == bytes.count, whole > 0, fraction <= 6, whole + fraction <= 12,
-              let value = Decimal(string: text, locale: Self.posix) else { return nil }
+        guard index == bytes.count, whole > 0, fraction <= 6, whole + fraction <= 12 else { return nil }
+        // A whole number in its plain text (most values): the decimal of the integer is the one the text
+        // reads as, and the text is its own (`QuantityTextTests` holds both to Foundation's reading).
+        if let integer = Int(text), String(integer) == text {
+            value = Decimal(integer)
+            given = nil
+            return
+        }
+        guard let value = Decimal(string: text, locale: Self.posix) else { return nil }
         self.value = value
         given = text == NSDecimalNumber(decimal: value).stringValue ? nil : text
     }

@@ -186,6 +186,8 @@ extension JSONFileStore {
     /// change gives (`reappliedProblems`).
     static func mergeProblems(_ records: [AuditRecord], branches: [(path: String, records: [AuditRecord], problems: [String])], trail: String,
                               context: StudyContext) -> [String] {
+        // A trail no merge touched (most): nothing to look up, so no table of its records is made.
+        if branches.isEmpty && !records.contains(where: { $0.origin != nil }) { return [] }
         var problems = branches.flatMap(\.problems)
         let known = Set(records.map(\.hash) + branches.flatMap { $0.records.map(\.hash) } + ["genesis"])
         for branch in branches {

@@ -1,6 +1,7 @@
 import CohortDomain
 @testable import CohortStore
 @testable import CohortFileStore
+import CohortTestSupport
 import Foundation
 import Testing
 
@@ -30,5 +31,22 @@ struct QuantityTextTests {
         #expect(try JSONValueDecoder.decode(CohortDomain.Measurement.self, from: tree).value?.description == "95.0")
         let plain = CohortDomain.Measurement(visit: "SCR", test: "HR", value: Quantity("95"), unit: "beats/min", date: CivilDate("2026-11-12")!)
         #expect(try JSONValue(encoding: plain)["value"] == .int(95))
+    }
+
+    /// A whole number in its plain text is read without Foundation's scanner: the same decimal, to the
+    /// byte, and the same text, as the scanner gives (the short cut in `Quantity.init?(_:)`).
+    @Test func aWholeNumberReadsAsFoundationReadsIt() throws {
+        var random = SeededGenerator(seed: 2612)
+        let edges = [0, 1, -1, 9, 10, -10, 100, 999_999_999_999, -999_999_999_999, 100_000_000_000, 4_294_967_296, 65_536, 65_535]
+        let numbers = edges + (0..<3_000).map { _ in (random.next(2) == 0 ? -1 : 1) * Int(random.next() % 1_000_000_000_000) / [1, 1_000, 1_000_000][random.next(3)] }
+        for number in numbers {
+            let text = String(number)
+            let quantity = try #require(Quantity(text))
+            let scanned = try #require(Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")))
+            #expect(withUnsafeBytes(of: quantity.value) { Array($0) } == withUnsafeBytes(of: scanned) { Array($0) }, "\(text)")
+            #expect(quantity.given == nil && quantity.number == NSDecimalNumber(decimal: scanned).stringValue && quantity.description == text, "\(text)")
+        }
+        // Text that is not the number's own keeps the scanner's path, and its text.
+        for text in ["007", "-0", "0.0", "95.0", "-12.50"] { #expect(Quantity(text)?.given == text, "\(text)") }
     }
 }
