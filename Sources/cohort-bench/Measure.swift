@@ -131,9 +131,10 @@ func measure(size: Int, runs: Int, scales: ScaleCatalog) throws {
         })
     }
     // `summary --as-recorded` of the day the benchmark wrote 10 records of every participant on: every
-    // participant as it stood at the end of that day, the trails read back from the data.
+    // participant as it stood at the end of that day, the trails read back from the data. Sampled as often as
+    // its baseline, `sha256sum`: one sample of a few could fall on a noisy spell.
     if wanted(Figures.asRecorded) {
-        record(Figures.asRecorded, try (0..<few).map { _ in
+        record(Figures.asRecorded, try (0..<runs).map { _ in
             try Bench.seconds {
                 let opened = try JSONFileStore(directory: directory, scales: scales, user: "bench")
                 let recorded = try AsRecordedSummary(BenchStore.recordDay, store: opened, zone: BenchStore.zone)
