@@ -12,17 +12,21 @@ import Glibc
 extension JSONFileStore {
     /// Refuses participant data whose hash is not the `state` its trail's saved head records (a file edited
     /// by hand and sealed again). Costs one read of the trail's end and one hash.
-    static func requireStateMatches(_ data: JSONValue, head: AuditHead, trail: String, file: String) throws {
+    static func requireStateMatches(_ data: JSONValue, text: ArraySlice<UInt8>? = nil, head: AuditHead, trail: String, file: String) throws {
         let log = AuditLog(path: trail)
         guard let record = try log.record(at: head) else {
             throw StoreError(.damaged, "\(trail) does not hold record \(head.seq), which \(file) refers to: the trail or the data was replaced. It was not changed; restore the store from a backup (cohort verify lists every problem).")
         }
-        if let problem = stateProblem(data, record: record, file: file) { throw StoreError(.damaged, problem) }
+        if let problem = stateProblem(data, text: text, record: record, file: file) { throw StoreError(.damaged, problem) }
     }
 
     /// Why `data` is not the state its trail's head `record` holds, or nil when it is (or the record holds none).
-    static func stateProblem(_ data: JSONValue, record: AuditRecord, file: String) -> String? {
-        guard let state = record.state, state != data.stateHash else { return nil }
+    /// `text`, where the file writes `data`: its tokens are most often the canonical text itself, hashed
+    /// without writing the tree again (`JSONValue.compactHash`); when they are not, the tree decides.
+    static func stateProblem(_ data: JSONValue, text: ArraySlice<UInt8>? = nil, record: AuditRecord, file: String) -> String? {
+        guard let state = record.state else { return nil }
+        if let text, JSONValue.compactHash(of: text) == state { return nil }
+        guard state != data.stateHash else { return nil }
         return "\(file) is not what its audit trail records (edited by hand and sealed again?): its data is not the state the trail's record \(record.seq) holds. It was not changed; restore it from a backup (cohort verify lists every problem)."
     }
 

@@ -407,14 +407,15 @@ public final class JSONFileStore: ParticipantStore {
         guard let bytes = try DurableFile.read(path) else {
             throw DomainError("No participant \(subject) in this store. `cohort visits` or `cohort audit` list the subjects here.")
         }
-        let (file, tree) = try CanonicalJSON.unsealWithTree(bytes, as: ParticipantFile.self, path: path, version: formatVersion, memo: memo)
+        let (file, tree, span) = try CanonicalJSON.unsealWithTree(bytes, as: ParticipantFile.self, path: path, version: formatVersion,
+                                                                  memo: memo, locating: ["participant"])
         guard file.participant.subject == subject else {
             throw StoreError(.damaged, "\(path) holds subject \(file.participant.subject.prefix(24)), not \(subject): the file was renamed or copied by hand. It was not changed.")
         }
         if checkValues, let problem = valueProblem(file.participant, path: path, context: context) { throw StoreError(.damaged, problem) }
         if checkState {
             let trail = (folder as NSString).deletingLastPathComponent + "/audit/" + subject + ".jsonl"
-            try requireStateMatches(tree["participant"] ?? .null, head: file.audit, trail: trail, file: path)
+            try requireStateMatches(tree["participant"] ?? .null, text: span.map { bytes[$0] }, head: file.audit, trail: trail, file: path)
         }
         return (file, tree)
     }

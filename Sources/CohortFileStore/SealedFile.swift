@@ -75,11 +75,19 @@ enum CanonicalJSON {
     /// With `memo`, what is decoded is kept for decoding trees that share its storage (`DecodedSubtrees`).
     static func unsealWithTree<T: Codable>(_ bytes: [UInt8], as type: T.Type, path: String, version: Int,
                                            memo: DecodedSubtrees? = nil) throws -> (content: T, tree: JSONValue) {
+        let opened = try unsealWithTree(bytes, as: type, path: path, version: version, memo: memo, locating: [])
+        return (opened.content, opened.tree)
+    }
+
+    /// Like `unsealWithTree`, also saying where the content's member at `member` (names from the content
+    /// down) is written in `bytes`.
+    static func unsealWithTree<T: Codable>(_ bytes: [UInt8], as type: T.Type, path: String, version: Int, memo: DecodedSubtrees? = nil,
+                                           locating member: [String]) throws -> (content: T, tree: JSONValue, span: Range<Int>?) {
         try checkSeal(bytes, path: path)
         let sealed: SealedFile<T>
-        let tree: JSONValue
+        let tree: JSONValue, span: Range<Int>?
         do {
-            tree = try JSONValue.parse(bytes)
+            (tree, span) = try JSONValue.parse(bytes, locating: member.isEmpty ? [] : ["content"] + member)
             sealed = try JSONValueDecoder.decode(SealedFile<T>.self, from: tree, memo: memo)
         } catch let error as DecodingError {
             throw StoreError(.damaged, "\(path) is damaged: \(error.plainDescription). It was not changed; restore it from a backup (cohort verify lists every damaged file).")
@@ -92,6 +100,6 @@ enum CanonicalJSON {
         guard sealed.formatVersion == version else {
             throw StoreError(.damaged, "\(path) is in store format \(sealed.formatVersion), older than the rest of the store (\(version)): it was copied back from a backup made before the store was migrated. It was not changed; restore it from a backup of the same format.")
         }
-        return (sealed.content, tree["content"] ?? .null)
+        return (sealed.content, tree["content"] ?? .null, span)
     }
 }

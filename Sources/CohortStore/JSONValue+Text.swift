@@ -38,11 +38,21 @@ extension JSONValue {
     }
 
     private static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
-        var parser = Parser(bytes: buffer)
-        let value = try parser.value(depth: 0)
+        try parse(buffer, locating: []).value
+    }
+
+    /// Parses like `parse`, and says where in `bytes` the value at `path` (member names from the top) is
+    /// written: nil when there is none.
+    public static func parse(_ bytes: [UInt8], locating path: [String]) throws -> (value: JSONValue, span: Range<Int>?) {
+        try bytes.withUnsafeBufferPointer { try parse($0, locating: path) }
+    }
+
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, locating path: [String]) throws -> (value: JSONValue, span: Range<Int>?) {
+        var parser = Parser(bytes: buffer, locating: path)
+        let value = try parser.value(depth: 0, onPath: !path.isEmpty)
         parser.skipSpace()
         guard parser.offset == buffer.count else { throw parser.error("the end of the document") }
-        return value
+        return (value, parser.located)
     }
 
     /// The canonical compact text: object members in sorted key order, no white space.
@@ -118,8 +128,11 @@ private struct Parser {
     var offset = 0
     /// The members of the objects still open, innermost last, each with the offset where its value ends.
     var pending: [(key: String, value: JSONValue, end: Int)] = []
+    /// The member names of the value whose place is wanted, from the top, and where it was found.
+    let locate: [String]
+    var located: Range<Int>?
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>, locating path: [String] = []) { self.bytes = bytes; locate = path }
 
     func error(_ expected: String) -> JSONValue.SyntaxError { JSONValue.SyntaxError(offset: offset, expected: expected) }
 
@@ -132,7 +145,8 @@ private struct Parser {
         }
     }
 
-    mutating func value(depth: Int) throws -> JSONValue {
+    /// The value at the offset; `onPath`: it is the value at the first `depth` names of `locate`.
+    mutating func value(depth: Int, onPath: Bool = false) throws -> JSONValue {
         guard depth < JSONValue.maximumDepth else { throw error("at most \(JSONValue.maximumDepth) levels of nesting") }
         skipSpace()
         guard offset < bytes.count else { throw error("a value") }
@@ -152,7 +166,15 @@ private struct Parser {
                 skipSpace()
                 guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw error("':'") }
                 offset += 1
-                let member = try value(depth: depth + 1)
+                let member: JSONValue
+                if onPath && key == locate[depth] {
+                    skipSpace()
+                    let start = offset
+                    member = try value(depth: depth + 1, onPath: depth + 1 < locate.count)
+                    if depth + 1 == locate.count { located = start..<offset }
+                } else {
+                    member = try value(depth: depth + 1)
+                }
                 let end = offset
                 pending.append((key, member, end))
                 skipSpace()
