@@ -191,7 +191,7 @@ extension JSONFileStore {
         /// One participant's part: whether its trail has records on the day, the subject whose digest is the
         /// table's or the digest made of its end of day, and its part of the lists.
         typealias RecordedPart = (onDay: Bool, standing: String?, made: ParticipantDigest?, records: DaySummary.Records)
-        var digests: [ParticipantDigest] = [], records = DaySummary.Records(), recordedOnDay = false
+        var digests: [ParticipantDigest] = [], records = DaySummary.Records(), recordedOnDay = false, madeAny = false
         var problems = try forEachParticipantDay(day, zone: zone, replayAll: true, wholeRecord: { needed.contains($0) }, passedOver: passed, making: { record -> RecordedPart in
             var part = DaySummary.Records()
             guard let state = record.endOfDay else { return (onDay: record.dayChange != nil, standing: nil, made: nil, records: part) }
@@ -203,6 +203,7 @@ extension JSONFileStore {
             return (onDay: record.dayChange != nil, standing: record.endsAsItStands ? state.subject : nil, made: made, records: part)
         }) { part in
             if part.onDay { recordedOnDay = true }
+            if part.made != nil { madeAny = true }
             if let digest = part.made ?? part.standing.flatMap({ table.digest($0) }) { digests.append(digest) }
             records.add(part.records)
         }
@@ -210,7 +211,10 @@ extension JSONFileStore {
         digests += untouched.compactMap { table.digest($0) }
         // A file passed over that the table could not read is reported as reading it would have.
         problems += zip(current.unreadable, current.problems).filter { untouched.contains($0.0) }.map(\.1)
-        return (ReviewTable(digests), records, problems, recordedOnDay)
+        // Every participant as the table holds it (no record after the day: the PI's summary of today): that
+        // table, not one made again from the same digests.
+        let recorded = madeAny || digests.count != table.count ? ReviewTable(digests) : table
+        return (recorded, records, problems, recordedOnDay)
     }
 }
 
