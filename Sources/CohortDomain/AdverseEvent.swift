@@ -173,9 +173,12 @@ public struct SafetyRules: Sendable, Equatable {
 public enum WholeWords {
     /// The words of `text`, lowercased, with compatibility forms folded (a full-width `ｓ` is `s`).
     public static func words(_ text: String) -> [Substring] {
-        // ASCII has no compatibility form to fold (Foundation's mapping is most of the cost, per AE read).
-        let folded = text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCompatibilityMapping
-        return folded.lowercased().split { !($0.isLetter || $0.isNumber) }
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.precomposedStringWithCompatibilityMapping.lowercased().split { !($0.isLetter || $0.isNumber) }
+        }
+        // ASCII (most terms, matched for every AE read): nothing to fold, and its letters and digits are
+        // `a`–`z`, `A`–`Z`, `0`–`9`, so its bytes are split without making a character of each.
+        return text.lowercased().utf8.split { !(0x61...0x7A ~= $0 || 0x30...0x39 ~= $0) }.map { Substring($0) }
     }
 
     /// True when `term`'s words appear consecutively among `text`'s.

@@ -92,8 +92,10 @@ public struct ReviewTable: Sendable {
         }
         var scheduled = parts.slots.indices.filter { parts.slots[$0].isListed }.map(Int32.init)
         var open = parts.slots.indices.filter { parts.slots[$0].isOpen }.map(Int32.init)
-        scheduled.sort { scheduledKey($0) < scheduledKey($1) }
-        open.sort { windowEndKey($0) < windowEndKey($1) }
+        // Compared through a constant: through `self`, still being made, each comparison copied the table.
+        let ordering = self
+        scheduled.sort { ordering.scheduledKey($0) < ordering.scheduledKey($1) }
+        open.sort { ordering.windowEndKey($0) < ordering.windowEndKey($1) }
         parts.byScheduled = scheduled
         parts.openByWindowEnd = open
         parts.urgentFlags = people.flatMap(\.urgentFlags)

@@ -1,4 +1,5 @@
 @testable import CohortDomain
+import CohortTestSupport
 import Foundation
 import Testing
 
@@ -81,6 +82,13 @@ struct ProtocolTermsTests {
         let ascii = String(decoding: (0..<0x80).map { UInt8($0) }, as: UTF8.self)
         #expect(ascii.precomposedStringWithCompatibilityMapping == ascii)
         #expect(WholeWords.contains("Severe SYNCOPE, 2nd episode", "syncope") && WholeWords.contains("ｓｙｎｃｏｐｅ", "Syncope"))
+        // ASCII text split by its bytes gives the words its characters give.
+        var random = SeededGenerator(seed: 3011)
+        let pieces = ["Syncope", "QT", "prolonged", "2nd", " ", ",", "-", "\r\n", "\t", "(", "x9", "", "A1c", "'", "_"]
+        for _ in 0..<2_000 {
+            let text = (0..<random.next(8)).map { _ in pieces[random.next(pieces.count)] }.joined()
+            #expect(WholeWords.words(text) == text.lowercased().split { !($0.isLetter || $0.isNumber) }, "\(text)")
+        }
     }
 
     @Test func aPlainTermStillMatches() throws {
