@@ -191,7 +191,7 @@ extension JSONFileStore {
         /// One participant's part: whether its trail has records on the day, the subject whose digest is the
         /// table's or the digest made of its end of day, and its part of the lists.
         typealias RecordedPart = (onDay: Bool, standing: String?, made: ParticipantDigest?, records: DaySummary.Records)
-        var digests: [ParticipantDigest] = [], records = DaySummary.Records(), recordedOnDay = false, madeAny = false
+        var digests: [ParticipantDigest] = [], made: [ParticipantDigest] = [], records = DaySummary.Records(), recordedOnDay = false
         var problems = try forEachParticipantDay(day, zone: zone, replayAll: true, wholeRecord: { needed.contains($0) }, passedOver: passed, making: { record -> RecordedPart in
             var part = DaySummary.Records()
             guard let state = record.endOfDay else { return (onDay: record.dayChange != nil, standing: nil, made: nil, records: part) }
@@ -203,7 +203,7 @@ extension JSONFileStore {
             return (onDay: record.dayChange != nil, standing: record.endsAsItStands ? state.subject : nil, made: made, records: part)
         }) { part in
             if part.onDay { recordedOnDay = true }
-            if part.made != nil { madeAny = true }
+            if let digest = part.made { made.append(digest) }
             if let digest = part.made ?? part.standing.flatMap({ table.digest($0) }) { digests.append(digest) }
             records.add(part.records)
         }
@@ -211,9 +211,18 @@ extension JSONFileStore {
         digests += untouched.compactMap { table.digest($0) }
         // A file passed over that the table could not read is reported as reading it would have.
         problems += zip(current.unreadable, current.problems).filter { untouched.contains($0.0) }.map(\.1)
-        // Every participant as the table holds it (no record after the day: the PI's summary of today): that
-        // table, not one made again from the same digests.
-        let recorded = madeAny || digests.count != table.count ? ReviewTable(digests) : table
+        // Every participant of the table, most as it holds them (no record after the day: the PI's summary of
+        // today, or of a recent day): that table with the few others replaced, not one sorted again. A
+        // replacement moves its visits in arrays the size of the table's, so past a sixteenth of the
+        // participants, making the table again costs less.
+        let recorded: ReviewTable
+        if digests.count == table.count, made.count <= table.count / 16, made.allSatisfy({ table.index(of: $0.subject) != nil }) {
+            var replaced = table
+            for digest in made { replaced.replace(digest) }
+            recorded = replaced
+        } else {
+            recorded = ReviewTable(digests)
+        }
         return (recorded, records, problems, recordedOnDay)
     }
 }

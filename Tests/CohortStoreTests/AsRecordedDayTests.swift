@@ -46,8 +46,10 @@ struct AsRecordedDayTests {
     @Test func theDayAsRecordedIsWhatReplayingEveryTrailGivesOnEveryDay() throws {
         let (directory, store) = try demoWithTrailsDatedByTheirRecords()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var passedOverSomewhere = false
-        for offset in stride(from: -70, through: 0, by: 5) {
+        var passedOverSomewhere = false, fewChangedSince = false
+        // Every fifth day, then each of the last ten: on those few participants have records after the day, and
+        // the day's table is the review table with them replaced.
+        for offset in Array(stride(from: -70, to: -10, by: 5)) + Array(-10...0) {
             let day = today.adding(days: offset)
             let (table, records) = try everyTrailReplayed(store, directory: directory, on: day)
             let recorded = try JSONFileStore(directory: directory, scales: TestData.scales, user: "t").recordedDay(day, zone: utc)
@@ -61,8 +63,14 @@ struct AsRecordedDayTests {
             let passed = PassedOver()
             _ = try store.forEachParticipantDay(day, zone: utc, replayAll: true, wholeRecord: { _ in false }, passedOver: passed, making: { _ in }) { _ in }
             passedOverSomewhere = passedOverSomewhere || !passed.subjects.isEmpty
+            var changedSince = 0
+            _ = try store.forEachParticipantDay(day, zone: utc, replayAll: true, making: { $0.endOfDay != nil && !$0.endsAsItStands }) {
+                if $0 { changedSince += 1 }
+            }
+            fewChangedSince = fewChangedSince || (changedSince >= 1 && changedSince <= table.count / 16)
         }
         #expect(passedOverSomewhere, "some days have participants whose trails were not written since: they come from the table")
+        #expect(fewChangedSince, "some days have a few participants changed since: the review table with them replaced")
     }
 
     /// Every trail undone from the data along its tail gives, on every day, the states a replay of the whole
