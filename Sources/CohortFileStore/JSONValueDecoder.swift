@@ -319,6 +319,7 @@ private struct Fields {
 
 /// `value` read as `type` when it is one of the commonest records; nil for any other type.
 private func commonRecord<T>(_ type: T.Type, _ fields: @autoclosure () -> Fields) throws -> T? {
+    if type == Participant.self { return try Participant.read(fields()) as? T }
     if type == VisitRecord.self { return try VisitRecord(fields()) as? T }
     if type == Administration.self { return try Administration(fields()) as? T }
     if type == CohortDomain.Measurement.self { return try CohortDomain.Measurement(fields()) as? T }
@@ -335,6 +336,42 @@ private func commonRecord<T>(_ type: T.Type, _ fields: @autoclosure () -> Fields
 
 // Each reads every stored property of its type under the name its synthesized `Codable` gives it
 // (`CommonRecordTests` holds each to `JSONDecoder` on a value with every property set).
+
+extension Participant {
+    /// The participant, read through its public initialiser and properties; nil (decoded through `Codable`
+    /// instead) when the file holds what they cannot say: the remembered record numbers, which only the
+    /// rules set, or an empty list where `Codable` would keep an empty list and the property keeps none.
+    fileprivate static func read(_ fields: Fields) throws -> Participant? {
+        if let numbers = fields.members["recordNumbers"], !numbers.isNull { return nil }
+        let lists = ["adverseEvents", "medications", "measurements", "unscheduledVisits", "reconsents", "signatures", "eligibility", "conflicts"]
+        for name in lists {
+            switch fields.members[name] {
+            case .array(let elements)? where elements.isEmpty: return nil
+            case .object(let members)? where members.isEmpty: return nil
+            default: continue
+            }
+        }
+        var participant = Participant(subject: try fields.required("subject"), initials: try fields.required("initials"),
+                                      birthYear: try fields.required("birthYear"), sex: try fields.choice("sex"), study: try fields.required("study"),
+                                      arm: try fields.optional("arm"), consentDate: try fields.required("consentDate"),
+                                      baselineDate: try fields.required("baselineDate"), status: try fields.choice("status"),
+                                      exit: try fields.optional("exit"), visits: try fields.required("visits"),
+                                      administrations: try fields.required("administrations"), acknowledgements: try fields.required("acknowledgements"),
+                                      deviationClasses: try fields.required("deviationClasses"))
+        participant.randomization = try fields.optional("randomization")
+        participant.adverseEvents = try fields.optional("adverseEvents") ?? []
+        participant.medications = try fields.optional("medications") ?? []
+        participant.measurements = try fields.optional("measurements") ?? []
+        participant.unscheduledVisits = try fields.optional("unscheduledVisits") ?? []
+        participant.icfVersion = try fields.optional("icfVersion")
+        participant.reconsents = try fields.optional("reconsents") ?? []
+        participant.signatures = try fields.optional("signatures") ?? []
+        participant.casebookLock = try fields.optional("casebookLock")
+        participant.eligibility = try fields.optional("eligibility") ?? [:]
+        participant.conflicts = try fields.optional("conflicts") ?? []
+        return participant
+    }
+}
 
 extension VisitRecord {
     fileprivate init(_ fields: Fields) throws {

@@ -1,6 +1,9 @@
+import CohortDemo
 import CohortDomain
+import CohortIdentity
 @testable import CohortFileStore
 import CohortStore
+import CohortTestSupport
 import Foundation
 import Testing
 
@@ -85,6 +88,61 @@ struct CommonRecordTests {
         } catch let error as DecodingError {
             guard case .dataCorrupted(let context) = error else { Issue.record("\(error)"); return }
             #expect(context.codingPath.map(\.stringValue) == ["status"])
+        }
+    }
+
+    /// Every participant of a demo with people (signatures, locks, AEs, medications, measures, eligibility)
+    /// reads as `JSONDecoder` reads it; and the reader knows every stored property of a participant.
+    @Test func aParticipantReadsAsItsCodableReadsIt() throws {
+        let directory = NSTemporaryDirectory() + "cohort-common-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory); try? FileManager.default.removeItem(atPath: directory + ".keys") }
+        let store = try DemoSite.build(directory: directory, participants: 40, seed: 3, today: day, scales: TestData.scales,
+                                       people: DemoPeople(keys: KeyFolder(path: directory + ".keys")))
+        var held: Set<String> = []
+        for subject in try store.subjects() {
+            let bytes = Array(FileManager.default.contents(atPath: directory + "/participants/" + subject + ".json") ?? Data())
+            var tree = try #require(try JSONValue.parse(bytes)["content"]?["participant"])
+            // What the demo never holds, on one participant.
+            if subject == "101-0002", case .object(var members) = tree {
+                members["icfVersion"] = .string("v2.1")
+                members["arm"] = .string("A")
+                members["casebookLock"] = try JSONValue(encoding: CasebookLock(user: "ana", time: Moment(minutes: 29_000_000, offset: 60)))
+                members["reconsents"] = try JSONValue(encoding: [Consent(date: day, icfVersion: "v3")])
+                members["unscheduledVisits"] = try JSONValue(encoding: [UnscheduledVisit(code: "U1", date: day, reason: "fall")])
+                members["conflicts"] = try JSONValue(encoding: [SyncConflict(id: "C1", subject: subject, what: "/visits/1/note", mine: "a",
+                                                                             theirs: "b", authors: ["ana", "bob"], change: nil)])
+                tree = .object(members)
+            }
+            let expected = try JSONDecoder().decode(Participant.self, from: Data(tree.canonicalBytes()))
+            #expect(try JSONValueDecoder.decode(Participant.self, from: tree) == expected, "\(subject)")
+            held.formUnion(Set(Mirror(reflecting: expected).children.compactMap(\.label)).subtracting(unsetProperties(expected)))
+        }
+        // Every stored property is held by some participant read, so a property the reader forgot shows.
+        let stored = Set(Mirror(reflecting: try store.participant("101-0001")).children.compactMap(\.label))
+        // (The remembered numbers are read through `Codable`: the next test.)
+        #expect(stored.subtracting(held) == ["storedRecordNumbers"], "held by no participant: \(stored.subtracting(held).sorted())")
+        // A property added to `Participant` must be read by `Participant.read` too (or make it fall back).
+        #expect(stored == ["subject", "initials", "birthYear", "sex", "study", "arm", "randomization", "consentDate", "baselineDate", "status",
+                           "exit", "visits", "administrations", "acknowledgements", "deviationClasses", "icfVersion", "casebookLock",
+                           "storedSignatures", "storedConflicts", "storedEligibility", "storedUnscheduledVisits", "storedReconsents",
+                           "storedAdverseEvents", "storedMedications", "storedMeasurements", "storedRecordNumbers"])
+    }
+
+    /// What the public properties cannot say is read through `Codable`: remembered numbers, an empty list.
+    @Test func aParticipantThePropertiesCannotSayIsReadThroughItsCodable() throws {
+        let directory = NSTemporaryDirectory() + "cohort-common-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try DemoSite.build(directory: directory, participants: 3, seed: 3, today: day, scales: TestData.scales)
+        let base = try JSONValue(encoding: try store.participant("101-0001"))
+        guard case .object(let members) = base else { Issue.record("not an object"); return }
+        for extra: (String, JSONValue) in [("recordNumbers", .object(["AE": .int(4)])), ("adverseEvents", .array([])), ("eligibility", .object([:]))] {
+            var changed = members
+            changed[extra.0] = extra.1
+            let tree = JSONValue.object(changed)
+            let expected = try JSONDecoder().decode(Participant.self, from: Data(tree.canonicalBytes()))
+            let read = try JSONValueDecoder.decode(Participant.self, from: tree)
+            let written = try JSONValue(encoding: read)
+            #expect(read == expected && written == tree, "\(extra.0)")
         }
     }
 }
