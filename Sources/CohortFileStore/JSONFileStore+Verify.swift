@@ -263,7 +263,7 @@ extension JSONFileStore {
     /// A note when a trail's last line has no newline (cut short while being written, or edited): every
     /// line Cohort writes ends with one, and the next save adds it.
     static func endNotes(_ log: AuditLog, _ verified: VerifiedLog) -> [String] {
-        // From the bytes the check read: the file is read once (docs/DECISIONS.md, "verify within 2× of sha256sum").
+        // From the bytes the check read: the file is read once (docs/DECISIONS.md, "verify: where the instructions went").
         guard verified.cutShort else { return [] }
         return ["\(log.path) does not end with a newline (its last line was cut short while being written, or the file was edited); the next save adds it"]
     }

@@ -74,8 +74,8 @@ private struct TreeDecoder: Decoder {
 }
 
 /// Scalars, shared by the three containers. The coding path is built only for an error or a nested value:
-/// building it for every member was most of the decoder's cost (docs/DECISIONS.md, "verify within 2× of
-/// sha256sum").
+/// building it for every member was most of the decoder's cost (docs/DECISIONS.md, "verify: where the
+/// instructions went").
 private func scalar<T: Decodable>(_ type: T.Type, _ value: JSONValue, _ memo: DecodedSubtrees?, _ path: @autoclosure () -> [CodingKey]) throws -> T {
     func mismatch() -> DecodingError {
         .typeMismatch(type, .init(codingPath: path(), debugDescription: "the value has another type"))
@@ -289,7 +289,7 @@ private struct SingleTree: SingleValueDecodingContainer {
 /// values, the same errors): what a synthesized `init(from:)` does, without the keyed container, its box
 /// and the generic dispatch of every member through it. Visits, scores, measures and eligibility answers
 /// are most of a participant's objects, and decoding them through containers was most of reading one
-/// (docs/DECISIONS.md, "The commonest records read without a container").
+/// (docs/DECISIONS.md, "The summary as recorded and `verify` within their goals").
 private struct Fields {
     let members: [String: JSONValue]
     let path: [CodingKey]

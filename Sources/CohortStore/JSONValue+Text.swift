@@ -64,8 +64,8 @@ extension JSONValue {
 
     /// Appends the canonical text to `output`. Every trail's hashes are of these bytes, so they never change:
     /// `CanonicalWriterTests` holds them to the writer they were first made with. Written for speed (no
-    /// array made per value, a string copied whole when nothing in it needs escaping): every read of a
-    /// participant hashes its data's text (docs/DECISIONS.md, "The canonical writer without allocations").
+    /// array made per value, a string copied whole when nothing in it needs escaping): every save hashes its
+    /// lines and its state (docs/DECISIONS.md, "The summary as recorded and `verify` within their goals").
     func write(to output: inout [UInt8]) {
         switch self {
         case .null: output.append(contentsOf: "null".utf8)
