@@ -35,13 +35,10 @@ public struct Quantity: Codable, Sendable, Hashable, Comparable, CustomStringCon
             given = nil
             return
         }
-        guard let value = Decimal(string: text, locale: Self.posix) else { return nil }
+        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
         self.value = value
         given = text == NSDecimalNumber(decimal: value).stringValue ? nil : text
     }
-
-    /// The point is a point, whatever the machine's locale (made once: a quantity is read per measure).
-    private static let posix = Locale(identifier: "en_US_POSIX")
 
     /// Digits after the point as given, trailing zeros counted (`95.0` has 1).
     public var decimals: Int {

@@ -11,7 +11,6 @@ extension JSONValue {
     /// and the caller asks the tree.
     static func compactHash(of text: ArraySlice<UInt8>) -> String {
         let compact = [UInt8](unsafeUninitializedCapacity: text.count) { output, count in
-            count = 0
             text.withUnsafeBufferPointer { input in
                 var inString = false, escaped = false
                 for byte in input {
